@@ -1,0 +1,52 @@
+"""Shared fixtures: a real moto server on 127.0.0.1, reset between tests."""
+
+from __future__ import annotations
+
+import os
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tui.sandbox.aws_endpoint import AwsEndpoint, start_endpoint
+
+# The project's clone and ../shared sit side by side (in sessions and in CI).
+SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "reference" / "samples"
+
+
+@pytest.fixture(scope="session")
+def aws_server() -> Iterator[AwsEndpoint]:
+    """One moto server per test worker process."""
+    endpoint = start_endpoint()
+    yield endpoint
+    endpoint.stop()
+
+
+@pytest.fixture
+def aws(aws_server: AwsEndpoint, monkeypatch: pytest.MonkeyPatch) -> AwsEndpoint:
+    """A clean moto world, reached by boto3 only through AWS_ENDPOINT_URL."""
+    request = urllib.request.Request(f"{aws_server.url}/moto-api/reset", method="POST")
+    with urllib.request.urlopen(request, timeout=10):
+        pass
+    for key in ("AWS_PROFILE", "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE"):
+        monkeypatch.delenv(key, raising=False)
+    for key, value in aws_server.env.items():
+        monkeypatch.setenv(key, value)
+    return aws_server
+
+
+@pytest.fixture
+def samples() -> Path:
+    """The reference samples of ../shared/reference/samples."""
+    if not SAMPLES.is_dir():
+        pytest.fail(f"reference samples not found at {SAMPLES}")
+    return SAMPLES
+
+
+@pytest.fixture(autouse=True)
+def _no_real_aws_config(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Tests never read the operator's ~/.aws."""
+    monkeypatch.setenv("AWS_CONFIG_FILE", os.devnull)
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", os.devnull)
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")

@@ -1,0 +1,74 @@
+"""Entry point `mocm-upgrade`: the wizard, the demo and the headless sub-commands.
+
+Sub-command modules live in ``tui.headless`` and are imported only when used,
+so starting the wizard stays fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+# name -> (module under tui.headless, one-line help)
+SUBCOMMANDS: dict[str, tuple[str, str]] = {
+    "demo": ("demo", "build the self-contained sandbox world and run the wizard on it"),
+    "report": ("report", "write a Markdown change record from a release's journal"),
+    "plan-review": ("plan_review", "review a `tofu show -json` plan against the playbook"),
+    "values-check": ("values_check", "list placeholders (and drift) left in a values.yaml"),
+    "values-merge": ("values_merge", "fill a new values template from the previous values"),
+    "stage4-check": ("stage4_check", "is the old ElastiCache idle and unreferenced?"),
+}
+
+
+def package_version() -> str:
+    try:
+        return version("mocm-upgrade")
+    except PackageNotFoundError:
+        return "0+unknown"
+
+
+def wizard_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="mocm-upgrade",
+        description="Guided production release upgrade (OpenTofu, values.yaml, Helm, Stage 4).",
+        epilog="Sub-commands: "
+        + "; ".join(f"{name}: {text}" for name, (_, text) in SUBCOMMANDS.items())
+        + ". Run `mocm-upgrade SUBCOMMAND --help` for each.",
+    )
+    parser.add_argument("previous", nargs="?", type=Path, help="previous release directory")
+    parser.add_argument("current", nargs="?", type=Path, help="current (new) release directory")
+    add_wizard_options(parser)
+    parser.add_argument("--version", action="version", version=f"mocm-upgrade {package_version()}")
+    return parser
+
+
+def add_wizard_options(parser: argparse.ArgumentParser) -> None:
+    """Options shared by the wizard and the demo."""
+    parser.add_argument("--tofu-bin", default="tofu", help="OpenTofu binary (default: tofu)")
+    parser.add_argument("--playbook", type=Path, help="upgrade playbook (default: bundled)")
+
+
+def run_subcommand(name: str, argv: list[str]) -> int:
+    module_name, text = SUBCOMMANDS[name]
+    module = importlib.import_module(f"tui.headless.{module_name}")
+    parser = argparse.ArgumentParser(prog=f"mocm-upgrade {name}", description=text)
+    module.add_arguments(parser)
+    args = parser.parse_args(argv)
+    return int(module.run(args))
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] in SUBCOMMANDS:
+        return run_subcommand(argv[0], argv[1:])
+    args = wizard_parser().parse_args(argv)
+    from tui.launch import launch_wizard
+
+    return launch_wizard(args.previous, args.current, tofu_bin=args.tofu_bin, playbook=args.playbook)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
