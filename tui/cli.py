@@ -67,7 +67,9 @@ def main(argv: list[str] | None = None) -> int:
     args = wizard_parser().parse_args(argv)
     from tui.launch import launch_wizard
 
-    return launch_wizard(args.previous, args.current, tofu_bin=args.tofu_bin, playbook=args.playbook)
+    return launch_wizard(
+        args.previous, args.current, tofu_bin=args.tofu_bin, playbook=args.playbook
+    )
 
 
 if __name__ == "__main__":

@@ -255,7 +255,9 @@ class _Reader:
             try:
                 re.compile(grep)
             except re.error as exc:
-                raise self.fail(f"stage4.grep_patterns[{i}]", f"is not a valid regex: {exc}") from exc
+                raise self.fail(
+                    f"stage4.grep_patterns[{i}]", f"is not a valid regex: {exc}"
+                ) from exc
         releases = self.texts("helm.releases", allow_empty=False)
         if len(set(releases)) != len(releases):
             raise self.fail("helm.releases", "lists a release twice")

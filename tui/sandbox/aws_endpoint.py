@@ -92,7 +92,7 @@ def start_endpoint(
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
-            preexec_fn=_die_with_parent,  # noqa: PLW1509 - needed for PDEATHSIG
+            preexec_fn=_die_with_parent,
         )
     except OSError as exc:
         raise EndpointError(f"cannot start moto's server: {exc}") from exc

@@ -1,0 +1,186 @@
+"""The App: step order, global keys, palette, error dialog. Steps live in screens/."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+
+from textual import work
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import ContentSwitcher, Footer, OptionList, Static
+from textual.worker import Worker, WorkerState
+
+from screens import build_panel
+from screens.base import StepPanel
+from tui.assets import STYLES, help_text
+from tui.context import WizardContext
+from tui.core.errors import MocmError
+from tui.core.releases import ReleasePair
+from tui.core.steps import FORWARD_STEPS, STEP_IDS, STEPS, StepStatus, step_info
+from tui.widgets.dialogs import ErrorDialog, HelpDialog
+from tui.widgets.step_sidebar import StepSidebar
+
+
+class WizardApp(App[int]):
+    """The wizard. Holds which step is shown and each step's status."""
+
+    TITLE = "mocm-upgrade"
+    CSS_PATH = [STYLES / "app.tcss"]
+    ENABLE_COMMAND_PALETTE = True
+    BINDINGS = [
+        Binding("f3,ctrl+n", "next_step", "Next", id="next", tooltip="Go to the next step"),
+        Binding("f2,ctrl+o", "previous_step", "Back", id="back", tooltip="Go to the previous step"),
+        Binding("ctrl+r", "goto('rollback')", "Rollback", id="rollback"),
+        Binding("f1,question_mark", "help", "Help", id="help", tooltip="Help for this step"),
+        Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
+    ]
+
+    def __init__(self, context: WizardContext) -> None:
+        super().__init__()
+        self.context = context
+        self.pair: ReleasePair | None = None
+        self.current_step = "releases"
+        self.statuses = {step.id: StepStatus.NOT_STARTED for step in STEPS}
+
+    # -- layout ------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        yield Static(self.banner_text(), id="banner", markup=False)
+        panels = [build_panel(step_id) for step_id in STEP_IDS]
+        for panel in panels:
+            if not panel.BUILT:
+                self.statuses[panel.step_id] = StepStatus.NOT_BUILT
+        self.statuses["releases"] = StepStatus.IN_PROGRESS
+        with Horizontal(id="body"):
+            yield StepSidebar(self.statuses, self.current_step)
+            with ContentSwitcher(initial="step-releases", id="content"):
+                yield from panels
+        yield Footer()
+
+    def banner_text(self) -> str:
+        book = self.context.playbook
+        parts = [f"mocm-upgrade · {book.title}"]
+        if self.pair is not None:
+            parts.append(f"{self.pair.name_prefix} · {self.pair.aws_region}")
+        parts.append("AWS identity: not checked yet")
+        return " │ ".join(parts)
+
+    def on_mount(self) -> None:
+        self.call_after_refresh(self.first_paint)
+
+    def first_paint(self) -> None:
+        if self.context.exit_after_first_paint:
+            elapsed = time.perf_counter() - self.context.started_at
+            self.exit(0, message=f"first-paint {elapsed:.3f}")
+            return
+        if self.context.startup_tasks:
+            self.run_startup_tasks()
+
+    @work(thread=True, group="startup", exit_on_error=False, description="preparing")
+    def run_startup_tasks(self) -> None:
+        for task in self.context.startup_tasks:
+            task()
+        self.call_from_thread(self.notify, "Sandbox AWS endpoint ready.", timeout=3)
+
+    # -- steps ---------------------------------------------------------------
+    def panel(self, step_id: str) -> StepPanel:
+        return self.query_one(f"#step-{step_id}", StepPanel)
+
+    def releases_chosen(self, pair: ReleasePair) -> None:
+        """Step 1 validated a pair: remember it and show it in the banner."""
+        self.pair = pair
+        self.query_one("#banner", Static).update(self.banner_text())
+
+    def on_step_panel_completed(self, event: StepPanel.Completed) -> None:
+        if event.complete:
+            self.statuses[event.step_id] = StepStatus.DONE
+        elif self.statuses[event.step_id] is StepStatus.DONE:
+            self.statuses[event.step_id] = StepStatus.IN_PROGRESS
+        self.refresh_steps()
+
+    def refresh_steps(self) -> None:
+        self.query_one(StepSidebar).show(self.statuses, self.current_step)
+        self.refresh_bindings()
+
+    def step_done(self, step_id: str) -> bool:
+        return self.statuses[step_id] in (StepStatus.DONE, StepStatus.WAIVED)
+
+    def reachable(self, step_id: str) -> bool:
+        """Done steps, the first unfinished one, and Rollback can be visited."""
+        if step_id == "rollback":
+            return True
+        for forward in FORWARD_STEPS:
+            if forward == step_id:
+                return True
+            if not self.step_done(forward):
+                return False
+        return False
+
+    def show_step(self, step_id: str) -> None:
+        if not self.reachable(step_id):
+            first = next(s for s in FORWARD_STEPS if not self.step_done(s))
+            self.notify(f"Finish “{step_info(first).title}” first.", severity="warning")
+            return
+        self.current_step = step_id
+        if self.statuses[step_id] is StepStatus.NOT_STARTED:
+            self.statuses[step_id] = StepStatus.IN_PROGRESS
+        self.query_one("#content", ContentSwitcher).current = f"step-{step_id}"
+        self.refresh_steps()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        if event.option_list.id == "steps" and event.option.id:
+            self.show_step(event.option.id)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "next_step":
+            if self.current_step not in FORWARD_STEPS[:-1]:
+                return False
+            return True if self.step_done(self.current_step) else None
+        if action == "previous_step":
+            return self.current_step != FORWARD_STEPS[0] or None
+        return True
+
+    def action_next_step(self) -> None:
+        if self.current_step in FORWARD_STEPS[:-1] and self.step_done(self.current_step):
+            self.show_step(FORWARD_STEPS[FORWARD_STEPS.index(self.current_step) + 1])
+
+    def action_previous_step(self) -> None:
+        if self.current_step == "rollback":
+            self.show_step(next((s for s in FORWARD_STEPS if not self.step_done(s)), "stage4"))
+        elif self.current_step != FORWARD_STEPS[0]:
+            self.show_step(FORWARD_STEPS[FORWARD_STEPS.index(self.current_step) - 1])
+
+    def action_goto(self, step_id: str) -> None:
+        self.show_step(step_id)
+
+    def action_help(self) -> None:
+        self.push_screen(HelpDialog(help_text(self.current_step)))
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        for step in STEPS:
+            yield SystemCommand(
+                f"Go to: {step.number}. {step.title}",
+                f"Show the {step.title} step",
+                lambda step_id=step.id: self.show_step(step_id),
+            )
+        yield SystemCommand("Help: this step", "Show help for the current step", self.action_help)
+
+    # -- errors --------------------------------------------------------------
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """The one place worker failures turn into the error dialog."""
+        if event.state is not WorkerState.ERROR:
+            return
+        error = event.worker.error
+        what = event.worker.description or event.worker.name or "background work"
+        if isinstance(error, MocmError):
+            self.push_screen(ErrorDialog(f"{what} failed", error.message, error.hint))
+        else:
+            self.push_screen(ErrorDialog(f"{what} failed", f"{type(error).__name__}: {error}"))
+
+
+def make_app(context: WizardContext) -> WizardApp:
+    """The one factory: the CLI, the demo and every test build the App here."""
+    return WizardApp(context)
