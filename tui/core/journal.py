@@ -162,8 +162,8 @@ def _with_torn_tail(
     path: Path, records: list[JournalRecord], data: bytes, offset: int, number: int, why: str
 ) -> JournalRead:
     warning = (
-        f"{path}: the last line ({number}, {len(data) - offset} bytes) is incomplete or corrupt "
-        f"({why}) — probably a kill mid-write; it was ignored."
+        f"{path}: the last line (line {number}, {len(data) - offset} bytes) is incomplete "
+        f"or corrupt ({why}) — probably a kill mid-write; it was ignored."
     )
     return JournalRead(path, tuple(records), (warning,), data[offset:], offset)
 
