@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from textual import on
 from textual.app import ComposeResult
-from textual.widgets import Markdown, Static
+from textual.containers import Horizontal
+from textual.widgets import Button, Input, Markdown, Static
 
 from screens.base import StepPanel
 from tui.assets import help_text
@@ -11,7 +13,11 @@ from tui.core.steps import step_info
 
 
 class NotBuiltPanel(StepPanel):
-    """An honest placeholder: no fake content, the manual procedure instead."""
+    """An honest placeholder: no fake content, the manual procedure instead.
+
+    The operator may record that they did the step by hand; the reason is journaled
+    as a waiver, and the wizard goes on.
+    """
 
     BUILT = False
 
@@ -22,9 +28,21 @@ class NotBuiltPanel(StepPanel):
         info = step_info(self.step_id)
         yield Static(f"{info.number}. {info.title}", classes="step-title")
         yield Static(
-            "This step is not automated in this version of mocm-upgrade. "
-            "Nothing here runs a command or changes a file. Follow the guide by hand "
-            "(below), then come back for the next steps.",
+            "Not automated in this version: nothing here runs a command or changes a file. "
+            "Do it by hand as described below, then record what you did to go on.",
             classes="warning-box",
         )
         yield Markdown(help_text(self.step_id), classes="step-help")
+        with Horizontal(classes="waive"):
+            yield Input(placeholder="What you did (journaled)", id="waive-reason")
+            yield Button("Done by hand", id="waive")
+
+    @on(Button.Pressed, "#waive")
+    @on(Input.Submitted, "#waive-reason")
+    def record_waiver(self) -> None:
+        reason = self.query_one("#waive-reason", Input).value.strip()
+        if not reason:
+            self.notify("Say what you did first: it goes into the journal.", severity="warning")
+            return
+        self.wizard.waive_step(self.step_id, reason)
+        self.notify(f"{step_info(self.step_id).title}: recorded as done by hand.")

@@ -130,9 +130,8 @@ class ReleasesPanel(StepPanel):
                 f"name_prefix {pair.name_prefix} · region {pair.aws_region}",
             )
         )
-        self.wizard.releases_chosen(pair)
-        self.complete = True
         self.compute_changes(pair)
+        self.complete = self.wizard.releases_chosen(pair)
 
     @work(thread=True, exclusive=True, group="releases-diff", exit_on_error=False)
     def compute_changes(self, pair: ReleasePair) -> None:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "reference" / "samples"
@@ -44,5 +47,29 @@ def make_pair(root: Path) -> tuple[Path, Path]:
     (curr / "terraform/aws/terraform.tfvars.cost-optimized.example").write_text("x = 1\n")
     (curr / "terraform/aws/docs").mkdir()
     (curr / "terraform/aws/docs/deployment.md").write_text("# Deployment\n")
-    (curr / "terraform/aws/01-main.tf").write_text('terraform {\n  required_version = ">= 1.10.5"\n}\n')
+    (curr / "terraform/aws/01-main.tf").write_text(
+        'terraform {\n  required_version = ">= 1.10.5"\n}\n'
+    )
     return prev, curr
+
+
+def run_unprivileged(code: str) -> str:
+    """Run Python code without the capabilities that let root read any file.
+
+    Permission tests mean nothing as root, so the child drops CAP_DAC_OVERRIDE and
+    CAP_DAC_READ_SEARCH from its bounding set (util-linux ``setpriv``).
+    """
+    project = Path(__file__).resolve().parents[1]
+    argv = [sys.executable, "-c", code]
+    if os.geteuid() == 0:
+        argv = ["setpriv", "--bounding-set", "-dac_override,-dac_read_search", *argv]
+    result = subprocess.run(
+        argv,
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(project), "PATH": os.environ.get("PATH", "")},
+        check=False,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()

@@ -18,8 +18,10 @@ from screens.base import StepPanel
 from tui.assets import STYLES, help_text
 from tui.context import WizardContext
 from tui.core.errors import MocmError
+from tui.core.redact import Redactor
 from tui.core.releases import ReleasePair
 from tui.core.steps import FORWARD_STEPS, STEP_IDS, STEPS, StepStatus, step_info
+from tui.session import Session
 from tui.widgets.dialogs import ErrorDialog, HelpDialog
 from tui.widgets.step_sidebar import StepSidebar
 
@@ -44,6 +46,8 @@ class WizardApp(App[int]):
         self.pair: ReleasePair | None = None
         self.current_step = "releases"
         self.statuses = {step.id: StepStatus.NOT_STARTED for step in STEPS}
+        self.redactor = Redactor()
+        self.session: Session | None = None
 
     # -- layout ------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -88,13 +92,55 @@ class WizardApp(App[int]):
     def panel(self, step_id: str) -> StepPanel:
         return self.query_one(f"#step-{step_id}", StepPanel)
 
-    def releases_chosen(self, pair: ReleasePair) -> None:
-        """Step 1 validated a pair: remember it and show it in the banner."""
+    def releases_chosen(self, pair: ReleasePair) -> bool:
+        """Step 1 validated a pair: lock the release, open its journal, resume.
+
+        Returns False (and says why) when another wizard holds the release.
+        """
+        if self.session is not None and self.session.workspace.current_release == pair.current.path:
+            return True
+        from tui.cli import package_version
+
+        try:
+            session = Session.open(pair, self.context.playbook, package_version(), self.redactor)
+        except MocmError as exc:
+            self.push_screen(ErrorDialog("Cannot work on this release", exc.message, exc.hint))
+            return False
+        if self.session is not None:
+            self.session.close()
+        self.session = session
         self.pair = pair
         self.query_one("#banner", Static).update(self.banner_text())
+        for step_id in STEP_IDS:
+            status = session.resumed.status(step_id)
+            if status in (StepStatus.DONE, StepStatus.WAIVED):
+                self.statuses[step_id] = status
+        for warning in session.resumed.warnings:
+            self.notify(warning, severity="warning", timeout=10)
+        resume = session.resume_step()
+        if resume != "releases":
+            self.call_after_refresh(self.resume_at, resume)
+        return True
+
+    def resume_at(self, step_id: str) -> None:
+        self.notify(f"Resumed where you were: {step_info(step_id).title}.", timeout=5)
+        self.show_step(step_id)
+
+    def waive_step(self, step_id: str, reason: str) -> None:
+        """The operator did a step by hand (or skips it) and says why; journaled."""
+        if self.session is not None:
+            self.session.journal.step_waived(step_id, reason)
+        self.statuses[step_id] = StepStatus.WAIVED
+        self.refresh_steps()
+
+    def on_unmount(self) -> None:
+        if self.session is not None:
+            self.session.close()
 
     def on_step_panel_completed(self, event: StepPanel.Completed) -> None:
         if event.complete:
+            if self.session is not None and self.statuses[event.step_id] is not StepStatus.DONE:
+                self.session.journal.step_completed(event.step_id)
             self.statuses[event.step_id] = StepStatus.DONE
         elif self.statuses[event.step_id] is StepStatus.DONE:
             self.statuses[event.step_id] = StepStatus.IN_PROGRESS
@@ -124,6 +170,8 @@ class WizardApp(App[int]):
             self.notify(f"Finish “{step_info(first).title}” first.", severity="warning")
             return
         self.current_step = step_id
+        if self.session is not None:
+            self.session.journal.step_entered(step_id)
         if self.statuses[step_id] is StepStatus.NOT_STARTED:
             self.statuses[step_id] = StepStatus.IN_PROGRESS
         self.query_one("#content", ContentSwitcher).current = f"step-{step_id}"

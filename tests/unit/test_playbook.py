@@ -1,0 +1,78 @@
+"""The playbook loader: the bundled playbook, and a clear message for each malformation."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from ruamel.yaml import YAML
+
+from tui.core.errors import PlaybookError
+from tui.core.playbook import default_playbook_path, fill, load_playbook
+
+
+def test_bundled_playbook_holds_the_guide_facts() -> None:
+    book = load_playbook()
+    assert (book.from_build, book.to_build) == ("10.5.2603", "10.6.2605")
+    assert [c.file for c in book.carry_over_local][:3] == [
+        "terraform.tfstate",
+        "terraform.tfstate.backup",
+        "terraform.tfvars",
+    ]
+    assert {c.file for c in book.carry_over_remote} == {"backend.tf", "terraform.tfvars"}
+    assert book.tfvars_marker_prefix == "valkey_"
+    assert "valkey_username" in book.tfvars_block
+    assert (book.parked_name, book.active_name) == ("09-elasticache.tf.2603", "09-elasticache.tf")
+    assert len(book.plan_stage4.required_destroys) == 3
+    assert book.plan_stage4.protected == ("*valkey*",)
+    assert book.helm_namespace == "fusion"
+    assert book.helm_releases == ("mocm-bootstrap-1", "mocm-bootstrap-2", "mocm-service")
+    assert book.image_tag_key == "global.image.tag"
+    assert fill(book.stage4.valkey_secret_id, name_prefix="acme", valkey_username="fusion") == (
+        "acme/valkey/fusion"
+    )
+
+
+def write_variant(tmp_path: Path, edit: object) -> Path:
+    yaml = YAML()
+    data = yaml.load(default_playbook_path().read_text())
+    edit(data)  # type: ignore[operator]
+    path = tmp_path / "variant.yaml"
+    with path.open("w") as handle:
+        yaml.dump(data, handle)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("edit", "expected"),
+    [
+        (lambda d: d["helm"].pop("namespace"), "field 'helm.namespace' is missing"),
+        (lambda d: d["state"].update(expected_buckets="seven"), "'state.expected_buckets' must be"),
+        (
+            lambda d: d["plan_rules"]["stage4"]["expected"][0].update(actions=["explode"]),
+            "'plan_rules.stage4.expected[0].actions' has unknown action",
+        ),
+        (lambda d: d["stage4"]["grep_patterns"].append("("), "'stage4.grep_patterns[3]' is not"),
+        (lambda d: d.update(schema=2), "field 'schema' must be 1"),
+        (lambda d: d["carry_over"]["local"][0].update(kind="zip"), "carry_over.local[0].kind"),
+        (lambda d: d["helm"].update(releases=["a", "a"]), "lists a release twice"),
+    ],
+)
+def test_malformed_playbook_names_field_and_reason(
+    tmp_path: Path, edit: object, expected: str
+) -> None:
+    with pytest.raises(PlaybookError) as err:
+        load_playbook(write_variant(tmp_path, edit))
+    assert expected in err.value.message
+
+
+def test_playbook_not_yaml(tmp_path: Path) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text("schema: 1\nid: [unclosed\n")
+    with pytest.raises(PlaybookError, match="not valid YAML at line"):
+        load_playbook(path)
+
+
+def test_playbook_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(PlaybookError, match="cannot read playbook"):
+        load_playbook(tmp_path / "none.yaml")
