@@ -1,0 +1,174 @@
+"""Plan review against real plan JSON from the machine's `terraform` (builtin terraform_data)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tui.cli import main
+from tui.core.attr_diff import diff_resource
+from tui.core.plan_model import ActionKind, load_plan
+from tui.core.plan_review import Verdict, review
+from tui.core.playbook import default_playbook_path, load_playbook
+
+pytestmark = pytest.mark.engine
+
+TERRAFORM = shutil.which("terraform")
+if TERRAFORM is None:
+    pytest.skip("no `terraform` binary on PATH: real-engine tests need it", allow_module_level=True)
+
+BEFORE = """
+resource "terraform_data" "keep" { input = "kept" }
+resource "terraform_data" "gone" { input = "to be removed" }
+resource "terraform_data" "rotated" { triggers_replace = "v1" }
+"""
+AFTER = """
+resource "terraform_data" "keep" { input = "kept" }
+resource "terraform_data" "rotated" { triggers_replace = "v2" }
+"""
+
+
+class Engine:
+    """Runs terraform in one working directory with its own CLI config and no network."""
+
+    def __init__(self, workdir: Path) -> None:
+        self.workdir = workdir
+        config = workdir.parent / "cli.tfrc"
+        config.write_text("", encoding="utf-8")  # builtin terraform_data needs no provider
+        self.env = {
+            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+            "HOME": str(workdir.parent),
+            "TF_CLI_CONFIG_FILE": str(config),
+            "TF_IN_AUTOMATION": "1",
+            "CHECKPOINT_DISABLE": "1",
+        }
+
+    def run(self, *args: str) -> str:
+        done = subprocess.run(
+            [str(TERRAFORM), *args],
+            cwd=self.workdir,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        assert done.returncode == 0, f"terraform {' '.join(args)} failed:\n{done.stderr}"
+        return done.stdout
+
+    def write(self, config: str) -> None:
+        (self.workdir / "main.tf").write_text(config, encoding="utf-8")
+
+    def plan_json(self) -> Path:
+        self.run("plan", "-input=false", "-no-color", "-out", "tfplan")
+        path = self.workdir / "plan.json"
+        path.write_text(self.run("show", "-json", "tfplan"), encoding="utf-8")
+        return path
+
+
+@pytest.fixture
+def engine(tmp_path: Path) -> Engine:
+    workdir = tmp_path / "work"
+    workdir.mkdir()
+    engine = Engine(workdir)
+    engine.write(BEFORE)
+    engine.run("init", "-input=false", "-no-color")
+    return engine
+
+
+def playbook_variant(tmp_path: Path, stage: str, rules: str) -> Path:
+    """The bundled playbook with one stage's plan rules swapped for ``rules`` (YAML)."""
+    text = default_playbook_path().read_text(encoding="utf-8")
+    start = text.index(f"  {stage}:\n", text.index("plan_rules:"))
+    end = text.index("\n  stage4:\n" if stage == "upgrade" else "\nhelm:", start) + 1
+    path = tmp_path / "playbook.yaml"
+    path.write_text(text[:start] + rules + text[end:], encoding="utf-8")
+    return path
+
+
+def test_real_delete_and_replace_block(engine: Engine, capsys: pytest.CaptureFixture[str]) -> None:
+    engine.run("apply", "-input=false", "-no-color", "-auto-approve")
+    engine.write(AFTER)
+    path = engine.plan_json()
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    assert "applyable" in raw and "complete" in raw  # Terraform writes them; OpenTofu does not
+
+    plan = load_plan(str(path))
+    assert plan.applyable is True and plan.complete is True and plan.has_prior_state
+    kinds = {rc.address: rc.kind for rc in plan.resource_changes}
+    assert kinds == {
+        "terraform_data.gone": ActionKind.DELETE,
+        "terraform_data.keep": ActionKind.NO_OP,
+        "terraform_data.rotated": ActionKind.REPLACE,
+    }
+    gone = next(rc for rc in plan.resource_changes if rc.address == "terraform_data.gone")
+    assert "no longer in the configuration" in gone.explain()
+    rotated = next(rc for rc in plan.resource_changes if rc.address == "terraform_data.rotated")
+    assert rotated.replace_paths == ("triggers_replace",)
+    forcing = [d.path for d in diff_resource(rotated) if d.forces_replacement]
+    assert forcing == ["triggers_replace"]
+
+    result = review(plan, load_playbook(), "upgrade")
+    assert result.verdict is Verdict.BLOCKED and result.override_allowed
+    assert sorted(i.address for i in result.blockers) == [
+        "terraform_data.gone",
+        "terraform_data.rotated",
+    ]
+
+    code = main(["plan-review", str(path), "--json"])
+    report = json.loads(capsys.readouterr().out)
+    assert code == 3 and report["verdict"] == "blocked"
+    assert {(u["address"], tuple(u["actions"])) for u in report["unexpected"]} == {
+        ("terraform_data.gone", ("delete",)),
+        ("terraform_data.rotated", ("delete", "create")),
+    }
+
+
+def test_real_create_only_plan_is_safe(
+    engine: Engine, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = engine.plan_json()  # empty state: prior_state absent, three creates
+    plan = load_plan(str(path))
+    assert not plan.has_prior_state
+    assert [rc.kind for rc in plan.resource_changes] == [ActionKind.CREATE] * 3
+    playbook = playbook_variant(
+        tmp_path,
+        "upgrade",
+        "  upgrade:\n"
+        "    expected:\n"
+        '      - { actions: [create], address: "terraform_data.*", why: "new data objects" }\n'
+        "    required_destroys: []\n"
+        "    protected: []\n",
+    )
+    code = main(["plan-review", str(path), "--playbook", str(playbook)])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "Resources: 3 create" in out and "Unexpected: none" in out and "Verdict: safe" in out
+
+
+def test_real_stage4_protected_replace_cannot_be_overridden(
+    engine: Engine, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    engine.run("apply", "-input=false", "-no-color", "-auto-approve")
+    engine.write(AFTER)
+    path = engine.plan_json()
+    playbook = playbook_variant(
+        tmp_path,
+        "stage4",
+        "  stage4:\n"
+        "    expected:\n"
+        '      - { actions: [delete], address: "terraform_data.gone", why: "decommissioned" }\n'
+        "    required_destroys: [terraform_data.gone]\n"
+        '    protected: ["*rotated*"]\n',
+    )
+    code = main(["plan-review", str(path), "--stage", "stage4", "--playbook", str(playbook)])
+    out = capsys.readouterr().out
+    assert code == 3
+    assert "Expected destroys (1):\n  terraform_data.gone: decommissioned" in out
+    assert "[BLOCKS] terraform_data.rotated" in out and "protected" in out
+    assert "Verdict: blocked (no override possible)" in out
