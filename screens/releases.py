@@ -149,8 +149,7 @@ class ReleasesPanel(StepPanel):
                 Text(change.change.value, style), f"{TERRAFORM_DIR}/{change.rel}", key=change.rel
             )
         self.query_one("#whats-new-title", Label).update(
-            f"What's new: {len(changes)} file(s) differ in {TERRAFORM_DIR} "
-            "— move the cursor on a row to see its diff"
+            f"What's new: {len(changes)} file(s) differ in {TERRAFORM_DIR} (cursor: diff)"
         )
         self.query_one("#whats-new-title").display = True
         self.query_one("#whats-new").display = True
@@ -174,5 +173,7 @@ class ReleasesPanel(StepPanel):
             diff = unified_diff(
                 self.pair.previous.terraform / key, self.pair.current.terraform / key, label
             )
-        self.query_one("#diff", Static).update(diff_text(diff))
+        redact = self.wizard.redactor.redact
+        masked = "".join(redact(line) for line in diff.splitlines(keepends=True))
+        self.query_one("#diff", Static).update(diff_text(masked))
         self.query_one("#diff-scroll", VerticalScroll).scroll_home(animate=False)

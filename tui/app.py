@@ -68,7 +68,7 @@ class WizardApp(App[int]):
         parts = [f"mocm-upgrade · {book.title}"]
         if self.pair is not None:
             parts.append(f"{self.pair.name_prefix} · {self.pair.aws_region}")
-        parts.append("AWS identity: not checked yet")
+        parts.append("AWS: not checked")
         return " │ ".join(parts)
 
     def on_mount(self) -> None:

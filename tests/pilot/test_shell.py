@@ -153,3 +153,16 @@ async def test_help_and_small_terminal(tmp_path: Path) -> None:
         assert isinstance(app.screen, HelpDialog)
         await pilot.press("escape")
         assert not isinstance(app.screen, HelpDialog)
+
+
+async def test_values_diff_never_shows_a_secret(tmp_path: Path) -> None:
+    prev, curr = make_pair(tmp_path)
+    secret = "Vq8#nT2!eL6@rW4z"
+    assert secret in (prev / "mocm/values.yaml").read_text()
+    app = app_for(prev, curr)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        diff = str(app.screen.query_one("#diff").render())
+        assert "password:" in diff
+        assert secret not in diff

@@ -1,0 +1,61 @@
+"""Drive a real terminal: tmux sessions, keys, and reading the screen (no fixed sleeps)."""
+
+from __future__ import annotations
+
+import shlex
+import subprocess
+import time
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+
+
+class TmuxScreen:
+    """One detached tmux session running a command in a real pty."""
+
+    def __init__(self, command: list[str], cwd: Path, env: dict[str, str], size: str = "120x40"):
+        self.name = f"mocm-{uuid.uuid4().hex[:8]}"
+        width, height = size.split("x")
+        exports = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items())
+        shell = f"cd {shlex.quote(str(cwd))} && env {exports} {shlex.join(command)}"
+        subprocess.run(
+            ["tmux", "new-session", "-d", "-s", self.name, "-x", width, "-y", height, shell],
+            check=True,
+        )
+
+    def text(self) -> str:
+        out = subprocess.run(
+            ["tmux", "capture-pane", "-p", "-t", self.name],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        return out.stdout
+
+    def wait_for(self, predicate: Callable[[str], bool], timeout: float = 30.0) -> str:
+        """Poll the screen until ``predicate`` holds (bounded), return what it showed."""
+        deadline = time.monotonic() + timeout
+        text = ""
+        while time.monotonic() < deadline:
+            text = self.text()
+            if predicate(text):
+                return text
+            time.sleep(0.1)  # polling interval, not a wait for an outcome
+        raise AssertionError(f"screen never matched within {timeout}s; last screen:\n{text}")
+
+    def keys(self, *keys: str) -> None:
+        subprocess.run(["tmux", "send-keys", "-t", self.name, *keys], check=True)
+
+    def alive(self) -> bool:
+        return subprocess.run(["tmux", "has-session", "-t", self.name], check=False).returncode == 0
+
+    def wait_gone(self, timeout: float = 15.0) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if not self.alive():
+                return
+            time.sleep(0.1)
+        raise AssertionError("the program did not exit")
+
+    def kill(self) -> None:
+        subprocess.run(["tmux", "kill-session", "-t", self.name], check=False)
