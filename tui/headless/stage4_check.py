@@ -1,0 +1,161 @@
+"""`mocm-upgrade stage4-check --release-dir DIR [--window 24h|72h|7d] [--threshold N] [--json]`.
+
+Is the old ElastiCache idle and unreferenced? Useful from cron while the operator
+waits out the business cycle. Exit status: 0 idle and unreferenced, 3 busy or
+referenced (references win over "no data": they block whatever the metric says),
+4 no datapoints, 1 error (message on stderr).
+Region: ``aws_region`` of the release's terraform.tfvars wins over AWS_REGION (a
+different environment region is mentioned on stderr). Credentials: boto3's default
+chain; AWS_ENDPOINT_URL is honoured.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import shutil
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import boto3
+
+from tui.core.connections import NO_DATA, WINDOWS, window_length
+from tui.core.errors import MocmError
+from tui.core.playbook import load_playbook
+from tui.core.stage4_evidence import Stage4Evidence, choose_region, gather_stage4_evidence
+from tui.core.stage4_inputs import load_stage4_target
+from tui.core.text_chart import LABEL_WIDTH, block_chart, legend
+
+EXIT_CLEAR = 0
+EXIT_ERROR = 1
+EXIT_BLOCKED = 3
+EXIT_NO_DATA = 4
+PROG = "mocm-upgrade stage4-check"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--release-dir", required=True, type=Path, help="the current release directory"
+    )
+    parser.add_argument(
+        "--window", choices=tuple(WINDOWS), default="24h", help="how far back (default: 24h)"
+    )
+    parser.add_argument(
+        "--threshold",
+        type=float,
+        default=None,
+        help="idle when every maximum is at most N connections (default: the playbook's)",
+    )
+    parser.add_argument("--playbook", type=Path, help="upgrade playbook (default: bundled)")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        playbook = load_playbook(args.playbook)
+        threshold = playbook.stage4.idle_threshold if args.threshold is None else args.threshold
+        if not math.isfinite(threshold) or threshold < 0:
+            raise MocmError(f"--threshold must be a number ≥ 0, got {args.threshold}")
+        target = load_stage4_target(args.release_dir.resolve(), playbook)
+        choice = choose_region(target.region, os.environ)
+        if choice.note:
+            print(f"{PROG}: note: {choice.note}", file=sys.stderr)
+        evidence = gather_stage4_evidence(
+            boto3.session.Session(),
+            playbook,
+            target,
+            choice.region,
+            window_length(args.window),
+            threshold,
+            datetime.now(UTC),
+        )
+    except MocmError as exc:
+        print(f"{PROG}: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    if args.json:
+        print(json.dumps(to_json(evidence), ensure_ascii=False))
+    else:
+        print("\n".join(to_text(evidence, args.window)))
+    return exit_code(evidence)
+
+
+def exit_code(evidence: Stage4Evidence) -> int:
+    """3 when referenced or busy, 4 when there is no data, 0 when clear."""
+    if evidence.scan.blocks or evidence.idleness.verdict == "busy":
+        return EXIT_BLOCKED
+    if evidence.idleness.verdict == NO_DATA:
+        return EXIT_NO_DATA
+    return EXIT_CLEAR
+
+
+def to_json(evidence: Stage4Evidence) -> dict[str, Any]:
+    """The contract: verdict, peak, datapoints, references (``file:line``)."""
+    return {
+        "verdict": evidence.idleness.verdict,
+        "peak": evidence.idleness.peak,
+        "datapoints": evidence.idleness.datapoints,
+        "references": [ref.location for ref in evidence.scan.references],
+    }
+
+
+def _utc(moment: datetime | None) -> str:
+    return f"{moment:%Y-%m-%d %H:%M} UTC" if moment else "—"
+
+
+def to_text(evidence: Stage4Evidence, window_name: str) -> list[str]:
+    """The human report: verdict, figures, chart, Valkey, references."""
+    idle, target = evidence.idleness, evidence.target
+    series = idle.series
+    lines = [
+        f"Old cache {target.cluster_id} ({evidence.region}, status {evidence.cluster.status}): "
+        f"CurrConnections, maximum per {series.window.period_seconds} s, last {window_name}",
+    ]
+    if idle.verdict == NO_DATA:
+        lines.append("Verdict: NO DATA — CloudWatch returned no datapoints (this is not zero)")
+    else:
+        lines.append(
+            f"Verdict: {idle.verdict.upper()} — peak {idle.peak:g} connections "
+            f"(idle threshold {idle.threshold:g})"
+        )
+        lines.append(
+            f"Last connection above the threshold: {_utc(idle.last_above)}"
+            if idle.last_above
+            else f"No datapoint above {idle.threshold:g} in the window"
+        )
+        lines.append(
+            f"Datapoints: {idle.datapoints} from {_utc(idle.first)} to {_utc(idle.last)} "
+            f"({series.calls} request{'s' if series.calls > 1 else ''})"
+        )
+    lines += [f"warning: {warning}" for warning in idle.warnings]
+    columns = shutil.get_terminal_size((80, 24)).columns
+    width = max(24, min(96, columns - LABEL_WIDTH - 1))
+    lines += ["", *block_chart(series, idle.threshold, width=width), legend(idle.threshold), ""]
+    if evidence.valkey is not None:
+        mark = "" if evidence.valkey.long_enough else "warning: "
+        lines.append(f"{mark}Valkey: {evidence.valkey.message}")
+    elif evidence.valkey_note:
+        lines.append(f"warning: Valkey: {evidence.valkey_note}")
+    scan = evidence.scan
+    scanned = scan.root.relative_to(target.release_dir).as_posix()
+    lines.append(f"References to the old cache under {scanned}/ ({scan.files_scanned} files):")
+    if scan.references:
+        lines += [f"  {ref.location}: {ref.text.strip()}" for ref in scan.references]
+    else:
+        lines.append("  none")
+    lines += [f"  not scanned: {skip.path} ({skip.reason})" for skip in scan.skipped]
+    lines.append(_conclusion(evidence))
+    return lines
+
+
+def _conclusion(evidence: Stage4Evidence) -> str:
+    if evidence.scan.blocks:
+        return "Result: BLOCKED — finish the application cutover: references remain."
+    if evidence.idleness.verdict == "busy":
+        return "Result: BLOCKED — the old cache still has connections."
+    if evidence.idleness.verdict == NO_DATA:
+        return "Result: CANNOT VERIFY — no data; check the cluster id, region and window."
+    return "Result: CLEAR — idle over the window and unreferenced."
