@@ -147,5 +147,7 @@ def test_detailed_exitcode_tail_and_no_changes(samples: Path) -> None:
         (1, False, False, DiffOutcome.FAILED),
     ],
 )
-def test_exit_code_meaning(code: int, detailed: bool, has_changes: bool, expected: DiffOutcome) -> None:
+def test_exit_code_meaning(
+    code: int, detailed: bool, has_changes: bool, expected: DiffOutcome
+) -> None:
     assert diff_outcome(code, detailed, has_changes) is expected
