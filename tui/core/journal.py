@@ -218,8 +218,18 @@ class Journal:
         workspace.ensure()
         path = workspace.journal_path
         try:
+            created = not path.exists()
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
-            os.close(fd)
+            try:
+                os.fchmod(fd, 0o600)  # private even if something else created it wider
+            finally:
+                os.close(fd)
+            if created:  # make the new file's name durable too
+                dir_fd = os.open(workspace.root, os.O_RDONLY | os.O_DIRECTORY)
+                try:
+                    os.fsync(dir_fd)
+                finally:
+                    os.close(dir_fd)
         except OSError as exc:
             raise JournalError(f"Cannot open the journal {path}: {exc.strerror or exc}.") from exc
         read = read_journal(path)
@@ -247,12 +257,10 @@ class Journal:
         tool_version: str,
     ) -> JournalRecord:
         """Record that the wizard started on these two releases."""
+        paths = (str(previous), str(current))
         return self.append(
-            SessionStarted(
-                str(previous), str(current), previous_build, current_build, playbook_id,
-                tool_version,
-            )
-        )  # fmt: skip
+            SessionStarted(*paths, previous_build, current_build, playbook_id, tool_version)
+        )
 
     def step_entered(self, step: str) -> JournalRecord:
         """Record the step the operator is on (a restart lands there)."""
