@@ -226,3 +226,15 @@ def test_expected_rule_needs_exact_actions_and_literal_addresses_match() -> None
 def test_unknown_stage_is_a_playbook_error(playbook: Playbook) -> None:
     with pytest.raises(PlaybookError, match="unknown plan stage"):
         reviewed(plan([]), playbook, "stage5")
+
+
+def test_generated_benchmark_plan_is_reviewed(playbook: Playbook) -> None:
+    from bench.plan_generator import generate_plan
+
+    data = generate_plan(changes=400, seed=3)
+    result = reviewed(data, playbook, "upgrade")
+    kinds = sum(n for key, n in result.counts.items() if key not in ("import", "move"))
+    assert kinds == 400
+    assert result.counts["replace"] > 0 and result.counts["delete"] > 0
+    assert result.verdict is Verdict.BLOCKED
+    assert all(issue.blocking for issue in result.unexpected if "delete" in issue.actions)
