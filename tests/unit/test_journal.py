@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import stat
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -12,7 +15,14 @@ import pytest
 
 from tui.core.errors import JournalError
 from tui.core.journal import Journal, Workspace, read_journal
-from tui.core.journal_records import CommandRun, FileOp, StepStarted, StepWaived
+from tui.core.journal_records import (
+    CommandRun,
+    FileOp,
+    JournalRecord,
+    StepCompleted,
+    StepStarted,
+    StepWaived,
+)
 from tui.core.resume import fold, load_state
 from tui.core.steps import StepStatus
 
@@ -269,8 +279,6 @@ def test_restart_after_a_kill_resumes_on_the_entered_step(tmp_path: Path) -> Non
 
 
 def test_redoing_a_done_step_reopens_it_until_it_completes() -> None:
-    from tui.core.journal_records import JournalRecord, StepCompleted
-
     def rec(seq: int, body: StepStarted | StepCompleted) -> JournalRecord:
         return JournalRecord(f"t{seq}", seq, "bob", "h", body)
 
@@ -281,3 +289,43 @@ def test_redoing_a_done_step_reopens_it_until_it_completes() -> None:
     assert state.step("plan").completed_at is None
     # nothing entered: resume lands on the first step not finished
     assert state.resume_step(("plan", "apply")) == "plan"
+
+
+def test_existing_journal_with_wide_mode_is_made_private(tmp_path: Path) -> None:
+    workspace = Workspace(tmp_path)
+    workspace.ensure()
+    workspace.journal_path.write_text("")
+    workspace.journal_path.chmod(0o644)
+    open_journal(tmp_path)
+    assert stat.S_IMODE(workspace.journal_path.stat().st_mode) == 0o600
+
+
+WRITER = """
+import sys
+from pathlib import Path
+from tui.core.journal import Journal, Workspace
+journal = Journal.open(Workspace(Path(sys.argv[1])))
+for n in range(100_000):
+    journal.note("x" * 200 + str(n))
+    if n == 50:
+        print("ready", flush=True)
+"""
+
+
+def test_a_writer_killed_with_sigkill_leaves_a_readable_journal(tmp_path: Path) -> None:
+    root = Path(__file__).resolve().parents[2]
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "PYTHONPATH": str(root)}
+    proc = subprocess.Popen(
+        [sys.executable, "-c", WRITER, str(tmp_path)], stdout=subprocess.PIPE, text=True, env=env
+    )
+    assert proc.stdout is not None
+    assert proc.stdout.readline().strip() == "ready"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=30)
+
+    journal = open_journal(tmp_path)
+    seqs = [r.seq for r in journal.records]
+    assert len(seqs) > 50
+    assert seqs == list(range(1, len(seqs) + 1))
+    assert journal.step_started("plan").seq in (len(seqs) + 1, len(seqs) + 2)
+    assert read_journal(journal.path).warnings == ()
