@@ -151,3 +151,17 @@ def test_exit_code_meaning(
     code: int, detailed: bool, has_changes: bool, expected: DiffOutcome
 ) -> None:
     assert diff_outcome(code, detailed, has_changes) is expected
+
+
+def test_empty_manifest_line_before_a_block_end_stays_in_its_release() -> None:
+    stdout = (
+        "fusion, a, ConfigMap (v1) has changed:\n"
+        "  # Source: chart-x/templates/a.yaml\n"
+        "- k: 1\n"
+        "\n\n"  # an empty common line, then the block's end: looks like a release break
+        "fusion, b, ConfigMap (v1) has changed:\n"
+        "  # Source: chart-x/templates/b.yaml\n"
+        "+ k: 2\n\n\n"
+    )
+    releases = parse_diff_body(stdout, ["only-release"])
+    assert [(r.release, len(r.resources)) for r in releases] == [("chart-x", 2)]

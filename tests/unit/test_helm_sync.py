@@ -135,3 +135,13 @@ def test_summary_row_never_hides_an_earlier_failure() -> None:
     result = parse_sync(log, RELEASES, 1)
     assert result.release("mocm-service").state is ReleaseState.FAILED
     assert result.release("mocm-service").error == "helm reports status failed"
+
+
+def test_error_without_a_release_is_kept_for_the_operator() -> None:
+    log = [
+        "in ./helmfile.yaml: failed to read helmfile.yaml: yaml: line 3: did not find key",
+    ]
+    result = parse_sync(log, RELEASES, 1)
+    assert result.error_lines == (log[0],)
+    assert result.failed == ()
+    assert not result.succeeded

@@ -212,7 +212,7 @@ def _name_groups(
     """Name stdout groups after the affected releases in order, else after their chart."""
     groups = [g for g in groups if g.blocks]
     by_chart = {c.chart.rstrip("/").rsplit("/", 1)[-1]: c.release for c in compared}
-    out = []
+    out: dict[str, list[ResourceChange]] = {}
     for i, group in enumerate(groups):
         name = group.release
         if name is None and len(names) == len(groups):
@@ -220,8 +220,9 @@ def _name_groups(
         if name is None:
             chart = _source_chart(group)
             name = by_chart.get(chart or "") or chart or f"release {i + 1}"
-        out.append(ReleaseDiff(name, tuple(b.resource() for b in group.blocks)))
-    return tuple(out)
+        # an empty manifest line before a block's end looks like a release break: rejoin
+        out.setdefault(name, []).extend(b.resource() for b in group.blocks)
+    return tuple(ReleaseDiff(name, tuple(resources)) for name, resources in out.items())
 
 
 def parse_diff_body(

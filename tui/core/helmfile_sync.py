@@ -39,6 +39,8 @@ _INSTALL_NOW = re.compile(r'^Release "(?P<release>[^"]+)" does not exist\. Insta
 _HELM_FIELD = re.compile(r"^(?P<key>NAME|STATUS|REVISION): (?P<value>.+)$")
 _LISTING = re.compile(r"^Listing releases matching \^(?P<release>.+)\$$")
 _FAILED_PROCESSING = re.compile(r"failed processing release (?P<release>[^:\s]+):")
+# helmfile's and helm's own error lines outside the failed-call block
+_RUN_ERROR = re.compile(r"^(?:Error: |err(?:or)?: |in \S+: )")
 _FAILURE_SECTIONS = ("PATH:", "ARGS:", "ERROR:", "EXIT STATUS", "STDERR:", "COMBINED OUTPUT:")
 
 
@@ -78,6 +80,7 @@ class SyncResult:
     releases: tuple[ReleaseProgress, ...]  # enforced order first, then any other
     summary: SyncSummary
     failure_output: tuple[str, ...]  # helm's STDERR block of the failed call
+    error_lines: tuple[str, ...]  # other error lines (helmfile.yaml broken, helm missing…)
     exit_code: int | None
 
     def release(self, name: str) -> ReleaseProgress:
@@ -107,6 +110,7 @@ class SyncTracker:
         self._failure_section: str | None = None
         self._failure_lines: list[str] = []
         self._failed_release: str | None = None
+        self._error_lines: list[str] = []
 
     def feed(self, line: str) -> list[SyncEvent]:
         """Read one line (line end optional); return the state changes it causes."""
@@ -142,6 +146,8 @@ class SyncTracker:
         field = _HELM_FIELD.match(stripped)
         if field and self._current is not None:
             return self._helm_field(self._current, field["key"], field["value"].strip())
+        if _RUN_ERROR.match(stripped):
+            self._error_lines.append(stripped)
         return []
 
     def _helm_field(self, release: str, key: str, value: str) -> list[SyncEvent]:
@@ -226,7 +232,11 @@ class SyncTracker:
     def result(self, exit_code: int | None) -> SyncResult:
         """The final picture once the process has ended (``None``: it was cancelled)."""
         return SyncResult(
-            self.progress(), self._summary.summary(), tuple(self._failure_lines), exit_code
+            self.progress(),
+            self._summary.summary(),
+            tuple(self._failure_lines),
+            tuple(self._error_lines),
+            exit_code,
         )
 
 
