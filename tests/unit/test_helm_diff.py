@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tui.core.helmfile_diff import (
     MASKED_VALUE,
@@ -165,3 +167,20 @@ def test_empty_manifest_line_before_a_block_end_stays_in_its_release() -> None:
     )
     releases = parse_diff_body(stdout, ["only-release"])
     assert [(r.release, len(r.resources)) for r in releases] == [("chart-x", 2)]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=400), st.text(max_size=200))
+def test_any_output_is_read_without_crashing(stdout: str, stderr: str) -> None:
+    report = parse_diff(stdout, stderr, 1)
+    assert report.outcome is DiffOutcome.FAILED
+
+
+def test_suppressed_secret_body_is_flagged() -> None:
+    stdout = (
+        "fusion, creds, Secret (v1) has changed:\n"
+        "+ Changes suppressed on sensitive content of type Secret\n\n"
+    )
+    (release,) = parse_diff_body(stdout, ["svc"])
+    (line,) = release.resources[0].lines
+    assert (line.kind, line.secret) == (DiffLineKind.ADDED, True)

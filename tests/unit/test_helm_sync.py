@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from tui.core.helmfile_sync import (
     ReleaseState,
     SyncEvent,
@@ -144,4 +147,15 @@ def test_error_without_a_release_is_kept_for_the_operator() -> None:
     result = parse_sync(log, RELEASES, 1)
     assert result.error_lines == (log[0],)
     assert result.failed == ()
+    assert not result.succeeded
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(max_size=80), max_size=30))
+def test_any_output_is_read_without_crashing(lines: list[str]) -> None:
+    tracker = SyncTracker(RELEASES)
+    for line in lines:
+        tracker.feed(line)
+    result = tracker.result(1)
+    assert [r.release for r in result.releases][:3] == list(RELEASES)
     assert not result.succeeded
