@@ -1,0 +1,23 @@
+locals {
+  bucket_names = toset(["media", "exports", "imports", "reports", "attachments", "backups", "logs"])
+}
+
+resource "aws_s3_bucket" "buckets" {
+  for_each = local.bucket_names
+
+  bucket = "${var.name_prefix}-${each.key}"
+
+  tags = {
+    Name = "${var.name_prefix}-${each.key}"
+  }
+}
+
+resource "aws_s3_bucket_versioning" "buckets" {
+  for_each = aws_s3_bucket.buckets
+
+  bucket = each.value.id
+
+  versioning_configuration {
+    status = "Enabled"
+  }
+}
