@@ -4,6 +4,13 @@ from __future__ import annotations
 
 from screens.base import StepPanel
 
+BUILT_STEPS = frozenset({"releases"})
+
+
+def panel_is_built(step_id: str) -> bool:
+    """Whether this version automates the step (others say so plainly)."""
+    return step_id in BUILT_STEPS
+
 
 def build_panel(step_id: str) -> StepPanel:
     """The step's panel; steps not automated yet get an honest placeholder."""

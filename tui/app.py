@@ -13,7 +13,7 @@ from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Footer, OptionList, Static
 from textual.worker import Worker, WorkerState
 
-from screens import build_panel
+from screens import build_panel, panel_is_built
 from screens.base import StepPanel
 from tui.assets import STYLES, help_text
 from tui.context import WizardContext
@@ -52,15 +52,15 @@ class WizardApp(App[int]):
     # -- layout ------------------------------------------------------------
     def compose(self) -> ComposeResult:
         yield Static(self.banner_text(), id="banner", markup=False)
-        panels = [build_panel(step_id) for step_id in STEP_IDS]
-        for panel in panels:
-            if not panel.BUILT:
-                self.statuses[panel.step_id] = StepStatus.NOT_BUILT
+        for step_id in STEP_IDS:
+            if not panel_is_built(step_id):
+                self.statuses[step_id] = StepStatus.NOT_BUILT
         self.statuses["releases"] = StepStatus.IN_PROGRESS
         with Horizontal(id="body"):
             yield StepSidebar(self.statuses, self.current_step)
+            # Panels are built when first shown: a fast first screen.
             with ContentSwitcher(initial="step-releases", id="content"):
-                yield from panels
+                yield build_panel("releases")
         yield Footer()
 
     def banner_text(self) -> str:
@@ -76,8 +76,8 @@ class WizardApp(App[int]):
 
     def first_paint(self) -> None:
         if self.context.exit_after_first_paint:
-            elapsed = time.perf_counter() - self.context.started_at
-            self.exit(0, message=f"first-paint {elapsed:.3f}")
+            # Wall-clock epoch, so a benchmark can measure from process start.
+            self.exit(0, message=f"first-paint-at {time.time():.6f}")
             return
         if self.context.startup_tasks:
             self.run_startup_tasks()
@@ -174,7 +174,10 @@ class WizardApp(App[int]):
             self.session.journal.step_entered(step_id)
         if self.statuses[step_id] is StepStatus.NOT_STARTED:
             self.statuses[step_id] = StepStatus.IN_PROGRESS
-        self.query_one("#content", ContentSwitcher).current = f"step-{step_id}"
+        content = self.query_one("#content", ContentSwitcher)
+        if not content.query(f"#step-{step_id}"):
+            content.mount(build_panel(step_id))
+        content.current = f"step-{step_id}"
         self.refresh_steps()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:

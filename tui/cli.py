@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 # name -> (module under tui.headless, one-line help)
@@ -24,10 +23,20 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
 
 
 def package_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
     try:
         return version("mocm-upgrade")
     except PackageNotFoundError:
         return "0+unknown"
+
+
+class VersionAction(argparse.Action):
+    """--version, looked up only when asked (package metadata is slow to scan)."""
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: object, **kwargs: object) -> None:
+        print(f"mocm-upgrade {package_version()}")
+        parser.exit()
 
 
 def wizard_parser() -> argparse.ArgumentParser:
@@ -41,7 +50,7 @@ def wizard_parser() -> argparse.ArgumentParser:
     parser.add_argument("previous", nargs="?", type=Path, help="previous release directory")
     parser.add_argument("current", nargs="?", type=Path, help="current (new) release directory")
     add_wizard_options(parser)
-    parser.add_argument("--version", action="version", version=f"mocm-upgrade {package_version()}")
+    parser.add_argument("--version", action=VersionAction, nargs=0, help="print the version")
     return parser
 
 

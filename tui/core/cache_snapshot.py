@@ -29,6 +29,8 @@ _WHY = {
     "SnapshotQuotaExceeded": "the account's snapshot quota is reached",
     "SnapshotFeatureNotSupportedFault": "this cluster's engine cannot be snapshotted",
     "CacheClusterNotFound": "the cluster does not exist",
+    "AccessDenied": "the credentials in use may not call elasticache:CreateSnapshot",
+    "AccessDeniedException": "the credentials in use may not call elasticache:CreateSnapshot",
     "CacheClusterNotFoundFault": "the cluster does not exist",
 }
 

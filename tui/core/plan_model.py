@@ -317,7 +317,9 @@ def _resource(item: Any, path: str, where: str) -> ResourceChange:
     if isinstance(importing, dict):
         # Terraform 1.12 may import by identity instead of id.
         importing_id = str(importing.get("id") or importing.get("identity") or "(by identity)")
-    paths = change.get("replace_paths") or ()
+    paths = change.get("replace_paths")
+    if not isinstance(paths, list):
+        paths = []
     index = item.get("index")
     return ResourceChange(
         address=address,

@@ -141,7 +141,8 @@ def to_text(evidence: Stage4Evidence, window_name: str) -> list[str]:
         lines.append(f"warning: Valkey: {evidence.valkey_note}")
     scan = evidence.scan
     scanned = scan.root.relative_to(target.release_dir).as_posix()
-    lines.append(f"References to the old cache under {scanned}/ ({scan.files_scanned} files):")
+    files = f"{scan.files_scanned} file{'' if scan.files_scanned == 1 else 's'}"
+    lines.append(f"References to the old cache under {scanned}/ ({files} scanned):")
     if scan.references:
         lines += [f"  {ref.location}: {ref.text.strip()}" for ref in scan.references]
     else:

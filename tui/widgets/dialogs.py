@@ -6,7 +6,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Label, Markdown, Static
+from textual.widgets import Button, Label, Static
 
 
 class ErrorDialog(ModalScreen[None]):
@@ -43,6 +43,8 @@ class HelpDialog(ModalScreen[None]):
         self.markdown = markdown
 
     def compose(self) -> ComposeResult:
+        from textual.widgets import Markdown  # markdown-it is slow to import: only on F1
+
         with Vertical(id="help-dialog", classes="dialog"):
             with VerticalScroll():
                 yield Markdown(self.markdown)

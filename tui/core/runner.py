@@ -1,0 +1,364 @@
+"""Run a command: argument list, explicit environment, streamed and redacted lines.
+
+Cancelling (or a timeout) escalates gently, always to the whole process group:
+SIGINT first, SIGTERM after ``CancelGrace.interrupt_s``, SIGKILL only after a
+further ``CancelGrace.terminate_s``. ``tofu`` must never get SIGKILL first: on
+SIGINT it stops cleanly, releases the state lock and persists the state it has;
+a SIGKILL can leave a held lock and a half-written state behind.
+
+stdout and stderr are read by one task each, so order is kept *within* a
+stream; the relative order of lines across the two streams is not knowable from
+two pipes and is only approximately what a terminal would have shown.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import signal
+import time
+from asyncio.subprocess import PIPE
+from collections import deque
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Literal, Required, TypedDict, Unpack
+
+from tui.core.errors import CommandFailed
+from tui.core.redact import Redactor
+
+Stream = Literal["stdout", "stderr"]
+LineCallback = Callable[[Stream, str], None]
+
+READ_CHUNK = 1 << 16
+MAX_LINE_BYTES = 1 << 20  # a longer line is delivered in pieces of this size
+TAIL_LINES = 200
+
+
+class CommandNotFound(CommandFailed):
+    """The program is not on the PATH the command was given."""
+
+
+class CommandNotStarted(CommandFailed):
+    """The program exists but could not be started (permissions, missing cwd)."""
+
+
+class CommandExitedNonZero(CommandFailed):
+    """The command ran and exited with a code the caller does not accept."""
+
+
+class CommandTimedOut(CommandFailed):
+    """The command ran past its timeout and was stopped."""
+
+
+class CommandCancelled(CommandFailed):
+    """The operator cancelled the command."""
+
+
+@dataclass(frozen=True)
+class CancelGrace:
+    """Seconds to wait after SIGINT before SIGTERM, and after SIGTERM before SIGKILL."""
+
+    interrupt_s: float = 30.0
+    terminate_s: float = 15.0
+    kill_s: float = 5.0  # how long to wait for the group to vanish after SIGKILL
+
+
+@dataclass(frozen=True)
+class CommandResult:
+    """What one finished command did. Tails hold redacted lines only."""
+
+    argv: tuple[str, ...]
+    exit_code: int
+    started_at: datetime
+    duration_s: float
+    timed_out: bool = False
+    cancelled: bool = False
+    stdout_tail: tuple[str, ...] = ()
+    stderr_tail: tuple[str, ...] = ()
+    signals_sent: tuple[str, ...] = field(default=())
+
+    @property
+    def ok(self) -> bool:
+        """True when the command ran to completion with exit code 0."""
+        return self.exit_code == 0 and not (self.timed_out or self.cancelled)
+
+    def check(self, ok_codes: Iterable[int] = (0,)) -> CommandResult:
+        """Return self, or raise the typed error that tells the operator what went wrong."""
+        name = self.argv[0] if self.argv else "?"
+        if self.timed_out:
+            raise CommandTimedOut(
+                f"{name} did not finish within its time limit and was stopped "
+                f"({', '.join(self.signals_sent) or 'no signal needed'}).",
+                "Look at the end of its output for what it was waiting for.",
+            )
+        if self.cancelled:
+            raise CommandCancelled(f"{name} was cancelled.")
+        if self.exit_code not in set(ok_codes):
+            last = self.stderr_tail[-1] if self.stderr_tail else ""
+            raise CommandExitedNonZero(
+                f"{name} exited with code {self.exit_code}."
+                + (f" Last error: {last}" if last else ""),
+                "Its full output is in the command log and the transcript.",
+            )
+        return self
+
+
+def inherit_env(names: Iterable[str], source: Mapping[str, str]) -> dict[str, str]:
+    """The named variables copied from ``source`` (those present), for an explicit env."""
+    return {name: source[name] for name in names if name in source}
+
+
+def resolve_program(program: str, env: Mapping[str, str]) -> str:
+    """Absolute path of ``program`` looked up on ``env['PATH']`` (not this process's PATH)."""
+    search_path = env.get("PATH", os.defpath)
+    found = shutil.which(program, path=search_path)
+    if found is None:
+        raise CommandNotFound(
+            f"Command not found: {program!r} (PATH searched: {search_path or '(empty)'}).",
+            f"Install {program} or put the directory that holds it on PATH.",
+        )
+    return found
+
+
+def check_cwd(cwd: str | os.PathLike[str]) -> None:
+    """Raise CommandNotStarted when the working directory does not exist."""
+    if not os.path.isdir(cwd):
+        raise CommandNotStarted(f"Working directory does not exist: {os.fspath(cwd)}")
+
+
+def exit_code_of(returncode: int | None) -> int:
+    """The exit code to record: a signal death is ``-signum``, as subprocess reports it."""
+    return -signal.SIGKILL if returncode is None else returncode
+
+
+class LineSplitter:
+    """Bytes in, complete decoded lines out; invalid UTF-8 becomes U+FFFD."""
+
+    def __init__(self, max_line_bytes: int = MAX_LINE_BYTES) -> None:
+        self._buffer = bytearray()
+        self._max = max_line_bytes
+
+    def feed(self, chunk: bytes) -> list[str]:
+        """Add bytes; return the lines they completed (without line endings)."""
+        self._buffer += chunk
+        lines: list[str] = []
+        cut = self._buffer.rfind(b"\n")
+        if cut >= 0:
+            complete = bytes(self._buffer[:cut])
+            del self._buffer[: cut + 1]
+            lines = [line.removesuffix("\r") for line in _decode(complete).split("\n")]
+        while len(self._buffer) > self._max:
+            cut = self._max
+            # Back off to a character boundary so a split never breaks a UTF-8 sequence.
+            while cut > self._max - 4 and (self._buffer[cut] & 0xC0) == 0x80:
+                cut -= 1
+            lines.append(_decode(bytes(self._buffer[:cut])))
+            del self._buffer[:cut]
+        return lines
+
+    @property
+    def pending(self) -> str:
+        """The partial line received so far (e.g. a prompt without a newline)."""
+        return _decode(bytes(self._buffer)).removesuffix("\r")
+
+    def flush(self) -> str | None:
+        """The last partial line at EOF, or None when the output ended with a newline."""
+        if not self._buffer:
+            return None
+        rest = self.pending
+        self._buffer.clear()
+        return rest
+
+
+def _decode(data: bytes) -> str:
+    return data.decode("utf-8", errors="replace")
+
+
+def signal_group(pid: int, signum: int) -> bool:
+    """Send ``signum`` to the process group led by ``pid``; False if it is already gone."""
+    try:
+        os.killpg(pid, signum)
+    except (ProcessLookupError, PermissionError):
+        return False
+    return True
+
+
+class RunningCommand:
+    """One command run: build it, ``await run()``, and ``cancel()`` from anywhere.
+
+    Lines reach ``on_line`` already redacted, one call per line, in order per stream.
+    ``stdin=None`` gives the command /dev/null; bytes are written then closed.
+    """
+
+    def __init__(
+        self,
+        argv: Sequence[str],
+        *,
+        env: Mapping[str, str],
+        cwd: str | os.PathLike[str],
+        timeout_s: float | None,
+        on_line: LineCallback | None = None,
+        stdin: bytes | None = None,
+        redactor: Redactor | None = None,
+        grace: CancelGrace = CancelGrace(),
+    ) -> None:
+        if not argv:
+            raise CommandNotStarted("No command given (empty argument list).")
+        self.argv = tuple(argv)
+        self._env = dict(env)
+        self._cwd = cwd
+        self._timeout_s = timeout_s
+        self._on_line = on_line
+        self._stdin = stdin
+        self._redactor = redactor if redactor is not None else Redactor()
+        self._grace = grace
+        self._tails: dict[Stream, deque[str]] = {
+            "stdout": deque(maxlen=TAIL_LINES),
+            "stderr": deque(maxlen=TAIL_LINES),
+        }
+        self._signals: list[str] = []
+        self._callback_error: BaseException | None = None
+        self._cancel_requested = False
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._cancel_event: asyncio.Event | None = None
+
+    def cancel(self) -> None:
+        """Ask the command to stop (SIGINT first). Safe from any thread, before or during run."""
+        self._cancel_requested = True
+        loop, event = self._loop, self._cancel_event
+        if loop is not None and event is not None and not loop.is_closed():
+            loop.call_soon_threadsafe(event.set)
+
+    async def run(self) -> CommandResult:
+        """Start the command, stream its lines, and return its result once it has exited."""
+        program = resolve_program(self.argv[0], self._env)
+        check_cwd(self._cwd)
+        self._loop = asyncio.get_running_loop()
+        self._cancel_event = asyncio.Event()
+        if self._cancel_requested:
+            self._cancel_event.set()
+        started_at = datetime.now(UTC)
+        start = time.monotonic()
+        try:
+            proc = await asyncio.create_subprocess_exec(
+                program,
+                *self.argv[1:],
+                stdin=asyncio.subprocess.DEVNULL
+                if self._stdin is None
+                else asyncio.subprocess.PIPE,
+                stdout=PIPE,
+                stderr=PIPE,
+                env=self._env,
+                cwd=self._cwd,
+                start_new_session=True,  # own process group: signals reach tofu's providers too
+            )
+        except OSError as error:
+            raise CommandNotStarted(
+                f"Could not start {program}: {error.strerror or error}"
+            ) from error
+        assert proc.stdout is not None and proc.stderr is not None
+        tasks = [
+            asyncio.create_task(self._pump(proc.stdout, "stdout")),
+            asyncio.create_task(self._pump(proc.stderr, "stderr")),
+        ]
+        if self._stdin is not None and proc.stdin is not None:
+            tasks.append(asyncio.create_task(_feed_stdin(proc.stdin, self._stdin)))
+        exited = asyncio.create_task(proc.wait())
+        cancel_wait = asyncio.create_task(self._cancel_event.wait())
+        timed_out = cancelled = False
+        try:
+            done, _ = await asyncio.wait(
+                {exited, cancel_wait}, timeout=self._timeout_s, return_when=asyncio.FIRST_COMPLETED
+            )
+            if exited not in done:
+                cancelled = cancel_wait in done
+                timed_out = not cancelled
+                await self._stop(proc.pid, exited)
+        except asyncio.CancelledError:
+            await self._stop(proc.pid, exited)
+            raise
+        finally:
+            cancel_wait.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+        if self._callback_error is not None:
+            raise self._callback_error
+        return CommandResult(
+            argv=self.argv,
+            exit_code=exit_code_of(proc.returncode),
+            started_at=started_at,
+            duration_s=time.monotonic() - start,
+            timed_out=timed_out,
+            cancelled=cancelled,
+            stdout_tail=tuple(self._tails["stdout"]),
+            stderr_tail=tuple(self._tails["stderr"]),
+            signals_sent=tuple(self._signals),
+        )
+
+    async def _stop(self, pid: int, exited: asyncio.Future[int]) -> None:
+        """SIGINT, then SIGTERM, then (last resort) SIGKILL to the group, each after a grace."""
+        steps = (
+            (signal.SIGINT, self._grace.interrupt_s),
+            (signal.SIGTERM, self._grace.terminate_s),
+            (signal.SIGKILL, self._grace.kill_s),
+        )
+        for signum, grace in steps:
+            if exited.done() or not signal_group(pid, signum):
+                return
+            self._signals.append(signum.name)
+            try:
+                await asyncio.wait_for(asyncio.shield(exited), grace)
+                return
+            except TimeoutError:
+                continue
+
+    async def _pump(self, reader: asyncio.StreamReader, stream: Stream) -> None:
+        splitter = LineSplitter()
+        redact = self._redactor.line_redactor()
+        while chunk := await reader.read(READ_CHUNK):
+            for line in splitter.feed(chunk):
+                self._emit(stream, redact(line))
+        rest = splitter.flush()
+        if rest is not None:
+            self._emit(stream, redact(rest))
+
+    def _emit(self, stream: Stream, line: str) -> None:
+        self._tails[stream].append(line)
+        if self._on_line is None or self._callback_error is not None:
+            return
+        try:
+            self._on_line(stream, line)
+        except Exception as error:  # keep draining the pipes; re-raised when the command ends
+            self._callback_error = error
+
+
+async def _feed_stdin(writer: asyncio.StreamWriter, data: bytes) -> None:
+    try:
+        writer.write(data)
+        await writer.drain()
+        writer.close()
+    except (BrokenPipeError, ConnectionResetError):
+        pass  # the command exited without reading all of its input
+
+
+class RunOptions(TypedDict, total=False):
+    """Keyword arguments of RunningCommand, for the convenience functions."""
+
+    env: Required[Mapping[str, str]]
+    cwd: Required[str | os.PathLike[str]]
+    timeout_s: Required[float | None]
+    on_line: LineCallback | None
+    stdin: bytes | None
+    redactor: Redactor | None
+    grace: CancelGrace
+
+
+async def run_command(argv: Sequence[str], **options: Unpack[RunOptions]) -> CommandResult:
+    """Run ``argv`` to completion (see RunningCommand) and return its result."""
+    return await RunningCommand(argv, **options).run()
+
+
+def run_sync(argv: Sequence[str], **options: Unpack[RunOptions]) -> CommandResult:
+    """Blocking run_command for headless code and thread workers (not inside a running loop)."""
+    return asyncio.run(run_command(argv, **options))

@@ -1,0 +1,300 @@
+"""A values.yaml loaded for round-trip editing: data, line numbers, the file's own indentation.
+
+Loading uses ruamel.yaml's round-trip mode with quotes preserved (YAML 1.2: ``yes``,
+``on`` stay strings; ``0755`` stays written as ``0755``). Every refusal is a
+``ParseError`` naming the file, the line and, where known, the column.
+Files above ``MAX_VALUES_BYTES`` are refused: a real values file is a few hundred
+KB and ruamel's pure-Python round trip would take minutes on tens of MB.
+"""
+
+from __future__ import annotations
+
+import io
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+from tui.core.errors import ParseError
+from tui.core.fsops import sha256_bytes
+
+MAX_VALUES_BYTES = 4 * 1024 * 1024
+KeySegment = str | int
+KeyPath = tuple[KeySegment, ...]
+
+
+@dataclass(frozen=True)
+class Indentation:
+    """Block indentation as ruamel's ``YAML.indent`` takes it."""
+
+    mapping: int = 2
+    sequence: int = 2
+    offset: int = 0
+
+
+@dataclass
+class ValuesDoc:
+    """One loaded values file. ``data`` is the ruamel round-trip tree (mutable)."""
+
+    source: str
+    text: str
+    data: CommentedMap
+    indentation: Indentation
+    sha256: str
+
+    def yaml(self) -> YAML:
+        """A round-trip YAML instance that writes with this file's indentation."""
+        return make_yaml(self.indentation)
+
+
+def make_yaml(indentation: Indentation | None = None) -> YAML:
+    """Round-trip loader/dumper: quotes preserved, no line wrapping."""
+    yaml = YAML(typ="rt")
+    yaml.preserve_quotes = True
+    yaml.width = 1 << 16
+    ind = indentation or Indentation()
+    yaml.indent(mapping=ind.mapping, sequence=ind.sequence, offset=ind.offset)
+    return yaml
+
+
+def load_values(path: Path) -> ValuesDoc:
+    """Read and parse a values file; every failure is a ``ParseError`` with a reason."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_VALUES_BYTES:
+            raise ParseError(
+                str(path),
+                f"is {size / 1048576:.1f} MiB; values files above "
+                f"{MAX_VALUES_BYTES // 1048576} MiB are refused (a real one is a few hundred KB)",
+            )
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_VALUES_BYTES + 1)
+    except IsADirectoryError as exc:
+        raise ParseError(str(path), "is a directory, not a values file") from exc
+    except OSError as exc:
+        raise ParseError(str(path), f"cannot be read: {exc.strerror or exc}") from exc
+    return parse_values(raw, str(path))
+
+
+def parse_values(raw: bytes, source: str) -> ValuesDoc:
+    """Parse the bytes of a values file (see ``load_values``)."""
+    if len(raw) > MAX_VALUES_BYTES:
+        raise ParseError(source, f"is larger than {MAX_VALUES_BYTES // 1048576} MiB")
+    if b"\x00" in raw:
+        offset = raw.index(b"\x00")
+        raise ParseError(source, f"is binary (a NUL byte at offset {offset}), not YAML")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise ParseError(source, "is not UTF-8 text (binary content?)", line) from exc
+    text = text.removeprefix("\ufeff")
+    try:
+        data = make_yaml().load(text)
+    except MarkedYAMLError as exc:
+        raise _parse_error(source, text, exc) from exc
+    except YAMLError as exc:
+        raise ParseError(source, f"is not valid YAML: {exc}") from exc
+    if data is None:
+        raise ParseError(source, "is empty: it holds no values (only comments or nothing)")
+    if not isinstance(data, CommentedMap):
+        kind = "a list" if isinstance(data, list) else f"a single value ({type(data).__name__})"
+        raise ParseError(source, f"must hold a mapping of keys at the top, not {kind}", 1)
+    _check_keys(source, data)
+    return ValuesDoc(source, text, data, detect_indentation(text, data), sha256_bytes(raw))
+
+
+def _parse_error(source: str, text: str, exc: MarkedYAMLError) -> ParseError:
+    mark = exc.problem_mark or exc.context_mark
+    problem = str(exc.problem or exc.context or "invalid YAML")
+    line = mark.line + 1 if mark is not None else None
+    column = mark.column + 1 if mark is not None else None
+    if "duplicate key" in problem:
+        problem = problem.split("\n")[0]
+    if line is not None:
+        source_line = text.splitlines()[line - 1] if line <= len(text.splitlines()) else ""
+        if (
+            "\t" in source_line[: len(source_line) - len(source_line.lstrip())]
+            or "'\\t'" in problem
+        ):
+            problem = "a tab is used for indentation; YAML allows only spaces there"
+    return ParseError(source, problem, line, column)
+
+
+def _check_keys(source: str, node: Any) -> None:
+    """Keys must be strings or integers so that every value has a key path."""
+    stack = [node]
+    while stack:
+        cur = stack.pop()
+        if isinstance(cur, CommentedMap):
+            for key, value in cur.items():
+                if isinstance(key, bool) or not isinstance(key, str | int):
+                    line = key_line(cur, key)
+                    raise ParseError(source, f"key {key!r} is not a string", line)
+                stack.append(value)
+        elif isinstance(cur, CommentedSeq):
+            stack.extend(cur)
+
+
+def key_line(container: Any, key: KeySegment) -> int | None:
+    """1-based line of ``key`` in a mapping (or item in a sequence); None if unknown.
+
+    Keys brought in by a merge key (``<<: *anchor``) have no line of their own.
+    """
+    try:
+        if isinstance(container, CommentedMap):
+            return int(container.lc.key(key)[0]) + 1
+        if isinstance(container, CommentedSeq):
+            return int(container.lc.item(key)[0]) + 1
+    except (KeyError, IndexError, TypeError, AttributeError):
+        return None
+    return None
+
+
+def value_position(container: Any, key: KeySegment) -> tuple[int, int] | None:
+    """0-based (line, column) where the value of ``key`` starts, if known."""
+    try:
+        if isinstance(container, CommentedMap):
+            pos = container.lc.value(key)
+        else:
+            pos = container.lc.item(key)
+        return int(pos[0]), int(pos[1])
+    except (KeyError, IndexError, TypeError, AttributeError):
+        return None
+
+
+def detect_indentation(text: str, data: CommentedMap) -> Indentation:
+    """The indentation this file mostly uses (block mappings and sequences)."""
+    lines = text.splitlines()
+    mapping: Counter[int] = Counter()
+    sequence: Counter[tuple[int, int]] = Counter()
+    stack: list[tuple[Any, int]] = [(data, 0)]
+    while stack:
+        node, col = stack.pop()
+        if isinstance(node, CommentedMap):
+            for key in list(node.keys())[:50]:
+                pos = _lc_key(node, key)
+                if pos is not None and not node.fa.flow_style() and node is not data:
+                    mapping[pos[1] - col] += 1
+                child = node[key]
+                if pos is not None and isinstance(child, CommentedMap | CommentedSeq):
+                    stack.append((child, pos[1]))
+        elif isinstance(node, CommentedSeq) and len(node) and not node.fa.flow_style():
+            pos = _lc_item(node, 0)
+            if pos is not None and pos[0] < len(lines):
+                dash = lines[pos[0]].rfind("-", 0, pos[1])
+                if dash >= col:
+                    sequence[(pos[1] - col, dash - col)] += 1
+            for i, child in enumerate(node[:50]):
+                item = _lc_item(node, i)
+                if item is not None and isinstance(child, CommentedMap | CommentedSeq):
+                    stack.append((child, item[1]))
+    map_indent = mapping.most_common(1)[0][0] if mapping else 2
+    seq, offset = sequence.most_common(1)[0][0] if sequence else (map_indent, 0)
+    if map_indent < 1:
+        map_indent = 2
+    if offset < 0 or seq < offset + 2:
+        seq, offset = max(2, offset + 2), max(0, offset)
+    return Indentation(map_indent, seq, offset)
+
+
+def _lc_key(node: CommentedMap, key: Any) -> tuple[int, int] | None:
+    try:
+        pos = node.lc.key(key)
+        return int(pos[0]), int(pos[1])
+    except (KeyError, TypeError):
+        return None
+
+
+def _lc_item(node: CommentedSeq, index: int) -> tuple[int, int] | None:
+    try:
+        pos = node.lc.item(index)
+        return int(pos[0]), int(pos[1])
+    except (KeyError, IndexError, TypeError):
+        return None
+
+
+def dump_text(doc_yaml: YAML, data: Any) -> str:
+    """Serialise a ruamel tree with the given YAML instance."""
+    buffer = io.StringIO()
+    doc_yaml.dump(data, buffer)
+    return buffer.getvalue()
+
+
+def get_node(data: Any, path: KeyPath) -> Any:
+    """The node at ``path``; raises ``KeyError`` if any step is missing."""
+    cur = data
+    for seg in path:
+        if isinstance(cur, CommentedMap):
+            if seg not in cur:
+                raise KeyError(seg)
+            cur = cur[seg]
+        elif isinstance(cur, CommentedSeq) and isinstance(seg, int) and 0 <= seg < len(cur):
+            cur = cur[seg]
+        else:
+            raise KeyError(seg)
+    return cur
+
+
+def has_node(data: Any, path: KeyPath) -> bool:
+    """Whether ``path`` exists in ``data``."""
+    try:
+        get_node(data, path)
+    except KeyError:
+        return False
+    return True
+
+
+def dotted(path: KeyPath) -> str:
+    """Display form: ``a.b[0].c``; dots inside a key are escaped (``a\\.b``) as Helm's --set does."""
+    out = ""
+    for seg in path:
+        if isinstance(seg, int) and not isinstance(seg, bool) and out:
+            out += f"[{seg}]"
+            continue
+        text = str(seg).replace("\\", "\\\\").replace(".", "\\.").replace("[", "\\[")
+        out = f"{out}.{text}" if out else text
+    return out
+
+
+def to_plain(node: Any) -> Any:
+    """Plain Python data (dict/list/str/int/float/bool/None) for comparisons."""
+    if isinstance(node, dict):
+        return {k: to_plain(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [to_plain(v) for v in node]
+    if isinstance(node, bool) or node is None:
+        return node
+    for kind in (str, int, float):
+        if isinstance(node, kind):
+            return kind(node)
+    return node
+
+
+def same_value(a: Any, b: Any) -> bool:
+    """Deep equality that tells ``1`` from ``true`` and ``"1"`` from ``1``."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(same_value(a[k], b[k]) for k in a)
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(same_value(x, y) for x, y in zip(a, b, strict=True))
+    return _kind(a) == _kind(b) and a == b
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return "bool"
+    if value is None:
+        return "null"
+    if isinstance(value, int | float):
+        return "number"
+    if isinstance(value, str):
+        return "str"
+    if isinstance(value, dict):
+        return "map"
+    if isinstance(value, list):
+        return "list"
+    return type(value).__name__

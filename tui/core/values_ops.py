@@ -1,0 +1,389 @@
+"""The values merge session: rows, operations as undoable commands, counters.
+
+A screen drives it by row label; nothing here depends on a cursor. Every operation
+is one ``Command`` (a list of primitive edits of the working tree plus operator
+decisions) so that undo and redo replay exactly, auto-fill included.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+from tui.core.values_doc import KeyPath, ValuesDoc, get_node, has_node
+from tui.core.values_merge import (
+    MISSING,
+    Aligner,
+    Counters,
+    Presence,
+    Row,
+    RowStatus,
+    aligned_children,
+    counters,
+    merged_order,
+)
+from tui.core.values_scalars import ValueEditRefused, parse_typed_value, styled_for_target
+
+
+class Decision(StrEnum):
+    KEPT_TEMPLATE = "kept-template"
+    DROPPED_ORPHAN = "dropped-orphan"
+
+
+@dataclass(frozen=True)
+class Edit:
+    """Put ``after`` at ``path`` in the working tree (``MISSING`` = absent); ``index`` for inserts."""
+
+    path: KeyPath
+    before: Any
+    after: Any
+    index: int
+
+
+@dataclass
+class Command:
+    """One undoable step as the operator named it."""
+
+    title: str
+    edits: list[Edit] = field(default_factory=list)
+    decisions: list[tuple[str, Decision | None, Decision | None]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class AutoFillItem:
+    """One placeholder auto-fill would replace (values as the screen may show them)."""
+
+    label: str
+    previous_shown: str
+    template_shown: str
+
+
+class ValuesMerge:
+    """Previous values vs a new template; the template's tree is edited in place."""
+
+    def __init__(self, previous: ValuesDoc, template: ValuesDoc, placeholder_pattern: str) -> None:
+        self.previous = previous
+        self.template = template
+        self.pattern = re.compile(placeholder_pattern)
+        self.working: CommentedMap = template.data
+        self.decisions: dict[str, Decision] = {}
+        self.touched: dict[KeyPath, Any] = {}  # first value seen at each edited path (for save)
+        self._undo: list[Command] = []
+        self._redo: list[Command] = []
+        self.rows: list[Row] = Aligner(self.pattern).run(previous.data, self.working)
+        self._index: dict[str, int] = {}
+        self._reindex()
+
+    # -- reading -------------------------------------------------------------
+    def row(self, label: str) -> Row:
+        """The row with this label (``KeyError`` if none)."""
+        return self.rows[self._index[label]]
+
+    def counters(self) -> Counters:
+        """Placeholders left, differences, new keys and orphans (topmost)."""
+        return counters(self.rows)
+
+    def placeholders_left(self) -> list[str]:
+        """Labels of rows whose new value still holds a placeholder."""
+        return [r.label for r in self.rows if r.status == RowStatus.PLACEHOLDER]
+
+    def dropped_orphans(self) -> list[str]:
+        """Orphans the operator chose not to carry (for the journal)."""
+        return [k for k, v in self.decisions.items() if v == Decision.DROPPED_ORPHAN]
+
+    @property
+    def can_undo(self) -> bool:
+        return bool(self._undo)
+
+    @property
+    def can_redo(self) -> bool:
+        return bool(self._redo)
+
+    # -- operations ----------------------------------------------------------
+    def port(self, label: str) -> Command:
+        """Copy the previous value of one leaf row into the new file."""
+        row = self.row(label)
+        if row.prev_path is None:
+            raise ValueEditRefused(f"{label}: the previous file has no value here")
+        if row.new_path is None:
+            return self.carry_orphan(label)
+        prev = get_node(self.previous.data, row.prev_path)
+        target = get_node(self.working, row.new_path)
+        return self._run(Command(f"port {label}", [self._replace(row.new_path, prev, target)]))
+
+    def port_subtree(self, label: str) -> Command:
+        """Port every previous value under a row; template-only keys stay, orphans are carried."""
+        row = self.row(label)
+        if row.prev_path is None:
+            raise ValueEditRefused(f"{label}: the previous file has nothing here")
+        if row.new_path is None:
+            return self.carry_orphan(label)
+        edits: list[Edit] = []
+        prev = get_node(self.previous.data, row.prev_path)
+        self._merge_edits(prev, get_node(self.working, row.new_path), row.new_path, edits)
+        return self._run(Command(f"port subtree {label}", edits))
+
+    def edit(self, label: str, typed: str) -> Command:
+        """Set a value to what the operator typed (one YAML scalar, type rules in values_scalars)."""
+        row = self.row(label)
+        if row.new_path is None:
+            raise ValueEditRefused(f"{label}: carry it over first, then edit it")
+        target = get_node(self.working, row.new_path)
+        if isinstance(target, CommentedMap | CommentedSeq) and row.container:
+            raise ValueEditRefused(f"{label} holds several values: edit them one by one")
+        value = parse_typed_value(typed, target)
+        edit = Edit(row.new_path, copy.deepcopy(target), value, -1)
+        return self._run(Command(f"edit {label}", [edit]))
+
+    def keep_template(self, label: str) -> Command:
+        """Keep the template's value here (a recorded decision)."""
+        before = self.decisions.get(label)
+        return self._run(Command(f"keep {label}", [], [(label, before, Decision.KEPT_TEMPLATE)]))
+
+    def drop_orphan(self, label: str) -> Command:
+        """Knowingly leave an orphan behind (recorded so the journal can say so)."""
+        row = self.row(label)
+        if row.presence != Presence.PREV_ONLY:
+            raise ValueEditRefused(f"{label} is not an orphan")
+        before = self.decisions.get(label)
+        return self._run(Command(f"drop {label}", [], [(label, before, Decision.DROPPED_ORPHAN)]))
+
+    def carry_orphan(self, label: str) -> Command:
+        """Insert an orphan (and any missing parents) where it belongs in the new file."""
+        row = self.row(label)
+        if row.presence != Presence.PREV_ONLY or row.prev_path is None:
+            raise ValueEditRefused(f"{label} is not an orphan")
+        edits = self._insert_edits(row.prev_path)
+        decisions = []
+        if label in self.decisions:
+            decisions.append((label, self.decisions[label], None))
+        return self._run(Command(f"carry {label}", edits, decisions))
+
+    def auto_fill_preview(self) -> list[AutoFillItem]:
+        """Placeholders whose key has a value in the previous file (nothing is changed)."""
+        out = []
+        for row in self._fillable():
+            out.append(
+                AutoFillItem(row.label, row.prev_shown(self.pattern), row.new_shown(self.pattern))
+            )
+        return out
+
+    def auto_fill(self) -> Command:
+        """Port every fillable placeholder as one undoable step."""
+        edits = []
+        for row in self._fillable():
+            assert row.prev_path is not None and row.new_path is not None
+            prev = get_node(self.previous.data, row.prev_path)
+            edits.append(self._replace(row.new_path, prev, get_node(self.working, row.new_path)))
+        return self._run(Command(f"auto-fill {len(edits)} placeholders", edits))
+
+    def set_image_tag(self, dotted_key: str, build: str) -> Command:
+        """Set the image tag (playbook key, dotted) to ``build``, keeping its quotes."""
+        path: KeyPath = tuple(dotted_key.split("."))
+        if not has_node(self.working, path):
+            raise ValueEditRefused(f"the new file has no {dotted_key} to set")
+        target = get_node(self.working, path)
+        value = styled_for_target(build, target)
+        return self._run(
+            Command(f"image tag {build}", [Edit(path, copy.deepcopy(target), value, -1)])
+        )
+
+    def undo(self) -> Command | None:
+        """Revert the last command; None when there is nothing to undo."""
+        if not self._undo:
+            return None
+        command = self._undo.pop()
+        for edit in reversed(command.edits):
+            self._put(edit.path, edit.before, edit.index)
+        for label, before, _ in command.decisions:
+            self._decide(label, before)
+        self._redo.append(command)
+        self._refresh(command)
+        return command
+
+    def redo(self) -> Command | None:
+        """Re-apply the last undone command."""
+        if not self._redo:
+            return None
+        command = self._redo.pop()
+        self._apply(command)
+        self._undo.append(command)
+        return command
+
+    # -- internals -----------------------------------------------------------
+    def _fillable(self) -> list[Row]:
+        return [
+            r
+            for r in self.rows
+            if r.status == RowStatus.PLACEHOLDER
+            and r.presence == Presence.BOTH
+            and not r.container
+            and r.prev_path is not None
+            and not self._has_placeholder(get_node(self.previous.data, r.prev_path))
+        ]
+
+    def _has_placeholder(self, node: Any) -> bool:
+        return isinstance(node, str) and self.pattern.search(node) is not None
+
+    def _replace(self, path: KeyPath, prev: Any, target: Any) -> Edit:
+        return Edit(path, copy.deepcopy(target), styled_for_target(prev, target), -1)
+
+    def _merge_edits(self, prev: Any, new: Any, new_path: KeyPath, edits: list[Edit]) -> None:
+        same_shape = type(prev) is type(new) and isinstance(new, CommentedMap | CommentedSeq)
+        if not same_shape or not aligned_children(prev, new):
+            edits.append(self._replace(new_path, prev, new))
+            return
+        for _, pkey, nkey in aligned_children(prev, new):
+            if pkey is None:
+                continue
+            if nkey is None:
+                position = _insert_position(prev, new, pkey)
+                edits.append(Edit((*new_path, pkey), MISSING, copy.deepcopy(prev[pkey]), position))
+            else:
+                self._merge_edits(prev[pkey], new[nkey], (*new_path, nkey), edits)
+
+    def _insert_edits(self, prev_path: KeyPath) -> list[Edit]:
+        """Edits that create ``prev_path`` in the working tree: missing parents, then the value."""
+        depth = 0
+        while depth < len(prev_path) and has_node(self.working, prev_path[: depth + 1]):
+            depth += 1
+        parent_prev = get_node(self.previous.data, prev_path[:depth])
+        parent_new = get_node(self.working, prev_path[:depth])
+        key = prev_path[depth]
+        value = copy.deepcopy(parent_prev[key])
+        position = _insert_position(parent_prev, parent_new, key)
+        return [Edit(prev_path[: depth + 1], MISSING, value, position)]
+
+    def _run(self, command: Command) -> Command:
+        command.edits = [e for e in command.edits if not _same_node(e.before, e.after)]
+        if not command.edits and not command.decisions:
+            raise ValueEditRefused(f"{command.title}: nothing to change")
+        self._apply(command)
+        self._undo.append(command)
+        self._redo.clear()
+        return command
+
+    def _apply(self, command: Command) -> None:
+        for edit in command.edits:
+            self._put(edit.path, edit.after, edit.index)
+        for label, _, after in command.decisions:
+            self._decide(label, after)
+        self._refresh(command)
+
+    def _decide(self, label: str, decision: Decision | None) -> None:
+        if decision is None:
+            self.decisions.pop(label, None)
+        else:
+            self.decisions[label] = decision
+
+    def _put(self, path: KeyPath, node: Any, index: int) -> None:
+        parent = get_node(self.working, path[:-1])
+        key = path[-1]
+        if path not in self.touched:
+            self.touched[path] = copy.deepcopy(parent[key]) if _holds(parent, key) else MISSING
+        if node is MISSING:
+            del parent[key]
+            if isinstance(parent, CommentedMap) and not parent:
+                parent.fa.set_flow_style()  # back to the template's `{}`
+        elif _holds(parent, key):
+            parent[key] = copy.deepcopy(node)
+        else:
+            if isinstance(parent, CommentedMap):
+                if not parent:
+                    parent.fa.set_block_style()  # `{}` receiving keys is written as a block
+                parent.insert(max(0, min(index, len(parent))), key, copy.deepcopy(node))
+            else:
+                parent.insert(max(0, min(index, len(parent))), copy.deepcopy(node))
+
+    def _refresh(self, command: Command) -> None:
+        """Re-align and re-classify only the rows under the edited paths."""
+        rows_by_path = {r.new_path: r for r in self.rows if r.new_path is not None}
+        parents = set()
+        for edit in command.edits:
+            replaced = edit.before is not MISSING and edit.after is not MISSING
+            parents.add(edit.path if replaced and edit.path in rows_by_path else edit.path[:-1])
+        if not parents:
+            return
+        if any(len(p) == 0 for p in parents) or len(parents) > 64:
+            self.rows = Aligner(self.pattern).run(self.previous.data, self.working)
+            self._reindex()
+            return
+        for parent in sorted(parents, key=len):
+            if any(parent[: len(q)] == q for q in parents if len(q) < len(parent)):
+                continue
+            self._realign(parent)
+
+    def _realign(self, new_path: KeyPath) -> None:
+        start = next((i for i, r in enumerate(self.rows) if r.new_path == new_path), None)
+        if start is None:
+            self.rows = Aligner(self.pattern).run(self.previous.data, self.working)
+            self._reindex()
+            return
+        row = self.rows[start]
+        end = start + 1
+        while end < len(self.rows) and self.rows[end].depth > row.depth:
+            end += 1
+        parent_presence = Presence.BOTH
+        for i in range(start - 1, -1, -1):
+            if self.rows[i].depth < row.depth:
+                parent_presence = self.rows[i].presence
+                break
+        prev = get_node(self.previous.data, row.prev_path) if row.prev_path is not None else MISSING
+        new = get_node(self.working, new_path)
+        fresh = Aligner(self.pattern).subtree(row, prev, new, parent_presence)
+        self.rows[start:end] = fresh
+        self._refresh_ancestors(start)
+        self._reindex()
+
+    def _refresh_ancestors(self, index: int) -> None:
+        depth = self.rows[index].depth
+        for i in range(index - 1, -1, -1):
+            ancestor = self.rows[i]
+            if ancestor.depth >= depth:
+                continue
+            depth = ancestor.depth
+            j = i + 1
+            changed = False
+            while j < len(self.rows) and self.rows[j].depth > depth:
+                child = self.rows[j]
+                changed = changed or child.status != RowStatus.SAME or child.changed_below
+                j += 1
+            ancestor.changed_below = changed
+            if depth == 0:
+                break
+
+    def _reindex(self) -> None:
+        self._index = {r.label: i for i, r in enumerate(self.rows)}
+
+
+def _same_node(a: Any, b: Any) -> bool:
+    """Same value written the same way (a change of quotes is a change)."""
+    if isinstance(a, CommentedMap | CommentedSeq) or isinstance(b, CommentedMap | CommentedSeq):
+        return False
+    return type(a) is type(b) and a == b
+
+
+def _holds(parent: Any, key: Any) -> bool:
+    if isinstance(parent, CommentedMap):
+        return key in parent
+    return isinstance(key, int) and 0 <= key < len(parent)
+
+
+def _insert_position(parent_prev: Any, parent_new: Any, key: Any) -> int:
+    """Where ``key`` goes in ``parent_new``: right after its previous sibling, else first."""
+    if isinstance(parent_new, CommentedSeq):
+        return len(parent_new)
+    order = merged_order(list(parent_prev.keys()), list(parent_new.keys()))
+    existing = set(parent_new.keys())
+    position = 0
+    for k in order:
+        if k == key:
+            return position
+        if k in existing:
+            position += 1
+    return position

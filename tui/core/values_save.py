@@ -1,0 +1,215 @@
+"""Save a values merge: keep the template first, show the final diff, write atomically, verify.
+
+``plan_save`` renders and verifies the merged text in memory and returns a ``SavePlan``
+(with the unified diff the operator reviews, secrets masked); ``commit`` writes it.
+Nothing on disk changes before ``commit``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from tui.core.errors import MocmError
+from tui.core.fsops import atomic_copy, atomic_write, free_backup_name, sha256_file
+from tui.core.values_doc import ValuesDoc, load_values, parse_values, same_value, to_plain
+from tui.core.values_ops import ValuesMerge
+from tui.core.values_render import (
+    mask_lines,
+    net_changes,
+    render_in_place,
+    render_spliced,
+    secret_value_lines,
+)
+
+
+class PlaceholderLeft(MocmError):
+    """Placeholders remain and no override reason was given."""
+
+
+class SaveRefused(MocmError):
+    """The save cannot go ahead safely (destination, backup, or a file changed meanwhile)."""
+
+
+class SaveVerifyFailed(MocmError):
+    """The text written (or about to be) does not hold exactly the merged values."""
+
+
+@dataclass(frozen=True)
+class SavePlan:
+    """What ``commit`` will do; ``diff`` is the final unified diff with secrets masked."""
+
+    destination: Path
+    text: str
+    diff: str
+    changed_lines: int
+    method: str  # "in-place" or "splice"
+    placeholders_left: tuple[str, ...]
+    override_reason: str | None
+    template_source: Path
+    template_sha256: str
+    template_backup: Path | None  # where the template is copied first (None: no copy needed)
+    destination_backup: Path | None  # an existing destination other than the template
+    destination_sha256: str | None
+    merged: Any  # plain data the written file must hold
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    """What was written, for the journal (the override reason included)."""
+
+    destination: Path
+    sha256: str
+    template_backup: Path | None
+    destination_backup: Path | None
+    override_reason: str | None
+    placeholders_left: tuple[str, ...]
+
+
+def plan_save(
+    merge: ValuesMerge,
+    destination: Path,
+    template_backup: Path | None = None,
+    override_reason: str | None = None,
+) -> SavePlan:
+    """Render, verify in memory and diff the merged file; refuse while placeholders remain.
+
+    ``template_backup`` (the playbook's ``values.template_backup``) is required when the
+    destination is the template itself; an existing, different backup is never
+    overwritten: the next free name (``.1``, ``.2``...) is used instead.
+    """
+    left = tuple(merge.placeholders_left())
+    reason = override_reason.strip() if override_reason else None
+    if left and not reason:
+        raise PlaceholderLeft(
+            f"{len(left)} placeholder(s) left, first {left[0]}",
+            "fill them, or give a reason to save anyway (the reason is journaled)",
+        )
+    template = merge.template
+    source = Path(template.source)
+    merged = to_plain(merge.working)
+    text, method, before_secrets, after = _render(merge, merged, str(destination))
+    diff_lines = list(
+        difflib.unified_diff(
+            mask_lines(template.text, before_secrets),
+            mask_lines(text, secret_value_lines(after.data, merge.pattern)),
+            fromfile=f"{source.name} (template)",
+            tofile=destination.name,
+        )
+    )
+    changed = sum(1 for d in diff_lines if d[:1] in "+-" and d[:3] not in ("+++", "---"))
+    backup, dest_backup = _backups(source, template.sha256, destination, template_backup)
+    return SavePlan(
+        destination=destination,
+        text=text,
+        diff="".join(diff_lines),
+        changed_lines=changed,
+        method=method,
+        placeholders_left=left,
+        override_reason=reason if left else None,
+        template_source=source,
+        template_sha256=template.sha256,
+        template_backup=backup,
+        destination_backup=dest_backup,
+        destination_sha256=sha256_file(destination) if destination.is_file() else None,
+        merged=merged,
+    )
+
+
+def commit(plan: SavePlan) -> SaveResult:
+    """Keep the template (and any other existing destination), write atomically, re-read, verify."""
+    current = plan.destination.is_file() and sha256_file(plan.destination)
+    if (current or None) != plan.destination_sha256:
+        raise SaveRefused(
+            f"{plan.destination} changed on disk since the diff was shown",
+            "review the diff again before saving",
+        )
+    try:
+        if plan.template_backup is not None:
+            _check_unchanged(plan.template_source, plan.template_sha256)
+            atomic_copy(plan.template_source, plan.template_backup)
+        if plan.destination_backup is not None:
+            atomic_copy(plan.destination, plan.destination_backup)
+        sha = atomic_write(plan.destination, plan.text.encode("utf-8"))
+    except OSError as exc:
+        raise SaveRefused(
+            f"cannot write {exc.filename or plan.destination}: {exc.strerror or exc}",
+            "nothing was overwritten; choose a writable place",
+        ) from exc
+    written = load_values(plan.destination)
+    if not same_value(to_plain(written.data), plan.merged):
+        raise SaveVerifyFailed(
+            f"{plan.destination} does not hold the merged values after writing",
+            f"the template is kept as {plan.template_backup or plan.template_source}",
+        )
+    return SaveResult(
+        plan.destination,
+        sha,
+        plan.template_backup,
+        plan.destination_backup,
+        plan.override_reason,
+        plan.placeholders_left,
+    )
+
+
+def _render(
+    merge: ValuesMerge, merged: Any, name: str
+) -> tuple[str, str, dict[int, int], ValuesDoc]:
+    """(text, method, secret lines of the template text, the text parsed back)."""
+    template = merge.template
+    changes = net_changes(merge.working, merge.touched)
+    if changes is not None:
+        text = render_in_place(template.text, merge.working, changes)
+        parsed = _parsed_if_holds(text, name, merged) if text is not None else None
+        if text is not None and parsed is not None:
+            before = secret_value_lines(merge.working, merge.pattern, merge.touched)
+            return text, "in-place", before, parsed
+    pristine = parse_values(template.text.encode("utf-8"), template.source).data
+    text = render_spliced(template, pristine, merge.working)
+    parsed = _parsed_if_holds(text, name, merged)
+    if parsed is None:
+        raise SaveVerifyFailed(f"the merged text for {name} does not hold the merged values")
+    return text, "splice", secret_value_lines(pristine, merge.pattern), parsed
+
+
+def _parsed_if_holds(text: str, name: str, merged: Any) -> ValuesDoc | None:
+    try:
+        parsed = parse_values(text.encode("utf-8"), name)
+    except MocmError:
+        return None
+    return parsed if same_value(to_plain(parsed.data), merged) else None
+
+
+def _check_unchanged(path: Path, sha: str) -> None:
+    if sha256_file(path) != sha:
+        raise SaveRefused(
+            f"{path} changed on disk since it was opened",
+            "reopen the merge so that nothing written meanwhile is lost",
+        )
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve() or (a.exists() and b.exists() and os.path.samefile(a, b))
+    except OSError:
+        return False
+
+
+def _backups(
+    source: Path, sha: str, destination: Path, template_backup: Path | None
+) -> tuple[Path | None, Path | None]:
+    if not _same_file(destination, source):
+        exists = destination.exists()
+        return None, free_backup_name(destination, ".bak") if exists else None
+    if template_backup is None:
+        raise SaveRefused(
+            f"saving over the template {source} needs a place to keep it first",
+            "give the template backup path (the playbook's values.template_backup)",
+        )
+    _check_unchanged(source, sha)
+    if template_backup.is_file() and sha256_file(template_backup) == sha:
+        return None, None  # already kept, byte for byte
+    return free_backup_name(template_backup, ""), None
