@@ -1,0 +1,131 @@
+"""`mocm-upgrade stage4-check`: output, JSON contract and exit codes against moto."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from tests.stage4_support import (
+    CLUSTER_ID,
+    REAL_ENDPOINT,
+    VALUES_CLEAN,
+    make_release,
+    sample_shape,
+    seed_cluster,
+    seed_metric,
+    seed_valkey_group,
+    steady_shape,
+)
+from tui.cli import main
+
+REPO = Path(__file__).resolve().parents[2]
+JSON_KEYS = {"verdict", "peak", "datapoints", "references"}
+NEWEST = datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=5)
+
+
+def _run(capsys: pytest.CaptureFixture[str], release: Path, *extra: str) -> tuple[int, str, str]:
+    code = main(["stage4-check", "--release-dir", str(release), *extra])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def _world(samples: Path, sample: str | None, values: str = VALUES_CLEAN, tmp: Path = Path()):
+    seed_cluster()
+    members = seed_valkey_group()
+    if sample:
+        seed_metric(CLUSTER_ID, sample_shape(samples, sample), newest=NEWEST)
+    seed_metric(members[0], steady_shape(40, 25.0), newest=NEWEST)
+    return make_release(tmp, values=values)
+
+
+def test_idle_and_unreferenced_exits_0(aws, samples, tmp_path, capsys) -> None:
+    release = _world(samples, "cw_currconnections_idle_baseline.json", tmp=tmp_path)
+    code, out, _ = _run(capsys, release, "--json")
+    report = json.loads(out)
+    assert code == 0 and set(report) == JSON_KEYS
+    assert report == {"verdict": "idle", "peak": 4.0, "datapoints": 288, "references": []}
+
+
+def test_busy_exits_3_and_says_when(aws, samples, tmp_path, capsys) -> None:
+    release = _world(samples, "cw_currconnections.json", tmp=tmp_path)
+    code, out, _ = _run(capsys, release)
+    assert code == 3
+    assert "Verdict: BUSY — peak 63 connections (idle threshold 4)" in out
+    assert f"Last connection above the threshold: {NEWEST:%Y-%m-%d %H:%M} UTC" in out
+    assert "Datapoints: 288 from " in out
+    assert "≤4│" in out and "0└" in out  # the chart with its threshold row
+    assert "Valkey: acme-mocm-prod-valkey has served traffic since 20" in out
+    assert "required 24 h)" in out and "warning: Valkey" not in out
+    assert "Result: BLOCKED — the old cache still has connections." in out
+
+
+def test_reference_in_values_exits_3_even_when_idle(aws, samples, tmp_path, capsys) -> None:
+    values = f'credentials:\n  redis:\n    host: "{REAL_ENDPOINT}"\n    password: "pw-123"\n'
+    release = _world(samples, "cw_currconnections_idle_zero.json", values, tmp_path)
+    code, out, _ = _run(capsys, release, "--json")
+    assert code == 3 and json.loads(out)["references"] == ["mocm/values.yaml:3"]
+    assert json.loads(out)["verdict"] == "idle"
+    code, out, _ = _run(capsys, release)
+    assert f'  mocm/values.yaml:3: host: "{REAL_ENDPOINT}"' in out and "pw-123" not in out
+
+
+def test_no_datapoints_exits_4(aws, samples, tmp_path, capsys) -> None:
+    release = _world(samples, None, tmp=tmp_path)
+    code, out, _ = _run(capsys, release, "--json")
+    assert code == 4 and json.loads(out) == {
+        "verdict": "no-data", "peak": None, "datapoints": 0, "references": [],
+    }  # fmt: skip
+    code, out, _ = _run(capsys, release)
+    assert "Verdict: NO DATA" in out and "not zero" in out
+
+
+def test_window_and_threshold_options(aws, samples, tmp_path, capsys) -> None:
+    release = _world(samples, None, tmp=tmp_path)
+    seed_metric(CLUSTER_ID, steady_shape(2, 9.0), newest=NEWEST - timedelta(hours=40))
+    assert _run(capsys, release, "--json")[0] == 4  # outside the last 24 h
+    code, out, _ = _run(capsys, release, "--window", "72h", "--json")
+    assert code == 3 and json.loads(out)["peak"] == 9.0
+    assert _run(capsys, release, "--window", "72h", "--threshold", "10")[0] == 0
+
+
+def test_missing_cluster_exits_1_with_id_and_region(aws, tmp_path, capsys) -> None:
+    code, out, err = _run(capsys, make_release(tmp_path))
+    assert code == 1 and out == ""
+    assert f"no ElastiCache cluster '{CLUSTER_ID}' in region eu-central-1" in err
+
+
+def test_bad_threshold_exits_1(aws, tmp_path, capsys) -> None:
+    code, _, err = _run(capsys, make_release(tmp_path), "--threshold", "-2")
+    assert code == 1 and "--threshold must be a number ≥ 0" in err
+
+
+def test_not_a_release_exits_1(aws, tmp_path, capsys) -> None:
+    code, _, err = _run(capsys, tmp_path)
+    assert code == 1 and "no terraform/aws" in err
+
+
+def test_environment_region_differing_from_tfvars_is_noted(
+    aws, samples, tmp_path, capsys, monkeypatch
+) -> None:
+    release = _world(samples, "cw_currconnections_idle_zero.json", tmp=tmp_path)
+    monkeypatch.setenv("AWS_REGION", "us-east-1")
+    code, _, err = _run(capsys, release, "--json")
+    assert code == 0 and "using region eu-central-1 from terraform.tfvars, not us-east-1" in err
+
+
+def test_real_process_exit_code_and_json(aws, samples, tmp_path) -> None:
+    release = _world(samples, None, tmp=tmp_path)
+    env = {"PATH": os.environ.get("PATH", ""), **aws.env}
+    env["AWS_CONFIG_FILE"] = env["AWS_SHARED_CREDENTIALS_FILE"] = os.devnull
+    done = subprocess.run(
+        [sys.executable, "-m", "tui.cli", "stage4-check", "--release-dir", str(release), "--json"],
+        capture_output=True, text=True, timeout=60, env=env, cwd=REPO, check=False,
+    )  # fmt: skip
+    assert done.returncode == 4, done.stderr
+    assert set(json.loads(done.stdout)) == JSON_KEYS
