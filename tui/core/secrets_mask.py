@@ -101,7 +101,9 @@ def shown(value_text: str, secret: bool, placeholder_pattern: re.Pattern[str] | 
     """The text an operator may see: masked when secret, unless it is only a placeholder."""
     if not secret or value_text in ("", "[]", "{}", "null"):
         return value_text
-    if placeholder_pattern is not None and placeholder_pattern.search(value_text):
-        if not placeholder_pattern.sub("", value_text).strip(" \"'"):
-            return value_text
+    only_placeholder = placeholder_pattern is not None and not placeholder_pattern.sub(
+        "", value_text
+    ).strip(" \"'")
+    if only_placeholder:
+        return value_text
     return MASK

@@ -250,7 +250,7 @@ def has_node(data: Any, path: KeyPath) -> bool:
 
 
 def dotted(path: KeyPath) -> str:
-    """Display form: ``a.b[0].c``; dots inside a key are escaped (``a\\.b``) as Helm's --set does."""
+    """Display form ``a.b[0].c``; a dot inside a key is escaped (``a\\.b``) as Helm's --set does."""
     out = ""
     for seg in path:
         if isinstance(seg, int) and not isinstance(seg, bool) and out:

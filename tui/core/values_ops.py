@@ -37,7 +37,7 @@ class Decision(StrEnum):
 
 @dataclass(frozen=True)
 class Edit:
-    """Put ``after`` at ``path`` in the working tree (``MISSING`` = absent); ``index`` for inserts."""
+    """Put ``after`` at ``path`` in the working tree (``MISSING``: absent); ``index``: inserts."""
 
     path: KeyPath
     before: Any
@@ -129,7 +129,7 @@ class ValuesMerge:
         return self._run(Command(f"port subtree {label}", edits))
 
     def edit(self, label: str, typed: str) -> Command:
-        """Set a value to what the operator typed (one YAML scalar, type rules in values_scalars)."""
+        """Set a value to what the operator typed (one YAML scalar; see parse_typed_value)."""
         row = self.row(label)
         if row.new_path is None:
             raise ValueEditRefused(f"{label}: carry it over first, then edit it")
@@ -159,7 +159,7 @@ class ValuesMerge:
         if row.presence != Presence.PREV_ONLY or row.prev_path is None:
             raise ValueEditRefused(f"{label} is not an orphan")
         edits = self._insert_edits(row.prev_path)
-        decisions = []
+        decisions: list[tuple[str, Decision | None, Decision | None]] = []
         if label in self.decisions:
             decisions.append((label, self.decisions[label], None))
         return self._run(Command(f"carry {label}", edits, decisions))

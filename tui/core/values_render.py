@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -114,7 +114,7 @@ def render_spliced(template: ValuesDoc, pristine: Any, working: Any) -> str:
     d0 = dump_text(yaml, pristine).splitlines(keepends=True)
     d1 = dump_text(yaml, working).splitlines(keepends=True)
     to_orig = difflib.SequenceMatcher(None, d0, original).get_opcodes()
-    to_new = difflib.SequenceMatcher(None, d0, d1, autojunk=False).get_opcodes()
+    to_new = difflib.SequenceMatcher(None, d0, d1).get_opcodes()
     out: list[str] = []
     emitted_inserts: set[int] = set()
     for tag, i1, i2, j1, j2 in to_new:
@@ -141,7 +141,11 @@ def render_spliced(template: ValuesDoc, pristine: Any, working: Any) -> str:
 
 
 def _orig_inserts_at(
-    ops: list[tuple[str, int, int, int, int]], original: list[str], lo: int, hi: int, done: set[int]
+    ops: Sequence[tuple[str, int, int, int, int]],
+    original: list[str],
+    lo: int,
+    hi: int,
+    done: set[int],
 ) -> Iterator[str]:
     for k, (_, a1, a2, o1, o2) in enumerate(ops):
         if a1 == a2 and lo <= a1 <= hi and k not in done:
