@@ -182,16 +182,20 @@ class ValuesMerge:
             edits.append(self._replace(row.new_path, prev, get_node(self.working, row.new_path)))
         return self._run(Command(f"auto-fill {len(edits)} placeholders", edits))
 
-    def set_image_tag(self, dotted_key: str, build: str) -> Command:
-        """Set the image tag (playbook key, dotted) to ``build``, keeping its quotes."""
+    def set_image_tag(self, dotted_key: str, build: str) -> Command | None:
+        """Set the image tag (playbook key, dotted) to ``build``, keeping its quotes.
+
+        Returns None when the tag already reads ``build``.
+        """
         path: KeyPath = tuple(dotted_key.split("."))
         if not has_node(self.working, path):
             raise ValueEditRefused(f"the new file has no {dotted_key} to set")
         target = get_node(self.working, path)
         value = styled_for_target(build, target)
-        return self._run(
-            Command(f"image tag {build}", [Edit(path, copy.deepcopy(target), value, -1)])
-        )
+        if _same_node(target, value):
+            return None
+        edit = Edit(path, copy.deepcopy(target), value, -1)
+        return self._run(Command(f"image tag {build}", [edit]))
 
     def undo(self) -> Command | None:
         """Revert the last command; None when there is nothing to undo."""
