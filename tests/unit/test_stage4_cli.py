@@ -129,3 +129,31 @@ def test_real_process_exit_code_and_json(aws, samples, tmp_path) -> None:
     )  # fmt: skip
     assert done.returncode == 4, done.stderr
     assert set(json.loads(done.stdout)) == JSON_KEYS
+
+
+def test_missing_valkey_group_is_a_warning_not_an_error(aws, samples, tmp_path, capsys) -> None:
+    seed_cluster()
+    seed_metric(
+        CLUSTER_ID, sample_shape(samples, "cw_currconnections_idle_zero.json"), newest=NEWEST
+    )
+    code, out, _ = _run(capsys, make_release(tmp_path))
+    assert code == 0
+    assert "warning: Valkey: no ElastiCache replication group 'acme-mocm-prod-valkey'" in out
+
+
+def test_valkey_series_on_the_group_dimension_is_used(aws, samples, tmp_path, capsys) -> None:
+    seed_cluster()
+    seed_valkey_group()
+    seed_metric(
+        CLUSTER_ID, sample_shape(samples, "cw_currconnections_idle_zero.json"), newest=NEWEST
+    )
+    seed_metric(
+        "acme-mocm-prod-valkey",
+        steady_shape(6, 30.0),
+        newest=NEWEST,
+        dimension="ReplicationGroupId",
+    )
+    code, out, _ = _run(capsys, make_release(tmp_path))
+    assert code == 0
+    assert "warning: Valkey: acme-mocm-prod-valkey has served traffic since" in out
+    assert "wait 18.0 h more" in out or "wait 17.9 h more" in out
