@@ -9,6 +9,12 @@ import uuid
 from collections.abc import Callable
 from pathlib import Path
 
+SOCKET = ["-L", "mocm-upgrade-tests"]  # a private tmux server, apart from the operator's
+
+
+def tmux(*args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(["tmux", *SOCKET, *args], capture_output=True, text=True, check=check)
+
 
 class TmuxScreen:
     """One detached tmux session running a command in a real pty."""
@@ -17,20 +23,11 @@ class TmuxScreen:
         self.name = f"mocm-{uuid.uuid4().hex[:8]}"
         width, height = size.split("x")
         exports = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items())
-        shell = f"cd {shlex.quote(str(cwd))} && env {exports} {shlex.join(command)}"
-        subprocess.run(
-            ["tmux", "new-session", "-d", "-s", self.name, "-x", width, "-y", height, shell],
-            check=True,
-        )
+        shell = f"cd {shlex.quote(str(cwd))} && env -i {exports} {shlex.join(command)}"
+        tmux("new-session", "-d", "-s", self.name, "-x", width, "-y", height, shell)
 
     def text(self) -> str:
-        out = subprocess.run(
-            ["tmux", "capture-pane", "-p", "-t", self.name],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        return out.stdout
+        return tmux("capture-pane", "-p", "-t", self.name, check=False).stdout
 
     def wait_for(self, predicate: Callable[[str], bool], timeout: float = 30.0) -> str:
         """Poll the screen until ``predicate`` holds (bounded), return what it showed."""
@@ -44,10 +41,10 @@ class TmuxScreen:
         raise AssertionError(f"screen never matched within {timeout}s; last screen:\n{text}")
 
     def keys(self, *keys: str) -> None:
-        subprocess.run(["tmux", "send-keys", "-t", self.name, *keys], check=True)
+        tmux("send-keys", "-t", self.name, *keys)
 
     def alive(self) -> bool:
-        return subprocess.run(["tmux", "has-session", "-t", self.name], check=False).returncode == 0
+        return tmux("has-session", "-t", self.name, check=False).returncode == 0
 
     def wait_gone(self, timeout: float = 15.0) -> None:
         deadline = time.monotonic() + timeout
@@ -58,4 +55,4 @@ class TmuxScreen:
         raise AssertionError("the program did not exit")
 
     def kill(self) -> None:
-        subprocess.run(["tmux", "kill-session", "-t", self.name], check=False)
+        tmux("kill-session", "-t", self.name, check=False)
