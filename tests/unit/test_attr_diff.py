@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.plan_support import SECRET, plan, resource_change, sample, secret_plan
 from tui.core.attr_diff import SENSITIVE, UNKNOWN, AttrStatus, diff_resource, diff_values
-from tui.core.plan_model import Plan, ResourceChange, parse_plan
+from tui.core.plan_model import ChangeValues, Plan, ResourceChange, parse_plan
 
 
 def change_of(parsed: Plan, address: str) -> ResourceChange:
@@ -133,3 +137,61 @@ def test_unknown_whole_list_and_unknown_output() -> None:
         UNKNOWN,
         AttrStatus.ADDED,
     )
+
+
+# (value, sensitivity tree) pairs: every leaf holding the secret is marked sensitive.
+LEAF = st.one_of(
+    st.tuples(st.just(SECRET), st.just(True)),
+    st.tuples(st.none() | st.integers() | st.text(alphabet="abc", max_size=4), st.just(False)),
+)
+MARKED = st.recursive(
+    LEAF,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=3).map(
+            lambda items: ([v for v, _ in items], [m for _, m in items])
+        ),
+        st.dictionaries(st.sampled_from("pqrs"), inner, max_size=3).map(
+            lambda items: (
+                {k: v for k, (v, _) in items.items()},
+                {k: m for k, (_, m) in items.items()},
+            )
+        ),
+        # a whole subtree marked sensitive at its root
+        inner.map(lambda pair: ({"blob": [pair[0], SECRET]}, {"blob": True})),
+    ),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(before=MARKED, after=MARKED, unknown=st.sampled_from([{}, True, {"p": True}]))
+def test_secret_never_rendered_whatever_the_shape(
+    before: tuple[Any, Any], after: tuple[Any, Any], unknown: Any
+) -> None:
+    values = ChangeValues(
+        {
+            "actions": ["update"],
+            "before": before[0],
+            "after": after[0],
+            "after_unknown": unknown,
+            "before_sensitive": before[1],
+            "after_sensitive": after[1],
+        }
+    )
+    for item in diff_values(values, include_unchanged=True):
+        assert SECRET not in f"{item.path}{item.before}{item.after}"
+
+
+def test_mark_tree_of_another_shape_masks_rather_than_leaks() -> None:
+    values = ChangeValues(
+        {
+            "actions": ["update"],
+            "before": {"token": {"a": SECRET}, "plain": "x"},
+            "after": {"token": {"a": SECRET + "2"}, "plain": "y"},
+            "before_sensitive": {"token": [True]},  # a list where the value is an object
+            "after_sensitive": {"token": [True]},
+        }
+    )
+    diff = {d.path: d for d in diff_values(values)}
+    assert diff["token.a"].before == SENSITIVE and diff["token.a"].after == SENSITIVE
+    assert diff["plain"].after == '"y"'

@@ -2,22 +2,28 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
+from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.plan_support import plan, resource_change, sample, write
+from tui.core.attr_diff import diff_resource
 from tui.core.errors import ParseError
 from tui.core.plan_model import (
     ActionKind,
     ResourceChange,
     UnsupportedPlanFormat,
-    explain_reason,
     load_plan,
     parse_plan,
     parse_plan_text,
 )
-from tui.core.plan_reasons import REASONS, render_path
+from tui.core.plan_reasons import REASONS, explain_reason, render_path
+from tui.core.plan_review import review
+from tui.core.playbook import load_playbook
 
 # Every reason of formats.md §1.3.
 ALL_REASONS = [
@@ -229,3 +235,58 @@ def test_wrong_resource_changes_types_are_refused(changes: object, reason: str) 
 
 def test_absent_resource_changes_means_empty_plan() -> None:
     assert parse_plan({"format_version": "1.2"}).resource_changes == ()
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=8),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4)
+    ),
+    max_leaves=20,
+)
+PLAYBOOK = load_playbook()
+ACTIONS = st.sampled_from(
+    [["no-op"], ["create"], ["update"], ["delete"], ["delete", "create"], ["create", "delete"],
+     ["read"], ["forget"], ["create", "forget"]]
+)  # fmt: skip
+CHANGE = st.fixed_dictionaries(
+    {"actions": ACTIONS},
+    optional={
+        key: JSON
+        for key in ("before", "after", "after_unknown", "before_sensitive", "after_sensitive")
+    }
+    | {"replace_paths": JSON, "importing": JSON},
+)
+ENTRY = st.fixed_dictionaries(
+    {"address": st.text(min_size=1, max_size=12), "change": CHANGE},
+    optional={
+        key: JSON
+        for key in ("index", "deposed", "previous_address", "action_reason", "module_address")
+    },
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(changes=JSON, outputs=JSON, drift=JSON)
+def test_any_json_gives_a_plan_or_a_parse_error(changes: Any, outputs: Any, drift: Any) -> None:
+    data = {
+        "format_version": "1.2",
+        "resource_changes": changes,
+        "output_changes": outputs,
+        "resource_drift": drift,
+    }
+    with contextlib.suppress(ParseError):
+        parse_plan(data)
+
+
+@settings(max_examples=150, deadline=None)
+@given(entries=st.lists(ENTRY, max_size=5))
+def test_well_shaped_entries_with_odd_values_are_modelled_reviewed_and_diffed(
+    entries: list[dict[str, Any]],
+) -> None:
+    parsed = parse_plan({"format_version": "1.2", "resource_changes": entries})
+    result = review(parsed, PLAYBOOK, "upgrade")
+    assert sum(result.counts[k.value] for k in ActionKind) == len(entries)
+    for change in parsed.resource_changes:
+        change.explain()
+        diff_resource(change, include_unchanged=True)

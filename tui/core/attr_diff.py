@@ -104,10 +104,23 @@ class _Marks:
 
 
 def _sub(tree: Any, step: str | int) -> Any:
-    if isinstance(tree, dict) and isinstance(step, str):
-        return tree.get(step, False)
-    if isinstance(tree, list) and isinstance(step, int) and step < len(tree):
-        return tree[step]
+    if isinstance(tree, dict):
+        return tree.get(step, False) if isinstance(step, str) else _any_true(tree)
+    if isinstance(tree, list):
+        if isinstance(step, int):
+            return tree[step] if step < len(tree) else False
+        return _any_true(tree)
+    return False
+
+
+def _any_true(tree: Any) -> bool:
+    """A mark tree whose shape does not fit the value: mask if it marks anything."""
+    if tree is True:
+        return True
+    if isinstance(tree, dict):
+        return any(_any_true(v) for v in tree.values())
+    if isinstance(tree, list):
+        return any(_any_true(v) for v in tree)
     return False
 
 
@@ -149,8 +162,8 @@ def _leaf(steps: list[str | int], before: Any, after: Any, marks: _Marks) -> Att
     if unknown:
         after_text: str | None = SENSITIVE if marks.after_sensitive is True else UNKNOWN
     else:
-        after_text = _render(after, marks.after_sensitive is True)
-    before_text = _render(before, marks.before_sensitive is True)
+        after_text = _render(after, marks.after_sensitive)
+    before_text = _render(before, marks.before_sensitive)
     if before_text is None and after_text is None:
         status = AttrStatus.UNCHANGED
     elif before_text is None:
@@ -167,13 +180,26 @@ def _leaf(steps: list[str | int], before: Any, after: Any, marks: _Marks) -> Att
     )
 
 
-def _render(value: Any, sensitive: bool) -> str | None:
+def _render(value: Any, sensitive: Any) -> str | None:
     # A null attribute is shown as absent: plans list every schema attribute, mostly null.
     if value is ABSENT or value is None:
         return None
-    if sensitive:
+    if sensitive is True:
         return SENSITIVE
-    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return json.dumps(_mask(value, sensitive), ensure_ascii=False, sort_keys=True)
+
+
+def _mask(value: Any, sensitive: Any) -> Any:
+    """``value`` with every subtree its sensitivity tree marks replaced by the mask."""
+    if sensitive is True:
+        return SENSITIVE
+    if isinstance(value, dict) and isinstance(sensitive, dict):
+        return {k: _mask(v, sensitive.get(k, False)) for k, v in value.items()}
+    if isinstance(value, list) and isinstance(sensitive, list):
+        return [
+            _mask(v, sensitive[i] if i < len(sensitive) else False) for i, v in enumerate(value)
+        ]
+    return value
 
 
 def _container(before: Any, after: Any, kind: type) -> bool:
