@@ -104,12 +104,20 @@ def seed_valkey_group(group_id: str = VALKEY_GROUP, region: str = REGION) -> lis
     return list(reply["ReplicationGroup"]["MemberClusters"])
 
 
-def sample_shape(samples: Path, name: str) -> list[tuple[timedelta, float]]:
-    """A reference sample's maxima as (age before its newest datapoint, value)."""
+def sample_shape(
+    samples: Path, name: str, max_age: timedelta = timedelta(hours=23, minutes=50)
+) -> list[tuple[timedelta, float]]:
+    """A reference sample's maxima as (age before its newest datapoint, value).
+
+    Points older than ``max_age`` are dropped so that none sits on the 24 h window's
+    edge, where a 5-minute boundary passing between seeding and querying would
+    make the count flaky.
+    """
     raw = json.loads((samples / name).read_text())["Datapoints"]
     stamps = [datetime.fromisoformat(item["Timestamp"]) for item in raw]
     newest = max(stamps, default=datetime.now(UTC))
-    return [(newest - at, float(item["Maximum"])) for at, item in zip(stamps, raw, strict=True)]
+    shape = [(newest - at, float(item["Maximum"])) for at, item in zip(stamps, raw, strict=True)]
+    return [(age, value) for age, value in shape if age <= max_age]
 
 
 def steady_shape(hours: float, value: float, period_s: int = 300) -> list[tuple[timedelta, float]]:

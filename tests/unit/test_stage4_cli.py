@@ -39,7 +39,7 @@ def _world(samples: Path, sample: str | None, values: str = VALUES_CLEAN, tmp: P
     seed_cluster()
     members = seed_valkey_group()
     if sample:
-        seed_metric(CLUSTER_ID, sample_shape(samples, sample), newest=NEWEST)
+        assert seed_metric(CLUSTER_ID, sample_shape(samples, sample), newest=NEWEST) == 287
     seed_metric(members[0], steady_shape(40, 25.0), newest=NEWEST)
     return make_release(tmp, values=values)
 
@@ -49,7 +49,7 @@ def test_idle_and_unreferenced_exits_0(aws, samples, tmp_path, capsys) -> None:
     code, out, _ = _run(capsys, release, "--json")
     report = json.loads(out)
     assert code == 0 and set(report) == JSON_KEYS
-    assert report == {"verdict": "idle", "peak": 4.0, "datapoints": 288, "references": []}
+    assert report == {"verdict": "idle", "peak": 4.0, "datapoints": 287, "references": []}
 
 
 def test_busy_exits_3_and_says_when(aws, samples, tmp_path, capsys) -> None:
@@ -58,7 +58,7 @@ def test_busy_exits_3_and_says_when(aws, samples, tmp_path, capsys) -> None:
     assert code == 3
     assert "Verdict: BUSY — peak 63 connections (idle threshold 4)" in out
     assert f"Last connection above the threshold: {NEWEST:%Y-%m-%d %H:%M} UTC" in out
-    assert "Datapoints: 288 from " in out
+    assert "Datapoints: 287 from " in out
     assert "≤4│" in out and "0└" in out  # the chart with its threshold row
     assert "Valkey: acme-mocm-prod-valkey has served traffic since 20" in out
     assert "required 24 h)" in out and "warning: Valkey" not in out
