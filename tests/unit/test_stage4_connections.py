@@ -110,7 +110,7 @@ def test_short_coverage_is_warned(aws) -> None:
 
 def test_seven_days_split_into_calls_within_the_limit(aws) -> None:
     seeded = seed_metric(
-        CLUSTER_ID, steady_shape(7 * 24, 2.0), newest=_now() - timedelta(minutes=5)
+        CLUSTER_ID, steady_shape(7 * 24 - 0.5, 2.0), newest=_now() - timedelta(minutes=5)
     )
     cloudwatch = client("cloudwatch")
     calls = record_params(cloudwatch, "GetMetricStatistics")
