@@ -21,8 +21,8 @@ from tui.core.plan_model import (
     parse_plan,
     parse_plan_text,
 )
-from tui.core.plan_reasons import REASONS, explain_reason, render_path
 from tui.core.plan_review import review
+from tui.core.plan_vocabulary import REASONS, explain_reason, render_path
 from tui.core.playbook import load_playbook
 
 # Every reason of formats.md §1.3.

@@ -13,7 +13,7 @@ from enum import StrEnum
 from typing import Any
 
 from tui.core.plan_model import ChangeValues, ResourceChange
-from tui.core.plan_reasons import render_path
+from tui.core.plan_vocabulary import render_path
 
 SENSITIVE = "(sensitive value)"
 UNKNOWN = "(known after apply)"

@@ -10,45 +10,15 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from enum import StrEnum
 from typing import Any
 
 from tui.core.errors import ParseError
-from tui.core.plan_reasons import explain_reason, render_path
+from tui.core.plan_vocabulary import ActionKind as ActionKind
+from tui.core.plan_vocabulary import explain_reason, kind_of, render_path
 
 
 class UnsupportedPlanFormat(ParseError):
     """The plan JSON has a format_version whose major is not 1."""
-
-
-class ActionKind(StrEnum):
-    """What a change does, folded from its ``actions`` list."""
-
-    CREATE = "create"
-    UPDATE = "update"
-    DELETE = "delete"
-    REPLACE = "replace"
-    READ = "read"
-    NO_OP = "no-op"
-    FORGET = "forget"
-
-
-_KINDS: dict[tuple[str, ...], ActionKind] = {
-    ("no-op",): ActionKind.NO_OP,
-    ("create",): ActionKind.CREATE,
-    ("read",): ActionKind.READ,
-    ("update",): ActionKind.UPDATE,
-    ("delete",): ActionKind.DELETE,
-    ("forget",): ActionKind.FORGET,
-    ("delete", "create"): ActionKind.REPLACE,
-    ("create", "delete"): ActionKind.REPLACE,
-    ("create", "forget"): ActionKind.REPLACE,  # Terraform only: new object, old one forgotten
-}
-
-
-def kind_of(actions: tuple[str, ...]) -> ActionKind | None:
-    """The action kind of an ``actions`` list, or None for a combination not known."""
-    return _KINDS.get(actions)
 
 
 @dataclass(frozen=True, slots=True)
@@ -297,7 +267,7 @@ def _actions(
     if not isinstance(actions, list) or not all(isinstance(a, str) for a in actions):
         raise ParseError(path, f"{where}.change.actions must be a list of strings")
     key = tuple(actions)
-    kind = _KINDS.get(key)
+    kind = kind_of(key)
     if kind is None:
         raise ParseError(
             path, f"{where}.change.actions {actions} is an action this version does not know"
