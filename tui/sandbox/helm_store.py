@@ -70,9 +70,9 @@ def history(data: dict[str, Any], namespace: str, name: str) -> list[dict[str, A
 
 def current(revisions: list[dict[str, Any]]) -> dict[str, Any] | None:
     """The deployed revision (helm's "current"), else the latest one."""
-    for rev in reversed(revisions):
-        if rev["status"] == "deployed":
-            return rev
+    deployed = [rev for rev in revisions if rev["status"] == "deployed"]
+    if deployed:
+        return deployed[-1]
     return revisions[-1] if revisions else None
 
 
@@ -146,7 +146,9 @@ def go_time_string(ns: int) -> str:
 def chart_version(chart_dir: Path) -> tuple[str, str]:
     """``version`` and ``appVersion`` of a Chart.yaml (flat keys; no YAML parser needed)."""
     text = (chart_dir / "Chart.yaml").read_text(encoding="utf-8")
-    found = dict(re.findall(r'^(version|appVersion):\s*"?([^"\s]+)"?\s*$', text, re.MULTILINE))
+    found: dict[str, str] = dict(
+        re.findall(r'^(version|appVersion):\s*"?([^"\s]+)"?\s*$', text, re.MULTILINE)
+    )
     version = found.get("version", "0.0.0")
     return version, found.get("appVersion", version)
 
@@ -163,7 +165,7 @@ def seed_store(world: World) -> Path:
         version, app_version = chart_version(world.previous / "mocm" / "charts" / name)
         count = int(plan["revisions"])
         failed = set(plan.get("failed", []))
-        revisions = []
+        revisions: list[dict[str, Any]] = []
         for number in range(1, count + 1):
             if number in failed:
                 status, text = "failed", f'Upgrade "{name}" failed: {reason}'

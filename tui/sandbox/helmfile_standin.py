@@ -111,10 +111,6 @@ def _identity(release: Release) -> str:
     return f"release={release.name}, chart={release.chart_ref}, namespace={release.namespace}"
 
 
-def _identity(release: Release) -> str:
-    return f"release={release.name}, chart={release.chart_ref}, namespace={release.namespace}"
-
-
 def load() -> dict[str, Any]:
     return store.load_store(store.store_path())
 

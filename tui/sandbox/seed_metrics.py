@@ -1,0 +1,118 @@
+"""CloudWatch series of the demo: the old cache draining, the Valkey group filling up.
+
+- ``AWS/ElastiCache CurrConnections`` with ``CacheClusterId=<name_prefix>-cache``:
+  24 h of 5-minute points, ~40 connections, falling to 0 over the last hours.
+- Valkey: per-node metrics, as ElastiCache publishes them, so the dimension is
+  ``CacheClusterId=<replication group>-001`` (the group's member cluster);
+  0 until ~26 h ago, then rising.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from tui.core.playbook import Playbook
+
+if TYPE_CHECKING:
+    from tui.sandbox.seed import SeedReport
+    from tui.sandbox.world import World
+
+STEP = timedelta(minutes=5)
+BATCH = 100
+
+
+def _floor(moment: datetime) -> datetime:
+    return moment.replace(minute=moment.minute - moment.minute % 5, second=0, microsecond=0)
+
+
+def cache_series(now: datetime, spec: dict[str, Any]) -> list[tuple[datetime, float]]:
+    """Busy, then a linear fall to zero, then idle (newest point = ``now`` floored)."""
+    end = _floor(now)
+    points = int(spec["hours"]) * 12
+    falls = float(spec["falls_over_hours"]) * 12
+    idle = float(spec["zero_for_hours"]) * 12
+    baseline = float(spec["baseline"])
+    series = []
+    for index in range(points):
+        age = points - 1 - index  # in 5-minute steps before `end`
+        busy = baseline + 3 * math.sin(index / 9) + 2 * math.sin(index / 2.3)
+        if age < idle:
+            value = 0.0
+        elif age < idle + falls:
+            value = busy * (age - idle) / falls
+        else:
+            value = busy
+        series.append((end - age * STEP, float(round(max(value, 0.0)))))
+    return series
+
+
+def valkey_series(now: datetime, spec: dict[str, Any]) -> list[tuple[datetime, float]]:
+    """Zero until ``rising_since_hours`` ago, then a ramp up to ``peak``."""
+    end = _floor(now)
+    rising = int(spec["rising_since_hours"]) * 12
+    points = rising + 24
+    series = []
+    for index in range(points):
+        age = points - 1 - index
+        value = 0.0 if age >= rising else float(spec["peak"]) * (rising - age) / rising
+        series.append((end - age * STEP, float(round(value))))
+    return series
+
+
+def _has_data(
+    cloudwatch: Any, playbook: Playbook, dimension: tuple[str, str], now: datetime
+) -> bool:
+    metric = playbook.stage4.metric
+    found = cloudwatch.get_metric_statistics(
+        Namespace=metric.namespace,
+        MetricName=metric.name,
+        Dimensions=[{"Name": dimension[0], "Value": dimension[1]}],
+        StartTime=now - timedelta(hours=30),
+        EndTime=now + STEP,
+        Period=metric.period_seconds,
+        Statistics=[metric.statistic],
+    )
+    return bool(found["Datapoints"])
+
+
+def _put(
+    cloudwatch: Any,
+    playbook: Playbook,
+    dimension: tuple[str, str],
+    series: list[tuple[datetime, float]],
+) -> None:
+    metric = playbook.stage4.metric
+    data = [
+        {
+            "MetricName": metric.name,
+            "Dimensions": [{"Name": dimension[0], "Value": dimension[1]}],
+            "Timestamp": moment,
+            "Value": value,
+            "Unit": "Count",
+        }
+        for moment, value in series
+    ]
+    for start in range(0, len(data), BATCH):
+        cloudwatch.put_metric_data(
+            Namespace=metric.namespace, MetricData=data[start : start + BATCH]
+        )
+
+
+def seed_metrics(
+    world: World, env: dict[str, str], playbook: Playbook, report: SeedReport, now: datetime
+) -> None:
+    from tui.sandbox.seed import client
+
+    cloudwatch = client("cloudwatch", env)
+    cache_dim = (playbook.stage4.metric.dimension, report.cache_cluster_id)
+    if not _has_data(cloudwatch, playbook, cache_dim, now):
+        _put(cloudwatch, playbook, cache_dim, cache_series(now, world.spec["cache_metric"]))
+    if not _has_data(cloudwatch, playbook, report.valkey_metric_dimension, now):
+        _put(
+            cloudwatch,
+            playbook,
+            report.valkey_metric_dimension,
+            valkey_series(now, world.spec["valkey_metric"]),
+        )
