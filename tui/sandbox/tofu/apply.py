@@ -148,12 +148,13 @@ def apply_plan(plan: Plan, variables: dict[str, Any]) -> tuple[dict[str, Any], d
                 "instances": [],
             },
         )
-        if not entry["module"]:
-            entry.pop("module")
+        if not entry.get("module"):
+            entry.pop("module", None)
         if entry.get("each") is None:
             entry.pop("each", None)
         attrs = _fill(change, change.after, seed, region)
-        instance = dict(change.prior) if change.is_noop or change.actions == ["update"] else {}
+        keep = change.prior is not None and (change.is_noop or change.actions == ["update"])
+        instance = dict(change.prior or {}) if keep else {}
         if change.index is not None:
             instance["index_key"] = change.index
         instance.setdefault("schema_version", 0)

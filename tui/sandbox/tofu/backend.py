@@ -13,9 +13,20 @@ from tui.sandbox.tofu.locks import LocalLock
 from tui.sandbox.tofu.state import dump_state, parse_state
 
 CACHE = Path(".terraform") / "terraform.tfstate"
-_S3_CACHE_KEYS = ("access_key", "acl", "allowed_account_ids", "bucket", "dynamodb_table",
-                  "encrypt", "key", "kms_key_id", "profile", "region", "use_lockfile",
-                  "workspace_key_prefix")
+_S3_CACHE_KEYS = (
+    "access_key",
+    "acl",
+    "allowed_account_ids",
+    "bucket",
+    "dynamodb_table",
+    "encrypt",
+    "key",
+    "kms_key_id",
+    "profile",
+    "region",
+    "use_lockfile",
+    "workspace_key_prefix",
+)
 
 
 class BackendError(Exception):
@@ -130,15 +141,19 @@ def active_backend(cwd: Path, configured: tuple[str, dict[str, Any]] | None) -> 
         if cache is not None:
             from tui.sandbox.tofu.messages import backend_init_required
 
-            raise BackendError(*backend_init_required(
-                f'Unsetting the previously set backend "{cache.get("type")}"'))
+            raise BackendError(
+                *backend_init_required(
+                    f'Unsetting the previously set backend "{cache.get("type")}"'
+                )
+            )
         return LocalBackend(cwd)
     btype, settings = configured
     if cache is None:
         from tui.sandbox.tofu.messages import backend_init_required
 
-        raise BackendError(*backend_init_required(
-            f'Initial configuration of the requested backend "{btype}"'))
+        raise BackendError(
+            *backend_init_required(f'Initial configuration of the requested backend "{btype}"')
+        )
     if cache.get("hash") != config_hash(btype, settings):
         from tui.sandbox.tofu.messages import backend_init_required
 

@@ -1,12 +1,12 @@
-"""How a configured value is compared with the value in state, and which changes force a replacement."""
+"""Comparing configured values with the state, and which changes force a replacement."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from tui.sandbox.tofu.evaluate import BlockDict
-from tui.sandbox.tofu.gojson import compact
 from tui.sandbox.tofu.expr import UNKNOWN, contains_unknown
+from tui.sandbox.tofu.gojson import compact
 
 # Attributes a provider cannot update in place (a literal change => replace).
 # A small, documented subset of the AWS provider's ForceNew arguments.

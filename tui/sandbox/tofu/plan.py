@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from tui.sandbox.tofu.compare import changed_attributes, forces_replacement
@@ -345,7 +345,7 @@ def plan_outputs(planner: Planner, prior_outputs: dict[str, Any]) -> dict[str, O
         before = prior["value"] if prior else None
         if spec is None:
             result[name] = OutputChange(
-                name, ["delete"], before, None, bool(prior.get("sensitive"))
+                name, ["delete"], before, None, bool((prior or {}).get("sensitive"))
             )
             continue
         after = planner.base.value(spec.value)

@@ -27,7 +27,7 @@ class SavedPlan:
 
     @property
     def prior_lineage(self) -> str:
-        return (self.prior_state or {}).get("lineage", "")
+        return str((self.prior_state or {}).get("lineage", ""))
 
     @property
     def prior_serial(self) -> int:

@@ -42,6 +42,8 @@ def _body(change: Change, symbol: str) -> list[str]:
         if change.actions == ["delete"]:
             lines.append(f"      - {name:<{width}} = {_value(old)} -> null")
         elif change.before is None:
+            if new is None:
+                continue
             lines.append(f"      + {name:<{width}} = {_value(new)}")
         elif old == new and new is not UNKNOWN:
             hidden += 1

@@ -29,7 +29,7 @@ class S3Backend:
         self.key = str(settings.get("key", ""))
         self.region = settings.get("region")
         self.encrypt = settings.get("encrypt") is True
-        self.table = settings.get("dynamodb_table")
+        self.table = str(settings.get("dynamodb_table") or "")
         self.use_lockfile = settings.get("use_lockfile") is True
         config = Config(s3={"addressing_style": "path"}, retries={"max_attempts": 2})
         self.s3 = boto3.client("s3", region_name=self.region, config=config)
@@ -47,7 +47,7 @@ class S3Backend:
             if exc.response.get("Error", {}).get("Code") == "NoSuchBucket":
                 raise BackendError(
                     "Failed to get existing workspaces",
-                    f"Unable to list objects in S3 bucket \"{self.bucket}\": operation error S3: "
+                    f'Unable to list objects in S3 bucket "{self.bucket}": operation error S3: '
                     "ListObjectsV2, https response error StatusCode: 404, api error "
                     "NoSuchBucket: The specified bucket does not exist",
                 ) from exc
@@ -84,14 +84,26 @@ class S3Backend:
 
     def write(self, state: dict[str, Any] | None) -> None:
         body = ("" if state is None else dump_state(state)).encode("utf-8")
-        extra = {"ServerSideEncryption": "AES256"} if self.encrypt else {}
-        self.s3.put_object(Bucket=self.bucket, Key=self.key, Body=body,
-                           ContentType="application/json", **extra)
+        if self.encrypt:
+            self.s3.put_object(
+                Bucket=self.bucket,
+                Key=self.key,
+                Body=body,
+                ContentType="application/json",
+                ServerSideEncryption="AES256",
+            )
+        else:
+            self.s3.put_object(
+                Bucket=self.bucket, Key=self.key, Body=body, ContentType="application/json"
+            )
         if self.dynamodb is not None:
-            self.dynamodb.put_item(TableName=self.table, Item={
-                "LockID": {"S": f"{self.path}-md5"},
-                "Digest": {"S": hashlib.md5(body).hexdigest()},
-            })
+            self.dynamodb.put_item(
+                TableName=self.table,
+                Item={
+                    "LockID": {"S": f"{self.path}-md5"},
+                    "Digest": {"S": hashlib.md5(body).hexdigest()},
+                },
+            )
 
     def lock(self, operation: str) -> dict[str, str]:
         from botocore.exceptions import ClientError
@@ -99,9 +111,13 @@ class S3Backend:
         info = new_lock_info(operation, self.path)
         if self.use_lockfile:
             try:
-                self.s3.put_object(Bucket=self.bucket, Key=f"{self.key}.tflock",
-                                   Body=json.dumps(info).encode(), IfNoneMatch="*",
-                                   ContentType="application/json")
+                self.s3.put_object(
+                    Bucket=self.bucket,
+                    Key=f"{self.key}.tflock",
+                    Body=json.dumps(info).encode(),
+                    IfNoneMatch="*",
+                    ContentType="application/json",
+                )
             except ClientError as exc:
                 if exc.response.get("Error", {}).get("Code") not in ("PreconditionFailed", "412"):
                     raise

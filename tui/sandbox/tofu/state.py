@@ -87,7 +87,11 @@ def normalise(state: dict[str, Any]) -> dict[str, Any]:
     resources = []
     for resource in state.get("resources", []):
         instances = [
-            {k: inst[k] for k in _INSTANCE_KEYS if k in inst}
+            {
+                k: (_sorted(inst[k]) if k == "attributes" else inst[k])
+                for k in _INSTANCE_KEYS
+                if k in inst
+            }
             for inst in sorted(
                 resource.get("instances", []), key=lambda i: _key_sort(i.get("index_key"))
             )
@@ -111,6 +115,14 @@ def normalise(state: dict[str, Any]) -> dict[str, Any]:
         "resources": resources,
         "check_results": state.get("check_results"),
     }
+
+
+def _sorted(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _sorted(value[k]) for k in sorted(value)}
+    if isinstance(value, list):
+        return [_sorted(v) for v in value]
+    return value
 
 
 def dump_state(state: dict[str, Any]) -> str:
