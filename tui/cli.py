@@ -43,9 +43,9 @@ def wizard_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="mocm-upgrade",
         description="Guided production release upgrade (OpenTofu, values.yaml, Helm, Stage 4).",
-        epilog="Sub-commands: "
-        + "; ".join(f"{name}: {text}" for name, (_, text) in SUBCOMMANDS.items())
-        + ". Run `mocm-upgrade SUBCOMMAND --help` for each.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="sub-commands (`mocm-upgrade SUBCOMMAND --help`):\n"
+        + "\n".join(f"  {name:<14} {text}" for name, (_, text) in SUBCOMMANDS.items()),
     )
     parser.add_argument("previous", nargs="?", type=Path, help="previous release directory")
     parser.add_argument("current", nargs="?", type=Path, help="current (new) release directory")
