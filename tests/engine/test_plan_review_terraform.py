@@ -172,3 +172,50 @@ def test_real_stage4_protected_replace_cannot_be_overridden(
     assert "Expected destroys (1):\n  terraform_data.gone: decommissioned" in out
     assert "[BLOCKS] terraform_data.rotated" in out and "protected" in out
     assert "Verdict: blocked (no override possible)" in out
+
+
+MOVED_REMOVED_IMPORTED = """
+resource "terraform_data" "kept_renamed" { input = "kept" }
+moved {
+  from = terraform_data.keep
+  to   = terraform_data.kept_renamed
+}
+removed {
+  from = terraform_data.gone
+  lifecycle {
+    destroy = false
+  }
+}
+resource "terraform_data" "rotated" { triggers_replace = "v1" }
+import {
+  to = terraform_data.adopted
+  id = "existing-object"
+}
+resource "terraform_data" "adopted" {}
+"""
+
+
+def test_real_forget_import_and_move_are_flagged_not_blocking(
+    engine: Engine, capsys: pytest.CaptureFixture[str]
+) -> None:
+    engine.run("apply", "-input=false", "-no-color", "-auto-approve")
+    engine.write(MOVED_REMOVED_IMPORTED)
+    path = engine.plan_json()
+    plan = load_plan(str(path))
+    changes = {rc.address: rc for rc in plan.resource_changes}
+    assert changes["terraform_data.gone"].leaves_state
+    assert not changes["terraform_data.gone"].destroys
+    assert changes["terraform_data.adopted"].importing_id == "existing-object"
+    assert changes["terraform_data.kept_renamed"].previous_address == "terraform_data.keep"
+
+    code = main(["plan-review", str(path), "--json"])
+    report = json.loads(capsys.readouterr().out)
+    assert code == 0 and report["verdict"] == "safe"  # nothing destroyed or replaced
+    assert report["counts"]["forget"] == 1
+    assert report["counts"]["import"] == 1 and report["counts"]["move"] == 1
+    assert {u["address"]: u["blocking"] for u in report["unexpected"]} == {
+        "terraform_data.adopted": False,
+        "terraform_data.gone": False,
+        "terraform_data.kept_renamed": False,
+    }
+    assert any("leave the state" in note for note in report["notes"])

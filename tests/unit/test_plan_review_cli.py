@@ -174,3 +174,14 @@ def test_installed_entry_point(samples: Path) -> None:
     )
     assert done.returncode == 3, done.stderr
     assert json.loads(done.stdout)["verdict"] == "blocked"
+
+
+def test_errored_plan_is_blocked_and_says_why(
+    samples: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = sample(samples, "plan_stage4.json")
+    data["errored"] = True
+    code, out, _ = run_cli(capsys, str(write(tmp_path / "p.json", data)), "--stage", "stage4")
+    assert code == 3
+    assert "Note: the plan errored (planning stopped on an error): it cannot be applied" in out
+    assert "Verdict: blocked (no override possible)" in out
