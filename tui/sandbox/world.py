@@ -31,7 +31,6 @@ STANDINS = {
     "helm": "tui.sandbox.helm_standin",
     "helmfile": "tui.sandbox.helmfile_standin",
 }
-TEXT_SUFFIXES = {".tf", ".hcl", ".md", ".yaml", ".yml", ".txt", ".sh", ".example", ".2603"}
 
 
 class WorldError(MocmError):
@@ -169,8 +168,10 @@ def copy_rendered(source: Path, target: Path, tokens: dict[str, str]) -> None:
             continue
         dest.parent.mkdir(parents=True, exist_ok=True)
         data = path.read_bytes()
-        if path.suffix in TEXT_SUFFIXES or path.name.startswith("."):
+        try:
             data = render(data.decode("utf-8"), tokens).encode("utf-8")
+        except UnicodeDecodeError:
+            pass  # binary: copied as is
         dest.write_bytes(data)
         shutil.copymode(path, dest)
 
