@@ -119,7 +119,7 @@ def run_init(cwd: Path, config: Config, flags: dict[str, Any]) -> int:
             failed = _migrate(cwd, backend_for(cwd, old_type, old_settings), new, flags)
             if failed is not None:
                 return failed
-        if new_type == "local":
+        if config.backend is None:
             remove_cache(cwd)
             sys.stdout.write(
                 f'\nSuccessfully unset the backend "{old_type}". '
