@@ -115,25 +115,18 @@ def load() -> dict[str, Any]:
     return store.load_store(store.store_path())
 
 
-class Interrupted(Exception):
-    def __init__(self, signum: int) -> None:
-        super().__init__(signum)
-        self.signum = signum
+RECEIVED: list[int] = []
 
 
-def _raise_interrupted(signum: int, _frame: object) -> None:
-    raise Interrupted(signum)
+def _remember_signal(signum: int, _frame: object) -> None:
+    RECEIVED.append(signum)
 
 
 def hang_until_signal() -> int:
-    """Block like a helm upgrade stuck on --wait, until SIGINT or SIGTERM."""
-    signal.signal(signal.SIGINT, _raise_interrupted)
-    signal.signal(signal.SIGTERM, _raise_interrupted)
-    try:
-        while True:
-            signal.pause()
-    except Interrupted as exc:
-        return exc.signum
+    """Block like a helm upgrade stuck on --wait, until SIGINT or SIGTERM (handlers set before)."""
+    while not RECEIVED:
+        signal.pause()
+    return RECEIVED[0]
 
 
 def cmd_sync(helmfile: Helmfile, helmfile_arg: str) -> int:
@@ -142,6 +135,10 @@ def cmd_sync(helmfile: Helmfile, helmfile_arg: str) -> int:
     pace = float(os.environ.get("MOCM_SANDBOX_HELM_SECONDS", "0.3"))
     path = store.store_path()
     data = store.load_store(path)
+    if os.environ.get("MOCM_SANDBOX_HANG") == "sync":
+        # before the first line is printed: whoever reads it may signal right away
+        signal.signal(signal.SIGINT, _remember_signal)
+        signal.signal(signal.SIGTERM, _remember_signal)
     updated: list[tuple[str, str, str, str, str]] = []
     for release in helmfile.releases:
         started = time.monotonic()
