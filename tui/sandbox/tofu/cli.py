@@ -222,6 +222,10 @@ def main(argv: list[str] | None = None) -> int:
         return messages.error("Error acquiring the state lock", detail, color=color)
     except StateError as exc:
         return messages.error("Failed to load state", str(exc), color=color)
+    except Exception as exc:
+        if not type(exc).__module__.startswith("botocore"):
+            raise
+        return messages.error("Failed to reach the state backend", str(exc), color=color)
     except KeyboardInterrupt:
         sys.stdout.write("\nInterrupt received.\n")
         return 1
