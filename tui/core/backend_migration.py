@@ -1,0 +1,302 @@
+"""B.1: ``tofu init -migrate-state`` answered only with the operator's answer, then verified.
+
+The tool's own prompt is handed to the caller (the screen asks the operator);
+"no" does not abort init (formats §2.3), so a "no" or a failure renames nothing.
+After "yes" and success, the S3 object is read back and its lineage and serial
+compared with the local state; only then is the local file renamed.
+
+The shared pexpect driver (tui/core/prompt_driver.py) did not exist when this
+was written, so the small :class:`PromptSession` below drives pexpect itself.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from typing import Any, Literal
+
+import pexpect
+from botocore.exceptions import BotoCoreError, ClientError
+
+from tui.core.backend import S3Backend, read_backend_file
+from tui.core.cache_cluster import explain_aws_error
+from tui.core.errors import MocmError, ParseError
+from tui.core.fsops import free_backup_name, sha256_file
+from tui.core.journal_records import FileOp
+from tui.core.playbook import Playbook
+from tui.core.redact import Redactor
+from tui.core.runner import resolve_program
+from tui.core.statefile import StateFile, parse_state, read_state
+
+STEP = "backend"
+MigrationAnswer = Literal["yes", "no"]
+ANSWERS: frozenset[str] = frozenset({"yes", "no"})
+PROMPT = re.compile(r"Enter a value: ?")
+ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+MAX_PROMPTS = 5  # the tool asks once per question; more means something unexpected
+DEFAULT_TIMEOUT_S = 300.0
+
+
+class MigrationRefused(MocmError):
+    """The migration cannot start (no backend.tf, no local state, bad answer)."""
+
+
+class MigrationOutcome(StrEnum):
+    """How the B.1 migration ended."""
+
+    MIGRATED = "migrated"  # copied, verified in S3, local file renamed
+    DECLINED = "declined"  # the operator answered "no"
+    FAILED = "failed"  # the tool failed, timed out or never asked
+    NOT_VERIFIED = "not verified"  # the S3 object does not match the local state
+
+
+@dataclass(frozen=True)
+class MigrationPrompt:
+    """The tool's question and the whole block it printed, for the operator to read."""
+
+    question: str
+    text: str
+
+
+@dataclass(frozen=True)
+class MigrationResult:
+    """What happened, what the tool printed (redacted), and the file ops to journal."""
+
+    outcome: MigrationOutcome
+    message: str
+    argv: tuple[str, ...]
+    exit_code: int | None
+    duration_s: float
+    output: tuple[str, ...]
+    prompts: tuple[MigrationPrompt, ...]
+    answers: tuple[str, ...]
+    local_state: StateFile
+    remote_state: StateFile | None = None
+    file_ops: tuple[FileOp, ...] = field(default=())
+
+
+@dataclass
+class _Transcript:
+    chunks: list[str] = field(default_factory=list)
+
+    def lines(self, redactor: Redactor) -> tuple[str, ...]:
+        text = ANSI.sub("", "".join(self.chunks)).replace("\r\n", "\n").replace("\r", "\n")
+        redact = redactor.line_redactor()
+        return tuple(redact(line) for line in text.split("\n"))
+
+
+def prompt_from(block: str) -> MigrationPrompt:
+    """The question (first unindented line of the prompt block) and the block itself."""
+    lines = ANSI.sub("", block).replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    start = 0
+    for index in range(len(lines) - 1, -1, -1):
+        line = lines[index]
+        if line.strip() and not line.startswith(" "):
+            start = index
+            break
+    text = "\n".join(lines[start:]).rstrip()
+    return MigrationPrompt(lines[start].strip(), text)
+
+
+class PromptSession:
+    """One pexpect child: prompts go to ``ask``, its answer is the only thing typed."""
+
+    def __init__(self, argv: list[str], cwd: Path, env: Mapping[str, str], timeout_s: float):
+        self.argv = argv
+        self.transcript = _Transcript()
+        self.child = pexpect.spawn(
+            argv[0],
+            argv[1:],
+            cwd=str(cwd),
+            env=dict(env),
+            encoding="utf-8",
+            codec_errors="replace",
+            timeout=timeout_s,
+            echo=False,
+            dimensions=(50, 200),  # wide: the tool's own wrapping, not the pty's
+        )
+        self.child.logfile_read = _Sink(self.transcript.chunks)
+        self.timed_out = False
+
+    def run(
+        self, ask: Callable[[MigrationPrompt], str], redactor: Redactor
+    ) -> tuple[list[MigrationPrompt], list[str], int | None]:
+        """Answer prompts until the tool exits; returns prompts, answers and exit code."""
+        prompts: list[MigrationPrompt] = []
+        answers: list[str] = []
+        try:
+            while True:
+                index = self.child.expect([PROMPT, pexpect.EOF, pexpect.TIMEOUT])
+                if index == 1:
+                    break
+                if index == 2 or len(prompts) >= MAX_PROMPTS:
+                    self.timed_out = index == 2
+                    self._stop()
+                    break
+                seen = "".join(self.transcript.chunks)
+                prompt = prompt_from(redactor.redact(seen[-4000:]))
+                prompts.append(prompt)
+                answer = ask(prompt)
+                if answer not in ANSWERS:
+                    self._stop()
+                    raise MigrationRefused(
+                        f"Only 'yes' or 'no' can be typed into the prompt, not {answer!r}.",
+                        "The tool was interrupted; nothing was migrated or renamed.",
+                    )
+                answers.append(answer)
+                self.child.sendline(answer)
+        finally:
+            self.child.close()
+        code = self.child.exitstatus
+        return prompts, answers, code if code is not None else None
+
+    def _stop(self) -> None:
+        """SIGINT first, so the tool releases its locks; then force."""
+        self.child.sendintr()
+        try:
+            self.child.expect(pexpect.EOF, timeout=10)
+        except pexpect.TIMEOUT:
+            self.child.terminate(force=True)
+
+
+class _Sink:
+    """pexpect's logfile_read target: keeps every chunk the child printed."""
+
+    def __init__(self, chunks: list[str]) -> None:
+        self._chunks = chunks
+
+    def write(self, data: str) -> None:
+        self._chunks.append(data)
+
+    def flush(self) -> None:
+        return None
+
+
+def read_remote_state(s3: Any, backend: S3Backend) -> StateFile:
+    """The state object at bucket/key, parsed (AWS errors become typed errors)."""
+    where = f"s3://{backend.bucket}/{backend.key}"
+    try:
+        body = s3.get_object(Bucket=backend.bucket, Key=backend.key)["Body"].read()
+    except (ClientError, BotoCoreError) as exc:
+        raise explain_aws_error(exc, f"s3:GetObject on {where}", backend.region or "") from exc
+    return parse_state(body, where)
+
+
+def migrate_state(
+    terraform_dir: Path,
+    playbook: Playbook,
+    tofu_bin: str,
+    env: Mapping[str, str],
+    ask: Callable[[MigrationPrompt], str],
+    s3: Any,
+    timeout_s: float = DEFAULT_TIMEOUT_S,
+    redactor: Redactor | None = None,
+) -> MigrationResult:
+    """Run ``init -migrate-state``, verify the S3 object, then rename the local state."""
+    redactor = redactor or Redactor()
+    backend_path = terraform_dir / playbook.backend_file
+    state_path = terraform_dir / playbook.state_file
+    if not backend_path.exists():
+        raise MigrationRefused(f"{backend_path} does not exist: write it from the form first.")
+    backend = read_backend_file(backend_path)
+    if not state_path.exists():
+        raise MigrationRefused(f"{state_path} does not exist: there is no local state to migrate.")
+    local = read_state(state_path)
+    argv = [resolve_program(tofu_bin, env), "init", "-migrate-state", "-no-color"]
+    began = time.monotonic()
+    session = PromptSession(argv, terraform_dir, env, timeout_s)
+    prompts, answers, code = session.run(ask, redactor)
+    output = session.transcript.lines(redactor)
+
+    def result(
+        outcome: MigrationOutcome,
+        message: str,
+        remote: StateFile | None = None,
+        ops: tuple[FileOp, ...] = (),
+    ) -> MigrationResult:
+        return MigrationResult(
+            outcome,
+            message,
+            (tofu_bin, *argv[1:]),
+            code,
+            time.monotonic() - began,
+            output,
+            tuple(prompts),
+            tuple(answers),
+            local,
+            remote,
+            ops,
+        )
+
+    if session.timed_out or code != 0:
+        why = f"did not finish within {timeout_s:g} s" if session.timed_out else f"exit {code}"
+        return result(
+            MigrationOutcome.FAILED,
+            f"`{tofu_bin} init -migrate-state` failed ({why}){_last_error(output)}. "
+            f"Nothing was renamed; {state_path.name} is still the state.",
+        )
+    if not prompts:
+        return result(
+            MigrationOutcome.FAILED,
+            "The tool finished without asking to copy the state, so it may not have migrated "
+            f"anything. Nothing was renamed; compare s3://{backend.bucket}/{backend.key} with "
+            f"{state_path.name}.",
+        )
+    if "no" in answers:
+        return result(
+            MigrationOutcome.DECLINED,
+            "You answered no. OpenTofu still configured the S3 backend, which keeps its own "
+            f"(empty) state; {state_path.name} was left as it is and not renamed.",
+        )
+    remote = read_remote_state(s3, backend)
+    if (remote.lineage, remote.serial) != (local.lineage, local.serial):
+        return result(
+            MigrationOutcome.NOT_VERIFIED,
+            f"s3://{backend.bucket}/{backend.key} has lineage {remote.lineage} serial "
+            f"{remote.serial}, the local state lineage {local.lineage} serial {local.serial}. "
+            f"{state_path.name} was not renamed.",
+            remote,
+        )
+    op = archive_local_state(terraform_dir, playbook)
+    return result(
+        MigrationOutcome.MIGRATED,
+        f"State copied to s3://{backend.bucket}/{backend.key} (lineage and serial "
+        f"{remote.serial} verified); local file renamed {Path(op.path).name}.",
+        remote,
+        (op,),
+    )
+
+
+def _last_error(lines: tuple[str, ...]) -> str:
+    errors = [line.strip() for line in lines if line.strip().startswith("Error:")]
+    return f": {errors[-1]}" if errors else ""
+
+
+def archive_local_state(terraform_dir: Path, playbook: Playbook) -> FileOp:
+    """Rename the local state to ``terraform.tfstate.migrated-to-s3`` (a free name if taken)."""
+    source = terraform_dir / playbook.state_file
+    target = terraform_dir / playbook.state_migrated
+    if target.exists():
+        target = free_backup_name(target, "")
+    try:
+        sha = sha256_file(source)
+        os.rename(source, target)
+        fd = os.open(terraform_dir, os.O_RDONLY)
+        try:
+            os.fsync(fd)  # make the rename durable before it is journaled
+        finally:
+            os.close(fd)
+    except OSError as exc:
+        raise MigrationRefused(
+            f"The state is in S3 and verified, but {source.name} could not be renamed: "
+            f"{exc.strerror or exc}.",
+            f"Rename it by hand to {target.name}; it must not be used again.",
+        ) from exc
+    if sha256_file(target) != sha:
+        raise ParseError(str(target), "checksum changed during the rename")
+    return FileOp("rename", str(target), sha, None, str(source), STEP)

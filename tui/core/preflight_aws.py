@@ -1,0 +1,263 @@
+"""Preflight against AWS: who we are and where, MongoDB EBS snapshots, the buckets' versioning.
+
+Clients are passed in (built from the wizard's boto3 session), so the same code
+runs against AWS, the sandbox's endpoint and the tests' moto server.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from botocore.exceptions import BotoCoreError, ClientError
+
+from tui.core.cache_cluster import error_code, explain_aws_error
+from tui.core.preflight_result import CheckResult, failed, passed, warned
+from tui.core.statefile import StateFile, state_buckets
+
+DLM_TAG = "aws:dlm:lifecycle-policy-id"  # set by AWS on every snapshot DLM creates
+DEFAULT_SNAPSHOT_MAX_AGE_H = 36.0
+MISSING_BUCKET_CODES = frozenset({"NoSuchBucket", "404", "NotFound"})
+
+
+@dataclass(frozen=True)
+class AwsIdentity:
+    """The banner: which account and principal, in which region."""
+
+    account: str
+    arn: str
+    region: str | None
+
+    @property
+    def banner(self) -> str:
+        """One line that stays on screen for the rest of the run."""
+        return f"AWS account {self.account} · {self.arn} · region {self.region or '(none)'}"
+
+
+@dataclass(frozen=True)
+class IdentityCheck:
+    """The identity item and, when STS answered, the identity for the banner."""
+
+    result: CheckResult
+    identity: AwsIdentity | None
+
+
+def check_identity(
+    sts: Any, session_region: str | None, tfvars_region: str | None, tfvars_name: str
+) -> IdentityCheck:
+    """STS caller identity, and the session's region against ``aws_region`` of the tfvars."""
+    name = "AWS identity"
+    try:
+        reply = sts.get_caller_identity()
+    except (ClientError, BotoCoreError) as exc:
+        error = explain_aws_error(exc, "sts:GetCallerIdentity", session_region or "(no region)")
+        return IdentityCheck(
+            failed(name, f"No AWS identity: {error.message}", error.hint or _CREDENTIALS_HINT),
+            None,
+        )
+    identity = AwsIdentity(str(reply.get("Account", "")), str(reply.get("Arn", "")), session_region)
+    details = (f"account: {identity.account}", f"principal: {identity.arn}")
+    if not session_region:
+        result = failed(
+            name,
+            f"AWS account {identity.account}, but no region is configured.",
+            f"Set AWS_REGION (or the profile's region) to {tfvars_region or 'the aws_region'} "
+            f"of {tfvars_name}, then re-run.",
+            details,
+        )
+    elif tfvars_region and session_region != tfvars_region:
+        result = failed(
+            name,
+            f"The AWS region in use is {session_region}, but {tfvars_name} says "
+            f"aws_region = {tfvars_region}.",
+            f"Set AWS_REGION={tfvars_region} (or choose the matching AWS_PROFILE), then re-run.",
+            details,
+        )
+    else:
+        result = passed(
+            name, f"AWS account {identity.account} in {session_region} as {identity.arn}.", details
+        )
+    return IdentityCheck(result, identity)
+
+
+_CREDENTIALS_HINT = "Check AWS_PROFILE / the credentials and the network, then re-run."
+
+
+@dataclass(frozen=True)
+class EbsSnapshot:
+    """One EBS snapshot made by a DLM policy."""
+
+    snapshot_id: str
+    volume_id: str
+    policy_id: str
+    started: datetime
+    state: str
+
+
+def _enabled_policies(dlm: Any) -> tuple[list[str], str]:
+    """Enabled DLM policies (``id: description``), and why none could be confirmed."""
+    try:
+        reply = dlm.get_lifecycle_policies()
+    except (ClientError, BotoCoreError) as exc:
+        return [], explain_aws_error(exc, "dlm:GetLifecyclePolicies", _region_of(dlm)).message
+    policies = reply.get("Policies") or []
+    enabled = [
+        f"{p.get('PolicyId', '?')}: {p.get('Description', '')}".rstrip(": ")
+        for p in policies
+        if str(p.get("State", "")).upper() == "ENABLED"
+    ]
+    why = "" if enabled else f"{len(policies)} DLM policies, none ENABLED"
+    return enabled, why
+
+
+def _region_of(client: Any) -> str:
+    return str(getattr(getattr(client, "meta", None), "region_name", "") or "(no region)")
+
+
+def dlm_snapshots(ec2: Any) -> list[EbsSnapshot]:
+    """This account's EBS snapshots carrying the DLM tag, newest first."""
+    found: list[EbsSnapshot] = []
+    paginator = ec2.get_paginator("describe_snapshots")
+    pages = paginator.paginate(
+        OwnerIds=["self"], Filters=[{"Name": "tag-key", "Values": [DLM_TAG]}]
+    )
+    for page in pages:
+        for item in page.get("Snapshots") or []:
+            tags = {t.get("Key"): t.get("Value") for t in item.get("Tags") or []}
+            started = item.get("StartTime")
+            if not isinstance(started, datetime):
+                continue
+            found.append(
+                EbsSnapshot(
+                    str(item.get("SnapshotId", "")),
+                    str(item.get("VolumeId", "")),
+                    str(tags.get(DLM_TAG, "")),
+                    started if started.tzinfo else started.replace(tzinfo=UTC),
+                    str(item.get("State", "")),
+                )
+            )
+    return sorted(found, key=lambda s: s.started, reverse=True)
+
+
+def _age(delta: timedelta) -> str:
+    hours = delta.total_seconds() / 3600
+    return f"{hours:.1f} h" if hours < 48 else f"{hours / 24:.1f} days"
+
+
+def check_mongodb_snapshots(
+    dlm: Any, ec2: Any, now: datetime, max_age_h: float = DEFAULT_SNAPSHOT_MAX_AGE_H
+) -> CheckResult:
+    """An ENABLED DLM policy passes; else the newest DLM-tagged EBS snapshot must be recent."""
+    name = "MongoDB EBS snapshots"
+    enabled, why = _enabled_policies(dlm)
+    if enabled:
+        return passed(name, f"{len(enabled)} DLM lifecycle policy enabled.", tuple(enabled))
+    try:
+        snapshots = dlm_snapshots(ec2)
+    except (ClientError, BotoCoreError) as exc:
+        error = explain_aws_error(exc, "ec2:DescribeSnapshots", _region_of(ec2))
+        return failed(
+            name,
+            f"No enabled DLM policy could be confirmed ({why}) and EBS snapshots could not "
+            f"be listed: {error.message}",
+            error.hint or "Check the MongoDB snapshots in the EC2 console before going on.",
+        )
+    if not snapshots:
+        return failed(
+            name,
+            f"No enabled DLM policy could be confirmed ({why}) and no EBS snapshot tagged "
+            f"{DLM_TAG} exists.",
+            "Create a snapshot of each MongoDB volume (aws ec2 create-snapshot) or enable the "
+            "DLM policy, then re-run.",
+        )
+    newest = snapshots[0]
+    age = now - newest.started
+    details = tuple(
+        f"{s.snapshot_id} of {s.volume_id} ({s.state}), {_age(now - s.started)} old"
+        for s in snapshots[:10]
+    )
+    said = f"DLM not confirmed ({why}); newest DLM snapshot {newest.snapshot_id} is {_age(age)} old"
+    if age > timedelta(hours=max_age_h):
+        return warned(
+            name,
+            f"{said}, older than {max_age_h:g} h.",
+            "Check that the DLM policy still runs, or take a manual snapshot of each MongoDB "
+            "volume before the upgrade.",
+            details,
+        )
+    return passed(name, f"{said}.", details)
+
+
+@dataclass(frozen=True)
+class BucketVersioning:
+    """One bucket of the state and its versioning as S3 reports it."""
+
+    address: str
+    name: str
+    status: str  # Enabled | Suspended | never enabled | missing | unreadable
+    problem: str = ""
+
+
+def bucket_versioning(s3: Any, address: str, name: str) -> BucketVersioning:
+    """``get_bucket_versioning`` of one bucket, as a typed row (never raises for AWS errors)."""
+    if not name:
+        return BucketVersioning(address, name, "unreadable", "no bucket name in the state")
+    try:
+        reply = s3.get_bucket_versioning(Bucket=name)
+    except ClientError as exc:
+        if error_code(exc) in MISSING_BUCKET_CODES:
+            return BucketVersioning(address, name, "missing", "the bucket does not exist in AWS")
+        error = explain_aws_error(exc, "s3:GetBucketVersioning", _region_of(s3))
+        return BucketVersioning(address, name, "unreadable", error.message)
+    except BotoCoreError as exc:
+        error = explain_aws_error(exc, "s3:GetBucketVersioning", _region_of(s3))
+        return BucketVersioning(address, name, "unreadable", error.message)
+    return BucketVersioning(address, name, str(reply.get("Status") or "never enabled"))
+
+
+def check_buckets(s3: Any, state: StateFile, resource_type: str, expected: int) -> CheckResult:
+    """Every bucket of the state exists and is versioned; a count unlike the playbook's warns."""
+    name = "S3 buckets"
+    rows = [bucket_versioning(s3, b.address, b.name) for b in state_buckets(state, resource_type)]
+    details = tuple(
+        f"{r.name or '?'} ({r.address}): {r.status}" + (f" — {r.problem}" if r.problem else "")
+        for r in rows
+    )
+    broken = [r for r in rows if r.status in ("missing", "unreadable")]
+    unversioned = [r for r in rows if r.status in ("Suspended", "never enabled")]
+    count_note = (
+        ""
+        if len(rows) == expected
+        else f" The state has {len(rows)}, the release expects {expected}."
+    )
+    if broken:
+        return failed(
+            name,
+            f"{len(broken)} of {len(rows)} buckets cannot be checked: "
+            + ", ".join(f"{r.name or r.address} ({r.problem})" for r in broken)
+            + "."
+            + count_note,
+            "Check the region and the credentials; a bucket in the state but not in AWS must be "
+            "understood before any apply.",
+            details,
+        )
+    if unversioned:
+        names = ", ".join(r.name for r in unversioned)
+        return warned(
+            name,
+            f"{len(unversioned)} of {len(rows)} buckets are not versioned: {names}.{count_note}",
+            "Enable versioning (aws s3api put-bucket-versioning --bucket <name> "
+            "--versioning-configuration Status=Enabled) or copy their contents somewhere safe "
+            "(aws s3 cp --recursive) before the upgrade.",
+            details,
+        )
+    if count_note:
+        return warned(
+            name,
+            f"All {len(rows)} buckets are versioned.{count_note}",
+            "Compare the state's aws_s3_bucket resources with the release notes; back up any "
+            "bucket that is not listed here.",
+            details,
+        )
+    return passed(name, f"All {len(rows)} buckets exist and are versioned.", details)
