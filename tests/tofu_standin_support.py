@@ -38,8 +38,14 @@ def standin_argv(*args: str) -> list[str]:
 def tofu(cwd: Path, *args: str, stdin: str = "", **env: str) -> Result:
     """Run `tofu ARGS` (the stand-in) in cwd."""
     done = subprocess.run(
-        standin_argv(*args), cwd=cwd, env=standin_env(**env), input=stdin,
-        capture_output=True, text=True, timeout=60, check=False,
+        standin_argv(*args),
+        cwd=cwd,
+        env=standin_env(**env),
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
     return Result(done.returncode, done.stdout, done.stderr)
 

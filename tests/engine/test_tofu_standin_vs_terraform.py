@@ -1,4 +1,4 @@
-"""Same configuration and state change, the stand-in and real Terraform: same actions per address."""
+"""Same config and state change: the stand-in and real Terraform plan the same actions."""
 
 from __future__ import annotations
 
@@ -58,10 +58,21 @@ PARKED = 'resource "terraform_data" "parked" {\n  input = "old"\n}\n'
 
 def _terraform(cwd: Path, *args: str) -> str:
     cli_config = write(cwd.parent / f"{cwd.name}.tfrc", "")
-    env = {"PATH": os.environ["PATH"], "HOME": str(cwd.parent), "TF_IN_AUTOMATION": "1",
-           "TF_CLI_CONFIG_FILE": str(cli_config)}
-    done = subprocess.run([TERRAFORM or "terraform", *args], cwd=cwd, env=env,
-                          capture_output=True, text=True, timeout=120, check=False)
+    env = {
+        "PATH": os.environ["PATH"],
+        "HOME": str(cwd.parent),
+        "TF_IN_AUTOMATION": "1",
+        "TF_CLI_CONFIG_FILE": str(cli_config),
+    }
+    done = subprocess.run(
+        [TERRAFORM or "terraform", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
     return done.stdout
 
@@ -109,9 +120,15 @@ def _add(cwd: Path) -> None:
 
 
 def _all(cwd: Path) -> None:
-    for change in (_park, _add, _edit('input = "v1"', 'input = "v2"'),
-                   _edit('["r1"]', '["r2"]'), _edit("count = 3", "count = 2"),
-                   _edit('b = "2", ', ""), _edit('"t1"', '"t2"')):
+    for change in (
+        _park,
+        _add,
+        _edit('input = "v1"', 'input = "v2"'),
+        _edit('["r1"]', '["r2"]'),
+        _edit("count = 3", "count = 2"),
+        _edit('b = "2", ', ""),
+        _edit('"t1"', '"t2"'),
+    ):
         change(cwd)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -34,11 +35,11 @@ def workdir(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def applied(workdir: Path) -> dict:
+def applied(workdir: Path) -> dict[str, Any]:
     assert tofu(workdir, "plan", "-out", "tfplan", "-input=false").code == 0
     result = tofu(workdir, "apply", "tfplan")
     assert result.code == 0, result.stderr
-    return json.loads((workdir / "terraform.tfstate").read_text())
+    return dict(json.loads((workdir / "terraform.tfstate").read_text()))
 
 
 def test_version_json_matches_sample_layout(tmp_path: Path, samples: Path) -> None:
@@ -52,13 +53,22 @@ def test_version_json_matches_sample_layout(tmp_path: Path, samples: Path) -> No
     assert selections == {"registry.opentofu.org/hashicorp/aws": "5.100.0"}
     text = tofu(tmp_path, "version").stdout
     assert text == (
-        "OpenTofu v1.10.7\non linux_amd64\n+ provider registry.opentofu.org/hashicorp/aws v5.100.0\n"
+        "OpenTofu v1.10.7\non linux_amd64\n"
+        "+ provider registry.opentofu.org/hashicorp/aws v5.100.0\n"
     )
 
 
 @pytest.mark.parametrize(
-    "args", [["destroy"], ["apply"], ["apply", "-auto-approve"], ["import", "a.b", "x"],
-             ["plan", "-refresh-only"], ["state", "rm", "a.b"], []]
+    "args",
+    [
+        ["destroy"],
+        ["apply"],
+        ["apply", "-auto-approve"],
+        ["import", "a.b", "x"],
+        ["plan", "-refresh-only"],
+        ["state", "rm", "a.b"],
+        [],
+    ],
 )
 def test_unmodelled_commands_fail_loudly(tmp_path: Path, args: list[str]) -> None:
     result = tofu(tmp_path, *args)
@@ -73,8 +83,10 @@ def test_first_apply_mints_lineage_and_second_plan_has_no_changes(workdir: Path)
     first = tofu(workdir, "plan", "-out", "tfplan", "-detailed-exitcode")
     assert first.code == 2
     assert "Plan: 3 to add, 0 to change, 0 to destroy." in first.stdout
-    assert first.stdout.endswith('Saved the plan to: tfplan\n\nTo perform exactly these actions, '
-                                 'run the following command to apply:\n    tofu apply "tfplan"\n')
+    assert first.stdout.endswith(
+        "Saved the plan to: tfplan\n\nTo perform exactly these actions, "
+        'run the following command to apply:\n    tofu apply "tfplan"\n'
+    )
     plan = show_json(workdir)
     assert "prior_state" not in plan
     result = tofu(workdir, "apply", "tfplan")
@@ -92,7 +104,12 @@ def test_state_file_is_compact_one_line_json(workdir: Path) -> None:
     raw = (workdir / "terraform.tfstate").read_text()
     assert raw.count("\n") == 1 and raw.startswith('{"version":4,"terraform_version":"1.10.7",')
     assert list(json.loads(raw)) == [
-        "version", "terraform_version", "serial", "lineage", "outputs", "resources",
+        "version",
+        "terraform_version",
+        "serial",
+        "lineage",
+        "outputs",
+        "resources",
         "check_results",
     ]
     assert "\\u003cacme\\u0026co\\u003e" in raw
@@ -111,10 +128,20 @@ def test_show_json_encoding_and_key_order(workdir: Path, samples: Path) -> None:
     assert "applyable" not in plan and "complete" not in plan and plan["errored"] is False
     assert plan["format_version"] == "1.2" and plan["prior_state"]["format_version"] == "1.0"
     by_address = {rc["address"]: rc for rc in plan["resource_changes"]}
-    assert list(by_address) == ["terraform_data.nodes[0]", "terraform_data.nodes[1]",
-                                "terraform_data.release"]
+    assert list(by_address) == [
+        "terraform_data.nodes[0]",
+        "terraform_data.nodes[1]",
+        "terraform_data.release",
+    ]
     assert list(by_address["terraform_data.nodes[0]"]) == [
-        "address", "mode", "type", "name", "index", "provider_name", "change"]
+        "address",
+        "mode",
+        "type",
+        "name",
+        "index",
+        "provider_name",
+        "change",
+    ]
     change = by_address["terraform_data.release"]
     assert list(change) == ["address", "mode", "type", "name", "provider_name", "change"]
     assert change["provider_name"] == "terraform.io/builtin/terraform"
@@ -131,7 +158,8 @@ def test_renaming_a_file_to_2603_plans_its_deletion(workdir: Path) -> None:
     (workdir / "cache.tf").rename(workdir / "cache.tf.2603")
     tofu(workdir, "plan", "-out", "tfplan")
     assert actions(show_json(workdir))["terraform_data.cache"] == (
-        ["delete"], "delete_because_no_resource_config",
+        ["delete"],
+        "delete_because_no_resource_config",
     )
 
 
@@ -167,9 +195,17 @@ def test_apply_keeps_lineage_bumps_serial_and_keeps_backup(workdir: Path) -> Non
 
 
 def _state(lineage: str, serial: int, tag: str = "a") -> str:
-    return json.dumps({"version": 4, "terraform_version": "1.10.7", "serial": serial,
-                       "lineage": lineage, "outputs": {"t": {"value": tag, "type": "string"}},
-                       "resources": [], "check_results": None})
+    return json.dumps(
+        {
+            "version": 4,
+            "terraform_version": "1.10.7",
+            "serial": serial,
+            "lineage": lineage,
+            "outputs": {"t": {"value": tag, "type": "string"}},
+            "resources": [],
+            "check_results": None,
+        }
+    )
 
 
 OLD = "8c3f6d2e-41b7-4f0a-9a3d-5e7c1b2f9d04"
@@ -179,13 +215,16 @@ OLD = "8c3f6d2e-41b7-4f0a-9a3d-5e7c1b2f9d04"
     ("pushed", "sample"),
     [
         (_state(OLD, 52), "tofu_state_push_older_serial.stderr.txt"),
-        (_state("1b7e0c3a-5f29-4d84-8e61-2a9c0b4d7f35", 59),
-         "tofu_state_push_lineage_mismatch.stderr.txt"),
+        (
+            _state("1b7e0c3a-5f29-4d84-8e61-2a9c0b4d7f35", 59),
+            "tofu_state_push_lineage_mismatch.stderr.txt",
+        ),
         (_state(OLD, 58, "b"), "tofu_state_push_same_serial.stderr.txt"),
     ],
 )
-def test_state_push_refusals_match_samples(tmp_path: Path, samples: Path, pushed: str,
-                                           sample: str) -> None:
+def test_state_push_refusals_match_samples(
+    tmp_path: Path, samples: Path, pushed: str, sample: str
+) -> None:
     write(tmp_path / "terraform.tfstate", _state(OLD, 58))
     write(tmp_path / "pushed.tfstate", pushed)
     result = tofu(tmp_path, "state", "push", "pushed.tfstate")
@@ -207,9 +246,15 @@ def test_state_push_of_newer_serial_succeeds_silently_and_pull_prints_it(tmp_pat
 
 
 def test_held_local_lock_gives_the_sample_error(workdir: Path, samples: Path) -> None:
-    info = {"ID": "9d41c6a2-0e7b-83f5-2c1d-7a6b5e4f3d21", "Operation": "OperationTypeApply",
-            "Info": "", "Who": "deploy@ops-jump-01", "Version": "1.10.7",
-            "Created": "2026-05-19T08:44:02.519370813Z", "Path": "terraform.tfstate"}
+    info = {
+        "ID": "9d41c6a2-0e7b-83f5-2c1d-7a6b5e4f3d21",
+        "Operation": "OperationTypeApply",
+        "Info": "",
+        "Who": "deploy@ops-jump-01",
+        "Version": "1.10.7",
+        "Created": "2026-05-19T08:44:02.519370813Z",
+        "Path": "terraform.tfstate",
+    }
     write(workdir / ".terraform.tfstate.lock.info", json.dumps(info))
     result = tofu(workdir, "plan")
     assert result.code == 1
@@ -227,11 +272,14 @@ def test_plan_needs_init_for_providers(tmp_path: Path) -> None:
 
 
 def test_backend_change_without_flag_is_refused(workdir: Path) -> None:
-    write(workdir / "backend.tf", 'terraform {\n  backend "local" {\n    path = "other.tfstate"\n'
-                                  "  }\n}\n")
+    write(
+        workdir / "backend.tf",
+        'terraform {\n  backend "local" {\n    path = "other.tfstate"\n  }\n}\n',
+    )
     assert tofu(workdir, "init").code == 0
-    write(workdir / "backend.tf", 'terraform {\n  backend "local" {\n    path = "x.tfstate"\n'
-                                  "  }\n}\n")
+    write(
+        workdir / "backend.tf", 'terraform {\n  backend "local" {\n    path = "x.tfstate"\n  }\n}\n'
+    )
     result = tofu(workdir, "init", "-input=false")
     assert result.code == 1 and "Error: Backend configuration changed" in result.stderr
     planned = tofu(workdir, "plan")
@@ -246,7 +294,9 @@ def test_invalid_hcl_is_a_clear_error(tmp_path: Path) -> None:
 
 
 def test_missing_required_variable_is_an_error(tmp_path: Path) -> None:
-    write(tmp_path / "main.tf", 'variable "x" {}\nresource "terraform_data" "a" {\n'
-                                "  input = var.x\n}\n")
+    write(
+        tmp_path / "main.tf",
+        'variable "x" {}\nresource "terraform_data" "a" {\n  input = var.x\n}\n',
+    )
     result = tofu(tmp_path, "plan", "-input=false")
     assert result.code == 1 and "No value for required variable" in result.stderr

@@ -42,7 +42,10 @@ output "redis_id" {
 
 def _release(tmp_path: Path) -> Path:
     write(tmp_path / "09-elasticache.tf", CONFIG)
-    write(tmp_path / "terraform.tfvars", 'name_prefix = "acme-mocm-prod"\naws_region = "eu-central-1"\n')
+    write(
+        tmp_path / "terraform.tfvars",
+        'name_prefix = "acme-mocm-prod"\naws_region = "eu-central-1"\n',
+    )
     return tmp_path
 
 
@@ -51,8 +54,11 @@ def test_state_from_config_matches_its_config(tmp_path: Path) -> None:
     state = state_from_config(release, release / "terraform.tfvars", "8c3f6d2e-0000", 57)
     assert (state["lineage"], state["serial"]) == ("8c3f6d2e-0000", 57)
     addresses = sorted(f"{r['type']}.{r['name']}" for r in state["resources"])
-    assert addresses == ["aws_elasticache_cluster.elasticache",
-                         "aws_elasticache_parameter_group.elasticache", "aws_s3_bucket.buckets"]
+    assert addresses == [
+        "aws_elasticache_cluster.elasticache",
+        "aws_elasticache_parameter_group.elasticache",
+        "aws_s3_bucket.buckets",
+    ]
     cluster = next(r for r in state["resources"] if r["type"] == "aws_elasticache_cluster")
     attrs = cluster["instances"][0]["attributes"]
     assert attrs["id"] == "acme-mocm-prod-cache"
@@ -71,15 +77,17 @@ def test_state_from_config_matches_its_config(tmp_path: Path) -> None:
 
 def test_engine_change_forces_replacement(tmp_path: Path) -> None:
     release = _release(tmp_path)
-    write(release / "terraform.tfstate",
-          json.dumps(state_from_config(release, None, "lin", 1)))
+    write(release / "terraform.tfstate", json.dumps(state_from_config(release, None, "lin", 1)))
     tofu(release, "init")
     text = (release / "09-elasticache.tf").read_text().replace('"redis"', '"valkey"')
     write(release / "09-elasticache.tf", text.replace('"cache.t3.medium"', '"cache.t3.small"'))
     assert tofu(release, "plan", "-out", "tfplan").code == 0
     plan = json.loads(tofu(release, "show", "-json", "tfplan").stdout)
-    change = next(rc for rc in plan["resource_changes"]
-                  if rc["address"] == "aws_elasticache_cluster.elasticache")
+    change = next(
+        rc
+        for rc in plan["resource_changes"]
+        if rc["address"] == "aws_elasticache_cluster.elasticache"
+    )
     assert change["change"]["actions"] == ["delete", "create"]
     assert change["action_reason"] == "replace_because_cannot_update"
     assert change["change"]["replace_paths"] == [["engine"]]
@@ -88,9 +96,15 @@ def test_engine_change_forces_replacement(tmp_path: Path) -> None:
 def test_hold_lock_knob_makes_a_second_run_see_the_lock(tmp_path: Path) -> None:
     release = _release(tmp_path)
     tofu(release, "init")
-    holder = subprocess.Popen(standin_argv("plan"), cwd=release, stdin=subprocess.PIPE,
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                              env=standin_env(MOCM_STANDIN_HOLD_LOCK="1"))
+    holder = subprocess.Popen(
+        standin_argv("plan"),
+        cwd=release,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=standin_env(MOCM_STANDIN_HOLD_LOCK="1"),
+    )
     try:
         assert holder.stderr is not None and "holding the state lock" in holder.stderr.readline()
         blocked = tofu(release, "plan")
@@ -106,9 +120,14 @@ def test_hold_lock_knob_makes_a_second_run_see_the_lock(tmp_path: Path) -> None:
 
 def test_hang_knob_exits_like_tofu_on_sigint(tmp_path: Path) -> None:
     release = _release(tmp_path)
-    hung = subprocess.Popen(standin_argv("apply", "tfplan"), cwd=release,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env=standin_env(MOCM_STANDIN_TOFU_HANG="apply"))
+    hung = subprocess.Popen(
+        standin_argv("apply", "tfplan"),
+        cwd=release,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=standin_env(MOCM_STANDIN_TOFU_HANG="apply"),
+    )
     assert hung.stderr is not None and "hangs until signalled" in hung.stderr.readline()
     hung.send_signal(signal.SIGINT)
     out, _ = hung.communicate(timeout=30)

@@ -28,13 +28,16 @@ def backend_tf(lock: str = "    use_lockfile = true\n") -> str:
 @pytest.fixture
 def s3(aws: AwsEndpoint) -> Any:
     client = boto3.client("s3", region_name="eu-central-1")
-    client.create_bucket(Bucket=BUCKET,
-                         CreateBucketConfiguration={"LocationConstraint": "eu-central-1"})
+    client.create_bucket(
+        Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": "eu-central-1"}
+    )
     client.put_bucket_versioning(Bucket=BUCKET, VersioningConfiguration={"Status": "Enabled"})
     boto3.client("dynamodb", region_name="eu-central-1").create_table(
-        TableName=TABLE, BillingMode="PAY_PER_REQUEST",
+        TableName=TABLE,
+        BillingMode="PAY_PER_REQUEST",
         KeySchema=[{"AttributeName": "LockID", "KeyType": "HASH"}],
-        AttributeDefinitions=[{"AttributeName": "LockID", "AttributeType": "S"}])
+        AttributeDefinitions=[{"AttributeName": "LockID", "AttributeType": "S"}],
+    )
     return client
 
 
@@ -59,8 +62,9 @@ def s3_state(s3: Any) -> dict[str, Any] | None:
 
 def spawn_init(cwd: Path, *extra: str) -> pexpect.spawn:
     argv = standin_argv("init", "-migrate-state", *extra)
-    return pexpect.spawn(argv[0], argv[1:], cwd=str(cwd), env=standin_env(),
-                         encoding="utf-8", timeout=30)
+    return pexpect.spawn(
+        argv[0], argv[1:], cwd=str(cwd), env=standin_env(), encoding="utf-8", timeout=30
+    )
 
 
 def _plain(text: str) -> str:
@@ -80,7 +84,7 @@ def test_migrate_yes_copies_state_to_s3(local_release: Path, s3: Any, samples: P
     sample_after = (samples / "tofu_init_migrate_state.after_yes.txt").read_text()
     head = sample_after.split("Initializing modules...")[0]
     assert after.startswith(head)
-    assert after.endswith(sample_after[sample_after.index("\nOpenTofu has been"):])
+    assert after.endswith(sample_after[sample_after.index("\nOpenTofu has been") :])
     assert child.exitstatus == 0
     copied = s3_state(s3)
     assert copied is not None
@@ -141,9 +145,15 @@ def test_force_copy_copies_without_asking(local_release: Path, s3: Any) -> None:
 
 
 def test_non_empty_destination_prompt(local_release: Path, s3: Any, samples: Path) -> None:
-    other = {"version": 4, "terraform_version": "1.10.7", "serial": 3, "lineage": "x",
-             "outputs": {"o": {"value": "v", "type": "string"}}, "resources": [],
-             "check_results": None}
+    other = {
+        "version": 4,
+        "terraform_version": "1.10.7",
+        "serial": 3,
+        "lineage": "x",
+        "outputs": {"o": {"value": "v", "type": "string"}},
+        "resources": [],
+        "check_results": None,
+    }
     s3.put_object(Bucket=BUCKET, Key=KEY, Body=json.dumps(other).encode())
     child = spawn_init(local_release)
     child.expect_exact("Enter a value: ")
@@ -165,9 +175,15 @@ def _sample_info(samples: Path, name: str) -> dict[str, str]:
     text = (samples / name).read_text()
     fields = dict(re.findall(r"│   (\w+):\s+(.*)", text))
     created = fields["Created"].removesuffix(" +0000 UTC").replace(" ", "T") + "Z"
-    return {"ID": fields["ID"], "Operation": fields["Operation"], "Info": "",
-            "Who": fields["Who"], "Version": fields["Version"], "Created": created,
-            "Path": fields["Path"]}
+    return {
+        "ID": fields["ID"],
+        "Operation": fields["Operation"],
+        "Info": "",
+        "Who": fields["Who"],
+        "Version": fields["Version"],
+        "Created": created,
+        "Path": fields["Path"],
+    }
 
 
 def _structure(text: str) -> list[str]:
@@ -197,7 +213,8 @@ def test_held_dynamodb_lock_gives_the_sample_error(s3: Any, tmp_path: Path, samp
     assert tofu(tmp_path, "init", "-input=false").code == 0
     info = _sample_info(samples, "tofu_state_lock_dynamodb.stderr.txt")
     boto3.client("dynamodb", region_name="eu-central-1").put_item(
-        TableName=TABLE, Item={"LockID": {"S": f"{BUCKET}/{KEY}"}, "Info": {"S": json.dumps(info)}})
+        TableName=TABLE, Item={"LockID": {"S": f"{BUCKET}/{KEY}"}, "Info": {"S": json.dumps(info)}}
+    )
     result = tofu(tmp_path, "plan")
     sample = (samples / "tofu_state_lock_dynamodb.stderr.txt").read_text()
     assert result.code == 1
@@ -209,8 +226,11 @@ def test_state_push_to_s3_stores_pushed_serial_plus_one(local_release: Path, s3:
     assert tofu(local_release, "init", "-force-copy").code == 0
     current = s3_state(s3)
     assert current is not None
-    pushed = {**current, "serial": current["serial"] + 5,
-              "outputs": {"o": {"value": "changed", "type": "string"}}}
+    pushed = {
+        **current,
+        "serial": current["serial"] + 5,
+        "outputs": {"o": {"value": "changed", "type": "string"}},
+    }
     write(local_release / "pushed.tfstate", json.dumps(pushed))
     result = tofu(local_release, "state", "push", "pushed.tfstate")
     assert (result.code, result.stdout, result.stderr) == (0, "", "")

@@ -9,7 +9,8 @@ from typing import Any
 
 from tui.sandbox.tofu.config import Config
 from tui.sandbox.tofu.expr import UNKNOWN, contains_unknown
-from tui.sandbox.tofu.plan import Change, Plan, Planner
+from tui.sandbox.tofu.plan import Planner
+from tui.sandbox.tofu.planmodel import Change, Plan
 from tui.sandbox.tofu.state import (
     cty_type,
     dynamic_unwrap,

@@ -13,9 +13,10 @@ from tui.sandbox.tofu.apply import apply_plan
 from tui.sandbox.tofu.backend import active_backend
 from tui.sandbox.tofu.config import Config, config_files, load_config_files, read_tfvars
 from tui.sandbox.tofu.locks import hold_if_asked
-from tui.sandbox.tofu.plan import Plan, Planner, resolve_variables
+from tui.sandbox.tofu.plan import Planner, resolve_variables
 from tui.sandbox.tofu.planfile import SavedPlan, read_plan_file, write_plan_file
 from tui.sandbox.tofu.planjson import plan_json
+from tui.sandbox.tofu.planmodel import Plan
 from tui.sandbox.tofu.providers import missing
 from tui.sandbox.tofu.render import apply_summary, plan_text
 from tui.sandbox.tofu.state import instance_records

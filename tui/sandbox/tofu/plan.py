@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from typing import Any
 
 from tui.sandbox.tofu.compare import changed_attributes, forces_replacement
 from tui.sandbox.tofu.config import Config, ConfigError, ResourceConfig
 from tui.sandbox.tofu.evaluate import Evaluator
 from tui.sandbox.tofu.expr import UNKNOWN, contains_unknown
+from tui.sandbox.tofu.planmodel import (
+    Change,
+    OutputChange,
+    Plan,
+    change_sort_key,
+    fresh_after,
+)
 from tui.sandbox.tofu.state import (
     InstanceRecord,
     dynamic_unwrap,
@@ -17,59 +23,6 @@ from tui.sandbox.tofu.state import (
     instance_records,
     provider_config_address,
 )
-
-
-@dataclass
-class Change:
-    """One resource instance's planned change (a `resource_changes[]` entry)."""
-
-    address: str
-    module: str
-    mode: str
-    type: str
-    name: str
-    index: Any
-    each: str | None
-    actions: list[str]
-    before: dict[str, Any] | None
-    after: dict[str, Any] | None
-    provider: str
-    action_reason: str | None = None
-    replace_paths: list[list[str]] | None = None
-    create_before_destroy: bool = False
-    prior: dict[str, Any] | None = None  # the state instance object, kept on update
-
-    @property
-    def is_noop(self) -> bool:
-        return self.actions == ["no-op"]
-
-
-@dataclass
-class OutputChange:
-    """One root output's planned change."""
-
-    name: str
-    actions: list[str]
-    before: Any
-    after: Any
-    sensitive: bool
-
-
-@dataclass
-class Plan:
-    """A whole plan, before it is rendered as JSON or text."""
-
-    changes: list[Change]
-    outputs: dict[str, OutputChange]
-    variables: dict[str, Any]
-    prior_state: dict[str, Any] | None
-    config: Config
-
-    @property
-    def has_changes(self) -> bool:
-        return any(not c.is_noop for c in self.changes) or any(
-            o.actions != ["no-op"] for o in self.outputs.values()
-        )
 
 
 class _Locals:
@@ -308,32 +261,6 @@ _UNKNOWN_REPETITION = (
     'The "{}" value depends on resource attributes that cannot be determined until apply, '
     "so OpenTofu cannot predict how many instances will be created."
 )
-
-
-def fresh_after(rtype: str, wanted: dict[str, Any]) -> dict[str, Any]:
-    """The planned object of a new instance: configured values, computed ones unknown."""
-    after = dict(wanted)
-    after["id"] = UNKNOWN
-    if rtype == "terraform_data":
-        after.setdefault("input", None)
-        after.setdefault("triggers_replace", None)
-        after["output"] = UNKNOWN
-    elif rtype.startswith("aws_"):
-        after["arn"] = UNKNOWN
-    return after
-
-
-def change_sort_key(change: Change) -> tuple[Any, ...]:
-    index = change.index
-    key = (0, "") if index is None else (1, index) if isinstance(index, int) else (2, str(index))
-    return (
-        change.module != "",
-        change.module,
-        change.mode != "data",
-        change.type,
-        change.name,
-        key,
-    )
 
 
 def plan_outputs(planner: Planner, prior_outputs: dict[str, Any]) -> dict[str, OutputChange]:

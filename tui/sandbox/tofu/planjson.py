@@ -9,7 +9,7 @@ from tui.sandbox.tofu.compare import sort_keys
 from tui.sandbox.tofu.config import Config, literal
 from tui.sandbox.tofu.expr import UNKNOWN, contains_unknown
 from tui.sandbox.tofu.messages import VERSION
-from tui.sandbox.tofu.plan import Change, Plan
+from tui.sandbox.tofu.planmodel import Change, Plan
 from tui.sandbox.tofu.state import cty_type, dynamic_unwrap, instance_records, provider_of
 
 

@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from tui.sandbox.tofu.expr import UNKNOWN, contains_unknown
-from tui.sandbox.tofu.plan import Change, Plan
+from tui.sandbox.tofu.planmodel import Change, Plan
 
 RULE = "─" * 77
 _SYMBOLS = {
