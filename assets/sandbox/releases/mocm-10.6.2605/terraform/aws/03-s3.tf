@@ -13,9 +13,9 @@ resource "aws_s3_bucket" "buckets" {
 }
 
 resource "aws_s3_bucket_versioning" "buckets" {
-  for_each = aws_s3_bucket.buckets
+  for_each = local.bucket_names
 
-  bucket = each.value.id
+  bucket = aws_s3_bucket.buckets[each.key].id
 
   versioning_configuration {
     status = "Enabled"

@@ -2,13 +2,14 @@
 resource "aws_iam_role" "dlm" {
   name = "${var.name_prefix}-dlm"
 
+  # keys in jsonencode's (sorted) order
   assume_role_policy = jsonencode({
-    Version = "2012-10-17"
     Statement = [{
       Action    = "sts:AssumeRole"
       Effect    = "Allow"
       Principal = { Service = "dlm.amazonaws.com" }
     }]
+    Version = "2012-10-17"
   })
 }
 
