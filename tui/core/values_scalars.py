@@ -66,7 +66,29 @@ def styled_for_target(value: Any, target: Any) -> Any:
         if isinstance(value, ScalarString):
             return copy.deepcopy(value)
         return text if plain_is_safe(text) else DoubleQuotedScalarString(text)
-    return copy.deepcopy(value)
+    return _faithful_floats(copy.deepcopy(value))
+
+
+def _faithful_floats(node: Any) -> Any:
+    """Replace, in place and below, every ScalarFloat that would not read back equal."""
+    if isinstance(node, float) and type(node) is not float:
+        return _faithful_float(node)
+    if isinstance(node, CommentedMap):
+        for key in node:
+            node[key] = _faithful_floats(node[key])
+    elif isinstance(node, CommentedSeq):
+        for i, item in enumerate(node):
+            node[i] = _faithful_floats(item)
+    return node
+
+
+def _faithful_float(value: float) -> float:
+    """ruamel's ScalarFloat keeps its written form but can lose a digit: fall back to float."""
+    try:
+        again = make_yaml().load(dump_text(make_yaml(), {"v": value}))["v"]
+    except YAMLError:
+        return float(value)
+    return copy.deepcopy(value) if float(again) == float(value) else float(value)
 
 
 def parse_typed_value(text: str, target: Any) -> Any:
