@@ -72,12 +72,7 @@ def test_refuses_while_placeholders_remain_without_a_reason(samples: Path, tmp_p
 
 def test_structural_change_keeps_comments_flow_maps_and_nulls(tmp_path: Path) -> None:
     template = (
-        "# head comment\n"
-        "a: ~\n"
-        "b: null\n"
-        "res: { cpu: 1, mem: 2Gi }   # flow\n"
-        "sel: {}\n"
-        "tag: '1.0'\n"
+        "# head comment\na: ~\nb: null\nres: { cpu: 1, mem: 2Gi }   # flow\nsel: {}\ntag: '1.0'\n"
     )
     merge = merge_of(tmp_path, "sel:\n  zone: a\ntag: '0.9'\nextra: 1\n", template)
     merge.port_subtree("sel")
@@ -123,9 +118,7 @@ def test_destination_changed_after_the_diff_is_refused(samples: Path, tmp_path: 
     assert (tmp_path / "values.yaml").read_text() == "edited meanwhile: true\n"
 
 
-def test_unwritable_destination_is_refused_and_nothing_lost(
-    samples: Path, tmp_path: Path
-) -> None:
+def test_unwritable_destination_is_refused_and_nothing_lost(samples: Path, tmp_path: Path) -> None:
     # Tests run as root, so chmod cannot make a directory unwritable: a destination whose
     # parent is a regular file (ENOTDIR) is the honest unwritable case available here.
     merge = sample_merge(samples, tmp_path)

@@ -3,7 +3,9 @@
 The tool's own prompt is handed to the caller (the screen asks the operator);
 "no" does not abort init (formats §2.3), so a "no" or a failure renames nothing.
 After "yes" and success, the S3 object is read back and its lineage and serial
-compared with the local state; only then is the local file renamed.
+compared with the local state; only then is the local file renamed. Real
+Terraform 1.11 gives the S3 copy a new lineage and serial 1 (OpenTofu keeps them):
+then the resources and outputs must be identical, and the result says so.
 
 The shared pexpect driver (tui/core/prompt_driver.py) did not exist when this
 was written, so the small :class:`PromptSession` below drives pexpect itself.
@@ -26,12 +28,12 @@ from botocore.exceptions import BotoCoreError, ClientError
 from tui.core.backend import S3Backend, read_backend_file
 from tui.core.cache_cluster import explain_aws_error
 from tui.core.errors import MocmError, ParseError
-from tui.core.fsops import free_backup_name, sha256_file
+from tui.core.fsops import atomic_write, free_backup_name, sha256_bytes, sha256_file
 from tui.core.journal_records import FileOp
 from tui.core.playbook import Playbook
 from tui.core.redact import Redactor
 from tui.core.runner import resolve_program
-from tui.core.statefile import StateFile, parse_state, read_state
+from tui.core.statefile import StateFile, parse_state
 
 STEP = "backend"
 MigrationAnswer = Literal["yes", "no"]
@@ -78,6 +80,15 @@ class MigrationResult:
     local_state: StateFile
     remote_state: StateFile | None = None
     file_ops: tuple[FileOp, ...] = field(default=())
+
+    @property
+    def lineage_kept(self) -> bool:
+        """True when the S3 state continues the local state's history (lineage and serial)."""
+        remote = self.remote_state
+        return remote is not None and (remote.lineage, remote.serial) == (
+            self.local_state.lineage,
+            self.local_state.serial,
+        )
 
 
 @dataclass
@@ -206,12 +217,27 @@ def migrate_state(
     backend = read_backend_file(backend_path)
     if not state_path.exists():
         raise MigrationRefused(f"{state_path} does not exist: there is no local state to migrate.")
-    local = read_state(state_path)
+    try:
+        original = state_path.read_bytes()  # the tool may empty the file, even after "no"
+    except OSError as exc:
+        raise MigrationRefused(f"{state_path} cannot be read: {exc.strerror or exc}.") from exc
+    local = parse_state(original, str(state_path))
     argv = [resolve_program(tofu_bin, env), "init", "-migrate-state", "-no-color"]
     began = time.monotonic()
     session = PromptSession(argv, terraform_dir, env, timeout_s)
-    prompts, answers, code = session.run(ask, redactor)
+    try:
+        prompts, answers, code = session.run(ask, redactor)
+    except BaseException:
+        restore_local_state(state_path, original)
+        raise
     output = session.transcript.lines(redactor)
+    restored = restore_local_state(state_path, original)
+    kept_note = (
+        f" The tool had emptied {state_path.name}; it was restored from the copy taken "
+        "before the run (checksum verified)."
+        if restored
+        else ""
+    )
 
     def result(
         outcome: MigrationOutcome,
@@ -221,7 +247,7 @@ def migrate_state(
     ) -> MigrationResult:
         return MigrationResult(
             outcome,
-            message,
+            message + kept_note,
             (tofu_bin, *argv[1:]),
             code,
             time.monotonic() - began,
@@ -230,7 +256,7 @@ def migrate_state(
             tuple(answers),
             local,
             remote,
-            ops,
+            restored + ops,
         )
 
     if session.timed_out or code != 0:
@@ -250,26 +276,50 @@ def migrate_state(
     if "no" in answers:
         return result(
             MigrationOutcome.DECLINED,
-            "You answered no. OpenTofu still configured the S3 backend, which keeps its own "
-            f"(empty) state; {state_path.name} was left as it is and not renamed.",
+            "You answered no. The tool still configured the S3 backend, which keeps its own "
+            f"(empty) state; {state_path.name} was not renamed.",
         )
     remote = read_remote_state(s3, backend)
-    if (remote.lineage, remote.serial) != (local.lineage, local.serial):
+    kept = (remote.lineage, remote.serial) == (local.lineage, local.serial)
+    if not kept and remote.content_sha256 != local.content_sha256:
         return result(
             MigrationOutcome.NOT_VERIFIED,
-            f"s3://{backend.bucket}/{backend.key} has lineage {remote.lineage} serial "
-            f"{remote.serial}, the local state lineage {local.lineage} serial {local.serial}. "
-            f"{state_path.name} was not renamed.",
+            f"s3://{backend.bucket}/{backend.key} (lineage {remote.lineage}, serial "
+            f"{remote.serial}) does not hold what the local state holds (lineage "
+            f"{local.lineage}, serial {local.serial}). {state_path.name} was not renamed.",
             remote,
         )
     op = archive_local_state(terraform_dir, playbook)
+    where = f"s3://{backend.bucket}/{backend.key}"
+    if kept:
+        said = f"lineage and serial {remote.serial} verified"
+    else:
+        # Terraform 1.11 mints a new lineage here; OpenTofu keeps both (formats §2.3).
+        said = (
+            f"same resources and outputs, but the tool gave it a new lineage {remote.lineage} "
+            f"and serial {remote.serial} (the local state had {local.lineage}, serial "
+            f"{local.serial}); restoring {playbook.state_pre_upgrade} later needs "
+            "`state push -force`"
+        )
     return result(
         MigrationOutcome.MIGRATED,
-        f"State copied to s3://{backend.bucket}/{backend.key} (lineage and serial "
-        f"{remote.serial} verified); local file renamed {Path(op.path).name}.",
+        f"State copied to {where} ({said}); local file renamed {Path(op.path).name}.",
         remote,
         (op,),
     )
+
+
+def restore_local_state(state_path: Path, original: bytes) -> tuple[FileOp, ...]:
+    """Put the state's bytes back when the tool changed or emptied the file; the write op."""
+    try:
+        current = state_path.read_bytes()
+    except FileNotFoundError:
+        current = None
+    if current == original:
+        return ()
+    before = None if current is None else sha256_bytes(current)
+    sha = atomic_write(state_path, original)
+    return (FileOp("write", str(state_path), sha, before, None, STEP),)
 
 
 def _last_error(lines: tuple[str, ...]) -> str:

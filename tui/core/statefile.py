@@ -7,6 +7,7 @@ backend cache, not a state: reading it here is a ParseError that says so.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -72,6 +73,7 @@ class StateFile:
     lineage: str
     resources: tuple[StateResource, ...]
     compact: bool  # one line of JSON (OpenTofu 1.8–1.11) rather than indented
+    content_sha256: str = ""  # resources + outputs, canonical JSON: equal content, equal digest
 
     def resources_of_type(self, resource_type: str) -> tuple[StateResource, ...]:
         """Managed resources of ``resource_type``, in state order."""
@@ -139,7 +141,15 @@ def parse_state(data: bytes, where: str) -> StateFile:
         lineage=lineage,
         resources=tuple(_resource(item, where) for item in resources),
         compact=b"\n" not in data.strip(),
+        content_sha256=content_digest(raw),
     )
+
+
+def content_digest(raw: Mapping[str, Any]) -> str:
+    """sha256 of the state's resources and outputs, whitespace and key order aside."""
+    content = {"resources": raw.get("resources") or [], "outputs": raw.get("outputs") or {}}
+    canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
 def _resource(item: Any, where: str) -> StateResource:
