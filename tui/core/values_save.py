@@ -13,9 +13,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ruamel.yaml.error import YAMLError
+
 from tui.core.errors import MocmError
 from tui.core.fsops import atomic_copy, atomic_write, free_backup_name, sha256_file
-from tui.core.values_doc import ValuesDoc, load_values, parse_values, same_value, to_plain
+from tui.core.values_doc import load_plain, parse_values, same_value, to_plain
 from tui.core.values_ops import ValuesMerge
 from tui.core.values_render import (
     mask_lines,
@@ -91,11 +93,11 @@ def plan_save(
     template = merge.template
     source = Path(template.source)
     merged = to_plain(merge.working)
-    text, method, before_secrets, after = _render(merge, merged, str(destination))
+    text, method, before_secrets, after_secrets = _render(merge, merged, str(destination))
     diff_lines = list(
         difflib.unified_diff(
             mask_lines(template.text, before_secrets),
-            mask_lines(text, secret_value_lines(after.data, merge.pattern)),
+            mask_lines(text, after_secrets),
             fromfile=f"{source.name} (template)",
             tofile=destination.name,
         )
@@ -139,8 +141,11 @@ def commit(plan: SavePlan) -> SaveResult:
             f"cannot write {exc.filename or plan.destination}: {exc.strerror or exc}",
             "nothing was overwritten; choose a writable place",
         ) from exc
-    written = load_values(plan.destination)
-    if not same_value(to_plain(written.data), plan.merged):
+    try:
+        written = load_plain(plan.destination.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, YAMLError) as exc:
+        raise SaveVerifyFailed(f"{plan.destination} cannot be read back: {exc}") from exc
+    if not same_value(to_plain(written), plan.merged):
         raise SaveVerifyFailed(
             f"{plan.destination} does not hold the merged values after writing",
             f"the template is kept as {plan.template_backup or plan.template_source}",
@@ -157,30 +162,33 @@ def commit(plan: SavePlan) -> SaveResult:
 
 def _render(
     merge: ValuesMerge, merged: Any, name: str
-) -> tuple[str, str, dict[int, int], ValuesDoc]:
-    """(text, method, secret lines of the template text, the text parsed back)."""
+) -> tuple[str, str, dict[int, int], dict[int, int]]:
+    """(text, method, secret lines of the template text, secret lines of the new text)."""
     template = merge.template
     changes = net_changes(merge.working, merge.touched)
     if changes is not None:
         text = render_in_place(template.text, merge.working, changes)
-        parsed = _parsed_if_holds(text, name, merged) if text is not None else None
-        if text is not None and parsed is not None:
+        if text is not None and _holds(text, merged):
+            # In place keeps every line where it was: the working tree's positions hold.
             before = secret_value_lines(merge.working, merge.pattern, merge.touched)
-            return text, "in-place", before, parsed
+            return text, "in-place", before, secret_value_lines(merge.working, merge.pattern)
     pristine = parse_values(template.text.encode("utf-8"), template.source).data
     text = render_spliced(template, pristine, merge.working)
-    parsed = _parsed_if_holds(text, name, merged)
-    if parsed is None:
-        raise SaveVerifyFailed(f"the merged text for {name} does not hold the merged values")
-    return text, "splice", secret_value_lines(pristine, merge.pattern), parsed
-
-
-def _parsed_if_holds(text: str, name: str, merged: Any) -> ValuesDoc | None:
     try:
-        parsed = parse_values(text.encode("utf-8"), name)
-    except MocmError:
-        return None
-    return parsed if same_value(to_plain(parsed.data), merged) else None
+        after = parse_values(text.encode("utf-8"), name)
+    except MocmError as exc:
+        raise SaveVerifyFailed(f"the merged text for {name} does not parse: {exc}") from exc
+    if not same_value(to_plain(after.data), merged):
+        raise SaveVerifyFailed(f"the merged text for {name} does not hold the merged values")
+    before = secret_value_lines(pristine, merge.pattern)
+    return text, "splice", before, secret_value_lines(after.data, merge.pattern)
+
+
+def _holds(text: str, merged: Any) -> bool:
+    try:
+        return same_value(to_plain(load_plain(text)), merged)
+    except YAMLError:
+        return False
 
 
 def _check_unchanged(path: Path, sha: str) -> None:
