@@ -6,6 +6,7 @@ template releases next to it; this module only knows how to render them.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -168,10 +169,8 @@ def copy_rendered(source: Path, target: Path, tokens: dict[str, str]) -> None:
             continue
         dest.parent.mkdir(parents=True, exist_ok=True)
         data = path.read_bytes()
-        try:
+        with contextlib.suppress(UnicodeDecodeError):  # binary: copied as is
             data = render(data.decode("utf-8"), tokens).encode("utf-8")
-        except UnicodeDecodeError:
-            pass  # binary: copied as is
         dest.write_bytes(data)
         shutil.copymode(path, dest)
 
