@@ -9,12 +9,19 @@ from __future__ import annotations
 
 import copy
 import re
-from dataclasses import dataclass, field
-from enum import StrEnum
 from typing import Any
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
+from tui.core.values_commands import (
+    AutoFillItem,
+    Command,
+    Decision,
+    Edit,
+    holds,
+    insert_position,
+    same_node,
+)
 from tui.core.values_doc import KeyPath, ValuesDoc, get_node, has_node
 from tui.core.values_merge import (
     MISSING,
@@ -25,42 +32,8 @@ from tui.core.values_merge import (
     RowStatus,
     aligned_children,
     counters,
-    merged_order,
 )
 from tui.core.values_scalars import ValueEditRefused, parse_typed_value, styled_for_target
-
-
-class Decision(StrEnum):
-    KEPT_TEMPLATE = "kept-template"
-    DROPPED_ORPHAN = "dropped-orphan"
-
-
-@dataclass(frozen=True)
-class Edit:
-    """Put ``after`` at ``path`` in the working tree (``MISSING``: absent); ``index``: inserts."""
-
-    path: KeyPath
-    before: Any
-    after: Any
-    index: int
-
-
-@dataclass
-class Command:
-    """One undoable step as the operator named it."""
-
-    title: str
-    edits: list[Edit] = field(default_factory=list)
-    decisions: list[tuple[str, Decision | None, Decision | None]] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class AutoFillItem:
-    """One placeholder auto-fill would replace (values as the screen may show them)."""
-
-    label: str
-    previous_shown: str
-    template_shown: str
 
 
 class ValuesMerge:
@@ -192,7 +165,7 @@ class ValuesMerge:
             raise ValueEditRefused(f"the new file has no {dotted_key} to set")
         target = get_node(self.working, path)
         value = styled_for_target(build, target)
-        if _same_node(target, value):
+        if same_node(target, value):
             return None
         edit = Edit(path, copy.deepcopy(target), value, -1)
         return self._run(Command(f"image tag {build}", [edit]))
@@ -246,7 +219,7 @@ class ValuesMerge:
             if pkey is None:
                 continue
             if nkey is None:
-                position = _insert_position(prev, new, pkey)
+                position = insert_position(prev, new, pkey)
                 edits.append(Edit((*new_path, pkey), MISSING, copy.deepcopy(prev[pkey]), position))
             else:
                 self._merge_edits(prev[pkey], new[nkey], (*new_path, nkey), edits)
@@ -260,11 +233,11 @@ class ValuesMerge:
         parent_new = get_node(self.working, prev_path[:depth])
         key = prev_path[depth]
         value = copy.deepcopy(parent_prev[key])
-        position = _insert_position(parent_prev, parent_new, key)
+        position = insert_position(parent_prev, parent_new, key)
         return [Edit(prev_path[: depth + 1], MISSING, value, position)]
 
     def _run(self, command: Command) -> Command:
-        command.edits = [e for e in command.edits if not _same_node(e.before, e.after)]
+        command.edits = [e for e in command.edits if not same_node(e.before, e.after)]
         if not command.edits and not command.decisions:
             raise ValueEditRefused(f"{command.title}: nothing to change")
         self._apply(command)
@@ -289,12 +262,12 @@ class ValuesMerge:
         parent = get_node(self.working, path[:-1])
         key = path[-1]
         if path not in self.touched:
-            self.touched[path] = copy.deepcopy(parent[key]) if _holds(parent, key) else MISSING
+            self.touched[path] = copy.deepcopy(parent[key]) if holds(parent, key) else MISSING
         if node is MISSING:
             del parent[key]
             if isinstance(parent, CommentedMap) and not parent:
                 parent.fa.set_flow_style()  # back to the template's `{}`
-        elif _holds(parent, key):
+        elif holds(parent, key):
             parent[key] = copy.deepcopy(node)
         else:
             if isinstance(parent, CommentedMap):
@@ -363,31 +336,3 @@ class ValuesMerge:
 
     def _reindex(self) -> None:
         self._index = {r.label: i for i, r in enumerate(self.rows)}
-
-
-def _same_node(a: Any, b: Any) -> bool:
-    """Same value written the same way (a change of quotes is a change)."""
-    if isinstance(a, CommentedMap | CommentedSeq) or isinstance(b, CommentedMap | CommentedSeq):
-        return False
-    return type(a) is type(b) and a == b
-
-
-def _holds(parent: Any, key: Any) -> bool:
-    if isinstance(parent, CommentedMap):
-        return key in parent
-    return isinstance(key, int) and 0 <= key < len(parent)
-
-
-def _insert_position(parent_prev: Any, parent_new: Any, key: Any) -> int:
-    """Where ``key`` goes in ``parent_new``: right after its previous sibling, else first."""
-    if isinstance(parent_new, CommentedSeq):
-        return len(parent_new)
-    order = merged_order(list(parent_prev.keys()), list(parent_new.keys()))
-    existing = set(parent_new.keys())
-    position = 0
-    for k in order:
-        if k == key:
-            return position
-        if k in existing:
-            position += 1
-    return position
