@@ -14,10 +14,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tui.core.playbook import load_playbook  # noqa: E402
-from tui.core.values_doc import load_values  # noqa: E402
-from tui.core.values_ops import ValuesMerge  # noqa: E402
-from tui.core.values_save import commit, plan_save  # noqa: E402
+from tui.core.playbook import load_playbook
+from tui.core.values_doc import load_values
+from tui.core.values_ops import ValuesMerge
+from tui.core.values_save import commit, plan_save
 
 LINES = 5000
 

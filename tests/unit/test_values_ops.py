@@ -8,9 +8,9 @@ import pytest
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
 from tests.values_support import merge_of, playbook, sample_merge
+from tui.core.values_commands import Decision
 from tui.core.values_doc import get_node
 from tui.core.values_merge import RowStatus
-from tui.core.values_commands import Decision
 from tui.core.values_scalars import ValueEditRefused
 
 NODEGROUP = "global.nodeSelector.eks\\.amazonaws\\.com/nodegroup"
