@@ -107,3 +107,17 @@ def dlm_client_answering(policies: list[dict[str, Any]]) -> Any:
 
     dlm.meta.events.register("before-send.dlm.GetLifecyclePolicies", answer)
     return dlm
+
+
+def inject_s3_error(s3: Any, operation: str, code: str, message: str, status: int = 403) -> None:
+    """Like stage4_support.inject_error, for S3's rest-xml protocol (which that helper lacks)."""
+    body = (
+        f"<?xml version='1.0' encoding='UTF-8'?><Error><Code>{code}</Code>"
+        f"<Message>{message}</Message><RequestId>injected</RequestId></Error>"
+    ).encode()
+
+    def answer(**_: Any) -> AWSResponse:
+        headers = HeadersDict({"content-type": "application/xml"})
+        return AWSResponse("http://injected", status, headers, _Body(body))
+
+    s3.meta.events.register(f"before-send.s3.{operation}", answer)
