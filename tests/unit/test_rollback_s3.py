@@ -225,3 +225,17 @@ def test_versions_are_picked_by_time_not_by_order() -> None:
     ]
     chosen = pick_version_before(parse_versions(pages, KEY), now)
     assert chosen is not None and chosen.version_id == "pre"
+
+
+def test_a_version_in_the_same_second_as_the_moment_is_not_picked() -> None:
+    start = datetime(2026, 5, 19, 9, 0, 0, 400000, tzinfo=UTC)
+    pages = [
+        {
+            "Versions": [
+                {"Key": KEY, "VersionId": "by-the-apply", "LastModified": "2026-05-19T09:00:00Z"},
+                {"Key": KEY, "VersionId": "pre", "LastModified": "2026-05-19T08:59:59Z"},
+            ]
+        }
+    ]
+    chosen = pick_version_before(parse_versions(pages, KEY), start)
+    assert chosen is not None and chosen.version_id == "pre"

@@ -92,9 +92,13 @@ def list_state_versions(
 
 
 def pick_version_before(versions: Iterable[StateVersion], moment: datetime) -> StateVersion | None:
-    """The newest version written strictly before ``moment`` (the pre-upgrade state)."""
-    moment = _as_datetime(moment)
-    older = [v for v in versions if v.last_modified < moment]
+    """The newest version written before ``moment`` (the pre-upgrade state).
+
+    S3's LastModified has whole seconds, so a version stamped in the same second as
+    ``moment`` may have been written after it: such versions are not candidates.
+    """
+    cutoff = _as_datetime(moment).replace(microsecond=0)
+    older = [v for v in versions if v.last_modified < cutoff]
     return max(older, key=lambda v: v.last_modified) if older else None
 
 
