@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from typing import Any
 
 from tui.sandbox.tofu.compare import changed_attributes, forces_replacement
@@ -219,7 +220,7 @@ class Planner:
         for address, record in self.records.items():
             if record.mode == "managed" and address not in changes:
                 changes[address] = self._orphan(record)
-        outputs = plan_outputs(self, prior_outputs)
+        outputs = plan_outputs(self, prior_outputs, changes)
         ordered = sorted(changes.values(), key=change_sort_key)
         return Plan(ordered, outputs, self.variables, self.state, self.config)
 
@@ -263,7 +264,28 @@ _UNKNOWN_REPETITION = (
 )
 
 
-def plan_outputs(planner: Planner, prior_outputs: dict[str, Any]) -> dict[str, OutputChange]:
+_RESOURCE_REF = re.compile(r"\b([a-z][a-z0-9_]*\.[A-Za-z_][A-Za-z0-9_-]*)")
+
+
+def _settled(raw: Any, changes: dict[str, Change]) -> bool:
+    """Every resource an expression reads is in the plan and unchanged (no-op).
+
+    The model can't evaluate every expression (``for``, splats…); real tofu would know
+    such an output's value when all it reads is unchanged, and report no change.
+    """
+    refs = {m.group(1) for m in _RESOURCE_REF.finditer(str(raw))}
+    refs = {r for r in refs if r.split(".")[0] not in ("var", "local", "data", "each", "count")}
+    touched = [
+        change
+        for address, change in changes.items()
+        if any(address == r or address.startswith(r + "[") for r in refs)
+    ]
+    return bool(touched) and all(change.is_noop for change in touched)
+
+
+def plan_outputs(
+    planner: Planner, prior_outputs: dict[str, Any], changes: dict[str, Change] | None = None
+) -> dict[str, OutputChange]:
     """Changes of the root outputs, compared with the state's outputs."""
     result: dict[str, OutputChange] = {}
     for name in sorted(set(planner.config.outputs) | set(prior_outputs)):
@@ -276,6 +298,8 @@ def plan_outputs(planner: Planner, prior_outputs: dict[str, Any]) -> dict[str, O
             )
             continue
         after = planner.base.value(spec.value)
+        if prior is not None and contains_unknown(after) and _settled(spec.value, changes or {}):
+            after = before
         if prior is None:
             actions = ["create"]
         elif contains_unknown(after) or after != before:
