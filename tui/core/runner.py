@@ -65,6 +65,9 @@ class CancelGrace:
     kill_s: float = 5.0  # how long to wait for the group to vanish after SIGKILL
 
 
+DEFAULT_GRACE = CancelGrace()
+
+
 @dataclass(frozen=True)
 class CommandResult:
     """What one finished command did. Tails hold redacted lines only."""
@@ -202,7 +205,7 @@ class RunningCommand:
         on_line: LineCallback | None = None,
         stdin: bytes | None = None,
         redactor: Redactor | None = None,
-        grace: CancelGrace = CancelGrace(),
+        grace: CancelGrace = DEFAULT_GRACE,
     ) -> None:
         if not argv:
             raise CommandNotStarted("No command given (empty argument list).")
