@@ -1,0 +1,185 @@
+"""Live command output: Textual's ``Log`` fed in batches, so 100k lines never freeze the screen.
+
+Lines are buffered and written at most ``1 / flush_interval_s`` times a second.
+stderr lines carry a coloured ``┃`` mark. The Log follows the output while the
+operator is at the bottom, and stays put once they scroll up (Log's own rule).
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+from collections import deque
+from collections.abc import Mapping, Sequence
+
+from rich.highlighter import Highlighter
+from rich.text import Text
+from textual.message import Message
+from textual.widgets import Log
+from textual.worker import Worker
+
+from tui.core.errors import CommandFailed, MocmError
+from tui.core.redact import Redactor
+from tui.core.runner import (
+    DEFAULT_GRACE,
+    CancelGrace,
+    CommandResult,
+    LineCallback,
+    RunningCommand,
+    Stream,
+)
+
+STDERR_MARK = "┃ "
+WORKER_GROUP = "command-log"
+
+
+class StderrHighlighter(Highlighter):
+    """Colours the stderr mark at the start of a line; leaves the text itself alone."""
+
+    def __init__(self, style: str) -> None:
+        self.style = style
+
+    def highlight(self, text: Text) -> None:
+        if text.plain.startswith(STDERR_MARK):
+            text.stylize(self.style, 0, len(STDERR_MARK))
+
+
+class CommandLog(Log):
+    """A Log that runs commands through the core runner and shows their (redacted) output."""
+
+    class Finished(Message):
+        """A command run by this log has ended (exited, timed out or cancelled)."""
+
+        def __init__(self, command_log: CommandLog, result: CommandResult) -> None:
+            super().__init__()
+            self.command_log = command_log
+            self.result = result
+
+        @property
+        def control(self) -> CommandLog:
+            return self.command_log
+
+    def __init__(
+        self,
+        *,
+        redactor: Redactor | None = None,
+        max_lines: int = 50_000,
+        flush_interval_s: float = 0.1,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(
+            highlight=True, max_lines=max_lines, auto_scroll=True, name=name, id=id, classes=classes
+        )
+        self.redactor = redactor if redactor is not None else Redactor()
+        self.highlighter = StderrHighlighter("yellow")
+        self._flush_interval_s = flush_interval_s
+        # Lines beyond max_lines would be pruned on write anyway: drop them before.
+        self._pending: deque[str] = deque(maxlen=max_lines)
+        self._command: RunningCommand | None = None
+
+    def on_mount(self) -> None:
+        warning = self.app.current_theme.warning
+        if warning:
+            self.highlighter = StderrHighlighter(warning)
+        self.set_interval(self._flush_interval_s, self.flush_pending, name="command-log-flush")
+
+    @property
+    def running(self) -> bool:
+        """True while a command started by :meth:`run` has not ended."""
+        return self._command is not None
+
+    def append_line(self, stream: Stream, text: str) -> None:
+        """Queue one (already redacted) line; it is shown at the next flush.
+
+        Usable as the ``on_line`` of any core runner, e.g. a PromptedCommand.
+        """
+        self._pending.append(STDERR_MARK + text if stream == "stderr" else text)
+
+    def flush_pending(self) -> None:
+        """Write every queued line to the Log in one go."""
+        if self._pending:
+            lines = list(self._pending)
+            self._pending.clear()
+            self.write_lines(lines)
+
+    def run(
+        self,
+        argv: Sequence[str],
+        *,
+        env: Mapping[str, str],
+        cwd: str | os.PathLike[str],
+        timeout_s: float | None,
+        stdin: bytes | None = None,
+        grace: CancelGrace = DEFAULT_GRACE,
+        tee: LineCallback | None = None,
+    ) -> Worker[CommandResult]:
+        """Run ``argv`` in a worker, stream it here, then post :class:`Finished`.
+
+        ``tee`` receives the same redacted lines (e.g. for the transcript). A command
+        that cannot start fails the worker with its typed error (after saying so here).
+        """
+        if self._command is not None:
+            raise CommandFailed(
+                f"{self._command.argv[0]} is still running in this log.",
+                "Wait for it to finish or cancel it first.",
+            )
+
+        def on_line(stream: Stream, text: str) -> None:
+            self.append_line(stream, text)
+            if tee is not None:
+                tee(stream, text)
+
+        command = RunningCommand(
+            argv,
+            env=env,
+            cwd=cwd,
+            timeout_s=timeout_s,
+            on_line=on_line,
+            stdin=stdin,
+            redactor=self.redactor,
+            grace=grace,
+        )
+        self._command = command
+        shown = self.redactor.redact(shlex.join(argv))
+        return self.run_worker(
+            self._follow(command, shown),
+            group=WORKER_GROUP,
+            description=shown,
+            exit_on_error=False,
+        )
+
+    def cancel(self) -> bool:
+        """Stop the running command (SIGINT first, see the runner); False if none runs."""
+        if self._command is None:
+            return False
+        self._command.cancel()
+        return True
+
+    async def _follow(self, command: RunningCommand, shown: str) -> CommandResult:
+        self.append_line("stdout", f"$ {shown}")
+        try:
+            result = await command.run()
+        except MocmError as error:
+            self.append_line("stderr", f"✗ {error.message}")
+            raise
+        finally:
+            self._command = None
+            self.flush_pending()
+        self.append_line("stdout", summary(result))
+        self.flush_pending()
+        self.post_message(self.Finished(self, result))
+        return result
+
+
+def summary(result: CommandResult) -> str:
+    """One closing line for the operator: how the command ended, and how long it took."""
+    took = f"{result.duration_s:.1f} s"
+    if result.timed_out:
+        how = "timed out, stopped with " + ", ".join(result.signals_sent)
+    elif result.cancelled:
+        how = "cancelled with " + (", ".join(result.signals_sent) or "no signal needed")
+    else:
+        how = f"exit {result.exit_code}"
+    return f"── {how} · {took}"
