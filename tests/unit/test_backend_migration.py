@@ -15,8 +15,8 @@ from tui.core.backend_migration import (
     MigrationRefused,
     MigrationResult,
     migrate_state,
-    prompt_from,
 )
+from tui.core.migration_prompt import prompt_from
 from tui.core.playbook import load_playbook
 from tui.core.runner import CommandNotFound
 from tui.sandbox.aws_endpoint import AwsEndpoint

@@ -10,7 +10,13 @@ import pytest
 
 from tests.preflight_support import fake_tool, tool_env, version_json
 from tui.core.preflight_result import CheckStatus
-from tui.core.tool_versions import Version, VersionSyntaxError, check_present, check_tofu, check_tools
+from tui.core.tool_versions import (
+    Version,
+    VersionSyntaxError,
+    check_present,
+    check_tofu,
+    check_tools,
+)
 
 
 @pytest.mark.parametrize(

@@ -7,45 +7,36 @@ compared with the local state; only then is the local file renamed. Real
 Terraform 1.11 gives the S3 copy a new lineage and serial 1 (OpenTofu keeps them):
 then the resources and outputs must be identical, and the result says so.
 
-The shared pexpect driver (tui/core/prompt_driver.py) did not exist when this
-was written, so the small :class:`PromptSession` below drives pexpect itself.
+The prompt is driven by :mod:`tui.core.migration_prompt` (pexpect).
 """
 
 from __future__ import annotations
 
 import os
-import re
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
-import pexpect
 from botocore.exceptions import BotoCoreError, ClientError
 
 from tui.core.backend import S3Backend, read_backend_file
 from tui.core.cache_cluster import explain_aws_error
-from tui.core.errors import MocmError, ParseError
+from tui.core.errors import ParseError
 from tui.core.fsops import atomic_write, free_backup_name, sha256_bytes, sha256_file
 from tui.core.journal_records import FileOp
+from tui.core.migration_prompt import MigrationPrompt as MigrationPrompt
+from tui.core.migration_prompt import MigrationRefused as MigrationRefused
+from tui.core.migration_prompt import PromptSession
 from tui.core.playbook import Playbook
 from tui.core.redact import Redactor
 from tui.core.runner import resolve_program
 from tui.core.statefile import StateFile, parse_state
 
 STEP = "backend"
-MigrationAnswer = Literal["yes", "no"]
-ANSWERS: frozenset[str] = frozenset({"yes", "no"})
-PROMPT = re.compile(r"Enter a value: ?")
-ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
-MAX_PROMPTS = 5  # the tool asks once per question; more means something unexpected
 DEFAULT_TIMEOUT_S = 300.0
-
-
-class MigrationRefused(MocmError):
-    """The migration cannot start (no backend.tf, no local state, bad answer)."""
 
 
 class MigrationOutcome(StrEnum):
@@ -55,14 +46,6 @@ class MigrationOutcome(StrEnum):
     DECLINED = "declined"  # the operator answered "no"
     FAILED = "failed"  # the tool failed, timed out or never asked
     NOT_VERIFIED = "not verified"  # the S3 object does not match the local state
-
-
-@dataclass(frozen=True)
-class MigrationPrompt:
-    """The tool's question and the whole block it printed, for the operator to read."""
-
-    question: str
-    text: str
 
 
 @dataclass(frozen=True)
@@ -89,103 +72,6 @@ class MigrationResult:
             self.local_state.lineage,
             self.local_state.serial,
         )
-
-
-@dataclass
-class _Transcript:
-    chunks: list[str] = field(default_factory=list)
-
-    def lines(self, redactor: Redactor) -> tuple[str, ...]:
-        text = ANSI.sub("", "".join(self.chunks)).replace("\r\n", "\n").replace("\r", "\n")
-        redact = redactor.line_redactor()
-        return tuple(redact(line) for line in text.split("\n"))
-
-
-def prompt_from(block: str) -> MigrationPrompt:
-    """The question (first unindented line of the prompt block) and the block itself."""
-    lines = ANSI.sub("", block).replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    start = 0
-    for index in range(len(lines) - 1, -1, -1):
-        line = lines[index]
-        if line.strip() and not line.startswith(" "):
-            start = index
-            break
-    text = "\n".join(lines[start:]).rstrip()
-    return MigrationPrompt(lines[start].strip(), text)
-
-
-class PromptSession:
-    """One pexpect child: prompts go to ``ask``, its answer is the only thing typed."""
-
-    def __init__(self, argv: list[str], cwd: Path, env: Mapping[str, str], timeout_s: float):
-        self.argv = argv
-        self.transcript = _Transcript()
-        self.child = pexpect.spawn(
-            argv[0],
-            argv[1:],
-            cwd=str(cwd),
-            env=dict(env),
-            encoding="utf-8",
-            codec_errors="replace",
-            timeout=timeout_s,
-            echo=False,
-            dimensions=(50, 200),  # wide: the tool's own wrapping, not the pty's
-        )
-        self.child.logfile_read = _Sink(self.transcript.chunks)
-        self.timed_out = False
-
-    def run(
-        self, ask: Callable[[MigrationPrompt], str], redactor: Redactor
-    ) -> tuple[list[MigrationPrompt], list[str], int | None]:
-        """Answer prompts until the tool exits; returns prompts, answers and exit code."""
-        prompts: list[MigrationPrompt] = []
-        answers: list[str] = []
-        try:
-            while True:
-                index = self.child.expect([PROMPT, pexpect.EOF, pexpect.TIMEOUT])
-                if index == 1:
-                    break
-                if index == 2 or len(prompts) >= MAX_PROMPTS:
-                    self.timed_out = index == 2
-                    self._stop()
-                    break
-                seen = "".join(self.transcript.chunks)
-                prompt = prompt_from(redactor.redact(seen[-4000:]))
-                prompts.append(prompt)
-                answer = ask(prompt)
-                if answer not in ANSWERS:
-                    self._stop()
-                    raise MigrationRefused(
-                        f"Only 'yes' or 'no' can be typed into the prompt, not {answer!r}.",
-                        "The tool was interrupted; nothing was migrated or renamed.",
-                    )
-                answers.append(answer)
-                self.child.sendline(answer)
-        finally:
-            self.child.close()
-        code = self.child.exitstatus
-        return prompts, answers, code if code is not None else None
-
-    def _stop(self) -> None:
-        """SIGINT first, so the tool releases its locks; then force."""
-        self.child.sendintr()
-        try:
-            self.child.expect(pexpect.EOF, timeout=10)
-        except pexpect.TIMEOUT:
-            self.child.terminate(force=True)
-
-
-class _Sink:
-    """pexpect's logfile_read target: keeps every chunk the child printed."""
-
-    def __init__(self, chunks: list[str]) -> None:
-        self._chunks = chunks
-
-    def write(self, data: str) -> None:
-        self._chunks.append(data)
-
-    def flush(self) -> None:
-        return None
 
 
 def read_remote_state(s3: Any, backend: S3Backend) -> StateFile:
