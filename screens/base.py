@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from textual.containers import Vertical
 from textual.message import Message
 from textual.reactive import reactive
+from textual.worker import Worker
+
+from tui.core.runner import CommandResult, Stream
+from tui.widgets.command_log import CommandLog
+from tui.widgets.worker_events import ReportsWorkers
 
 if TYPE_CHECKING:
     from tui.app import WizardApp
 
 
-class StepPanel(Vertical):
+class StepPanel(ReportsWorkers, Vertical):
     """One wizard step. Sets ``complete`` when the operator may go on."""
 
     STEP_ID: ClassVar[str] = ""
@@ -37,6 +44,33 @@ class StepPanel(Vertical):
 
         assert isinstance(self.app, WizardApp)
         return self.app
+
+    def run_logged(
+        self,
+        log: CommandLog,
+        argv: Sequence[str],
+        *,
+        cwd: Path,
+        timeout_s: float | None,
+        stdin: bytes | None = None,
+    ) -> Worker[CommandResult]:
+        """Run a command in ``log`` with the wizard's explicit environment.
+
+        Its output also goes to a transcript (mode 0600), and the command is journaled
+        with its exit code and duration when it ends — however it ends.
+        """
+        wizard = self.wizard
+        record = wizard.commands.start(wizard.session, list(argv), cwd, self.step_id)
+
+        def tee(stream: Stream, text: str) -> None:
+            if record.transcript is not None:
+                record.transcript.line(stream, text)
+
+        worker = log.run(
+            argv, env=wizard.context.env, cwd=cwd, timeout_s=timeout_s, stdin=stdin, tee=tee
+        )
+        wizard.commands.track(worker, record)
+        return worker
 
     def watch_complete(self, complete: bool) -> None:
         self.post_message(self.Completed(self.step_id, complete))

@@ -16,6 +16,7 @@ from textual.worker import Worker, WorkerState
 from screens import build_panel, panel_is_built
 from screens.base import StepPanel
 from tui.assets import STYLES, help_text
+from tui.command_records import CommandRecords
 from tui.context import WizardContext
 from tui.core.errors import MocmError
 from tui.core.redact import Redactor
@@ -48,6 +49,7 @@ class WizardApp(App[int]):
         self.statuses = {step.id: StepStatus.NOT_STARTED for step in STEPS}
         self.redactor = Redactor()
         self.session: Session | None = None
+        self.commands = CommandRecords()
 
     # -- layout ------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -221,11 +223,15 @@ class WizardApp(App[int]):
 
     # -- errors --------------------------------------------------------------
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        """The one place worker failures turn into the error dialog."""
-        if event.state is not WorkerState.ERROR:
+        self.worker_changed(event.worker)
+
+    def worker_changed(self, worker: Worker[object]) -> None:
+        """The one place worker failures turn into the error dialog (widgets forward here)."""
+        self.commands.finish(worker, self.session)
+        if worker.state is not WorkerState.ERROR:
             return
-        error = event.worker.error
-        what = event.worker.description or event.worker.name or "background work"
+        error = worker.error
+        what = worker.description or worker.name or "background work"
         if isinstance(error, MocmError):
             self.push_screen(ErrorDialog(f"{what} failed", error.message, error.hint))
         else:

@@ -14,6 +14,7 @@ from tui.core.release_lock import LockAcquired, ReleaseLock
 from tui.core.releases import ReleasePair
 from tui.core.resume import JournalState, fold
 from tui.core.steps import STEP_IDS
+from tui.core.transcripts import Transcripts
 
 
 @dataclass
@@ -26,6 +27,7 @@ class Session:
     acquired: LockAcquired
     resumed: JournalState
     redactor: Redactor
+    transcripts: Transcripts
 
     @classmethod
     def open(
@@ -51,7 +53,8 @@ class Session:
         )
         if acquired.took_over is not None:
             journal.note(f"Took over a stale lock: {acquired.took_over.describe()}")
-        return cls(workspace, journal, lock, acquired, resumed, redactor)
+        transcripts = Transcripts(workspace, redactor.redact)
+        return cls(workspace, journal, lock, acquired, resumed, redactor, transcripts)
 
     def resume_step(self) -> str:
         """Where a restart lands: the step the operator was on."""

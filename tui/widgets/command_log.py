@@ -28,6 +28,7 @@ from tui.core.runner import (
     RunningCommand,
     Stream,
 )
+from tui.widgets.worker_events import ReportsWorkers
 
 STDERR_MARK = "┃ "
 WORKER_GROUP = "command-log"
@@ -44,7 +45,7 @@ class StderrHighlighter(Highlighter):
             text.stylize(self.style, 0, len(STDERR_MARK))
 
 
-class CommandLog(Log):
+class CommandLog(ReportsWorkers, Log):
     """A Log that runs commands through the core runner and shows their (redacted) output."""
 
     class Finished(Message):
@@ -142,7 +143,8 @@ class CommandLog(Log):
             grace=grace,
         )
         self._command = command
-        shown = self.redactor.redact(shlex.join(argv))
+        # One screen line, even for arguments holding newlines.
+        shown = self.redactor.redact(shlex.join(argv)).replace("\n", "\\n")
         return self.run_worker(
             self._follow(command, shown),
             group=WORKER_GROUP,

@@ -1,0 +1,59 @@
+"""Commands run by a step leave a 0600 transcript and a journal record, however they end."""
+
+from __future__ import annotations
+
+import json
+import stat
+import sys
+from pathlib import Path
+
+from textual.app import ComposeResult
+from textual.widgets import ContentSwitcher
+
+from screens.base import StepPanel
+from tests.release_support import make_pair
+from tui.app import make_app
+from tui.context import WizardContext
+from tui.core.playbook import load_playbook
+from tui.widgets.command_log import CommandLog
+
+
+class ProbePanel(StepPanel):
+    STEP_ID = "preflight"
+
+    def compose(self) -> ComposeResult:
+        yield CommandLog(id="probe-log")
+
+
+async def run_probe(tmp_path: Path, code: str) -> Path:
+    prev, curr = make_pair(tmp_path)
+    app = make_app(WizardContext(playbook=load_playbook(), previous=prev, current=curr))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        panel = ProbePanel()
+        await app.query_one("#content", ContentSwitcher).mount(panel)
+        app.redactor.add_secret("hunter2-secret")
+        panel.run_logged(
+            panel.query_one(CommandLog), [sys.executable, "-c", code], cwd=tmp_path, timeout_s=30
+        )
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert not app.commands._open, "the command record was not finished"
+    return curr / ".mocm-upgrade"
+
+
+async def test_transcript_and_journal_of_a_failed_command(tmp_path: Path) -> None:
+    work = await run_probe(
+        tmp_path, "import sys; print('out hunter2-secret'); sys.stderr.write('bad\\n'); sys.exit(3)"
+    )
+    transcripts = list((work / "transcripts").iterdir())
+    assert len(transcripts) == 1
+    assert stat.S_IMODE(transcripts[0].stat().st_mode) == 0o600
+    text = transcripts[0].read_text()
+    assert "bad" in text and "# exit: 3" in text
+    assert "hunter2-secret" not in text
+    records = [json.loads(line) for line in (work / "journal.jsonl").read_text().splitlines()]
+    command = next(r for r in records if r["kind"] == "command")
+    assert command["exit_code"] == 3
+    assert command["step"] == "preflight"
+    assert command["transcript"] == transcripts[0].name
