@@ -12,6 +12,7 @@ import pytest
 from textual.app import App, ComposeResult
 from textual.worker import WorkerFailed, WorkerState
 
+from tui.core.errors import CommandFailed
 from tui.core.redact import MASK, Redactor
 from tui.core.runner import CancelGrace, CommandNotFound, CommandResult, Stream
 from tui.widgets.command_log import STDERR_MARK, CommandLog
@@ -88,6 +89,8 @@ async def test_cancel_sends_sigint_and_reports_cancelled(tmp_path: Path) -> None
         argv = [PYTHON, "-c", code]
         log.run(argv, env=child_env(), cwd=tmp_path, timeout_s=30, grace=grace, tee=tee)
         await asyncio.wait_for(ready.wait(), timeout=10)
+        with pytest.raises(CommandFailed, match="still running in this log"):
+            log.run(argv, env=child_env(), cwd=tmp_path, timeout_s=30)
         assert log.cancel()
         await app.workers.wait_for_complete()
         await pilot.pause()

@@ -82,13 +82,12 @@ async def drive(
     argv: list[str], tmp_path: Path, operator: Operator, **kwargs: object
 ) -> tuple[PromptedResult, list[str]]:
     lines: list[str] = []
-    options: dict[str, object] = {"timeout_s": 30.0, "prompt": TOFU_PROMPT}
+    options: dict[str, object] = {"timeout_s": 30.0, "prompt": TOFU_PROMPT, "on_prompt": operator}
     options.update(kwargs)
     command = PromptedCommand(
         argv,
         env=child_env(),
         cwd=tmp_path,
-        on_prompt=operator,
         on_line=collector(lines),
         **options,  # type: ignore[arg-type]
     )
@@ -176,6 +175,28 @@ async def test_cancel_while_the_operator_decides_sends_sigint(
     assert result.command.signals_sent == ("SIGINT",)
     assert result.command.exit_code == -2  # python's default SIGINT death, as tofu's would be
     assert result.answered == ()
+
+
+async def test_failing_answerer_stops_the_command_with_sigint_and_raises(tmp_path: Path) -> None:
+    marker = tmp_path / "interrupted"
+    code = textwrap.dedent(
+        f"""
+        import signal, sys
+        def on_int(signum, frame):
+            open({str(marker)!r}, "w").write("SIGINT")
+            sys.exit(130)
+        signal.signal(signal.SIGINT, on_int)
+        sys.stdout.write("  Enter a value: "); sys.stdout.flush()
+        sys.stdin.readline()
+        """
+    )
+
+    async def broken(prompt: Prompt) -> str:
+        raise RuntimeError("dialog crashed")
+
+    with pytest.raises(RuntimeError, match="dialog crashed"):
+        await drive([PYTHON, "-c", code], tmp_path, Operator(), on_prompt=broken)
+    assert marker.read_text() == "SIGINT"
 
 
 async def test_prompted_output_is_redacted(tmp_path: Path) -> None:

@@ -22,6 +22,7 @@ from tui.core.runner import (
     LineSplitter,
     RunningCommand,
     Stream,
+    inherit_env,
     run_command,
     run_sync,
 )
@@ -271,3 +272,8 @@ def test_run_sync_runs_a_headless_command(tmp_path: Path) -> None:
     assert result.ok
     assert result.argv[0] == PYTHON
     assert lines.of("stdout") == ["hello"]
+
+
+def test_inherit_env_copies_only_the_named_variables() -> None:
+    source = {"PATH": "/bin", "HOME": "/root", "AWS_SECRET_ACCESS_KEY": "x"}
+    assert inherit_env(["PATH", "HOME", "LANG"], source) == {"PATH": "/bin", "HOME": "/root"}

@@ -195,7 +195,7 @@ class PromptedCommand:
                     await self._stop(child)
             else:
                 await stopper
-        except asyncio.CancelledError:
+        except BaseException:  # cancelled task, failing answerer: stop it gently first
             await self._stop(child)
             raise
         finally:

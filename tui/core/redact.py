@@ -67,10 +67,9 @@ _PATTERNS = re.compile(
     re.IGNORECASE,
 )
 # Cheap first look: most lines contain none of these and skip the big pattern.
-_TRIGGER = re.compile(
-    r"pass|secret|token|key|cred|auth|bearer|basic|://|-----|IQoJ|FwoG|[A-Za-z0-9/+]{40}",
-    re.IGNORECASE,
-)
+# (Searched in the lowercased line: an IGNORECASE alternation is ~10x slower.)
+_TRIGGER_WORDS = re.compile(r"pass|secret|token|key|cred|auth|bearer|basic|://|-----|iqoj|fwog")
+_TRIGGER_RUN = re.compile(r"(?<![A-Za-z0-9/+])[A-Za-z0-9/+]{40}")
 _HARMLESS_VALUE = re.compile(
     r"\s*(?:|\[\]|\{\}|null|none|nil|~|true|false|\(sensitive(?: value)?\)|<[^<>]*>)\s*",
     re.IGNORECASE,
@@ -157,7 +156,7 @@ class Redactor:
         literal = self._literal
         if literal is not None:
             text = literal.sub(MASK, text)
-        if _TRIGGER.search(text) is None:
+        if _TRIGGER_WORDS.search(text.lower()) is None and _TRIGGER_RUN.search(text) is None:
             return text
         return _PATTERNS.sub(_mask_match, text)
 

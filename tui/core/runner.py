@@ -279,11 +279,15 @@ class RunningCommand:
                 cancelled = cancel_wait in done
                 timed_out = not cancelled
                 await self._stop(proc.pid, exited)
-        except asyncio.CancelledError:
+        except BaseException:  # cancelled task or anything else: never leave it running
             await self._stop(proc.pid, exited)
             raise
         finally:
             cancel_wait.cancel()
+            if not exited.done():
+                # Even SIGKILL left the pipes open (an escaped grandchild holds them).
+                for task in (exited, *tasks):
+                    task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
         if self._callback_error is not None:
             raise self._callback_error
