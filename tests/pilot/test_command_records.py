@@ -57,3 +57,24 @@ async def test_transcript_and_journal_of_a_failed_command(tmp_path: Path) -> Non
     assert command["exit_code"] == 3
     assert command["step"] == "preflight"
     assert command["transcript"] == transcripts[0].name
+
+
+async def test_a_step_worker_failure_reaches_the_error_dialog(tmp_path: Path) -> None:
+    from tui.core.errors import MocmError
+    from tui.widgets.dialogs import ErrorDialog
+
+    prev, curr = make_pair(tmp_path)
+    app = make_app(WizardContext(playbook=load_playbook(), previous=prev, current=curr))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        panel = ProbePanel()
+        await app.query_one("#content", ContentSwitcher).mount(panel)
+
+        def fail() -> None:
+            raise MocmError("STS said no", "check your credentials")
+
+        panel.run_worker(fail, thread=True, exit_on_error=False, description="AWS identity")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, ErrorDialog)
+        assert "STS said no" in str(app.screen.query_one("#error-message").render())
