@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from screens.base import StepPanel
 
-BUILT_STEPS = frozenset({"releases"})
+BUILT_STEPS = frozenset({"releases", "stage4"})
 
 
 def panel_is_built(step_id: str) -> bool:
@@ -18,6 +18,10 @@ def build_panel(step_id: str) -> StepPanel:
         from screens.releases import ReleasesPanel
 
         return ReleasesPanel()
+    if step_id == "stage4":
+        from screens.stage4 import Stage4Panel
+
+        return Stage4Panel()
     from screens.not_built import NotBuiltPanel
 
     return NotBuiltPanel(step_id)
