@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import stat
 import sys
@@ -9,6 +10,7 @@ from pathlib import Path
 
 from textual.app import ComposeResult
 from textual.widgets import ContentSwitcher
+from textual.worker import WorkerFailed
 
 from screens.base import StepPanel
 from tests.release_support import make_pair
@@ -73,8 +75,11 @@ async def test_a_step_worker_failure_reaches_the_error_dialog(tmp_path: Path) ->
         def fail() -> None:
             raise MocmError("STS said no", "check your credentials")
 
-        panel.run_worker(fail, thread=True, exit_on_error=False, description="AWS identity")
-        await app.workers.wait_for_complete()
+        worker = panel.run_worker(
+            fail, thread=True, exit_on_error=False, description="AWS identity"
+        )
+        with contextlib.suppress(WorkerFailed):
+            await worker.wait()
         await pilot.pause()
         assert isinstance(app.screen, ErrorDialog)
         assert "STS said no" in str(app.screen.query_one("#error-message").render())
