@@ -151,3 +151,24 @@ async def test_auto_scroll_stops_when_the_operator_scrolls_up() -> None:
         log.flush_pending()
         await pilot.pause()
         assert log.is_vertical_scroll_end
+
+
+class SharedRedactorApp(LogApp):
+    """Like the wizard: one app-wide redactor that learns secrets at run time."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.redactor = Redactor()
+
+
+async def test_secrets_learnt_by_the_app_are_masked_on_screen(tmp_path: Path) -> None:
+    app = SharedRedactorApp()
+    async with app.run_test() as pilot:
+        app.redactor.add_secret("Valkey-Pw-0042")
+        log = app.query_one(CommandLog)
+        code = "print('AUTH with Valkey-Pw-0042 ok')"
+        log.run([PYTHON, "-c", code], env=child_env(), cwd=tmp_path, timeout_s=30)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert f"AUTH with {MASK} ok" in log.lines
+        assert not any("Valkey-Pw-0042" in line for line in log.lines)
