@@ -18,6 +18,7 @@ from screens.base import StepPanel
 from tui.assets import STYLES, help_text
 from tui.command_records import CommandRecords
 from tui.context import WizardContext
+from tui.core.aws_session import EnvSession
 from tui.core.errors import MocmError
 from tui.core.redact import Redactor
 from tui.core.releases import ReleasePair
@@ -50,6 +51,7 @@ class WizardApp(App[int]):
         self.redactor = Redactor()
         self.session: Session | None = None
         self.commands = CommandRecords()
+        self.identity = "AWS: not checked"
 
     # -- layout ------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -70,7 +72,7 @@ class WizardApp(App[int]):
         parts = [f"mocm-upgrade · {book.title}"]
         if self.pair is not None:
             parts.append(f"{self.pair.name_prefix} · {self.pair.aws_region}")
-        parts.append("AWS: not checked")
+        parts.append(self.identity)
         return " │ ".join(parts)
 
     def on_mount(self) -> None:
@@ -123,6 +125,16 @@ class WizardApp(App[int]):
         if resume != "releases":
             self.call_after_refresh(self.resume_at, resume)
         return True
+
+    def aws(self) -> EnvSession:
+        """boto3 for this run: the wizard's explicit environment, the customer's region."""
+        region = self.pair.aws_region if self.pair is not None else None
+        return EnvSession(self.context.env, region=region)
+
+    def aws_identity_known(self, account: str, arn: str, region: str) -> None:
+        """Preflight confirmed who we are in AWS: the banner shows it from now on."""
+        self.identity = f"AWS {account} · {region} · {arn.rsplit('/', 1)[-1]}"
+        self.query_one("#banner", Static).update(self.banner_text())
 
     def resume_at(self, step_id: str) -> None:
         self.notify(f"Resumed where you were: {step_info(step_id).title}.", timeout=5)
