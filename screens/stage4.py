@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Input, Label, Select, Static, TabbedContent, TabPane
-from textual.worker import Worker, get_current_worker
+from textual.worker import get_current_worker
 
 from screens.base import StepPanel
 from screens.stage4_aws import EnvAwsSession
@@ -147,10 +147,6 @@ class Stage4Panel(StepPanel):
         problem.update(message)
         problem.display = True
         self.query_one("#s4-verdict", Static).update("")
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        # Worker.StateChanged does not bubble: hand it to the App's one error handler.
-        self.wizard.on_worker_state_changed(event)
 
     # -- keys ------------------------------------------------------------------
     def action_section(self, section: str) -> None:

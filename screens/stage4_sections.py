@@ -16,7 +16,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Button, Checkbox, Input, ProgressBar, Static
-from textual.worker import Worker, get_current_worker
+from textual.worker import get_current_worker
 
 from screens.stage4_aws import EnvAwsSession
 from screens.stage4_render import snapshot_progress_text, snapshot_text
@@ -25,6 +25,7 @@ from tui.core.errors import MocmError
 from tui.core.parked_file import FileRename, park, unpark
 from tui.core.playbook import Playbook
 from tui.core.stage4_inputs import Stage4Target
+from tui.widgets.worker_events import ReportsWorkers
 
 if TYPE_CHECKING:
     from tui.app import WizardApp
@@ -50,7 +51,7 @@ def wizard_of(widget: Static | Vertical) -> WizardApp:
     return widget.app
 
 
-class SnapshotSection(Vertical):
+class SnapshotSection(ReportsWorkers, Vertical):
     """Offer the final snapshot (default yes); create it and poll, or report it exists."""
 
     class Decided(Message):
@@ -75,10 +76,6 @@ class SnapshotSection(Vertical):
 
     def on_unmount(self) -> None:
         self._stop.set()
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        # Worker.StateChanged does not bubble: hand it to the App's one error handler.
-        wizard_of(self).on_worker_state_changed(event)
 
     def configure(self, context: Stage4Context) -> None:
         self.context = context

@@ -165,6 +165,7 @@ async def test_missing_cluster_ends_in_the_error_dialog(
         assert message in text_of(app, "#error-message")
         assert "name_prefix and aws_region" in text_of(app, "#error-hint")
         await pilot.press("escape")
+        assert not isinstance(app.screen, ErrorDialog)  # one dialog per failure
         verdict = text_of(app, "#s4-verdict")
         assert verdict.startswith("NOT CHECKED") and message in verdict
         assert "Check name_prefix and aws_region" in verdict
@@ -198,6 +199,7 @@ async def test_cloudwatch_faults_end_in_the_error_dialog(
         )
         assert hint in text_of(app, "#error-hint")
         await pilot.press("escape")
+        assert not isinstance(app.screen, ErrorDialog)  # one dialog per failure
         assert "NOT CHECKED" in text_of(app, "#s4-verdict")
         assert "✘ the old cache is not shown idle" in text_of(app, "#s4-gate")
 
@@ -333,6 +335,7 @@ async def test_failed_snapshot_ends_in_the_dialog_and_stays_red(
         assert isinstance(app.screen, ErrorDialog)
         assert "the account's snapshot quota is reached" in text_of(app, "#error-message")
         await pilot.press("escape")
+        assert not isinstance(app.screen, ErrorDialog)  # one dialog per failure
         assert "Snapshot failed:" in text_of(app, "#s4-snap-status")
         assert not app.query_one("#s4-snap-take", Button).disabled  # may try again
         assert "✘ final snapshot" in text_of(app, "#s4-gate")
