@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from screens.base import StepPanel
 
-BUILT_STEPS = frozenset({"releases", "stage4"})
+BUILT_STEPS = frozenset({"releases", "stage4", "values", "preflight"})
 
 
 def panel_is_built(step_id: str) -> bool:
@@ -22,6 +22,14 @@ def build_panel(step_id: str) -> StepPanel:
         from screens.stage4 import Stage4Panel
 
         return Stage4Panel()
+    if step_id == "values":
+        from screens.values import ValuesPanel
+
+        return ValuesPanel()
+    if step_id == "preflight":
+        from screens.preflight import PreflightPanel
+
+        return PreflightPanel()
     from screens.not_built import NotBuiltPanel
 
     return NotBuiltPanel(step_id)

@@ -1,0 +1,425 @@
+"""Step 7 — Values: merge the previous release's settings into the new values template.
+
+The panes show the previous file (left) and the file being edited (right), aligned by
+key path. Every change goes through the core's ``ValuesMerge`` (undoable commands);
+saving goes through ``plan_save`` (the diff, shown first) and ``commit`` (backup,
+atomic write, verification). Values under secret-looking keys stay masked; ``r``
+shows the one under the cursor until the cursor moves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.widgets import LoadingIndicator, Static
+from textual.worker import Worker, WorkerState
+
+from screens.base import StepPanel
+from screens.values_dialogs import auto_fill_dialog, edit_dialog, search_dialog
+from screens.values_files import ValuesFiles, locate_values, open_merge
+from screens.values_save_flow import SaveFlow
+from screens.values_view import (
+    FILTERS,
+    StatusCounts,
+    detail_text,
+    find_row,
+    has_children,
+    is_difference,
+    status_text,
+    undecided_orphans,
+    visible_indices,
+)
+from tui.assets import STYLES
+from tui.core.values_commands import Command, Decision
+from tui.core.values_doc import get_node, has_node
+from tui.core.values_merge import Presence, Row, RowStatus
+from tui.core.values_ops import ValuesMerge
+from tui.core.values_scalars import ValueEditRefused, styled_for_target
+from tui.widgets.values_panes import PaneRows, ValuesPanes
+
+TITLE = "7. Values — previous settings into the new template"
+VALUES_CSS = (STYLES / "values.tcss").read_text(encoding="utf-8")
+# Actions that need a loaded merge and no save in flight.
+EDITING = {"port", "port_subtree", "edit", "keep", "carry", "drop", "undo", "redo"}
+EDITING |= {"auto_fill", "bump_tag", "save"}
+MOVING = {"next_difference", "previous_difference", "next_placeholder", "search"}
+MOVING |= {"cycle_filter", "reveal"}
+
+
+class ValuesPanel(StepPanel):
+    """The values merge editor."""
+
+    STEP_ID = "values"
+    DEFAULT_CSS = VALUES_CSS
+    SCOPED_CSS = False
+    BINDINGS = [
+        Binding("n", "next_difference", "Next diff", tooltip="Next difference"),
+        Binding("N", "previous_difference", "Prev diff", tooltip="Previous difference"),
+        Binding("p", "next_placeholder", "Placeholder", tooltip="Next placeholder to fill"),
+        Binding("right,space", "port", "Port", tooltip="Port the previous value to the new file"),
+        Binding("P,shift+right", "port_subtree", "Port all", tooltip="Port a whole subtree"),
+        Binding("e", "edit", "Edit", tooltip="Edit the new value in place"),
+        Binding("k", "keep", "Keep", tooltip="Keep the new file's value (decided)"),
+        Binding("c", "carry", "Carry", tooltip="Carry the orphan into the new file"),
+        Binding("x", "drop", "Drop", tooltip="Drop the orphan knowingly"),
+        Binding("u", "undo", "Undo"),
+        Binding("ctrl+y,U", "redo", "Redo"),
+        Binding("slash", "search", "Search", tooltip="Search by key path"),
+        Binding(
+            "f", "cycle_filter", "Filter", tooltip="All / differences / placeholders / orphans"
+        ),
+        Binding("a", "auto_fill", "Auto-fill", tooltip="Port every fillable placeholder"),
+        Binding("t", "bump_tag", "Image tag", tooltip="Set the image tag to the current build"),
+        Binding("r", "reveal", "Reveal", tooltip="Show this secret value (this row only)"),
+        Binding("s", "save", "Save", tooltip="Show the final diff, then write the file"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.files: ValuesFiles | None = None
+        self.merge: ValuesMerge | None = None
+        self.filter_name = FILTERS[0]
+        self.revealed: str | None = None
+        self.unsaved = 0
+        self.busy = "loading"
+        self.fillable = 0
+        self.save_flow = SaveFlow(self)
+
+    def compose(self) -> ComposeResult:
+        yield Static(TITLE, id="values-title", classes="step-title", markup=False)
+        with Horizontal(id="values-titles"):
+            yield Static(id="values-left-title", markup=False)
+            yield Static(id="values-right-title", markup=False)
+        yield LoadingIndicator(id="values-loading")
+        yield ValuesPanes(id="values-panes")
+        yield Static(id="values-detail", markup=False)
+        yield Static("Opening the values files…", id="values-status", markup=False)
+
+    def on_mount(self) -> None:
+        self.query_one(ValuesPanes).display = False
+        pair = self.wizard.pair
+        if pair is None:
+            self.show_problem("Choose the two releases first (step 1).")
+            return
+        self.files = locate_values(pair, self.wizard.context.playbook)
+        self.load(self.files)
+
+    def show_problem(self, message: str) -> None:
+        self.query_one("#values-loading").display = False
+        self.query_one("#values-status", Static).update(message)
+
+    # -- loading -----------------------------------------------------------------
+    @work(thread=True, exclusive=True, group="values-load", exit_on_error=False,
+          description="Opening the values files")  # fmt: skip
+    def load(self, files: ValuesFiles) -> None:
+        merge = open_merge(files, self.wizard.context.playbook.placeholder_pattern)
+        self.app.call_from_thread(self.install, files, merge, None)
+
+    def install(self, files: ValuesFiles, merge: ValuesMerge, cursor_label: str | None) -> None:
+        """Show a freshly opened merge (first load, or the reload after a save)."""
+        self.files, self.merge = files, merge
+        self.busy, self.unsaved, self.revealed = "", 0, None
+        pair = self.wizard.pair
+        assert pair is not None
+        book = self.wizard.context.playbook
+        self.query_one("#values-left-title", Static).update(
+            f"previous: {pair.previous.name}/{book.values_file}"
+        )
+        self.query_one("#values-right-title", Static).update(
+            f"new: {pair.current.name}/{book.values_file}"
+        )
+        if files.resumed:
+            self.query_one("#values-title", Static).update(
+                f"7. Values — continuing your saved work (template kept as {files.template.name})"
+            )
+        self.query_one("#values-loading").display = False
+        panes = self.query_one(ValuesPanes)
+        panes.display = True
+        self.refresh_view(cursor_label)
+        panes.focus()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        # Worker.StateChanged does not bubble: hand failures to the App's one error handler.
+        if event.state in (WorkerState.ERROR, WorkerState.CANCELLED):
+            if event.worker.group == "values-load":
+                self.show_problem("The values files could not be opened (see the message).")
+            else:
+                self.busy = ""
+                self.refresh_bindings()
+        self.wizard.on_worker_state_changed(event)
+
+    # -- the view --------------------------------------------------------------------
+    @property
+    def panes(self) -> ValuesPanes:
+        return self.query_one(ValuesPanes)
+
+    def refresh_view(self, cursor_label: str | None = None) -> None:
+        """Re-filter the rows, keep the cursor on ``cursor_label`` (or its position)."""
+        merge = self.merge
+        if merge is None:
+            return
+        panes = self.panes
+        label = cursor_label or (panes.current.label if panes.current else None)
+        visible = visible_indices(merge.rows, self.filter_name)
+        position = panes.cursor
+        if label is not None:
+            wanted = next((i for i, r in enumerate(merge.rows) if r.label == label), None)
+            if wanted is not None:
+                position = next((p for p, i in enumerate(visible) if i >= wanted), len(visible))
+        view = PaneRows(
+            merge.rows,
+            visible,
+            merge.pattern,
+            merge.decisions,
+            self.revealed,
+            full_labels=self.filter_name != "all",
+        )
+        self.fillable = len(merge.auto_fill_preview())
+        panes.show(view, min(position, max(0, len(visible) - 1)))
+        self.update_lines()
+
+    def update_lines(self) -> None:
+        merge = self.merge
+        if merge is None:
+            return
+        counters = merge.counters()
+        counts = StatusCounts(
+            counters.placeholders,
+            counters.differs,
+            undecided_orphans(merge.rows, merge.decisions),
+            self.unsaved,
+        )
+        total = len(self.panes.view.visible)
+        position = f"row {self.panes.cursor + 1 if total else 0}/{total}"
+        self.query_one("#values-status", Static).update(
+            status_text(counts, self.filter_name, position)
+        )
+        row = self.panes.current
+        decision = merge.decisions.get(row.label) if row is not None else None
+        reveal = row is not None and self.revealed == row.label
+        self.query_one("#values-detail", Static).update(
+            detail_text(row, merge.pattern, reveal, decision)
+        )
+        self.refresh_bindings()
+
+    @on(ValuesPanes.CursorMoved)
+    def cursor_moved(self, event: ValuesPanes.CursorMoved) -> None:
+        if self.revealed is not None and (event.row is None or event.row.label != self.revealed):
+            self.revealed = None  # a revealed secret is hidden again as soon as the cursor leaves
+            self.panes.view.revealed = None
+            self.panes.refresh()
+        self.update_lines()
+
+    def current_index(self) -> int | None:
+        view = self.panes.view
+        return view.visible[self.panes.cursor] if view.visible else None
+
+    def go_to(self, index: int) -> None:
+        """Put the cursor on ``merge.rows[index]``, showing all rows if the filter hides it."""
+        assert self.merge is not None
+        label = self.merge.rows[index].label
+        if index not in self.panes.view.visible:
+            self.filter_name = "all"
+        self.refresh_view(label)
+
+    # -- availability ----------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action not in EDITING | MOVING:
+            return True
+        merge, index = self.merge, self.current_index()
+        if merge is None or self.busy:
+            return None
+        if action in ("undo", "redo"):
+            return (merge.can_undo if action == "undo" else merge.can_redo) or None
+        if action == "auto_fill":
+            return self.fillable > 0 or None
+        if action == "bump_tag":
+            return self.tag_to_bump() or None
+        if action not in ("port", "port_subtree", "edit", "keep", "carry", "drop", "reveal"):
+            return True
+        if index is None:
+            return None
+        row, children = merge.rows[index], has_children(merge.rows, index)
+        decided = merge.decisions.get(row.label)
+        allowed = {
+            "port": row.prev_path is not None
+            and (not children or row.presence == Presence.PREV_ONLY),
+            "port_subtree": row.prev_path is not None and children,
+            "edit": row.new_path is not None and not children,
+            "keep": row.new_path is not None
+            and row.status in (RowStatus.DIFFERS, RowStatus.PLACEHOLDER)
+            and decided is None,
+            "carry": row.presence == Presence.PREV_ONLY,
+            "drop": row.presence == Presence.PREV_ONLY and decided is None,
+            "reveal": row.secret and not row.container,
+        }
+        return allowed[action] or None
+
+    def tag_to_bump(self) -> bool:
+        """Whether the image tag exists and is not the current build yet."""
+        pair, merge = self.wizard.pair, self.merge
+        if pair is None or merge is None:
+            return False
+        path = tuple(self.wizard.context.playbook.image_tag_key.split("."))
+        if not has_node(merge.working, path):
+            return False
+        target = get_node(merge.working, path)
+        return (
+            str(target) != pair.current.build
+            or styled_for_target(pair.current.build, target) != target
+        )
+
+    # -- navigation ------------------------------------------------------------------
+    def jump(self, test: Callable[[Row], bool], step: int, what: str) -> None:
+        merge, index = self.merge, self.current_index()
+        if merge is None or not merge.rows:
+            return
+        found = find_row(merge.rows, index if index is not None else -1, test, step)
+        if found is None:
+            self.notify(f"No {what} left.", timeout=3)
+            return
+        target, wrapped = found
+        if wrapped:
+            self.notify(f"Wrapped around to the {'first' if step > 0 else 'last'} {what}.",
+                        timeout=2)  # fmt: skip
+        self.go_to(target)
+
+    def action_next_difference(self) -> None:
+        self.jump(is_difference, 1, "difference")
+
+    def action_previous_difference(self) -> None:
+        self.jump(is_difference, -1, "difference")
+
+    def action_next_placeholder(self) -> None:
+        self.jump(lambda row: row.status == RowStatus.PLACEHOLDER, 1, "placeholder")
+
+    def action_cycle_filter(self) -> None:
+        self.filter_name = FILTERS[(FILTERS.index(self.filter_name) + 1) % len(FILTERS)]
+        self.refresh_view()
+
+    def action_search(self) -> None:
+        def found(text: str | None) -> None:
+            if not text or self.merge is None:
+                return
+            needle = text.strip().lower()
+            start = self.current_index()
+            hit = find_row(self.merge.rows, -1 if start is None else start,
+                           lambda row: needle in row.label.lower(), 1)  # fmt: skip
+            if hit is None:
+                self.notify(f"No key path contains “{text.strip()}”.", severity="warning")
+                return
+            self.go_to(hit[0])
+
+        self.app.push_screen(search_dialog(), found)
+
+    def action_reveal(self) -> None:
+        row = self.panes.current
+        if row is None or not row.secret:
+            return
+        self.revealed = None if self.revealed == row.label else row.label
+        self.panes.view.revealed = self.revealed
+        self.panes.refresh()
+        self.update_lines()
+
+    # -- operations ------------------------------------------------------------------
+    def run(self, operation: Callable[[ValuesMerge], Command | None], secret: bool = False) -> bool:
+        """Apply one operation; a refusal is told to the operator and changes nothing."""
+        if self.merge is None or self.busy:
+            return False
+        label = self.panes.current.label if self.panes.current else None
+        try:
+            command = operation(self.merge)
+        except ValueEditRefused as exc:
+            message = exc.message if not secret else f"{label}: the value typed was refused"
+            hint = exc.hint if not secret else "type one value; quote it to keep it as text"
+            self.notify(f"{message}. {hint}" if hint else message, severity="warning")
+            return False
+        if command is None:
+            self.notify("Nothing to change.", timeout=3)
+            return False
+        self.unsaved += 1
+        self.refresh_view(label)
+        return True
+
+    def current_label(self) -> str:
+        row = self.panes.current
+        assert row is not None
+        return row.label
+
+    def action_port(self) -> None:
+        label = self.current_label()
+        self.run(lambda merge: merge.port(label))
+
+    def action_port_subtree(self) -> None:
+        label = self.current_label()
+        self.run(lambda merge: merge.port_subtree(label))
+
+    def action_keep(self) -> None:
+        label = self.current_label()
+        self.run(lambda merge: merge.keep_template(label))
+
+    def action_carry(self) -> None:
+        label = self.current_label()
+        self.run(lambda merge: merge.carry_orphan(label))
+
+    def action_drop(self) -> None:
+        label = self.current_label()
+        self.run(lambda merge: merge.drop_orphan(label))
+
+    def action_edit(self) -> None:
+        row = self.panes.current
+        if row is None:
+            return
+        label, secret = row.label, row.secret and self.revealed != row.label
+
+        def typed(text: str | None) -> None:
+            if text is not None:
+                self.run(lambda merge: merge.edit(label, text), secret=row.secret)
+
+        self.app.push_screen(edit_dialog(label, row.new_text, secret), typed)
+
+    def action_bump_tag(self) -> None:
+        pair = self.wizard.pair
+        assert pair is not None
+        key = self.wizard.context.playbook.image_tag_key
+        if self.run(lambda merge: merge.set_image_tag(key, pair.current.build)):
+            self.notify(f"{key} set to {pair.current.build}.", timeout=3)
+
+    def action_undo(self) -> None:
+        self.history(undo=True)
+
+    def action_redo(self) -> None:
+        self.history(undo=False)
+
+    def history(self, undo: bool) -> None:
+        if self.merge is None or self.busy:
+            return
+        label = self.panes.current.label if self.panes.current else None
+        command = self.merge.undo() if undo else self.merge.redo()
+        if command is None:
+            return
+        self.unsaved += -1 if undo else 1
+        self.notify(f"{'Undone' if undo else 'Redone'}: {command.title}", timeout=3)
+        self.refresh_view(label)
+
+    def action_auto_fill(self) -> None:
+        if self.merge is None or self.busy:
+            return
+        items = self.merge.auto_fill_preview()
+
+        def confirmed(answer: bool | None) -> None:
+            if answer:
+                self.run(lambda merge: merge.auto_fill())
+
+        self.app.push_screen(auto_fill_dialog(items), confirmed)
+
+    def action_save(self) -> None:
+        self.save_flow.start()
+
+    def decided_drops(self) -> list[str]:
+        assert self.merge is not None
+        return [k for k, v in self.merge.decisions.items() if v == Decision.DROPPED_ORPHAN]

@@ -1,0 +1,177 @@
+"""Dialogs of the values step: edit, search, auto-fill preview, save override, final diff."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Static
+
+from screens.releases import diff_text
+from tui.core.values_commands import AutoFillItem
+
+PREVIEW_LIMIT = 2000  # rows listed in the auto-fill preview; the count says the rest
+
+
+class TextPromptDialog(ModalScreen[str | None]):
+    """One line of text from the operator; Enter accepts, Esc cancels."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(
+        self,
+        title: str,
+        explanation: str,
+        value: str = "",
+        *,
+        password: bool = False,
+        required: str = "",
+        dialog_id: str = "values-prompt",
+    ) -> None:
+        super().__init__()
+        self.title_text = title
+        self.explanation = explanation
+        self.value = value
+        self.password = password
+        self.required = required  # message shown when the operator submits nothing
+        self.dialog_id = dialog_id
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id=self.dialog_id, classes="dialog values-dialog"):
+            yield Label(self.title_text, classes="values-dialog-title")
+            yield Static(self.explanation, markup=False, classes="values-dialog-text")
+            yield Input(self.value, password=self.password, id="values-prompt-input")
+            yield Static("", id="values-prompt-problem", markup=False)
+            with Horizontal(classes="values-dialog-buttons"):
+                yield Button("OK (Enter)", variant="primary", id="ok")
+                yield Button("Cancel (Esc)", id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one(Input).focus()
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#ok")
+    def accept(self) -> None:
+        text = self.query_one(Input).value
+        if self.required and not text.strip():
+            self.query_one("#values-prompt-problem", Static).update(self.required)
+            return
+        self.dismiss(text)
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ConfirmDialog(ModalScreen[bool]):
+    """A scrollable body and a confirm key; Esc cancels. Nothing happens before the key."""
+
+    BINDINGS = [
+        Binding("escape", "answer(False)", "Cancel"),
+        Binding("y", "answer(True)", "Confirm"),
+    ]
+
+    def __init__(self, title: str, intro: str, body: Text, confirm: str, dialog_id: str) -> None:
+        super().__init__()
+        self.title_text = title
+        self.intro = intro
+        self.body = body
+        self.confirm = confirm
+        self.dialog_id = dialog_id
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id=self.dialog_id, classes="dialog values-dialog values-tall-dialog"):
+            yield Label(self.title_text, classes="values-dialog-title")
+            yield Static(self.intro, markup=False, classes="values-dialog-text")
+            with VerticalScroll(classes="values-dialog-body"):
+                yield Static(self.body, classes="values-dialog-list")
+            with Horizontal(classes="values-dialog-buttons"):
+                yield Button(f"{self.confirm} (y)", variant="primary", id="confirm")
+                yield Button("Cancel (Esc)", id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one(VerticalScroll).focus()
+
+    def action_answer(self, answer: bool) -> None:
+        self.dismiss(answer)
+
+    @on(Button.Pressed)
+    def pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "confirm")
+
+
+def edit_dialog(label: str, current: str, secret: bool) -> TextPromptDialog:
+    """Edit one value in place; a secret is typed blind and never prefilled."""
+    explanation = (
+        "Type the new value (one line). Quote it to keep it as text: \"0755\", 'yes'."
+        if not secret
+        else "This key looks secret: type the new value; it is not shown and not logged."
+    )
+    return TextPromptDialog(
+        f"Edit {label}",
+        explanation,
+        "" if secret else current,
+        password=secret,
+        dialog_id="values-edit-dialog",
+    )
+
+
+def search_dialog() -> TextPromptDialog:
+    return TextPromptDialog(
+        "Search by key path",
+        "Part of a key path, e.g. smtp.password or buckets (case does not matter).",
+        required="Type part of a key path.",
+        dialog_id="values-search-dialog",
+    )
+
+
+def override_dialog(placeholders: list[str]) -> TextPromptDialog:
+    """Saving with placeholders left needs a typed reason (journaled)."""
+    listed = "\n".join(f"  {label}" for label in placeholders[:8])
+    more = f"\n  … and {len(placeholders) - 8} more" if len(placeholders) > 8 else ""
+    return TextPromptDialog(
+        f"{len(placeholders)} placeholder(s) left",
+        "Helm would deploy these literally:\n"
+        f"{listed}{more}\n\nFill them first (p goes to the next one), or type why you save "
+        "anyway. The reason is written to the journal.",
+        required="A reason is needed to save with placeholders left (Esc goes back).",
+        dialog_id="values-override-dialog",
+    )
+
+
+def auto_fill_dialog(items: list[AutoFillItem]) -> ConfirmDialog:
+    """What auto-fill will port: each placeholder and the previous value (secrets masked)."""
+    body = Text()
+    for item in items[:PREVIEW_LIMIT]:
+        body.append(item.label, "bold")
+        body.append("\n    ")
+        body.append(item.template_shown, "red")
+        body.append("  →  ")
+        body.append(item.previous_shown, "green")
+        body.append("\n")
+    if len(items) > PREVIEW_LIMIT:
+        body.append(f"… and {len(items) - PREVIEW_LIMIT} more\n")
+    return ConfirmDialog(
+        f"Auto-fill {len(items)} placeholder(s)",
+        "Each placeholder below gets the previous release's value (one undo reverts all).",
+        body,
+        f"Port {len(items)} values",
+        "values-autofill-dialog",
+    )
+
+
+def save_dialog(
+    destination: str, diff: str, changed_lines: int, backups: list[str], override: str | None
+) -> ConfirmDialog:
+    """The final unified diff (secrets already masked by the core) before anything is written."""
+    kept = "; ".join(backups) if backups else "nothing to back up (already kept)"
+    intro = f"{changed_lines} line(s) change in {destination}. Kept first: {kept}."
+    if override:
+        intro += f"\nPlaceholders are left; your reason is journaled: {override}"
+    body = diff_text(diff) if diff else Text("No line changes: the file is written as it is.")
+    return ConfirmDialog(
+        f"Save {destination}?", intro, body, "Write the file", "values-save-dialog"
+    )

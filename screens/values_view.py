@@ -1,0 +1,128 @@
+"""What the values step shows around the panes: filters, navigation, status and detail lines."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from rich.text import Text
+
+from tui.core.values_commands import Decision
+from tui.core.values_merge import Presence, Row, RowStatus
+
+FILTERS = ("all", "differences", "placeholders", "orphans")
+STATUS_WORDS = {
+    RowStatus.SAME: "same",
+    RowStatus.DIFFERS: "differs from the previous value",
+    RowStatus.PLACEHOLDER: "placeholder to fill",
+    RowStatus.NEW: "new in this release",
+    RowStatus.ORPHAN: "orphan: the new file has no such key",
+}
+STATUS_STYLES = {
+    RowStatus.SAME: "dim",
+    RowStatus.DIFFERS: "yellow",
+    RowStatus.PLACEHOLDER: "bold red",
+    RowStatus.NEW: "green",
+    RowStatus.ORPHAN: "magenta",
+}
+
+
+def is_difference(row: Row) -> bool:
+    """Rows ``n`` stops on: differing or placeholder values, outermost new keys and orphans."""
+    if row.status in (RowStatus.DIFFERS, RowStatus.PLACEHOLDER):
+        return True
+    return row.status in (RowStatus.NEW, RowStatus.ORPHAN) and row.topmost
+
+
+def is_orphan(row: Row) -> bool:
+    return row.presence == Presence.PREV_ONLY and row.topmost
+
+
+FILTER_TESTS: dict[str, Callable[[Row], bool]] = {
+    "differences": is_difference,
+    "placeholders": lambda row: row.status == RowStatus.PLACEHOLDER,
+    "orphans": is_orphan,
+}
+
+
+def visible_indices(rows: list[Row], filter_name: str) -> list[int]:
+    """Indices of the rows the filter lets through."""
+    test = FILTER_TESTS.get(filter_name)
+    if test is None:
+        return list(range(len(rows)))
+    return [i for i, row in enumerate(rows) if test(row)]
+
+
+def find_row(
+    rows: list[Row], start: int, test: Callable[[Row], bool], step: int = 1
+) -> tuple[int, bool] | None:
+    """(index, wrapped) of the next row after ``start`` passing ``test``, wrapping once."""
+    count = len(rows)
+    for offset in range(1, count + 1):
+        index = (start + offset * step) % count
+        if test(rows[index]):
+            wrapped = (index < start) if step > 0 else (index > start)
+            return index, wrapped
+    return None
+
+
+def has_children(rows: list[Row], index: int) -> bool:
+    """Whether the row at ``index`` has rows below it (a mapping or a list of mappings)."""
+    return index + 1 < len(rows) and rows[index + 1].depth > rows[index].depth
+
+
+def undecided_orphans(rows: list[Row], decisions: Mapping[str, Decision]) -> int:
+    """Outermost orphans neither carried over nor knowingly dropped."""
+    return sum(1 for row in rows if is_orphan(row) and row.label not in decisions)
+
+
+@dataclass(frozen=True)
+class StatusCounts:
+    placeholders: int
+    differs: int
+    orphans_undecided: int
+    unsaved: int
+
+
+def status_text(counts: StatusCounts, filter_name: str, position: str) -> Text:
+    """The status line: the counters the operator works down to zero."""
+    text = Text(no_wrap=True, overflow="ellipsis")
+    text.append(
+        f"Placeholders left {counts.placeholders}",
+        "bold red" if counts.placeholders else "bold green",
+    )
+    text.append(f" · differences {counts.differs}", "yellow" if counts.differs else "")
+    text.append(
+        f" · orphans undecided {counts.orphans_undecided}",
+        "magenta" if counts.orphans_undecided else "",
+    )
+    text.append(f" · unsaved changes {counts.unsaved}", "bold" if counts.unsaved else "")
+    text.append(f" · filter: {filter_name} · {position}", "dim")
+    return text
+
+
+def detail_text(
+    row: Row | None,
+    pattern: re.Pattern[str],
+    reveal: bool,
+    decision: Decision | None,
+) -> Text:
+    """Two lines about the row under the cursor: its whole key path, then both values."""
+    if row is None:
+        return Text("No row matches this filter (f changes it).")
+    text = Text(no_wrap=True, overflow="ellipsis")
+    text.append(row.label, "bold")
+    text.append(f"  {STATUS_WORDS[row.status]}", STATUS_STYLES[row.status])
+    if decision is not None:
+        text.append(f"  ({decision.value})", "italic")
+    if row.secret and not row.container:
+        text.append("  secret: r reveals" if not reveal else "  secret shown: r hides", "dim")
+    text.append("\n")
+    previous = row.prev_shown(pattern, reveal) if row.prev_path is not None else "—"
+    current = row.new_shown(pattern, reveal) if row.new_path is not None else "—"
+    text.append("previous: ", "dim")
+    text.append(previous)
+    text.append("   new: ", "dim")
+    text.append(current, STATUS_STYLES[row.status] if row.status != RowStatus.SAME else "")
+    return text

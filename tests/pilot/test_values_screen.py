@@ -1,0 +1,298 @@
+"""Pilot tests of the values merge editor: what the operator sees, which keys work."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from textual.widgets import Input, Static
+
+from screens.values_dialogs import ConfirmDialog, TextPromptDialog
+from tests.values_screen_support import (
+    SAMPLE_SECRETS,
+    VALUES,
+    app_on,
+    open_values,
+    screen_text,
+    settle,
+    values_app,
+)
+from tui.core.steps import StepStatus
+from tui.widgets.dialogs import ErrorDialog
+
+
+def status(panel: object) -> str:
+    return str(panel.query_one("#values-status", Static).render())  # type: ignore[attr-defined]
+
+
+def detail(panel: object) -> str:
+    return str(panel.query_one("#values-detail", Static).render())  # type: ignore[attr-defined]
+
+
+def journal(curr: Path) -> list[dict[str, object]]:
+    lines = (curr / ".mocm-upgrade" / "journal.jsonl").read_text().splitlines()
+    return [json.loads(line) for line in lines]
+
+
+async def test_opens_on_the_sample_with_29_placeholders(tmp_path: Path) -> None:
+    app, _, _ = values_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        panel = await open_values(app, pilot)
+        assert "Placeholders left 29" in status(panel)
+        assert "orphans undecided 1" in status(panel)
+        text = screen_text(app)
+        assert "previous: mocm-10.5.2603/mocm/values.yaml" in text
+        assert "new: mocm-10.6.2605/mocm/values.yaml" in text
+        rows = panel.panes.visible_text()
+        # line numbers of each side: tag is line 9 on the left, 10 on the right
+        assert "  9     tag: 10.5.2603" in rows and " 10     tag: 10.6.2605" in rows
+        assert "eks.amazonaws.com/nodegroup" in rows  # the orphan, key as written
+        assert app.statuses["values"] is StepStatus.IN_PROGRESS
+
+
+async def test_p_port_undo_redo(tmp_path: Path) -> None:
+    app, _, _ = values_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        panel = await open_values(app, pilot)
+        await pilot.press("p")
+        assert detail(panel).startswith("global.image.registry  placeholder to fill")
+        await pilot.press("right")
+        assert "Placeholders left 28" in status(panel)
+        assert "unsaved changes 1" in status(panel)
+        assert "new: 210987654321.dkr.ecr.eu-central-1.amazonaws.com" in detail(panel)
+        await pilot.press("u")
+        assert "Placeholders left 29" in status(panel)
+        assert "new: < REPLACE_VALUE_IMAGE_REGISTRY >" in detail(panel)
+        await pilot.press("ctrl+y")
+        assert "Placeholders left 28" in status(panel)
+        await pilot.press("p", "space")  # the next placeholder is productKey (a secret)
+        assert "Placeholders left 27" in status(panel)
+        assert app.check_action("undo", ()) is True or panel.check_action("undo", ()) is True
+
+
+async def test_auto_fill_preview_then_confirm(tmp_path: Path) -> None:
+    app, _, _ = values_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        panel = await open_values(app, pilot)
+        await pilot.press("a")
+        assert isinstance(app.screen, ConfirmDialog)
+        preview = screen_text(app)
+        assert "Auto-fill 26 placeholder(s)" in preview
+        assert "credentials.admin.password" in preview and "••••••" in preview
+        assert not any(secret in preview for secret in SAMPLE_SECRETS)
+        await pilot.press("escape")  # cancel changes nothing
+        assert "Placeholders left 29" in status(panel)
+        await pilot.press("a", "y")
+        assert "Placeholders left 3" in status(panel)
+        await pilot.press("f", "f")  # filter: placeholders
+        assert "filter: placeholders" in status(panel)
+        left = [line for line in panel.panes.visible_text().splitlines() if line.strip()]
+        assert len(left) == 3 and all("credentials.valkey." in line for line in left)
+        assert [line.split()[0] for line in left] == ["!", "!", "!"]  # nothing on the left
+        assert panel.check_action("auto_fill", ()) is None  # nothing fillable is left
+        await pilot.press("u")
+        assert "Placeholders left 29" in status(panel)
+
+
+async def test_save_refuses_placeholders_without_a_reason(tmp_path: Path) -> None:
+    app, _, curr = values_app(tmp_path)
+    before = (curr / VALUES).read_bytes()
+    async with app.run_test(size=(120, 40)) as pilot:
+        panel = await open_values(app, pilot)
+        await pilot.press("a", "y", "s")
+        assert isinstance(app.screen, TextPromptDialog)
+        assert "3 placeholder(s) left" in screen_text(app)
+        await pilot.press("enter")  # no reason typed
+        assert isinstance(app.screen, TextPromptDialog)
+        assert "A reason is needed" in screen_text(app)
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert app.screen is not None and not isinstance(app.screen, TextPromptDialog)
+        assert (curr / VALUES).read_bytes() == before
+        assert not (curr / "mocm/values.yaml.new").exists()
+        assert app.statuses["values"] is not StepStatus.DONE
+        assert "Placeholders left 3" in status(panel)
+
+
+async def test_save_with_a_reason_writes_keeps_comments_and_journals(tmp_path: Path) -> None:
+    app, _, curr = values_app(tmp_path)
+    template = (curr / VALUES).read_bytes()
+    async with app.run_test(size=(120, 40)) as pilot:
+        panel = await open_values(app, pilot)
+        await pilot.press("a", "y", "s")
+        app.screen.query_one(Input).value = "valkey not provisioned yet"
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        diff = screen_text(app)
+        assert "Save values.yaml?" in diff and "values.yaml.new" in diff
+        assert '+    registry: "210987654321.dkr.ecr' in diff
+        assert not any(secret in diff for secret in SAMPLE_SECRETS)
+        assert not (curr / "mocm/values.yaml.new").exists()  # nothing before the key
+        await pilot.press("y")
+        await settle(app, pilot)
+        assert app.statuses["values"] is StepStatus.DONE
+        assert "unsaved changes 0" in status(panel)
+        assert "continuing your saved work" in screen_text(app)
+    assert (curr / "mocm/values.yaml.new").read_bytes() == template
+    saved = (curr / VALUES).read_text()
+    kept = [line for line in template.decode().splitlines() if "REPLACE_VALUE" not in line]
+    assert len(saved.splitlines()) == len(template.decode().splitlines())
+    assert all(line in saved.splitlines() for line in kept)  # comments, layout, untouched lines
+    assert "Do NOT overwrite this" in saved and "# NEW in 10.6.2605" in saved
+    assert 'registry: "210987654321.dkr.ecr.eu-central-1.amazonaws.com"' in saved
+    assert saved.count("REPLACE_VALUE") == 4  # 3 values + the header comment's mention
+    records = journal(curr)
+    decisions = [r for r in records if r["kind"] == "decision"]
+    assert any("valkey not provisioned yet" in json.dumps(r) for r in decisions)
+    ops = [r for r in records if r["kind"] == "file_op"]
+    assert [op["op"] for op in ops] == ["backup", "write"]
+    assert all(len(str(op["sha256_after"])) == 64 for op in ops)
+    text = (curr / ".mocm-upgrade" / "journal.jsonl").read_text()
+    assert not any(secret in text for secret in SAMPLE_SECRETS)
+
+
+async def test_a_restart_continues_the_saved_work(tmp_path: Path) -> None:
+    app, prev, curr = values_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_values(app, pilot)
+        await pilot.press("a", "y", "s")
+        app.screen.query_one(Input).value = "later"
+        await pilot.press("enter")
+        await settle(app, pilot)
+        await pilot.press("y")
+        await settle(app, pilot)
+    again = app_on(prev, curr)
+    async with again.run_test(size=(120, 40)) as pilot:
+        panel = await open_values(again, pilot)
+        assert "Placeholders left 3" in status(panel)
+        assert "template kept as values.yaml.new" in screen_text(again)
+        await pilot.press("p", "e")
+        again.screen.query_one(Input).value = "valkey.internal"
+        await pilot.press("enter", "s")
+        again.screen.query_one(Input).value = "two left"
+        await pilot.press("enter")
+        await settle(again, pilot)
+        await pilot.press("y")
+        await settle(again, pilot)
+        assert "Placeholders left 2" in status(panel)
+    saved = (curr / VALUES).read_text()
+    assert "host: valkey.internal" in saved or 'host: "valkey.internal"' in saved
+    backups = sorted(p.name for p in (curr / "mocm").iterdir() if "values.yaml." in p.name)
+    assert backups == ["values.yaml.bak", "values.yaml.new"]  # the earlier work kept too
+
+
+async def test_secrets_stay_masked_until_revealed(tmp_path: Path) -> None:
+    app, _, _ = values_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        panel = await open_values(app, pilot)
+        await pilot.press("a", "y", "slash")
+        app.screen.query_one(Input).value = "admin.password"
+        await pilot.press("enter")
+        assert detail(panel).startswith("credentials.admin.password")
+        assert not any(secret in screen_text(app) for secret in SAMPLE_SECRETS)
+        assert "••••••" in screen_text(app)
+        await pilot.press("r")
+        assert "Vq8#nT2!eL6@rW4z" in screen_text(app)
+        assert "c9R$kP3^wQ7&mZ1x" not in screen_text(app)  # only the row under the cursor
+        await pilot.press("down")  # moving on hides it again
+        assert not any(secret in screen_text(app) for secret in SAMPLE_SECRETS)
+        await pilot.press("up", "e")  # editing a secret: nothing prefilled, typed blind
+        field = app.screen.query_one(Input)
+        assert field.value == "" and field.password
+
+
+async def test_keys_grey_out_where_they_cannot_run(tmp_path: Path) -> None:
+    app, _, _ = values_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        panel = await open_values(app, pilot)
+        assert panel.check_action("undo", ()) is None
+        await pilot.press("slash")
+        app.screen.query_one(Input).value = "digestPinning"  # new in this release
+        await pilot.press("enter")
+        assert panel.check_action("port", ()) is None
+        assert panel.check_action("carry", ()) is None
+        assert panel.check_action("edit", ()) is True
+        await pilot.press("right")  # greyed out: nothing happens
+        assert "unsaved changes 0" in status(panel)
+        assert panel.check_action("bump_tag", ()) is None  # the template already has the build
+        await pilot.press("f", "f", "f")  # filter: orphans
+        assert "filter: orphans" in status(panel)
+        assert panel.check_action("carry", ()) is True
+        assert panel.check_action("port_subtree", ()) is None
+        await pilot.press("x")
+        assert "orphans undecided 0" in status(panel)
+        assert panel.check_action("drop", ()) is None
+        await pilot.press("c")
+        assert "orphans undecided 0" in status(panel)
+        assert "filter: orphans · row 0/0" in status(panel)  # carried: no orphan left
+        await pilot.press("u", "u")
+        assert "orphans undecided 1" in status(panel)
+
+
+async def test_edit_in_place_and_bad_input_changes_nothing(tmp_path: Path) -> None:
+    app, _, _ = values_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        panel = await open_values(app, pilot)
+        await pilot.press("slash")
+        app.screen.query_one(Input).value = "componentReplicas.api"
+        await pilot.press("enter", "e")
+        assert app.screen.query_one(Input).value == "3"
+        app.screen.query_one(Input).value = "[1, 2"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "new: 3" in detail(panel)
+        assert "unsaved changes 0" in status(panel)
+        assert any("not a single value" in n.message for n in app._notifications)
+        await pilot.press("e")
+        app.screen.query_one(Input).value = "5"
+        await pilot.press("enter")
+        assert "new: 5" in detail(panel) and "differs" in detail(panel)
+        assert "differences 2" in status(panel)
+
+
+async def test_image_tag_bumped_to_the_current_build(tmp_path: Path) -> None:
+    app, _, curr = values_app(tmp_path)
+    path = curr / VALUES
+    path.write_text(path.read_text().replace('tag: "10.6.2605"', 'tag: "10.6.0000"'))
+    async with app.run_test(size=(120, 40)) as pilot:
+        panel = await open_values(app, pilot)
+        assert panel.check_action("bump_tag", ()) is True
+        await pilot.press("t")
+        await pilot.press("slash")
+        app.screen.query_one(Input).value = "image.tag"
+        await pilot.press("enter")
+        assert "new: 10.6.2605" in detail(panel)
+        assert panel.check_action("bump_tag", ()) is None
+
+
+async def test_malformed_previous_values_show_the_line(tmp_path: Path) -> None:
+    app, prev, curr = values_app(tmp_path)
+    (prev / VALUES).write_text("global:\n  image: [unclosed\nother: 1\n")
+    before = (curr / VALUES).read_bytes()
+    async with app.run_test(size=(120, 40)) as pilot:
+        panel = await open_values(app, pilot)
+        assert isinstance(app.screen, ErrorDialog)
+        await settle(app, pilot)
+        message = str(app.screen.query_one("#error-message", Static).render())
+        assert message.endswith("mocm/values.yaml:3:6: expected ',' or ']', but got ':'")
+        await pilot.press("escape")
+        assert "could not be opened" in status(panel)
+        assert panel.check_action("save", ()) is None
+    assert (curr / VALUES).read_bytes() == before
+
+
+async def test_works_at_80x24(tmp_path: Path) -> None:
+    app, _, _ = values_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        panel = await open_values(app, pilot)
+        assert panel.panes.size.height >= 8
+        rows = panel.panes.visible_text()
+        assert "…" in rows  # long values are cut, not wrapped
+        assert max(len(line) for line in rows.splitlines()) <= panel.panes.size.width
+        assert "Placeholders left 29" in screen_text(app)
+        await pilot.press("p", "right")
+        assert "Placeholders left 28" in status(panel)
+        await pilot.press("a")
+        assert isinstance(app.screen, ConfirmDialog)
+        assert "(y)" in screen_text(app)  # the confirm button is on screen
