@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from screens.base import StepPanel
 
-BUILT_STEPS = frozenset({"releases", "stage4", "values", "preflight"})
+BUILT_STEPS = frozenset({"releases", "stage4", "values"})
 
 
 def panel_is_built(step_id: str) -> bool:
@@ -26,10 +26,6 @@ def build_panel(step_id: str) -> StepPanel:
         from screens.values import ValuesPanel
 
         return ValuesPanel()
-    if step_id == "preflight":
-        from screens.preflight import PreflightPanel
-
-        return PreflightPanel()
     from screens.not_built import NotBuiltPanel
 
     return NotBuiltPanel(step_id)
