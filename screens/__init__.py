@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from screens.base import StepPanel
 
-BUILT_STEPS = frozenset({"releases", "stage4", "values"})
+BUILT_STEPS = frozenset({"releases", "stage4", "values", "plan"})
 
 
 def panel_is_built(step_id: str) -> bool:
@@ -26,6 +26,10 @@ def build_panel(step_id: str) -> StepPanel:
         from screens.values import ValuesPanel
 
         return ValuesPanel()
+    if step_id == "plan":
+        from screens.plan import PlanPanel
+
+        return PlanPanel()
     from screens.not_built import NotBuiltPanel
 
     return NotBuiltPanel(step_id)

@@ -1,0 +1,355 @@
+"""Init → plan → show -json → review → gate, in one widget.
+
+The Plan step runs it in the current release; Rollback A runs it again in the
+previous release (same review, same gate). Each command streams in the log and
+is cancellable (``x``, SIGINT); a known failure is explained inline with the
+next action. The review is recorded (plan sha256, state lineage and serial)
+when it is shown, and the gate's answer is journaled.
+"""
+
+from __future__ import annotations
+
+import json
+from enum import Enum
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import Static
+from textual.worker import get_current_worker
+
+from screens.tofu_capture import StdoutToFile
+from screens.tofu_flow import (
+    APPROVED,
+    REVIEWED,
+    TofuTarget,
+    commands_for,
+    error_text,
+    failure_text,
+    reviewed_detail,
+    state_mark,
+)
+from tui.core.errors import MocmError
+from tui.core.plan_model import load_plan
+from tui.core.plan_review import PlanReview, review
+from tui.core.reviewed_plan import ReviewedPlan, record_review
+from tui.core.runner import CommandResult
+from tui.core.tofu_commands import PlanOutcome, plan_outcome
+from tui.widgets.apply_gate import ApplyGate
+from tui.widgets.command_log import CommandLog
+from tui.widgets.plan_review_view import PlanReviewView
+from tui.widgets.worker_events import ReportsWorkers
+
+if TYPE_CHECKING:
+    from screens.base import StepPanel
+    from tui.app import WizardApp
+
+INIT_TIMEOUT_S = 900.0
+PLAN_TIMEOUT_S = 3600.0
+SHOW_TIMEOUT_S = 600.0
+
+
+class Phase(Enum):
+    IDLE = "idle"
+    INIT = "init"
+    PLAN = "plan"
+    SHOW = "show"
+    REVIEWING = "reviewing"  # parsing the JSON and recording the review
+    REVIEWED = "reviewed"
+    APPROVED = "approved"
+    FAILED = "failed"
+
+
+RUNNING = (Phase.INIT, Phase.PLAN, Phase.SHOW, Phase.REVIEWING)
+
+
+class PlanFlow(ReportsWorkers, Vertical):
+    """Plan one target directory and review it; post Approved when the gate says yes."""
+
+    BINDINGS = [
+        Binding("p", "plan", "Plan", tooltip="Run init, plan and show -json (again)"),
+        Binding("x,ctrl+c", "cancel", "Cancel", tooltip="Stop the running command (SIGINT)"),
+        Binding("g", "gate", "Approve…", tooltip="Open the apply gate for this reviewed plan"),
+        Binding("l", "toggle_log", "Log", tooltip="Show or hide the command log"),
+    ]
+
+    class Approved(Message):
+        """The operator confirmed the reviewed plan at the gate."""
+
+        def __init__(self, flow: PlanFlow, reviewed: ReviewedPlan) -> None:
+            super().__init__()
+            self.flow = flow
+            self.reviewed = reviewed
+
+    class Reset(Message):
+        """A new plan started: any earlier approval is void."""
+
+        def __init__(self, flow: PlanFlow) -> None:
+            super().__init__()
+            self.flow = flow
+
+    def __init__(self, target: TofuTarget, *, id: str | None = None) -> None:
+        super().__init__(id=id, classes="plan-flow")
+        self.target = target
+        self.phase = Phase.IDLE
+        self.review: PlanReview | None = None
+        self.reviewed: ReviewedPlan | None = None
+        self.outcome: PlanOutcome | None = None
+        self._capture: StdoutToFile | None = None
+
+    @property
+    def wizard(self) -> WizardApp:
+        from tui.app import WizardApp
+
+        assert isinstance(self.app, WizardApp)
+        return self.app
+
+    @property
+    def panel(self) -> StepPanel:
+        from screens.base import StepPanel
+
+        return next(a for a in self.ancestors if isinstance(a, StepPanel))
+
+    def compose(self) -> ComposeResult:
+        yield Static(self._idle_words(), id="plan-status", classes="flow-status")
+        yield Static(id="plan-problem", classes="error-box")
+        yield CommandLog(redactor=self.wizard.redactor, id="plan-log", classes="flow-log")
+        yield Vertical(id="plan-review-slot")
+
+    def on_mount(self) -> None:
+        self.query_one("#plan-problem").display = False
+
+    def _idle_words(self) -> str:
+        init = "tofu init -upgrade" if not self.target.remote else "tofu init"
+        return (
+            f"In {self.target.workdir} ({self.target.label}, Option {self.target.option}): "
+            f"{init}, tofu plan -out tfplan, tofu show -json tfplan. Press p to start."
+        )
+
+    # -- state ------------------------------------------------------------------
+    @property
+    def running(self) -> bool:
+        return self.phase in RUNNING
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "plan":
+            return not self.running or None
+        if action == "cancel":
+            return (self.phase in (Phase.INIT, Phase.PLAN, Phase.SHOW)) or None
+        if action == "gate":
+            return self.phase in (Phase.REVIEWED, Phase.APPROVED) or None
+        return True
+
+    def set_phase(self, phase: Phase, words: str | Text) -> None:
+        self.phase = phase
+        self.query_one("#plan-status", Static).update(words)
+        self.set_class(phase in (Phase.REVIEWED, Phase.APPROVED), "-reviewed")
+        self.refresh_bindings()
+        self.panel.refresh_bindings()
+
+    def show_problem(self, text: Text | None) -> None:
+        box = self.query_one("#plan-problem", Static)
+        box.display = text is not None
+        box.update(text or "")
+
+    def journal_decision(self, what: str, detail: str) -> None:
+        session = self.wizard.session
+        if session is not None:
+            session.journal.decision(what, detail, self.target.step)
+
+    # -- the commands -------------------------------------------------------------
+    def action_plan(self) -> None:
+        """(Re)start: init, then plan, then show -json; voids any earlier review."""
+        if self.running:
+            return
+        self.review = self.reviewed = self.outcome = None
+        self.query_one("#plan-review-slot").remove_children()
+        self.set_class(False, "-hide-log")
+        self.show_problem(None)
+        self.post_message(self.Reset(self))
+        commands = commands_for(self.wizard.context.tofu_bin)
+        self.set_phase(Phase.INIT, f"Initialising in {self.target.workdir}…  (x cancels)")
+        self._run(commands.init(upgrade=not self.target.remote), INIT_TIMEOUT_S)
+
+    def _run(self, argv: tuple[str, ...], timeout_s: float) -> None:
+        log = self.query_one("#plan-log", CommandLog)
+        self.panel.run_logged(log, argv, cwd=self.target.workdir, timeout_s=timeout_s)
+
+    def action_cancel(self) -> None:
+        if self._capture is not None:
+            self._capture.cancel()
+        self.query_one("#plan-log", CommandLog).cancel()
+
+    def action_toggle_log(self) -> None:
+        self.toggle_class("-hide-log")
+
+    @on(CommandLog.Finished, "#plan-log")
+    def _command_finished(self, event: CommandLog.Finished) -> None:
+        event.stop()
+        result = event.result
+        binary = self.wizard.context.tofu_bin
+        commands = commands_for(binary)
+        if self.phase is Phase.INIT:
+            if not result.ok:
+                self._failed(failure_text(result, binary, "tofu init"))
+                return
+            self.set_phase(Phase.PLAN, "Planning…  (x cancels)")
+            self._run(commands.plan(), PLAN_TIMEOUT_S)
+        elif self.phase is Phase.PLAN:
+            outcome = plan_outcome(result.exit_code)
+            if outcome is PlanOutcome.FAILED or result.cancelled or result.timed_out:
+                self._failed(failure_text(result, binary, "tofu plan"))
+                return
+            self.outcome = outcome
+            self.set_phase(Phase.SHOW, "Reading the plan (tofu show -json)…")
+            self._show_json()
+
+    def _failed(self, text: Text) -> None:
+        self.show_problem(text)
+        self.set_phase(Phase.FAILED, "Stopped. Fix what the message says, then press p.")
+
+    def _json_path(self) -> str:
+        session = self.wizard.session
+        base = session.workspace.root if session is not None else self.target.workdir
+        return str(
+            base / "plans" / f"{self.target.step}-{self.target.workdir.parent.parent.name}.json"
+        )
+
+    def _show_json(self) -> None:
+        from pathlib import Path
+
+        wizard = self.wizard
+        commands = commands_for(wizard.context.tofu_bin)
+        argv = commands.show_json()
+        log = self.query_one("#plan-log", CommandLog)
+        record = wizard.commands.start(
+            wizard.session, list(argv), self.target.workdir, self.panel.step_id
+        )
+
+        def on_stderr(line: str) -> None:
+            log.append_line("stderr", line)
+            if record.transcript is not None:
+                record.transcript.line("stderr", line)
+
+        capture = StdoutToFile(
+            argv,
+            Path(self._json_path()),
+            env=wizard.context.env,
+            cwd=self.target.workdir,
+            timeout_s=SHOW_TIMEOUT_S,
+            redactor=wizard.redactor,
+            on_stderr=on_stderr,
+        )
+        self._capture = capture
+        log.append_line("stdout", "$ " + " ".join(argv) + f"   (stdout → {capture.target})")
+        worker = self.run_worker(
+            capture.run(), group="plan-show", exit_on_error=False, description=" ".join(argv)
+        )
+        wizard.commands.track(worker, record)
+
+    def on_worker_state_changed(self, event: object) -> None:
+        from textual.worker import Worker, WorkerState
+
+        assert isinstance(event, Worker.StateChanged)
+        super().on_worker_state_changed(event)
+        worker = event.worker
+        if worker.group != "plan-show" or self._capture is None:
+            return
+        if worker.state is WorkerState.ERROR:
+            self._capture = None
+            self._failed(Text(f"✗ tofu show -json could not run: {worker.error}", "bold red"))
+        elif worker.state is WorkerState.SUCCESS:
+            capture, self._capture = self._capture, None
+            result = worker.result
+            assert isinstance(result, CommandResult)
+            self._shown(capture, result)
+
+    def _shown(self, capture: StdoutToFile, result: CommandResult) -> None:
+        log = self.query_one("#plan-log", CommandLog)
+        binary = self.wizard.context.tofu_bin
+        if not result.ok:
+            log.append_line("stdout", f"── exit {result.exit_code}")
+            self._failed(failure_text(result, binary, "tofu show -json"))
+            return
+        size = capture.target.stat().st_size
+        head = self.wizard.redactor.redact(
+            capture.target.read_bytes()[:160].decode(errors="replace")
+        )
+        log.append_line("stdout", head + ("…" if size > 160 else ""))
+        log.append_line(
+            "stdout", f"── exit 0 · plan JSON {size:,} bytes kept raw in {capture.target}"
+        )
+        self.set_phase(Phase.REVIEWING, "Reviewing the plan against the playbook…")
+        self.run_worker(
+            lambda: self._review_in_thread(capture.target),
+            thread=True,
+            exit_on_error=False,
+            group="plan-review",
+            description="reviewing the plan",
+        )
+
+    def _review_in_thread(self, json_path: object) -> None:
+        from pathlib import Path
+
+        assert isinstance(json_path, Path)
+        wizard = self.wizard
+        book = wizard.context.playbook
+        try:
+            plan = load_plan(str(json_path), json_path.read_bytes())
+            result = review(plan, book, self.target.stage)
+            commands = commands_for(wizard.context.tofu_bin)
+            mark = state_mark(self.target, book, commands, wizard.context.env)
+            reviewed = record_review(self.target.plan_path, mark)
+        except MocmError as exc:
+            if not get_current_worker().is_cancelled:
+                wizard.call_from_thread(
+                    self._failed, error_text(exc, "The plan cannot be reviewed")
+                )
+            return
+        wizard.call_from_thread(self._show_review, result, reviewed)
+
+    def _show_review(self, result: PlanReview, reviewed: ReviewedPlan) -> None:
+        self.review, self.reviewed = result, reviewed
+        self.journal_decision(
+            REVIEWED, reviewed_detail(reviewed, result.verdict.value, self.target.workdir)
+        )
+        self.set_class(True, "-hide-log")
+        slot = self.query_one("#plan-review-slot")
+        slot.mount(PlanReviewView(result, self.wizard.redactor.redact, id="plan-review"))
+        state = "no state yet" if reviewed.state is None else reviewed.state.describe()
+        words = Text(f"Reviewed: plan sha256 {reviewed.plan_sha256[:12]}…, {state}. ")
+        words.append("Press g to approve it for apply", "bold")
+        words.append(" (l shows the log, p plans again).")
+        self.set_phase(Phase.REVIEWED, words)
+
+    # -- the gate -------------------------------------------------------------------
+    def action_gate(self) -> None:
+        if self.review is None or self.reviewed is None:
+            return
+        gate = ApplyGate(self.review, apply_label="Approve")
+        reviewed = self.reviewed
+
+        def answered(confirmed: bool | None) -> None:
+            self.journal_decision("apply-gate", gate.decision.journal_detail())
+            if not confirmed or self.reviewed is not reviewed:
+                return
+            detail = json.dumps(
+                {
+                    "workdir": str(self.target.workdir),
+                    "reviewed": reviewed.to_json(),
+                    "gate": gate.decision.journal_detail(),
+                    "typed_phrase": gate.decision.typed_phrase,
+                },
+                sort_keys=True,
+            )
+            self.journal_decision(APPROVED, detail)
+            words = Text("Approved", "bold green")
+            words.append(f": {gate.decision.journal_detail()}. Go on to apply it (F3 / ctrl+n).")
+            self.set_phase(Phase.APPROVED, words)
+            self.post_message(self.Approved(self, reviewed))
+
+        self.app.push_screen(gate, answered)

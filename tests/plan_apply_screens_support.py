@@ -1,0 +1,117 @@
+"""Helpers for the Plan / Apply / Rollback screen tests: a sandbox world after the
+carry-over, the App opened on a step, the journal, and what the screen shows."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from textual.widget import Widget
+from textual.widgets import Input
+
+from tests.sandbox_support import new_world, standin_env
+from tui.app import WizardApp, make_app
+from tui.context import WizardContext
+from tui.core.carry_over import preview_carry_over
+from tui.core.carry_over_apply import apply_carry_over
+from tui.core.playbook import load_playbook
+from tui.core.steps import FORWARD_STEPS, StepStatus
+from tui.sandbox.world import World
+
+BOOK = load_playbook()
+
+
+def carried_world(root: Path, *, remote: bool = False) -> World:
+    """A demo world whose current release had its carry-over done (Option A by default)."""
+    world = new_world(root)
+    apply_carry_over(
+        preview_carry_over(tf_dir(world.previous), tf_dir(world.current), BOOK, remote=remote),
+        BOOK,
+    )
+    return world
+
+
+def tf_dir(release: Path) -> Path:
+    return release / "terraform" / "aws"
+
+
+def world_app(world: World, tofu_bin: str = "tofu", **env: str) -> WizardApp:
+    """The App on the world's releases, the stand-ins first on PATH."""
+    context = WizardContext(
+        playbook=BOOK,
+        previous=world.previous,
+        current=world.current,
+        env=standin_env(world, **env),
+        tofu_bin=tofu_bin,
+    )
+    return make_app(context)
+
+
+async def settle(app: WizardApp, pilot: Any) -> None:
+    """Let messages run, then wait for every worker, then paint."""
+    await pilot.pause()
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def open_step(app: WizardApp, pilot: Any, step: str) -> None:
+    """Mark every step before ``step`` done and show it."""
+    await settle(app, pilot)
+    assert app.session is not None, "the releases were not accepted"
+    if step in FORWARD_STEPS:
+        for earlier in FORWARD_STEPS[: FORWARD_STEPS.index(step)]:
+            app.statuses[earlier] = StepStatus.DONE
+    app.show_step(step)
+    await settle(app, pilot)
+
+
+async def run_until_idle(app: WizardApp, pilot: Any, rounds: int = 60) -> None:
+    """Commands chain through messages: settle until no worker is left running."""
+    for _ in range(rounds):
+        await settle(app, pilot)
+        if not any(w.is_running for w in app.workers):
+            await pilot.pause()
+            if not any(w.is_running for w in app.workers):
+                return
+    raise AssertionError("workers still running after many rounds")
+
+
+def widget_text(widget: Widget) -> str:
+    """What one widget renders, as plain text (inputs: their value)."""
+    if isinstance(widget, Input):
+        return widget.value
+    try:
+        renderable = widget.render()
+    except Exception:
+        return ""
+    if isinstance(renderable, str):
+        return renderable
+    console = Console(width=200, file=io.StringIO(), record=True, color_system=None)
+    console.print(renderable)
+    return console.export_text()
+
+
+def all_text(app: WizardApp) -> str:
+    """Every widget's rendered text on the current screen, shown or not."""
+    return "\n".join(widget_text(w) for w in app.screen.query("*"))
+
+
+def text_of(app: WizardApp, selector: str) -> str:
+    """One widget's rendered text."""
+    return widget_text(app.screen.query_one(selector))
+
+
+def journal(release: Path) -> list[dict[str, Any]]:
+    lines = (release / ".mocm-upgrade" / "journal.jsonl").read_text().splitlines()
+    return [json.loads(line) for line in lines]
+
+
+def decisions(release: Path, what: str) -> list[dict[str, Any]]:
+    return [r for r in journal(release) if r["kind"] == "decision" and r["what"] == what]
+
+
+def commands_run(release: Path) -> list[list[str]]:
+    return [r["argv"] for r in journal(release) if r["kind"] == "command"]
