@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import os
 import select
 import shutil
 import signal
@@ -148,16 +149,16 @@ def test_sync_hangs_until_interrupted(world: World) -> None:
         env=standin_env(world, MOCM_SANDBOX_HANG="sync"),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
-        text=True,
     )
     try:
         assert proc.stderr is not None
         seen = ""
         deadline = time.monotonic() + 30
+        # Raw reads: a buffered readline() could hold the line select() no longer reports.
         while "Upgrading release=" not in seen and time.monotonic() < deadline:
             ready, _, _ = select.select([proc.stderr], [], [], 1)
             if ready:
-                seen += proc.stderr.readline()
+                seen += os.read(proc.stderr.fileno(), 65536).decode()
         assert "Upgrading release=mocm-bootstrap-1" in seen
         assert proc.poll() is None, "it must hang, not finish"
         proc.send_signal(signal.SIGINT)
