@@ -30,6 +30,10 @@ def build_panel(step_id: str) -> StepPanel:
         from screens.plan import PlanPanel
 
         return PlanPanel()
+    if step_id == "preflight":
+        from screens.preflight import PreflightPanel
+
+        return PreflightPanel()
     from screens.not_built import NotBuiltPanel
 
     return NotBuiltPanel(step_id)

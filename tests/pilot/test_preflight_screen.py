@@ -1,0 +1,201 @@
+"""Pilot tests of the Preflight step on the seeded demo world (moto, stand-in tools)."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import boto3
+import pytest
+from textual.widgets import Button, DataTable, Input
+
+from screens.step_dialogs import ConfirmDialog, ReasonDialog
+from tests.stage4_screen_support import settle, text_of
+from tests.tofu_steps_support import (
+    BOOK,
+    SeededWorld,
+    journal,
+    next_enabled,
+    open_step,
+    seeded_world,
+    table_rows,
+    world_app,
+)
+from tui.core.steps import StepStatus
+from tui.sandbox.aws_endpoint import AwsEndpoint
+
+
+@pytest.fixture
+def seeded(aws: AwsEndpoint, tmp_path: Path) -> SeededWorld:
+    return seeded_world(tmp_path, aws)
+
+
+def rows_by_item(app: object) -> dict[str, list[str]]:
+    return {row[1]: row for row in table_rows(app, "#pf-checks")}  # type: ignore[arg-type]
+
+
+def sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+async def test_identity_in_banner_and_every_check_shown(seeded: SeededWorld) -> None:
+    app = world_app(seeded)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_step(app, pilot, "preflight")
+        banner = text_of(app, "#banner")
+        assert f"AWS {seeded.world.account_id} · {seeded.world.region} · moto" in banner
+        rows = rows_by_item(app)
+        assert list(rows) == [
+            "OpenTofu version",
+            "helm",
+            "helmfile",
+            "AWS identity",
+            "MongoDB EBS snapshots",
+            "S3 buckets",
+            "State backup",
+        ]
+        assert rows["OpenTofu version"][0] == "✔ pass"
+        assert "OpenTofu 1.10.7" in rows["OpenTofu version"][2]
+        assert rows["S3 buckets"][0] == "✔ pass"
+        assert "All 7 buckets" in rows["S3 buckets"][2]
+        assert rows["State backup"][0] == "▲ warn"
+        assert "Take the backup" in rows["State backup"][3]
+        assert "0 fail · 1 warn · 6 pass" in text_of(app, "#pf-summary")
+        # The backup is still to do: Next stays greyed out.
+        assert app.statuses["preflight"] is StepStatus.IN_PROGRESS
+        assert not next_enabled(app)
+
+
+async def test_backup_then_already_backed_up(seeded: SeededWorld) -> None:
+    state = seeded.previous_tf / BOOK.state_file
+    backup = seeded.previous_tf / BOOK.state_pre_upgrade
+    app = world_app(seeded)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_step(app, pilot, "preflight")
+        assert not app.query_one("#pf-backup-now", Button).disabled
+        app.query_one("#pf-checks", DataTable).focus()
+        await pilot.press("b")
+        await settle(app, pilot)
+        assert sha(backup) == sha(state)
+        assert "Backed up terraform.tfstate to terraform.tfstate.pre-upgrade" in text_of(
+            app, "#pf-backup"
+        )
+        assert rows_by_item(app)["State backup"][0] == "✔ pass"
+        assert app.statuses["preflight"] is StepStatus.DONE
+        assert next_enabled(app)
+        assert app.query_one("#pf-backup-now", Button).disabled
+    ops = [r for r in journal(seeded.world.current) if r["kind"] == "file_op"]
+    assert ops[-1]["op"] == "backup" and ops[-1]["path"] == str(backup)
+    assert ops[-1]["sha256_after"] == sha(state)
+
+    # A second run (a restart) finds the backup and says so; nothing is rewritten.
+    before = backup.stat().st_mtime_ns
+    app = world_app(seeded)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_step(app, pilot, "preflight")
+        row = rows_by_item(app)["State backup"]
+        assert row[0] == "✔ pass" and "Already backed up" in row[2]
+        assert app.query_one("#pf-backup-now", Button).disabled
+        assert next_enabled(app)
+    assert backup.stat().st_mtime_ns == before
+
+
+async def test_different_backup_is_kept_and_free_name_offered(seeded: SeededWorld) -> None:
+    backup = seeded.previous_tf / BOOK.state_pre_upgrade
+    backup.write_text("{}\n")  # a stale, different backup
+    app = world_app(seeded)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_step(app, pilot, "preflight")
+        assert rows_by_item(app)["State backup"][0] == "✖ fail"
+        app.query_one("#pf-checks", DataTable).focus()
+        await pilot.press("b")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        app.screen.query_one("#yes", Button).press()
+        await settle(app, pilot)
+        row = rows_by_item(app)["State backup"]
+        assert row[0] == "▲ warn" and "Backed up to terraform.tfstate.pre-upgrade.1" in row[2]
+        assert app.statuses["preflight"] is StepStatus.DONE
+    assert backup.read_text() == "{}\n"
+    free = seeded.previous_tf / f"{BOOK.state_pre_upgrade}.1"
+    assert sha(free) == sha(seeded.previous_tf / BOOK.state_file)
+
+
+async def test_failure_blocks_next_until_waived_with_reason(seeded: SeededWorld) -> None:
+    missing = seeded.seed.buckets[0]
+    s3 = boto3.client("s3", region_name=seeded.world.region)
+    s3.delete_bucket(Bucket=missing)
+    (seeded.previous_tf / BOOK.state_pre_upgrade).write_bytes(
+        (seeded.previous_tf / BOOK.state_file).read_bytes()
+    )
+    app = world_app(seeded)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_step(app, pilot, "preflight")
+        rows = rows_by_item(app)
+        assert rows["S3 buckets"][0] == "✖ fail"
+        assert missing in rows["S3 buckets"][2]
+        assert "1 fail" in text_of(app, "#pf-summary")
+        assert not next_enabled(app)
+        table = app.query_one("#pf-checks", DataTable)
+        table.focus()
+        table.move_cursor(row=list(rows).index("S3 buckets"))
+        await pilot.pause()
+        await pilot.press("w")
+        await pilot.pause()
+        assert isinstance(app.screen, ReasonDialog)
+        # An empty reason is refused on screen, nothing journaled.
+        app.screen.query_one("#record", Button).press()
+        await pilot.pause()
+        assert "Type a reason first" in text_of(app, "#reason-problem")
+        app.screen.query_one("#reason", Input).value = "bucket retired last quarter, ticket OPS-7"
+        app.screen.query_one("#record", Button).press()
+        await settle(app, pilot)
+        assert rows_by_item(app)["S3 buckets"][0] == "≈ waived (fail)"
+        assert "OPS-7" in text_of(app, "#pf-detail")
+        assert app.statuses["preflight"] is StepStatus.DONE
+        assert next_enabled(app)
+    records = journal(seeded.world.current)
+    decisions = [r for r in records if r["kind"] == "decision"]
+    assert decisions[-1]["what"] == "waive preflight item"
+    assert decisions[-1]["detail"].startswith("S3 buckets (fail):")
+    assert decisions[-1]["detail"].endswith("reason: bucket retired last quarter, ticket OPS-7")
+    waived = [r for r in records if r["kind"] == "step_waived"]
+    assert waived[-1]["step"] == "preflight" and "OPS-7" in waived[-1]["reason"]
+
+    # After a restart the waiver still stands (read back from the journal).
+    app = world_app(seeded)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_step(app, pilot, "preflight")
+        assert rows_by_item(app)["S3 buckets"][0] == "≈ waived (fail)"
+        assert next_enabled(app)
+
+
+async def test_missing_tool_fails_with_what_to_do(seeded: SeededWorld) -> None:
+    app = world_app(seeded, tofu_bin="tofu-not-installed")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_step(app, pilot, "preflight")
+        row = rows_by_item(app)["OpenTofu version"]
+        assert row[0] == "✖ fail"
+        assert "tofu-not-installed is not installed" in row[2]
+        assert "Install tofu-not-installed" in row[3]
+        assert not next_enabled(app)
+
+
+async def test_optional_cache_snapshot_taken_on_request(seeded: SeededWorld) -> None:
+    app = world_app(seeded)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_step(app, pilot, "preflight")
+        app.query_one("#pf-checks", DataTable).focus()
+        await pilot.press("s")
+        await pilot.pause()
+        name = app.screen.query_one("#snap-name", Input).value
+        assert name.startswith(f"{seeded.seed.cache_cluster_id}-pre-upgrade-")
+        app.screen.query_one("#take", Button).press()
+        await settle(app, pilot)
+        assert f"snapshot {name} of {seeded.seed.cache_cluster_id}" in text_of(app, "#pf-snapshot")
+    described = boto3.client("elasticache", region_name=seeded.world.region).describe_snapshots(
+        SnapshotName=name
+    )
+    assert described["Snapshots"][0]["CacheClusterId"] == seeded.seed.cache_cluster_id
+    decisions = [r for r in journal(seeded.world.current) if r["kind"] == "decision"]
+    assert decisions[-1]["what"] == "optional snapshot" and name in decisions[-1]["detail"]
