@@ -87,18 +87,18 @@ class StatusCounts:
 
 def status_text(counts: StatusCounts, filter_name: str, position: str) -> Text:
     """The status line: the counters the operator works down to zero."""
-    text = Text(no_wrap=True, overflow="ellipsis")
+    text = Text()
     text.append(
         f"Placeholders left {counts.placeholders}",
         "bold red" if counts.placeholders else "bold green",
     )
-    text.append(f" · differences {counts.differs}", "yellow" if counts.differs else "")
+    text.append(f" · differ {counts.differs}", "yellow" if counts.differs else "")
     text.append(
         f" · orphans undecided {counts.orphans_undecided}",
         "magenta" if counts.orphans_undecided else "",
     )
-    text.append(f" · unsaved changes {counts.unsaved}", "bold" if counts.unsaved else "")
-    text.append(f" · filter: {filter_name} · {position}", "dim")
+    text.append(f" · unsaved {counts.unsaved}", "bold" if counts.unsaved else "")
+    text.append(f" · filter {filter_name} · {position}", "dim")
     return text
 
 

@@ -1,0 +1,162 @@
+"""The values step's view state: filtered rows, the cursor, the status and detail lines.
+
+``ValuesPanel`` (screens/values.py) adds loading, the keys and the operations.
+"""
+
+from __future__ import annotations
+
+from textual import on
+from textual.widgets import Static
+
+from screens.base import StepPanel
+from screens.values_files import ValuesFiles
+from screens.values_view import (
+    FILTERS,
+    StatusCounts,
+    detail_text,
+    has_children,
+    status_text,
+    undecided_orphans,
+    visible_indices,
+)
+from tui.core.values_doc import get_node, has_node
+from tui.core.values_merge import Presence, RowStatus
+from tui.core.values_ops import ValuesMerge
+from tui.widgets.values_panes import PaneRows, ValuesPanes
+
+# Actions that need a loaded merge and no save in flight.
+EDITING = {"port", "port_subtree", "edit", "keep", "carry", "drop", "undo", "redo"}
+EDITING |= {"auto_fill", "bump_tag", "save"}
+MOVING = {"next_difference", "previous_difference", "next_placeholder", "search"}
+MOVING |= {"cycle_filter", "reveal"}
+
+
+class ValuesStepBase(StepPanel):
+    """What the values panel shows, and which of its keys can run now."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.files: ValuesFiles | None = None
+        self.merge: ValuesMerge | None = None
+        self.filter_name = FILTERS[0]
+        self.revealed: str | None = None
+        self.unsaved = 0
+        self.busy = "loading"
+        self.fillable = 0
+
+    # -- the view --------------------------------------------------------------------
+    @property
+    def panes(self) -> ValuesPanes:
+        return self.query_one(ValuesPanes)
+
+    def refresh_view(self, cursor_label: str | None = None) -> None:
+        """Re-filter the rows, keep the cursor on ``cursor_label`` (or its position)."""
+        merge = self.merge
+        if merge is None:
+            return
+        panes = self.panes
+        label = cursor_label or (panes.current.label if panes.current else None)
+        visible = visible_indices(merge.rows, self.filter_name)
+        position = panes.cursor
+        if label is not None:
+            wanted = next((i for i, r in enumerate(merge.rows) if r.label == label), None)
+            if wanted is not None:
+                position = next((p for p, i in enumerate(visible) if i >= wanted), len(visible))
+        view = PaneRows(
+            merge.rows,
+            visible,
+            merge.pattern,
+            merge.decisions,
+            self.revealed,
+            full_labels=self.filter_name != "all",
+        )
+        self.fillable = len(merge.auto_fill_preview())
+        panes.show(view, min(position, max(0, len(visible) - 1)))
+        self.update_lines()
+
+    def update_lines(self) -> None:
+        merge = self.merge
+        if merge is None:
+            return
+        counters = merge.counters()
+        counts = StatusCounts(
+            counters.placeholders,
+            counters.differs,
+            undecided_orphans(merge.rows, merge.decisions),
+            self.unsaved,
+        )
+        total = len(self.panes.view.visible)
+        position = f"{self.panes.cursor + 1 if total else 0}/{total}"
+        self.query_one("#values-status", Static).update(
+            status_text(counts, self.filter_name, position)
+        )
+        row = self.panes.current
+        decision = merge.decisions.get(row.label) if row is not None else None
+        reveal = row is not None and self.revealed == row.label
+        self.query_one("#values-detail", Static).update(
+            detail_text(row, merge.pattern, reveal, decision)
+        )
+        self.refresh_bindings()
+
+    @on(ValuesPanes.CursorMoved)
+    def cursor_moved(self, event: ValuesPanes.CursorMoved) -> None:
+        if self.revealed is not None and (event.row is None or event.row.label != self.revealed):
+            self.revealed = None  # a revealed secret is hidden again as soon as the cursor leaves
+            self.panes.view.revealed = None
+            self.panes.refresh()
+        self.update_lines()
+
+    def current_index(self) -> int | None:
+        view = self.panes.view
+        return view.visible[self.panes.cursor] if view.visible else None
+
+    def go_to(self, index: int) -> None:
+        """Put the cursor on ``merge.rows[index]``, showing all rows if the filter hides it."""
+        assert self.merge is not None
+        label = self.merge.rows[index].label
+        if index not in self.panes.view.visible:
+            self.filter_name = "all"
+        self.refresh_view(label)
+
+    # -- availability ----------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action not in EDITING | MOVING:
+            return True
+        merge, index = self.merge, self.current_index()
+        if merge is None or self.busy:
+            return None
+        if action in ("undo", "redo"):
+            return (merge.can_undo if action == "undo" else merge.can_redo) or None
+        if action == "auto_fill":
+            return self.fillable > 0 or None
+        if action == "bump_tag":
+            return self.tag_to_bump() or None
+        if action not in ("port", "port_subtree", "edit", "keep", "carry", "drop", "reveal"):
+            return True
+        if index is None:
+            return None
+        row, children = merge.rows[index], has_children(merge.rows, index)
+        decided = merge.decisions.get(row.label)
+        allowed = {
+            "port": row.prev_path is not None
+            and (not children or row.presence == Presence.PREV_ONLY),
+            "port_subtree": row.prev_path is not None and children,
+            "edit": row.new_path is not None and not children,
+            "keep": row.new_path is not None
+            and row.status in (RowStatus.DIFFERS, RowStatus.PLACEHOLDER)
+            and decided is None,
+            "carry": row.presence == Presence.PREV_ONLY,
+            "drop": row.presence == Presence.PREV_ONLY and decided is None,
+            "reveal": row.secret and not row.container,
+        }
+        return allowed[action] or None
+
+    def tag_to_bump(self) -> bool:
+        """Whether the image tag exists and is not the current build yet."""
+        pair, merge = self.wizard.pair, self.merge
+        if pair is None or merge is None:
+            return False
+        path = tuple(self.wizard.context.playbook.image_tag_key.split("."))
+        if not has_node(merge.working, path):
+            return False
+        return str(get_node(merge.working, path)) != pair.current.build
