@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from screens.base import StepPanel
 
-BUILT_STEPS = frozenset({"releases", "stage4", "values", "plan"})
+BUILT_STEPS = frozenset({"releases", "stage4", "values", "plan", "apply"})
 
 
 def panel_is_built(step_id: str) -> bool:
@@ -30,6 +30,10 @@ def build_panel(step_id: str) -> StepPanel:
         from screens.plan import PlanPanel
 
         return PlanPanel()
+    if step_id == "apply":
+        from screens.apply import ApplyPanel
+
+        return ApplyPanel()
     if step_id == "preflight":
         from screens.preflight import PreflightPanel
 
