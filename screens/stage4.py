@@ -28,13 +28,8 @@ from screens.stage4_render import (
     references_text,
     verdict_text,
 )
-from screens.stage4_sections import (
-    DECLINED,
-    ManualTeardown,
-    RenameSection,
-    SnapshotSection,
-    Stage4Context,
-)
+from screens.stage4_sections import DECLINED, RenameSection, SnapshotSection, Stage4Context
+from screens.stage4_teardown import TeardownRun
 from tui.assets import STYLES
 from tui.core.connections import IDLE, WINDOWS
 from tui.core.errors import MocmError
@@ -74,6 +69,7 @@ class Stage4Panel(StepPanel):
         self.region_note: str | None = None
         self.evidence: Stage4Evidence | None = None
         self.window_name = "24h"
+        self.applied = False  # the teardown apply succeeded
 
     def compose(self) -> ComposeResult:
         yield Static("9. Stage 4 — decommission the old ElastiCache", classes="step-title")
@@ -104,7 +100,7 @@ class Stage4Panel(StepPanel):
                 yield SnapshotSection()
             with TabPane("Teardown", id="teardown"), VerticalScroll():
                 yield RenameSection()
-                yield ManualTeardown()
+                yield TeardownRun()
             with TabPane("Follow-up", id="followup"), Vertical():
                 yield Static("Checking…", id="s4-followup", markup=False)
                 yield Button("Check again", id="s4-followup-again", compact=True)
@@ -136,8 +132,9 @@ class Stage4Panel(StepPanel):
         self.context = Stage4Context(target, choice.region, EnvAwsSession(env), book)
         self.query_one(SnapshotSection).configure(self.context)
         self.query_one(RenameSection).configure(self.context)
-        self.query_one(ManualTeardown).configure(self.context, self.wizard.context.tofu_bin)
+        self.query_one(TeardownRun).configure(self.context, self.wizard.context.tofu_bin)
         self.update_gate()
+        self.renamed()
         self.refresh_evidence()
         self.read_endpoint(self.context)
         self.check_follow_up(self.context)
@@ -285,6 +282,8 @@ class Stage4Panel(StepPanel):
 
     def show_follow_up(self, check: FollowUpCheck) -> None:
         self.query_one("#s4-followup", Static).update(follow_up_text(check))
+        if self.applied:  # applied, and the follow-up is on screen: the step is done
+            self.complete = True
 
     # -- teardown --------------------------------------------------------------
     @on(SnapshotSection.Decided)
@@ -318,16 +317,15 @@ class Stage4Panel(StepPanel):
             ]
         )
 
-    @on(Button.Pressed, "#s4-done")
-    @on(Input.Submitted, "#s4-done-reason")
-    def record_manual_teardown(self) -> None:
-        reason = self.query_one("#s4-done-reason", Input).value.strip()
-        if self.query_one(RenameSection).state() != "parked":
-            self.notify("Park the file first: only then does the plan destroy the old cache.",
-                        severity="warning")  # fmt: skip
-            return
-        if not reason:
-            self.notify("Say what you applied first: it goes into the journal.", severity="warning")
-            return
-        self.wizard.waive_step(self.step_id, f"teardown applied by hand: {reason}")
-        self.notify("Stage 4: recorded as applied by hand.")
+    @on(RenameSection.Renamed)
+    def renamed(self) -> None:
+        self.query_one(TeardownRun).set_parked(self.query_one(RenameSection).state() == "parked")
+
+    @on(TeardownRun.Applied)
+    def teardown_applied(self) -> None:
+        self.applied = True
+        self.query_one(RenameSection).locked = True
+        self.query_one(RenameSection).show_files()
+        self.action_section("followup")
+        if self.context is not None:
+            self.check_follow_up(self.context)

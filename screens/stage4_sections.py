@@ -15,7 +15,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import Button, Checkbox, Input, ProgressBar, Static
+from textual.widgets import Button, Checkbox, ProgressBar, Static
 from textual.worker import get_current_worker
 
 from screens.stage4_aws import EnvAwsSession
@@ -175,6 +175,7 @@ class RenameSection(Vertical):
         super().__init__(id="s4-rename")
         self.context: Stage4Context | None = None
         self.allowed = False
+        self.locked = False  # the teardown was applied: the file stays parked
 
     def compose(self) -> ComposeResult:
         yield Static(id="s4-gate", markup=False)
@@ -230,7 +231,7 @@ class RenameSection(Vertical):
         }[state]
         self.query_one("#s4-rename-status", Static).update(Text(*words))
         self.query_one("#s4-park", Button).disabled = state != "active" or not self.allowed
-        self.query_one("#s4-unpark", Button).disabled = state != "parked"
+        self.query_one("#s4-unpark", Button).disabled = state != "parked" or self.locked
 
     def journal_rename(self, done: FileRename) -> None:
         session = wizard_of(self).session
@@ -252,7 +253,7 @@ class RenameSection(Vertical):
 
     @on(Button.Pressed, "#s4-unpark")
     def unpark_file(self) -> None:
-        if self.context is not None:
+        if self.context is not None and not self.locked:
             self.rename(unpark)
 
     def rename(self, how: object) -> None:
@@ -269,37 +270,3 @@ class RenameSection(Vertical):
         self.show_files()
         self.notify(f"Renamed {done.source} → {done.destination} (journaled).")
         self.post_message(self.Renamed())
-
-
-class ManualTeardown(Vertical):
-    """The plan/review/apply of the teardown, by hand; the operator records it."""
-
-    def __init__(self) -> None:
-        super().__init__(id="s4-manual")
-        self.context: Stage4Context | None = None
-
-    def compose(self) -> ComposeResult:
-        yield Static("Teardown plan and apply — run by hand in this version", classes="s4-label")
-        yield Static(id="s4-manual-commands", markup=False)
-        with Horizontal(classes="s4-record"):
-            yield Input(placeholder="What you applied (journaled)", id="s4-done-reason")
-            yield Button("Teardown applied by hand", id="s4-done", compact=True)
-
-    def configure(self, context: Stage4Context, tofu: str) -> None:
-        self.context = context
-        folder = context.target.terraform_dir
-        ids = context.target.cluster_id
-        self.query_one("#s4-manual-commands", Static).update(
-            Text.assemble(
-                ("The wizard does not run this plan yet. In another terminal:\n", "yellow"),
-                f"  cd {folder}\n",
-                f"  {tofu} plan -out tfplan\n",
-                f"  {tofu} show -json tfplan > tfplan.json\n",
-                "  mocm-upgrade plan-review tfplan.json --stage stage4\n",
-                (
-                    "Apply only when the review says SAFE — exactly the expected destroys, "
-                    f"nothing touching Valkey — and you mean to destroy {ids}:\n"
-                ),
-                f"  {tofu} apply tfplan",
-            )
-        )

@@ -401,32 +401,6 @@ async def test_both_names_present_is_said_and_nothing_moves(
     assert (tf / "09-elasticache.tf.2603").read_text() == "# stale copy\n"
 
 
-async def test_manual_teardown_is_recorded_only_once_parked(
-    aws: AwsEndpoint, samples: Path, tmp_path: Path
-) -> None:
-    prev, curr = stage4_pair(tmp_path)
-    seed_world(samples, "idle-zero")
-    app = stage4_app(prev, curr)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await open_stage4(app, pilot)
-        await section(app, pilot, "5")
-        assert "run by hand in this version" in all_text(app)
-        assert "mocm-upgrade plan-review tfplan.json --stage stage4" in all_text(app)
-        app.query_one("#s4-done-reason", Input).value = "applied the reviewed plan"
-        await pilot.click("#s4-done")
-        assert app.statuses["stage4"] is StepStatus.IN_PROGRESS  # not parked: refused
-        await section(app, pilot, "4")
-        await pilot.click("#s4-snap-want")
-        await section(app, pilot, "5")
-        await pilot.click("#s4-park")
-        await pilot.click("#s4-done")
-        await pilot.pause()
-        assert status_of(app) is StepStatus.WAIVED  # by hand, never "done"
-        assert not panel(app).complete
-    waived = [r for r in journal_records(curr) if r["kind"] == "step_waived"]
-    assert waived and "teardown applied by hand" in str(waived[-1])
-
-
 # -- the chart ---------------------------------------------------------------------
 @pytest.mark.parametrize(("size", "compact"), [((80, 24), True), ((140, 44), False)])
 async def test_chart_degrades_to_a_sparkline_at_80x24(
