@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from screens.base import StepPanel
 
-BUILT_STEPS = frozenset({"releases", "stage4", "values", "plan", "apply"})
+BUILT_STEPS = frozenset({"releases", "stage4", "values", "plan", "apply", "preflight", "backend"})
 
 
 def panel_is_built(step_id: str) -> bool:
@@ -38,6 +38,10 @@ def build_panel(step_id: str) -> StepPanel:
         from screens.preflight import PreflightPanel
 
         return PreflightPanel()
+    if step_id == "backend":
+        from screens.backend import BackendPanel
+
+        return BackendPanel()
     from screens.not_built import NotBuiltPanel
 
     return NotBuiltPanel(step_id)
