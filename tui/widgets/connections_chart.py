@@ -146,7 +146,7 @@ class ConnectionsChart(Vertical):
             text.append(f"\n{'Valkey':<{LABEL}}", "bold")
             text.append(sparkline(valkey, idle.threshold, width), VALKEY_COLOUR)
         window = idle.series.window
-        span = f"{utc(window.start, with_date=window.hours > 24)} → {utc(window.end)}"
+        span = f"{window.start:%Y-%m-%d %H:%M} → {utc(window.end)}"
         text.append(f"\n{' ' * LABEL}{span}\n", "dim")
         text.append(figures_line(self.data))
         return text
@@ -177,7 +177,9 @@ class ConnectionsChart(Vertical):
             plt.plot([x_of(p.at) for p in valkey.points], [p.value for p in valkey.points],
                      color=VALKEY_COLOUR, marker="braille")  # fmt: skip
             top = max(top, *(p.value for p in valkey.points))
-        plt.plot([0, hours], [idle.threshold, idle.threshold], color=THRESHOLD_COLOUR)
+        plt.plot(
+            [0, hours], [idle.threshold, idle.threshold], color=THRESHOLD_COLOUR, marker="braille"
+        )
         if self.data.valkey is not None:
             cycle_start = self.data.now - timedelta(hours=self.data.valkey.required_hours)
             if window.start <= cycle_start <= window.end:

@@ -1,0 +1,65 @@
+"""Snapshots of the Stage-4 evidence screen: the line chart, and the sparkline at 80×24.
+
+The clock is fixed (``Stage4Panel.now``) and moto is seeded relative to it, so every
+date on screen is the same on every run.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from screens.stage4 import Stage4Panel
+from tests.stage4_screen_support import open_stage4, stage4_app, stage4_pair
+from tests.stage4_support import (
+    CLUSTER_ID,
+    sample_shape,
+    seed_cluster,
+    seed_metric,
+    seed_secret,
+    seed_valkey_group,
+    steady_shape,
+)
+from tui.sandbox.aws_endpoint import AwsEndpoint
+
+FIXED_NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
+NEWEST = FIXED_NOW - timedelta(minutes=5)
+
+
+def seeded_app(samples: Path, tmp_path: Path, sample: str, monkeypatch: Any) -> Any:
+    monkeypatch.setattr(Stage4Panel, "now", lambda self: FIXED_NOW)
+    prev, curr = stage4_pair(tmp_path)
+    seed_cluster()
+    members = seed_valkey_group()
+    seed_metric(CLUSTER_ID, sample_shape(samples, sample), newest=NEWEST)
+    seed_metric(members[0], steady_shape(30, 25.0), newest=NEWEST)
+    seed_secret()
+    return stage4_app(prev, curr)
+
+
+async def open_step(pilot: Any) -> None:
+    await open_stage4(pilot.app, pilot)
+
+
+@pytest.mark.parametrize(
+    ("sample", "size"),
+    [
+        ("cw_currconnections.json", (120, 36)),
+        ("cw_currconnections_idle_baseline.json", (80, 24)),
+    ],
+    ids=["busy-line-chart-120x36", "idle-sparkline-80x24"],
+)
+def test_stage4_evidence_screen(
+    aws: AwsEndpoint,
+    samples: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    snap_compare: Any,
+    sample: str,
+    size: tuple[int, int],
+) -> None:
+    app = seeded_app(samples, tmp_path, sample, monkeypatch)
+    assert snap_compare(app, terminal_size=size, run_before=open_step)
