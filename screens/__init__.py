@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from screens.base import StepPanel
 
-BUILT_STEPS = frozenset({"releases", "stage4", "values", "plan", "apply", "preflight", "backend"})
+BUILT_STEPS = frozenset(
+    {"releases", "stage4", "values", "plan", "apply", "preflight", "backend", "helm"}
+)
 
 
 def panel_is_built(step_id: str) -> bool:
@@ -42,6 +44,10 @@ def build_panel(step_id: str) -> StepPanel:
         from screens.backend import BackendPanel
 
         return BackendPanel()
+    if step_id == "helm":
+        from screens.helm import HelmPanel
+
+        return HelmPanel()
     from screens.not_built import NotBuiltPanel
 
     return NotBuiltPanel(step_id)

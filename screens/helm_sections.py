@@ -1,0 +1,291 @@
+"""Helm step, sections 2–4: the CHANGELOG entry, the revisions before the sync, helm lint."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Button, DataTable, Static
+
+from screens.helm_support import (
+    Captured,
+    CapturingLog,
+    CommandSeries,
+    error_text,
+    missing_program,
+    relative,
+)
+from tui.core.changelog import ChangelogEntry, read_entry
+from tui.core.errors import MocmError
+from tui.core.helm_history import ReleaseHistory, read_history
+from tui.core.helm_lint import parse_lint
+from tui.core.helm_plan import HelmCommand, choose_rollback_revision, read_helmfile_releases
+from tui.core.runner import CommandResult
+
+if TYPE_CHECKING:
+    from screens.helm import HelmPanel
+
+CHANGELOG = "CHANGELOG.md"  # beside helmfile.yaml, as the guide names it: mocm/CHANGELOG.md
+
+
+def entry_text(entry: ChangelogEntry, where: str) -> Text:
+    """The entry, every Changed / Removed item highlighted."""
+    text = Text(f"## [{entry.version}]", "bold")
+    text.append(f" - {entry.date}" if entry.date else "", "bold")
+    text.append(f"   ({where}, line {entry.line})\n", "dim")
+    count = len(entry.attention_items)
+    if count:
+        text.append(
+            f"{count} item{'s' if count != 1 else ''} under Changed / Removed may need edits "
+            "to values.yaml beyond the Values step:\n",
+            "bold yellow",
+        )
+    for section in entry.sections:
+        text.append(f"\n### {section.name}\n", "bold yellow" if section.needs_attention else "bold")
+        for line in section.text:
+            text.append(f"  {line}\n")
+        for item in section.items:
+            if item.needs_attention:
+                text.append(f"  ▶ {item.text}\n", "bold black on yellow")
+            else:
+                text.append(f"  • {item.text}\n")
+    text.rstrip()
+    return text
+
+
+class ChangelogSection(VerticalScroll):
+    """The chart's CHANGELOG entry for this release; the operator acknowledges it."""
+
+    def __init__(self, panel: HelmPanel) -> None:
+        super().__init__(id="helm-changelog")
+        self.panel = panel
+        self.entry: ChangelogEntry | None = None
+        self.problem = ""
+        self.acknowledged = False
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="cl-entry", markup=False)
+        yield Static(id="cl-status", markup=False)
+        with Horizontal(classes="helm-buttons"):
+            yield Button("Acknowledge (a)", id="cl-ack", compact=True, variant="primary")
+
+    def start(self) -> None:
+        plan = self.panel.plan
+        assert plan is not None
+        path = plan.chart_dir / CHANGELOG
+        try:
+            self.entry = read_entry(path, plan.playbook.chart_version)
+        except MocmError as exc:
+            self.problem = exc.message
+            message = error_text(exc, "No CHANGELOG entry to show")
+            message.append("\nAcknowledge (a) once you have read the chart's notes by hand.")
+            self.query_one("#cl-entry", Static).update(message)
+            return
+        where = relative(path, plan.release_dir)
+        self.query_one("#cl-entry", Static).update(entry_text(self.entry, where))
+        self.query_one("#cl-status", Static).update(
+            "Read every highlighted item, then acknowledge (a): the diff waits for it."
+        )
+
+    @on(Button.Pressed, "#cl-ack")
+    def acknowledge(self) -> None:
+        if self.acknowledged or self.panel.plan is None:
+            return
+        version = self.panel.plan.playbook.chart_version
+        if self.entry is not None:
+            items = self.entry.attention_items
+            detail = f"entry {version}: {len(items)} Changed/Removed item(s) read"
+            if items:
+                detail += ": " + " | ".join(item.text for item in items)
+        else:
+            detail = f"no entry for {version} ({self.problem}); read by hand"
+        self.panel.journal_decision("CHANGELOG acknowledged", detail)
+        self.acknowledged = True
+        self.query_one("#cl-ack", Button).disabled = True
+        self.query_one("#cl-status", Static).update(
+            Text("✔ Acknowledged (journaled). Next: revisions (3) and the diff (5).", "bold green")
+        )
+        self.panel.update_gate()
+
+
+def revision_cells(history: ReleaseHistory) -> tuple[str, str, str]:
+    """Deployed now / rollback target / note, for the table."""
+    choice = choose_rollback_revision(history)
+    if history.first_install:
+        return "—", "none", "first install: not in the cluster yet"
+    deployed = history.last_deployed
+    now = f"rev {deployed.revision}" if deployed else "none deployed"
+    target = str(choice.revision) if choice.possible else "none"
+    return now, target, deployed.chart if deployed else choice.reason
+
+
+def history_detail(history: ReleaseHistory) -> str:
+    """What the journal keeps for one release before the sync."""
+    if history.first_install:
+        return f"{history.release}: first install (no history), no rollback target"
+    deployed = history.last_deployed
+    if deployed is None:
+        return f"{history.release}: no deployed revision ({len(history.revisions)} revisions)"
+    return f"{history.release}: revision {deployed.revision} deployed ({deployed.chart})"
+
+
+class HistorySection(Vertical):
+    """``helm history`` of each release before the sync: the revision to roll back to."""
+
+    def __init__(self, panel: HelmPanel) -> None:
+        super().__init__(id="helm-history")
+        self.panel = panel
+        self.histories: dict[str, ReleaseHistory] = {}
+        self.series: CommandSeries | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="hist-intro", markup=False)
+        yield DataTable(id="hist-table", cursor_type="row")
+        yield Static(id="hist-status", markup=False)
+        with Horizontal(classes="helm-buttons"):
+            yield Button("Record again (h)", id="hist-again", compact=True)
+        yield CapturingLog(redactor=self.panel.wizard.redactor, id="hist-log", classes="helm-log")
+
+    def on_mount(self) -> None:
+        table = self.query_one("#hist-table", DataTable)
+        table.add_columns("release", "deployed", "rollback to", "chart / note")
+        self.query_one("#hist-log").display = False
+        self.series = CommandSeries(self.panel, self.query_one("#hist-log", CapturingLog))
+
+    @property
+    def ready(self) -> bool:
+        plan = self.panel.plan
+        return plan is not None and all(r in self.histories for r in plan.playbook.helm_releases)
+
+    @property
+    def can_record(self) -> bool:
+        return not self.panel.sync_started and not (self.series and self.series.running)
+
+    def start(self) -> None:
+        plan = self.panel.plan
+        if plan is None or self.series is None or not self.can_record:
+            return
+        self.query_one("#hist-intro", Static).update(
+            f"helm history RELEASE -n {plan.playbook.helm_namespace} -o json, before the sync: "
+            "the deployed revision is the one a rollback goes back to."
+        )
+        missing = missing_program(plan.helm, self.panel.wizard.context.env)
+        if missing is not None:
+            self.show_status(error_text(missing, "Cannot record the revisions"))
+            return
+        self.histories.clear()
+        self.query_one("#hist-table", DataTable).clear()
+        self.show_status(Text("Reading the history of each release…"))
+        self.series.start(plan.histories(), self.recorded)
+        self.panel.update_gate()
+
+    def recorded(self, command: HelmCommand, result: CommandResult, out: Captured) -> bool:
+        release = command.argv[2]
+        if result.cancelled or result.timed_out:
+            self.show_status(Text(f"helm history {release} did not finish.", "bold red"))
+            return False
+        try:
+            history = read_history(release, out.stdout_text, out.stderr_text, result.exit_code)
+        except MocmError as exc:
+            self.show_status(error_text(exc, f"Cannot read the history of {release}"))
+            return False
+        self.histories[release] = history
+        self.panel.journal_decision("helm revision before sync", history_detail(history))
+        self.query_one("#hist-table", DataTable).add_row(release, *revision_cells(history))
+        if self.ready:
+            self.show_status(Text("✔ Revisions recorded in the journal.", "bold green"))
+        return True
+
+    def show_status(self, message: Text) -> None:
+        self.query_one("#hist-status", Static).update(message)
+        self.panel.update_gate()
+
+    @on(CapturingLog.Finished, "#hist-log")
+    def command_finished(self, event: CapturingLog.Finished) -> None:
+        event.stop()
+        if self.series is not None:
+            self.series.finished(event.result)
+        self.panel.update_gate()
+
+    @on(Button.Pressed, "#hist-again")
+    def again(self) -> None:
+        self.start()
+
+    def cancel(self) -> bool:
+        return bool(self.series and self.series.cancel())
+
+
+class LintSection(Vertical):
+    """Optional ``helm lint`` of each chart with the merged values; failures shown, not blocking."""
+
+    def __init__(self, panel: HelmPanel) -> None:
+        super().__init__(id="helm-lint")
+        self.panel = panel
+        self.series: CommandSeries | None = None
+        self.lines = Text()
+
+    def compose(self) -> ComposeResult:
+        yield Static(
+            "Optional: helm lint of each chart with the merged values. Failures are shown; "
+            "you decide whether they matter.",
+            id="lint-intro",
+            markup=False,
+        )
+        with Horizontal(classes="helm-buttons"):
+            yield Button("Run helm lint (i)", id="lint-run", compact=True)
+        yield Static(id="lint-result", markup=False)
+        yield CapturingLog(redactor=self.panel.wizard.redactor, id="lint-log", classes="helm-log")
+
+    def on_mount(self) -> None:
+        self.query_one("#lint-log").display = False
+        self.series = CommandSeries(self.panel, self.query_one("#lint-log", CapturingLog))
+
+    @property
+    def can_run(self) -> bool:
+        return self.panel.plan is not None and not (self.series and self.series.running)
+
+    @on(Button.Pressed, "#lint-run")
+    def run(self) -> None:
+        plan = self.panel.plan
+        if plan is None or self.series is None or not self.can_run:
+            return
+        result = self.query_one("#lint-result", Static)
+        missing = missing_program(plan.helm, self.panel.wizard.context.env)
+        try:
+            if missing is not None:
+                raise missing
+            charts = read_helmfile_releases(plan.helmfile_path)
+        except MocmError as exc:
+            result.update(error_text(exc, "Cannot lint"))
+            return
+        self.lines = Text()
+        result.update("Linting…")
+        self.series.start([plan.lint(c.chart) for c in charts], self.linted)
+        self.panel.update_gate()
+
+    def linted(self, command: HelmCommand, result: CommandResult, out: Captured) -> bool:
+        chart = command.argv[2]
+        report = parse_lint(out.stdout_text, out.stderr_text, result.exit_code)
+        if report.passed:
+            self.lines.append(f"✔ {chart}: passed\n", "green")
+        else:
+            self.lines.append(f"✗ {chart}: failed\n", "bold red")
+            for message in report.errors:
+                self.lines.append(f"    [ERROR] {message.text}\n", "red")
+            for other in report.other:
+                self.lines.append(f"    {other}\n", "red")
+        self.query_one("#lint-result", Static).update(self.lines)
+        return not (result.cancelled or result.timed_out)
+
+    @on(CapturingLog.Finished, "#lint-log")
+    def command_finished(self, event: CapturingLog.Finished) -> None:
+        event.stop()
+        if self.series is not None:
+            self.series.finished(event.result)
+        self.panel.update_gate()
+
+    def cancel(self) -> bool:
+        return bool(self.series and self.series.cancel())

@@ -1,0 +1,237 @@
+"""Helm step, section 6: ``helmfile sync`` streamed, teed to helmfile-upgrade.log, per release.
+
+Every line goes to the command log and, as it comes, to the sync log file (like the
+guide's ``2>&1 | tee helmfile-upgrade.log``); a ``SyncTracker`` turns the same lines
+into per-release progress in the enforced order. Cancelling sends SIGINT.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import IO, TYPE_CHECKING
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, VerticalScroll
+from textual.message import Message
+from textual.widgets import Button, Static
+
+from screens.helm_rollback import RollbackSection
+from screens.helm_support import CapturingLog, ConfirmDialog, error_text, missing_program, relative
+from tui.core.fsops import free_backup_name
+from tui.core.helmfile_sync import ReleaseProgress, ReleaseState, SyncEvent, SyncResult, SyncTracker
+from tui.core.runner import Stream
+
+if TYPE_CHECKING:
+    from screens.helm import HelmPanel
+
+MARKS = {
+    ReleaseState.NOT_STARTED: ("· pending", "dim"),
+    ReleaseState.UPGRADING: ("⟳ upgrading…", "bold yellow"),
+    ReleaseState.INSTALLING: ("⟳ installing…", "bold yellow"),
+    ReleaseState.DEPLOYED: ("✔ deployed", "bold green"),
+    ReleaseState.FAILED: ("✗ failed", "bold red"),
+    ReleaseState.DELETED: ("− deleted", "yellow"),
+}
+UNFINISHED = (ReleaseState.UPGRADING, ReleaseState.INSTALLING)
+
+
+def open_sync_log(path: Path) -> IO[str]:
+    """The tee target: an earlier log is kept under a free ``.previous`` name, never lost."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.exists():
+        path.rename(free_backup_name(path, ".previous"))
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    return os.fdopen(fd, "w", encoding="utf-8", buffering=1)
+
+
+def progress_line(number: int, progress: ReleaseProgress, stopped: bool) -> Text:
+    """``1. mocm-bootstrap-1   ✔ deployed rev 9   12s``."""
+    mark, style = MARKS[progress.state]
+    if stopped and progress.state in UNFINISHED:
+        mark, style = "⚠ interrupted during its upgrade", "bold red"
+    text = Text(f"{number}. {progress.release:<20} ")
+    text.append(mark, style)
+    if progress.revision is not None and progress.state is not ReleaseState.NOT_STARTED:
+        text.append(f" rev {progress.revision}", style)
+    if progress.duration:
+        text.append(f"  {progress.duration}", "dim")
+    if progress.error:
+        text.append(f"\n     {progress.error}", "red")
+    return text
+
+
+class SyncSection(VerticalScroll):
+    """The sync, its live per-release progress, and the rollback it may need."""
+
+    class Progress(Message):
+        """A release changed state while the sync streams."""
+
+        def __init__(self, event: SyncEvent) -> None:
+            super().__init__()
+            self.event = event
+
+    def __init__(self, panel: HelmPanel) -> None:
+        super().__init__(id="helm-sync")
+        self.panel = panel
+        self.tracker: SyncTracker | None = None
+        self.result: SyncResult | None = None
+        self.log_file: IO[str] | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="sync-gate", markup=False)
+        yield Static(id="sync-progress", markup=False)
+        yield Static(id="sync-outcome", markup=False)
+        with Horizontal(classes="helm-buttons"):
+            yield Button("Sync (s)", id="sync-run", compact=True, variant="warning")
+            yield Button("Cancel (x)", id="sync-cancel", compact=True)
+        yield CapturingLog(redactor=self.panel.wizard.redactor, id="sync-log", classes="helm-log")
+        yield RollbackSection(self.panel)
+
+    def on_mount(self) -> None:
+        self.query_one("#sync-log").display = False
+        self.show_progress()
+
+    @property
+    def running(self) -> bool:
+        return self.query_one("#sync-log", CapturingLog).running
+
+    @property
+    def succeeded(self) -> bool:
+        return self.result is not None and self.result.succeeded
+
+    def show_gate(self, missing: list[str]) -> None:
+        gate = self.query_one("#sync-gate", Static)
+        if self.running:
+            gate.update(Text("Sync running — Cancel (x) sends SIGINT.", "bold yellow"))
+        elif missing:
+            gate.update(Text("Sync needs: " + " · ".join(missing), "yellow"))
+        else:
+            plan = self.panel.plan
+            log = relative(plan.sync_log, plan.release_dir) if plan else "the sync log"
+            gate.update(Text(f"Ready to sync (s). Output is also written to {log}.", "bold"))
+        self.query_one("#sync-run", Button).disabled = bool(missing) or self.running
+        self.query_one("#sync-cancel", Button).disabled = not self.running
+
+    def show_progress(self) -> None:
+        releases = self.panel.releases
+        tracker = self.tracker
+        stopped = self.result is not None
+        text = Text()
+        for number, name in enumerate(releases, start=1):
+            progress = next(
+                (p for p in (tracker.progress() if tracker else ()) if p.release == name),
+                ReleaseProgress(name),
+            )
+            text.append_text(progress_line(number, progress, stopped))
+            text.append("\n")
+        text.rstrip()
+        self.query_one("#sync-progress", Static).update(text)
+
+    # -- running ------------------------------------------------------------------------------
+    @on(Button.Pressed, "#sync-run")
+    def ask(self) -> None:
+        plan = self.panel.plan
+        if plan is None or self.panel.sync_blockers() or self.running:
+            return
+        body = Text(
+            f"helmfile sync upgrades {', then '.join(self.panel.releases)} in namespace "
+            f"{plan.playbook.helm_namespace}, with the merged values.\n"
+            "A release that fails can be rolled back on its own to the revision recorded in "
+            "section 3."
+        )
+        self.app.push_screen(
+            ConfirmDialog("Upgrade the Helm releases?", body, "Sync"), self.confirmed
+        )
+
+    def confirmed(self, yes: bool | None) -> None:
+        if yes:
+            self.start()
+
+    def start(self) -> None:
+        plan = self.panel.plan
+        if plan is None:
+            return
+        missing = missing_program(plan.helmfile, self.panel.wizard.context.env)
+        if missing is not None:
+            self.query_one("#sync-outcome", Static).update(error_text(missing, "Cannot sync"))
+            return
+        command = plan.sync()
+        try:
+            self.log_file = open_sync_log(plan.sync_log)
+        except OSError as exc:
+            self.query_one("#sync-outcome", Static).update(
+                Text(f"Cannot write {plan.sync_log}: {exc.strerror or exc}", "bold red")
+            )
+            return
+        self.tracker = SyncTracker(self.panel.releases)
+        self.result = None
+        self.panel.sync_started = True
+        self.query_one(RollbackSection).reset()
+        self.query_one("#sync-outcome", Static).update("")
+        log = self.query_one("#sync-log", CapturingLog)
+        log.listener = self.line
+        log.clear()
+        log.display = True
+        self.show_progress()
+        self.panel.run_logged(log, command.argv, cwd=command.cwd, timeout_s=command.timeout_seconds)
+        self.panel.update_gate()
+
+    def line(self, stream: Stream, text: str) -> None:
+        """One line of the running sync: into the log file, then into the tracker."""
+        if self.log_file is not None:
+            self.log_file.write(text + "\n")
+        if self.tracker is None:
+            return
+        events = self.tracker.feed(text)
+        for event in events:
+            self.post_message(self.Progress(event))
+        if events:
+            self.show_progress()
+
+    @on(CapturingLog.Finished, "#sync-log")
+    def finished(self, event: CapturingLog.Finished) -> None:
+        event.stop()
+        if self.log_file is not None:
+            self.log_file.close()
+            self.log_file = None
+        outcome = event.result
+        stopped = outcome.cancelled or outcome.timed_out
+        tracker = self.tracker or SyncTracker(self.panel.releases)
+        self.result = tracker.result(None if stopped else outcome.exit_code)
+        self.show_progress()
+        self.panel.journal_note("helmfile sync: " + self.outcome_text(stopped))
+        if self.result.succeeded:
+            message = Text("✔ Sync succeeded: every release is deployed.", "bold green")
+        elif stopped:
+            how = "timed out" if outcome.timed_out else "cancelled"
+            sent = ", ".join(outcome.signals_sent) or "no signal needed"
+            message = Text(f"Sync {how} — stopped with {sent}.", "bold red")
+        else:
+            message = Text(f"Sync failed (exit {outcome.exit_code}).", "bold red")
+            if self.result.error_lines:
+                message.append(f"\n{self.result.error_lines[-1]}", "red")
+        self.query_one("#sync-outcome", Static).update(message)
+        targets = [p.release for p in self.result.releases if self.needs_rollback(p, stopped)]
+        if targets:
+            self.query_one(RollbackSection).offer(targets, self.result)
+        self.panel.update_gate()
+
+    @staticmethod
+    def needs_rollback(progress: ReleaseProgress, stopped: bool) -> bool:
+        return progress.state is ReleaseState.FAILED or (stopped and progress.state in UNFINISHED)
+
+    def outcome_text(self, stopped: bool) -> str:
+        assert self.result is not None
+        parts = []
+        for p in self.result.releases:
+            state = "interrupted" if stopped and p.state in UNFINISHED else p.state.value
+            rev = f" rev {p.revision}" if p.revision is not None else ""
+            parts.append(f"{p.release} {state}{rev}")
+        return ("cancelled; " if stopped else "") + ", ".join(parts)
+
+    @on(Button.Pressed, "#sync-cancel")
+    def cancel(self) -> bool:
+        return self.query_one("#sync-log", CapturingLog).cancel()

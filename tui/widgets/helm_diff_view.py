@@ -1,0 +1,134 @@
+"""A parsed `helmfile diff`: one group per release with its count of changed resources.
+
+Body lines are coloured as helm-diff colours them on a tty (``+`` green, ``-`` red);
+Secret values arrive already masked by the parser and are marked, never shown.
+Keys: ``n`` / ``p`` jump to the next / previous release.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from tui.core.helmfile_diff_model import (
+    DiffLineKind,
+    DiffOutcome,
+    DiffReport,
+    ReleaseDiff,
+    ResourceChange,
+)
+
+# Fallbacks when the theme does not name a colour.
+ADDED, REMOVED, CHANGED = "green", "red", "yellow"
+
+
+def plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def release_heading(diff: ReleaseDiff) -> str:
+    """``mocm-service — 7 resources changed (+40 −12 lines)``."""
+    return (
+        f"{diff.release} — {plural(len(diff.resources), 'resource')} changed "
+        f"(+{diff.added} −{diff.removed} lines)"
+    )
+
+
+def summary_text(report: DiffReport, order: tuple[str, ...]) -> Text:
+    """One line per release, in the enforced order, then any other the diff named."""
+    names = list(order) + [r.release for r in report.releases if r.release not in order]
+    text = Text()
+    for name in names:
+        diff = report.release(name)
+        if diff is None:
+            text.append(f"  {name:<22} no change\n", "dim")
+        else:
+            text.append(f"  {name:<22} ", "bold")
+            text.append(f"{plural(len(diff.resources), 'resource')} changed", "bold")
+            text.append(f"  +{diff.added}", ADDED)
+            text.append(f" −{diff.removed}\n", REMOVED)
+    text.rstrip()
+    return text
+
+
+class HelmDiffView(VerticalScroll):
+    """The diff of every release, grouped, coloured, secrets masked."""
+
+    BINDINGS = [
+        Binding("n", "jump(1)", "Next release", tooltip="Scroll to the next release's diff"),
+        Binding("p", "jump(-1)", "Prev release", tooltip="Scroll to the previous release's diff"),
+    ]
+    can_focus = True
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self.report: DiffReport | None = None
+        self.order: tuple[str, ...] = ()
+        self._current = -1
+
+    def compose(self) -> ComposeResult:
+        yield Static("No diff yet.", id="diff-summary", markup=False)
+
+    def colours(self) -> tuple[str, str, str]:
+        theme = self.app.current_theme
+        return (theme.success or ADDED, theme.error or REMOVED, theme.warning or CHANGED)
+
+    def show(self, report: DiffReport, order: tuple[str, ...]) -> None:
+        """Replace what is shown with ``report``; ``order`` is the playbook's release order."""
+        self.report, self.order, self._current = report, order, -1
+        for group in self.query(".diff-release"):
+            group.remove()
+        summary = self.query_one("#diff-summary", Static)
+        if report.outcome is DiffOutcome.NO_CHANGES:
+            summary.update(Text("No changes: the cluster already runs these charts and values."))
+            return
+        heading = Text(f"{plural(len(report.releases), 'release')} with changes\n", "bold")
+        summary.update(heading + summary_text(report, order))
+        ranked = sorted(
+            report.releases,
+            key=lambda r: order.index(r.release) if r.release in order else len(order),
+        )
+        self.mount_all(
+            Static(self.release_text(diff), classes="diff-release", markup=False) for diff in ranked
+        )
+        self.scroll_home(animate=False)
+
+    def release_text(self, diff: ReleaseDiff) -> Text:
+        added, removed, changed = self.colours()
+        text = Text(release_heading(diff) + "\n", f"bold reverse {changed}")
+        for resource in diff.resources:
+            text.append_text(self.resource_text(resource, added, removed, changed))
+        text.rstrip()
+        return text
+
+    @staticmethod
+    def resource_text(resource: ResourceChange, added: str, removed: str, changed: str) -> Text:
+        style = {"has been added:": added, "has been removed:": removed}.get(
+            resource.message, changed
+        )
+        text = Text()
+        text.append(f"{resource.namespace}, {resource.name}, ", "bold")
+        text.append(f"{resource.kind} ({resource.group}) ", "bold")
+        text.append(resource.message, f"bold {style}")
+        text.append(f"  +{resource.added} −{resource.removed}\n", "dim")
+        for line in resource.lines:
+            if line.kind is DiffLineKind.ADDED:
+                text.append(line.text, added)
+            elif line.kind is DiffLineKind.REMOVED:
+                text.append(line.text, removed)
+            elif line.kind is DiffLineKind.SKIPPED:
+                text.append(line.text, "dim italic")
+            else:
+                text.append(line.text)
+            text.append("\n")
+        return text
+
+    def action_jump(self, step: int) -> None:
+        groups = list(self.query(".diff-release"))
+        if not groups:
+            return
+        self._current = max(0, min(len(groups) - 1, self._current + step))
+        self.scroll_to_widget(groups[self._current], top=True, animate=False)
