@@ -5,7 +5,7 @@ from __future__ import annotations
 from screens.base import StepPanel
 
 BUILT_STEPS = frozenset(
-    {"releases", "stage4", "values", "plan", "apply", "preflight", "backend", "helm"}
+    {"releases", "stage4", "values", "plan", "apply", "preflight", "backend", "helm", "carry_over"}
 )
 
 
@@ -48,6 +48,10 @@ def build_panel(step_id: str) -> StepPanel:
         from screens.helm import HelmPanel
 
         return HelmPanel()
+    if step_id == "carry_over":
+        from screens.carry_over import CarryOverPanel
+
+        return CarryOverPanel()
     from screens.not_built import NotBuiltPanel
 
     return NotBuiltPanel(step_id)
