@@ -5,7 +5,18 @@ from __future__ import annotations
 from screens.base import StepPanel
 
 BUILT_STEPS = frozenset(
-    {"releases", "stage4", "values", "plan", "apply", "preflight", "backend", "helm", "carry_over"}
+    {
+        "releases",
+        "stage4",
+        "values",
+        "plan",
+        "apply",
+        "rollback",
+        "preflight",
+        "backend",
+        "helm",
+        "carry_over",
+    }
 )
 
 
@@ -36,6 +47,10 @@ def build_panel(step_id: str) -> StepPanel:
         from screens.apply import ApplyPanel
 
         return ApplyPanel()
+    if step_id == "rollback":
+        from screens.rollback import RollbackPanel
+
+        return RollbackPanel()
     if step_id == "preflight":
         from screens.preflight import PreflightPanel
 

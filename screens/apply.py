@@ -20,18 +20,14 @@ from screens.apply_flow import ApplyFlow, ApplyPhase
 from screens.base import StepPanel
 from screens.plan import PlanPanel, target_of_current
 from screens.tofu_flow import TofuTarget, applied_sha, approved_plan, error_text
-from tui.assets import STYLES
 from tui.core.errors import MocmError
 from tui.core.release_archive import ArchiveProgress, ReleaseArchive, archive_release
-
-APPLY_CSS = (STYLES / "apply.tcss").read_text(encoding="utf-8")
 
 
 class ApplyPanel(StepPanel):
     """Apply the approved plan, then archive the previous release."""
 
     STEP_ID = "apply"
-    DEFAULT_CSS = APPLY_CSS
     BINDINGS = [
         Binding("c", "archive", "Archive", tooltip="Archive the previous release (again)"),
     ]

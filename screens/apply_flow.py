@@ -28,6 +28,7 @@ from screens.tofu_flow import (
     failure_text,
     state_mark,
 )
+from tui.assets import STYLES
 from tui.core.errors import MocmError
 from tui.core.reviewed_plan import (
     ApplyCheck,
@@ -59,6 +60,9 @@ class ApplyPhase(Enum):
 
 class ApplyFlow(ReportsWorkers, Vertical):
     """Check, then apply one reviewed plan in its directory."""
+
+    DEFAULT_CSS = (STYLES / "apply.tcss").read_text(encoding="utf-8")
+    SCOPED_CSS = False  # the Apply and Rollback steps both show it
 
     BINDINGS = [
         Binding("a", "apply", "Apply", tooltip="Check the reviewed plan, then tofu apply it"),

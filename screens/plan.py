@@ -16,11 +16,8 @@ from textual.widgets import Static
 from screens.base import StepPanel
 from screens.plan_flow import PlanFlow
 from screens.tofu_flow import TofuTarget, error_text
-from tui.assets import STYLES
 from tui.core.backend import BackendKind, detect_backend
 from tui.core.errors import MocmError
-
-PLAN_CSS = (STYLES / "plan.tcss").read_text(encoding="utf-8")
 
 
 def target_of_current(wizard: object) -> TofuTarget:
@@ -47,7 +44,6 @@ class PlanPanel(StepPanel):
     """The plan of the upgrade, its review and the operator's approval."""
 
     STEP_ID = "plan"
-    DEFAULT_CSS = PLAN_CSS
 
     def __init__(self) -> None:
         super().__init__()

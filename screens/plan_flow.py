@@ -33,6 +33,7 @@ from screens.tofu_flow import (
     reviewed_detail,
     state_mark,
 )
+from tui.assets import STYLES
 from tui.core.errors import MocmError
 from tui.core.plan_model import load_plan
 from tui.core.plan_review import PlanReview, review
@@ -69,6 +70,9 @@ RUNNING = (Phase.INIT, Phase.PLAN, Phase.SHOW, Phase.REVIEWING)
 
 class PlanFlow(ReportsWorkers, Vertical):
     """Plan one target directory and review it; post Approved when the gate says yes."""
+
+    DEFAULT_CSS = (STYLES / "plan.tcss").read_text(encoding="utf-8")
+    SCOPED_CSS = False  # the Plan and Rollback steps both show it
 
     BINDINGS = [
         Binding("p", "plan", "Plan", tooltip="Run init, plan and show -json (again)"),

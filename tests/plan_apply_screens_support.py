@@ -89,6 +89,9 @@ def widget_text(widget: Widget) -> str:
         return ""
     if isinstance(renderable, str):
         return renderable
+    plain = getattr(renderable, "plain", None)  # Content / Text: the whole text, unwrapped
+    if isinstance(plain, str):
+        return plain
     console = Console(width=200, file=io.StringIO(), record=True, color_system=None)
     console.print(renderable)
     return console.export_text()

@@ -1,0 +1,196 @@
+"""Pilot tests of the Rollback step: Option B on moto (versions, pick, typed -force push)
+and Option A on the sandbox (keep .failed, restore .pre-upgrade, plan and apply again)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import boto3
+from textual.widgets import Button, DataTable, Input
+
+from screens.apply_flow import ApplyFlow, ApplyPhase
+from screens.plan_flow import Phase, PlanFlow
+from screens.rollback_s3_view import S3RollbackView
+from tests.plan_apply_screens_support import (
+    BOOK,
+    all_text,
+    carried_world,
+    decisions,
+    journal,
+    open_step,
+    run_until_idle,
+    text_of,
+    tf_dir,
+    world_app,
+)
+from tests.sandbox_support import new_world, run_tool
+from tui.core.statefile import read_state
+from tui.core.steps import StepStatus
+from tui.sandbox.aws_endpoint import AwsEndpoint
+from tui.sandbox.world import World
+
+KEY = "mocm/prod/terraform.tfstate"
+BACKEND = """terraform {{
+  backend "s3" {{
+    bucket       = "{bucket}"
+    key          = "{key}"
+    region       = "{region}"
+    use_lockfile = true
+  }}
+}}
+"""
+
+
+def remote_world(tmp_path: Path, aws: AwsEndpoint) -> tuple[World, Any, str, list[str]]:
+    """A world whose current release keeps its state in S3: three versions of the key."""
+    world = new_world(tmp_path)
+    bucket = f"{world.name_prefix}-tfstate"
+    s3 = boto3.client("s3", region_name=world.region)
+    s3.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": world.region})
+    s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
+    state = json.loads((tf_dir(world.previous) / "terraform.tfstate").read_text())
+    ids = []
+    for serial in (state["serial"], state["serial"] + 1, state["serial"] + 2):
+        body = json.dumps({**state, "serial": serial}, indent=2).encode()
+        ids.append(s3.put_object(Bucket=bucket, Key=KEY, Body=body)["VersionId"])
+    # A lock taken and released: a .tflock version and its delete marker share the prefix.
+    s3.put_object(Bucket=bucket, Key=KEY + ".tflock", Body=b'{"ID":"x"}')
+    s3.delete_object(Bucket=bucket, Key=KEY + ".tflock")
+    curr = tf_dir(world.current)
+    (curr / "backend.tf").write_text(BACKEND.format(bucket=bucket, key=KEY, region=world.region))
+    return world, s3, bucket, ids
+
+
+def latest_state(s3: Any, bucket: str) -> dict[str, Any]:
+    return dict(json.loads(s3.get_object(Bucket=bucket, Key=KEY)["Body"].read()))
+
+
+async def test_option_b_lists_versions_and_needs_the_typed_phrase_to_force(
+    tmp_path: Path, aws: AwsEndpoint
+) -> None:
+    world, s3, bucket, ids = remote_world(tmp_path, aws)
+    init = run_tool(world, ["tofu", "init", "-input=false"], cwd=tf_dir(world.current), **aws.env)
+    assert init.returncode == 0, init.stderr
+    serial = latest_state(s3, bucket)["serial"]
+    app = world_app(world, **aws.env)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_step(app, pilot, "rollback")
+        await run_until_idle(app, pilot)
+        assert "The state is in S3 (Option B)" in text_of(app, "#rb-situation")
+        assert "The OpenTofu layer needs no rollback for it" in text_of(app, "#rb-helm")
+        table = app.query_one("#rb-versions", DataTable)
+        listed = [str(table.get_row_at(i)[1]) for i in range(table.row_count)]
+        assert listed == list(reversed(ids))  # the .tflock object is not a version of the key
+        assert "3 version(s)" in text_of(app, "#rb-s3-status")
+        assert table.cursor_row == 1  # no apply start in the journal: newest older one
+
+        await pilot.press("d")
+        await run_until_idle(app, pilot)
+        compare = text_of(app, "#rb-compare")
+        assert f"serial {serial - 1}" in compare and f"now has serial {serial}" in compare
+        assert "needs -force" in compare
+        push = app.query_one("#rb-push", Button)
+        assert push.disabled
+        view = app.query_one(S3RollbackView)
+        view.action_push()  # even when invoked directly: refused without the phrase
+        await run_until_idle(app, pilot)
+        assert f"Not pushed: type 'push -force serial {serial - 1}' first" in text_of(
+            app, "#rb-s3-status"
+        )
+        assert latest_state(s3, bucket)["serial"] == serial
+
+        phrase = app.query_one("#rb-force", Input)
+        phrase.focus()
+        await pilot.press(*f"push -force serial {serial - 1}")
+        assert not push.disabled
+        push.focus()
+        await pilot.press("enter")
+        await run_until_idle(app, pilot)
+        assert "✔ State restored" in text_of(app, "#rb-s3-status"), all_text(app)
+        assert app.statuses["rollback"] is StepStatus.DONE
+
+    restored = latest_state(s3, bucket)
+    download = tf_dir(world.current) / BOOK.state_rollback_download
+    pushed = json.loads(download.read_text())
+    assert pushed["serial"] == serial - 1
+    # tofu writes the pushed content with the next serial after the one it read back.
+    assert restored["resources"] == pushed["resources"]
+    assert restored["lineage"] == pushed["lineage"] and restored["serial"] == pushed["serial"] + 1
+    assert download.stat().st_mode & 0o777 == 0o600
+    assert decisions(world.current, "state-push-force")[-1]["detail"].startswith(
+        f"typed 'push -force serial {serial - 1}'"
+    )
+    pushes = [r for r in journal(world.current) if r["kind"] == "command"]
+    assert pushes[-1]["argv"][1:4] == ["state", "push", "-force"]
+
+
+async def test_option_b_never_pushes_another_lineage(tmp_path: Path, aws: AwsEndpoint) -> None:
+    world, s3, bucket, _ = remote_world(tmp_path, aws)
+    other = latest_state(s3, bucket) | {"lineage": "00000000-other-history", "serial": 1}
+    s3.put_object(Bucket=bucket, Key=KEY, Body=json.dumps(other).encode())
+    app = world_app(world, **aws.env)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_step(app, pilot, "rollback")
+        await run_until_idle(app, pilot)
+        await pilot.press("d")
+        await run_until_idle(app, pilot)
+        assert "Another lineage" in text_of(app, "#rb-compare")
+        assert app.query_one("#rb-push", Button).disabled
+        assert not app.query_one("#rb-force").display  # no phrase can unlock it
+    assert latest_state(s3, bucket)["lineage"] == "00000000-other-history"
+
+
+async def test_option_a_restores_pre_upgrade_then_plans_and_applies_previous(
+    tmp_path: Path,
+) -> None:
+    world = carried_world(tmp_path)
+    prev, curr = tf_dir(world.previous), tf_dir(world.current)
+    backup = prev / BOOK.state_pre_upgrade
+    backup.write_bytes((prev / BOOK.state_file).read_bytes())
+    failed = json.loads((curr / BOOK.state_file).read_text())
+    failed["serial"] += 3  # the failed upgrade apply wrote to the current release's state
+    (curr / BOOK.state_file).write_text(json.dumps(failed))
+    app = world_app(world)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_step(app, pilot, "rollback")
+        assert "The state is local (Option A)" in text_of(app, "#rb-situation")
+        plan_text = text_of(app, "#rb-local-plan")
+        assert f"Keep the failed state {curr / BOOK.state_file}" in plan_text
+        assert "terraform.tfstate.failed" in plan_text
+        restore = app.query_one("#rb-restore", Button)
+        restore.focus()
+        await pilot.press("enter")
+        await run_until_idle(app, pilot)
+        assert "✔ Restored" in text_of(app, "#rb-local-status")
+
+        flow = app.query_one(PlanFlow)
+        assert flow.target.workdir == prev
+        flow.query_one("#plan-log").focus()
+        await pilot.press("p")
+        await run_until_idle(app, pilot)
+        assert flow.phase is Phase.REVIEWED, all_text(app)
+        await pilot.press("g")
+        await pilot.pause()
+        await pilot.press("enter")
+        await run_until_idle(app, pilot)
+        apply = app.query_one(ApplyFlow)
+        assert apply.phase is ApplyPhase.READY
+        await pilot.press("a")
+        await run_until_idle(app, pilot)
+        assert apply.phase is ApplyPhase.APPLIED, all_text(app)
+        assert app.statuses["rollback"] is StepStatus.DONE
+
+    assert read_state(curr / BOOK.state_failed).serial == failed["serial"]
+    restored = read_state(prev / BOOK.state_file)
+    assert restored.lineage == failed["lineage"]
+    ops = [
+        (r["op"], Path(r["path"]).name)
+        for r in journal(world.current)
+        if r["kind"] == "file_op" and r["step"] == "rollback"
+    ]
+    assert ("copy", BOOK.state_failed) in ops
+    argv = [r["argv"] for r in journal(world.current) if r["kind"] == "command"]
+    assert [a[1] for a in argv] == ["init", "plan", "show", "apply"]
+    assert all(r["cwd"] == str(prev) for r in journal(world.current) if r["kind"] == "command")
