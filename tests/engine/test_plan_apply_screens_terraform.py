@@ -1,0 +1,138 @@
+"""The Plan and Apply screens driven with the machine's real `terraform` as the tofu binary.
+
+Built-in ``terraform_data`` resources only (no provider, no network); the test writes its
+own CLI config and passes it to the App through TF_CLI_CONFIG_FILE.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from screens.apply_flow import ApplyFlow, ApplyPhase
+from screens.plan_flow import Phase, PlanFlow
+from tests.plan_apply_screens_support import (
+    BOOK,
+    all_text,
+    decisions,
+    open_step,
+    run_until_idle,
+    text_of,
+)
+from tests.release_support import make_pair
+from tui.app import make_app
+from tui.context import WizardContext
+from tui.core.carry_over import preview_carry_over
+from tui.core.carry_over_apply import apply_carry_over
+from tui.core.statefile import read_state
+from tui.core.steps import StepStatus
+
+pytestmark = pytest.mark.engine
+
+TERRAFORM = shutil.which("terraform")
+if TERRAFORM is None:
+    pytest.skip("no `terraform` binary on PATH: real-engine tests need it", allow_module_level=True)
+
+MAIN = """
+variable "name_prefix" { type = string }
+variable "aws_region" { type = string }
+resource "terraform_data" "buckets" { input = "${var.name_prefix}-media" }
+"""
+VALKEY = """
+variable "valkey_username" { type = string }
+variable "valkey_engine_version" { type = string }
+variable "valkey_node_type" { type = string }
+variable "valkey_port" { type = number }
+variable "valkey_family" { type = string }
+variable "valkey_num_cache_clusters" { type = number }
+variable "valkey_automatic_failover_enabled" { type = bool }
+resource "terraform_data" "valkey" { input = "${var.valkey_node_type}:${var.valkey_port}" }
+"""
+CACHE = 'resource "terraform_data" "elasticache" { input = "redis" }\n'
+
+
+def engine_env(tmp_path: Path) -> dict[str, str]:
+    config = tmp_path / "cli.tfrc"
+    config.write_text("")  # terraform_data is built in: no provider installation
+    return {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": str(tmp_path),
+        "TF_CLI_CONFIG_FILE": str(config),
+        "CHECKPOINT_DISABLE": "1",
+        "TF_IN_AUTOMATION": "1",
+    }
+
+
+def releases(tmp_path: Path, env: dict[str, str]) -> tuple[Path, Path]:
+    """The previous release applied for real (local state); the current one carried over."""
+    prev, curr = make_pair(tmp_path)
+    prev_tf, curr_tf = prev / "terraform" / "aws", curr / "terraform" / "aws"
+    for tf in (prev_tf, curr_tf):
+        (tf / "02-main.tf").write_text(MAIN)
+    (prev_tf / "09-elasticache.tf").write_text(CACHE)
+    (curr_tf / "09-elasticache.tf.2603").write_text(CACHE)
+    (curr_tf / "10-valkey.tf").write_text(VALKEY)
+    for argv in (["init", "-input=false"], ["apply", "-input=false", "-auto-approve"]):
+        done = subprocess.run(
+            [str(TERRAFORM), *argv, "-no-color"],
+            cwd=prev_tf,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=180,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr
+    apply_carry_over(preview_carry_over(prev_tf, curr_tf, BOOK, remote=False), BOOK)
+    return prev, curr
+
+
+async def test_plan_review_gate_apply_with_real_terraform(tmp_path: Path) -> None:
+    env = engine_env(tmp_path)
+    prev, curr = releases(tmp_path, env)
+    curr_tf = curr / "terraform" / "aws"
+    before = read_state(curr_tf / "terraform.tfstate")
+    context = WizardContext(
+        playbook=BOOK, previous=prev, current=curr, env=env, tofu_bin=str(TERRAFORM)
+    )
+    app = make_app(context)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_step(app, pilot, "plan")
+        flow = app.query_one(PlanFlow)
+        flow.query_one("#plan-log").focus()
+        await pilot.press("p")
+        await run_until_idle(app, pilot, rounds=200)
+        assert flow.phase is Phase.REVIEWED, all_text(app)
+        assert "create 1" in text_of(app, "#plan-counts")  # terraform_data.valkey
+        assert text_of(app, "#plan-verdict").startswith(" SAFE")
+        await pilot.press("g")
+        await pilot.pause()
+        await pilot.press("enter")  # nothing blocks: one confirmation
+        await run_until_idle(app, pilot)
+        assert app.statuses["plan"] is StepStatus.DONE
+
+        app.show_step("apply")
+        await run_until_idle(app, pilot)
+        apply = app.query_one(ApplyFlow)
+        apply.query_one("#apply-log").focus()
+        assert apply.phase is ApplyPhase.READY
+        await pilot.press("a")
+        await run_until_idle(app, pilot, rounds=200)
+        assert apply.phase is ApplyPhase.APPLIED, all_text(app)
+        assert app.statuses["apply"] is StepStatus.DONE
+
+    after = read_state(curr_tf / "terraform.tfstate")
+    assert after.lineage == before.lineage and after.serial > before.serial
+    assert {r.address for r in after.resources} == {
+        "terraform_data.buckets",
+        "terraform_data.elasticache",
+        "terraform_data.valkey",
+    }
+    reviewed = json.loads(decisions(curr, "plan-reviewed")[-1]["detail"])
+    assert (reviewed["lineage"], reviewed["serial"]) == (before.lineage, before.serial)
+    assert prev.with_name(prev.name + ".tar.gz").is_file() and prev.is_dir()
