@@ -87,7 +87,8 @@ class ValuesPanel(ValuesStepBase):
             self.show_problem("Choose the two releases first (step 1).")
             return
         self.files = locate_values(pair, self.wizard.context.playbook)
-        self.load(self.files)
+        # Paint the loading indicator before the parse takes the interpreter's attention.
+        self.call_after_refresh(self.load, self.files)
 
     def show_problem(self, message: str) -> None:
         self.query_one("#values-loading").display = False
@@ -130,7 +131,7 @@ class ValuesPanel(ValuesStepBase):
                 self.show_problem("The values files could not be opened (see the message).")
             else:
                 self.busy = ""
-                self.refresh_bindings()
+                self.bindings_changed()
         self.wizard.on_worker_state_changed(event)
 
     # -- navigation ------------------------------------------------------------------

@@ -5,7 +5,10 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
+
 from textual import on
+from textual.timer import Timer
 from textual.widgets import Static
 
 from screens.base import StepPanel
@@ -14,6 +17,7 @@ from screens.values_view import (
     FILTERS,
     StatusCounts,
     detail_text,
+    fillable_count,
     has_children,
     status_text,
     undecided_orphans,
@@ -29,6 +33,7 @@ EDITING = {"port", "port_subtree", "edit", "keep", "carry", "drop", "undo", "red
 EDITING |= {"auto_fill", "bump_tag", "save"}
 MOVING = {"next_difference", "previous_difference", "next_placeholder", "search"}
 MOVING |= {"cycle_filter", "reveal"}
+FOOTER_SETTLE = 0.12  # seconds without a change of available keys before the footer redraws
 
 
 class ValuesStepBase(StepPanel):
@@ -43,6 +48,9 @@ class ValuesStepBase(StepPanel):
         self.unsaved = 0
         self.busy = "loading"
         self.fillable = 0
+        self.counts = StatusCounts(0, 0, 0, 0)
+        self.footer_signature: tuple[bool | None, ...] = ()
+        self.footer_timer: Timer | None = None
 
     # -- the view --------------------------------------------------------------------
     @property
@@ -61,7 +69,14 @@ class ValuesStepBase(StepPanel):
         if label is not None:
             wanted = next((i for i, r in enumerate(merge.rows) if r.label == label), None)
             if wanted is not None:
-                position = next((p for p, i in enumerate(visible) if i >= wanted), len(visible))
+                position = bisect_left(visible, wanted)
+        counters = merge.counters()
+        self.counts = StatusCounts(
+            counters.placeholders,
+            counters.differs,
+            undecided_orphans(merge.rows, merge.decisions),
+            self.unsaved,
+        )
         view = PaneRows(
             merge.rows,
             visible,
@@ -70,33 +85,41 @@ class ValuesStepBase(StepPanel):
             self.revealed,
             full_labels=self.filter_name != "all",
         )
-        self.fillable = len(merge.auto_fill_preview())
+        self.fillable = fillable_count(merge.rows, merge.pattern)
         panes.show(view, min(position, max(0, len(visible) - 1)))
         self.update_lines()
 
     def update_lines(self) -> None:
+        """Status and detail lines (counters come from the last ``refresh_view``)."""
         merge = self.merge
         if merge is None:
             return
-        counters = merge.counters()
-        counts = StatusCounts(
-            counters.placeholders,
-            counters.differs,
-            undecided_orphans(merge.rows, merge.decisions),
-            self.unsaved,
-        )
         total = len(self.panes.view.visible)
         position = f"{self.panes.cursor + 1 if total else 0}/{total}"
         self.query_one("#values-status", Static).update(
-            status_text(counts, self.filter_name, position)
+            status_text(self.counts, self.filter_name, position), layout=False
         )
         row = self.panes.current
         decision = merge.decisions.get(row.label) if row is not None else None
         reveal = row is not None and self.revealed == row.label
         self.query_one("#values-detail", Static).update(
-            detail_text(row, merge.pattern, reveal, decision)
+            detail_text(row, merge.pattern, reveal, decision), layout=False
         )
-        self.refresh_bindings()
+        self.bindings_changed()
+
+    def bindings_changed(self) -> None:
+        """Refresh the footer only when a key became (un)available, and once keys settle.
+
+        Rebuilding the footer costs far more than moving the cursor; whether a key runs
+        is decided by ``check_action`` at the key press, never by the footer.
+        """
+        signature = tuple(self.check_action(a, ()) for a in sorted(EDITING | MOVING))
+        if signature == self.footer_signature:
+            return
+        self.footer_signature = signature
+        if self.footer_timer is not None:
+            self.footer_timer.stop()
+        self.footer_timer = self.set_timer(FOOTER_SETTLE, self.refresh_bindings)
 
     @on(ValuesPanes.CursorMoved)
     def cursor_moved(self, event: ValuesPanes.CursorMoved) -> None:

@@ -47,7 +47,7 @@ class SaveFlow:
         panel, merge, files = self.panel, self.panel.merge, self.panel.files
         assert merge is not None and files is not None
         panel.busy = "saving"
-        panel.refresh_bindings()
+        panel.bindings_changed()
 
         def render() -> None:
             plan = plan_save(merge, files.destination, files.backup, reason)
@@ -65,7 +65,7 @@ class SaveFlow:
 
     def cancel(self) -> None:
         self.panel.busy = ""
-        self.panel.refresh_bindings()
+        self.panel.bindings_changed()
         self.panel.notify("Not saved: nothing was written.", timeout=3)
 
     def write(self, plan: SavePlan) -> None:

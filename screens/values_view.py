@@ -72,6 +72,18 @@ def has_children(rows: list[Row], index: int) -> bool:
     return index + 1 < len(rows) and rows[index + 1].depth > rows[index].depth
 
 
+def fillable_count(rows: list[Row], pattern: re.Pattern[str]) -> int:
+    """Placeholders auto-fill would port (as the core's preview counts them, but cheaper)."""
+    return sum(
+        1
+        for row in rows
+        if row.status == RowStatus.PLACEHOLDER
+        and row.presence == Presence.BOTH
+        and not row.container
+        and pattern.search(row.prev_text) is None
+    )
+
+
 def undecided_orphans(rows: list[Row], decisions: Mapping[str, Decision]) -> int:
     """Outermost orphans neither carried over nor knowingly dropped."""
     return sum(1 for row in rows if is_orphan(row) and row.label not in decisions)

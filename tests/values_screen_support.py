@@ -54,6 +54,15 @@ async def settle(app: WizardApp, pilot: Pilot[int]) -> None:
     await pilot.pause()
 
 
+async def flush_footer(panel: ValuesPanel, pilot: Pilot[int]) -> None:
+    """Redraw the footer now instead of after the keys settle (for snapshots)."""
+    if panel.footer_timer is not None:
+        panel.footer_timer.stop()
+    panel.refresh_bindings()
+    await pilot.pause()
+    await pilot.pause()
+
+
 _TAG = re.compile(r"<[^>]+>")
 
 

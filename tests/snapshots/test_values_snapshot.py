@@ -8,14 +8,14 @@ from typing import Any
 
 from textual.pilot import Pilot
 
-from tests.values_screen_support import open_values, values_app
+from tests.values_screen_support import flush_footer, open_values, values_app
 from tui.app import WizardApp
 from tui.core.steps import FORWARD_STEPS, STEP_IDS, StepStatus
 
 
 def editor_on_a_placeholder(app: WizardApp) -> Callable[[Pilot[Any]], Any]:
     async def run_before(pilot: Pilot[Any]) -> None:
-        await open_values(app, pilot)
+        panel = await open_values(app, pilot)
         # Steps after this one look the same whether or not another engineer built them yet.
         later = [s for s in STEP_IDS if s not in FORWARD_STEPS[: FORWARD_STEPS.index("values")]]
         for step in later:
@@ -23,7 +23,7 @@ def editor_on_a_placeholder(app: WizardApp) -> Callable[[Pilot[Any]], Any]:
         app.statuses["values"] = StepStatus.IN_PROGRESS
         app.refresh_steps()
         await pilot.press("p", "n")  # the cursor on the image tag, which differs
-        await pilot.pause()
+        await flush_footer(panel, pilot)
 
     return run_before
 

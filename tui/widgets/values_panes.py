@@ -177,7 +177,8 @@ class ValuesPanes(ScrollView, can_focus=True, inherit_bindings=False):
         row = self.view.rows[self.view.visible[index]]
         line = self.row_text(row, width)
         if index == self.cursor:
-            line.stylize(self.style_of("cursor"))
+            # Only the background: each value keeps the colour of its class under the cursor.
+            line.stylize(Style.from_color(bgcolor=self.style_of("cursor").bgcolor))
         segments = list(line.render(self.app.console))
         return Strip(segments, width).apply_style(self.rich_style)
 

@@ -1,0 +1,139 @@
+"""Benchmark of the values editor screen on two generated 5,000-line files; prints numbers.
+
+Targets: open to interactive <= 1.5 s (files loaded in a worker, a loading indicator
+meanwhile); a cursor move or a port repaints <= 50 ms (median); save <= 1.0 s.
+Key timings are measured through Textual's pilot (key posted, handled, screen
+refreshed), so they include the pilot's own overhead: an upper bound.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from bench_values import LINES, generate  # noqa: E402
+
+from screens.values import ValuesPanel  # noqa: E402
+from tests.release_support import make_pair  # noqa: E402
+from tests.values_screen_support import BOOK, app_on  # noqa: E402
+from tui.core.steps import FORWARD_STEPS, StepStatus  # noqa: E402
+
+SAMPLES = 31
+
+
+CPU: list[float] = []  # process CPU time of the last timed action (other load excluded)
+
+
+async def timed(action: Callable[[], Awaitable[Any]]) -> float:
+    started, cpu = time.perf_counter(), time.process_time()
+    await action()
+    CPU.append(time.process_time() - cpu)
+    return time.perf_counter() - started
+
+
+async def median_of(
+    action: Callable[[], Awaitable[Any]], before: Callable[[], Awaitable[Any]] | None = None
+) -> tuple[float, float]:
+    """(median wall, median CPU) over SAMPLES runs."""
+    walls, cpus = [], []
+    for _ in range(SAMPLES):
+        if before is not None:
+            await before()
+        walls.append(await timed(action))
+        cpus.append(CPU[-1])
+    return statistics.median(walls), statistics.median(cpus)
+
+
+async def measure(root: Path) -> dict[str, float | int]:
+    prev, curr = make_pair(root)
+    (prev / BOOK.values_file).write_text(generate(template=False))
+    (curr / BOOK.values_file).write_text(generate(template=True))
+    app = app_on(prev, curr)
+    out: dict[str, float | int] = {}
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        for step in FORWARD_STEPS[: FORWARD_STEPS.index("values")]:
+            app.statuses[step] = StepStatus.DONE
+        started = time.perf_counter()
+        app.show_step("values")
+        await pilot.pause()
+        out["loading shown"] = time.perf_counter() - started
+        panel = app.query_one(ValuesPanel)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        out["interactive"] = time.perf_counter() - started
+        out["rows"] = len(panel.merge.rows) if panel.merge else 0
+
+        async def key(*keys: str) -> None:
+            await pilot.press(*keys)
+            await pilot.pause()
+
+        out["no-op key"], out["no-op key cpu"] = await median_of(lambda: key("z"))
+        out["move"], out["move cpu"] = await median_of(lambda: key("down"))
+        out["page"], out["page cpu"] = await median_of(lambda: key("pagedown"))
+        out["port"], out["port cpu"] = await median_of(lambda: key("right"), lambda: key("p"))
+        panes = panel.panes
+        renders = []
+        for _ in range(SAMPLES):
+            t0 = time.perf_counter()
+            panes.action_move(1)
+            for y in range(panes.size.height):
+                panes.render_line(y)
+            renders.append(time.perf_counter() - t0)
+        out["render"] = statistics.median(renders)
+        out["auto-fill"] = await timed(lambda: key("a", "y"))
+        written: list[float] = []
+        original = panel.save_flow.written
+
+        def record(*args: Any) -> None:
+            original(*args)
+            written.append(time.perf_counter())
+
+        panel.save_flow.written = record  # type: ignore[method-assign]
+        t0 = time.perf_counter()
+        await pilot.press("s")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        out["save: diff shown"] = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        await pilot.press("y")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        out["save: written+verified"] = written[0] - t0 if written else float("nan")
+        out["save: reopened"] = time.perf_counter() - t0
+        out["complete"] = int(app.statuses["values"] is StepStatus.DONE)
+    return out
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        r = asyncio.run(measure(Path(tmp)))
+    ms = 1000
+    print(f"lines per file:                    {LINES} ({r['rows']} rows)")
+    print(f"loading indicator shown:           {r['loading shown'] * ms:.0f} ms")
+    print(f"open to interactive:               {r['interactive']:.3f} s   (target <= 1.5 s)")
+    print("median per key (wall through the pilot / CPU of this process):  target <= 50 ms")
+    for name in ("no-op key", "move", "page", "port"):
+        wall, cpu = r[name] * ms, r[f"{name} cpu"] * ms
+        print(f"  {name + ' (key→repaint):':<32} {wall:6.1f} ms wall  {cpu:5.1f} ms CPU")
+    print(f"move + render visible rows:        {r['render'] * ms:.2f} ms (no pilot)")
+    print(f"auto-fill (preview + confirm):     {r['auto-fill']:.3f} s")
+    print(f"save: s → final diff shown:        {r['save: diff shown']:.3f} s")
+    print(f"save: y → written and verified:    {r['save: written+verified']:.3f} s")
+    print(f"save: y → reopened from disk:      {r['save: reopened']:.3f} s")
+    print(f"step complete after save:          {bool(r['complete'])}")
+
+
+if __name__ == "__main__":
+    main()
