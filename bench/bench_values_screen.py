@@ -100,7 +100,7 @@ async def measure(root: Path) -> dict[str, float | int]:
             original(*args)
             written.append(time.perf_counter())
 
-        panel.save_flow.written = record  # type: ignore[method-assign]
+        panel.save_flow.written = record  # type: ignore[method-assign,assignment]
         t0 = time.perf_counter()
         await pilot.press("s")
         await app.workers.wait_for_complete()
