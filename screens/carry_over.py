@@ -61,7 +61,7 @@ class CarryOverPanel(StepPanel):
 
     def on_mount(self) -> None:
         self.query_one("#co-table", DataTable).add_columns(
-            "status", "operation", "file", "sha256", "what happens"
+            "status", "file", "sha256", "what happens"
         )
         self.query_one("#co-result").display = False
         self.action_preview()
@@ -114,7 +114,6 @@ class CarryOverPanel(StepPanel):
         for index, op in enumerate(preview.operations):
             table.add_row(
                 status_cell(op),
-                op.action,
                 op.name,
                 checksum_cell(op),
                 op.reason,

@@ -61,6 +61,7 @@ class PreflightPanel(StepPanel):
         self.report: PreflightReport | None = None
         self.running = False
         self.busy_backup = False
+        self.cursor_placed = False
 
     def compose(self) -> ComposeResult:
         yield Static("2. Preflight", classes="step-title")
@@ -152,15 +153,22 @@ class PreflightPanel(StepPanel):
         table.clear()
         records = self.journal_records()
         results = self.shown_results()
+        # The two text columns share what is left of the width; the detail pane has it all.
+        room = max(self.size.width - 38, 40)
+        found_width = room * 11 // 20
         for index, item in enumerate(results):
             waived = is_waived(records, item)
             table.add_row(
                 status_cell(item, waived),
                 item.name,
-                _cut(item.summary, 70),
-                _cut(item.action, 70),
+                _cut(item.summary, found_width),
+                _cut(item.action, room - found_width),
                 key=str(index),
             )
+        if results and not self.cursor_placed:
+            # First look: the cursor on the first item that needs attention.
+            self.cursor_placed = True
+            row = next((i for i, r in enumerate(results) if r.blocks), 0)
         if results:
             table.move_cursor(row=min(max(row, 0), len(results) - 1))
         self.query_one("#pf-summary", Static).update(summary_text(results, records))

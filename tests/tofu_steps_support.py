@@ -16,7 +16,7 @@ from tests.stage4_screen_support import settle
 from tui.app import WizardApp, make_app
 from tui.context import WizardContext
 from tui.core.playbook import load_playbook
-from tui.core.steps import FORWARD_STEPS, StepStatus
+from tui.core.steps import FORWARD_STEPS, STEP_IDS, StepStatus
 from tui.sandbox.aws_endpoint import AwsEndpoint
 from tui.sandbox.seed import SeedReport, seed_world
 from tui.sandbox.world import World, world_env
@@ -98,3 +98,16 @@ def table_rows(app: WizardApp, selector: str) -> list[list[str]]:
 def next_enabled(app: WizardApp) -> bool:
     """Whether Next (F3) may run now, as the footer shows it."""
     return app.check_action("next_step", ()) is True
+
+
+def steps_as_if_only_mine(app: WizardApp, step: str) -> None:
+    """Earlier steps done, this one in progress, later ones not started (snapshots stay
+    the same whichever steps other engineers have built meanwhile)."""
+    for index, step_id in enumerate(STEP_IDS):
+        if step_id == step:
+            app.statuses[step_id] = StepStatus.IN_PROGRESS
+        elif index < STEP_IDS.index(step):
+            app.statuses[step_id] = StepStatus.DONE
+        else:
+            app.statuses[step_id] = StepStatus.NOT_STARTED
+    app.refresh_steps()

@@ -39,7 +39,7 @@ def sha(path: Path) -> str:
 
 
 def rows(app: WizardApp) -> dict[str, list[str]]:
-    return {row[2]: row for row in table_rows(app, "#co-table")}
+    return {row[1]: row for row in table_rows(app, "#co-table")}
 
 
 async def apply_now(app: WizardApp, pilot: object) -> None:
@@ -57,7 +57,7 @@ async def test_option_a_preview_apply_verify(seeded: SeededWorld) -> None:
         await open_step(app, pilot, "carry_over")
         shown = rows(app)
         assert shown["terraform.tfstate"][0] == "copy"
-        assert shown["terraform.tfstate"][3] == sha(src / "terraform.tfstate")[:12] + "…"
+        assert shown["terraform.tfstate"][2] == sha(src / "terraform.tfstate")[:12] + "…"
         assert shown["terraform.tfstate.backup"][0] == "copy"
         assert shown["terraform.tfvars"][0] == "copy"
         assert shown["backend.tf"][0] == "skipped"
@@ -108,7 +108,7 @@ async def test_option_a_preview_apply_verify(seeded: SeededWorld) -> None:
         await open_step(app, pilot, "carry_over")
         again = rows(app)
         assert again["terraform.tfvars (+ valkey_* block)"][0] == "present"
-        assert "already has valkey_" in again["terraform.tfvars (+ valkey_* block)"][4]
+        assert "already has valkey_" in again["terraform.tfvars (+ valkey_* block)"][3]
         assert "nothing left to write" in text_of(app, "#co-summary")
         assert next_enabled(app)
     assert (dst / BOOK.tfvars_file).read_bytes() == tfvars
@@ -125,7 +125,7 @@ async def test_state_of_another_history_blocks_apply(seeded: SeededWorld) -> Non
         await open_step(app, pilot, "carry_over")
         row = rows(app)["terraform.tfstate"]
         assert row[0] == "✖ blocked (refused)"
-        assert "belongs to another state history" in row[4]
+        assert "belongs to another state history" in row[3]
         summary = text_of(app, "#co-summary")
         assert "1 operation(s) block the carry-over" in summary
         assert app.query_one("#co-apply", Button).disabled

@@ -21,6 +21,7 @@ from tests.tofu_steps_support import (
     table_rows,
     world_app,
 )
+from tui.app import WizardApp
 from tui.core.steps import StepStatus
 from tui.sandbox.aws_endpoint import AwsEndpoint
 
@@ -32,6 +33,14 @@ def seeded(aws: AwsEndpoint, tmp_path: Path) -> SeededWorld:
 
 def rows_by_item(app: object) -> dict[str, list[str]]:
     return {row[1]: row for row in table_rows(app, "#pf-checks")}  # type: ignore[arg-type]
+
+
+async def detail_of(app: WizardApp, pilot: object, item: str) -> str:
+    """The detail pane of one item (the table cuts long sentences; the pane has them whole)."""
+    table = app.query_one("#pf-checks", DataTable)
+    table.move_cursor(row=list(rows_by_item(app)).index(item))
+    await pilot.pause()  # type: ignore[attr-defined]
+    return " ".join(text_of(app, "#pf-detail").split())
 
 
 def sha(path: Path) -> str:
@@ -57,9 +66,9 @@ async def test_identity_in_banner_and_every_check_shown(seeded: SeededWorld) -> 
         assert rows["OpenTofu version"][0] == "✔ pass"
         assert "OpenTofu 1.10.7" in rows["OpenTofu version"][2]
         assert rows["S3 buckets"][0] == "✔ pass"
-        assert "All 7 buckets" in rows["S3 buckets"][2]
+        assert "All 7 buckets exist and are versioned" in await detail_of(app, pilot, "S3 buckets")
         assert rows["State backup"][0] == "▲ warn"
-        assert "Take the backup" in rows["State backup"][3]
+        assert "What to do: Take the backup" in await detail_of(app, pilot, "State backup")
         assert "0 fail · 1 warn · 6 pass" in text_of(app, "#pf-summary")
         # The backup is still to do: Next stays greyed out.
         assert app.statuses["preflight"] is StepStatus.IN_PROGRESS
@@ -94,7 +103,7 @@ async def test_backup_then_already_backed_up(seeded: SeededWorld) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await open_step(app, pilot, "preflight")
         row = rows_by_item(app)["State backup"]
-        assert row[0] == "✔ pass" and "Already backed up" in row[2]
+        assert row[0] == "✔ pass" and row[2].startswith("Already backed up")
         assert app.query_one("#pf-backup-now", Button).disabled
         assert next_enabled(app)
     assert backup.stat().st_mtime_ns == before
@@ -114,7 +123,10 @@ async def test_different_backup_is_kept_and_free_name_offered(seeded: SeededWorl
         app.screen.query_one("#yes", Button).press()
         await settle(app, pilot)
         row = rows_by_item(app)["State backup"]
-        assert row[0] == "▲ warn" and "Backed up to terraform.tfstate.pre-upgrade.1" in row[2]
+        assert row[0] == "▲ warn"
+        said = await detail_of(app, pilot, "State backup")
+        assert "Backed up to terraform.tfstate.pre-upgrade.1 (verified, journaled)" in said
+        assert "the existing terraform.tfstate.pre-upgrade differs and was kept" in said
         assert app.statuses["preflight"] is StepStatus.DONE
     assert backup.read_text() == "{}\n"
     free = seeded.previous_tf / f"{BOOK.state_pre_upgrade}.1"
@@ -133,7 +145,7 @@ async def test_failure_blocks_next_until_waived_with_reason(seeded: SeededWorld)
         await open_step(app, pilot, "preflight")
         rows = rows_by_item(app)
         assert rows["S3 buckets"][0] == "✖ fail"
-        assert missing in rows["S3 buckets"][2]
+        assert missing in await detail_of(app, pilot, "S3 buckets")
         assert "1 fail" in text_of(app, "#pf-summary")
         assert not next_enabled(app)
         table = app.query_one("#pf-checks", DataTable)
@@ -176,8 +188,9 @@ async def test_missing_tool_fails_with_what_to_do(seeded: SeededWorld) -> None:
         await open_step(app, pilot, "preflight")
         row = rows_by_item(app)["OpenTofu version"]
         assert row[0] == "✖ fail"
-        assert "tofu-not-installed is not installed" in row[2]
-        assert "Install tofu-not-installed" in row[3]
+        said = await detail_of(app, pilot, "OpenTofu version")
+        assert "tofu-not-installed is not installed or not on the PATH" in said
+        assert "What to do: Install tofu-not-installed" in said
         assert not next_enabled(app)
 
 

@@ -1,0 +1,40 @@
+"""Snapshot of the Carry-over preview at 120×40 on the demo world (fixed state lineage)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from textual.pilot import Pilot
+from textual.widgets import DataTable
+
+from tests.stage4_screen_support import settle
+from tests.tofu_steps_support import (
+    BOOK,
+    open_step,
+    seeded_world,
+    steps_as_if_only_mine,
+    world_app,
+)
+from tui.sandbox.aws_endpoint import AwsEndpoint
+
+LINEAGE = "5f0c2a9e-7d41-4b8e-9c3a-2e6f1d8b4a70"
+
+
+def test_carry_over_preview_120x40(snap_compare: Any, aws: AwsEndpoint, tmp_path: Path) -> None:
+    seeded = seeded_world(tmp_path, aws)
+    for name in (BOOK.state_file, BOOK.state_backup):
+        path = seeded.previous_tf / name
+        state = json.loads(path.read_text())
+        state["lineage"] = LINEAGE  # the world mints a random one: fix it for stable checksums
+        path.write_text(json.dumps(state, separators=(",", ":")) + "\n")
+    app = world_app(seeded)
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await open_step(app, pilot, "carry_over")
+        steps_as_if_only_mine(app, "carry_over")
+        app.query_one("#co-table", DataTable).move_cursor(row=5)  # the tfvars block as a diff
+        await settle(app, pilot)
+
+    assert snap_compare(app, terminal_size=(120, 40), run_before=run_before)
