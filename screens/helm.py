@@ -101,6 +101,11 @@ class HelmPanel(StepPanel):
         self.query_one(HistorySection).start()
         self.update_gate()
 
+    def on_show(self) -> None:
+        super().on_show()
+        # after the base class gave the first widget the focus
+        self.call_after_refresh(self.query_one(ImagesSection).focus_registry)
+
     # -- what the sections share ---------------------------------------------------------------
     @property
     def releases(self) -> tuple[str, ...]:

@@ -127,6 +127,11 @@ class ImagesSection(ReportsWorkers, VerticalScroll):
         self.query_one("#img-registry-row").display = True
         self.query_one("#img-registry", Input).focus()
 
+    def focus_registry(self) -> None:
+        """The registry field takes the focus while it is what the operator must give."""
+        if self.query_one("#img-registry-row").display:
+            self.query_one("#img-registry", Input).focus()
+
     @on(Input.Submitted, "#img-registry")
     def registry_typed(self, event: Input.Submitted) -> None:
         try:

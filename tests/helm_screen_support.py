@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import re
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from tests.stage4_screen_support import all_text, settle, text_of, widget_text
+from tests.stage4_screen_support import all_text, settle, widget_text
 from tui.app import WizardApp, make_app
 from tui.context import WizardContext
 from tui.core.playbook import load_playbook
@@ -20,14 +18,18 @@ from tui.sandbox.world import World, build_world, world_env
 __all__ = [
     "BOOK",
     "all_text",
+    "decisions",
     "fill_registry",
     "helm_app",
+    "helm_status",
     "helm_world",
     "journal_records",
     "open_helm",
+    "press",
+    "ready_for_sync",
     "settle",
+    "table_text",
     "text_of",
-    "wait_until",
     "widget_text",
 ]
 
@@ -81,16 +83,53 @@ async def settle_all(app: WizardApp, pilot: Any, rounds: int = 20) -> None:
                 return
 
 
-async def wait_until(pilot: Any, condition: Callable[[], bool], timeout_s: float = 20) -> None:
-    """Let the app run until ``condition`` holds (no fixed sleep: it returns as soon as it does)."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout_s
-    while not condition():
-        if loop.time() > deadline:
-            raise AssertionError("condition not reached in time")
-        await pilot.pause()
-
-
 def journal_records(release: Path) -> list[dict[str, Any]]:
     lines = (release / ".mocm-upgrade" / "journal.jsonl").read_text().splitlines()
     return [json.loads(line) for line in lines]
+
+
+async def press(app: WizardApp, pilot: Any, *keys: str) -> None:
+    """Press each key, letting every command or check it starts run to its end."""
+    for key in keys:
+        await pilot.press(key)
+        await settle_all(app, pilot)
+
+
+async def ready_for_sync(app: WizardApp, pilot: Any, *, load_images: bool = True) -> None:
+    """Push the missing image, acknowledge the CHANGELOG, run the diff; end on the Sync tab."""
+    if load_images:
+        await press(app, pilot, "1", "l")
+    await press(app, pilot, "2", "a", "5", "d", "6")
+
+
+def decisions(release: Path, what: str) -> list[str]:
+    """The details of the journal's decisions named ``what``, in order."""
+    return [
+        str(r["detail"])
+        for r in journal_records(release)
+        if r["kind"] == "decision" and r["what"] == what
+    ]
+
+
+def table_text(app: WizardApp, selector: str) -> str:
+    """A DataTable's rows as the operator reads them, one line per row."""
+    from textual.widgets import DataTable
+
+    table = app.screen.query_one(selector, DataTable)
+    rows = (table.get_row_at(i) for i in range(table.row_count))
+    return "\n".join("  ".join(str(cell) for cell in row) for row in rows)
+
+
+def text_of(app: WizardApp, selector: str) -> str:
+    """One widget's text, unwrapped (a Static's content; else what it renders)."""
+    from textual.widgets import Static
+
+    widget = app.screen.query_one(selector)
+    if isinstance(widget, Static):
+        return str(widget.content)
+    return widget_text(widget)
+
+
+def helm_status(app: WizardApp) -> StepStatus:
+    """The Helm step's status in the sidebar."""
+    return app.statuses["helm"]

@@ -1,0 +1,22 @@
+"""Snapshot of the Helm step's diff view at 120×40, on the sandbox world."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from tests.helm_screen_support import helm_app, helm_world, open_helm, press
+from tui.sandbox.aws_endpoint import AwsEndpoint
+
+
+def test_diff_view_grouped_and_coloured(
+    snap_compare: Any, tmp_path: Path, aws: AwsEndpoint
+) -> None:
+    world = helm_world(tmp_path, aws.env)
+    app = helm_app(world, aws.env)
+
+    async def to_the_diff(pilot: Any) -> None:
+        await open_helm(app, pilot)
+        await press(app, pilot, "2", "a", "5", "d")
+
+    assert snap_compare(app, terminal_size=(120, 40), run_before=to_the_diff)
