@@ -20,7 +20,7 @@ from textual.worker import Worker, WorkerState
 
 from screens.values_base import ValuesStepBase
 from screens.values_dialogs import auto_fill_dialog, edit_dialog, search_dialog
-from screens.values_files import ValuesFiles, locate_values, open_merge
+from screens.values_files import ValuesFiles, locate_values, open_merge, restore_drops
 from screens.values_save_flow import SaveFlow
 from screens.values_view import (
     FILTERS,
@@ -99,6 +99,9 @@ class ValuesPanel(ValuesStepBase):
           description="Opening the values files")  # fmt: skip
     def load(self, files: ValuesFiles) -> None:
         merge = open_merge(files, self.wizard.context.playbook.placeholder_pattern)
+        session = self.wizard.session
+        if files.resumed and session is not None:
+            restore_drops(merge, list(session.journal.records))
         self.app.call_from_thread(self.install, files, merge, None)
 
     def install(self, files: ValuesFiles, merge: ValuesMerge, cursor_label: str | None) -> None:

@@ -2,18 +2,51 @@
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical
+from textual.geometry import Size
 from textual.screen import ModalScreen
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
 from textual.widgets import Button, Input, Label, Static
 
-from screens.releases import diff_text
 from tui.core.values_commands import AutoFillItem
 
-PREVIEW_LIMIT = 2000  # rows listed in the auto-fill preview; the count says the rest
+DIFF_STYLES = (("+++", "bold"), ("---", "bold"), ("+", "green"), ("-", "red"), ("@@", "cyan"))
+
+
+class TextLines(ScrollView, can_focus=True):
+    """Many lines of styled text, rendered only where visible (a 5,000-line diff opens at once)."""
+
+    def __init__(self, lines: list[Text], classes: str = "") -> None:
+        super().__init__(classes=classes)
+        self.lines = lines
+        self.virtual_size = Size(max((cell_len(t.plain) for t in lines), default=0), len(lines))
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        index = round(self.scroll_offset.y) + y
+        if index >= len(self.lines):
+            return Strip.blank(width, self.rich_style)
+        strip = Strip(list(self.lines[index].render(self.app.console)))
+        left = round(self.scroll_offset.x)
+        return strip.crop_extend(left, left + width, self.rich_style).apply_style(self.rich_style)
+
+    def plain(self) -> str:
+        return "\n".join(t.plain for t in self.lines)
+
+
+def diff_lines(diff: str) -> list[Text]:
+    """A unified diff, one Text per line: additions green, removals red, hunks cyan."""
+    out = []
+    for line in diff.splitlines():
+        style = next((s for prefix, s in DIFF_STYLES if line.startswith(prefix)), "")
+        out.append(Text(line, style, no_wrap=True, end=""))
+    return out
 
 
 class TextPromptDialog(ModalScreen[str | None]):
@@ -74,7 +107,9 @@ class ConfirmDialog(ModalScreen[bool]):
         Binding("y", "answer(True)", "Confirm"),
     ]
 
-    def __init__(self, title: str, intro: str, body: Text, confirm: str, dialog_id: str) -> None:
+    def __init__(
+        self, title: str, intro: str, body: list[Text], confirm: str, dialog_id: str
+    ) -> None:
         super().__init__()
         self.title_text = title
         self.intro = intro
@@ -86,14 +121,13 @@ class ConfirmDialog(ModalScreen[bool]):
         with Vertical(id=self.dialog_id, classes="dialog values-dialog values-tall-dialog"):
             yield Label(self.title_text, classes="values-dialog-title")
             yield Static(self.intro, markup=False, classes="values-dialog-text")
-            with VerticalScroll(classes="values-dialog-body"):
-                yield Static(self.body, classes="values-dialog-list")
+            yield TextLines(self.body, classes="values-dialog-body")
             with Horizontal(classes="values-dialog-buttons"):
                 yield Button(f"{self.confirm} (y)", variant="primary", id="confirm")
                 yield Button("Cancel (Esc)", id="cancel")
 
     def on_mount(self) -> None:
-        self.query_one(VerticalScroll).focus()
+        self.query_one(TextLines).focus()
 
     def action_answer(self, answer: bool) -> None:
         self.dismiss(answer)
@@ -144,16 +178,11 @@ def override_dialog(placeholders: list[str]) -> TextPromptDialog:
 
 def auto_fill_dialog(items: list[AutoFillItem]) -> ConfirmDialog:
     """What auto-fill will port: each placeholder and the previous value (secrets masked)."""
-    body = Text()
-    for item in items[:PREVIEW_LIMIT]:
-        body.append(item.label, "bold")
-        body.append("\n    ")
-        body.append(item.template_shown, "red")
-        body.append("  →  ")
-        body.append(item.previous_shown, "green")
-        body.append("\n")
-    if len(items) > PREVIEW_LIMIT:
-        body.append(f"… and {len(items) - PREVIEW_LIMIT} more\n")
+    body = []
+    for item in items:
+        body.append(Text(item.label, "bold", end=""))
+        body.append(Text.assemble("    ", (item.template_shown, "red"), "  →  ",
+                                  (item.previous_shown, "green"), end=""))  # fmt: skip
     return ConfirmDialog(
         f"Auto-fill {len(items)} placeholder(s)",
         "Each placeholder below gets the previous release's value (one undo reverts all).",
@@ -171,7 +200,7 @@ def save_dialog(
     intro = f"{changed_lines} line(s) change in {destination}. Kept first: {kept}."
     if override:
         intro += f"\nPlaceholders are left; your reason is journaled: {override}"
-    body = diff_text(diff) if diff else Text("No line changes: the file is written as it is.")
+    body = diff_lines(diff) or [Text("No line changes: the file is written as it is.")]
     return ConfirmDialog(
         f"Save {destination}?", intro, body, "Write the file", "values-save-dialog"
     )

@@ -10,16 +10,24 @@ No Textual here: the screen and the tests share it.
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from tui.core.fsops import sha256_file
+from tui.core.journal_records import Decision as JournalDecision
+from tui.core.journal_records import JournalRecord
 from tui.core.playbook import Playbook
 from tui.core.releases import ReleasePair
+from tui.core.values_commands import Decision
 from tui.core.values_doc import load_values
+from tui.core.values_merge import Presence
 from tui.core.values_ops import ValuesMerge
 
 WORK_BACKUP_SUFFIX = ".bak"
+STEP = "values"
+DROPS_DECISION = "values orphans dropped"
 
 
 @dataclass(frozen=True)
@@ -61,3 +69,26 @@ def locate_values(pair: ReleasePair, playbook: Playbook) -> ValuesFiles:
 def open_merge(files: ValuesFiles, placeholder_pattern: str) -> ValuesMerge:
     """Load both sides (ParseError with line and column on bad input)."""
     return ValuesMerge(load_values(files.previous), load_values(files.working), placeholder_pattern)
+
+
+def drops_detail(labels: list[str]) -> str:
+    """The journal detail of the orphans dropped at a save (a JSON list of key paths)."""
+    return json.dumps(labels, ensure_ascii=False)
+
+
+def restore_drops(merge: ValuesMerge, records: Iterable[JournalRecord]) -> int:
+    """Mark again the orphans an earlier save dropped knowingly; returns how many."""
+    dropped: set[str] = set()
+    for record in records:
+        body = record.body
+        if isinstance(body, JournalDecision) and body.step == STEP and body.what == DROPS_DECISION:
+            try:
+                dropped.update(str(label) for label in json.loads(body.detail))
+            except (ValueError, TypeError):
+                continue  # a hand-edited or foreign record: the orphan stays undecided
+    restored = 0
+    for row in merge.rows:
+        if row.label in dropped and row.presence == Presence.PREV_ONLY:
+            merge.decisions[row.label] = Decision.DROPPED_ORPHAN
+            restored += 1
+    return restored

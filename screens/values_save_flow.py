@@ -12,15 +12,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from screens.values_dialogs import override_dialog, save_dialog
-from screens.values_files import ValuesFiles, locate_values
+from screens.values_files import DROPS_DECISION, STEP, ValuesFiles, drops_detail, locate_values
 from tui.core.values_doc import load_values
 from tui.core.values_ops import ValuesMerge
 from tui.core.values_save import SavePlan, SaveResult, commit, plan_save
 
 if TYPE_CHECKING:
     from screens.values import ValuesPanel
-
-STEP = "values"
 
 
 class SaveFlow:
@@ -114,7 +112,7 @@ class SaveFlow:
                     STEP,
                 )
             if drops:
-                journal.decision("values orphans dropped", ", ".join(drops), STEP)
+                journal.decision(DROPS_DECISION, drops_detail(drops), STEP)
         kept = f"; kept {result.template_backup.name} first" if result.template_backup else ""
         panel.notify(f"Saved {result.destination.name} (verified){kept}.", timeout=5)
         panel.unsaved = 0

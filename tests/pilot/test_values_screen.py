@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 from textual.widgets import Input, Static
 
 from screens.values_dialogs import ConfirmDialog, TextPromptDialog
+from screens.values_files import locate_values
 from tests.values_screen_support import (
+    BOOK,
     SAMPLE_SECRETS,
     VALUES,
     app_on,
@@ -17,6 +20,7 @@ from tests.values_screen_support import (
     settle,
     values_app,
 )
+from tui.core.releases import load_pair
 from tui.core.steps import StepStatus
 from tui.widgets.dialogs import ErrorDialog
 
@@ -156,6 +160,7 @@ async def test_a_restart_continues_the_saved_work(tmp_path: Path) -> None:
     app, prev, curr = values_app(tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await open_values(app, pilot)
+        await pilot.press("f", "f", "f", "x", "f")  # drop the one orphan knowingly
         await pilot.press("a", "y", "s")
         app.screen.query_one(Input).value = "later"
         await pilot.press("enter")
@@ -166,6 +171,7 @@ async def test_a_restart_continues_the_saved_work(tmp_path: Path) -> None:
     async with again.run_test(size=(120, 40)) as pilot:
         panel = await open_values(again, pilot)
         assert "Placeholders left 3" in status(panel)
+        assert "orphans undecided 0" in status(panel)  # the drop was journaled and is remembered
         assert "template kept as values.yaml.new" in screen_text(again)
         await pilot.press("p", "e")
         again.screen.query_one(Input).value = "valkey.internal"
@@ -200,6 +206,11 @@ async def test_secrets_stay_masked_until_revealed(tmp_path: Path) -> None:
         await pilot.press("up", "e")  # editing a secret: nothing prefilled, typed blind
         field = app.screen.query_one(Input)
         assert field.value == "" and field.password
+        field.value = '"Vq8#nT2"typo"'  # a broken quoted string
+        await pilot.press("enter")
+        await pilot.pause()
+        told = " ".join(n.message for n in app._notifications)
+        assert "was refused" in told and "Vq8#nT2" not in told  # refused, not echoed
 
 
 async def test_keys_grey_out_where_they_cannot_run(tmp_path: Path) -> None:
@@ -296,3 +307,31 @@ async def test_works_at_80x24(tmp_path: Path) -> None:
         await pilot.press("a")
         assert isinstance(app.screen, ConfirmDialog)
         assert "(y)" in screen_text(app)  # the confirm button is on screen
+
+
+def test_files_first_visit_edits_the_template(tmp_path: Path) -> None:
+    _, prev, curr = values_app(tmp_path)
+    files = locate_values(load_pair(prev, curr, BOOK), BOOK)
+    assert files.working == files.template == files.destination == curr / VALUES
+    assert files.backup == curr / "mocm/values.yaml.new" and not files.resumed
+
+
+def test_files_after_a_save_continue_the_work(tmp_path: Path) -> None:
+    _, prev, curr = values_app(tmp_path)
+    template = curr / "mocm/values.yaml.new"
+    shutil.copy(curr / VALUES, template)
+    same = locate_values(load_pair(prev, curr, BOOK), BOOK)
+    assert same.template == template and same.working == curr / VALUES and same.resumed
+    assert same.backup == template  # an unchanged copy needs no second backup
+    (curr / VALUES).write_text((curr / VALUES).read_text().replace("fusion", "prod"))
+    changed = locate_values(load_pair(prev, curr, BOOK), BOOK)
+    assert changed.backup == curr / "mocm/values.yaml.bak"  # earlier work is kept first
+
+
+def test_files_template_kept_but_values_gone(tmp_path: Path) -> None:
+    _, prev, curr = values_app(tmp_path)
+    pair = load_pair(prev, curr, BOOK)
+    (curr / VALUES).rename(curr / "mocm/values.yaml.new")
+    files = locate_values(pair, BOOK)
+    assert files.working == curr / "mocm/values.yaml.new"
+    assert files.destination == curr / VALUES and files.resumed
