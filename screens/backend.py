@@ -92,12 +92,7 @@ class BackendPanel(StepPanel):
             yield Static(id="be-explain", markup=False)
             with Horizontal(id="be-choice"):
                 yield Button("Keep local state (k)", id="be-keep", compact=True)
-                yield Button(
-                    "Migrate to S3 first — B.1, recommended for production (m)",
-                    id="be-b1",
-                    compact=True,
-                    variant="primary",
-                )
+                yield Button("Migrate to S3 first — B.1 (m)", id="be-b1", compact=True)
             yield BackendFormView()
             with Horizontal(id="be-form-buttons"):
                 yield Button("Check against AWS (c)", id="be-check", compact=True)
@@ -136,10 +131,19 @@ class BackendPanel(StepPanel):
             return
         self.situation = situation
         self.say_headline(*HEADLINE[situation.kind])
-        self.query_one("#be-explain", Static).update("\n".join(situation.explanation))
+        said = list(situation.explanation)
+        if situation.offers_b1:
+            said.append(
+                "B.1 is recommended for production: the state then lives in a versioned S3 "
+                "bucket with a lock, and every later release points at the same place."
+            )
+        self.query_one("#be-explain", Static).update("\n".join(said))
         self.query_one("#be-choice").display = situation.kind is BackendKind.LOCAL
         if situation.kind is BackendKind.MIGRATION_PENDING:
             self.open_form()
+        elif situation.kind is not BackendKind.LOCAL:
+            self.query_one(BackendFormView).display = False
+            self.query_one("#be-form-buttons").display = False
         if situation.kind is BackendKind.REMOTE:
             self.record_once(f"B.2: the state is in S3 ({situation.explanation[0]})")
         self.complete = self.decided(situation)

@@ -46,8 +46,8 @@ class MigrationPromptDialog(ModalScreen[bool]):
                 yield Static(self.prompt.text, id="migration-prompt", markup=False)
                 yield Static(ANSWER_NOTE, id="migration-note", markup=False)
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Answer no", id="answer-no")
-                yield Button("Answer yes", id="answer-yes", variant="warning")
+                yield Button("Answer no", id="answer-no", compact=True)
+                yield Button("Answer yes", id="answer-yes", variant="warning", compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#answer-no", Button).focus()

@@ -20,6 +20,7 @@ from screens.carry_over_render import (
     checksum_cell,
     detail_text,
     relative,
+    short_sha,
     status_cell,
     summary_text,
 )
@@ -164,7 +165,7 @@ class CarryOverPanel(StepPanel):
     def applied(self, written: tuple[FileChange, ...], after: CarryOverPreview) -> None:
         self.written = written
         lines = [
-            f"{change.op:<7} {relative(change.path, after)}  sha256 {change.sha256_after}"
+            f"{change.op:<7} {relative(change.path, after)} sha256 {short_sha(change.sha256_after)}"
             for change in written
         ]
         verified = not after.changes and not after.blocked

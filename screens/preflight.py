@@ -168,7 +168,9 @@ class PreflightPanel(StepPanel):
         if results and not self.cursor_placed:
             # First look: the cursor on the first item that needs attention.
             self.cursor_placed = True
-            row = next((i for i, r in enumerate(results) if r.blocks), 0)
+            attention = [i for i, r in enumerate(results) if r.blocks]
+            attention += [i for i, r in enumerate(results) if r.status is CheckStatus.WARN]
+            row = attention[0] if attention else 0
         if results:
             table.move_cursor(row=min(max(row, 0), len(results) - 1))
         self.query_one("#pf-summary", Static).update(summary_text(results, records))

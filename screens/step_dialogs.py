@@ -42,8 +42,8 @@ class ConfirmDialog(ModalScreen[bool]):
             with VerticalScroll(classes="dialog-body"):
                 yield Static(self.message, id="confirm-message", markup=False)
             with Horizontal(classes="dialog-buttons"):
-                yield Button(self.no_label, id="no")
-                yield Button(self.yes_label, id="yes", variant="warning")
+                yield Button(self.no_label, id="no", compact=True)
+                yield Button(self.yes_label, id="yes", variant="warning", compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#no", Button).focus()
@@ -77,8 +77,8 @@ class ReasonDialog(ModalScreen[str | None]):
             yield Input(placeholder="Why it is safe to go on (goes into the journal)", id="reason")
             yield Static("", id="reason-problem", markup=False)
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Cancel", id="cancel")
-                yield Button(self.action_label, id="record", variant="warning")
+                yield Button("Cancel", id="cancel", compact=True)
+                yield Button(self.action_label, id="record", variant="warning", compact=True)
 
     @on(Button.Pressed, "#record")
     @on(Input.Submitted, "#reason")
@@ -137,8 +137,8 @@ class SnapshotDialog(ModalScreen[SnapshotRequest | None]):
             yield Input(self.cache_name, placeholder="snapshot name", id="snap-name")
             yield Static("", id="snap-problem", markup=False)
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Cancel", id="cancel")
-                yield Button("Take snapshot", id="take", variant="primary")
+                yield Button("Cancel", id="cancel", compact=True)
+                yield Button("Take snapshot", id="take", variant="primary", compact=True)
 
     @on(Select.Changed, "#snap-service")
     def service_changed(self, event: Select.Changed) -> None:
