@@ -335,3 +335,26 @@ def test_files_template_kept_but_values_gone(tmp_path: Path) -> None:
     files = locate_values(pair, BOOK)
     assert files.working == curr / "mocm/values.yaml.new"
     assert files.destination == curr / VALUES and files.resumed
+
+
+async def test_a_file_changed_under_the_diff_is_not_overwritten(tmp_path: Path) -> None:
+    app, _, curr = values_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        panel = await open_values(app, pilot)
+        await pilot.press("p", "right", "s")
+        app.screen.query_one(Input).value = "testing"
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        (curr / VALUES).write_text("edited: elsewhere\n")  # someone else writes meanwhile
+        await pilot.press("y")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ErrorDialog)
+        message = str(app.screen.query_one("#error-message", Static).render())
+        assert "changed on disk since the diff was shown" in message
+        await pilot.press("escape")
+        assert panel.check_action("save", ()) is True  # the operator can review and retry
+        assert "unsaved 1" in status(panel)  # the work in the editor is still there
+    assert (curr / VALUES).read_text() == "edited: elsewhere\n"
+    assert not (curr / "mocm/values.yaml.new").exists()
+    assert app.statuses["values"] is not StepStatus.DONE
