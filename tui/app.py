@@ -127,13 +127,17 @@ class WizardApp(App[int]):
         return True
 
     def aws(self) -> EnvSession:
-        """boto3 for this run: the wizard's explicit environment, the customer's region."""
-        region = self.pair.aws_region if self.pair is not None else None
-        return EnvSession(self.context.env, region=region)
+        """boto3 for this run, from the wizard's explicit environment."""
+        env = self.context.env
+        # The environment's own region wins, so Preflight can tell a mismatch with tfvars.
+        region = env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION")
+        if not region and self.pair is not None:
+            region = self.pair.aws_region
+        return EnvSession(env, region=region)
 
     def aws_identity_known(self, account: str, arn: str, region: str) -> None:
         """Preflight confirmed who we are in AWS: the banner shows it from now on."""
-        self.identity = f"AWS {account} · {region} · {arn.rsplit('/', 1)[-1]}"
+        self.identity = f"AWS {account} · {region}"  # the full ARN is on the Preflight screen
         self.query_one("#banner", Static).update(self.banner_text())
 
     def resume_at(self, step_id: str) -> None:

@@ -52,7 +52,7 @@ async def test_identity_in_banner_and_every_check_shown(seeded: SeededWorld) -> 
     async with app.run_test(size=(120, 40)) as pilot:
         await open_step(app, pilot, "preflight")
         banner = text_of(app, "#banner")
-        assert f"AWS {seeded.world.account_id} · {seeded.world.region} · moto" in banner
+        assert f"AWS {seeded.world.account_id} · {seeded.world.region}" in banner
         rows = rows_by_item(app)
         assert list(rows) == [
             "OpenTofu version",
