@@ -11,7 +11,7 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widget import Widget
-from textual.widgets import Static, TabbedContent, TabPane
+from textual.widgets import Button, Static, TabbedContent, TabPane
 
 from screens.base import StepPanel
 from screens.helm_diff import DiffSection
@@ -36,6 +36,17 @@ ACTION_SECTION = {
     "toggle_diff": "diff",
     "sync": "sync",
     "rollback": "sync",
+}
+
+# section buttons greyed out exactly when their key is
+BUTTONS = {
+    "#img-check": "check_images",
+    "#img-load": "load_images",
+    "#cl-ack": "acknowledge",
+    "#hist-again": "record_history",
+    "#lint-run": "lint",
+    "#diff-run": "diff",
+    "#diff-toggle": "toggle_diff",
 }
 
 
@@ -168,6 +179,9 @@ class HelmPanel(StepPanel):
         sync.show_gate([] if sync.running else self.sync_blockers())
         rollback = self.query_one(RollbackSection)
         self.complete = sync.succeeded or rollback.outcome_recorded
+        if self.plan is not None:
+            for selector, action in BUTTONS.items():
+                self.query_one(selector, Button).disabled = not self.can_run(action)
         self.refresh_bindings()
 
     # -- keys ---------------------------------------------------------------------------------

@@ -47,8 +47,10 @@ def open_sync_log(path: Path) -> IO[str]:
     return os.fdopen(fd, "w", encoding="utf-8", buffering=1)
 
 
-def progress_line(number: int, progress: ReleaseProgress, stopped: bool) -> Text:
-    """``1. mocm-bootstrap-1   ✔ deployed rev 9   12s``."""
+def progress_line(
+    number: int, progress: ReleaseProgress, stopped: bool, before: int | None = None
+) -> Text:
+    """``1. mocm-bootstrap-1   ✔ deployed rev 9 (was 8)  12s``; ``before``: recorded revision."""
     mark, style = MARKS[progress.state]
     if stopped and progress.state in UNFINISHED:
         mark, style = "⚠ interrupted during its upgrade", "bold red"
@@ -56,6 +58,8 @@ def progress_line(number: int, progress: ReleaseProgress, stopped: bool) -> Text
     text.append(mark, style)
     if progress.revision is not None and progress.state is not ReleaseState.NOT_STARTED:
         text.append(f" rev {progress.revision}", style)
+        if before is not None and progress.state is ReleaseState.DEPLOYED:
+            text.append(f" (was {before})", "dim")
     if progress.duration:
         text.append(f"  {progress.duration}", "dim")
     if progress.error:
@@ -108,6 +112,8 @@ class SyncSection(VerticalScroll):
             gate.update(Text("Sync running — Cancel (x) sends SIGINT.", "bold yellow"))
         elif missing:
             gate.update(Text("Sync needs: " + " · ".join(missing), "yellow"))
+        elif self.succeeded:
+            gate.update(Text("Synced. Next (F3) goes on; sync again (s) only if needed."))
         else:
             plan = self.panel.plan
             log = relative(plan.sync_log, plan.release_dir) if plan else "the sync log"
@@ -125,7 +131,10 @@ class SyncSection(VerticalScroll):
                 (p for p in (tracker.progress() if tracker else ()) if p.release == name),
                 ReleaseProgress(name),
             )
-            text.append_text(progress_line(number, progress, stopped))
+            recorded = self.panel.histories.get(name)
+            deployed = recorded.last_deployed if recorded else None
+            before = deployed.revision if deployed else None
+            text.append_text(progress_line(number, progress, stopped, before))
             text.append("\n")
         text.rstrip()
         self.query_one("#sync-progress", Static).update(text)

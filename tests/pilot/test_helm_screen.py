@@ -255,9 +255,9 @@ async def test_sync_deploys_every_release_and_writes_the_log(
         await press(app, pilot, "y")
         progress = text_of(app, "#sync-progress")
         for line in (
-            "1. mocm-bootstrap-1     ✔ deployed rev 9  0s",
-            "2. mocm-bootstrap-2     ✔ deployed rev 9  0s",
-            "3. mocm-service         ✔ deployed rev 7  0s",
+            "1. mocm-bootstrap-1     ✔ deployed rev 9 (was 8)  0s",
+            "2. mocm-bootstrap-2     ✔ deployed rev 9 (was 8)  0s",
+            "3. mocm-service         ✔ deployed rev 7 (was 6)  0s",
         ):
             assert line in progress
         assert "✔ Sync succeeded: every release is deployed." in text_of(app, "#sync-outcome")
