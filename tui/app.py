@@ -13,7 +13,7 @@ from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Footer, OptionList, Static
 from textual.worker import Worker, WorkerState
 
-from screens import build_panel, panel_is_built
+from screens import build_panel
 from screens.base import StepPanel
 from tui.assets import STYLES, help_text
 from tui.command_records import CommandRecords
@@ -56,9 +56,6 @@ class WizardApp(App[int]):
     # -- layout ------------------------------------------------------------
     def compose(self) -> ComposeResult:
         yield Static(self.banner_text(), id="banner", markup=False)
-        for step_id in STEP_IDS:
-            if not panel_is_built(step_id):
-                self.statuses[step_id] = StepStatus.NOT_BUILT
         self.statuses["releases"] = StepStatus.IN_PROGRESS
         with Horizontal(id="body"):
             yield StepSidebar(self.statuses, self.current_step)

@@ -11,7 +11,6 @@ class StepStatus(Enum):
     IN_PROGRESS = "in progress"
     DONE = "done"
     WAIVED = "waived"
-    NOT_BUILT = "not built yet"
 
 
 @dataclass(frozen=True)

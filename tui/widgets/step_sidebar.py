@@ -13,7 +13,6 @@ MARKS = {
     StepStatus.WAIVED: ("≈", "yellow"),
     StepStatus.IN_PROGRESS: ("▶", "bold"),
     StepStatus.NOT_STARTED: ("·", "dim"),
-    StepStatus.NOT_BUILT: ("○", "dim"),
 }
 
 
