@@ -65,7 +65,7 @@ async def measure(root: Path) -> dict[str, float | int]:
         await app.workers.wait_for_complete()
         for step in FORWARD_STEPS[: FORWARD_STEPS.index("values")]:
             app.statuses[step] = StepStatus.DONE
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         app.show_step("values")
         await pilot.pause()
         out["loading shown"] = time.perf_counter() - started
@@ -73,6 +73,7 @@ async def measure(root: Path) -> dict[str, float | int]:
         await app.workers.wait_for_complete()
         await pilot.pause()
         out["interactive"] = time.perf_counter() - started
+        out["interactive cpu"] = time.process_time() - cpu_started
         out["rows"] = len(panel.merge.rows) if panel.merge else 0
 
         async def key(*keys: str) -> None:
@@ -121,8 +122,13 @@ def main() -> None:
         r = asyncio.run(measure(Path(tmp)))
     ms = 1000
     print(f"lines per file:                    {LINES} ({r['rows']} rows)")
-    print(f"loading indicator shown:           {r['loading shown'] * ms:.0f} ms")
-    print(f"open to interactive:               {r['interactive']:.3f} s   (target <= 1.5 s)")
+    print(
+        f"show → first frame settled:        {r['loading shown'] * ms:.0f} ms (loading indicator)"
+    )
+    print(
+        f"open to interactive:               {r['interactive']:.3f} s wall, "
+        f"{r['interactive cpu']:.3f} s CPU (target <= 1.5 s)"
+    )
     print("median per key (wall through the pilot / CPU of this process):  target <= 50 ms")
     for name in ("no-op key", "move", "page", "port"):
         wall, cpu = r[name] * ms, r[f"{name} cpu"] * ms
