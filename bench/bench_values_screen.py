@@ -80,6 +80,29 @@ async def measure(root: Path) -> dict[str, float | int]:
             await pilot.press(*keys)
             await pilot.pause()
 
+        paints: list[float] = []
+        display = app._display
+
+        def painted(screen: Any, renderable: Any) -> None:
+            display(screen, renderable)
+            paints.append(time.perf_counter())
+
+        app._display = painted  # type: ignore[method-assign]
+
+        async def key_to_paint(name: str, before: str | None = None) -> float:
+            """Median time from posting the key to the last frame it caused."""
+            latencies = []
+            for _ in range(SAMPLES):
+                if before:
+                    await key(before)
+                t0 = time.perf_counter()
+                await key(name)
+                after = [t for t in paints if t > t0]
+                latencies.append((after[-1] if after else t0) - t0)
+            return statistics.median(latencies)
+
+        out["move paint"] = await key_to_paint("down")
+        out["port paint"] = await key_to_paint("right", "p")
         out["no-op key"], out["no-op key cpu"] = await median_of(lambda: key("z"))
         out["move"], out["move cpu"] = await median_of(lambda: key("down"))
         out["page"], out["page cpu"] = await median_of(lambda: key("pagedown"))
@@ -133,6 +156,8 @@ def main() -> None:
     for name in ("no-op key", "move", "page", "port"):
         wall, cpu = r[name] * ms, r[f"{name} cpu"] * ms
         print(f"  {name + ' (key→repaint):':<32} {wall:6.1f} ms wall  {cpu:5.1f} ms CPU")
+    print(f"  move: key posted → its last frame:  {r['move paint'] * ms:6.1f} ms")
+    print(f"  port: key posted → its last frame:  {r['port paint'] * ms:6.1f} ms")
     print(f"move + render visible rows:        {r['render'] * ms:.2f} ms (no pilot)")
     print(f"auto-fill (preview + confirm):     {r['auto-fill']:.3f} s")
     print(f"save: s → final diff shown:        {r['save: diff shown']:.3f} s")
