@@ -1,0 +1,275 @@
+"""The plan review widget: counts, verdict, the grouped table, filters, search, detail.
+
+Reused by the Plan step and the Stage-4 teardown: give it a ``PlanReview``.
+Keys: ``a`` all changes, ``d`` destroys & replaces, ``u`` unexpected, ``o``
+no-ops on/off, ``/`` search by address (Escape clears), Enter or ``v`` shows
+the detail of the highlighted change full size (again to go back).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.reactive import reactive
+from textual.widget import Widget
+from textual.widgets import DataTable, Input, Static
+
+from tui.assets import STYLES
+from tui.core.plan_review import PlanReview
+from tui.core.redact import Redactor
+from tui.widgets.apply_policy import GateMode, gate_policy
+from tui.widgets.plan_detail import PlanDetail
+from tui.widgets.plan_rows import PlanRow, RowFilter, build_rows, select_rows
+
+PLAN_REVIEW_CSS = (STYLES / "plan_review.tcss").read_text(encoding="utf-8")
+FIRST_BATCH = 200  # rows added at once: enough to fill any screen
+BATCH = 2000  # rows added per refresh afterwards, so the UI keeps answering
+MAX_ADDRESS_WIDTH = 72
+MAX_WHY_WIDTH = 100
+
+ALWAYS_COUNTED = frozenset({"create", "update", "replace", "delete"})
+# (count key, label, style): the order the counts bar reads.
+COUNTS: tuple[tuple[str, str, str], ...] = (
+    ("create", "create", "green"),
+    ("update", "update", "yellow"),
+    ("replace", "replace", "magenta"),
+    ("delete", "destroy", "red"),
+    ("forget", "forget", "cyan"),
+    ("read", "read", "blue"),
+    ("no-op", "no-op", ""),
+    ("import", "import", "cyan"),
+    ("move", "move", "cyan"),
+)
+
+
+def counts_text(review: PlanReview) -> Text:
+    """``create 9  update 2  replace 1 …``: zero counts dimmed."""
+    text = Text()
+    for key, label, style in COUNTS:
+        count = review.counts.get(key, 0)
+        if not count and key not in ALWAYS_COUNTED:
+            continue  # room at 80 columns: zeros only for the four that matter
+        if text:
+            text.append("  ")
+        text.append(f"{label} {count}", f"bold {style}" if count and style else "dim")
+    return text
+
+
+def verdict_text(review: PlanReview) -> Text:
+    """SAFE or BLOCKED, why, and whether the apply gate can override it."""
+    policy = gate_policy(review)
+    text = Text()
+    if not review.blocked:
+        text.append(" SAFE ", "bold reverse green")
+        unexpected = len(review.issues)
+        if unexpected:
+            text.append(f" {unexpected} unexpected change(s), none destroys anything.", "yellow")
+        else:
+            text.append(f" every change is expected at stage '{review.stage}'.")
+        text.append(" Applying asks for one confirmation.", "dim")
+    else:
+        text.append(" BLOCKED ", "bold reverse red")
+        if policy.mode is GateMode.REFUSE:
+            text.append(" " + " ".join(policy.why), "red")
+            text.append(" No confirmation can override this.", "bold red")
+        else:
+            text.append(
+                f" {policy.blockers} unexpected destroy/replace(s) at stage '{review.stage}'.",
+                "red",
+            )
+            text.append(f" Override possible: the apply gate asks you to type '{policy.phrase}'.")
+    for note in review.notes:
+        text.append(f"\nNote: {note}.", "dim")
+    return text
+
+
+class PlanReviewView(Widget, can_focus=False):
+    """Shows one plan review; keyboard only, usable at 80×24."""
+
+    DEFAULT_CSS = PLAN_REVIEW_CSS
+    SCOPED_CSS = False
+    BINDINGS = [
+        Binding("a", "filter('all')", "All", tooltip="Show all changes"),
+        Binding("d", "filter('destructive')", "Destroys", tooltip="Only destroys & replaces"),
+        Binding("u", "filter('unexpected')", "Unexpected", tooltip="Only unexpected changes"),
+        Binding("o", "toggle_no_ops", "No-ops", tooltip="Show or hide unchanged resources"),
+        Binding("slash", "search", "Search", tooltip="Search by address"),
+        Binding("v", "toggle_detail", "Detail", tooltip="Detail of the change, full size"),
+        Binding("escape", "escape", "Clear", show=False),
+    ]
+
+    row_filter: reactive[RowFilter] = reactive(RowFilter.ALL, init=False)
+    include_no_ops: reactive[bool] = reactive(False, init=False)
+    detail_only: reactive[bool] = reactive(False, init=False)
+
+    def __init__(
+        self,
+        review: PlanReview,
+        redact: Callable[[str], str] | None = None,
+        *,
+        id: str | None = None,
+    ) -> None:
+        super().__init__(id=id)
+        self.review = review
+        self.redact = redact or Redactor().redact
+        self.rows, self.no_ops = build_rows(review)
+        self.shown: list[PlanRow] = []
+        self.by_key: dict[str, PlanRow] = {}
+        self.search = ""
+        self._fill_generation = 0
+
+    def compose(self) -> ComposeResult:
+        yield Static(counts_text(self.review), id="plan-counts")
+        yield Static(verdict_text(self.review), id="plan-verdict")
+        yield Static(id="plan-filter")
+        yield Input(placeholder="search by address (Esc clears)", id="plan-search")
+        yield DataTable(id="plan-table", cursor_type="row", zebra_stripes=True)
+        yield PlanDetail(self.redact, id="plan-detail")
+
+    def on_mount(self) -> None:
+        self.query_one("#plan-search").display = False
+        table = self.query_one("#plan-table", DataTable)
+        everything = (*self.rows, *self.no_ops)
+        address = max((len(row.address) for row in everything), default=7)
+        why = max((len(row.short_why) for row in self.rows), default=3)
+        # Fixed widths: no measuring of 10,000 cells, and no column jumping while rows arrive.
+        table.add_column("action", width=7, key="action")
+        table.add_column("address", width=min(max(address, 7), MAX_ADDRESS_WIDTH), key="address")
+        table.add_column("review", width=10, key="review")
+        table.add_column("why", width=min(max(why, 3), MAX_WHY_WIDTH), key="why")
+        self.refill()
+        table.focus()
+
+    # -- rows ----------------------------------------------------------------
+    def refill(self) -> None:
+        """Show the rows the filter and search leave: the first batch now, the rest later."""
+        self._fill_generation += 1
+        table = self.query_one("#plan-table", DataTable)
+        table.clear()
+        self.shown = select_rows(
+            self.rows, self.no_ops, self.row_filter, self.include_no_ops, self.search
+        )
+        self.by_key = {row.key: row for row in self.shown}
+        self._add_rows(0, FIRST_BATCH)
+        if len(self.shown) > FIRST_BATCH:
+            self.call_after_refresh(self._add_later, self._fill_generation, FIRST_BATCH)
+        self._show_filter()
+        self.show_detail_at(0 if self.shown else None)
+
+    def _add_rows(self, start: int, stop: int) -> None:
+        table = self.query_one("#plan-table", DataTable)
+        for row in self.shown[start:stop]:
+            table.add_row(
+                Text(row.group.label, row.group.style),
+                row.address,
+                Text(row.review_word, row.review_style),
+                row.short_why,
+                key=row.key,
+            )
+
+    def _add_later(self, generation: int, start: int) -> None:
+        if generation != self._fill_generation:
+            return  # the filter changed meanwhile: that fill is obsolete
+        self._add_rows(start, start + BATCH)
+        if start + BATCH < len(self.shown):
+            self.call_after_refresh(self._add_later, generation, start + BATCH)
+
+    @property
+    def loaded_rows(self) -> int:
+        """How many rows the table holds so far (all of ``shown`` once filling ends)."""
+        return self.query_one("#plan-table", DataTable).row_count
+
+    def _show_filter(self) -> None:
+        text = Text()
+        text.append("Showing: ", "bold")
+        text.append(self.row_filter.value)
+        if self.include_no_ops:
+            text.append(" + no-ops")
+        if self.search:
+            text.append(f" · address contains '{self.search}'", "bold")
+        text.append(f" · {len(self.shown)} of {len(self.rows)} change(s)")
+        self.query_one("#plan-filter", Static).update(text)
+
+    # -- detail --------------------------------------------------------------
+    def show_detail_at(self, index: int | None) -> None:
+        row = self.shown[index] if index is not None and index < len(self.shown) else None
+        self.query_one(PlanDetail).show_row(row)
+
+    @property
+    def highlighted(self) -> PlanRow | None:
+        """The row under the cursor."""
+        table = self.query_one("#plan-table", DataTable)
+        if not self.shown or table.cursor_row >= len(self.shown):
+            return None
+        return self.shown[table.cursor_row]
+
+    @on(DataTable.RowHighlighted, "#plan-table")
+    def _row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        event.stop()
+        key = event.row_key.value
+        self.query_one(PlanDetail).show_row(self.by_key.get(key) if key else None)
+
+    @on(DataTable.RowSelected, "#plan-table")
+    def _row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_toggle_detail()
+
+    def watch_detail_only(self, detail_only: bool) -> None:
+        self.set_class(detail_only, "-detail-only")
+        if detail_only:
+            self.query_one(PlanDetail).focus()
+        else:
+            self.query_one("#plan-table", DataTable).focus()
+
+    # -- actions ---------------------------------------------------------------
+    def action_filter(self, name: str) -> None:
+        self.row_filter = {
+            "all": RowFilter.ALL,
+            "destructive": RowFilter.DESTRUCTIVE,
+            "unexpected": RowFilter.UNEXPECTED,
+        }[name]
+
+    def watch_row_filter(self) -> None:
+        self.refill()
+
+    def action_toggle_no_ops(self) -> None:
+        self.include_no_ops = not self.include_no_ops
+
+    def watch_include_no_ops(self) -> None:
+        self.refill()
+
+    def action_toggle_detail(self) -> None:
+        self.detail_only = not self.detail_only
+
+    def action_search(self) -> None:
+        self.detail_only = False
+        search = self.query_one("#plan-search", Input)
+        search.display = True
+        search.focus()
+
+    def action_escape(self) -> None:
+        if self.detail_only:
+            self.detail_only = False
+            return
+        search = self.query_one("#plan-search", Input)
+        if search.display:
+            search.display = False
+            self.query_one("#plan-table", DataTable).focus()
+            if search.value:
+                search.value = ""  # the Changed handler refills
+
+    @on(Input.Changed, "#plan-search")
+    def _search_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        if event.value != self.search:
+            self.search = event.value
+            self.refill()
+
+    @on(Input.Submitted, "#plan-search")
+    def _search_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.query_one("#plan-table", DataTable).focus()  # the search stays applied
