@@ -7,6 +7,7 @@ from typing import Any
 
 from rich.text import Text
 from textual.app import App, ComposeResult
+from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Input, Static
 
 from tests.plan_support import SECRET, plan, resource_change, sample, secret_plan
@@ -24,9 +25,15 @@ ELASTICACHE_RULE = "aws_security_group_rule.eks_to_elasticache"
 class ReviewHost(App[None]):
     """The widget alone in a small App, as a wizard step would mount it."""
 
+    BINDINGS = [Binding("escape", "host_escape", "Back")]
+
     def __init__(self, plan_review: PlanReview) -> None:
         super().__init__()
         self.plan_review = plan_review
+        self.escapes_seen = 0
+
+    def action_host_escape(self) -> None:
+        self.escapes_seen += 1
 
     def compose(self) -> ComposeResult:
         yield PlanReviewView(self.plan_review)
@@ -108,6 +115,13 @@ async def test_filters_change_the_rows(samples: Path) -> None:
         assert len(rows) == 16 and rows[-1][:3] == ("no-op", "null_resource.noop", "no change")
         await pilot.press("o")
         assert len(table_rows(app)) == 15
+        await pilot.press(*["down"] * 10)
+        view = app.query_one(PlanReviewView)
+        assert view.highlighted is not None and view.highlighted.address == "null_resource.create"
+        await pilot.press("u")  # the row under the cursor stays there (now one row higher)
+        assert app.query_one("#plan-table", DataTable).cursor_row == 9
+        assert view.highlighted is not None and view.highlighted.address == "null_resource.create"
+        assert app.query_one(PlanDetail).plain_text().startswith("null_resource.create")
 
 
 async def test_search_narrows_as_you_type_and_escape_clears(samples: Path) -> None:
@@ -215,6 +229,9 @@ async def test_enter_or_v_shows_the_detail_full_size_at_80x24(samples: Path) -> 
         assert table.display and app.focused is table
         await pilot.press("v", "escape")
         assert table.display and app.focused is table
+        assert app.escapes_seen == 0
+        await pilot.press("escape")  # nothing left to close: the host gets it
+        assert app.escapes_seen == 1
 
 
 async def test_stage4_missing_destroy_and_protected_change_cannot_be_overridden(

@@ -27,7 +27,8 @@ from tui.widgets.plan_rows import PlanRow, RowFilter, build_rows, select_rows
 
 PLAN_REVIEW_CSS = (STYLES / "plan_review.tcss").read_text(encoding="utf-8")
 FIRST_BATCH = 200  # rows added at once: enough to fill any screen
-BATCH = 2000  # rows added per refresh afterwards, so the UI keeps answering
+KEEP_CURSOR_WITHIN = 2000  # rows added at once to keep the cursor's row; further: back to top
+BATCH = 500  # rows added per refresh afterwards: a key press never waits long
 MAX_ADDRESS_WIDTH = 72
 MAX_WHY_WIDTH = 100
 
@@ -141,24 +142,37 @@ class PlanReviewView(Widget, can_focus=False):
         table.add_column("address", width=min(max(address, 7), MAX_ADDRESS_WIDTH), key="address")
         table.add_column("review", width=10, key="review")
         table.add_column("why", width=min(max(why, 3), MAX_WHY_WIDTH), key="why")
-        self.refill()
+        self.refill(force=True)
         table.focus()
 
     # -- rows ----------------------------------------------------------------
-    def refill(self) -> None:
+    def refill(self, force: bool = False) -> None:
         """Show the rows the filter and search leave: the first batch now, the rest later."""
+        shown = select_rows(
+            self.rows, self.no_ops, self.row_filter, self.include_no_ops, self.search
+        )
+        self._show_filter(len(shown))
+        same = len(shown) == len(self.shown) and all(
+            a is b for a, b in zip(shown, self.shown, strict=True)
+        )
+        if same and not force:
+            return  # e.g. one more letter typed that every shown address has: keep the cursor
+        previous = self.highlighted
         self._fill_generation += 1
         table = self.query_one("#plan-table", DataTable)
         table.clear()
-        self.shown = select_rows(
-            self.rows, self.no_ops, self.row_filter, self.include_no_ops, self.search
-        )
+        self.shown = shown
         self.by_key = {row.key: row for row in self.shown}
-        self._add_rows(0, FIRST_BATCH)
-        if len(self.shown) > FIRST_BATCH:
-            self.call_after_refresh(self._add_later, self._fill_generation, FIRST_BATCH)
-        self._show_filter()
-        self.show_detail_at(0 if self.shown else None)
+        # The row the operator was on stays under the cursor, if it is near enough the top.
+        keep = self.shown.index(previous) if previous and previous.key in self.by_key else 0
+        keep = keep if keep < KEEP_CURSOR_WITHIN else 0
+        first = max(FIRST_BATCH, keep + 1)
+        self._add_rows(0, first)
+        if len(self.shown) > first:
+            self.call_after_refresh(self._add_later, self._fill_generation, first)
+        if keep:
+            table.move_cursor(row=keep, animate=False)
+        self.show_detail_at(keep if self.shown else None)
 
     def _add_rows(self, start: int, stop: int) -> None:
         table = self.query_one("#plan-table", DataTable)
@@ -183,7 +197,7 @@ class PlanReviewView(Widget, can_focus=False):
         """How many rows the table holds so far (all of ``shown`` once filling ends)."""
         return self.query_one("#plan-table", DataTable).row_count
 
-    def _show_filter(self) -> None:
+    def _show_filter(self, count: int) -> None:
         text = Text()
         text.append("Showing: ", "bold")
         text.append(self.row_filter.value)
@@ -191,7 +205,7 @@ class PlanReviewView(Widget, can_focus=False):
             text.append(" + no-ops")
         if self.search:
             text.append(f" · address contains '{self.search}'", "bold")
-        text.append(f" · {len(self.shown)} of {len(self.rows)} change(s)")
+        text.append(f" · {count} of {len(self.rows)} change(s)")
         self.query_one("#plan-filter", Static).update(text)
 
     # -- detail --------------------------------------------------------------
@@ -210,8 +224,8 @@ class PlanReviewView(Widget, can_focus=False):
     @on(DataTable.RowHighlighted, "#plan-table")
     def _row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         event.stop()
-        key = event.row_key.value
-        self.query_one(PlanDetail).show_row(self.by_key.get(key) if key else None)
+        # The cursor, not the event's key: an event from before a refill may be stale.
+        self.query_one(PlanDetail).show_row(self.highlighted)
 
     @on(DataTable.RowSelected, "#plan-table")
     def _row_selected(self, event: DataTable.RowSelected) -> None:
@@ -226,6 +240,12 @@ class PlanReviewView(Widget, can_focus=False):
             self.query_one("#plan-table", DataTable).focus()
 
     # -- actions ---------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "escape":
+            # Nothing to close: let Escape reach the step or the App.
+            return self.detail_only or bool(self.query_one("#plan-search", Input).display)
+        return True
+
     def action_filter(self, name: str) -> None:
         self.row_filter = {
             "all": RowFilter.ALL,
