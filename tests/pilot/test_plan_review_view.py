@@ -27,16 +27,17 @@ class ReviewHost(App[None]):
 
     BINDINGS = [Binding("escape", "host_escape", "Back")]
 
-    def __init__(self, plan_review: PlanReview) -> None:
+    def __init__(self, plan_review: PlanReview, required_phrase: str = "") -> None:
         super().__init__()
         self.plan_review = plan_review
+        self.required_phrase = required_phrase
         self.escapes_seen = 0
 
     def action_host_escape(self) -> None:
         self.escapes_seen += 1
 
     def compose(self) -> ComposeResult:
-        yield PlanReviewView(self.plan_review)
+        yield PlanReviewView(self.plan_review, required_phrase=self.required_phrase)
         yield Footer()
 
 
@@ -273,3 +274,18 @@ async def test_plan_without_changes_is_safe_and_says_so(samples: Path) -> None:
         assert "SAFE" in verdict and "no changes" in verdict
         await pilot.press("o")
         assert table_rows(app) and {r[0] for r in table_rows(app)} == {"no-op"}
+
+
+async def test_verdict_names_the_phrase_the_gate_will_ask(samples: Path) -> None:
+    stage4 = sample_review(samples, "plan_stage4.json", "stage4")
+    app = ReviewHost(stage4)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        verdict = static_text(app, "#plan-verdict")
+        assert "SAFE" in verdict and "one confirmation" in verdict
+        assert [r[0] for r in table_rows(app)] == ["destroy"] * 3
+    host = ReviewHost(stage4, required_phrase="acme-mocm-prod-redis")
+    async with host.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        verdict = static_text(host, "#plan-verdict")
+        assert "SAFE" in verdict and "type 'acme-mocm-prod-redis'" in verdict

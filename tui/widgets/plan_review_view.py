@@ -60,9 +60,9 @@ def counts_text(review: PlanReview) -> Text:
     return text
 
 
-def verdict_text(review: PlanReview) -> Text:
-    """SAFE or BLOCKED, why, and whether the apply gate can override it."""
-    policy = gate_policy(review)
+def verdict_text(review: PlanReview, required_phrase: str = "") -> Text:
+    """SAFE or BLOCKED, why, and what the apply gate will ask (the same ``required_phrase``)."""
+    policy = gate_policy(review, required_phrase)
     text = Text()
     if not review.blocked:
         text.append(" SAFE ", "bold reverse green")
@@ -71,7 +71,10 @@ def verdict_text(review: PlanReview) -> Text:
             text.append(f" {unexpected} unexpected change(s), none destroys anything.", "yellow")
         else:
             text.append(f" every change is expected at stage '{review.stage}'.")
-        text.append(" Applying asks for one confirmation.", "dim")
+        if policy.mode is GateMode.TYPE_PHRASE:
+            text.append(f" Applying asks you to type '{policy.phrase}'.", "dim")
+        else:
+            text.append(" Applying asks for one confirmation.", "dim")
     else:
         text.append(" BLOCKED ", "bold reverse red")
         if policy.mode is GateMode.REFUSE:
@@ -112,10 +115,12 @@ class PlanReviewView(Widget, can_focus=False):
         review: PlanReview,
         redact: Callable[[str], str] | None = None,
         *,
+        required_phrase: str = "",
         id: str | None = None,
     ) -> None:
         super().__init__(id=id)
         self.review = review
+        self.required_phrase = required_phrase  # what the caller's ApplyGate will also require
         self.redact = redact or Redactor().redact
         self.rows, self.no_ops = build_rows(review)
         self.shown: list[PlanRow] = []
@@ -125,7 +130,7 @@ class PlanReviewView(Widget, can_focus=False):
 
     def compose(self) -> ComposeResult:
         yield Static(counts_text(self.review), id="plan-counts")
-        yield Static(verdict_text(self.review), id="plan-verdict")
+        yield Static(verdict_text(self.review, self.required_phrase), id="plan-verdict")
         yield Static(id="plan-filter")
         yield Input(placeholder="search by address (Esc clears)", id="plan-search")
         yield DataTable(id="plan-table", cursor_type="row", zebra_stripes=True)
