@@ -141,6 +141,7 @@ def test_stage4_missing_destroy_blocks(
     assert result.missing_destroys == (missing,)
     assert [i.address for i in result.unexpected] == [missing]
     assert "required destroy missing" in result.unexpected[0].reason
+    assert not result.override_allowed  # no typed phrase can make this the teardown
 
 
 def test_stage4_required_address_replaced_instead_of_destroyed(

@@ -235,7 +235,8 @@ def _missing_issue(address: str, plan: Plan) -> ReviewIssue:
         )
     else:
         reason = "required destroy missing: the plan does not destroy this address"
-    return ReviewIssue(address, present[0].actions if present else (), reason, True, True)
+    # Not overridable: a Stage-4 plan without its destroys isn't the teardown; re-plan.
+    return ReviewIssue(address, present[0].actions if present else (), reason, True, False)
 
 
 def _notes(plan: Plan) -> tuple[str, ...]:
