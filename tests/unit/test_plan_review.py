@@ -230,7 +230,7 @@ def test_unknown_stage_is_a_playbook_error(playbook: Playbook) -> None:
 
 
 def test_generated_benchmark_plan_is_reviewed(playbook: Playbook) -> None:
-    from bench.plan_generator import generate_plan
+    from tests.bench.plan_generator import generate_plan
 
     data = generate_plan(changes=400, seed=3)
     result = reviewed(data, playbook, "upgrade")

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pexpect
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from tests.release_support import make_pair
 
 RUNS = int(os.environ.get("BENCH_RUNS", "15"))

@@ -1,6 +1,6 @@
 """Benchmark: 100,000 lines from a real subprocess streamed into CommandLog.
 
-Usage: python bench/bench_log_stream.py [--lines 100000] [--naive-lines 100000]
+Usage: python tests/bench/bench_log_stream.py [--lines 100000] [--naive-lines 100000]
 
 Runs a headless Textual app (``App.run_test``). While the command streams, a
 probe coroutine asks the event loop to wake it every 10 ms and records how late
@@ -21,7 +21,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from textual.app import App, ComposeResult
 from textual.widgets import Log

@@ -1,6 +1,6 @@
 """Generate a large `tofu show -json` plan with realistic shapes and mixed actions.
 
-Usage: python bench/plan_generator.py OUT.json [--changes 10000] [--seed 7] [--lean]
+Usage: python tests/bench/plan_generator.py OUT.json [--changes 10000] [--seed 7] [--lean]
 
 Each resource has ~20 attributes (tags maps, nested blocks, lists), sensitive
 and unknown trees; the document carries planned_values, prior_state and

@@ -1,6 +1,6 @@
 """Benchmark: the plan review screen on a generated plan with 10,000 resource changes.
 
-Usage: python bench/bench_plan_review_screen.py [--changes 10000] [--moves 60]
+Usage: python tests/bench/bench_plan_review_screen.py [--changes 10000] [--moves 60]
 
 Targets (issue 4): the table shows its first rows ≤ 1.0 s after the JSON is
 parsed, and moving the cursor does not lag. Measured in a running (headless)
@@ -20,14 +20,14 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from textual import on
 from textual.app import App, ComposeResult
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Footer
 
-from bench.plan_generator import write_plan
+from tests.bench.plan_generator import write_plan
 from tui.core.plan_model import load_plan
 from tui.core.plan_review import review
 from tui.core.playbook import load_playbook

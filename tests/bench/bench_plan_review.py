@@ -1,6 +1,6 @@
 """Benchmark: plan-review parse + model + review vs plain json.load of the same plan.
 
-Usage: python bench/bench_plan_review.py [--changes 10000] [--repeat 7]
+Usage: python tests/bench/bench_plan_review.py [--changes 10000] [--repeat 7]
 
 Target (issue 4): parse + model ≤ 1.5× json.load on a 10,000-change plan.
 Prints the best of N runs of each, for a full plan (planned_values, prior_state,
@@ -17,9 +17,9 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from bench.plan_generator import write_plan
+from tests.bench.plan_generator import write_plan
 from tui.core.attr_diff import diff_resource
 from tui.core.plan_model import load_plan
 from tui.core.plan_review import review
