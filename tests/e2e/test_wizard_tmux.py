@@ -34,8 +34,8 @@ def test_releases_screen_shows_both_builds_then_quits(
         assert "What's new: 5 file(s) differ in terraform/aws (cursor: diff)" in text
         assert "terraform.tfvars.cost-optimized.example" in text
         screen.keys("F3")
-        text = screen.wait_for(lambda t: "Not automated in this version" in t)
-        assert "2. Preflight" in text
+        text = screen.wait_for(lambda t: "2. Preflight" in t and "OpenTofu version" in t)
+        assert "tofu is not installed" in text  # no tofu on this PATH: said plainly
         screen.keys("C-q")
         screen.wait_gone()
     finally:
