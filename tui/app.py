@@ -138,6 +138,8 @@ class WizardApp(App[int]):
         self.query_one("#banner", Static).update(self.banner_text())
 
     def resume_at(self, step_id: str) -> None:
+        if self.return_code is not None:  # exiting already: don't mount a step on the way out
+            return
         self.notify(f"Resumed where you were: {step_info(step_id).title}.", timeout=5)
         self.show_step(step_id)
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-import boto3
-from botocore.config import Config
-
-RETRIES = Config(retries={"max_attempts": 4, "mode": "standard"}, connect_timeout=10)
+RETRIES: dict[str, Any] = {
+    "retries": {"max_attempts": 4, "mode": "standard"},
+    "connect_timeout": 10,
+}
 
 
 class EnvSession:
@@ -29,6 +29,8 @@ class EnvSession:
                 "aws_session_token": env.get("AWS_SESSION_TOKEN") or None,
             }
         profile = None if keys else env.get("AWS_PROFILE") or None
+        import boto3  # imported on first use: keeps the wizard's start fast
+
         self.session = boto3.Session(profile_name=profile, region_name=self.region_name, **keys)
 
     def endpoint(self, service: str) -> str | None:
@@ -38,7 +40,9 @@ class EnvSession:
 
     def client(self, service: str, region_name: str | None = None, **kwargs: Any) -> Any:
         """A client for ``service`` in ``region_name`` (default: the session's region)."""
-        kwargs.setdefault("config", RETRIES)
+        from botocore.config import Config
+
+        kwargs.setdefault("config", Config(**RETRIES))
         return self.session.client(
             service,  # type: ignore[call-overload]
             region_name=region_name or self.region_name,
