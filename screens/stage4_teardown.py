@@ -19,6 +19,7 @@ from textual.widgets import Button, Static
 
 from screens.base import StepPanel
 from screens.stage4_sections import Stage4Context
+from tui.core.apply_policy import gate_policy
 from tui.core.errors import MocmError
 from tui.core.plan_model import parse_plan_text
 from tui.core.plan_review import PlanReview, review
@@ -32,7 +33,6 @@ from tui.core.reviewed_plan import (
 from tui.core.runner import run_sync
 from tui.core.tofu_commands import PLAN_FILE, TofuCommands, recognise_failure, tofu_environment
 from tui.widgets.apply_gate import ApplyGate
-from tui.widgets.apply_policy import gate_policy
 from tui.widgets.command_log import CommandLog
 from tui.widgets.plan_review_view import PlanReviewView
 from tui.widgets.worker_events import ReportsWorkers

@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pytest
 
+from tui.core.apply_policy import GateMode, gate_policy
 from tui.core.parked_file import park
 from tui.core.plan_model import load_plan
 from tui.core.plan_review import Verdict, review
 from tui.core.playbook import Playbook, default_playbook_path, load_playbook
-from tui.widgets.apply_policy import GateMode, gate_policy
 
 TERRAFORM = shutil.which("terraform")
 pytestmark = [

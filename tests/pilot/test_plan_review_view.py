@@ -13,10 +13,10 @@ from textual.widgets import DataTable, Footer, Input, Static
 from tests.plan_support import SECRET, plan, resource_change, sample, secret_plan
 from tui.core.plan_model import load_plan, parse_plan
 from tui.core.plan_review import PlanReview, review
+from tui.core.plan_rows import RowFilter
 from tui.core.playbook import load_playbook
 from tui.widgets.plan_detail import PlanDetail
 from tui.widgets.plan_review_view import PlanReviewView
-from tui.widgets.plan_rows import RowFilter
 
 BOOK = load_playbook()
 ELASTICACHE_RULE = "aws_security_group_rule.eks_to_elasticache"

@@ -23,10 +23,10 @@ from tests.stage4_screen_support import (
 )
 from tests.stage4_support import CLUSTER_ID
 from tui.app import WizardApp
+from tui.core.apply_policy import GateMode
 from tui.core.steps import StepStatus
 from tui.sandbox.aws_endpoint import AwsEndpoint
 from tui.widgets.apply_gate import ApplyGate
-from tui.widgets.apply_policy import GateMode
 from tui.widgets.dialogs import ErrorDialog
 
 THREE = {

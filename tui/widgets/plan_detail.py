@@ -19,8 +19,8 @@ from textual.widgets import Static
 
 from tui.core.attr_diff import AttrChange, AttrStatus, diff_resource
 from tui.core.plan_review import describe_actions
+from tui.core.plan_rows import PlanRow
 from tui.core.plan_vocabulary import explain_reason
-from tui.widgets.plan_rows import PlanRow
 
 MAX_ATTRIBUTES = 300  # a huge resource would otherwise cost seconds to lay out
 MAX_VALUE = 400  # characters of one value; the rest is summarised

@@ -19,11 +19,11 @@ from textual.widget import Widget
 from textual.widgets import DataTable, Input, Static
 
 from tui.assets import STYLES
+from tui.core.apply_policy import GateMode, gate_policy
 from tui.core.plan_review import PlanReview
+from tui.core.plan_rows import PlanRow, RowFilter, build_rows, select_rows
 from tui.core.redact import Redactor
-from tui.widgets.apply_policy import GateMode, gate_policy
 from tui.widgets.plan_detail import PlanDetail
-from tui.widgets.plan_rows import PlanRow, RowFilter, build_rows, select_rows
 
 PLAN_REVIEW_CSS = (STYLES / "plan_review.tcss").read_text(encoding="utf-8")
 FIRST_BATCH = 200  # rows added at once: enough to fill any screen
