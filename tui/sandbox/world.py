@@ -138,6 +138,8 @@ def build_world(
         spec=spec,
     )
     for name, target in ((spec["previous"], world.previous), (spec["current"], world.current)):
+        # Files both releases ship unchanged live once, in `common/`.
+        copy_rendered(assets / "releases" / "common", target, world.tokens())
         copy_rendered(assets / "releases" / name, target, world.tokens())
     write_states(world, assets)
     write_standins(world)
