@@ -25,7 +25,7 @@ from tests.stage4_support import (
 from tui.cli import main
 
 REPO = Path(__file__).resolve().parents[2]
-JSON_KEYS = {"verdict", "peak", "datapoints", "references"}
+JSON_KEYS = {"verdict", "peak", "datapoints", "references", "warnings"}
 NEWEST = datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=5)
 
 
@@ -49,7 +49,9 @@ def test_idle_and_unreferenced_exits_0(aws, samples, tmp_path, capsys) -> None:
     code, out, _ = _run(capsys, release, "--json")
     report = json.loads(out)
     assert code == 0 and set(report) == JSON_KEYS
-    assert report == {"verdict": "idle", "peak": 4.0, "datapoints": 287, "references": []}
+    assert report == {
+        "verdict": "idle", "peak": 4.0, "datapoints": 287, "references": [], "warnings": [],
+    }  # fmt: skip
 
 
 def test_busy_exits_3_and_says_when(aws, samples, tmp_path, capsys) -> None:
@@ -78,9 +80,11 @@ def test_reference_in_values_exits_3_even_when_idle(aws, samples, tmp_path, caps
 def test_no_datapoints_exits_4(aws, samples, tmp_path, capsys) -> None:
     release = _world(samples, None, tmp=tmp_path)
     code, out, _ = _run(capsys, release, "--json")
-    assert code == 4 and json.loads(out) == {
-        "verdict": "no-data", "peak": None, "datapoints": 0, "references": [],
+    report = json.loads(out)
+    assert code == 4 and {k: report[k] for k in ("verdict", "peak", "datapoints")} == {
+        "verdict": "no-data", "peak": None, "datapoints": 0,
     }  # fmt: skip
+    assert report["references"] == []
     code, out, _ = _run(capsys, release)
     assert "Verdict: NO DATA" in out and "not zero" in out
 
@@ -91,6 +95,7 @@ def test_window_and_threshold_options(aws, samples, tmp_path, capsys) -> None:
     assert _run(capsys, release, "--json")[0] == 4  # outside the last 24 h
     code, out, _ = _run(capsys, release, "--window", "72h", "--json")
     assert code == 3 and json.loads(out)["peak"] == 9.0
+    assert any("latest datapoint is" in w for w in json.loads(out)["warnings"])  # cron sees it
     assert _run(capsys, release, "--window", "72h", "--threshold", "10")[0] == 0
 
 

@@ -93,12 +93,16 @@ def exit_code(evidence: Stage4Evidence) -> int:
 
 
 def to_json(evidence: Stage4Evidence) -> dict[str, Any]:
-    """The contract: verdict, peak, datapoints, references (``file:line``)."""
+    """The contract: verdict, peak, datapoints, references (``file:line``).
+
+    ``warnings`` is extra: a cron job can see that data covered only part of the window.
+    """
     return {
         "verdict": evidence.idleness.verdict,
         "peak": evidence.idleness.peak,
         "datapoints": evidence.idleness.datapoints,
         "references": [ref.location for ref in evidence.scan.references],
+        "warnings": list(evidence.idleness.warnings),
     }
 
 
