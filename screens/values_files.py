@@ -21,7 +21,7 @@ from tui.core.journal_records import JournalRecord
 from tui.core.playbook import Playbook
 from tui.core.releases import ReleasePair
 from tui.core.values_commands import Decision
-from tui.core.values_doc import load_values
+from tui.core.values_doc import load_values_pair
 from tui.core.values_merge import Presence
 from tui.core.values_ops import ValuesMerge
 
@@ -68,7 +68,8 @@ def locate_values(pair: ReleasePair, playbook: Playbook) -> ValuesFiles:
 
 def open_merge(files: ValuesFiles, placeholder_pattern: str) -> ValuesMerge:
     """Load both sides (ParseError with line and column on bad input)."""
-    return ValuesMerge(load_values(files.previous), load_values(files.working), placeholder_pattern)
+    previous, working = load_values_pair(files.previous, files.working)
+    return ValuesMerge(previous, working, placeholder_pattern)
 
 
 def drops_detail(labels: list[str]) -> str:
