@@ -65,10 +65,11 @@ class WizardApp(App[int]):
         yield Footer()
 
     def banner_text(self) -> str:
-        book = self.context.playbook
-        parts = [f"mocm-upgrade · {book.title}"]
+        # Fits 80 columns: the upgrade, the customer, and who we are in AWS (Preflight
+        # fails when the AWS region differs from the customer's tfvars).
+        parts = [self.context.playbook.title]
         if self.pair is not None:
-            parts.append(f"{self.pair.name_prefix} · {self.pair.aws_region}")
+            parts.append(self.pair.name_prefix)
         parts.append(self.identity)
         return " │ ".join(parts)
 
