@@ -31,6 +31,7 @@ from tui.assets import STYLES
 from tui.core.values_commands import Command, Decision
 from tui.core.values_merge import Row, RowStatus
 from tui.core.values_ops import ValuesMerge
+from tui.core.values_save import prefetch_layout
 from tui.core.values_scalars import ValueEditRefused
 from tui.widgets.values_panes import ValuesPanes
 
@@ -103,6 +104,7 @@ class ValuesPanel(ValuesStepBase):
         if files.resumed and session is not None:
             restore_drops(merge, list(session.journal.records))
         self.app.call_from_thread(self.install, files, merge, None)
+        prefetch_layout(merge)  # the template's layout, in a child, ready for the first save
 
     def install(self, files: ValuesFiles, merge: ValuesMerge, cursor_label: str | None) -> None:
         """Show a freshly opened merge (first load, or the reload after a save)."""

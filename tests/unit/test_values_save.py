@@ -61,6 +61,19 @@ def test_diff_is_shown_before_writing_with_secrets_masked(samples: Path, tmp_pat
     assert plan.method == "in-place"
 
 
+def test_splice_diff_masks_secrets_too(samples: Path, tmp_path: Path) -> None:
+    merge = sample_merge(samples, tmp_path)
+    merge.auto_fill()
+    merge.carry_orphan(NODEGROUP)  # a key the template lacks: the splice path renders it
+    plan = plan_save(merge, tmp_path / "out.yaml", override_reason="later")
+    assert plan.method == "splice"
+    assert f"+    password: {MASK}" in plan.diff
+    assert all(secret not in plan.diff for secret in SECRETS)
+    written = commit(plan).destination.read_text()
+    assert "eks.amazonaws.com/nodegroup: acme-mocm-prod-general" in written
+    assert to_plain(load_values(tmp_path / "out.yaml").data) == to_plain(merge.working)
+
+
 def test_refuses_while_placeholders_remain_without_a_reason(samples: Path, tmp_path: Path) -> None:
     merge = sample_merge(samples, tmp_path)
     with pytest.raises(PlaceholderLeft, match="29 placeholder"):

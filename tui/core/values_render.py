@@ -107,13 +107,28 @@ def _scalar_end(line: str, col: int, flow: bool) -> int | None:
     return match.start() if match else None
 
 
-def render_spliced(template: ValuesDoc, pristine: Any, working: Any) -> str:
-    """Template lines where the merged dump agrees with the template's dump, else dump lines."""
-    yaml = template.yaml()
+@dataclass(frozen=True)
+class TemplateLayout:
+    """What a splice needs of the untouched template; depends on the template alone."""
+
+    dump: list[str]  # ruamel's dump of the pristine template, as lines
+    to_orig: Sequence[tuple[str, int, int, int, int]]  # opcodes: dump -> the template's text
+    secret_lines: dict[int, int]
+
+
+def template_layout(template: ValuesDoc, pristine: Any, pattern: re.Pattern[str]) -> TemplateLayout:
+    """Dump the pristine template once and map it onto the template's own lines."""
     original = template.text.splitlines(keepends=True)
-    d0 = dump_text(yaml, pristine).splitlines(keepends=True)
-    d1 = dump_text(yaml, working).splitlines(keepends=True)
+    d0 = dump_text(template.yaml(), pristine).splitlines(keepends=True)
     to_orig = difflib.SequenceMatcher(None, d0, original).get_opcodes()
+    return TemplateLayout(d0, to_orig, secret_value_lines(pristine, pattern))
+
+
+def render_spliced(template: ValuesDoc, layout: TemplateLayout, working: Any) -> str:
+    """Template lines where the merged dump agrees with the template's dump, else dump lines."""
+    original = template.text.splitlines(keepends=True)
+    d0, to_orig = layout.dump, layout.to_orig
+    d1 = dump_text(template.yaml(), working).splitlines(keepends=True)
     to_new = difflib.SequenceMatcher(None, d0, d1).get_opcodes()
     out: list[str] = []
     emitted_inserts: set[int] = set()
@@ -185,6 +200,35 @@ def secret_value_lines(
             pos = value_position(node, key)
             if pos is not None:
                 found[pos[0]] = pos[1]
+    return found
+
+
+def secret_lines_of_text(text: str, pattern: re.Pattern[str]) -> dict[int, int]:
+    """``secret_value_lines`` for a text, from libyaml's node marks (no round-trip parse)."""
+    from ruamel.yaml import YAML
+    from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
+    found: dict[int, int] = {}
+    root = YAML(typ="safe", pure=False).compose(text)
+    stack: list[tuple[Any, tuple[Any, ...]]] = [(root, ())]
+    while stack:
+        node, path = stack.pop()
+        if isinstance(node, MappingNode):
+            items = [(k.value if isinstance(k, ScalarNode) else None, v) for k, v in node.value]
+        elif isinstance(node, SequenceNode):
+            items = list(enumerate(node.value))
+        else:
+            continue
+        for key, child in items:
+            child_path = (*path, key)
+            if not isinstance(child, ScalarNode):
+                stack.append((child, child_path))
+                continue
+            if not path_is_secret(k for k in child_path if isinstance(k, str)):
+                continue
+            if str(child.tag).endswith(":null") or not pattern.sub("", child.value).strip():
+                continue
+            found[child.start_mark.line] = child.start_mark.column
     return found
 
 

@@ -7,8 +7,13 @@ Nothing on disk changes before ``commit``.
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import os
+import pickle
+import re
+import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,14 +22,17 @@ from ruamel.yaml.error import YAMLError
 
 from tui.core.errors import MocmError
 from tui.core.fsops import atomic_copy, atomic_write, free_backup_name, sha256_file
-from tui.core.values_doc import load_plain, parse_values, same_value, to_plain
+from tui.core.values_doc import load_plain, load_values, parse_values, same_value, to_plain
 from tui.core.values_ops import ValuesMerge
 from tui.core.values_render import (
+    TemplateLayout,
     mask_lines,
     net_changes,
     render_in_place,
     render_spliced,
+    secret_lines_of_text,
     secret_value_lines,
+    template_layout,
 )
 
 
@@ -172,16 +180,67 @@ def _render(
             # In place keeps every line where it was: the working tree's positions hold.
             before = secret_value_lines(merge.working, merge.pattern, merge.touched)
             return text, "in-place", before, secret_value_lines(merge.working, merge.pattern)
-    pristine = parse_values(template.text.encode("utf-8"), template.source).data
-    text = render_spliced(template, pristine, merge.working)
-    try:
-        after = parse_values(text.encode("utf-8"), name)
-    except MocmError as exc:
+    layout = prepare_save(merge)
+    text = render_spliced(template, layout, merge.working)
+    try:  # libyaml checks the values and finds the secret lines: no second round-trip parse
+        holds = same_value(to_plain(load_plain(text)), merged)
+        after_secrets = secret_lines_of_text(text, merge.pattern)
+    except YAMLError as exc:
         raise SaveVerifyFailed(f"the merged text for {name} does not parse: {exc}") from exc
-    if not same_value(to_plain(after.data), merged):
+    if not holds:
         raise SaveVerifyFailed(f"the merged text for {name} does not hold the merged values")
-    before = secret_value_lines(pristine, merge.pattern)
-    return text, "splice", before, secret_value_lines(after.data, merge.pattern)
+    return text, "splice", layout.secret_lines, after_secrets
+
+
+_LAYOUTS: dict[tuple[str, str], TemplateLayout] = {}
+_PENDING: dict[tuple[str, str], subprocess.Popen[bytes]] = {}
+_LAYOUT_CHILD = (
+    "import sys\n"
+    "from tui.core.values_save import layout_pickle\n"
+    "sys.stdout.buffer.write(layout_pickle(sys.argv[1], sys.argv[2]))\n"
+)
+
+
+def layout_pickle(path: str, pattern: str) -> bytes:
+    """Child-process side of ``prefetch_layout``: (layout, template sha256), pickled."""
+    doc = load_values(Path(path))
+    return pickle.dumps((template_layout(doc, doc.data, re.compile(pattern)), doc.sha256))
+
+
+def prefetch_layout(merge: ValuesMerge) -> None:
+    """Start computing the template's layout in a child process; ``prepare_save`` collects it.
+
+    The child holds no lock of ours: the screen stays responsive while it works.
+    """
+    template = merge.template
+    key = (template.sha256, merge.pattern.pattern)
+    if key in _LAYOUTS or key in _PENDING:
+        return
+    with contextlib.suppress(OSError):  # else computed in-process at the first save
+        _PENDING[key] = subprocess.Popen(
+            [sys.executable, "-c", _LAYOUT_CHILD, template.source, merge.pattern.pattern],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+        )
+
+
+def prepare_save(merge: ValuesMerge) -> TemplateLayout:
+    """The template's layout for a splice save, computed once per template and cached."""
+    template = merge.template
+    key = (template.sha256, merge.pattern.pattern)
+    child = _PENDING.pop(key, None)
+    if key not in _LAYOUTS and child is not None:
+        out, _ = child.communicate()
+        if child.returncode == 0:
+            layout, sha = pickle.loads(out)  # our own child's output
+            if sha == template.sha256 and isinstance(layout, TemplateLayout):
+                _LAYOUTS[key] = layout
+    if key not in _LAYOUTS:
+        pristine = parse_values(template.text.encode("utf-8"), template.source).data
+        _LAYOUTS.clear()  # one template at a time is all a session needs
+        _LAYOUTS[key] = template_layout(template, pristine, merge.pattern)
+    return _LAYOUTS[key]
 
 
 def _holds(text: str, merged: Any) -> bool:
