@@ -203,13 +203,17 @@ def secret_value_lines(
     return found
 
 
-def secret_lines_of_text(text: str, pattern: re.Pattern[str]) -> dict[int, int]:
-    """``secret_value_lines`` for a text, from libyaml's node marks (no round-trip parse)."""
+def read_plain_and_secrets(text: str, pattern: re.Pattern[str]) -> tuple[Any, dict[int, int]]:
+    """One libyaml pass over ``text``: its plain values, and ``secret_value_lines`` for it.
+
+    The secret lines come from the node marks, so no round-trip parse is needed.
+    """
     from ruamel.yaml import YAML
     from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
+    yaml = YAML(typ="safe", pure=False)
+    root = yaml.compose(text)
     found: dict[int, int] = {}
-    root = YAML(typ="safe", pure=False).compose(text)
     stack: list[tuple[Any, tuple[Any, ...]]] = [(root, ())]
     while stack:
         node, path = stack.pop()
@@ -229,7 +233,7 @@ def secret_lines_of_text(text: str, pattern: re.Pattern[str]) -> dict[int, int]:
             if str(child.tag).endswith(":null") or not pattern.sub("", child.value).strip():
                 continue
             found[child.start_mark.line] = child.start_mark.column
-    return found
+    return yaml.constructor.construct_document(root), found
 
 
 def mask_lines(text: str, secret_lines: dict[int, int]) -> list[str]:

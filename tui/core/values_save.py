@@ -28,9 +28,9 @@ from tui.core.values_render import (
     TemplateLayout,
     mask_lines,
     net_changes,
+    read_plain_and_secrets,
     render_in_place,
     render_spliced,
-    secret_lines_of_text,
     secret_value_lines,
     template_layout,
 )
@@ -183,8 +183,8 @@ def _render(
     layout = prepare_save(merge)
     text = render_spliced(template, layout, merge.working)
     try:  # libyaml checks the values and finds the secret lines: no second round-trip parse
-        holds = same_value(to_plain(load_plain(text)), merged)
-        after_secrets = secret_lines_of_text(text, merge.pattern)
+        plain, after_secrets = read_plain_and_secrets(text, merge.pattern)
+        holds = same_value(to_plain(plain), merged)
     except YAMLError as exc:
         raise SaveVerifyFailed(f"the merged text for {name} does not parse: {exc}") from exc
     if not holds:
