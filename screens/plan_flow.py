@@ -22,7 +22,6 @@ from textual.message import Message
 from textual.widgets import Static
 from textual.worker import get_current_worker
 
-from screens.tofu_capture import StdoutToFile
 from screens.tofu_flow import (
     APPROVED,
     REVIEWED,
@@ -38,7 +37,7 @@ from tui.core.errors import MocmError
 from tui.core.plan_model import load_plan
 from tui.core.plan_review import PlanReview, review
 from tui.core.reviewed_plan import ReviewedPlan, record_review
-from tui.core.runner import CommandResult
+from tui.core.runner import CommandResult, RunningCommand, Stream
 from tui.core.tofu_commands import PlanOutcome, plan_outcome
 from tui.widgets.apply_gate import ApplyGate
 from tui.widgets.command_log import CommandLog
@@ -103,7 +102,7 @@ class PlanFlow(ReportsWorkers, Vertical):
         self.review: PlanReview | None = None
         self.reviewed: ReviewedPlan | None = None
         self.outcome: PlanOutcome | None = None
-        self._capture: StdoutToFile | None = None
+        self._capture: RunningCommand | None = None
 
     @property
     def wizard(self) -> WizardApp:
@@ -234,22 +233,23 @@ class PlanFlow(ReportsWorkers, Vertical):
             wizard.session, list(argv), self.target.workdir, self.panel.step_id
         )
 
-        def on_stderr(line: str) -> None:
-            log.append_line("stderr", line)
+        def on_line(stream: Stream, line: str) -> None:  # stderr only: stdout goes to the file
+            log.append_line(stream, line)
             if record.transcript is not None:
-                record.transcript.line("stderr", line)
+                record.transcript.line(stream, line)
 
-        capture = StdoutToFile(
+        target = Path(self._json_path())
+        capture = RunningCommand(
             argv,
-            Path(self._json_path()),
             env=wizard.context.env,
             cwd=self.target.workdir,
             timeout_s=SHOW_TIMEOUT_S,
+            on_line=on_line,
             redactor=wizard.redactor,
-            on_stderr=on_stderr,
+            stdout_to=target,
         )
         self._capture = capture
-        log.append_line("stdout", "$ " + " ".join(argv) + f"   (stdout → {capture.target})")
+        log.append_line("stdout", "$ " + " ".join(argv) + f"   (stdout → {target})")
         worker = self.run_worker(
             capture.run(), group="plan-show", exit_on_error=False, description=" ".join(argv)
         )
@@ -272,24 +272,22 @@ class PlanFlow(ReportsWorkers, Vertical):
             assert isinstance(result, CommandResult)
             self._shown(capture, result)
 
-    def _shown(self, capture: StdoutToFile, result: CommandResult) -> None:
+    def _shown(self, capture: RunningCommand, result: CommandResult) -> None:
+        target = capture.stdout_to
+        assert target is not None
         log = self.query_one("#plan-log", CommandLog)
         binary = self.wizard.context.tofu_bin
         if not result.ok:
             log.append_line("stdout", f"── exit {result.exit_code}")
             self._failed(failure_text(result, binary, "tofu show -json"))
             return
-        size = capture.target.stat().st_size
-        head = self.wizard.redactor.redact(
-            capture.target.read_bytes()[:160].decode(errors="replace")
-        )
+        size = target.stat().st_size
+        head = self.wizard.redactor.redact(target.read_bytes()[:160].decode(errors="replace"))
         log.append_line("stdout", head + ("…" if size > 160 else ""))
-        log.append_line(
-            "stdout", f"── exit 0 · plan JSON {size:,} bytes kept raw in {capture.target}"
-        )
+        log.append_line("stdout", f"── exit 0 · plan JSON {size:,} bytes kept raw in {target}")
         self.set_phase(Phase.REVIEWING, "Reviewing the plan against the playbook…")
         self.run_worker(
-            lambda: self._review_in_thread(capture.target),
+            lambda: self._review_in_thread(target),
             thread=True,
             exit_on_error=False,
             group="plan-review",

@@ -277,3 +277,28 @@ def test_run_sync_runs_a_headless_command(tmp_path: Path) -> None:
 def test_inherit_env_copies_only_the_named_variables() -> None:
     source = {"PATH": "/bin", "HOME": "/root", "AWS_SECRET_ACCESS_KEY": "x"}
     assert inherit_env(["PATH", "HOME", "LANG"], source) == {"PATH": "/bin", "HOME": "/root"}
+
+
+async def test_stdout_to_a_file_is_raw_private_and_never_redacted(tmp_path: Path) -> None:
+    """Machine output (``tofu show -json``) reaches its file byte for byte; stderr still streams."""
+    body = '{"password": "hunter2-secret", "big": "' + "x" * (2 << 20) + '"}'
+    script = tmp_path / "emit.py"
+    script.write_text(
+        f"import sys\nsys.stdout.write({body!r})\nsys.stderr.write('warning: hunter2-secret\\n')\n"
+    )
+    target = tmp_path / "out" / "plan.json"
+    seen: list[tuple[str, str]] = []
+    command = RunningCommand(
+        [sys.executable, str(script)],
+        env=dict(os.environ),
+        cwd=tmp_path,
+        timeout_s=30,
+        on_line=lambda stream, text: seen.append((stream, text)),
+        redactor=Redactor(["hunter2-secret"]),
+        stdout_to=target,
+    )
+    result = await command.run()
+    assert result.ok and result.stdout_tail == ()
+    assert target.read_text() == body  # not redacted, not split at 1 MiB
+    assert oct(target.stat().st_mode & 0o777) == "0o600"
+    assert seen == [("stderr", f"warning: {MASK}")]

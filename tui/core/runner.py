@@ -23,6 +23,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Literal, Required, TypedDict, Unpack
 
 from tui.core.errors import CommandFailed
@@ -193,6 +194,8 @@ class RunningCommand:
 
     Lines reach ``on_line`` already redacted, one call per line, in order per stream.
     ``stdin=None`` gives the command /dev/null; bytes are written then closed.
+    ``stdout_to`` sends stdout byte for byte to a new 0600 file instead of ``on_line``
+    (machine output such as ``tofu show -json`` must not be redacted, split or cut).
     """
 
     def __init__(
@@ -206,6 +209,7 @@ class RunningCommand:
         stdin: bytes | None = None,
         redactor: Redactor | None = None,
         grace: CancelGrace = DEFAULT_GRACE,
+        stdout_to: Path | None = None,
     ) -> None:
         if not argv:
             raise CommandNotStarted("No command given (empty argument list).")
@@ -217,6 +221,7 @@ class RunningCommand:
         self._stdin = stdin
         self._redactor = redactor if redactor is not None else Redactor()
         self._grace = grace
+        self.stdout_to = stdout_to
         self._tails: dict[Stream, deque[str]] = {
             "stdout": deque(maxlen=TAIL_LINES),
             "stderr": deque(maxlen=TAIL_LINES),
@@ -244,6 +249,11 @@ class RunningCommand:
             self._cancel_event.set()
         started_at = datetime.now(UTC)
         start = time.monotonic()
+        stdout: int = PIPE
+        if self.stdout_to is not None:
+            self.stdout_to.parent.mkdir(parents=True, exist_ok=True)
+            stdout = os.open(self.stdout_to, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            os.fchmod(stdout, 0o600)  # private even if it existed wider: it may hold secrets
         try:
             proc = await asyncio.create_subprocess_exec(
                 program,
@@ -251,7 +261,7 @@ class RunningCommand:
                 stdin=asyncio.subprocess.DEVNULL
                 if self._stdin is None
                 else asyncio.subprocess.PIPE,
-                stdout=PIPE,
+                stdout=stdout,
                 stderr=PIPE,
                 env=self._env,
                 cwd=self._cwd,
@@ -261,11 +271,13 @@ class RunningCommand:
             raise CommandNotStarted(
                 f"Could not start {program}: {error.strerror or error}"
             ) from error
-        assert proc.stdout is not None and proc.stderr is not None
-        tasks = [
-            asyncio.create_task(self._pump(proc.stdout, "stdout")),
-            asyncio.create_task(self._pump(proc.stderr, "stderr")),
-        ]
+        finally:
+            if stdout != PIPE:
+                os.close(stdout)  # the child holds its own copy
+        assert proc.stderr is not None
+        tasks = [asyncio.create_task(self._pump(proc.stderr, "stderr"))]
+        if proc.stdout is not None:
+            tasks.append(asyncio.create_task(self._pump(proc.stdout, "stdout")))
         if self._stdin is not None and proc.stdin is not None:
             tasks.append(asyncio.create_task(_feed_stdin(proc.stdin, self._stdin)))
         exited = asyncio.create_task(proc.wait())
