@@ -7,8 +7,6 @@ own CLI config and passes it to the App through TF_CLI_CONFIG_FILE.
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -25,6 +23,14 @@ from tests.plan_apply_screens_support import (
     text_of,
 )
 from tests.release_support import make_pair
+from tests.terraform_support import (
+    MAIN_CONFIG,
+    NO_TERRAFORM,
+    PARKED_CONFIG,
+    TERRAFORM,
+    VALKEY_CONFIG,
+    engine_env,
+)
 from tui.app import make_app
 from tui.context import WizardContext
 from tui.core.carry_over import preview_carry_over
@@ -34,38 +40,10 @@ from tui.core.steps import StepStatus
 
 pytestmark = pytest.mark.engine
 
-TERRAFORM = shutil.which("terraform")
 if TERRAFORM is None:
-    pytest.skip("no `terraform` binary on PATH: real-engine tests need it", allow_module_level=True)
+    pytest.skip(NO_TERRAFORM, allow_module_level=True)
 
-MAIN = """
-variable "name_prefix" { type = string }
-variable "aws_region" { type = string }
-resource "terraform_data" "buckets" { input = "${var.name_prefix}-media" }
-"""
-VALKEY = """
-variable "valkey_username" { type = string }
-variable "valkey_engine_version" { type = string }
-variable "valkey_node_type" { type = string }
-variable "valkey_port" { type = number }
-variable "valkey_family" { type = string }
-variable "valkey_num_cache_clusters" { type = number }
-variable "valkey_automatic_failover_enabled" { type = bool }
-resource "terraform_data" "valkey" { input = "${var.valkey_node_type}:${var.valkey_port}" }
-"""
-CACHE = 'resource "terraform_data" "elasticache" { input = "redis" }\n'
-
-
-def engine_env(tmp_path: Path) -> dict[str, str]:
-    config = tmp_path / "cli.tfrc"
-    config.write_text("")  # terraform_data is built in: no provider installation
-    return {
-        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-        "HOME": str(tmp_path),
-        "TF_CLI_CONFIG_FILE": str(config),
-        "CHECKPOINT_DISABLE": "1",
-        "TF_IN_AUTOMATION": "1",
-    }
+MAIN, VALKEY, CACHE = MAIN_CONFIG, VALKEY_CONFIG, PARKED_CONFIG
 
 
 def releases(tmp_path: Path, env: dict[str, str]) -> tuple[Path, Path]:

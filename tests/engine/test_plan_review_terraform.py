@@ -3,24 +3,21 @@
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 
+from tests.terraform_support import NO_TERRAFORM, TERRAFORM, Engine, playbook_variant
 from tui.cli import main
 from tui.core.attr_diff import diff_resource
 from tui.core.plan_model import ActionKind, load_plan
 from tui.core.plan_review import Verdict, review
-from tui.core.playbook import default_playbook_path, load_playbook
+from tui.core.playbook import load_playbook
 
 pytestmark = pytest.mark.engine
 
-TERRAFORM = shutil.which("terraform")
 if TERRAFORM is None:
-    pytest.skip("no `terraform` binary on PATH: real-engine tests need it", allow_module_level=True)
+    pytest.skip(NO_TERRAFORM, allow_module_level=True)
 
 BEFORE = """
 resource "terraform_data" "keep" { input = "kept" }
@@ -33,44 +30,6 @@ resource "terraform_data" "rotated" { triggers_replace = "v2" }
 """
 
 
-class Engine:
-    """Runs terraform in one working directory with its own CLI config and no network."""
-
-    def __init__(self, workdir: Path) -> None:
-        self.workdir = workdir
-        config = workdir.parent / "cli.tfrc"
-        config.write_text("", encoding="utf-8")  # builtin terraform_data needs no provider
-        self.env = {
-            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-            "HOME": str(workdir.parent),
-            "TF_CLI_CONFIG_FILE": str(config),
-            "TF_IN_AUTOMATION": "1",
-            "CHECKPOINT_DISABLE": "1",
-        }
-
-    def run(self, *args: str) -> str:
-        done = subprocess.run(
-            [str(TERRAFORM), *args],
-            cwd=self.workdir,
-            env=self.env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
-        assert done.returncode == 0, f"terraform {' '.join(args)} failed:\n{done.stderr}"
-        return done.stdout
-
-    def write(self, config: str) -> None:
-        (self.workdir / "main.tf").write_text(config, encoding="utf-8")
-
-    def plan_json(self) -> Path:
-        self.run("plan", "-input=false", "-no-color", "-out", "tfplan")
-        path = self.workdir / "plan.json"
-        path.write_text(self.run("show", "-json", "tfplan"), encoding="utf-8")
-        return path
-
-
 @pytest.fixture
 def engine(tmp_path: Path) -> Engine:
     workdir = tmp_path / "work"
@@ -79,16 +38,6 @@ def engine(tmp_path: Path) -> Engine:
     engine.write(BEFORE)
     engine.run("init", "-input=false", "-no-color")
     return engine
-
-
-def playbook_variant(tmp_path: Path, stage: str, rules: str) -> Path:
-    """The bundled playbook with one stage's plan rules swapped for ``rules`` (YAML)."""
-    text = default_playbook_path().read_text(encoding="utf-8")
-    start = text.index(f"  {stage}:\n", text.index("plan_rules:"))
-    end = text.index("\n  stage4:\n" if stage == "upgrade" else "\nhelm:", start) + 1
-    path = tmp_path / "playbook.yaml"
-    path.write_text(text[:start] + rules + text[end:], encoding="utf-8")
-    return path
 
 
 def test_real_delete_and_replace_block(engine: Engine, capsys: pytest.CaptureFixture[str]) -> None:

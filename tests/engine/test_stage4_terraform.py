@@ -7,24 +7,18 @@ groups, and the Valkey replication group; a playbook variant names their address
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 
+from tests.terraform_support import NO_TERRAFORM, TERRAFORM, Engine, playbook_variant
 from tui.core.apply_policy import GateMode, gate_policy
 from tui.core.parked_file import park
 from tui.core.plan_model import load_plan
 from tui.core.plan_review import Verdict, review
-from tui.core.playbook import Playbook, default_playbook_path, load_playbook
+from tui.core.playbook import Playbook, load_playbook
 
-TERRAFORM = shutil.which("terraform")
-pytestmark = [
-    pytest.mark.engine,
-    pytest.mark.skipif(TERRAFORM is None, reason="no terraform binary on PATH"),
-]
+pytestmark = [pytest.mark.engine, pytest.mark.skipif(TERRAFORM is None, reason=NO_TERRAFORM)]
 
 ELASTICACHE = """
 resource "terraform_data" "elasticache_cluster" { input = "acme-mocm-prod-cache" }
@@ -58,63 +52,26 @@ EXPECTED = {
 
 def stage4_playbook(tmp_path: Path) -> Playbook:
     """The bundled playbook with the stage-4 rules naming the stand-in addresses."""
-    text = default_playbook_path().read_text(encoding="utf-8")
-    start = text.index("  stage4:\n", text.index("plan_rules:"))
-    end = text.index("\nhelm:", start) + 1
-    path = tmp_path / "playbook-stage4.yaml"
-    path.write_text(text[:start] + STAGE4_RULES + text[end:], encoding="utf-8")
-    return load_playbook(path)
-
-
-class Terraform:
-    def __init__(self, workdir: Path, tmp_path: Path) -> None:
-        config = tmp_path / "terraformrc"
-        config.write_text("", encoding="utf-8")
-        self.workdir = workdir
-        self.env = {
-            "PATH": os.environ["PATH"],
-            "HOME": str(tmp_path),
-            "TF_CLI_CONFIG_FILE": str(config),
-            "TF_IN_AUTOMATION": "1",
-        }
-
-    def run(self, *args: str) -> str:
-        done = subprocess.run(
-            [str(TERRAFORM), *args],
-            cwd=self.workdir,
-            env=self.env,
-            capture_output=True,
-            text=True,
-            timeout=300,
-            check=False,
-        )
-        assert done.returncode == 0, f"terraform {' '.join(args)}:\n{done.stderr}"
-        return done.stdout
-
-    def plan_json(self) -> Path:
-        self.run("plan", "-input=false", "-no-color", "-out", "tfplan")
-        path = self.workdir / "plan.json"
-        path.write_text(self.run("show", "-json", "tfplan"), encoding="utf-8")
-        return path
+    return load_playbook(playbook_variant(tmp_path, "stage4", STAGE4_RULES))
 
 
 @pytest.fixture
-def deployed(tmp_path: Path) -> tuple[Terraform, Playbook]:
+def deployed(tmp_path: Path) -> tuple[Engine, Playbook]:
     """The parallel run: old ElastiCache (active file) and Valkey both applied."""
     playbook = stage4_playbook(tmp_path)
     workdir = tmp_path / "aws"
     workdir.mkdir()
-    (workdir / "02-sg.tf").write_text(MAIN, encoding="utf-8")
-    (workdir / playbook.active_name).write_text(ELASTICACHE, encoding="utf-8")
-    (workdir / "10-valkey.tf").write_text(VALKEY % "v1", encoding="utf-8")
-    tf = Terraform(workdir, tmp_path)
+    tf = Engine(workdir)
+    tf.write(MAIN, "02-sg.tf")
+    tf.write(ELASTICACHE, playbook.active_name)
+    tf.write(VALKEY % "v1", "10-valkey.tf")
     tf.run("init", "-input=false", "-no-color")
     tf.run("apply", "-input=false", "-no-color", "-auto-approve")
     return tf, playbook
 
 
 def test_parking_the_file_yields_exactly_the_three_destroys(
-    deployed: tuple[Terraform, Playbook],
+    deployed: tuple[Engine, Playbook],
 ) -> None:
     tf, playbook = deployed
     renamed = park(tf.workdir, playbook)
@@ -128,11 +85,11 @@ def test_parking_the_file_yields_exactly_the_three_destroys(
 
 
 def test_a_replace_of_the_valkey_stand_in_is_refused_by_the_gate(
-    deployed: tuple[Terraform, Playbook],
+    deployed: tuple[Engine, Playbook],
 ) -> None:
     tf, playbook = deployed
     park(tf.workdir, playbook)
-    (tf.workdir / "10-valkey.tf").write_text(VALKEY % "v2", encoding="utf-8")
+    tf.write(VALKEY % "v2", "10-valkey.tf")
     result = review(load_plan(str(tf.plan_json())), playbook, "stage4")
     valkey = [i for i in result.blockers if "valkey" in i.address]
     assert [i.actions for i in valkey] == [("delete", "create")]

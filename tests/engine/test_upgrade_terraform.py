@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import time
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -17,6 +16,13 @@ from pathlib import Path
 import boto3
 import pytest
 
+from tests.terraform_support import (
+    MAIN_CONFIG,
+    NO_TERRAFORM,
+    PARKED_CONFIG,
+    TERRAFORM,
+    VALKEY_CONFIG,
+)
 from tui.core.carry_over import preview_carry_over
 from tui.core.carry_over_apply import apply_carry_over
 from tui.core.plan_model import parse_plan_text
@@ -51,26 +57,10 @@ from tui.sandbox.aws_endpoint import AwsEndpoint
 
 pytestmark = pytest.mark.engine
 
-TERRAFORM = shutil.which("terraform")
 if TERRAFORM is None:
-    pytest.skip("no `terraform` binary on PATH: real-engine tests need it", allow_module_level=True)
+    pytest.skip(NO_TERRAFORM, allow_module_level=True)
 
-PREVIOUS_CONFIG = """
-variable "name_prefix" { type = string }
-variable "aws_region" { type = string }
-resource "terraform_data" "buckets" { input = "${var.name_prefix}-media" }
-"""
-VALKEY_VARIABLES = """
-variable "valkey_username" { type = string }
-variable "valkey_engine_version" { type = string }
-variable "valkey_node_type" { type = string }
-variable "valkey_port" { type = number }
-variable "valkey_family" { type = string }
-variable "valkey_num_cache_clusters" { type = number }
-variable "valkey_automatic_failover_enabled" { type = bool }
-resource "terraform_data" "valkey" { input = "${var.valkey_node_type}:${var.valkey_port}" }
-"""
-PARKED = 'resource "terraform_data" "elasticache" { input = "redis" }\n'
+PREVIOUS_CONFIG, VALKEY_VARIABLES, PARKED = MAIN_CONFIG, VALKEY_CONFIG, PARKED_CONFIG
 TFVARS = 'name_prefix = "acme-mocm-prod"\naws_region  = "eu-central-1"\n'
 
 
