@@ -7,7 +7,8 @@ import re
 from pathlib import Path
 from typing import Any
 
-from tests.stage4_screen_support import all_text, settle, widget_text
+from tests.screen_text import all_text, widget_text
+from tests.stage4_screen_support import settle
 from tui.app import WizardApp, make_app
 from tui.context import WizardContext
 from tui.core.playbook import load_playbook

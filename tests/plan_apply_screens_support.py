@@ -3,14 +3,9 @@ carry-over, the App opened on a step, the journal, and what the screen shows."""
 
 from __future__ import annotations
 
-import io
 import json
 from pathlib import Path
 from typing import Any
-
-from rich.console import Console
-from textual.widget import Widget
-from textual.widgets import Input
 
 from tests.sandbox_support import new_world, standin_env
 from tui.app import WizardApp, make_app
@@ -77,34 +72,6 @@ async def run_until_idle(app: WizardApp, pilot: Any, rounds: int = 60) -> None:
             if not any(w.is_running for w in app.workers):
                 return
     raise AssertionError("workers still running after many rounds")
-
-
-def widget_text(widget: Widget) -> str:
-    """What one widget renders, as plain text (inputs: their value)."""
-    if isinstance(widget, Input):
-        return widget.value
-    try:
-        renderable = widget.render()
-    except Exception:
-        return ""
-    if isinstance(renderable, str):
-        return renderable
-    plain = getattr(renderable, "plain", None)  # Content / Text: the whole text, unwrapped
-    if isinstance(plain, str):
-        return plain
-    console = Console(width=200, file=io.StringIO(), record=True, color_system=None)
-    console.print(renderable)
-    return console.export_text()
-
-
-def all_text(app: WizardApp) -> str:
-    """Every widget's rendered text on the current screen, shown or not."""
-    return "\n".join(widget_text(w) for w in app.screen.query("*"))
-
-
-def text_of(app: WizardApp, selector: str) -> str:
-    """One widget's rendered text."""
-    return widget_text(app.screen.query_one(selector))
 
 
 def journal(release: Path) -> list[dict[str, Any]]:

@@ -4,7 +4,6 @@ world in one of the metric shapes, the App opened on the step, and screen text."
 from __future__ import annotations
 
 import contextlib
-import io
 import json
 import os
 import sys
@@ -12,9 +11,6 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from rich.console import Console
-from textual.widget import Widget
-from textual.widgets import Input
 from textual.worker import WorkerFailed
 
 from tests.release_support import make_pair
@@ -107,31 +103,6 @@ async def settle_until(
             return
         await settle(app, pilot)
     assert done(), "the screen never reached the expected state"
-
-
-def widget_text(widget: Widget) -> str:
-    """What one widget renders, as plain text (inputs: their value)."""
-    if isinstance(widget, Input):
-        return widget.value
-    try:
-        renderable = widget.render()
-    except Exception:
-        return ""
-    if isinstance(renderable, str):
-        return renderable
-    console = Console(width=200, file=io.StringIO(), record=True, color_system=None)
-    console.print(renderable)
-    return console.export_text()
-
-
-def all_text(app: WizardApp) -> str:
-    """Every widget's rendered text on the current screen, shown or not."""
-    return "\n".join(widget_text(w) for w in app.screen.query("*"))
-
-
-def text_of(app: WizardApp, selector: str) -> str:
-    """One widget's rendered text."""
-    return widget_text(app.screen.query_one(selector))
 
 
 # -- a terraform directory the tofu stand-in plans the teardown of ----------------

@@ -29,7 +29,8 @@ def test_releases_screen_shows_both_builds_then_quits(
     prev, curr = make_pair(tmp_path)
     screen = TmuxScreen([str(BIN), prev.name, curr.name], tmp_path, tmux_env)
     try:
-        text = screen.wait_for(lambda t: "build 10.6.2605" in t and "What's new" in t)
+        # The table's rows paint a frame after its title: wait for the last row too.
+        text = screen.wait_for(lambda t: "build 10.6.2605" in t and "cost-optimized" in t)
         assert "build 10.5.2603" in text
         assert "What's new: 5 file(s) differ in terraform/aws (cursor: diff)" in text
         assert "terraform.tfvars.cost-optimized.example" in text

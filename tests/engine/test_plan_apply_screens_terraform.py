@@ -14,15 +14,9 @@ import pytest
 
 from screens.apply_flow import ApplyFlow, ApplyPhase
 from screens.plan_flow import Phase, PlanFlow
-from tests.plan_apply_screens_support import (
-    BOOK,
-    all_text,
-    decisions,
-    open_step,
-    run_until_idle,
-    text_of,
-)
+from tests.plan_apply_screens_support import BOOK, decisions, open_step, run_until_idle
 from tests.release_support import make_pair
+from tests.screen_text import all_text, text_of
 from tests.terraform_support import (
     MAIN_CONFIG,
     NO_TERRAFORM,

@@ -10,17 +10,16 @@ from textual.widgets import Button
 from screens.apply_flow import ApplyFlow, ApplyPhase
 from screens.plan_flow import Phase, PlanFlow
 from tests.plan_apply_screens_support import (
-    all_text,
     carried_world,
     commands_run,
     decisions,
     journal,
     open_step,
     run_until_idle,
-    text_of,
     tf_dir,
     world_app,
 )
+from tests.screen_text import all_text, text_of
 from tui.app import WizardApp
 from tui.core.fsops import sha256_file
 from tui.core.release_archive import verify_archive

@@ -11,7 +11,8 @@ import hcl2
 import pytest
 from textual.widgets import Button, DataTable
 
-from tests.stage4_screen_support import settle, text_of
+from tests.screen_text import text_of
+from tests.stage4_screen_support import settle
 from tests.tofu_steps_support import (
     BOOK,
     SeededWorld,

@@ -10,7 +10,8 @@ import pytest
 from textual.widgets import Button, DataTable, Input
 
 from screens.step_dialogs import ConfirmDialog, ReasonDialog
-from tests.stage4_screen_support import settle, text_of
+from tests.screen_text import text_of
+from tests.stage4_screen_support import settle
 from tests.tofu_steps_support import (
     BOOK,
     SeededWorld,

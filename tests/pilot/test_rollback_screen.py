@@ -15,17 +15,16 @@ from screens.plan_flow import Phase, PlanFlow
 from screens.rollback_s3_view import S3RollbackView
 from tests.plan_apply_screens_support import (
     BOOK,
-    all_text,
     carried_world,
     decisions,
     journal,
     open_step,
     run_until_idle,
-    text_of,
     tf_dir,
     world_app,
 )
 from tests.sandbox_support import new_world, run_tool
+from tests.screen_text import all_text, text_of
 from tui.core.statefile import read_state
 from tui.core.steps import StepStatus
 from tui.sandbox.aws_endpoint import AwsEndpoint

@@ -9,15 +9,14 @@ import pytest
 from textual.widgets import Button, Input, Select, TabbedContent
 
 from screens.stage4 import Stage4Panel
+from tests.screen_text import all_text, text_of
 from tests.stage4_screen_support import (
     NEWEST,
-    all_text,
     open_stage4,
     seed_world,
     settle,
     stage4_app,
     stage4_pair,
-    text_of,
 )
 from tests.stage4_support import (
     CLUSTER_ID,

@@ -8,6 +8,7 @@ from pathlib import Path
 from textual.widgets import Button, Input, TabbedContent
 
 from screens.stage4_teardown import TeardownRun
+from tests.screen_text import text_of
 from tests.stage4_screen_support import (
     CLUSTER_TF,
     PARAMS_TF,
@@ -19,7 +20,6 @@ from tests.stage4_screen_support import (
     stage4_app,
     state_addresses,
     teardown_pair,
-    text_of,
 )
 from tests.stage4_support import CLUSTER_ID
 from tui.app import WizardApp
