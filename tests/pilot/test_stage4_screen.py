@@ -73,6 +73,8 @@ async def section(app: WizardApp, pilot: object, key: str) -> None:
         ("idle-baseline", "IDLE", "peak 4 ≤ 4 over the last 24h"),
         ("empty", "NO DATA", "wrong cluster id, region or window. No data is not idle."),
     ],
+    # The ids must not hold the clock: xdist workers collect at different minutes.
+    ids=["busy", "idle-zero", "idle-baseline", "empty"],
 )
 async def test_verdict_of_each_metric_shape(
     aws: AwsEndpoint, samples: Path, tmp_path: Path, shape: str, verdict: str, figures: str
