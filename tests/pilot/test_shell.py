@@ -76,6 +76,22 @@ async def test_steps_ahead_cannot_be_skipped(tmp_path: Path) -> None:
         assert app.current_step == "rollback"
 
 
+async def test_sidebar_cursor_follows_the_step(tmp_path: Path) -> None:
+    """Enter on the step list after moving on must not jump back to a step left behind."""
+    prev, curr = make_pair(tmp_path)
+    app = app_for(prev, curr)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("f3")
+        assert app.current_step == "preflight"
+        app.query_one("#steps").focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.current_step == "preflight"
+        assert "2. Preflight" in screen_text(app)
+
+
 async def test_restart_resumes_on_the_recorded_step(tmp_path: Path) -> None:
     prev, curr = make_pair(tmp_path)
     first = app_for(prev, curr)

@@ -22,6 +22,7 @@ class StepSidebar(OptionList):
     def __init__(self, statuses: dict[str, StepStatus], current: str) -> None:
         super().__init__(*self.step_options(statuses, current), id="steps")
         self.can_focus = True
+        self.current = current
 
     @staticmethod
     def step_options(statuses: dict[str, StepStatus], current: str) -> list[Option]:
@@ -35,8 +36,15 @@ class StepSidebar(OptionList):
         return options
 
     def show(self, statuses: dict[str, StepStatus], current: str) -> None:
-        """Redraw the list for new statuses and the current step."""
+        """Redraw the list for new statuses and the current step.
+
+        The cursor follows a change of step, so Enter on the list never jumps back to
+        a step the operator left long ago; otherwise it stays where the operator put it.
+        """
         highlighted = self.highlighted
         self.clear_options()
         self.add_options(self.step_options(statuses, current))
+        if current != self.current:
+            highlighted = next(i for i, step in enumerate(STEPS) if step.id == current)
+        self.current = current
         self.highlighted = highlighted
