@@ -1,6 +1,7 @@
 """Rollback A (local state): keep the failed state, restore ``.pre-upgrade``, then
 init -upgrade, plan, review and apply in the previous release — through the same
-PlanFlow and ApplyFlow as the upgrade (same review, same gate)."""
+PlanFlow and ApplyFlow as the upgrade (same review widget, same gate), with the
+playbook's rollback rules."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from screens.rollback_messages import RollbackDone
 from screens.tofu_flow import TofuTarget, error_text
 from tui.core.carry_over_apply import FileChange, journal_change
 from tui.core.errors import MocmError
+from tui.core.playbook_model import ROLLBACK, PlanRules
 from tui.core.rollback_local import LocalRollbackPlan, apply_local_rollback, plan_local_rollback
 from tui.widgets.worker_events import ReportsWorkers
 
@@ -25,7 +27,18 @@ STEP = "rollback"
 MAX_LEFT_SHOWN = 12
 
 
-def describe_plan(plan: LocalRollbackPlan) -> Text:
+def rules_text(rules: PlanRules) -> Text:
+    """The playbook's rollback rules in one paragraph: what the review will let through."""
+    text = Text("The plan is reviewed with the playbook's rollback rules: ", "dim")
+    expected = ", ".join(f"{'/'.join(r.actions)} of {r.address}" for r in rules.expected)
+    text.append(f"expected {expected or 'nothing'}; ", "dim")
+    if rules.protected:
+        text.append(f"nothing may touch {', '.join(rules.protected)}; ", "dim")
+    text.append("any other destroy or replace needs a typed confirmation.", "dim")
+    return text
+
+
+def describe_plan(plan: LocalRollbackPlan, rules: PlanRules) -> Text:
     """What the restore will write, and what the operator must know first."""
     text = Text()
     if plan.failed_state is not None and plan.failed_copy is not None:
@@ -42,6 +55,8 @@ def describe_plan(plan: LocalRollbackPlan) -> Text:
         text.append(plan.target_backup.name, "bold")
     text.append(".\n")
     text.append(f"3. Then init -upgrade, plan, review and apply in {plan.workdir}.\n")
+    text.append_text(rules_text(rules))
+    text.append("\n")
     text.append(f"All three states share lineage {plan.lineage}.", "dim")
     if plan.left_behind:
         text.append(
@@ -98,7 +113,8 @@ class LocalRollbackView(ReportsWorkers, Vertical):
             self.query_one("#rb-local-plan", Static).update(error_text(exc, "Cannot roll back"))
             self.query_one("#rb-restore", Button).disabled = True
             return
-        self.query_one("#rb-local-plan", Static).update(describe_plan(self.plan))
+        rules = self.wizard.context.playbook.rules(ROLLBACK)
+        self.query_one("#rb-local-plan", Static).update(describe_plan(self.plan, rules))
         if self.plan.target_is_newer:
             label = self.query_one("#rb-older-label", Static)
             label.display = True
@@ -161,7 +177,11 @@ class LocalRollbackView(ReportsWorkers, Vertical):
         written = ", ".join(f"{c.op} {c.path.name}" for c in done) or "nothing to write"
         self._status(Text(f"✔ Restored ({written}). Now plan in the previous release.", "green"))
         target = TofuTarget(
-            plan.workdir, remote=False, label="previous release (rollback)", step=STEP
+            plan.workdir,
+            remote=False,
+            stage=ROLLBACK,  # reviewed with the playbook's rollback rules, not the upgrade's
+            label="previous release (rollback)",
+            step=STEP,
         )
         self.query_one("#rb-local-plan").display = False  # room for the plan at 80×24
         self.query_one(".rb-buttons").display = False

@@ -31,6 +31,17 @@ def test_bundled_playbook_holds_the_guide_facts() -> None:
     assert fill(book.stage4.valkey_secret_id, name_prefix="acme", valkey_username="fusion") == (
         "acme/valkey/fusion"
     )
+    assert str(book.minimum_tofu) == "1.10.4"  # the guide's "tofu >= 1.10.4"
+    assert book.rules("rollback") is book.plan_rollback
+    assert book.plan_rollback.required_destroys == ()
+    assert book.plan_rollback.protected == ("*valkey*",)
+
+
+def test_unknown_stage_names_the_known_ones() -> None:
+    with pytest.raises(PlaybookError) as err:
+        load_playbook().rules("teardown")
+    assert "unknown plan stage 'teardown'" in err.value.message
+    assert err.value.hint == "use one of upgrade, stage4, rollback"
 
 
 def write_variant(tmp_path: Path, edit: object) -> Path:
@@ -56,6 +67,25 @@ def write_variant(tmp_path: Path, edit: object) -> Path:
         (lambda d: d.update(schema=2), "field 'schema' must be 1"),
         (lambda d: d["carry_over"]["local"][0].update(kind="zip"), "carry_over.local[0].kind"),
         (lambda d: d["helm"].update(releases=["a", "a"]), "lists a release twice"),
+        (lambda d: d.update(tools="1.10.4"), "field 'tools.minimum_tofu' is inside something"),
+        (lambda d: d.update(tools={}), "field 'tools.minimum_tofu' is missing"),
+        (
+            lambda d: d["tools"].update(minimum_tofu="latest"),
+            "field 'tools.minimum_tofu' must be a semantic version like 1.10.4, got 'latest'",
+        ),
+        (
+            lambda d: d["tools"].update(minimum_tofu=1.10),
+            "field 'tools.minimum_tofu' must be a quoted version like \"1.10.4\", got 1.1",
+        ),
+        (lambda d: d["plan_rules"].pop("rollback"), "field 'plan_rules.rollback.expected' is"),
+        (
+            lambda d: d["plan_rules"]["rollback"].update(required_destroys=["aws_s3_bucket.x"]),
+            "'plan_rules.rollback.required_destroys' must be empty: a rollback re-converges",
+        ),
+        (
+            lambda d: d["plan_rules"]["rollback"]["expected"][1].update(actions=["recreate"]),
+            "'plan_rules.rollback.expected[1].actions' has unknown action(s) ['recreate']",
+        ),
     ],
 )
 def test_malformed_playbook_names_field_and_reason(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -29,6 +30,7 @@ from tui.core.journal_records import Decision, StepWaived
 from tui.core.playbook import load_playbook
 from tui.core.preflight import PreflightSettings, record_waivers, run_preflight
 from tui.core.preflight_result import CheckStatus
+from tui.core.tool_versions import Version
 from tui.sandbox.aws_endpoint import AwsEndpoint
 
 PLAYBOOK = load_playbook()
@@ -74,6 +76,17 @@ def test_every_item_reported_with_the_banner(world: Path) -> None:
     assert by_name["MongoDB EBS snapshots"].status is CheckStatus.FAIL  # none seeded
     assert report.identity is not None and report.identity.region == REGION
     assert [f.name for f in report.failures] == ["MongoDB EBS snapshots"]
+
+
+def test_the_tofu_minimum_is_the_playbooks(world: Path) -> None:
+    newer = replace(PLAYBOOK, minimum_tofu=Version.parse("1.11.0"))
+    session = boto3.session.Session(region_name=REGION)
+    report = run_preflight(world, newer, session, settings(world), datetime.now(UTC))
+    tofu = report.results[0]
+    assert tofu.name == "OpenTofu version" and tofu.status is CheckStatus.FAIL
+    assert "the upgrade needs OpenTofu 1.11.0 or newer" in tofu.summary
+    bundled = run_preflight(world, PLAYBOOK, session, settings(world), datetime.now(UTC))
+    assert bundled.results[0].summary == "OpenTofu 1.10.7 (≥ 1.10.4)."
 
 
 def test_tfvars_syntax_error_is_a_failed_item(world: Path) -> None:

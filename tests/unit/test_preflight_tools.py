@@ -9,14 +9,18 @@ from pathlib import Path
 import pytest
 
 from tests.preflight_support import fake_tool, tool_env, version_json
+from tui.core.playbook import load_playbook
 from tui.core.preflight_result import CheckStatus
 from tui.core.tool_versions import (
     Version,
     VersionSyntaxError,
+    bundled_minimum_tofu,
     check_present,
     check_tofu,
     check_tools,
 )
+
+BUNDLED_MINIMUM = load_playbook().minimum_tofu
 
 
 @pytest.mark.parametrize(
@@ -44,11 +48,25 @@ def test_parse_forms() -> None:
         Version.parse("OpenTofu v1.10.4")
 
 
-def run_tofu(tmp_path: Path, script: str, timeout_s: float = 10.0) -> tuple[str, CheckStatus]:
+def run_tofu(
+    tmp_path: Path, script: str, timeout_s: float = 10.0, minimum: Version | None = None
+) -> tuple[str, CheckStatus]:
     bin_dir = tmp_path / "bin"
     fake_tool(bin_dir, "tofu", script)
-    result = asyncio.run(check_tofu("tofu", tool_env(bin_dir), timeout_s=timeout_s))
+    result = asyncio.run(check_tofu("tofu", tool_env(bin_dir), minimum, timeout_s=timeout_s))
     return result.summary + " | " + result.action, result.status
+
+
+def test_default_minimum_is_the_bundled_playbooks() -> None:
+    assert bundled_minimum_tofu() == BUNDLED_MINIMUM == Version.parse("1.10.4")
+
+
+def test_the_minimum_given_is_the_one_judged(tmp_path: Path) -> None:
+    text, status = run_tofu(
+        tmp_path, f"echo '{version_json('1.10.7')}'\n", minimum=Version.parse("1.11.0")
+    )
+    assert status is CheckStatus.FAIL
+    assert "OpenTofu 1.10.7; the upgrade needs OpenTofu 1.11.0 or newer" in text
 
 
 def test_opentofu_new_enough_passes(tmp_path: Path) -> None:
@@ -103,7 +121,7 @@ def test_helm_and_helmfile_present(tmp_path: Path) -> None:
     fake_tool(bin_dir, "tofu", f"echo '{version_json('1.10.7')}'\n")
     fake_tool(bin_dir, "helm", "echo 'version.BuildInfo{Version:\"v3.18.0\"}'\n")
     fake_tool(bin_dir, "helmfile", "echo 'helmfile version v1.1.0'\n")
-    results = asyncio.run(check_tools("tofu", tool_env(bin_dir)))
+    results = asyncio.run(check_tools("tofu", tool_env(bin_dir), BUNDLED_MINIMUM))
     assert [r.status for r in results] == [CheckStatus.PASS] * 3
     assert "helmfile version v1.1.0" in results[2].summary
 

@@ -124,7 +124,7 @@ class _Glob:
 
 
 def review(plan: Plan, playbook: Playbook, stage: str) -> PlanReview:
-    """Review ``plan`` with the playbook's rules of ``stage`` (``upgrade`` or ``stage4``)."""
+    """Review ``plan`` with the playbook's rules of ``stage`` (upgrade, stage4 or rollback)."""
     return review_with_rules(plan, playbook.rules(stage), stage)
 
 

@@ -1,12 +1,12 @@
 """The upgrade playbook: every release-specific fact, loaded from a data file.
 
-No release-specific literal lives in Python; this module only knows the shape.
+No release-specific literal lives in Python; this module only knows the shape
+(``tui.core.playbook_model``) and checks that the file fills it.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -14,109 +14,36 @@ from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
 from tui.core.errors import PlaybookError
+from tui.core.playbook_model import (
+    CARRY_KINDS,
+    PLAN_ACTIONS,
+    PLAN_STAGES,
+    ROLLBACK,
+    CarryFile,
+    ExpectedChange,
+    MetricSpec,
+    PlanRules,
+    Playbook,
+    Stage4Facts,
+)
+from tui.core.tool_versions import Version, VersionSyntaxError
+
+__all__ = [
+    "CARRY_KINDS",
+    "PLAN_ACTIONS",
+    "PLAN_STAGES",
+    "CarryFile",
+    "ExpectedChange",
+    "MetricSpec",
+    "PlanRules",
+    "Playbook",
+    "Stage4Facts",
+    "default_playbook_path",
+    "fill",
+    "load_playbook",
+]
 
 PLAYBOOK_DIR = Path(__file__).resolve().parents[2] / "assets" / "playbooks"
-PLAN_ACTIONS = frozenset({"create", "update", "delete", "read", "no-op", "forget"})
-CARRY_KINDS = frozenset({"state", "tfvars", "plain"})
-
-
-@dataclass(frozen=True)
-class CarryFile:
-    file: str
-    required: bool
-    kind: str  # state | tfvars | plain
-
-
-@dataclass(frozen=True)
-class ExpectedChange:
-    actions: tuple[str, ...]
-    address: str  # fnmatch glob
-    why: str
-
-
-@dataclass(frozen=True)
-class PlanRules:
-    expected: tuple[ExpectedChange, ...]
-    required_destroys: tuple[str, ...]
-    protected: tuple[str, ...]  # fnmatch globs nothing may destroy, replace or change
-
-
-@dataclass(frozen=True)
-class MetricSpec:
-    namespace: str
-    name: str
-    dimension: str
-    statistic: str
-    period_seconds: int
-
-
-@dataclass(frozen=True)
-class Stage4Facts:
-    cluster_id: str
-    metric: MetricSpec
-    idle_threshold: float
-    observation_hours: int
-    valkey_replication_group: str
-    grep_dir: str
-    grep_patterns: tuple[str, ...]
-    snapshot_name: str
-    valkey_secret_id: str
-    follow_up_resource: str
-    follow_up_defined_in: str
-
-
-@dataclass(frozen=True)
-class Playbook:
-    """One release transition. Templates use ``<name_prefix>``-style fields."""
-
-    id: str
-    title: str
-    from_build: str
-    to_build: str
-    tfvars_file: str
-    name_prefix_var: str
-    region_var: str
-    state_file: str
-    state_backup: str
-    state_pre_upgrade: str
-    state_migrated: str
-    state_failed: str
-    state_rollback_download: str
-    expected_buckets: int
-    bucket_resource_type: str
-    backend_file: str
-    backend_example: str
-    carry_over_local: tuple[CarryFile, ...]
-    carry_over_remote: tuple[CarryFile, ...]
-    tfvars_marker_prefix: str
-    tfvars_username_var: str
-    tfvars_block: str
-    parked_name: str
-    active_name: str
-    plan_upgrade: PlanRules
-    plan_stage4: PlanRules
-    helm_namespace: str
-    helmfile: str
-    helm_releases: tuple[str, ...]
-    helm_sync_log: str
-    chart_version: str
-    values_file: str
-    values_template_backup: str
-    image_tag_key: str
-    image_registry_key: str
-    placeholder_pattern: str
-    images_list: str
-    images_loader: str
-    stage4: Stage4Facts
-    source: Path
-
-    def rules(self, stage: str) -> PlanRules:
-        """Plan rules for ``upgrade`` or ``stage4``."""
-        if stage == "upgrade":
-            return self.plan_upgrade
-        if stage == "stage4":
-            return self.plan_stage4
-        raise PlaybookError(f"unknown plan stage {stage!r}", "use 'upgrade' or 'stage4'")
 
 
 def fill(template: str, **values: str) -> str:
@@ -215,6 +142,18 @@ class _Reader:
             out.append(CarryFile(item["file"], required, kind))
         return tuple(out)
 
+    def version(self, field: str) -> Version:
+        value = self.node(field)
+        if not isinstance(value, str) or not value.strip():
+            # An unquoted 1.10 is read as a number and would lose its trailing zero.
+            raise self.fail(field, f'must be a quoted version like "1.10.4", got {value!r}')
+        try:
+            return Version.parse(value)
+        except VersionSyntaxError:
+            raise self.fail(
+                field, f"must be a semantic version like 1.10.4, got {value!r}"
+            ) from None
+
     def rules(self, field: str) -> PlanRules:
         raw = self.node(f"{field}.expected")
         if not isinstance(raw, list):
@@ -239,6 +178,16 @@ class _Reader:
             self.texts(f"{field}.required_destroys"),
             self.texts(f"{field}.protected"),
         )
+
+    def rollback_rules(self, field: str) -> PlanRules:
+        rules = self.rules(field)
+        if rules.required_destroys:
+            # The review checks required destroys at stage4 only: here they would be ignored.
+            raise self.fail(
+                f"{field}.required_destroys",
+                "must be empty: a rollback re-converges, it requires no destroy",
+            )
+        return rules
 
     def playbook(self) -> Playbook:
         if not isinstance(self.data, dict):
@@ -266,6 +215,7 @@ class _Reader:
             title=self.text("title"),
             from_build=self.text("from_build"),
             to_build=self.text("to_build"),
+            minimum_tofu=self.version("tools.minimum_tofu"),
             tfvars_file=self.text("tfvars.file"),
             name_prefix_var=self.text("tfvars.name_prefix_var"),
             region_var=self.text("tfvars.region_var"),
@@ -288,6 +238,7 @@ class _Reader:
             active_name=self.text("parked_file.active"),
             plan_upgrade=self.rules("plan_rules.upgrade"),
             plan_stage4=self.rules("plan_rules.stage4"),
+            plan_rollback=self.rollback_rules(f"plan_rules.{ROLLBACK}"),
             helm_namespace=self.text("helm.namespace"),
             helmfile=self.text("helm.helmfile"),
             helm_releases=releases,

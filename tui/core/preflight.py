@@ -29,20 +29,22 @@ from tui.core.preflight_result import CheckResult, CheckStatus, failed
 from tui.core.state_backup import check_state_backup
 from tui.core.statefile import StateFile, read_state
 from tui.core.tfvars import read_tfvars
-from tui.core.tool_versions import DEFAULT_MINIMUM_TOFU, PROBE_TIMEOUT_S, check_tools
+from tui.core.tool_versions import PROBE_TIMEOUT_S, check_tools
 
 STEP = "preflight"
 
 
 @dataclass(frozen=True)
 class PreflightSettings:
-    """How to run the checks: the wizard's tofu binary, environment and limits."""
+    """How to run the checks: the wizard's tofu binary, environment and limits.
+
+    The minimum OpenTofu version is not a setting: it is the playbook's.
+    """
 
     env: Mapping[str, str]
     tofu_bin: str = "tofu"
     helm_bin: str = "helm"
     helmfile_bin: str = "helmfile"
-    minimum_tofu: str = DEFAULT_MINIMUM_TOFU
     tool_timeout_s: float = PROBE_TIMEOUT_S
     snapshot_max_age_h: float = DEFAULT_SNAPSHOT_MAX_AGE_H
 
@@ -114,7 +116,7 @@ def run_preflight(
             check_tools(
                 settings.tofu_bin,
                 settings.env,
-                settings.minimum_tofu,
+                playbook.minimum_tofu,
                 settings.tool_timeout_s,
                 settings.helm_bin,
                 settings.helmfile_bin,

@@ -1,5 +1,6 @@
 """Preflight of the tools: ``tofu version -json`` ≥ the minimum, ``helm`` and ``helmfile`` present.
 
+The minimum is a release fact: it comes from the playbook (``tools.minimum_tofu``).
 Each probe runs through the core runner with the wizard's explicit environment
 and a timeout; a missing or hanging binary is a failed check, never a crash.
 """
@@ -17,8 +18,6 @@ from tui.core.errors import CommandFailed
 from tui.core.preflight_result import CheckResult, failed, passed, warned
 from tui.core.runner import CancelGrace, CommandNotFound, RunningCommand, Stream
 
-# The guide's floor ("tofu >= 1.10.4"); callers may pass another.
-DEFAULT_MINIMUM_TOFU = "1.10.4"
 PROBE_TIMEOUT_S = 20.0
 # A version probe has nothing to clean up: stop a hung one quickly.
 PROBE_GRACE = CancelGrace(interrupt_s=2.0, terminate_s=2.0, kill_s=2.0)
@@ -148,8 +147,15 @@ def _did_not_finish(name: str, result: ToolProbe, timeout_s: float) -> CheckResu
     return None
 
 
+def bundled_minimum_tofu() -> Version:
+    """The bundled playbook's minimum OpenTofu version (for callers without a playbook)."""
+    from tui.core.playbook import load_playbook  # here: the playbook's model imports Version
+
+    return load_playbook().minimum_tofu
+
+
 def judge_tofu_version(
-    result: ToolProbe, minimum: str = DEFAULT_MINIMUM_TOFU, timeout_s: float = PROBE_TIMEOUT_S
+    result: ToolProbe, minimum: Version, timeout_s: float = PROBE_TIMEOUT_S
 ) -> CheckResult:
     """Decide the tofu check from what ``<tofu_bin> version -json`` printed."""
     name = "OpenTofu version"
@@ -169,12 +175,11 @@ def judge_tofu_version(
             f"Install OpenTofu {minimum} or newer and pass its path with --tofu-bin.",
             result.stdout[:3],
         )
-    floor = Version.parse(minimum)
     details = (f"binary: {program}", f"version: {found}")
     is_terraform = "terraform_outdated" in data or any(
         "registry.terraform.io" in str(p) for p in (data.get("provider_selections") or {})
     )
-    if found < floor:
+    if found < minimum:
         product = "Terraform" if is_terraform else "OpenTofu"
         return failed(
             name,
@@ -205,15 +210,19 @@ def judge_present(name: str, result: ToolProbe, timeout_s: float = PROBE_TIMEOUT
 async def check_tofu(
     tofu_bin: str,
     env: Mapping[str, str],
-    minimum: str = DEFAULT_MINIMUM_TOFU,
+    minimum: Version | None = None,
     timeout_s: float = PROBE_TIMEOUT_S,
 ) -> CheckResult:
-    """``<tofu_bin> version -json`` is OpenTofu ≥ ``minimum`` (Terraform: a warning)."""
+    """``<tofu_bin> version -json`` is OpenTofu ≥ ``minimum`` (Terraform: a warning).
+
+    ``minimum`` None means the bundled playbook's; the wizard passes its playbook's.
+    """
+    floor = minimum if minimum is not None else bundled_minimum_tofu()
     try:
         result = await probe([tofu_bin, "version", "-json"], env, timeout_s)
     except CommandFailed as exc:
         return _not_runnable("OpenTofu version", tofu_bin, exc)
-    return judge_tofu_version(result, minimum, timeout_s)
+    return judge_tofu_version(result, floor, timeout_s)
 
 
 async def check_present(
@@ -230,7 +239,7 @@ async def check_present(
 async def check_tools(
     tofu_bin: str,
     env: Mapping[str, str],
-    minimum: str = DEFAULT_MINIMUM_TOFU,
+    minimum: Version,
     timeout_s: float = PROBE_TIMEOUT_S,
     helm_bin: str = "helm",
     helmfile_bin: str = "helmfile",

@@ -1,6 +1,8 @@
 """`mocm-upgrade plan-review PLAN_JSON [--stage upgrade|stage4] [--playbook FILE] [--json]`.
 
-Exit status: 0 safe, 3 blocked, 1 unreadable or malformed input (reason on stderr).
+``--stage rollback`` (an extension) reviews a Rollback-A plan with the playbook's
+rollback rules. Exit status: 0 safe, 3 blocked, 1 unreadable or malformed input
+(reason on stderr).
 Only addresses, actions and reasons are printed: never an attribute value.
 """
 
@@ -15,7 +17,7 @@ from typing import Any
 from tui.core.errors import MocmError
 from tui.core.plan_model import ActionKind, Plan, load_plan
 from tui.core.plan_review import PlanReview, review
-from tui.core.playbook import load_playbook
+from tui.core.playbook import PLAN_STAGES, load_playbook
 
 EXIT_SAFE = 0
 EXIT_INVALID = 1
@@ -28,9 +30,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--stage",
-        choices=("upgrade", "stage4"),
+        choices=PLAN_STAGES,
         default="upgrade",
-        help="which playbook rules apply (default: upgrade)",
+        help="which playbook rules apply (default: upgrade; rollback: a Rollback-A plan)",
     )
     parser.add_argument("--playbook", type=Path, help="upgrade playbook (default: bundled)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
