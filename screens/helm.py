@@ -16,12 +16,14 @@ from textual.widgets import Button, Static, TabbedContent, TabPane
 from screens.base import StepPanel
 from screens.helm_diff import DiffSection
 from screens.helm_images import ImagesSection
+from screens.helm_revisions import HistorySection
 from screens.helm_rollback import RollbackSection
-from screens.helm_sections import ChangelogSection, HistorySection, LintSection
+from screens.helm_sections import ChangelogSection, LintSection
 from screens.helm_sync import SyncSection
 from tui.assets import STYLES
-from tui.core.helm_history import ReleaseHistory
+from tui.core.helm_journal import HelmJournalState, RecordedRevision, read_helm_journal
 from tui.core.helm_plan import HelmPlan
+from tui.core.journal_records import JournalRecord
 
 SECTIONS = ("images", "changelog", "history", "lint", "diff", "sync")
 TITLES = ("Images", "Changes", "Revisions", "Lint", "Diff", "Sync")
@@ -107,10 +109,20 @@ class HelmPanel(StepPanel):
             problem.display = True
             return
         self.plan = HelmPlan(self.wizard.context.playbook, pair.current.path)
+        state = self.journaled_state()
+        # a sync ran since the revisions were recorded: recording again would see its result
+        self.sync_started = state.last_sync is not None
         self.query_one(ImagesSection).start()
         self.query_one(ChangelogSection).start()
-        self.query_one(HistorySection).start()
+        self.query_one(HistorySection).open(state.recorded)
+        self.query_one(SyncSection).restore(state)
         self.update_gate()
+
+    def journaled_state(self) -> HelmJournalState:
+        """What this step journaled before a restart (nothing on a first visit)."""
+        session = self.wizard.session
+        records = session.journal.records if session is not None else []
+        return read_helm_journal(records, self.releases, self.step_id)
 
     def on_show(self) -> None:
         super().on_show()
@@ -127,17 +139,19 @@ class HelmPanel(StepPanel):
         return self.wizard.context.playbook.helm_namespace
 
     @property
-    def histories(self) -> dict[str, ReleaseHistory]:
-        return self.query_one(HistorySection).histories
+    def recorded(self) -> dict[str, RecordedRevision]:
+        """Each release's revision recorded before the sync: the rollback targets."""
+        return self.query_one(HistorySection).recorded
 
     @property
     def changelog_acknowledged(self) -> bool:
         return self.query_one(ChangelogSection).acknowledged
 
-    def journal_decision(self, what: str, detail: str) -> None:
+    def journal_decision(self, what: str, detail: str) -> JournalRecord | None:
         session = self.wizard.session
-        if session is not None:
-            session.journal.decision(what, detail, step=self.step_id)
+        if session is None:
+            return None
+        return session.journal.decision(what, detail, step=self.step_id)
 
     def journal_note(self, text: str) -> None:
         session = self.wizard.session

@@ -7,6 +7,7 @@ Helm releases are independent of the OpenTofu layer, which needs no rollback.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -17,8 +18,8 @@ from textual.widgets import Button, Input, Static
 
 from screens.helm_support import Captured, CapturingLog, ConfirmDialog, error_text, missing_program
 from tui.core.helm_history import read_rollback
-from tui.core.helm_plan import RollbackChoice, choose_rollback_revision
-from tui.core.helmfile_sync import SyncResult
+from tui.core.helm_journal import OUTCOME_RECORDED, ROLLED_BACK
+from tui.core.helm_plan import RollbackChoice
 
 if TYPE_CHECKING:
     from screens.helm import HelmPanel
@@ -74,22 +75,34 @@ class RollbackSection(Vertical):
     def all_rolled_back(self) -> bool:
         return bool(self.choices) and all(self.done.get(c.release) for c in self.choices)
 
-    def offer(self, releases: list[str], result: SyncResult) -> None:
-        """Name each release that failed (or was interrupted) and its recorded revision."""
-        histories = self.panel.histories
+    def offer(
+        self,
+        releases: Sequence[str],
+        errors: Mapping[str, str],
+        others: Sequence[str],
+        done: Iterable[str] = (),
+    ) -> None:
+        """Name each release that failed (or was interrupted) and its recorded revision.
+
+        ``errors``: helm's message per release, when known; ``done``: releases already
+        rolled back (before a restart).
+        """
+        recorded = self.panel.recorded
         self.choices = [
-            choose_rollback_revision(histories[r])
-            if r in histories
+            recorded[r].rollback_choice()
+            if r in recorded
             else RollbackChoice(r, None, "no rollback possible: its revision was not recorded")
             for r in releases
         ]
-        others = [p.release for p in result.releases if p.release not in releases]
+        self.done = {r: True for r in done if r in releases}
         text = Text()
         for choice in self.choices:
-            error = result.release(choice.release).error
+            error = errors.get(choice.release, "")
             text.append(f"{choice.release} failed", "bold red")
             text.append(f": {error}\n" if error else ".\n", "red")
-            if choice.possible:
+            if self.done.get(choice.release):
+                text.append(f"{choice.release} was rolled back to revision {choice.revision}.\n")
+            elif choice.possible:
                 text.append(
                     f"Roll back {choice.release} only, to revision {choice.revision} — "
                     f"{choice.reason}; never helm's implicit “previous”, which may be a failed "
@@ -103,6 +116,8 @@ class RollbackSection(Vertical):
         self.query_one("#rb-offer", Static).update(text)
         self.display = True
         self.refresh_button()
+        if self.all_rolled_back:
+            self.ask_outcome(Text("Every failed release is rolled back.", "bold green"))
         self.call_after_refresh(self.scroll_visible, animate=False)
 
     def refresh_button(self) -> None:
@@ -165,21 +180,27 @@ class RollbackSection(Vertical):
         else:
             message, succeeded = outcome.message, outcome.succeeded
         self.done[choice.release] = succeeded
-        self.panel.journal_decision("helm rollback", message)
+        self.panel.journal_decision(ROLLED_BACK, message)
         text = Text(
             ("✔ " if succeeded else "✗ ") + message, "bold green" if succeeded else "bold red"
         )
         if succeeded:
             text.append(f"\n{TOFU_NOTE}")
         if self.all_rolled_back:
-            text.append("\nRecord the outcome below to finish the step.", "bold")
-            self.query_one("#rb-outcome-row").display = True
-            self.query_one("#rb-outcome", Input).focus()
-        elif not succeeded:
-            text.append("\nYou can try again (b) once the cause is fixed.")
-        self.query_one("#rb-result", Static).update(text)
+            self.ask_outcome(text)
+        else:
+            if not succeeded:
+                text.append("\nYou can try again (b) once the cause is fixed.")
+            self.query_one("#rb-result", Static).update(text)
         self.refresh_button()
         self.panel.update_gate()
+
+    def ask_outcome(self, text: Text) -> None:
+        """Everything is rolled back: the operator records what happened to finish."""
+        text.append("\nRecord the outcome below to finish the step.", "bold")
+        self.query_one("#rb-result", Static).update(text)
+        self.query_one("#rb-outcome-row").display = True
+        self.query_one("#rb-outcome", Input).focus()
 
     @on(Button.Pressed, "#rb-record")
     @on(Input.Submitted, "#rb-outcome")
@@ -190,7 +211,7 @@ class RollbackSection(Vertical):
             field.focus()
             return
         rolled = ", ".join(f"{c.release} → {c.revision}" for c in self.choices)
-        self.panel.journal_decision("helm outcome after rollback", f"{rolled}: {outcome}")
+        self.panel.journal_decision(OUTCOME_RECORDED, f"{rolled}: {outcome}")
         self.outcome_recorded = True
         self.query_one("#rb-outcome-row").display = False
         self.query_one("#rb-result", Static).update(

@@ -1,4 +1,4 @@
-"""Helm step, sections 2–4: the CHANGELOG entry, the revisions before the sync, helm lint."""
+"""Helm step, sections 2 and 4: the CHANGELOG entry, helm lint."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, DataTable, Static
+from textual.widgets import Button, Static
 
 from screens.helm_support import (
     Captured,
@@ -20,9 +20,8 @@ from screens.helm_support import (
 )
 from tui.core.changelog import ChangelogEntry, read_entry
 from tui.core.errors import MocmError
-from tui.core.helm_history import ReleaseHistory, read_history
 from tui.core.helm_lint import parse_lint
-from tui.core.helm_plan import HelmCommand, choose_rollback_revision, read_helmfile_releases
+from tui.core.helm_plan import HelmCommand, read_helmfile_releases
 from tui.core.runner import CommandResult
 
 if TYPE_CHECKING:
@@ -109,113 +108,6 @@ class ChangelogSection(VerticalScroll):
             Text("✔ Acknowledged (journaled). Next: revisions (3) and the diff (5).", "bold green")
         )
         self.panel.update_gate()
-
-
-def revision_cells(history: ReleaseHistory) -> tuple[str, str, str]:
-    """Deployed now / rollback target / note, for the table."""
-    choice = choose_rollback_revision(history)
-    if history.first_install:
-        return "—", "none", "first install: not in the cluster yet"
-    deployed = history.last_deployed
-    now = f"rev {deployed.revision}" if deployed else "none deployed"
-    target = str(choice.revision) if choice.possible else "none"
-    return now, target, deployed.chart if deployed else choice.reason
-
-
-def history_detail(history: ReleaseHistory) -> str:
-    """What the journal keeps for one release before the sync."""
-    if history.first_install:
-        return f"{history.release}: first install (no history), no rollback target"
-    deployed = history.last_deployed
-    if deployed is None:
-        return f"{history.release}: no deployed revision ({len(history.revisions)} revisions)"
-    return f"{history.release}: revision {deployed.revision} deployed ({deployed.chart})"
-
-
-class HistorySection(Vertical):
-    """``helm history`` of each release before the sync: the revision to roll back to."""
-
-    def __init__(self, panel: HelmPanel) -> None:
-        super().__init__(id="helm-history")
-        self.panel = panel
-        self.histories: dict[str, ReleaseHistory] = {}
-        self.series: CommandSeries | None = None
-
-    def compose(self) -> ComposeResult:
-        yield Static(id="hist-intro", markup=False)
-        yield DataTable(id="hist-table", cursor_type="row")
-        yield Static(id="hist-status", markup=False)
-        with Horizontal(classes="helm-buttons"):
-            yield Button("Record again (h)", id="hist-again", compact=True)
-        yield CapturingLog(redactor=self.panel.wizard.redactor, id="hist-log", classes="helm-log")
-
-    def on_mount(self) -> None:
-        table = self.query_one("#hist-table", DataTable)
-        table.add_columns("release", "deployed", "rollback to", "chart / note")
-        self.query_one("#hist-log").display = False
-        self.series = CommandSeries(self.panel, self.query_one("#hist-log", CapturingLog))
-
-    @property
-    def ready(self) -> bool:
-        plan = self.panel.plan
-        return plan is not None and all(r in self.histories for r in plan.playbook.helm_releases)
-
-    @property
-    def can_record(self) -> bool:
-        return not self.panel.sync_started and not (self.series and self.series.running)
-
-    def start(self) -> None:
-        plan = self.panel.plan
-        if plan is None or self.series is None or not self.can_record:
-            return
-        self.query_one("#hist-intro", Static).update(
-            f"helm history RELEASE -n {plan.playbook.helm_namespace} -o json, before the sync: "
-            "the deployed revision is the one a rollback goes back to."
-        )
-        missing = missing_program(plan.helm, self.panel.wizard.context.env)
-        if missing is not None:
-            self.show_status(error_text(missing, "Cannot record the revisions"))
-            return
-        self.histories.clear()
-        self.query_one("#hist-table", DataTable).clear()
-        self.show_status(Text("Reading the history of each release…"))
-        self.series.start(plan.histories(), self.recorded)
-        self.panel.update_gate()
-
-    def recorded(self, command: HelmCommand, result: CommandResult, out: Captured) -> bool:
-        release = command.argv[2]
-        if result.cancelled or result.timed_out:
-            self.show_status(Text(f"helm history {release} did not finish.", "bold red"))
-            return False
-        try:
-            history = read_history(release, out.stdout_text, out.stderr_text, result.exit_code)
-        except MocmError as exc:
-            self.show_status(error_text(exc, f"Cannot read the history of {release}"))
-            return False
-        self.histories[release] = history
-        self.panel.journal_decision("helm revision before sync", history_detail(history))
-        self.query_one("#hist-table", DataTable).add_row(release, *revision_cells(history))
-        if self.ready:
-            self.show_status(Text("✔ Revisions recorded in the journal.", "bold green"))
-        return True
-
-    def show_status(self, message: Text) -> None:
-        self.query_one("#hist-status", Static).update(message)
-        self.panel.update_gate()
-
-    @on(CapturingLog.Finished, "#hist-log")
-    def command_finished(self, event: CapturingLog.Finished) -> None:
-        event.stop()
-        if self.series is not None:
-            self.series.finished(event.result)
-        self.panel.update_gate()
-
-    @on(Button.Pressed, "#hist-again")
-    def again(self) -> None:
-        self.start()
-
-    def cancel(self) -> bool:
-        return bool(self.series and self.series.cancel())
 
 
 class LintSection(Vertical):

@@ -21,6 +21,7 @@ from textual.widgets import Button, Static
 from screens.helm_rollback import RollbackSection
 from screens.helm_support import CapturingLog, ConfirmDialog, error_text, missing_program, relative
 from tui.core.fsops import free_backup_name
+from tui.core.helm_journal import HelmJournalState, shown_time, sync_note, sync_outcome
 from tui.core.helmfile_sync import ReleaseProgress, ReleaseState, SyncEvent, SyncResult, SyncTracker
 from tui.core.runner import Stream
 
@@ -131,9 +132,8 @@ class SyncSection(VerticalScroll):
                 (p for p in (tracker.progress() if tracker else ()) if p.release == name),
                 ReleaseProgress(name),
             )
-            recorded = self.panel.histories.get(name)
-            deployed = recorded.last_deployed if recorded else None
-            before = deployed.revision if deployed else None
+            recorded = self.panel.recorded.get(name)
+            before = recorded.revision if recorded else None
             text.append_text(progress_line(number, progress, stopped, before))
             text.append("\n")
         text.rstrip()
@@ -211,7 +211,7 @@ class SyncSection(VerticalScroll):
         tracker = self.tracker or SyncTracker(self.panel.releases)
         self.result = tracker.result(None if stopped else outcome.exit_code)
         self.show_progress()
-        self.panel.journal_note("helmfile sync: " + self.outcome_text(stopped))
+        self.panel.journal_note(sync_note(sync_outcome(self.result, stopped)))
         if self.result.succeeded:
             message = Text("✔ Sync succeeded: every release is deployed.", "bold green")
         elif stopped:
@@ -225,21 +225,36 @@ class SyncSection(VerticalScroll):
         self.query_one("#sync-outcome", Static).update(message)
         targets = [p.release for p in self.result.releases if self.needs_rollback(p, stopped)]
         if targets:
-            self.query_one(RollbackSection).offer(targets, self.result)
+            errors = {p.release: p.error for p in self.result.releases if p.error}
+            others = [p.release for p in self.result.releases if p.release not in targets]
+            self.query_one(RollbackSection).offer(targets, errors, others)
         self.panel.update_gate()
+
+    def restore(self, state: HelmJournalState) -> None:
+        """After a restart: what the journaled sync left, and the rollback it still needs."""
+        last = state.last_sync
+        if last is None:
+            return
+        how = "was cancelled" if last.exit_code is None else f"failed (exit {last.exit_code})"
+        message = Text(
+            f"Before the restart, the sync of {shown_time(last.at)} {how}:\n", "bold red"
+        )
+        message.append(
+            ", ".join(
+                f"{r.release} {r.state}" + (f" rev {r.revision}" if r.revision is not None else "")
+                for r in last.releases
+            ),
+            "red",
+        )
+        self.query_one("#sync-outcome", Static).update(message)
+        targets = list(last.needing_rollback)
+        if targets and not state.outcome_recorded:
+            others = [r.release for r in last.releases if r.release not in targets]
+            self.query_one(RollbackSection).offer(targets, {}, others, done=state.rolled_back)
 
     @staticmethod
     def needs_rollback(progress: ReleaseProgress, stopped: bool) -> bool:
         return progress.state is ReleaseState.FAILED or (stopped and progress.state in UNFINISHED)
-
-    def outcome_text(self, stopped: bool) -> str:
-        assert self.result is not None
-        parts = []
-        for p in self.result.releases:
-            state = "interrupted" if stopped and p.state in UNFINISHED else p.state.value
-            rev = f" rev {p.revision}" if p.revision is not None else ""
-            parts.append(f"{p.release} {state}{rev}")
-        return ("cancelled; " if stopped else "") + ", ".join(parts)
 
     @on(Button.Pressed, "#sync-cancel")
     def cancel(self) -> bool:

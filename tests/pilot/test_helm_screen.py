@@ -181,7 +181,7 @@ async def test_revisions_recorded_before_sync(world: World, aws: AwsEndpoint) ->
         await open_helm(app, pilot)
         table = table_text(app, "#hist-table")
         assert "mocm-service" in table and "rev 6" in table
-        assert "✔ Revisions recorded in the journal." in text_of(app, "#hist-status")
+        assert "✔ Revisions recorded before sync at " in text_of(app, "#hist-status")
     assert decisions(world.current, "helm revision before sync") == [
         "mocm-bootstrap-1: revision 8 deployed (mocm-bootstrap-1-10.5.2603)",
         "mocm-bootstrap-2: revision 8 deployed (mocm-bootstrap-2-10.5.2603)",
