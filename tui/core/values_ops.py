@@ -1,4 +1,4 @@
-"""The values merge session: rows, operations as undoable commands, counters.
+"""The values merge session: operations as undoable commands, and what is unsaved.
 
 A screen drives it by row label; nothing here depends on a cursor. Every operation
 is one ``Command`` (a list of primitive edits of the working tree plus operator
@@ -8,11 +8,12 @@ decisions) so that undo and redo replay exactly, auto-fill included.
 from __future__ import annotations
 
 import copy
-import re
 from typing import Any
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.scalarstring import PlainScalarString, ScalarString
 
+from tui.core.values_anchors import MERGE_KEY, AnchorIndex, anchored_like
 from tui.core.values_commands import (
     AutoFillItem,
     Command,
@@ -23,51 +24,45 @@ from tui.core.values_commands import (
     same_node,
 )
 from tui.core.values_doc import KeyPath, ValuesDoc, get_node, has_node
-from tui.core.values_merge import (
-    MISSING,
-    Aligner,
-    Counters,
-    Presence,
-    Row,
-    RowStatus,
-    aligned_children,
-    counters,
-)
+from tui.core.values_merge import MISSING, Presence, Row, RowStatus, aligned_children
+from tui.core.values_rows import MergeRows
 from tui.core.values_scalars import ValueEditRefused, parse_typed_value, styled_for_target
+from tui.core.values_state import SavedState
 
 
-class ValuesMerge:
+class ValuesMerge(MergeRows):
     """Previous values vs a new template; the template's tree is edited in place."""
 
     def __init__(self, previous: ValuesDoc, template: ValuesDoc, placeholder_pattern: str) -> None:
-        self.previous = previous
-        self.template = template
-        self.pattern = re.compile(placeholder_pattern)
-        self.working: CommentedMap = template.data
+        super().__init__(previous, template, placeholder_pattern)
         self.decisions: dict[str, Decision] = {}
         self.touched: dict[KeyPath, Any] = {}  # first value seen at each edited path (for save)
         self._undo: list[Command] = []
         self._redo: list[Command] = []
-        self.rows: list[Row] = Aligner(self.pattern).run(previous.data, self.working)
-        self._index: dict[str, int] = {}
-        self._reindex()
+        self._saved: SavedState | None = None  # taken before the first change
 
     # -- reading -------------------------------------------------------------
-    def row(self, label: str) -> Row:
-        """The row with this label (``KeyError`` if none)."""
-        return self.rows[self._index[label]]
-
-    def counters(self) -> Counters:
-        """Placeholders left, differences, new keys and orphans (topmost)."""
-        return counters(self.rows)
-
-    def placeholders_left(self) -> list[str]:
-        """Labels of rows whose new value still holds a placeholder."""
-        return [r.label for r in self.rows if r.status == RowStatus.PLACEHOLDER]
-
     def dropped_orphans(self) -> list[str]:
         """Orphans the operator chose not to carry (for the journal)."""
         return [k for k, v in self.decisions.items() if v == Decision.DROPPED_ORPHAN]
+
+    def kept_template(self) -> list[str]:
+        """Rows where the operator chose the template's value (for the journal)."""
+        return [k for k, v in self.decisions.items() if v == Decision.KEPT_TEMPLATE]
+
+    def mark_saved(self) -> None:
+        """What the tree and the decisions hold now is what is on disk."""
+        self._saved = SavedState.of(self.working, self.decisions)
+
+    def has_unsaved_changes(self) -> bool:
+        """Whether the tree or the decisions differ from the last save (or the load).
+
+        Compares contents, not a count of operations: undoing back to the saved state,
+        or editing a value back to what it was, leaves nothing unsaved.
+        """
+        if self._saved is None:
+            return False
+        return self._saved != SavedState.of(self.working, self.decisions)
 
     @property
     def can_undo(self) -> bool:
@@ -114,7 +109,9 @@ class ValuesMerge:
         return self._run(Command(f"edit {label}", [edit]))
 
     def keep_template(self, label: str) -> Command:
-        """Keep the template's value here (a recorded decision)."""
+        """Keep the template's value here (a recorded decision; a later port or edit undoes it)."""
+        if self.row(label).new_path is None:
+            raise ValueEditRefused(f"{label}: the new file has no value here to keep")
         before = self.decisions.get(label)
         return self._run(Command(f"keep {label}", [], [(label, before, Decision.KEPT_TEMPLATE)]))
 
@@ -240,6 +237,9 @@ class ValuesMerge:
         command.edits = [e for e in command.edits if not same_node(e.before, e.after)]
         if not command.edits and not command.decisions:
             raise ValueEditRefused(f"{command.title}: nothing to change")
+        command.decisions += self._kept_undone_by(command)
+        if self._saved is None:
+            self.mark_saved()  # nothing changed since the load: the load is the saved state
         self._apply(command)
         self._undo.append(command)
         self._redo.clear()
@@ -251,6 +251,19 @@ class ValuesMerge:
         for label, _, after in command.decisions:
             self._decide(label, after)
         self._refresh(command)
+
+    def _kept_undone_by(self, command: Command) -> list[tuple[str, Decision | None, None]]:
+        """A row changed by this command is no longer "kept as the template has it"."""
+        out: list[tuple[str, Decision | None, None]] = []
+        decided = {label for label, _, _ in command.decisions}
+        for label in self.kept_template():
+            path = self.row(label).new_path if label in self._index else None
+            if label in decided or path is None:
+                continue
+            if any(e.path[: len(path)] == path or path[: len(e.path)] == e.path
+                   for e in command.edits):  # fmt: skip
+                out.append((label, Decision.KEPT_TEMPLATE, None))
+        return out
 
     def _decide(self, label: str, decision: Decision | None) -> None:
         if decision is None:
@@ -268,7 +281,14 @@ class ValuesMerge:
             if isinstance(parent, CommentedMap) and not parent:
                 parent.fa.set_flow_style()  # back to the template's `{}`
         elif holds(parent, key):
-            parent[key] = copy.deepcopy(node)
+            old = parent[key]
+            shared = self.anchors.shared(old)
+            value = anchored_like(copy.deepcopy(node), old)
+            if type(value) is str and isinstance(old, ScalarString):
+                value = PlainScalarString(value)  # ruamel would give it the old quotes
+            parent[key] = value
+            if shared is not None:
+                self._put_at_aliases(shared.paths, path, old, value)
         else:
             if isinstance(parent, CommentedMap):
                 if not parent:
@@ -277,62 +297,15 @@ class ValuesMerge:
             else:
                 parent.insert(max(0, min(index, len(parent))), copy.deepcopy(node))
 
-    def _refresh(self, command: Command) -> None:
-        """Re-align and re-classify only the rows under the edited paths."""
-        rows_by_path = {r.new_path: r for r in self.rows if r.new_path is not None}
-        parents = set()
-        for edit in command.edits:
-            replaced = edit.before is not MISSING and edit.after is not MISSING
-            parents.add(edit.path if replaced and edit.path in rows_by_path else edit.path[:-1])
-        if not parents:
-            return
-        if any(len(p) == 0 for p in parents) or len(parents) > 64:
-            self.rows = Aligner(self.pattern).run(self.previous.data, self.working)
-            self._reindex()
-            return
-        for parent in sorted(parents, key=len):
-            if any(parent[: len(q)] == q for q in parents if len(q) < len(parent)):
-                continue
-            self._realign(parent)
-
-    def _realign(self, new_path: KeyPath) -> None:
-        start = next((i for i, r in enumerate(self.rows) if r.new_path == new_path), None)
-        if start is None:
-            self.rows = Aligner(self.pattern).run(self.previous.data, self.working)
-            self._reindex()
-            return
-        row = self.rows[start]
-        end = start + 1
-        while end < len(self.rows) and self.rows[end].depth > row.depth:
-            end += 1
-        parent_presence = Presence.BOTH
-        for i in range(start - 1, -1, -1):
-            if self.rows[i].depth < row.depth:
-                parent_presence = self.rows[i].presence
-                break
-        prev = get_node(self.previous.data, row.prev_path) if row.prev_path is not None else MISSING
-        new = get_node(self.working, new_path)
-        fresh = Aligner(self.pattern).subtree(row, prev, new, parent_presence)
-        self.rows[start:end] = fresh
-        self._refresh_ancestors(start)
-        self._reindex()
-
-    def _refresh_ancestors(self, index: int) -> None:
-        depth = self.rows[index].depth
-        for i in range(index - 1, -1, -1):
-            ancestor = self.rows[i]
-            if ancestor.depth >= depth:
-                continue
-            depth = ancestor.depth
-            j = i + 1
-            changed = False
-            while j < len(self.rows) and self.rows[j].depth > depth:
-                child = self.rows[j]
-                changed = changed or child.status != RowStatus.SAME or child.changed_below
-                j += 1
-            ancestor.changed_below = changed
-            if depth == 0:
-                break
-
-    def _reindex(self) -> None:
-        self._index = {r.label: i for i, r in enumerate(self.rows)}
+    def _put_at_aliases(
+        self, paths: tuple[KeyPath, ...], done: KeyPath, old: Any, value: Any
+    ) -> None:
+        """An anchored node was replaced: its aliases get the same new node, as YAML means."""
+        for alias in paths:
+            if alias == done or alias[-1] == MERGE_KEY:
+                continue  # a merge key keeps its own reference (rare: whole anchored maps)
+            parent = get_node(self.working, alias[:-1])
+            if holds(parent, alias[-1]) and parent[alias[-1]] is old:
+                self.touched.setdefault(alias, copy.deepcopy(old))
+                parent[alias[-1]] = value
+        self.anchors = AnchorIndex.build(self.working)

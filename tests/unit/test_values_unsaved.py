@@ -1,0 +1,77 @@
+"""Unsaved work is told by comparing with the saved state, and `keep` is a full operation."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.values_support import sample_merge
+from tui.core.values_commands import Decision
+from tui.core.values_save import commit, plan_save
+
+
+def test_a_fresh_merge_has_nothing_unsaved(samples: Path, tmp_path: Path) -> None:
+    assert not sample_merge(samples, tmp_path).has_unsaved_changes()
+
+
+def test_port_is_unsaved_and_undo_back_is_not(samples: Path, tmp_path: Path) -> None:
+    merge = sample_merge(samples, tmp_path)
+    merge.port("host.domain")
+    assert merge.has_unsaved_changes()
+    merge.undo()
+    assert not merge.has_unsaved_changes()
+    merge.redo()
+    assert merge.has_unsaved_changes()
+
+
+def test_undo_gives_a_plain_value_back_its_plain_style(samples: Path, tmp_path: Path) -> None:
+    merge = sample_merge(samples, tmp_path)
+    merge.port("host.domain")  # the template's placeholder there is written unquoted
+    merge.undo()
+    plan = plan_save(merge, tmp_path / "values.yaml", tmp_path / "values.yaml.new", "test")
+    assert "  domain: < REPLACE_VALUE_HOST_DOMAIN >\n" in plan.text
+
+
+def test_editing_a_value_back_is_not_unsaved(samples: Path, tmp_path: Path) -> None:
+    merge = sample_merge(samples, tmp_path)
+    merge.edit("componentReplicas.api", "5")
+    assert merge.has_unsaved_changes()
+    merge.edit("componentReplicas.api", "3")  # what the file holds
+    assert merge.can_undo and not merge.has_unsaved_changes()
+
+
+def test_a_change_of_quotes_is_unsaved(samples: Path, tmp_path: Path) -> None:
+    merge = sample_merge(samples, tmp_path)
+    merge.edit("componentReplicas.api", '"3"')  # the same digits, now a string
+    assert merge.has_unsaved_changes()
+
+
+def test_after_a_save_nothing_is_unsaved(samples: Path, tmp_path: Path) -> None:
+    merge = sample_merge(samples, tmp_path)
+    merge.port("host.domain")
+    commit(plan_save(merge, tmp_path / "values.yaml", tmp_path / "values.yaml.new", "test"))
+    merge.mark_saved()
+    assert not merge.has_unsaved_changes()
+    merge.undo()  # the saved file has the port: undoing it is a change again
+    assert merge.has_unsaved_changes()
+
+
+def test_keep_is_unsaved_undoable_and_listed(samples: Path, tmp_path: Path) -> None:
+    merge = sample_merge(samples, tmp_path)
+    merge.keep_template("global.image.tag")
+    assert merge.has_unsaved_changes()
+    assert merge.kept_template() == ["global.image.tag"]
+    merge.undo()
+    assert merge.kept_template() == [] and not merge.has_unsaved_changes()
+    merge.redo()
+    assert merge.decisions["global.image.tag"] == Decision.KEPT_TEMPLATE
+
+
+def test_porting_a_kept_row_takes_the_keep_back(samples: Path, tmp_path: Path) -> None:
+    merge = sample_merge(samples, tmp_path)
+    merge.keep_template("global.image.tag")
+    merge.port_subtree("global.image")
+    assert merge.working["global"]["image"]["tag"] == "10.5.2603"
+    assert merge.kept_template() == []  # the template's value is no longer there
+    merge.undo()
+    assert merge.kept_template() == ["global.image.tag"]
+    assert merge.working["global"]["image"]["tag"] == "10.6.2605"
