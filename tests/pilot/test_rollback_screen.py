@@ -25,10 +25,12 @@ from tests.plan_apply_screens_support import (
 )
 from tests.sandbox_support import new_world, run_tool
 from tests.screen_text import all_text, text_of
+from tui.core.plan_review import review
 from tui.core.statefile import read_state
 from tui.core.steps import StepStatus
 from tui.sandbox.aws_endpoint import AwsEndpoint
 from tui.sandbox.world import World
+from tui.widgets.plan_review_view import PlanReviewView
 
 KEY = "mocm/prod/terraform.tfstate"
 BACKEND = """terraform {{
@@ -193,3 +195,43 @@ async def test_option_a_restores_pre_upgrade_then_plans_and_applies_previous(
     argv = [r["argv"] for r in journal(world.current) if r["kind"] == "command"]
     assert [a[1] for a in argv] == ["init", "plan", "show", "apply"]
     assert all(r["cwd"] == str(prev) for r in journal(world.current) if r["kind"] == "command")
+
+
+async def test_option_a_review_uses_the_rollback_rules(tmp_path: Path) -> None:
+    world = carried_world(tmp_path)
+    prev = tf_dir(world.previous)
+    state = json.loads((prev / BOOK.state_file).read_text())
+    # A backup without the rule and with other tags on the log group: the rollback plan
+    # creates the one and updates the other, as after an upgrade that replaced / changed them.
+    rule = "aws_security_group_rule.eks_to_elasticache"
+    state["resources"] = [r for r in state["resources"] if f"{r['type']}.{r['name']}" != rule]
+    logs = next(r for r in state["resources"] if r["type"] == "aws_cloudwatch_log_group")
+    logs["instances"][0]["attributes"]["tags"] = {"Name": "retagged by the upgrade"}
+    (prev / BOOK.state_pre_upgrade).write_text(json.dumps(state))
+    rules = BOOK.rules("rollback")
+    why = {r.actions: r.why for r in rules.expected}
+    app = world_app(world)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_step(app, pilot, "rollback")
+        before = text_of(app, "#rb-local-plan")
+        assert "reviewed with the playbook's rollback rules: expected update of *" in before
+        assert "nothing may touch *valkey*" in before
+        app.query_one("#rb-restore", Button).focus()
+        await pilot.press("enter")
+        await run_until_idle(app, pilot)
+        flow = app.query_one(PlanFlow)
+        assert flow.target.stage == "rollback"
+        flow.query_one("#plan-log").focus()
+        await pilot.press("p")
+        await run_until_idle(app, pilot)
+        assert flow.phase is Phase.REVIEWED, all_text(app)
+        verdict = text_of(app, "#plan-verdict")
+        assert verdict.startswith(" SAFE  every change is expected at stage 'rollback'")
+        assert "create 1  update 1  replace 0  destroy 0" in text_of(app, "#plan-counts")
+        shown = {row.address: row for row in app.query_one(PlanReviewView).shown}
+        assert shown[rule].expected and shown[rule].why == why[("create",)]
+        assert shown["aws_cloudwatch_log_group.app"].why == why[("update",)]
+        # The same plan under the upgrade rules: that create would be unexpected.
+        assert flow.review is not None
+        upgrade = review(flow.review.plan, BOOK, "upgrade")
+        assert [issue.address for issue in upgrade.issues] == [rule]
