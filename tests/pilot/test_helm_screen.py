@@ -28,6 +28,7 @@ from tests.helm_screen_support import (
     text_of,
 )
 from tests.sandbox_support import run_tool
+from tui.core.helm_journal import shown_time
 from tui.core.helmfile_sync import ReleaseState
 from tui.core.steps import StepStatus
 from tui.sandbox.aws_endpoint import AwsEndpoint
@@ -361,3 +362,70 @@ async def test_helm_missing_from_path(world: World, aws: AwsEndpoint, tmp_path: 
         assert "Command not found: 'helmfile'" in text_of(app, "#diff-status")
         await press(app, pilot, "6")
         assert "revisions recorded" in text_of(app, "#sync-gate")
+
+
+# -- 7. restart: the rollback target comes from the journal -----------------------------------
+def commands_since_last_start(release: Path) -> list[list[str]]:
+    """The argv of every command journaled since the last session_started record."""
+    records = journal_records(release)
+    start = max(i for i, r in enumerate(records) if r["kind"] == "session_started")
+    return [r["argv"] for r in records[start:] if r["kind"] == "command"]
+
+
+async def test_rollback_after_restart_targets_the_revision_recorded_before_sync(
+    world: World, aws: AwsEndpoint
+) -> None:
+    first = helm_app(world, aws.env, **FAIL_SERVICE)
+    async with first.run_test(size=(80, 24)) as pilot:
+        await open_helm(first, pilot)
+        await ready_for_sync(first, pilot)
+        await press(first, pilot, "s", "y")
+        assert "Sync failed (exit 1)." in text_of(first, "#sync-outcome")
+    # The cluster after that sync, as when helmfile fails after helm recorded the upgrade
+    # (a postsync hook): the newest revision is the deployed one, yet it is the broken one.
+    store = load_store(world.helm_store)
+    *_, before, broken = store["releases"]["fusion/mocm-service"]
+    before["status"], broken["status"] = "superseded", "deployed"
+    save_store(world.helm_store, store)
+    assert [(r["revision"], r["status"]) for r in history(world, "mocm-service")[-2:]] == [
+        (6, "superseded"),
+        (7, "deployed"),
+    ]
+    [stamp] = [
+        r["ts"]
+        for r in journal_records(world.current)
+        if r["kind"] == "decision" and r["detail"].startswith("mocm-service: revision 6 ")
+    ]
+    at = shown_time(stamp)
+
+    second = helm_app(world, aws.env)  # the restarted wizard, on the same release dirs
+    async with second.run_test(size=(80, 24)) as pilot:
+        await open_helm(second, pilot)
+        await press(second, pilot, "3")
+        assert f"Recorded before sync at {at}, read back from the journal" in text_of(
+            second, "#hist-intro"
+        )
+        assert f"✔ Revisions recorded before sync at {at} (from the journal)." in text_of(
+            second, "#hist-status"
+        )
+        assert "mocm-service  rev 6  6  mocm-service-10.5.2603" in table_text(second, "#hist-table")
+        assert panel_of(second).check_action("record_history", ()) is None  # would see rev 7
+        await press(second, pilot, "6")
+        outcome = text_of(second, "#sync-outcome")
+        assert "Before the restart, the sync of " in outcome and "failed (exit 1)" in outcome
+        assert outcome.endswith("mocm-bootstrap-2 deployed rev 9, mocm-service failed")
+        offer = text_of(second, "#rb-offer")
+        assert "mocm-service failed" in offer and "mocm-bootstrap-1 failed" not in offer
+        assert "to revision 6 — revision 6 (mocm-service-10.5.2603) was deployed" in offer
+        assert f"(recorded at {at})" in offer and "revision 7" not in offer
+        assert str(second.query_one("#rb-run", Button).label) == (
+            "Roll back mocm-service to revision 6 (b)"
+        )
+        await press(second, pilot, "b")
+        assert "helm rollback mocm-service 6 -n fusion" in text_of(second, "#helm-confirm-body")
+        await press(second, pilot, "y")
+        assert "✔ mocm-service rolled back to revision 6." in text_of(second, "#rb-result")
+    assert history(world, "mocm-service")[-1]["description"] == "Rollback to 6"
+    argvs = commands_since_last_start(world.current)
+    assert not [a for a in argvs if "history" in a]  # the journal answered, not helm
+    assert [a[1:4] for a in argvs if "rollback" in a] == [["rollback", "mocm-service", "6"]]
