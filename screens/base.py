@@ -72,6 +72,13 @@ class StepPanel(ReportsWorkers, Vertical):
         wizard.commands.track(worker, record)
         return worker
 
+    def unsaved_work(self) -> str | None:
+        """The sentence to show when leaving the step now would lose work; None: nothing would.
+
+        The app asks Discard / Stay before quitting or showing another step.
+        """
+        return None
+
     def watch_complete(self, complete: bool) -> None:
         self.post_message(self.Completed(self.step_id, complete))
 

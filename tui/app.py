@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from textual import work
 from textual.app import App, ComposeResult, SystemCommand
@@ -187,6 +187,36 @@ class WizardApp(App[int]):
             first = next(s for s in FORWARD_STEPS if not self.step_done(s))
             self.notify(f"Finish “{step_info(first).title}” first.", severity="warning")
             return
+        if step_id != self.current_step:
+            self.leave_step(lambda: self.switch_step(step_id))
+        else:
+            self.switch_step(step_id)
+
+    def leave_step(self, then: Callable[[], object]) -> None:
+        """Run ``then`` now, or once the operator discards the shown step's unsaved work."""
+        panel = next(iter(self.query(f"#step-{self.current_step}").results(StepPanel)), None)
+        sentence = panel.unsaved_work() if panel is not None else None
+        if panel is None or sentence is None:
+            then()
+            return
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                then()
+                if self.return_code is None:
+                    panel.remove()  # built again from disk when shown next: the edits are gone
+            else:
+                self.refresh_steps()  # the sidebar shows the step we stay on
+
+        from screens.step_dialogs import ConfirmDialog
+
+        dialog = ConfirmDialog("Unsaved changes", sentence, yes="Discard", no="Stay")
+        self.push_screen(dialog, answered)
+
+    async def action_quit(self) -> None:
+        self.leave_step(self.exit)
+
+    def switch_step(self, step_id: str) -> None:
         self.current_step = step_id
         if self.session is not None:
             self.session.journal.step_entered(step_id)
