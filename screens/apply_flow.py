@@ -26,6 +26,8 @@ from screens.tofu_flow import (
     commands_for,
     error_text,
     failure_text,
+    mark_words,
+    short_dir,
     state_mark,
 )
 from tui.assets import STYLES
@@ -122,19 +124,19 @@ class ApplyFlow(ReportsWorkers, Vertical):
         if reviewed is None:
             self.set_phase(ApplyPhase.WAITING, "No approved plan: plan, review and approve first.")
         elif applied:
-            self.set_phase(ApplyPhase.APPLIED, self._plan_words(reviewed, "Applied earlier: "))
+            self.set_phase(ApplyPhase.APPLIED, self._plan_words(reviewed, "Applied earlier."))
         else:
-            words = self._plan_words(reviewed, "Ready to apply ")
-            words.append("Press a to check it and apply.", "bold")
+            words = self._plan_words(reviewed, "Press a to check the reviewed plan and apply it.")
             self.set_phase(ApplyPhase.READY, words)
 
     def _plan_words(self, reviewed: ReviewedPlan, lead: str) -> Text:
-        state = "no state yet" if reviewed.state is None else reviewed.state.describe()
-        text = Text(lead)
-        text.append(f"{reviewed.plan_path} ", "bold")
-        text.append(
-            f"(sha256 {reviewed.plan_sha256[:12]}…, reviewed {reviewed.reviewed_at} on {state}). "
-        )
+        """The lead line in bold, then which plan (by checksum) on which state."""
+        at = reviewed.reviewed_at.replace("T", " ").replace("+00:00", " UTC")
+        text = Text().append(lead, "bold")
+        path = f"{short_dir(reviewed.plan_path.parent)}/{reviewed.plan_path.name}"
+        text.append("\nplan    ", "dim").append(path)
+        text.append("\nsha256  ", "dim").append(f"{reviewed.plan_sha256[:12]}…, reviewed {at}")
+        text.append("\nstate   ", "dim").append(mark_words(reviewed.state, self.target.remote))
         return text
 
     def set_phase(self, phase: ApplyPhase, words: str | Text) -> None:
@@ -223,7 +225,7 @@ class ApplyFlow(ReportsWorkers, Vertical):
             session = self.wizard.session
             if session is not None:
                 session.journal.decision(APPLIED, reviewed.plan_sha256, self.panel.step_id)
-            self.set_phase(ApplyPhase.APPLIED, self._plan_words(reviewed, "Applied "))
+            self.set_phase(ApplyPhase.APPLIED, self._plan_words(reviewed, "✔ Applied."))
             self.post_message(self.Applied(self, reviewed))
             return
         text = failure_text(result, self.wizard.context.tofu_bin, "tofu apply")

@@ -3,25 +3,36 @@
 The Plan step runs it in the current release; Rollback A runs it again in the
 previous release (same review, same gate). Each command streams in the log and
 is cancellable (``x``, SIGINT); a known failure is explained inline with the
-next action. The review is recorded (plan sha256, state lineage and serial)
-when it is shown, and the gate's answer is journaled.
+next action. ``plan_show`` captures the JSON and reviews it; the gate's answer
+is journaled.
 """
 
 from __future__ import annotations
 
-import json
-from enum import Enum
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import Static
+from textual.widgets import Button, Static
 from textual.worker import get_current_worker
 
+from screens.plan_show import (
+    RUNNING,
+    Phase,
+    ShownPlan,
+    approved_detail,
+    approved_words,
+    idle_words,
+    log_json_head,
+    review_plan_file,
+    reviewed_words,
+    start_show,
+)
 from screens.tofu_flow import (
     APPROVED,
     REVIEWED,
@@ -30,14 +41,13 @@ from screens.tofu_flow import (
     error_text,
     failure_text,
     reviewed_detail,
-    state_mark,
+    short_dir,
 )
 from tui.assets import STYLES
 from tui.core.errors import MocmError
-from tui.core.plan_model import load_plan
-from tui.core.plan_review import PlanReview, review
-from tui.core.reviewed_plan import ReviewedPlan, record_review
-from tui.core.runner import CommandResult, RunningCommand, Stream
+from tui.core.plan_review import PlanReview
+from tui.core.reviewed_plan import ReviewedPlan
+from tui.core.runner import CommandResult, RunningCommand
 from tui.core.tofu_commands import PlanOutcome, plan_outcome
 from tui.widgets.apply_gate import ApplyGate
 from tui.widgets.command_log import CommandLog
@@ -50,21 +60,6 @@ if TYPE_CHECKING:
 
 INIT_TIMEOUT_S = 900.0
 PLAN_TIMEOUT_S = 3600.0
-SHOW_TIMEOUT_S = 600.0
-
-
-class Phase(Enum):
-    IDLE = "idle"
-    INIT = "init"
-    PLAN = "plan"
-    SHOW = "show"
-    REVIEWING = "reviewing"  # parsing the JSON and recording the review
-    REVIEWED = "reviewed"
-    APPROVED = "approved"
-    FAILED = "failed"
-
-
-RUNNING = (Phase.INIT, Phase.PLAN, Phase.SHOW, Phase.REVIEWING)
 
 
 class PlanFlow(ReportsWorkers, Vertical):
@@ -118,20 +113,19 @@ class PlanFlow(ReportsWorkers, Vertical):
         return next(a for a in self.ancestors if isinstance(a, StepPanel))
 
     def compose(self) -> ComposeResult:
-        yield Static(self._idle_words(), id="plan-status", classes="flow-status")
+        yield Static(idle_words(self.target), id="plan-status", classes="flow-status")
         yield Static(id="plan-problem", classes="error-box")
+        with Horizontal(id="plan-buttons", classes="flow-buttons"):
+            yield Button("Plan (p)", id="plan-run", variant="primary", compact=True)
+            yield Button("Approve… (g)", id="plan-approve", variant="success", compact=True)
+            yield Button("Cancel (x)", id="plan-cancel", compact=True)
         yield CommandLog(redactor=self.wizard.redactor, id="plan-log", classes="flow-log")
         yield Vertical(id="plan-review-slot")
 
     def on_mount(self) -> None:
         self.query_one("#plan-problem").display = False
-
-    def _idle_words(self) -> str:
-        init = "tofu init -upgrade" if not self.target.remote else "tofu init"
-        return (
-            f"In {self.target.workdir} ({self.target.label}, Option {self.target.option}): "
-            f"{init}, tofu plan -out tfplan, tofu show -json tfplan. Press p to start."
-        )
+        self._sync_buttons()
+        self.query_one("#plan-run", Button).focus()
 
     # -- state ------------------------------------------------------------------
     @property
@@ -151,8 +145,16 @@ class PlanFlow(ReportsWorkers, Vertical):
         self.phase = phase
         self.query_one("#plan-status", Static).update(words)
         self.set_class(phase in (Phase.REVIEWED, Phase.APPROVED), "-reviewed")
+        self._sync_buttons()
         self.refresh_bindings()
         self.panel.refresh_bindings()
+
+    def _sync_buttons(self) -> None:
+        run = self.query_one("#plan-run", Button)
+        run.label = "Plan again (p)" if self.phase is not Phase.IDLE else "Plan (p)"
+        run.disabled = self.check_action("plan", ()) is not True
+        self.query_one("#plan-approve", Button).display = self.check_action("gate", ()) is True
+        self.query_one("#plan-cancel", Button).display = self.check_action("cancel", ()) is True
 
     def show_problem(self, text: Text | None) -> None:
         box = self.query_one("#plan-problem", Static)
@@ -165,6 +167,7 @@ class PlanFlow(ReportsWorkers, Vertical):
             session.journal.decision(what, detail, self.target.step)
 
     # -- the commands -------------------------------------------------------------
+    @on(Button.Pressed, "#plan-run")
     def action_plan(self) -> None:
         """(Re)start: init, then plan, then show -json; voids any earlier review."""
         if self.running:
@@ -175,13 +178,15 @@ class PlanFlow(ReportsWorkers, Vertical):
         self.show_problem(None)
         self.post_message(self.Reset(self))
         commands = commands_for(self.wizard.context.tofu_bin)
-        self.set_phase(Phase.INIT, f"Initialising in {self.target.workdir}…  (x cancels)")
+        where = short_dir(self.target.workdir)
+        self.set_phase(Phase.INIT, f"Initialising in {where}…  (x cancels)")
         self._run(commands.init(upgrade=not self.target.remote), INIT_TIMEOUT_S)
 
     def _run(self, argv: tuple[str, ...], timeout_s: float) -> None:
         log = self.query_one("#plan-log", CommandLog)
         self.panel.run_logged(log, argv, cwd=self.target.workdir, timeout_s=timeout_s)
 
+    @on(Button.Pressed, "#plan-cancel")
     def action_cancel(self) -> None:
         if self._capture is not None:
             self._capture.cancel()
@@ -215,45 +220,14 @@ class PlanFlow(ReportsWorkers, Vertical):
         self.show_problem(text)
         self.set_phase(Phase.FAILED, "Stopped. Fix what the message says, then press p.")
 
-    def _json_path(self) -> str:
-        session = self.wizard.session
-        base = session.workspace.root if session is not None else self.target.workdir
-        return str(
-            base / "plans" / f"{self.target.step}-{self.target.workdir.parent.parent.name}.json"
-        )
-
     def _show_json(self) -> None:
-        from pathlib import Path
-
-        wizard = self.wizard
-        commands = commands_for(wizard.context.tofu_bin)
-        argv = commands.show_json()
         log = self.query_one("#plan-log", CommandLog)
-        record = wizard.commands.start(
-            wizard.session, list(argv), self.target.workdir, self.panel.step_id
-        )
-
-        def on_line(stream: Stream, line: str) -> None:  # stderr only: stdout goes to the file
-            log.append_line(stream, line)
-            if record.transcript is not None:
-                record.transcript.line(stream, line)
-
-        target = Path(self._json_path())
-        capture = RunningCommand(
-            argv,
-            env=wizard.context.env,
-            cwd=self.target.workdir,
-            timeout_s=SHOW_TIMEOUT_S,
-            on_line=on_line,
-            redactor=wizard.redactor,
-            stdout_to=target,
-        )
+        capture, record = start_show(self.wizard, self.target, log, self.panel.step_id)
         self._capture = capture
-        log.append_line("stdout", "$ " + " ".join(argv) + f"   (stdout → {target})")
         worker = self.run_worker(
-            capture.run(), group="plan-show", exit_on_error=False, description=" ".join(argv)
+            capture.run(), group="plan-show", exit_on_error=False, description="tofu show -json"
         )
-        wizard.commands.track(worker, record)
+        self.wizard.commands.track(worker, record)
 
     def on_worker_state_changed(self, event: object) -> None:
         from textual.worker import Worker, WorkerState
@@ -273,48 +247,37 @@ class PlanFlow(ReportsWorkers, Vertical):
             self._shown(capture, result)
 
     def _shown(self, capture: RunningCommand, result: CommandResult) -> None:
-        target = capture.stdout_to
-        assert target is not None
+        json_file = capture.stdout_to
+        assert json_file is not None
         log = self.query_one("#plan-log", CommandLog)
-        binary = self.wizard.context.tofu_bin
         if not result.ok:
             log.append_line("stdout", f"── exit {result.exit_code}")
-            self._failed(failure_text(result, binary, "tofu show -json"))
+            self._failed(failure_text(result, self.wizard.context.tofu_bin, "tofu show -json"))
             return
-        size = target.stat().st_size
-        head = self.wizard.redactor.redact(target.read_bytes()[:160].decode(errors="replace"))
-        log.append_line("stdout", head + ("…" if size > 160 else ""))
-        log.append_line("stdout", f"── exit 0 · plan JSON {size:,} bytes kept raw in {target}")
+        log_json_head(self.wizard, log, json_file)
         self.set_phase(Phase.REVIEWING, "Reviewing the plan against the playbook…")
         self.run_worker(
-            lambda: self._review_in_thread(target),
+            lambda: self._review_in_thread(json_file),
             thread=True,
             exit_on_error=False,
             group="plan-review",
             description="reviewing the plan",
         )
 
-    def _review_in_thread(self, json_path: object) -> None:
-        from pathlib import Path
-
-        assert isinstance(json_path, Path)
+    def _review_in_thread(self, json_file: Path) -> None:
         wizard = self.wizard
-        book = wizard.context.playbook
         try:
-            plan = load_plan(str(json_path), json_path.read_bytes())
-            result = review(plan, book, self.target.stage)
-            commands = commands_for(wizard.context.tofu_bin)
-            mark = state_mark(self.target, book, commands, wizard.context.env)
-            reviewed = record_review(self.target.plan_path, mark)
+            shown = review_plan_file(wizard, self.target, json_file)
         except MocmError as exc:
             if not get_current_worker().is_cancelled:
                 wizard.call_from_thread(
                     self._failed, error_text(exc, "The plan cannot be reviewed")
                 )
             return
-        wizard.call_from_thread(self._show_review, result, reviewed)
+        wizard.call_from_thread(self._show_review, shown)
 
-    def _show_review(self, result: PlanReview, reviewed: ReviewedPlan) -> None:
+    def _show_review(self, shown: ShownPlan) -> None:
+        result, reviewed = shown.review, shown.reviewed
         self.review, self.reviewed = result, reviewed
         self.journal_decision(
             REVIEWED, reviewed_detail(reviewed, result.verdict.value, self.target.workdir)
@@ -322,13 +285,10 @@ class PlanFlow(ReportsWorkers, Vertical):
         self.set_class(True, "-hide-log")
         slot = self.query_one("#plan-review-slot")
         slot.mount(PlanReviewView(result, self.wizard.redactor.redact, id="plan-review"))
-        state = "no state yet" if reviewed.state is None else reviewed.state.describe()
-        words = Text(f"Reviewed: plan sha256 {reviewed.plan_sha256[:12]}…, {state}. ")
-        words.append("Press g to approve it for apply", "bold")
-        words.append(" (l shows the log, p plans again).")
-        self.set_phase(Phase.REVIEWED, words)
+        self.set_phase(Phase.REVIEWED, reviewed_words(reviewed, self.target.remote))
 
     # -- the gate -------------------------------------------------------------------
+    @on(Button.Pressed, "#plan-approve")
     def action_gate(self) -> None:
         if self.review is None or self.reviewed is None:
             return
@@ -339,19 +299,8 @@ class PlanFlow(ReportsWorkers, Vertical):
             self.journal_decision("apply-gate", gate.decision.journal_detail())
             if not confirmed or self.reviewed is not reviewed:
                 return
-            detail = json.dumps(
-                {
-                    "workdir": str(self.target.workdir),
-                    "reviewed": reviewed.to_json(),
-                    "gate": gate.decision.journal_detail(),
-                    "typed_phrase": gate.decision.typed_phrase,
-                },
-                sort_keys=True,
-            )
-            self.journal_decision(APPROVED, detail)
-            words = Text("Approved", "bold green")
-            words.append(f": {gate.decision.journal_detail()}. Go on to apply it (F3 / ctrl+n).")
-            self.set_phase(Phase.APPROVED, words)
+            self.journal_decision(APPROVED, approved_detail(self.target, reviewed, gate.decision))
+            self.set_phase(Phase.APPROVED, approved_words(gate.decision))
             self.post_message(self.Approved(self, reviewed))
 
         self.app.push_screen(gate, answered)

@@ -50,6 +50,20 @@ class TofuTarget:
         return "B.2 (S3 backend)" if self.remote else "A (local state)"
 
 
+def short_dir(path: Path) -> str:
+    """A release directory as the operator knows it: ``…/mocm-10.6.2605/terraform/aws``."""
+    parts = path.parts
+    return str(path) if len(parts) <= 4 else "…/" + "/".join(parts[-3:])
+
+
+def mark_words(state: StateMark | None, remote: bool) -> str:
+    """The state a plan was made on, in one short line (the full lineage is journaled)."""
+    if state is None:
+        return "no state yet."
+    where = "via tofu state pull" if remote else f"from {Path(state.source).name}"
+    return f"serial {state.serial}, lineage {state.lineage[:8]}…, {where}"
+
+
 def commands_for(binary: str) -> TofuCommands:
     """The argv builders; no colour codes, the log shows plain text."""
     return TofuCommands(binary, color=False)

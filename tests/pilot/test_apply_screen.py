@@ -67,7 +67,7 @@ async def test_apply_success_archives_the_previous_release_verified(tmp_path: Pa
         await approve_plan(app, pilot)
         flow = await go_apply(app, pilot)
         assert flow.phase is ApplyPhase.READY
-        assert "Ready to apply" in text_of(app, "#apply-status")
+        assert "Press a to check the reviewed plan" in text_of(app, "#apply-status")
         assert not app.query_one("#apply-run", Button).disabled
         await pilot.press("a")
         await run_until_idle(app, pilot)

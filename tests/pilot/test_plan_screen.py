@@ -56,7 +56,7 @@ async def test_plan_reviews_expected_creates_as_safe_and_one_confirmation_approv
         assert text_of(app, "#plan-verdict").startswith(" SAFE")
         addresses = [row.address for row in view.shown]
         assert "aws_elasticache_replication_group.valkey" in addresses
-        assert "Press g to approve" in text_of(app, "#plan-status")
+        assert "Press g to approve it for apply" in text_of(app, "#plan-status")
 
         await pilot.press("g")
         await pilot.pause()
