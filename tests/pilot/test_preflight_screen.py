@@ -70,6 +70,12 @@ async def test_identity_in_banner_and_every_check_shown(seeded: SeededWorld) -> 
         assert "All 7 buckets exist and are versioned" in await detail_of(app, pilot, "S3 buckets")
         assert rows["State backup"][0] == "▲ warn"
         assert "What to do: Take the backup" in await detail_of(app, pilot, "State backup")
+        # moto has no DLM API: a plain sentence, then the newest DLM-made snapshot's age.
+        assert rows["MongoDB EBS snapshots"][0] == "✔ pass"
+        snapshots = await detail_of(app, pilot, "MongoDB EBS snapshots")
+        assert "DLM (Data Lifecycle Manager) is not available at this endpoint" in snapshots
+        assert "the newest snapshot a DLM policy made, snap-" in snapshots
+        assert "<" not in snapshots and "Internal Server Error" not in snapshots
         assert "0 fail · 1 warn · 6 pass" in text_of(app, "#pf-summary")
         # The backup is still to do: Next stays greyed out.
         assert app.statuses["preflight"] is StepStatus.IN_PROGRESS

@@ -18,14 +18,9 @@ from tui.core.errors import MocmError
 from tui.core.journal import Journal
 from tui.core.journal_records import JournalRecord
 from tui.core.playbook import Playbook
-from tui.core.preflight_aws import (
-    DEFAULT_SNAPSHOT_MAX_AGE_H,
-    AwsIdentity,
-    check_buckets,
-    check_identity,
-    check_mongodb_snapshots,
-)
+from tui.core.preflight_aws import AwsIdentity, check_buckets, check_identity
 from tui.core.preflight_result import CheckResult, CheckStatus, failed
+from tui.core.preflight_snapshots import DEFAULT_SNAPSHOT_MAX_AGE_H, check_mongodb_snapshots
 from tui.core.state_backup import check_state_backup
 from tui.core.statefile import StateFile, read_state
 from tui.core.tfvars import read_tfvars

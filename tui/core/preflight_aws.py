@@ -1,4 +1,6 @@
-"""Preflight against AWS: who we are and where, MongoDB EBS snapshots, the buckets' versioning.
+"""Preflight against AWS: who we are and where, and the buckets' versioning.
+
+(The MongoDB EBS snapshot item lives in ``tui.core.preflight_snapshots``.)
 
 Clients are passed in (built from the wizard's boto3 session), so the same code
 runs against AWS, the sandbox's endpoint and the tests' moto server.
@@ -7,7 +9,6 @@ runs against AWS, the sandbox's endpoint and the tests' moto server.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
@@ -16,8 +17,6 @@ from tui.core.cache_cluster import error_code, explain_aws_error
 from tui.core.preflight_result import CheckResult, failed, passed, warned
 from tui.core.statefile import StateFile, state_buckets
 
-DLM_TAG = "aws:dlm:lifecycle-policy-id"  # set by AWS on every snapshot DLM creates
-DEFAULT_SNAPSHOT_MAX_AGE_H = 36.0
 MISSING_BUCKET_CODES = frozenset({"NoSuchBucket", "404", "NotFound"})
 
 
@@ -84,109 +83,8 @@ def check_identity(
 _CREDENTIALS_HINT = "Check AWS_PROFILE / the credentials and the network, then re-run."
 
 
-@dataclass(frozen=True)
-class EbsSnapshot:
-    """One EBS snapshot made by a DLM policy."""
-
-    snapshot_id: str
-    volume_id: str
-    policy_id: str
-    started: datetime
-    state: str
-
-
-def _enabled_policies(dlm: Any) -> tuple[list[str], str]:
-    """Enabled DLM policies (``id: description``), and why none could be confirmed."""
-    try:
-        reply = dlm.get_lifecycle_policies()
-    except (ClientError, BotoCoreError) as exc:
-        return [], explain_aws_error(exc, "dlm:GetLifecyclePolicies", _region_of(dlm)).message
-    policies = reply.get("Policies") or []
-    enabled = [
-        f"{p.get('PolicyId', '?')}: {p.get('Description', '')}".rstrip(": ")
-        for p in policies
-        if str(p.get("State", "")).upper() == "ENABLED"
-    ]
-    why = "" if enabled else f"{len(policies)} DLM policies, none ENABLED"
-    return enabled, why
-
-
 def _region_of(client: Any) -> str:
     return str(getattr(getattr(client, "meta", None), "region_name", "") or "(no region)")
-
-
-def dlm_snapshots(ec2: Any) -> list[EbsSnapshot]:
-    """This account's EBS snapshots carrying the DLM tag, newest first."""
-    found: list[EbsSnapshot] = []
-    paginator = ec2.get_paginator("describe_snapshots")
-    pages = paginator.paginate(
-        OwnerIds=["self"], Filters=[{"Name": "tag-key", "Values": [DLM_TAG]}]
-    )
-    for page in pages:
-        for item in page.get("Snapshots") or []:
-            tags = {t.get("Key"): t.get("Value") for t in item.get("Tags") or []}
-            started = item.get("StartTime")
-            if not isinstance(started, datetime):
-                continue
-            found.append(
-                EbsSnapshot(
-                    str(item.get("SnapshotId", "")),
-                    str(item.get("VolumeId", "")),
-                    str(tags.get(DLM_TAG, "")),
-                    started if started.tzinfo else started.replace(tzinfo=UTC),
-                    str(item.get("State", "")),
-                )
-            )
-    return sorted(found, key=lambda s: s.started, reverse=True)
-
-
-def _age(delta: timedelta) -> str:
-    hours = delta.total_seconds() / 3600
-    return f"{hours:.1f} h" if hours < 48 else f"{hours / 24:.1f} days"
-
-
-def check_mongodb_snapshots(
-    dlm: Any, ec2: Any, now: datetime, max_age_h: float = DEFAULT_SNAPSHOT_MAX_AGE_H
-) -> CheckResult:
-    """An ENABLED DLM policy passes; else the newest DLM-tagged EBS snapshot must be recent."""
-    name = "MongoDB EBS snapshots"
-    enabled, why = _enabled_policies(dlm)
-    if enabled:
-        return passed(name, f"{len(enabled)} DLM lifecycle policy enabled.", tuple(enabled))
-    try:
-        snapshots = dlm_snapshots(ec2)
-    except (ClientError, BotoCoreError) as exc:
-        error = explain_aws_error(exc, "ec2:DescribeSnapshots", _region_of(ec2))
-        return failed(
-            name,
-            f"No enabled DLM policy could be confirmed ({why}) and EBS snapshots could not "
-            f"be listed: {error.message}",
-            error.hint or "Check the MongoDB snapshots in the EC2 console before going on.",
-        )
-    if not snapshots:
-        return failed(
-            name,
-            f"No enabled DLM policy could be confirmed ({why}) and no EBS snapshot tagged "
-            f"{DLM_TAG} exists.",
-            "Create a snapshot of each MongoDB volume (aws ec2 create-snapshot) or enable the "
-            "DLM policy, then re-run.",
-        )
-    newest = snapshots[0]
-    age = now - newest.started
-    details = tuple(
-        f"{s.snapshot_id} of {s.volume_id} ({s.state}), {_age(now - s.started)} old"
-        for s in snapshots[:10]
-    )
-    said = f"DLM not confirmed ({why}); newest DLM snapshot {newest.snapshot_id} is {_age(age)} old"
-    if age > timedelta(hours=max_age_h):
-        return warned(
-            name,
-            f"{said}, older than {max_age_h:g} h.",
-            "Check that the DLM policy still runs, or take a manual snapshot of each MongoDB "
-            "volume before the upgrade.",
-            details,
-        )
-    return passed(name, f"{said}.", details)
 
 
 @dataclass(frozen=True)
