@@ -299,8 +299,9 @@ class PlanFlow(ReportsWorkers, Vertical):
             self.journal_decision("apply-gate", gate.decision.journal_detail())
             if not confirmed or self.reviewed is not reviewed:
                 return
-            self.journal_decision(APPROVED, approved_detail(self.target, reviewed, gate.decision))
-            self.set_phase(Phase.APPROVED, approved_words(gate.decision))
+            target, decision = self.target, gate.decision
+            self.journal_decision(APPROVED, approved_detail(target, reviewed, decision))
+            self.set_phase(Phase.APPROVED, approved_words(decision, reviewed, target.remote))
             self.post_message(self.Approved(self, reviewed))
 
         self.app.push_screen(gate, answered)

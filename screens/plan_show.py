@@ -123,16 +123,19 @@ def reviewed_words(reviewed: ReviewedPlan, remote: bool) -> Text:
     """After the review: what to do next, then what was recorded for the apply check."""
     text = Text().append("Reviewed. Press g to approve it for apply", "bold")
     text.append("; l shows the log.\n")
-    text.append(f"tfplan sha256 {reviewed.plan_sha256[:12]}… on ")
-    text.append(mark_words(reviewed.state, remote) + ".")
-    return text
+    return text.append(plan_line(reviewed, remote))
 
 
-def approved_words(decision: GateDecision) -> Text:
-    """After the gate said yes."""
+def plan_line(reviewed: ReviewedPlan, remote: bool) -> str:
+    """Which plan file (by checksum) on which state."""
+    return f"tfplan sha256 {reviewed.plan_sha256[:12]}… on {mark_words(reviewed.state, remote)}."
+
+
+def approved_words(decision: GateDecision, reviewed: ReviewedPlan, remote: bool) -> Text:
+    """After the gate said yes: the answer, the next step, and the plan approved."""
     text = Text().append("Approved", "bold green")
-    text.append(f": {decision.journal_detail()}. Go on to apply it (F3 / ctrl+n).")
-    return text
+    text.append(f": {decision.journal_detail()}. Next: Apply (F3).\n")
+    return text.append(plan_line(reviewed, remote))
 
 
 def approved_detail(target: TofuTarget, reviewed: ReviewedPlan, decision: GateDecision) -> str:

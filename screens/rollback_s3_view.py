@@ -77,7 +77,7 @@ class S3RollbackView(ReportsWorkers, Vertical):
 
     def on_mount(self) -> None:
         table = self.query_one("#rb-versions", DataTable)
-        table.add_columns("time (UTC)", "version id", "size", "")
+        table.add_columns("time (UTC)", "version id", "size", "note")
         for selector in ("#rb-force-label", "#rb-force", "#rb-compare"):
             self.query_one(selector).display = False
         self._sync()
@@ -104,38 +104,52 @@ class S3RollbackView(ReportsWorkers, Vertical):
         self.busy = False
         self.versions = versions
         table = self.query_one("#rb-versions", DataTable)
-        for version in reversed(versions):  # newest first, as S3 lists them
+        chosen, why = self._preselect()
+        newest_first = list(reversed(versions))  # as S3 lists them
+        for version in newest_first:
             table.add_row(
                 f"{version.last_modified:%Y-%m-%d %H:%M:%S}",
                 version.version_id,
                 f"{version.size:,}",
-                "current" if version.is_latest else "",
+                self._mark(version, chosen),
                 key=version.version_id,
             )
-        chosen, why = self._preselect()
         if chosen is not None:
-            table.move_cursor(row=list(reversed(versions)).index(chosen))
+            table.move_cursor(row=newest_first.index(chosen))
         now = "no state" if current is None else current.describe()
-        self._status(Text(f"{len(versions)} version(s); the backend now holds {now}. {why}"))
+        self._status(Text(f"{len(versions)} version(s); the backend now holds {now}.\n{why}"))
         table.focus()
         self._sync()
 
+    @staticmethod
+    def _mark(version: StateVersion, chosen: StateVersion | None) -> Text:
+        if version == chosen:
+            return Text("◀ pre-upgrade" + (", current" if version.is_latest else ""), "bold")
+        return Text("current" if version.is_latest else "", "dim")
+
     def _preselect(self) -> tuple[StateVersion | None, str]:
+        """The pre-upgrade version and why it is the one: the journal's apply start."""
         session = self.wizard.session
         started = first_apply_start(session.journal) if session is not None else None
         if started is not None:
             moment = datetime.fromisoformat(started)
+            when = f"{moment:%Y-%m-%d %H:%M:%S} UTC"
             chosen = pick_version_before(self.versions, moment)
-            if chosen is not None:
+            if chosen is None:
+                return None, f"No version is older than the apply start ({when}): pick one."
+            if chosen.is_latest:
                 return chosen, (
-                    f"Preselected: the newest version written before the upgrade's apply "
-                    f"started ({moment:%Y-%m-%d %H:%M:%S} UTC, from the journal)."
+                    f"◀ The current version predates the apply start ({when}, journal): "
+                    "the apply wrote no state, there is nothing newer to undo."
                 )
-            return None, "No version is older than the upgrade's apply start: pick one yourself."
+            return chosen, (
+                f"◀ Preselected: the newest version written before the upgrade's apply "
+                f"started ({when}, from the journal)."
+            )
         older = [v for v in self.versions if not v.is_latest]
         if older:
             return older[-1], (
-                "The journal has no apply start: the cursor is on the newest version older "
+                "◀ The journal has no apply start: the cursor is on the newest version older "
                 "than the current one. Check its time before downloading."
             )
         return None, "Only the current version exists: there is nothing older to restore."

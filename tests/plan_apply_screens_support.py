@@ -85,3 +85,41 @@ def decisions(release: Path, what: str) -> list[dict[str, Any]]:
 
 def commands_run(release: Path) -> list[list[str]]:
     return [r["argv"] for r in journal(release) if r["kind"] == "command"]
+
+
+STATE_KEY = "mocm/prod/terraform.tfstate"
+S3_BACKEND = """terraform {{
+  backend "s3" {{
+    bucket       = "{bucket}"
+    key          = "{key}"
+    region       = "{region}"
+    use_lockfile = true
+  }}
+}}
+"""
+
+
+def remote_world(root: Path) -> tuple[World, Any, str]:
+    """B.2: the previous release keeps its state in a versioned S3 bucket (moto, through
+    the ``aws`` fixture's environment) and the B.2 carry-over is done in the current one.
+    Returns the world, an S3 client and the bucket."""
+    import boto3
+
+    world = new_world(root)
+    prev = tf_dir(world.previous)
+    bucket = f"{world.name_prefix}-tfstate"
+    s3 = boto3.client("s3", region_name=world.region)
+    s3.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": world.region})
+    s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
+    local = prev / BOOK.state_file
+    s3.put_object(Bucket=bucket, Key=STATE_KEY, Body=local.read_bytes())
+    local.rename(prev / BOOK.state_migrated)
+    backend = S3_BACKEND.format(bucket=bucket, key=STATE_KEY, region=world.region)
+    (prev / "backend.tf").write_text(backend)
+    apply_carry_over(preview_carry_over(prev, tf_dir(world.current), BOOK, remote=True), BOOK)
+    return world, s3, bucket
+
+
+def s3_state(s3: Any, bucket: str) -> dict[str, Any]:
+    """The state object as it is now."""
+    return dict(json.loads(s3.get_object(Bucket=bucket, Key=STATE_KEY)["Body"].read()))

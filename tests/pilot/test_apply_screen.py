@@ -10,12 +10,15 @@ from textual.widgets import Button
 from screens.apply_flow import ApplyFlow, ApplyPhase
 from screens.plan_flow import Phase, PlanFlow
 from tests.plan_apply_screens_support import (
+    STATE_KEY,
     carried_world,
     commands_run,
     decisions,
     journal,
     open_step,
+    remote_world,
     run_until_idle,
+    s3_state,
     tf_dir,
     world_app,
 )
@@ -25,6 +28,7 @@ from tui.core.fsops import sha256_file
 from tui.core.release_archive import verify_archive
 from tui.core.statefile import read_state
 from tui.core.steps import StepStatus
+from tui.sandbox.aws_endpoint import AwsEndpoint
 from tui.sandbox.world import World
 
 
@@ -159,3 +163,49 @@ async def test_apply_with_the_lock_held_is_explained_with_rollback_pointer(tmp_p
         assert "force-unlock 0b9e4f6a-lock" in problem and "Rollback (ctrl+r)" in problem
         assert app.statuses["apply"] is not StepStatus.DONE
     assert not world.previous.with_name(world.previous.name + ".tar.gz").exists()
+
+
+async def test_b2_reads_the_serial_with_state_pull_at_review_and_before_apply(
+    tmp_path: Path, aws: AwsEndpoint
+) -> None:
+    world, s3, bucket = remote_world(tmp_path)
+    serial = s3_state(s3, bucket)["serial"]
+    app = world_app(world, **aws.env)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_step(app, pilot, "plan")
+        assert "Option B.2 (S3 backend)" in text_of(app, "#plan-status")
+        await approve_plan(app, pilot)
+        assert f"serial {serial}, " in text_of(app, "#plan-status")
+        assert "via tofu state pull" in text_of(app, "#plan-status")
+        newer = s3_state(s3, bucket) | {"serial": serial + 1}  # another run wrote the state
+        s3.put_object(Bucket=bucket, Key=STATE_KEY, Body=json.dumps(newer).encode())
+
+        flow = await go_apply(app, pilot)
+        assert "via tofu state pull" in text_of(app, "#apply-status")
+        await pilot.press("a")
+        await run_until_idle(app, pilot)
+        assert flow.phase is ApplyPhase.REFUSED, all_text(app)
+        problem = text_of(app, "#apply-problem")
+        assert f"reviewed on serial {serial} " in problem and f"now serial {serial + 1} " in problem
+        assert s3_state(s3, bucket)["serial"] == serial + 1  # nothing applied
+
+        await pilot.press("r")  # plan again: the Plan step reviews the new serial
+        await run_until_idle(app, pilot)
+        assert app.query_one(PlanFlow).phase is Phase.REVIEWED, all_text(app)
+        assert f"serial {serial + 1}, " in text_of(app, "#plan-status")
+        await pilot.press("g")
+        await pilot.pause()
+        await pilot.press("enter")
+        await run_until_idle(app, pilot)
+        flow = await go_apply(app, pilot)
+        await pilot.press("a")
+        await run_until_idle(app, pilot)
+        assert flow.phase is ApplyPhase.APPLIED, all_text(app)
+
+    reviews = [json.loads(r["detail"]) for r in decisions(world.current, "plan-reviewed")]
+    assert [(r["serial"], r["state_source"]) for r in reviews] == [
+        (serial, "state pull"),
+        (serial + 1, "state pull"),
+    ]
+    assert s3_state(s3, bucket)["serial"] > serial + 1  # the apply wrote the S3 state
+    assert not (tf_dir(world.current) / "terraform.tfstate").exists()

@@ -47,8 +47,12 @@ async def test_plan_reviews_expected_creates_as_safe_and_one_confirmation_approv
     async with app.run_test(size=(120, 40)) as pilot:
         await open_step(app, pilot, "plan")
         assert "Option A (local state)" in text_of(app, "#plan-status")
+        assert text_of(app, "#plan-status").startswith("Press p to plan the current release")
         assert app.statuses["plan"] is StepStatus.IN_PROGRESS
-        await plan_now(app, pilot)
+        assert app.focused is app.query_one("#plan-run", Button)  # Enter plans
+        assert not app.query_one("#plan-approve", Button).display  # nothing to approve yet
+        await pilot.press("enter")
+        await run_until_idle(app, pilot)
 
         assert flow(app).phase is Phase.REVIEWED, all_text(app)
         view = app.query_one(PlanReviewView)
@@ -56,7 +60,12 @@ async def test_plan_reviews_expected_creates_as_safe_and_one_confirmation_approv
         assert text_of(app, "#plan-verdict").startswith(" SAFE")
         addresses = [row.address for row in view.shown]
         assert "aws_elasticache_replication_group.valkey" in addresses
-        assert "Press g to approve it for apply" in text_of(app, "#plan-status")
+        status = text_of(app, "#plan-status")
+        assert "Press g to approve it for apply" in status
+        assert (
+            f"serial {state.serial}, lineage {state.lineage[:8]}…, from terraform.tfstate" in status
+        )
+        assert app.query_one("#plan-approve", Button).display
 
         await pilot.press("g")
         await pilot.pause()
