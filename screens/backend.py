@@ -2,45 +2,29 @@
 
 Detection is re-read from disk every time the step is shown, so a restart lands on
 what is true (a migrated release reads as B.2). The carry-over step derives its
-option from the same detection.
+option from the same detection. The B.1 form and migration live in
+:class:`StateMigrationFlow`; this panel explains, records the choice and holds the keys.
 """
 
 from __future__ import annotations
 
-import time
-from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Button, Log, Static
+from textual.widgets import Button, Static
 
-from screens.backend_form_view import BackendFormView
-from screens.backend_migration_dialog import ask_operator_from_thread
+from screens.backend_migration_flow import DECISION, OUTCOME_STYLE, StateMigrationFlow
 from screens.base import StepPanel
 from tui.assets import STYLES
-from tui.core.aws_session import EnvSession
 from tui.core.backend import BackendKind, BackendSituation, detect_backend
-from tui.core.backend_form import (
-    FORM_FIELDS,
-    BackendForm,
-    FormProblem,
-    check_form_against_aws,
-    form_problems,
-    prefill_form,
-    write_backend_tf,
-)
-from tui.core.backend_migration import MigrationOutcome, MigrationResult, migrate_state
+from tui.core.backend_form import FORM_FIELDS, BackendForm, prefill_form
 from tui.core.errors import MocmError
 from tui.core.journal_records import Decision, JournalRecord
-from tui.core.playbook import Playbook
 
-DECISION = "backend option"
 HEADLINE = {
     BackendKind.LOCAL: ("Option A — the state is local", "bold cyan"),
     BackendKind.REMOTE: ("Option B.2 — the state is in S3", "bold green"),
@@ -48,23 +32,6 @@ HEADLINE = {
     BackendKind.CONTRADICTION: ("Contradiction — check before going on", "bold red"),
     BackendKind.NO_STATE: ("No state found", "bold red"),
 }
-OUTCOME_STYLE = {
-    MigrationOutcome.MIGRATED: "green",
-    MigrationOutcome.DECLINED: "yellow",
-    MigrationOutcome.FAILED: "red",
-    MigrationOutcome.NOT_VERIFIED: "red",
-}
-
-
-@dataclass(frozen=True)
-class MigrationRun:
-    """What the migration worker needs, gathered on the UI thread."""
-
-    terraform_dir: Path
-    playbook: Playbook
-    tofu_bin: str
-    env: Mapping[str, str]
-    s3: Any
 
 
 class BackendPanel(StepPanel):
@@ -77,13 +44,12 @@ class BackendPanel(StepPanel):
         Binding("m", "show_form", "Migrate (B.1)", tooltip="Move the state to S3 first"),
         Binding("c", "check", "Check form", tooltip="Check the form against AWS"),
         Binding("r", "detect", "Detect again", tooltip="Read the release directory again"),
+        Binding("x", "stop", "Stop init", tooltip="Stop tofu init -migrate-state (SIGINT)"),
     ]
 
     def __init__(self) -> None:
         super().__init__()
         self.situation: BackendSituation | None = None
-        self.busy = False
-        self.form_checked: BackendForm | None = None
 
     def compose(self) -> ComposeResult:
         yield Static("3. Backend", classes="step-title")
@@ -93,18 +59,11 @@ class BackendPanel(StepPanel):
             with Horizontal(id="be-choice"):
                 yield Button("Keep local state (k)", id="be-keep", compact=True)
                 yield Button("Migrate to S3 first — B.1 (m)", id="be-b1", compact=True)
-            yield BackendFormView()
-            with Horizontal(id="be-form-buttons"):
-                yield Button("Check against AWS (c)", id="be-check", compact=True)
-                yield Button(
-                    "Write backend.tf and migrate", id="be-migrate", compact=True, variant="warning"
-                )
-            yield Static(id="be-status", markup=False)
-            yield Log(id="be-output", highlight=False)
+            yield StateMigrationFlow()
             yield Static(id="be-result", markup=False)
 
     def on_mount(self) -> None:
-        for hidden in ("#be-form", "#be-form-buttons", "#be-output", "#be-result", "#be-choice"):
+        for hidden in ("#be-migration", "#be-result", "#be-choice"):
             self.query_one(hidden).display = False
         self.action_detect()
 
@@ -142,8 +101,7 @@ class BackendPanel(StepPanel):
         if situation.kind is BackendKind.MIGRATION_PENDING:
             self.open_form()
         elif situation.kind is not BackendKind.LOCAL:
-            self.query_one(BackendFormView).display = False
-            self.query_one("#be-form-buttons").display = False
+            self.flow.display = False
         if situation.kind is BackendKind.REMOTE:
             self.record_once(f"B.2: the state is in S3 ({situation.explanation[0]})")
         self.complete = self.decided(situation)
@@ -193,20 +151,17 @@ class BackendPanel(StepPanel):
         self.query_one("#be-result").display = True
         self.action_detect()
 
-    # -- B.1 form -------------------------------------------------------------------
+    # -- B.1 ------------------------------------------------------------------------
+    @property
+    def flow(self) -> StateMigrationFlow:
+        return self.query_one(StateMigrationFlow)
+
     def action_show_form(self) -> None:
         if self.check_action("show_form", ()):
             self.open_form()
 
     def open_form(self) -> None:
-        view = self.query_one(BackendFormView)
-        if not view.display:
-            form = self.initial_form()
-            if form is not None:
-                view.fill(form)
-        view.display = True
-        self.query_one("#be-form-buttons").display = True
-        self.query_one("#bf-bucket").focus()
+        self.flow.open(self.initial_form())
         self.refresh_controls()
 
     def initial_form(self) -> BackendForm | None:
@@ -229,139 +184,39 @@ class BackendPanel(StepPanel):
             extra,
         )
 
-    def local_problems(self, form: BackendForm) -> list[FormProblem]:
-        problems = form_problems(form)
-        self.query_one(BackendFormView).show_problems(problems)
-        return problems
+    def action_check(self) -> None:
+        if self.check_action("check", ()):
+            self.flow.check()
 
-    def action_check(self, then_migrate: bool = False) -> None:
-        if not self.check_action("check", ()):
-            return
-        form = self.query_one(BackendFormView).form()
-        if self.local_problems(form):
-            self.status("Correct the fields marked ✖ first.", "red")
-            return
-        self.busy = True
-        self.refresh_controls()
-        self.status(f"Checking bucket {form.bucket} and the lock against AWS…", "")
-        self.check_in_aws(form, self.wizard.aws(), then_migrate)
+    def action_stop(self) -> None:
+        if self.check_action("stop", ()):
+            self.flow.stop()
 
-    @work(thread=True, group="backend", exit_on_error=False, description="Backend form check")
-    def check_in_aws(self, form: BackendForm, aws: EnvSession, then_migrate: bool) -> None:
-        try:
-            s3 = aws.client("s3", form.region)
-            problems = check_form_against_aws(form, s3, aws.client("dynamodb", form.region))
-        finally:
-            self.app.call_from_thread(self.not_busy)
-        self.app.call_from_thread(self.checked, form, problems, then_migrate)
-
-    def not_busy(self) -> None:
-        self.busy = False
+    def on_state_migration_flow_changed(self, event: StateMigrationFlow.Changed) -> None:
         self.refresh_controls()
 
-    def checked(self, form: BackendForm, problems: list[FormProblem], then_migrate: bool) -> None:
-        self.query_one(BackendFormView).show_problems(problems)
-        if problems:
-            self.form_checked = None
-            self.status(f"{len(problems)} problem(s): nothing was written.", "red")
-            return
-        self.form_checked = form
-        lock = f"lock table {form.dynamodb_table}" if form.dynamodb_table else "S3 lock file"
-        self.status(f"✔ bucket {form.bucket} exists, is versioned, in {form.region}; {lock} ok.")
-        if then_migrate:
-            self.start_migration(form)
-
-    def status(self, text: str, style: str = "green") -> None:
-        self.query_one("#be-status", Static).update(Text(text, style))
-
-    # -- B.1 migration --------------------------------------------------------------
-    @on(Button.Pressed, "#be-migrate")
-    def migrate_pressed(self) -> None:
-        self.action_check(then_migrate=True)
-
-    def start_migration(self, form: BackendForm) -> None:
-        where, session = self.terraform_dir(), self.wizard.session
-        if where is None or session is None:
-            return
-        book = self.wizard.context.playbook
-        try:
-            written = write_backend_tf(where, book, form)
-        except MocmError as exc:
-            self.status(f"{exc.message} {exc.hint}".strip(), "red")
-            return
-        for op in written.file_ops:
-            session.journal.append(op)
-        self.status(f"Wrote {written.path.name}; running tofu init -migrate-state…", "")
-        self.busy = True
-        self.refresh_controls()
-        wizard = self.wizard
-        s3 = wizard.aws().client("s3", form.region)
-        self.migrate(MigrationRun(where, book, wizard.context.tofu_bin, wizard.context.env, s3))
-
-    @work(thread=True, group="backend", exit_on_error=False, description="State migration (B.1)")
-    def migrate(self, run: MigrationRun) -> None:
-        app, redactor = self.app, self.wizard.redactor
-        began = time.monotonic()
-        where = run.terraform_dir
-        try:
-            result = migrate_state(
-                where,
-                run.playbook,
-                run.tofu_bin,
-                run.env,
-                lambda prompt: ask_operator_from_thread(app, prompt),
-                run.s3,
-                redactor=redactor,
-            )
-        finally:
-            self.app.call_from_thread(self.not_busy)
-        self.app.call_from_thread(self.migrated, result, where, time.monotonic() - began)
-
-    def migrated(self, result: MigrationResult, where: Path, duration_s: float) -> None:
-        session = self.wizard.session
-        output = self.query_one("#be-output", Log)
-        output.clear()
-        output.write_lines(result.output)
-        output.display = True
-        if session is not None:
-            with session.transcripts.open(result.argv, where) as transcript:
-                for line in result.output:
-                    transcript.line("stdout", line)
-                transcript.close(result.exit_code, duration_s, result.outcome.value)
-            session.journal.command(
-                result.argv,
-                where,
-                result.exit_code,
-                duration_s,
-                transcript.name,
-                result.outcome.value,
-                self.step_id,
-            )
-            for op in result.file_ops:
-                session.journal.append(op)
-            answers = ", ".join(result.answers) or "none"
-            session.journal.decision(
-                DECISION, f"B.1: {result.outcome.value} (answered: {answers})", self.step_id
-            )
+    def on_state_migration_flow_finished(self, event: StateMigrationFlow.Finished) -> None:
         box = self.query_one("#be-result", Static)
-        box.update(Text(result.message, OUTCOME_STYLE[result.outcome]))
+        box.update(Text(event.result.message, OUTCOME_STYLE[event.result.outcome]))
         box.display = True
-        self.status(f"tofu init -migrate-state: {result.outcome.value}.", "")
         self.action_detect()
 
     # -- keys -------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         kind = self.situation.kind if self.situation is not None else None
-        form_open = self.query_one(BackendFormView).display
+        flow = self.flow
+        busy, form_open = flow.busy, flow.display
         if action == "keep_local":
-            return (kind is BackendKind.LOCAL and not self.busy) or None
+            return (kind is BackendKind.LOCAL and not busy) or None
         if action == "show_form":
-            return (kind is BackendKind.LOCAL and not self.busy and not form_open) or None
+            return (kind is BackendKind.LOCAL and not busy and not form_open) or None
         if action == "check":
             pending = kind in (BackendKind.LOCAL, BackendKind.MIGRATION_PENDING)
-            return (pending and form_open and not self.busy) or None
+            return (pending and form_open and not busy) or None
+        if action == "stop":
+            return flow.migrating or None
         if action == "detect":
-            return not self.busy or None
+            return not busy or None
         return True
 
     def refresh_controls(self) -> None:
@@ -381,7 +236,3 @@ class BackendPanel(StepPanel):
     @on(Button.Pressed, "#be-b1")
     def b1_pressed(self) -> None:
         self.action_show_form()
-
-    @on(Button.Pressed, "#be-check")
-    def check_pressed(self) -> None:
-        self.action_check()

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from concurrent.futures import Future, TimeoutError
-from typing import TYPE_CHECKING
+import asyncio
+from typing import TYPE_CHECKING, Any
 
 from textual import on
 from textual.app import ComposeResult
@@ -11,10 +11,9 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
-from textual.worker import get_current_worker
 
 from screens.step_dialogs import DIALOG_CSS
-from tui.core.migration_prompt import MigrationPrompt
+from tui.core.prompt_driver import Prompt
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -22,10 +21,16 @@ if TYPE_CHECKING:
 ANSWER_NOTE = (
     "The wizard types your answer into the tool, nothing else.\n"
     "yes — the tool copies the local state to S3; the wizard then reads the object back and "
-    "compares it with the local state before renaming the local file.\n"
+    "compares it with the local state (its resources and outputs, and its lineage and serial "
+    "unless the tool gave the copy new ones) before renaming the local file.\n"
     "no — the tool still configures the S3 backend (with its own empty state); nothing is "
     "renamed, and the local state is restored if the tool emptied it."
 )
+
+
+def prompt_as_printed(prompt: Prompt) -> str:
+    """The question block and the prompt line, laid out as the tool printed them."""
+    return f"{prompt.question}\n\n{prompt.prompt.rstrip()}"
 
 
 class MigrationPromptDialog(ModalScreen[bool]):
@@ -35,7 +40,7 @@ class MigrationPromptDialog(ModalScreen[bool]):
     SCOPED_CSS = False
     BINDINGS = [Binding("escape", "answer(False)", "Answer no")]
 
-    def __init__(self, prompt: MigrationPrompt) -> None:
+    def __init__(self, prompt: Prompt) -> None:
         super().__init__(classes="step-dialog")
         self.prompt = prompt
 
@@ -43,7 +48,7 @@ class MigrationPromptDialog(ModalScreen[bool]):
         with Vertical(classes="dialog", id="migration-dialog"):
             yield Label("tofu init -migrate-state asks:", classes="dialog-title")
             with VerticalScroll(classes="dialog-body"):
-                yield Static(self.prompt.text, id="migration-prompt", markup=False)
+                yield Static(prompt_as_printed(self.prompt), id="migration-prompt", markup=False)
                 yield Static(ANSWER_NOTE, id="migration-note", markup=False)
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Answer no", id="answer-no", compact=True)
@@ -60,25 +65,22 @@ class MigrationPromptDialog(ModalScreen[bool]):
         self.dismiss(answer)
 
 
-def ask_operator_from_thread(app: App[object], prompt: MigrationPrompt) -> str:
-    """From a thread worker: show the dialog and block until the operator answers.
+async def ask_operator(app: App[Any], prompt: Prompt) -> str:
+    """Show the dialog and wait for the operator: "yes" or "no" (Escape and No answer "no").
 
-    A cancelled worker (the wizard is closing) answers "no": the core then restores
-    the local state and renames nothing.
+    Cancelled while waiting (the operator stopped the tool, the wizard is closing),
+    the dialog is taken down and the cancellation goes on: the driver then sends SIGINT.
     """
-    answer: Future[str] = Future()
+    answered: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
 
-    def show() -> None:
-        app.push_screen(
-            MigrationPromptDialog(prompt),
-            lambda yes: answer.set_result("yes" if yes else "no"),
-        )
+    def take(yes: bool | None) -> None:
+        if not answered.done():
+            answered.set_result(bool(yes))
 
-    app.call_from_thread(show)
-    worker = get_current_worker()
-    while True:
-        try:
-            return answer.result(timeout=0.5)
-        except TimeoutError:
-            if worker.is_cancelled:
-                return "no"
+    dialog = MigrationPromptDialog(prompt)
+    app.push_screen(dialog, take)
+    try:
+        return "yes" if await answered else "no"
+    finally:
+        if not answered.done() and app.screen is dialog:
+            app.pop_screen()

@@ -1,8 +1,10 @@
 """B.1 against the machine's real `terraform` 1.11 (as the tofu binary) and moto's S3 server.
 
 A local state made by a real apply of a builtin `terraform_data` resource is
-migrated with the real `init -migrate-state` prompt, answered through pexpect;
-the object in the bucket is read back and the local file renamed.
+migrated with the real `init -migrate-state` prompt, answered through the shared
+prompt driver; the object in the bucket is read back and the local file renamed.
+Terraform (unlike OpenTofu, formats §2.3) gives the S3 copy a new lineage and
+serial 1 and empties the local file: the wizard must say so and check the content.
 """
 
 from __future__ import annotations
@@ -10,30 +12,36 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import shutil
 import subprocess
 from pathlib import Path
+from typing import Final
 
 import boto3
 import pytest
 
+from tests.terraform_support import NO_TERRAFORM, TERRAFORM, engine_env
 from tui.core.backend import BackendKind, detect_backend
 from tui.core.backend_form import BackendForm, check_form_against_aws, write_backend_tf
-from tui.core.backend_migration import MigrationOutcome, MigrationPrompt, migrate_state
+from tui.core.backend_migration import (
+    MigrationOutcome,
+    MigrationRequest,
+    MigrationResult,
+    StateMigration,
+)
 from tui.core.fsops import sha256_file
 from tui.core.playbook import load_playbook
 from tui.core.preflight_result import CheckStatus
+from tui.core.prompt_driver import Prompt
 from tui.core.statefile import read_state
 from tui.core.tool_versions import check_tofu
 from tui.sandbox.aws_endpoint import AwsEndpoint
 
 pytestmark = pytest.mark.engine
 
-TERRAFORM = shutil.which("terraform")
 if TERRAFORM is None:
-    pytest.skip("no `terraform` binary on PATH: real-engine tests need it", allow_module_level=True)
+    pytest.skip(NO_TERRAFORM, allow_module_level=True)
 
-REGION = "eu-central-1"
+REGION: Final = "eu-central-1"
 BUCKET = "acme-mocm-tfstate"
 KEY = "mocm/prod/terraform.tfstate"
 CONFIG = """
@@ -42,18 +50,27 @@ resource "terraform_data" "other" { input = "also kept" }
 """
 
 
-def engine_env(tmp_path: Path, aws: AwsEndpoint) -> dict[str, str]:
-    """Explicit env: own CLI config, no network beyond moto, dummy credentials."""
-    config = tmp_path / "cli.tfrc"
-    config.write_text("", encoding="utf-8")
-    return {
-        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-        "HOME": str(tmp_path),
-        "TF_CLI_CONFIG_FILE": str(config),
-        "TF_IN_AUTOMATION": "1",
-        "CHECKPOINT_DISABLE": "1",
-        **aws.env,
-    }
+def is_terraform(env: dict[str, str]) -> bool:
+    """HashiCorp Terraform rather than OpenTofu: it re-lineages a migrated state."""
+    done = subprocess.run(
+        [str(TERRAFORM), "version"], env=env, capture_output=True, text=True, timeout=60,
+        check=False,
+    )  # fmt: skip
+    return done.stdout.startswith("Terraform v")
+
+
+def migrate(
+    workdir: Path, env: dict[str, str], s3: object, answer: str
+) -> tuple[MigrationResult, list[Prompt]]:
+    """Run the real ``init -migrate-state``; the operator answers ``answer`` to every prompt."""
+    seen: list[Prompt] = []
+
+    async def operator(prompt: Prompt) -> str:
+        seen.append(prompt)
+        return answer
+
+    request = MigrationRequest(workdir, load_playbook(), str(TERRAFORM), env, s3, 120)
+    return asyncio.run(StateMigration(request, operator).run()), seen
 
 
 @pytest.fixture
@@ -62,7 +79,7 @@ def applied(tmp_path: Path, aws: AwsEndpoint) -> tuple[Path, dict[str, str]]:
     workdir = tmp_path / "prev" / "terraform" / "aws"
     workdir.mkdir(parents=True)
     (workdir / "main.tf").write_text(CONFIG, encoding="utf-8")
-    env = engine_env(tmp_path, aws)
+    env = engine_env(tmp_path) | aws.env
     for args in (["init", "-input=false", "-no-color"], ["apply", "-auto-approve", "-no-color"]):
         done = subprocess.run(
             [str(TERRAFORM), *args], cwd=workdir, env=env, capture_output=True, text=True,
@@ -77,6 +94,11 @@ def make_bucket(versioned: bool = True) -> None:
     s3.create_bucket(Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": REGION})
     if versioned:
         s3.put_bucket_versioning(Bucket=BUCKET, VersioningConfiguration={"Status": "Enabled"})
+
+
+def read_state_object(s3: object) -> dict[str, object]:
+    body = s3.get_object(Bucket=BUCKET, Key=KEY)["Body"].read()  # type: ignore[attr-defined]
+    return json.loads(body)  # type: ignore[no-any-return]
 
 
 def form_for(aws: AwsEndpoint) -> BackendForm:
@@ -112,42 +134,52 @@ def test_b1_real_migrate_state_answered_yes(
     assert [op.op for op in written.file_ops] == ["write"]
     assert detect_backend(workdir, playbook).kind is BackendKind.MIGRATION_PENDING
 
-    seen: list[MigrationPrompt] = []
+    original = (workdir / "terraform.tfstate").read_bytes()
 
-    def operator(prompt: MigrationPrompt) -> str:
-        seen.append(prompt)
-        return "yes"
-
-    result = migrate_state(workdir, playbook, str(TERRAFORM), env, operator, s3, timeout_s=120)
+    result, seen = migrate(workdir, env, s3, "yes")
 
     assert result.outcome is MigrationOutcome.MIGRATED, result.message
-    assert len(seen) == 1
-    assert seen[0].question == "Do you want to copy existing state to the new backend?"
-    assert 'Enter "yes" to copy and "no" to start with an empty state.' in seen[0].text
+    [asked] = seen
+    assert (
+        asked.question.splitlines()[0] == "Do you want to copy existing state to the new backend?"
+    )
+    assert 'Enter "yes" to copy and "no" to start with an empty state.' in asked.question
+    assert asked.prompt == "  Enter a value: "
     assert result.answers == ("yes",)
-    body = s3.get_object(Bucket=BUCKET, Key=KEY)["Body"].read()
-    remote = json.loads(body)
-    kept_locally = json.loads((workdir / "terraform.tfstate.migrated-to-s3").read_text())
+    remote = read_state_object(s3)
+    archived = workdir / "terraform.tfstate.migrated-to-s3"
+    kept_locally = json.loads(archived.read_text())
     assert remote["resources"] == kept_locally["resources"]
     assert remote["outputs"] == kept_locally["outputs"]
-    # Real Terraform 1.11 mints a new lineage (serial 1) for the S3 copy; OpenTofu keeps both.
-    if result.lineage_kept:
-        assert (remote["lineage"], remote["serial"]) == (local.lineage, local.serial)
-        assert "lineage and serial" in result.message
-    else:
-        assert remote["lineage"] != local.lineage
-        assert f"new lineage {remote['lineage']}" in result.message
+    check = result.check
+    assert check is not None and check.same_content
+    if is_terraform(env):
+        # The finding: Terraform re-lineages the S3 copy (serial 1) and empties the local file.
+        assert remote["lineage"] != local.lineage and remote["serial"] == 1
+        assert not check.same_lineage
+        assert (
+            f"the tool gave the S3 copy a new lineage {remote['lineage']} and serial 1 "
+            f"(the local state has lineage {local.lineage}, serial {local.serial}). "
+            "Compared instead: resources and outputs. Verified by content:"
+        ) in result.message
+        assert "the same 2 resources (2 instances) and outputs" in result.message
         assert "state push -force" in result.message
-    assert not (workdir / "terraform.tfstate").exists()
-    archived = workdir / "terraform.tfstate.migrated-to-s3"
-    assert read_state(archived).lineage == local.lineage
-    # Terraform empties the local file during init; the wizard restored it before renaming.
-    assert [(op.op, Path(op.path).name) for op in result.file_ops][-1] == (
-        "rename",
-        "terraform.tfstate.migrated-to-s3",
+        assert "The tool had emptied terraform.tfstate during init" in result.message
+        assert [(op.op, Path(op.path).name) for op in result.file_ops] == [
+            ("write", "terraform.tfstate"),
+            ("rename", "terraform.tfstate.migrated-to-s3"),
+        ]
+    else:  # OpenTofu keeps both (formats §2.3)
+        assert (remote["lineage"], remote["serial"]) == (local.lineage, local.serial)
+        assert f"has the local state's lineage {local.lineage}" in result.message
+    # Renamed only after the check, and what was renamed is the state as it was before init.
+    assert result.message.startswith("The tool copied the state.")
+    assert "Only then was the local file renamed terraform.tfstate.migrated-to-s3" in (
+        result.message
     )
+    assert not (workdir / "terraform.tfstate").exists()
+    assert archived.read_bytes() == original
     assert result.file_ops[-1].sha256_after == sha256_file(archived)
-    assert read_state(archived).content_sha256 == local.content_sha256
     after = detect_backend(workdir, playbook)
     assert after.kind is BackendKind.REMOTE
     assert any("migrated earlier" in line for line in after.explanation)
@@ -163,9 +195,10 @@ def test_b1_real_prompt_answered_no_renames_nothing(
     s3 = boto3.client("s3", region_name=REGION)
     write_backend_tf(workdir, playbook, form_for(aws))
 
-    result = migrate_state(workdir, playbook, str(TERRAFORM), env, lambda _: "no", s3, 120)
+    result, seen = migrate(workdir, env, s3, "no")
 
     assert result.outcome is MigrationOutcome.DECLINED
+    assert len(seen) == 1 and result.answers == ("no",)
     assert "not renamed" in result.message
     assert (workdir / "terraform.tfstate").read_bytes() == before
     assert not (workdir / "terraform.tfstate.migrated-to-s3").exists()
@@ -173,7 +206,7 @@ def test_b1_real_prompt_answered_no_renames_nothing(
     assert [(op.op, Path(op.path).name) for op in result.file_ops] == [
         ("write", "terraform.tfstate")
     ]
-    assert "restored" in result.message
+    assert "wrote its original bytes back" in result.message
     situation = detect_backend(workdir, playbook)
     assert situation.kind is BackendKind.CONTRADICTION
     assert any('answered "no"' in line for line in situation.explanation)

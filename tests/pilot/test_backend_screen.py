@@ -11,8 +11,10 @@ import pytest
 from textual.widgets import Button, Input, Log
 
 from screens.backend_migration_dialog import MigrationPromptDialog
+from screens.backend_migration_flow import StateMigrationFlow
+from tests.preflight_support import fake_tool
 from tests.screen_text import text_of
-from tests.stage4_screen_support import settle
+from tests.stage4_screen_support import settle, settle_until
 from tests.tofu_steps_support import (
     BOOK,
     SeededWorld,
@@ -120,9 +122,12 @@ async def test_b1_migration_answered_yes_through_the_dialog(seeded: SeededWorld)
                 break
             await settle(app, pilot)
         result = text_of(app, "#be-result")
-        assert f"State copied to s3://{seeded.seed.state_bucket}/{STATE_KEY}" in result
-        assert "lineage and serial 57 verified" in result
-        assert "renamed terraform.tfstate.migrated-to-s3" in result
+        where = f"s3://{seeded.seed.state_bucket}/{STATE_KEY}"
+        assert result.startswith("The tool copied the state.")
+        assert f"Verified: {where} has the local state's lineage {local.lineage} and serial 57" in (
+            result
+        )
+        assert "Only then was the local file renamed terraform.tfstate.migrated-to-s3" in result
         assert text_of(app, "#be-headline").strip() == "Option B.2 — the state is in S3"
         assert any(
             "Successfully configured the backend" in line
@@ -144,7 +149,7 @@ async def test_b1_migration_answered_yes_through_the_dialog(seeded: SeededWorld)
     assert commands[-1]["argv"][1:3] == ["init", "-migrate-state"]
     assert commands[-1]["exit_code"] == 0
     decisions = [r["detail"] for r in records if r["kind"] == "decision"]
-    assert "B.1: migrated (answered: yes)" in decisions
+    assert "B.1: migrated (answered: yes; lineage, serial and content compared)" in decisions
 
 
 async def test_b1_answer_no_renames_nothing(seeded: SeededWorld) -> None:
@@ -168,3 +173,102 @@ async def test_b1_answer_no_renames_nothing(seeded: SeededWorld) -> None:
         assert not next_enabled(app)
     assert (tf / BOOK.state_file).read_bytes() == before
     assert not (tf / BOOK.state_migrated).exists()
+
+
+# What real Terraform 1.11 does (tests/engine/test_backend_migration_terraform.py): it asks,
+# empties the local terraform.tfstate, and the S3 copy gets a new lineage and serial 1.
+PROMPT = (
+    "Initializing the backend...\n"
+    "Do you want to copy existing state to the new backend?\n"
+    '  Pre-existing state was found while migrating the previous "local" backend to the\n'
+    '  newly configured "s3" backend. Enter "yes" to copy and "no" to start with an empty state.\n'
+    "\n"
+    "  Enter a value: "
+)
+ASKS_THEN_EMPTIES = f"printf '%s' '{PROMPT}'\nread answer\n: > terraform.tfstate\n"
+
+
+def relineaged_copy(seeded: SeededWorld) -> None:
+    """Put in the bucket what Terraform writes: the local state with a new lineage, serial 1."""
+    raw = json.loads((seeded.previous_tf / BOOK.state_file).read_text())
+    raw.update(lineage="0000-terraform-new", serial=1)
+    boto3.client("s3", region_name=seeded.world.region).put_object(
+        Bucket=seeded.seed.state_bucket, Key=STATE_KEY, Body=json.dumps(raw, indent=2)
+    )
+
+
+async def start_b1(app: WizardApp, pilot: object) -> None:
+    await open_step(app, pilot, "backend")
+    app.query_one("#be-b1", Button).press()
+    await settle(app, pilot)
+    app.query_one("#be-migrate", Button).press()
+    await until_dialog(app, pilot)
+
+
+async def test_b1_new_lineage_is_said_and_the_content_compared_instead(
+    seeded: SeededWorld, tmp_path: Path
+) -> None:
+    tf = seeded.previous_tf
+    original = (tf / BOOK.state_file).read_bytes()
+    local = read_state(tf / BOOK.state_file)
+    relineaged_copy(seeded)
+    terraform_like = fake_tool(tmp_path / "fakebin", "tofu", ASKS_THEN_EMPTIES)
+    app = world_app(seeded, tofu_bin=str(terraform_like))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await start_b1(app, pilot)
+        app.screen.query_one("#answer-yes", Button).press()
+        await settle_until(app, pilot, lambda: app.statuses["backend"] is StepStatus.DONE)
+        result = text_of(app, "#be-result")
+        assert "Lineage and serial could not be compared: the tool gave the S3 copy a new " in (
+            result
+        )
+        assert "lineage 0000-terraform-new and serial 1 (the local state has lineage " in result
+        assert f"{local.lineage}, serial 57). Compared instead: resources and outputs." in result
+        assert "Verified by content:" in result
+        assert "Only then was the local file renamed terraform.tfstate.migrated-to-s3" in result
+        assert "The tool had emptied terraform.tfstate during init" in result
+        assert text_of(app, "#be-headline").strip() == "Option B.2 — the state is in S3"
+    assert not (tf / BOOK.state_file).exists()
+    assert (tf / BOOK.state_migrated).read_bytes() == original
+    records = journal(seeded.world.current)
+    ops = [(r["op"], Path(r["path"]).name) for r in records if r["kind"] == "file_op"]
+    assert ops[-2:] == [("write", BOOK.state_file), ("rename", BOOK.state_migrated)]
+    decisions = [r["detail"] for r in records if r["kind"] == "decision"]
+    assert (
+        "B.1: migrated (answered: yes; content compared (the tool gave S3 a new lineage "
+        "0000-terraform-new))"
+    ) in decisions
+
+
+async def test_b1_stopped_after_the_answer_sends_sigint_and_renames_nothing(
+    seeded: SeededWorld, tmp_path: Path
+) -> None:
+    tf = seeded.previous_tf
+    before = (tf / BOOK.state_file).read_bytes()
+    hangs = fake_tool(tmp_path / "fakebin", "tofu", ASKS_THEN_EMPTIES + "sleep 600\n")
+    app = world_app(seeded, tofu_bin=str(hangs))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await start_b1(app, pilot)
+        flow = app.query_one(StateMigrationFlow)
+        app.screen.query_one("#answer-yes", Button).press()
+        for _ in range(20_000):  # the worker waits on the hanging tool: no settle here
+            await pilot.pause()
+            if not isinstance(app.screen, MigrationPromptDialog):
+                break
+        assert flow.migrating
+        assert app.focused is app.query_one("#be-output")
+        await pilot.press("x")
+        await settle_until(app, pilot, lambda: not flow.migrating)
+        result = text_of(app, "#be-result")
+        assert f"You stopped `{hangs} init -migrate-state` (SIGINT)." in result
+        assert "Nothing was renamed; terraform.tfstate is still the state." in result
+        assert "wrote its original bytes back" in result
+        assert app.statuses["backend"] is not StepStatus.DONE
+    assert (tf / BOOK.state_file).read_bytes() == before
+    assert not (tf / BOOK.state_migrated).exists()
+    records = journal(seeded.world.current)
+    command = [r for r in records if r["kind"] == "command"][-1]
+    assert (command["argv"][1:3], command["outcome"]) == (["init", "-migrate-state"], "cancelled")
+    assert [r["detail"] for r in records if r["kind"] == "decision"][-1] == (
+        "B.1: cancelled (answered: yes)"
+    )

@@ -1,20 +1,20 @@
 """B.1: ``tofu init -migrate-state`` answered only with the operator's answer, then verified.
 
-The tool's own prompt is handed to the caller (the screen asks the operator);
-"no" does not abort init (formats §2.3), so a "no" or a failure renames nothing.
-After "yes" and success, the S3 object is read back and its lineage and serial
-compared with the local state; only then is the local file renamed. Real
-Terraform 1.11 gives the S3 copy a new lineage and serial 1 (OpenTofu keeps them):
-then the resources and outputs must be identical, and the result says so.
-
-The prompt is driven by :mod:`tui.core.migration_prompt` (pexpect).
+The command runs through the shared prompt driver (:class:`PromptedCommand`): the
+tool's own question goes to the caller's ``ask`` (the screen shows it to the
+operator) and only "yes" or "no" is ever typed. "no" does not abort init
+(formats §2.3), so a "no", a failure or a cancel renames nothing. Real Terraform
+empties the local ``terraform.tfstate`` during the run (even after "no"): its bytes,
+read before the run, are written back first. After "yes" and success the S3
+object is read back and compared with the local state (``MigratedStateCheck``);
+only when it holds the same content is the local file renamed.
 """
 
 from __future__ import annotations
 
+import asyncio
 import os
-import time
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -23,20 +23,27 @@ from typing import Any
 from botocore.exceptions import BotoCoreError, ClientError
 
 from tui.core.backend import S3Backend, read_backend_file
+from tui.core.backend_migration_check import MigratedStateCheck
 from tui.core.cache_cluster import explain_aws_error
-from tui.core.errors import ParseError
+from tui.core.errors import MocmError, ParseError
 from tui.core.fsops import atomic_write, free_backup_name, sha256_bytes, sha256_file
 from tui.core.journal_records import FileOp
-from tui.core.migration_prompt import MigrationPrompt as MigrationPrompt
-from tui.core.migration_prompt import MigrationRefused as MigrationRefused
-from tui.core.migration_prompt import PromptSession
 from tui.core.playbook import Playbook
+from tui.core.prompt_driver import TOFU_PROMPT, Prompt, PromptedCommand
 from tui.core.redact import Redactor
-from tui.core.runner import resolve_program
+from tui.core.runner import DEFAULT_GRACE, CancelGrace, CommandResult, LineCallback, Stream
 from tui.core.statefile import StateFile, parse_state
 
 STEP = "backend"
 DEFAULT_TIMEOUT_S = 300.0
+ANSWERS = frozenset({"yes", "no"})
+MAX_PROMPTS = 5  # tofu asks once per question (and once more after a bad answer)
+
+MigrationAsk = Callable[[Prompt], Awaitable[str]]
+
+
+class MigrationRefused(MocmError):
+    """The migration cannot start or go on (no backend.tf, no local state, bad answer)."""
 
 
 class MigrationOutcome(StrEnum):
@@ -44,8 +51,21 @@ class MigrationOutcome(StrEnum):
 
     MIGRATED = "migrated"  # copied, verified in S3, local file renamed
     DECLINED = "declined"  # the operator answered "no"
+    CANCELLED = "cancelled"  # the operator stopped the tool (SIGINT)
     FAILED = "failed"  # the tool failed, timed out or never asked
-    NOT_VERIFIED = "not verified"  # the S3 object does not match the local state
+    NOT_VERIFIED = "not verified"  # the S3 object does not hold the local state
+
+
+@dataclass(frozen=True)
+class MigrationRequest:
+    """Where and with what to migrate: the release's terraform dir, the tool, AWS."""
+
+    terraform_dir: Path
+    playbook: Playbook
+    tofu_bin: str
+    env: Mapping[str, str]
+    s3: Any  # a boto3 S3 client
+    timeout_s: float = DEFAULT_TIMEOUT_S
 
 
 @dataclass(frozen=True)
@@ -54,24 +74,167 @@ class MigrationResult:
 
     outcome: MigrationOutcome
     message: str
-    argv: tuple[str, ...]
-    exit_code: int | None
-    duration_s: float
+    command: CommandResult
     output: tuple[str, ...]
-    prompts: tuple[MigrationPrompt, ...]
+    prompts: tuple[Prompt, ...]
     answers: tuple[str, ...]
     local_state: StateFile
-    remote_state: StateFile | None = None
+    check: MigratedStateCheck | None = None  # the S3 object read back, after "yes"
     file_ops: tuple[FileOp, ...] = field(default=())
 
-    @property
-    def lineage_kept(self) -> bool:
-        """True when the S3 state continues the local state's history (lineage and serial)."""
-        remote = self.remote_state
-        return remote is not None and (remote.lineage, remote.serial) == (
-            self.local_state.lineage,
-            self.local_state.serial,
+
+class StateMigration:
+    """One ``init -migrate-state`` run: build it, ``await run()``, ``cancel()`` from anywhere."""
+
+    def __init__(
+        self,
+        request: MigrationRequest,
+        ask: MigrationAsk,
+        *,
+        redactor: Redactor | None = None,
+        on_line: LineCallback | None = None,
+        grace: CancelGrace = DEFAULT_GRACE,
+    ) -> None:
+        self.request = request
+        self._ask = ask
+        self._on_line = on_line
+        self._asked: list[Prompt] = []
+        self._lines: list[str] = []
+        self.command = PromptedCommand(
+            [request.tofu_bin, "init", "-migrate-state", "-no-color"],
+            env=request.env,
+            cwd=request.terraform_dir,
+            prompt=TOFU_PROMPT,
+            on_prompt=self._answer,
+            timeout_s=request.timeout_s,
+            on_line=self._line,
+            redactor=redactor,
+            grace=grace,
         )
+
+    def cancel(self) -> None:
+        """Stop the tool (SIGINT first); safe from any thread, before or during the run."""
+        self.command.cancel()
+
+    async def run(self) -> MigrationResult:
+        """Run the tool, answer with the operator's answers, verify, then rename.
+
+        The tool's failure, timeout or cancel is an outcome; a refused start or answer,
+        or a missing tool, raises (the local state is restored first in every case).
+        """
+        request = self.request
+        book = request.playbook
+        backend_path = request.terraform_dir / book.backend_file
+        state_path = request.terraform_dir / book.state_file
+        if not backend_path.exists():
+            raise MigrationRefused(f"{backend_path} does not exist: write it from the form first.")
+        backend = read_backend_file(backend_path)
+        if not state_path.exists():
+            raise MigrationRefused(
+                f"{state_path} does not exist: there is no local state to migrate."
+            )
+        try:
+            original = state_path.read_bytes()  # the tool may empty the file, even after "no"
+        except OSError as exc:
+            raise MigrationRefused(f"{state_path} cannot be read: {exc.strerror or exc}.") from exc
+        local = parse_state(original, str(state_path))
+        try:
+            done = await self.command.run()
+        finally:
+            restored = restore_local_state(state_path, original)
+        answers = tuple(answered.answer for answered in done.answered)
+        where = f"s3://{backend.bucket}/{backend.key}"
+
+        def result(
+            outcome: MigrationOutcome,
+            message: str,
+            check: MigratedStateCheck | None = None,
+            ops: tuple[FileOp, ...] = (),
+        ) -> MigrationResult:
+            if restored:
+                message += (
+                    f" The tool had emptied {state_path.name} during init; the wizard wrote its "
+                    "original bytes back (checksum verified) before anything else."
+                )
+            return MigrationResult(
+                outcome, message, done.command, tuple(self._lines), tuple(self._asked),
+                answers, local, check, restored + ops,
+            )  # fmt: skip
+
+        kept = f"Nothing was renamed; {state_path.name} is still the state."
+        command = done.command
+        if command.cancelled:
+            how = f" ({', '.join(command.signals_sent)})" if command.signals_sent else ""
+            return result(
+                MigrationOutcome.CANCELLED,
+                f"You stopped `{request.tofu_bin} init -migrate-state`{how}. {kept}",
+            )
+        if command.timed_out or command.exit_code != 0:
+            why = (
+                f"did not finish within {request.timeout_s:g} s"
+                if command.timed_out
+                else f"exit {command.exit_code}"
+            )
+            return result(
+                MigrationOutcome.FAILED,
+                f"`{request.tofu_bin} init -migrate-state` failed ({why})"
+                f"{_last_error(self._lines)}. {kept}",
+            )
+        if not answers:
+            return result(
+                MigrationOutcome.FAILED,
+                "The tool finished without asking to copy the state, so it may not have migrated "
+                f"anything. {kept} Compare {where} with {state_path.name}.",
+            )
+        if "no" in answers:
+            return result(
+                MigrationOutcome.DECLINED,
+                "You answered no. The tool still configured the S3 backend, which keeps its own "
+                f"(empty) state; {state_path.name} was not renamed.",
+            )
+        remote = await asyncio.to_thread(read_remote_state, request.s3, backend)
+        check = MigratedStateCheck(local, remote, where)
+        if not check.verified:
+            return result(
+                MigrationOutcome.NOT_VERIFIED,
+                f"{check.sentence()} {state_path.name} was not renamed.",
+                check,
+            )
+        op = archive_local_state(request.terraform_dir, book)
+        note = ""
+        if not check.same_lineage:
+            note = (
+                f" {book.state_pre_upgrade} keeps the old lineage: pushing it to S3 would need "
+                "`state push -force`; a rollback uses the S3 object's own versions."
+            )
+        return result(
+            MigrationOutcome.MIGRATED,
+            f"The tool copied the state. {check.sentence()} Only then was the local file "
+            f"renamed {Path(op.path).name}.{note}",
+            check,
+            (op,),
+        )
+
+    async def _answer(self, prompt: Prompt) -> str:
+        """The operator's answer; anything but yes/no (or a question too many) stops the tool."""
+        if len(self._asked) >= MAX_PROMPTS:
+            raise MigrationRefused(
+                f"The tool asked more than {MAX_PROMPTS} questions; it was interrupted.",
+                "Nothing was renamed. Run `tofu init -migrate-state` by hand to see why.",
+            )
+        self._asked.append(prompt)
+        answer = await self._ask(prompt)
+        if answer not in ANSWERS:
+            raise MigrationRefused(
+                f"Only 'yes' or 'no' can be typed into the prompt, not {answer!r}.",
+                "The tool was interrupted; nothing was migrated or renamed.",
+            )
+        return answer
+
+    def _line(self, stream: Stream, text: str) -> None:
+        self._lines.append(text)
+        if self._on_line is not None:
+            self._on_line(stream, text)
 
 
 def read_remote_state(s3: Any, backend: S3Backend) -> StateFile:
@@ -82,117 +245,6 @@ def read_remote_state(s3: Any, backend: S3Backend) -> StateFile:
     except (ClientError, BotoCoreError) as exc:
         raise explain_aws_error(exc, f"s3:GetObject on {where}", backend.region or "") from exc
     return parse_state(body, where)
-
-
-def migrate_state(
-    terraform_dir: Path,
-    playbook: Playbook,
-    tofu_bin: str,
-    env: Mapping[str, str],
-    ask: Callable[[MigrationPrompt], str],
-    s3: Any,
-    timeout_s: float = DEFAULT_TIMEOUT_S,
-    redactor: Redactor | None = None,
-) -> MigrationResult:
-    """Run ``init -migrate-state``, verify the S3 object, then rename the local state."""
-    redactor = redactor or Redactor()
-    backend_path = terraform_dir / playbook.backend_file
-    state_path = terraform_dir / playbook.state_file
-    if not backend_path.exists():
-        raise MigrationRefused(f"{backend_path} does not exist: write it from the form first.")
-    backend = read_backend_file(backend_path)
-    if not state_path.exists():
-        raise MigrationRefused(f"{state_path} does not exist: there is no local state to migrate.")
-    try:
-        original = state_path.read_bytes()  # the tool may empty the file, even after "no"
-    except OSError as exc:
-        raise MigrationRefused(f"{state_path} cannot be read: {exc.strerror or exc}.") from exc
-    local = parse_state(original, str(state_path))
-    argv = [resolve_program(tofu_bin, env), "init", "-migrate-state", "-no-color"]
-    began = time.monotonic()
-    session = PromptSession(argv, terraform_dir, env, timeout_s)
-    try:
-        prompts, answers, code = session.run(ask, redactor)
-    except BaseException:
-        restore_local_state(state_path, original)
-        raise
-    output = session.transcript.lines(redactor)
-    restored = restore_local_state(state_path, original)
-    kept_note = (
-        f" The tool had emptied {state_path.name}; it was restored from the copy taken "
-        "before the run (checksum verified)."
-        if restored
-        else ""
-    )
-
-    def result(
-        outcome: MigrationOutcome,
-        message: str,
-        remote: StateFile | None = None,
-        ops: tuple[FileOp, ...] = (),
-    ) -> MigrationResult:
-        return MigrationResult(
-            outcome,
-            message + kept_note,
-            (tofu_bin, *argv[1:]),
-            code,
-            time.monotonic() - began,
-            output,
-            tuple(prompts),
-            tuple(answers),
-            local,
-            remote,
-            restored + ops,
-        )
-
-    if session.timed_out or code != 0:
-        why = f"did not finish within {timeout_s:g} s" if session.timed_out else f"exit {code}"
-        return result(
-            MigrationOutcome.FAILED,
-            f"`{tofu_bin} init -migrate-state` failed ({why}){_last_error(output)}. "
-            f"Nothing was renamed; {state_path.name} is still the state.",
-        )
-    if not prompts:
-        return result(
-            MigrationOutcome.FAILED,
-            "The tool finished without asking to copy the state, so it may not have migrated "
-            f"anything. Nothing was renamed; compare s3://{backend.bucket}/{backend.key} with "
-            f"{state_path.name}.",
-        )
-    if "no" in answers:
-        return result(
-            MigrationOutcome.DECLINED,
-            "You answered no. The tool still configured the S3 backend, which keeps its own "
-            f"(empty) state; {state_path.name} was not renamed.",
-        )
-    remote = read_remote_state(s3, backend)
-    kept = (remote.lineage, remote.serial) == (local.lineage, local.serial)
-    if not kept and remote.content_sha256 != local.content_sha256:
-        return result(
-            MigrationOutcome.NOT_VERIFIED,
-            f"s3://{backend.bucket}/{backend.key} (lineage {remote.lineage}, serial "
-            f"{remote.serial}) does not hold what the local state holds (lineage "
-            f"{local.lineage}, serial {local.serial}). {state_path.name} was not renamed.",
-            remote,
-        )
-    op = archive_local_state(terraform_dir, playbook)
-    where = f"s3://{backend.bucket}/{backend.key}"
-    if kept:
-        said = f"lineage and serial {remote.serial} verified"
-    else:
-        # Terraform 1.11 mints a new lineage here; OpenTofu keeps both (formats §2.3).
-        said = (
-            f"same resources and outputs, but the tool gave it a new lineage {remote.lineage} "
-            f"and serial {remote.serial} (the local state had {local.lineage}, serial "
-            f"{local.serial}); restoring {playbook.state_pre_upgrade} later needs "
-            "`state push -force`"
-        )
-    return result(
-        MigrationOutcome.MIGRATED,
-        f"State copied to {where} ({said}); local file renamed {Path(op.path).name}.",
-        remote,
-        (op,),
-    )
 
 
 def restore_local_state(state_path: Path, original: bytes) -> tuple[FileOp, ...]:
@@ -208,7 +260,7 @@ def restore_local_state(state_path: Path, original: bytes) -> tuple[FileOp, ...]
     return (FileOp("write", str(state_path), sha, before, None, STEP),)
 
 
-def _last_error(lines: tuple[str, ...]) -> str:
+def _last_error(lines: list[str]) -> str:
     errors = [line.strip() for line in lines if line.strip().startswith("Error:")]
     return f": {errors[-1]}" if errors else ""
 
