@@ -28,6 +28,7 @@ from tui.core.images import (
     ImageRef,
     RegistryError,
     check_images,
+    open_ecr,
     parse_registry,
     read_images_list,
     registry_from_values,
@@ -66,6 +67,8 @@ class ImagesSection(ReportsWorkers, VerticalScroll):
         self.report: ImageCheckReport | None = None
         self.waiver = ""
         self.checking = False
+        self.check_error: MocmError | None = None  # the last ECR check failed: why
+        self.ecr_clients: dict[str, Any] = {}  # region → client (one worker at a time)
 
     def compose(self) -> ComposeResult:
         yield Static(id="img-source", markup=False)
@@ -187,20 +190,39 @@ class ImagesSection(ReportsWorkers, VerticalScroll):
     def ask_ecr(self, images: tuple[ImageRef, ...], registry: EcrRegistry) -> None:
         """ECR describe_images for each image's tag (the worker's name is what the dialog says)."""
         try:
-            client = self.panel.wizard.aws().client("ecr", region_name=registry.region)
-            report = check_images(images, registry, client)
+            report = check_images(images, registry, self.ecr(registry.region))
         except MocmError as exc:
             self.app.call_from_thread(self.check_failed, exc)
             raise
         self.app.call_from_thread(self.show_report, report)
 
+    def ecr(self, region: str) -> Any:
+        """The ECR client of ``region``, built once from the wizard's environment."""
+        if region not in self.ecr_clients:
+            self.ecr_clients[region] = open_ecr(self.panel.wizard.aws(), region)
+        return self.ecr_clients[region]
+
     def check_failed(self, exc: MocmError) -> None:
+        """No answer from ECR: nothing is known present, so sync waits (or a waiver)."""
         self.checking = False
-        self.query_one("#img-verdict", Static).update("")
+        self.check_error = exc
+        self.report = None
+        self.query_one("#img-table", DataTable).clear()
+        self.query_one("#img-verdict", Static).update(
+            Text(
+                "The images are not checked: helmfile sync stays disabled. Check again (c) once "
+                "the cause is fixed, or waive with a reason below.",
+                "bold red",
+            )
+        )
+        reason = self.query_one("#img-waive-reason", Input)
+        reason.placeholder = "reason to sync without the ECR check"
+        self.query_one("#img-waive").display = not self.waiver
         self.show_problem(error_text(exc, "ECR check failed"))
 
     def show_report(self, report: ImageCheckReport) -> None:
         self.checking = False
+        self.check_error = None
         self.report = report
         table = self.query_one("#img-table", DataTable)
         table.clear()
@@ -261,15 +283,22 @@ class ImagesSection(ReportsWorkers, VerticalScroll):
     @on(Input.Submitted, "#img-waive-reason")
     def waive(self) -> None:
         reason = self.query_one("#img-waive-reason", Input).value.strip()
-        if not reason or self.report is None:
+        if not reason or (self.report is None and self.check_error is None):
             self.query_one("#img-waive-reason", Input).focus()
             return
-        names = ", ".join(r.image.name for r in self.report.missing)
-        self.panel.journal_decision("sync allowed with images missing in ECR", f"{names}: {reason}")
+        if self.report is not None:
+            names = ", ".join(r.image.name for r in self.report.missing)
+            what, waived = "sync allowed with images missing in ECR", f"{names} missing in ECR"
+        else:
+            assert self.check_error is not None
+            what = "sync allowed with images not checked in ECR"
+            waived = f"images not checked ({self.check_error.message})"
+            names = self.check_error.message
+        self.panel.journal_decision(what, f"{names}: {reason}")
         self.waiver = reason
         self.query_one("#img-waive").display = False
         self.query_one("#img-verdict", Static).update(
-            Text(f"Waived: {names} missing in ECR. Reason: {reason}", "bold yellow")
+            Text(f"Waived: {waived}. Reason: {reason}", "bold yellow")
         )
         self.panel.update_gate()
 

@@ -11,6 +11,7 @@ from textual.message import Message
 from textual.widgets import Button, Input
 
 from screens.helm import HelmPanel
+from screens.helm_images import ImagesSection
 from screens.helm_support import ConfirmDialog
 from screens.helm_sync import SyncSection
 from tests.helm_screen_support import (
@@ -28,12 +29,16 @@ from tests.helm_screen_support import (
     text_of,
 )
 from tests.sandbox_support import run_tool
+from tests.stage4_support import inject_error
 from tui.core.helm_journal import shown_time
 from tui.core.helmfile_sync import ReleaseState
 from tui.core.steps import StepStatus
 from tui.sandbox.aws_endpoint import AwsEndpoint
 from tui.sandbox.helm_store import load_store, save_store
+from tui.sandbox.seed import client as seed_client
+from tui.sandbox.seed import image_lines, push_image
 from tui.sandbox.world import World
+from tui.widgets.dialogs import ErrorDialog
 
 FAIL_SERVICE = {"MOCM_SANDBOX_FAIL_RELEASE": "mocm-service"}
 
@@ -135,6 +140,61 @@ async def test_malformed_images_list_names_the_line(world: World, aws: AwsEndpoi
         assert panel_of(app).check_action("check_images", ()) is None
         await press(app, pilot, "6")
         assert "images in ECR" in text_of(app, "#sync-gate")
+
+
+@pytest.mark.parametrize(
+    ("code", "said", "todo"),
+    [
+        (
+            "AccessDeniedException",
+            "AWS refused to show the images of registry",
+            "the identity needs ecr:DescribeImages on these repositories",
+        ),
+        (
+            "ThrottlingException",
+            "ECR is throttling the requests (too many calls in a short time)",
+            "wait a minute and check again",
+        ),
+    ],
+    ids=["access-denied", "throttled"],
+)
+async def test_ecr_fault_is_said_plainly_and_sync_waits_for_a_waiver(
+    world: World, aws: AwsEndpoint, code: str, said: str, todo: str
+) -> None:
+    ecr = seed_client("ecr", aws.env)
+    for image in image_lines(world.current / BOOK.images_list):  # what loadimage.sh pushes
+        push_image(ecr, image)
+    app = helm_app(world, aws.env, AWS_MAX_ATTEMPTS="1")  # injected throttling: no back-off
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_helm(app, pilot)
+        await ready_for_sync(app, pilot, load_images=False)
+        assert text_of(app, "#sync-gate").startswith("Ready to sync (s)")  # all 8 in ECR
+        images = app.query_one(ImagesSection)
+        inject_error(images.ecr(world.region), "DescribeImages", code, "injected", 400)
+        await press(app, pilot, "1", "c")
+        assert isinstance(app.screen, ErrorDialog)
+        assert said in text_of(app, "#error-message")
+        await pilot.press("escape")
+        problem = text_of(app, "#img-problem")
+        assert problem.startswith(f"ECR check failed: {said}") and todo in problem
+        assert "Check again (c) once the cause is fixed, or waive" in text_of(app, "#img-verdict")
+        assert table_text(app, "#img-table") == ""  # no stale "present" left on screen
+        await press(app, pilot, "6")
+        assert text_of(app, "#sync-gate").strip() == "Sync needs: images in ECR"
+        assert app.query_one("#sync-run", Button).disabled
+        await press(app, pilot, "s")
+        assert not isinstance(app.screen, ConfirmDialog)
+        await press(app, pilot, "1")
+        reason = app.query_one("#img-waive-reason", Input)
+        assert reason.placeholder == "reason to sync without the ECR check"
+        reason.value = "images pushed and verified by the CI job 4411"
+        reason.focus()
+        await press(app, pilot, "enter")
+        assert text_of(app, "#img-verdict").startswith("Waived: images not checked (")
+        await press(app, pilot, "6")
+        assert text_of(app, "#sync-gate").startswith("Ready to sync (s)")
+    [detail] = decisions(world.current, "sync allowed with images not checked in ECR")
+    assert said in detail and detail.endswith(": images pushed and verified by the CI job 4411")
 
 
 # -- 2. CHANGELOG, 3. revisions -------------------------------------------------------------

@@ -1,21 +1,22 @@
 """images.txt and the ECR presence check (moto's ECR through the `aws` fixture).
 
-moto cannot answer AccessDenied or Throttling, so those two tests register a
-botocore ``before-send`` hook on a real client pointed at the moto server: the
-hook returns the HTTP answer ECR would give, and botocore parses it as usual.
+Clients come from an ``EnvSession`` on the fixture's environment, as in the wizard.
+moto cannot answer AccessDenied or Throttling: those tests inject the error answer
+on a real client pointed at moto (``tests.stage4_support.inject_error``), which
+botocore parses as usual.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import boto3
 import pytest
-from botocore.awsrequest import AWSResponse
+from botocore.exceptions import ClientError
 
+from tests.stage4_support import inject_error
+from tui.core.aws_session import RETRIES, EnvSession
 from tui.core.errors import ParseError
 from tui.core.images import (
     REPOSITORY_MISSING,
@@ -28,7 +29,7 @@ from tui.core.images import (
     ImagesListMissing,
     RegistryError,
     check_images,
-    ecr_client,
+    open_ecr,
     parse_registry,
     read_images_list,
     registry_from_values,
@@ -128,7 +129,7 @@ def test_malformed_registry(values: dict[str, Any], message: str) -> None:
 
 
 def _seed(aws: AwsEndpoint, repositories: dict[str, list[str]]) -> None:
-    ecr = boto3.client("ecr", region_name=aws.region)
+    ecr = EnvSession(aws.env).client("ecr", region_name=aws.region)
     for name, tags in repositories.items():
         ecr.create_repository(repositoryName=name)
         for tag in tags:
@@ -149,7 +150,7 @@ IMAGES = (
 
 def test_ecr_present_missing_tag_and_missing_repository(aws: AwsEndpoint) -> None:
     _seed(aws, {"mocm/api": ["10.5.2603", "10.6.2605"], "mocm/worker": ["10.5.2603"]})
-    report = check_images(IMAGES, _registry(aws))
+    report = check_images(IMAGES, _registry(aws), _client(aws))
     assert [(r.image.repository, r.present, r.reason) for r in report.results] == [
         ("mocm/api", True, ""),
         ("mocm/worker", False, TAG_MISSING),
@@ -165,54 +166,49 @@ def test_ecr_present_missing_tag_and_missing_repository(aws: AwsEndpoint) -> Non
 
 def test_ecr_all_present(aws: AwsEndpoint) -> None:
     _seed(aws, {name: ["10.6.2605"] for name in ("mocm/api", "mocm/worker", "mocm/notifier")})
-    assert check_images(IMAGES, _registry(aws)).all_present
+    assert check_images(IMAGES, _registry(aws), _client(aws)).all_present
 
 
 def test_another_registry_has_none_of_the_repositories(aws: AwsEndpoint) -> None:
     _seed(aws, {"mocm/api": ["10.6.2605"]})
-    report = check_images(IMAGES[:1], _registry(aws, account="210987654321"))
+    report = check_images(IMAGES[:1], _registry(aws, account="210987654321"), _client(aws))
     assert [(r.present, r.reason) for r in report.results] == [(False, REPOSITORY_MISSING)]
 
 
-def _answer(status: int, body: dict[str, str]) -> Callable[..., AWSResponse]:
-    """A before-send hook: ECR's JSON error answer, returned instead of sending."""
-
-    class _Raw:
-        def stream(self, **_: Any) -> Any:
-            yield json.dumps(body).encode()
-
-    calls: list[str] = []
-
-    def hook(request: Any, **_: Any) -> AWSResponse:
-        calls.append(request.url)
-        headers = {"x-amzn-RequestId": "test", "Content-Type": "application/x-amz-json-1.1"}
-        return AWSResponse(request.url, status, headers, _Raw())
-
-    hook.calls = calls  # type: ignore[attr-defined]
-    return hook
+def _client(aws: AwsEndpoint, **env: str) -> Any:
+    """An ECR client of the wizard's kind: from an EnvSession on the fixture's environment."""
+    return open_ecr(EnvSession(aws.env | env), aws.region)
 
 
 def test_access_denied_is_a_typed_error(aws: AwsEndpoint) -> None:
-    client = ecr_client(aws.region, max_attempts=1)
-    hook = _answer(400, {"__type": "AccessDeniedException", "message": "not authorized"})
-    client.meta.events.register("before-send.ecr.DescribeImages", hook)
+    client = _client(aws, AWS_MAX_ATTEMPTS="1")
+    inject_error(client, "DescribeImages", "AccessDeniedException", "not authorized", 400)
     with pytest.raises(EcrAccessDenied, match="access denied") as caught:
-        check_images(IMAGES, _registry(aws), client=client)
+        check_images(IMAGES, _registry(aws), client)
     assert "ecr:DescribeImages" in caught.value.hint
-    assert hook.calls and hook.calls[0].startswith(aws.url)  # type: ignore[attr-defined]
 
 
-def test_throttling_is_a_typed_error(aws: AwsEndpoint) -> None:
-    client = ecr_client(aws.region, max_attempts=1)
-    hook = _answer(400, {"__type": "ThrottlingException", "message": "Rate exceeded"})
-    client.meta.events.register("before-send.ecr.DescribeImages", hook)
+def test_throttling_is_a_typed_error_after_the_retries(aws: AwsEndpoint) -> None:
+    client = _client(aws, AWS_MAX_ATTEMPTS="2")
+    inject_error(client, "DescribeImages", "ThrottlingException", "Rate exceeded", 400)
     with pytest.raises(EcrThrottled, match="throttling") as caught:
-        check_images(IMAGES, _registry(aws), client=client)
+        check_images(IMAGES, _registry(aws), client)
     assert caught.value.hint == "wait a minute and check again"
+    cause = caught.value.__cause__
+    assert isinstance(cause, ClientError)
+    assert cause.response["ResponseMetadata"]["RetryAttempts"] == 1  # asked twice in all
 
 
-def test_unreachable_endpoint(aws: AwsEndpoint, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("AWS_ENDPOINT_URL", f"http://127.0.0.1:{free_port()}")
-    client = ecr_client(aws.region, max_attempts=1)
+def test_client_retries_like_every_wizard_client(aws: AwsEndpoint) -> None:
+    assert _client(aws).meta.config.retries == RETRIES["retries"]
+    assert _client(aws, AWS_MAX_ATTEMPTS="1").meta.config.retries == {
+        "total_max_attempts": 1,
+        "mode": "standard",
+    }
+    assert _client(aws).meta.endpoint_url == aws.url  # the explicit environment's endpoint
+
+
+def test_unreachable_endpoint(aws: AwsEndpoint) -> None:
+    client = _client(aws, AWS_MAX_ATTEMPTS="1", AWS_ENDPOINT_URL=f"http://127.0.0.1:{free_port()}")
     with pytest.raises(EcrUnavailable, match="could not be reached"):
-        check_images(IMAGES, _registry(aws), client=client)
+        check_images(IMAGES, _registry(aws), client)

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import boto3
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
+from tui.core.aws_session import RETRIES, EnvSession
 from tui.core.errors import MocmError, ParseError
 
 _REPOSITORY = re.compile(r"^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$")
@@ -167,10 +167,20 @@ def registry_from_values(values: Mapping[str, Any], key: str) -> EcrRegistry:
     return parse_registry(node)
 
 
-def ecr_client(region: str, max_attempts: int = 3) -> Any:
-    """A boto3 ECR client (endpoint from the usual AWS_* environment)."""
-    config = Config(retries={"max_attempts": max_attempts, "mode": "standard"})
-    return boto3.client("ecr", region_name=region, config=config)
+def open_ecr(aws: EnvSession, region: str) -> Any:
+    """An ECR client of the wizard's explicit environment, in the registry's region.
+
+    Retries as every client of ``aws`` (standard mode backs off on throttling); the
+    environment's ``AWS_MAX_ATTEMPTS`` wins, which botocore reads from os.environ only.
+    """
+    text = aws.env.get("AWS_MAX_ATTEMPTS", "")
+    if not (text.isdigit() and int(text) > 0):
+        return aws.client("ecr", region_name=region)  # aws_session's RETRIES
+    config = Config(
+        retries={"total_max_attempts": int(text), "mode": "standard"},
+        connect_timeout=RETRIES["connect_timeout"],
+    )
+    return aws.client("ecr", region_name=region, config=config)
 
 
 def _translate(error: ClientError, registry: EcrRegistry) -> MocmError:
@@ -213,9 +223,11 @@ def check_image(client: Any, registry: EcrRegistry, image: ImageRef) -> ImagePre
 
 
 def check_images(
-    images: Iterable[ImageRef], registry: EcrRegistry, client: Any = None
+    images: Iterable[ImageRef], registry: EcrRegistry, client: Any
 ) -> ImageCheckReport:
-    """Present / missing for every image; access denied or throttling raise typed errors."""
-    client = client if client is not None else ecr_client(registry.region)
+    """Present / missing for every image, asked with ``client`` (see :func:`open_ecr`).
+
+    Access denied or throttling raise typed errors.
+    """
     results = tuple(check_image(client, registry, image) for image in images)
     return ImageCheckReport(registry, results)
