@@ -4,6 +4,7 @@ and Option A on the sandbox (keep .failed, restore .pre-upgrade, plan and apply 
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ from tests.plan_apply_screens_support import (
     journal,
     open_step,
     run_until_idle,
+    settle,
     tf_dir,
     world_app,
 )
@@ -141,6 +143,63 @@ async def test_option_b_never_pushes_another_lineage(tmp_path: Path, aws: AwsEnd
         assert app.query_one("#rb-push", Button).disabled
         assert not app.query_one("#rb-force").display  # no phrase can unlock it
     assert latest_state(s3, bucket)["lineage"] == "00000000-other-history"
+
+
+def version_time(s3: Any, bucket: str, version_id: str) -> datetime:
+    stamp = s3.head_object(Bucket=bucket, Key=KEY, VersionId=version_id)["LastModified"]
+    assert isinstance(stamp, datetime)
+    return stamp
+
+
+def until_s3_stamps_after(s3: Any, bucket: str, moment: datetime) -> None:
+    """S3 stamps whole seconds: write a probe object until its stamp is later than ``moment``
+    (a condition, not a duration: the versions before it are then strictly older)."""
+    for _ in range(100_000):
+        s3.put_object(Bucket=bucket, Key="probe", Body=b"")
+        if s3.head_object(Bucket=bucket, Key="probe")["LastModified"] > moment:
+            return
+    raise AssertionError("the S3 endpoint's clock did not move on")
+
+
+async def test_option_b_preselects_the_newest_version_before_the_journaled_apply_start(
+    tmp_path: Path, aws: AwsEndpoint
+) -> None:
+    world, s3, bucket, older = remote_world(tmp_path, aws)
+    until_s3_stamps_after(s3, bucket, version_time(s3, bucket, older[-1]))
+    app = world_app(world, **aws.env)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        assert app.session is not None
+        started = app.session.journal.step_started("apply")  # the upgrade's apply began
+        state = latest_state(s3, bucket)
+        newer = []  # what the failed apply wrote afterwards
+        for serial in (state["serial"] + 1, state["serial"] + 2):
+            body = json.dumps(state | {"serial": serial}).encode()
+            newer.append(s3.put_object(Bucket=bucket, Key=KEY, Body=body)["VersionId"])
+        await open_step(app, pilot, "rollback")
+        await run_until_idle(app, pilot)
+
+        table = app.query_one("#rb-versions", DataTable)
+        rows = [table.get_row_at(i) for i in range(table.row_count)]
+        assert [str(r[1]) for r in rows] == list(reversed(older + newer))
+        assert table.cursor_row == 2  # below the two versions the apply wrote
+        notes = [getattr(r[3], "plain", r[3]) for r in rows]
+        assert notes == ["current", "", "◀ pre-upgrade", "", ""]
+        moment = datetime.fromisoformat(started.ts)
+        assert (
+            "◀ Preselected: the newest version written before the upgrade's apply started "
+            f"({moment:%Y-%m-%d %H:%M:%S} UTC, from the journal)."
+        ) in text_of(app, "#rb-s3-status")
+        second = moment.replace(microsecond=0)  # S3 stamps whole seconds
+        assert version_time(s3, bucket, older[-1]) < second <= version_time(s3, bucket, newer[0])
+
+        await pilot.press("d")  # the highlighted one: the pre-upgrade version
+        await run_until_idle(app, pilot)
+        assert f"Version {older[-1]} " in text_of(app, "#rb-compare")
+        assert f"serial {state['serial']} " in text_of(app, "#rb-compare")
+        assert f"now has serial {state['serial'] + 2} " in text_of(app, "#rb-compare")
+    download = tf_dir(world.current) / BOOK.state_rollback_download
+    assert json.loads(download.read_text())["serial"] == state["serial"]
 
 
 async def test_option_a_restores_pre_upgrade_then_plans_and_applies_previous(

@@ -96,10 +96,12 @@ def pick_version_before(versions: Iterable[StateVersion], moment: datetime) -> S
 
     S3's LastModified has whole seconds, so a version stamped in the same second as
     ``moment`` may have been written after it: such versions are not candidates.
+    Versions of one second keep their given order (``list_state_versions``: oldest
+    first), so the last of them is the newest.
     """
     cutoff = _as_datetime(moment).replace(microsecond=0)
-    older = [v for v in versions if v.last_modified < cutoff]
-    return max(older, key=lambda v: v.last_modified) if older else None
+    older = sorted((v for v in versions if v.last_modified < cutoff), key=lambda v: v.last_modified)
+    return older[-1] if older else None
 
 
 def current_state_mark(s3: Any, bucket: str, key: str) -> StateMark | None:
