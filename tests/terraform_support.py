@@ -5,7 +5,10 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import textwrap
 from pathlib import Path
+
+from ruamel.yaml import YAML
 
 from tui.core.playbook import default_playbook_path
 
@@ -75,10 +78,11 @@ class Engine:
 
 
 def playbook_variant(tmp_path: Path, stage: str, rules: str) -> Path:
-    """The bundled playbook with one stage's plan rules swapped for ``rules`` (YAML)."""
-    text = default_playbook_path().read_text(encoding="utf-8")
-    start = text.index(f"  {stage}:\n", text.index("plan_rules:"))
-    end = text.index("\n  stage4:\n" if stage == "upgrade" else "\nhelm:", start) + 1
+    """The bundled playbook with one stage's plan rules replaced by ``rules`` (YAML)."""
+    yaml = YAML()
+    book = yaml.load(default_playbook_path().read_text(encoding="utf-8"))
+    book["plan_rules"][stage] = yaml.load(textwrap.dedent(rules))[stage]
     path = tmp_path / f"playbook-{stage}.yaml"
-    path.write_text(text[:start] + rules + text[end:], encoding="utf-8")
+    with path.open("w", encoding="utf-8") as out:
+        yaml.dump(book, out)
     return path
