@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -25,7 +26,7 @@ def _read(samples: Path, name: str) -> str:
     return (samples / name).read_text(encoding="utf-8")
 
 
-def _summary(report_releases: tuple) -> list[tuple[str, int, int, int]]:
+def _summary(report_releases: tuple[Any, ...]) -> list[tuple[str, int, int, int]]:
     return [(r.release, len(r.resources), r.added, r.removed) for r in report_releases]
 
 

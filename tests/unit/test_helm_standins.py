@@ -11,6 +11,7 @@ import signal
 import subprocess
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -39,10 +40,10 @@ def normalise(text: str) -> str:
     return re.sub(r'command "[^"]+"|^  /\S+/helm$', "HELM", text, flags=re.M)
 
 
-def history(world: World, release: str) -> list[dict]:
+def history(world: World, release: str) -> list[dict[str, Any]]:
     out = run_tool(world, ["helm", "history", release, "-n", "fusion", "-o", "json"])
     assert out.returncode == 0, out.stderr
-    return json.loads(out.stdout)
+    return json.loads(out.stdout)  # type: ignore[no-any-return]
 
 
 # --- helmfile diff --------------------------------------------------------------------
