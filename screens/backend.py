@@ -101,7 +101,7 @@ class BackendPanel(StepPanel):
         if situation.kind is BackendKind.MIGRATION_PENDING:
             self.open_form()
         elif situation.kind is not BackendKind.LOCAL:
-            self.flow.display = False
+            self.flow.close_form()
         if situation.kind is BackendKind.REMOTE:
             self.record_once(f"B.2: the state is in S3 ({situation.explanation[0]})")
         self.complete = self.decided(situation)
@@ -205,7 +205,7 @@ class BackendPanel(StepPanel):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         kind = self.situation.kind if self.situation is not None else None
         flow = self.flow
-        busy, form_open = flow.busy, flow.display
+        busy, form_open = flow.busy, flow.form_open
         if action == "keep_local":
             return (kind is BackendKind.LOCAL and not busy) or None
         if action == "show_form":

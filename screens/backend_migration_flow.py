@@ -106,13 +106,25 @@ class StateMigrationFlow(ReportsWorkers, Vertical):
         self.busy = busy
         self.post_message(self.Changed())
 
+    @property
+    def form_open(self) -> bool:
+        """True while the form is on screen (its check and migrate keys apply)."""
+        return bool(self.display and self.query_one(BackendFormView).display)
+
     def open(self, form: BackendForm | None) -> None:
         """Show the form (filled with ``form`` the first time) and focus the bucket field."""
         view = self.query_one(BackendFormView)
-        if not self.display and form is not None:
+        if not self.form_open and form is not None:
             view.fill(form)
-        self.display = True
+        self.display = view.display = True
+        self.query_one("#be-form-buttons").display = True
         self.query_one("#bf-bucket").focus()
+
+    def close_form(self) -> None:
+        """Hide the form; the last run's status and output stay on screen."""
+        self.query_one(BackendFormView).display = False
+        self.query_one("#be-form-buttons").display = False
+        self.display = bool(self.query_one("#be-output").display)
 
     def status(self, text: str, style: str = "green") -> None:
         self.query_one("#be-status", Static).update(Text(text, style))

@@ -133,6 +133,9 @@ async def test_b1_migration_answered_yes_through_the_dialog(seeded: SeededWorld)
             "Successfully configured the backend" in line
             for line in app.query_one("#be-output", Log).lines
         )
+        # B.2 now: the form is gone, the tool's output stays on screen.
+        assert not app.query_one("#be-form").display
+        assert app.query_one("#be-migration").display and app.query_one("#be-output").display
         assert next_enabled(app)
     assert not (tf / BOOK.state_file).exists()
     assert (tf / BOOK.state_migrated).exists()
