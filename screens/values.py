@@ -20,7 +20,7 @@ from textual.worker import Worker, WorkerState
 
 from screens.values_base import ValuesStepBase
 from screens.values_dialogs import auto_fill_dialog, edit_dialog, search_dialog
-from screens.values_files import ValuesFiles, locate_values, open_merge, restore_drops
+from screens.values_files import ValuesFiles, locate_values, open_merge, restore_decisions
 from screens.values_save_flow import SaveFlow
 from screens.values_view import (
     FILTERS,
@@ -28,7 +28,7 @@ from screens.values_view import (
     is_difference,
 )
 from tui.assets import STYLES
-from tui.core.values_commands import Command, Decision
+from tui.core.values_commands import Command
 from tui.core.values_merge import Row, RowStatus
 from tui.core.values_ops import ValuesMerge
 from tui.core.values_save import prefetch_layout
@@ -37,13 +37,17 @@ from tui.widgets.values_panes import ValuesPanes
 
 TITLE = "7. Values — previous settings into the new template"
 VALUES_CSS = (STYLES / "values.tcss").read_text(encoding="utf-8")
+ANCHOR_CSS = """
+#values-anchor { height: 1; display: none; color: $warning; text-style: bold;
+                 text-wrap: nowrap; text-overflow: ellipsis; }
+"""
 
 
 class ValuesPanel(ValuesStepBase):
     """The values merge editor."""
 
     STEP_ID = "values"
-    DEFAULT_CSS = VALUES_CSS
+    DEFAULT_CSS = VALUES_CSS + ANCHOR_CSS
     SCOPED_CSS = False
     BINDINGS = [
         Binding("n", "next_difference", "Next diff", tooltip="Next difference"),
@@ -78,6 +82,7 @@ class ValuesPanel(ValuesStepBase):
             yield Static(id="values-right-title", markup=False)
         yield LoadingIndicator(id="values-loading")
         yield ValuesPanes(id="values-panes")
+        yield Static(id="values-anchor", markup=False)
         yield Static(id="values-detail", markup=False)
         yield Static("Opening the values files…", id="values-status", markup=False)
 
@@ -102,7 +107,7 @@ class ValuesPanel(ValuesStepBase):
         merge = open_merge(files, self.wizard.context.playbook.placeholder_pattern)
         session = self.wizard.session
         if files.resumed and session is not None:
-            restore_drops(merge, list(session.journal.records))
+            restore_decisions(merge, list(session.journal.records))
         self.app.call_from_thread(self.install, files, merge, None)
         prefetch_layout(merge)  # the template's layout, in a child, ready for the first save
 
@@ -197,6 +202,7 @@ class ValuesPanel(ValuesStepBase):
         if self.merge is None or self.busy:
             return False
         label = self.panes.current.label if self.panes.current else None
+        shared = self.merge.shared_at(label) if label is not None else None
         try:
             command = operation(self.merge)
         except ValueEditRefused as exc:
@@ -209,6 +215,9 @@ class ValuesPanel(ValuesStepBase):
             return False
         self.unsaved += 1
         self.refresh_view(label)
+        if shared is not None and command.edits:
+            self.notify(shared.removeprefix("⚠ ").split(" — ")[0] + ": all of them changed.",
+                        severity="warning", timeout=5)  # fmt: skip
         return True
 
     def current_label(self) -> str:
@@ -286,6 +295,9 @@ class ValuesPanel(ValuesStepBase):
     def action_save(self) -> None:
         self.save_flow.start()
 
-    def decided_drops(self) -> list[str]:
-        assert self.merge is not None
-        return [k for k, v in self.merge.decisions.items() if v == Decision.DROPPED_ORPHAN]
+    def unsaved_work(self) -> str | None:
+        """What leaving now would lose: edits or decisions that differ from the saved file."""
+        if self.merge is None or not self.merge.has_unsaved_changes():
+            return None
+        name = self.wizard.context.playbook.values_file
+        return f"Your changes to {name} are not saved (s saves them). Leaving now discards them."

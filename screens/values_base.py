@@ -12,19 +12,20 @@ from textual.timer import Timer
 from textual.widgets import Static
 
 from screens.base import StepPanel
-from screens.values_files import ValuesFiles
+from screens.values_files import KEEPABLE, ValuesFiles
 from screens.values_view import (
     FILTERS,
     StatusCounts,
     detail_text,
     fillable_count,
     has_children,
+    kept_differences,
     status_text,
     undecided_orphans,
     visible_indices,
 )
 from tui.core.values_doc import get_node, has_node
-from tui.core.values_merge import Presence, RowStatus
+from tui.core.values_merge import Presence
 from tui.core.values_ops import ValuesMerge
 from tui.widgets.values_panes import PaneRows, ValuesPanes
 
@@ -71,11 +72,13 @@ class ValuesStepBase(StepPanel):
             if wanted is not None:
                 position = bisect_left(visible, wanted)
         counters = merge.counters()
+        kept = kept_differences(merge.rows, merge.decisions)
         self.counts = StatusCounts(
             counters.placeholders,
-            counters.differs,
+            counters.differs - kept,
             undecided_orphans(merge.rows, merge.decisions),
             self.unsaved,
+            kept,
         )
         view = PaneRows(
             merge.rows,
@@ -105,6 +108,12 @@ class ValuesStepBase(StepPanel):
         self.query_one("#values-detail", Static).update(
             detail_text(row, merge.pattern, reveal, decision), layout=False
         )
+        # An anchored value changes at its aliases too: say so before any edit is made.
+        shared = merge.shared_at(row.label) if row is not None else None
+        anchor = self.query_one("#values-anchor", Static)
+        if shared is not None or anchor.display:
+            anchor.update(shared or "")
+            anchor.display = shared is not None
         self.bindings_changed()
 
     def bindings_changed(self) -> None:
@@ -165,9 +174,7 @@ class ValuesStepBase(StepPanel):
             and (not children or row.presence == Presence.PREV_ONLY),
             "port_subtree": row.prev_path is not None and children,
             "edit": row.new_path is not None and not children,
-            "keep": row.new_path is not None
-            and row.status in (RowStatus.DIFFERS, RowStatus.PLACEHOLDER)
-            and decided is None,
+            "keep": row.new_path is not None and row.status in KEEPABLE and decided is None,
             "carry": row.presence == Presence.PREV_ONLY,
             "drop": row.presence == Presence.PREV_ONLY and decided is None,
             "reveal": row.secret and not row.container,

@@ -22,12 +22,16 @@ from tui.core.playbook import Playbook
 from tui.core.releases import ReleasePair
 from tui.core.values_commands import Decision
 from tui.core.values_doc import load_values_pair
-from tui.core.values_merge import Presence
+from tui.core.values_merge import Presence, RowStatus
 from tui.core.values_ops import ValuesMerge
 
 WORK_BACKUP_SUFFIX = ".bak"
+KEEPABLE = (RowStatus.DIFFERS, RowStatus.PLACEHOLDER)  # rows where `k` means something
 STEP = "values"
 DROPS_DECISION = "values orphans dropped"
+KEPT_DECISION = "values kept as the template has them"
+# The operator's decisions a save journals (a JSON list of key paths each), and a resume restores.
+JOURNALED = {DROPS_DECISION: Decision.DROPPED_ORPHAN, KEPT_DECISION: Decision.KEPT_TEMPLATE}
 
 
 @dataclass(frozen=True)
@@ -72,24 +76,42 @@ def open_merge(files: ValuesFiles, placeholder_pattern: str) -> ValuesMerge:
     return ValuesMerge(previous, working, placeholder_pattern)
 
 
-def drops_detail(labels: list[str]) -> str:
-    """The journal detail of the orphans dropped at a save (a JSON list of key paths)."""
+def labels_detail(labels: list[str]) -> str:
+    """The journal detail of decided rows at a save (a JSON list of key paths)."""
     return json.dumps(labels, ensure_ascii=False)
 
 
-def restore_drops(merge: ValuesMerge, records: Iterable[JournalRecord]) -> int:
-    """Mark again the orphans an earlier save dropped knowingly; returns how many."""
-    dropped: set[str] = set()
+def journaled_decisions(merge: ValuesMerge) -> list[tuple[str, str]]:
+    """(what, detail) of each kind of decision to journal at a save; none when empty."""
+    out = []
+    for what, decision in JOURNALED.items():
+        labels = [k for k, v in merge.decisions.items() if v == decision]
+        if labels:
+            out.append((what, labels_detail(labels)))
+    return out
+
+
+def restore_decisions(merge: ValuesMerge, records: Iterable[JournalRecord]) -> int:
+    """Mark again the orphans dropped and the values kept at earlier saves; returns how many.
+
+    A decision that no longer applies (the orphan was carried since, the kept value
+    now equals the previous one) is not restored.
+    """
+    decided: dict[str, Decision] = {}
     for record in records:
         body = record.body
-        if isinstance(body, JournalDecision) and body.step == STEP and body.what == DROPS_DECISION:
+        if isinstance(body, JournalDecision) and body.step == STEP and body.what in JOURNALED:
             try:
-                dropped.update(str(label) for label in json.loads(body.detail))
+                labels = [str(label) for label in json.loads(body.detail)]
             except (ValueError, TypeError):
-                continue  # a hand-edited or foreign record: the orphan stays undecided
+                continue  # a hand-edited or foreign record: the row stays undecided
+            decided.update(dict.fromkeys(labels, JOURNALED[body.what]))
     restored = 0
     for row in merge.rows:
-        if row.label in dropped and row.presence == Presence.PREV_ONLY:
-            merge.decisions[row.label] = Decision.DROPPED_ORPHAN
+        decision = decided.get(row.label)
+        if (decision == Decision.DROPPED_ORPHAN and row.presence == Presence.PREV_ONLY) or (
+            decision == Decision.KEPT_TEMPLATE and row.status in KEEPABLE
+        ):
+            merge.decisions[row.label] = decision
             restored += 1
     return restored

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from screens.values_dialogs import override_dialog, save_dialog
-from screens.values_files import DROPS_DECISION, STEP, ValuesFiles, drops_detail, locate_values
+from screens.values_files import STEP, ValuesFiles, journaled_decisions, locate_values
 from tui.core.values_doc import load_values
 from tui.core.values_ops import ValuesMerge
 from tui.core.values_save import SavePlan, SaveResult, commit, plan_save
@@ -72,11 +72,11 @@ class SaveFlow:
         assert merge is not None and pair is not None
         book = panel.wizard.context.playbook
         decisions = dict(merge.decisions)
-        drops = panel.decided_drops()
+        decided = journaled_decisions(merge)
 
         def write_and_reopen() -> None:
             result = commit(plan)
-            panel.app.call_from_thread(self.written, plan, result, drops)
+            panel.app.call_from_thread(self.written, plan, result, decided)
             files = locate_values(pair, book)
             # The previous file is never edited: reuse it; only the saved file is read again.
             reopened = ValuesMerge(
@@ -89,7 +89,7 @@ class SaveFlow:
         panel.run_worker(write_and_reopen, thread=True, group="values-save", exclusive=True,
                          exit_on_error=False, description="Saving the values file")  # fmt: skip
 
-    def written(self, plan: SavePlan, result: SaveResult, drops: list[str]) -> None:
+    def written(self, plan: SavePlan, result: SaveResult, decided: list[tuple[str, str]]) -> None:
         """Journal what was written (checksums, the reason) and mark the step done."""
         panel = self.panel
         session = panel.wizard.session
@@ -111,11 +111,13 @@ class SaveFlow:
                     f"{result.override_reason}",
                     STEP,
                 )
-            if drops:
-                journal.decision(DROPS_DECISION, drops_detail(drops), STEP)
+            for what, detail in decided:  # orphans dropped, values kept: key paths only
+                journal.decision(what, detail, STEP)
         kept = f"; kept {result.template_backup.name} first" if result.template_backup else ""
         panel.notify(f"Saved {result.destination.name} (verified){kept}.", timeout=5)
         panel.unsaved = 0
+        if panel.merge is not None:
+            panel.merge.mark_saved()  # until the saved file is reopened, this is what it holds
         panel.complete = True
 
     def reopened(self, files: ValuesFiles, merge: ValuesMerge) -> None:

@@ -19,6 +19,10 @@ STATUS_WORDS = {
     RowStatus.NEW: "new in this release",
     RowStatus.ORPHAN: "orphan: the new file has no such key",
 }
+DECISION_WORDS = {
+    Decision.KEPT_TEMPLATE: "decided: keep the new file's value",
+    Decision.DROPPED_ORPHAN: "decided: drop it",
+}
 STATUS_STYLES = {
     RowStatus.SAME: "dim",
     RowStatus.DIFFERS: "yellow",
@@ -84,6 +88,15 @@ def fillable_count(rows: list[Row], pattern: re.Pattern[str]) -> int:
     )
 
 
+def kept_differences(rows: list[Row], decisions: Mapping[str, Decision]) -> int:
+    """Differing rows the operator decided to keep as the template has them."""
+    return sum(
+        1
+        for row in rows
+        if row.status == RowStatus.DIFFERS and decisions.get(row.label) == Decision.KEPT_TEMPLATE
+    )
+
+
 def undecided_orphans(rows: list[Row], decisions: Mapping[str, Decision]) -> int:
     """Outermost orphans neither carried over nor knowingly dropped."""
     return sum(1 for row in rows if is_orphan(row) and row.label not in decisions)
@@ -92,9 +105,10 @@ def undecided_orphans(rows: list[Row], decisions: Mapping[str, Decision]) -> int
 @dataclass(frozen=True)
 class StatusCounts:
     placeholders: int
-    differs: int
+    differs: int  # differences left to review: those kept as the template has them are not
     orphans_undecided: int
     unsaved: int
+    kept: int = 0
 
 
 def status_text(counts: StatusCounts, filter_name: str, position: str) -> Text:
@@ -105,6 +119,8 @@ def status_text(counts: StatusCounts, filter_name: str, position: str) -> Text:
         "bold red" if counts.placeholders else "bold green",
     )
     text.append(f" · differ {counts.differs}", "yellow" if counts.differs else "")
+    if counts.kept:
+        text.append(f" · kept {counts.kept}", "italic")
     text.append(
         f" · orphans undecided {counts.orphans_undecided}",
         "magenta" if counts.orphans_undecided else "",
@@ -127,7 +143,7 @@ def detail_text(
     text.append(row.label, "bold")
     text.append(f"  {STATUS_WORDS[row.status]}", STATUS_STYLES[row.status])
     if decision is not None:
-        text.append(f"  ({decision.value})", "italic")
+        text.append(f"  ({DECISION_WORDS[decision]})", "italic")
     if row.secret and not row.container:
         text.append("  secret: r reveals" if not reveal else "  secret shown: r hides", "dim")
     text.append("\n")

@@ -6,8 +6,10 @@ import json
 import shutil
 from pathlib import Path
 
-from textual.widgets import Input, Static
+from textual.widgets import Button, Input, Static
 
+from screens.step_dialogs import ConfirmDialog as StepConfirmDialog
+from screens.values import ValuesPanel
 from screens.values_dialogs import ConfirmDialog, TextPromptDialog
 from screens.values_files import locate_values
 from tests.values_screen_support import (
@@ -358,3 +360,187 @@ async def test_a_file_changed_under_the_diff_is_not_overwritten(tmp_path: Path) 
     assert (curr / VALUES).read_text() == "edited: elsewhere\n"
     assert not (curr / "mocm/values.yaml.new").exists()
     assert app.statuses["values"] is not StepStatus.DONE
+
+
+# -- unsaved work: quitting or leaving the step asks first ------------------------------
+
+
+def unsaved_dialog(app: object) -> StepConfirmDialog:
+    screen = app.screen  # type: ignore[attr-defined]
+    assert isinstance(screen, StepConfirmDialog), f"no Discard/Stay question: {screen!r}"
+    return screen
+
+
+async def test_quit_with_an_unsaved_port_asks_and_stay_keeps_the_edit(tmp_path: Path) -> None:
+    app, _, curr = values_app(tmp_path)
+    before = (curr / VALUES).read_bytes()
+    async with app.run_test(size=(120, 40)) as pilot:
+        panel = await open_values(app, pilot)
+        await pilot.press("p", "right", "ctrl+q")
+        dialog = unsaved_dialog(app)
+        assert "Your changes to mocm/values.yaml are not saved" in screen_text(app)
+        assert "Discard" in screen_text(app) and "Stay" in screen_text(app)
+        assert app.focused is dialog.query_one("#no", Button)  # Stay is the default
+        assert str(dialog.query_one("#no", Button).label) == "Stay"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.return_code is None and app.screen is not dialog
+        assert "Placeholders left 28" in status(panel)
+        assert "new: 210987654321.dkr.ecr.eu-central-1.amazonaws.com" in detail(panel)
+        await pilot.press("ctrl+q", "escape")  # Escape stays too
+        assert app.return_code is None
+    assert (curr / VALUES).read_bytes() == before
+
+
+async def test_quit_then_discard_quits_and_writes_nothing(tmp_path: Path) -> None:
+    app, _, curr = values_app(tmp_path)
+    before = (curr / VALUES).read_bytes()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_values(app, pilot)
+        await pilot.press("p", "right", "ctrl+q")
+        unsaved_dialog(app)
+        await pilot.press("tab", "enter")  # to Discard, then press it
+        await pilot.pause()
+        assert app.return_code == 0
+    assert (curr / VALUES).read_bytes() == before
+    assert not (curr / "mocm/values.yaml.new").exists()
+
+
+async def test_after_a_save_quit_asks_nothing(tmp_path: Path) -> None:
+    app, _, _ = values_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        panel = await open_values(app, pilot)
+        await pilot.press("a", "y", "s")
+        app.screen.query_one(Input).value = "valkey later"
+        await pilot.press("enter")
+        await settle(app, pilot)
+        await pilot.press("y")
+        await settle(app, pilot)
+        assert "unsaved 0" in status(panel)
+        assert panel.unsaved_work() is None
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert app.return_code == 0
+
+
+async def test_undo_back_to_the_saved_state_quits_without_asking(tmp_path: Path) -> None:
+    app, _, _ = values_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        panel = await open_values(app, pilot)
+        await pilot.press("p", "right", "p", "right", "u", "u")
+        assert "Placeholders left 29" in status(panel)
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert app.return_code == 0
+
+
+async def test_leaving_for_another_step_asks_and_discard_drops_the_edits(tmp_path: Path) -> None:
+    app, _, _ = values_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        panel = await open_values(app, pilot)
+        await pilot.press("p", "right", "f2")  # Back
+        unsaved_dialog(app)
+        await pilot.press("enter")  # Stay
+        await pilot.pause()
+        assert app.current_step == "values" and "Placeholders left 28" in status(panel)
+        await pilot.press("ctrl+r")  # the rollback step asks too
+        unsaved_dialog(app)
+        await pilot.press("escape")
+        assert app.current_step == "values"
+        app.show_step("preflight")  # as the sidebar and the palette do
+        await pilot.pause()
+        unsaved_dialog(app)
+        await pilot.press("escape", "f2")
+        unsaved_dialog(app)
+        await pilot.press("tab", "enter")  # Discard
+        await settle(app, pilot)
+        assert app.current_step == "apply"
+        app.statuses["apply"] = StepStatus.DONE  # the sample world has no real apply to show
+        app.show_step("values")  # coming back: the file as it is on disk
+        await settle(app, pilot)
+        fresh = app.query_one(ValuesPanel)
+        assert fresh is not panel and "Placeholders left 29" in status(fresh)
+        await pilot.press("f2")  # nothing unsaved: no question
+        await pilot.pause()
+        assert app.current_step == "apply"
+
+
+# -- keep: a decision the operator sees, undoes, and finds in the journal ------------------
+
+
+async def test_keep_marks_the_row_counts_it_undoes_and_is_journaled(tmp_path: Path) -> None:
+    app, prev, curr = values_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        panel = await open_values(app, pilot)
+        await pilot.press("slash")
+        app.screen.query_one(Input).value = "image.tag"
+        await pilot.press("enter")
+        assert "differ 1" in status(panel) and "kept" not in status(panel)
+        await pilot.press("k")
+        assert "differ 0 · kept 1" in status(panel)
+        assert "decided: keep the new file's value" in detail(panel)
+        tag_row = next(r for r in panel.panes.visible_text().splitlines() if "tag: 10.6" in r)
+        assert " = " in tag_row  # the decided mark between the panes
+        assert panel.check_action("keep", ()) is None
+        assert panel.unsaved_work() is not None
+        await pilot.press("u")
+        assert "differ 1" in status(panel) and "decided" not in detail(panel)
+        assert panel.unsaved_work() is None
+        await pilot.press("ctrl+y")
+        assert "differ 0 · kept 1" in status(panel)
+        await pilot.press("s")
+        app.screen.query_one(Input).value = "placeholders later"
+        await pilot.press("enter")
+        await settle(app, pilot)
+        await pilot.press("y")
+        await settle(app, pilot)
+        assert app.statuses["values"] is StepStatus.DONE
+    kept = [r for r in journal(curr) if r.get("what") == "values kept as the template has them"]
+    assert len(kept) == 1 and json.loads(str(kept[0]["detail"])) == ["global.image.tag"]
+    again = app_on(prev, curr)
+    async with again.run_test(size=(120, 40)) as pilot:
+        panel = await open_values(again, pilot)
+        assert "differ 0 · kept 1" in status(panel)  # the journaled decision is remembered
+
+
+# -- anchors: an edit at an anchored value changes its aliases; said before it applies ----
+
+ANCHORED_PREVIOUS = "defaults:\n  cpu: 2\nport: 9090\napi:\n  port: 9090\nname: mocm\n"
+ANCHORED_TEMPLATE = (
+    "defaults: &res\n  cpu: 1\nport: &p 8080\napi:\n  port: *p\n  resources: *res\n"
+    "worker:\n  resources: *res\nname: mocm\n"
+)
+
+
+async def test_anchored_value_is_flagged_before_the_port_and_every_alias_follows(
+    tmp_path: Path,
+) -> None:
+    app, prev, curr = values_app(tmp_path)
+    (prev / VALUES).write_text(ANCHORED_PREVIOUS)
+    (curr / VALUES).write_text(ANCHORED_TEMPLATE)
+    async with app.run_test(size=(120, 40)) as pilot:
+        panel = await open_values(app, pilot)
+        anchor = panel.query_one("#values-anchor", Static)
+        await pilot.press("slash")
+        app.screen.query_one(Input).value = "name"
+        await pilot.press("enter")
+        assert not anchor.display  # nothing shared here: no warning line
+        await pilot.press("slash")
+        app.screen.query_one(Input).value = "api.port"
+        await pilot.press("enter")
+        assert detail(panel).startswith("api.port")
+        assert anchor.display
+        warning = str(anchor.render())
+        assert warning.startswith("⚠ anchored &p: 1 alias shares it — an edit here changes")
+        assert "⚠ anchored &p: 1 alias shares it" in screen_text(app)
+        assert "new: 8080" in detail(panel)  # the line is there before anything changed
+        await pilot.press("right")
+        assert any("&p: 1 alias shares it: all of them changed" in n.message
+                   for n in app._notifications)  # fmt: skip
+        rows = panel.panes.visible_text()
+        assert rows.count("port: 9090") == 4  # port and api.port, on both sides
+        await pilot.press("slash")
+        app.screen.query_one(Input).value = "worker.resources.cpu"
+        await pilot.press("enter")
+        assert "aliases share it" in str(anchor.render())
+        assert "&res: 2 aliases share it" in str(anchor.render())

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.values_support import merge_of, sample_merge, write
-from tui.core import values_save
+from tui.core import fsops, values_save
 from tui.core.secrets_mask import MASK
 from tui.core.values_doc import load_values, to_plain
 from tui.core.values_save import (
@@ -150,7 +150,7 @@ def test_written_file_is_verified(
     merge = sample_merge(samples, tmp_path)
     merge.auto_fill()
     plan = plan_save(merge, tmp_path / "out.yaml", override_reason="x")
-    real_write = values_save.atomic_write
+    real_write = fsops.atomic_write
 
     def write_other_values(path: Path, data: bytes, mode: int | None = None) -> str:
         return real_write(path, data.replace(b"acme-mocm-prod-logs", b"tampered"), mode)
