@@ -21,7 +21,15 @@ from textual.widgets import Button, Static
 from screens.helm_rollback import RollbackSection
 from screens.helm_support import CapturingLog, ConfirmDialog, error_text, missing_program, relative
 from tui.core.fsops import free_backup_name
-from tui.core.helm_journal import HelmJournalState, shown_time, sync_note, sync_outcome
+from tui.core.helm_journal import (
+    INTERRUPTED,
+    HelmJournalState,
+    ReleaseOutcome,
+    SyncOutcome,
+    shown_time,
+    sync_note,
+    sync_outcome,
+)
 from tui.core.helmfile_sync import ReleaseProgress, ReleaseState, SyncEvent, SyncResult, SyncTracker
 from tui.core.runner import Stream
 
@@ -68,6 +76,12 @@ def progress_line(
     return text
 
 
+def restored_progress(outcome: ReleaseOutcome) -> ReleaseProgress:
+    """A journaled release outcome as a progress row (interrupted: an unfinished upgrade)."""
+    state = ReleaseState.UPGRADING if outcome.state == INTERRUPTED else ReleaseState(outcome.state)
+    return ReleaseProgress(outcome.release, state, outcome.revision)
+
+
 class SyncSection(VerticalScroll):
     """The sync, its live per-release progress, and the rollback it may need."""
 
@@ -84,6 +98,7 @@ class SyncSection(VerticalScroll):
         self.tracker: SyncTracker | None = None
         self.result: SyncResult | None = None
         self.log_file: IO[str] | None = None
+        self.restored: SyncOutcome | None = None  # the journaled sync, after a restart
 
     def compose(self) -> ComposeResult:
         yield Static(id="sync-gate", markup=False)
@@ -126,12 +141,12 @@ class SyncSection(VerticalScroll):
         releases = self.panel.releases
         tracker = self.tracker
         stopped = self.result is not None
+        shown = list(tracker.progress()) if tracker else []
+        if tracker is None and self.restored is not None:  # the sync before the restart
+            shown, stopped = [restored_progress(r) for r in self.restored.releases], True
         text = Text()
         for number, name in enumerate(releases, start=1):
-            progress = next(
-                (p for p in (tracker.progress() if tracker else ()) if p.release == name),
-                ReleaseProgress(name),
-            )
+            progress = next((p for p in shown if p.release == name), ReleaseProgress(name))
             recorded = self.panel.recorded.get(name)
             before = recorded.revision if recorded else None
             text.append_text(progress_line(number, progress, stopped, before))
@@ -176,7 +191,7 @@ class SyncSection(VerticalScroll):
             )
             return
         self.tracker = SyncTracker(self.panel.releases)
-        self.result = None
+        self.result, self.restored = None, None
         self.panel.sync_started = True
         self.query_one(RollbackSection).reset()
         self.query_one("#sync-outcome", Static).update("")
@@ -235,18 +250,12 @@ class SyncSection(VerticalScroll):
         last = state.last_sync
         if last is None:
             return
+        self.restored = last
+        self.show_progress()
         how = "was cancelled" if last.exit_code is None else f"failed (exit {last.exit_code})"
-        message = Text(
-            f"Before the restart, the sync of {shown_time(last.at)} {how}:\n", "bold red"
+        self.query_one("#sync-outcome", Static).update(
+            Text(f"Before the restart, the sync of {shown_time(last.at)} {how}.", "bold red")
         )
-        message.append(
-            ", ".join(
-                f"{r.release} {r.state}" + (f" rev {r.revision}" if r.revision is not None else "")
-                for r in last.releases
-            ),
-            "red",
-        )
-        self.query_one("#sync-outcome", Static).update(message)
         targets = list(last.needing_rollback)
         if targets and not state.outcome_recorded:
             others = [r.release for r in last.releases if r.release not in targets]

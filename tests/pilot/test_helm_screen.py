@@ -472,8 +472,11 @@ async def test_rollback_after_restart_targets_the_revision_recorded_before_sync(
         assert panel_of(second).check_action("record_history", ()) is None  # would see rev 7
         await press(second, pilot, "6")
         outcome = text_of(second, "#sync-outcome")
-        assert "Before the restart, the sync of " in outcome and "failed (exit 1)" in outcome
-        assert outcome.endswith("mocm-bootstrap-2 deployed rev 9, mocm-service failed")
+        assert outcome.startswith("Before the restart, the sync of ")
+        assert outcome.endswith(" failed (exit 1).")
+        progress = text_of(second, "#sync-progress")
+        assert "2. mocm-bootstrap-2     ✔ deployed rev 9 (was 8)" in progress
+        assert "3. mocm-service         ✗ failed" in progress
         offer = text_of(second, "#rb-offer")
         assert "mocm-service failed" in offer and "mocm-bootstrap-1 failed" not in offer
         assert "to revision 6 — revision 6 (mocm-service-10.5.2603) was deployed" in offer
