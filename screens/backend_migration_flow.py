@@ -112,13 +112,17 @@ class StateMigrationFlow(ReportsWorkers, Vertical):
         return bool(self.display and self.query_one(BackendFormView).display)
 
     def open(self, form: BackendForm | None) -> None:
-        """Show the form (filled with ``form`` the first time) and focus the bucket field."""
+        """Show the form (filled with ``form`` the first time) with its Check button focused.
+
+        Not the bucket field: an Input selects its text on focus, so the advertised
+        check key (c) would have replaced the prefilled bucket name.
+        """
         view = self.query_one(BackendFormView)
         if not self.form_open and form is not None:
             view.fill(form)
         self.display = view.display = True
         self.query_one("#be-form-buttons").display = True
-        self.query_one("#bf-bucket").focus()
+        self.query_one("#be-check").focus()
 
     def close_form(self) -> None:
         """Hide the form; the last run's status and output stay on screen."""

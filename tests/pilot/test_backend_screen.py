@@ -78,14 +78,15 @@ async def test_b1_form_prefilled_and_unversioned_bucket_shown_at_its_field(
     app = world_app(seeded)
     async with app.run_test(size=(120, 40)) as pilot:
         await open_step(app, pilot, "backend")
-        app.query_one("#be-b1", Button).press()
+        await pilot.press("m")  # the keys the screen advertises: m opens the form, c checks it
         await settle(app, pilot)
         assert app.query_one("#bf-bucket", Input).value == bucket
         assert app.query_one("#bf-key", Input).value == STATE_KEY
         assert app.query_one("#bf-region", Input).value == seeded.world.region
         assert app.query_one("#bf-dynamodb_table", Input).value == seeded.seed.lock_table
-        app.query_one("#be-check", Button).press()
+        await pilot.press("c")
         await settle(app, pilot)
+        assert app.query_one("#bf-bucket", Input).value == bucket  # c was not typed into a field
         problem = text_of(app, "#bf-bucket-problem")
         assert f"bucket {bucket} is not versioned (Suspended)" in problem
         assert app.query_one("#bf-bucket-problem").display
