@@ -61,7 +61,8 @@ class S3RollbackView(ReportsWorkers, Vertical):
 
     def compose(self) -> ComposeResult:
         where = f"s3://{self.backend.bucket}/{self.backend.key}"
-        yield Static(f"Option B: versions of {where}", classes="rb-heading", markup=False)
+        yield Static("Option B: restore an earlier version of the state", classes="rb-heading")
+        yield Static(where, id="rb-s3-where", markup=False)
         yield Static("Listing the versions…", id="rb-s3-status", markup=False)
         yield DataTable(id="rb-versions", cursor_type="row", zebra_stripes=True)
         yield Static(id="rb-compare")
@@ -77,7 +78,7 @@ class S3RollbackView(ReportsWorkers, Vertical):
 
     def on_mount(self) -> None:
         table = self.query_one("#rb-versions", DataTable)
-        table.add_columns("time (UTC)", "version id", "size", "note")
+        table.add_columns("time (UTC)", "", "size", "version id")
         for selector in ("#rb-force-label", "#rb-force", "#rb-compare"):
             self.query_one(selector).display = False
         self._sync()
@@ -107,17 +108,20 @@ class S3RollbackView(ReportsWorkers, Vertical):
         chosen, why = self._preselect()
         newest_first = list(reversed(versions))  # as S3 lists them
         for version in newest_first:
+            short_id = version.version_id[:12] + ("…" if len(version.version_id) > 12 else "")
             table.add_row(
                 f"{version.last_modified:%Y-%m-%d %H:%M:%S}",
-                version.version_id,
-                f"{version.size:,}",
                 self._mark(version, chosen),
+                f"{version.size:,}",
+                short_id,  # the whole id is in the comparison after the download
                 key=version.version_id,
             )
         if chosen is not None:
             table.move_cursor(row=newest_first.index(chosen))
-        now = "no state" if current is None else current.describe()
-        self._status(Text(f"{len(versions)} version(s); the backend now holds {now}.\n{why}"))
+        now = "no state"
+        if current is not None:
+            now = f"serial {current.serial} (lineage {current.lineage[:8]}…)"
+        self._status(Text(f"{len(versions)} version(s) of the state; now {now}.\n{why}"))
         table.focus()
         self._sync()
 

@@ -108,7 +108,7 @@ def remote_world(root: Path) -> tuple[World, Any, str]:
     world = new_world(root)
     prev = tf_dir(world.previous)
     bucket = f"{world.name_prefix}-tfstate"
-    s3 = boto3.client("s3", region_name=world.region)
+    s3: Any = boto3.client("s3", region_name=world.region)
     s3.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": world.region})
     s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
     local = prev / BOOK.state_file

@@ -84,7 +84,7 @@ async def test_option_b_lists_versions_and_needs_the_typed_phrase_to_force(
         assert "The state is in S3 (Option B)" in text_of(app, "#rb-situation")
         assert "The OpenTofu layer needs no rollback for it" in text_of(app, "#rb-helm")
         table = app.query_one("#rb-versions", DataTable)
-        listed = [str(table.get_row_at(i)[1]) for i in range(table.row_count)]
+        listed = [version_ids(table)[i] for i in range(table.row_count)]
         assert listed == list(reversed(ids))  # the .tflock object is not a version of the key
         assert "3 version(s)" in text_of(app, "#rb-s3-status")
         assert table.cursor_row == 1  # no apply start in the journal: newest older one
@@ -145,6 +145,12 @@ async def test_option_b_never_pushes_another_lineage(tmp_path: Path, aws: AwsEnd
     assert latest_state(s3, bucket)["lineage"] == "00000000-other-history"
 
 
+def version_ids(table: DataTable[Any]) -> list[str]:
+    """The whole version ids, newest first (the table shows their start)."""
+    keys = (table.coordinate_to_cell_key((i, 0)).row_key.value for i in range(table.row_count))
+    return [str(key) for key in keys]
+
+
 def version_time(s3: Any, bucket: str, version_id: str) -> datetime:
     stamp = s3.head_object(Bucket=bucket, Key=KEY, VersionId=version_id)["LastModified"]
     assert isinstance(stamp, datetime)
@@ -181,9 +187,10 @@ async def test_option_b_preselects_the_newest_version_before_the_journaled_apply
 
         table = app.query_one("#rb-versions", DataTable)
         rows = [table.get_row_at(i) for i in range(table.row_count)]
-        assert [str(r[1]) for r in rows] == list(reversed(older + newer))
+        assert version_ids(table) == list(reversed(older + newer))
+        assert [str(r[3]) for r in rows] == [v[:12] + "…" for v in reversed(older + newer)]
         assert table.cursor_row == 2  # below the two versions the apply wrote
-        notes = [getattr(r[3], "plain", r[3]) for r in rows]
+        notes = [getattr(r[1], "plain", r[1]) for r in rows]
         assert notes == ["current", "", "◀ pre-upgrade", "", ""]
         moment = datetime.fromisoformat(started.ts)
         assert (

@@ -1,0 +1,92 @@
+"""Snapshots at 80×24 of the Rollback step: Option A (the restore plan) and Option B (the
+version list with the pre-upgrade version preselected from the journal).
+
+Deterministic: Option A's world is built in a fixed folder (its paths are on screen) with
+a fixed lineage; Option B's versions, current state and apply start are fixed values
+(moto's version ids and times change on every run).
+
+Regenerate with `pytest tests/snapshots --snapshot-update`, then look at the SVGs.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+
+import screens.rollback_s3_view
+from tests.plan_apply_screens_support import (
+    BOOK,
+    STATE_KEY,
+    carried_world,
+    open_step,
+    run_until_idle,
+    tf_dir,
+    world_app,
+)
+from tests.plan_apply_screens_support import S3_BACKEND as BACKEND
+from tests.sandbox_support import new_world
+from tests.tofu_steps_support import steps_as_if_only_mine
+from tui.core.reviewed_plan import StateMark
+from tui.core.rollback_s3 import StateVersion
+
+LINEAGE = "5f0c2a9e-7d41-4b8e-9c3a-2e6f1d8b4a70"
+FIXED_ROOT = Path("/tmp/mocm-snapshots/rollback-a")  # Option A shows the release paths
+
+
+def at(hour: int, minute: int) -> datetime:
+    return datetime(2026, 5, 20, hour, minute, 12, tzinfo=UTC)
+
+
+VERSIONS = (  # oldest first, as list_state_versions gives them
+    StateVersion("3HL4kqtJlcpXroDTDmJ.rmSpXd3dIbrHY", at(8, 2), 41_873, False),
+    StateVersion("Wq9f1Pp2sJ1cEMNbK0Z3uT5yQ7a8vB6xN", at(9, 14), 41_873, False),
+    StateVersion("hT2cK8mN4pQ6rS0uV1wX3yZ5aB7dE9fG1", at(9, 41), 45_310, False),
+    StateVersion("Lz7yX5wV3uT1sR9qP7oN5mL3kJ1iH9gF7", at(9, 44), 46_022, True),
+)
+APPLY_STARTED = "2026-05-20T09:40:03.512+00:00"
+
+
+def test_rollback_a_80x24(snap_compare: Any) -> None:
+    shutil.rmtree(FIXED_ROOT, ignore_errors=True)
+    world = carried_world(FIXED_ROOT)
+    prev, curr = tf_dir(world.previous), tf_dir(world.current)
+    for path in (prev / BOOK.state_file, curr / BOOK.state_file):
+        state = json.loads(path.read_text())
+        state["lineage"] = LINEAGE
+        path.write_text(json.dumps(state, indent=2) + "\n")
+    (prev / BOOK.state_pre_upgrade).write_bytes((prev / BOOK.state_file).read_bytes())
+    app = world_app(world)
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await open_step(app, pilot, "rollback")
+        steps_as_if_only_mine(app, "rollback")
+        await run_until_idle(app, pilot)
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+
+
+def test_rollback_b_versions_80x24(
+    snap_compare: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    view = screens.rollback_s3_view
+    monkeypatch.setattr(view, "list_state_versions", lambda s3, bucket, key: VERSIONS)
+    current = StateMark(LINEAGE, 60, f"s3://bucket/{STATE_KEY}")
+    monkeypatch.setattr(view, "current_state_mark", lambda s3, bucket, key: current)
+    monkeypatch.setattr(view, "first_apply_start", lambda journal: APPLY_STARTED)
+    world = new_world(tmp_path)
+    backend = BACKEND.format(bucket="acme-mocm-prod-tfstate", key=STATE_KEY, region=world.region)
+    (tf_dir(world.current) / "backend.tf").write_text(backend)
+    app = world_app(world)
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await open_step(app, pilot, "rollback")
+        steps_as_if_only_mine(app, "rollback")
+        await run_until_idle(app, pilot)
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
