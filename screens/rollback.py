@@ -27,13 +27,10 @@ from tui.core.errors import MocmError
 ROLLBACK_CSS = (STYLES / "rollback.tcss").read_text(encoding="utf-8")
 
 
-def helm_note(releases: tuple[str, ...], namespace: str) -> Text:
-    """Why a Helm failure needs no OpenTofu rollback, in plain words."""
+def helm_note() -> Text:
+    """Why a Helm failure needs no OpenTofu rollback, in one line."""
     text = Text("Helm failed? ", "bold")
-    text.append(
-        f"Helm rolls back per release ({' → '.join(releases)}, namespace {namespace}) in the "
-        "Helm step: only the release that failed. The OpenTofu layer needs no rollback for it."
-    )
+    text.append("Roll back only that release in the Helm step; OpenTofu needs nothing.")
     return text
 
 
@@ -44,11 +41,10 @@ class RollbackPanel(StepPanel):
     DEFAULT_CSS = ROLLBACK_CSS
 
     def compose(self) -> ComposeResult:
-        book = self.wizard.context.playbook
         yield Static(
             "10. Rollback — back to the state from before the upgrade", classes="step-title"
         )
-        yield Static(helm_note(book.helm_releases, book.helm_namespace), id="rb-helm")
+        yield Static(helm_note(), id="rb-helm")
         yield Static(id="rb-situation")
         yield VerticalScroll(id="rb-body")
 

@@ -5,6 +5,7 @@ playbook's rollback rules."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from rich.text import Text
@@ -16,7 +17,7 @@ from textual.widgets import Button, Input, Static
 from screens.apply_flow import ApplyFlow
 from screens.plan_flow import PlanFlow
 from screens.rollback_messages import RollbackDone
-from screens.tofu_flow import TofuTarget, error_text
+from screens.tofu_flow import TofuTarget, error_text, short_dir
 from tui.core.carry_over_apply import FileChange, journal_change
 from tui.core.errors import MocmError
 from tui.core.playbook_model import ROLLBACK, PlanRules
@@ -38,23 +39,30 @@ def rules_text(rules: PlanRules) -> Text:
     return text
 
 
+def short_file(path: Path) -> str:
+    """A state file as the operator knows it: ``…/mocm-<build>/terraform/aws/<file>``."""
+    return f"{short_dir(path.parent)}/{path.name}"
+
+
 def describe_plan(plan: LocalRollbackPlan, rules: PlanRules) -> Text:
     """What the restore will write, and what the operator must know first."""
     text = Text()
     if plan.failed_state is not None and plan.failed_copy is not None:
         serial = plan.failed_serial
-        text.append(f"1. Keep the failed state {plan.failed_state} (serial {serial}) as ")
+        text.append(
+            f"1. Keep the failed state {short_file(plan.failed_state)} (serial {serial}) as "
+        )
         text.append(f"{plan.failed_copy.name}", "bold")
         text.append(" beside it.\n")
     else:
         text.append("1. The current release has no state: nothing to keep.\n")
     text.append(f"2. Restore {plan.pre_upgrade.name} (serial {plan.restored_serial}) as ")
-    text.append(str(plan.target), "bold")
+    text.append(short_file(plan.target), "bold")
     if plan.target_backup is not None:
         text.append(f" — its present content (serial {plan.target_serial}) is backed up to ")
         text.append(plan.target_backup.name, "bold")
     text.append(".\n")
-    text.append(f"3. Then init -upgrade, plan, review and apply in {plan.workdir}.\n")
+    text.append(f"3. Then init -upgrade, plan, review and apply in {short_dir(plan.workdir)}.\n")
     text.append_text(rules_text(rules))
     text.append("\n")
     text.append(f"All three states share lineage {plan.lineage}.", "dim")
@@ -121,6 +129,9 @@ class LocalRollbackView(ReportsWorkers, Vertical):
             label.update(Text("Type exactly ").append(f" {self.phrase} ", "bold reverse"))
             self.query_one("#rb-older").display = True
         self._sync()
+        # The step's one action gets the focus, so its key and Enter work at once.
+        target = "#rb-older" if self.plan.target_is_newer else "#rb-restore"
+        self.call_after_refresh(self.query_one(target).focus)
 
     @property
     def phrase(self) -> str:

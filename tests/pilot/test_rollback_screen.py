@@ -82,7 +82,9 @@ async def test_option_b_lists_versions_and_needs_the_typed_phrase_to_force(
         await open_step(app, pilot, "rollback")
         await run_until_idle(app, pilot)
         assert "The state is in S3 (Option B)" in text_of(app, "#rb-situation")
-        assert "The OpenTofu layer needs no rollback for it" in text_of(app, "#rb-helm")
+        assert "Roll back only that release in the Helm step; OpenTofu needs nothing." in text_of(
+            app, "#rb-helm"
+        )
         table = app.query_one("#rb-versions", DataTable)
         listed = [version_ids(table)[i] for i in range(table.row_count)]
         assert listed == list(reversed(ids))  # the .tflock object is not a version of the key
@@ -224,7 +226,9 @@ async def test_option_a_restores_pre_upgrade_then_plans_and_applies_previous(
         await open_step(app, pilot, "rollback")
         assert "The state is local (Option A)" in text_of(app, "#rb-situation")
         plan_text = text_of(app, "#rb-local-plan")
-        assert f"Keep the failed state {curr / BOOK.state_file}" in plan_text
+        assert f"Keep the failed state …/{curr.relative_to(curr.parents[2])}/{BOOK.state_file}" in (
+            plan_text
+        )
         assert "terraform.tfstate.failed" in plan_text
         restore = app.query_one("#rb-restore", Button)
         restore.focus()

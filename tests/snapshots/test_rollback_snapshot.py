@@ -1,8 +1,8 @@
 """Snapshots at 80×24 of the Rollback step: Option A (the restore plan) and Option B (the
 version list with the pre-upgrade version preselected from the journal).
 
-Deterministic: Option A's world is built in a fixed folder (its paths are on screen) with
-a fixed lineage; Option B's versions, current state and apply start are fixed values
+Deterministic: Option A shows release paths shortened to ``…/mocm-<build>/terraform/aws``
+and a fixed lineage; Option B's versions, current state and apply start are fixed values
 (moto's version ids and times change on every run).
 
 Regenerate with `pytest tests/snapshots --snapshot-update`, then look at the SVGs.
@@ -11,7 +11,6 @@ Regenerate with `pytest tests/snapshots --snapshot-update`, then look at the SVG
 from __future__ import annotations
 
 import json
-import shutil
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -36,7 +35,6 @@ from tui.core.reviewed_plan import StateMark
 from tui.core.rollback_s3 import StateVersion
 
 LINEAGE = "5f0c2a9e-7d41-4b8e-9c3a-2e6f1d8b4a70"
-FIXED_ROOT = Path("/tmp/mocm-snapshots/rollback-a")  # Option A shows the release paths
 
 
 def at(hour: int, minute: int) -> datetime:
@@ -52,9 +50,8 @@ VERSIONS = (  # oldest first, as list_state_versions gives them
 APPLY_STARTED = "2026-05-20T09:40:03.512+00:00"
 
 
-def test_rollback_a_80x24(snap_compare: Any) -> None:
-    shutil.rmtree(FIXED_ROOT, ignore_errors=True)
-    world = carried_world(FIXED_ROOT)
+def test_rollback_a_80x24(snap_compare: Any, tmp_path: Path) -> None:
+    world = carried_world(tmp_path)
     prev, curr = tf_dir(world.previous), tf_dir(world.current)
     for path in (prev / BOOK.state_file, curr / BOOK.state_file):
         state = json.loads(path.read_text())
