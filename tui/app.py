@@ -199,6 +199,11 @@ class WizardApp(App[int]):
         if panel is None or sentence is None:
             then()
             return
+        from screens.step_dialogs import ConfirmDialog
+
+        title = "Unsaved changes"
+        if isinstance(self.screen, ConfirmDialog) and self.screen.title_text == title:
+            return  # the question is on screen already (the key pressed twice)
 
         def answered(discard: bool | None) -> None:
             if discard:
@@ -208,10 +213,7 @@ class WizardApp(App[int]):
             else:
                 self.refresh_steps()  # the sidebar shows the step we stay on
 
-        from screens.step_dialogs import ConfirmDialog
-
-        dialog = ConfirmDialog("Unsaved changes", sentence, yes="Discard", no="Stay")
-        self.push_screen(dialog, answered)
+        self.push_screen(ConfirmDialog(title, sentence, yes="Discard", no="Stay"), answered)
 
     async def action_quit(self) -> None:
         self.leave_step(self.exit)

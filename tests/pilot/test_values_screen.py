@@ -378,6 +378,9 @@ async def test_quit_with_an_unsaved_port_asks_and_stay_keeps_the_edit(tmp_path: 
         panel = await open_values(app, pilot)
         await pilot.press("p", "right", "ctrl+q")
         dialog = unsaved_dialog(app)
+        depth = len(app.screen_stack)
+        await pilot.press("ctrl+q")  # pressed twice: still one question
+        assert len(app.screen_stack) == depth and app.screen is dialog
         assert "Your changes to mocm/values.yaml are not saved" in screen_text(app)
         assert "Discard" in screen_text(app) and "Stay" in screen_text(app)
         assert app.focused is dialog.query_one("#no", Button)  # Stay is the default
