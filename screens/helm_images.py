@@ -9,19 +9,16 @@ cancellable) and checked again; or waived with a typed reason (journaled).
 from __future__ import annotations
 
 import os
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
-from ruamel.yaml import YAML
-from ruamel.yaml.error import YAMLError
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, DataTable, Input, Label, Static
 
-from screens.helm_support import CapturingLog, error_text, relative
-from tui.core.errors import MocmError, ParseError
+from screens.helm_support import CapturingLog, error_text, read_values, relative
+from tui.core.errors import MocmError
 from tui.core.images import (
     EcrRegistry,
     ImageCheckReport,
@@ -39,21 +36,6 @@ if TYPE_CHECKING:
     from screens.helm import HelmPanel
 
 LOADER_TIMEOUT = 3600.0  # pushing every image of a release over a slow link
-
-
-def read_values(path: Path) -> Any:
-    """The merged values file, parsed safely (placeholders are plain strings)."""
-    try:
-        return YAML(typ="safe").load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise ParseError(str(path), "not found: run the Values step first") from exc
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ParseError(str(path), f"cannot be read ({exc})") from exc
-    except YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise ParseError(
-            str(path), "not valid YAML", mark.line + 1 if mark else None, None
-        ) from exc
 
 
 class ImagesSection(ReportsWorkers, VerticalScroll):

@@ -1,4 +1,4 @@
-"""Pieces the Helm step's sections share: a log that hands its lines on, a yes/no dialog."""
+"""Shared by the Helm sections: a log that hands its lines on, a yes/no dialog, the values."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ from pathlib import Path
 from typing import Any
 
 from rich.text import Text
+from ruamel.yaml import YAML
+from ruamel.yaml.error import YAMLError
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -15,7 +17,7 @@ from textual.widgets import Button, Label, Static
 from textual.worker import Worker
 
 from screens.base import StepPanel
-from tui.core.errors import MocmError
+from tui.core.errors import MocmError, ParseError
 from tui.core.helm_plan import HelmCommand
 from tui.core.runner import CommandResult, LineCallback, Stream, resolve_program
 from tui.widgets.command_log import CommandLog
@@ -82,6 +84,21 @@ def missing_program(program: str, env: Mapping[str, str]) -> MocmError | None:
     except MocmError as exc:
         return exc
     return None
+
+
+def read_values(path: Path) -> Any:
+    """The merged values file, parsed safely (placeholders are plain strings)."""
+    try:
+        return YAML(typ="safe").load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise ParseError(str(path), "not found: run the Values step first") from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ParseError(str(path), f"cannot be read ({exc})") from exc
+    except YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise ParseError(
+            str(path), "not valid YAML", mark.line + 1 if mark else None, None
+        ) from exc
 
 
 def relative(path: Path, base: Path) -> str:
