@@ -25,7 +25,6 @@ from tui.core.images import (
     ImageRef,
     RegistryError,
     check_images,
-    open_ecr,
     parse_registry,
     read_images_list,
     registry_from_values,
@@ -181,7 +180,7 @@ class ImagesSection(ReportsWorkers, VerticalScroll):
     def ecr(self, region: str) -> Any:
         """The ECR client of ``region``, built once from the wizard's environment."""
         if region not in self.ecr_clients:
-            self.ecr_clients[region] = open_ecr(self.panel.wizard.aws(), region)
+            self.ecr_clients[region] = self.panel.wizard.aws().client("ecr", region_name=region)
         return self.ecr_clients[region]
 
     def check_failed(self, exc: MocmError) -> None:

@@ -38,3 +38,15 @@ def test_service_specific_endpoint_wins() -> None:
     assert session.endpoint("secrets-manager") == "http://127.0.0.1:2"
     assert session.endpoint("s3") == "http://127.0.0.1:1"
     assert session.region_name == "eu-central-1"
+
+
+@pytest.mark.parametrize(("given", "attempts"), [(None, 4), ("1", 1), ("7", 7), ("zero", 4)])
+def test_max_attempts_come_from_the_given_environment(
+    monkeypatch: pytest.MonkeyPatch, given: str | None, attempts: int
+) -> None:
+    monkeypatch.setenv("AWS_MAX_ATTEMPTS", "9")  # os.environ is not the wizard's environment
+    env = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
+    if given is not None:
+        env["AWS_MAX_ATTEMPTS"] = given
+    client = EnvSession(env, region="eu-central-1").client("sts")
+    assert client.meta.config.retries == {"total_max_attempts": attempts, "mode": "standard"}

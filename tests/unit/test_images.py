@@ -16,7 +16,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from tests.stage4_support import inject_error
-from tui.core.aws_session import RETRIES, EnvSession
+from tui.core.aws_session import DEFAULT_TOTAL_ATTEMPTS, EnvSession
 from tui.core.errors import ParseError
 from tui.core.images import (
     REPOSITORY_MISSING,
@@ -29,7 +29,6 @@ from tui.core.images import (
     ImagesListMissing,
     RegistryError,
     check_images,
-    open_ecr,
     parse_registry,
     read_images_list,
     registry_from_values,
@@ -177,7 +176,7 @@ def test_another_registry_has_none_of_the_repositories(aws: AwsEndpoint) -> None
 
 def _client(aws: AwsEndpoint, **env: str) -> Any:
     """An ECR client of the wizard's kind: from an EnvSession on the fixture's environment."""
-    return open_ecr(EnvSession(aws.env | env), aws.region)
+    return EnvSession(aws.env | env).client("ecr", region_name=aws.region)
 
 
 def test_access_denied_is_a_typed_error(aws: AwsEndpoint) -> None:
@@ -200,7 +199,10 @@ def test_throttling_is_a_typed_error_after_the_retries(aws: AwsEndpoint) -> None
 
 
 def test_client_retries_like_every_wizard_client(aws: AwsEndpoint) -> None:
-    assert _client(aws).meta.config.retries == RETRIES["retries"]
+    assert _client(aws).meta.config.retries == {
+        "total_max_attempts": DEFAULT_TOTAL_ATTEMPTS,
+        "mode": "standard",
+    }
     assert _client(aws, AWS_MAX_ATTEMPTS="1").meta.config.retries == {
         "total_max_attempts": 1,
         "mode": "standard",

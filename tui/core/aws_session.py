@@ -9,10 +9,22 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-RETRIES: dict[str, Any] = {
-    "retries": {"max_attempts": 4, "mode": "standard"},
-    "connect_timeout": 10,
-}
+DEFAULT_TOTAL_ATTEMPTS = 4  # standard mode backs off on throttling between attempts
+
+
+def retry_settings(env: Mapping[str, str]) -> dict[str, Any]:
+    """botocore Config settings: the environment's ``AWS_MAX_ATTEMPTS`` wins.
+
+    botocore reads that variable from ``os.environ`` only; the wizard's environment is
+    explicit, so it is applied here for every client.
+    """
+    text = env.get("AWS_MAX_ATTEMPTS", "")
+    attempts = int(text) if text.isdigit() and int(text) > 0 else DEFAULT_TOTAL_ATTEMPTS
+    return {
+        "retries": {"total_max_attempts": attempts, "mode": "standard"},
+        "connect_timeout": 10,
+        "read_timeout": 30,
+    }
 
 
 class EnvSession:
@@ -42,7 +54,7 @@ class EnvSession:
         """A client for ``service`` in ``region_name`` (default: the session's region)."""
         from botocore.config import Config
 
-        kwargs.setdefault("config", Config(**RETRIES))
+        kwargs.setdefault("config", Config(**retry_settings(self.env)))
         return self.session.client(
             service,  # type: ignore[call-overload]
             region_name=region_name or self.region_name,

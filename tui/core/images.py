@@ -13,10 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
-from tui.core.aws_session import RETRIES, EnvSession
 from tui.core.errors import MocmError, ParseError
 
 _REPOSITORY = re.compile(r"^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$")
@@ -167,22 +165,6 @@ def registry_from_values(values: Mapping[str, Any], key: str) -> EcrRegistry:
     return parse_registry(node)
 
 
-def open_ecr(aws: EnvSession, region: str) -> Any:
-    """An ECR client of the wizard's explicit environment, in the registry's region.
-
-    Retries as every client of ``aws`` (standard mode backs off on throttling); the
-    environment's ``AWS_MAX_ATTEMPTS`` wins, which botocore reads from os.environ only.
-    """
-    text = aws.env.get("AWS_MAX_ATTEMPTS", "")
-    if not (text.isdigit() and int(text) > 0):
-        return aws.client("ecr", region_name=region)  # aws_session's RETRIES
-    config = Config(
-        retries={"total_max_attempts": int(text), "mode": "standard"},
-        connect_timeout=RETRIES["connect_timeout"],
-    )
-    return aws.client("ecr", region_name=region, config=config)
-
-
 def _translate(error: ClientError, registry: EcrRegistry) -> MocmError:
     code = str(error.response.get("Error", {}).get("Code", ""))
     text = str(error.response.get("Error", {}).get("Message", "")) or code
@@ -225,7 +207,7 @@ def check_image(client: Any, registry: EcrRegistry, image: ImageRef) -> ImagePre
 def check_images(
     images: Iterable[ImageRef], registry: EcrRegistry, client: Any
 ) -> ImageCheckReport:
-    """Present / missing for every image, asked with ``client`` (see :func:`open_ecr`).
+    """Present / missing for every image, asked with ``client`` (an ECR client of EnvSession).
 
     Access denied or throttling raise typed errors.
     """
