@@ -33,6 +33,8 @@ class WizardApp(App[int]):
 
     TITLE = "mocm-upgrade"
     CSS_PATH = [STYLES / "app.tcss"]
+    # Under 100 columns the step list shrinks to marks and numbers: the step gets the room.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
     ENABLE_COMMAND_PALETTE = True
     BINDINGS = [
         Binding("f3,ctrl+n", "next_step", "Next", id="next", tooltip="Go to the next step"),

@@ -17,6 +17,7 @@ from tui.core.errors import MocmError
 from tui.core.playbook import load_playbook
 from tui.core.steps import StepStatus
 from tui.widgets.dialogs import ErrorDialog, HelpDialog
+from tui.widgets.step_sidebar import StepSidebar
 
 BOOK = load_playbook()
 
@@ -90,6 +91,24 @@ async def test_sidebar_cursor_follows_the_step(tmp_path: Path) -> None:
         await pilot.pause()
         assert app.current_step == "preflight"
         assert "2. Preflight" in screen_text(app)
+
+
+async def test_step_list_shrinks_to_marks_and_numbers_when_narrow(tmp_path: Path) -> None:
+    prev, curr = make_pair(tmp_path)
+    app = app_for(prev, curr)
+
+    def labels() -> list[str]:
+        steps = app.query_one(StepSidebar)
+        return [str(steps.get_option_at_index(i).prompt) for i in range(steps.option_count)]
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert labels()[0] == "✔  1" and labels()[-1] == "· 10"
+        assert app.query_one(StepSidebar).size.width <= 6
+        await pilot.resize_terminal(120, 40)
+        await pilot.pause()
+        assert labels()[0] == "✔  1 Releases" and labels()[-1] == "· 10 Rollback"
 
 
 async def test_restart_resumes_on_the_recorded_step(tmp_path: Path) -> None:

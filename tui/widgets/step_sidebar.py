@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.text import Text
+from textual import events
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
@@ -14,22 +15,28 @@ MARKS = {
     StepStatus.IN_PROGRESS: ("▶", "bold"),
     StepStatus.NOT_STARTED: ("·", "dim"),
 }
+COMPACT_BELOW = 12  # columns: under this the list shows marks and numbers only
 
 
 class StepSidebar(OptionList):
-    """One line per step: a status mark, the number and the title."""
+    """One line per step: a status mark, the number and the title (no title when narrow)."""
 
     def __init__(self, statuses: dict[str, StepStatus], current: str) -> None:
         super().__init__(*self.step_options(statuses, current), id="steps")
         self.can_focus = True
+        self.statuses = dict(statuses)
         self.current = current
+        self.compact = False
 
     @staticmethod
-    def step_options(statuses: dict[str, StepStatus], current: str) -> list[Option]:
+    def step_options(
+        statuses: dict[str, StepStatus], current: str, compact: bool = False
+    ) -> list[Option]:
         options = []
         for step in STEPS:
             mark, style = MARKS[statuses[step.id]]
-            label = Text.assemble((f"{mark} ", style), f"{step.number:>2} {step.title}")
+            title = "" if compact else f" {step.title}"
+            label = Text.assemble((f"{mark} ", style), f"{step.number:>2}{title}")
             if step.id == current:
                 label.stylize("reverse")
             options.append(Option(label, id=step.id))
@@ -43,8 +50,14 @@ class StepSidebar(OptionList):
         """
         highlighted = self.highlighted
         self.clear_options()
-        self.add_options(self.step_options(statuses, current))
+        self.add_options(self.step_options(statuses, current, self.compact))
         if current != self.current:
             highlighted = next(i for i, step in enumerate(STEPS) if step.id == current)
-        self.current = current
+        self.statuses, self.current = dict(statuses), current
         self.highlighted = highlighted
+
+    def on_resize(self, event: events.Resize) -> None:
+        compact = event.size.width < COMPACT_BELOW
+        if compact != self.compact:
+            self.compact = compact
+            self.show(self.statuses, self.current)
