@@ -27,6 +27,11 @@ def retry_settings(env: Mapping[str, str]) -> dict[str, Any]:
     }
 
 
+def region_of(client: Any) -> str:
+    """The region a boto3 client talks to, for messages."""
+    return str(getattr(getattr(client, "meta", None), "region_name", "") or "(no region)")
+
+
 class EnvSession:
     """A boto3 session whose clients use the given environment's endpoint, region and keys."""
 

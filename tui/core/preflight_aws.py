@@ -13,6 +13,7 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from tui.core.aws_session import region_of
 from tui.core.cache_cluster import error_code, explain_aws_error
 from tui.core.preflight_result import CheckResult, failed, passed, warned
 from tui.core.statefile import StateFile, state_buckets
@@ -83,10 +84,6 @@ def check_identity(
 _CREDENTIALS_HINT = "Check AWS_PROFILE / the credentials and the network, then re-run."
 
 
-def _region_of(client: Any) -> str:
-    return str(getattr(getattr(client, "meta", None), "region_name", "") or "(no region)")
-
-
 @dataclass(frozen=True)
 class BucketVersioning:
     """One bucket of the state and its versioning as S3 reports it."""
@@ -106,10 +103,10 @@ def bucket_versioning(s3: Any, address: str, name: str) -> BucketVersioning:
     except ClientError as exc:
         if error_code(exc) in MISSING_BUCKET_CODES:
             return BucketVersioning(address, name, "missing", "the bucket does not exist in AWS")
-        error = explain_aws_error(exc, "s3:GetBucketVersioning", _region_of(s3))
+        error = explain_aws_error(exc, "s3:GetBucketVersioning", region_of(s3))
         return BucketVersioning(address, name, "unreadable", error.message)
     except BotoCoreError as exc:
-        error = explain_aws_error(exc, "s3:GetBucketVersioning", _region_of(s3))
+        error = explain_aws_error(exc, "s3:GetBucketVersioning", region_of(s3))
         return BucketVersioning(address, name, "unreadable", error.message)
     return BucketVersioning(address, name, str(reply.get("Status") or "never enabled"))
 

@@ -16,6 +16,7 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 
+from tui.core.aws_session import region_of
 from tui.core.cache_cluster import DENIED_CODES, error_code, explain_aws_error
 from tui.core.preflight_result import CheckResult, failed, passed, warned
 
@@ -118,11 +119,6 @@ def read_dlm_policies(dlm: Any) -> DlmPolicies:
         else "No DLM lifecycle policy exists"
     )
     return DlmPolicies(DlmAnswer.NONE_ENABLED, (), said)
-
-
-def region_of(client: Any) -> str:
-    """The region a boto3 client talks to, for messages."""
-    return str(getattr(getattr(client, "meta", None), "region_name", "") or "(no region)")
 
 
 @dataclass(frozen=True)
