@@ -18,8 +18,9 @@ from textual.containers import Horizontal
 from textual.widgets import LoadingIndicator, Static
 from textual.worker import Worker, WorkerState
 
+from screens.values_autofill import AutoFillFlow
 from screens.values_base import ValuesStepBase
-from screens.values_dialogs import auto_fill_dialog, edit_dialog, search_dialog
+from screens.values_dialogs import edit_dialog, search_dialog
 from screens.values_files import ValuesFiles, locate_values, open_merge, restore_decisions
 from screens.values_save_flow import SaveFlow
 from screens.values_view import (
@@ -54,7 +55,12 @@ class ValuesPanel(ValuesStepBase):
         Binding("N", "previous_difference", "Prev diff", tooltip="Previous difference"),
         Binding("p", "next_placeholder", "Placeholder", tooltip="Next placeholder to fill"),
         Binding("right,space", "port", "Port", tooltip="Port the previous value to the new file"),
-        Binding("P,shift+right", "port_subtree", "Port all", tooltip="Port a whole subtree"),
+        Binding(
+            "P,shift+right",
+            "port_subtree",
+            "Port subtree",
+            tooltip="Port every previous value under the cursor's key",
+        ),
         Binding("e", "edit", "Edit", tooltip="Edit the new value in place"),
         Binding("k", "keep", "Keep", tooltip="Keep the new file's value (decided)"),
         Binding("c", "carry", "Carry", tooltip="Carry the orphan into the new file"),
@@ -65,7 +71,7 @@ class ValuesPanel(ValuesStepBase):
         Binding(
             "f", "cycle_filter", "Filter", tooltip="All / differences / placeholders / orphans"
         ),
-        Binding("a", "auto_fill", "Auto-fill", tooltip="Port every fillable placeholder"),
+        Binding("a", "auto_fill", "Auto-fill", tooltip="Fill placeholders the wizard can fill"),
         Binding("t", "bump_tag", "Image tag", tooltip="Set the image tag to the current build"),
         Binding("r", "reveal", "Reveal", tooltip="Show this secret value (this row only)"),
         Binding("s", "save", "Save", tooltip="Show the final diff, then write the file"),
@@ -74,6 +80,7 @@ class ValuesPanel(ValuesStepBase):
     def __init__(self) -> None:
         super().__init__()
         self.save_flow = SaveFlow(self)
+        self.auto_fill_flow = AutoFillFlow(self)
 
     def compose(self) -> ComposeResult:
         yield Static(TITLE, id="values-title", markup=False)
@@ -114,7 +121,7 @@ class ValuesPanel(ValuesStepBase):
     def install(self, files: ValuesFiles, merge: ValuesMerge, cursor_label: str | None) -> None:
         """Show a freshly opened merge (first load, or the reload after a save)."""
         self.files, self.merge = files, merge
-        self.busy, self.unsaved, self.revealed = "", 0, None
+        self.busy, self.revealed = "", None
         pair = self.wizard.pair
         assert pair is not None
         book = self.wizard.context.playbook
@@ -213,7 +220,6 @@ class ValuesPanel(ValuesStepBase):
         if command is None:
             self.notify("Nothing to change.", timeout=3)
             return False
-        self.unsaved += 1
         self.refresh_view(label)
         if shared is not None and command.edits:
             self.notify(shared.removeprefix("⚠ ").split(" — ")[0] + ": all of them changed.",
@@ -277,20 +283,11 @@ class ValuesPanel(ValuesStepBase):
         command = self.merge.undo() if undo else self.merge.redo()
         if command is None:
             return
-        self.unsaved += -1 if undo else 1
         self.notify(f"{'Undone' if undo else 'Redone'}: {command.title}", timeout=3)
         self.refresh_view(label)
 
     def action_auto_fill(self) -> None:
-        if self.merge is None or self.busy:
-            return
-        items = self.merge.auto_fill_preview()
-
-        def confirmed(answer: bool | None) -> None:
-            if answer:
-                self.run(lambda merge: merge.auto_fill())
-
-        self.app.push_screen(auto_fill_dialog(items), confirmed)
+        self.auto_fill_flow.start()
 
     def action_save(self) -> None:
         self.save_flow.start()

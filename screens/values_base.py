@@ -19,13 +19,13 @@ from screens.values_view import (
     detail_text,
     fillable_count,
     has_children,
+    image_tag_warning,
     kept_differences,
     status_text,
     undecided_orphans,
     visible_indices,
 )
-from tui.core.values_doc import get_node, has_node
-from tui.core.values_merge import Presence
+from tui.core.values_merge import Presence, RowStatus
 from tui.core.values_ops import ValuesMerge
 from tui.widgets.values_panes import PaneRows, ValuesPanes
 
@@ -46,10 +46,9 @@ class ValuesStepBase(StepPanel):
         self.merge: ValuesMerge | None = None
         self.filter_name = FILTERS[0]
         self.revealed: str | None = None
-        self.unsaved = 0
         self.busy = "loading"
         self.fillable = 0
-        self.counts = StatusCounts(0, 0, 0, 0)
+        self.counts = StatusCounts(0, 0, 0, False)
         self.footer_signature: tuple[bool | None, ...] = ()
         self.footer_timer: Timer | None = None
 
@@ -77,7 +76,7 @@ class ValuesStepBase(StepPanel):
             counters.placeholders,
             counters.differs - kept,
             undecided_orphans(merge.rows, merge.decisions),
-            self.unsaved,
+            merge.has_unsaved_changes(),  # what the quit guard compares: content, not a count
             kept,
         )
         view = PaneRows(
@@ -88,7 +87,8 @@ class ValuesStepBase(StepPanel):
             self.revealed,
             full_labels=self.filter_name != "all",
         )
-        self.fillable = fillable_count(merge.rows, merge.pattern)
+        book = self.wizard.context.playbook
+        self.fillable = fillable_count(merge.rows, merge.pattern, book.known_placeholders)
         panes.show(view, min(position, max(0, len(visible) - 1)))
         self.update_lines()
 
@@ -174,7 +174,10 @@ class ValuesStepBase(StepPanel):
             and (not children or row.presence == Presence.PREV_ONLY),
             "port_subtree": row.prev_path is not None and children,
             "edit": row.new_path is not None and not children,
-            "keep": row.new_path is not None and row.status in KEEPABLE and decided is None,
+            # On a placeholder, k runs to say why it is refused (Helm would deploy it literally).
+            "keep": row.new_path is not None
+            and row.status in (*KEEPABLE, RowStatus.PLACEHOLDER)
+            and decided is None,
             "carry": row.presence == Presence.PREV_ONLY,
             "drop": row.presence == Presence.PREV_ONLY and decided is None,
             "reveal": row.secret and not row.container,
@@ -186,7 +189,5 @@ class ValuesStepBase(StepPanel):
         pair, merge = self.wizard.pair, self.merge
         if pair is None or merge is None:
             return False
-        path = tuple(self.wizard.context.playbook.image_tag_key.split("."))
-        if not has_node(merge.working, path):
-            return False
-        return str(get_node(merge.working, path)) != pair.current.build
+        key = self.wizard.context.playbook.image_tag_key
+        return image_tag_warning(merge.working, key, pair.current.build) is not None

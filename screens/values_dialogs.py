@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import textwrap
+
 from rich.cells import cell_len
 from rich.text import Text
 from textual import on
@@ -15,6 +17,7 @@ from textual.strip import Strip
 from textual.widgets import Button, Input, Label, Static
 
 from tui.core.values_commands import AutoFillItem
+from tui.core.values_known import KnownFill, KnownUnfilled
 
 DIFF_STYLES = (("+++", "bold"), ("---", "bold"), ("+", "green"), ("-", "red"), ("@@", "cyan"))
 
@@ -108,9 +111,16 @@ class ConfirmDialog(ModalScreen[bool]):
     ]
 
     def __init__(
-        self, title: str, intro: str, body: list[Text], confirm: str, dialog_id: str
+        self,
+        title: str,
+        intro: str,
+        body: list[Text],
+        confirm: str,
+        dialog_id: str,
+        warning: str | None = None,
     ) -> None:
         super().__init__()
+        self.warning = warning  # one red line above the body
         self.title_text = title
         self.intro = intro
         self.body = body
@@ -121,6 +131,8 @@ class ConfirmDialog(ModalScreen[bool]):
         with Vertical(id=self.dialog_id, classes="dialog values-dialog values-tall-dialog"):
             yield Label(self.title_text, classes="values-dialog-title")
             yield Static(self.intro, markup=False, classes="values-dialog-text")
+            if self.warning:
+                yield Static(Text(self.warning, "bold red"), id="values-dialog-warning")
             yield TextLines(self.body, classes="values-dialog-body")
             with Horizontal(classes="values-dialog-buttons"):
                 yield Button(f"{self.confirm} (y)", variant="primary", id="confirm")
@@ -176,24 +188,47 @@ def override_dialog(placeholders: list[str]) -> TextPromptDialog:
     )
 
 
-def auto_fill_dialog(items: list[AutoFillItem]) -> ConfirmDialog:
-    """What auto-fill will port: each placeholder and the previous value (secrets masked)."""
+def auto_fill_dialog(
+    items: list[AutoFillItem], fills: list[KnownFill], unfilled: list[KnownUnfilled]
+) -> ConfirmDialog:
+    """What auto-fill will do: previous values, then known values with their source, then
+    the known placeholders left and why (secrets masked)."""
     body = []
     for item in items:
         body.append(Text(item.label, "bold", end=""))
         body.append(Text.assemble("    ", (item.template_shown, "red"), "  →  ",
                                   (item.previous_shown, "green"), end=""))  # fmt: skip
+    if fills:
+        body.append(Text("Known to the wizard:", "bold underline", end=""))
+    for fill in fills:
+        body.append(Text.assemble((fill.label, "bold"), f"  {fill.origin}", end=""))
+        body.append(Text.assemble("    ", (fill.template_shown, "red"), "  →  ",
+                                  (fill.filled_shown, "green"), end=""))  # fmt: skip
+    if unfilled:
+        body.append(Text("Left as they are:", "bold underline", end=""))
+    for left in unfilled:
+        body.append(Text.assemble((left.label, "bold"), f"  < {left.placeholder} >", end=""))
+        reason = f"not filled: {left.reason}"
+        for line in textwrap.wrap(reason, 72, break_on_hyphens=False, break_long_words=False):
+            body.append(Text(f"    {line}", "yellow", end=""))
+    count = len(items) + len(fills)
     return ConfirmDialog(
-        f"Auto-fill {len(items)} placeholder(s)",
-        "Each placeholder below gets the previous release's value (one undo reverts all).",
+        f"Auto-fill {count} placeholder(s)",
+        "Each placeholder below gets the previous release's value, or a value the wizard "
+        "knows (one undo reverts all).",
         body,
-        f"Port {len(items)} values",
+        f"Fill {count} values",
         "values-autofill-dialog",
     )
 
 
 def save_dialog(
-    destination: str, diff: str, changed_lines: int, backups: list[str], override: str | None
+    destination: str,
+    diff: str,
+    changed_lines: int,
+    backups: list[str],
+    override: str | None,
+    warning: str | None = None,
 ) -> ConfirmDialog:
     """The final unified diff (secrets already masked by the core) before anything is written."""
     kept = "; ".join(backups) if backups else "nothing to back up (already kept)"
@@ -202,5 +237,5 @@ def save_dialog(
         intro += f"\nPlaceholders are left; your reason is journaled: {override}"
     body = diff_lines(diff) or [Text("No line changes: the file is written as it is.")]
     return ConfirmDialog(
-        f"Save {destination}?", intro, body, "Write the file", "values-save-dialog"
+        f"Save {destination}?", intro, body, "Write the file", "values-save-dialog", warning
     )

@@ -26,7 +26,7 @@ from tui.core.values_merge import Presence, RowStatus
 from tui.core.values_ops import ValuesMerge
 
 WORK_BACKUP_SUFFIX = ".bak"
-KEEPABLE = (RowStatus.DIFFERS, RowStatus.PLACEHOLDER)  # rows where `k` means something
+KEEPABLE = (RowStatus.DIFFERS,)  # rows where `k` means something (never a placeholder)
 STEP = "values"
 DROPS_DECISION = "values orphans dropped"
 KEPT_DECISION = "values kept as the template has them"

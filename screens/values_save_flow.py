@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from screens.values_dialogs import override_dialog, save_dialog
 from screens.values_files import STEP, ValuesFiles, journaled_decisions, locate_values
+from screens.values_view import image_tag_warning
 from tui.core.values_doc import load_values
 from tui.core.values_ops import ValuesMerge
 from tui.core.values_save import SavePlan, SaveResult, commit, plan_save
@@ -55,10 +56,16 @@ class SaveFlow:
                          exit_on_error=False, description="Preparing the save")  # fmt: skip
 
     def review(self, plan: SavePlan) -> None:
+        panel, pair = self.panel, self.panel.wizard.pair
         backups = [str(p.name) for p in (plan.template_backup, plan.destination_backup) if p]
+        warning = None
+        if panel.merge is not None and pair is not None:  # the tree the plan was rendered from
+            key = panel.wizard.context.playbook.image_tag_key
+            warning = image_tag_warning(panel.merge.working, key, pair.current.build)
         dialog = save_dialog(
-            plan.destination.name, plan.diff, plan.changed_lines, backups, plan.override_reason
-        )
+            plan.destination.name, plan.diff, plan.changed_lines, backups, plan.override_reason,
+            warning,
+        )  # fmt: skip
         self.panel.app.push_screen(dialog, lambda ok: self.write(plan) if ok else self.cancel())
 
     def cancel(self) -> None:
@@ -115,9 +122,9 @@ class SaveFlow:
                 journal.decision(what, detail, STEP)
         kept = f"; kept {result.template_backup.name} first" if result.template_backup else ""
         panel.notify(f"Saved {result.destination.name} (verified){kept}.", timeout=5)
-        panel.unsaved = 0
         if panel.merge is not None:
             panel.merge.mark_saved()  # until the saved file is reopened, this is what it holds
+            panel.refresh_view()
         panel.complete = True
 
     def reopened(self, files: ValuesFiles, merge: ValuesMerge) -> None:

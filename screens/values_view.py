@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from rich.text import Text
 
+from tui.core.playbook import KnownPlaceholder
 from tui.core.values_commands import Decision
+from tui.core.values_doc import get_node, has_node
+from tui.core.values_known import known_rows
 from tui.core.values_merge import Presence, Row, RowStatus
 
 FILTERS = ("all", "differences", "placeholders", "orphans")
@@ -76,15 +80,34 @@ def has_children(rows: list[Row], index: int) -> bool:
     return index + 1 < len(rows) and rows[index + 1].depth > rows[index].depth
 
 
-def fillable_count(rows: list[Row], pattern: re.Pattern[str]) -> int:
-    """Placeholders auto-fill would port (as the core's preview counts them, but cheaper)."""
-    return sum(
-        1
+def fillable_count(
+    rows: list[Row], pattern: re.Pattern[str], known: Sequence[KnownPlaceholder] = ()
+) -> int:
+    """Placeholders auto-fill may fill: from the previous values (as the core's preview counts
+    them, but cheaper), or holding a placeholder the wizard knows (its source may fail)."""
+    from_previous = {
+        row.label
         for row in rows
         if row.status == RowStatus.PLACEHOLDER
         and row.presence == Presence.BOTH
         and not row.container
         and pattern.search(row.prev_text) is None
+    }
+    others = [row for row in known_rows(rows, pattern, known) if row.label not in from_previous]
+    return len(from_previous) + len(others)
+
+
+def image_tag_warning(working: Any, dotted_key: str, build: str) -> str | None:
+    """Why the merged file would deploy other images than this release's; None when right."""
+    path = tuple(dotted_key.split("."))
+    if not has_node(working, path):
+        return None
+    tag = str(get_node(working, path))
+    if tag == build:
+        return None
+    return (
+        f"⚠ {dotted_key} is {tag}, not this release's build {build}: Helm would deploy "
+        "those images with the new charts. Esc, then t sets it."
     )
 
 
@@ -107,7 +130,7 @@ class StatusCounts:
     placeholders: int
     differs: int  # differences left to review: those kept as the template has them are not
     orphans_undecided: int
-    unsaved: int
+    unsaved: bool  # the tree or the decisions differ from the saved file
     kept: int = 0
 
 
@@ -125,7 +148,8 @@ def status_text(counts: StatusCounts, filter_name: str, position: str) -> Text:
         f" · orphans undecided {counts.orphans_undecided}",
         "magenta" if counts.orphans_undecided else "",
     )
-    text.append(f" · unsaved {counts.unsaved}", "bold" if counts.unsaved else "")
+    text.append(" · unsaved changes" if counts.unsaved else " · nothing unsaved",
+                "bold" if counts.unsaved else "")  # fmt: skip
     text.append(f" · filter {filter_name} · {position}", "dim")
     return text
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import html
+import json
 import re
 from pathlib import Path
 
 from textual.pilot import Pilot
+from textual.widgets import Static
 
 from screens.values import ValuesPanel
 from tests.release_support import make_pair
@@ -72,3 +74,27 @@ def screen_text(app: WizardApp) -> str:
     body = svg[svg.index("<g class=") :] if "<g class=" in svg else svg
     texts = re.findall(r"<text[^>]*>(.*?)</text>", body, flags=re.S)
     return html.unescape("".join(_TAG.sub("", t) for t in texts)).replace("\xa0", " ")
+
+
+async def auto_fill(app: WizardApp, pilot: Pilot[int]) -> None:
+    """Press `a`, wait for the preview (the Valkey secret is read in a worker), confirm it."""
+    await pilot.press("a")
+    await settle(app, pilot)
+    await pilot.press("y")
+    await settle(app, pilot)
+
+
+def status(panel: object) -> str:
+    """The status line (counters) of the values panel."""
+    return str(panel.query_one("#values-status", Static).render())  # type: ignore[attr-defined]
+
+
+def detail(panel: object) -> str:
+    """The two lines about the row under the cursor."""
+    return str(panel.query_one("#values-detail", Static).render())  # type: ignore[attr-defined]
+
+
+def journal(curr: Path) -> list[dict[str, object]]:
+    """The current release's journal records."""
+    lines = (curr / ".mocm-upgrade" / "journal.jsonl").read_text().splitlines()
+    return [json.loads(line) for line in lines]

@@ -16,11 +16,13 @@ from ruamel.yaml.error import YAMLError
 from tui.core.errors import PlaybookError
 from tui.core.playbook_model import (
     CARRY_KINDS,
+    KNOWN_SOURCES,
     PLAN_ACTIONS,
     PLAN_STAGES,
     ROLLBACK,
     CarryFile,
     ExpectedChange,
+    KnownPlaceholder,
     MetricSpec,
     PlanRules,
     Playbook,
@@ -34,6 +36,7 @@ __all__ = [
     "PLAN_STAGES",
     "CarryFile",
     "ExpectedChange",
+    "KnownPlaceholder",
     "MetricSpec",
     "PlanRules",
     "Playbook",
@@ -179,6 +182,24 @@ class _Reader:
             self.texts(f"{field}.protected"),
         )
 
+    def known_placeholders(self, field: str, pattern: str) -> tuple[KnownPlaceholder, ...]:
+        """Placeholder name -> source; optional (a release may have none the wizard knows)."""
+        parent, _, last = field.rpartition(".")
+        if last not in self.node(parent):
+            return ()
+        value = self.node(field)
+        if not isinstance(value, dict):
+            raise self.fail(field, "must be a mapping of placeholder name to source")
+        out = []
+        for name, source in value.items():
+            where = f"{field}.{name}"
+            if not isinstance(name, str) or re.fullmatch(pattern, f"< {name} >") is None:
+                raise self.fail(where, f"is not a placeholder name matching {pattern!r}")
+            if source not in KNOWN_SOURCES:
+                raise self.fail(where, f"must be one of {sorted(KNOWN_SOURCES)}, got {source!r}")
+            out.append(KnownPlaceholder(name, source))
+        return tuple(out)
+
     def rollback_rules(self, field: str) -> PlanRules:
         rules = self.rules(field)
         if rules.required_destroys:
@@ -249,6 +270,7 @@ class _Reader:
             image_tag_key=self.text("values.image_tag_key"),
             image_registry_key=self.text("values.image_registry_key"),
             placeholder_pattern=pattern,
+            known_placeholders=self.known_placeholders("values.known_placeholders", pattern),
             images_list=self.text("images.list"),
             images_loader=self.text("images.loader"),
             stage4=Stage4Facts(

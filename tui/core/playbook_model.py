@@ -17,6 +17,14 @@ UPGRADE = "upgrade"
 STAGE4 = "stage4"
 ROLLBACK = "rollback"  # Rollback A: the previous release re-applied on its pre-upgrade state
 PLAN_STAGES: tuple[str, ...] = (UPGRADE, STAGE4, ROLLBACK)
+# Where the wizard finds the value of a placeholder the previous values file cannot fill.
+KNOWN_NAME_PREFIX = "name_prefix"  # terraform.tfvars
+KNOWN_AWS_REGION = "aws_region"  # terraform.tfvars
+KNOWN_VALKEY_HOST = "valkey_host"  # the Valkey secret in Secrets Manager
+KNOWN_VALKEY_PORT = "valkey_port"  # the Valkey secret in Secrets Manager
+KNOWN_SOURCES = frozenset(
+    {KNOWN_NAME_PREFIX, KNOWN_AWS_REGION, KNOWN_VALKEY_HOST, KNOWN_VALKEY_PORT}
+)
 
 
 @dataclass(frozen=True)
@@ -38,6 +46,14 @@ class PlanRules:
     expected: tuple[ExpectedChange, ...]
     required_destroys: tuple[str, ...]
     protected: tuple[str, ...]  # fnmatch globs nothing may destroy, replace or change
+
+
+@dataclass(frozen=True)
+class KnownPlaceholder:
+    """A values placeholder (``REPLACE_VALUE_NAME_PREFIX``) and where its value comes from."""
+
+    name: str
+    source: str  # one of KNOWN_SOURCES
 
 
 @dataclass(frozen=True)
@@ -106,6 +122,7 @@ class Playbook:
     image_tag_key: str
     image_registry_key: str
     placeholder_pattern: str
+    known_placeholders: tuple[KnownPlaceholder, ...]
     images_list: str
     images_loader: str
     stage4: Stage4Facts

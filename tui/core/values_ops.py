@@ -8,35 +8,32 @@ decisions) so that undo and redo replay exactly, auto-fill included.
 from __future__ import annotations
 
 import copy
+from collections.abc import Sequence
 from typing import Any
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.scalarstring import PlainScalarString, ScalarString
 
-from tui.core.values_anchors import MERGE_KEY, AnchorIndex, anchored_like
 from tui.core.values_commands import (
     AutoFillItem,
     Command,
     Decision,
     Edit,
-    holds,
     insert_position,
     same_node,
 )
 from tui.core.values_doc import KeyPath, ValuesDoc, get_node, has_node
 from tui.core.values_merge import MISSING, Presence, Row, RowStatus, aligned_children
-from tui.core.values_rows import MergeRows
 from tui.core.values_scalars import ValueEditRefused, parse_typed_value, styled_for_target
 from tui.core.values_state import SavedState
+from tui.core.values_tree import TreeWriter
 
 
-class ValuesMerge(MergeRows):
+class ValuesMerge(TreeWriter):
     """Previous values vs a new template; the template's tree is edited in place."""
 
     def __init__(self, previous: ValuesDoc, template: ValuesDoc, placeholder_pattern: str) -> None:
         super().__init__(previous, template, placeholder_pattern)
         self.decisions: dict[str, Decision] = {}
-        self.touched: dict[KeyPath, Any] = {}  # first value seen at each edited path (for save)
         self._undo: list[Command] = []
         self._redo: list[Command] = []
         self._saved: SavedState | None = None  # taken before the first change
@@ -109,9 +106,18 @@ class ValuesMerge(MergeRows):
         return self._run(Command(f"edit {label}", [edit]))
 
     def keep_template(self, label: str) -> Command:
-        """Keep the template's value here (a recorded decision; a later port or edit undoes it)."""
-        if self.row(label).new_path is None:
+        """Keep the template's value here (a recorded decision; a later port or edit undoes it).
+
+        Refused on a placeholder: keeping it would have Helm deploy it literally.
+        """
+        row = self.row(label)
+        if row.new_path is None:
             raise ValueEditRefused(f"{label}: the new file has no value here to keep")
+        if row.status == RowStatus.PLACEHOLDER:
+            raise ValueEditRefused(
+                f"{label} holds a placeholder: keeping it means Helm deploys it literally",
+                "Fill it (→ ports the previous value, a auto-fills) or edit it (e).",
+            )
         before = self.decisions.get(label)
         return self._run(Command(f"keep {label}", [], [(label, before, Decision.KEPT_TEMPLATE)]))
 
@@ -143,13 +149,14 @@ class ValuesMerge(MergeRows):
             )
         return out
 
-    def auto_fill(self) -> Command:
-        """Port every fillable placeholder as one undoable step."""
+    def auto_fill(self, known: Sequence[Edit] = ()) -> Command:
+        """Port every fillable placeholder, then ``known`` edits (values_known), as one step."""
         edits = []
         for row in self._fillable():
             assert row.prev_path is not None and row.new_path is not None
             prev = get_node(self.previous.data, row.prev_path)
             edits.append(self._replace(row.new_path, prev, get_node(self.working, row.new_path)))
+        edits += known
         return self._run(Command(f"auto-fill {len(edits)} placeholders", edits))
 
     def set_image_tag(self, dotted_key: str, build: str) -> Command | None:
@@ -270,42 +277,3 @@ class ValuesMerge(MergeRows):
             self.decisions.pop(label, None)
         else:
             self.decisions[label] = decision
-
-    def _put(self, path: KeyPath, node: Any, index: int) -> None:
-        parent = get_node(self.working, path[:-1])
-        key = path[-1]
-        if path not in self.touched:
-            self.touched[path] = copy.deepcopy(parent[key]) if holds(parent, key) else MISSING
-        if node is MISSING:
-            del parent[key]
-            if isinstance(parent, CommentedMap) and not parent:
-                parent.fa.set_flow_style()  # back to the template's `{}`
-        elif holds(parent, key):
-            old = parent[key]
-            shared = self.anchors.shared(old)
-            value = anchored_like(copy.deepcopy(node), old)
-            if type(value) is str and isinstance(old, ScalarString):
-                value = PlainScalarString(value)  # ruamel would give it the old quotes
-            parent[key] = value
-            if shared is not None:
-                self._put_at_aliases(shared.paths, path, old, value)
-        else:
-            if isinstance(parent, CommentedMap):
-                if not parent:
-                    parent.fa.set_block_style()  # `{}` receiving keys is written as a block
-                parent.insert(max(0, min(index, len(parent))), key, copy.deepcopy(node))
-            else:
-                parent.insert(max(0, min(index, len(parent))), copy.deepcopy(node))
-
-    def _put_at_aliases(
-        self, paths: tuple[KeyPath, ...], done: KeyPath, old: Any, value: Any
-    ) -> None:
-        """An anchored node was replaced: its aliases get the same new node, as YAML means."""
-        for alias in paths:
-            if alias == done or alias[-1] == MERGE_KEY:
-                continue  # a merge key keeps its own reference (rare: whole anchored maps)
-            parent = get_node(self.working, alias[:-1])
-            if holds(parent, alias[-1]) and parent[alias[-1]] is old:
-                self.touched.setdefault(alias, copy.deepcopy(old))
-                parent[alias[-1]] = value
-        self.anchors = AnchorIndex.build(self.working)
