@@ -20,9 +20,11 @@ from screens.helm_revisions import HistorySection
 from screens.helm_rollback import RollbackSection
 from screens.helm_sections import ChangelogSection, LintSection
 from screens.helm_sync import SyncSection
+from screens.helm_values import ValuesGuard
 from tui.assets import STYLES
 from tui.core.helm_journal import HelmJournalState, RecordedRevision, read_helm_journal
 from tui.core.helm_plan import HelmPlan
+from tui.core.helm_review import read_review_journal
 from tui.core.journal_records import JournalRecord
 
 SECTIONS = ("images", "changelog", "history", "lint", "diff", "sync")
@@ -112,20 +114,26 @@ class HelmPanel(StepPanel):
         state = self.journaled_state()
         # a sync ran since the revisions were recorded: recording again would see its result
         self.sync_started = state.last_sync is not None
+        review = read_review_journal(self.journal_records(), self.step_id)
         self.query_one(ImagesSection).start()
-        self.query_one(ChangelogSection).start()
+        self.query_one(ChangelogSection).start(review.acknowledgement)
+        self.query_one(DiffSection).restore(review.last_diff)
         self.query_one(HistorySection).open(state.recorded)
         self.query_one(SyncSection).restore(state)
         self.update_gate()
 
+    def journal_records(self) -> list[JournalRecord]:
+        session = self.wizard.session
+        return list(session.journal.records) if session is not None else []
+
     def journaled_state(self) -> HelmJournalState:
         """What this step journaled before a restart (nothing on a first visit)."""
-        session = self.wizard.session
-        records = session.journal.records if session is not None else []
-        return read_helm_journal(records, self.releases, self.step_id)
+        return read_helm_journal(self.journal_records(), self.releases, self.step_id)
 
     def on_show(self) -> None:
         super().on_show()
+        # the values may have changed since (Values step, an editor): read them again
+        self.query_one(ValuesGuard).recheck()
         # after the base class gave the first widget the focus
         self.call_after_refresh(self.query_one(ImagesSection).focus_registry)
 
@@ -158,8 +166,11 @@ class HelmPanel(StepPanel):
         if session is not None:
             session.journal.note(text, step=self.step_id)
 
-    def sync_blockers(self) -> list[str]:
-        """What still stands between the operator and ``helmfile sync``."""
+    def sync_blockers(self, values: bool = True) -> list[str]:
+        """What still stands between the operator and ``helmfile sync``.
+
+        ``values=False``: all but the values file (``s`` reads it again, so it may be fixed).
+        """
         images = self.query_one(ImagesSection)
         blockers = []
         if not images.ready:
@@ -171,6 +182,8 @@ class HelmPanel(StepPanel):
             blockers.append("revisions recorded")
         if not self.query_one(DiffSection).ready:
             blockers.append("diff run")
+        if values and (unfit := self.query_one(ValuesGuard).blocker) is not None:
+            blockers.append(unfit)
         if self.busy:
             blockers.append("the running command to end")
         return blockers
@@ -190,7 +203,7 @@ class HelmPanel(StepPanel):
     def update_gate(self) -> None:
         """Re-evaluate the sync gate, the completion and the keys."""
         sync = self.query_one(SyncSection)
-        sync.show_gate([] if sync.running else self.sync_blockers())
+        sync.show_gate([] if sync.running else self.sync_blockers(), self.can_run("sync"))
         rollback = self.query_one(RollbackSection)
         self.complete = sync.succeeded or rollback.outcome_recorded
         if self.plan is not None:
@@ -221,7 +234,7 @@ class HelmPanel(StepPanel):
             "lint": lambda: self.query_one(LintSection).can_run,
             "diff": lambda: self.query_one(DiffSection).can_run,
             "toggle_diff": lambda: self.query_one(DiffSection).ready,
-            "sync": lambda: not self.sync_blockers(),
+            "sync": lambda: not self.sync_blockers(values=False),
             "rollback": lambda: self.query_one(RollbackSection).can_roll_back,
         }
         return checks[action]()

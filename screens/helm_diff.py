@@ -16,19 +16,13 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Static, TabbedContent
 
 from screens.helm_support import Captured, CapturingLog, error_text, missing_program
+from tui.core.helm_journal import shown_time
+from tui.core.helm_review import JournaledDiff, diff_note
 from tui.core.helmfile_diff import DiffOutcome, DiffReport, parse_diff
 from tui.widgets.helm_diff_view import HelmDiffView, plural
 
 if TYPE_CHECKING:
     from screens.helm import HelmPanel
-
-
-def diff_note(report: DiffReport) -> str:
-    """One journal line: which releases change and by how many resources."""
-    if report.outcome is DiffOutcome.NO_CHANGES:
-        return "helmfile diff: no changes"
-    parts = [f"{r.release} {plural(len(r.resources), 'resource')}" for r in report.releases]
-    return "helmfile diff: " + (", ".join(parts) or "changes") + " changed"
 
 
 class DiffSection(Vertical):
@@ -39,6 +33,7 @@ class DiffSection(Vertical):
         self.panel = panel
         self.captured = Captured()
         self.report: DiffReport | None = None
+        self.journaled: JournaledDiff | None = None  # the last diff before a restart
 
     def compose(self) -> ComposeResult:
         yield Static(id="diff-status", markup=False)
@@ -51,7 +46,31 @@ class DiffSection(Vertical):
     def on_mount(self) -> None:
         self.query_one("#diff-log").display = False
         self.query_one("#diff-view").display = False
-        self.show_status(Text("Acknowledge the CHANGELOG (2) first; then run the diff (d)."))
+        self.show_idle()
+
+    def restore(self, last: JournaledDiff | None) -> None:
+        """After a restart: say when the diff last ran and what it said (it runs again)."""
+        self.journaled = last
+        self.show_idle()
+
+    def show_idle(self) -> None:
+        """The status before this session's diff: what to do first, the journaled result."""
+        if self.report is not None or self.running:
+            return
+        text = Text()
+        if self.journaled is not None:
+            style = "red" if self.journaled.failed else "dim"
+            text.append(
+                f"Last diff before the restart, at {shown_time(self.journaled.at)} "
+                f"(from the journal): {self.journaled.result}.\n",
+                style,
+            )
+        if self.panel.changelog_acknowledged:
+            again = "again " if self.journaled is not None else ""
+            text.append(f"Run the diff {again}(d): the sync waits for a diff of this session.")
+        else:
+            text.append("Acknowledge the CHANGELOG (2) first; then run the diff (d).")
+        self.show_status(text)
 
     @property
     def running(self) -> bool:
@@ -100,13 +119,13 @@ class DiffSection(Vertical):
             return
         report = parse_diff(self.captured.stdout_text, self.captured.stderr_text, result.exit_code)
         self.report = report
+        self.panel.journal_note(diff_note(report, result.exit_code))
         if report.outcome is DiffOutcome.FAILED:
             last = next((ln for ln in reversed(self.captured.stderr) if ln.strip()), "no output")
             self.show_status(
                 Text(f"helmfile diff failed (exit {result.exit_code}): {last}", "bold red")
             )
         else:
-            self.panel.journal_note(diff_note(report))
             if report.outcome is DiffOutcome.NO_CHANGES:
                 self.show_status(
                     Text("No changes (exit 0 with --detailed-exitcode).", "bold green")

@@ -10,6 +10,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Static
 
+from screens.helm_diff import DiffSection
 from screens.helm_support import (
     Captured,
     CapturingLog,
@@ -20,8 +21,10 @@ from screens.helm_support import (
 )
 from tui.core.changelog import ChangelogEntry, read_entry
 from tui.core.errors import MocmError
+from tui.core.helm_journal import shown_time
 from tui.core.helm_lint import parse_lint
 from tui.core.helm_plan import HelmCommand, read_helmfile_releases
+from tui.core.helm_review import ACKNOWLEDGED, Acknowledgement, acknowledgement_detail
 from tui.core.runner import CommandResult
 
 if TYPE_CHECKING:
@@ -71,42 +74,56 @@ class ChangelogSection(VerticalScroll):
         with Horizontal(classes="helm-buttons"):
             yield Button("Acknowledge (a)", id="cl-ack", compact=True, variant="primary")
 
-    def start(self) -> None:
+    def start(self, journaled: Acknowledgement | None = None) -> None:
+        """Show the entry; ``journaled``: the acknowledgement read back after a restart."""
         plan = self.panel.plan
         assert plan is not None
         path = plan.chart_dir / CHANGELOG
+        version = plan.playbook.chart_version
         try:
-            self.entry = read_entry(path, plan.playbook.chart_version)
+            self.entry = read_entry(path, version)
         except MocmError as exc:
             self.problem = exc.message
             message = error_text(exc, "No CHANGELOG entry to show")
             message.append("\nAcknowledge (a) once you have read the chart's notes by hand.")
             self.query_one("#cl-entry", Static).update(message)
+        else:
+            where = relative(path, plan.release_dir)
+            self.query_one("#cl-entry", Static).update(entry_text(self.entry, where))
+            self.query_one("#cl-status", Static).update(
+                "Read every highlighted item, then acknowledge (a): the diff waits for it."
+            )
+        if journaled is None:
             return
-        where = relative(path, plan.release_dir)
-        self.query_one("#cl-entry", Static).update(entry_text(self.entry, where))
-        self.query_one("#cl-status", Static).update(
-            "Read every highlighted item, then acknowledge (a): the diff waits for it."
-        )
+        at = shown_time(journaled.at)
+        if journaled.covers(version, self.entry):
+            self.mark_acknowledged(
+                f"✔ Acknowledged at {at} (read back from the journal). "
+                "Next: revisions (3) and the diff (5)."
+            )
+        else:
+            self.query_one("#cl-status", Static).update(
+                Text(
+                    f"The entry changed since it was acknowledged at {at}: read it again, "
+                    "then acknowledge (a).",
+                    "bold yellow",
+                )
+            )
 
     @on(Button.Pressed, "#cl-ack")
     def acknowledge(self) -> None:
         if self.acknowledged or self.panel.plan is None:
             return
         version = self.panel.plan.playbook.chart_version
-        if self.entry is not None:
-            items = self.entry.attention_items
-            detail = f"entry {version}: {len(items)} Changed/Removed item(s) read"
-            if items:
-                detail += ": " + " | ".join(item.text for item in items)
-        else:
-            detail = f"no entry for {version} ({self.problem}); read by hand"
-        self.panel.journal_decision("CHANGELOG acknowledged", detail)
+        detail = acknowledgement_detail(version, self.entry, self.problem)
+        self.panel.journal_decision(ACKNOWLEDGED, detail)
+        self.mark_acknowledged("✔ Acknowledged (journaled). Next: revisions (3) and the diff (5).")
+
+    def mark_acknowledged(self, status: str) -> None:
         self.acknowledged = True
         self.query_one("#cl-ack", Button).disabled = True
-        self.query_one("#cl-status", Static).update(
-            Text("✔ Acknowledged (journaled). Next: revisions (3) and the diff (5).", "bold green")
-        )
+        self.query_one("#cl-status", Static).update(Text(status, "bold green"))
+        self.panel.query_one(DiffSection).show_idle()  # it said "acknowledge first"
         self.panel.update_gate()
 
 

@@ -20,6 +20,7 @@ from textual.widgets import Button, Static
 
 from screens.helm_rollback import RollbackSection
 from screens.helm_support import CapturingLog, ConfirmDialog, error_text, missing_program, relative
+from screens.helm_values import SyncWaiverDialog, ValuesGuard, confirmation_body
 from tui.core.fsops import free_backup_name
 from tui.core.helm_journal import (
     INTERRUPTED,
@@ -29,6 +30,13 @@ from tui.core.helm_journal import (
     shown_time,
     sync_note,
     sync_outcome,
+)
+from tui.core.helm_values import (
+    TAG_WAIVER,
+    WAIVER,
+    SyncValuesCheck,
+    tag_waiver_detail,
+    waiver_detail,
 )
 from tui.core.helmfile_sync import ReleaseProgress, ReleaseState, SyncEvent, SyncResult, SyncTracker
 from tui.core.runner import Stream
@@ -102,6 +110,7 @@ class SyncSection(VerticalScroll):
 
     def compose(self) -> ComposeResult:
         yield Static(id="sync-gate", markup=False)
+        yield ValuesGuard(self.panel)
         yield Static(id="sync-progress", markup=False)
         yield Static(id="sync-outcome", markup=False)
         with Horizontal(classes="helm-buttons"):
@@ -122,7 +131,8 @@ class SyncSection(VerticalScroll):
     def succeeded(self) -> bool:
         return self.result is not None and self.result.succeeded
 
-    def show_gate(self, missing: list[str]) -> None:
+    def show_gate(self, missing: list[str], can_sync: bool) -> None:
+        """What the sync needs; ``can_sync``: ``s`` may run (it reads the values again first)."""
         gate = self.query_one("#sync-gate", Static)
         if self.running:
             gate.update(Text("Sync running — Cancel (x) sends SIGINT.", "bold yellow"))
@@ -134,7 +144,7 @@ class SyncSection(VerticalScroll):
             plan = self.panel.plan
             log = relative(plan.sync_log, plan.release_dir) if plan else "the sync log"
             gate.update(Text(f"Ready to sync (s). Output is also written to {log}.", "bold"))
-        self.query_one("#sync-run", Button).disabled = bool(missing) or self.running
+        self.query_one("#sync-run", Button).disabled = not can_sync or self.running
         self.query_one("#sync-cancel", Button).disabled = not self.running
 
     def show_progress(self) -> None:
@@ -157,22 +167,43 @@ class SyncSection(VerticalScroll):
     # -- running ------------------------------------------------------------------------------
     @on(Button.Pressed, "#sync-run")
     def ask(self) -> None:
+        """Read the values again (they may have changed outside), then ask."""
+        if self.panel.plan is None or self.panel.sync_blockers(values=False) or self.running:
+            return
+        self.query_one(ValuesGuard).recheck(then=self.confirm)
+
+    def confirm(self) -> None:
         plan = self.panel.plan
         if plan is None or self.panel.sync_blockers() or self.running:
-            return
-        body = Text(
+            return  # the file stopped parsing: the gate says so
+        guard = self.query_one(ValuesGuard)
+        check = guard.check
+        intro = Text(
             f"helmfile sync upgrades {', then '.join(self.panel.releases)} in namespace "
             f"{plan.playbook.helm_namespace}, with the merged values.\n"
             "A release that fails can be rolled back on its own to the revision recorded in "
             "section 3."
         )
+        body = confirmation_body(intro, check, guard.where)
+        if check is not None and check.placeholders:
+            self.app.push_screen(SyncWaiverDialog(body), lambda r: self.waived(check, r))
+            return
         self.app.push_screen(
-            ConfirmDialog("Upgrade the Helm releases?", body, "Sync"), self.confirmed
+            ConfirmDialog("Upgrade the Helm releases?", body, "Sync"),
+            lambda yes: self.confirmed(check, bool(yes)),
         )
 
-    def confirmed(self, yes: bool | None) -> None:
-        if yes:
-            self.start()
+    def waived(self, check: SyncValuesCheck, reason: str | None) -> None:
+        if reason:
+            self.panel.journal_decision(WAIVER, waiver_detail(check, reason))
+            self.confirmed(check, True)
+
+    def confirmed(self, check: SyncValuesCheck | None, yes: bool) -> None:
+        if not yes:
+            return
+        if check is not None and not check.image_tag.matches:
+            self.panel.journal_decision(TAG_WAIVER, tag_waiver_detail(check))
+        self.start()
 
     def start(self) -> None:
         plan = self.panel.plan

@@ -31,23 +31,47 @@ __all__ = [
     "settle",
     "table_text",
     "text_of",
+    "values_path",
     "widget_text",
 ]
 
 BOOK = load_playbook()
 PLACEHOLDER = re.compile(r'registry: "< REPLACE_VALUE_IMAGE_REGISTRY >"')
+ANY_PLACEHOLDER = re.compile(BOOK.placeholder_pattern)
 
 
-def helm_world(root: Path, aws_env: dict[str, str], *, registry: bool = True) -> World:
+def helm_world(
+    root: Path, aws_env: dict[str, str], *, registry: bool = True, filled: bool = True
+) -> World:
     """A demo world whose ECR holds every image but the one the seed leaves out on purpose.
 
-    ``registry``: the Values step has filled ``global.image.registry`` (else a placeholder).
+    ``registry``: the Values step has filled ``global.image.registry`` (else a placeholder);
+    ``filled``: it has filled every other placeholder too (else they are left in the file).
     """
     world = build_world(root / "world")
     seed_images(world, dict(aws_env), BOOK, SeedReport())
     if registry:
         fill_registry(world)
+    if filled:
+        fill_placeholders(world)
     return world
+
+
+def values_path(world: World) -> Path:
+    return world.current / BOOK.values_file
+
+
+def fill_placeholders(world: World) -> None:
+    """Every placeholder but the registry's gets a stand-in value (``filled-smtp-host``)."""
+
+    def stand_in(found: re.Match[str]) -> str:
+        name = found.group(0).strip("<> ").removeprefix("REPLACE_VALUE_")
+        if name == "IMAGE_REGISTRY":  # fill_registry's business
+            return found.group(0)
+        return "filled-" + name.lower().replace("_", "-")
+
+    path = values_path(world)
+    path.write_text(ANY_PLACEHOLDER.sub(stand_in, path.read_text(encoding="utf-8")), "utf-8")
 
 
 def fill_registry(world: World) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -218,7 +219,9 @@ async def test_changelog_items_highlighted_and_acknowledged(world: World, aws: A
         await press(app, pilot, "5")
         assert panel_of(app).check_action("diff", ()) is True
     [detail] = decisions(world.current, "CHANGELOG acknowledged")
-    assert detail.startswith("entry 10.6.2605: 5 Changed/Removed item(s) read")
+    assert re.match(
+        r"entry 10\.6\.2605 \(fingerprint [0-9a-f]{12}\): 5 Changed/Removed item", detail
+    )
 
 
 async def test_changelog_without_this_version(world: World, aws: AwsEndpoint) -> None:
