@@ -115,6 +115,7 @@ class ValuesPanel(ValuesStepBase):
         session = self.wizard.session
         if files.resumed and session is not None:
             restore_decisions(merge, list(session.journal.records))
+        merge.mark_saved()  # the file as loaded is the saved state: taken here, not at a key
         self.app.call_from_thread(self.install, files, merge, None)
         prefetch_layout(merge)  # the template's layout, in a child, ready for the first save
 

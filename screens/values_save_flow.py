@@ -91,6 +91,7 @@ class SaveFlow:
             )
             labels = {row.label for row in reopened.rows}
             reopened.decisions.update({k: v for k, v in decisions.items() if k in labels})
+            reopened.mark_saved()
             panel.app.call_from_thread(self.reopened, files, reopened)
 
         panel.run_worker(write_and_reopen, thread=True, group="values-save", exclusive=True,

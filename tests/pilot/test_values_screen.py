@@ -120,6 +120,28 @@ async def test_keys_grey_out_where_they_cannot_run(tmp_path: Path) -> None:
         assert "orphans undecided 1" in status(panel)
 
 
+async def test_keep_on_a_placeholder_is_refused_with_a_plain_notice(tmp_path: Path) -> None:
+    app, _, _ = values_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        panel = await open_values(app, pilot)
+        await pilot.press("p")
+        assert detail(panel).startswith("global.image.registry  placeholder to fill")
+        assert panel.check_action("keep", ()) is True  # the key runs, to say why not
+        await pilot.press("k")
+        await pilot.pause()
+        told = [n.message for n in app._notifications]
+        assert any(
+            "global.image.registry holds a placeholder: keeping it means Helm deploys it "
+            "literally. Fill it"
+            in message
+            and "edit it (e)" in message
+            for message in told
+        )
+        assert "decided" not in detail(panel) and "kept" not in status(panel)
+        assert "Placeholders left 29" in status(panel) and "nothing unsaved" in status(panel)
+        assert panel.check_action("undo", ()) is None  # nothing was recorded
+
+
 async def test_edit_in_place_and_bad_input_changes_nothing(tmp_path: Path) -> None:
     app, _, _ = values_app(tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from textual.content import Content
 from textual.widgets import Button, Input, Static
 
 from screens.step_dialogs import ConfirmDialog as StepConfirmDialog
@@ -121,6 +122,56 @@ async def test_a_restart_continues_the_saved_work(tmp_path: Path) -> None:
     assert backups == ["values.yaml.bak", "values.yaml.new"]  # the earlier work kept too
 
 
+def save_warning(app: object) -> Static | None:
+    """The red line of the final-diff dialog, if it has one."""
+    screen = app.screen  # type: ignore[attr-defined]
+    assert isinstance(screen, ConfirmDialog), f"no final diff: {screen!r}"
+    found = screen.query("#values-dialog-warning")
+    return found.first(Static) if found else None
+
+
+async def review_save(app: object, pilot: object, reason: str) -> None:
+    """Press s, give the override reason, wait for the final diff."""
+    await pilot.press("s")  # type: ignore[attr-defined]
+    app.screen.query_one(Input).value = reason  # type: ignore[attr-defined]
+    await pilot.press("enter")  # type: ignore[attr-defined]
+    await settle(app, pilot)  # type: ignore[arg-type]
+
+
+async def test_a_subtree_port_of_the_old_image_tag_is_flagged_at_save_and_t_fixes_it(
+    tmp_path: Path,
+) -> None:
+    app, _, curr = values_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        panel = await open_values(app, pilot)
+        assert detail(panel).startswith("global  ")
+        await pilot.press("P")  # the whole `global` subtree, image tag included
+        assert panel.check_action("bump_tag", ()) is True
+        await review_save(app, pilot, "placeholders later")
+        warning = save_warning(app)
+        assert warning is not None
+        line = warning.render()
+        assert isinstance(line, Content) and [str(span.style) for span in line.spans] == [
+            "bold red"
+        ]
+        assert str(line) == (
+            "⚠ global.image.tag is 10.5.2603, not this release's build 10.6.2605: Helm would "
+            "deploy those images with the new charts. Esc, then t sets it."
+        )
+        assert "⚠ global.image.tag is 10.5.2603" in screen_text(app)
+        await pilot.press("escape")
+        await settle(app, pilot)
+        await pilot.press("t")
+        assert panel.check_action("bump_tag", ()) is None
+        await review_save(app, pilot, "placeholders later")
+        assert save_warning(app) is None
+        await pilot.press("y")
+        await settle(app, pilot)
+        assert app.statuses["values"] is StepStatus.DONE
+    saved = (curr / VALUES).read_text()
+    assert 'tag: "10.6.2605"' in saved and "10.5.2603" not in saved.split("pullPolicy")[0]
+
+
 async def test_a_file_changed_under_the_diff_is_not_overwritten(tmp_path: Path) -> None:
     app, _, curr = values_app(tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -215,6 +266,28 @@ async def test_undo_back_to_the_saved_state_quits_without_asking(tmp_path: Path)
         panel = await open_values(app, pilot)
         await pilot.press("p", "right", "p", "right", "u", "u")
         assert "Placeholders left 29" in status(panel)
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert app.return_code == 0
+
+
+async def test_unsaved_follows_the_content_not_the_number_of_operations(tmp_path: Path) -> None:
+    app, _, _ = values_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        panel = await open_values(app, pilot)
+        assert "nothing unsaved" in status(panel)
+        await pilot.press("slash")
+        app.screen.query_one(Input).value = "componentReplicas.api"
+        await pilot.press("enter", "e")
+        app.screen.query_one(Input).value = "5"
+        await pilot.press("enter")
+        assert "unsaved changes" in status(panel) and panel.unsaved_work() is not None
+        await pilot.press("e")
+        app.screen.query_one(Input).value = "3"  # back to what the file holds
+        await pilot.press("enter")
+        assert "new: 3" in detail(panel)
+        assert "nothing unsaved" in status(panel)  # two edits, no change: as the quit guard says
+        assert panel.unsaved_work() is None
         await pilot.press("ctrl+q")
         await pilot.pause()
         assert app.return_code == 0

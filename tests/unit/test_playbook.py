@@ -35,6 +35,9 @@ def test_bundled_playbook_holds_the_guide_facts() -> None:
     assert book.rules("rollback") is book.plan_rollback
     assert book.plan_rollback.required_destroys == ()
     assert book.plan_rollback.protected == ("*valkey*",)
+    known = {k.name: k.source for k in book.known_placeholders}
+    assert known["REPLACE_VALUE_NAME_PREFIX"] == "name_prefix"
+    assert known["REPLACE_VALUE_VALKEY_HOST"] == "valkey_host"
 
 
 def test_unknown_stage_names_the_known_ones() -> None:
@@ -83,6 +86,19 @@ def write_variant(tmp_path: Path, edit: object) -> Path:
             "'plan_rules.rollback.required_destroys' must be empty: a rollback re-converges",
         ),
         (
+            lambda d: d["values"]["known_placeholders"].update(REPLACE_VALUE_X="vault"),
+            "field 'values.known_placeholders.REPLACE_VALUE_X' must be one of ['aws_region', "
+            "'name_prefix', 'valkey_host', 'valkey_port'], got 'vault'",
+        ),
+        (
+            lambda d: d["values"]["known_placeholders"].update(NAME_PREFIX="name_prefix"),
+            "field 'values.known_placeholders.NAME_PREFIX' is not a placeholder name matching",
+        ),
+        (
+            lambda d: d["values"].update(known_placeholders=["REPLACE_VALUE_NAME_PREFIX"]),
+            "field 'values.known_placeholders' must be a mapping of placeholder name to source",
+        ),
+        (
             lambda d: d["plan_rules"]["rollback"]["expected"][1].update(actions=["recreate"]),
             "'plan_rules.rollback.expected[1].actions' has unknown action(s) ['recreate']",
         ),
@@ -106,3 +122,8 @@ def test_playbook_not_yaml(tmp_path: Path) -> None:
 def test_playbook_missing_file(tmp_path: Path) -> None:
     with pytest.raises(PlaybookError, match="cannot read playbook"):
         load_playbook(tmp_path / "none.yaml")
+
+
+def test_known_placeholders_are_optional(tmp_path: Path) -> None:
+    book = load_playbook(write_variant(tmp_path, lambda d: d["values"].pop("known_placeholders")))
+    assert book.known_placeholders == ()

@@ -90,6 +90,17 @@ def test_keep_template_and_drop_orphan_are_recorded(samples: Path, tmp_path: Pat
         merge.drop_orphan("global.image.tag")
 
 
+def test_keep_template_refuses_a_placeholder(samples: Path, tmp_path: Path) -> None:
+    merge = sample_merge(samples, tmp_path)
+    with pytest.raises(ValueEditRefused) as refused:
+        merge.keep_template("host.domain")
+    assert refused.value.message == (
+        "host.domain holds a placeholder: keeping it means Helm deploys it literally"
+    )
+    assert "edit it (e)" in refused.value.hint
+    assert merge.decisions == {} and not merge.can_undo
+
+
 def test_carry_orphan_inserts_it_where_it_belongs(tmp_path: Path) -> None:
     merge = merge_of(tmp_path, "a: 1\nmine: 2\nb: 3\n", "a: 1\nb: 3\nc: 4\n")
     merge.carry_orphan("mine")

@@ -59,7 +59,8 @@ class ValuesMerge(TreeWriter):
         """
         if self._saved is None:
             return False
-        return self._saved != SavedState.of(self.working, self.decisions)
+        # Every write goes through _put, which records its path in `touched`.
+        return self._saved.differs(self.working, self.decisions, self.touched)
 
     @property
     def can_undo(self) -> bool:
