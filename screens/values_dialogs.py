@@ -209,7 +209,8 @@ def auto_fill_dialog(
     for left in unfilled:
         body.append(Text.assemble((left.label, "bold"), f"  < {left.placeholder} >", end=""))
         reason = f"not filled: {left.reason}"
-        for line in textwrap.wrap(reason, 72, break_on_hyphens=False, break_long_words=False):
+        # Narrow enough for the dialog at 80 columns: the body does not wrap by itself.
+        for line in textwrap.wrap(reason, 48, break_on_hyphens=False, break_long_words=False):
             body.append(Text(f"    {line}", "yellow", end=""))
     count = len(items) + len(fills)
     return ConfirmDialog(

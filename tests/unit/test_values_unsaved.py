@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.values_support import sample_merge
+from tests.values_support import merge_of, sample_merge
 from tui.core.values_commands import Decision
+from tui.core.values_ops import ValuesMerge
 from tui.core.values_save import commit, plan_save
+from tui.core.values_state import SavedState
+
+NODEGROUP = "global.nodeSelector.eks\\.amazonaws\\.com/nodegroup"
 
 
 def test_a_fresh_merge_has_nothing_unsaved(samples: Path, tmp_path: Path) -> None:
@@ -75,3 +79,54 @@ def test_porting_a_kept_row_takes_the_keep_back(samples: Path, tmp_path: Path) -
     merge.undo()
     assert merge.kept_template() == ["global.image.tag"]
     assert merge.working["global"]["image"]["tag"] == "10.6.2605"
+
+
+# Only the paths edited since the save are compared: each case also asks the full comparison.
+def agrees(merge: ValuesMerge, saved: SavedState, expected: bool) -> None:
+    assert merge.has_unsaved_changes() is expected
+    assert (SavedState.of(merge.working, merge.decisions) != saved) is expected
+
+
+def test_subtree_port_then_edits_below_it_back(samples: Path, tmp_path: Path) -> None:
+    merge = sample_merge(samples, tmp_path)
+    saved = SavedState.of(merge.working, merge.decisions)
+    merge.port_subtree("global")
+    agrees(merge, saved, True)
+    merge.edit("global.image.tag", '"10.6.2605"')  # one value back; the registry still ported
+    agrees(merge, saved, True)
+    merge.edit("global.image.registry", '"< REPLACE_VALUE_IMAGE_REGISTRY >"')
+    agrees(merge, saved, True)  # the subtree port also carried the nodeSelector orphan
+    merge.undo()
+    merge.undo()
+    agrees(merge, saved, True)
+    merge.undo()
+    agrees(merge, saved, False)
+
+
+def test_carry_an_orphan_then_undo(samples: Path, tmp_path: Path) -> None:
+    merge = sample_merge(samples, tmp_path)
+    saved = SavedState.of(merge.working, merge.decisions)
+    merge.carry_orphan(NODEGROUP)
+    agrees(merge, saved, True)
+    merge.undo()
+    agrees(merge, saved, False)
+
+
+def test_an_alias_followed_by_an_edit_and_back(tmp_path: Path) -> None:
+    merge = merge_of(
+        tmp_path, "port: 9090\napi:\n  port: 9090\n", "port: &p 8080\napi:\n  port: *p\n"
+    )
+    saved = SavedState.of(merge.working, merge.decisions)
+    merge.port("api.port")
+    agrees(merge, saved, True)
+    merge.undo()
+    agrees(merge, saved, False)
+
+
+def test_after_a_save_mark_only_later_edits_count(samples: Path, tmp_path: Path) -> None:
+    merge = sample_merge(samples, tmp_path)
+    merge.port("host.domain")
+    merge.mark_saved()
+    assert not merge.has_unsaved_changes()
+    merge.undo()  # the saved file holds the port: undoing it is a change
+    assert merge.has_unsaved_changes()

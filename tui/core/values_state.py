@@ -63,12 +63,11 @@ def fingerprint(node: Any, path: KeyPath = (), index: dict[KeyPath, Any] | None 
     With ``index``, the picture of every path below ``path`` is recorded there too.
     """
     if isinstance(node, CommentedMap):
-        flow = bool(node.fa.flow_style())
         items = tuple((key, fingerprint(node[key], (*path, key), index)) for key in node)
-        out: Any = ("map", flow, items)
+        out: Any = ("map", _flow(node), items)
     elif isinstance(node, CommentedSeq):
         items = tuple(fingerprint(item, (*path, i), index) for i, item in enumerate(node))
-        out = ("seq", bool(node.fa.flow_style()), items)
+        out = ("seq", _flow(node), items)
     else:
         anchor = getattr(getattr(node, "anchor", None), "value", None)
         kind = "str" if isinstance(node, PlainScalarString) else type(node).__name__  # both plain
@@ -76,3 +75,8 @@ def fingerprint(node: Any, path: KeyPath = (), index: dict[KeyPath, Any] | None 
     if index is not None:
         index[path] = out
     return out
+
+
+def _flow(node: CommentedMap | CommentedSeq) -> bool:
+    # An empty map or list is written `{}` / `[]` whatever its style says.
+    return bool(node.fa.flow_style()) if len(node) else True
