@@ -65,9 +65,10 @@ class DiffSection(Vertical):
                 f"(from the journal): {self.journaled.result}.\n",
                 style,
             )
-        if self.panel.changelog_acknowledged:
-            again = "again " if self.journaled is not None else ""
-            text.append(f"Run the diff {again}(d): the sync waits for a diff of this session.")
+        if self.panel.changelog_acknowledged and self.journaled is not None:
+            text.append("Run the diff again (d): the sync waits for a diff of this session.")
+        elif self.panel.changelog_acknowledged:
+            text.append("Run the diff (d): the sync waits for it.")
         else:
             text.append("Acknowledge the CHANGELOG (2) first; then run the diff (d).")
         self.show_status(text)

@@ -125,6 +125,23 @@ async def test_placeholder_written_outside_after_opening_is_caught_before_sync(
     assert decisions(world.current, WAIVER) == []
 
 
+async def test_values_read_again_when_the_step_is_shown_again(
+    world: World, aws: AwsEndpoint
+) -> None:
+    app = helm_app(world, aws.env)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_helm(app, pilot)
+        assert "no placeholder left" in text_of(app, "#sync-values")
+        app.show_step("releases")
+        await settle_all(app, pilot)
+        edit_values(world, "filled-product-key", "< REPLACE_VALUE_PRODUCT_KEY >")
+        app.show_step("helm")
+        await settle_all(app, pilot)
+        assert "still holds 1 placeholder Helm would deploy literally:\nproductKey" in text_of(
+            app, "#sync-values"
+        )
+
+
 async def test_malformed_values_block_the_sync_with_line_and_column(
     world: World, aws: AwsEndpoint
 ) -> None:
@@ -196,7 +213,7 @@ async def test_diff_status_changes_when_the_changelog_is_acknowledged(
         assert text_of(app, "#diff-status").startswith("Acknowledge the CHANGELOG (2) first")
         await press(app, pilot, "2", "a", "5")
         status = text_of(app, "#diff-status")
-        assert status == "Run the diff (d): the sync waits for a diff of this session."
+        assert status == "Run the diff (d): the sync waits for it."
         assert panel_of(app).check_action("diff", ()) is True
 
 
