@@ -96,9 +96,8 @@ def read_values(path: Path) -> Any:
         raise ParseError(str(path), f"cannot be read ({exc})") from exc
     except YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        raise ParseError(
-            str(path), "not valid YAML", mark.line + 1 if mark else None, None
-        ) from exc
+        line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
+        raise ParseError(str(path), "not valid YAML", line, column) from exc
 
 
 def relative(path: Path, base: Path) -> str:

@@ -167,7 +167,7 @@ class SyncWaiverDialog(ModalScreen[str | None]):
         border: thick $error; background: $surface; padding: 0 1;
     }
     #helm-waiver .dialog-title { text-style: bold; color: $error; }
-    #helm-waiver-scroll { height: auto; max-height: 50vh; }
+    #helm-waiver-scroll { height: auto; max-height: 12; }  /* cells: vh leaves a gap */
     #helm-waiver Input { margin-top: 1; }
     #helm-waiver .dialog-buttons { height: auto; align-horizontal: right; }
     #helm-waiver .dialog-buttons Button { margin: 1 0 0 2; }
