@@ -12,6 +12,7 @@ from pathlib import Path
 
 from textual.worker import Worker, WorkerState
 
+from tui.core.journal_records import accepted_outcome
 from tui.core.runner import CommandResult
 from tui.core.transcripts import Transcript
 from tui.session import Session
@@ -53,6 +54,7 @@ class CommandRecords:
             code: int | None = result.exit_code
             duration = result.duration_s
             outcome = "timed out" if result.timed_out else "cancelled" if result.cancelled else ""
+            outcome = outcome or accepted_outcome(record.argv, code)
         else:
             code, duration = None, time.monotonic() - record.started
             outcome = "cancelled" if worker.state is WorkerState.CANCELLED else str(worker.error)

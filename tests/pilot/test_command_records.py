@@ -27,7 +27,7 @@ class ProbePanel(StepPanel):
         yield CommandLog(id="probe-log")
 
 
-async def run_probe(tmp_path: Path, code: str) -> Path:
+async def run_probe(tmp_path: Path, code: str, *args: str) -> Path:
     prev, curr = make_pair(tmp_path)
     app = make_app(WizardContext(playbook=load_playbook(), previous=prev, current=curr))
     async with app.run_test(size=(100, 30)) as pilot:
@@ -36,7 +36,10 @@ async def run_probe(tmp_path: Path, code: str) -> Path:
         await app.query_one("#content", ContentSwitcher).mount(panel)
         app.redactor.add_secret("hunter2-secret")
         panel.run_logged(
-            panel.query_one(CommandLog), [sys.executable, "-c", code], cwd=tmp_path, timeout_s=30
+            panel.query_one(CommandLog),
+            [sys.executable, "-c", code, *args],
+            cwd=tmp_path,
+            timeout_s=30,
         )
         await app.workers.wait_for_complete()
         await pilot.pause()
@@ -59,6 +62,15 @@ async def test_transcript_and_journal_of_a_failed_command(tmp_path: Path) -> Non
     assert command["exit_code"] == 3
     assert command["step"] == "preflight"
     assert command["transcript"] == transcripts[0].name
+
+
+async def test_exit_2_under_detailed_exitcode_is_journaled_as_a_success(tmp_path: Path) -> None:
+    """tofu plan / helmfile diff -detailed-exitcode answer 2 for "changes present"."""
+    for flag, outcome in (("-detailed-exitcode", "ok: changes present"), ("-other", "")):
+        work = await run_probe(tmp_path / flag, "import sys; sys.exit(2)", flag)
+        lines = (work / "journal.jsonl").read_text().splitlines()
+        command = next(r for r in map(json.loads, lines) if r["kind"] == "command")
+        assert (command["exit_code"], command["outcome"]) == (2, outcome)
 
 
 async def test_a_step_worker_failure_reaches_the_error_dialog(tmp_path: Path) -> None:

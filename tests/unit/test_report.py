@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import stat
 from pathlib import Path
 
@@ -10,7 +11,7 @@ import pytest
 from tui.cli import main
 from tui.core.journal import Journal, Workspace, read_journal
 from tui.core.redact import Redactor
-from tui.core.report import change_record, format_duration
+from tui.core.report import change_record, format_duration, readable_detail
 from tui.core.resume import fold
 
 SECRET = "Zq7|w8Kp-valkey-pass"
@@ -177,3 +178,23 @@ def test_cli_refuses_an_output_folder_that_does_not_exist(
     assert main(["report", "--release", str(tmp_path), "--out", str(out)]) == 1
     assert f"{out.parent} is not a directory" in capsys.readouterr().err
     assert not out.exists()
+
+
+def test_a_plan_with_changes_is_not_counted_as_failed(tmp_path: Path) -> None:
+    journal = Journal.open(Workspace(tmp_path), user="alice", host="jump1")
+    plan = ["tofu", "plan", "-out", "tfplan", "-detailed-exitcode"]
+    journal.command(plan, tmp_path, 2, 1.0, step="plan")  # an older record: no outcome written
+    journal.command(plan, tmp_path, 2, 1.0, outcome="ok: changes present", step="plan")
+    journal.command(plan, tmp_path, 1, 1.0, step="plan")
+    journal.command(["tofu", "apply", "tfplan"], tmp_path, 2, 1.0, step="apply")
+    md = change_record(fold(journal.records))
+    assert "- Commands run: 4; failed, timed out or cancelled: 2." in md
+    assert "| 2 (ok: changes present) |" in md
+
+
+def test_a_json_detail_reads_as_pairs() -> None:
+    reviewed = json.dumps({"sha": "ab12", "state": {"serial": 57}})
+    detail = json.dumps({"gate": "confirmed", "reviewed": reviewed, "typed": ""})
+    assert readable_detail(detail) == "gate: confirmed; reviewed: (sha: ab12; state: (serial: 57))"
+    assert readable_detail("plain words {not json}") == "plain words {not json}"
+    assert readable_detail("{broken") == "{broken"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import typing
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -74,6 +74,20 @@ class FileOp:
     step: str | None = None
 
 
+ACCEPTED_OUTCOME = "ok"  # an outcome starting so is a success with a non-zero exit code
+DETAILED_EXITCODE_FLAGS = ("-detailed-exitcode", "--detailed-exitcode")
+
+
+def accepted_outcome(argv: Sequence[str], exit_code: int | None) -> str:
+    """``ok: changes present`` for exit 2 under ``-detailed-exitcode``, else ``""``.
+
+    tofu plan and helmfile diff both answer 2 for "succeeded, there are changes".
+    """
+    if exit_code == 2 and any(flag in argv for flag in DETAILED_EXITCODE_FLAGS):
+        return f"{ACCEPTED_OUTCOME}: changes present"
+    return ""
+
+
 @dataclass(frozen=True)
 class CommandRun:
     """A command the wizard ran; ``exit_code`` is None if it never exited."""
@@ -85,6 +99,13 @@ class CommandRun:
     transcript: str | None = None
     outcome: str = ""
     step: str | None = None
+
+    @property
+    def succeeded(self) -> bool:
+        """Exit 0 with nothing to say, or an exit code the caller accepts (outcome ``ok: …``)."""
+        if self.outcome:
+            return self.outcome.startswith(ACCEPTED_OUTCOME)
+        return self.exit_code == 0 or bool(accepted_outcome(self.argv, self.exit_code))
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ when written, and a value could be split by Markdown escaping).
 
 from __future__ import annotations
 
+import json
 import shlex
 from collections.abc import Mapping, Sequence
 
@@ -36,6 +37,32 @@ def change_record(
 def ordered_steps(state: JournalState, step_order: Sequence[str]) -> list[str]:
     """``step_order`` followed by the journal's other steps in the order they appear."""
     return [*step_order, *(s for s in state.steps if s not in step_order)]
+
+
+def readable_detail(detail: str) -> str:
+    """A decision's detail for people: a JSON object becomes ``key: value; …`` (nested too)."""
+    value = _parsed(detail)
+    return _pairs(value) if isinstance(value, dict) else detail
+
+
+def _parsed(text: str) -> object:
+    if not text.startswith("{"):
+        return text
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text
+
+
+def _pairs(mapping: dict[str, object]) -> str:
+    parts = []
+    for key, item in mapping.items():
+        if item in ("", None):
+            continue
+        value = _parsed(item) if isinstance(item, str) else item
+        shown = f"({_pairs(value)})" if isinstance(value, dict) else str(value)
+        parts.append(f"{key}: {shown}")
+    return "; ".join(parts)
 
 
 def format_duration(seconds: float) -> str:
@@ -99,7 +126,7 @@ class _Markdown:
         counts = {status: 0 for status in StepStatus}
         for step in ordered_steps(state, step_order):
             counts[state.status(step)] += 1
-        failed = [c for c in state.commands if c.body.exit_code != 0]
+        failed = [c for c in state.commands if not c.body.succeeded]
         open_steps = [
             self.step(s)
             for s in ordered_steps(state, step_order)
@@ -146,7 +173,8 @@ class _Markdown:
             (w.ts, w.body.step, w.user, "waiver", w.body.reason) for w in state.waivers
         ]
         entries += [
-            (d.ts, d.body.step, d.user, d.body.what, d.body.detail) for d in state.decisions
+            (d.ts, d.body.step, d.user, d.body.what, readable_detail(d.body.detail))
+            for d in state.decisions
         ]
         for ts, step, user, what, why in sorted(entries, key=lambda e: e[0]):
             rows.append(
