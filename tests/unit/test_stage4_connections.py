@@ -20,12 +20,8 @@ from tests.stage4_support import (
     seed_metric,
     steady_shape,
 )
-from tui.core.cache_cluster import (
-    AwsAccessDenied,
-    AwsThrottled,
-    CacheClusterMissing,
-    describe_cache_cluster,
-)
+from tui.core.aws_errors import AwsAccessDenied, AwsThrottled
+from tui.core.cache_cluster import CacheClusterMissing, describe_cache_cluster
 from tui.core.connections import (
     MAX_POINTS_PER_CALL,
     ConnectionSeries,

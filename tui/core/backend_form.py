@@ -11,8 +11,8 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from tui.core.aws_errors import error_code, explain_aws_error
 from tui.core.backend import S3Backend, parse_backend_text, read_backend_file
-from tui.core.cache_cluster import error_code, explain_aws_error
 from tui.core.errors import MocmError, ParseError
 from tui.core.fsops import atomic_copy, atomic_write, free_backup_name
 from tui.core.journal_records import FileOp

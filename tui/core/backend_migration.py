@@ -22,9 +22,9 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from tui.core.aws_errors import explain_aws_error
 from tui.core.backend import S3Backend, read_backend_file
 from tui.core.backend_migration_check import MigratedStateCheck
-from tui.core.cache_cluster import explain_aws_error
 from tui.core.errors import MocmError, ParseError
 from tui.core.fsops import atomic_write, free_backup_name, sha256_bytes, sha256_file
 from tui.core.journal_records import FileOp

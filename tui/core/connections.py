@@ -13,7 +13,7 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from tui.core.cache_cluster import explain_aws_error
+from tui.core.aws_errors import explain_aws_error
 from tui.core.errors import MocmError
 from tui.core.playbook import MetricSpec
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from tui.core.cache_cluster import error_code, explain_aws_error
+from tui.core.aws_errors import error_code, explain_aws_error
 from tui.core.cache_snapshot import SnapshotFailed, SnapshotTimedOut, take_final_snapshot
 from tui.core.connections import to_utc
 

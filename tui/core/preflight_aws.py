@@ -13,8 +13,8 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from tui.core.aws_errors import error_code, explain_aws_error
 from tui.core.aws_session import region_of
-from tui.core.cache_cluster import error_code, explain_aws_error
 from tui.core.preflight_result import CheckResult, failed, passed, warned
 from tui.core.statefile import StateFile, state_buckets
 

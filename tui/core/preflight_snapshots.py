@@ -16,8 +16,8 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 
+from tui.core.aws_errors import DENIED_CODES, error_code, explain_aws_error
 from tui.core.aws_session import region_of
-from tui.core.cache_cluster import DENIED_CODES, error_code, explain_aws_error
 from tui.core.preflight_result import CheckResult, failed, passed, warned
 
 DLM_TAG = "aws:dlm:lifecycle-policy-id"  # set by AWS on every snapshot DLM creates

@@ -21,7 +21,7 @@ from typing import Any
 from botocore.exceptions import BotoCoreError, ClientError
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, SingleQuotedScalarString
 
-from tui.core.cache_cluster import explain_aws_error
+from tui.core.aws_errors import explain_aws_error
 from tui.core.errors import MocmError
 from tui.core.playbook import Playbook
 from tui.core.playbook_model import (
