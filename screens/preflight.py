@@ -10,7 +10,6 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -18,30 +17,30 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, DataTable, Static
 
 from screens.base import StepPanel
-from screens.preflight_render import (
-    backup_from_journal,
-    detail_text,
+from screens.preflight_backup import BackupLine
+from screens.preflight_journal import (
+    BACKUP_ITEM,
+    backup_item,
+    backup_ready,
+    blocking,
     is_waived,
+    waiver_reason,
+    with_journaled_backup,
+)
+from screens.preflight_render import (
+    attention_row,
+    detail_text,
+    first_line_cut,
     status_cell,
     summary_text,
-    waiver_reason,
 )
 from screens.preflight_snapshot import SnapshotLine
-from screens.step_dialogs import ConfirmDialog, ReasonDialog
+from screens.step_dialogs import ReasonDialog
 from tui.assets import STYLES
 from tui.core.aws_session import EnvSession
 from tui.core.playbook import Playbook
 from tui.core.preflight import PreflightReport, PreflightSettings, record_waivers, run_preflight
-from tui.core.preflight_result import CheckResult, CheckStatus, warned
-from tui.core.state_backup import (
-    BackupConflict,
-    BackupOutcome,
-    StateBackup,
-    backup_local_state,
-    check_state_backup,
-)
-
-BACKUP_ITEM = "State backup"
+from tui.core.preflight_result import CheckResult, CheckStatus
 
 
 class PreflightPanel(StepPanel):
@@ -60,7 +59,6 @@ class PreflightPanel(StepPanel):
         super().__init__()
         self.report: PreflightReport | None = None
         self.running = False
-        self.busy_backup = False
         self.cursor_placed = False
 
     def compose(self) -> ComposeResult:
@@ -69,7 +67,7 @@ class PreflightPanel(StepPanel):
         yield DataTable(id="pf-checks", cursor_type="row", zebra_stripes=True)
         with VerticalScroll(id="pf-detail-scroll"):
             yield Static(id="pf-detail", markup=False)
-        yield Static(id="pf-backup", markup=False)
+        yield BackupLine()
         yield SnapshotLine()
         with Horizontal(id="pf-buttons"):
             yield Button("Re-run (r)", id="pf-refresh", compact=True)
@@ -129,19 +127,12 @@ class PreflightPanel(StepPanel):
         """The report's items, the backup item replaced when a journaled backup stands."""
         if self.report is None:
             return []
-        results = list(self.report.results)
-        where = self.terraform_dir()
-        journaled = backup_from_journal(self.journal_records(), where, self.wizard.context.playbook)
-        for index, item in enumerate(results):
-            if item.name == BACKUP_ITEM and item.status is CheckStatus.FAIL and journaled:
-                results[index] = warned(
-                    BACKUP_ITEM,
-                    f"Backed up to {journaled.name} (verified, journaled); the existing "
-                    f"{self.wizard.context.playbook.state_pre_upgrade} differs and was kept.",
-                    "Rollback A restores the .pre-upgrade file: compare the two files before "
-                    "relying on either.",
-                )
-        return results
+        return with_journaled_backup(
+            self.report.results,
+            self.journal_records(),
+            self.terraform_dir(),
+            self.wizard.context.playbook,
+        )
 
     def journal_records(self) -> list[object]:
         session = self.wizard.session
@@ -161,16 +152,14 @@ class PreflightPanel(StepPanel):
             table.add_row(
                 status_cell(item, waived),
                 item.name,
-                _cut(item.summary, found_width),
-                _cut(item.action, room - found_width),
+                first_line_cut(item.summary, found_width),
+                first_line_cut(item.action, room - found_width),
                 key=str(index),
             )
         if results and not self.cursor_placed:
             # First look: the cursor on the first item that needs attention.
             self.cursor_placed = True
-            attention = [i for i, r in enumerate(results) if r.blocks]
-            attention += [i for i, r in enumerate(results) if r.status is CheckStatus.WARN]
-            row = attention[0] if attention else 0
+            row = attention_row(results)
         if results:
             table.move_cursor(row=min(max(row, 0), len(results) - 1))
         self.query_one("#pf-summary", Static).update(summary_text(results, records))
@@ -192,22 +181,13 @@ class PreflightPanel(StepPanel):
             detail.update(detail_text(item, waiver_reason(self.journal_records(), item)))
         self.refresh_controls()
 
-    def blocking(self) -> list[CheckResult]:
-        """Failed items nobody waived: the step cannot complete while there are any."""
-        records = self.journal_records()
-        return [i for i in self.shown_results() if i.blocks and not is_waived(records, i)]
-
-    def backup_ready(self) -> bool:
-        """The backup exists (verified) or is not applicable (remote state)."""
-        item = next((i for i in self.shown_results() if i.name == BACKUP_ITEM), None)
-        if item is None:
-            return False
-        if item.status in (CheckStatus.PASS, CheckStatus.NOT_APPLICABLE):
-            return True
-        return item.status is CheckStatus.WARN and item.summary.startswith("Backed up to")
-
     def update_complete(self) -> None:
-        self.complete = self.report is not None and not self.blocking() and self.backup_ready()
+        results = self.shown_results()
+        self.complete = (
+            self.report is not None
+            and not blocking(results, self.journal_records())
+            and backup_ready(results)
+        )
         self.refresh_controls()
 
     def refresh_controls(self) -> None:
@@ -224,9 +204,12 @@ class PreflightPanel(StepPanel):
         if action == "refresh":
             return not self.running or None
         if action == "backup":
-            item = next((i for i in self.shown_results() if i.name == BACKUP_ITEM), None)
+            results = self.shown_results()
+            item = backup_item(results)
             ready = item is not None and item.status in (CheckStatus.WARN, CheckStatus.FAIL)
-            return (ready and not self.busy_backup and not self.backup_ready()) or None
+            return (
+                ready and not self.query_one(BackupLine).running and not backup_ready(results)
+            ) or None
         if action == "waive":
             item = self.highlighted()
             return (
@@ -283,60 +266,22 @@ class PreflightPanel(StepPanel):
         self.app.push_screen(ReasonDialog(f"Waive “{item.name}”", message, "Waive"), record)
 
     # -- state backup -------------------------------------------------------------
-    def action_backup(self, destination: Path | None = None) -> None:
+    def action_backup(self) -> None:
         where = self.terraform_dir()
         if where is None:
             return
-        self.busy_backup = True
-        self.refresh_controls()
-        self.take_backup(where, self.wizard.context.playbook, destination)
-
-    @work(thread=True, group="preflight-backup", exit_on_error=False, description="State backup")
-    def take_backup(self, where: Path, book: Playbook, destination: Path | None) -> None:
-        try:
-            backup = backup_local_state(where, book, destination)
-        except BackupConflict as conflict:
-            self.app.call_from_thread(self.offer_free_name, conflict)
-            return
-        finally:
-            self.app.call_from_thread(self.backup_ended)
-        item = check_state_backup(where, book)
-        self.app.call_from_thread(self.backup_done, backup, item)
-
-    def backup_ended(self) -> None:
-        self.busy_backup = False
-        self.refresh_controls()
-
-    def offer_free_name(self, conflict: BackupConflict) -> None:
-        def answer(yes: bool | None) -> None:
-            if yes:
-                self.action_backup(conflict.free_name)
-
-        self.app.push_screen(
-            ConfirmDialog(
-                "A different backup already exists",
-                f"{conflict.message}\n\nBack up the current state to {conflict.free_name.name} "
-                "instead? The existing file is left untouched.",
-                yes=f"Back up to {conflict.free_name.name}",
-                no="Cancel",
-            ),
-            answer,
-        )
-
-    def backup_done(self, backup: StateBackup, item: CheckResult) -> None:
         session = self.wizard.session
-        if backup.file_op is not None and session is not None:
-            session.journal.append(backup.file_op)
-        line = self.query_one("#pf-backup", Static)
-        style = "green" if backup.outcome is not BackupOutcome.TO_DO else "yellow"
-        line.update(Text(backup.message, style))
-        line.display = True
+        journal = session.journal if session is not None else None
+        self.query_one(BackupLine).start(where, self.wizard.context.playbook, journal, None)
+
+    @on(BackupLine.RunningChanged)
+    def backup_running_changed(self) -> None:
+        self.refresh_controls()
+
+    @on(BackupLine.Taken)
+    def backup_taken(self, event: BackupLine.Taken) -> None:
         if self.report is not None:
-            results = tuple(item if r.name == BACKUP_ITEM else r for r in self.report.results)
-            self.report = PreflightReport(results, self.report.identity, self.report.notes)
+            report = self.report
+            results = tuple(event.item if r.name == BACKUP_ITEM else r for r in report.results)
+            self.report = PreflightReport(results, report.identity, report.notes)
         self.render_table()
-
-
-def _cut(text: str, width: int) -> str:
-    first = text.splitlines()[0] if text else ""
-    return first if len(first) <= width else first[: width - 1] + "…"

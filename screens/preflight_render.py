@@ -1,49 +1,20 @@
-"""What the Preflight step shows, and what it reads back from the journal (waivers, backups)."""
+"""What the Preflight step shows: status cells, the summary line, the detail pane, table cells."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from pathlib import Path
 
 from rich.text import Text
 
-from tui.core.fsops import sha256_file
-from tui.core.journal_records import Decision, FileOp, JournalRecord
-from tui.core.playbook import Playbook
+from screens.preflight_journal import is_waived
 from tui.core.preflight_result import CheckResult, CheckStatus
 
-WAIVE_WHAT = "waive preflight item"  # what tui.core.preflight.record_waivers journals
 STATUS_CELL = {
     CheckStatus.PASS: ("✔ pass", "bold green"),
     CheckStatus.WARN: ("▲ warn", "bold yellow"),
     CheckStatus.FAIL: ("✖ fail", "bold red"),
     CheckStatus.NOT_APPLICABLE: ("– n/a", "dim"),
 }
-
-
-def _waiver_prefix(item: CheckResult) -> str:
-    return f"{item.name} ({item.status.value}): {item.summary} — reason: "
-
-
-def waiver_reason(records: Sequence[object], item: CheckResult) -> str | None:
-    """The reason of the journaled waiver of exactly this finding (same status and summary)."""
-    prefix = _waiver_prefix(item)
-    for record in reversed(records):
-        body = record.body if isinstance(record, JournalRecord) else None
-        if (
-            isinstance(body, Decision)
-            and body.what == WAIVE_WHAT
-            and body.detail.startswith(prefix)
-        ):
-            return body.detail[len(prefix) :]
-    return None
-
-
-def is_waived(records: Sequence[object], item: CheckResult) -> bool:
-    """True when this failing or warning finding was waived (in this run or before a restart)."""
-    return item.status in (CheckStatus.FAIL, CheckStatus.WARN) and (
-        waiver_reason(records, item) is not None
-    )
 
 
 def status_cell(item: CheckResult, waived: bool) -> Text:
@@ -93,27 +64,14 @@ def detail_text(item: CheckResult, waived_because: str | None) -> Text:
     return text
 
 
-def backup_from_journal(
-    records: Sequence[object], terraform_dir: Path | None, playbook: Playbook
-) -> Path | None:
-    """A journaled state backup that still holds exactly the current local state, if any."""
-    if terraform_dir is None:
-        return None
-    state = terraform_dir / playbook.state_file
-    try:
-        current = sha256_file(state)
-    except OSError:
-        return None
-    for record in reversed(records):
-        body = record.body if isinstance(record, JournalRecord) else None
-        if not (isinstance(body, FileOp) and body.op == "backup" and body.step == "preflight"):
-            continue
-        if body.source != str(state) or body.sha256_after != current:
-            continue
-        path = Path(body.path)
-        try:
-            if sha256_file(path) == current:
-                return path
-        except OSError:
-            continue
-    return None
+def first_line_cut(text: str, width: int) -> str:
+    """The first line of a text, cut with an ellipsis to fit a table cell."""
+    first = text.splitlines()[0] if text else ""
+    return first if len(first) <= width else first[: width - 1] + "…"
+
+
+def attention_row(results: Sequence[CheckResult]) -> int:
+    """Where the cursor goes first: the first failure, else the first warning, else the top."""
+    attention = [i for i, r in enumerate(results) if r.blocks]
+    attention += [i for i, r in enumerate(results) if r.status is CheckStatus.WARN]
+    return attention[0] if attention else 0
