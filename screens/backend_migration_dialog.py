@@ -13,7 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
 
 from screens.step_dialogs import DIALOG_CSS
-from tui.core.prompt_driver import Prompt
+from tui.core.command_prompts import Prompt
 
 if TYPE_CHECKING:
     from textual.app import App

@@ -11,7 +11,8 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.worker import Worker
 
-from tui.core.runner import CommandResult, Stream
+from tui.core.command_result import CommandResult
+from tui.core.runner import Stream
 from tui.widgets.command_log import CommandLog
 from tui.widgets.worker_events import ReportsWorkers
 

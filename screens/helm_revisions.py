@@ -13,12 +13,12 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, DataTable, Static
 
 from screens.helm_support import Captured, CapturingLog, CommandSeries, error_text, missing_program
+from tui.core.command_result import CommandResult
 from tui.core.errors import MocmError
 from tui.core.helm_history import read_history
 from tui.core.helm_journal import RECORDED, RecordedRevision, recorded_from_history, shown_time
 from tui.core.helm_plan import HelmCommand
 from tui.core.journal import utc_now
-from tui.core.runner import CommandResult
 
 if TYPE_CHECKING:
     from screens.helm import HelmPanel

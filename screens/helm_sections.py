@@ -20,12 +20,12 @@ from screens.helm_support import (
     relative,
 )
 from tui.core.changelog import ChangelogEntry, read_entry
+from tui.core.command_result import CommandResult
 from tui.core.errors import MocmError
 from tui.core.helm_journal import shown_time
 from tui.core.helm_lint import parse_lint
 from tui.core.helm_plan import HelmCommand, read_helmfile_releases
 from tui.core.helm_review import ACKNOWLEDGED, Acknowledgement, acknowledgement_detail
-from tui.core.runner import CommandResult
 
 if TYPE_CHECKING:
     from screens.helm import HelmPanel

@@ -17,9 +17,10 @@ from textual.widgets import Button, Label, Static
 from textual.worker import Worker
 
 from screens.base import StepPanel
+from tui.core.command_result import CommandResult
 from tui.core.errors import MocmError, ParseError
 from tui.core.helm_plan import HelmCommand
-from tui.core.runner import CommandResult, LineCallback, Stream, resolve_program
+from tui.core.runner import LineCallback, Stream, resolve_program
 from tui.widgets.command_log import CommandLog
 
 Listener = Callable[[Stream, str], None]

@@ -44,10 +44,11 @@ from screens.tofu_flow import (
     short_dir,
 )
 from tui.assets import STYLES
+from tui.core.command_result import CommandResult
 from tui.core.errors import MocmError
 from tui.core.plan_review import PlanReview
 from tui.core.reviewed_plan import ReviewedPlan
-from tui.core.runner import CommandResult, RunningCommand
+from tui.core.runner import RunningCommand
 from tui.core.tofu_commands import PlanOutcome, plan_outcome
 from tui.widgets.apply_gate import ApplyGate
 from tui.widgets.command_log import CommandLog

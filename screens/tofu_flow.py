@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 
+from tui.core.command_result import CommandResult
 from tui.core.errors import MocmError
 from tui.core.journal_records import Decision, StepStarted
 from tui.core.playbook import Playbook
@@ -20,7 +21,6 @@ from tui.core.reviewed_plan import (
     pull_state_mark,
     state_mark_from_file,
 )
-from tui.core.runner import CommandResult
 from tui.core.tofu_commands import PLAN_FILE, KnownFailure, TofuCommands, recognise_failure
 
 if TYPE_CHECKING:

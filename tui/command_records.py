@@ -12,8 +12,8 @@ from pathlib import Path
 
 from textual.worker import Worker, WorkerState
 
+from tui.core.command_result import CommandResult
 from tui.core.journal_records import accepted_outcome
-from tui.core.runner import CommandResult
 from tui.core.transcripts import Transcript
 from tui.session import Session
 

@@ -28,10 +28,10 @@ from tui.core.backend_migration import (
     MigrationResult,
     StateMigration,
 )
+from tui.core.command_prompts import Prompt
 from tui.core.fsops import sha256_file
 from tui.core.playbook import load_playbook
 from tui.core.preflight_result import CheckStatus
-from tui.core.prompt_driver import Prompt
 from tui.core.statefile import read_state
 from tui.core.tool_versions import check_tofu
 from tui.sandbox.aws_endpoint import AwsEndpoint

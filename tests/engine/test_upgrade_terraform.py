@@ -25,6 +25,7 @@ from tests.terraform_support import (
 )
 from tui.core.carry_over import preview_carry_over
 from tui.core.carry_over_apply import apply_carry_over
+from tui.core.command_result import CommandResult
 from tui.core.plan_model import parse_plan_text
 from tui.core.plan_review import Verdict, review
 from tui.core.playbook import Playbook, load_playbook
@@ -43,7 +44,7 @@ from tui.core.rollback_s3 import (
     pick_version_before,
     push_rollback,
 )
-from tui.core.runner import CommandResult, run_sync
+from tui.core.runner import run_sync
 from tui.core.statefile import read_state
 from tui.core.tofu_commands import (
     FailureKind,

@@ -12,9 +12,11 @@ import pytest
 from textual.app import App, ComposeResult
 from textual.worker import WorkerFailed, WorkerState
 
+from tui.core.command_result import CommandNotFound, CommandResult
 from tui.core.errors import CommandFailed
+from tui.core.process_group import CancelGrace
 from tui.core.redact import MASK, Redactor
-from tui.core.runner import CancelGrace, CommandNotFound, CommandResult, Stream
+from tui.core.runner import Stream
 from tui.widgets.command_log import STDERR_MARK, CommandLog
 
 PYTHON = sys.executable

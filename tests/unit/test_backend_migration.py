@@ -17,9 +17,9 @@ from tui.core.backend_migration import (
     MigrationResult,
     StateMigration,
 )
+from tui.core.command_prompts import Prompt
+from tui.core.command_result import CommandNotFound
 from tui.core.playbook import load_playbook
-from tui.core.prompt_driver import Prompt
-from tui.core.runner import CommandNotFound
 from tui.sandbox.aws_endpoint import AwsEndpoint
 
 PLAYBOOK = load_playbook()

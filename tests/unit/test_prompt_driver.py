@@ -11,15 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from tui.core.prompt_driver import (
-    TOFU_PROMPT,
-    Prompt,
-    PromptedCommand,
-    PromptedResult,
-    question_block,
-)
+from tui.core.command_prompts import TOFU_PROMPT, Prompt, PromptedResult, question_block
+from tui.core.command_result import CommandNotFound
+from tui.core.process_group import CancelGrace
+from tui.core.prompt_driver import PromptedCommand
 from tui.core.redact import MASK, Redactor
-from tui.core.runner import CancelGrace, CommandNotFound, LineCallback, Stream
+from tui.core.runner import LineCallback, Stream
 
 PYTHON = sys.executable
 

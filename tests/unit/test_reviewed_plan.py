@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from tui.core.command_result import CommandNotFound, CommandTimedOut
 from tui.core.errors import ParseError
 from tui.core.reviewed_plan import (
     ClearToApply,
@@ -23,7 +24,6 @@ from tui.core.reviewed_plan import (
     record_review,
     state_mark_from_file,
 )
-from tui.core.runner import CommandNotFound, CommandTimedOut
 from tui.core.tofu_commands import TofuCommands
 
 

@@ -10,22 +10,17 @@ from pathlib import Path
 
 import pytest
 
-from tui.core.redact import MASK, Redactor
-from tui.core.runner import (
-    MAX_LINE_BYTES,
-    CancelGrace,
+from tui.core.command_result import (
     CommandExitedNonZero,
     CommandNotFound,
     CommandNotStarted,
     CommandResult,
     CommandTimedOut,
-    LineSplitter,
-    RunningCommand,
-    Stream,
-    inherit_env,
-    run_command,
-    run_sync,
 )
+from tui.core.line_splitter import MAX_LINE_BYTES, LineSplitter
+from tui.core.process_group import CancelGrace
+from tui.core.redact import MASK, Redactor
+from tui.core.runner import RunningCommand, Stream, inherit_env, run_command, run_sync
 
 PYTHON = sys.executable
 FAST = CancelGrace(interrupt_s=5.0, terminate_s=5.0, kill_s=5.0)

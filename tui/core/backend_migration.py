@@ -25,13 +25,16 @@ from botocore.exceptions import BotoCoreError, ClientError
 from tui.core.aws_errors import explain_aws_error
 from tui.core.backend import S3Backend, read_backend_file
 from tui.core.backend_migration_check import MigratedStateCheck
+from tui.core.command_prompts import TOFU_PROMPT, Prompt
+from tui.core.command_result import CommandResult
 from tui.core.errors import MocmError, ParseError
 from tui.core.fsops import atomic_write, free_backup_name, sha256_bytes, sha256_file
 from tui.core.journal_records import FileOp
 from tui.core.playbook import Playbook
-from tui.core.prompt_driver import TOFU_PROMPT, Prompt, PromptedCommand
+from tui.core.process_group import DEFAULT_GRACE, CancelGrace
+from tui.core.prompt_driver import PromptedCommand
 from tui.core.redact import Redactor
-from tui.core.runner import DEFAULT_GRACE, CancelGrace, CommandResult, LineCallback, Stream
+from tui.core.runner import LineCallback, Stream
 from tui.core.statefile import StateFile, parse_state
 
 STEP = "backend"

@@ -12,7 +12,8 @@ The answered prompt line is reported as it looks in a terminal
 
 ``timeout_s`` counts only time spent waiting on the command, not the time the
 operator takes to answer. On timeout or ``cancel()`` the process group gets
-SIGINT, then SIGTERM, then SIGKILL, each after a grace (see runner).
+SIGINT, then SIGTERM, then SIGKILL, each after a grace (see process_group).
+The prompts, questions and answers themselves are described in command_prompts.
 """
 
 from __future__ import annotations
@@ -20,80 +21,31 @@ from __future__ import annotations
 import asyncio
 import os
 import re
-import signal
 import time
 from collections import deque
-from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any, Literal
 
 import pexpect
 
-from tui.core.redact import Redactor
-from tui.core.runner import (
-    DEFAULT_GRACE,
-    TAIL_LINES,
-    CancelGrace,
-    CommandNotStarted,
-    CommandResult,
-    LineCallback,
-    LineSplitter,
-    check_cwd,
-    resolve_program,
-    signal_group,
+from tui.core.command_prompts import (
+    QUESTION_MAX_LINES,
+    AnsweredPrompt,
+    Answerer,
+    Prompt,
+    PromptedResult,
+    question_block,
 )
+from tui.core.command_result import CommandNotStarted, CommandResult
+from tui.core.line_splitter import LineSplitter
+from tui.core.process_group import DEFAULT_GRACE, CancelGrace, stop_process_group
+from tui.core.redact import Redactor
+from tui.core.runner import TAIL_LINES, LineCallback, check_cwd, resolve_program
 
-# tofu's confirmation prompt (internal/command/ui_input.go), always at the end of a partial line.
-TOFU_PROMPT = re.compile(r"Enter a value: $")
 _ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]")
 _POLL_S = 0.02
-QUESTION_MAX_LINES = 30
-
-
-@dataclass(frozen=True)
-class Prompt:
-    """A question the command is waiting on (redacted)."""
-
-    question: str  # the block printed just before the prompt
-    prompt: str  # the prompt line itself, e.g. "  Enter a value: "
-
-
-@dataclass(frozen=True)
-class AnsweredPrompt:
-    """A prompt and the answer that was typed (redacted)."""
-
-    prompt: Prompt
-    answer: str
-
-
-@dataclass(frozen=True)
-class PromptedResult:
-    """The command's result, the prompts answered, and what it still waited on, if anything."""
-
-    command: CommandResult
-    answered: tuple[AnsweredPrompt, ...]
-    waiting_for: str = ""  # the unanswered partial line when it timed out or was cancelled
-
-
-Answerer = Callable[[Prompt], Awaitable[str]]
 _Event = Literal["data", "eof", "timeout", "cancel"]
-
-
-def question_block(lines: Sequence[str]) -> str:
-    """The question before a prompt, in tofu's layout: one query line, then indented lines.
-
-    Trailing blank lines are dropped; a layout without indentation yields the last line.
-    """
-    block = list(lines)
-    while block and not block[-1].strip():
-        block.pop()
-    start = len(block)
-    while start > 0 and (block[start - 1].startswith((" ", "\t")) or not block[start - 1]):
-        start -= 1
-    if start > 0:
-        start -= 1  # the query line itself
-    return "\n".join(block[start:]).strip("\n")
 
 
 class PromptedCommand:
@@ -308,19 +260,19 @@ class PromptedCommand:
         return True
 
     async def _stop(self, child: pexpect.spawn) -> None:
-        """SIGINT, then SIGTERM, then (last resort) SIGKILL to the group, each after a grace."""
-        steps = (
-            (signal.SIGINT, self._grace.interrupt_s),
-            (signal.SIGTERM, self._grace.terminate_s),
-            (signal.SIGKILL, self._grace.kill_s),
-        )
-        for signum, grace in steps:
-            if not child.isalive() or not signal_group(child.pid, signum):
-                return
-            self._signals.append(signum.name)
-            until = time.monotonic() + grace
+        async def wait_exit(seconds: float) -> bool:
+            until = time.monotonic() + seconds
             while child.isalive() and time.monotonic() < until:
                 await asyncio.sleep(_POLL_S)
+            return not child.isalive()
+
+        await stop_process_group(
+            child.pid,
+            self._grace,
+            self._signals,
+            has_exited=lambda: not child.isalive(),
+            wait_exit=wait_exit,
+        )
 
 
 def _read_into(fd: int, chunks: asyncio.Queue[bytes]) -> None:

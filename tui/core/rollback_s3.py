@@ -23,10 +23,11 @@ from typing import Any
 from botocore.exceptions import BotoCoreError, ClientError
 
 from tui.core.carry_over_apply import FileChange
+from tui.core.command_result import CommandResult
 from tui.core.fsops import atomic_copy, atomic_write, free_backup_name, sha256_bytes, sha256_file
 from tui.core.reviewed_plan import StateMark, state_mark_from_bytes
 from tui.core.rollback_local import RollbackError
-from tui.core.runner import CommandResult, run_sync
+from tui.core.runner import run_sync
 from tui.core.tofu_commands import KnownFailure, TofuCommands, recognise_failure
 
 PUSH_TIMEOUT_S = 600.0

@@ -1,10 +1,6 @@
 """Run a command: argument list, explicit environment, streamed and redacted lines.
 
-Cancelling (or a timeout) escalates gently, always to the whole process group:
-SIGINT first, SIGTERM after ``CancelGrace.interrupt_s``, SIGKILL only after a
-further ``CancelGrace.terminate_s``. ``tofu`` must never get SIGKILL first: on
-SIGINT it stops cleanly, releases the state lock and persists the state it has;
-a SIGKILL can leave a held lock and a half-written state behind.
+Cancelling (or a timeout) stops the whole process group gently (see process_group).
 
 stdout and stderr are read by one task each, so order is kept *within* a
 stream; the relative order of lines across the two streams is not knowable from
@@ -21,92 +17,20 @@ import time
 from asyncio.subprocess import PIPE
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal, Required, TypedDict, Unpack
 
-from tui.core.errors import CommandFailed
+from tui.core.command_result import CommandNotFound, CommandNotStarted, CommandResult
+from tui.core.line_splitter import LineSplitter
+from tui.core.process_group import DEFAULT_GRACE, CancelGrace, stop_process_group
 from tui.core.redact import Redactor
 
 Stream = Literal["stdout", "stderr"]
 LineCallback = Callable[[Stream, str], None]
 
 READ_CHUNK = 1 << 16
-MAX_LINE_BYTES = 1 << 20  # a longer line is delivered in pieces of this size
 TAIL_LINES = 200
-
-
-class CommandNotFound(CommandFailed):
-    """The program is not on the PATH the command was given."""
-
-
-class CommandNotStarted(CommandFailed):
-    """The program exists but could not be started (permissions, missing cwd)."""
-
-
-class CommandExitedNonZero(CommandFailed):
-    """The command ran and exited with a code the caller does not accept."""
-
-
-class CommandTimedOut(CommandFailed):
-    """The command ran past its timeout and was stopped."""
-
-
-class CommandCancelled(CommandFailed):
-    """The operator cancelled the command."""
-
-
-@dataclass(frozen=True)
-class CancelGrace:
-    """Seconds to wait after SIGINT before SIGTERM, and after SIGTERM before SIGKILL."""
-
-    interrupt_s: float = 30.0
-    terminate_s: float = 15.0
-    kill_s: float = 5.0  # how long to wait for the group to vanish after SIGKILL
-
-
-DEFAULT_GRACE = CancelGrace()
-
-
-@dataclass(frozen=True)
-class CommandResult:
-    """What one finished command did. Tails hold redacted lines only."""
-
-    argv: tuple[str, ...]
-    exit_code: int
-    started_at: datetime
-    duration_s: float
-    timed_out: bool = False
-    cancelled: bool = False
-    stdout_tail: tuple[str, ...] = ()
-    stderr_tail: tuple[str, ...] = ()
-    signals_sent: tuple[str, ...] = field(default=())
-
-    @property
-    def ok(self) -> bool:
-        """True when the command ran to completion with exit code 0."""
-        return self.exit_code == 0 and not (self.timed_out or self.cancelled)
-
-    def check(self, ok_codes: Iterable[int] = (0,)) -> CommandResult:
-        """Return self, or raise the typed error that tells the operator what went wrong."""
-        name = self.argv[0] if self.argv else "?"
-        if self.timed_out:
-            raise CommandTimedOut(
-                f"{name} did not finish within its time limit and was stopped "
-                f"({', '.join(self.signals_sent) or 'no signal needed'}).",
-                "Look at the end of its output for what it was waiting for.",
-            )
-        if self.cancelled:
-            raise CommandCancelled(f"{name} was cancelled.")
-        if self.exit_code not in set(ok_codes):
-            last = self.stderr_tail[-1] if self.stderr_tail else ""
-            raise CommandExitedNonZero(
-                f"{name} exited with code {self.exit_code}."
-                + (f" Last error: {last}" if last else ""),
-                "Its full output is in the command log and the transcript.",
-            )
-        return self
 
 
 def inherit_env(names: Iterable[str], source: Mapping[str, str]) -> dict[str, str]:
@@ -135,58 +59,6 @@ def check_cwd(cwd: str | os.PathLike[str]) -> None:
 def exit_code_of(returncode: int | None) -> int:
     """The exit code to record: a signal death is ``-signum``, as subprocess reports it."""
     return -signal.SIGKILL if returncode is None else returncode
-
-
-class LineSplitter:
-    """Bytes in, complete decoded lines out; invalid UTF-8 becomes U+FFFD."""
-
-    def __init__(self, max_line_bytes: int = MAX_LINE_BYTES) -> None:
-        self._buffer = bytearray()
-        self._max = max_line_bytes
-
-    def feed(self, chunk: bytes) -> list[str]:
-        """Add bytes; return the lines they completed (without line endings)."""
-        self._buffer += chunk
-        lines: list[str] = []
-        cut = self._buffer.rfind(b"\n")
-        if cut >= 0:
-            complete = bytes(self._buffer[:cut])
-            del self._buffer[: cut + 1]
-            lines = [line.removesuffix("\r") for line in _decode(complete).split("\n")]
-        while len(self._buffer) > self._max:
-            cut = self._max
-            # Back off to a character boundary so a split never breaks a UTF-8 sequence.
-            while cut > self._max - 4 and (self._buffer[cut] & 0xC0) == 0x80:
-                cut -= 1
-            lines.append(_decode(bytes(self._buffer[:cut])))
-            del self._buffer[:cut]
-        return lines
-
-    @property
-    def pending(self) -> str:
-        """The partial line received so far (e.g. a prompt without a newline)."""
-        return _decode(bytes(self._buffer)).removesuffix("\r")
-
-    def flush(self) -> str | None:
-        """The last partial line at EOF, or None when the output ended with a newline."""
-        if not self._buffer:
-            return None
-        rest = self.pending
-        self._buffer.clear()
-        return rest
-
-
-def _decode(data: bytes) -> str:
-    return data.decode("utf-8", errors="replace")
-
-
-def signal_group(pid: int, signum: int) -> bool:
-    """Send ``signum`` to the process group led by ``pid``; False if it is already gone."""
-    try:
-        os.killpg(pid, signum)
-    except (ProcessLookupError, PermissionError):
-        return False
-    return True
 
 
 class RunningCommand:
@@ -316,21 +188,16 @@ class RunningCommand:
         )
 
     async def _stop(self, pid: int, exited: asyncio.Future[int]) -> None:
-        """SIGINT, then SIGTERM, then (last resort) SIGKILL to the group, each after a grace."""
-        steps = (
-            (signal.SIGINT, self._grace.interrupt_s),
-            (signal.SIGTERM, self._grace.terminate_s),
-            (signal.SIGKILL, self._grace.kill_s),
-        )
-        for signum, grace in steps:
-            if exited.done() or not signal_group(pid, signum):
-                return
-            self._signals.append(signum.name)
+        async def wait_exit(seconds: float) -> bool:
             try:
-                await asyncio.wait_for(asyncio.shield(exited), grace)
-                return
+                await asyncio.wait_for(asyncio.shield(exited), seconds)
             except TimeoutError:
-                continue
+                return False
+            return True
+
+        await stop_process_group(
+            pid, self._grace, self._signals, has_exited=exited.done, wait_exit=wait_exit
+        )
 
     async def _pump(self, reader: asyncio.StreamReader, stream: Stream) -> None:
         splitter = LineSplitter()

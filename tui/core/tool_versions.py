@@ -14,9 +14,11 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from tui.core.command_result import CommandNotFound
 from tui.core.errors import CommandFailed
 from tui.core.preflight_result import CheckResult, failed, passed, warned
-from tui.core.runner import CancelGrace, CommandNotFound, RunningCommand, Stream
+from tui.core.process_group import CancelGrace
+from tui.core.runner import RunningCommand, Stream
 
 PROBE_TIMEOUT_S = 20.0
 # A version probe has nothing to clean up: stop a hung one quickly.

@@ -1,0 +1,62 @@
+"""Stopping a command's process group gently: SIGINT, then SIGTERM, SIGKILL only last.
+
+Cancelling (or a timeout) escalates, always to the whole process group: SIGINT
+first, SIGTERM after ``CancelGrace.interrupt_s``, SIGKILL only after a further
+``CancelGrace.terminate_s``. ``tofu`` must never get SIGKILL first: on SIGINT it
+stops cleanly, releases the state lock and persists the state it has; a SIGKILL
+can leave a held lock and a half-written state behind.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class CancelGrace:
+    """Seconds to wait after SIGINT before SIGTERM, and after SIGTERM before SIGKILL."""
+
+    interrupt_s: float = 30.0
+    terminate_s: float = 15.0
+    kill_s: float = 5.0  # how long to wait for the group to vanish after SIGKILL
+
+
+DEFAULT_GRACE = CancelGrace()
+
+
+def signal_group(pid: int, signum: int) -> bool:
+    """Send ``signum`` to the process group led by ``pid``; False if it is already gone."""
+    try:
+        os.killpg(pid, signum)
+    except (ProcessLookupError, PermissionError):
+        return False
+    return True
+
+
+async def stop_process_group(
+    pid: int,
+    grace: CancelGrace,
+    signals_sent: list[str],
+    *,
+    has_exited: Callable[[], bool],
+    wait_exit: Callable[[float], Awaitable[bool]],
+) -> None:
+    """SIGINT, then SIGTERM, then (last resort) SIGKILL to the group, each after a grace.
+
+    ``wait_exit(seconds)`` waits up to that long and says whether the command exited;
+    each signal sent is appended to ``signals_sent`` by name.
+    """
+    steps = (
+        (signal.SIGINT, grace.interrupt_s),
+        (signal.SIGTERM, grace.terminate_s),
+        (signal.SIGKILL, grace.kill_s),
+    )
+    for signum, seconds in steps:
+        if has_exited() or not signal_group(pid, signum):
+            return
+        signals_sent.append(signum.name)
+        if await wait_exit(seconds):
+            return
