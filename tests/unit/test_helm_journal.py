@@ -24,7 +24,8 @@ from tui.core.helm_journal import (
     sync_outcome,
 )
 from tui.core.helmfile_sync import ReleaseProgress, ReleaseState, SyncResult, SyncSummary
-from tui.core.journal import Journal, Workspace, read_journal
+from tui.core.journal import Journal, Workspace
+from tui.core.journal_read import read_journal
 
 RELEASES = ("mocm-bootstrap-1", "mocm-bootstrap-2", "mocm-service")
 STEP = "helm"

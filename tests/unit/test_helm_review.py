@@ -21,7 +21,8 @@ from tui.core.helm_review import (
     read_review_journal,
 )
 from tui.core.helmfile_diff import parse_diff
-from tui.core.journal import Journal, Workspace, read_journal
+from tui.core.journal import Journal, Workspace
+from tui.core.journal_read import read_journal
 
 STEP = "helm"
 CHANGELOG = """# Changelog

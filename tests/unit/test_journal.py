@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from tui.core.errors import JournalError
-from tui.core.journal import Journal, Workspace, read_journal
+from tui.core.journal import Journal, Workspace
+from tui.core.journal_read import read_journal
 from tui.core.journal_records import (
     CommandRun,
     FileOp,

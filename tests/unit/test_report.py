@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from tui.cli import main
-from tui.core.journal import Journal, Workspace, read_journal
+from tui.core.journal import Journal, Workspace
+from tui.core.journal_read import read_journal
 from tui.core.redact import Redactor
 from tui.core.report import change_record, format_duration, readable_detail
 from tui.core.resume import fold

@@ -6,7 +6,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Generic, TypeVar
 
-from tui.core.journal import Workspace, read_journal
+from tui.core.journal import Workspace
+from tui.core.journal_read import read_journal
 from tui.core.journal_records import (
     CommandRun,
     Decision,

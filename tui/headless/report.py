@@ -9,7 +9,8 @@ from pathlib import Path
 
 from tui.core.errors import MocmError
 from tui.core.fsops import atomic_write
-from tui.core.journal import Workspace, read_journal, utc_now
+from tui.core.journal import Workspace, utc_now
+from tui.core.journal_read import read_journal
 from tui.core.redact import Redactor
 from tui.core.report import change_record
 from tui.core.resume import fold
