@@ -21,7 +21,7 @@ from tui.core.journal_records import JournalRecord
 from tui.core.playbook import Playbook
 from tui.core.releases import ReleasePair
 from tui.core.values_commands import Decision
-from tui.core.values_doc import load_values_pair
+from tui.core.values_load import load_values_pair
 from tui.core.values_merge import Presence, RowStatus
 from tui.core.values_ops import ValuesMerge
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from screens.values_dialogs import override_dialog, save_dialog
 from screens.values_files import STEP, ValuesFiles, journaled_decisions, locate_values
 from screens.values_view import image_tag_warning
-from tui.core.values_doc import load_values
+from tui.core.values_load import load_values
 from tui.core.values_ops import ValuesMerge
 from tui.core.values_save import SavePlan, SaveResult, commit, plan_save
 

@@ -6,7 +6,7 @@ import shutil
 from pathlib import Path
 
 from tui.core.playbook import Playbook, load_playbook
-from tui.core.values_doc import load_values
+from tui.core.values_load import load_values
 from tui.core.values_ops import ValuesMerge
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from tui.core.playbook import load_playbook
-from tui.core.values_doc import load_values
+from tui.core.values_load import load_values
 from tui.core.values_ops import ValuesMerge
 from tui.core.values_save import commit, plan_save, prefetch_layout, prepare_save
 

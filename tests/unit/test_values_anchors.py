@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from tests.values_support import merge_of, playbook
-from tui.core.values_doc import load_plain, load_values
+from tui.core.values_doc import load_plain
+from tui.core.values_load import load_values
 from tui.core.values_merge import RowStatus
 from tui.core.values_save import commit, plan_save
 

@@ -9,7 +9,8 @@ import pytest
 
 from tests.values_support import merge_of, write
 from tui.core.errors import ParseError
-from tui.core.values_doc import MAX_VALUES_BYTES, Indentation, dotted, load_values
+from tui.core.values_doc import Indentation, dotted
+from tui.core.values_load import MAX_VALUES_BYTES, load_values
 from tui.core.values_save import commit, plan_save
 
 

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from tui.core.errors import ParseError
-from tui.core.values_doc import dump_text, load_values, load_values_pair
+from tui.core.values_doc import dump_text
+from tui.core.values_load import load_values, load_values_pair
 
 
 def test_pair_load_matches_a_plain_load(samples: Path) -> None:

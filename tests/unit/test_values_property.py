@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
 from tests.values_support import playbook
-from tui.core.values_doc import dump_text, load_values, make_yaml, to_plain
+from tui.core.values_doc import dump_text, make_yaml, to_plain
+from tui.core.values_load import load_values
 from tui.core.values_ops import ValuesMerge
 from tui.core.values_save import commit, plan_save
 

@@ -10,7 +10,8 @@ import pytest
 from tests.values_support import merge_of, sample_merge, write
 from tui.core import fsops, values_save
 from tui.core.secrets_mask import MASK
-from tui.core.values_doc import load_values, to_plain
+from tui.core.values_doc import to_plain
+from tui.core.values_load import load_values
 from tui.core.values_save import (
     PlaceholderLeft,
     SaveRefused,

@@ -19,7 +19,8 @@ from typing import Any
 from ruamel.yaml.comments import CommentedMap
 
 from tui.core.playbook import Playbook
-from tui.core.values_doc import get_node, load_values
+from tui.core.values_doc import get_node
+from tui.core.values_load import load_values
 from tui.core.values_merge import Aligner, RowStatus
 
 WAIVER = "sync allowed with placeholders left"

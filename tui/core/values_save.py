@@ -22,7 +22,8 @@ from ruamel.yaml.error import YAMLError
 
 from tui.core.errors import MocmError
 from tui.core.fsops import atomic_copy, atomic_write, free_backup_name, sha256_file
-from tui.core.values_doc import load_plain, load_values, parse_values, same_value, to_plain
+from tui.core.values_doc import load_plain, same_value, to_plain
+from tui.core.values_load import load_values, parse_values
 from tui.core.values_ops import ValuesMerge
 from tui.core.values_render import (
     TemplateLayout,

@@ -18,7 +18,7 @@ from ruamel.yaml.comments import CommentedMap
 
 from tui.core.errors import MocmError
 from tui.core.playbook import load_playbook
-from tui.core.values_doc import load_values
+from tui.core.values_load import load_values
 from tui.core.values_merge import Aligner, Presence, Row, RowStatus
 
 EXIT_CLEAN, EXIT_ERROR, EXIT_PLACEHOLDERS = 0, 1, 3

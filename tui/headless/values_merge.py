@@ -17,7 +17,7 @@ from pathlib import Path
 
 from tui.core.errors import MocmError
 from tui.core.playbook import load_playbook
-from tui.core.values_doc import load_values
+from tui.core.values_load import load_values
 from tui.core.values_merge import Presence, RowStatus
 from tui.core.values_ops import ValuesMerge
 from tui.core.values_save import commit, plan_save
