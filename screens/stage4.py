@@ -23,15 +23,17 @@ from screens.stage4_render import (
     NO_DATA_CLASS,
     VERDICT_CLASS,
     endpoint_text,
+    error_text,
     evidence_lines,
     follow_up_text,
     references_text,
+    teardown_preconditions,
     verdict_text,
 )
-from screens.stage4_sections import DECLINED, RenameSection, SnapshotSection, Stage4Context
+from screens.stage4_sections import RenameSection, SnapshotSection, Stage4Context
 from screens.stage4_teardown import TeardownRun
 from tui.assets import STYLES
-from tui.core.connections import IDLE, WINDOWS
+from tui.core.connections import WINDOWS
 from tui.core.errors import MocmError
 from tui.core.stage4_evidence import Stage4Evidence, choose_region, gather_stage4_evidence
 from tui.core.stage4_inputs import load_stage4_target
@@ -40,14 +42,6 @@ from tui.core.valkey_endpoint import ValkeyEndpoint, read_valkey_endpoint
 from tui.widgets.connections_chart import ChartData, ConnectionsChart
 
 SECTIONS = ("evidence", "scan", "valkey", "snapshot", "teardown", "followup")
-
-
-def error_text(exc: MocmError, what: str) -> Text:
-    """An inline red message: what failed, why, and what to do."""
-    text = Text(f"{what}: {exc.message}", "bold red")
-    if exc.hint:
-        text.append(f"\n{exc.hint}", "red")
-    return text
 
 
 class Stage4Panel(StepPanel):
@@ -289,32 +283,10 @@ class Stage4Panel(StepPanel):
     @on(SnapshotSection.Decided)
     def update_gate(self) -> None:
         """Tell the teardown section which preconditions hold."""
-        evidence = self.evidence
         outcome = self.query_one(SnapshotSection).outcome
-        idle = evidence is not None and evidence.idleness.verdict == IDLE
-        clear = evidence is not None and not evidence.scan.blocks
-        book = self.wizard.context.playbook
-        snapshot_words = {
-            "taken": "final snapshot taken",
-            "existed": "final snapshot exists",
-            DECLINED: "final snapshot declined (journaled)",
-        }.get(outcome or "", "final snapshot: take it (section 4) or untick it")
+        grep_dir = self.wizard.context.playbook.stage4.grep_dir
         self.query_one(RenameSection).update_gate(
-            [
-                (
-                    idle,
-                    "the old cache is idle over the window"
-                    if idle
-                    else "the old cache is not shown idle (section 1)",
-                ),
-                (
-                    clear,
-                    f"no reference under {book.stage4.grep_dir}/"
-                    if clear
-                    else "references remain or were not scanned (section 2)",
-                ),
-                (outcome is not None, snapshot_words),
-            ]
+            teardown_preconditions(self.evidence, outcome, grep_dir)
         )
 
     @on(RenameSection.Renamed)

@@ -1,4 +1,4 @@
-"""What the Stage-4 screen says, as rich Text: verdict, figures, references, endpoint.
+"""What the Stage-4 screen says, as rich Text: verdict, figures, references, endpoint, errors, gate.
 
 Pure functions of core results, so the words are tested once and shown the same way.
 """
@@ -10,6 +10,7 @@ from rich.text import Text
 from tui.core.cache_snapshot import FinalSnapshot, SnapshotProgress
 from tui.core.connections import BUSY, IDLE
 from tui.core.dependency_scan import DependencyScan
+from tui.core.errors import MocmError
 from tui.core.stage4_evidence import Stage4Evidence
 from tui.core.tf_references import FollowUpCheck
 from tui.core.valkey_endpoint import MASK, ValkeyEndpoint
@@ -17,6 +18,21 @@ from tui.widgets.connections_chart import utc
 
 VERDICT_CLASS = {IDLE: "verdict-idle", BUSY: "verdict-busy"}
 NO_DATA_CLASS = "verdict-no-data"
+# The final snapshot section's outcomes, and how the teardown gate says each.
+TAKEN, EXISTED, DECLINED = "taken", "existed", "declined"
+SNAPSHOT_OUTCOME_WORDS = {
+    TAKEN: "final snapshot taken",
+    EXISTED: "final snapshot exists",
+    DECLINED: "final snapshot declined (journaled)",
+}
+
+
+def error_text(exc: MocmError, what: str) -> Text:
+    """An inline red message: what failed, why, and what to do."""
+    text = Text(f"{what}: {exc.message}", "bold red")
+    if exc.hint:
+        text.append(f"\n{exc.hint}", "red")
+    return text
 
 
 def verdict_text(evidence: Stage4Evidence, window_name: str) -> Text:
@@ -148,3 +164,29 @@ def follow_up_text(check: FollowUpCheck) -> Text:
         text.append(f"  {ref.address} ({where})\n")
     text.append("Remove those references in a follow-up change, then the resource itself.", "dim")
     return text
+
+
+def teardown_preconditions(
+    evidence: Stage4Evidence | None, snapshot_outcome: str | None, grep_dir: str
+) -> list[tuple[bool, str]]:
+    """Each precondition of the teardown: whether it holds, and the line that says so."""
+    idle = evidence is not None and evidence.idleness.verdict == IDLE
+    clear = evidence is not None and not evidence.scan.blocks
+    snapshot_words = SNAPSHOT_OUTCOME_WORDS.get(
+        snapshot_outcome or "", "final snapshot: take it (section 4) or untick it"
+    )
+    return [
+        (
+            idle,
+            "the old cache is idle over the window"
+            if idle
+            else "the old cache is not shown idle (section 1)",
+        ),
+        (
+            clear,
+            f"no reference under {grep_dir}/"
+            if clear
+            else "references remain or were not scanned (section 2)",
+        ),
+        (snapshot_outcome is not None, snapshot_words),
+    ]

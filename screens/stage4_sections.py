@@ -19,7 +19,13 @@ from textual.widgets import Button, Checkbox, ProgressBar, Static
 from textual.worker import get_current_worker
 
 from screens.stage4_aws import EnvAwsSession
-from screens.stage4_render import snapshot_progress_text, snapshot_text
+from screens.stage4_render import (
+    DECLINED,
+    EXISTED,
+    TAKEN,
+    snapshot_progress_text,
+    snapshot_text,
+)
 from tui.core.cache_snapshot import FinalSnapshot, SnapshotProgress, take_final_snapshot
 from tui.core.errors import MocmError
 from tui.core.parked_file import FileRename, park, unpark
@@ -30,7 +36,6 @@ from tui.widgets.worker_events import ReportsWorkers
 if TYPE_CHECKING:
     from tui.app import WizardApp
 
-TAKEN, EXISTED, DECLINED = "taken", "existed", "declined"
 POLL_SECONDS = 15.0
 
 
