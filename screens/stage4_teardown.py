@@ -31,7 +31,8 @@ from tui.core.reviewed_plan import (
     record_review,
 )
 from tui.core.runner import run_sync
-from tui.core.tofu_commands import PLAN_FILE, TofuCommands, recognise_failure, tofu_environment
+from tui.core.tofu_commands import PLAN_FILE, TofuCommands, tofu_environment
+from tui.core.tofu_failures import recognise_failure
 from tui.widgets.apply_gate import ApplyGate
 from tui.widgets.command_log import CommandLog
 from tui.widgets.plan_review_view import PlanReviewView

@@ -21,7 +21,8 @@ from tui.core.reviewed_plan import (
     pull_state_mark,
     state_mark_from_file,
 )
-from tui.core.tofu_commands import PLAN_FILE, KnownFailure, TofuCommands, recognise_failure
+from tui.core.tofu_commands import PLAN_FILE, TofuCommands
+from tui.core.tofu_failures import KnownFailure, recognise_failure
 
 if TYPE_CHECKING:
     from tui.core.journal import Journal

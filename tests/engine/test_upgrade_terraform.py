@@ -46,14 +46,8 @@ from tui.core.rollback_s3 import (
 )
 from tui.core.runner import run_sync
 from tui.core.statefile import read_state
-from tui.core.tofu_commands import (
-    FailureKind,
-    PlanOutcome,
-    TofuCommands,
-    plan_outcome,
-    recognise_failure,
-    tofu_environment,
-)
+from tui.core.tofu_commands import PlanOutcome, TofuCommands, plan_outcome, tofu_environment
+from tui.core.tofu_failures import FailureKind, recognise_failure
 from tui.sandbox.aws_endpoint import AwsEndpoint
 
 pytestmark = pytest.mark.engine

@@ -22,7 +22,8 @@ from tui.core.rollback_s3 import (
     pick_version_before,
     push_rollback,
 )
-from tui.core.tofu_commands import FailureKind, TofuCommands
+from tui.core.tofu_commands import TofuCommands
+from tui.core.tofu_failures import FailureKind
 from tui.sandbox.aws_endpoint import AwsEndpoint
 
 BUCKET = "acme-mocm-tfstate"

@@ -6,15 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from tui.core.tofu_commands import (
-    FailureKind,
-    PlanOutcome,
-    TofuCommands,
-    diagnostic_lines,
-    plan_outcome,
-    recognise_failure,
-    tofu_environment,
-)
+from tui.core.tofu_commands import PlanOutcome, TofuCommands, plan_outcome, tofu_environment
+from tui.core.tofu_failures import FailureKind, diagnostic_lines, recognise_failure
 
 
 def test_argv_builders_use_the_configured_binary() -> None:

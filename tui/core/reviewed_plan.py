@@ -18,7 +18,8 @@ from tui.core.errors import MocmError, ParseError
 from tui.core.fsops import sha256_file
 from tui.core.runner import run_sync
 from tui.core.statefile import parse_state
-from tui.core.tofu_commands import TofuCommands, recognise_failure
+from tui.core.tofu_commands import TofuCommands
+from tui.core.tofu_failures import recognise_failure
 
 PULL_TIMEOUT_S = 300.0
 

@@ -28,7 +28,8 @@ from tui.core.fsops import atomic_copy, atomic_write, free_backup_name, sha256_b
 from tui.core.reviewed_plan import StateMark, state_mark_from_bytes
 from tui.core.rollback_local import RollbackError
 from tui.core.runner import run_sync
-from tui.core.tofu_commands import KnownFailure, TofuCommands, recognise_failure
+from tui.core.tofu_commands import TofuCommands
+from tui.core.tofu_failures import KnownFailure, recognise_failure
 
 PUSH_TIMEOUT_S = 600.0
 
