@@ -9,7 +9,7 @@ from typing import Any
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from tui.core.values_doc import KeyPath
-from tui.core.values_merge import merged_order
+from tui.core.values_pairing import merged_order
 
 
 class Decision(StrEnum):

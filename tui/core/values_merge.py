@@ -1,10 +1,9 @@
 """Aligned rows of a previous values file and a new template, each row classified.
 
-Rows follow the template's order; a key only the previous file has is placed right
-after its previous sibling (as it sat in the previous file). Lists of mappings are
-matched by their items' ``name`` key when every item has one, else by position;
-lists of plain values are compared as one value. Containers present on both sides
-with the same shape are ``same`` and say ``changed_below`` when a descendant is not.
+Rows follow the order of values_pairing (template order, previous-only keys after
+their previous sibling, lists of mappings matched by ``name``); lists of plain values
+are compared as one value. Containers present on both sides with the same shape are
+``same`` and say ``changed_below`` when a descendant is not.
 """
 
 from __future__ import annotations
@@ -17,7 +16,8 @@ from typing import Any
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from tui.core.secrets_mask import path_is_secret, shown
-from tui.core.values_doc import KeyPath, KeySegment, dotted, key_line, same_value, to_plain
+from tui.core.values_doc import KeyPath, key_line, same_value, to_plain
+from tui.core.values_pairing import aligned_children
 
 
 class RowStatus(StrEnum):
@@ -203,55 +203,6 @@ class Aligner:
             )
             changed = changed or status != RowStatus.SAME or self.rows[-1].changed_below
         return changed
-
-
-def aligned_children(prev: Any, new: Any) -> list[tuple[str, KeySegment | None, KeySegment | None]]:
-    """(display segment, previous key, new key) for each child, in merged order."""
-    if isinstance(prev, CommentedMap) or isinstance(new, CommentedMap):
-        pkeys = list(prev.keys()) if isinstance(prev, CommentedMap) else []
-        nkeys = list(new.keys()) if isinstance(new, CommentedMap) else []
-        order = merged_order(pkeys, nkeys)
-        pset, nset = set(pkeys), set(nkeys)
-        return [(dotted((k,)), k if k in pset else None, k if k in nset else None) for k in order]
-    pitems = list(prev) if isinstance(prev, CommentedSeq) else []
-    nitems = list(new) if isinstance(new, CommentedSeq) else []
-    if _named(pitems) and _named(nitems):
-        pnames = [str(i["name"]) for i in pitems]
-        nnames = [str(i["name"]) for i in nitems]
-        order = merged_order(pnames, nnames)
-        pidx = {name: i for i, name in enumerate(pnames)}
-        nidx = {name: i for i, name in enumerate(nnames)}
-        return [(f"[name={name}]", pidx.get(name), nidx.get(name)) for name in order]
-    count = max(len(pitems), len(nitems))
-    return [
-        (f"[{i}]", i if i < len(pitems) else None, i if i < len(nitems) else None)
-        for i in range(count)
-    ]
-
-
-def merged_order(prev_keys: list[Any], new_keys: list[Any]) -> list[Any]:
-    """Template order; each previous-only key right after its previous sibling."""
-    order = list(new_keys)
-    present = set(new_keys)
-    for i, key in enumerate(prev_keys):
-        if key in present:
-            continue
-        if i == 0:
-            order.insert(0, key)
-        else:
-            order.insert(order.index(prev_keys[i - 1]) + 1, key)
-        present.add(key)
-    return order
-
-
-def _named(items: list[Any]) -> bool:
-    names = [i.get("name") for i in items if isinstance(i, CommentedMap)]
-    return (
-        bool(items)
-        and len(names) == len(items)
-        and all(isinstance(n, str | int) and not isinstance(n, bool) for n in names)
-        and len(set(map(str, names))) == len(names)
-    )
 
 
 def _expandable(node: Any) -> bool:

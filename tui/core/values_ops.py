@@ -22,7 +22,8 @@ from tui.core.values_commands import (
     same_node,
 )
 from tui.core.values_doc import KeyPath, ValuesDoc, get_node, has_node
-from tui.core.values_merge import MISSING, Presence, Row, RowStatus, aligned_children
+from tui.core.values_merge import MISSING, Presence, Row, RowStatus
+from tui.core.values_pairing import aligned_children
 from tui.core.values_scalars import ValueEditRefused, parse_typed_value, styled_for_target
 from tui.core.values_state import SavedState
 from tui.core.values_tree import TreeWriter
