@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 
 from screens.tofu_flow import TofuTarget, commands_for, mark_words, short_dir, state_mark
-from tui.core.plan_model import load_plan
+from tui.core.plan_parse import load_plan
 from tui.core.plan_review import PlanReview, review
 from tui.core.reviewed_plan import ReviewedPlan, record_review
 from tui.core.runner import RunningCommand, Stream

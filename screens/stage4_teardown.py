@@ -21,7 +21,7 @@ from screens.base import StepPanel
 from screens.stage4_sections import Stage4Context
 from tui.core.apply_policy import gate_policy
 from tui.core.errors import MocmError
-from tui.core.plan_model import parse_plan_text
+from tui.core.plan_parse import parse_plan_text
 from tui.core.plan_review import PlanReview, review
 from tui.core.reviewed_plan import (
     ClearToApply,

@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from tests.bench.plan_generator import write_plan
 from tui.core.attr_diff import diff_resource
-from tui.core.plan_model import load_plan
+from tui.core.plan_parse import load_plan
 from tui.core.plan_review import review
 from tui.core.playbook import load_playbook
 

@@ -28,7 +28,7 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable, Footer
 
 from tests.bench.plan_generator import write_plan
-from tui.core.plan_model import load_plan
+from tui.core.plan_parse import load_plan
 from tui.core.plan_review import review
 from tui.core.playbook import load_playbook
 from tui.widgets.plan_review_view import PlanReviewView

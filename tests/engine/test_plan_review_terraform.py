@@ -10,8 +10,9 @@ import pytest
 from tests.terraform_support import NO_TERRAFORM, TERRAFORM, Engine, playbook_variant
 from tui.cli import main
 from tui.core.attr_diff import diff_resource
-from tui.core.plan_model import ActionKind, load_plan
+from tui.core.plan_parse import load_plan
 from tui.core.plan_review import Verdict, review
+from tui.core.plan_vocabulary import ActionKind
 from tui.core.playbook import load_playbook
 
 pytestmark = pytest.mark.engine

@@ -14,7 +14,7 @@ import pytest
 from tests.terraform_support import NO_TERRAFORM, TERRAFORM, Engine, playbook_variant
 from tui.core.apply_policy import GateMode, gate_policy
 from tui.core.parked_file import park
-from tui.core.plan_model import load_plan
+from tui.core.plan_parse import load_plan
 from tui.core.plan_review import Verdict, review
 from tui.core.playbook import Playbook, load_playbook
 

@@ -26,7 +26,7 @@ from tests.terraform_support import (
 from tui.core.carry_over import preview_carry_over
 from tui.core.carry_over_apply import apply_carry_over
 from tui.core.command_result import CommandResult
-from tui.core.plan_model import parse_plan_text
+from tui.core.plan_parse import parse_plan_text
 from tui.core.plan_review import Verdict, review
 from tui.core.playbook import Playbook, load_playbook
 from tui.core.release_archive import archive_release

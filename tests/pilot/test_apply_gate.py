@@ -13,7 +13,7 @@ from textual.widgets import Button, Footer, Input, Static
 from tests.plan_support import plan, resource_change, sample
 from tui.core.apply_policy import GateMode
 from tui.core.journal import Journal, Workspace
-from tui.core.plan_model import load_plan, parse_plan
+from tui.core.plan_parse import load_plan, parse_plan
 from tui.core.plan_review import PlanReview, review
 from tui.core.playbook import load_playbook
 from tui.widgets.apply_gate import ApplyGate

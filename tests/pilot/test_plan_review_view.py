@@ -11,7 +11,7 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Input, Static
 
 from tests.plan_support import SECRET, plan, resource_change, sample, secret_plan
-from tui.core.plan_model import load_plan, parse_plan
+from tui.core.plan_parse import load_plan, parse_plan
 from tui.core.plan_review import PlanReview, review
 from tui.core.plan_rows import RowFilter
 from tui.core.playbook import load_playbook

@@ -11,7 +11,7 @@ from pathlib import Path
 from textual.app import App, ComposeResult
 from textual.widgets import Footer
 
-from tui.core.plan_model import load_plan
+from tui.core.plan_parse import load_plan
 from tui.core.plan_review import PlanReview, review
 from tui.core.playbook import load_playbook
 from tui.widgets.apply_gate import ApplyGate

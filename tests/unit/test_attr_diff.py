@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 
 from tests.plan_support import SECRET, plan, resource_change, sample, secret_plan
 from tui.core.attr_diff import SENSITIVE, UNKNOWN, AttrStatus, diff_resource, diff_values
-from tui.core.plan_model import ChangeValues, Plan, ResourceChange, parse_plan
+from tui.core.plan_model import ChangeValues, Plan, ResourceChange
+from tui.core.plan_parse import parse_plan
 
 
 def change_of(parsed: Plan, address: str) -> ResourceChange:

@@ -13,16 +13,10 @@ from hypothesis import strategies as st
 from tests.plan_support import plan, resource_change, sample, write
 from tui.core.attr_diff import diff_resource
 from tui.core.errors import ParseError
-from tui.core.plan_model import (
-    ActionKind,
-    ResourceChange,
-    UnsupportedPlanFormat,
-    load_plan,
-    parse_plan,
-    parse_plan_text,
-)
+from tui.core.plan_model import ResourceChange
+from tui.core.plan_parse import UnsupportedPlanFormat, load_plan, parse_plan, parse_plan_text
 from tui.core.plan_review import review
-from tui.core.plan_vocabulary import REASONS, explain_reason, render_path
+from tui.core.plan_vocabulary import REASONS, ActionKind, explain_reason, render_path
 from tui.core.playbook import load_playbook
 
 # Every reason of formats.md §1.3.

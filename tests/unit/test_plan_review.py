@@ -10,7 +10,7 @@ import pytest
 
 from tests.plan_support import plan, resource_change, sample
 from tui.core.errors import PlaybookError
-from tui.core.plan_model import parse_plan
+from tui.core.plan_parse import parse_plan
 from tui.core.plan_review import COUNT_KEYS, PlanReview, Verdict, review, review_with_rules
 from tui.core.playbook import ExpectedChange, PlanRules, Playbook, load_playbook
 

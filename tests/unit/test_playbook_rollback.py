@@ -12,7 +12,7 @@ import pytest
 from tests.plan_support import plan, resource_change, sample, write
 from tui.cli import main
 from tui.core.apply_policy import GateMode, gate_policy
-from tui.core.plan_model import parse_plan
+from tui.core.plan_parse import parse_plan
 from tui.core.plan_review import PlanReview, Verdict, review
 from tui.core.playbook import Playbook, load_playbook
 

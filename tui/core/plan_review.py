@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from fnmatch import translate
 
-from tui.core.plan_model import ActionKind, Plan, ResourceChange
+from tui.core.plan_model import Plan, ResourceChange
+from tui.core.plan_vocabulary import ActionKind
 from tui.core.playbook import ExpectedChange, PlanRules, Playbook
 
 # Every key of ``PlanReview.counts``; import and move are counted on top of the action kind.

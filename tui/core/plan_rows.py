@@ -12,9 +12,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from tui.core.plan_model import ActionKind, ResourceChange
+from tui.core.plan_model import ResourceChange
 from tui.core.plan_review import PlanReview, ReviewedChange, ReviewIssue
-from tui.core.plan_vocabulary import explain_reason
+from tui.core.plan_vocabulary import ActionKind, explain_reason
 
 
 class RowFilter(StrEnum):

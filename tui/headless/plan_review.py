@@ -15,8 +15,10 @@ from pathlib import Path
 from typing import Any
 
 from tui.core.errors import MocmError
-from tui.core.plan_model import ActionKind, Plan, load_plan
+from tui.core.plan_model import Plan
+from tui.core.plan_parse import load_plan
 from tui.core.plan_review import PlanReview, review
+from tui.core.plan_vocabulary import ActionKind
 from tui.core.playbook import PLAN_STAGES, load_playbook
 
 EXIT_SAFE = 0
