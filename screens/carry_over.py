@@ -26,8 +26,9 @@ from screens.carry_over_render import (
 )
 from tui.assets import STYLES
 from tui.core.backend import detect_backend
-from tui.core.carry_over import CarryOverPreview, preview_carry_over
+from tui.core.carry_over import preview_carry_over
 from tui.core.carry_over_apply import FileChange, apply_carry_over, journal_change
+from tui.core.carry_over_model import CarryOverPreview
 from tui.core.errors import MocmError
 from tui.core.journal import Journal
 from tui.core.playbook import Playbook

@@ -7,7 +7,8 @@ from pathlib import Path
 from rich.text import Text
 
 from screens.releases import diff_text
-from tui.core.carry_over import CarryOperation, CarryOverPreview, CarryStatus, unified_diff
+from tui.core.carry_over import unified_diff
+from tui.core.carry_over_model import CarryOperation, CarryOverPreview, CarryStatus
 
 STATUS_STYLE = {
     CarryStatus.COPY: "bold green",

@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from tests.release_support import make_pair, run_unprivileged
-from tui.core.carry_over import CarryOverError, CarryStatus, preview_carry_over, unified_diff
+from tui.core.carry_over import preview_carry_over, unified_diff
 from tui.core.carry_over_apply import FileChange, apply_carry_over, journal_change
+from tui.core.carry_over_model import CarryOverError, CarryStatus
 from tui.core.fsops import sha256_file
 from tui.core.journal import Journal, Workspace
 from tui.core.journal_records import FileOp

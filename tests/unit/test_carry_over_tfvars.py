@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from tui.core.carry_over import CarryStatus, preview_carry_over
+from tui.core.carry_over import preview_carry_over
 from tui.core.carry_over_apply import apply_carry_over
+from tui.core.carry_over_model import CarryStatus
 from tui.core.errors import ParseError
 from tui.core.playbook import Playbook, load_playbook
 from tui.core.tfvars_append import (

@@ -2,7 +2,8 @@
 
 One row per playbook file (Option A ``carry_over_local`` or B.2 ``carry_over_remote``),
 plus the tfvars block and the parked-file activation. Nothing is written here;
-``carry_over_apply`` performs a preview after the operator has seen it.
+``carry_over_apply`` performs a preview after the operator has seen it. The
+preview's rows and statuses are defined in carry_over_model.
 
 State guard (safety rule 2): a state is never copied over a destination state of
 another lineage or a higher serial.
@@ -11,94 +12,22 @@ another lineage or a higher serial.
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass
-from enum import StrEnum
 from pathlib import Path
 
+from tui.core.carry_over_model import (
+    BACKUP_SUFFIX,
+    CarryOperation,
+    CarryOverError,
+    CarryOverPreview,
+    CarryStatus,
+)
 from tui.core.errors import MocmError
 from tui.core.fsops import free_backup_name, sha256_bytes
 from tui.core.playbook import CarryFile, Playbook
 from tui.core.statefile import parse_state
 from tui.core.tfvars_append import TfvarsAppend, marker_variables, plan_append, variables
 
-BACKUP_SUFFIX = ".pre-carry-over"
 MAX_DIFF_BYTES = 2 << 20  # larger files are summarised, not diffed line by line
-
-
-class CarryStatus(StrEnum):
-    """What one operation of the preview will do (or why it cannot)."""
-
-    COPY = "copy"  # destination absent
-    OVERWRITE = "overwrite"  # destination differs: backed up, then replaced
-    IDENTICAL = "identical"  # nothing to do
-    SKIPPED = "skipped"  # optional file absent at the source
-    MISSING = "missing"  # required file absent at the source: blocks
-    REFUSED = "refused"  # unsafe or unreadable: blocks
-    APPEND = "append"  # tfvars block to append
-    PRESENT = "present"  # tfvars block already there
-    ACTIVATE = "activate"  # parked file to rename to its active name
-    ACTIVE = "active"  # already active
-
-    @property
-    def changes(self) -> bool:
-        """True when applying this operation writes something."""
-        return self in (
-            CarryStatus.COPY,
-            CarryStatus.OVERWRITE,
-            CarryStatus.APPEND,
-            CarryStatus.ACTIVATE,
-        )
-
-    @property
-    def blocks(self) -> bool:
-        """True when this operation stops the whole carry-over."""
-        return self in (CarryStatus.MISSING, CarryStatus.REFUSED)
-
-
-@dataclass(frozen=True)
-class CarryOperation:
-    """One row of the preview. ``action`` is ``copy``, ``append`` or ``activate``."""
-
-    action: str
-    name: str
-    status: CarryStatus
-    destination: Path
-    reason: str
-    source: Path | None = None
-    source_sha256: str | None = None
-    destination_sha256: str | None = None
-    backup: Path | None = None  # planned backup name, when something is overwritten
-    kind: str = "plain"
-
-
-@dataclass(frozen=True)
-class CarryOverPreview:
-    """Every operation, in the order they are applied."""
-
-    option: str  # "local" (Option A) or "remote" (Option B.2)
-    source_dir: Path
-    destination_dir: Path
-    operations: tuple[CarryOperation, ...]
-    tfvars_append: TfvarsAppend | None = None
-
-    @property
-    def blockers(self) -> tuple[CarryOperation, ...]:
-        """Operations that stop the carry-over until fixed."""
-        return tuple(op for op in self.operations if op.status.blocks)
-
-    @property
-    def blocked(self) -> bool:
-        """True when anything blocks."""
-        return bool(self.blockers)
-
-    @property
-    def changes(self) -> tuple[CarryOperation, ...]:
-        """Operations that will write something."""
-        return tuple(op for op in self.operations if op.status.changes)
-
-
-class CarryOverError(MocmError):
-    """The carry-over cannot be previewed or applied safely."""
 
 
 def _read(path: Path) -> bytes | None:

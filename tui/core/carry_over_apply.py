@@ -15,8 +15,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from tui.core.carry_over import BACKUP_SUFFIX, CarryOperation, CarryOverError, CarryOverPreview
-from tui.core.carry_over import CarryStatus as Status
+from tui.core.carry_over_model import (
+    BACKUP_SUFFIX,
+    CarryOperation,
+    CarryOverError,
+    CarryOverPreview,
+)
+from tui.core.carry_over_model import CarryStatus as Status
 from tui.core.errors import MocmError
 from tui.core.fsops import atomic_copy, atomic_write, free_backup_name, sha256_file
 from tui.core.journal import Journal
