@@ -13,7 +13,8 @@ from tui.app import WizardApp, make_app
 from tui.context import WizardContext
 from tui.core.playbook import load_playbook
 from tui.core.steps import FORWARD_STEPS, StepStatus
-from tui.sandbox.seed import SeedReport, seed_images
+from tui.sandbox.seed_images import seed_images
+from tui.sandbox.seed_report import SeedReport
 from tui.sandbox.world import World, build_world, world_env
 
 __all__ = [

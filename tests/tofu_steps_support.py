@@ -18,7 +18,8 @@ from tui.context import WizardContext
 from tui.core.playbook import load_playbook
 from tui.core.steps import FORWARD_STEPS, STEP_IDS, StepStatus
 from tui.sandbox.aws_endpoint import AwsEndpoint
-from tui.sandbox.seed import SeedReport, seed_world
+from tui.sandbox.seed import seed_world
+from tui.sandbox.seed_report import SeedReport
 from tui.sandbox.world import World, world_env
 
 BOOK = load_playbook()

@@ -36,8 +36,8 @@ from tui.core.helmfile_sync import ReleaseState
 from tui.core.steps import StepStatus
 from tui.sandbox.aws_endpoint import AwsEndpoint
 from tui.sandbox.helm_store import load_store, save_store
-from tui.sandbox.seed import client as seed_client
-from tui.sandbox.seed import image_lines, push_image
+from tui.sandbox.seed_client import client as seed_client
+from tui.sandbox.seed_images import image_lines, push_image
 from tui.sandbox.world import World
 from tui.widgets.dialogs import ErrorDialog
 

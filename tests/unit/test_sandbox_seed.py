@@ -16,7 +16,8 @@ from botocore.exceptions import ClientError
 from tests.sandbox_support import new_world
 from tui.core.playbook import load_playbook
 from tui.sandbox.aws_endpoint import AwsEndpoint
-from tui.sandbox.seed import SeedReport, seed_world
+from tui.sandbox.seed import seed_world
+from tui.sandbox.seed_report import SeedReport
 from tui.sandbox.world import World
 
 BOOK = load_playbook()

@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import math
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from tui.core.playbook import Playbook
-
-if TYPE_CHECKING:
-    from tui.sandbox.seed import SeedReport
-    from tui.sandbox.world import World
+from tui.sandbox.seed_client import client
+from tui.sandbox.seed_report import SeedReport
+from tui.sandbox.world import World
 
 STEP = timedelta(minutes=5)
 BATCH = 100
@@ -103,8 +102,6 @@ def _put(
 def seed_metrics(
     world: World, env: dict[str, str], playbook: Playbook, report: SeedReport, now: datetime
 ) -> None:
-    from tui.sandbox.seed import client
-
     cloudwatch = client("cloudwatch", env)
     cache_dim = (playbook.stage4.metric.dimension, report.cache_cluster_id)
     if not _has_data(cloudwatch, playbook, cache_dim, now):
