@@ -1,29 +1,17 @@
-"""Compute a plan: the configuration's instances against the prior state."""
+"""Compute a plan: evaluate the configuration's instances (variables, locals, count,
+for_each, references between resources); ``plandiff`` compares them with the prior state."""
 
 from __future__ import annotations
 
 import os
-import re
 from typing import Any
 
-from tui.sandbox.tofu.compare import changed_attributes, forces_replacement
 from tui.sandbox.tofu.config import Config, ConfigError, ResourceConfig
 from tui.sandbox.tofu.evaluate import Evaluator
 from tui.sandbox.tofu.expr import UNKNOWN, contains_unknown
-from tui.sandbox.tofu.planmodel import (
-    Change,
-    OutputChange,
-    Plan,
-    change_sort_key,
-    fresh_after,
-)
-from tui.sandbox.tofu.state import (
-    InstanceRecord,
-    dynamic_unwrap,
-    format_key,
-    instance_records,
-    provider_config_address,
-)
+from tui.sandbox.tofu.plandiff import instance_change, orphan_change, output_changes
+from tui.sandbox.tofu.planmodel import Change, Plan, change_sort_key
+from tui.sandbox.tofu.state import dynamic_unwrap, format_key, instance_records
 
 
 class _Locals:
@@ -130,68 +118,9 @@ class Planner:
         evaluator = self.base.with_scope(**scope)
         wanted = {k: evaluator.value(v) for k, v in resource.body.items()}
         wanted = {k: v for k, v in wanted.items() if v is not None}
-        change = self._decide(resource, key, wanted, self.records.get(address))
+        record = self.records.get(address)
+        change = instance_change(resource, key, wanted, record, lambda: self._triggered(resource))
         self.planned[address] = change
-        return change
-
-    def _decide(
-        self,
-        resource: ResourceConfig,
-        key: Any,
-        wanted: dict[str, Any],
-        record: InstanceRecord | None,
-    ) -> Change:
-        each = (
-            "list"
-            if resource.count is not None
-            else "map"
-            if resource.for_each is not None
-            else None
-        )
-        change = Change(
-            address=resource.address + format_key(key),
-            module="",
-            mode="managed",
-            type=resource.type,
-            name=resource.name,
-            index=key,
-            each=each,
-            actions=["create"],
-            before=None,
-            after=fresh_after(resource.type, wanted),
-            provider=record.provider if record else provider_config_address(resource.type),
-            create_before_destroy=resource.create_before_destroy,
-        )
-        if record is None:
-            return change
-        prior_attrs = dynamic_unwrap(resource.type, record.instance.get("attributes", {}))
-        change.before, change.prior = prior_attrs, record.instance
-        replace = ["create", "delete"] if resource.create_before_destroy else ["delete", "create"]
-        if record.instance.get("status") == "tainted":
-            change.actions, change.action_reason = replace, "replace_because_tainted"
-            return change
-        changed = changed_attributes(resource.type, wanted, prior_attrs, resource.ignore_changes)
-        forced = forces_replacement(resource.type, changed)
-        if forced:
-            change.actions, change.action_reason = replace, "replace_because_cannot_update"
-            change.replace_paths = [[name] for name in forced]
-        elif self._triggered(resource):
-            change.actions, change.action_reason = replace, "replace_by_triggers"
-        elif changed:
-            change.actions = ["update"]
-            change.after = {**prior_attrs, **{k: wanted.get(k) for k in changed}}
-            if resource.type == "terraform_data" and "input" in changed:
-                change.after["output"] = UNKNOWN
-        else:
-            change.actions, change.after = ["no-op"], prior_attrs
-        if resource.prevent_destroy and "delete" in change.actions:
-            raise ConfigError(
-                "Instance cannot be destroyed",
-                f"Resource {change.address} has lifecycle.prevent_destroy set, but the plan "
-                "calls for this resource to be destroyed. To avoid this error and continue "
-                "with the plan, either disable lifecycle.prevent_destroy or reduce the scope "
-                "of the plan using the -target option.",
-            )
         return change
 
     def _triggered(self, resource: ResourceConfig) -> bool:
@@ -219,92 +148,13 @@ class Planner:
                     changes[change.address] = change
         for address, record in self.records.items():
             if record.mode == "managed" and address not in changes:
-                changes[address] = self._orphan(record)
-        outputs = plan_outputs(self, prior_outputs, changes)
+                changes[address] = orphan_change(record, self.config)
+        outputs = output_changes(self.config, self.base, prior_outputs, changes)
         ordered = sorted(changes.values(), key=change_sort_key)
         return Plan(ordered, outputs, self.variables, self.state, self.config)
-
-    def _orphan(self, record: InstanceRecord) -> Change:
-        attrs = dynamic_unwrap(record.type, record.instance.get("attributes", {}))
-        change = Change(
-            address=record.address,
-            module=record.module,
-            mode=record.mode,
-            type=record.type,
-            name=record.name,
-            index=record.index_key,
-            each=record.each,
-            actions=["delete"],
-            before=attrs,
-            after=None,
-            provider=record.provider,
-            prior=record.instance,
-        )
-        resource = self.config.resource(record.resource_address)
-        if record.module:
-            module_name = record.module.split(".")[1]
-            if module_name in self.config.modules:  # module bodies are not modelled: kept as is
-                change.actions, change.after = ["no-op"], attrs
-            else:
-                change.action_reason = "delete_because_no_module"
-        elif resource is None:
-            change.action_reason = "delete_because_no_resource_config"
-        elif resource.count is not None and isinstance(record.index_key, int):
-            change.action_reason = "delete_because_count_index"
-        elif resource.for_each is not None and isinstance(record.index_key, str):
-            change.action_reason = "delete_because_each_key"
-        else:
-            change.action_reason = "delete_because_wrong_repetition"
-        return change
 
 
 _UNKNOWN_REPETITION = (
     'The "{}" value depends on resource attributes that cannot be determined until apply, '
     "so OpenTofu cannot predict how many instances will be created."
 )
-
-
-_RESOURCE_REF = re.compile(r"\b([a-z][a-z0-9_]*\.[A-Za-z_][A-Za-z0-9_-]*)")
-
-
-def _settled(raw: Any, changes: dict[str, Change]) -> bool:
-    """Every resource an expression reads is in the plan and unchanged (no-op).
-
-    The model can't evaluate every expression (``for``, splats…); real tofu would know
-    such an output's value when all it reads is unchanged, and report no change.
-    """
-    refs = {m.group(1) for m in _RESOURCE_REF.finditer(str(raw))}
-    refs = {r for r in refs if r.split(".")[0] not in ("var", "local", "data", "each", "count")}
-    touched = [
-        change
-        for address, change in changes.items()
-        if any(address == r or address.startswith(r + "[") for r in refs)
-    ]
-    return bool(touched) and all(change.is_noop for change in touched)
-
-
-def plan_outputs(
-    planner: Planner, prior_outputs: dict[str, Any], changes: dict[str, Change] | None = None
-) -> dict[str, OutputChange]:
-    """Changes of the root outputs, compared with the state's outputs."""
-    result: dict[str, OutputChange] = {}
-    for name in sorted(set(planner.config.outputs) | set(prior_outputs)):
-        spec = planner.config.outputs.get(name)
-        prior = prior_outputs.get(name)
-        before = prior["value"] if prior else None
-        if spec is None:
-            result[name] = OutputChange(
-                name, ["delete"], before, None, bool((prior or {}).get("sensitive"))
-            )
-            continue
-        after = planner.base.value(spec.value)
-        if prior is not None and contains_unknown(after) and _settled(spec.value, changes or {}):
-            after = before
-        if prior is None:
-            actions = ["create"]
-        elif contains_unknown(after) or after != before:
-            actions = ["update"]
-        else:
-            actions = ["no-op"]
-        result[name] = OutputChange(name, actions, before, after, spec.sensitive)
-    return result
