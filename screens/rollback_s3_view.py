@@ -9,7 +9,6 @@ Another lineage is never pushed.
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +20,12 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, DataTable, Input, Static
 
 from screens.rollback_messages import RollbackDone
+from screens.rollback_s3_render import (
+    comparison_text,
+    preselected_version,
+    short_version_id,
+    version_mark,
+)
 from screens.tofu_flow import commands_for, error_text, explain, first_apply_start
 from tui.core.backend import S3Backend
 from tui.core.carry_over_apply import journal_change
@@ -33,7 +38,6 @@ from tui.core.rollback_s3 import (
     current_state_mark,
     download_version,
     list_state_versions,
-    pick_version_before,
     push_rollback,
 )
 from tui.widgets.worker_events import ReportsWorkers
@@ -105,15 +109,16 @@ class S3RollbackView(ReportsWorkers, Vertical):
         self.busy = False
         self.versions = versions
         table = self.query_one("#rb-versions", DataTable)
-        chosen, why = self._preselect()
+        session = self.wizard.session
+        started = first_apply_start(session.journal) if session is not None else None
+        chosen, why = preselected_version(versions, started)
         newest_first = list(reversed(versions))  # as S3 lists them
         for version in newest_first:
-            short_id = version.version_id[:12] + ("…" if len(version.version_id) > 12 else "")
             table.add_row(
                 f"{version.last_modified:%Y-%m-%d %H:%M:%S}",
-                self._mark(version, chosen),
+                version_mark(version, chosen),
                 f"{version.size:,}",
-                short_id,  # the whole id is in the comparison after the download
+                short_version_id(version),
                 key=version.version_id,
             )
         if chosen is not None:
@@ -124,39 +129,6 @@ class S3RollbackView(ReportsWorkers, Vertical):
         self._status(Text(f"{len(versions)} version(s) of the state; now {now}.\n{why}"))
         table.focus()
         self._sync()
-
-    @staticmethod
-    def _mark(version: StateVersion, chosen: StateVersion | None) -> Text:
-        if version == chosen:
-            return Text("◀ pre-upgrade" + (", current" if version.is_latest else ""), "bold")
-        return Text("current" if version.is_latest else "", "dim")
-
-    def _preselect(self) -> tuple[StateVersion | None, str]:
-        """The pre-upgrade version and why it is the one: the journal's apply start."""
-        session = self.wizard.session
-        started = first_apply_start(session.journal) if session is not None else None
-        if started is not None:
-            moment = datetime.fromisoformat(started)
-            when = f"{moment:%Y-%m-%d %H:%M:%S} UTC"
-            chosen = pick_version_before(self.versions, moment)
-            if chosen is None:
-                return None, f"No version is older than the apply start ({when}): pick one."
-            if chosen.is_latest:
-                return chosen, (
-                    f"◀ The current version predates the apply start ({when}, journal): "
-                    "the apply wrote no state, there is nothing newer to undo."
-                )
-            return chosen, (
-                f"◀ Preselected: the newest version written before the upgrade's apply "
-                f"started ({when}, from the journal)."
-            )
-        older = [v for v in self.versions if not v.is_latest]
-        if older:
-            return older[-1], (
-                "◀ The journal has no apply start: the cursor is on the newest version older "
-                "than the current one. Check its time before downloading."
-            )
-        return None, "Only the current version exists: there is nothing older to restore."
 
     # -- download -----------------------------------------------------------------------
     def highlighted(self) -> StateVersion | None:
@@ -200,16 +172,7 @@ class S3RollbackView(ReportsWorkers, Vertical):
                 journal_change(session.journal, change, STEP)
         compare = self.query_one("#rb-compare", Static)
         compare.display = True
-        text = Text(got.describe() + "\n")
-        if not got.lineage_matches:
-            text.append("✗ Another lineage: this is not a version of this deployment's state. ")
-            text.append("It will not be pushed.", "bold red")
-        elif got.needs_force:
-            text.append("Its serial is not newer than the backend's: ", "yellow")
-            text.append("tofu state push needs -force, which skips tofu's own checks.", "yellow")
-        else:
-            text.append("Its serial is newer: a plain tofu state push accepts it.", "green")
-        compare.update(text)
+        compare.update(comparison_text(got))
         need_phrase = got.lineage_matches and got.needs_force
         label = self.query_one("#rb-force-label", Static)
         label.display = need_phrase
