@@ -20,12 +20,11 @@ from textual.widgets import Button, Static
 
 from screens.helm_rollback import RollbackSection
 from screens.helm_support import CapturingLog, ConfirmDialog, error_text, missing_program, relative
+from screens.helm_sync_render import needs_rollback, outcome_text, progress_line, restored_progress
 from screens.helm_values import SyncWaiverDialog, ValuesGuard, confirmation_body
 from tui.core.fsops import free_backup_name
 from tui.core.helm_journal import (
-    INTERRUPTED,
     HelmJournalState,
-    ReleaseOutcome,
     SyncOutcome,
     shown_time,
     sync_note,
@@ -38,21 +37,11 @@ from tui.core.helm_values import (
     tag_waiver_detail,
     waiver_detail,
 )
-from tui.core.helmfile_sync import ReleaseProgress, ReleaseState, SyncEvent, SyncResult, SyncTracker
+from tui.core.helmfile_sync import ReleaseProgress, SyncEvent, SyncResult, SyncTracker
 from tui.core.runner import Stream
 
 if TYPE_CHECKING:
     from screens.helm import HelmPanel
-
-MARKS = {
-    ReleaseState.NOT_STARTED: ("· pending", "dim"),
-    ReleaseState.UPGRADING: ("⟳ upgrading…", "bold yellow"),
-    ReleaseState.INSTALLING: ("⟳ installing…", "bold yellow"),
-    ReleaseState.DEPLOYED: ("✔ deployed", "bold green"),
-    ReleaseState.FAILED: ("✗ failed", "bold red"),
-    ReleaseState.DELETED: ("− deleted", "yellow"),
-}
-UNFINISHED = (ReleaseState.UPGRADING, ReleaseState.INSTALLING)
 
 
 def open_sync_log(path: Path) -> IO[str]:
@@ -62,32 +51,6 @@ def open_sync_log(path: Path) -> IO[str]:
         path.rename(free_backup_name(path, ".previous"))
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     return os.fdopen(fd, "w", encoding="utf-8", buffering=1)
-
-
-def progress_line(
-    number: int, progress: ReleaseProgress, stopped: bool, before: int | None = None
-) -> Text:
-    """``1. mocm-bootstrap-1   ✔ deployed rev 9 (was 8)  12s``; ``before``: recorded revision."""
-    mark, style = MARKS[progress.state]
-    if stopped and progress.state in UNFINISHED:
-        mark, style = "⚠ interrupted during its upgrade", "bold red"
-    text = Text(f"{number}. {progress.release:<20} ")
-    text.append(mark, style)
-    if progress.revision is not None and progress.state is not ReleaseState.NOT_STARTED:
-        text.append(f" rev {progress.revision}", style)
-        if before is not None and progress.state is ReleaseState.DEPLOYED:
-            text.append(f" (was {before})", "dim")
-    if progress.duration:
-        text.append(f"  {progress.duration}", "dim")
-    if progress.error:
-        text.append(f"\n     {progress.error}", "red")
-    return text
-
-
-def restored_progress(outcome: ReleaseOutcome) -> ReleaseProgress:
-    """A journaled release outcome as a progress row (interrupted: an unfinished upgrade)."""
-    state = ReleaseState.UPGRADING if outcome.state == INTERRUPTED else ReleaseState(outcome.state)
-    return ReleaseProgress(outcome.release, state, outcome.revision)
 
 
 class SyncSection(VerticalScroll):
@@ -258,18 +221,9 @@ class SyncSection(VerticalScroll):
         self.result = tracker.result(None if stopped else outcome.exit_code)
         self.show_progress()
         self.panel.journal_note(sync_note(sync_outcome(self.result, stopped)))
-        if self.result.succeeded:
-            message = Text("✔ Sync succeeded: every release is deployed.", "bold green")
-        elif stopped:
-            how = "timed out" if outcome.timed_out else "cancelled"
-            sent = ", ".join(outcome.signals_sent) or "no signal needed"
-            message = Text(f"Sync {how} — stopped with {sent}.", "bold red")
-        else:
-            message = Text(f"Sync failed (exit {outcome.exit_code}).", "bold red")
-            if self.result.error_lines:
-                message.append(f"\n{self.result.error_lines[-1]}", "red")
+        message = outcome_text(self.result, outcome, stopped)
         self.query_one("#sync-outcome", Static).update(message)
-        targets = [p.release for p in self.result.releases if self.needs_rollback(p, stopped)]
+        targets = [p.release for p in self.result.releases if needs_rollback(p, stopped)]
         if targets:
             errors = {p.release: p.error for p in self.result.releases if p.error}
             others = [p.release for p in self.result.releases if p.release not in targets]
@@ -291,10 +245,6 @@ class SyncSection(VerticalScroll):
         if targets and not state.outcome_recorded:
             others = [r.release for r in last.releases if r.release not in targets]
             self.query_one(RollbackSection).offer(targets, {}, others, done=state.rolled_back)
-
-    @staticmethod
-    def needs_rollback(progress: ReleaseProgress, stopped: bool) -> bool:
-        return progress.state is ReleaseState.FAILED or (stopped and progress.state in UNFINISHED)
 
     @on(Button.Pressed, "#sync-cancel")
     def cancel(self) -> bool:
