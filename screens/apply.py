@@ -18,8 +18,9 @@ from textual.widgets import ProgressBar, Static
 
 from screens.apply_flow import ApplyFlow, ApplyPhase
 from screens.base import StepPanel
+from screens.error_text import error_text
 from screens.plan import PlanPanel, target_of_current
-from screens.tofu_flow import TofuTarget, applied_sha, approved_plan, error_text
+from screens.tofu_flow import TofuTarget, applied_sha, approved_plan
 from tui.core.errors import MocmError
 from tui.core.release_archive import ArchiveProgress, ReleaseArchive, archive_release
 

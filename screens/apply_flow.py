@@ -20,11 +20,11 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Button, Static
 
+from screens.error_text import error_text
 from screens.tofu_flow import (
     APPLIED,
     TofuTarget,
     commands_for,
-    error_text,
     failure_text,
     mark_words,
     short_dir,

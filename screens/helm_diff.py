@@ -15,7 +15,8 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Static, TabbedContent
 
-from screens.helm_support import Captured, CapturingLog, error_text, missing_program
+from screens.error_text import error_text
+from screens.helm_support import Captured, CapturingLog, missing_program
 from tui.core.helm_journal import shown_time
 from tui.core.helm_review import JournaledDiff, diff_note
 from tui.core.helmfile_diff import DiffOutcome, DiffReport, parse_diff

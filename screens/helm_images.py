@@ -17,7 +17,8 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, DataTable, Input, Label, Static
 
-from screens.helm_support import CapturingLog, error_text, read_values, relative
+from screens.error_text import error_text
+from screens.helm_support import CapturingLog, read_values, relative
 from tui.core.errors import MocmError
 from tui.core.images import (
     EcrRegistry,

@@ -12,7 +12,8 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, DataTable, Static
 
-from screens.helm_support import Captured, CapturingLog, CommandSeries, error_text, missing_program
+from screens.error_text import error_text
+from screens.helm_support import Captured, CapturingLog, CommandSeries, missing_program
 from tui.core.command_result import CommandResult
 from tui.core.errors import MocmError
 from tui.core.helm_history import read_history

@@ -16,7 +16,8 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Static
 
-from screens.helm_support import Captured, CapturingLog, ConfirmDialog, error_text, missing_program
+from screens.error_text import error_text
+from screens.helm_support import Captured, CapturingLog, ConfirmDialog, missing_program
 from tui.core.helm_history import read_rollback
 from tui.core.helm_journal import OUTCOME_RECORDED, ROLLED_BACK
 from tui.core.helm_plan import RollbackChoice

@@ -10,12 +10,12 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Static
 
+from screens.error_text import error_text
 from screens.helm_diff import DiffSection
 from screens.helm_support import (
     Captured,
     CapturingLog,
     CommandSeries,
-    error_text,
     missing_program,
     relative,
 )

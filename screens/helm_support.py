@@ -70,14 +70,6 @@ class Captured:
         return "\n".join(self.stderr) + ("\n" if self.stderr else "")
 
 
-def error_text(exc: MocmError, what: str) -> Text:
-    """An inline red message: what failed, why, and what to do."""
-    text = Text(f"{what}: {exc.message}", "bold red")
-    if exc.hint:
-        text.append(f"\n{exc.hint}", "red")
-    return text
-
-
 def missing_program(program: str, env: Mapping[str, str]) -> MocmError | None:
     """The error to show when ``program`` is not on the wizard's PATH, else None."""
     try:

@@ -18,8 +18,9 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.widgets import Button, Static
 
+from screens.error_text import error_text
 from screens.helm_rollback import RollbackSection
-from screens.helm_support import CapturingLog, ConfirmDialog, error_text, missing_program, relative
+from screens.helm_support import CapturingLog, ConfirmDialog, missing_program, relative
 from screens.helm_sync_render import needs_rollback, outcome_text, progress_line, restored_progress
 from screens.helm_values import SyncWaiverDialog, ValuesGuard, confirmation_body
 from tui.core.fsops import free_backup_name

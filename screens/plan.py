@@ -14,8 +14,9 @@ from textual.app import ComposeResult
 from textual.widgets import Static
 
 from screens.base import StepPanel
+from screens.error_text import error_text
 from screens.plan_flow import PlanFlow
-from screens.tofu_flow import TofuTarget, error_text
+from screens.tofu_flow import TofuTarget
 from tui.core.backend import BackendKind, detect_backend
 from tui.core.errors import MocmError
 

@@ -21,6 +21,7 @@ from textual.message import Message
 from textual.widgets import Button, Static
 from textual.worker import get_current_worker
 
+from screens.error_text import error_text
 from screens.plan_show import (
     RUNNING,
     Phase,
@@ -38,7 +39,6 @@ from screens.tofu_flow import (
     REVIEWED,
     TofuTarget,
     commands_for,
-    error_text,
     failure_text,
     reviewed_detail,
     short_dir,

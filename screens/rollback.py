@@ -16,10 +16,10 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from screens.base import StepPanel
+from screens.error_text import error_text
 from screens.rollback_local_view import LocalRollbackView
 from screens.rollback_messages import RollbackDone
 from screens.rollback_s3_view import S3RollbackView
-from screens.tofu_flow import error_text
 from tui.assets import STYLES
 from tui.core.backend import BackendKind, detect_backend
 from tui.core.errors import MocmError

@@ -15,9 +15,10 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Static
 
 from screens.apply_flow import ApplyFlow
+from screens.error_text import error_text
 from screens.plan_flow import PlanFlow
 from screens.rollback_messages import RollbackDone
-from screens.tofu_flow import TofuTarget, error_text, short_dir
+from screens.tofu_flow import TofuTarget, short_dir
 from tui.core.carry_over_apply import FileChange, journal_change
 from tui.core.errors import MocmError
 from tui.core.playbook_model import ROLLBACK, PlanRules

@@ -19,6 +19,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, DataTable, Input, Static
 
+from screens.error_text import error_text
 from screens.rollback_messages import RollbackDone
 from screens.rollback_s3_render import (
     comparison_text,
@@ -26,7 +27,7 @@ from screens.rollback_s3_render import (
     short_version_id,
     version_mark,
 )
-from screens.tofu_flow import commands_for, error_text, explain, first_apply_start
+from screens.tofu_flow import commands_for, explain, first_apply_start
 from tui.core.backend import S3Backend
 from tui.core.carry_over_apply import journal_change
 from tui.core.errors import MocmError

@@ -18,12 +18,12 @@ from textual.widgets import Button, Input, Label, Select, Static, TabbedContent,
 from textual.worker import get_current_worker
 
 from screens.base import StepPanel
+from screens.error_text import error_text
 from screens.stage4_aws import EnvAwsSession
 from screens.stage4_render import (
     NO_DATA_CLASS,
     VERDICT_CLASS,
     endpoint_text,
-    error_text,
     evidence_lines,
     follow_up_text,
     references_text,

@@ -10,7 +10,6 @@ from rich.text import Text
 from tui.core.cache_snapshot import FinalSnapshot, SnapshotProgress
 from tui.core.connections import BUSY, IDLE
 from tui.core.dependency_scan import DependencyScan
-from tui.core.errors import MocmError
 from tui.core.stage4_evidence import Stage4Evidence
 from tui.core.tf_references import FollowUpCheck
 from tui.core.valkey_endpoint import MASK, ValkeyEndpoint
@@ -25,14 +24,6 @@ SNAPSHOT_OUTCOME_WORDS = {
     EXISTED: "final snapshot exists",
     DECLINED: "final snapshot declined (journaled)",
 }
-
-
-def error_text(exc: MocmError, what: str) -> Text:
-    """An inline red message: what failed, why, and what to do."""
-    text = Text(f"{what}: {exc.message}", "bold red")
-    if exc.hint:
-        text.append(f"\n{exc.hint}", "red")
-    return text
 
 
 def verdict_text(evidence: Stage4Evidence, window_name: str) -> Text:

@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 
 from tui.core.command_result import CommandResult
-from tui.core.errors import MocmError
 from tui.core.journal_records import Decision, StepStarted
 from tui.core.playbook import Playbook
 from tui.core.reviewed_plan import (
@@ -104,14 +103,6 @@ def explain(known: KnownFailure | None, result: CommandResult, what: str) -> Tex
     text.append(f": {known.summary}", "bold red")
     text.append("\nNext: ", "bold")
     text.append(known.next_action)
-    return text
-
-
-def error_text(exc: MocmError, what: str) -> Text:
-    """An inline red message for a typed error."""
-    text = Text(f"✗ {what}: {exc.message}", "bold red")
-    if exc.hint:
-        text.append(f"\n{exc.hint}", "red")
     return text
 
 

@@ -134,7 +134,7 @@ async def test_malformed_images_list_names_the_line(world: World, aws: AwsEndpoi
     async with app.run_test(size=(80, 24)) as pilot:
         await open_helm(app, pilot)
         problem = text_of(app, "#img-problem")
-        assert problem.startswith("Cannot read the images list: ")
+        assert problem.startswith("✗ Cannot read the images list: ")
         assert (
             "images.txt:10: " in problem and "pinned by digest; expected repository:tag" in problem
         )
@@ -177,7 +177,7 @@ async def test_ecr_fault_is_said_plainly_and_sync_waits_for_a_waiver(
         assert said in text_of(app, "#error-message")
         await pilot.press("escape")
         problem = text_of(app, "#img-problem")
-        assert problem.startswith(f"ECR check failed: {said}") and todo in problem
+        assert problem.startswith(f"✗ ECR check failed: {said}") and todo in problem
         assert "Check again (c) once the cause is fixed, or waive" in text_of(app, "#img-verdict")
         assert table_text(app, "#img-table") == ""  # no stale "present" left on screen
         await press(app, pilot, "6")

@@ -11,7 +11,6 @@ from textual.widgets import Button, Input, Select, TabbedContent
 from screens.stage4 import Stage4Panel
 from tests.screen_text import all_text, text_of
 from tests.stage4_screen_support import (
-    NEWEST,
     open_stage4,
     seed_world,
     settle,
@@ -24,6 +23,7 @@ from tests.stage4_support import (
     REGION,
     SECRET_ID,
     client,
+    fresh_newest,
     inject_error,
     seed_cluster,
     seed_metric,
@@ -68,7 +68,7 @@ async def section(app: WizardApp, pilot: object, key: str) -> None:
 @pytest.mark.parametrize(
     ("shape", "verdict", "figures"),
     [
-        ("busy", "BUSY", f"peak 63 · last above 4: {NEWEST:%Y-%m-%d %H:%M} UTC"),
+        ("busy", "BUSY", "peak 63 · last above 4: {newest:%Y-%m-%d %H:%M} UTC"),
         ("idle-zero", "IDLE", "peak 0 ≤ 4 over the last 24h"),
         ("idle-baseline", "IDLE", "peak 4 ≤ 4 over the last 24h"),
         ("empty", "NO DATA", "wrong cluster id, region or window. No data is not idle."),
@@ -80,7 +80,7 @@ async def test_verdict_of_each_metric_shape(
     aws: AwsEndpoint, samples: Path, tmp_path: Path, shape: str, verdict: str, figures: str
 ) -> None:
     prev, curr = stage4_pair(tmp_path)
-    seed_world(samples, shape)
+    figures = figures.format(newest=seed_world(samples, shape))
     app = stage4_app(prev, curr)
     async with app.run_test(size=(120, 40)) as pilot:
         await open_stage4(app, pilot)
@@ -168,7 +168,7 @@ async def test_missing_cluster_ends_in_the_error_dialog(
         await pilot.press("escape")
         assert not isinstance(app.screen, ErrorDialog)  # one dialog per failure
         verdict = text_of(app, "#s4-verdict")
-        assert verdict.startswith("NOT CHECKED") and message in verdict
+        assert verdict.startswith("✗ NOT CHECKED") and message in verdict
         assert "Check name_prefix and aws_region" in verdict
 
 
@@ -408,7 +408,7 @@ async def test_chart_degrades_to_a_sparkline_at_80x24(
     aws: AwsEndpoint, samples: Path, tmp_path: Path, size: tuple[int, int], compact: bool
 ) -> None:
     prev, curr = stage4_pair(tmp_path)
-    seed_world(samples, "busy")
+    newest = seed_world(samples, "busy")
     app = stage4_app(prev, curr)
     async with app.run_test(size=size) as pilot:
         await open_stage4(app, pilot)
@@ -419,7 +419,7 @@ async def test_chart_degrades_to_a_sparkline_at_80x24(
         if compact:
             spark = text_of(app, "#chart-spark")
             assert "old" in spark and "Valkey" in spark
-            assert f"peak 63 · last above 4: {NEWEST:%Y-%m-%d %H:%M} UTC" in spark
+            assert f"peak 63 · last above 4: {newest:%Y-%m-%d %H:%M} UTC" in spark
             assert "287 datapoints · coverage 99%" in spark
         else:
             assert chart.size.width >= 64 and chart.size.height >= 12
@@ -431,7 +431,7 @@ async def test_valkey_serving_for_less_than_a_cycle_is_warned(
     prev, curr = stage4_pair(tmp_path)
     seed_cluster()
     members = seed_valkey_group()
-    seed_metric(members[0], steady_shape(6, 25.0), newest=NEWEST)
+    seed_metric(members[0], steady_shape(6, 25.0), newest=fresh_newest())
     app = stage4_app(prev, curr)
     async with app.run_test(size=(120, 40)) as pilot:
         await open_stage4(app, pilot)
