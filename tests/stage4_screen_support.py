@@ -8,7 +8,7 @@ import json
 import os
 import sys
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 
 from textual.worker import WorkerFailed
@@ -20,6 +20,7 @@ from tests.stage4_support import (
     SG_TF,
     VALKEY_TF,
     VALUES_CLEAN,
+    fresh_newest,
     sample_shape,
     seed_cluster,
     seed_metric,
@@ -33,8 +34,6 @@ from tui.core.playbook import load_playbook
 from tui.core.steps import FORWARD_STEPS, StepStatus
 
 BOOK = load_playbook()
-# Five minutes back, so that the newest datapoint sits inside the 24 h window.
-NEWEST = datetime.now(UTC).replace(second=0, microsecond=0) - timedelta(minutes=5)
 SHAPES = {
     "busy": "cw_currconnections.json",
     "idle-zero": "cw_currconnections_idle_zero.json",
@@ -55,16 +54,21 @@ def stage4_pair(root: Path, values: str = VALUES_CLEAN) -> tuple[Path, Path]:
     return prev, curr
 
 
-def seed_world(samples: Path, shape: str, *, valkey_hours: float = 40.0) -> None:
-    """The old cluster with one of the four metric shapes, the Valkey group and its secret."""
+def seed_world(samples: Path, shape: str, *, valkey_hours: float = 40.0) -> datetime:
+    """The old cluster with one of the four metric shapes, the Valkey group and its secret.
+
+    Returns the time of the newest datapoint seeded.
+    """
+    newest = fresh_newest()
     seed_cluster()
     members = seed_valkey_group()
     sample = SHAPES[shape]
     if sample is not None:
-        seed_metric(CLUSTER_ID, sample_shape(samples, sample), newest=NEWEST)
+        seed_metric(CLUSTER_ID, sample_shape(samples, sample), newest=newest)
     if valkey_hours:
-        seed_metric(members[0], steady_shape(valkey_hours, 25.0), newest=NEWEST)
+        seed_metric(members[0], steady_shape(valkey_hours, 25.0), newest=newest)
     seed_secret()
+    return newest
 
 
 def stage4_app(prev: Path, curr: Path, tofu_bin: str = "tofu", **env: str) -> WizardApp:

@@ -126,6 +126,15 @@ def steady_shape(hours: float, value: float, period_s: int = 300) -> list[tuple[
     return [(timedelta(seconds=i * period_s), value) for i in range(count)]
 
 
+def fresh_newest() -> datetime:
+    """Where a seeded series ends: five minutes ago, on the minute.
+
+    Taken when a test seeds, never at import: the query window ends at the wall clock
+    of the check, so a series dated at import time slides out of it in a long run.
+    """
+    return datetime.now(UTC).replace(second=0, microsecond=0) - timedelta(minutes=5)
+
+
 def seed_metric(
     dimension_value: str,
     shape: Iterable[tuple[timedelta, float]],

@@ -6,7 +6,7 @@ import json
 import os
 import subprocess
 import sys
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -15,6 +15,7 @@ from tests.stage4_support import (
     CLUSTER_ID,
     REAL_ENDPOINT,
     VALUES_CLEAN,
+    fresh_newest,
     make_release,
     sample_shape,
     seed_cluster,
@@ -26,7 +27,6 @@ from tui.cli import main
 
 REPO = Path(__file__).resolve().parents[2]
 JSON_KEYS = {"verdict", "peak", "datapoints", "references", "warnings"}
-NEWEST = datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=5)
 
 
 def _run(capsys: pytest.CaptureFixture[str], release: Path, *extra: str) -> tuple[int, str, str]:
@@ -35,12 +35,19 @@ def _run(capsys: pytest.CaptureFixture[str], release: Path, *extra: str) -> tupl
     return code, out, err
 
 
-def _world(samples: Path, sample: str | None, values: str = VALUES_CLEAN, tmp: Path = Path()):
+def _world(
+    samples: Path,
+    sample: str | None,
+    values: str = VALUES_CLEAN,
+    tmp: Path = Path(),
+    newest: datetime | None = None,
+):
+    newest = newest or fresh_newest()  # when the test seeds: the check's window ends now
     seed_cluster()
     members = seed_valkey_group()
     if sample:
-        assert seed_metric(CLUSTER_ID, sample_shape(samples, sample), newest=NEWEST) == 287
-    seed_metric(members[0], steady_shape(40, 25.0), newest=NEWEST)
+        assert seed_metric(CLUSTER_ID, sample_shape(samples, sample), newest=newest) == 287
+    seed_metric(members[0], steady_shape(40, 25.0), newest=newest)
     return make_release(tmp, values=values)
 
 
@@ -55,11 +62,12 @@ def test_idle_and_unreferenced_exits_0(aws, samples, tmp_path, capsys) -> None:
 
 
 def test_busy_exits_3_and_says_when(aws, samples, tmp_path, capsys) -> None:
-    release = _world(samples, "cw_currconnections.json", tmp=tmp_path)
+    newest = fresh_newest()
+    release = _world(samples, "cw_currconnections.json", tmp=tmp_path, newest=newest)
     code, out, _ = _run(capsys, release)
     assert code == 3
     assert "Verdict: BUSY — peak 63 connections (idle threshold 4)" in out
-    assert f"Last connection above the threshold: {NEWEST:%Y-%m-%d %H:%M} UTC" in out
+    assert f"Last connection above the threshold: {newest:%Y-%m-%d %H:%M} UTC" in out
     assert "Datapoints: 287 from " in out
     assert "≤4│" in out and "0└" in out  # the chart with its threshold row
     assert "Valkey: acme-mocm-prod-valkey has served traffic since 20" in out
@@ -91,7 +99,7 @@ def test_no_datapoints_exits_4(aws, samples, tmp_path, capsys) -> None:
 
 def test_window_and_threshold_options(aws, samples, tmp_path, capsys) -> None:
     release = _world(samples, None, tmp=tmp_path)
-    seed_metric(CLUSTER_ID, steady_shape(2, 9.0), newest=NEWEST - timedelta(hours=40))
+    seed_metric(CLUSTER_ID, steady_shape(2, 9.0), newest=fresh_newest() - timedelta(hours=40))
     assert _run(capsys, release, "--json")[0] == 4  # outside the last 24 h
     code, out, _ = _run(capsys, release, "--window", "72h", "--json")
     assert code == 3 and json.loads(out)["peak"] == 9.0
@@ -139,7 +147,9 @@ def test_real_process_exit_code_and_json(aws, samples, tmp_path) -> None:
 def test_missing_valkey_group_is_a_warning_not_an_error(aws, samples, tmp_path, capsys) -> None:
     seed_cluster()
     seed_metric(
-        CLUSTER_ID, sample_shape(samples, "cw_currconnections_idle_zero.json"), newest=NEWEST
+        CLUSTER_ID,
+        sample_shape(samples, "cw_currconnections_idle_zero.json"),
+        newest=fresh_newest(),
     )
     code, out, _ = _run(capsys, make_release(tmp_path))
     assert code == 0
@@ -150,12 +160,14 @@ def test_valkey_series_on_the_group_dimension_is_used(aws, samples, tmp_path, ca
     seed_cluster()
     seed_valkey_group()
     seed_metric(
-        CLUSTER_ID, sample_shape(samples, "cw_currconnections_idle_zero.json"), newest=NEWEST
+        CLUSTER_ID,
+        sample_shape(samples, "cw_currconnections_idle_zero.json"),
+        newest=fresh_newest(),
     )
     seed_metric(
         "acme-mocm-prod-valkey",
         steady_shape(6, 30.0),
-        newest=NEWEST,
+        newest=fresh_newest(),
         dimension="ReplicationGroupId",
     )
     code, out, _ = _run(capsys, make_release(tmp_path))
