@@ -252,7 +252,7 @@ class PreflightPanel(StepPanel):
             return
         message = (
             f"{item.name} ({item.status.value}): {item.summary}\n\n"
-            "Going on despite it is your decision; your reason is journaled."
+            "Going on anyway is your decision; your reason is journaled."
         )
 
         def record(reason: str | None) -> None:

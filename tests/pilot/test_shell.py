@@ -187,6 +187,8 @@ async def test_help_and_small_terminal(tmp_path: Path) -> None:
         assert "build 10.6.2605" in screen_text(app)
         await pilot.press("f1")
         assert isinstance(app.screen, HelpDialog)
+        await pilot.pause()
+        assert app.screen.query_one("#help-dialog").size.width >= 72  # narrow: 96% of 80
         await pilot.press("escape")
         assert not isinstance(app.screen, HelpDialog)
 
