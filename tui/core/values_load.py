@@ -17,6 +17,7 @@ from typing import Any
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
+from tui.core.child_python import collect_child, start_child
 from tui.core.errors import ParseError
 from tui.core.fsops import sha256_bytes
 from tui.core.values_doc import Indentation, ValuesDoc, key_line, make_yaml
@@ -173,29 +174,9 @@ def load_values_pair(first: Path, second: Path) -> tuple[ValuesDoc, ValuesDoc]:
     both cores and leave the GIL to the screen. A child that fails for any reason (a parse
     error included) makes that file load here, so errors keep their exact type and text.
     """
-    import subprocess
-    import sys
-
-    children: list[subprocess.Popen[bytes] | None] = []
-    for path in (first, second):
-        try:
-            children.append(
-                subprocess.Popen(
-                    [sys.executable, "-c", _CHILD, str(path)],
-                    stdin=subprocess.DEVNULL,
-                    stdout=subprocess.PIPE,
-                    stderr=subprocess.DEVNULL,
-                )
-            )
-        except OSError:
-            children.append(None)
+    children = [start_child(_CHILD, [str(path)]) for path in (first, second)]
     docs: list[ValuesDoc] = []
     for path, child in zip((first, second), children, strict=True):
-        doc: ValuesDoc | None = None
-        if child is not None:
-            out, _ = child.communicate()
-            if child.returncode == 0:
-                loaded = pickle.loads(out)  # our own child's output
-                doc = loaded if isinstance(loaded, ValuesDoc) else None
-        docs.append(doc if doc is not None else load_values(path))
+        loaded = collect_child(child)
+        docs.append(loaded if isinstance(loaded, ValuesDoc) else load_values(path))
     return docs[0], docs[1]

@@ -7,19 +7,18 @@ Nothing on disk changes before ``commit``.
 
 from __future__ import annotations
 
-import contextlib
 import difflib
 import os
 import pickle
 import re
 import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ruamel.yaml.error import YAMLError
 
+from tui.core.child_python import collect_child, start_child
 from tui.core.errors import MocmError
 from tui.core.fsops import atomic_copy, atomic_write, free_backup_name, sha256_file
 from tui.core.values_doc import load_plain, same_value, to_plain
@@ -217,13 +216,9 @@ def prefetch_layout(merge: ValuesMerge) -> None:
     key = (template.sha256, merge.pattern.pattern)
     if key in _LAYOUTS or key in _PENDING:
         return
-    with contextlib.suppress(OSError):  # else computed in-process at the first save
-        _PENDING[key] = subprocess.Popen(
-            [sys.executable, "-c", _LAYOUT_CHILD, template.source, merge.pattern.pattern],
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-        )
+    child = start_child(_LAYOUT_CHILD, [template.source, merge.pattern.pattern])
+    if child is not None:  # else computed in-process at the first save
+        _PENDING[key] = child
 
 
 def prepare_save(merge: ValuesMerge) -> TemplateLayout:
@@ -232,9 +227,9 @@ def prepare_save(merge: ValuesMerge) -> TemplateLayout:
     key = (template.sha256, merge.pattern.pattern)
     child = _PENDING.pop(key, None)
     if key not in _LAYOUTS and child is not None:
-        out, _ = child.communicate()
-        if child.returncode == 0:
-            layout, sha = pickle.loads(out)  # our own child's output
+        answer = collect_child(child)
+        if isinstance(answer, tuple) and len(answer) == 2:
+            layout, sha = answer
             if sha == template.sha256 and isinstance(layout, TemplateLayout):
                 _LAYOUTS[key] = layout
     if key not in _LAYOUTS:
