@@ -21,6 +21,7 @@ from textual.message import Message
 from textual.widgets import Button, Static
 
 from screens.error_text import error_text
+from screens.plan_show import recorded_state_mark
 from screens.tofu_flow import (
     APPLIED,
     TofuTarget,
@@ -28,9 +29,9 @@ from screens.tofu_flow import (
     failure_text,
     mark_words,
     short_dir,
-    state_mark,
 )
 from tui.assets import STYLES
+from tui.core.command_recorder import CommandRecorder
 from tui.core.errors import MocmError
 from tui.core.reviewed_plan import (
     ApplyCheck,
@@ -173,20 +174,19 @@ class ApplyFlow(ReportsWorkers, Vertical):
             return
         self.show_problem(None)
         self.set_phase(ApplyPhase.CHECKING, "Checking the plan file and the state…")
-        reviewed = self.reviewed
+        reviewed, recorder = self.reviewed, self.panel.command_recorder()
         self.run_worker(
-            lambda: self._check_in_thread(reviewed),
+            lambda: self._check_in_thread(reviewed, recorder),
             thread=True,
             exit_on_error=False,
             group="apply-check",
             description="checking the reviewed plan",
         )
 
-    def _check_in_thread(self, reviewed: ReviewedPlan) -> None:
+    def _check_in_thread(self, reviewed: ReviewedPlan, recorder: CommandRecorder | None) -> None:
         wizard = self.wizard
         try:
-            commands = commands_for(wizard.context.tofu_bin)
-            mark = state_mark(self.target, wizard.context.playbook, commands, wizard.context.env)
+            mark = recorded_state_mark(wizard, self.target, recorder)
             check = check_before_apply(reviewed, mark)
         except MocmError as exc:
             wizard.call_from_thread(self._refused, error_text(exc, "Cannot check the plan"))

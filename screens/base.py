@@ -11,6 +11,8 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.worker import Worker
 
+from tui.command_records import journal_recorder
+from tui.core.command_recorder import CommandRecorder
 from tui.core.command_result import CommandResult
 from tui.core.runner import Stream
 from tui.widgets.command_log import CommandLog
@@ -72,6 +74,13 @@ class StepPanel(ReportsWorkers, Vertical):
         )
         wizard.commands.track(worker, record)
         return worker
+
+    def command_recorder(self) -> CommandRecorder | None:
+        """Journals a command the step runs through a core (no transcript); None without a session.
+
+        Call it on the app's thread, then hand it to the worker.
+        """
+        return journal_recorder(self.wizard.session, self.step_id)
 
     def unsaved_work(self) -> str | None:
         """The sentence to show when leaving the step now would lose work; None: nothing would.

@@ -44,6 +44,7 @@ from screens.tofu_flow import (
     short_dir,
 )
 from tui.assets import STYLES
+from tui.core.command_recorder import CommandRecorder
 from tui.core.command_result import CommandResult
 from tui.core.errors import MocmError
 from tui.core.plan_review import PlanReview
@@ -257,18 +258,19 @@ class PlanFlow(ReportsWorkers, Vertical):
             return
         log_json_head(self.wizard, log, json_file)
         self.set_phase(Phase.REVIEWING, "Reviewing the plan against the playbook…")
+        recorder = self.panel.command_recorder()
         self.run_worker(
-            lambda: self._review_in_thread(json_file),
+            lambda: self._review_in_thread(json_file, recorder),
             thread=True,
             exit_on_error=False,
             group="plan-review",
             description="reviewing the plan",
         )
 
-    def _review_in_thread(self, json_file: Path) -> None:
+    def _review_in_thread(self, json_file: Path, recorder: CommandRecorder | None) -> None:
         wizard = self.wizard
         try:
-            shown = review_plan_file(wizard, self.target, json_file)
+            shown = review_plan_file(wizard, self.target, json_file, recorder)
         except MocmError as exc:
             if not get_current_worker().is_cancelled:
                 wizard.call_from_thread(

@@ -18,9 +18,10 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 
 from screens.tofu_flow import TofuTarget, commands_for, mark_words, short_dir, state_mark
+from tui.core.command_recorder import CommandRecorder
 from tui.core.plan_parse import load_plan
 from tui.core.plan_review import PlanReview, review
-from tui.core.reviewed_plan import ReviewedPlan, record_review
+from tui.core.reviewed_plan import ReviewedPlan, StateMark, pull_state_mark, record_review
 from tui.core.runner import RunningCommand, Stream
 from tui.widgets.command_log import CommandLog
 
@@ -99,14 +100,29 @@ def log_json_head(wizard: WizardApp, log: CommandLog, json_file: Path) -> None:
     log.append_line("stdout", f"── exit 0 · plan JSON {size:,} bytes kept raw in {json_file}")
 
 
-def review_plan_file(wizard: WizardApp, target: TofuTarget, json_file: Path) -> ShownPlan:
-    """Parse and review the plan JSON, then record the plan file and the state (blocking)."""
+def review_plan_file(
+    wizard: WizardApp, target: TofuTarget, json_file: Path, recorder: CommandRecorder | None
+) -> ShownPlan:
+    """Parse and review the plan JSON, then record the plan file and the state (blocking).
+
+    ``recorder`` journals the ``tofu state pull`` of a remote state.
+    """
     book = wizard.context.playbook
     plan = load_plan(str(json_file), json_file.read_bytes())
     result = review(plan, book, target.stage)
+    return ShownPlan(
+        result, record_review(target.plan_path, recorded_state_mark(wizard, target, recorder))
+    )
+
+
+def recorded_state_mark(
+    wizard: WizardApp, target: TofuTarget, recorder: CommandRecorder | None
+) -> StateMark | None:
+    """The state's mark now (blocking), the ``tofu state pull`` of a remote state journaled."""
     commands = commands_for(wizard.context.tofu_bin)
-    mark = state_mark(target, book, commands, wizard.context.env)
-    return ShownPlan(result, record_review(target.plan_path, mark))
+    if target.remote:
+        return pull_state_mark(commands, target.workdir, wizard.context.env, on_finished=recorder)
+    return state_mark(target, wizard.context.playbook, commands, wizard.context.env)
 
 
 # -- what the flow says --------------------------------------------------------------

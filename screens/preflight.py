@@ -93,7 +93,9 @@ class PreflightPanel(StepPanel):
             self.query_one("#pf-summary", Static).update("Choose the releases first (step 1).")
             return
         context = self.wizard.context
-        settings = PreflightSettings(env=dict(context.env), tofu_bin=context.tofu_bin)
+        settings = PreflightSettings(
+            env=dict(context.env), tofu_bin=context.tofu_bin, on_finished=self.command_recorder()
+        )
         self.running = True
         self.query_one("#pf-summary", Static).update("Running the checks…")
         self.refresh_controls()

@@ -20,6 +20,7 @@ from textual.widgets import Button, Static
 from screens.base import StepPanel
 from screens.stage4_sections import Stage4Context
 from tui.core.apply_policy import gate_policy
+from tui.core.command_recorder import CommandRecorder
 from tui.core.errors import MocmError
 from tui.core.plan_parse import parse_plan_text
 from tui.core.plan_review import PlanReview, review
@@ -143,7 +144,7 @@ class TeardownRun(ReportsWorkers, Vertical):
             self.say(Text.assemble((f"{words} (exit {result.exit_code}). ", "bold red"), hint))
         elif what == "plan":
             self.say("Reading the plan (tofu show -json)…")
-            self.read_plan()
+            self.read_plan(self.panel().command_recorder())
         elif what == "apply":
             self.applied = True
             journal = self.panel().wizard.session
@@ -155,7 +156,7 @@ class TeardownRun(ReportsWorkers, Vertical):
 
     @work(thread=True, exclusive=True, group="stage4-review", exit_on_error=False,
           description="Teardown plan review")  # fmt: skip
-    def read_plan(self) -> None:
+    def read_plan(self, recorder: CommandRecorder | None) -> None:
         assert self.context is not None
         env = tofu_environment(self.panel().wizard.context.env)
         chunks: list[str] = []
@@ -165,6 +166,7 @@ class TeardownRun(ReportsWorkers, Vertical):
             cwd=self.folder,
             timeout_s=SHOW_TIMEOUT_S,
             on_line=lambda stream, line: chunks.append(line) if stream == "stdout" else None,
+            on_finished=recorder,
         )
         if not result.ok:
             known = recognise_failure("\n".join(result.stderr_tail), self.tofu_bin)
@@ -174,7 +176,7 @@ class TeardownRun(ReportsWorkers, Vertical):
             )
         plan = parse_plan_text("".join(chunks), str(self.folder / PLAN_FILE))
         checked = review(plan, self.context.playbook, STAGE)
-        mark = pull_state_mark(self.commands, self.folder, env)
+        mark = pull_state_mark(self.commands, self.folder, env, on_finished=recorder)
         reviewed = record_review(self.folder / PLAN_FILE, mark)
         self.app.call_from_thread(self.show_review, checked, reviewed)
 
@@ -216,15 +218,16 @@ class TeardownRun(ReportsWorkers, Vertical):
                 session.journal.decision("teardown gate", gate.decision.journal_detail(), STAGE)
             if confirmed and self.reviewed is not None:
                 self.say("Checking the plan file and the state against the review…")
-                self.check_then_apply(self.reviewed)
+                self.check_then_apply(self.reviewed, self.panel().command_recorder())
 
         self.app.push_screen(gate, decided)
 
     @work(thread=True, exclusive=True, group="stage4-apply-check", exit_on_error=False,
           description="Teardown apply check")  # fmt: skip
-    def check_then_apply(self, reviewed: ReviewedPlan) -> None:
+    def check_then_apply(self, reviewed: ReviewedPlan, recorder: CommandRecorder | None) -> None:
         env = tofu_environment(self.panel().wizard.context.env)
-        verdict = check_before_apply(reviewed, pull_state_mark(self.commands, self.folder, env))
+        mark = pull_state_mark(self.commands, self.folder, env, on_finished=recorder)
+        verdict = check_before_apply(reviewed, mark)
         if not isinstance(verdict, ClearToApply):
             self.app.call_from_thread(self.forget_review)
             self.app.call_from_thread(self.show_buttons)

@@ -1,19 +1,24 @@
-"""Every command a step runs gets a transcript (0600) and a journal record.
+"""Every command a step runs gets a journal record; those it shows get a transcript (0600).
 
 Steps call ``StepPanel.run_logged``; the App finishes the records when the worker ends,
-whatever way it ends (success, failure, cancel).
+whatever way it ends (success, failure, cancel). Commands run by the cores
+(``tofu state pull``, ``tofu version``…) are journaled through ``journal_recorder``,
+without a transcript: their output is read, never kept.
 """
 
 from __future__ import annotations
 
+import asyncio
+import logging
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from textual.worker import Worker, WorkerState
 
+from tui.core.command_recorder import CommandRecorder, FinishedCommand, result_outcome
 from tui.core.command_result import CommandResult
-from tui.core.journal_records import accepted_outcome
 from tui.core.transcripts import Transcript
 from tui.session import Session
 
@@ -53,8 +58,7 @@ class CommandRecords:
         if isinstance(result, CommandResult):
             code: int | None = result.exit_code
             duration = result.duration_s
-            outcome = "timed out" if result.timed_out else "cancelled" if result.cancelled else ""
-            outcome = outcome or accepted_outcome(record.argv, code)
+            outcome = result_outcome(result)
         else:
             code, duration = None, time.monotonic() - record.started
             outcome = "cancelled" if worker.state is WorkerState.CANCELLED else str(worker.error)
@@ -70,3 +74,35 @@ class CommandRecords:
                 outcome,
                 record.step,
             )
+
+
+def journal_recorder(session: Session | None, step: str) -> CommandRecorder | None:
+    """A recorder that journals each run for ``step``; None without a session.
+
+    Build it on the app's thread: a run that ends on another thread (a thread
+    worker) is journaled on the app's thread, in order, like every other record.
+    """
+    if session is None:
+        return None
+    journal = session.journal
+    loop = asyncio.get_running_loop()
+    home = threading.get_ident()
+
+    def write(done: FinishedCommand) -> None:
+        try:
+            journal.command(
+                done.argv, Path(done.cwd), done.exit_code, done.duration_s, None, done.outcome, step
+            )
+        except Exception:  # the command's caller must not fail because the journal did
+            logging.getLogger(__name__).warning("Could not journal %s", done.argv[0], exc_info=True)
+
+    def record(done: FinishedCommand) -> None:
+        if threading.get_ident() == home:
+            write(done)
+            return
+        try:
+            loop.call_soon_threadsafe(write, done)
+        except RuntimeError:  # the app's loop is closed: nothing else writes the journal now
+            write(done)
+
+    return record

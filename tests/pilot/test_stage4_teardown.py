@@ -101,8 +101,14 @@ async def test_teardown_applies_only_the_reviewed_plan_after_the_cluster_id(
     ]
     gate_records = [r for r in records if r["kind"] == "decision" and r["what"] == "teardown gate"]
     assert gate_records and f"typing '{CLUSTER_ID}'" in gate_records[-1]["detail"]
-    commands = [r["argv"][1] for r in records if r["kind"] == "command"]
-    assert commands == ["plan", "apply"]
+    commands = [r for r in records if r["kind"] == "command"]
+    # the review's show -json and state pull, and the apply check's state pull, are journaled too
+    ran = [" ".join(r["argv"][1:3]) for r in commands]
+    assert ran == ["plan -out", "show -json", "state pull", "state pull", "apply -input=false"]
+    assert all(r["exit_code"] in (0, 2) and r["step"] == "stage4" for r in commands)
+    pulls = [r for r in commands if r["argv"][1:] == ["state", "pull"]]
+    assert all(r["transcript"] is None and r["exit_code"] == 0 for r in pulls)
+    assert all(isinstance(r["duration_s"], float) for r in pulls)
     assert any(r["kind"] == "step_completed" and r["step"] == "stage4" for r in records)
 
 

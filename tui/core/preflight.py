@@ -14,6 +14,7 @@ from typing import Any
 
 from tui.core.backend import read_backend_file
 from tui.core.backend_migration import read_remote_state
+from tui.core.command_recorder import CommandRecorder
 from tui.core.errors import MocmError
 from tui.core.journal import Journal
 from tui.core.journal_records import JournalRecord
@@ -42,6 +43,7 @@ class PreflightSettings:
     helmfile_bin: str = "helmfile"
     tool_timeout_s: float = PROBE_TIMEOUT_S
     snapshot_max_age_h: float = DEFAULT_SNAPSHOT_MAX_AGE_H
+    on_finished: CommandRecorder | None = None  # records each tool probe (the journal)
 
 
 @dataclass(frozen=True)
@@ -115,6 +117,7 @@ def run_preflight(
                 settings.tool_timeout_s,
                 settings.helm_bin,
                 settings.helmfile_bin,
+                settings.on_finished,
             )
         )
     )

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from tui.core.command_recorder import CommandRecorder
 from tui.core.errors import MocmError, ParseError
 from tui.core.fsops import sha256_file
 from tui.core.runner import run_sync
@@ -61,12 +62,17 @@ def state_mark_from_file(path: Path) -> StateMark | None:
 
 
 def pull_state_mark(
-    commands: TofuCommands, cwd: Path, env: Mapping[str, str], timeout_s: float = PULL_TIMEOUT_S
+    commands: TofuCommands,
+    cwd: Path,
+    env: Mapping[str, str],
+    timeout_s: float = PULL_TIMEOUT_S,
+    on_finished: CommandRecorder | None = None,
 ) -> StateMark | None:
     """The mark of the backend's current state, via ``tofu state pull`` (remote backends).
 
     Blocking: call it from a thread worker. A failure raises ReviewedPlanError with
-    the recognised cause when there is one.
+    the recognised cause when there is one. ``on_finished`` records the run (never
+    its output: the state holds secrets, so there is no transcript either).
     """
     argv = commands.state_pull()
     chunks: list[str] = []
@@ -76,6 +82,7 @@ def pull_state_mark(
         cwd=cwd,
         timeout_s=timeout_s,
         on_line=lambda stream, line: chunks.append(line) if stream == "stdout" else None,
+        on_finished=on_finished,
     )
     if not result.ok:
         known = recognise_failure("\n".join(result.stderr_tail), commands.binary)

@@ -21,6 +21,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal, Required, TypedDict, Unpack
 
+from tui.core.command_recorder import (
+    CommandRecorder,
+    error_outcome,
+    result_outcome,
+    tell_recorder,
+)
 from tui.core.command_result import CommandNotFound, CommandNotStarted, CommandResult
 from tui.core.line_splitter import LineSplitter
 from tui.core.process_group import DEFAULT_GRACE, CancelGrace, stop_process_group
@@ -68,6 +74,8 @@ class RunningCommand:
     ``stdin=None`` gives the command /dev/null; bytes are written then closed.
     ``stdout_to`` sends stdout byte for byte to a new 0600 file instead of ``on_line``
     (machine output such as ``tofu show -json`` must not be redacted, split or cut).
+    ``on_finished`` is told argv, cwd, exit code, duration and outcome however the run
+    ends (even when it cannot start); its own failure is logged, never raised.
     """
 
     def __init__(
@@ -82,6 +90,7 @@ class RunningCommand:
         redactor: Redactor | None = None,
         grace: CancelGrace = DEFAULT_GRACE,
         stdout_to: Path | None = None,
+        on_finished: CommandRecorder | None = None,
     ) -> None:
         if not argv:
             raise CommandNotStarted("No command given (empty argument list).")
@@ -94,6 +103,7 @@ class RunningCommand:
         self._redactor = redactor if redactor is not None else Redactor()
         self._grace = grace
         self.stdout_to = stdout_to
+        self._on_finished = on_finished
         self._tails: dict[Stream, deque[str]] = {
             "stdout": deque(maxlen=TAIL_LINES),
             "stderr": deque(maxlen=TAIL_LINES),
@@ -113,6 +123,20 @@ class RunningCommand:
 
     async def run(self) -> CommandResult:
         """Start the command, stream its lines, and return its result once it has exited."""
+        start = time.monotonic()
+        try:
+            result = await self._run()
+        except BaseException as error:
+            self._record(None, time.monotonic() - start, error_outcome(error))
+            raise
+        self._record(result.exit_code, result.duration_s, result_outcome(result))
+        return result
+
+    def _record(self, exit_code: int | None, duration_s: float, outcome: str) -> None:
+        cwd = os.fspath(self._cwd)
+        tell_recorder(self._on_finished, self.argv, cwd, exit_code, duration_s, outcome)
+
+    async def _run(self) -> CommandResult:
         program = resolve_program(self.argv[0], self._env)
         check_cwd(self._cwd)
         self._loop = asyncio.get_running_loop()
@@ -238,6 +262,7 @@ class RunOptions(TypedDict, total=False):
     stdin: bytes | None
     redactor: Redactor | None
     grace: CancelGrace
+    on_finished: CommandRecorder | None
 
 
 async def run_command(argv: Sequence[str], **options: Unpack[RunOptions]) -> CommandResult:

@@ -14,6 +14,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from tui.core.command_recorder import CommandRecorder
 from tui.core.command_result import CommandNotFound
 from tui.core.errors import CommandFailed
 from tui.core.preflight_result import CheckResult, failed, passed, warned
@@ -94,8 +95,12 @@ async def probe(
     env: Mapping[str, str],
     timeout_s: float = PROBE_TIMEOUT_S,
     cwd: str = os.sep,
+    on_finished: CommandRecorder | None = None,
 ) -> ToolProbe:
-    """Run a version command; raises the runner's CommandFailed when it cannot start."""
+    """Run a version command; raises the runner's CommandFailed when it cannot start.
+
+    ``on_finished`` records the run, even one that cannot start.
+    """
     lines: dict[Stream, list[str]] = {"stdout": [], "stderr": []}
     command = RunningCommand(
         argv,
@@ -104,6 +109,7 @@ async def probe(
         timeout_s=timeout_s,
         on_line=lambda stream, line: lines[stream].append(line),
         grace=PROBE_GRACE,
+        on_finished=on_finished,
     )
     result = await command.run()
     return ToolProbe(
@@ -214,6 +220,7 @@ async def check_tofu(
     env: Mapping[str, str],
     minimum: Version | None = None,
     timeout_s: float = PROBE_TIMEOUT_S,
+    on_finished: CommandRecorder | None = None,
 ) -> CheckResult:
     """``<tofu_bin> version -json`` is OpenTofu ≥ ``minimum`` (Terraform: a warning).
 
@@ -221,18 +228,24 @@ async def check_tofu(
     """
     floor = minimum if minimum is not None else bundled_minimum_tofu()
     try:
-        result = await probe([tofu_bin, "version", "-json"], env, timeout_s)
+        result = await probe(
+            [tofu_bin, "version", "-json"], env, timeout_s, on_finished=on_finished
+        )
     except CommandFailed as exc:
         return _not_runnable("OpenTofu version", tofu_bin, exc)
     return judge_tofu_version(result, floor, timeout_s)
 
 
 async def check_present(
-    name: str, argv: Sequence[str], env: Mapping[str, str], timeout_s: float = PROBE_TIMEOUT_S
+    name: str,
+    argv: Sequence[str],
+    env: Mapping[str, str],
+    timeout_s: float = PROBE_TIMEOUT_S,
+    on_finished: CommandRecorder | None = None,
 ) -> CheckResult:
     """The program of ``argv`` runs and prints its version."""
     try:
-        result = await probe(argv, env, timeout_s)
+        result = await probe(argv, env, timeout_s, on_finished=on_finished)
     except CommandFailed as exc:
         return _not_runnable(name, argv[0], exc)
     return judge_present(name, result, timeout_s)
@@ -245,11 +258,12 @@ async def check_tools(
     timeout_s: float = PROBE_TIMEOUT_S,
     helm_bin: str = "helm",
     helmfile_bin: str = "helmfile",
+    on_finished: CommandRecorder | None = None,
 ) -> tuple[CheckResult, ...]:
-    """The three tool checks, run concurrently."""
+    """The three tool checks, run concurrently; ``on_finished`` records each probe."""
     results = await asyncio.gather(
-        check_tofu(tofu_bin, env, minimum, timeout_s),
-        check_present("helm", [helm_bin, "version"], env, timeout_s),
-        check_present("helmfile", [helmfile_bin, "--version"], env, timeout_s),
+        check_tofu(tofu_bin, env, minimum, timeout_s, on_finished),
+        check_present("helm", [helm_bin, "version"], env, timeout_s, on_finished),
+        check_present("helmfile", [helmfile_bin, "--version"], env, timeout_s, on_finished),
     )
     return tuple(results)
