@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.preflight_support import fake_tool, tool_env, version_json
+from tui.core.command_recorder import FinishedCommand
 from tui.core.playbook import load_playbook
 from tui.core.preflight_result import CheckStatus
 from tui.core.tool_versions import (
@@ -132,3 +133,19 @@ def test_missing_helmfile_fails(tmp_path: Path) -> None:
     result = asyncio.run(check_present("helmfile", ["helmfile", "--version"], tool_env(bin_dir)))
     assert result.status is CheckStatus.FAIL
     assert "helmfile is not installed" in result.summary
+
+
+def test_every_probe_is_recorded_even_a_missing_tool(tmp_path: Path) -> None:
+    bin_dir = tmp_path / "bin"
+    fake_tool(bin_dir, "tofu", f"echo '{version_json('1.10.7')}'\n")
+    fake_tool(bin_dir, "helm", "echo 'helm broke' >&2\nexit 4\n")
+    recorded: list[FinishedCommand] = []
+    asyncio.run(
+        check_tools("tofu", tool_env(bin_dir), BUNDLED_MINIMUM, on_finished=recorded.append)
+    )
+    by_tool = {r.argv[0]: r for r in recorded}
+    assert sorted(by_tool) == ["helm", "helmfile", "tofu"]
+    assert by_tool["tofu"].argv == ("tofu", "version", "-json") and by_tool["tofu"].exit_code == 0
+    assert by_tool["helm"].exit_code == 4
+    assert by_tool["helmfile"].exit_code is None
+    assert "not found" in by_tool["helmfile"].outcome

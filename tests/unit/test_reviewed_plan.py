@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from tui.core.command_recorder import FinishedCommand
 from tui.core.command_result import CommandNotFound, CommandTimedOut
 from tui.core.errors import ParseError
 from tui.core.reviewed_plan import (
@@ -158,3 +159,24 @@ def test_tool_hanging_is_stopped_by_the_timeout(workdir: Path) -> None:
     binary = fake_tofu(workdir, "import time\ntime.sleep(600)\n")
     with pytest.raises(CommandTimedOut, match="did not finish within its time limit"):
         pull_state_mark(TofuCommands(binary), workdir, env(), timeout_s=0.5)
+
+
+def test_state_pull_is_recorded_without_its_output(workdir: Path, samples: Path) -> None:
+    """argv, exit code and duration reach the recorder; the state (secrets) never does."""
+    state = (samples / "terraform.tfstate.pretty").read_text()
+    binary = fake_tofu(workdir, f"import sys\nsys.stdout.write({state!r})\n")
+    recorded: list[FinishedCommand] = []
+    pull_state_mark(TofuCommands(binary), workdir, env(), on_finished=recorded.append)
+    assert [(r.argv, r.cwd, r.exit_code, r.outcome) for r in recorded] == [
+        ((binary, "state", "pull"), str(workdir), 0, "")
+    ]
+    assert "8c3f6d2e" not in repr(recorded)  # not even the lineage: no output at all
+
+
+def test_a_failed_state_pull_is_recorded_then_explained(workdir: Path, samples: Path) -> None:
+    lock = (samples / "tofu_state_lock_dynamodb.stderr.txt").read_text()
+    binary = fake_tofu(workdir, f"import sys\nsys.stderr.write({lock!r})\nsys.exit(1)\n")
+    recorded: list[FinishedCommand] = []
+    with pytest.raises(ReviewedPlanError, match="locked by deploy@ops-jump-01"):
+        pull_state_mark(TofuCommands(binary), workdir, env(), on_finished=recorded.append)
+    assert [r.exit_code for r in recorded] == [1]
