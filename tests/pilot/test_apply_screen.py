@@ -209,3 +209,15 @@ async def test_b2_reads_the_serial_with_state_pull_at_review_and_before_apply(
     ]
     assert s3_state(s3, bucket)["serial"] > serial + 1  # the apply wrote the S3 state
     assert not (tf_dir(world.current) / "terraform.tfstate").exists()
+    # every state pull (two reviews, two apply checks) is journaled: exit code, no transcript
+    records = journal(world.current)
+    pulls = [r for r in records if r["kind"] == "command" and r["argv"][1:] == ["state", "pull"]]
+    assert [(r["step"], r["exit_code"], r["transcript"]) for r in pulls] == [
+        ("plan", 0, None),
+        ("apply", 0, None),
+        ("plan", 0, None),
+        ("apply", 0, None),
+    ]
+    assert all(r["cwd"] == str(tf_dir(world.current)) for r in pulls)
+    transcripts = world.current / ".mocm-upgrade" / "transcripts"
+    assert [p.name for p in transcripts.iterdir() if "state" in p.name] == []

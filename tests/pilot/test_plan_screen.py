@@ -88,6 +88,12 @@ async def test_plan_reviews_expected_creates_as_safe_and_one_confirmation_approv
     assert json.loads(approved["reviewed"])["plan_sha256"] == detail["plan_sha256"]
     commands = [argv[1] for argv in commands_run(world.current)]
     assert commands == ["init", "plan", "show"]
+    show = [r for r in journal(world.current) if r["kind"] == "command"][-1]
+    assert (show["argv"][1:], show["exit_code"], show["step"]) == (
+        ["show", "-json", "tfplan"],
+        0,
+        "plan",
+    )
     raw = Path(json.loads(reviewed["detail"])["plan"]).parent
     assert raw == curr
 

@@ -80,6 +80,12 @@ async def test_identity_in_banner_and_every_check_shown(seeded: SeededWorld) -> 
         # The backup is still to do: Next stays greyed out.
         assert app.statuses["preflight"] is StepStatus.IN_PROGRESS
         assert not next_enabled(app)
+    tofu = [
+        r
+        for r in journal(seeded.world.current)
+        if r["kind"] == "command" and r["argv"][1:] == ["version", "-json"]
+    ]
+    assert [(r["exit_code"], r["step"], r["outcome"]) for r in tofu] == [(0, "preflight", "")]
 
 
 async def test_backup_then_already_backed_up(seeded: SeededWorld) -> None:
@@ -199,6 +205,18 @@ async def test_missing_tool_fails_with_what_to_do(seeded: SeededWorld) -> None:
         assert "tofu-not-installed is not installed or not on the PATH" in said
         assert "What to do: Install tofu-not-installed" in said
         assert not next_enabled(app)
+    # each probe is journaled for the change record, the one that could not start too
+    probes = {
+        r["argv"][0]: r
+        for r in journal(seeded.world.current)
+        if r["kind"] == "command" and r["step"] == "preflight"
+    }
+    assert sorted(probes) == ["helm", "helmfile", "tofu-not-installed"]
+    missing = probes["tofu-not-installed"]
+    assert missing["argv"] == ["tofu-not-installed", "version", "-json"]
+    assert missing["exit_code"] is None and "Command not found" in missing["outcome"]
+    assert probes["helm"]["exit_code"] == 0 and probes["helmfile"]["exit_code"] == 0
+    assert all(r["transcript"] is None for r in probes.values())
 
 
 async def test_optional_cache_snapshot_taken_on_request(seeded: SeededWorld) -> None:
