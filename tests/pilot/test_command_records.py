@@ -15,8 +15,10 @@ from textual.worker import WorkerFailed
 from screens.base import StepPanel
 from tests.release_support import make_pair
 from tui.app import make_app
+from tui.command_records import journal_recorder
 from tui.context import WizardContext
 from tui.core.playbook import load_playbook
+from tui.core.runner import run_sync
 from tui.widgets.command_log import CommandLog
 
 
@@ -95,3 +97,38 @@ async def test_a_step_worker_failure_reaches_the_error_dialog(tmp_path: Path) ->
         await pilot.pause()
         assert isinstance(app.screen, ErrorDialog)
         assert "STS said no" in str(app.screen.query_one("#error-message").render())
+
+
+async def test_a_core_command_in_a_thread_is_journaled_redacted_without_a_transcript(
+    tmp_path: Path,
+) -> None:
+    """A command a core runs (``state pull``…) is journaled through the panel's recorder."""
+    prev, curr = make_pair(tmp_path)
+    app = make_app(WizardContext(playbook=load_playbook(), previous=prev, current=curr))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        panel = ProbePanel()
+        await app.query_one("#content", ContentSwitcher).mount(panel)
+        app.redactor.add_secret("hunter2-secret")
+        recorder = panel.command_recorder()
+        argv = [sys.executable, "-c", "import sys; sys.exit(4)", "--token=hunter2-secret"]
+        env = {"PATH": str(Path(sys.executable).parent)}
+        worker = panel.run_worker(
+            lambda: run_sync(argv, env=env, cwd=tmp_path, timeout_s=30, on_finished=recorder),
+            thread=True,
+        )
+        await worker.wait()
+        await pilot.pause()
+    work = curr / ".mocm-upgrade"
+    records = [json.loads(line) for line in (work / "journal.jsonl").read_text().splitlines()]
+    commands = [r for r in records if r["kind"] == "command"]
+    assert len(commands) == 1
+    done = commands[0]
+    assert (done["exit_code"], done["step"], done["transcript"]) == (4, "preflight", None)
+    assert done["argv"][:3] == argv[:3] and "hunter2-secret" not in done["argv"][3]
+    assert done["cwd"] == str(tmp_path)
+    assert not (work / "transcripts").exists() or not list((work / "transcripts").iterdir())
+
+
+def test_no_session_means_no_recorder() -> None:
+    assert journal_recorder(None, "plan") is None
