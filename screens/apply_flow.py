@@ -21,7 +21,6 @@ from textual.message import Message
 from textual.widgets import Button, Static
 
 from screens.error_text import error_text
-from screens.plan_show import recorded_state_mark
 from screens.tofu_flow import (
     APPLIED,
     TofuTarget,
@@ -29,6 +28,7 @@ from screens.tofu_flow import (
     failure_text,
     mark_words,
     short_dir,
+    state_mark,
 )
 from tui.assets import STYLES
 from tui.core.command_recorder import CommandRecorder
@@ -186,7 +186,7 @@ class ApplyFlow(ReportsWorkers, Vertical):
     def _check_in_thread(self, reviewed: ReviewedPlan, recorder: CommandRecorder | None) -> None:
         wizard = self.wizard
         try:
-            mark = recorded_state_mark(wizard, self.target, recorder)
+            mark = state_mark(wizard, self.target, recorder)
             check = check_before_apply(reviewed, mark)
         except MocmError as exc:
             wizard.call_from_thread(self._refused, error_text(exc, "Cannot check the plan"))

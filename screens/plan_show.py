@@ -21,7 +21,7 @@ from screens.tofu_flow import TofuTarget, commands_for, mark_words, short_dir, s
 from tui.core.command_recorder import CommandRecorder
 from tui.core.plan_parse import load_plan
 from tui.core.plan_review import PlanReview, review
-from tui.core.reviewed_plan import ReviewedPlan, StateMark, pull_state_mark, record_review
+from tui.core.reviewed_plan import ReviewedPlan, record_review
 from tui.core.runner import RunningCommand, Stream
 from tui.widgets.command_log import CommandLog
 
@@ -110,19 +110,7 @@ def review_plan_file(
     book = wizard.context.playbook
     plan = load_plan(str(json_file), json_file.read_bytes())
     result = review(plan, book, target.stage)
-    return ShownPlan(
-        result, record_review(target.plan_path, recorded_state_mark(wizard, target, recorder))
-    )
-
-
-def recorded_state_mark(
-    wizard: WizardApp, target: TofuTarget, recorder: CommandRecorder | None
-) -> StateMark | None:
-    """The state's mark now (blocking), the ``tofu state pull`` of a remote state journaled."""
-    commands = commands_for(wizard.context.tofu_bin)
-    if target.remote:
-        return pull_state_mark(commands, target.workdir, wizard.context.env, on_finished=recorder)
-    return state_mark(target, wizard.context.playbook, commands, wizard.context.env)
+    return ShownPlan(result, record_review(target.plan_path, state_mark(wizard, target, recorder)))
 
 
 # -- what the flow says --------------------------------------------------------------

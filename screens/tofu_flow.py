@@ -4,7 +4,6 @@ mark, failure explanations and journal look-ups. No Textual widgets here."""
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -13,7 +12,6 @@ from rich.text import Text
 
 from tui.core.command_result import CommandResult
 from tui.core.journal_records import Decision, StepStarted
-from tui.core.playbook import Playbook
 from tui.core.reviewed_plan import (
     ReviewedPlan,
     StateMark,
@@ -24,6 +22,8 @@ from tui.core.tofu_commands import PLAN_FILE, TofuCommands
 from tui.core.tofu_failures import KnownFailure, recognise_failure
 
 if TYPE_CHECKING:
+    from tui.app import WizardApp
+    from tui.core.command_recorder import CommandRecorder
     from tui.core.journal import Journal
 
 REVIEWED = "plan-reviewed"
@@ -70,12 +70,18 @@ def commands_for(binary: str) -> TofuCommands:
 
 
 def state_mark(
-    target: TofuTarget, playbook: Playbook, commands: TofuCommands, env: Mapping[str, str]
+    wizard: WizardApp, target: TofuTarget, recorder: CommandRecorder | None
 ) -> StateMark | None:
-    """The state's lineage and serial now (blocking for S3: call from a thread worker)."""
+    """The state's lineage and serial now (blocking for S3: call from a thread worker).
+
+    A remote state is read with ``tofu state pull``, journaled through ``recorder``
+    (argv, exit code, duration — never the state it prints).
+    """
+    context = wizard.context
     if target.remote:
-        return pull_state_mark(commands, target.workdir, env)
-    return state_mark_from_file(target.workdir / playbook.state_file)
+        commands = commands_for(context.tofu_bin)
+        return pull_state_mark(commands, target.workdir, context.env, on_finished=recorder)
+    return state_mark_from_file(target.workdir / context.playbook.state_file)
 
 
 def failure_text(result: CommandResult, binary: str, what: str) -> Text:
