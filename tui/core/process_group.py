@@ -9,6 +9,7 @@ can leave a held lock and a half-written state behind.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 from collections.abc import Awaitable, Callable
@@ -25,6 +26,30 @@ class CancelGrace:
 
 
 DEFAULT_GRACE = CancelGrace()
+
+
+class CancelRequest:
+    """A stop asked for from any thread, before or while the command runs."""
+
+    def __init__(self) -> None:
+        self.requested = False
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._event: asyncio.Event | None = None
+
+    def request(self) -> None:
+        """Ask for the stop; thread-safe. A request made before ``bind`` is kept."""
+        self.requested = True
+        loop, event = self._loop, self._event
+        if loop is not None and event is not None and not loop.is_closed():
+            loop.call_soon_threadsafe(event.set)
+
+    def bind(self) -> asyncio.Event:
+        """The event the running command waits on, in the running loop (set if asked already)."""
+        self._loop = asyncio.get_running_loop()
+        self._event = asyncio.Event()
+        if self.requested:
+            self._event.set()
+        return self._event
 
 
 def signal_group(pid: int, signum: int) -> bool:

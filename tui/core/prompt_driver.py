@@ -39,7 +39,7 @@ from tui.core.command_prompts import (
 )
 from tui.core.command_result import CommandNotStarted, CommandResult
 from tui.core.line_splitter import LineSplitter
-from tui.core.process_group import DEFAULT_GRACE, CancelGrace, stop_process_group
+from tui.core.process_group import DEFAULT_GRACE, CancelGrace, CancelRequest, stop_process_group
 from tui.core.redact import Redactor
 from tui.core.runner import TAIL_LINES, LineCallback, check_cwd, resolve_program
 
@@ -84,25 +84,19 @@ class PromptedCommand:
         self._answered: list[AnsweredPrompt] = []
         self._answer_suffix: str | None = None  # typed answer, shown on the prompt's line
         self._signals: list[str] = []
-        self._cancel_requested = False
-        self._loop: asyncio.AbstractEventLoop | None = None
+        self._cancel = CancelRequest()
         self._cancel_event: asyncio.Event | None = None
 
     def cancel(self) -> None:
         """Ask the command to stop (SIGINT first). Safe from any thread, before or during run."""
-        self._cancel_requested = True
-        loop, event = self._loop, self._cancel_event
-        if loop is not None and event is not None and not loop.is_closed():
-            loop.call_soon_threadsafe(event.set)
+        self._cancel.request()
 
     async def run(self) -> PromptedResult:
         """Run the command, answer its prompts through ``on_prompt``, return once it exited."""
         program = resolve_program(self.argv[0], self._env)
         check_cwd(self._cwd)
-        loop = self._loop = asyncio.get_running_loop()
-        self._cancel_event = asyncio.Event()
-        if self._cancel_requested:
-            self._cancel_event.set()
+        loop = asyncio.get_running_loop()
+        self._cancel_event = self._cancel.bind()
         started_at = datetime.now(UTC)
         start = time.monotonic()
         child = self._spawn(program)

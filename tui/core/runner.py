@@ -29,7 +29,7 @@ from tui.core.command_recorder import (
 )
 from tui.core.command_result import CommandNotFound, CommandNotStarted, CommandResult
 from tui.core.line_splitter import LineSplitter
-from tui.core.process_group import DEFAULT_GRACE, CancelGrace, stop_process_group
+from tui.core.process_group import DEFAULT_GRACE, CancelGrace, CancelRequest, stop_process_group
 from tui.core.redact import Redactor
 
 Stream = Literal["stdout", "stderr"]
@@ -110,16 +110,12 @@ class RunningCommand:
         }
         self._signals: list[str] = []
         self._callback_error: BaseException | None = None
-        self._cancel_requested = False
-        self._loop: asyncio.AbstractEventLoop | None = None
+        self._cancel = CancelRequest()
         self._cancel_event: asyncio.Event | None = None
 
     def cancel(self) -> None:
         """Ask the command to stop (SIGINT first). Safe from any thread, before or during run."""
-        self._cancel_requested = True
-        loop, event = self._loop, self._cancel_event
-        if loop is not None and event is not None and not loop.is_closed():
-            loop.call_soon_threadsafe(event.set)
+        self._cancel.request()
 
     async def run(self) -> CommandResult:
         """Start the command, stream its lines, and return its result once it has exited."""
@@ -139,10 +135,7 @@ class RunningCommand:
     async def _run(self) -> CommandResult:
         program = resolve_program(self.argv[0], self._env)
         check_cwd(self._cwd)
-        self._loop = asyncio.get_running_loop()
-        self._cancel_event = asyncio.Event()
-        if self._cancel_requested:
-            self._cancel_event.set()
+        self._cancel_event = self._cancel.bind()
         started_at = datetime.now(UTC)
         start = time.monotonic()
         stdout: int = PIPE
