@@ -15,19 +15,11 @@ DATA_LINE = re.compile(r"^(  )([A-Za-z0-9_.-]+): (.*)$")
 def _secret_data(text: str) -> dict[str, int]:
     """Key -> decoded byte length of a Secret's ``data`` section."""
     out: dict[str, int] = {}
-    in_data = False
-    for line in text.splitlines():
-        if line == "data:":
-            in_data = True
-            continue
-        if in_data and not line.startswith("  "):
-            in_data = False
-        match = DATA_LINE.match(line) if in_data else None
-        if match:
-            try:
-                out[match.group(2)] = len(base64.b64decode(match.group(3).strip("'\"")))
-            except (binascii.Error, ValueError):
-                out[match.group(2)] = len(match.group(3))
+    for key, value in _raw_data(text).items():
+        try:
+            out[key] = len(base64.b64decode(value.strip("'\"")))
+        except (binascii.Error, ValueError):
+            out[key] = len(value)
     return out
 
 
