@@ -11,8 +11,8 @@ import pytest
 
 from tui.sandbox.aws_endpoint import AwsEndpoint, start_endpoint
 
-# The project's clone and ../shared sit side by side (in sessions and in CI).
-SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "reference" / "samples"
+# Tool outputs and files the tests read, inside the repository (tests/data/README.md).
+SAMPLES = Path(__file__).resolve().parent / "data" / "reference"
 
 
 @pytest.fixture(scope="session")
@@ -38,7 +38,7 @@ def aws(aws_server: AwsEndpoint, monkeypatch: pytest.MonkeyPatch) -> AwsEndpoint
 
 @pytest.fixture
 def samples() -> Path:
-    """The reference samples of ../shared/reference/samples."""
+    """The reference samples in tests/data/reference (tests/data/README.md says what each is)."""
     if not SAMPLES.is_dir():
         pytest.fail(f"reference samples not found at {SAMPLES}")
     return SAMPLES

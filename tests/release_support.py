@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "reference" / "samples"
+SAMPLES = Path(__file__).resolve().parent / "data" / "reference"
 
 TFVARS = 'name_prefix = "acme-mocm-prod"\naws_region  = "eu-central-1"\n'
 
