@@ -4,20 +4,20 @@ from __future__ import annotations
 
 import importlib
 
-from screens.base import StepPanel
+from tui.screens.base import StepPanel
 
 # step id -> (module, class); imported when the step is first shown (fast start).
 PANELS: dict[str, tuple[str, str]] = {
-    "releases": ("screens.releases", "ReleasesPanel"),
-    "preflight": ("screens.preflight", "PreflightPanel"),
-    "backend": ("screens.backend", "BackendPanel"),
-    "carry_over": ("screens.carry_over", "CarryOverPanel"),
-    "plan": ("screens.plan", "PlanPanel"),
-    "apply": ("screens.apply", "ApplyPanel"),
-    "values": ("screens.values", "ValuesPanel"),
-    "helm": ("screens.helm", "HelmPanel"),
-    "stage4": ("screens.stage4", "Stage4Panel"),
-    "rollback": ("screens.rollback", "RollbackPanel"),
+    "releases": ("tui.screens.releases.panel", "ReleasesPanel"),
+    "preflight": ("tui.screens.preflight.panel", "PreflightPanel"),
+    "backend": ("tui.screens.backend.panel", "BackendPanel"),
+    "carry_over": ("tui.screens.carry_over.panel", "CarryOverPanel"),
+    "plan": ("tui.screens.plan.panel", "PlanPanel"),
+    "apply": ("tui.screens.apply.panel", "ApplyPanel"),
+    "values": ("tui.screens.values.panel", "ValuesPanel"),
+    "helm": ("tui.screens.helm.panel", "HelmPanel"),
+    "stage4": ("tui.screens.stage4.panel", "Stage4Panel"),
+    "rollback": ("tui.screens.rollback.panel", "RollbackPanel"),
 }
 
 

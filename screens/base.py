@@ -12,9 +12,9 @@ from textual.reactive import reactive
 from textual.worker import Worker
 
 from tui.command_records import journal_recorder
-from tui.core.command_recorder import CommandRecorder
-from tui.core.command_result import CommandResult
-from tui.core.runner import Stream
+from tui.core.exec.recorder import CommandRecorder
+from tui.core.exec.result import CommandResult
+from tui.core.exec.runner import Stream
 from tui.widgets.command_log import CommandLog
 from tui.widgets.worker_events import ReportsWorkers
 

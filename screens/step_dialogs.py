@@ -15,7 +15,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
-from tui.assets import STYLES
+from tui.resources import STYLES
 
 # Shared by the dialogs below (unscoped: the rules name the dialogs' own classes).
 DIALOG_CSS = (STYLES / "step_dialogs.tcss").read_text(encoding="utf-8")

@@ -10,21 +10,21 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 
-from tui.core.command_result import CommandResult
-from tui.core.journal_records import Decision, StepStarted
-from tui.core.reviewed_plan import (
+from tui.core.exec.result import CommandResult
+from tui.core.journal.records import Decision, StepStarted
+from tui.core.tofu.commands import PLAN_FILE, TofuCommands
+from tui.core.tofu.failures import KnownFailure, recognise_failure
+from tui.core.tofu.plan.reviewed import (
     ReviewedPlan,
     StateMark,
     pull_state_mark,
     state_mark_from_file,
 )
-from tui.core.tofu_commands import PLAN_FILE, TofuCommands
-from tui.core.tofu_failures import KnownFailure, recognise_failure
 
 if TYPE_CHECKING:
     from tui.app import WizardApp
-    from tui.core.command_recorder import CommandRecorder
-    from tui.core.journal import Journal
+    from tui.core.exec.recorder import CommandRecorder
+    from tui.core.journal.writer import Journal
 
 REVIEWED = "plan-reviewed"
 APPROVED = "plan-approved"

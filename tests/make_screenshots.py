@@ -9,10 +9,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.release_support import make_pair
+from tests.support.release import make_pair
 from tui.app import make_app
 from tui.context import WizardContext
-from tui.core.playbook import load_playbook
+from tui.core.playbook.load import load_playbook
 
 OUT = Path(__file__).resolve().parents[1] / "assets" / "screenshots"
 

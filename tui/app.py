@@ -13,16 +13,16 @@ from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Footer, OptionList, Static
 from textual.worker import Worker, WorkerState
 
-from screens import build_panel
-from screens.base import StepPanel
-from tui.assets import STYLES, help_text
 from tui.command_records import CommandRecords
 from tui.context import WizardContext
-from tui.core.aws_session import EnvSession
+from tui.core.aws.session import EnvSession
 from tui.core.errors import MocmError
-from tui.core.redact import Redactor
-from tui.core.releases import ReleasePair
+from tui.core.releases.directories import ReleasePair
+from tui.core.secrets.redact import Redactor
 from tui.core.steps import FORWARD_STEPS, STEP_IDS, STEPS, StepStatus, step_info
+from tui.resources import STYLES, help_text
+from tui.screens import build_panel
+from tui.screens.base import StepPanel
 from tui.session import Session
 from tui.widgets.dialogs import ErrorDialog, HelpDialog
 from tui.widgets.step_sidebar import StepSidebar
@@ -201,7 +201,7 @@ class WizardApp(App[int]):
         if panel is None or sentence is None:
             then()
             return
-        from screens.step_dialogs import ConfirmDialog
+        from tui.screens.step_dialogs import ConfirmDialog
 
         title = "Unsaved changes"
         if isinstance(self.screen, ConfirmDialog) and self.screen.title_text == title:

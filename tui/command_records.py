@@ -17,9 +17,9 @@ from pathlib import Path
 
 from textual.worker import Worker, WorkerState
 
-from tui.core.command_recorder import CommandRecorder, FinishedCommand, result_outcome
-from tui.core.command_result import CommandResult
-from tui.core.transcripts import Transcript
+from tui.core.exec.recorder import CommandRecorder, FinishedCommand, result_outcome
+from tui.core.exec.result import CommandResult
+from tui.core.journal.transcripts import Transcript
 from tui.session import Session
 
 

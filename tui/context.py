@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tui.core.playbook import Playbook
+from tui.core.playbook.load import Playbook
 
 
 @dataclass

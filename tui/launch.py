@@ -22,7 +22,7 @@ def launch_wizard(
 ) -> int:
     """Run the wizard on two release directories (either may be None: offer siblings)."""
     from tui.core.errors import MocmError
-    from tui.core.playbook import load_playbook
+    from tui.core.playbook.load import load_playbook
 
     try:
         book = load_playbook(playbook)

@@ -7,14 +7,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tui.core.journal import Journal, Workspace
-from tui.core.playbook import Playbook
-from tui.core.redact import Redactor
-from tui.core.release_lock import LockAcquired, ReleaseLock
-from tui.core.releases import ReleasePair
-from tui.core.resume import JournalState, fold
+from tui.core.journal.lock import LockAcquired, ReleaseLock
+from tui.core.journal.resume import JournalState, fold
+from tui.core.journal.transcripts import Transcripts
+from tui.core.journal.writer import Journal, Workspace
+from tui.core.playbook.load import Playbook
+from tui.core.releases.directories import ReleasePair
+from tui.core.secrets.redact import Redactor
 from tui.core.steps import STEP_IDS
-from tui.core.transcripts import Transcripts
 
 
 @dataclass

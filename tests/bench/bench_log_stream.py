@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from textual.app import App, ComposeResult
 from textual.widgets import Log
 
-from tui.core.runner import RunningCommand, Stream
+from tui.core.exec.runner import RunningCommand, Stream
 from tui.widgets.command_log import CommandLog
 
 PROBE_S = 0.010

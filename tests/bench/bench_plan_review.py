@@ -20,10 +20,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from tests.bench.plan_generator import write_plan
-from tui.core.attr_diff import diff_resource
-from tui.core.plan_parse import load_plan
-from tui.core.plan_review import review
-from tui.core.playbook import load_playbook
+from tui.core.playbook.load import load_playbook
+from tui.core.tofu.plan.attr_diff import diff_resource
+from tui.core.tofu.plan.parse import load_plan
+from tui.core.tofu.plan.review import review
 
 
 def best_of(repeat: int, work: Callable[[], object]) -> float:

@@ -28,9 +28,9 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable, Footer
 
 from tests.bench.plan_generator import write_plan
-from tui.core.plan_parse import load_plan
-from tui.core.plan_review import review
-from tui.core.playbook import load_playbook
+from tui.core.playbook.load import load_playbook
+from tui.core.tofu.plan.parse import load_plan
+from tui.core.tofu.plan.review import review
 from tui.widgets.plan_review_view import PlanReviewView
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import pexpect
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-from tests.release_support import make_pair
+from tests.support.release import make_pair
 
 RUNS = int(os.environ.get("BENCH_RUNS", "15"))
 BIN = Path(sys.executable).parent / "mocm-upgrade"

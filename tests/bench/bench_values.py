@@ -14,10 +14,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from tui.core.playbook import load_playbook
-from tui.core.values_load import load_values
-from tui.core.values_ops import ValuesMerge
-from tui.core.values_save import commit, plan_save, prefetch_layout, prepare_save
+from tui.core.playbook.load import load_playbook
+from tui.core.values.load import load_values
+from tui.core.values.merge import ValuesMerge
+from tui.core.values.save import commit, plan_save, prefetch_layout, prepare_save
 
 LINES = 5000
 

@@ -23,10 +23,10 @@ sys.path.insert(0, str(ROOT / "tests" / "bench"))
 
 from bench_values import LINES, generate  # noqa: E402
 
-from screens.values import ValuesPanel  # noqa: E402
-from tests.release_support import make_pair  # noqa: E402
-from tests.values_screen_support import BOOK, app_on  # noqa: E402
+from tests.support.release import make_pair  # noqa: E402
+from tests.support.values_screen import BOOK, app_on  # noqa: E402
 from tui.core.steps import FORWARD_STEPS, StepStatus  # noqa: E402
+from tui.screens.values.panel import ValuesPanel  # noqa: E402
 
 SAMPLES = 31
 

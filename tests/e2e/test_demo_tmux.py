@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.tmux_support import TmuxScreen
-from tests.unit.test_sandbox_demo import moto_processes
+from tests.support.sandbox import moto_processes
 
 pytestmark = [
     pytest.mark.e2e,

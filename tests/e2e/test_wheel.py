@@ -21,10 +21,13 @@ def test_wheel_installs_and_runs_version(tmp_path: Path) -> None:
     )
     wheel = next(dist.glob("mocm_upgrade-*.whl"))
     names = zipfile.ZipFile(wheel).namelist()
-    assert "assets/playbooks/10.5.2603-to-10.6.2605.yaml" in names
-    assert "assets/styles/app.tcss" in names
-    assert "assets/help/releases.md" in names
-    assert "screens/releases.py" in names and "tui/cli.py" in names
+    assert "tui/assets/playbooks/10.5.2603-to-10.6.2605.yaml" in names
+    assert "tui/assets/styles/app.tcss" in names
+    assert "tui/assets/help/releases.md" in names
+    assert "tui/screens/releases/panel.py" in names and "tui/cli.py" in names
+    # one application package: nothing generic at the top of site-packages
+    top_level = {name.split("/")[0] for name in names if not name.endswith(".dist-info/RECORD")}
+    assert {t for t in top_level if not t.endswith(".dist-info")} == {"tui"}
     env_dir = tmp_path / "venv"
     venv.create(env_dir, with_pip=True)
     py = env_dir / "bin" / "python"
@@ -43,7 +46,7 @@ def test_wheel_installs_and_runs_version(tmp_path: Path) -> None:
     )
     assert out.stdout.strip() == "mocm-upgrade 0.1.0"
     where = subprocess.run(
-        [str(py), "-c", "from tui.assets import ASSETS; print(ASSETS)"],
+        [str(py), "-c", "from tui.resources import ASSETS; print(ASSETS)"],
         capture_output=True,
         text=True,
         check=True,

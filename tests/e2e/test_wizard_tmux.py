@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.tmux_support import TmuxScreen
-from tests.release_support import make_pair
+from tests.support.release import make_pair
 
 BIN = Path(sys.executable).parent / "mocm-upgrade"
 pytestmark = pytest.mark.e2e

@@ -19,21 +19,21 @@ from typing import Final
 import boto3
 import pytest
 
-from tests.terraform_support import NO_TERRAFORM, TERRAFORM, engine_env
-from tui.core.backend import BackendKind, detect_backend
-from tui.core.backend_form import BackendForm, check_form_against_aws, write_backend_tf
-from tui.core.backend_migration import (
+from tests.support.terraform import NO_TERRAFORM, TERRAFORM, engine_env
+from tui.core.exec.prompts import Prompt
+from tui.core.files import sha256_file
+from tui.core.playbook.load import load_playbook
+from tui.core.preflight.result import CheckStatus
+from tui.core.preflight.tools import check_tofu
+from tui.core.tofu.backend.detect import BackendKind, detect_backend
+from tui.core.tofu.backend.form import BackendForm, check_form_against_aws, write_backend_tf
+from tui.core.tofu.backend.migration import (
     MigrationOutcome,
     MigrationRequest,
     MigrationResult,
     StateMigration,
 )
-from tui.core.command_prompts import Prompt
-from tui.core.fsops import sha256_file
-from tui.core.playbook import load_playbook
-from tui.core.preflight_result import CheckStatus
-from tui.core.statefile import read_state
-from tui.core.tool_versions import check_tofu
+from tui.core.tofu.statefile import read_state
 from tui.sandbox.aws_endpoint import AwsEndpoint
 
 pytestmark = pytest.mark.engine

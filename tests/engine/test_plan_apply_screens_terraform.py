@@ -12,12 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from screens.apply_flow import ApplyFlow, ApplyPhase
-from screens.plan_flow import Phase, PlanFlow
-from tests.plan_apply_screens_support import BOOK, decisions, open_step, run_until_idle
-from tests.release_support import make_pair
-from tests.screen_text import all_text, text_of
-from tests.terraform_support import (
+from tests.support.plan_apply_screens import BOOK, decisions, open_step, run_until_idle
+from tests.support.release import make_pair
+from tests.support.screen_text import all_text, text_of
+from tests.support.terraform import (
     MAIN_CONFIG,
     NO_TERRAFORM,
     PARKED_CONFIG,
@@ -27,10 +25,12 @@ from tests.terraform_support import (
 )
 from tui.app import make_app
 from tui.context import WizardContext
-from tui.core.carry_over import preview_carry_over
-from tui.core.carry_over_apply import apply_carry_over
-from tui.core.statefile import read_state
 from tui.core.steps import StepStatus
+from tui.core.tofu.carry_over.apply import apply_carry_over
+from tui.core.tofu.carry_over.preview import preview_carry_over
+from tui.core.tofu.statefile import read_state
+from tui.screens.apply.flow import ApplyFlow, ApplyPhase
+from tui.screens.plan.flow import Phase, PlanFlow
 
 pytestmark = pytest.mark.engine
 

@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.terraform_support import NO_TERRAFORM, TERRAFORM, Engine, playbook_variant
+from tests.support.terraform import NO_TERRAFORM, TERRAFORM, Engine, playbook_variant
 from tui.cli import main
-from tui.core.attr_diff import diff_resource
-from tui.core.plan_parse import load_plan
-from tui.core.plan_review import Verdict, review
-from tui.core.plan_vocabulary import ActionKind
-from tui.core.playbook import load_playbook
+from tui.core.playbook.load import load_playbook
+from tui.core.tofu.plan.attr_diff import diff_resource
+from tui.core.tofu.plan.parse import load_plan
+from tui.core.tofu.plan.review import Verdict, review
+from tui.core.tofu.plan.vocabulary import ActionKind
 
 pytestmark = pytest.mark.engine
 

@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from tests.terraform_support import NO_TERRAFORM, TERRAFORM, Engine, playbook_variant
-from tui.core.apply_policy import GateMode, gate_policy
-from tui.core.parked_file import park
-from tui.core.plan_parse import load_plan
-from tui.core.plan_review import Verdict, review
-from tui.core.playbook import Playbook, load_playbook
+from tests.support.terraform import NO_TERRAFORM, TERRAFORM, Engine, playbook_variant
+from tui.core.playbook.load import Playbook, load_playbook
+from tui.core.tofu.parked_file import park
+from tui.core.tofu.plan.gate import GateMode, gate_policy
+from tui.core.tofu.plan.parse import load_plan
+from tui.core.tofu.plan.review import Verdict, review
 
 pytestmark = [pytest.mark.engine, pytest.mark.skipif(TERRAFORM is None, reason=NO_TERRAFORM)]
 

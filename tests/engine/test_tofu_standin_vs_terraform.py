@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from tests.tofu_standin_support import actions, show_json, tofu, write
+from tests.support.tofu_standin import actions, show_json, tofu, write
 
 pytestmark = pytest.mark.engine
 

@@ -16,21 +16,24 @@ from pathlib import Path
 import boto3
 import pytest
 
-from tests.terraform_support import (
+from tests.support.terraform import (
     MAIN_CONFIG,
     NO_TERRAFORM,
     PARKED_CONFIG,
     TERRAFORM,
     VALKEY_CONFIG,
 )
-from tui.core.carry_over import preview_carry_over
-from tui.core.carry_over_apply import apply_carry_over
-from tui.core.command_result import CommandResult
-from tui.core.plan_parse import parse_plan_text
-from tui.core.plan_review import Verdict, review
-from tui.core.playbook import Playbook, load_playbook
-from tui.core.release_archive import archive_release
-from tui.core.reviewed_plan import (
+from tui.core.exec.result import CommandResult
+from tui.core.exec.runner import run_sync
+from tui.core.playbook.load import Playbook, load_playbook
+from tui.core.releases.archive import archive_release
+from tui.core.tofu.carry_over.apply import apply_carry_over
+from tui.core.tofu.carry_over.preview import preview_carry_over
+from tui.core.tofu.commands import PlanOutcome, TofuCommands, plan_outcome, tofu_environment
+from tui.core.tofu.failures import FailureKind, recognise_failure
+from tui.core.tofu.plan.parse import parse_plan_text
+from tui.core.tofu.plan.review import Verdict, review
+from tui.core.tofu.plan.reviewed import (
     ClearToApply,
     StalePlan,
     check_before_apply,
@@ -38,16 +41,13 @@ from tui.core.reviewed_plan import (
     record_review,
     state_mark_from_file,
 )
-from tui.core.rollback_s3 import (
+from tui.core.tofu.rollback.s3 import (
     download_version,
     list_state_versions,
     pick_version_before,
     push_rollback,
 )
-from tui.core.runner import run_sync
-from tui.core.statefile import read_state
-from tui.core.tofu_commands import PlanOutcome, TofuCommands, plan_outcome, tofu_environment
-from tui.core.tofu_failures import FailureKind, recognise_failure
+from tui.core.tofu.statefile import read_state
 from tui.sandbox.aws_endpoint import AwsEndpoint
 
 pytestmark = pytest.mark.engine

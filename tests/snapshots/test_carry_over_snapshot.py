@@ -9,8 +9,8 @@ from typing import Any
 from textual.pilot import Pilot
 from textual.widgets import DataTable
 
-from tests.stage4_screen_support import settle
-from tests.tofu_steps_support import (
+from tests.support.stage4_screen import settle
+from tests.support.tofu_steps import (
     BOOK,
     open_step,
     seeded_world,

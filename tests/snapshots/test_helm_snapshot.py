@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from tests.helm_screen_support import helm_app, helm_world, open_helm, press
+from tests.support.helm_screen import helm_app, helm_world, open_helm, press
 from tui.sandbox.aws_endpoint import AwsEndpoint
 
 

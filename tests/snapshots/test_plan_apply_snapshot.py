@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 from textual.pilot import Pilot
 
-import screens.plan_show
-from tests.plan_apply_screens_support import (
+import tui.screens.plan.show
+from tests.support.plan_apply_screens import (
     BOOK,
     carried_world,
     open_step,
@@ -23,8 +23,8 @@ from tests.plan_apply_screens_support import (
     tf_dir,
     world_app,
 )
-from tests.tofu_steps_support import steps_as_if_only_mine
-from tui.core.reviewed_plan import ReviewedPlan, StateMark
+from tests.support.tofu_steps import steps_as_if_only_mine
+from tui.core.tofu.plan.reviewed import ReviewedPlan, StateMark
 
 LINEAGE = "5f0c2a9e-7d41-4b8e-9c3a-2e6f1d8b4a70"
 PLAN_SHA = "3b8f0e51c2d94a7e" + "0" * 48
@@ -36,7 +36,7 @@ def fixed_review(plan_path: Path, state: StateMark | None) -> ReviewedPlan:
 
 
 def snapshot_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
-    monkeypatch.setattr(screens.plan_show, "record_review", fixed_review)
+    monkeypatch.setattr(tui.screens.plan.show, "record_review", fixed_review)
     world = carried_world(tmp_path)
     for release in (world.previous, world.current):
         path = tf_dir(release) / BOOK.state_file

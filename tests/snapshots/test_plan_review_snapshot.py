@@ -11,9 +11,9 @@ from pathlib import Path
 from textual.app import App, ComposeResult
 from textual.widgets import Footer
 
-from tui.core.plan_parse import load_plan
-from tui.core.plan_review import PlanReview, review
-from tui.core.playbook import load_playbook
+from tui.core.playbook.load import load_playbook
+from tui.core.tofu.plan.parse import load_plan
+from tui.core.tofu.plan.review import PlanReview, review
 from tui.widgets.apply_gate import ApplyGate
 from tui.widgets.plan_review_view import PlanReviewView
 

@@ -8,13 +8,13 @@ from typing import Any
 from textual.pilot import Pilot
 from textual.widgets import DataTable
 
-from screens.preflight import PreflightPanel
-from tests.stage4_screen_support import settle
-from tests.tofu_steps_support import open_step, seeded_world, steps_as_if_only_mine, world_app
-from tui.core.preflight import PreflightReport
-from tui.core.preflight_aws import AwsIdentity
-from tui.core.preflight_result import failed, passed, warned
+from tests.support.stage4_screen import settle
+from tests.support.tofu_steps import open_step, seeded_world, steps_as_if_only_mine, world_app
+from tui.core.preflight.aws_checks import AwsIdentity
+from tui.core.preflight.checklist import PreflightReport
+from tui.core.preflight.result import failed, passed, warned
 from tui.sandbox.aws_endpoint import AwsEndpoint
+from tui.screens.preflight.panel import PreflightPanel
 
 REPORT = PreflightReport(
     (

@@ -18,8 +18,8 @@ from typing import Any
 import pytest
 from textual.pilot import Pilot
 
-import screens.rollback_s3_view
-from tests.plan_apply_screens_support import (
+import tui.screens.rollback.s3_view
+from tests.support.plan_apply_screens import (
     BOOK,
     STATE_KEY,
     carried_world,
@@ -28,11 +28,11 @@ from tests.plan_apply_screens_support import (
     tf_dir,
     world_app,
 )
-from tests.plan_apply_screens_support import S3_BACKEND as BACKEND
-from tests.sandbox_support import new_world
-from tests.tofu_steps_support import steps_as_if_only_mine
-from tui.core.reviewed_plan import StateMark
-from tui.core.rollback_s3 import StateVersion
+from tests.support.plan_apply_screens import S3_BACKEND as BACKEND
+from tests.support.sandbox import new_world
+from tests.support.tofu_steps import steps_as_if_only_mine
+from tui.core.tofu.plan.reviewed import StateMark
+from tui.core.tofu.rollback.s3 import StateVersion
 
 LINEAGE = "5f0c2a9e-7d41-4b8e-9c3a-2e6f1d8b4a70"
 
@@ -71,7 +71,7 @@ def test_rollback_a_80x24(snap_compare: Any, tmp_path: Path) -> None:
 def test_rollback_b_versions_80x24(
     snap_compare: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    view = screens.rollback_s3_view
+    view = tui.screens.rollback.s3_view
     monkeypatch.setattr(view, "list_state_versions", lambda s3, bucket, key: VERSIONS)
     current = StateMark(LINEAGE, 60, f"s3://bucket/{STATE_KEY}")
     monkeypatch.setattr(view, "current_state_mark", lambda s3, bucket, key: current)

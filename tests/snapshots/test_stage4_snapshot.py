@@ -12,9 +12,7 @@ from typing import Any
 
 import pytest
 
-from screens.stage4 import Stage4Panel
-from tests.stage4_screen_support import open_stage4, stage4_app, stage4_pair
-from tests.stage4_support import (
+from tests.support.stage4 import (
     CLUSTER_ID,
     sample_shape,
     seed_cluster,
@@ -23,7 +21,9 @@ from tests.stage4_support import (
     seed_valkey_group,
     steady_shape,
 )
+from tests.support.stage4_screen import open_stage4, stage4_app, stage4_pair
 from tui.sandbox.aws_endpoint import AwsEndpoint
+from tui.screens.stage4.panel import Stage4Panel
 
 FIXED_NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 NEWEST = FIXED_NOW - timedelta(minutes=5)

@@ -8,7 +8,7 @@ from typing import Any
 
 from textual.pilot import Pilot
 
-from tests.values_screen_support import flush_footer, open_values, values_app
+from tests.support.values_screen import flush_footer, open_values, values_app
 from tui.app import WizardApp
 from tui.core.steps import FORWARD_STEPS, STEP_IDS, StepStatus
 

@@ -157,7 +157,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _seed(world: World, env: dict[str, str], playbook_path: Path | None) -> object:
-    from tui.core.playbook import load_playbook
+    from tui.core.playbook.load import load_playbook
     from tui.sandbox.seed import seed_world
 
     return seed_world(world, env, load_playbook(playbook_path))

@@ -15,11 +15,11 @@ from pathlib import Path
 from typing import Any
 
 from tui.core.errors import MocmError
-from tui.core.plan_model import Plan
-from tui.core.plan_parse import load_plan
-from tui.core.plan_review import PlanReview, review
-from tui.core.plan_vocabulary import ActionKind
-from tui.core.playbook import PLAN_STAGES, load_playbook
+from tui.core.playbook.load import PLAN_STAGES, load_playbook
+from tui.core.tofu.plan.model import Plan
+from tui.core.tofu.plan.parse import load_plan
+from tui.core.tofu.plan.review import PlanReview, review
+from tui.core.tofu.plan.vocabulary import ActionKind
 
 EXIT_SAFE = 0
 EXIT_INVALID = 1

@@ -8,12 +8,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from tui.core.errors import MocmError
-from tui.core.fsops import atomic_write
-from tui.core.journal import Workspace, utc_now
-from tui.core.journal_read import read_journal
-from tui.core.redact import Redactor
-from tui.core.report import change_record
-from tui.core.resume import fold
+from tui.core.files import atomic_write
+from tui.core.journal.reader import read_journal
+from tui.core.journal.report import change_record
+from tui.core.journal.resume import fold
+from tui.core.journal.writer import Workspace, utc_now
+from tui.core.secrets.redact import Redactor
 from tui.core.steps import STEP_IDS, STEPS
 
 

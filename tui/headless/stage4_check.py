@@ -23,12 +23,12 @@ from typing import Any
 
 import boto3
 
-from tui.core.connections import NO_DATA, WINDOWS, window_length
 from tui.core.errors import MocmError
-from tui.core.playbook import load_playbook
-from tui.core.stage4_evidence import Stage4Evidence, choose_region, gather_stage4_evidence
-from tui.core.stage4_inputs import load_stage4_target
-from tui.core.text_chart import LABEL_WIDTH, block_chart, legend
+from tui.core.playbook.load import load_playbook
+from tui.core.stage4.connections import NO_DATA, WINDOWS, window_length
+from tui.core.stage4.evidence import Stage4Evidence, choose_region, gather_stage4_evidence
+from tui.core.stage4.targets import load_stage4_target
+from tui.core.stage4.text_chart import LABEL_WIDTH, block_chart, legend
 
 EXIT_CLEAR = 0
 EXIT_ERROR = 1

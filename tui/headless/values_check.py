@@ -17,9 +17,9 @@ from pathlib import Path
 from ruamel.yaml.comments import CommentedMap
 
 from tui.core.errors import MocmError
-from tui.core.playbook import load_playbook
-from tui.core.values_load import load_values
-from tui.core.values_merge import Aligner, Presence, Row, RowStatus
+from tui.core.playbook.load import load_playbook
+from tui.core.values.alignment import Aligner, Presence, Row, RowStatus
+from tui.core.values.load import load_values
 
 EXIT_CLEAN, EXIT_ERROR, EXIT_PLACEHOLDERS = 0, 1, 3
 

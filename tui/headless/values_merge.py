@@ -16,11 +16,11 @@ import sys
 from pathlib import Path
 
 from tui.core.errors import MocmError
-from tui.core.playbook import load_playbook
-from tui.core.values_load import load_values
-from tui.core.values_merge import Presence, RowStatus
-from tui.core.values_ops import ValuesMerge
-from tui.core.values_save import commit, plan_save
+from tui.core.playbook.load import load_playbook
+from tui.core.values.alignment import Presence, RowStatus
+from tui.core.values.load import load_values
+from tui.core.values.merge import ValuesMerge
+from tui.core.values.save import commit, plan_save
 
 EXIT_CLEAN, EXIT_ERROR, EXIT_PLACEHOLDERS = 0, 1, 3
 

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 
 from botocore.exceptions import ClientError
 
-from tui.core.playbook import Playbook, load_playbook
+from tui.core.playbook.load import Playbook, load_playbook
 from tui.sandbox.seed_caches import seed_caches, seed_secret
 from tui.sandbox.seed_client import client
 from tui.sandbox.seed_images import push_image, seed_images

@@ -7,7 +7,7 @@ import json
 import re
 import secrets
 
-from tui.core.playbook import Playbook, fill
+from tui.core.playbook.load import Playbook, fill
 from tui.sandbox.seed_client import client, exists
 from tui.sandbox.seed_report import SeedReport
 from tui.sandbox.world import World

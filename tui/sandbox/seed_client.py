@@ -9,7 +9,7 @@ from typing import Any
 import boto3
 from botocore.exceptions import ClientError
 
-from tui.core.playbook import Playbook
+from tui.core.playbook.load import Playbook
 from tui.sandbox.world import World
 
 

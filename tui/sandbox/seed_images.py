@@ -8,7 +8,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from tui.core.playbook import Playbook
+from tui.core.playbook.load import Playbook
 from tui.sandbox.seed_client import client
 from tui.sandbox.seed_report import SeedReport
 from tui.sandbox.world import World

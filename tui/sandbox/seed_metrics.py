@@ -13,7 +13,7 @@ import math
 from datetime import datetime, timedelta
 from typing import Any
 
-from tui.core.playbook import Playbook
+from tui.core.playbook.load import Playbook
 from tui.sandbox.seed_client import client
 from tui.sandbox.seed_report import SeedReport
 from tui.sandbox.world import World

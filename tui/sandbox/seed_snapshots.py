@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tui.core.playbook import Playbook
+from tui.core.playbook.load import Playbook
 from tui.sandbox.seed_client import client, state_resources
 from tui.sandbox.seed_report import SeedReport
 from tui.sandbox.world import World

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tui.core.playbook import Playbook
+from tui.core.playbook.load import Playbook
 from tui.sandbox.seed_client import client, exists, state_resources
 from tui.sandbox.seed_report import SeedReport
 from tui.sandbox.world import World

@@ -14,13 +14,14 @@ import sys
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
 from tui.core.errors import MocmError
-from tui.core.fsops import atomic_write
+from tui.core.files import atomic_write
 
-ASSETS = Path(__file__).resolve().parents[2] / "assets" / "sandbox"
+ASSETS = Path(str(files("tui").joinpath("assets", "sandbox")))
 MARKER = ".mocm-demo-world.json"
 MARKER_KIND = "mocm-upgrade-demo-world"
 HELM_STORE = ".helm-store.json"

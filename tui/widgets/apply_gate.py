@@ -20,8 +20,8 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
-from tui.core.apply_policy import GateMode, GatePolicy, gate_policy
-from tui.core.plan_review import PlanReview
+from tui.core.tofu.plan.gate import GateMode, GatePolicy, gate_policy
+from tui.core.tofu.plan.review import PlanReview
 from tui.widgets.plan_review_view import PLAN_REVIEW_CSS, counts_text
 
 MAX_LISTED = 50  # issues listed in the dialog; the review screen has them all

@@ -18,11 +18,11 @@ from textual.message import Message
 from textual.widgets import Log
 from textual.worker import Worker
 
-from tui.core.command_result import CommandResult
 from tui.core.errors import CommandFailed, MocmError
-from tui.core.process_group import DEFAULT_GRACE, CancelGrace
-from tui.core.redact import Redactor
-from tui.core.runner import LineCallback, RunningCommand, Stream
+from tui.core.exec.process_group import DEFAULT_GRACE, CancelGrace
+from tui.core.exec.result import CommandResult
+from tui.core.exec.runner import LineCallback, RunningCommand, Stream
+from tui.core.secrets.redact import Redactor
 from tui.widgets.worker_events import ReportsWorkers
 
 STDERR_MARK = "┃ "

@@ -17,8 +17,8 @@ from textual.events import Resize
 from textual.widgets import Static
 from textual_plotext import PlotextPlot
 
-from tui.core.connections import ConnectionSeries, IdleEvidence, ServingEvidence
-from tui.core.text_chart import sparkline
+from tui.core.stage4.connections import ConnectionSeries, IdleEvidence, ServingEvidence
+from tui.core.stage4.text_chart import sparkline
 
 COMPACT_WIDTH = 64
 COMPACT_HEIGHT = 12

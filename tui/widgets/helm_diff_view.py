@@ -13,7 +13,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from tui.core.helmfile_diff_model import (
+from tui.core.helm.diff_model import (
     DiffLineKind,
     DiffOutcome,
     DiffReport,

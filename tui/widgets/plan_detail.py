@@ -17,10 +17,10 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from tui.core.attr_diff import AttrChange, AttrStatus, diff_resource
-from tui.core.plan_review import describe_actions
-from tui.core.plan_rows import PlanRow
-from tui.core.plan_vocabulary import explain_reason
+from tui.core.tofu.plan.attr_diff import AttrChange, AttrStatus, diff_resource
+from tui.core.tofu.plan.review import describe_actions
+from tui.core.tofu.plan.rows import PlanRow
+from tui.core.tofu.plan.vocabulary import explain_reason
 
 MAX_ATTRIBUTES = 300  # a huge resource would otherwise cost seconds to lay out
 MAX_VALUE = 400  # characters of one value; the rest is summarised

@@ -18,11 +18,11 @@ from textual.reactive import reactive
 from textual.widget import Widget
 from textual.widgets import DataTable, Input, Static
 
-from tui.assets import STYLES
-from tui.core.apply_policy import GateMode, gate_policy
-from tui.core.plan_review import PlanReview
-from tui.core.plan_rows import PlanRow, RowFilter, build_rows, select_rows
-from tui.core.redact import Redactor
+from tui.core.secrets.redact import Redactor
+from tui.core.tofu.plan.gate import GateMode, gate_policy
+from tui.core.tofu.plan.review import PlanReview
+from tui.core.tofu.plan.rows import PlanRow, RowFilter, build_rows, select_rows
+from tui.resources import STYLES
 from tui.widgets.plan_detail import PlanDetail
 
 PLAN_REVIEW_CSS = (STYLES / "plan_review.tcss").read_text(encoding="utf-8")

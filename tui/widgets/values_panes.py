@@ -23,8 +23,8 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from tui.core.values_commands import Decision
-from tui.core.values_merge import Presence, Row, RowStatus
+from tui.core.values.alignment import Presence, Row, RowStatus
+from tui.core.values.commands import Decision
 
 # One character between the panes says what the row is, for those who cannot see colour.
 MARKERS = {

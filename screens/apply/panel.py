@@ -1,0 +1,167 @@
+"""Step 6 — Apply: the reviewed plan only, then archive the previous release.
+
+The plan approved in the Plan step (from the journal, so a restart finds it)
+is checked and applied by ``ApplyFlow``. After success the previous release is
+archived as ``<dir>.tar.gz`` beside it, with a progress bar, verified by
+listing it back and journaled with its sha256; the release itself is kept.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import ProgressBar, Static
+
+from tui.core.errors import MocmError
+from tui.core.releases.archive import ArchiveProgress, ReleaseArchive, archive_release
+from tui.screens.apply.flow import ApplyFlow, ApplyPhase
+from tui.screens.base import StepPanel
+from tui.screens.error_text import error_text
+from tui.screens.plan.panel import PlanPanel, target_of_current
+from tui.screens.tofu_flow import TofuTarget, applied_sha, approved_plan
+
+
+class ApplyPanel(StepPanel):
+    """Apply the approved plan, then archive the previous release."""
+
+    STEP_ID = "apply"
+    BINDINGS = [
+        Binding("c", "archive", "Archive", tooltip="Archive the previous release (again)"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.target: TofuTarget | None = None
+        self.archive: ReleaseArchive | None = None
+        self.archiving = False
+
+    def compose(self) -> ComposeResult:
+        yield Static("6. Apply — the reviewed plan, then archive", classes="step-title")
+        yield Static(id="apply-setup", classes="error-box")
+        yield Static(id="archive-status", classes="archive-status")
+        yield ProgressBar(id="archive-progress", show_eta=False)
+
+    def on_mount(self) -> None:
+        self.query_one("#archive-progress").display = False
+        self.query_one("#archive-status").display = False
+        setup = self.query_one("#apply-setup", Static)
+        try:
+            self.target = target_of_current(self.wizard)
+        except MocmError as exc:
+            setup.update(error_text(exc, "Cannot apply"))
+            return
+        setup.display = False
+        self.mount(ApplyFlow(self.target, id="apply-flow"), before="#archive-status")
+        self.call_after_refresh(self.load_plan)
+
+    def on_show(self) -> None:
+        super().on_show()
+        if self.target is not None and self.query(ApplyFlow):
+            self.load_plan()
+
+    def load_plan(self) -> None:
+        """Take the plan approved in the Plan step (journal), unless an apply is running."""
+        session = self.wizard.session
+        if self.target is None or session is None:
+            return
+        reviewed = approved_plan(session.journal, "plan", self.target.workdir)
+        done = reviewed is not None and reviewed.plan_sha256 in applied_sha(
+            session.journal, self.step_id
+        )
+        flow = self.query_one(ApplyFlow)
+        if flow.phase is ApplyPhase.APPLIED and flow.reviewed == reviewed:
+            return
+        flow.use_plan(reviewed, applied=done)
+        if done and self.archive is None and not self.archiving:
+            self._archive_status(Text("Applied. Press c to archive the previous release."))
+
+    # -- re-plan ------------------------------------------------------------------------
+    @on(ApplyFlow.ReplanRequested)
+    def _replan(self, event: ApplyFlow.ReplanRequested) -> None:
+        event.stop()
+        self.wizard.show_step("plan")
+        self.wizard.query_one(PlanPanel).replan()
+
+    # -- archive ------------------------------------------------------------------------
+    @on(ApplyFlow.Applied)
+    def _applied(self, event: ApplyFlow.Applied) -> None:
+        event.stop()
+        self.action_archive()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "archive":
+            found = self.query(ApplyFlow)
+            applied = bool(found) and found.first().phase is ApplyPhase.APPLIED
+            return (applied and self.archive is None and not self.archiving) or None
+        return True
+
+    def action_archive(self) -> None:
+        pair = self.wizard.pair
+        if pair is None or self.archiving:
+            return
+        self.archiving = True
+        release = pair.previous.path
+        bar = self.query_one("#archive-progress", ProgressBar)
+        bar.display = True
+        bar.update(total=None, progress=0)
+        self._archive_status(Text(f"Archiving {release} beside it (the release is kept)…"))
+        self.refresh_bindings()
+        self.run_worker(
+            lambda: self._archive_in_thread(release),
+            thread=True,
+            exit_on_error=False,
+            group="archive",
+            description="archiving the previous release",
+        )
+
+    def _archive_in_thread(self, release: Path) -> None:
+        wizard = self.wizard
+
+        def progress(done: ArchiveProgress) -> None:
+            wizard.call_from_thread(self._progress, done)
+
+        try:
+            archive = archive_release(release, progress)
+        except MocmError as exc:
+            wizard.call_from_thread(self._archive_failed, exc)
+            return
+        wizard.call_from_thread(self._archived, archive, release)
+
+    def _progress(self, done: ArchiveProgress) -> None:
+        bar = self.query_one("#archive-progress", ProgressBar)
+        bar.update(total=max(done.bytes_total, 1), progress=done.bytes_done)
+        self._archive_status(
+            Text(f"Archiving: {done.files_done}/{done.files_total} files · {done.current}")
+        )
+
+    def _archive_failed(self, exc: MocmError) -> None:
+        self.archiving = False
+        self._archive_status(error_text(exc, "The archive failed (nothing was deleted)"))
+        self.query_one("#archive-progress").display = False
+        self.refresh_bindings()
+
+    def _archived(self, archive: ReleaseArchive, release: Path) -> None:
+        self.archiving = False
+        self.archive = archive
+        session = self.wizard.session
+        if session is not None:
+            session.journal.file_op(
+                "write", archive.path, archive.sha256, None, release, self.step_id
+            )
+        text = Text("✔ Archive verified", "bold green")
+        text.append(f" ({archive.files} files, {archive.bytes:,} bytes; the release is kept): ")
+        text.append(f"{archive.path}, sha256 {archive.sha256[:16]}…")
+        self._archive_status(text)
+        bar = self.query_one("#archive-progress", ProgressBar)
+        bar.update(total=max(archive.bytes, 1), progress=max(archive.bytes, 1))
+        self.refresh_bindings()
+        self.complete = True
+
+    def _archive_status(self, text: Text) -> None:
+        status = self.query_one("#archive-status", Static)
+        status.display = True
+        status.update(text)

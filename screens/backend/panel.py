@@ -1,0 +1,238 @@
+"""Step 3 — Backend: the situation on disk explained; Option A kept, or B.1 migrated to S3.
+
+Detection is re-read from disk every time the step is shown, so a restart lands on
+what is true (a migrated release reads as B.2). The carry-over step derives its
+option from the same detection. The B.1 form and migration live in
+:class:`StateMigrationFlow`; this panel explains, records the choice and holds the keys.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import Button, Static
+
+from tui.core.errors import MocmError
+from tui.core.journal.records import Decision, JournalRecord
+from tui.core.tofu.backend.detect import BackendKind, BackendSituation, detect_backend
+from tui.core.tofu.backend.form import FORM_FIELDS, BackendForm, prefill_form
+from tui.resources import STYLES
+from tui.screens.backend.migration_flow import DECISION, OUTCOME_STYLE, StateMigrationFlow
+from tui.screens.base import StepPanel
+
+HEADLINE = {
+    BackendKind.LOCAL: ("Option A — the state is local", "bold cyan"),
+    BackendKind.REMOTE: ("Option B.2 — the state is in S3", "bold green"),
+    BackendKind.MIGRATION_PENDING: ("Option B.1 — migration to S3 not finished", "bold yellow"),
+    BackendKind.CONTRADICTION: ("Contradiction — check before going on", "bold red"),
+    BackendKind.NO_STATE: ("No state found", "bold red"),
+}
+
+
+class BackendPanel(StepPanel):
+    """Explain the backend; keep A, or write backend.tf and migrate (B.1) with the operator."""
+
+    STEP_ID = "backend"
+    DEFAULT_CSS = (STYLES / "backend.tcss").read_text(encoding="utf-8")
+    BINDINGS = [
+        Binding("k", "keep_local", "Keep local (A)", tooltip="Keep the local state (Option A)"),
+        Binding("m", "show_form", "Migrate (B.1)", tooltip="Move the state to S3 first"),
+        Binding("c", "check", "Check form", tooltip="Check the form against AWS"),
+        Binding("r", "detect", "Detect again", tooltip="Read the release directory again"),
+        Binding("x", "stop", "Stop init", tooltip="Stop tofu init -migrate-state (SIGINT)"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.situation: BackendSituation | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static("3. Backend", classes="step-title")
+        with VerticalScroll(id="be-scroll"):
+            yield Static(id="be-headline", markup=False)
+            yield Static(id="be-explain", markup=False)
+            with Horizontal(id="be-choice"):
+                yield Button("Keep local state (k)", id="be-keep", compact=True)
+                yield Button("Migrate to S3 first — B.1 (m)", id="be-b1", compact=True)
+            yield StateMigrationFlow()
+            yield Static(id="be-result", markup=False)
+
+    def on_mount(self) -> None:
+        for hidden in ("#be-migration", "#be-result", "#be-choice"):
+            self.query_one(hidden).display = False
+        self.action_detect()
+
+    # -- detection ------------------------------------------------------------------
+    def terraform_dir(self) -> Path | None:
+        pair = self.wizard.pair
+        return pair.previous.terraform if pair is not None else None
+
+    def action_detect(self) -> None:
+        where = self.terraform_dir()
+        if where is None:
+            self.say_headline("Choose the releases first (step 1).", "bold")
+            return
+        try:
+            situation = detect_backend(where, self.wizard.context.playbook)
+        except MocmError as exc:
+            self.situation = None
+            self.say_headline("The backend cannot be read", "bold red")
+            self.query_one("#be-explain", Static).update(
+                Text(f"{exc.message}\n{exc.hint}".rstrip(), "red")
+            )
+            self.complete = False
+            self.refresh_controls()
+            return
+        self.situation = situation
+        self.say_headline(*HEADLINE[situation.kind])
+        said = list(situation.explanation)
+        if situation.offers_b1:
+            said.append(
+                "B.1 is recommended for production: the state then lives in a versioned S3 "
+                "bucket with a lock, and every later release points at the same place."
+            )
+        self.query_one("#be-explain", Static).update("\n".join(said))
+        self.query_one("#be-choice").display = situation.kind is BackendKind.LOCAL
+        if situation.kind is BackendKind.MIGRATION_PENDING:
+            self.open_form()
+        elif situation.kind is not BackendKind.LOCAL:
+            self.flow.close_form()
+        if situation.kind is BackendKind.REMOTE:
+            self.record_once(f"B.2: the state is in S3 ({situation.explanation[0]})")
+        self.complete = self.decided(situation)
+        self.refresh_controls()
+
+    def say_headline(self, text: str, style: str) -> None:
+        self.query_one("#be-headline", Static).update(Text(text, style))
+
+    def decided(self, situation: BackendSituation) -> bool:
+        """B.2 is decided by what is on disk; A by the operator's journaled choice."""
+        if situation.kind is BackendKind.REMOTE:
+            return True
+        return situation.kind is BackendKind.LOCAL and self.kept_local()
+
+    def decisions(self) -> list[str]:
+        session = self.wizard.session
+        records = list(session.journal.records) if session is not None else []
+        return [
+            r.body.detail
+            for r in records
+            if isinstance(r, JournalRecord)
+            and isinstance(r.body, Decision)
+            and r.body.what == DECISION
+        ]
+
+    def kept_local(self) -> bool:
+        said = self.decisions()
+        return bool(said) and said[-1].startswith("A:")
+
+    def record_once(self, detail: str) -> None:
+        session = self.wizard.session
+        if session is not None and detail not in self.decisions()[-1:]:
+            session.journal.decision(DECISION, detail, self.step_id)
+
+    # -- Option A -------------------------------------------------------------------
+    def action_keep_local(self) -> None:
+        if not self.check_action("keep_local", ()):
+            return
+        self.record_once("A: keep the local state (the operator's choice)")
+        self.query_one("#be-result", Static).update(
+            Text(
+                "Option A chosen: the local state is copied into the new release in the next "
+                "step. You can still migrate to S3 (m) before going on.",
+                "green",
+            )
+        )
+        self.query_one("#be-result").display = True
+        self.action_detect()
+
+    # -- B.1 ------------------------------------------------------------------------
+    @property
+    def flow(self) -> StateMigrationFlow:
+        return self.query_one(StateMigrationFlow)
+
+    def action_show_form(self) -> None:
+        if self.check_action("show_form", ()):
+            self.open_form()
+
+    def open_form(self) -> None:
+        self.flow.open(self.initial_form())
+        self.refresh_controls()
+
+    def initial_form(self) -> BackendForm | None:
+        """An existing backend.tf's settings (B.1 pending), else backend.tf.example's."""
+        situation, pair = self.situation, self.wizard.pair
+        if situation is None or pair is None:
+            return None
+        written = situation.backend
+        if written is None:
+            book = self.wizard.context.playbook
+            return prefill_form(situation.terraform_dir, book, pair.name_prefix, pair.aws_region)
+        extra = {k: v for k, v in written.settings.items() if k not in FORM_FIELDS}
+        return BackendForm(
+            written.bucket,
+            written.key,
+            written.region or pair.aws_region,
+            written.dynamodb_table or "",
+            written.use_lockfile,
+            written.encrypt,
+            extra,
+        )
+
+    def action_check(self) -> None:
+        if self.check_action("check", ()):
+            self.flow.check()
+
+    def action_stop(self) -> None:
+        if self.check_action("stop", ()):
+            self.flow.stop()
+
+    def on_state_migration_flow_changed(self, event: StateMigrationFlow.Changed) -> None:
+        self.refresh_controls()
+
+    def on_state_migration_flow_finished(self, event: StateMigrationFlow.Finished) -> None:
+        box = self.query_one("#be-result", Static)
+        box.update(Text(event.result.message, OUTCOME_STYLE[event.result.outcome]))
+        box.display = True
+        self.action_detect()
+
+    # -- keys -------------------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        kind = self.situation.kind if self.situation is not None else None
+        flow = self.flow
+        busy, form_open = flow.busy, flow.form_open
+        if action == "keep_local":
+            return (kind is BackendKind.LOCAL and not busy) or None
+        if action == "show_form":
+            return (kind is BackendKind.LOCAL and not busy and not form_open) or None
+        if action == "check":
+            pending = kind in (BackendKind.LOCAL, BackendKind.MIGRATION_PENDING)
+            return (pending and form_open and not busy) or None
+        if action == "stop":
+            return flow.migrating or None
+        if action == "detect":
+            return not busy or None
+        return True
+
+    def refresh_controls(self) -> None:
+        for button_id, action in (
+            ("#be-keep", "keep_local"),
+            ("#be-b1", "show_form"),
+            ("#be-check", "check"),
+            ("#be-migrate", "check"),
+        ):
+            self.query_one(button_id, Button).disabled = not self.check_action(action, ())
+        self.refresh_bindings()
+
+    @on(Button.Pressed, "#be-keep")
+    def keep_pressed(self) -> None:
+        self.action_keep_local()
+
+    @on(Button.Pressed, "#be-b1")
+    def b1_pressed(self) -> None:
+        self.action_show_form()

@@ -1,0 +1,217 @@
+"""Step 4 — Carry-over: the playbook's file operations previewed, then applied and verified.
+
+The option (A or B.2) is re-derived from disk with the backend detection every time
+the step is shown, so a restart needs nothing but the release directories.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import Button, DataTable, Static
+
+from tui.core.errors import MocmError
+from tui.core.journal.writer import Journal
+from tui.core.playbook.load import Playbook
+from tui.core.tofu.backend.detect import detect_backend
+from tui.core.tofu.carry_over.apply import FileChange, apply_carry_over, journal_change
+from tui.core.tofu.carry_over.model import CarryOverPreview
+from tui.core.tofu.carry_over.preview import preview_carry_over
+from tui.resources import STYLES
+from tui.screens.base import StepPanel
+from tui.screens.carry_over.render import (
+    checksum_cell,
+    detail_text,
+    relative,
+    short_sha,
+    status_cell,
+    summary_text,
+)
+
+
+class CarryOverPanel(StepPanel):
+    """Preview the carry-over, apply it on request, verify it by previewing again."""
+
+    STEP_ID = "carry_over"
+    DEFAULT_CSS = (STYLES / "carry_over.tcss").read_text(encoding="utf-8")
+    BINDINGS = [
+        Binding("a", "apply", "Apply", tooltip="Write the previewed changes (backups first)"),
+        Binding("r", "preview", "Preview again", tooltip="Read both releases again"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.preview: CarryOverPreview | None = None
+        self.busy = False
+        self.written: tuple[FileChange, ...] = ()
+
+    def compose(self) -> ComposeResult:
+        yield Static("4. Carry-over", classes="step-title")
+        yield Static("Reading both releases…", id="co-summary", markup=False)
+        yield DataTable(id="co-table", cursor_type="row", zebra_stripes=True)
+        with VerticalScroll(id="co-detail-scroll"):
+            yield Static(id="co-detail", markup=False)
+        yield Static(id="co-result", markup=False)
+        with Horizontal(id="co-buttons"):
+            yield Button("Preview again (r)", id="co-preview", compact=True)
+            yield Button("Apply (a)", id="co-apply", compact=True, variant="warning")
+
+    def on_mount(self) -> None:
+        self.query_one("#co-table", DataTable).add_columns(
+            "status", "file", "sha256", "what happens"
+        )
+        self.query_one("#co-result").display = False
+        self.action_preview()
+
+    # -- preview --------------------------------------------------------------------
+    def action_preview(self) -> None:
+        pair = self.wizard.pair
+        if pair is None or self.busy:
+            return
+        self.busy = True
+        self.refresh_controls()
+        self.make_preview(pair.previous.terraform, pair.current.terraform, self.playbook)
+
+    @property
+    def playbook(self) -> Playbook:
+        return self.wizard.context.playbook
+
+    @work(
+        thread=True, exclusive=True, group="carry-over", exit_on_error=False, description="Preview"
+    )
+    def make_preview(self, source: Path, destination: Path, book: Playbook) -> None:
+        try:
+            preview = _preview(source, destination, book)
+        except MocmError as exc:
+            self.app.call_from_thread(self.cannot_preview, exc)
+            return
+        finally:
+            self.app.call_from_thread(self.not_busy)
+        self.app.call_from_thread(self.show_preview, preview)
+
+    def not_busy(self) -> None:
+        self.busy = False
+        self.refresh_controls()
+
+    def cannot_preview(self, exc: MocmError) -> None:
+        self.preview = None
+        self.query_one("#co-table", DataTable).clear()
+        self.query_one("#co-summary", Static).update(
+            Text(f"{exc.message} {exc.hint}".strip(), "bold red")
+        )
+        self.complete = False
+        self.refresh_controls()
+
+    def show_preview(self, preview: CarryOverPreview) -> None:
+        """Render the operations; the step is complete when nothing is left to write."""
+        self.preview = preview
+        table = self.query_one("#co-table", DataTable)
+        row = table.cursor_row
+        table.clear()
+        for index, op in enumerate(preview.operations):
+            table.add_row(
+                status_cell(op),
+                op.name,
+                checksum_cell(op),
+                op.reason,
+                key=str(index),
+            )
+        table.move_cursor(row=min(max(row, 0), len(preview.operations) - 1))
+        self.query_one("#co-summary", Static).update(summary_text(preview))
+        self.show_detail()
+        self.complete = not preview.blocked and not preview.changes
+        self.refresh_controls()
+
+    @on(DataTable.RowHighlighted, "#co-table")
+    def show_detail(self) -> None:
+        preview = self.preview
+        row = self.query_one("#co-table", DataTable).cursor_row
+        detail = self.query_one("#co-detail", Static)
+        if preview is None or not 0 <= row < len(preview.operations):
+            detail.update("")
+            return
+        detail.update(detail_text(preview.operations[row], preview))
+
+    # -- apply ----------------------------------------------------------------------
+    def action_apply(self) -> None:
+        preview, session = self.preview, self.wizard.session
+        if preview is None or session is None or self.busy:
+            return
+        if preview.blocked:
+            self.notify("The carry-over is blocked: nothing was written.", severity="error")
+            return
+        if not preview.changes:
+            return
+        self.busy = True
+        self.refresh_controls()
+        self.apply(preview, self.playbook, session.journal)
+
+    @work(thread=True, group="carry-over", exit_on_error=False, description="Carry-over")
+    def apply(self, preview: CarryOverPreview, book: Playbook, journal: Journal) -> None:
+        def journaled(change: FileChange) -> None:
+            self.app.call_from_thread(journal_change, journal, change, self.step_id)
+
+        try:
+            written = apply_carry_over(preview, book, journaled)
+            after = _preview(preview.source_dir, preview.destination_dir, book)
+        finally:
+            self.app.call_from_thread(self.not_busy)
+        self.app.call_from_thread(self.applied, written, after)
+
+    def applied(self, written: tuple[FileChange, ...], after: CarryOverPreview) -> None:
+        self.written = written
+        lines = [
+            f"{change.op:<7} {relative(change.path, after)} sha256 {short_sha(change.sha256_after)}"
+            for change in written
+        ]
+        verified = not after.changes and not after.blocked
+        head = (
+            f"Applied: {len(written)} file operation(s), journaled; a second preview finds "
+            "nothing left to write — verified."
+            if verified
+            else "Applied, but a second preview still finds changes: look at the table."
+        )
+        result = self.query_one("#co-result", Static)
+        result.update(Text(head + "\n" + "\n".join(lines), "green" if verified else "yellow"))
+        result.display = True
+        self.show_preview(after)
+
+    # -- keys -------------------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "apply":
+            preview = self.preview
+            ready = preview is not None and not preview.blocked and bool(preview.changes)
+            return (ready and not self.busy) or None
+        if action == "preview":
+            return not self.busy or None
+        return True
+
+    def refresh_controls(self) -> None:
+        self.query_one("#co-apply", Button).disabled = not self.check_action("apply", ())
+        self.query_one("#co-preview", Button).disabled = not self.check_action("preview", ())
+        self.refresh_bindings()
+
+    @on(Button.Pressed, "#co-apply")
+    def apply_pressed(self) -> None:
+        self.action_apply()
+
+    @on(Button.Pressed, "#co-preview")
+    def preview_pressed(self) -> None:
+        self.action_preview()
+
+
+def _preview(source: Path, destination: Path, book: Playbook) -> CarryOverPreview:
+    """The option from the backend detection on disk, then the core's preview."""
+    option = detect_backend(source, book).option
+    if not option:
+        raise MocmError(
+            "The backend is not decided yet: the previous release is neither Option A (local "
+            "state) nor B.2 (state in S3).",
+            "Finish the Backend step (3) first.",
+        )
+    return preview_carry_over(source, destination, book, remote=option == "B.2")

@@ -1,0 +1,97 @@
+"""What the Carry-over step shows: one coloured row per operation, its detail, the summary."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.text import Text
+
+from tui.core.tofu.carry_over.model import CarryOperation, CarryOverPreview, CarryStatus
+from tui.core.tofu.carry_over.preview import unified_diff
+from tui.screens.releases.panel import diff_text
+
+STATUS_STYLE = {
+    CarryStatus.COPY: "bold green",
+    CarryStatus.OVERWRITE: "bold yellow",
+    CarryStatus.IDENTICAL: "dim",
+    CarryStatus.SKIPPED: "dim",
+    CarryStatus.MISSING: "bold red",
+    CarryStatus.REFUSED: "bold red",
+    CarryStatus.APPEND: "bold green",
+    CarryStatus.PRESENT: "dim",
+    CarryStatus.ACTIVATE: "bold green",
+    CarryStatus.ACTIVE: "dim",
+}
+OPTION_TEXT = {"local": "Option A (local state)", "remote": "Option B.2 (state in S3)"}
+
+
+def status_cell(op: CarryOperation) -> Text:
+    """``copy``, ``overwrite``… in colour; a blocking row reads ``blocked``."""
+    label = f"✖ blocked ({op.status.value})" if op.status.blocks else op.status.value
+    return Text(label, STATUS_STYLE[op.status])
+
+
+def short_sha(sha: str | None) -> str:
+    return f"{sha[:12]}…" if sha else "—"
+
+
+def checksum_cell(op: CarryOperation) -> str:
+    """The checksum that matters for the row: what will be written, or what is there."""
+    if op.status is CarryStatus.OVERWRITE:
+        return f"{short_sha(op.destination_sha256)} → {short_sha(op.source_sha256)}"
+    if op.status in (CarryStatus.COPY, CarryStatus.IDENTICAL, CarryStatus.ACTIVATE):
+        return short_sha(op.source_sha256)
+    if op.status in (CarryStatus.APPEND, CarryStatus.PRESENT):
+        return short_sha(op.destination_sha256)
+    return "—"
+
+
+def relative(path: Path | None, preview: CarryOverPreview) -> str:
+    """A path as ``previous/…`` or ``current/…``: short, and the same on every machine."""
+    if path is None:
+        return "—"
+    for label, base in (("previous", preview.source_dir), ("current", preview.destination_dir)):
+        if path.is_relative_to(base):
+            return f"{label}/{path.relative_to(base)}"
+    return str(path)
+
+
+def detail_text(op: CarryOperation, preview: CarryOverPreview) -> Text:
+    """The highlighted operation in full: what, from where to where, checksums, diff."""
+    text = Text()
+    text.append(f"{op.action} {op.name}: ", "bold")
+    text.append_text(status_cell(op))
+    text.append(f"\n{op.reason}")
+    if op.source is not None:
+        text.append(f"\nfrom   {relative(op.source, preview)}")
+    text.append(f"\nto     {relative(op.destination, preview)}")
+    if op.source_sha256:
+        text.append(f"\nsha256 {op.source_sha256} (source)", "dim")
+    if op.destination_sha256:
+        text.append(f"\nsha256 {op.destination_sha256} (destination now)", "dim")
+    if op.backup is not None:
+        text.append(f"\nbackup {relative(op.backup, preview)} (written first)")
+    if op.status in (CarryStatus.OVERWRITE, CarryStatus.APPEND):
+        diff = unified_diff(op, preview).replace(str(preview.destination_dir) + "/", "current/")
+        text.append("\n\n")
+        text.append_text(diff_text(diff))
+    return text
+
+
+def summary_text(preview: CarryOverPreview) -> Text:
+    """Counts, and either what blocks or what pressing apply will do."""
+    text = Text(f"{OPTION_TEXT.get(preview.option, preview.option)}: ", "bold")
+    changes = preview.changes
+    if preview.blocked:
+        text.append(f"{len(preview.blockers)} operation(s) block the carry-over — ", "bold red")
+        text.append("; ".join(f"{op.name}: {op.reason}" for op in preview.blockers), "red")
+        return text
+    if not changes:
+        text.append("everything is carried over and verified (nothing left to write).", "green")
+        return text
+    counts: dict[str, int] = {}
+    for op in changes:
+        counts[op.status.value] = counts.get(op.status.value, 0) + 1
+    text.append(", ".join(f"{n} {what}" for what, n in counts.items()))
+    text.append(" — press a to apply (backups first, checksums verified).")
+    return text

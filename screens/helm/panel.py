@@ -1,0 +1,289 @@
+"""Step 8 — Helm: images in ECR, CHANGELOG, revisions, lint, diff, sync, per-release rollback.
+
+Sections as tabs (keys 1–6). Read-only checks start by themselves (ECR, CHANGELOG,
+``helm history``); everything that changes something waits for a key and a
+confirmation. ``helmfile sync`` stays disabled until the images are in ECR (or
+waived), the CHANGELOG is acknowledged, the revisions are recorded and the diff ran.
+"""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widget import Widget
+from textual.widgets import Button, Static, TabbedContent, TabPane
+
+from tui.core.helm.commands import HelmPlan
+from tui.core.helm.journal_readback import HelmJournalState, RecordedRevision, read_helm_journal
+from tui.core.helm.review import read_review_journal
+from tui.core.journal.records import JournalRecord
+from tui.resources import STYLES
+from tui.screens.base import StepPanel
+from tui.screens.helm.diff import DiffSection
+from tui.screens.helm.images import ImagesSection
+from tui.screens.helm.revisions import HistorySection
+from tui.screens.helm.rollback import RollbackSection
+from tui.screens.helm.sections import ChangelogSection, LintSection
+from tui.screens.helm.sync import SyncSection
+from tui.screens.helm.values import ValuesGuard
+
+SECTIONS = ("images", "changelog", "history", "lint", "diff", "sync")
+TITLES = ("Images", "Changes", "Revisions", "Lint", "Diff", "Sync")
+# action → the section whose tab must be shown for its key to work
+ACTION_SECTION = {
+    "check_images": "images",
+    "load_images": "images",
+    "acknowledge": "changelog",
+    "record_history": "history",
+    "lint": "lint",
+    "diff": "diff",
+    "toggle_diff": "diff",
+    "sync": "sync",
+    "rollback": "sync",
+}
+
+# section buttons greyed out exactly when their key is
+BUTTONS = {
+    "#img-check": "check_images",
+    "#img-load": "load_images",
+    "#cl-ack": "acknowledge",
+    "#hist-again": "record_history",
+    "#lint-run": "lint",
+    "#diff-run": "diff",
+    "#diff-toggle": "toggle_diff",
+}
+
+
+class HelmPanel(StepPanel):
+    """The Helm layer of the upgrade, section by section."""
+
+    STEP_ID = "helm"
+    DEFAULT_CSS = (STYLES / "helm.tcss").read_text(encoding="utf-8")
+    BINDINGS = [
+        *(
+            Binding(str(n), f"section('{sid}')", f"Section {n}", show=False)
+            for n, sid in enumerate(SECTIONS, start=1)
+        ),
+        Binding("c", "check_images", "Check ECR", tooltip="Ask ECR for every image again"),
+        Binding("l", "load_images", "loadimage.sh", tooltip="Push the missing images"),
+        Binding("a", "acknowledge", "Acknowledge", tooltip="I have read the CHANGELOG entry"),
+        Binding("h", "record_history", "Revisions", tooltip="Record each release's revision"),
+        Binding("i", "lint", "Lint", tooltip="helm lint each chart with the merged values"),
+        Binding("d", "diff", "Diff", tooltip="helmfile diff --detailed-exitcode"),
+        Binding("o", "toggle_diff", "Output/diff", tooltip="Raw output or the parsed diff"),
+        Binding("s", "sync", "Sync", tooltip="helmfile sync (asks first)"),
+        Binding("b", "rollback", "Roll back", tooltip="Roll back the failed release (asks)"),
+        Binding("x", "cancel", "Cancel", tooltip="Stop the running command (SIGINT)"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.plan: HelmPlan | None = None
+        self.sync_started = False
+
+    def compose(self) -> ComposeResult:
+        yield Static("8. Helm — images, CHANGELOG, diff, sync", classes="step-title")
+        yield Static(id="helm-problem", classes="error-box", markup=False)
+        with TabbedContent(id="helm-tabs"):
+            for number, (sid, title) in enumerate(zip(SECTIONS, TITLES, strict=True), start=1):
+                with TabPane(f"{number} {title}", id=f"tab-{sid}"):
+                    yield self.section_widget(sid)
+
+    def section_widget(self, sid: str) -> Widget:
+        kinds: dict[str, type[Widget]] = {
+            "images": ImagesSection,
+            "changelog": ChangelogSection,
+            "history": HistorySection,
+            "lint": LintSection,
+            "diff": DiffSection,
+            "sync": SyncSection,
+        }
+        return kinds[sid](self)
+
+    def on_mount(self) -> None:
+        self.query_one("#helm-problem").display = False
+        pair = self.wizard.pair
+        if pair is None:
+            problem = self.query_one("#helm-problem", Static)
+            problem.update(
+                "Choose the releases first (step 1): the Helm step works on the current one."
+            )
+            problem.display = True
+            return
+        self.plan = HelmPlan(self.wizard.context.playbook, pair.current.path)
+        state = self.journaled_state()
+        # a sync ran since the revisions were recorded: recording again would see its result
+        self.sync_started = state.last_sync is not None
+        review = read_review_journal(self.journal_records(), self.step_id)
+        self.query_one(ImagesSection).start()
+        self.query_one(ChangelogSection).start(review.acknowledgement)
+        self.query_one(DiffSection).restore(review.last_diff)
+        self.query_one(HistorySection).open(state.recorded)
+        self.query_one(SyncSection).restore(state)
+        self.update_gate()
+
+    def journal_records(self) -> list[JournalRecord]:
+        session = self.wizard.session
+        return list(session.journal.records) if session is not None else []
+
+    def journaled_state(self) -> HelmJournalState:
+        """What this step journaled before a restart (nothing on a first visit)."""
+        return read_helm_journal(self.journal_records(), self.releases, self.step_id)
+
+    def on_show(self) -> None:
+        super().on_show()
+        # the values may have changed since (Values step, an editor): read them again
+        self.query_one(ValuesGuard).recheck()
+        # after the base class gave the first widget the focus
+        self.call_after_refresh(self.query_one(ImagesSection).focus_registry)
+
+    # -- what the sections share ---------------------------------------------------------------
+    @property
+    def releases(self) -> tuple[str, ...]:
+        return self.wizard.context.playbook.helm_releases
+
+    @property
+    def namespace(self) -> str:
+        return self.wizard.context.playbook.helm_namespace
+
+    @property
+    def recorded(self) -> dict[str, RecordedRevision]:
+        """Each release's revision recorded before the sync: the rollback targets."""
+        return self.query_one(HistorySection).recorded
+
+    @property
+    def changelog_acknowledged(self) -> bool:
+        return self.query_one(ChangelogSection).acknowledged
+
+    def journal_decision(self, what: str, detail: str) -> JournalRecord | None:
+        session = self.wizard.session
+        if session is None:
+            return None
+        return session.journal.decision(what, detail, step=self.step_id)
+
+    def journal_note(self, text: str) -> None:
+        session = self.wizard.session
+        if session is not None:
+            session.journal.note(text, step=self.step_id)
+
+    def sync_blockers(self, values: bool = True) -> list[str]:
+        """What still stands between the operator and ``helmfile sync``.
+
+        ``values=False``: all but the values file (``s`` reads it again, so it may be fixed).
+        """
+        images = self.query_one(ImagesSection)
+        blockers = []
+        if not images.ready:
+            missing = len(images.report.missing) if images.report else 0
+            blockers.append(f"images in ECR ({missing} missing)" if missing else "images in ECR")
+        if not self.changelog_acknowledged:
+            blockers.append("CHANGELOG acknowledged")
+        if not self.query_one(HistorySection).ready:
+            blockers.append("revisions recorded")
+        if not self.query_one(DiffSection).ready:
+            blockers.append("diff run")
+        if values and (unfit := self.query_one(ValuesGuard).blocker) is not None:
+            blockers.append(unfit)
+        if self.busy:
+            blockers.append("the running command to end")
+        return blockers
+
+    @property
+    def busy(self) -> bool:
+        """A command or check of this step is running."""
+        series = (self.query_one(HistorySection).series, self.query_one(LintSection).series)
+        return (
+            self.query_one(ImagesSection).busy
+            or any(s is not None and s.running for s in series)
+            or self.query_one(DiffSection).running
+            or self.query_one(SyncSection).running
+            or self.query_one(RollbackSection).running_choice is not None
+        )
+
+    def update_gate(self) -> None:
+        """Re-evaluate the sync gate, the completion and the keys."""
+        sync = self.query_one(SyncSection)
+        sync.show_gate([] if sync.running else self.sync_blockers(), self.can_run("sync"))
+        rollback = self.query_one(RollbackSection)
+        self.complete = sync.succeeded or rollback.outcome_recorded
+        if self.plan is not None:
+            for selector, action in BUTTONS.items():
+                self.query_one(selector, Button).disabled = not self.can_run(action)
+        self.refresh_bindings()
+
+    # -- keys ---------------------------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        section = ACTION_SECTION.get(action)
+        if section is None:
+            if action == "cancel":
+                return True if self.busy else None
+            return True
+        if self.query_one("#helm-tabs", TabbedContent).active != f"tab-{section}":
+            return False
+        if action == "rollback" and not self.query_one(RollbackSection).choices:
+            return False  # nothing failed: the key is not offered
+        return True if self.can_run(action) else None
+
+    def can_run(self, action: str) -> bool:
+        images = self.query_one(ImagesSection)
+        checks = {
+            "check_images": lambda: images.can_check,
+            "load_images": lambda: images.can_load,
+            "acknowledge": lambda: not self.changelog_acknowledged and self.plan is not None,
+            "record_history": lambda: self.query_one(HistorySection).can_record,
+            "lint": lambda: self.query_one(LintSection).can_run,
+            "diff": lambda: self.query_one(DiffSection).can_run,
+            "toggle_diff": lambda: self.query_one(DiffSection).ready,
+            "sync": lambda: not self.sync_blockers(values=False),
+            "rollback": lambda: self.query_one(RollbackSection).can_roll_back,
+        }
+        return checks[action]()
+
+    def on_tabbed_content_tab_activated(self) -> None:
+        self.refresh_bindings()
+
+    def action_section(self, sid: str) -> None:
+        # focus left inside the old pane would switch TabbedContent straight back to it
+        self.query_one("#helm-tabs Tabs").focus()
+        self.query_one("#helm-tabs", TabbedContent).active = f"tab-{sid}"
+        self.refresh_bindings()
+
+    def action_check_images(self) -> None:
+        self.query_one(ImagesSection).check()
+
+    def action_load_images(self) -> None:
+        self.query_one(ImagesSection).load()
+
+    def action_acknowledge(self) -> None:
+        self.query_one(ChangelogSection).acknowledge()
+
+    def action_record_history(self) -> None:
+        self.query_one(HistorySection).start()
+
+    def action_lint(self) -> None:
+        self.query_one(LintSection).run()
+
+    def action_diff(self) -> None:
+        self.query_one(DiffSection).run()
+
+    def action_toggle_diff(self) -> None:
+        self.query_one(DiffSection).toggle()
+
+    def action_sync(self) -> None:
+        self.query_one(SyncSection).ask()
+
+    def action_rollback(self) -> None:
+        self.query_one(RollbackSection).ask()
+
+    def action_cancel(self) -> None:
+        for section in (
+            self.query_one(SyncSection),
+            self.query_one(RollbackSection),
+            self.query_one(DiffSection),
+            self.query_one(ImagesSection),
+            self.query_one(HistorySection),
+            self.query_one(LintSection),
+        ):
+            if section.cancel():
+                self.notify("Cancel requested: SIGINT sent.", timeout=4)
+                return

@@ -1,0 +1,224 @@
+"""Helm step, section 7: roll back only the release that failed, to the recorded revision.
+
+``helm rollback RELEASE`` alone goes to current − 1, which after a failed upgrade may be
+a failed revision; the wizard always names the revision recorded before the sync.
+Helm releases are independent of the OpenTofu layer, which needs no rollback.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Button, Input, Static
+
+from tui.core.helm.commands import RollbackChoice
+from tui.core.helm.history import read_rollback
+from tui.core.helm.journal_readback import OUTCOME_RECORDED, ROLLED_BACK
+from tui.screens.error_text import error_text
+from tui.screens.helm.support import Captured, CapturingLog, ConfirmDialog, missing_program
+
+if TYPE_CHECKING:
+    from tui.screens.helm.panel import HelmPanel
+
+TOFU_NOTE = (
+    "The OpenTofu layer needs no rollback: a Helm failure leaves the infrastructure as applied."
+)
+
+
+class RollbackSection(Vertical):
+    """Offers, confirms and runs ``helm rollback R REV -n NS`` for each failed release."""
+
+    def __init__(self, panel: HelmPanel) -> None:
+        super().__init__(id="helm-rollback")
+        self.panel = panel
+        self.choices: list[RollbackChoice] = []
+        self.done: dict[str, bool] = {}  # release → rolled back successfully
+        self.captured = Captured()
+        self.running_choice: RollbackChoice | None = None
+        self.outcome_recorded = False
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="rb-offer", markup=False)
+        with Horizontal(classes="helm-buttons"):
+            yield Button("Roll back (b)", id="rb-run", compact=True, variant="error")
+        yield CapturingLog(redactor=self.panel.wizard.redactor, id="rb-log", classes="helm-log")
+        yield Static(id="rb-result", markup=False)
+        with Horizontal(id="rb-outcome-row", classes="helm-row"):
+            yield Input(placeholder="outcome to record (what you saw, what next)", id="rb-outcome")
+            yield Button("Record", id="rb-record", compact=True)
+
+    def on_mount(self) -> None:
+        self.display = False
+        self.query_one("#rb-log").display = False
+        self.query_one("#rb-outcome-row").display = False
+
+    def reset(self) -> None:
+        """A new sync starts: forget the previous offer."""
+        self.choices, self.done, self.running_choice = [], {}, None
+        self.outcome_recorded = False
+        self.display = False
+
+    @property
+    def pending(self) -> RollbackChoice | None:
+        """The next release that can and still must be rolled back."""
+        return next((c for c in self.choices if c.possible and not self.done.get(c.release)), None)
+
+    @property
+    def can_roll_back(self) -> bool:
+        return self.pending is not None and self.running_choice is None
+
+    @property
+    def all_rolled_back(self) -> bool:
+        return bool(self.choices) and all(self.done.get(c.release) for c in self.choices)
+
+    def offer(
+        self,
+        releases: Sequence[str],
+        errors: Mapping[str, str],
+        others: Sequence[str],
+        done: Iterable[str] = (),
+    ) -> None:
+        """Name each release that failed (or was interrupted) and its recorded revision.
+
+        ``errors``: helm's message per release, when known; ``done``: releases already
+        rolled back (before a restart).
+        """
+        recorded = self.panel.recorded
+        self.choices = [
+            recorded[r].rollback_choice()
+            if r in recorded
+            else RollbackChoice(r, None, "no rollback possible: its revision was not recorded")
+            for r in releases
+        ]
+        self.done = {r: True for r in done if r in releases}
+        text = Text()
+        for choice in self.choices:
+            error = errors.get(choice.release, "")
+            text.append(f"{choice.release} failed", "bold red")
+            text.append(f": {error}\n" if error else ".\n", "red")
+            if self.done.get(choice.release):
+                text.append(f"{choice.release} was rolled back to revision {choice.revision}.\n")
+            elif choice.possible:
+                text.append(
+                    f"Roll back {choice.release} only, to revision {choice.revision} — "
+                    f"{choice.reason}; never helm's implicit “previous”, which may be a failed "
+                    "revision.\n"
+                )
+            else:
+                text.append(f"{choice.reason}\n", "bold yellow")
+        if others:
+            text.append(f"{', '.join(others)}: left as they are (no rollback).\n", "dim")
+        text.append(TOFU_NOTE, "bold")
+        self.query_one("#rb-offer", Static).update(text)
+        self.display = True
+        self.refresh_button()
+        if self.all_rolled_back:
+            self.ask_outcome(Text("Every failed release is rolled back.", "bold green"))
+        self.call_after_refresh(self.scroll_visible, animate=False)
+
+    def refresh_button(self) -> None:
+        button = self.query_one("#rb-run", Button)
+        choice = self.pending
+        button.display = choice is not None
+        if choice is not None:
+            button.label = f"Roll back {choice.release} to revision {choice.revision} (b)"
+        button.disabled = not self.can_roll_back
+
+    @on(Button.Pressed, "#rb-run")
+    def ask(self) -> None:
+        choice = self.pending
+        if choice is None or not self.can_roll_back:
+            return
+        body = Text(
+            f"helm rollback {choice.release} {choice.revision} -n "
+            f"{self.panel.namespace}\n\nOnly {choice.release} changes. {TOFU_NOTE}"
+        )
+        dialog = ConfirmDialog(f"Roll back {choice.release}?", body, "Roll back")
+        self.app.push_screen(dialog, lambda yes: self.start(choice) if yes else None)
+
+    def start(self, choice: RollbackChoice) -> None:
+        plan = self.panel.plan
+        if plan is None or self.running_choice is not None:
+            return
+        result = self.query_one("#rb-result", Static)
+        missing = missing_program(plan.helm, self.panel.wizard.context.env)
+        if missing is not None:
+            result.update(error_text(missing, "Cannot roll back"))
+            return
+        command = plan.rollback(choice)
+        self.running_choice = choice
+        self.captured = Captured()
+        log = self.query_one("#rb-log", CapturingLog)
+        log.listener = self.captured
+        log.display = True
+        result.update(Text(f"Rolling {choice.release} back to revision {choice.revision}…"))
+        self.refresh_button()
+        self.panel.run_logged(log, command.argv, cwd=command.cwd, timeout_s=command.timeout_seconds)
+        self.panel.update_gate()
+
+    @on(CapturingLog.Finished, "#rb-log")
+    def finished(self, event: CapturingLog.Finished) -> None:
+        event.stop()
+        choice, self.running_choice = self.running_choice, None
+        if choice is None or choice.revision is None:
+            return
+        run = event.result
+        outcome = read_rollback(
+            choice.release,
+            choice.revision,
+            self.captured.stdout_text,
+            self.captured.stderr_text,
+            run.exit_code,
+        )
+        if run.cancelled or run.timed_out:
+            message = f"helm rollback of {choice.release} did not finish (cancelled or timed out)."
+            succeeded = False
+        else:
+            message, succeeded = outcome.message, outcome.succeeded
+        self.done[choice.release] = succeeded
+        self.panel.journal_decision(ROLLED_BACK, message)
+        text = Text(
+            ("✔ " if succeeded else "✗ ") + message, "bold green" if succeeded else "bold red"
+        )
+        if succeeded:
+            text.append(f"\n{TOFU_NOTE}")
+        if self.all_rolled_back:
+            self.ask_outcome(text)
+        else:
+            if not succeeded:
+                text.append("\nYou can try again (b) once the cause is fixed.")
+            self.query_one("#rb-result", Static).update(text)
+        self.refresh_button()
+        self.panel.update_gate()
+
+    def ask_outcome(self, text: Text) -> None:
+        """Everything is rolled back: the operator records what happened to finish."""
+        text.append("\nRecord the outcome below to finish the step.", "bold")
+        self.query_one("#rb-result", Static).update(text)
+        self.query_one("#rb-outcome-row").display = True
+        self.query_one("#rb-outcome", Input).focus()
+
+    @on(Button.Pressed, "#rb-record")
+    @on(Input.Submitted, "#rb-outcome")
+    def record(self) -> None:
+        field = self.query_one("#rb-outcome", Input)
+        outcome = field.value.strip()
+        if not outcome or not self.all_rolled_back:
+            field.focus()
+            return
+        rolled = ", ".join(f"{c.release} → {c.revision}" for c in self.choices)
+        self.panel.journal_decision(OUTCOME_RECORDED, f"{rolled}: {outcome}")
+        self.outcome_recorded = True
+        self.query_one("#rb-outcome-row").display = False
+        self.query_one("#rb-result", Static).update(
+            Text(f"✔ Rolled back ({rolled}); outcome recorded: {outcome}", "bold green")
+        )
+        self.panel.update_gate()
+
+    def cancel(self) -> bool:
+        return self.query_one("#rb-log", CapturingLog).cancel()

@@ -1,0 +1,192 @@
+"""Shared by the Helm sections: a log that hands its lines on, a yes/no dialog, the values."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from rich.text import Text
+from ruamel.yaml import YAML
+from ruamel.yaml.error import YAMLError
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Label, Static
+from textual.worker import Worker
+
+from tui.core.errors import MocmError, ParseError
+from tui.core.exec.result import CommandResult
+from tui.core.exec.runner import LineCallback, Stream, resolve_program
+from tui.core.helm.commands import HelmCommand
+from tui.screens.base import StepPanel
+from tui.widgets.command_log import CommandLog
+
+Listener = Callable[[Stream, str], None]
+
+
+class CapturingLog(CommandLog):
+    """A CommandLog that also hands every (redacted) output line to ``listener``.
+
+    The listener runs on the event loop, line by line as the command streams, so a
+    section can follow progress and tee the output to a file like ``tee`` does.
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.listener: Listener | None = None
+
+    def run(
+        self, argv: Sequence[str], *, tee: LineCallback | None = None, **kwargs: Any
+    ) -> Worker[CommandResult]:
+        listener = self.listener
+
+        def both(stream: Stream, text: str) -> None:
+            if tee is not None:
+                tee(stream, text)
+            if listener is not None:
+                listener(stream, text)
+
+        return super().run(argv, tee=both, **kwargs)
+
+
+class Captured:
+    """The full output of one command, per stream (the runner keeps only tails)."""
+
+    def __init__(self) -> None:
+        self.stdout: list[str] = []
+        self.stderr: list[str] = []
+
+    def __call__(self, stream: Stream, text: str) -> None:
+        (self.stdout if stream == "stdout" else self.stderr).append(text)
+
+    @property
+    def stdout_text(self) -> str:
+        return "\n".join(self.stdout) + ("\n" if self.stdout else "")
+
+    @property
+    def stderr_text(self) -> str:
+        return "\n".join(self.stderr) + ("\n" if self.stderr else "")
+
+
+def missing_program(program: str, env: Mapping[str, str]) -> MocmError | None:
+    """The error to show when ``program`` is not on the wizard's PATH, else None."""
+    try:
+        resolve_program(program, env)
+    except MocmError as exc:
+        return exc
+    return None
+
+
+def read_values(path: Path) -> Any:
+    """The merged values file, parsed safely (placeholders are plain strings)."""
+    try:
+        return YAML(typ="safe").load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise ParseError(str(path), "not found: run the Values step first") from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ParseError(str(path), f"cannot be read ({exc})") from exc
+    except YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
+        raise ParseError(str(path), "not valid YAML", line, column) from exc
+
+
+def relative(path: Path, base: Path) -> str:
+    """``path`` shown relative to the release directory when it lies inside it."""
+    try:
+        return str(path.relative_to(base))
+    except ValueError:
+        return str(path)
+
+
+class ConfirmDialog(ModalScreen[bool]):
+    """A yes/no question before a command that changes the cluster."""
+
+    DEFAULT_CSS = """
+    ConfirmDialog { align: center middle; }
+    ConfirmDialog #helm-confirm { width: 72; max-width: 100%; }
+    ConfirmDialog .helm-buttons { height: auto; }
+    ConfirmDialog Button { margin-right: 2; }
+    """
+    BINDINGS = [
+        Binding("y", "answer(True)", "Yes"),
+        Binding("n,escape", "answer(False)", "No"),
+    ]
+
+    def __init__(self, title: str, body: Text | str, yes: str) -> None:
+        super().__init__()
+        self.title_text = title
+        self.body = body
+        self.yes = yes
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="helm-confirm", classes="dialog"):
+            yield Label(self.title_text, classes="dialog-title")
+            yield Static(self.body, id="helm-confirm-body", markup=False)
+            with Horizontal(classes="helm-buttons"):
+                yield Button(f"{self.yes} (y)", id="helm-confirm-yes", variant="warning")
+                yield Button("No (n)", id="helm-confirm-no")
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "helm-confirm-yes")
+
+    def action_answer(self, answer: bool) -> None:
+        self.dismiss(answer)
+
+
+Each = Callable[[HelmCommand, CommandResult, Captured], bool]
+
+
+class CommandSeries:
+    """Commands run one after another in one log, each one's whole output captured.
+
+    ``each`` is called after every command; returning False stops the series.
+    The owner forwards its log's ``Finished`` message to :meth:`finished`.
+    """
+
+    def __init__(self, panel: StepPanel, log: CapturingLog) -> None:
+        self.panel = panel
+        self.log = log
+        self.pending: list[HelmCommand] = []
+        self.current: HelmCommand | None = None
+        self.captured = Captured()
+        self.each: Each | None = None
+
+    @property
+    def running(self) -> bool:
+        return self.current is not None
+
+    def start(self, commands: Sequence[HelmCommand], each: Each) -> None:
+        self.pending, self.each = list(commands), each
+        self.log.display = True
+        self.next()
+
+    def next(self) -> None:
+        if not self.pending:
+            self.current = None
+            return
+        self.current = self.pending.pop(0)
+        self.captured = Captured()
+        self.log.listener = self.captured
+        self.panel.run_logged(
+            self.log,
+            self.current.argv,
+            cwd=self.current.cwd,
+            timeout_s=self.current.timeout_seconds,
+        )
+
+    def finished(self, result: CommandResult) -> None:
+        command, self.current = self.current, None
+        if command is None or self.each is None:
+            return
+        go_on = self.each(command, result, self.captured)
+        if go_on and not result.cancelled:
+            self.next()
+        else:
+            self.pending = []
+
+    def cancel(self) -> bool:
+        self.pending = []
+        return self.log.cancel()

@@ -1,0 +1,257 @@
+"""Helm step, section 6: ``helmfile sync`` streamed, teed to helmfile-upgrade.log, per release.
+
+Every line goes to the command log and, as it comes, to the sync log file (like the
+guide's ``2>&1 | tee helmfile-upgrade.log``); a ``SyncTracker`` turns the same lines
+into per-release progress in the enforced order. Cancelling sends SIGINT.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import IO, TYPE_CHECKING
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, VerticalScroll
+from textual.message import Message
+from textual.widgets import Button, Static
+
+from tui.core.exec.runner import Stream
+from tui.core.files import free_backup_name
+from tui.core.helm.deployed_values import (
+    TAG_WAIVER,
+    WAIVER,
+    SyncValuesCheck,
+    tag_waiver_detail,
+    waiver_detail,
+)
+from tui.core.helm.journal_readback import (
+    HelmJournalState,
+    SyncOutcome,
+    shown_time,
+    sync_note,
+    sync_outcome,
+)
+from tui.core.helm.sync import ReleaseProgress, SyncEvent, SyncResult, SyncTracker
+from tui.screens.error_text import error_text
+from tui.screens.helm.rollback import RollbackSection
+from tui.screens.helm.support import CapturingLog, ConfirmDialog, missing_program, relative
+from tui.screens.helm.sync_render import (
+    needs_rollback,
+    outcome_text,
+    progress_line,
+    restored_progress,
+)
+from tui.screens.helm.values import SyncWaiverDialog, ValuesGuard, confirmation_body
+
+if TYPE_CHECKING:
+    from tui.screens.helm.panel import HelmPanel
+
+
+def open_sync_log(path: Path) -> IO[str]:
+    """The tee target: an earlier log is kept under a free ``.previous`` name, never lost."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.exists():
+        path.rename(free_backup_name(path, ".previous"))
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    return os.fdopen(fd, "w", encoding="utf-8", buffering=1)
+
+
+class SyncSection(VerticalScroll):
+    """The sync, its live per-release progress, and the rollback it may need."""
+
+    class Progress(Message):
+        """A release changed state while the sync streams."""
+
+        def __init__(self, event: SyncEvent) -> None:
+            super().__init__()
+            self.event = event
+
+    def __init__(self, panel: HelmPanel) -> None:
+        super().__init__(id="helm-sync")
+        self.panel = panel
+        self.tracker: SyncTracker | None = None
+        self.result: SyncResult | None = None
+        self.log_file: IO[str] | None = None
+        self.restored: SyncOutcome | None = None  # the journaled sync, after a restart
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="sync-gate", markup=False)
+        yield ValuesGuard(self.panel)
+        yield Static(id="sync-progress", markup=False)
+        yield Static(id="sync-outcome", markup=False)
+        with Horizontal(classes="helm-buttons"):
+            yield Button("Sync (s)", id="sync-run", compact=True, variant="warning")
+            yield Button("Cancel (x)", id="sync-cancel", compact=True)
+        yield CapturingLog(redactor=self.panel.wizard.redactor, id="sync-log", classes="helm-log")
+        yield RollbackSection(self.panel)
+
+    def on_mount(self) -> None:
+        self.query_one("#sync-log").display = False
+        self.show_progress()
+
+    @property
+    def running(self) -> bool:
+        return self.query_one("#sync-log", CapturingLog).running
+
+    @property
+    def succeeded(self) -> bool:
+        return self.result is not None and self.result.succeeded
+
+    def show_gate(self, missing: list[str], can_sync: bool) -> None:
+        """What the sync needs; ``can_sync``: ``s`` may run (it reads the values again first)."""
+        gate = self.query_one("#sync-gate", Static)
+        if self.running:
+            gate.update(Text("Sync running — Cancel (x) sends SIGINT.", "bold yellow"))
+        elif missing:
+            gate.update(Text("Sync needs: " + " · ".join(missing), "yellow"))
+        elif self.succeeded:
+            gate.update(Text("Synced. Next (F3) goes on; sync again (s) only if needed."))
+        else:
+            plan = self.panel.plan
+            log = relative(plan.sync_log, plan.release_dir) if plan else "the sync log"
+            gate.update(Text(f"Ready to sync (s). Output is also written to {log}.", "bold"))
+        self.query_one("#sync-run", Button).disabled = not can_sync or self.running
+        self.query_one("#sync-cancel", Button).disabled = not self.running
+
+    def show_progress(self) -> None:
+        releases = self.panel.releases
+        tracker = self.tracker
+        stopped = self.result is not None
+        shown = list(tracker.progress()) if tracker else []
+        if tracker is None and self.restored is not None:  # the sync before the restart
+            shown, stopped = [restored_progress(r) for r in self.restored.releases], True
+        text = Text()
+        for number, name in enumerate(releases, start=1):
+            progress = next((p for p in shown if p.release == name), ReleaseProgress(name))
+            recorded = self.panel.recorded.get(name)
+            before = recorded.revision if recorded else None
+            text.append_text(progress_line(number, progress, stopped, before))
+            text.append("\n")
+        text.rstrip()
+        self.query_one("#sync-progress", Static).update(text)
+
+    # -- running ------------------------------------------------------------------------------
+    @on(Button.Pressed, "#sync-run")
+    def ask(self) -> None:
+        """Read the values again (they may have changed outside), then ask."""
+        if self.panel.plan is None or self.panel.sync_blockers(values=False) or self.running:
+            return
+        self.query_one(ValuesGuard).recheck(then=self.confirm)
+
+    def confirm(self) -> None:
+        plan = self.panel.plan
+        if plan is None or self.panel.sync_blockers() or self.running:
+            return  # the file stopped parsing: the gate says so
+        guard = self.query_one(ValuesGuard)
+        check = guard.check
+        intro = Text(
+            f"helmfile sync upgrades {', then '.join(self.panel.releases)} in namespace "
+            f"{plan.playbook.helm_namespace}, with the merged values.\n"
+            "A release that fails can be rolled back on its own to the revision recorded in "
+            "section 3."
+        )
+        body = confirmation_body(intro, check, guard.where)
+        if check is not None and check.placeholders:
+            self.app.push_screen(SyncWaiverDialog(body), lambda r: self.waived(check, r))
+            return
+        self.app.push_screen(
+            ConfirmDialog("Upgrade the Helm releases?", body, "Sync"),
+            lambda yes: self.confirmed(check, bool(yes)),
+        )
+
+    def waived(self, check: SyncValuesCheck, reason: str | None) -> None:
+        if reason:
+            self.panel.journal_decision(WAIVER, waiver_detail(check, reason))
+            self.confirmed(check, True)
+
+    def confirmed(self, check: SyncValuesCheck | None, yes: bool) -> None:
+        if not yes:
+            return
+        if check is not None and not check.image_tag.matches:
+            self.panel.journal_decision(TAG_WAIVER, tag_waiver_detail(check))
+        self.start()
+
+    def start(self) -> None:
+        plan = self.panel.plan
+        if plan is None:
+            return
+        missing = missing_program(plan.helmfile, self.panel.wizard.context.env)
+        if missing is not None:
+            self.query_one("#sync-outcome", Static).update(error_text(missing, "Cannot sync"))
+            return
+        command = plan.sync()
+        try:
+            self.log_file = open_sync_log(plan.sync_log)
+        except OSError as exc:
+            self.query_one("#sync-outcome", Static).update(
+                Text(f"Cannot write {plan.sync_log}: {exc.strerror or exc}", "bold red")
+            )
+            return
+        self.tracker = SyncTracker(self.panel.releases)
+        self.result, self.restored = None, None
+        self.panel.sync_started = True
+        self.query_one(RollbackSection).reset()
+        self.query_one("#sync-outcome", Static).update("")
+        log = self.query_one("#sync-log", CapturingLog)
+        log.listener = self.line
+        log.clear()
+        log.display = True
+        self.show_progress()
+        self.panel.run_logged(log, command.argv, cwd=command.cwd, timeout_s=command.timeout_seconds)
+        self.panel.update_gate()
+
+    def line(self, stream: Stream, text: str) -> None:
+        """One line of the running sync: into the log file, then into the tracker."""
+        if self.log_file is not None:
+            self.log_file.write(text + "\n")
+        if self.tracker is None:
+            return
+        events = self.tracker.feed(text)
+        for event in events:
+            self.post_message(self.Progress(event))
+        if events:
+            self.show_progress()
+
+    @on(CapturingLog.Finished, "#sync-log")
+    def finished(self, event: CapturingLog.Finished) -> None:
+        event.stop()
+        if self.log_file is not None:
+            self.log_file.close()
+            self.log_file = None
+        outcome = event.result
+        stopped = outcome.cancelled or outcome.timed_out
+        tracker = self.tracker or SyncTracker(self.panel.releases)
+        self.result = tracker.result(None if stopped else outcome.exit_code)
+        self.show_progress()
+        self.panel.journal_note(sync_note(sync_outcome(self.result, stopped)))
+        message = outcome_text(self.result, outcome, stopped)
+        self.query_one("#sync-outcome", Static).update(message)
+        targets = [p.release for p in self.result.releases if needs_rollback(p, stopped)]
+        if targets:
+            errors = {p.release: p.error for p in self.result.releases if p.error}
+            others = [p.release for p in self.result.releases if p.release not in targets]
+            self.query_one(RollbackSection).offer(targets, errors, others)
+        self.panel.update_gate()
+
+    def restore(self, state: HelmJournalState) -> None:
+        """After a restart: what the journaled sync left, and the rollback it still needs."""
+        last = state.last_sync
+        if last is None:
+            return
+        self.restored = last
+        self.show_progress()
+        how = "was cancelled" if last.exit_code is None else f"failed (exit {last.exit_code})"
+        self.query_one("#sync-outcome", Static).update(
+            Text(f"Before the restart, the sync of {shown_time(last.at)} {how}.", "bold red")
+        )
+        targets = list(last.needing_rollback)
+        if targets and not state.outcome_recorded:
+            others = [r.release for r in last.releases if r.release not in targets]
+            self.query_one(RollbackSection).offer(targets, {}, others, done=state.rolled_back)
+
+    @on(Button.Pressed, "#sync-cancel")
+    def cancel(self) -> bool:
+        return self.query_one("#sync-log", CapturingLog).cancel()

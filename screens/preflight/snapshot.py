@@ -1,0 +1,77 @@
+"""The optional ElastiCache / RDS snapshot of the Preflight step: asked, taken, journaled."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from rich.text import Text
+from textual import work
+from textual.widgets import Static
+
+from tui.core.aws.session import EnvSession
+from tui.core.journal.writer import Journal
+from tui.core.playbook.load import Playbook, fill
+from tui.core.preflight.db_snapshots import (
+    SnapshotTaken,
+    default_snapshot_name,
+    snapshot_cache_cluster,
+    snapshot_rds_instance,
+)
+from tui.screens.step_dialogs import SnapshotDialog, SnapshotRequest
+from tui.widgets.worker_events import ReportsWorkers
+
+
+class SnapshotLine(ReportsWorkers, Static):
+    """One line saying what the optional snapshot did; runs the snapshot in a thread worker."""
+
+    def __init__(self) -> None:
+        super().__init__(id="pf-snapshot", markup=False)
+        self.running = False
+
+    def ask(self, playbook: Playbook, name_prefix: str, aws: EnvSession, journal: Journal) -> None:
+        """Offer the snapshot (ElastiCache cluster of the playbook, or an RDS instance)."""
+        now = datetime.now(UTC)
+        cache_id = fill(playbook.stage4.cluster_id, name_prefix=name_prefix)
+        rds_name = "{id}" + default_snapshot_name("", now)
+
+        def take(request: SnapshotRequest | None) -> None:
+            if request is not None:
+                self.running = True
+                self.display = True
+                self.update(f"Taking snapshot {request.name} of {request.source_id}…")
+                self.take(request, aws, journal)
+
+        self.app.push_screen(
+            SnapshotDialog(cache_id, default_snapshot_name(cache_id, now), rds_name), take
+        )
+
+    @work(thread=True, exclusive=True, group="preflight-snapshot", exit_on_error=False)
+    def take(self, request: SnapshotRequest, aws: EnvSession, journal: Journal) -> None:
+        region = aws.region_name or ""
+        try:
+            if request.service == "rds":
+                taken = snapshot_rds_instance(
+                    aws.client("rds"), request.source_id, request.name, region
+                )
+            else:
+                taken = snapshot_cache_cluster(
+                    aws.client("elasticache"), request.source_id, request.name, region
+                )
+        except Exception:
+            self.app.call_from_thread(self.failed, request)
+            raise
+        self.app.call_from_thread(self.done, taken, journal)
+
+    def failed(self, request: SnapshotRequest) -> None:
+        self.running = False
+        self.update(Text(f"Snapshot {request.name} of {request.source_id}: not taken.", "red"))
+
+    def done(self, taken: SnapshotTaken, journal: Journal) -> None:
+        self.running = False
+        snap = taken.snapshot
+        how = "already existed, kept as is" if taken.already_existed else "taken"
+        said = f"{snap.service} snapshot {snap.name} of {snap.source_id}: {snap.status} ({how})"
+        if taken.earlier:
+            said += f"; {len(taken.earlier)} earlier snapshot(s) exist"
+        journal.decision("optional snapshot", said, "preflight")
+        self.update(Text(said.capitalize(), "green"))

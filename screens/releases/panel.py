@@ -1,0 +1,179 @@
+"""Step 1 — Releases: which two directories, their builds, and what's new."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Button, DataTable, Input, Label, Static
+
+from tui.core.errors import MocmError
+from tui.core.releases.diff import Change, FileChange, diff_trees, unified_diff
+from tui.core.releases.directories import TERRAFORM_DIR, ReleasePair, discover_releases, load_pair
+from tui.screens.base import StepPanel
+
+VALUES_ROW = "values.yaml"
+CHANGE_STYLE = {Change.ADDED: "green", Change.REMOVED: "red", Change.CHANGED: "yellow"}
+
+
+def diff_text(diff: str) -> Text:
+    """Colour a unified diff: additions green, removals red, hunks cyan."""
+    text = Text()
+    for line in diff.splitlines(keepends=True)[:20_000]:
+        if line.startswith(("+++", "---")):
+            text.append(line, "bold")
+        elif line.startswith("+"):
+            text.append(line, "green")
+        elif line.startswith("-"):
+            text.append(line, "red")
+        elif line.startswith("@@"):
+            text.append(line, "cyan")
+        else:
+            text.append(line)
+    return text
+
+
+class ReleasesPanel(StepPanel):
+    """Choose and validate the releases; show the terraform and values diffs."""
+
+    STEP_ID = "releases"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.pair: ReleasePair | None = None
+        self.changes: list[FileChange] = []
+
+    def compose(self) -> ComposeResult:
+        yield Static("1. Releases", classes="step-title")
+        with Vertical(id="chooser"):
+            yield Label("Previous release (running in production):")
+            yield Input(id="previous", placeholder="path to the previous release directory")
+            yield Label("Current release (the new package):")
+            yield Input(id="current", placeholder="path to the current release directory")
+            with Horizontal(classes="buttons"):
+                yield Button("Use these releases", id="use", variant="primary")
+            yield Static(id="found", markup=False)
+        yield Static(id="problem", classes="error-box", markup=False)
+        yield Static(id="summary", markup=False)
+        yield Label("What's new", id="whats-new-title")
+        with Vertical(id="whats-new"):
+            yield DataTable(id="changes", cursor_type="row", zebra_stripes=True)
+            with VerticalScroll(id="diff-scroll"):
+                yield Static(id="diff", markup=False)
+
+    def on_mount(self) -> None:
+        table = self.query_one("#changes", DataTable)
+        table.add_columns("change", "file")
+        self.query_one("#problem").display = False
+        self.query_one("#whats-new-title").display = False
+        self.query_one("#whats-new").display = False
+        ctx = self.wizard.context
+        if ctx.previous is not None and ctx.current is not None:
+            self.query_one("#previous", Input).value = str(ctx.previous)
+            self.query_one("#current", Input).value = str(ctx.current)
+            self.choose(ctx.previous, ctx.current)
+        else:
+            self.offer_siblings(Path.cwd())
+
+    def offer_siblings(self, start: Path) -> None:
+        """Prefill the two newest releases found beside the working directory."""
+        found = discover_releases(start)
+        lines = [f"  {r.build:<12} {r.path}" for r in found]
+        self.query_one("#found", Static).update(
+            "Release directories found here:\n" + "\n".join(lines)
+            if found
+            else f"No release directories found in or beside {start.resolve()}. Type both paths."
+        )
+        if len(found) >= 2:
+            self.query_one("#previous", Input).value = str(found[-2].path)
+            self.query_one("#current", Input).value = str(found[-1].path)
+
+    @on(Button.Pressed, "#use")
+    @on(Input.Submitted)
+    def use_typed_paths(self) -> None:
+        previous = self.query_one("#previous", Input).value.strip()
+        current = self.query_one("#current", Input).value.strip()
+        if not previous or not current:
+            self.show_problem("Give both directories: the previous release and the current one.")
+            return
+        self.choose(Path(previous).expanduser(), Path(current).expanduser())
+
+    def show_problem(self, message: str) -> None:
+        problem = self.query_one("#problem", Static)
+        problem.update(message)
+        problem.display = True
+        self.complete = False
+
+    def choose(self, previous: Path, current: Path) -> None:
+        """Validate the pair; on success show builds and start the diff."""
+        try:
+            pair = load_pair(previous, current, self.wizard.context.playbook)
+        except MocmError as exc:
+            self.query_one("#chooser").display = True
+            self.show_problem(str(exc).replace("; ", "\n"))
+            return
+        self.pair = pair
+        self.query_one("#problem").display = False
+        self.query_one("#chooser").display = False
+        self.query_one("#summary", Static).update(
+            Text.assemble(
+                ("Previous  ", "bold"),
+                (f"build {pair.previous.build:<11}", "bold cyan"),
+                f" {pair.previous.path}\n",
+                ("Current   ", "bold"),
+                (f"build {pair.current.build:<11}", "bold green"),
+                f" {pair.current.path}\n",
+                ("Customer  ", "bold"),
+                f"name_prefix {pair.name_prefix} · region {pair.aws_region}",
+            )
+        )
+        self.compute_changes(pair)
+        self.complete = self.wizard.releases_chosen(pair)
+
+    @work(thread=True, exclusive=True, group="releases-diff", exit_on_error=False)
+    def compute_changes(self, pair: ReleasePair) -> None:
+        changes = diff_trees(pair.previous.terraform, pair.current.terraform)
+        self.app.call_from_thread(self.show_changes, changes)
+
+    def show_changes(self, changes: list[FileChange]) -> None:
+        self.changes = changes
+        table = self.query_one("#changes", DataTable)
+        table.clear()
+        table.add_row(Text("diff", "yellow"), f"mocm/{VALUES_ROW}", key=VALUES_ROW)
+        for change in changes:
+            style = CHANGE_STYLE[change.change]
+            table.add_row(
+                Text(change.change.value, style), f"{TERRAFORM_DIR}/{change.rel}", key=change.rel
+            )
+        self.query_one("#whats-new-title", Label).update(
+            f"What's new: {len(changes)} file(s) differ in {TERRAFORM_DIR} (cursor: diff)"
+        )
+        self.query_one("#whats-new-title").display = True
+        self.query_one("#whats-new").display = True
+        self.show_diff(VALUES_ROW)
+
+    @on(DataTable.RowHighlighted, "#changes")
+    def row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if event.row_key.value is not None:
+            self.show_diff(event.row_key.value)
+
+    def show_diff(self, key: str) -> None:
+        if self.pair is None:
+            return
+        if key == VALUES_ROW:
+            values = self.wizard.context.playbook.values_file
+            diff = unified_diff(
+                self.pair.previous.path / values, self.pair.current.path / values, values
+            )
+        else:
+            label = f"{TERRAFORM_DIR}/{key}"
+            diff = unified_diff(
+                self.pair.previous.terraform / key, self.pair.current.terraform / key, label
+            )
+        redact = self.wizard.redactor.redact
+        masked = "".join(redact(line) for line in diff.splitlines(keepends=True))
+        self.query_one("#diff", Static).update(diff_text(masked))
+        self.query_one("#diff-scroll", VerticalScroll).scroll_home(animate=False)

@@ -1,0 +1,235 @@
+"""Rollback A (local state): keep the failed state, restore ``.pre-upgrade``, then
+init -upgrade, plan, review and apply in the previous release — through the same
+PlanFlow and ApplyFlow as the upgrade (same review widget, same gate), with the
+playbook's rollback rules."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Button, Input, Static
+
+from tui.core.errors import MocmError
+from tui.core.playbook.model import ROLLBACK, PlanRules
+from tui.core.tofu.carry_over.apply import FileChange, journal_change
+from tui.core.tofu.rollback.local import (
+    LocalRollbackPlan,
+    apply_local_rollback,
+    plan_local_rollback,
+)
+from tui.screens.apply.flow import ApplyFlow
+from tui.screens.error_text import error_text
+from tui.screens.plan.flow import PlanFlow
+from tui.screens.rollback.messages import RollbackDone
+from tui.screens.tofu_flow import TofuTarget, short_dir
+from tui.widgets.worker_events import ReportsWorkers
+
+STEP = "rollback"
+MAX_LEFT_SHOWN = 12
+
+
+def rules_text(rules: PlanRules) -> Text:
+    """The playbook's rollback rules in one paragraph: what the review will let through."""
+    text = Text("The plan is reviewed with the playbook's rollback rules: ", "dim")
+    expected = ", ".join(f"{'/'.join(r.actions)} of {r.address}" for r in rules.expected)
+    text.append(f"expected {expected or 'nothing'}; ", "dim")
+    if rules.protected:
+        text.append(f"nothing may touch {', '.join(rules.protected)}; ", "dim")
+    text.append("any other destroy or replace needs a typed confirmation.", "dim")
+    return text
+
+
+def short_file(path: Path) -> str:
+    """A state file as the operator knows it: ``…/mocm-<build>/terraform/aws/<file>``."""
+    return f"{short_dir(path.parent)}/{path.name}"
+
+
+def describe_plan(plan: LocalRollbackPlan, rules: PlanRules) -> Text:
+    """What the restore will write, and what the operator must know first."""
+    text = Text()
+    if plan.failed_state is not None and plan.failed_copy is not None:
+        serial = plan.failed_serial
+        text.append(
+            f"1. Keep the failed state {short_file(plan.failed_state)} (serial {serial}) as "
+        )
+        text.append(f"{plan.failed_copy.name}", "bold")
+        text.append(" beside it.\n")
+    else:
+        text.append("1. The current release has no state: nothing to keep.\n")
+    text.append(f"2. Restore {plan.pre_upgrade.name} (serial {plan.restored_serial}) as ")
+    text.append(short_file(plan.target), "bold")
+    if plan.target_backup is not None:
+        text.append(f" — its present content (serial {plan.target_serial}) is backed up to ")
+        text.append(plan.target_backup.name, "bold")
+    text.append(".\n")
+    text.append(f"3. Then init -upgrade, plan, review and apply in {short_dir(plan.workdir)}.\n")
+    text.append_text(rules_text(rules))
+    text.append("\n")
+    text.append(f"All three states share lineage {plan.lineage}.", "dim")
+    if plan.left_behind:
+        text.append(
+            f"\n⚠ {len(plan.left_behind)} resource(s) the failed apply created are not in the "
+            "restored state: tofu will neither manage nor destroy them. Remove them by hand "
+            "if they must go:\n",
+            "yellow",
+        )
+        shown = plan.left_behind[:MAX_LEFT_SHOWN]
+        text.append("\n".join(f"  • {address}" for address in shown), "yellow")
+        if len(plan.left_behind) > MAX_LEFT_SHOWN:
+            text.append(f"\n  … and {len(plan.left_behind) - MAX_LEFT_SHOWN} more", "yellow")
+    if plan.target_is_newer:
+        text.append(
+            f"\n⚠ The previous release's state (serial {plan.target_serial}) is newer than the "
+            f"backup (serial {plan.restored_serial}): restoring goes back in time.",
+            "bold red",
+        )
+    return text
+
+
+class LocalRollbackView(ReportsWorkers, Vertical):
+    """Restore the pre-upgrade local state, then re-converge the previous release."""
+
+    def __init__(self) -> None:
+        super().__init__(id="rb-local", classes="rollback-view")
+        self.plan: LocalRollbackPlan | None = None
+        self.restored = False
+
+    @property
+    def wizard(self) -> Any:
+        return self.app
+
+    def compose(self) -> ComposeResult:
+        yield Static(
+            "Option A: restore the local state from before the upgrade", classes="rb-heading"
+        )
+        yield Static("Reading the three states…", id="rb-local-plan")
+        yield Static(id="rb-older-label")
+        yield Input(placeholder="type the phrase to restore an older state", id="rb-older")
+        with Horizontal(classes="rb-buttons"):
+            yield Button("Restore the pre-upgrade state", id="rb-restore", variant="warning")
+        yield Static(id="rb-local-status")
+
+    def on_mount(self) -> None:
+        self.query_one("#rb-older-label").display = False
+        self.query_one("#rb-older").display = False
+        pair = self.wizard.pair
+        try:
+            self.plan = plan_local_rollback(
+                pair.previous.terraform, pair.current.terraform, self.wizard.context.playbook
+            )
+        except MocmError as exc:
+            self.query_one("#rb-local-plan", Static).update(error_text(exc, "Cannot roll back"))
+            self.query_one("#rb-restore", Button).disabled = True
+            return
+        rules = self.wizard.context.playbook.rules(ROLLBACK)
+        self.query_one("#rb-local-plan", Static).update(describe_plan(self.plan, rules))
+        if self.plan.target_is_newer:
+            label = self.query_one("#rb-older-label", Static)
+            label.display = True
+            label.update(Text("Type exactly ").append(f" {self.phrase} ", "bold reverse"))
+            self.query_one("#rb-older").display = True
+        self._sync()
+        # The step's one action gets the focus, so its key and Enter work at once.
+        target = "#rb-older" if self.plan.target_is_newer else "#rb-restore"
+        self.call_after_refresh(self.query_one(target).focus)
+
+    @property
+    def phrase(self) -> str:
+        plan = self.plan
+        return "" if plan is None else f"restore serial {plan.restored_serial}"
+
+    def restore_allowed(self) -> bool:
+        plan = self.plan
+        if plan is None or self.restored:
+            return False
+        return not plan.target_is_newer or self.query_one("#rb-older", Input).value == self.phrase
+
+    @on(Input.Changed, "#rb-older")
+    def _typed(self) -> None:
+        self._sync()
+
+    def _sync(self) -> None:
+        self.query_one("#rb-restore", Button).disabled = not self.restore_allowed()
+
+    @on(Button.Pressed, "#rb-restore")
+    def restore(self) -> None:
+        plan = self.plan
+        if plan is None or not self.restore_allowed():
+            return
+        session = self.wizard.session
+        if session is not None:
+            detail = f"restore {plan.pre_upgrade} (serial {plan.restored_serial}) to {plan.target}"
+            if plan.target_is_newer:
+                detail += f"; typed '{self.phrase}'"
+            session.journal.decision("local-rollback", detail, STEP)
+        self.query_one("#rb-restore", Button).disabled = True
+        self.run_worker(
+            lambda: self._restore(plan, plan.target_is_newer),
+            thread=True,
+            exit_on_error=False,
+            description="restoring the pre-upgrade state",
+        )
+
+    def _restore(self, plan: LocalRollbackPlan, older: bool) -> None:
+        def journaled(change: FileChange) -> None:
+            session = self.wizard.session
+            if session is not None:
+                self.app.call_from_thread(journal_change, session.journal, change, STEP)
+
+        try:
+            done = apply_local_rollback(plan, confirmed_older=older, on_change=journaled)
+        except MocmError as exc:
+            self.app.call_from_thread(self._status, error_text(exc, "Restore stopped"))
+            return
+        self.app.call_from_thread(self._restored, plan, done)
+
+    def _restored(self, plan: LocalRollbackPlan, done: tuple[FileChange, ...]) -> None:
+        self.restored = True
+        written = ", ".join(f"{c.op} {c.path.name}" for c in done) or "nothing to write"
+        self._status(Text(f"✔ Restored ({written}). Now plan in the previous release.", "green"))
+        target = TofuTarget(
+            plan.workdir,
+            remote=False,
+            stage=ROLLBACK,  # reviewed with the playbook's rollback rules, not the upgrade's
+            label="previous release (rollback)",
+            step=STEP,
+        )
+        self.query_one("#rb-local-plan").display = False  # room for the plan at 80×24
+        self.query_one(".rb-buttons").display = False
+        self.mount(PlanFlow(target, id="rb-plan"))
+        self.mount(ApplyFlow(target, id="rb-apply"))
+        self.call_after_refresh(lambda: self.query_one("#plan-log").focus())
+
+    def _status(self, text: Text) -> None:
+        self.query_one("#rb-local-status", Static).update(text)
+
+    @on(PlanFlow.Approved)
+    def _approved(self, event: PlanFlow.Approved) -> None:
+        event.stop()
+        apply = self.query_one(ApplyFlow)
+        apply.use_plan(event.reviewed)
+        apply.query_one("#apply-log").focus()
+
+    @on(PlanFlow.Reset)
+    def _reset(self, event: PlanFlow.Reset) -> None:
+        event.stop()
+        if self.query(ApplyFlow):
+            self.query_one(ApplyFlow).use_plan(None)
+
+    @on(ApplyFlow.ReplanRequested)
+    def _replan(self, event: ApplyFlow.ReplanRequested) -> None:
+        event.stop()
+        self.query_one(PlanFlow).action_plan()
+
+    @on(ApplyFlow.Applied)
+    def _applied(self, event: ApplyFlow.Applied) -> None:
+        event.stop()
+        self._status(
+            Text("✔ The previous release is re-applied on its pre-upgrade state.", "green")
+        )
+        self.post_message(RollbackDone(self))

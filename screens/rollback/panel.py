@@ -1,0 +1,88 @@
+"""Step 10 — Rollback, reachable from anywhere (ctrl+r).
+
+The backend decides the way back: Option A (local state) restores the
+pre-upgrade backup and re-applies the previous release through the same review
+and gate as the upgrade; Option B (S3) restores an earlier version of the
+state object with ``tofu state push``. A Helm failure needs neither: Helm
+rolls back per release in the Helm step.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from tui.core.errors import MocmError
+from tui.core.tofu.backend.detect import BackendKind, detect_backend
+from tui.resources import STYLES
+from tui.screens.base import StepPanel
+from tui.screens.error_text import error_text
+from tui.screens.rollback.local_view import LocalRollbackView
+from tui.screens.rollback.messages import RollbackDone
+from tui.screens.rollback.s3_view import S3RollbackView
+
+ROLLBACK_CSS = (STYLES / "rollback.tcss").read_text(encoding="utf-8")
+
+
+def helm_note() -> Text:
+    """Why a Helm failure needs no OpenTofu rollback, in one line."""
+    text = Text("Helm failed? ", "bold")
+    text.append("Roll back only that release in the Helm step; OpenTofu needs nothing.")
+    return text
+
+
+class RollbackPanel(StepPanel):
+    """Option A or B, detected from the releases on disk."""
+
+    STEP_ID = "rollback"
+    DEFAULT_CSS = ROLLBACK_CSS
+
+    def compose(self) -> ComposeResult:
+        yield Static(
+            "10. Rollback — back to the state from before the upgrade", classes="step-title"
+        )
+        yield Static(helm_note(), id="rb-helm")
+        yield Static(id="rb-situation")
+        yield VerticalScroll(id="rb-body")
+
+    def on_mount(self) -> None:
+        situation = self.query_one("#rb-situation", Static)
+        pair = self.wizard.pair
+        if pair is None:
+            situation.update(Text("Choose the releases first (step 1).", "bold red"))
+            return
+        book = self.wizard.context.playbook
+        try:
+            current = detect_backend(pair.current.terraform, book)
+            kind = current.kind
+            backend = current.backend
+            if kind not in (BackendKind.LOCAL, BackendKind.REMOTE):
+                previous = detect_backend(pair.previous.terraform, book)
+                kind, backend = previous.kind, previous.backend
+        except MocmError as exc:
+            situation.update(error_text(exc, "Cannot tell how the state is kept"))
+            return
+        body = self.query_one("#rb-body", VerticalScroll)
+        if kind is BackendKind.REMOTE and backend is not None:
+            situation.update(Text("The state is in S3 (Option B).", "bold"))
+            body.mount(
+                S3RollbackView(backend, pair.current.terraform, book.state_rollback_download)
+            )
+        elif kind is BackendKind.LOCAL:
+            situation.update(Text("The state is local (Option A).", "bold"))
+            body.mount(LocalRollbackView())
+        else:
+            situation.update(
+                Text(
+                    "Neither a local state nor an S3 backend was found: "
+                    + " ".join(current.explanation),
+                    "red",
+                )
+            )
+
+    @on(RollbackDone)
+    def _done(self, event: RollbackDone) -> None:
+        self.complete = True

@@ -1,0 +1,271 @@
+"""Rollback B (S3 backend): pick the pre-upgrade version of the state object and push it.
+
+Versions of the exact state key only (``.tflock`` objects and delete markers are
+left out), the pre-upgrade one preselected by time (the journal's apply start),
+downloaded and compared (lineage, serial) with the current state. ``tofu state
+push`` needs ``-force`` for an older serial: only after a typed confirmation.
+Another lineage is never pushed.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Button, DataTable, Input, Static
+
+from tui.core.errors import MocmError
+from tui.core.tofu.backend.detect import S3Backend
+from tui.core.tofu.carry_over.apply import journal_change
+from tui.core.tofu.plan.reviewed import StateMark
+from tui.core.tofu.rollback.s3 import (
+    DownloadedVersion,
+    PushOutcome,
+    StateVersion,
+    current_state_mark,
+    download_version,
+    list_state_versions,
+    push_rollback,
+)
+from tui.screens.error_text import error_text
+from tui.screens.rollback.messages import RollbackDone
+from tui.screens.rollback.s3_render import (
+    comparison_text,
+    preselected_version,
+    short_version_id,
+    version_mark,
+)
+from tui.screens.tofu_flow import commands_for, explain, first_apply_start
+from tui.widgets.worker_events import ReportsWorkers
+
+STEP = "rollback"
+
+
+class S3RollbackView(ReportsWorkers, Vertical):
+    """List, pick, download, compare and push one version of the S3 state object."""
+
+    BINDINGS = [
+        Binding("d", "download", "Download", tooltip="Download the highlighted version"),
+        Binding("P", "push", "Push", tooltip="tofu state push the downloaded version"),
+    ]
+
+    def __init__(self, backend: S3Backend, workdir: Path, download_name: str) -> None:
+        super().__init__(id="rb-s3", classes="rollback-view")
+        self.backend = backend
+        self.workdir = workdir
+        self.target = workdir / download_name
+        self.versions: tuple[StateVersion, ...] = ()
+        self.downloaded: DownloadedVersion | None = None
+        self.pushed = False
+        self.busy = False
+
+    def compose(self) -> ComposeResult:
+        where = f"s3://{self.backend.bucket}/{self.backend.key}"
+        yield Static("Option B: restore an earlier version of the state", classes="rb-heading")
+        yield Static(where, id="rb-s3-where", markup=False)
+        yield Static("Listing the versions…", id="rb-s3-status", markup=False)
+        yield DataTable(id="rb-versions", cursor_type="row", zebra_stripes=True)
+        yield Static(id="rb-compare")
+        yield Static(id="rb-force-label")
+        yield Input(placeholder="type the phrase to allow -force", id="rb-force")
+        with Horizontal(classes="rb-buttons"):
+            yield Button("Download (d)", id="rb-download", compact=True)
+            yield Button("Push state (P)", id="rb-push", variant="error", compact=True)
+
+    @property
+    def wizard(self) -> Any:
+        return self.app
+
+    def on_mount(self) -> None:
+        table = self.query_one("#rb-versions", DataTable)
+        table.add_columns("time (UTC)", "", "size", "version id")
+        for selector in ("#rb-force-label", "#rb-force", "#rb-compare"):
+            self.query_one(selector).display = False
+        self._sync()
+        self.busy = True
+        self.run_worker(
+            self._list, thread=True, exit_on_error=False, description="listing versions"
+        )
+
+    def s3(self) -> Any:
+        return self.wizard.aws().client("s3", region_name=self.backend.region)
+
+    # -- list ---------------------------------------------------------------------------
+    def _list(self) -> None:
+        try:
+            s3 = self.s3()
+            versions = list_state_versions(s3, self.backend.bucket, self.backend.key)
+            current = current_state_mark(s3, self.backend.bucket, self.backend.key)
+        except MocmError as exc:
+            self.app.call_from_thread(self._status, error_text(exc, "Cannot list the versions"))
+            return
+        self.app.call_from_thread(self._listed, versions, current)
+
+    def _listed(self, versions: tuple[StateVersion, ...], current: StateMark | None) -> None:
+        self.busy = False
+        self.versions = versions
+        table = self.query_one("#rb-versions", DataTable)
+        session = self.wizard.session
+        started = first_apply_start(session.journal) if session is not None else None
+        chosen, why = preselected_version(versions, started)
+        newest_first = list(reversed(versions))  # as S3 lists them
+        for version in newest_first:
+            table.add_row(
+                f"{version.last_modified:%Y-%m-%d %H:%M:%S}",
+                version_mark(version, chosen),
+                f"{version.size:,}",
+                short_version_id(version),
+                key=version.version_id,
+            )
+        if chosen is not None:
+            table.move_cursor(row=newest_first.index(chosen))
+        now = "no state"
+        if current is not None:
+            now = f"serial {current.serial} (lineage {current.lineage[:8]}…)"
+        self._status(Text(f"{len(versions)} version(s) of the state; now {now}.\n{why}"))
+        table.focus()
+        self._sync()
+
+    # -- download -----------------------------------------------------------------------
+    def highlighted(self) -> StateVersion | None:
+        table = self.query_one("#rb-versions", DataTable)
+        if not self.versions or table.cursor_row >= len(self.versions):
+            return None
+        return list(reversed(self.versions))[table.cursor_row]
+
+    @on(DataTable.RowSelected, "#rb-versions")
+    @on(Button.Pressed, "#rb-download")
+    def action_download(self) -> None:
+        version = self.highlighted()
+        if version is None or self.busy:
+            return
+        self.busy = True
+        self._sync()
+        self._status(Text(f"Downloading version {version.version_id}…"))
+        self.run_worker(
+            lambda: self._download(version),
+            thread=True,
+            exit_on_error=False,
+            description="downloading the state version",
+        )
+
+    def _download(self, version: StateVersion) -> None:
+        try:
+            got = download_version(
+                self.s3(), self.backend.bucket, self.backend.key, version, self.target
+            )
+        except MocmError as exc:
+            self.app.call_from_thread(self._failed, error_text(exc, "Download failed"))
+            return
+        self.app.call_from_thread(self._downloaded, got)
+
+    def _downloaded(self, got: DownloadedVersion) -> None:
+        self.busy = False
+        self.downloaded = got
+        session = self.wizard.session
+        if session is not None:
+            for change in got.changes:
+                journal_change(session.journal, change, STEP)
+        compare = self.query_one("#rb-compare", Static)
+        compare.display = True
+        compare.update(comparison_text(got))
+        need_phrase = got.lineage_matches and got.needs_force
+        label = self.query_one("#rb-force-label", Static)
+        label.display = need_phrase
+        self.query_one("#rb-force").display = need_phrase
+        if need_phrase:
+            label.update(Text("Type exactly ").append(f" {self.phrase} ", "bold reverse"))
+        self._status(Text(f"Downloaded to {got.path} (sha256 {got.sha256[:12]}…)."))
+        self._sync()
+
+    @property
+    def phrase(self) -> str:
+        got = self.downloaded
+        return "" if got is None else f"push -force serial {got.mark.serial}"
+
+    # -- push ---------------------------------------------------------------------------
+    def push_allowed(self) -> bool:
+        got = self.downloaded
+        if got is None or self.busy or self.pushed or not got.lineage_matches:
+            return False
+        return not got.needs_force or self.query_one("#rb-force", Input).value == self.phrase
+
+    @on(Input.Changed, "#rb-force")
+    def _typed(self) -> None:
+        self._sync()
+
+    @on(Button.Pressed, "#rb-push")
+    def action_push(self) -> None:
+        got = self.downloaded
+        if got is None or not self.push_allowed():
+            if got is not None and got.needs_force:
+                self._status(Text(f"Not pushed: type '{self.phrase}' first.", "bold red"))
+            return
+        session = self.wizard.session
+        if session is not None and got.needs_force:
+            session.journal.decision(
+                "state-push-force",
+                f"typed '{self.phrase}' for version {got.version.version_id}",
+                STEP,
+            )
+        self.busy = True
+        self._sync()
+        self._status(Text("Pushing the state with tofu state push…"))
+        self.run_worker(
+            lambda: self._push(got),
+            thread=True,
+            exit_on_error=False,
+            description="tofu state push",
+        )
+
+    def _push(self, got: DownloadedVersion) -> None:
+        wizard = self.wizard
+        commands = commands_for(wizard.context.tofu_bin)
+        try:
+            outcome = push_rollback(
+                commands, self.workdir, wizard.context.env, got, force=got.needs_force
+            )
+        except MocmError as exc:
+            wizard.call_from_thread(self._failed, error_text(exc, "Push refused"))
+            return
+        wizard.call_from_thread(self._pushed, outcome, got)
+
+    def _pushed(self, outcome: PushOutcome, got: DownloadedVersion) -> None:
+        self.busy = False
+        result = outcome.result
+        session = self.wizard.session
+        if session is not None:
+            session.journal.command(
+                result.argv, self.workdir, result.exit_code, result.duration_s, None, "", STEP
+            )
+        if not outcome.ok:
+            self._failed(explain(outcome.failure, result, "tofu state push"))
+            return
+        self.pushed = True
+        if session is not None:
+            session.journal.decision(
+                "state-restored",
+                f"version {got.version.version_id}: {got.mark.describe()}",
+                STEP,
+            )
+        self._status(Text(f"✔ State restored from version {got.version.version_id}.", "green"))
+        self._sync()
+        self.post_message(RollbackDone(self))
+
+    def _failed(self, text: Text) -> None:
+        self.busy = False
+        self._status(text)
+        self._sync()
+
+    def _status(self, text: Text) -> None:
+        self.query_one("#rb-s3-status", Static).update(text)
+
+    def _sync(self) -> None:
+        self.query_one("#rb-download", Button).disabled = self.busy or not self.versions
+        self.query_one("#rb-push", Button).disabled = not self.push_allowed()
+        self.refresh_bindings()

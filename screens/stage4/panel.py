@@ -1,0 +1,303 @@
+"""Step 9 — Stage 4: decommission the old ElastiCache on evidence.
+
+Sections as tabs (keys 1–6): evidence and chart, dependency scan, Valkey endpoint,
+final snapshot, teardown, follow-up. Every AWS call runs in a thread worker.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import UTC, datetime
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Button, Input, Label, Select, Static, TabbedContent, TabPane
+from textual.worker import get_current_worker
+
+from tui.core.errors import MocmError
+from tui.core.stage4.connections import WINDOWS
+from tui.core.stage4.evidence import Stage4Evidence, choose_region, gather_stage4_evidence
+from tui.core.stage4.followup import FollowUpCheck, check_follow_up
+from tui.core.stage4.targets import load_stage4_target
+from tui.core.stage4.valkey_endpoint import ValkeyEndpoint, read_valkey_endpoint
+from tui.resources import STYLES
+from tui.screens.base import StepPanel
+from tui.screens.error_text import error_text
+from tui.screens.stage4.aws import EnvAwsSession
+from tui.screens.stage4.render import (
+    NO_DATA_CLASS,
+    VERDICT_CLASS,
+    endpoint_text,
+    evidence_lines,
+    follow_up_text,
+    references_text,
+    teardown_preconditions,
+    verdict_text,
+)
+from tui.screens.stage4.sections import RenameSection, SnapshotSection, Stage4Context
+from tui.screens.stage4.teardown import TeardownRun
+from tui.widgets.connections_chart import ChartData, ConnectionsChart
+
+SECTIONS = ("evidence", "scan", "valkey", "snapshot", "teardown", "followup")
+
+
+class Stage4Panel(StepPanel):
+    """The evidence, the checks and the teardown of the old cache."""
+
+    STEP_ID = "stage4"
+    DEFAULT_CSS = (STYLES / "stage4.tcss").read_text(encoding="utf-8")
+    BINDINGS = [
+        Binding("r", "refresh", "Refresh", tooltip="Gather the evidence again"),
+        *(
+            Binding(str(n), f"section('{sid}')", f"Section {n}", show=False)
+            for n, sid in enumerate(SECTIONS, start=1)
+        ),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.context: Stage4Context | None = None
+        self.region_note: str | None = None
+        self.evidence: Stage4Evidence | None = None
+        self.window_name = "24h"
+        self.applied = False  # the teardown apply succeeded
+
+    def compose(self) -> ComposeResult:
+        yield Static("9. Stage 4 — decommission the old ElastiCache", classes="step-title")
+        yield Static(id="s4-problem", classes="error-box", markup=False)
+        with TabbedContent(id="s4-tabs"):
+            with TabPane("Evidence", id="evidence"):
+                with Horizontal(id="s4-controls"):
+                    yield Label("Window")
+                    yield Select(
+                        [(name, name) for name in WINDOWS],
+                        value="24h",
+                        allow_blank=False,
+                        compact=True,
+                        id="s4-window",
+                    )
+                    yield Label("Idle ≤")
+                    yield Input(compact=True, id="s4-threshold", type="text")
+                    yield Button("Refresh (r)", id="s4-refresh", compact=True)
+                yield Static(id="s4-threshold-error", markup=False)
+                yield Static("Gathering the evidence…", id="s4-verdict", markup=False)
+                yield Static(id="s4-figures", markup=False)
+                yield ConnectionsChart(id="s4-chart")
+            with TabPane("Scan", id="scan"), VerticalScroll():
+                yield Static("Scanning…", id="s4-references", markup=False)
+            with TabPane("Valkey", id="valkey"):
+                yield Static("Reading the Valkey secret…", id="s4-endpoint", markup=False)
+            with TabPane("Snapshot", id="snapshot"):
+                yield SnapshotSection()
+            with TabPane("Teardown", id="teardown"), VerticalScroll():
+                yield RenameSection()
+                yield TeardownRun()
+            with TabPane("Follow-up", id="followup"), Vertical():
+                yield Static("Checking…", id="s4-followup", markup=False)
+                yield Button("Check again", id="s4-followup-again", compact=True)
+
+    def now(self) -> datetime:
+        """The end of the observation window: now, in UTC."""
+        return datetime.now(UTC)
+
+    # -- set-up ----------------------------------------------------------------
+    def on_mount(self) -> None:
+        self.query_one("#s4-problem").display = False
+        self.query_one("#s4-threshold-error").display = False
+        book = self.wizard.context.playbook
+        self.query_one("#s4-threshold", Input).value = f"{book.stage4.idle_threshold:g}"
+        pair = self.wizard.pair
+        if pair is None:
+            self.show_problem(
+                "Choose the releases first (step 1): Stage 4 works on the current one."
+            )
+            return
+        env = self.wizard.context.env
+        try:
+            target = load_stage4_target(pair.current.path, book)
+            choice = choose_region(target.region, env)
+        except MocmError as exc:
+            self.show_problem(error_text(exc, "Cannot start Stage 4"))
+            return
+        self.region_note = choice.note
+        self.context = Stage4Context(target, choice.region, EnvAwsSession(env), book)
+        self.query_one(SnapshotSection).configure(self.context)
+        self.query_one(RenameSection).configure(self.context)
+        self.query_one(TeardownRun).configure(self.context, self.wizard.context.tofu_bin)
+        self.update_gate()
+        self.renamed()
+        self.refresh_evidence()
+        self.read_endpoint(self.context)
+        self.check_follow_up(self.context)
+
+    def show_problem(self, message: str | Text) -> None:
+        problem = self.query_one("#s4-problem", Static)
+        problem.update(message)
+        problem.display = True
+        self.query_one("#s4-verdict", Static).update("")
+
+    # -- keys ------------------------------------------------------------------
+    def action_section(self, section: str) -> None:
+        self.query_one("#s4-tabs", TabbedContent).active = section
+
+    def action_refresh(self) -> None:
+        self.refresh_evidence()
+
+    @on(Button.Pressed, "#s4-refresh")
+    @on(Input.Submitted, "#s4-threshold")
+    def refresh_pressed(self) -> None:
+        self.refresh_evidence()
+
+    @on(Select.Changed, "#s4-window")
+    def window_changed(self, event: Select.Changed) -> None:
+        if isinstance(event.value, str) and event.value != self.window_name:
+            self.window_name = event.value
+            self.refresh_evidence()
+
+    def threshold(self) -> float | None:
+        """The typed threshold, or None (and a red line saying why) when it is not valid."""
+        raw = self.query_one("#s4-threshold", Input).value.strip()
+        error = self.query_one("#s4-threshold-error", Static)
+        try:
+            value = float(raw)
+        except ValueError:
+            value = math.nan
+        if not math.isfinite(value) or value < 0:
+            error.update(
+                Text(f"Idle threshold must be a number ≥ 0 (connections), not {raw!r}.", "red")
+            )
+            error.display = True
+            return None
+        error.display = False
+        return value
+
+    # -- evidence --------------------------------------------------------------
+    def refresh_evidence(self) -> None:
+        threshold = self.threshold()
+        if self.context is None or threshold is None:
+            return
+        verdict = self.query_one("#s4-verdict", Static)
+        verdict.update(f"Gathering the evidence for the last {self.window_name}…")
+        verdict.set_classes("")
+        self.gather(self.context, self.window_name, threshold)
+
+    @work(thread=True, exclusive=True, group="stage4-evidence", exit_on_error=False,
+          description="Stage-4 evidence")  # fmt: skip
+    def gather(self, context: Stage4Context, window_name: str, threshold: float) -> None:
+        worker = get_current_worker()
+        try:
+            evidence = gather_stage4_evidence(
+                context.aws,
+                context.playbook,
+                context.target,
+                context.region,
+                WINDOWS[window_name],
+                threshold,
+                self.now(),
+            )
+        except MocmError as exc:
+            if not worker.is_cancelled:
+                self.app.call_from_thread(self.evidence_failed, exc)
+            raise
+        if not worker.is_cancelled:
+            self.app.call_from_thread(self.show_evidence, evidence, window_name)
+
+    def evidence_failed(self, exc: MocmError) -> None:
+        self.evidence = None
+        verdict = self.query_one("#s4-verdict", Static)
+        verdict.update(error_text(exc, "NOT CHECKED"))
+        verdict.set_classes("verdict-error")
+        self.query_one("#s4-figures", Static).update("")
+        self.query_one(ConnectionsChart).show(None)
+        self.query_one("#s4-references", Static).update(
+            Text("Not scanned: the evidence could not be gathered.", "red")
+        )
+        self.update_gate()
+
+    def show_evidence(self, evidence: Stage4Evidence, window_name: str) -> None:
+        self.evidence = evidence
+        verdict = self.query_one("#s4-verdict", Static)
+        verdict.update(verdict_text(evidence, window_name))
+        verdict.set_classes(VERDICT_CLASS.get(evidence.idleness.verdict, NO_DATA_CLASS))
+        self.query_one("#s4-figures", Static).update(evidence_lines(evidence, self.region_note))
+        self.query_one(ConnectionsChart).show(
+            ChartData(evidence.idleness, evidence.valkey, evidence.idleness.series.window.end)
+        )
+        book = self.wizard.context.playbook
+        self.query_one("#s4-references", Static).update(
+            references_text(evidence.scan, book.stage4.grep_dir)
+        )
+        self.update_gate()
+
+    # -- Valkey endpoint and follow-up -----------------------------------------
+    @work(thread=True, exclusive=True, group="stage4-valkey", exit_on_error=False,
+          description="Valkey endpoint")  # fmt: skip
+    def read_endpoint(self, context: Stage4Context) -> None:
+        region = context.region
+        try:
+            endpoint = read_valkey_endpoint(
+                context.aws.client("secretsmanager", region),
+                context.target.valkey_secret_id,
+                region,
+            )
+        except MocmError as exc:  # not fatal to the teardown: said on the section only
+            self.app.call_from_thread(
+                self.query_one("#s4-endpoint", Static).update,
+                error_text(exc, "Cannot read the Valkey endpoint"),
+            )
+            return
+        self.app.call_from_thread(self.show_endpoint, endpoint)
+
+    def show_endpoint(self, endpoint: ValkeyEndpoint) -> None:
+        self.query_one("#s4-endpoint", Static).update(endpoint_text(endpoint))
+
+    @on(Button.Pressed, "#s4-followup-again")
+    @on(RenameSection.Renamed)
+    def follow_up_again(self) -> None:
+        if self.context is not None:
+            self.check_follow_up(self.context)
+
+    @work(thread=True, exclusive=True, group="stage4-followup", exit_on_error=False,
+          description="Follow-up check")  # fmt: skip
+    def check_follow_up(self, context: Stage4Context) -> None:
+        resource = context.playbook.stage4.follow_up_resource
+        try:
+            check = check_follow_up(context.target.terraform_dir, resource)
+        except MocmError as exc:
+            self.app.call_from_thread(
+                self.query_one("#s4-followup", Static).update,
+                error_text(exc, f"Cannot check {resource}"),
+            )
+            return
+        self.app.call_from_thread(self.show_follow_up, check)
+
+    def show_follow_up(self, check: FollowUpCheck) -> None:
+        self.query_one("#s4-followup", Static).update(follow_up_text(check))
+        if self.applied:  # applied, and the follow-up is on screen: the step is done
+            self.complete = True
+
+    # -- teardown --------------------------------------------------------------
+    @on(SnapshotSection.Decided)
+    def update_gate(self) -> None:
+        """Tell the teardown section which preconditions hold."""
+        outcome = self.query_one(SnapshotSection).outcome
+        grep_dir = self.wizard.context.playbook.stage4.grep_dir
+        self.query_one(RenameSection).update_gate(
+            teardown_preconditions(self.evidence, outcome, grep_dir)
+        )
+
+    @on(RenameSection.Renamed)
+    def renamed(self) -> None:
+        self.query_one(TeardownRun).set_parked(self.query_one(RenameSection).state() == "parked")
+
+    @on(TeardownRun.Applied)
+    def teardown_applied(self) -> None:
+        self.applied = True
+        self.query_one(RenameSection).locked = True
+        self.query_one(RenameSection).show_files()
+        self.action_section("followup")
+        if self.context is not None:
+            self.check_follow_up(self.context)

@@ -1,0 +1,277 @@
+"""Stage 4, sections 4 and 5: the final snapshot, and the teardown (park, plan, apply).
+
+Each section owns its worker; failures end in the App's error dialog and stay
+written in red on the section.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.widgets import Button, Checkbox, ProgressBar, Static
+from textual.worker import get_current_worker
+
+from tui.core.errors import MocmError
+from tui.core.playbook.load import Playbook
+from tui.core.stage4.final_snapshot import FinalSnapshot, SnapshotProgress, take_final_snapshot
+from tui.core.stage4.targets import Stage4Target
+from tui.core.tofu.parked_file import FileRename, park, unpark
+from tui.screens.stage4.aws import EnvAwsSession
+from tui.screens.stage4.render import (
+    DECLINED,
+    EXISTED,
+    TAKEN,
+    snapshot_progress_text,
+    snapshot_text,
+)
+from tui.widgets.worker_events import ReportsWorkers
+
+if TYPE_CHECKING:
+    from tui.app import WizardApp
+
+POLL_SECONDS = 15.0
+
+
+@dataclass(frozen=True)
+class Stage4Context:
+    """What every section works on, resolved once by the panel."""
+
+    target: Stage4Target
+    region: str
+    aws: EnvAwsSession
+    playbook: Playbook
+
+
+def wizard_of(widget: Static | Vertical) -> WizardApp:
+    from tui.app import WizardApp
+
+    assert isinstance(widget.app, WizardApp)
+    return widget.app
+
+
+class SnapshotSection(ReportsWorkers, Vertical):
+    """Offer the final snapshot (default yes); create it and poll, or report it exists."""
+
+    class Decided(Message):
+        """The snapshot question has an answer (or lost it)."""
+
+    def __init__(self) -> None:
+        super().__init__(id="s4-snapshot")
+        self.context: Stage4Context | None = None
+        self.outcome: str | None = None
+        self.snapshot: FinalSnapshot | None = None
+        self._stop = threading.Event()
+
+    def compose(self) -> ComposeResult:
+        yield Checkbox("Take a final snapshot before the teardown", True, id="s4-snap-want")
+        yield Static(id="s4-snap-name", markup=False)
+        yield Button("Take the snapshot", id="s4-snap-take", variant="primary", compact=True)
+        yield ProgressBar(total=None, show_eta=False, id="s4-snap-progress")
+        yield Static(id="s4-snap-status", markup=False)
+
+    def on_mount(self) -> None:
+        self.query_one("#s4-snap-progress").display = False
+
+    def on_unmount(self) -> None:
+        self._stop.set()
+
+    def configure(self, context: Stage4Context) -> None:
+        self.context = context
+        self.query_one("#s4-snap-name", Static).update(
+            f"Snapshot name: {context.target.snapshot_name} "
+            f"(of {context.target.cluster_id}, {context.region})"
+        )
+
+    def set_outcome(self, outcome: str | None) -> None:
+        self.outcome = outcome
+        self.post_message(self.Decided())
+
+    @on(Checkbox.Changed, "#s4-snap-want")
+    def want_changed(self, event: Checkbox.Changed) -> None:
+        self.query_one("#s4-snap-take", Button).disabled = not event.value
+        journal = wizard_of(self).session
+        if not event.value:
+            if journal is not None:
+                journal.journal.decision("final snapshot", "declined by the operator", "stage4")
+            self.query_one("#s4-snap-status", Static).update(
+                Text("No final snapshot: the old cluster's data will be gone.", "yellow")
+            )
+            self.set_outcome(DECLINED)
+        else:
+            self.query_one("#s4-snap-status", Static).update("")
+            kept = TAKEN if self.snapshot and not self.snapshot.already_existed else EXISTED
+            self.set_outcome(kept if self.snapshot else None)
+
+    @on(Button.Pressed, "#s4-snap-take")
+    def take(self) -> None:
+        if self.context is None:
+            return
+        self.query_one("#s4-snap-take", Button).disabled = True
+        self.query_one("#s4-snap-progress").display = True
+        self.query_one("#s4-snap-status", Static).update("Asking AWS…")
+        self.run_snapshot(self.context)
+
+    def _sleep(self, seconds: float) -> None:
+        if self._stop.wait(seconds) or get_current_worker().is_cancelled:
+            raise MocmError("snapshot polling stopped", "The snapshot may still be in progress.")
+
+    @work(thread=True, exclusive=True, group="stage4-snapshot", exit_on_error=False,
+          description="Final snapshot")  # fmt: skip
+    def run_snapshot(self, context: Stage4Context) -> None:
+        elasticache = context.aws.client("elasticache", context.region)
+
+        def progress(step: SnapshotProgress) -> None:
+            self.app.call_from_thread(self.show_progress, step)
+
+        try:
+            snapshot = take_final_snapshot(
+                elasticache,
+                context.target.cluster_id,
+                context.target.snapshot_name,
+                context.region,
+                on_progress=progress,
+                poll_seconds=POLL_SECONDS,
+                sleep=self._sleep,
+            )
+        except MocmError as exc:
+            self.app.call_from_thread(self.show_failure, exc)
+            raise
+        self.app.call_from_thread(self.show_snapshot, snapshot)
+
+    def show_progress(self, step: SnapshotProgress) -> None:
+        self.query_one("#s4-snap-status", Static).update(snapshot_progress_text(step))
+
+    def show_failure(self, exc: MocmError) -> None:
+        self.query_one("#s4-snap-progress").display = False
+        self.query_one("#s4-snap-take", Button).disabled = False
+        message = Text(f"Snapshot failed: {exc.message}", "bold red")
+        if exc.hint:
+            message.append(f"\n{exc.hint}", "red")
+        self.query_one("#s4-snap-status", Static).update(message)
+        self.set_outcome(None)
+
+    def show_snapshot(self, snapshot: FinalSnapshot) -> None:
+        self.snapshot = snapshot
+        self.query_one("#s4-snap-progress").display = False
+        self.query_one("#s4-snap-status", Static).update(snapshot_text(snapshot))
+        session = wizard_of(self).session
+        if session is not None:
+            said = "already existed, left untouched" if snapshot.already_existed else "created"
+            session.journal.decision(
+                "final snapshot", f"{snapshot.name} {said} ({snapshot.status})", "stage4"
+            )
+        self.set_outcome(EXISTED if snapshot.already_existed else TAKEN)
+
+
+class RenameSection(Vertical):
+    """Park the old cache's file (journaled), and undo it, from the screen."""
+
+    class Renamed(Message):
+        """The file was parked or unparked."""
+
+    def __init__(self) -> None:
+        super().__init__(id="s4-rename")
+        self.context: Stage4Context | None = None
+        self.allowed = False
+        self.locked = False  # the teardown was applied: the file stays parked
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="s4-gate", markup=False)
+        with Horizontal(classes="s4-buttons"):
+            yield Button("Park the file", id="s4-park", variant="warning", compact=True)
+            yield Button("Undo rename", id="s4-unpark", compact=True)
+        yield Static(id="s4-rename-status", markup=False)
+
+    def configure(self, context: Stage4Context) -> None:
+        self.context = context
+        book = context.playbook
+        self.query_one("#s4-park", Button).label = f"Park {book.active_name} → {book.parked_name}"
+        self.show_files()
+
+    def state(self) -> str:
+        """``active``, ``parked``, ``both`` or ``missing``, from what is on disk."""
+        if self.context is None:
+            return "missing"
+        folder, book = self.context.target.terraform_dir, self.context.playbook
+        active = (folder / book.active_name).is_file()
+        parked = (folder / book.parked_name).is_file()
+        return {(True, False): "active", (False, True): "parked", (True, True): "both"}.get(
+            (active, parked), "missing"
+        )
+
+    def update_gate(self, reasons: list[tuple[bool, str]]) -> None:
+        """Show each precondition; parking is allowed only when all hold."""
+        text = Text()
+        for ok, words in reasons:
+            text.append("✔ " if ok else "✘ ", "bold green" if ok else "bold red")
+            text.append(words + "\n")
+        self.allowed = all(ok for ok, _ in reasons)
+        self.query_one("#s4-gate", Static).update(text)
+        self.show_files()
+
+    def show_files(self) -> None:
+        if self.context is None:
+            return
+        book, state = self.context.playbook, self.state()
+        words = {
+            "active": (f"{book.active_name} is active: OpenTofu still manages the old cache.", ""),
+            "parked": (
+                f"{book.active_name} is parked as {book.parked_name}: the next plan destroys "
+                "the old cache.",
+                "bold yellow",
+            ),
+            "both": (
+                f"Both {book.active_name} and {book.parked_name} exist: compare them and "
+                "remove the stale copy by hand.",
+                "bold red",
+            ),
+            "missing": (f"Neither {book.active_name} nor {book.parked_name} exists.", "bold red"),
+        }[state]
+        self.query_one("#s4-rename-status", Static).update(Text(*words))
+        self.query_one("#s4-park", Button).disabled = state != "active" or not self.allowed
+        self.query_one("#s4-unpark", Button).disabled = state != "parked" or self.locked
+
+    def journal_rename(self, done: FileRename) -> None:
+        session = wizard_of(self).session
+        if session is None or not done.changed:
+            return
+        session.journal.file_op(
+            "rename",
+            done.directory / done.destination,
+            sha256_after=done.sha256,
+            sha256_before=done.sha256,
+            source=done.directory / done.source,
+            step="stage4",
+        )
+
+    @on(Button.Pressed, "#s4-park")
+    def park_file(self) -> None:
+        if self.context is not None and self.allowed:
+            self.rename(park)
+
+    @on(Button.Pressed, "#s4-unpark")
+    def unpark_file(self) -> None:
+        if self.context is not None and not self.locked:
+            self.rename(unpark)
+
+    def rename(self, how: object) -> None:
+        assert self.context is not None and callable(how)
+        try:
+            done: FileRename = how(self.context.target.terraform_dir, self.context.playbook)
+        except MocmError as exc:
+            text = Text(exc.message, "bold red")
+            if exc.hint:
+                text.append("\n" + exc.hint, "red")
+            self.query_one("#s4-rename-status", Static).update(text)
+            return
+        self.journal_rename(done)
+        self.show_files()
+        self.notify(f"Renamed {done.source} → {done.destination} (journaled).")
+        self.post_message(self.Renamed())

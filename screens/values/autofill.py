@@ -1,0 +1,88 @@
+"""Auto-fill from the values step: previous values first, then what the wizard knows.
+
+Placeholders the playbook lists in ``values.known_placeholders`` are filled from
+terraform.tfvars (name prefix, region) and from the Valkey secret in Secrets Manager
+(host, port). The secret is read in a worker through the wizard's AWS session; a
+failure leaves those placeholders unfilled, with the reason in the preview. The
+Valkey password is registered with the redactor and never shown.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import TYPE_CHECKING, Any
+
+from tui.core.values.known import (
+    SECRET_SOURCES,
+    KnownValues,
+    gather_known_values,
+    known_edits,
+    needed_sources,
+    plan_known_fills,
+    tfvars_values,
+)
+from tui.screens.values.dialogs import auto_fill_dialog
+
+if TYPE_CHECKING:
+    from tui.screens.values.panel import ValuesPanel
+
+
+class AutoFillFlow:
+    """One values panel's auto-fill: read the sources, preview, then fill on `y`."""
+
+    def __init__(self, panel: ValuesPanel) -> None:
+        self.panel = panel
+        self._clients: dict[str, Any] = {}
+        self._lock = threading.Lock()
+
+    def secretsmanager(self, region: str) -> Any:
+        """The Secrets Manager client of ``region`` (one per panel, from ``app.aws()``)."""
+        with self._lock:
+            if region not in self._clients:
+                self._clients[region] = self.panel.wizard.aws().client("secretsmanager", region)
+            return self._clients[region]
+
+    def start(self) -> None:
+        panel, merge, pair = self.panel, self.panel.merge, self.panel.wizard.pair
+        if merge is None or panel.busy or pair is None:
+            return
+        book = panel.wizard.context.playbook
+        sources = needed_sources(merge.rows, merge.pattern, book.known_placeholders)
+        if not SECRET_SOURCES & sources:  # tfvars only: nothing to wait for
+            self.preview(KnownValues(tfvars_values(pair.name_prefix, pair.aws_region,
+                                                   book.tfvars_file)))  # fmt: skip
+            return
+        panel.busy = "auto-fill"
+        panel.bindings_changed()
+        panel.notify("Reading the Valkey endpoint from Secrets Manager…", timeout=3)
+
+        def gather() -> None:
+            known = gather_known_values(
+                book, pair.current.path, pair.name_prefix, pair.aws_region,
+                self.secretsmanager, sources,
+            )  # fmt: skip
+            panel.app.call_from_thread(self.preview, known)
+
+        panel.run_worker(gather, thread=True, group="values-autofill", exclusive=True,
+                         exit_on_error=False, description="Valkey endpoint")  # fmt: skip
+
+    def preview(self, known: KnownValues) -> None:
+        panel, merge = self.panel, self.panel.merge
+        panel.busy = ""
+        panel.bindings_changed()
+        for secret in known.learned_secrets:
+            panel.wizard.redactor.add_secret(secret.reveal())
+        if merge is None:
+            return
+        book = panel.wizard.context.playbook
+        items = merge.auto_fill_preview()
+        fills, unfilled = plan_known_fills(
+            merge.rows, merge.working, merge.pattern, book.known_placeholders, known,
+            skip={item.label for item in items},
+        )  # fmt: skip
+
+        def confirmed(answer: bool | None) -> None:
+            if answer:
+                panel.run(lambda m: m.auto_fill(known_edits(m.working, fills)))
+
+        panel.app.push_screen(auto_fill_dialog(items, fills, unfilled), confirmed)

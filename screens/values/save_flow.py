@@ -1,0 +1,133 @@
+"""Saving from the values step: override reason, final diff, write, journal, reopen.
+
+Order: placeholders left? a typed reason first. ``plan_save`` in a worker renders and
+verifies the text in memory; the operator reads the diff (secrets masked); only then
+``commit`` keeps the template (or the earlier work), writes atomically and re-reads.
+The journal gets the file operations with checksums and the override reason; then
+the saved file is reopened so the next save starts from what is on disk.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from tui.core.values.load import load_values
+from tui.core.values.merge import ValuesMerge
+from tui.core.values.save import SavePlan, SaveResult, commit, plan_save
+from tui.screens.values.dialogs import override_dialog, save_dialog
+from tui.screens.values.files import STEP, ValuesFiles, journaled_decisions, locate_values
+from tui.screens.values.view import image_tag_warning
+
+if TYPE_CHECKING:
+    from tui.screens.values.panel import ValuesPanel
+
+
+class SaveFlow:
+    """The save of one values panel, step by step (each step waits for the operator)."""
+
+    def __init__(self, panel: ValuesPanel) -> None:
+        self.panel = panel
+
+    def start(self) -> None:
+        panel = self.panel
+        if panel.merge is None or panel.busy:
+            return
+        left = panel.merge.placeholders_left()
+        if left:
+            panel.app.push_screen(override_dialog(left), self.with_reason)
+        else:
+            self.prepare(None)
+
+    def with_reason(self, reason: str | None) -> None:
+        if reason is not None and reason.strip():
+            self.prepare(reason.strip())
+
+    def prepare(self, reason: str | None) -> None:
+        panel, merge, files = self.panel, self.panel.merge, self.panel.files
+        assert merge is not None and files is not None
+        panel.busy = "saving"
+        panel.bindings_changed()
+
+        def render() -> None:
+            plan = plan_save(merge, files.destination, files.backup, reason)
+            panel.app.call_from_thread(self.review, plan)
+
+        panel.run_worker(render, thread=True, group="values-save", exclusive=True,
+                         exit_on_error=False, description="Preparing the save")  # fmt: skip
+
+    def review(self, plan: SavePlan) -> None:
+        panel, pair = self.panel, self.panel.wizard.pair
+        backups = [str(p.name) for p in (plan.template_backup, plan.destination_backup) if p]
+        warning = None
+        if panel.merge is not None and pair is not None:  # the tree the plan was rendered from
+            key = panel.wizard.context.playbook.image_tag_key
+            warning = image_tag_warning(panel.merge.working, key, pair.current.build)
+        dialog = save_dialog(
+            plan.destination.name, plan.diff, plan.changed_lines, backups, plan.override_reason,
+            warning,
+        )  # fmt: skip
+        self.panel.app.push_screen(dialog, lambda ok: self.write(plan) if ok else self.cancel())
+
+    def cancel(self) -> None:
+        self.panel.busy = ""
+        self.panel.bindings_changed()
+        self.panel.notify("Not saved: nothing was written.", timeout=3)
+
+    def write(self, plan: SavePlan) -> None:
+        panel, merge = self.panel, self.panel.merge
+        pair = panel.wizard.pair
+        assert merge is not None and pair is not None
+        book = panel.wizard.context.playbook
+        decisions = dict(merge.decisions)
+        decided = journaled_decisions(merge)
+
+        def write_and_reopen() -> None:
+            result = commit(plan)
+            panel.app.call_from_thread(self.written, plan, result, decided)
+            files = locate_values(pair, book)
+            # The previous file is never edited: reuse it; only the saved file is read again.
+            reopened = ValuesMerge(
+                merge.previous, load_values(files.working), merge.pattern.pattern
+            )
+            labels = {row.label for row in reopened.rows}
+            reopened.decisions.update({k: v for k, v in decisions.items() if k in labels})
+            reopened.mark_saved()
+            panel.app.call_from_thread(self.reopened, files, reopened)
+
+        panel.run_worker(write_and_reopen, thread=True, group="values-save", exclusive=True,
+                         exit_on_error=False, description="Saving the values file")  # fmt: skip
+
+    def written(self, plan: SavePlan, result: SaveResult, decided: list[tuple[str, str]]) -> None:
+        """Journal what was written (checksums, the reason) and mark the step done."""
+        panel = self.panel
+        session = panel.wizard.session
+        if session is not None:
+            journal = session.journal
+            if result.template_backup is not None:
+                journal.file_op("backup", result.template_backup, plan.template_sha256,
+                                source=plan.template_source, step=STEP)  # fmt: skip
+            if result.destination_backup is not None:
+                journal.file_op("backup", result.destination_backup, plan.destination_sha256,
+                                source=plan.destination, step=STEP)  # fmt: skip
+            journal.file_op("write", result.destination, result.sha256,
+                            plan.destination_sha256, step=STEP)  # fmt: skip
+            if result.override_reason:
+                left = ", ".join(result.placeholders_left[:20])
+                journal.decision(
+                    "values saved with placeholders left",
+                    f"{len(result.placeholders_left)} left ({left}); reason: "
+                    f"{result.override_reason}",
+                    STEP,
+                )
+            for what, detail in decided:  # orphans dropped, values kept: key paths only
+                journal.decision(what, detail, STEP)
+        kept = f"; kept {result.template_backup.name} first" if result.template_backup else ""
+        panel.notify(f"Saved {result.destination.name} (verified){kept}.", timeout=5)
+        if panel.merge is not None:
+            panel.merge.mark_saved()  # until the saved file is reopened, this is what it holds
+            panel.refresh_view()
+        panel.complete = True
+
+    def reopened(self, files: ValuesFiles, merge: ValuesMerge) -> None:
+        label = self.panel.panes.current.label if self.panel.panes.current else None
+        self.panel.install(files, merge, label)

@@ -1,0 +1,307 @@
+"""Pilot tests of the Rollback step: Option B on moto (versions, pick, typed -force push)
+and Option A on the sandbox (keep .failed, restore .pre-upgrade, plan and apply again)."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import boto3
+from textual.widgets import Button, DataTable, Input
+
+from tests.support.plan_apply_screens import (
+    BOOK,
+    carried_world,
+    decisions,
+    journal,
+    open_step,
+    run_until_idle,
+    settle,
+    tf_dir,
+    world_app,
+)
+from tests.support.sandbox import new_world, run_tool
+from tests.support.screen_text import all_text, text_of
+from tui.core.steps import StepStatus
+from tui.core.tofu.plan.review import review
+from tui.core.tofu.statefile import read_state
+from tui.sandbox.aws_endpoint import AwsEndpoint
+from tui.sandbox.world import World
+from tui.screens.apply.flow import ApplyFlow, ApplyPhase
+from tui.screens.plan.flow import Phase, PlanFlow
+from tui.screens.rollback.s3_view import S3RollbackView
+from tui.widgets.plan_review_view import PlanReviewView
+
+KEY = "mocm/prod/terraform.tfstate"
+BACKEND = """terraform {{
+  backend "s3" {{
+    bucket       = "{bucket}"
+    key          = "{key}"
+    region       = "{region}"
+    use_lockfile = true
+  }}
+}}
+"""
+
+
+def remote_world(tmp_path: Path, aws: AwsEndpoint) -> tuple[World, Any, str, list[str]]:
+    """A world whose current release keeps its state in S3: three versions of the key."""
+    world = new_world(tmp_path)
+    bucket = f"{world.name_prefix}-tfstate"
+    s3 = boto3.client("s3", region_name=world.region)
+    s3.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": world.region})
+    s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
+    state = json.loads((tf_dir(world.previous) / "terraform.tfstate").read_text())
+    ids = []
+    for serial in (state["serial"], state["serial"] + 1, state["serial"] + 2):
+        body = json.dumps({**state, "serial": serial}, indent=2).encode()
+        ids.append(s3.put_object(Bucket=bucket, Key=KEY, Body=body)["VersionId"])
+    # A lock taken and released: a .tflock version and its delete marker share the prefix.
+    s3.put_object(Bucket=bucket, Key=KEY + ".tflock", Body=b'{"ID":"x"}')
+    s3.delete_object(Bucket=bucket, Key=KEY + ".tflock")
+    curr = tf_dir(world.current)
+    (curr / "backend.tf").write_text(BACKEND.format(bucket=bucket, key=KEY, region=world.region))
+    return world, s3, bucket, ids
+
+
+def latest_state(s3: Any, bucket: str) -> dict[str, Any]:
+    return dict(json.loads(s3.get_object(Bucket=bucket, Key=KEY)["Body"].read()))
+
+
+async def test_option_b_lists_versions_and_needs_the_typed_phrase_to_force(
+    tmp_path: Path, aws: AwsEndpoint
+) -> None:
+    world, s3, bucket, ids = remote_world(tmp_path, aws)
+    init = run_tool(world, ["tofu", "init", "-input=false"], cwd=tf_dir(world.current), **aws.env)
+    assert init.returncode == 0, init.stderr
+    serial = latest_state(s3, bucket)["serial"]
+    app = world_app(world, **aws.env)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_step(app, pilot, "rollback")
+        await run_until_idle(app, pilot)
+        assert "The state is in S3 (Option B)" in text_of(app, "#rb-situation")
+        assert "Roll back only that release in the Helm step; OpenTofu needs nothing." in text_of(
+            app, "#rb-helm"
+        )
+        table = app.query_one("#rb-versions", DataTable)
+        listed = [version_ids(table)[i] for i in range(table.row_count)]
+        assert listed == list(reversed(ids))  # the .tflock object is not a version of the key
+        assert "3 version(s)" in text_of(app, "#rb-s3-status")
+        assert table.cursor_row == 1  # no apply start in the journal: newest older one
+
+        await pilot.press("d")
+        await run_until_idle(app, pilot)
+        compare = text_of(app, "#rb-compare")
+        assert f"serial {serial - 1}" in compare and f"now has serial {serial}" in compare
+        assert "needs -force" in compare
+        push = app.query_one("#rb-push", Button)
+        assert push.disabled
+        view = app.query_one(S3RollbackView)
+        view.action_push()  # even when invoked directly: refused without the phrase
+        await run_until_idle(app, pilot)
+        assert f"Not pushed: type 'push -force serial {serial - 1}' first" in text_of(
+            app, "#rb-s3-status"
+        )
+        assert latest_state(s3, bucket)["serial"] == serial
+
+        phrase = app.query_one("#rb-force", Input)
+        phrase.focus()
+        await pilot.press(*f"push -force serial {serial - 1}")
+        assert not push.disabled
+        push.focus()
+        await pilot.press("enter")
+        await run_until_idle(app, pilot)
+        assert "✔ State restored" in text_of(app, "#rb-s3-status"), all_text(app)
+        assert app.statuses["rollback"] is StepStatus.DONE
+
+    restored = latest_state(s3, bucket)
+    download = tf_dir(world.current) / BOOK.state_rollback_download
+    pushed = json.loads(download.read_text())
+    assert pushed["serial"] == serial - 1
+    # tofu writes the pushed content with the next serial after the one it read back.
+    assert restored["resources"] == pushed["resources"]
+    assert restored["lineage"] == pushed["lineage"] and restored["serial"] == pushed["serial"] + 1
+    assert download.stat().st_mode & 0o777 == 0o600
+    assert decisions(world.current, "state-push-force")[-1]["detail"].startswith(
+        f"typed 'push -force serial {serial - 1}'"
+    )
+    pushes = [r for r in journal(world.current) if r["kind"] == "command"]
+    assert pushes[-1]["argv"][1:4] == ["state", "push", "-force"]
+
+
+async def test_option_b_never_pushes_another_lineage(tmp_path: Path, aws: AwsEndpoint) -> None:
+    world, s3, bucket, _ = remote_world(tmp_path, aws)
+    other = latest_state(s3, bucket) | {"lineage": "00000000-other-history", "serial": 1}
+    s3.put_object(Bucket=bucket, Key=KEY, Body=json.dumps(other).encode())
+    app = world_app(world, **aws.env)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_step(app, pilot, "rollback")
+        await run_until_idle(app, pilot)
+        await pilot.press("d")
+        await run_until_idle(app, pilot)
+        assert "Another lineage" in text_of(app, "#rb-compare")
+        assert app.query_one("#rb-push", Button).disabled
+        assert not app.query_one("#rb-force").display  # no phrase can unlock it
+    assert latest_state(s3, bucket)["lineage"] == "00000000-other-history"
+
+
+def version_ids(table: DataTable[Any]) -> list[str]:
+    """The whole version ids, newest first (the table shows their start)."""
+    keys = (table.coordinate_to_cell_key((i, 0)).row_key.value for i in range(table.row_count))
+    return [str(key) for key in keys]
+
+
+def version_time(s3: Any, bucket: str, version_id: str) -> datetime:
+    stamp = s3.head_object(Bucket=bucket, Key=KEY, VersionId=version_id)["LastModified"]
+    assert isinstance(stamp, datetime)
+    return stamp
+
+
+def until_s3_stamps_after(s3: Any, bucket: str, moment: datetime) -> None:
+    """S3 stamps whole seconds: write a probe object until its stamp is later than ``moment``
+    (a condition, not a duration: the versions before it are then strictly older)."""
+    for _ in range(100_000):
+        s3.put_object(Bucket=bucket, Key="probe", Body=b"")
+        if s3.head_object(Bucket=bucket, Key="probe")["LastModified"] > moment:
+            return
+    raise AssertionError("the S3 endpoint's clock did not move on")
+
+
+async def test_option_b_preselects_the_newest_version_before_the_journaled_apply_start(
+    tmp_path: Path, aws: AwsEndpoint
+) -> None:
+    world, s3, bucket, older = remote_world(tmp_path, aws)
+    until_s3_stamps_after(s3, bucket, version_time(s3, bucket, older[-1]))
+    app = world_app(world, **aws.env)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        assert app.session is not None
+        started = app.session.journal.step_started("apply")  # the upgrade's apply began
+        state = latest_state(s3, bucket)
+        newer = []  # what the failed apply wrote afterwards
+        for serial in (state["serial"] + 1, state["serial"] + 2):
+            body = json.dumps(state | {"serial": serial}).encode()
+            newer.append(s3.put_object(Bucket=bucket, Key=KEY, Body=body)["VersionId"])
+        await open_step(app, pilot, "rollback")
+        await run_until_idle(app, pilot)
+
+        table = app.query_one("#rb-versions", DataTable)
+        rows = [table.get_row_at(i) for i in range(table.row_count)]
+        assert version_ids(table) == list(reversed(older + newer))
+        assert [str(r[3]) for r in rows] == [v[:12] + "…" for v in reversed(older + newer)]
+        assert table.cursor_row == 2  # below the two versions the apply wrote
+        notes = [getattr(r[1], "plain", r[1]) for r in rows]
+        assert notes == ["current", "", "◀ pre-upgrade", "", ""]
+        moment = datetime.fromisoformat(started.ts)
+        assert (
+            "◀ Preselected: the newest version written before the upgrade's apply started "
+            f"({moment:%Y-%m-%d %H:%M:%S} UTC, from the journal)."
+        ) in text_of(app, "#rb-s3-status")
+        second = moment.replace(microsecond=0)  # S3 stamps whole seconds
+        assert version_time(s3, bucket, older[-1]) < second <= version_time(s3, bucket, newer[0])
+
+        await pilot.press("d")  # the highlighted one: the pre-upgrade version
+        await run_until_idle(app, pilot)
+        assert f"Version {older[-1]} " in text_of(app, "#rb-compare")
+        assert f"serial {state['serial']} " in text_of(app, "#rb-compare")
+        assert f"now has serial {state['serial'] + 2} " in text_of(app, "#rb-compare")
+    download = tf_dir(world.current) / BOOK.state_rollback_download
+    assert json.loads(download.read_text())["serial"] == state["serial"]
+
+
+async def test_option_a_restores_pre_upgrade_then_plans_and_applies_previous(
+    tmp_path: Path,
+) -> None:
+    world = carried_world(tmp_path)
+    prev, curr = tf_dir(world.previous), tf_dir(world.current)
+    backup = prev / BOOK.state_pre_upgrade
+    backup.write_bytes((prev / BOOK.state_file).read_bytes())
+    failed = json.loads((curr / BOOK.state_file).read_text())
+    failed["serial"] += 3  # the failed upgrade apply wrote to the current release's state
+    (curr / BOOK.state_file).write_text(json.dumps(failed))
+    app = world_app(world)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_step(app, pilot, "rollback")
+        assert "The state is local (Option A)" in text_of(app, "#rb-situation")
+        plan_text = text_of(app, "#rb-local-plan")
+        assert f"Keep the failed state …/{curr.relative_to(curr.parents[2])}/{BOOK.state_file}" in (
+            plan_text
+        )
+        assert "terraform.tfstate.failed" in plan_text
+        restore = app.query_one("#rb-restore", Button)
+        restore.focus()
+        await pilot.press("enter")
+        await run_until_idle(app, pilot)
+        assert "✔ Restored" in text_of(app, "#rb-local-status")
+
+        flow = app.query_one(PlanFlow)
+        assert flow.target.workdir == prev
+        flow.query_one("#plan-log").focus()
+        await pilot.press("p")
+        await run_until_idle(app, pilot)
+        assert flow.phase is Phase.REVIEWED, all_text(app)
+        await pilot.press("g")
+        await pilot.pause()
+        await pilot.press("enter")
+        await run_until_idle(app, pilot)
+        apply = app.query_one(ApplyFlow)
+        assert apply.phase is ApplyPhase.READY
+        await pilot.press("a")
+        await run_until_idle(app, pilot)
+        assert apply.phase is ApplyPhase.APPLIED, all_text(app)
+        assert app.statuses["rollback"] is StepStatus.DONE
+
+    assert read_state(curr / BOOK.state_failed).serial == failed["serial"]
+    restored = read_state(prev / BOOK.state_file)
+    assert restored.lineage == failed["lineage"]
+    ops = [
+        (r["op"], Path(r["path"]).name)
+        for r in journal(world.current)
+        if r["kind"] == "file_op" and r["step"] == "rollback"
+    ]
+    assert ("copy", BOOK.state_failed) in ops
+    argv = [r["argv"] for r in journal(world.current) if r["kind"] == "command"]
+    assert [a[1] for a in argv] == ["init", "plan", "show", "apply"]
+    assert all(r["cwd"] == str(prev) for r in journal(world.current) if r["kind"] == "command")
+
+
+async def test_option_a_review_uses_the_rollback_rules(tmp_path: Path) -> None:
+    world = carried_world(tmp_path)
+    prev = tf_dir(world.previous)
+    state = json.loads((prev / BOOK.state_file).read_text())
+    # A backup without the rule and with other tags on the log group: the rollback plan
+    # creates the one and updates the other, as after an upgrade that replaced / changed them.
+    rule = "aws_security_group_rule.eks_to_elasticache"
+    state["resources"] = [r for r in state["resources"] if f"{r['type']}.{r['name']}" != rule]
+    logs = next(r for r in state["resources"] if r["type"] == "aws_cloudwatch_log_group")
+    logs["instances"][0]["attributes"]["tags"] = {"Name": "retagged by the upgrade"}
+    (prev / BOOK.state_pre_upgrade).write_text(json.dumps(state))
+    rules = BOOK.rules("rollback")
+    why = {r.actions: r.why for r in rules.expected}
+    app = world_app(world)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_step(app, pilot, "rollback")
+        before = text_of(app, "#rb-local-plan")
+        assert "reviewed with the playbook's rollback rules: expected update of *" in before
+        assert "nothing may touch *valkey*" in before
+        app.query_one("#rb-restore", Button).focus()
+        await pilot.press("enter")
+        await run_until_idle(app, pilot)
+        flow = app.query_one(PlanFlow)
+        assert flow.target.stage == "rollback"
+        flow.query_one("#plan-log").focus()
+        await pilot.press("p")
+        await run_until_idle(app, pilot)
+        assert flow.phase is Phase.REVIEWED, all_text(app)
+        verdict = text_of(app, "#plan-verdict")
+        assert verdict.startswith(" SAFE  every change is expected at stage 'rollback'")
+        assert "create 1  update 1  replace 0  destroy 0" in text_of(app, "#plan-counts")
+        shown = {row.address: row for row in app.query_one(PlanReviewView).shown}
+        assert shown[rule].expected and shown[rule].why == why[("create",)]
+        assert shown["aws_cloudwatch_log_group.app"].why == why[("update",)]
+        # The same plan under the upgrade rules: that create would be unexpected.
+        assert flow.review is not None
+        upgrade = review(flow.review.plan, BOOK, "upgrade")
+        assert [issue.address for issue in upgrade.issues] == [rule]

@@ -1,0 +1,143 @@
+"""Pilot tests of auto-fill: previous values first, then the placeholders the wizard knows
+(name prefix and region from terraform.tfvars, the Valkey host from Secrets Manager, moto)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from textual.widgets import Input
+
+from tests.support.stage4 import REGION, SECRET_ID, VALKEY_GROUP, inject_error, seed_secret
+from tests.support.values_screen import (
+    SAMPLE_SECRETS,
+    VALUES,
+    auto_fill,
+    open_values,
+    screen_text,
+    settle,
+    status,
+    values_app,
+)
+from tui.sandbox.aws_endpoint import AwsEndpoint
+from tui.screens.values.dialogs import ConfirmDialog, TextLines
+from tui.screens.values.panel import ValuesPanel
+from tui.widgets.dialogs import ErrorDialog
+
+HOST = f"master.{VALKEY_GROUP}.x7p2lm.euc1.cache.amazonaws.com"
+
+
+def preview_body(app: object) -> str:
+    screen = app.screen  # type: ignore[attr-defined]
+    assert isinstance(screen, ConfirmDialog), f"no auto-fill preview: {screen!r}"
+    return screen.query_one(TextLines).plain()
+
+
+async def open_preview(app: object, pilot: object) -> str:
+    await pilot.press("a")  # type: ignore[attr-defined]
+    await settle(app, pilot)  # type: ignore[arg-type]
+    return preview_body(app)
+
+
+async def test_known_placeholders_come_from_tfvars_and_the_valkey_secret(
+    aws: AwsEndpoint, tmp_path: Path
+) -> None:
+    password = json.loads(seed_secret())["password"]
+    app, _, curr = values_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        panel = await open_values(app, pilot)
+        body = await open_preview(app, pilot)
+        assert "Auto-fill 28 placeholder(s)" in screen_text(app)
+        known = body.index("Known to the wizard:")
+        assert body.index("credentials.admin.password") < known  # previous values first
+        tail = body[known:]
+        assert "credentials.valkey.secretsManagerId  from terraform.tfvars" in tail
+        assert f"< REPLACE_VALUE_NAME_PREFIX >/valkey/fusion  →  {SECRET_ID}" in tail
+        assert f"credentials.valkey.host  from Secrets Manager {SECRET_ID}" in tail
+        assert f"< REPLACE_VALUE_VALKEY_HOST >  →  {HOST}" in tail
+        assert "Left as they are" not in body  # the k8s secret name is no known placeholder
+        assert password not in body and password not in screen_text(app)
+        assert app.redactor.redact(f"auth {password}") != f"auth {password}"
+        await pilot.press("escape")  # cancel changes nothing
+        assert "Placeholders left 29" in status(panel)
+        await auto_fill(app, pilot)
+        assert "Placeholders left 1" in status(panel)
+        assert panel.merge is not None
+        assert panel.merge.placeholders_left() == ["credentials.valkey.existingSecret.name"]
+        await pilot.press("s")
+        app.screen.query_one(Input).value = "the k8s secret is created later"
+        await pilot.press("enter")
+        await settle(app, pilot)
+        await pilot.press("y")
+        await settle(app, pilot)
+        assert "nothing unsaved" in status(panel)
+    saved = (curr / VALUES).read_text()
+    assert f'secretsManagerId: "{SECRET_ID}"' in saved  # replaced inside the string, quotes kept
+    assert f'host: "{HOST}"' in saved
+    journal = (curr / ".mocm-upgrade" / "journal.jsonl").read_text()
+    assert password not in saved and password not in journal
+    assert not any(secret in journal for secret in SAMPLE_SECRETS)
+
+
+async def test_without_the_secret_the_host_stays_with_a_plain_reason(
+    aws: AwsEndpoint, tmp_path: Path
+) -> None:
+    app, _, _ = values_app(tmp_path)  # the apply has not run: no Valkey secret yet
+    async with app.run_test(size=(120, 40)) as pilot:
+        panel = await open_values(app, pilot)
+        body = await open_preview(app, pilot)
+        assert not isinstance(app.screen, ErrorDialog)
+        assert "Auto-fill 27 placeholder(s)" in screen_text(app)
+        left = body[body.index("Left as they are:") :]
+        assert "credentials.valkey.host  < REPLACE_VALUE_VALKEY_HOST >" in left
+        flat = " ".join(left.split())
+        assert f"not filled: Secrets Manager has no secret '{SECRET_ID}' in region {REGION}" in flat
+        assert "Has the upgrade apply created Valkey?" in flat
+        await pilot.press("y")
+        await settle(app, pilot)
+        assert "Placeholders left 2" in status(panel)
+        assert panel.merge is not None
+        assert panel.merge.placeholders_left() == [
+            "credentials.valkey.host",
+            "credentials.valkey.existingSecret.name",
+        ]
+        assert panel.check_action("auto_fill", ()) is True  # once the apply ran, `a` again
+        seed_secret()
+        await auto_fill(app, pilot)
+        assert panel.merge.placeholders_left() == ["credentials.valkey.existingSecret.name"]
+        await pilot.press("u")  # the second auto-fill is one step of its own
+        assert "Placeholders left 2" in status(panel)
+
+
+async def test_access_denied_to_the_secret_fills_the_rest(aws: AwsEndpoint, tmp_path: Path) -> None:
+    seed_secret()
+    app, _, _ = values_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        panel = await open_values(app, pilot)
+        assert isinstance(panel, ValuesPanel)
+        client = panel.auto_fill_flow.secretsmanager(REGION)
+        inject_error(client, "GetSecretValue", "AccessDeniedException", "not allowed")
+        body = await open_preview(app, pilot)
+        assert not isinstance(app.screen, ErrorDialog)
+        flat = " ".join(body.split())
+        assert "not filled: access denied to secretsmanager:GetSecretValue in eu-central-1" in flat
+        assert "credentials.valkey.secretsManagerId  from terraform.tfvars" in body
+        assert "Auto-fill again once that is fixed" in flat
+        await pilot.press("y")
+        await settle(app, pilot)
+        assert "Placeholders left 2" in status(panel)
+        assert panel.check_action("save", ()) is True  # nothing is blocked
+
+
+async def test_without_aws_credentials_the_preview_still_opens(tmp_path: Path) -> None:
+    app, _, _ = values_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        panel = await open_values(app, pilot)
+        body = await open_preview(app, pilot)
+        assert "(y)" in screen_text(app)  # the confirm button is on screen at 80x24
+        assert "not filled:" in body and "secretsmanager:GetSecretValue" in body
+        await pilot.press("y")
+        await settle(app, pilot)
+        assert "Placeholders left 2" in status(panel)
+        await pilot.press("u")
+        assert "Placeholders left 29" in status(panel)

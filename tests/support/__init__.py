@@ -1,0 +1,1 @@
+"""Helpers shared by the tests: release pairs, worlds, apps, screen text."""

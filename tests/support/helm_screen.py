@@ -1,0 +1,161 @@
+"""Helpers for the Helm screen tests: a seeded sandbox world, the App opened on step 8."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from tests.support.screen_text import all_text, widget_text
+from tests.support.stage4_screen import settle
+from tui.app import WizardApp, make_app
+from tui.context import WizardContext
+from tui.core.playbook.load import load_playbook
+from tui.core.steps import FORWARD_STEPS, StepStatus
+from tui.sandbox.seed_images import seed_images
+from tui.sandbox.seed_report import SeedReport
+from tui.sandbox.world import World, build_world, world_env
+
+__all__ = [
+    "BOOK",
+    "all_text",
+    "decisions",
+    "fill_registry",
+    "helm_app",
+    "helm_status",
+    "helm_world",
+    "journal_records",
+    "open_helm",
+    "press",
+    "ready_for_sync",
+    "settle",
+    "table_text",
+    "text_of",
+    "values_path",
+    "widget_text",
+]
+
+BOOK = load_playbook()
+PLACEHOLDER = re.compile(r'registry: "< REPLACE_VALUE_IMAGE_REGISTRY >"')
+ANY_PLACEHOLDER = re.compile(BOOK.placeholder_pattern)
+
+
+def helm_world(
+    root: Path, aws_env: dict[str, str], *, registry: bool = True, filled: bool = True
+) -> World:
+    """A demo world whose ECR holds every image but the one the seed leaves out on purpose.
+
+    ``registry``: the Values step has filled ``global.image.registry`` (else a placeholder);
+    ``filled``: it has filled every other placeholder too (else they are left in the file).
+    """
+    world = build_world(root / "world")
+    seed_images(world, dict(aws_env), BOOK, SeedReport())
+    if registry:
+        fill_registry(world)
+    if filled:
+        fill_placeholders(world)
+    return world
+
+
+def values_path(world: World) -> Path:
+    return world.current / BOOK.values_file
+
+
+def fill_placeholders(world: World) -> None:
+    """Every placeholder but the registry's gets a stand-in value (``filled-smtp-host``)."""
+
+    def stand_in(found: re.Match[str]) -> str:
+        name = found.group(0).strip("<> ").removeprefix("REPLACE_VALUE_")
+        if name == "IMAGE_REGISTRY":  # fill_registry's business
+            return found.group(0)
+        return "filled-" + name.lower().replace("_", "-")
+
+    path = values_path(world)
+    path.write_text(ANY_PLACEHOLDER.sub(stand_in, path.read_text(encoding="utf-8")), "utf-8")
+
+
+def fill_registry(world: World) -> None:
+    """What the Values step does for the registry: the ECR host of the world's account."""
+    values = world.current / BOOK.values_file
+    host = f'registry: "{world.account_id}.dkr.ecr.{world.region}.amazonaws.com"'
+    values.write_text(PLACEHOLDER.sub(host, values.read_text(encoding="utf-8")), encoding="utf-8")
+
+
+def helm_app(world: World, aws_env: dict[str, str], **extra: str) -> WizardApp:
+    """The App on the world's releases, stand-ins first on PATH, no pacing in the stand-ins."""
+    env = world_env(world, dict(aws_env)) | {"MOCM_SANDBOX_HELM_SECONDS": "0"} | extra
+    context = WizardContext(playbook=BOOK, previous=world.previous, current=world.current, env=env)
+    return make_app(context)
+
+
+async def open_helm(app: WizardApp, pilot: Any) -> None:
+    """Mark the steps before Helm done, show it, and wait for its start-up checks."""
+    await pilot.pause()
+    await app.workers.wait_for_complete()
+    for step in FORWARD_STEPS[: FORWARD_STEPS.index("helm")]:
+        app.statuses[step] = StepStatus.DONE
+    app.show_step("helm")
+    await settle_all(app, pilot)
+
+
+async def settle_all(app: WizardApp, pilot: Any, rounds: int = 20) -> None:
+    """Settle until no worker is left: a finished command may start the next one."""
+    for _ in range(rounds):
+        await settle(app, pilot)
+        if not any(w.is_running for w in app.workers):
+            await pilot.pause()
+            if not any(w.is_running for w in app.workers):
+                return
+
+
+def journal_records(release: Path) -> list[dict[str, Any]]:
+    lines = (release / ".mocm-upgrade" / "journal.jsonl").read_text().splitlines()
+    return [json.loads(line) for line in lines]
+
+
+async def press(app: WizardApp, pilot: Any, *keys: str) -> None:
+    """Press each key, letting every command or check it starts run to its end."""
+    for key in keys:
+        await pilot.press(key)
+        await settle_all(app, pilot)
+
+
+async def ready_for_sync(app: WizardApp, pilot: Any, *, load_images: bool = True) -> None:
+    """Push the missing image, acknowledge the CHANGELOG, run the diff; end on the Sync tab."""
+    if load_images:
+        await press(app, pilot, "1", "l")
+    await press(app, pilot, "2", "a", "5", "d", "6")
+
+
+def decisions(release: Path, what: str) -> list[str]:
+    """The details of the journal's decisions named ``what``, in order."""
+    return [
+        str(r["detail"])
+        for r in journal_records(release)
+        if r["kind"] == "decision" and r["what"] == what
+    ]
+
+
+def table_text(app: WizardApp, selector: str) -> str:
+    """A DataTable's rows as the operator reads them, one line per row."""
+    from textual.widgets import DataTable
+
+    table = app.screen.query_one(selector, DataTable)
+    rows = (table.get_row_at(i) for i in range(table.row_count))
+    return "\n".join("  ".join(str(cell) for cell in row) for row in rows)
+
+
+def text_of(app: WizardApp, selector: str) -> str:
+    """One widget's text, unwrapped (a Static's content; else what it renders)."""
+    from textual.widgets import Static
+
+    widget = app.screen.query_one(selector)
+    if isinstance(widget, Static):
+        return str(widget.content)
+    return widget_text(widget)
+
+
+def helm_status(app: WizardApp) -> StepStatus:
+    """The Helm step's status in the sidebar."""
+    return app.statuses["helm"]

@@ -1,0 +1,69 @@
+"""Running the tofu stand-in as a subprocess, the way the wizard runs `tofu`."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@dataclass
+class Result:
+    """What a tofu run left on the streams, and its exit code."""
+
+    code: int
+    stdout: str
+    stderr: str
+
+
+def standin_env(**extra: str) -> dict[str, str]:
+    """The environment a stand-in run gets: this process's, plus the repo on PYTHONPATH."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MOCM_STANDIN_")}
+    env["PYTHONPATH"] = str(REPO)
+    env.pop("TF_IN_AUTOMATION", None)
+    env.update(extra)
+    return env
+
+
+def standin_argv(*args: str) -> list[str]:
+    return [sys.executable, "-m", "tui.sandbox.tofu", *args]
+
+
+def tofu(cwd: Path, *args: str, stdin: str = "", **env: str) -> Result:
+    """Run `tofu ARGS` (the stand-in) in cwd."""
+    done = subprocess.run(
+        standin_argv(*args),
+        cwd=cwd,
+        env=standin_env(**env),
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    return Result(done.returncode, done.stdout, done.stderr)
+
+
+def show_json(cwd: Path, plan: str = "tfplan") -> dict[str, Any]:
+    result = tofu(cwd, "show", "-json", plan)
+    assert result.code == 0, result.stderr
+    return dict(json.loads(result.stdout))
+
+
+def actions(plan: dict[str, Any]) -> dict[str, tuple[list[str], str | None]]:
+    """Address -> (actions, action_reason) of a JSON plan."""
+    return {
+        rc["address"]: (rc["change"]["actions"], rc.get("action_reason"))
+        for rc in plan.get("resource_changes", [])
+    }
+
+
+def write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path

@@ -1,0 +1,100 @@
+"""Helpers for the values editor's pilot, snapshot and benchmark code."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from pathlib import Path
+
+from textual.pilot import Pilot
+from textual.widgets import Static
+
+from tests.support.release import make_pair
+from tui.app import WizardApp, make_app
+from tui.context import WizardContext
+from tui.core.playbook.load import load_playbook
+from tui.core.steps import FORWARD_STEPS, StepStatus
+from tui.screens.values.panel import ValuesPanel
+
+BOOK = load_playbook()
+VALUES = BOOK.values_file
+# The clear values of the sample's secret keys: none may ever be on screen unrevealed.
+SAMPLE_SECRETS = (
+    "MOCM-ACME-7F3K-Q9LD-22XW-8HJ4",
+    "Vq8#nT2!eL6@rW4z",
+    "c9R$kP3^wQ7&mZ1x",
+    "BLw3hY8xRk2pQ9vN5tZ7cM1aS4dF6gJ0",
+)
+
+
+def values_app(root: Path) -> tuple[WizardApp, Path, Path]:
+    """The App on a fresh sample release pair under ``root`` (previous, current)."""
+    prev, curr = make_pair(root)
+    return app_on(prev, curr), prev, curr
+
+
+def app_on(prev: Path, curr: Path) -> WizardApp:
+    return make_app(WizardContext(playbook=BOOK, previous=prev, current=curr))
+
+
+async def open_values(app: WizardApp, pilot: Pilot[int]) -> ValuesPanel:
+    """Mark the steps before Values done, show it and wait until the files are loaded."""
+    await pilot.pause()
+    for step in FORWARD_STEPS[: FORWARD_STEPS.index("values")]:
+        app.statuses[step] = StepStatus.DONE
+    app.show_step("values")
+    await settle(app, pilot)
+    return app.query_one(ValuesPanel)
+
+
+async def settle(app: WizardApp, pilot: Pilot[int]) -> None:
+    """Let workers finish and the screen catch up (no sleeps)."""
+    await pilot.pause()
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+    await pilot.pause()
+
+
+async def flush_footer(panel: ValuesPanel, pilot: Pilot[int]) -> None:
+    """Redraw the footer now instead of after the keys settle (for snapshots)."""
+    if panel.footer_timer is not None:
+        panel.footer_timer.stop()
+    panel.refresh_bindings()
+    await pilot.pause()
+    await pilot.pause()
+
+
+_TAG = re.compile(r"<[^>]+>")
+
+
+def screen_text(app: WizardApp) -> str:
+    """Every character on the terminal right now (from the SVG screenshot Textual exports)."""
+    svg = app.export_screenshot()
+    body = svg[svg.index("<g class=") :] if "<g class=" in svg else svg
+    texts = re.findall(r"<text[^>]*>(.*?)</text>", body, flags=re.S)
+    return html.unescape("".join(_TAG.sub("", t) for t in texts)).replace("\xa0", " ")
+
+
+async def auto_fill(app: WizardApp, pilot: Pilot[int]) -> None:
+    """Press `a`, wait for the preview (the Valkey secret is read in a worker), confirm it."""
+    await pilot.press("a")
+    await settle(app, pilot)
+    await pilot.press("y")
+    await settle(app, pilot)
+
+
+def status(panel: object) -> str:
+    """The status line (counters) of the values panel."""
+    return str(panel.query_one("#values-status", Static).render())  # type: ignore[attr-defined]
+
+
+def detail(panel: object) -> str:
+    """The two lines about the row under the cursor."""
+    return str(panel.query_one("#values-detail", Static).render())  # type: ignore[attr-defined]
+
+
+def journal(curr: Path) -> list[dict[str, object]]:
+    """The current release's journal records."""
+    lines = (curr / ".mocm-upgrade" / "journal.jsonl").read_text().splitlines()
+    return [json.loads(line) for line in lines]

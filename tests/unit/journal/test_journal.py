@@ -1,0 +1,332 @@
+"""The journal: durable appends, torn/corrupt lines, bad folders, redaction, resume."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import stat
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tui.core.errors import JournalError
+from tui.core.journal.reader import read_journal
+from tui.core.journal.records import (
+    CommandRun,
+    FileOp,
+    JournalRecord,
+    StepCompleted,
+    StepStarted,
+    StepWaived,
+)
+from tui.core.journal.resume import fold, load_state
+from tui.core.journal.writer import Journal, Workspace
+from tui.core.steps import StepStatus
+
+ORDER = ("releases", "preflight", "backend", "carry_over", "plan", "apply")
+
+
+def make_clock() -> Callable[[], str]:
+    ticks = iter(range(10_000))
+    return lambda: f"2026-05-01T10:{next(ticks) // 60:02d}:{next(ticks) % 60:02d}.000+00:00"
+
+
+def open_journal(release: Path, redact: Callable[[str], str] = lambda s: s) -> Journal:
+    return Journal.open(Workspace(release), redact, user="alice", host="jump1", clock=make_clock())
+
+
+def test_records_are_appended_one_write_and_one_fsync_each(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    journal = open_journal(tmp_path)
+    calls: list[str] = []
+    real_write, real_fsync = os.write, os.fsync
+
+    def counting_write(fd: int, data: bytes) -> int:
+        calls.append("write")
+        return real_write(fd, data)
+
+    def counting_fsync(fd: int) -> None:
+        calls.append("fsync")
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "write", counting_write)
+    monkeypatch.setattr(os, "fsync", counting_fsync)
+    journal.step_entered("plan")
+    journal.step_started("plan")
+    assert calls == ["write", "fsync", "write", "fsync"]
+
+    lines = (tmp_path / ".mocm-upgrade" / "journal.jsonl").read_text().splitlines()
+    first = json.loads(lines[1])
+    assert first["kind"] == "step_started" and first["step"] == "plan"
+    assert first["seq"] == 2 and first["user"] == "alice" and first["host"] == "jump1"
+    assert first["ts"].endswith("+00:00")
+
+
+def test_work_folder_and_journal_are_private(tmp_path: Path) -> None:
+    old = os.umask(0)
+    try:
+        open_journal(tmp_path).note("hello")
+    finally:
+        os.umask(old)
+    workspace = Workspace(tmp_path)
+    assert stat.S_IMODE(workspace.root.stat().st_mode) == 0o700
+    assert stat.S_IMODE(workspace.transcripts_dir.stat().st_mode) == 0o700
+    assert stat.S_IMODE(workspace.journal_path.stat().st_mode) == 0o600
+
+
+def test_every_kind_reads_back_as_typed_records(tmp_path: Path) -> None:
+    journal = open_journal(tmp_path)
+    journal.session_started(tmp_path / "prev", tmp_path, "1.0", "1.1", "pb-1", "0.1.0")
+    journal.file_op("copy", tmp_path / "b", "a" * 64, None, source=tmp_path / "a", step="carry")
+    journal.command(["tofu", "plan"], tmp_path, 2, 1.5, "001-tofu-plan.log", step="plan")
+    journal.step_waived("preflight", "DLM policy is managed by the platform team")
+    journal.decision("typed_confirmation", "destroy aws_instance.x", step="plan")
+
+    read = read_journal(Workspace(tmp_path).journal_path)
+    assert [r.seq for r in read.records] == [1, 2, 3, 4, 5]
+    assert read.warnings == ()
+    op = read.records[1].body
+    assert op == FileOp("copy", str(tmp_path / "b"), "a" * 64, None, str(tmp_path / "a"), "carry")
+    cmd = read.records[2].body
+    assert isinstance(cmd, CommandRun) and cmd.argv == ("tofu", "plan") and cmd.exit_code == 2
+    assert read.records[3].body == StepWaived(
+        "preflight", "DLM policy is managed by the platform team"
+    )
+
+
+def test_reopening_continues_the_sequence(tmp_path: Path) -> None:
+    open_journal(tmp_path).step_started("releases")
+    record = open_journal(tmp_path).step_completed("releases")
+    assert record.seq == 2
+
+
+def test_truncated_last_line_is_ignored_with_a_warning_and_set_aside(tmp_path: Path) -> None:
+    journal = open_journal(tmp_path)
+    journal.step_started("releases")
+    journal.step_completed("releases")
+    path = journal.path
+    good = path.read_bytes()
+    half = json.dumps({"ts": "x", "seq": 3, "kind": "step_started", "step": "pre"})[:25]
+    path.write_bytes(good + half.encode())
+
+    read = read_journal(path)
+    assert [r.kind for r in read.records] == ["step_started", "step_completed"]
+    assert len(read.warnings) == 1 and "line 3" in read.warnings[0]
+    assert "kill mid-write" in read.warnings[0]
+
+    reopened = open_journal(tmp_path)
+    reopened.step_started("preflight")
+    aside = path.with_name("journal.jsonl.torn-3")
+    assert aside.read_bytes() == half.encode()
+    assert any(str(aside) in warning for warning in reopened.warnings)
+    again = read_journal(path)
+    assert again.warnings == ()
+    assert [r.kind for r in again.records] == [
+        "step_started",
+        "step_completed",
+        "note",
+        "step_started",
+    ]
+    assert "torn last line" in getattr(again.records[2].body, "text", "")
+
+
+def test_complete_last_record_without_newline_is_kept(tmp_path: Path) -> None:
+    journal = open_journal(tmp_path)
+    journal.step_started("releases")
+    path = journal.path
+    path.write_bytes(path.read_bytes().rstrip(b"\n"))
+    assert len(read_journal(path).records) == 1
+    open_journal(tmp_path).step_completed("releases")
+    assert [r.kind for r in read_journal(path).records] == ["step_started", "step_completed"]
+
+
+def test_corrupt_middle_line_names_the_line(tmp_path: Path) -> None:
+    journal = open_journal(tmp_path)
+    for step in ORDER[:3]:
+        journal.step_started(step)
+    lines = journal.path.read_bytes().split(b"\n")
+    lines[1] = b'{"kind": "step_started", garbage'
+    journal.path.write_bytes(b"\n".join(lines))
+    with pytest.raises(JournalError, match="line 2 is corrupt") as caught:
+        read_journal(journal.path)
+    assert "intact" in caught.value.hint
+    with pytest.raises(JournalError, match="line 2"):
+        open_journal(tmp_path)
+    # nothing was cut off or rewritten
+    assert journal.path.read_bytes() == b"\n".join(lines)
+
+
+@pytest.mark.parametrize(
+    ("mutate", "reason"),
+    [
+        (lambda d: d.update(seq="two"), "'seq'"),
+        (lambda d: d.update(kind="teleported"), "unknown kind"),
+        (lambda d: d.pop("cwd"), "'cwd' is missing"),
+        (lambda d: d.update(exit_code=True), "'exit_code'"),
+    ],
+)
+def test_valid_json_with_a_wrong_shape_is_corrupt(
+    tmp_path: Path, mutate: Callable[[dict[str, object]], object], reason: str
+) -> None:
+    journal = open_journal(tmp_path)
+    journal.command(["true"], tmp_path, 0, 0.1, step="plan")
+    journal.note("after")
+    lines = journal.path.read_text().splitlines()
+    record = json.loads(lines[0])
+    mutate(record)
+    journal.path.write_text("\n".join([json.dumps(record), lines[1]]) + "\n")
+    with pytest.raises(JournalError, match=reason):
+        read_journal(journal.path)
+
+
+def test_non_utf8_line_is_corrupt(tmp_path: Path) -> None:
+    journal = open_journal(tmp_path)
+    journal.note("a")
+    journal.note("b")
+    data = journal.path.read_bytes()
+    journal.path.write_bytes(b"\xff\xfe\n" + data)
+    with pytest.raises(JournalError, match="line 1 is corrupt"):
+        read_journal(journal.path)
+
+
+def test_empty_journal_has_no_records_and_resumes_on_the_first_step(tmp_path: Path) -> None:
+    workspace = Workspace(tmp_path)
+    workspace.ensure()
+    workspace.journal_path.write_bytes(b"")
+    read = read_journal(workspace.journal_path)
+    assert read.records == () and read.warnings == ()
+    state = load_state(workspace)
+    assert state.resume_step(ORDER) == "releases"
+    assert all(state.status(step) is StepStatus.NOT_STARTED for step in ORDER)
+
+
+def test_missing_journal_is_a_clear_error_for_readers(tmp_path: Path) -> None:
+    with pytest.raises(JournalError, match="No journal at"):
+        read_journal(Workspace(tmp_path).journal_path)
+    assert load_state(Workspace(tmp_path)).last_entered is None
+
+
+def test_release_that_is_a_file_gives_a_journal_error(tmp_path: Path) -> None:
+    # root bypasses chmod, so use ENOTDIR: the "release" is a regular file
+    not_a_dir = tmp_path / "release"
+    not_a_dir.write_text("x")
+    with pytest.raises(JournalError, match="Cannot create the wizard's folder") as caught:
+        open_journal(not_a_dir)
+    assert "writable directory" in caught.value.hint
+
+
+def test_journal_path_taken_by_a_folder_gives_a_journal_error(tmp_path: Path) -> None:
+    Workspace(tmp_path).journal_path.mkdir(parents=True)
+    with pytest.raises(JournalError, match="Cannot open the journal"):
+        open_journal(tmp_path)
+
+
+def test_symlinked_work_folder_is_refused(tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    release = tmp_path / "release"
+    release.mkdir()
+    (release / ".mocm-upgrade").symlink_to(elsewhere)
+    with pytest.raises(JournalError, match="symbolic link"):
+        open_journal(release)
+
+
+def test_waiver_without_reason_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(JournalError, match="reason"):
+        open_journal(tmp_path).step_waived("preflight", "  ")
+
+
+def test_secrets_never_reach_the_journal_file(tmp_path: Path) -> None:
+    secret = "hunter2-s3cr3t"
+    journal = open_journal(tmp_path, redact=lambda s: s.replace(secret, "••••"))
+    journal.command(["psql", f"--password={secret}"], tmp_path, 0, 0.2)
+    journal.note(f"password is {secret}")
+    journal.decision("override", f"typed {secret}")
+    text = journal.path.read_text()
+    assert secret not in text
+    assert text.count("••••") == 3
+
+
+def test_restart_after_a_kill_resumes_on_the_entered_step(tmp_path: Path) -> None:
+    journal = open_journal(tmp_path)
+    for step in ("releases", "preflight"):
+        journal.step_entered(step)
+        journal.step_started(step)
+        journal.step_completed(step)
+    journal.step_entered("backend")
+    journal.step_waived("backend", "local backend stays")
+    journal.step_entered("carry_over")
+    journal.step_started("carry_over")
+    journal.file_op("backup", tmp_path / "x.bak", "b" * 64, None, source=tmp_path / "x")
+    # killed here: half a record on disk
+    with journal.path.open("ab") as handle:
+        handle.write(b'{"ts": "2026-05-01T1')
+
+    state = load_state(Workspace(tmp_path))
+    assert state.resume_step(ORDER) == "carry_over"
+    assert state.status("releases") is StepStatus.DONE
+    assert state.status("preflight") is StepStatus.DONE
+    assert state.status("backend") is StepStatus.WAIVED
+    assert state.step("backend").waived_reason == "local backend stays"
+    assert state.status("carry_over") is StepStatus.IN_PROGRESS
+    assert state.step("carry_over").started_by == "alice@jump1"
+    assert state.status("plan") is StepStatus.NOT_STARTED
+    assert len(state.file_ops) == 1 and len(state.warnings) == 1
+
+
+def test_redoing_a_done_step_reopens_it_until_it_completes() -> None:
+    def rec(seq: int, body: StepStarted | StepCompleted) -> JournalRecord:
+        return JournalRecord(f"t{seq}", seq, "bob", "h", body)
+
+    state = fold(
+        [rec(1, StepStarted("plan")), rec(2, StepCompleted("plan")), rec(3, StepStarted("plan"))]
+    )
+    assert state.status("plan") is StepStatus.IN_PROGRESS
+    assert state.step("plan").completed_at is None
+    # nothing entered: resume lands on the first step not finished
+    assert state.resume_step(("plan", "apply")) == "plan"
+
+
+def test_existing_journal_with_wide_mode_is_made_private(tmp_path: Path) -> None:
+    workspace = Workspace(tmp_path)
+    workspace.ensure()
+    workspace.journal_path.write_text("")
+    workspace.journal_path.chmod(0o644)
+    open_journal(tmp_path)
+    assert stat.S_IMODE(workspace.journal_path.stat().st_mode) == 0o600
+
+
+WRITER = """
+import sys
+from pathlib import Path
+from tui.core.journal.writer import Journal, Workspace
+journal = Journal.open(Workspace(Path(sys.argv[1])))
+for n in range(100_000):
+    journal.note("x" * 200 + str(n))
+    if n == 50:
+        print("ready", flush=True)
+"""
+
+
+def test_a_writer_killed_with_sigkill_leaves_a_readable_journal(tmp_path: Path) -> None:
+    root = Path(__file__).resolve().parents[3]
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "PYTHONPATH": str(root)}
+    proc = subprocess.Popen(
+        [sys.executable, "-c", WRITER, str(tmp_path)], stdout=subprocess.PIPE, text=True, env=env
+    )
+    assert proc.stdout is not None
+    assert proc.stdout.readline().strip() == "ready"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=30)
+
+    journal = open_journal(tmp_path)
+    seqs = [r.seq for r in journal.records]
+    assert len(seqs) > 50
+    assert seqs == list(range(1, len(seqs) + 1))
+    assert journal.step_started("plan").seq in (len(seqs) + 1, len(seqs) + 2)
+    assert read_journal(journal.path).warnings == ()

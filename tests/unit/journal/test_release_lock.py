@@ -1,0 +1,211 @@
+"""The release lock: one wizard per release, stale locks recognised, foreign hosts respected."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import asdict, replace
+from pathlib import Path
+
+import pytest
+
+from tui.core.errors import LockHeld
+from tui.core.journal.lock import LockOwner, ReleaseLock, process_start_ticks, this_process
+from tui.core.journal.writer import Workspace
+
+
+@pytest.fixture
+def sleeper() -> Iterator[subprocess.Popen[bytes]]:
+    """A live process that is not us."""
+    proc = subprocess.Popen(["sleep", "300"])
+    yield proc
+    proc.kill()
+    proc.wait(timeout=10)
+
+
+def finished_pid() -> int:
+    proc = subprocess.Popen(["true"])
+    proc.wait(timeout=10)
+    return proc.pid
+
+
+def write_lock(workspace: Workspace, owner: LockOwner) -> None:
+    workspace.ensure()
+    workspace.lock_path.write_text(json.dumps(asdict(owner)))
+
+
+def test_acquire_writes_owner_and_release_removes_it(tmp_path: Path) -> None:
+    workspace = Workspace(tmp_path)
+    with ReleaseLock(workspace) as acquired:
+        data = json.loads(workspace.lock_path.read_text())
+        assert data["pid"] == os.getpid()
+        assert {"host", "user", "started"} <= data.keys()
+        assert data["proc_start"] == process_start_ticks(os.getpid())
+        assert stat.S_IMODE(workspace.lock_path.stat().st_mode) == 0o600
+        assert acquired.took_over is None
+    assert not workspace.lock_path.exists()
+    assert [p.name for p in workspace.root.iterdir() if p.name.startswith(".lock")] == []
+
+
+def test_second_wizard_on_the_same_release_is_refused(tmp_path: Path) -> None:
+    workspace = Workspace(tmp_path)
+    with ReleaseLock(workspace):
+        second = ReleaseLock(workspace)
+        with pytest.raises(LockHeld, match=f"pid {os.getpid()}") as caught:
+            second.acquire()
+        assert second.release() is False
+        assert workspace.lock_path.exists()
+    assert "Another mocm-upgrade is working on this release" in caught.value.message
+
+
+def test_lock_held_by_a_live_process_names_it(
+    tmp_path: Path, sleeper: subprocess.Popen[bytes]
+) -> None:
+    workspace = Workspace(tmp_path)
+    me = this_process()
+    holder = replace(
+        me,
+        pid=sleeper.pid,
+        user="bob",
+        started="2026-05-01T09:00:00+00:00",
+        proc_start=process_start_ticks(sleeper.pid),
+    )
+    write_lock(workspace, holder)
+    with pytest.raises(LockHeld) as caught:
+        ReleaseLock(workspace).acquire()
+    message = caught.value.message
+    assert f"pid {sleeper.pid}" in message and "user bob" in message
+    assert f"host {me.host}" in message and "since 2026-05-01T09:00:00+00:00" in message
+    assert str(workspace.lock_path) in caught.value.hint
+    assert json.loads(workspace.lock_path.read_text())["pid"] == sleeper.pid
+
+
+def test_stale_lock_of_a_finished_process_is_taken_over(tmp_path: Path) -> None:
+    workspace = Workspace(tmp_path)
+    dead = replace(this_process(), pid=finished_pid(), user="carol", proc_start=None)
+    write_lock(workspace, dead)
+    lock = ReleaseLock(workspace)
+    acquired = lock.acquire()
+    assert acquired.took_over is not None
+    assert acquired.took_over.pid == dead.pid and acquired.took_over.user == "carol"
+    assert json.loads(workspace.lock_path.read_text())["pid"] == os.getpid()
+    assert lock.release() is True
+
+
+def test_reused_pid_is_recognised_by_its_start_time(
+    tmp_path: Path, sleeper: subprocess.Popen[bytes]
+) -> None:
+    workspace = Workspace(tmp_path)
+    start = process_start_ticks(sleeper.pid)
+    assert start is not None
+    # the pid is alive, but it is not the process that wrote the lock
+    write_lock(workspace, replace(this_process(), pid=sleeper.pid, proc_start=start - 1))
+    acquired = ReleaseLock(workspace).acquire()
+    assert acquired.took_over is not None and acquired.took_over.pid == sleeper.pid
+
+
+def test_lock_from_a_previous_boot_is_stale(
+    tmp_path: Path, sleeper: subprocess.Popen[bytes]
+) -> None:
+    workspace = Workspace(tmp_path)
+    me = this_process()
+    assert me.boot_id is not None
+    old_boot = replace(me, pid=sleeper.pid, boot_id="00000000-dead-beef-0000-000000000000")
+    write_lock(workspace, replace(old_boot, proc_start=process_start_ticks(sleeper.pid)))
+    assert ReleaseLock(workspace).acquire().took_over is not None
+
+
+def test_lock_from_another_host_is_never_broken(tmp_path: Path) -> None:
+    workspace = Workspace(tmp_path)
+    foreign = replace(this_process(), pid=finished_pid(), host="other-jump-host", user="dave")
+    write_lock(workspace, foreign)
+    before = workspace.lock_path.read_bytes()
+    with pytest.raises(LockHeld, match="from another host") as caught:
+        ReleaseLock(workspace).acquire()
+    assert "never broken automatically" in caught.value.message
+    assert f"rm {workspace.lock_path}" in caught.value.hint
+    assert "other-jump-host" in caught.value.hint
+    assert workspace.lock_path.read_bytes() == before
+
+
+def test_unreadable_lock_is_not_broken(tmp_path: Path) -> None:
+    workspace = Workspace(tmp_path)
+    workspace.ensure()
+    workspace.lock_path.write_text('{"pid": 12')
+    with pytest.raises(LockHeld, match="unreadable") as caught:
+        ReleaseLock(workspace).acquire()
+    assert f"rm {workspace.lock_path}" in caught.value.hint
+    assert workspace.lock_path.read_text() == '{"pid": 12'
+
+
+def test_release_leaves_a_lock_that_is_no_longer_ours(tmp_path: Path) -> None:
+    workspace = Workspace(tmp_path)
+    lock = ReleaseLock(workspace)
+    lock.acquire()
+    # someone removed our lock by hand and another wizard took the release
+    workspace.lock_path.unlink()
+    other = replace(this_process(), pid=os.getpid() + 100_000, user="erin")
+    write_lock(workspace, other)
+    assert lock.release() is False
+    assert json.loads(workspace.lock_path.read_text())["user"] == "erin"
+
+
+def test_context_manager_releases_on_error(tmp_path: Path) -> None:
+    workspace = Workspace(tmp_path)
+    with pytest.raises(RuntimeError), ReleaseLock(workspace):
+        raise RuntimeError("boom")
+    assert not workspace.lock_path.exists()
+    with ReleaseLock(workspace) as again:
+        assert again.took_over is None
+
+
+CONTENDER = """
+import sys
+from pathlib import Path
+from tui.core.errors import LockHeld
+from tui.core.journal.writer import Workspace
+from tui.core.journal.lock import ReleaseLock
+sys.stdin.readline()  # start together
+try:
+    got = ReleaseLock(Workspace(Path(sys.argv[1]))).acquire()
+    print("won", got.took_over is not None, flush=True)
+except LockHeld:
+    print("refused", flush=True)
+sys.stdin.readline()  # hold the lock until the test has every answer
+"""
+
+
+def test_wizards_racing_for_a_stale_lock_leave_exactly_one_winner(tmp_path: Path) -> None:
+    workspace = Workspace(tmp_path)
+    write_lock(workspace, replace(this_process(), pid=finished_pid(), proc_start=None))
+    root = Path(__file__).resolve().parents[3]
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "PYTHONPATH": str(root)}
+    contenders = [
+        subprocess.Popen(
+            [sys.executable, "-c", CONTENDER, str(tmp_path)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
+        for _ in range(4)
+    ]
+    try:
+        for proc in contenders:
+            assert proc.stdin is not None
+            proc.stdin.write("go\n")
+            proc.stdin.flush()
+        answers = []
+        for proc in contenders:
+            assert proc.stdout is not None
+            answers.append(proc.stdout.readline().strip())
+    finally:
+        for proc in contenders:
+            assert proc.stdin is not None
+            proc.stdin.close()
+            proc.wait(timeout=30)
+    assert sorted(answers) == ["refused", "refused", "refused", "won True"]

@@ -1,0 +1,119 @@
+"""Command transcripts: private files, numbered, header/lines/footer, redacted again."""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+import pytest
+
+from tui.core.errors import JournalError
+from tui.core.journal.transcripts import TranscriptError, Transcripts, slug_for
+from tui.core.journal.writer import Workspace
+from tui.core.secrets.redact import Redactor
+
+
+def test_transcript_is_0600_even_under_umask_0(tmp_path: Path) -> None:
+    old = os.umask(0)
+    try:
+        transcript = Transcripts(Workspace(tmp_path)).open(["tofu", "plan"], tmp_path)
+        transcript.close(0, 0.5)
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(transcript.path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(transcript.path.parent.stat().st_mode) == 0o700
+
+
+def test_header_lines_by_stream_and_footer(tmp_path: Path) -> None:
+    store = Transcripts(Workspace(tmp_path))
+    with store.open(["tofu", "plan", "-out", "tf plan"], tmp_path / "terraform") as transcript:
+        transcript.line("stdout", "Plan: 1 to add, 0 to change, 1 to destroy.\n")
+        transcript.line("stderr", "Warning: deprecated attribute")
+        transcript.close(2, 12.3456)
+    lines = transcript.path.read_text().splitlines()
+    assert lines[0] == "# command: tofu plan -out 'tf plan'"
+    assert lines[1] == f"# cwd: {tmp_path / 'terraform'}"
+    assert lines[2].startswith("# started: 20")
+    assert lines[3] == "out| Plan: 1 to add, 0 to change, 1 to destroy."
+    assert lines[4] == "err| Warning: deprecated attribute"
+    assert lines[5].startswith("# exit: 2 duration: 12.346 s ended: 20")
+    assert transcript.name == "001-tofu-plan.log"
+
+
+def test_numbers_follow_the_files_already_there(tmp_path: Path) -> None:
+    store = Transcripts(Workspace(tmp_path))
+    first = store.open(["tofu", "init", "-upgrade"], tmp_path)
+    first.close(0, 1.0)
+    (store.directory / "041-helm-status.log").write_text("")
+    second = store.open(["/usr/local/bin/helmfile", "--file", "x", "sync"], tmp_path)
+    second.close(None, 600.0, "timeout")
+    assert first.name == "001-tofu-init.log"
+    assert second.name == "042-helmfile.log"
+    assert "# exit: none duration: 600.000 s" in second.path.read_text()
+    assert "outcome: timeout" in second.path.read_text()
+
+
+def test_an_existing_name_is_never_overwritten(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = Transcripts(Workspace(tmp_path))
+    store.open(["tofu", "plan"], tmp_path).close(0, 0.1)
+    taken = store.directory / "002-tofu-plan.log"
+    taken.write_text("keep me")
+    # another writer took number 2 between our count and our create
+    monkeypatch.setattr(store, "next_number", lambda: 2)
+    transcript = store.open(["tofu", "plan"], tmp_path, slug="tofu plan")
+    transcript.close(0, 0.1)
+    assert taken.read_text() == "keep me"
+    assert transcript.name == "003-tofu-plan.log"
+
+
+def test_lines_are_redacted_again(tmp_path: Path) -> None:
+    redactor = Redactor(["Sup3rS3cretValue"])
+    store = Transcripts(Workspace(tmp_path), redactor.redact)
+    with store.open(["aws", "secretsmanager", "get-secret-value"], tmp_path) as transcript:
+        transcript.line("stdout", '{"SecretString": "{\\"password\\": \\"Sup3rS3cretValue\\"}"}')
+        transcript.line("stdout", "token=Sup3rS3cretValue")
+        transcript.close(0, 0.4)
+    text = transcript.path.read_text()
+    assert "Sup3rS3cretValue" not in text
+    assert text.count("out| ") == 2
+
+
+def test_interrupted_transcript_still_gets_a_footer(tmp_path: Path) -> None:
+    store = Transcripts(Workspace(tmp_path))
+    with pytest.raises(KeyboardInterrupt), store.open(["tofu", "apply"], tmp_path) as transcript:
+        transcript.line("stdout", "aws_instance.x: Destroying...")
+        raise KeyboardInterrupt
+    assert transcript.path.read_text().splitlines()[-1].endswith("outcome: interrupted")
+
+
+def test_writing_after_close_is_a_transcript_error(tmp_path: Path) -> None:
+    transcript = Transcripts(Workspace(tmp_path)).open(["true"], tmp_path)
+    transcript.close(0, 0.0)
+    with pytest.raises(TranscriptError, match="Cannot write the transcript"):
+        transcript.line("stdout", "late")
+
+
+def test_unwritable_transcripts_folder_is_a_clear_error(tmp_path: Path) -> None:
+    workspace = Workspace(tmp_path)
+    workspace.root.mkdir()
+    # a file where the transcripts folder should be (root ignores chmod, so use ENOTDIR)
+    workspace.transcripts_dir.write_text("")
+    with pytest.raises(JournalError, match="Cannot create the wizard's folder"):
+        Transcripts(workspace).open(["true"], tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("argv", "slug"),
+    [
+        (["tofu", "plan", "-out", "tfplan"], "tofu-plan"),
+        (["/usr/bin/helm", "rollback", "mocm-service", "3"], "helm-rollback-mocm-service"),
+        (["tofu", "-chdir=terraform/aws", "init"], "tofu"),
+        (["../evil;rm -rf", "x/../../y"], "evil-rm-rf"),
+        ([], "command"),
+    ],
+)
+def test_slugs_are_safe_file_names(argv: list[str], slug: str) -> None:
+    assert slug_for(argv) == slug

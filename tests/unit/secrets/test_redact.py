@@ -1,0 +1,138 @@
+"""Redaction: secrets are masked, names that merely point at secrets stay readable."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tui.core.secrets.redact import MASK, Redactor
+
+AWS_SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ('    password: "Vq8#nT2!eL6@rW4z"', f'    password: "{MASK}"'),
+        ("password: my secret phrase # note", f"password: {MASK} # note"),
+        ("db_password = 'x1y2z3'", f"db_password = '{MASK}'"),
+        ('"client_secret": "abc123def"', f'"client_secret": "{MASK}"'),
+        ("--db-password=hunter22", f"--db-password={MASK}"),
+        ("GITHUB_TOKEN=ghp_abcdef123456", f"GITHUB_TOKEN={MASK}"),
+        (f"aws_secret_access_key = {AWS_SECRET}", f"aws_secret_access_key = {MASK}"),
+        (f"key is {AWS_SECRET} here", f"key is {MASK} here"),
+        ("Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0", f"Authorization: {MASK}"),
+        ("sent Bearer eyJhbGciOiJIUzI1NiJ9 upstream", f"sent Bearer {MASK} upstream"),
+        (
+            "url https://admin:s3cr3t@db.example:5432/x",
+            f"url https://admin:{MASK}@db.example:5432/x",
+        ),
+        ('  ~ token = "old-token-1" -> "new-token-2"', f'  ~ token = "{MASK}" -> "{MASK}"'),
+        ("session IQoJb3JpZ2luX2VjEJr//////////wEaCXVzLWVhc3QtMSJHMEUCIQD", f"session {MASK}"),
+        (
+            '"private_key": "-----BEGIN RSA PRIVATE KEY-----\\nMIIabc\\n'
+            '-----END RSA PRIVATE KEY-----"',
+            f'"private_key": "{MASK}"',
+        ),
+        (
+            "x -----BEGIN EC PRIVATE KEY-----MHcCAQEE-----END EC PRIVATE KEY----- y",
+            f"x -----BEGIN EC PRIVATE KEY-----{MASK}-----END EC PRIVATE KEY----- y",
+        ),
+    ],
+)
+def test_secret_patterns_are_masked(line: str, expected: str) -> None:
+    assert Redactor().redact(line) == expected
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        '      passwordKey: "password"',  # names the key inside a k8s secret, not a secret
+        '    secretsManagerId: "acme-mocm-prod/valkey/fusion"',
+        '    authSource: "admin"',
+        "  imagePullSecrets: []",
+        "    existingSecret:",
+        '    password: ""',
+        '    password: "< REPLACE_VALUE_ADMIN_PASSWORD >"',
+        "  + password = (sensitive value)",
+        "aws_access_key_id = AKIAIOSFODNN7EXAMPLE",
+        "commit 3c1f9a7e52d44b8e9f06a2d7c4e1b358aabbccdd",  # 40 hex chars: a digest, not a key
+        "Initializing the backend...",
+        "token: null",
+    ],
+)
+def test_harmless_lines_are_left_alone(line: str) -> None:
+    assert Redactor().redact(line) == line
+
+
+def test_known_secret_is_masked_raw_and_json_escaped() -> None:
+    secret = 'p"w\\d-with-quote'
+    redactor = Redactor([secret])
+    assert redactor.redact(f"connect using {secret} now") == f"connect using {MASK} now"
+    escaped = json.dumps({"value": secret})
+    assert secret not in redactor.redact(escaped)
+    assert json.dumps(secret)[1:-1] not in redactor.redact(escaped)
+
+
+def test_secrets_added_later_are_masked_from_then_on() -> None:
+    redactor = Redactor()
+    assert redactor.redact("the value Zx81-late") == "the value Zx81-late"
+    redactor.add_secret("Zx81-late")
+    assert redactor.redact("the value Zx81-late") == f"the value {MASK}"
+    assert redactor.secret_count == 1
+
+
+def test_too_short_secrets_are_not_registered_as_literals() -> None:
+    redactor = Redactor(["abc", ""])
+    assert redactor.secret_count == 0
+    assert redactor.redact("abc is a word") == "abc is a word"
+
+
+def test_pem_block_body_is_masked_across_lines() -> None:
+    redact = Redactor().line_redactor()
+    lines = [
+        "before",
+        "-----BEGIN RSA PRIVATE KEY-----",
+        "MIIEowIBAAKCAQEA1",
+        "q2x0Zm9vYmFy",
+        "-----END RSA PRIVATE KEY-----",
+        "after",
+    ]
+    assert [redact(line) for line in lines] == [
+        "before",
+        "-----BEGIN RSA PRIVATE KEY-----",
+        MASK,
+        MASK,
+        f"{MASK}-----END RSA PRIVATE KEY-----",
+        "after",
+    ]
+
+
+def test_secrets_manager_output_loses_its_secret(samples: Path) -> None:
+    text = (samples / "secretsmanager_get_secret_value.json").read_text()
+    password = json.loads(json.loads(text)["SecretString"])["password"]
+    redacted = "\n".join(Redactor().redact(line) for line in text.splitlines())
+    assert password not in redacted
+    assert '"Name": "acme-mocm-prod/valkey/fusion"' in redacted
+
+
+def test_values_file_keeps_key_names_but_not_passwords(samples: Path) -> None:
+    lines = (samples / "values_prev.yaml").read_text().splitlines()
+    redacted = [Redactor().redact(line) for line in lines]
+    passwords = [line.split('"')[1] for line in lines if "password:" in line and '""' not in line]
+    assert len(passwords) == 3
+    for password in passwords:
+        assert all(password not in line for line in redacted)
+    assert sum("password:" in line for line in redacted) == 4
+    # Everything else is untouched.
+    assert [a for a, b in zip(lines, redacted, strict=True) if a != b] == [
+        line for line in lines if any(p in line for p in passwords)
+    ]
+
+
+def test_new_template_is_unchanged(samples: Path) -> None:
+    text = (samples / "values_new_template.yaml").read_text()
+    redactor = Redactor()
+    assert [redactor.redact(line) for line in text.splitlines()] == text.splitlines()

@@ -1,0 +1,1 @@
+"""AWS: one way to build clients from the wizard's environment, and AWS errors in plain words."""

@@ -1,0 +1,1 @@
+"""Running commands: argument lists, process groups, prompts, cancel, results, records."""

@@ -1,0 +1,93 @@
+"""Reading the journal: its records, and what a kill mid-write left at its end.
+
+Reading policy (documented choice):
+- a corrupt or truncated *last* line is what a kill mid-write leaves: it is
+  ignored and reported as a warning; ``Journal.open`` moves its bytes aside
+  (nothing lost) before appending;
+- a corrupt line anywhere else is a JournalError naming the line number: the
+  wizard does not guess which of the surrounding records to trust.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from tui.core.errors import JournalError
+from tui.core.journal.records import JournalRecord, RecordShapeError, record_from_json
+
+
+@dataclass(frozen=True)
+class JournalRead:
+    """The records of a journal, and what was wrong with its tail (if anything)."""
+
+    path: Path
+    records: tuple[JournalRecord, ...]
+    warnings: tuple[str, ...]
+    torn_tail: bytes = b""
+    good_length: int = 0
+    needs_newline: bool = False
+
+
+def read_journal(path: Path) -> JournalRead:
+    """Read every record of the journal at ``path`` (policy in the module docstring)."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError as exc:
+        raise JournalError(
+            f"No journal at {path}.",
+            hint="The wizard has not run on this release yet (or --release names another one).",
+        ) from exc
+    except OSError as exc:
+        raise JournalError(f"Cannot read the journal {path}: {exc.strerror or exc}.") from exc
+    return parse_journal(path, data)
+
+
+def parse_journal(path: Path, data: bytes) -> JournalRead:
+    """Parse journal bytes; see the module docstring for the corrupt-line policy."""
+    lines = data.split(b"\n")
+    complete, tail = lines[:-1], lines[-1]
+    records: list[JournalRecord] = []
+    offset = 0
+    for number, raw in enumerate(complete, start=1):
+        try:
+            records.append(_parse_line(raw))
+        except ValueError as exc:
+            if number == len(complete) and not tail:
+                return _with_torn_tail(path, records, data, offset, number, str(exc))
+            raise JournalError(
+                f"{path}: line {number} is corrupt ({exc}).",
+                hint="The lines before and after it are intact: inspect that line, "
+                "then fix it or move the journal aside to start a fresh one.",
+            ) from exc
+        offset += len(raw) + 1
+    if tail:
+        try:
+            records.append(_parse_line(tail))
+        except ValueError as exc:
+            return _with_torn_tail(path, records, data, offset, len(lines), str(exc))
+        # a complete record that only lacks its newline: keep it, the writer adds one
+        return JournalRead(path, tuple(records), (), b"", offset + len(tail), True)
+    return JournalRead(path, tuple(records), (), b"", offset)
+
+
+def _with_torn_tail(
+    path: Path, records: list[JournalRecord], data: bytes, offset: int, number: int, why: str
+) -> JournalRead:
+    warning = (
+        f"{path}: the last line (line {number}, {len(data) - offset} bytes) is incomplete "
+        f"or corrupt ({why}) — probably a kill mid-write; it was ignored."
+    )
+    return JournalRead(path, tuple(records), (warning,), data[offset:], offset)
+
+
+def _parse_line(raw: bytes) -> JournalRecord:
+    try:
+        decoded = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ValueError(f"not JSON: {exc}") from exc
+    try:
+        return record_from_json(decoded)
+    except RecordShapeError as exc:
+        raise ValueError(str(exc)) from exc

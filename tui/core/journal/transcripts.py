@@ -1,0 +1,146 @@
+"""Command transcripts: ``transcripts/NNN-<slug>.log``, mode 0600, redacted.
+
+A transcript holds a header (argv, cwd, start), every output line prefixed by
+its stream (``out| `` or ``err| ``) and a footer (exit code, duration).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+import stat
+from collections.abc import Sequence
+from pathlib import Path
+from types import TracebackType
+from typing import TextIO
+
+from tui.core.errors import MocmError
+from tui.core.journal.writer import Redact, Workspace, no_redaction, utc_now
+
+STREAM_PREFIX = {"stdout": "out", "out": "out", "stderr": "err", "err": "err"}
+_NUMBERED = re.compile(r"^(\d+)-")
+_SLUG_WORD = re.compile(r"[^a-z0-9]+")
+
+
+class TranscriptError(MocmError):
+    """A transcript could not be created or written."""
+
+
+def slug_for(argv: Sequence[str], max_len: int = 40) -> str:
+    """A file-name-safe slug: the program name and its leading sub-commands (``tofu-plan``)."""
+    words = [os.path.basename(argv[0])] if argv else ["command"]
+    for arg in argv[1:3]:
+        if arg.startswith("-") or "=" in arg or "/" in arg:
+            break
+        words.append(arg)
+    return clean_slug("-".join(words), max_len)
+
+
+def clean_slug(text: str, max_len: int = 40) -> str:
+    """``text`` lower-cased with every run of other characters than ``a-z0-9`` made a dash."""
+    slug = _SLUG_WORD.sub("-", text.lower()).strip("-")
+    return slug[:max_len].strip("-") or "command"
+
+
+class Transcript:
+    """One command's transcript, open for writing until ``close``."""
+
+    def __init__(self, path: Path, handle: TextIO, redact: Redact) -> None:
+        self.path = path
+        self._handle = handle
+        self._redact = redact
+        self.closed = False
+
+    @property
+    def name(self) -> str:
+        """The file name (what the journal records)."""
+        return self.path.name
+
+    def line(self, stream: str, text: str) -> None:
+        """Append one output line from ``stream`` (``stdout``/``stderr``)."""
+        prefix = STREAM_PREFIX.get(stream, stream)
+        clean = self._redact(text.rstrip("\n"))
+        self._write("".join(f"{prefix}| {part}\n" for part in clean.split("\n")))
+
+    def close(self, exit_code: int | None, duration_s: float, outcome: str = "") -> None:
+        """Write the footer and close the file (idempotent)."""
+        if self.closed:
+            return
+        code = "none" if exit_code is None else str(exit_code)
+        extra = f" outcome: {self._redact(outcome)}" if outcome else ""
+        footer = f"# exit: {code} duration: {duration_s:.3f} s ended: {utc_now()}{extra}\n"
+        self._write(footer)
+        try:
+            self._handle.flush()
+            os.fsync(self._handle.fileno())
+            self._handle.close()
+        except OSError as exc:
+            raise TranscriptError(f"Cannot finish the transcript {self.path}: {exc}.") from exc
+        self.closed = True
+
+    def __enter__(self) -> Transcript:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        if not self.closed:
+            self.close(None, 0.0, "interrupted" if exc_type else "")
+
+    def _write(self, text: str) -> None:
+        try:
+            self._handle.write(text)
+        except (OSError, ValueError) as exc:
+            raise TranscriptError(f"Cannot write the transcript {self.path}: {exc}.") from exc
+
+
+class Transcripts:
+    """The transcripts folder of a workspace; numbers files in order."""
+
+    def __init__(self, workspace: Workspace, redact: Redact = no_redaction) -> None:
+        self.directory = workspace.transcripts_dir
+        self._workspace = workspace
+        self._redact = redact
+
+    def next_number(self) -> int:
+        """One more than the highest number already used."""
+        try:
+            names = os.listdir(self.directory)
+        except FileNotFoundError:
+            return 1
+        numbers = [int(m.group(1)) for n in names if (m := _NUMBERED.match(n))]
+        return max(numbers, default=0) + 1
+
+    def open(self, argv: Sequence[str], cwd: Path, slug: str | None = None) -> Transcript:
+        """Create the next transcript (mode 0600 whatever the umask) and write its header."""
+        self._workspace.ensure()
+        safe_slug = clean_slug(slug) if slug else slug_for(argv)
+        number = self.next_number()
+        while True:
+            path = self.directory / f"{number:03d}-{safe_slug}.log"
+            try:
+                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+                break
+            except FileExistsError:
+                number += 1
+            except OSError as exc:
+                raise TranscriptError(f"Cannot create the transcript {path}: {exc}.") from exc
+        os.fchmod(fd, 0o600)
+        mode = stat.S_IMODE(os.fstat(fd).st_mode)
+        if mode != 0o600:
+            os.close(fd)
+            path.unlink(missing_ok=True)
+            raise TranscriptError(f"{path} got mode {mode:o} instead of 600; not writing to it.")
+        handle = open(fd, "w", encoding="utf-8", errors="replace", buffering=1)  # noqa: SIM115
+        transcript = Transcript(path, handle, self._redact)
+        header = (
+            f"# command: {self._redact(shlex.join(argv))}\n"
+            f"# cwd: {self._redact(str(cwd))}\n"
+            f"# started: {utc_now()}\n"
+        )
+        transcript._write(header)
+        return transcript

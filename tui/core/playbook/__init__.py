@@ -1,0 +1,1 @@
+"""The upgrade playbook: every release-specific fact, as typed records loaded from a data file."""

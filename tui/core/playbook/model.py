@@ -1,0 +1,139 @@
+"""The shape of an upgrade playbook: typed records of every release-specific fact.
+
+``tui.core.playbook.load`` loads and validates the data file into these records.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from tui.core.errors import PlaybookError
+from tui.core.preflight.tools import Version
+
+PLAN_ACTIONS = frozenset({"create", "update", "delete", "read", "no-op", "forget"})
+CARRY_KINDS = frozenset({"state", "tfvars", "plain"})
+UPGRADE = "upgrade"
+STAGE4 = "stage4"
+ROLLBACK = "rollback"  # Rollback A: the previous release re-applied on its pre-upgrade state
+PLAN_STAGES: tuple[str, ...] = (UPGRADE, STAGE4, ROLLBACK)
+# Where the wizard finds the value of a placeholder the previous values file cannot fill.
+KNOWN_NAME_PREFIX = "name_prefix"  # terraform.tfvars
+KNOWN_AWS_REGION = "aws_region"  # terraform.tfvars
+KNOWN_VALKEY_HOST = "valkey_host"  # the Valkey secret in Secrets Manager
+KNOWN_VALKEY_PORT = "valkey_port"  # the Valkey secret in Secrets Manager
+KNOWN_SOURCES = frozenset(
+    {KNOWN_NAME_PREFIX, KNOWN_AWS_REGION, KNOWN_VALKEY_HOST, KNOWN_VALKEY_PORT}
+)
+
+
+@dataclass(frozen=True)
+class CarryFile:
+    file: str
+    required: bool
+    kind: str  # state | tfvars | plain
+
+
+@dataclass(frozen=True)
+class ExpectedChange:
+    actions: tuple[str, ...]
+    address: str  # fnmatch glob
+    why: str
+
+
+@dataclass(frozen=True)
+class PlanRules:
+    expected: tuple[ExpectedChange, ...]
+    required_destroys: tuple[str, ...]
+    protected: tuple[str, ...]  # fnmatch globs nothing may destroy, replace or change
+
+
+@dataclass(frozen=True)
+class KnownPlaceholder:
+    """A values placeholder (``REPLACE_VALUE_NAME_PREFIX``) and where its value comes from."""
+
+    name: str
+    source: str  # one of KNOWN_SOURCES
+
+
+@dataclass(frozen=True)
+class MetricSpec:
+    namespace: str
+    name: str
+    dimension: str
+    statistic: str
+    period_seconds: int
+
+
+@dataclass(frozen=True)
+class Stage4Facts:
+    cluster_id: str
+    metric: MetricSpec
+    idle_threshold: float
+    observation_hours: int
+    valkey_replication_group: str
+    grep_dir: str
+    grep_patterns: tuple[str, ...]
+    snapshot_name: str
+    valkey_secret_id: str
+    follow_up_resource: str
+    follow_up_defined_in: str
+
+
+@dataclass(frozen=True)
+class Playbook:
+    """One release transition. Templates use ``<name_prefix>``-style fields."""
+
+    id: str
+    title: str
+    from_build: str
+    to_build: str
+    minimum_tofu: Version  # the oldest OpenTofu the target release supports
+    tfvars_file: str
+    name_prefix_var: str
+    region_var: str
+    state_file: str
+    state_backup: str
+    state_pre_upgrade: str
+    state_migrated: str
+    state_failed: str
+    state_rollback_download: str
+    expected_buckets: int
+    bucket_resource_type: str
+    backend_file: str
+    backend_example: str
+    carry_over_local: tuple[CarryFile, ...]
+    carry_over_remote: tuple[CarryFile, ...]
+    tfvars_marker_prefix: str
+    tfvars_username_var: str
+    tfvars_block: str
+    parked_name: str
+    active_name: str
+    plan_upgrade: PlanRules
+    plan_stage4: PlanRules
+    plan_rollback: PlanRules
+    helm_namespace: str
+    helmfile: str
+    helm_releases: tuple[str, ...]
+    helm_sync_log: str
+    chart_version: str
+    values_file: str
+    values_template_backup: str
+    image_tag_key: str
+    image_registry_key: str
+    placeholder_pattern: str
+    known_placeholders: tuple[KnownPlaceholder, ...]
+    images_list: str
+    images_loader: str
+    stage4: Stage4Facts
+    source: Path
+
+    def rules(self, stage: str) -> PlanRules:
+        """Plan rules for ``upgrade``, ``stage4`` or ``rollback``."""
+        if stage == UPGRADE:
+            return self.plan_upgrade
+        if stage == STAGE4:
+            return self.plan_stage4
+        if stage == ROLLBACK:
+            return self.plan_rollback
+        raise PlaybookError(f"unknown plan stage {stage!r}", f"use one of {', '.join(PLAN_STAGES)}")

@@ -1,0 +1,1 @@
+"""Preflight: tools, AWS identity, snapshots, bucket versioning and the state backup."""

@@ -1,0 +1,269 @@
+"""Preflight of the tools: ``tofu version -json`` ≥ the minimum, ``helm`` and ``helmfile`` present.
+
+The minimum is a release fact: it comes from the playbook (``tools.minimum_tofu``).
+Each probe runs through the core runner with the wizard's explicit environment
+and a timeout; a missing or hanging binary is a failed check, never a crash.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from tui.core.errors import CommandFailed
+from tui.core.exec.process_group import CancelGrace
+from tui.core.exec.recorder import CommandRecorder
+from tui.core.exec.result import CommandNotFound
+from tui.core.exec.runner import RunningCommand, Stream
+from tui.core.preflight.result import CheckResult, failed, passed, warned
+
+PROBE_TIMEOUT_S = 20.0
+# A version probe has nothing to clean up: stop a hung one quickly.
+PROBE_GRACE = CancelGrace(interrupt_s=2.0, terminate_s=2.0, kill_s=2.0)
+_SEMVER = re.compile(
+    r"^v?(?P<major>\d+)(?:\.(?P<minor>\d+))?(?:\.(?P<patch>\d+))?"
+    r"(?:-(?P<pre>[0-9A-Za-z.-]+))?(?:\+[0-9A-Za-z.-]+)?$"
+)
+
+
+class VersionSyntaxError(ValueError):
+    """The text is not a semantic version."""
+
+
+@dataclass(frozen=True)
+class Version:
+    """A semantic version; ``1.11.0-rc1`` sorts before ``1.11.0`` (SemVer §11)."""
+
+    major: int
+    minor: int
+    patch: int
+    prerelease: tuple[str, ...] = ()
+
+    @classmethod
+    def parse(cls, text: str) -> Version:
+        """Parse ``1.10.4``, ``v1.10.4``, ``1.11.0-rc1``, ``1.10.4+build``."""
+        match = _SEMVER.match(text.strip())
+        if match is None:
+            raise VersionSyntaxError(f"{text!r} is not a version like 1.10.4")
+        pre = match.group("pre")
+        return cls(
+            int(match.group("major")),
+            int(match.group("minor") or 0),
+            int(match.group("patch") or 0),
+            tuple(pre.split(".")) if pre else (),
+        )
+
+    def _key(self) -> tuple[int, int, int, int, tuple[tuple[int, int, str], ...]]:
+        # A release outranks any prerelease; numeric identifiers sort below alphanumeric ones.
+        ids = tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in self.prerelease)
+        return (self.major, self.minor, self.patch, 0 if self.prerelease else 1, ids)
+
+    def __lt__(self, other: Version) -> bool:
+        return self._key() < other._key()
+
+    def __le__(self, other: Version) -> bool:
+        return self._key() <= other._key()
+
+    def __gt__(self, other: Version) -> bool:
+        return self._key() > other._key()
+
+    def __ge__(self, other: Version) -> bool:
+        return self._key() >= other._key()
+
+    def __str__(self) -> str:
+        core = f"{self.major}.{self.minor}.{self.patch}"
+        return f"{core}-{'.'.join(self.prerelease)}" if self.prerelease else core
+
+
+@dataclass(frozen=True)
+class ToolProbe:
+    """What one version command printed (redacted by the runner) and how it ended."""
+
+    argv: tuple[str, ...]
+    exit_code: int
+    stdout: tuple[str, ...] = field(default=())
+    stderr: tuple[str, ...] = field(default=())
+    timed_out: bool = False
+
+
+async def probe(
+    argv: Sequence[str],
+    env: Mapping[str, str],
+    timeout_s: float = PROBE_TIMEOUT_S,
+    cwd: str = os.sep,
+    on_finished: CommandRecorder | None = None,
+) -> ToolProbe:
+    """Run a version command; raises the runner's CommandFailed when it cannot start.
+
+    ``on_finished`` records the run, even one that cannot start.
+    """
+    lines: dict[Stream, list[str]] = {"stdout": [], "stderr": []}
+    command = RunningCommand(
+        argv,
+        env=env,
+        cwd=cwd,
+        timeout_s=timeout_s,
+        on_line=lambda stream, line: lines[stream].append(line),
+        grace=PROBE_GRACE,
+        on_finished=on_finished,
+    )
+    result = await command.run()
+    return ToolProbe(
+        tuple(argv),
+        result.exit_code,
+        tuple(lines["stdout"]),
+        tuple(lines["stderr"]),
+        result.timed_out,
+    )
+
+
+def _not_runnable(name: str, program: str, exc: CommandFailed) -> CheckResult:
+    if isinstance(exc, CommandNotFound):
+        return failed(
+            name,
+            f"{program} is not installed or not on the PATH the wizard uses.",
+            f"Install {program}, or put the directory that holds it on PATH, then re-run.",
+            (exc.message,),
+        )
+    return failed(
+        name,
+        f"{program} could not be started: {exc.message}",
+        exc.hint or f"Check that {program} is an executable file.",
+    )
+
+
+def _did_not_finish(name: str, result: ToolProbe, timeout_s: float) -> CheckResult | None:
+    program = result.argv[0]
+    if result.timed_out:
+        return failed(
+            name,
+            f"{program} did not answer within {timeout_s:g} s and was stopped.",
+            f"Run `{' '.join(result.argv)}` by hand to see what it waits for "
+            "(a network call, a prompt, a broken install), fix it, then re-run.",
+        )
+    if result.exit_code != 0:
+        last = (result.stderr or result.stdout or ("(no output)",))[-1]
+        return failed(
+            name,
+            f"`{' '.join(result.argv)}` exited with code {result.exit_code}: {last}",
+            f"Check the {program} installation, then re-run.",
+        )
+    return None
+
+
+def bundled_minimum_tofu() -> Version:
+    """The bundled playbook's minimum OpenTofu version (for callers without a playbook)."""
+    from tui.core.playbook.load import load_playbook  # here: the playbook's model imports Version
+
+    return load_playbook().minimum_tofu
+
+
+def judge_tofu_version(
+    result: ToolProbe, minimum: Version, timeout_s: float = PROBE_TIMEOUT_S
+) -> CheckResult:
+    """Decide the tofu check from what ``<tofu_bin> version -json`` printed."""
+    name = "OpenTofu version"
+    program = result.argv[0]
+    problem = _did_not_finish(name, result, timeout_s)
+    if problem is not None:
+        return problem
+    try:
+        data = json.loads("\n".join(result.stdout))
+        text = str(data["terraform_version"])
+        found = Version.parse(text)
+    except (json.JSONDecodeError, KeyError, TypeError, VersionSyntaxError):
+        return failed(
+            name,
+            f"`{' '.join(result.argv)}` did not print a version as JSON; "
+            f"it may be older than {minimum} or not OpenTofu at all.",
+            f"Install OpenTofu {minimum} or newer and pass its path with --tofu-bin.",
+            result.stdout[:3],
+        )
+    details = (f"binary: {program}", f"version: {found}")
+    is_terraform = "terraform_outdated" in data or any(
+        "registry.terraform.io" in str(p) for p in (data.get("provider_selections") or {})
+    )
+    if found < minimum:
+        product = "Terraform" if is_terraform else "OpenTofu"
+        return failed(
+            name,
+            f"{program} is {product} {found}; the upgrade needs OpenTofu {minimum} or newer.",
+            f"Install OpenTofu {minimum} or newer and pass its path with --tofu-bin.",
+            details,
+        )
+    if is_terraform:
+        return warned(
+            name,
+            f"{program} is Terraform {found}, not OpenTofu; the release is tested with "
+            f"OpenTofu {minimum} or newer.",
+            "Install OpenTofu and pass it with --tofu-bin, or waive this item with a reason.",
+            details,
+        )
+    return passed(name, f"OpenTofu {found} (≥ {minimum}).", details)
+
+
+def judge_present(name: str, result: ToolProbe, timeout_s: float = PROBE_TIMEOUT_S) -> CheckResult:
+    """A tool is present when its version command answers with exit code 0."""
+    problem = _did_not_finish(name, result, timeout_s)
+    if problem is not None:
+        return problem
+    first = next((line.strip() for line in result.stdout if line.strip()), "(no version printed)")
+    return passed(name, f"{result.argv[0]} answers: {first}")
+
+
+async def check_tofu(
+    tofu_bin: str,
+    env: Mapping[str, str],
+    minimum: Version | None = None,
+    timeout_s: float = PROBE_TIMEOUT_S,
+    on_finished: CommandRecorder | None = None,
+) -> CheckResult:
+    """``<tofu_bin> version -json`` is OpenTofu ≥ ``minimum`` (Terraform: a warning).
+
+    ``minimum`` None means the bundled playbook's; the wizard passes its playbook's.
+    """
+    floor = minimum if minimum is not None else bundled_minimum_tofu()
+    try:
+        result = await probe(
+            [tofu_bin, "version", "-json"], env, timeout_s, on_finished=on_finished
+        )
+    except CommandFailed as exc:
+        return _not_runnable("OpenTofu version", tofu_bin, exc)
+    return judge_tofu_version(result, floor, timeout_s)
+
+
+async def check_present(
+    name: str,
+    argv: Sequence[str],
+    env: Mapping[str, str],
+    timeout_s: float = PROBE_TIMEOUT_S,
+    on_finished: CommandRecorder | None = None,
+) -> CheckResult:
+    """The program of ``argv`` runs and prints its version."""
+    try:
+        result = await probe(argv, env, timeout_s, on_finished=on_finished)
+    except CommandFailed as exc:
+        return _not_runnable(name, argv[0], exc)
+    return judge_present(name, result, timeout_s)
+
+
+async def check_tools(
+    tofu_bin: str,
+    env: Mapping[str, str],
+    minimum: Version,
+    timeout_s: float = PROBE_TIMEOUT_S,
+    helm_bin: str = "helm",
+    helmfile_bin: str = "helmfile",
+    on_finished: CommandRecorder | None = None,
+) -> tuple[CheckResult, ...]:
+    """The three tool checks, run concurrently; ``on_finished`` records each probe."""
+    results = await asyncio.gather(
+        check_tofu(tofu_bin, env, minimum, timeout_s, on_finished),
+        check_present("helm", [helm_bin, "version"], env, timeout_s, on_finished),
+        check_present("helmfile", [helmfile_bin, "--version"], env, timeout_s, on_finished),
+    )
+    return tuple(results)

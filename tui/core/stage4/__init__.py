@@ -1,0 +1,1 @@
+"""Stage 4: evidence that the old cache is idle and unreferenced, its snapshot and teardown."""

@@ -1,0 +1,1 @@
+"""OpenTofu: state files, tfvars, commands and their failures."""

@@ -1,0 +1,1 @@
+"""The state backend: which one is in use, and the B.1 migration to S3."""

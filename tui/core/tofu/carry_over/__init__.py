@@ -1,0 +1,1 @@
+"""Carry-over: the customer's files copied into the new release, previewed then applied."""

@@ -1,0 +1,1 @@
+"""The plan pipeline: parse, model, review against the playbook, the reviewed plan, the gate."""

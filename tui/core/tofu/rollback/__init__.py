@@ -1,0 +1,1 @@
+"""Rollback: option A (local state) and option B (S3 object versions)."""

@@ -1,0 +1,1 @@
+"""The values.yaml merge: load, align, edit, render and save, keeping comments."""

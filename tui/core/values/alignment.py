@@ -1,0 +1,279 @@
+"""Aligned rows of a previous values file and a new template, each row classified.
+
+Rows follow the order of values_pairing (template order, previous-only keys after
+their previous sibling, lists of mappings matched by ``name``); lists of plain values
+are compared as one value. Containers present on both sides with the same shape are
+``same`` and say ``changed_below`` when a descendant is not.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+from tui.core.secrets.mask import path_is_secret, shown
+from tui.core.values.doc import KeyPath, key_line, same_value, to_plain
+from tui.core.values.pairing import aligned_children
+
+
+class RowStatus(StrEnum):
+    SAME = "same"
+    DIFFERS = "differs"
+    PLACEHOLDER = "placeholder"
+    NEW = "new"
+    ORPHAN = "orphan"
+
+
+class Presence(StrEnum):
+    BOTH = "both"
+    NEW_ONLY = "new-only"
+    PREV_ONLY = "previous-only"
+
+
+class _Missing:
+    def __repr__(self) -> str:
+        return "MISSING"
+
+
+MISSING: Any = _Missing()
+
+
+@dataclass
+class Row:
+    """One aligned key path. Text fields hold clear values: show them through ``prev_shown``."""
+
+    label: str
+    segments: tuple[str, ...]
+    depth: int
+    prev_path: KeyPath | None
+    new_path: KeyPath | None
+    prev_line: int | None
+    new_line: int | None
+    container: bool
+    presence: Presence
+    status: RowStatus
+    secret: bool
+    prev_text: str
+    new_text: str
+    topmost: bool = True
+    changed_below: bool = False
+
+    def prev_shown(self, pattern: re.Pattern[str] | None = None, reveal: bool = False) -> str:
+        """Previous value as the screen may show it (masked unless revealed)."""
+        if reveal or self.container:
+            return self.prev_text
+        return shown(self.prev_text, self.secret, pattern)
+
+    def new_shown(self, pattern: re.Pattern[str] | None = None, reveal: bool = False) -> str:
+        """New value as the screen may show it (masked unless revealed; placeholders shown)."""
+        if reveal or self.container:
+            return self.new_text
+        return shown(self.new_text, self.secret, pattern)
+
+
+@dataclass(frozen=True)
+class Counters:
+    """What an operator needs at a glance."""
+
+    placeholders: int
+    differs: int
+    new_keys: int
+    orphans: int
+    rows: int
+
+
+@dataclass
+class Aligner:
+    """Builds rows for a (previous, new) pair of trees."""
+
+    pattern: re.Pattern[str]
+    rows: list[Row] = field(default_factory=list)
+
+    def run(self, prev: Any, new: Any) -> list[Row]:
+        """Rows for two whole documents (the roots themselves get no row)."""
+        self.rows = []
+        self._children(prev, new, (), (), (), 0, Presence.BOTH)
+        return self.rows
+
+    def subtree(self, row: Row, prev: Any, new: Any, parent_presence: Presence) -> list[Row]:
+        """Rows for one row's subtree, given its current nodes (``MISSING`` when absent)."""
+        self.rows = []
+        self._visit(
+            prev,
+            new,
+            row.segments,
+            row.prev_path,
+            row.new_path,
+            row.prev_line,
+            row.new_line,
+            row.depth,
+            parent_presence,
+        )
+        return self.rows
+
+    def _visit(
+        self,
+        prev: Any,
+        new: Any,
+        segments: tuple[str, ...],
+        prev_path: KeyPath | None,
+        new_path: KeyPath | None,
+        prev_line: int | None,
+        new_line: int | None,
+        depth: int,
+        parent_presence: Presence,
+    ) -> RowStatus:
+        if prev is MISSING:
+            presence, prev_path = Presence.NEW_ONLY, None
+        elif new is MISSING:
+            presence, new_path = Presence.PREV_ONLY, None
+        else:
+            presence = Presence.BOTH
+        label = _label(segments)
+        row = Row(
+            label=label,
+            segments=segments,
+            depth=depth,
+            prev_path=prev_path,
+            new_path=new_path,
+            prev_line=prev_line,
+            new_line=new_line,
+            container=_expandable(prev) or _expandable(new),
+            presence=presence,
+            status=RowStatus.SAME,
+            secret=path_is_secret(s for s in segments if not s.startswith("[")),
+            prev_text=_text(prev),
+            new_text=_text(new),
+            topmost=presence != parent_presence or presence == Presence.BOTH,
+        )
+        self.rows.append(row)
+        same_shape = _shape(prev) == _shape(new) and _expandable(new)
+        if presence == Presence.BOTH and not same_shape and row.container:
+            row.status = self._leaf_status(prev, new, presence)
+            return row.status
+        if row.container:
+            below = self._children(prev, new, segments, prev_path, new_path, depth + 1, presence)
+            row.changed_below = below
+            if presence == Presence.NEW_ONLY:
+                row.status = RowStatus.NEW
+            elif presence == Presence.PREV_ONLY:
+                row.status = RowStatus.ORPHAN
+            return row.status
+        row.status = self._leaf_status(prev, new, presence)
+        return row.status
+
+    def _leaf_status(self, prev: Any, new: Any, presence: Presence) -> RowStatus:
+        if new is not MISSING and _has_placeholder(new, self.pattern):
+            return RowStatus.PLACEHOLDER
+        if presence == Presence.NEW_ONLY:
+            return RowStatus.NEW
+        if presence == Presence.PREV_ONLY:
+            return RowStatus.ORPHAN
+        return RowStatus.SAME if same_value(to_plain(prev), to_plain(new)) else RowStatus.DIFFERS
+
+    def _children(
+        self,
+        prev: Any,
+        new: Any,
+        segments: tuple[str, ...],
+        prev_path: KeyPath | None,
+        new_path: KeyPath | None,
+        depth: int,
+        presence: Presence,
+    ) -> bool:
+        """Visit aligned children; True when any of them is not ``same`` (or changed below)."""
+        changed = False
+        for seg, pkey, nkey in aligned_children(prev, new):
+            p = prev[pkey] if pkey is not None else MISSING
+            n = new[nkey] if nkey is not None else MISSING
+            status = self._visit(
+                p,
+                n,
+                (*segments, seg),
+                (*prev_path, pkey) if prev_path is not None and pkey is not None else None,
+                (*new_path, nkey) if new_path is not None and nkey is not None else None,
+                key_line(prev, pkey) if pkey is not None else None,
+                key_line(new, nkey) if nkey is not None else None,
+                depth,
+                presence,
+            )
+            changed = changed or status != RowStatus.SAME or self.rows[-1].changed_below
+        return changed
+
+
+def _expandable(node: Any) -> bool:
+    """Mappings and lists of mappings get child rows; lists of plain values are one value."""
+    if isinstance(node, CommentedMap):
+        return True
+    return isinstance(node, CommentedSeq) and any(isinstance(i, CommentedMap) for i in node)
+
+
+def _shape(node: Any) -> str:
+    if isinstance(node, CommentedMap):
+        return "map"
+    if isinstance(node, CommentedSeq):
+        return "list"
+    return "scalar"
+
+
+def _has_placeholder(node: Any, pattern: re.Pattern[str]) -> bool:
+    if isinstance(node, str):
+        return pattern.search(node) is not None
+    if isinstance(node, dict):
+        return any(_has_placeholder(v, pattern) for v in node.values())
+    if isinstance(node, list):
+        return any(_has_placeholder(v, pattern) for v in node)
+    return False
+
+
+def _label(segments: tuple[str, ...]) -> str:
+    out = ""
+    for seg in segments:
+        out = out + seg if seg.startswith("[") or not out else f"{out}.{seg}"
+    return out
+
+
+def _text(node: Any) -> str:
+    """One-line display text of a value (containers summarised)."""
+    if node is MISSING:
+        return ""
+    if isinstance(node, CommentedMap):
+        return f"{{{len(node)} keys}}" if node else "{}"
+    if isinstance(node, CommentedSeq):
+        if not _expandable(node):
+            return "[" + ", ".join(_text(i) for i in node) + "]"
+        return f"[{len(node)} items]"
+    if node is None:
+        return "null"
+    if isinstance(node, bool):
+        return "true" if node else "false"
+    return str(node)
+
+
+def counters(rows: list[Row]) -> Counters:
+    """Counts of placeholder, differing, new (topmost) and orphan (topmost) rows."""
+    placeholders = differs = new_keys = orphans = 0
+    for row in rows:
+        if row.status == RowStatus.PLACEHOLDER:
+            placeholders += 1
+        elif row.status == RowStatus.DIFFERS:
+            differs += 1
+        if row.topmost and row.presence == Presence.NEW_ONLY:
+            new_keys += 1
+        elif row.topmost and row.presence == Presence.PREV_ONLY:
+            orphans += 1
+    return Counters(placeholders, differs, new_keys, orphans, len(rows))
+
+
+def topmost_labels(rows: list[Row], presence: Presence) -> list[str]:
+    """Labels of the outermost rows with this presence (``cache``, not ``cache.backend``)."""
+    return [r.label for r in rows if r.presence == presence and r.topmost]
+
+
+def labels_with(rows: list[Row], status: RowStatus) -> list[str]:
+    """Labels of every row with this status."""
+    return [r.label for r in rows if r.status == status]

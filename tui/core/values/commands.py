@@ -1,0 +1,73 @@
+"""The command objects of a values merge (undo/redo units) and tree-editing helpers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+from tui.core.values.doc import KeyPath
+from tui.core.values.pairing import merged_order
+
+
+class Decision(StrEnum):
+    KEPT_TEMPLATE = "kept-template"
+    DROPPED_ORPHAN = "dropped-orphan"
+
+
+@dataclass(frozen=True)
+class Edit:
+    """Put ``after`` at ``path`` in the working tree (``MISSING``: absent); ``index``: inserts."""
+
+    path: KeyPath
+    before: Any
+    after: Any
+    index: int
+
+
+@dataclass
+class Command:
+    """One undoable step as the operator named it."""
+
+    title: str
+    edits: list[Edit] = field(default_factory=list)
+    decisions: list[tuple[str, Decision | None, Decision | None]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class AutoFillItem:
+    """One placeholder auto-fill would replace (values as the screen may show them)."""
+
+    label: str
+    previous_shown: str
+    template_shown: str
+
+
+def same_node(a: Any, b: Any) -> bool:
+    """Same value written the same way (a change of quotes is a change)."""
+    if isinstance(a, CommentedMap | CommentedSeq) or isinstance(b, CommentedMap | CommentedSeq):
+        return False
+    return type(a) is type(b) and a == b
+
+
+def holds(parent: Any, key: Any) -> bool:
+    if isinstance(parent, CommentedMap):
+        return key in parent
+    return isinstance(key, int) and 0 <= key < len(parent)
+
+
+def insert_position(parent_prev: Any, parent_new: Any, key: Any) -> int:
+    """Where ``key`` goes in ``parent_new``: right after its previous sibling, else first."""
+    if isinstance(parent_new, CommentedSeq):
+        return len(parent_new)
+    order = merged_order(list(parent_prev.keys()), list(parent_new.keys()))
+    existing = set(parent_new.keys())
+    position = 0
+    for k in order:
+        if k == key:
+            return position
+        if k in existing:
+            position += 1
+    return position

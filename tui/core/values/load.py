@@ -1,0 +1,182 @@
+"""Reading a values file into a ``ValuesDoc``: checks, parse errors, indentation, child loads.
+
+Loading uses ruamel.yaml's round-trip mode with quotes preserved (YAML 1.2: ``yes``,
+``on`` stay strings; ``0755`` stays written as ``0755``). Every refusal is a
+``ParseError`` naming the file, the line and, where known, the column.
+Files above ``MAX_VALUES_BYTES`` are refused: a real values file is a few hundred
+KB and ruamel's pure-Python round trip would take minutes on tens of MB.
+"""
+
+from __future__ import annotations
+
+import pickle
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+from tui.core.errors import ParseError
+from tui.core.exec.child_python import collect_child, start_child
+from tui.core.files import sha256_bytes
+from tui.core.values.doc import Indentation, ValuesDoc, key_line, make_yaml
+
+MAX_VALUES_BYTES = 4 * 1024 * 1024
+
+
+def load_values(path: Path) -> ValuesDoc:
+    """Read and parse a values file; every failure is a ``ParseError`` with a reason."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_VALUES_BYTES:
+            raise ParseError(
+                str(path),
+                f"is {size / 1048576:.1f} MiB; values files above "
+                f"{MAX_VALUES_BYTES // 1048576} MiB are refused (a real one is a few hundred KB)",
+            )
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_VALUES_BYTES + 1)
+    except IsADirectoryError as exc:
+        raise ParseError(str(path), "is a directory, not a values file") from exc
+    except OSError as exc:
+        raise ParseError(str(path), f"cannot be read: {exc.strerror or exc}") from exc
+    return parse_values(raw, str(path))
+
+
+def parse_values(raw: bytes, source: str) -> ValuesDoc:
+    """Parse the bytes of a values file (see ``load_values``)."""
+    if len(raw) > MAX_VALUES_BYTES:
+        raise ParseError(source, f"is larger than {MAX_VALUES_BYTES // 1048576} MiB")
+    if b"\x00" in raw:
+        offset = raw.index(b"\x00")
+        raise ParseError(source, f"is binary (a NUL byte at offset {offset}), not YAML")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise ParseError(source, "is not UTF-8 text (binary content?)", line) from exc
+    text = text.removeprefix("\ufeff")
+    try:
+        data = make_yaml().load(text)
+    except MarkedYAMLError as exc:
+        raise _parse_error(source, text, exc) from exc
+    except YAMLError as exc:
+        raise ParseError(source, f"is not valid YAML: {exc}") from exc
+    if data is None:
+        raise ParseError(source, "is empty: it holds no values (only comments or nothing)")
+    if not isinstance(data, CommentedMap):
+        kind = "a list" if isinstance(data, list) else f"a single value ({type(data).__name__})"
+        raise ParseError(source, f"must hold a mapping of keys at the top, not {kind}", 1)
+    _check_keys(source, data)
+    return ValuesDoc(source, text, data, detect_indentation(text, data), sha256_bytes(raw))
+
+
+def _parse_error(source: str, text: str, exc: MarkedYAMLError) -> ParseError:
+    mark = exc.problem_mark or exc.context_mark
+    problem = str(exc.problem or exc.context or "invalid YAML")
+    line = mark.line + 1 if mark is not None else None
+    column = mark.column + 1 if mark is not None else None
+    if "duplicate key" in problem:
+        problem = problem.split("\n")[0]
+    if line is not None:
+        source_line = text.splitlines()[line - 1] if line <= len(text.splitlines()) else ""
+        if (
+            "\t" in source_line[: len(source_line) - len(source_line.lstrip())]
+            or "'\\t'" in problem
+        ):
+            problem = "a tab is used for indentation; YAML allows only spaces there"
+    return ParseError(source, problem, line, column)
+
+
+def _check_keys(source: str, node: Any) -> None:
+    """Keys must be strings or integers so that every value has a key path."""
+    stack = [node]
+    while stack:
+        cur = stack.pop()
+        if isinstance(cur, CommentedMap):
+            for key, value in cur.items():
+                if isinstance(key, bool) or not isinstance(key, str | int):
+                    line = key_line(cur, key)
+                    raise ParseError(source, f"key {key!r} is not a string", line)
+                stack.append(value)
+        elif isinstance(cur, CommentedSeq):
+            stack.extend(cur)
+
+
+def detect_indentation(text: str, data: CommentedMap) -> Indentation:
+    """The indentation this file mostly uses (block mappings and sequences)."""
+    lines = text.splitlines()
+    mapping: Counter[int] = Counter()
+    sequence: Counter[tuple[int, int]] = Counter()
+    stack: list[tuple[Any, int]] = [(data, 0)]
+    while stack:
+        node, col = stack.pop()
+        if isinstance(node, CommentedMap):
+            for key in list(node.keys())[:50]:
+                pos = _lc_key(node, key)
+                if pos is not None and not node.fa.flow_style() and node is not data:
+                    mapping[pos[1] - col] += 1
+                child = node[key]
+                if pos is not None and isinstance(child, CommentedMap | CommentedSeq):
+                    stack.append((child, pos[1]))
+        elif isinstance(node, CommentedSeq) and len(node) and not node.fa.flow_style():
+            pos = _lc_item(node, 0)
+            if pos is not None and pos[0] < len(lines):
+                dash = lines[pos[0]].rfind("-", 0, pos[1])
+                if dash >= col:
+                    sequence[(pos[1] - col, dash - col)] += 1
+            for i, child in enumerate(node[:50]):
+                item = _lc_item(node, i)
+                if item is not None and isinstance(child, CommentedMap | CommentedSeq):
+                    stack.append((child, item[1]))
+    map_indent = mapping.most_common(1)[0][0] if mapping else 2
+    seq, offset = sequence.most_common(1)[0][0] if sequence else (map_indent, 0)
+    if map_indent < 1:
+        map_indent = 2
+    if offset < 0 or seq < offset + 2:
+        seq, offset = max(2, offset + 2), max(0, offset)
+    return Indentation(map_indent, seq, offset)
+
+
+def _lc_key(node: CommentedMap, key: Any) -> tuple[int, int] | None:
+    try:
+        pos = node.lc.key(key)
+        return int(pos[0]), int(pos[1])
+    except (KeyError, TypeError):
+        return None
+
+
+def _lc_item(node: CommentedSeq, index: int) -> tuple[int, int] | None:
+    try:
+        pos = node.lc.item(index)
+        return int(pos[0]), int(pos[1])
+    except (KeyError, IndexError, TypeError):
+        return None
+
+
+def _load_pickled(path: str) -> bytes:
+    """Child-process side of ``load_values_pair``: the parsed document, pickled."""
+    return pickle.dumps(load_values(Path(path)))
+
+
+_CHILD = (
+    "import sys\n"
+    "from tui.core.values.load import _load_pickled\n"
+    "sys.stdout.buffer.write(_load_pickled(sys.argv[1]))\n"
+)
+
+
+def load_values_pair(first: Path, second: Path) -> tuple[ValuesDoc, ValuesDoc]:
+    """Load two values files at once, each parsed in a child process.
+
+    ruamel's round-trip parser is pure Python (~0.5 s per 5,000 lines): two children use
+    both cores and leave the GIL to the screen. A child that fails for any reason (a parse
+    error included) makes that file load here, so errors keep their exact type and text.
+    """
+    children = [start_child(_CHILD, [str(path)]) for path in (first, second)]
+    docs: list[ValuesDoc] = []
+    for path, child in zip((first, second), children, strict=True):
+        loaded = collect_child(child)
+        docs.append(loaded if isinstance(loaded, ValuesDoc) else load_values(path))
+    return docs[0], docs[1]

@@ -1,0 +1,281 @@
+"""The values merge session: operations as undoable commands, and what is unsaved.
+
+A screen drives it by row label; nothing here depends on a cursor. Every operation
+is one ``Command`` (a list of primitive edits of the working tree plus operator
+decisions) so that undo and redo replay exactly, auto-fill included.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Sequence
+from typing import Any
+
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+from tui.core.values.alignment import MISSING, Presence, Row, RowStatus
+from tui.core.values.commands import (
+    AutoFillItem,
+    Command,
+    Decision,
+    Edit,
+    insert_position,
+    same_node,
+)
+from tui.core.values.doc import KeyPath, ValuesDoc, get_node, has_node
+from tui.core.values.pairing import aligned_children
+from tui.core.values.scalars import ValueEditRefused, parse_typed_value, styled_for_target
+from tui.core.values.state import SavedState
+from tui.core.values.tree import TreeWriter
+
+
+class ValuesMerge(TreeWriter):
+    """Previous values vs a new template; the template's tree is edited in place."""
+
+    def __init__(self, previous: ValuesDoc, template: ValuesDoc, placeholder_pattern: str) -> None:
+        super().__init__(previous, template, placeholder_pattern)
+        self.decisions: dict[str, Decision] = {}
+        self._undo: list[Command] = []
+        self._redo: list[Command] = []
+        self._saved: SavedState | None = None  # taken before the first change
+
+    # -- reading -------------------------------------------------------------
+    def dropped_orphans(self) -> list[str]:
+        """Orphans the operator chose not to carry (for the journal)."""
+        return [k for k, v in self.decisions.items() if v == Decision.DROPPED_ORPHAN]
+
+    def kept_template(self) -> list[str]:
+        """Rows where the operator chose the template's value (for the journal)."""
+        return [k for k, v in self.decisions.items() if v == Decision.KEPT_TEMPLATE]
+
+    def mark_saved(self) -> None:
+        """What the tree and the decisions hold now is what is on disk."""
+        self._saved = SavedState.of(self.working, self.decisions)
+
+    def has_unsaved_changes(self) -> bool:
+        """Whether the tree or the decisions differ from the last save (or the load).
+
+        Compares contents, not a count of operations: undoing back to the saved state,
+        or editing a value back to what it was, leaves nothing unsaved.
+        """
+        if self._saved is None:
+            return False
+        # Every write goes through _put, which records its path in `touched`.
+        return self._saved.differs(self.working, self.decisions, self.touched)
+
+    @property
+    def can_undo(self) -> bool:
+        return bool(self._undo)
+
+    @property
+    def can_redo(self) -> bool:
+        return bool(self._redo)
+
+    # -- operations ----------------------------------------------------------
+    def port(self, label: str) -> Command:
+        """Copy the previous value of one leaf row into the new file."""
+        row = self.row(label)
+        if row.prev_path is None:
+            raise ValueEditRefused(f"{label}: the previous file has no value here")
+        if row.new_path is None:
+            return self.carry_orphan(label)
+        prev = get_node(self.previous.data, row.prev_path)
+        target = get_node(self.working, row.new_path)
+        return self._run(Command(f"port {label}", [self._replace(row.new_path, prev, target)]))
+
+    def port_subtree(self, label: str) -> Command:
+        """Port every previous value under a row; template-only keys stay, orphans are carried."""
+        row = self.row(label)
+        if row.prev_path is None:
+            raise ValueEditRefused(f"{label}: the previous file has nothing here")
+        if row.new_path is None:
+            return self.carry_orphan(label)
+        edits: list[Edit] = []
+        prev = get_node(self.previous.data, row.prev_path)
+        self._merge_edits(prev, get_node(self.working, row.new_path), row.new_path, edits)
+        return self._run(Command(f"port subtree {label}", edits))
+
+    def edit(self, label: str, typed: str) -> Command:
+        """Set a value to what the operator typed (one YAML scalar; see parse_typed_value)."""
+        row = self.row(label)
+        if row.new_path is None:
+            raise ValueEditRefused(f"{label}: carry it over first, then edit it")
+        target = get_node(self.working, row.new_path)
+        if isinstance(target, CommentedMap | CommentedSeq) and row.container:
+            raise ValueEditRefused(f"{label} holds several values: edit them one by one")
+        value = parse_typed_value(typed, target)
+        edit = Edit(row.new_path, copy.deepcopy(target), value, -1)
+        return self._run(Command(f"edit {label}", [edit]))
+
+    def keep_template(self, label: str) -> Command:
+        """Keep the template's value here (a recorded decision; a later port or edit undoes it).
+
+        Refused on a placeholder: keeping it would have Helm deploy it literally.
+        """
+        row = self.row(label)
+        if row.new_path is None:
+            raise ValueEditRefused(f"{label}: the new file has no value here to keep")
+        if row.status == RowStatus.PLACEHOLDER:
+            raise ValueEditRefused(
+                f"{label} holds a placeholder: keeping it means Helm deploys it literally",
+                "Fill it (→ ports the previous value, a auto-fills) or edit it (e).",
+            )
+        before = self.decisions.get(label)
+        return self._run(Command(f"keep {label}", [], [(label, before, Decision.KEPT_TEMPLATE)]))
+
+    def drop_orphan(self, label: str) -> Command:
+        """Knowingly leave an orphan behind (recorded so the journal can say so)."""
+        row = self.row(label)
+        if row.presence != Presence.PREV_ONLY:
+            raise ValueEditRefused(f"{label} is not an orphan")
+        before = self.decisions.get(label)
+        return self._run(Command(f"drop {label}", [], [(label, before, Decision.DROPPED_ORPHAN)]))
+
+    def carry_orphan(self, label: str) -> Command:
+        """Insert an orphan (and any missing parents) where it belongs in the new file."""
+        row = self.row(label)
+        if row.presence != Presence.PREV_ONLY or row.prev_path is None:
+            raise ValueEditRefused(f"{label} is not an orphan")
+        edits = self._insert_edits(row.prev_path)
+        decisions: list[tuple[str, Decision | None, Decision | None]] = []
+        if label in self.decisions:
+            decisions.append((label, self.decisions[label], None))
+        return self._run(Command(f"carry {label}", edits, decisions))
+
+    def auto_fill_preview(self) -> list[AutoFillItem]:
+        """Placeholders whose key has a value in the previous file (nothing is changed)."""
+        out = []
+        for row in self._fillable():
+            out.append(
+                AutoFillItem(row.label, row.prev_shown(self.pattern), row.new_shown(self.pattern))
+            )
+        return out
+
+    def auto_fill(self, known: Sequence[Edit] = ()) -> Command:
+        """Port every fillable placeholder, then ``known`` edits (values_known), as one step."""
+        edits = []
+        for row in self._fillable():
+            assert row.prev_path is not None and row.new_path is not None
+            prev = get_node(self.previous.data, row.prev_path)
+            edits.append(self._replace(row.new_path, prev, get_node(self.working, row.new_path)))
+        edits += known
+        return self._run(Command(f"auto-fill {len(edits)} placeholders", edits))
+
+    def set_image_tag(self, dotted_key: str, build: str) -> Command | None:
+        """Set the image tag (playbook key, dotted) to ``build``, keeping its quotes.
+
+        Returns None when the tag already reads ``build``.
+        """
+        path: KeyPath = tuple(dotted_key.split("."))
+        if not has_node(self.working, path):
+            raise ValueEditRefused(f"the new file has no {dotted_key} to set")
+        target = get_node(self.working, path)
+        value = styled_for_target(build, target)
+        if same_node(target, value):
+            return None
+        edit = Edit(path, copy.deepcopy(target), value, -1)
+        return self._run(Command(f"image tag {build}", [edit]))
+
+    def undo(self) -> Command | None:
+        """Revert the last command; None when there is nothing to undo."""
+        if not self._undo:
+            return None
+        command = self._undo.pop()
+        for edit in reversed(command.edits):
+            self._put(edit.path, edit.before, edit.index)
+        for label, before, _ in command.decisions:
+            self._decide(label, before)
+        self._redo.append(command)
+        self._refresh(command)
+        return command
+
+    def redo(self) -> Command | None:
+        """Re-apply the last undone command."""
+        if not self._redo:
+            return None
+        command = self._redo.pop()
+        self._apply(command)
+        self._undo.append(command)
+        return command
+
+    # -- internals -----------------------------------------------------------
+    def _fillable(self) -> list[Row]:
+        return [
+            r
+            for r in self.rows
+            if r.status == RowStatus.PLACEHOLDER
+            and r.presence == Presence.BOTH
+            and not r.container
+            and r.prev_path is not None
+            and not self._has_placeholder(get_node(self.previous.data, r.prev_path))
+        ]
+
+    def _has_placeholder(self, node: Any) -> bool:
+        return isinstance(node, str) and self.pattern.search(node) is not None
+
+    def _replace(self, path: KeyPath, prev: Any, target: Any) -> Edit:
+        return Edit(path, copy.deepcopy(target), styled_for_target(prev, target), -1)
+
+    def _merge_edits(self, prev: Any, new: Any, new_path: KeyPath, edits: list[Edit]) -> None:
+        same_shape = type(prev) is type(new) and isinstance(new, CommentedMap | CommentedSeq)
+        if not same_shape or not aligned_children(prev, new):
+            edits.append(self._replace(new_path, prev, new))
+            return
+        for _, pkey, nkey in aligned_children(prev, new):
+            if pkey is None:
+                continue
+            if nkey is None:
+                position = insert_position(prev, new, pkey)
+                edits.append(Edit((*new_path, pkey), MISSING, copy.deepcopy(prev[pkey]), position))
+            else:
+                self._merge_edits(prev[pkey], new[nkey], (*new_path, nkey), edits)
+
+    def _insert_edits(self, prev_path: KeyPath) -> list[Edit]:
+        """Edits that create ``prev_path`` in the working tree: missing parents, then the value."""
+        depth = 0
+        while depth < len(prev_path) and has_node(self.working, prev_path[: depth + 1]):
+            depth += 1
+        parent_prev = get_node(self.previous.data, prev_path[:depth])
+        parent_new = get_node(self.working, prev_path[:depth])
+        key = prev_path[depth]
+        value = copy.deepcopy(parent_prev[key])
+        position = insert_position(parent_prev, parent_new, key)
+        return [Edit(prev_path[: depth + 1], MISSING, value, position)]
+
+    def _run(self, command: Command) -> Command:
+        command.edits = [e for e in command.edits if not same_node(e.before, e.after)]
+        if not command.edits and not command.decisions:
+            raise ValueEditRefused(f"{command.title}: nothing to change")
+        command.decisions += self._kept_undone_by(command)
+        if self._saved is None:
+            self.mark_saved()  # nothing changed since the load: the load is the saved state
+        self._apply(command)
+        self._undo.append(command)
+        self._redo.clear()
+        return command
+
+    def _apply(self, command: Command) -> None:
+        for edit in command.edits:
+            self._put(edit.path, edit.after, edit.index)
+        for label, _, after in command.decisions:
+            self._decide(label, after)
+        self._refresh(command)
+
+    def _kept_undone_by(self, command: Command) -> list[tuple[str, Decision | None, None]]:
+        """A row changed by this command is no longer "kept as the template has it"."""
+        out: list[tuple[str, Decision | None, None]] = []
+        decided = {label for label, _, _ in command.decisions}
+        for label in self.kept_template():
+            path = self.row(label).new_path if label in self._index else None
+            if label in decided or path is None:
+                continue
+            if any(e.path[: len(path)] == path or path[: len(e.path)] == e.path
+                   for e in command.edits):  # fmt: skip
+                out.append((label, Decision.KEPT_TEMPLATE, None))
+        return out
+
+    def _decide(self, label: str, decision: Decision | None) -> None:
+        if decision is None:
+            self.decisions.pop(label, None)
+        else:
+            self.decisions[label] = decision

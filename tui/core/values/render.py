@@ -1,0 +1,254 @@
+"""Write the merged tree back as text, touching only the lines that changed.
+
+Two ways, tried in order; the caller verifies the result by parsing it:
+
+* **in place**: every change is one scalar replaced by another; the old scalar's text
+  on its line is swapped for the new one (quotes, comments, spacing around it kept);
+* **splice**: ruamel dumps the template as loaded (D0) and as merged (D1); lines where
+  D0 and D1 agree are taken from the template's own text, the others from D1.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+from tui.core.secrets.mask import MASK, path_is_secret
+from tui.core.values.alignment import MISSING
+from tui.core.values.doc import KeyPath, ValuesDoc, dump_text, get_node, value_position
+from tui.core.values.scalars import render_scalar
+
+_PLAIN_END_BLOCK = re.compile(r"\s+#|\s*$")
+_PLAIN_END_FLOW = re.compile(r"\s*(?:[,\]}]|\s#|$)")
+
+
+@dataclass(frozen=True)
+class ScalarChange:
+    path: KeyPath
+    before: Any
+    after: Any
+
+
+def net_changes(working: Any, touched: dict[KeyPath, Any]) -> list[ScalarChange] | None:
+    """Scalar changes since load, or None when keys or containers were added or removed."""
+    out = []
+    for path, before in touched.items():
+        try:
+            after = get_node(working, path)
+        except KeyError:
+            after = MISSING
+        if before is MISSING and after is MISSING:
+            continue
+        containers = (CommentedMap, CommentedSeq)
+        if before is MISSING or after is MISSING:
+            return None
+        if isinstance(before, containers) or isinstance(after, containers):
+            return None
+        if type(before) is type(after) and before == after:
+            continue
+        out.append(ScalarChange(path, before, after))
+    return out
+
+
+def render_in_place(text: str, working: Any, changes: list[ScalarChange]) -> str | None:
+    """The template text with each changed scalar swapped on its own line; None if unsure."""
+    lines = text.splitlines(keepends=True)
+    edits: list[tuple[int, int, int, str]] = []
+    for change in changes:
+        parent = get_node(working, change.path[:-1])
+        pos = value_position(parent, change.path[-1])
+        new_text = render_scalar(change.after)
+        if pos is None or new_text is None or pos[0] >= len(lines):
+            return None
+        line, col = pos
+        end = _scalar_end(lines[line], col, bool(parent.fa.flow_style()))
+        if end is None:
+            return None
+        edits.append((line, col, end, new_text))
+    for line, col, end, new_text in sorted(edits, key=lambda e: (e[0], -e[1])):
+        lines[line] = lines[line][:col] + new_text + lines[line][end:]
+    return "".join(lines)
+
+
+def _scalar_end(line: str, col: int, flow: bool) -> int | None:
+    """Column just after the scalar starting at ``col`` on ``line``; None for multi-line forms."""
+    body = line.rstrip("\r\n")
+    if col >= len(body):
+        return None
+    first = body[col]
+    if first == '"':
+        i = col + 1
+        while i < len(body):
+            if body[i] == "\\":
+                i += 2
+                continue
+            if body[i] == '"':
+                return i + 1
+            i += 1
+        return None
+    if first == "'":
+        i = col + 1
+        while i < len(body):
+            if body[i] == "'":
+                if i + 1 < len(body) and body[i + 1] == "'":
+                    i += 2
+                    continue
+                return i + 1
+            i += 1
+        return None
+    if first in "|>&!*[{":
+        return None
+    match = (_PLAIN_END_FLOW if flow else _PLAIN_END_BLOCK).search(body, col)
+    return match.start() if match else None
+
+
+@dataclass(frozen=True)
+class TemplateLayout:
+    """What a splice needs of the untouched template; depends on the template alone."""
+
+    dump: list[str]  # ruamel's dump of the pristine template, as lines
+    to_orig: Sequence[tuple[str, int, int, int, int]]  # opcodes: dump -> the template's text
+    secret_lines: dict[int, int]
+
+
+def template_layout(template: ValuesDoc, pristine: Any, pattern: re.Pattern[str]) -> TemplateLayout:
+    """Dump the pristine template once and map it onto the template's own lines."""
+    original = template.text.splitlines(keepends=True)
+    d0 = dump_text(template.yaml(), pristine).splitlines(keepends=True)
+    to_orig = difflib.SequenceMatcher(None, d0, original).get_opcodes()
+    return TemplateLayout(d0, to_orig, secret_value_lines(pristine, pattern))
+
+
+def render_spliced(template: ValuesDoc, layout: TemplateLayout, working: Any) -> str:
+    """Template lines where the merged dump agrees with the template's dump, else dump lines."""
+    original = template.text.splitlines(keepends=True)
+    d0, to_orig = layout.dump, layout.to_orig
+    d1 = dump_text(template.yaml(), working).splitlines(keepends=True)
+    to_new = difflib.SequenceMatcher(None, d0, d1).get_opcodes()
+    out: list[str] = []
+    emitted_inserts: set[int] = set()
+    for tag, i1, i2, j1, j2 in to_new:
+        if tag != "equal":
+            out.extend(_orig_inserts_at(to_orig, original, i1, i1, emitted_inserts))
+            out.extend(d1[j1:j2])
+            continue
+        for k, (otag, a1, a2, o1, o2) in enumerate(to_orig):
+            if a1 == a2:  # lines only the template has (a comment ruamel moved, a marker)
+                if i1 <= a1 <= i2 and k not in emitted_inserts:
+                    emitted_inserts.add(k)
+                    out.extend(original[o1:o2])
+                continue
+            x, y = max(a1, i1), min(a2, i2)
+            if x >= y:
+                continue
+            if otag == "equal":
+                out.extend(original[o1 + (x - a1) : o1 + (y - a1)])
+            elif x == a1 and y == a2:
+                out.extend(original[o1:o2])
+            else:
+                out.extend(d1[j1 + (x - i1) : j1 + (y - i1)])
+    return "".join(out)
+
+
+def _orig_inserts_at(
+    ops: Sequence[tuple[str, int, int, int, int]],
+    original: list[str],
+    lo: int,
+    hi: int,
+    done: set[int],
+) -> Iterator[str]:
+    for k, (_, a1, a2, o1, o2) in enumerate(ops):
+        if a1 == a2 and lo <= a1 <= hi and k not in done:
+            done.add(k)
+            yield from original[o1:o2]
+
+
+def secret_value_lines(
+    data: Any, pattern: re.Pattern[str], originals: dict[KeyPath, Any] | None = None
+) -> dict[int, int]:
+    """{0-based line: column} where a secret value starts in the text ``data`` was read from.
+
+    Empty values and values that are only a placeholder are not secret. ``originals``
+    gives, by key path, the value the text held before in-place edits.
+    """
+    found: dict[int, int] = {}
+    stack: list[tuple[Any, KeyPath]] = [(data, ())]
+    while stack:
+        node, path = stack.pop()
+        items: list[tuple[Any, Any]] = []
+        if isinstance(node, CommentedMap):
+            items = list(node.items())
+        elif isinstance(node, CommentedSeq):
+            items = list(enumerate(node))
+        for key, child in items:
+            child_path = (*path, key)
+            if isinstance(child, CommentedMap | CommentedSeq):
+                stack.append((child, child_path))
+                continue
+            if not path_is_secret(k for k in child_path if isinstance(k, str)):
+                continue
+            shown_value = originals.get(child_path, child) if originals else child
+            if shown_value is None or (
+                isinstance(shown_value, str) and not pattern.sub("", shown_value).strip()
+            ):
+                continue
+            pos = value_position(node, key)
+            if pos is not None:
+                found[pos[0]] = pos[1]
+    return found
+
+
+def read_plain_and_secrets(text: str, pattern: re.Pattern[str]) -> tuple[Any, dict[int, int]]:
+    """One libyaml pass over ``text``: its plain values, and ``secret_value_lines`` for it.
+
+    The secret lines come from the node marks, so no round-trip parse is needed.
+    """
+    from ruamel.yaml import YAML
+    from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
+    yaml = YAML(typ="safe", pure=False)
+    root = yaml.compose(text)
+    found: dict[int, int] = {}
+    stack: list[tuple[Any, tuple[Any, ...]]] = [(root, ())]
+    while stack:
+        node, path = stack.pop()
+        if isinstance(node, MappingNode):
+            items = [(k.value if isinstance(k, ScalarNode) else None, v) for k, v in node.value]
+        elif isinstance(node, SequenceNode):
+            items = list(enumerate(node.value))
+        else:
+            continue
+        for key, child in items:
+            child_path = (*path, key)
+            if not isinstance(child, ScalarNode):
+                stack.append((child, child_path))
+                continue
+            if not path_is_secret(k for k in child_path if isinstance(k, str)):
+                continue
+            if str(child.tag).endswith(":null") or not pattern.sub("", child.value).strip():
+                continue
+            found[child.start_mark.line] = child.start_mark.column
+    return yaml.constructor.construct_document(root), found
+
+
+def mask_lines(text: str, secret_lines: dict[int, int]) -> list[str]:
+    """Lines of ``text`` with secret values (and their continuation lines) replaced by a mask."""
+    lines = text.splitlines(keepends=True)
+    for line, col in secret_lines.items():
+        if line >= len(lines):
+            continue
+        ending = "\n" if lines[line].endswith("\n") else ""
+        lines[line] = lines[line][:col] + MASK + ending
+        indent = len(lines[line]) - len(lines[line].lstrip(" "))
+        nxt = line + 1
+        while nxt < len(lines) and lines[nxt].strip():
+            if len(lines[nxt]) - len(lines[nxt].lstrip(" ")) <= indent:
+                break
+            lines[nxt] = " " * (indent + 2) + MASK + "\n"
+            nxt += 1
+    return lines
