@@ -1,20 +1,49 @@
-"""Safe file operations: checksums, atomic writes, backups that never clobber."""
+"""Safe file operations: checksums, atomic writes, backups that never clobber.
+
+An atomic write goes to a temp file beside the target, named
+``.<target>.mocm-<pid>-<8 hex>.tmp`` and created 0600, then is fsynced, renamed over
+the target and read back. A write killed midway leaves the target whole and at most
+that temp file, which ``remove_stale_temp_files`` recognises by name (with the
+release lock's ``.lock.json.<pid>.<8 hex>``) and removes once its writer is gone.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
+import re
 import shutil
-import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 from tui.core.errors import MocmError
 
 CHUNK = 1 << 20
+_TEMP_NAME = re.compile(r"\..+\.mocm-(?P<pid>\d+)-[0-9a-f]{8}\.tmp")
+_LOCK_TEMP_NAME = re.compile(r"\.lock\.json\.(?P<pid>\d+)\.[0-9a-f]{8}")
+_MAX_NAME_IN_TEMP = 200  # a temp name stays under the 255-byte limit of a file name
 
 
 class WriteVerifyFailed(MocmError):
     """The bytes on disk after a write are not the bytes we meant to write."""
+
+
+@dataclass(frozen=True)
+class FileMode:
+    """How a written file's permission bits are chosen; an existing file is never widened.
+
+    A new file gets ``new`` less the umask; a file that exists keeps its own bits
+    within ``keep`` (``0o600`` narrows a file that holds secrets to its owner).
+    """
+
+    new: int
+    keep: int
+
+
+SECRET_FILE = FileMode(new=0o600, keep=0o600)  # values.yaml, states, drafts: owner only
+SHARED_FILE = FileMode(new=0o644, keep=0o777)  # configuration without secrets
 
 
 def sha256_bytes(data: bytes) -> str:
@@ -31,6 +60,12 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
+def temp_name(target: Path) -> Path:
+    """A fresh temp file name beside ``target``, recognisable as ours after a kill."""
+    stem = target.name[:_MAX_NAME_IN_TEMP]
+    return target.with_name(f".{stem}.mocm-{os.getpid()}-{os.urandom(4).hex()}.tmp")
+
+
 def _fsync_dir(directory: Path) -> None:
     fd = os.open(directory, os.O_RDONLY)
     try:
@@ -39,50 +74,90 @@ def _fsync_dir(directory: Path) -> None:
         os.close(fd)
 
 
-def atomic_write(path: Path, data: bytes, mode: int | None = None) -> str:
+def _open_temp(target: Path, bits: int) -> tuple[Path, int]:
+    """Create the temp file exclusively; ``bits`` are filtered by the umask, as for open()."""
+    while True:
+        tmp = temp_name(target)
+        try:
+            return tmp, os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, bits)
+        except FileExistsError:
+            continue
+
+
+def _mode_bits(path: Path) -> int | None:
+    """The permission bits of ``path`` (setuid, setgid and sticky aside), None if absent."""
+    try:
+        return path.stat().st_mode & 0o777
+    except FileNotFoundError:
+        return None
+
+
+def verify_checksum(path: Path, expected: str, action: str) -> str:
+    """``expected`` when the file at ``path`` has that sha256; WriteVerifyFailed otherwise."""
+    actual = sha256_file(path)
+    if actual != expected:
+        raise WriteVerifyFailed(
+            f"{path}: checksum after {action} {actual[:12]} ≠ {expected[:12]}",
+            "The file on disk is not what was meant to be written; nothing was assumed.",
+        )
+    return actual
+
+
+def atomic_write(path: Path, data: bytes, mode: FileMode | None = None) -> str:
     """Write ``data`` to ``path`` via temp file + fsync + rename; verify; return sha256.
 
-    The file keeps its previous permission bits unless ``mode`` is given.
+    ``mode`` is the permission policy (SECRET_FILE when not given): the temp file is
+    created with the policy's bits for a new file, then given the target's own bits
+    within the policy's ``keep`` when the target exists. Any failure removes the
+    temp file and is raised.
     """
-    if mode is None:
-        mode = path.stat().st_mode & 0o7777 if path.exists() else 0o644
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    policy = mode or SECRET_FILE
+    existing = _mode_bits(path)
+    expected = sha256_bytes(data)
+    tmp, fd = _open_temp(path, policy.new)
     try:
         with os.fdopen(fd, "wb") as handle:
+            if existing is not None:
+                os.fchmod(handle.fileno(), existing & policy.keep)
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
         raise
     _fsync_dir(path.parent)
-    expected = sha256_bytes(data)
-    actual = sha256_file(path)
-    if actual != expected:
-        raise WriteVerifyFailed(f"{path}: checksum after write {actual[:12]} ≠ {expected[:12]}")
-    return expected
+    return verify_checksum(path, expected, "write")
 
 
 def atomic_copy(src: Path, dst: Path) -> str:
-    """Copy ``src`` to ``dst`` atomically, keeping ``src``'s mode; verify; return sha256."""
+    """Copy ``src`` to ``dst`` atomically; verify; return sha256.
+
+    The copy gets ``src``'s permission bits, narrowed to ``dst``'s when ``dst`` exists:
+    a copy never makes a file more readable than either was.
+    """
     expected = sha256_file(src)
-    fd, tmp = tempfile.mkstemp(prefix=f".{dst.name}.", suffix=".tmp", dir=dst.parent)
-    os.close(fd)
+    bits = _mode_bits(src)
+    existing = _mode_bits(dst)
+    if bits is not None and existing is not None:
+        bits &= existing
+    tmp, fd = _open_temp(dst, 0o600)
     try:
-        shutil.copy2(src, tmp)
+        os.close(fd)
+        shutil.copyfile(src, tmp)
+        shutil.copystat(src, tmp)
+        if bits is not None:
+            os.chmod(tmp, bits)
         with open(tmp, "rb+") as handle:
             os.fsync(handle.fileno())
         os.replace(tmp, dst)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
         raise
     _fsync_dir(dst.parent)
-    actual = sha256_file(dst)
-    if actual != expected:
-        raise WriteVerifyFailed(f"{dst}: checksum after copy {actual[:12]} ≠ {expected[:12]}")
-    return expected
+    return verify_checksum(dst, expected, "copy")
 
 
 def free_backup_name(path: Path, suffix: str) -> Path:
@@ -93,3 +168,37 @@ def free_backup_name(path: Path, suffix: str) -> Path:
         candidate = path.with_name(f"{path.name}{suffix}.{n}")
         n += 1
     return candidate
+
+
+def pid_alive(pid: int) -> bool:
+    """Whether a process with this pid exists on this host (this process included)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # exists, owned by someone else
+    return True
+
+
+def is_stale_temp_file(name: str) -> bool:
+    """True when ``name`` is a temp file of an atomic write or a lock whose process is gone."""
+    match = _TEMP_NAME.fullmatch(name) or _LOCK_TEMP_NAME.fullmatch(name)
+    return match is not None and not pid_alive(int(match.group("pid")))
+
+
+def remove_stale_temp_files(directories: Iterable[Path]) -> tuple[Path, ...]:
+    """Remove what killed writes left in ``directories`` (not recursive); return the paths."""
+    removed: list[Path] = []
+    for directory in directories:
+        try:
+            entries = sorted(os.scandir(directory), key=lambda entry: entry.name)
+        except (FileNotFoundError, NotADirectoryError):
+            continue
+        for entry in entries:
+            if not entry.is_file(follow_symlinks=False) or not is_stale_temp_file(entry.name):
+                continue
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(entry.path)
+                removed.append(Path(entry.path))
+    return tuple(removed)

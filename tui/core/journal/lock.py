@@ -18,6 +18,7 @@ from pathlib import Path
 from types import TracebackType
 
 from tui.core.errors import LockHeld, MocmError
+from tui.core.files import pid_alive
 from tui.core.journal.writer import Workspace, login_name, utc_now
 
 
@@ -65,17 +66,6 @@ def boot_id() -> str | None:
         return Path("/proc/sys/kernel/random/boot_id").read_text().strip()
     except OSError:
         return None
-
-
-def pid_alive(pid: int) -> bool:
-    """Whether a process with this pid exists (on this host)."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True  # exists, owned by someone else
-    return True
 
 
 def this_process() -> LockOwner:

@@ -11,12 +11,13 @@ import getpass
 import json
 import os
 import socket
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from tui.core.errors import JournalError
+from tui.core.files import remove_stale_temp_files
 from tui.core.journal.reader import JournalRead, read_journal
 from tui.core.journal.records import (
     CommandRun,
@@ -234,6 +235,14 @@ class Journal:
     def note(self, text: str, step: str | None = None) -> JournalRecord:
         """Record free text."""
         return self.append(Note(text, step))
+
+    def remove_stale_temp_files(self, directories: Iterable[Path] = ()) -> tuple[Path, ...]:
+        """Remove the temp files killed writes left here and in ``directories``; journal them."""
+        removed = remove_stale_temp_files((self.workspace.root, *directories))
+        if removed:
+            names = ", ".join(str(path) for path in removed)
+            self.note(f"Removed {len(removed)} temp file(s) left by an interrupted write: {names}")
+        return removed
 
     def append(self, body: RecordBody) -> JournalRecord:
         """Redact, serialise and durably append one record."""
