@@ -52,7 +52,7 @@ def dead_pid() -> int:
     child = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], check=True,
                            capture_output=True, text=True)  # fmt: skip
     pid = int(child.stdout)
-    assert not pid_alive(pid)
+    assert pid_alive(pid) is False
     return pid
 
 
@@ -85,6 +85,7 @@ def test_new_file_mode_follows_the_policy_and_the_umask(
         (SECRET_FILE, 0o644, 0o600),  # a secret file is narrowed to its owner
         (SECRET_FILE, 0o400, 0o400),  # a stricter destination keeps its mode
         (SECRET_FILE, 0o640, 0o600),
+        (SECRET_FILE, 0o755, 0o600),
         (SHARED_FILE, 0o640, 0o640),  # a shared file keeps its own bits
         (SHARED_FILE, 0o664, 0o664),
         (SHARED_FILE, 0o4755, 0o755),  # setuid, setgid and sticky are never carried
@@ -117,8 +118,9 @@ def test_write_error_is_raised_and_the_temp_file_removed(tmp_path: Path) -> None
     target = tmp_path / "values.yaml"
     target.mkdir()
     (target / "keep").write_text("x")  # a non-empty directory cannot be replaced by a file
-    with pytest.raises(OSError):
+    with pytest.raises(OSError) as raised:
         atomic_write(target, SECRET_VALUES, SECRET_FILE)
+    assert raised.value.filename2 == str(target)  # the rename's own error, not a later one
     assert sorted(os.listdir(tmp_path)) == ["values.yaml"]
     assert (target / "keep").read_text() == "x"
 
@@ -182,8 +184,9 @@ def test_failed_copy_is_raised_and_the_temp_file_removed(tmp_path: Path) -> None
     target = tmp_path / "dest"
     target.mkdir()
     (target / "keep").write_text("x")
-    with pytest.raises(OSError):
+    with pytest.raises(OSError) as raised:
         atomic_copy(source, target)
+    assert raised.value.filename2 == str(target)
     assert sorted(os.listdir(tmp_path)) == ["dest", "terraform.tfstate"]
 
 
@@ -194,6 +197,11 @@ def test_backup_name_is_the_first_free_one(tmp_path: Path) -> None:
     assert free_backup_name(target, ".bak") == tmp_path / "values.yaml.bak.1"
     (tmp_path / "values.yaml.bak.1").write_text("2")
     assert free_backup_name(target, ".bak") == tmp_path / "values.yaml.bak.2"
+
+
+def test_liveness_of_a_process() -> None:
+    assert pid_alive(os.getpid()) is True
+    assert pid_alive(dead_pid()) is False
 
 
 def test_sha256_of_a_file_larger_than_one_read(tmp_path: Path) -> None:
@@ -220,6 +228,7 @@ def test_stale_temp_files_of_dead_writers_are_removed_and_nothing_else(tmp_path:
     for name in names:
         (tmp_path / name).write_text("x")
     (tmp_path / f".dir.mocm-{gone}-0123abcd.tmp").mkdir()  # a directory is never removed
+    (tmp_path / f".link.mocm-{gone}-0123abcd.tmp").symlink_to(tmp_path / "values.yaml")
     other = tmp_path / "other"
     other.mkdir()
     (other / f".state.mocm-{gone}-fedcba98.tmp").write_text("x")
@@ -229,7 +238,11 @@ def test_stale_temp_files_of_dead_writers_are_removed_and_nothing_else(tmp_path:
     expected = [tmp_path / n for n in sorted(names) if names[n]]
     assert list(removed) == [*expected, other / f".state.mocm-{gone}-fedcba98.tmp"]
     left = set(os.listdir(tmp_path))
-    assert left == {n for n in names if not names[n]} | {"other", f".dir.mocm-{gone}-0123abcd.tmp"}
+    assert left == {n for n in names if not names[n]} | {
+        "other",
+        f".dir.mocm-{gone}-0123abcd.tmp",
+        f".link.mocm-{gone}-0123abcd.tmp",  # a link is not a file we wrote
+    }
     assert os.listdir(other) == []
 
 

@@ -76,12 +76,8 @@ def _fsync_dir(directory: Path) -> None:
 
 def _open_temp(target: Path, bits: int) -> tuple[Path, int]:
     """Create the temp file exclusively; ``bits`` are filtered by the umask, as for open()."""
-    while True:
-        tmp = temp_name(target)
-        try:
-            return tmp, os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, bits)
-        except FileExistsError:
-            continue
+    tmp = temp_name(target)
+    return tmp, os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, bits)
 
 
 def _mode_bits(path: Path) -> int | None:
@@ -138,19 +134,18 @@ def atomic_copy(src: Path, dst: Path) -> str:
     a copy never makes a file more readable than either was.
     """
     expected = sha256_file(src)
-    bits = _mode_bits(src)
+    bits = _mode_bits(src) or 0
     existing = _mode_bits(dst)
-    if bits is not None and existing is not None:
+    if existing is not None:
         bits &= existing
-    tmp, fd = _open_temp(dst, 0o600)
+    tmp, fd = _open_temp(dst, SECRET_FILE.new)  # private until the bits are set
     try:
-        os.close(fd)
-        shutil.copyfile(src, tmp)
-        shutil.copystat(src, tmp)
-        if bits is not None:
-            os.chmod(tmp, bits)
-        with open(tmp, "rb+") as handle:
-            os.fsync(handle.fileno())
+        with os.fdopen(fd, "wb") as out, src.open("rb") as source:
+            shutil.copyfileobj(source, out, CHUNK)
+            out.flush()
+            os.fsync(out.fileno())
+        shutil.copystat(src, tmp)  # the modification time travels with the content
+        os.chmod(tmp, bits)
         os.replace(tmp, dst)
     except BaseException:
         with contextlib.suppress(OSError):
@@ -177,7 +172,7 @@ def pid_alive(pid: int) -> bool:
     except ProcessLookupError:
         return False
     except PermissionError:
-        return True  # exists, owned by someone else
+        pass  # it exists, owned by someone else
     return True
 
 
