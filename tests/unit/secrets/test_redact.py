@@ -10,6 +10,7 @@ import pytest
 from tui.core.secrets.redact import MASK, Redactor
 
 AWS_SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+BARE_KEY = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLE9Z1"  # no trigger word inside, not even "key"
 
 
 @pytest.mark.parametrize(
@@ -141,11 +142,11 @@ def test_new_template_is_unchanged(samples: Path) -> None:
 @pytest.mark.parametrize(
     ("line", "expected"),
     [
-        (AWS_SECRET, MASK),  # a bare key: no trigger word on the line
-        (f"  {AWS_SECRET}", f"  {MASK}"),
-        (f"export X={AWS_SECRET}", f"export X={MASK}"),
-        (f"X={AWS_SECRET}", f"X={MASK}"),
-        (f"env: [{AWS_SECRET}]", f"env: [{MASK}]"),
+        (BARE_KEY, MASK),  # a bare key: no trigger word on the line
+        (f"  {BARE_KEY}", f"  {MASK}"),
+        (f"export X={BARE_KEY}", f"export X={MASK}"),
+        (f"X={BARE_KEY}", f"X={MASK}"),
+        (f"env: [{BARE_KEY}]", f"env: [{MASK}]"),
         # inside escaped JSON, as a SecretString holds it
         (r"{\"password\": \"Vq8#nT2!eL6\"}", rf"{{\"password\": \"{MASK}\"}}"),
         (
@@ -167,12 +168,12 @@ def test_secrets_without_a_telling_key_or_inside_escaped_json_are_masked(
 @pytest.mark.parametrize(
     "line",
     [
-        AWS_SECRET.lower(),  # no capitals: a word or a digest, not a key
-        AWS_SECRET.upper(),
+        BARE_KEY.lower(),  # no capitals: a word or a digest, not a key
+        BARE_KEY.upper(),
         "abcdefghijABCDEFGHIJabcdefghijABCDEFGHIJ",  # no digit
-        f"{AWS_SECRET}A",  # 41 characters: not a key
-        f"A{AWS_SECRET}",
-        f"{AWS_SECRET}==",  # base64 padding: a longer encoded value, not a key
+        f"{BARE_KEY}A",  # 41 characters: not a key
+        f"A{BARE_KEY}",
+        f"{BARE_KEY}==",  # base64 padding: a longer encoded value, not a key
     ],
 )
 def test_forty_character_runs_that_are_not_keys_stay(line: str) -> None:
