@@ -83,11 +83,13 @@ class Target:
     """One module under test and the test files run against its mutants."""
 
     path: str
-    tests: list[str]
+    tests: list[str]  # the module's own tests: every mutant runs them
+    more_tests: list[str] = field(default_factory=list)  # other importers: only for survivors
     mutants: list[Mutant] = field(default_factory=list)
     survived: list[Mutant] = field(default_factory=list)
     timeouts: int = 0
     baseline_s: float = 0.0
+    more_baseline_s: float = 0.0
 
     @property
     def name(self) -> str:
@@ -141,7 +143,7 @@ def load_targets(selected: Sequence[str]) -> list[Target]:
             if not (ROOT / test).is_file():
                 raise SystemExit(f"modules.toml: {test} (for {entry['path']}) does not exist")
         target = Target(entry["path"], first)
-        target.tests += [t for t in _importers(target.name) if t not in first]
+        target.more_tests = [t for t in _importers(target.name) if t not in first]
         source = (ROOT / target.path).read_text(encoding="utf-8")
         target.mutants = list_mutants(target.path, source)
         targets.append(target)
@@ -177,7 +179,7 @@ def _preload() -> None:
     )
 
 
-def _child(target: Target, mutant: Mutant | None, log: Path | None) -> None:
+def _child(target: Target, mutant: Mutant | None, tests: list[str], log: Path | None) -> None:
     """In the forked child: install the mutant, run the tests, exit with pytest's code."""
     code = 99
     try:
@@ -195,7 +197,7 @@ def _child(target: Target, mutant: Mutant | None, log: Path | None) -> None:
             sys.meta_path.insert(0, _MutantFinder(target.name, origin, compiled))
         import pytest
 
-        code = int(pytest.main([*target.tests, *PYTEST_ARGS]))
+        code = int(pytest.main([*tests, *PYTEST_ARGS]))
     except BaseException:  # whatever happens, the parent gets an exit code
         import traceback
 
@@ -211,16 +213,20 @@ class _Running:
     pid: int
     target: Target
     mutant: Mutant | None
+    stage: int  # 1: the module's own tests, 2: the other files that import it
     deadline: float
     started: float
 
 
-def _spawn(target: Target, mutant: Mutant | None, timeout_s: float, log: Path | None) -> _Running:
+def _spawn(
+    target: Target, mutant: Mutant | None, stage: int, timeout_s: float, log: Path | None
+) -> _Running:
+    tests = target.tests if stage == 1 else target.more_tests
     pid = os.fork()
     if pid == 0:
-        _child(target, mutant, log)
+        _child(target, mutant, tests, log)
     now = time.monotonic()
-    return _Running(pid, target, mutant, now + timeout_s, now)
+    return _Running(pid, target, mutant, stage, now + timeout_s, now)
 
 
 def _reap(running: list[_Running]) -> list[tuple[_Running, int | None]]:
@@ -243,36 +249,44 @@ def _reap(running: list[_Running]) -> list[tuple[_Running, int | None]]:
 
 def run_baselines(targets: list[Target], jobs: int, logs: Path) -> None:
     """Each module's tests against the real module: they must pass, and how long they take."""
-    queue = list(targets)
+    queue = [(t, stage) for t in targets for stage in (1, 2) if stage == 1 or t.more_tests]
     running: list[_Running] = []
     while queue or running:
         while queue and len(running) < jobs:
-            target = queue.pop(0)
-            log = logs / f"baseline-{target.name}.log"
-            running.append(_spawn(target, None, 900.0, log))
+            target, stage = queue.pop(0)
+            log = logs / f"baseline-{target.name}-{stage}.log"
+            running.append(_spawn(target, None, stage, 1800.0, log))
         for job, code in _reap(running):
-            job.target.baseline_s = time.monotonic() - job.started
+            elapsed = time.monotonic() - job.started
+            if job.stage == 1:
+                job.target.baseline_s = elapsed
+            else:
+                job.target.more_baseline_s = elapsed
             if code != 0:
                 raise SystemExit(
                     f"{job.target.path}: its tests fail without any mutant (exit {code}); "
-                    f"see {logs / f'baseline-{job.target.name}.log'}"
+                    f"see {logs / f'baseline-{job.target.name}-{job.stage}.log'}"
                 )
         time.sleep(0.02)
 
 
 def run_mutants(targets: list[Target], jobs: int, logs: Path | None) -> None:
-    queue = [(t, m) for t in targets for m in t.mutants]
+    """Every mutant against the module's own tests; the survivors against the other importers."""
+    queue: list[tuple[Target, Mutant, int]] = [(t, m, 1) for t in targets for m in t.mutants]
     total, done = len(queue), 0
     running: list[_Running] = []
     while queue or running:
         while queue and len(running) < jobs:
-            target, mutant = queue.pop(0)
-            timeout = 3 * target.baseline_s + 20.0
-            log = None if logs is None else logs / f"{target.name}-{mutant.index}.log"
-            running.append(_spawn(target, mutant, timeout, log))
+            target, mutant, stage = queue.pop(0)
+            baseline = target.baseline_s if stage == 1 else target.more_baseline_s
+            log = None if logs is None else logs / f"{target.name}-{mutant.index}-{stage}.log"
+            running.append(_spawn(target, mutant, stage, 3 * baseline + 30.0, log))
         for job, code in _reap(running):
-            done += 1
             assert job.mutant is not None
+            if code == 0 and job.stage == 1 and job.target.more_tests:
+                queue.insert(0, (job.target, job.mutant, 2))
+                continue
+            done += 1
             if code is None:
                 job.target.timeouts += 1
             elif code == 0:
@@ -321,7 +335,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.list:
         for target in targets:
             print(
-                f"== {target.path}: {len(target.mutants)} mutants; tests: {' '.join(target.tests)}"
+                f"== {target.path}: {len(target.mutants)} mutants; "
+                f"tests: {' '.join(target.tests)}; then {' '.join(target.more_tests)}"
             )
             for m in target.mutants:
                 print(f"  {m.line:4d}  {m.key}")
