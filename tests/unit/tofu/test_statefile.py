@@ -259,6 +259,9 @@ def test_content_digest_covers_resources_and_outputs_only() -> None:
     )
     assert same.content_sha256 == base.content_sha256
     assert len(base.content_sha256) == 64
+    reordered = parse_state(state_bytes(outputs={"url": {"type": "string", "value": "a"}}), "m")
+    typed = parse_state(state_bytes(outputs={"url": {"value": "a", "type": "string"}}), "m")
+    assert reordered.content_sha256 == typed.content_sha256
 
 
 def test_compact_means_one_line_of_json() -> None:
