@@ -83,6 +83,7 @@ class Target:
     """One module under test and the test files run against its mutants."""
 
     path: str
+    source: str  # read once: an edit during the run cannot shift the mutants
     tests: list[str]  # the module's own tests: every mutant runs them
     more_tests: list[str] = field(default_factory=list)  # other importers: only for survivors
     mutants: list[Mutant] = field(default_factory=list)
@@ -142,9 +143,9 @@ def load_targets(selected: Sequence[str]) -> list[Target]:
         for test in first:
             if not (ROOT / test).is_file():
                 raise SystemExit(f"modules.toml: {test} (for {entry['path']}) does not exist")
-        target = Target(entry["path"], first)
+        source = (ROOT / entry["path"]).read_text(encoding="utf-8")
+        target = Target(entry["path"], source, first)
         target.more_tests = [t for t in _importers(target.name) if t not in first]
-        source = (ROOT / target.path).read_text(encoding="utf-8")
         target.mutants = list_mutants(target.path, source)
         targets.append(target)
     return targets
@@ -190,10 +191,8 @@ def _child(target: Target, mutant: Mutant | None, tests: list[str], log: Path | 
         os.dup2(sink, 2)
         if mutant is not None:
             origin = str(ROOT / target.path)
-            source = Path(origin).read_text(encoding="utf-8")
-            compiled = compile(
-                mutated_tree(source, mutant.index), origin, "exec", dont_inherit=True
-            )
+            tree = mutated_tree(target.source, mutant.index)
+            compiled = compile(tree, origin, "exec", dont_inherit=True)
             sys.meta_path.insert(0, _MutantFinder(target.name, origin, compiled))
         import pytest
 

@@ -19,7 +19,7 @@ from types import TracebackType
 
 from tui.core.errors import LockHeld, MocmError
 from tui.core.files import pid_alive
-from tui.core.journal.writer import Workspace, login_name, utc_now
+from tui.core.journal.writer import PRIVATE_FILE, Workspace, login_name, utc_now
 
 
 class LockError(MocmError):
@@ -170,7 +170,7 @@ class ReleaseLock:
         tmp = self.path.with_name(f".{self.path.name}.{self.owner.pid}.{os.urandom(4).hex()}")
         data = (json.dumps(asdict(self.owner), indent=1) + "\n").encode("utf-8")
         try:
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE)
             try:
                 os.write(fd, data)
                 os.fsync(fd)

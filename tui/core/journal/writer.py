@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from tui.core.errors import JournalError
-from tui.core.files import remove_stale_temp_files
+from tui.core.files import SECRET_FILE, remove_stale_temp_files
 from tui.core.journal.reader import JournalRead, read_journal
 from tui.core.journal.records import (
     CommandRun,
@@ -37,6 +37,8 @@ from tui.core.journal.records import (
 )
 
 WORK_DIR_NAME = ".mocm-upgrade"
+PRIVATE_DIR = 0o700  # the wizard's folder and transcripts/: the owner only
+PRIVATE_FILE = SECRET_FILE.new  # the journal, its torn tails, transcripts, the lock
 Redact = Callable[[str], str]
 
 
@@ -89,9 +91,9 @@ class Workspace:
                         f"{directory} is a symbolic link; the wizard's folder must be a real one.",
                         hint="Remove the link and start again.",
                     )
-                directory.mkdir(mode=0o700, exist_ok=True)
+                directory.mkdir(mode=PRIVATE_DIR, exist_ok=True)
                 # mkdir's mode is filtered by the umask and ignored for an existing folder
-                os.chmod(directory, 0o700)
+                os.chmod(directory, PRIVATE_DIR)
             except OSError as exc:
                 raise JournalError(
                     f"Cannot create the wizard's folder {directory}: {exc.strerror or exc}.",
@@ -140,9 +142,9 @@ class Journal:
         path = workspace.journal_path
         try:
             created = not path.exists()
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, PRIVATE_FILE)
             try:
-                os.fchmod(fd, 0o600)  # private even if something else created it wider
+                os.fchmod(fd, PRIVATE_FILE)  # private even if something else created it wider
             finally:
                 os.close(fd)
             if created:  # make the new file's name durable too
@@ -287,7 +289,7 @@ def _set_torn_tail_aside(read: JournalRead) -> Path:
             handle.write(read.torn_tail)
             handle.flush()
             os.fsync(handle.fileno())
-        os.chmod(aside, 0o600)
+        os.chmod(aside, PRIVATE_FILE)
         with read.path.open("r+b") as handle:
             handle.truncate(read.good_length)
             os.fsync(handle.fileno())
