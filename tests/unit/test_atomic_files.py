@@ -199,9 +199,35 @@ def test_backup_name_is_the_first_free_one(tmp_path: Path) -> None:
     assert free_backup_name(target, ".bak") == tmp_path / "values.yaml.bak.2"
 
 
-def test_liveness_of_a_process() -> None:
+# Blocks every catchable signal, then reports which ones are pending when asked.
+SIGNAL_WITNESS = """
+import signal, sys
+signal.pthread_sigmask(signal.SIG_BLOCK, set(signal.Signals) - {signal.SIGKILL, signal.SIGSTOP})
+print("ready", flush=True)
+sys.stdin.readline()
+print(sorted(int(s) for s in signal.sigpending()), flush=True)
+"""
+
+
+def test_liveness_of_a_process_is_asked_without_sending_a_signal() -> None:
     assert pid_alive(os.getpid()) is True
     assert pid_alive(dead_pid()) is False
+    witness = subprocess.Popen(
+        [sys.executable, "-c", SIGNAL_WITNESS],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert witness.stdin is not None and witness.stdout is not None
+    try:
+        assert witness.stdout.readline() == "ready\n"
+        assert pid_alive(witness.pid) is True
+        witness.stdin.write("report\n")
+        witness.stdin.flush()
+        assert witness.stdout.readline() == "[]\n"  # nothing was delivered to it
+    finally:
+        witness.kill()
+        witness.wait()
 
 
 def test_sha256_of_a_file_larger_than_one_read(tmp_path: Path) -> None:
@@ -213,11 +239,12 @@ def test_sha256_of_a_file_larger_than_one_read(tmp_path: Path) -> None:
 
 def test_stale_temp_files_of_dead_writers_are_removed_and_nothing_else(tmp_path: Path) -> None:
     gone = dead_pid()
+    live = subprocess.Popen(["sleep", "300"])
     names = {
         f".values.yaml.mocm-{gone}-0123abcd.tmp": True,
         f".lock.json.{gone}.89abcdef": True,
         f".terraform.tfvars.mocm-{os.getpid()}-0123abcd.tmp": False,  # ours: in flight
-        f".values.yaml.mocm-{os.getppid()}-0123abcd.tmp": False,  # a live writer
+        f".values.yaml.mocm-{live.pid}-0123abcd.tmp": False,  # a live writer
         f".values.yaml.mocm-{gone}-0123abcd.tmp.keep": False,
         f"values.yaml.mocm-{gone}-0123abcd.tmp": False,  # not hidden: not ours
         ".values.yaml.swp": False,
@@ -232,9 +259,13 @@ def test_stale_temp_files_of_dead_writers_are_removed_and_nothing_else(tmp_path:
     other = tmp_path / "other"
     other.mkdir()
     (other / f".state.mocm-{gone}-fedcba98.tmp").write_text("x")
-    removed = remove_stale_temp_files(
-        [tmp_path / "missing", tmp_path / "values.yaml", tmp_path, other]
-    )
+    try:
+        removed = remove_stale_temp_files(
+            [tmp_path / "missing", tmp_path / "values.yaml", tmp_path, other]
+        )
+    finally:
+        live.kill()
+        live.wait()
     expected = [tmp_path / n for n in sorted(names) if names[n]]
     assert list(removed) == [*expected, other / f".state.mocm-{gone}-fedcba98.tmp"]
     left = set(os.listdir(tmp_path))

@@ -80,10 +80,14 @@ def _open_temp(target: Path, bits: int) -> tuple[Path, int]:
     return tmp, os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, bits)
 
 
-def _mode_bits(path: Path) -> int | None:
-    """The permission bits of ``path`` (setuid, setgid and sticky aside), None if absent."""
+def _mode_bits(path: Path) -> int:
+    """The permission bits of ``path``: setuid, setgid and sticky are never carried over."""
+    return path.stat().st_mode & 0o777
+
+
+def _mode_bits_if_any(path: Path) -> int | None:
     try:
-        return path.stat().st_mode & 0o777
+        return _mode_bits(path)
     except FileNotFoundError:
         return None
 
@@ -108,7 +112,7 @@ def atomic_write(path: Path, data: bytes, mode: FileMode | None = None) -> str:
     temp file and is raised.
     """
     policy = mode or SECRET_FILE
-    existing = _mode_bits(path)
+    existing = _mode_bits_if_any(path)
     expected = sha256_bytes(data)
     tmp, fd = _open_temp(path, policy.new)
     try:
@@ -134,8 +138,8 @@ def atomic_copy(src: Path, dst: Path) -> str:
     a copy never makes a file more readable than either was.
     """
     expected = sha256_file(src)
-    bits = _mode_bits(src) or 0
-    existing = _mode_bits(dst)
+    bits = _mode_bits(src)
+    existing = _mode_bits_if_any(dst)
     if existing is not None:
         bits &= existing
     tmp, fd = _open_temp(dst, SECRET_FILE.new)  # private until the bits are set

@@ -16,6 +16,7 @@ from tui.core.tofu.carry_over.apply import (
     CarryOverFailed,
     FileChange,
     apply_carry_over,
+    check_writable,
     journal_change,
 )
 from tui.core.tofu.carry_over.model import CarryOperation, CarryOverError, CarryStatus
@@ -405,3 +406,65 @@ def test_journaled_change_keeps_every_field(tmp_path: Path) -> None:
         None,
         None,
     )
+
+
+def test_missing_and_skipped_rows_say_why(pair: tuple[Path, Path], playbook: Playbook) -> None:
+    src, _dst = pair
+    (src / STATE).unlink()
+    preview = local(pair, playbook)
+    missing = row(preview, STATE)
+    assert (missing.status, missing.reason) == (
+        CarryStatus.MISSING,
+        f"required, but not in {src}",
+    )
+    skipped = row(preview, "backend.tf")
+    assert (skipped.status, skipped.reason) == (
+        CarryStatus.SKIPPED,
+        "optional, absent in the previous release",
+    )
+
+
+def test_the_append_backup_has_its_own_name(pair: tuple[Path, Path], playbook: Playbook) -> None:
+    _src, dst = pair
+    preview = local(pair, playbook)
+    assert row(preview, APPEND).backup == dst / "terraform.tfvars.pre-carry-over-append"
+    done = apply_carry_over(preview, playbook)  # type: ignore[arg-type]
+    backup = next(c for c in done if c.op == "backup")
+    assert backup.path == dst / "terraform.tfvars.pre-carry-over-append"
+
+
+def test_tfvars_changed_since_the_preview_stops_the_append(
+    pair: tuple[Path, Path], playbook: Playbook
+) -> None:
+    _src, dst = pair
+    preview = local(pair, playbook)
+    assert row(preview, TFVARS).status is CarryStatus.IDENTICAL  # only the append writes it
+    (dst / TFVARS).write_text((dst / TFVARS).read_text() + 'late = "edit"\n')
+    with pytest.raises(CarryOverFailed, match=r"changed since the preview \(before the append\)"):
+        apply_carry_over(preview, playbook)  # type: ignore[arg-type]
+    assert (dst / TFVARS).read_text().endswith('late = "edit"\n')
+    assert not (dst / "terraform.tfvars.pre-carry-over-append").exists()
+
+
+def test_an_unwritable_destination_is_refused_before_anything_is_written(
+    pair: tuple[Path, Path], playbook: Playbook
+) -> None:
+    _src, dst = pair
+    before = sorted(p.name for p in dst.iterdir())
+    preview = local(pair, playbook)
+    # root may write anywhere on disk; sysfs refuses new files even to root
+    elsewhere = dataclasses.replace(preview, destination_dir=Path("/sys/kernel"))
+    with pytest.raises(CarryOverError, match=r"Cannot write in /sys/kernel: permission denied\."):
+        apply_carry_over(elsewhere, playbook)  # type: ignore[arg-type]
+    assert sorted(p.name for p in dst.iterdir()) == before
+
+
+def test_write_check_names_other_failures_and_leaves_nothing(tmp_path: Path) -> None:
+    check_writable(tmp_path)
+    assert list(tmp_path.iterdir()) == []
+    with pytest.raises(CarryOverError) as caught:
+        check_writable(tmp_path / "gone")
+    assert (
+        caught.value.message == f"Cannot write in {tmp_path / 'gone'}: No such file or directory."
+    )
+    assert caught.value.hint.startswith("Nothing was written.")
