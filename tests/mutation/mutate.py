@@ -337,8 +337,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--module", action="append", default=[], help="only this module path")
     parser.add_argument("--list", action="store_true", help="list the mutants, run nothing")
     parser.add_argument("--logs", type=Path, help="keep every child's pytest output here")
+    parser.add_argument("--only", help="only the mutants whose name contains this text")
     args = parser.parse_args(argv)
     targets = load_targets(args.module)
+    if args.only:
+        for target in targets:
+            target.mutants = [m for m in target.mutants if args.only in m.key]
     if args.list:
         for target in targets:
             print(
