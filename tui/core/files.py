@@ -66,7 +66,8 @@ def temp_name(target: Path) -> Path:
     return target.with_name(f".{stem}.mocm-{os.getpid()}-{os.urandom(4).hex()}.tmp")
 
 
-def _fsync_dir(directory: Path) -> None:
+def fsync_directory(directory: Path) -> None:
+    """Make the names in ``directory`` durable (a file created, renamed or removed there)."""
     fd = os.open(directory, os.O_RDONLY)
     try:
         os.fsync(fd)
@@ -127,7 +128,7 @@ def atomic_write(path: Path, data: bytes, mode: FileMode | None = None) -> str:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
-    _fsync_dir(path.parent)
+    fsync_directory(path.parent)
     return verify_checksum(path, expected, "write")
 
 
@@ -155,7 +156,7 @@ def atomic_copy(src: Path, dst: Path) -> str:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
-    _fsync_dir(dst.parent)
+    fsync_directory(dst.parent)
     return verify_checksum(dst, expected, "copy")
 
 

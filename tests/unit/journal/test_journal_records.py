@@ -89,6 +89,9 @@ def good(**changes: Any) -> dict[str, Any]:
         (good(seq="1"), "field 'seq': unexpected value '1'"),
         (good(ts=5), "field 'ts': unexpected value 5"),
         (good(user=None), "field 'user': unexpected value None"),
+        (good(ts=None), "field 'ts': unexpected value None"),
+        (good(seq=None), "field 'seq': unexpected value None"),
+        (good(host=None), "field 'host': unexpected value None"),
         (good(host=[]), "field 'host': unexpected value []"),
         (good(exit_code=True), "field 'exit_code': unexpected value True"),
         (good(exit_code="0"), "field 'exit_code': unexpected value '0'"),
@@ -109,6 +112,18 @@ def test_a_record_of_the_wrong_shape_names_the_field(data: object, message: str)
     with pytest.raises(RecordShapeError) as caught:
         record_from_json(data)
     assert str(caught.value) == message
+
+
+def test_a_missing_optional_field_does_not_hide_the_ones_after_it() -> None:
+    data = good(step="plan")
+    del data["transcript"]
+    record = record_from_json(data)
+    assert isinstance(record.body, CommandRun)
+    assert (record.body.transcript, record.body.outcome, record.body.step) == (
+        None,
+        "ok: changes present",
+        "plan",
+    )
 
 
 def test_file_op_kind_must_be_known() -> None:
