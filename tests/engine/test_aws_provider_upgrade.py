@@ -244,3 +244,39 @@ def test_rollback_b_rehearsal_restores_the_pre_upgrade_state(
     restored = json.loads(s3.get_object(Bucket=bucket, Key=STATE_KEY)["Body"].read())
     addresses = {f"{r['type']}.{r['name']}" for r in restored["resources"]}
     assert not addresses & VALKEY_STACK and addresses >= OLD_CACHE
+
+
+def test_the_standin_plans_the_same_upgrade_as_terraform(
+    terraform_world: ProviderWorld, tmp_path: Path
+) -> None:
+    """The same HCL, the same Terraform-made previous state: the tofu stand-in plans the
+    same creates, with the same values known and unknown before apply."""
+    from tests.support.tofu_standin import show_json, tofu
+    from tui.sandbox.world import ASSETS, copy_rendered
+
+    world = terraform_world
+    mocm = world.ready.world
+    release = tmp_path / "mocm-10.6.2605"
+    for source in ("common", mocm.spec["current"]):
+        copy_rendered(ASSETS / "releases" / source, release, mocm.tokens())
+    workdir = release / "terraform" / "aws"
+    book = world.playbook
+    apply_carry_over(
+        preview_carry_over(world.ready.previous_dir, workdir, book, remote=False), book
+    )
+    assert tofu(workdir, "init", "-input=false").code == 0
+    planned = tofu(workdir, "plan", "-out", "tfplan", "-input=false", "-detailed-exitcode")
+    assert planned.code == 2, planned.stderr
+    model = show_json(workdir)
+    real = world.notes["upgrade_plan"]
+    assert changes(model) == changes(real)
+    unknown = {
+        rc["address"]: {k for k, v in rc["change"]["after_unknown"].items() if v is True}
+        for rc in real["resource_changes"]
+        if rc["address"] in ("random_password.valkey", "aws_elasticache_replication_group.valkey")
+    }
+    for rc in model["resource_changes"]:
+        if rc["address"] in unknown:
+            got = {k for k, v in rc["change"]["after_unknown"].items() if v is True}
+            assert got <= unknown[rc["address"]], rc["address"]  # never unknown where known
+            assert {"id", "result"} & got == {"id", "result"} & unknown[rc["address"]]
