@@ -82,9 +82,9 @@ class Mutant:
 
 
 def _snippet(source: str, node: ast.AST) -> str:
+    """The node's source on one line, whole: it is part of the mutant's name."""
     text = ast.get_source_segment(source, node) or ast.unparse(node)
-    text = " ".join(text.split())
-    return text if len(text) <= 80 else text[:77] + "..."
+    return " ".join(text.split())
 
 
 class _Mutator(ast.NodeTransformer):

@@ -305,6 +305,10 @@ def run_mutants(targets: list[Target], jobs: int, logs: Path | None) -> None:
         print(file=sys.stderr)
 
 
+def _short(text: str, width: int = 150) -> str:
+    return text if len(text) <= width else text[: width - 3] + "..."
+
+
 def report(targets: list[Target], explained: dict[tuple[str, str], str], wall_s: float) -> int:
     failed = False
     unexplained: list[Mutant] = []
@@ -320,14 +324,14 @@ def report(targets: list[Target], explained: dict[tuple[str, str], str], wall_s:
         failed = True
         print(f"\n{len(unexplained)} surviving mutant(s) not explained in survivors.toml:")
         for m in unexplained:
-            print(f"  {m.module}:{m.line}  {m.key}")
+            print(f"  {m.module}:{m.line}  {_short(m.key)}")
     survived_keys = {(m.module, m.key) for t in targets for m in t.survived}
     modules = {t.path for t in targets}
     stale = [k for k in explained if k[0] in modules and k not in survived_keys]
     if stale:
         print(f"\n{len(stale)} entry(ies) of survivors.toml no longer survive (remove them):")
         for module, key in stale:
-            print(f"  {module}  {key}")
+            print(f"  {module}  {_short(key)}")
     return 1 if failed else 0
 
 
@@ -350,7 +354,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 f"tests: {' '.join(target.tests)}; then {' '.join(target.more_tests)}"
             )
             for m in target.mutants:
-                print(f"  {m.line:4d}  {m.key}")
+                print(f"  {m.line:4d}  {_short(m.key)}")
         return 0
     os.chdir(ROOT)
     start = time.monotonic()

@@ -110,8 +110,71 @@ def test_temp_file_of_a_secret_write_is_private_from_its_creation(tmp_path: Path
     assert tmp.parent == tmp_path and tmp.name.startswith(".values.yaml.mocm-")
     assert tmp.name.endswith(".tmp") and is_stale_temp_file(tmp.name) is False  # we are alive
     assert temp_name(target) != tmp  # a fresh name each time
-    long_target = tmp_path / ("v" * 250)
-    assert len(temp_name(long_target).name) <= 255
+
+
+def test_the_longest_target_name_still_gets_a_temp_file(tmp_path: Path) -> None:
+    long_target = tmp_path / ("é" * 127)  # 254 bytes: multi-byte characters are cut whole
+    tmp = temp_name(long_target)
+    assert len(os.fsencode(tmp.name)) in (254, 255)
+    assert tmp.name.startswith(".éé") and is_stale_temp_file(tmp.name) is False
+    widest = tmp_path / ("v" * 255)
+    assert len(temp_name(widest).name) == 255
+    atomic_write(widest, b"x\n")
+    assert widest.read_bytes() == b"x\n"
+    assert os.listdir(tmp_path) == [widest.name]
+
+
+class SyncSpy:
+    """Calls through to os.fsync, os.replace and os.close, noting what each one was given."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.events: list[tuple[str, object]] = []
+        self.closed: set[int] = set()
+        real_fsync, real_replace, real_close = os.fsync, os.replace, os.close
+
+        def fsync(fd: int) -> None:
+            info = os.fstat(fd)
+            what = "dir" if stat.S_ISDIR(info.st_mode) else info.st_size
+            self.events.append(("fsync", what))
+            real_fsync(fd)
+
+        def replace(src: str, dst: str) -> None:
+            self.events.append(("replace", os.path.basename(dst)))
+            real_replace(src, dst)
+
+        def close(fd: int) -> None:
+            if stat.S_ISDIR(os.fstat(fd).st_mode):
+                self.closed.add(fd)
+            real_close(fd)
+
+        monkeypatch.setattr(os, "fsync", fsync)
+        monkeypatch.setattr(os, "replace", replace)
+        monkeypatch.setattr(os, "close", close)
+
+
+def test_write_is_on_disk_before_the_rename_and_the_rename_after(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    spy = SyncSpy(monkeypatch)
+    atomic_write(tmp_path / "values.yaml", SECRET_VALUES)
+    # the whole content is flushed and synced, then renamed, then the folder synced
+    assert spy.events == [
+        ("fsync", len(SECRET_VALUES)),
+        ("replace", "values.yaml"),
+        ("fsync", "dir"),
+    ]
+    assert len(spy.closed) == 1  # the folder's descriptor is not leaked
+
+
+def test_copy_is_on_disk_before_the_rename_and_the_rename_after(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = tmp_path / "terraform.tfstate"
+    source.write_bytes(b"{}" * 5000)
+    spy = SyncSpy(monkeypatch)
+    atomic_copy(source, tmp_path / "copy")
+    assert spy.events == [("fsync", 10_000), ("replace", "copy"), ("fsync", "dir")]
+    assert len(spy.closed) == 1
 
 
 def test_write_error_is_raised_and_the_temp_file_removed(tmp_path: Path) -> None:

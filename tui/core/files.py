@@ -20,10 +20,9 @@ from pathlib import Path
 
 from tui.core.errors import MocmError
 
-CHUNK = 1 << 20
 _TEMP_NAME = re.compile(r"\..+\.mocm-(?P<pid>\d+)-[0-9a-f]{8}\.tmp")
 _LOCK_TEMP_NAME = re.compile(r"\.lock\.json\.(?P<pid>\d+)\.[0-9a-f]{8}")
-_MAX_NAME_IN_TEMP = 200  # a temp name stays under the 255-byte limit of a file name
+NAME_MAX = 255  # the longest file name (bytes) of Linux filesystems
 
 
 class WriteVerifyFailed(MocmError):
@@ -53,17 +52,19 @@ def sha256_bytes(data: bytes) -> str:
 
 def sha256_file(path: Path) -> str:
     """Hex sha256 of a file, read in chunks."""
-    digest = hashlib.sha256()
     with path.open("rb") as handle:
-        while chunk := handle.read(CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
+        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 def temp_name(target: Path) -> Path:
-    """A fresh temp file name beside ``target``, recognisable as ours after a kill."""
-    stem = target.name[:_MAX_NAME_IN_TEMP]
-    return target.with_name(f".{stem}.mocm-{os.getpid()}-{os.urandom(4).hex()}.tmp")
+    """A fresh temp file name beside ``target``, recognisable as ours after a kill.
+
+    A long target name is cut so that the temp name fits in NAME_MAX bytes.
+    """
+    suffix = f".mocm-{os.getpid()}-{os.urandom(4).hex()}.tmp"
+    room = NAME_MAX - len(suffix) - 1  # the leading dot
+    stem = target.name.encode()[:room].decode(errors="ignore")
+    return target.with_name(f".{stem}{suffix}")
 
 
 def fsync_directory(directory: Path) -> None:
@@ -146,7 +147,7 @@ def atomic_copy(src: Path, dst: Path) -> str:
     tmp, fd = _open_temp(dst, SECRET_FILE.new)  # private until the bits are set
     try:
         with os.fdopen(fd, "wb") as out, src.open("rb") as source:
-            shutil.copyfileobj(source, out, CHUNK)
+            shutil.copyfileobj(source, out)
             out.flush()
             os.fsync(out.fileno())
         shutil.copystat(src, tmp)  # the modification time travels with the content

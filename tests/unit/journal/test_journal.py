@@ -420,3 +420,37 @@ def test_an_existing_wider_work_folder_is_made_private(tmp_path: Path) -> None:
     workspace.root.chmod(0o755)
     workspace.ensure()
     assert stat.S_IMODE(workspace.root.stat().st_mode) == 0o700
+
+
+def test_opening_syncs_the_folder_and_appends_leak_no_descriptor(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    synced_dirs: list[str] = []
+    opened: list[int] = []
+    closed: list[int] = []
+    real_fsync, real_open, real_close = os.fsync, os.open, os.close
+
+    def fsync(fd: int) -> None:
+        if stat.S_ISDIR(os.fstat(fd).st_mode):
+            synced_dirs.append(os.readlink(f"/proc/self/fd/{fd}"))
+        real_fsync(fd)
+
+    def open_(path: str | os.PathLike[str], flags: int, *args: int) -> int:
+        fd = real_open(path, flags, *args)
+        if os.fspath(path).endswith("journal.jsonl"):
+            opened.append(fd)
+        return fd
+
+    def close(fd: int) -> None:
+        closed.append(fd)
+        real_close(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    monkeypatch.setattr(os, "open", open_)
+    monkeypatch.setattr(os, "close", close)
+    journal = open_journal(tmp_path)
+    journal.note("one")
+    journal.note("two")
+    monkeypatch.undo()
+    assert synced_dirs == [str(journal.workspace.root)]
+    assert len(opened) == 3 and all(fd in closed for fd in opened)

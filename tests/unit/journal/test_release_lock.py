@@ -237,7 +237,7 @@ def test_start_ticks_are_read_past_a_command_name_with_spaces_and_parentheses(
         uptime_s = float(Path("/proc/uptime").read_text().split()[0])
         ticks_now = uptime_s * os.sysconf("SC_CLK_TCK")
         # started after this test process and before now, in clock ticks since boot
-        assert mine <= started <= ticks_now
+        assert 0 < mine <= started <= ticks_now
         assert process_start_ticks(proc.pid) == started
     finally:
         proc.kill()
@@ -287,3 +287,23 @@ def test_a_lock_that_vanishes_on_reading_is_refused_not_taken(tmp_path: Path) ->
         f"The release lock {workspace.lock_path} changed while this wizard was taking it."
     )
     assert workspace.lock_path.is_symlink()
+
+
+def test_owner_record_is_on_disk_before_it_becomes_the_lock(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    workspace = Workspace(tmp_path)
+    workspace.ensure()
+    synced: list[int] = []
+    real_fsync = os.fsync
+
+    def fsync(fd: int) -> None:
+        synced.append(os.fstat(fd).st_size)
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    lock = ReleaseLock(workspace)
+    lock.acquire()
+    monkeypatch.undo()
+    assert synced == [workspace.lock_path.stat().st_size]  # the whole record, synced once
+    assert lock.release() is True
