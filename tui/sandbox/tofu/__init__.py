@@ -19,8 +19,11 @@ The model: literal values, `var.*` (tfvars, TF_VAR_*, defaults), `local.*`,
 `each.*`, `count.index`, references to other resources (their planned values;
 unknown while they are being created) and a few functions are evaluated;
 anything else is "known after apply". Replacement is forced by terraform_data's
-`triggers_replace` and by the attributes in `compare.FORCE_NEW` (e.g.
-`aws_elasticache_cluster.engine`, `aws_s3_bucket.bucket`); `lifecycle`
+`triggers_replace` and by the attributes in `replacement.FORCE_NEW` (e.g.
+`aws_elasticache_cluster.engine`, `aws_s3_bucket.bucket`) and `replacement.FORCE_NEW_IF`
+(an ElastiCache engine_version downgrade; any engine change of a replication group but
+redis -> valkey); values the provider schema marks sensitive (`sensitive.SCHEMA_SENSITIVE`)
+carry `*_sensitive` marks in plans and `sensitive_attributes` in the state; `lifecycle`
 `create_before_destroy`, `prevent_destroy`, `ignore_changes`,
 `replace_triggered_by` are honoured. Module bodies are not evaluated: their
 state instances stay as they are while the `module` block exists.
