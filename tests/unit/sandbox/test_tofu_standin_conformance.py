@@ -227,9 +227,13 @@ def test_state_push_refusals_match_samples(
 ) -> None:
     write(tmp_path / "terraform.tfstate", _state(OLD, 58))
     write(tmp_path / "pushed.tfstate", pushed)
-    result = tofu(tmp_path, "state", "push", "pushed.tfstate")
+    # The samples are the -no-color text; without it the line is red (tests/engine/
+    # test_standin_lineage_vs_terraform.py compares both with real Terraform).
+    result = tofu(tmp_path, "state", "push", "-no-color", "pushed.tfstate")
     assert (result.code, result.stdout) == (1, "")
     assert result.stderr == (samples / sample).read_text()
+    colored = tofu(tmp_path, "state", "push", "pushed.tfstate")
+    assert colored.stderr == f"\x1b[31m{result.stderr[:-1]}\x1b[0m\x1b[0m\n"
     assert json.loads((tmp_path / "terraform.tfstate").read_text())["serial"] == 58
     forced = tofu(tmp_path, "state", "push", "-force", "pushed.tfstate")
     assert (forced.code, forced.stdout, forced.stderr) == (0, "", "")

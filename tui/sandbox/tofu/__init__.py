@@ -9,9 +9,11 @@ path-style, `AWS_ENDPOINT_URL`), with the real texts and exit codes.
 
 Modelled: `version [-json]`; `init [-upgrade] [-input=false] [-migrate-state]
 [-force-copy] [-reconfigure] [-no-color]`; `plan [-out F] [-detailed-exitcode]
-[-no-color] [-input=false] [-lock=false] [-lock-timeout=D] [-var-file=F]`;
-`show -json F` / `show -json -plan=F`; `apply F`; `state pull`; `state push
-[-force] F`; `force-unlock -force ID`; `output [-json] [-raw] [NAME]`.
+[-no-color] [-input=false] [-lock=false] [-lock-timeout=D] [-var-file=F]
+[-refresh=false]` (it never refreshes); `show -json F` / `show -json -plan=F`;
+`apply F`; `state pull`; `state push [-force] [-no-color] F` (refusals, texts and the
+remote serial + 1 as Terraform 1.11 shows them on the same S3 endpoint);
+`force-unlock -force ID`; `output [-json] [-raw] [NAME]`.
 Anything else prints `Error: the mocm-upgrade sandbox's tofu stand-in does not
 model "<args>"` on stderr and exits 1. `apply` without a plan file is not modelled.
 
