@@ -274,3 +274,27 @@ def test_state_push_refusals_and_serials_match_terraform(
         (tool.workdir / "empty.tfstate").write_text("")
         empty = tool.run("state", "push", "-no-color", "empty.tfstate", ok=(1,))
         assert empty.stderr == 'Error reading source state "empty.tfstate": no state\n'
+
+
+def test_local_state_push_persists_serials_as_terraform(
+    aws_server: AwsEndpoint, tmp_path: Path
+) -> None:
+    """statemgr.Filesystem: the pushed serial, + 1 when the content differs from the file's."""
+    for name in TOOLS:
+        tool = _tool(name, tmp_path, aws_server)
+        (tool.workdir / "main.tf").write_text(CONFIG)
+        tool.run("init", "-input=false")
+        tool.apply("10.5.2603")
+        current = json.loads((tool.workdir / "terraform.tfstate").read_text())
+        serial = current["serial"]
+        changed = json.loads(json.dumps(current))
+        changed["resources"][0]["instances"][0]["attributes"]["input"]["value"] = "edited"
+        stored = []
+        for state, flags in (
+            ({**current, "serial": serial + 2}, ()),
+            ({**changed, "serial": serial + 5}, ()),
+            ({**current, "serial": 1}, ("-force",)),
+        ):
+            assert _push(tool, state, "push.tfstate", *flags) == (0, "", ""), name
+            stored.append(json.loads((tool.workdir / "terraform.tfstate").read_text())["serial"])
+        assert stored == [serial + 2, serial + 6, 2], name

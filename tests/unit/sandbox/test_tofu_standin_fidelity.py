@@ -1,6 +1,7 @@
-"""The stand-in writes what real Terraform 1.11 with hashicorp/aws 5.100 writes (compared in
-tests/engine/test_standin_fidelity.py): sensitive marks in plans and state, the wizard's plan
-review masking them, the provider's replacement rules, tfvars files and jsonencode."""
+"""The stand-in writes what real Terraform 1.11 with hashicorp/aws 5.100 writes (compared
+in tests/engine/test_aws_provider_upgrade.py): sensitive marks in plans and state, the
+wizard's plan review masking them, the provider's replacement rules, tfvars files and
+jsonencode, and state push's texts."""
 
 from __future__ import annotations
 
@@ -260,3 +261,32 @@ def test_engine_version_downgrade_reads_versions_as_go_version_does() -> None:
     assert not engine_not_redis_to_valkey({"engine": "redis"}, {"engine": "valkey"})
     global_group = {"engine": "valkey", "global_replication_group_id": "g"}
     assert not engine_not_redis_to_valkey(global_group, {"engine": "redis"})
+
+
+def test_state_push_reads_the_source_as_statefile_read_does(tmp_path: Path) -> None:
+    """Texts of OpenTofu 1.10's statefile.Read (the same as Terraform 1.11's, which the engine
+    test compares for a missing and an empty file); a state without lineage is taken."""
+    write(tmp_path / "main.tf", 'resource "terraform_data" "x" {\n  input = "a"\n}\n')
+    assert tofu(tmp_path, "init", "-input=false").code == 0
+    assert tofu(tmp_path, *PLAN).code == 0 and tofu(tmp_path, "apply", "tfplan").code == 0
+    unsupported = "Unsupported state file format: "
+    for name, text, problem in (
+        ("blank.tfstate", "\n", "no state"),
+        ("v9.tfstate", '{"version": 9}', unsupported + "The state file uses format version 9, "
+         "which is not supported by OpenTofu 1.10.7. This state file may have been created by "
+         "a newer version of OpenTofu."),
+        ("nameless.tfstate", '{"serial": 3}', unsupported + 'The state file does not have a '
+         '"version" attribute, which is required to identify the format version.'),
+        ("garbage.tfstate", "{not json", "2 problems:\n\n- " + unsupported + "The state file "
+         "could not be parsed as JSON: syntax error at byte offset 2.\n- " + unsupported + "The "
+         'state file does not have a "version" attribute, which is required to identify the '
+         "format version."),
+    ):  # fmt: skip
+        write(tmp_path / name, text)
+        result = tofu(tmp_path, "state", "push", "-no-color", name)
+        assert (result.code, result.stdout) == (1, ""), name
+        assert result.stderr == f'Error reading source state "{name}": {problem}\n'
+    write(tmp_path / "legacy.tfstate", '{"version": 4}')
+    assert tofu(tmp_path, "state", "push", "legacy.tfstate").code == 0
+    pulled = json.loads(tofu(tmp_path, "state", "pull").stdout)
+    assert (pulled["lineage"], pulled["serial"], pulled["resources"]) == ("", 0, [])

@@ -3,7 +3,7 @@ plan them: the schema's ForceNew arguments (``FORCE_NEW``) and the provider's Cu
 rules that force a new object only for some changes (``FORCE_NEW_IF``).
 
 The schema JSON has no ForceNew flag: the ElastiCache and Secrets Manager entries are the
-ones real Terraform plans were compared with (``tests/engine/test_standin_fidelity.py``).
+ones real Terraform plans were compared with (``tests/engine/test_aws_provider_upgrade.py``).
 """
 
 from __future__ import annotations

@@ -40,7 +40,7 @@ def push_refusal(new: dict[str, Any], old: dict[str, Any] | None) -> str | None:
             f"cannot import state with serial {new['serial']} over newer state with "
             f"serial {old['serial']}"
         )
-    if new["serial"] == old["serial"] and dump_state(new) != dump_state(old):
+    if new["serial"] == old["serial"] and _content(new) != _content(old):
         return (
             f"cannot overwrite existing state with serial {new['serial']} with a different "
             "state that has the same serial"
@@ -101,7 +101,10 @@ def run_push(cwd: Path, source: str, force: bool, lock: bool, color: bool = True
     """Replace the backend's state with a file's; refuse lineage/serial problems unless -force.
 
     The texts and exit codes are state_push.go's (plain `Ui.Error` lines, red unless
-    -no-color); a state without lineage or serial is taken as it is, as tofu does.
+    -no-color); a state without lineage or serial is taken as it is, as tofu does. The
+    stored serial is the pushed one + 1 when the backend held another snapshot: any
+    difference for S3 (an identical push writes nothing), a different content for the
+    local file (statemgr.Filesystem).
     """
     if source == "-":
         text = sys.stdin.read()
@@ -127,11 +130,26 @@ def run_push(cwd: Path, source: str, force: bool, lock: bool, color: bool = True
         if refusal:
             return messages.ui_error(f"Failed to write state: {refusal}", color=color)
         stored = normalise(new)
-        # A remote backend persists with serial + 1 when it already held a different snapshot.
-        if backend.type != "local" and old is not None and dump_state(old) != dump_state(new):
-            stored["serial"] = new["serial"] + 1
+        if old is not None:
+            if backend.type != "local" and _unchanged(old, new):
+                return 0  # remote.State.PersistState: nothing to write, no new object version
+            if backend.type != "local" or _content(old) != _content(new):
+                stored["serial"] = stored["serial"] + 1  # PersistState's serial++
         backend.write(stored)
     return 0
+
+
+def _content(state: dict[str, Any]) -> str:
+    """What statefile.StatesMarshalEqual compares: the state without lineage and serial."""
+    shown = normalise(state)
+    return gojson.compact({k: shown[k] for k in ("outputs", "resources", "check_results")})
+
+
+def _unchanged(old: dict[str, Any], new: dict[str, Any]) -> bool:
+    """remote.State: same content, and the same (non-empty) lineage and (non-zero) serial."""
+    same_lineage = bool(old.get("lineage")) and old.get("lineage") == new.get("lineage")
+    same_serial = bool(old.get("serial")) and old.get("serial") == new.get("serial")
+    return same_lineage and same_serial and _content(old) == _content(new)
 
 
 def run_force_unlock(cwd: Path, lock_id: str) -> int:
