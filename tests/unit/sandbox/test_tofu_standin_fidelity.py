@@ -289,4 +289,4 @@ def test_state_push_reads_the_source_as_statefile_read_does(tmp_path: Path) -> N
     write(tmp_path / "legacy.tfstate", '{"version": 4}')
     assert tofu(tmp_path, "state", "push", "legacy.tfstate").code == 0
     pulled = json.loads(tofu(tmp_path, "state", "pull").stdout)
-    assert (pulled["lineage"], pulled["serial"], pulled["resources"]) == ("", 0, [])
+    assert (pulled["lineage"], pulled["serial"], pulled["resources"]) == ("", 1, [])  # as Terraform
