@@ -9,7 +9,7 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
 from tests.support.values import merge_of, playbook, sample_merge
 from tui.core.values.alignment import RowStatus
-from tui.core.values.commands import Decision
+from tui.core.values.commands import MergeDecision
 from tui.core.values.doc import get_node
 from tui.core.values.scalars import ValueEditRefused
 
@@ -80,7 +80,7 @@ def test_keep_template_and_drop_orphan_are_recorded(samples: Path, tmp_path: Pat
     merge = sample_merge(samples, tmp_path)
     merge.keep_template("global.image.tag")
     merge.drop_orphan(NODEGROUP)
-    assert merge.decisions["global.image.tag"] == Decision.KEPT_TEMPLATE
+    assert merge.decisions["global.image.tag"] == MergeDecision.KEPT_TEMPLATE
     assert merge.dropped_orphans() == [NODEGROUP]
     merge.undo()
     assert merge.dropped_orphans() == []

@@ -1,6 +1,6 @@
 """Aligned rows of a previous values file and a new template, each row classified.
 
-Rows follow the order of values_pairing (template order, previous-only keys after
+Rows follow the order of tui.core.values.pairing (template order, previous-only keys after
 their previous sibling, lists of mappings matched by ``name``); lists of plain values
 are compared as one value. Containers present on both sides with the same shape are
 ``same`` and say ``changed_below`` when a descendant is not.

@@ -12,9 +12,15 @@ from tui.core.values.doc import KeyPath
 from tui.core.values.pairing import merged_order
 
 
-class Decision(StrEnum):
+class MergeDecision(StrEnum):
+    """What the operator decided about a row (journaled)."""
+
     KEPT_TEMPLATE = "kept-template"
     DROPPED_ORPHAN = "dropped-orphan"
+
+
+# (row label, decision before, decision after): one undoable change of a decision
+DecisionChange = tuple[str, MergeDecision | None, MergeDecision | None]
 
 
 @dataclass(frozen=True)
@@ -33,7 +39,7 @@ class Command:
 
     title: str
     edits: list[Edit] = field(default_factory=list)
-    decisions: list[tuple[str, Decision | None, Decision | None]] = field(default_factory=list)
+    decisions: list[DecisionChange] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

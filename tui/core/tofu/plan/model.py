@@ -1,6 +1,6 @@
 """Typed model of `tofu show -json tfplan` (JSON plan format_version 1.x).
 
-Parsing the JSON into it is in plan_parse; the action kinds are in plan_vocabulary.
+Parsing the JSON into it is in plan.parse; the action kinds are in plan.vocabulary.
 The model is lazy: each change keeps a reference to its raw JSON object and
 reads ``before``/``after`` only when asked, so a 10,000-change plan costs little
 more than ``json.loads`` itself.
