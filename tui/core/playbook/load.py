@@ -20,6 +20,8 @@ from tui.core.playbook.model import (
     KNOWN_SOURCES,
     PLAN_ACTIONS,
     PLAN_STAGES,
+    PROTECTED_UPDATES,
+    PROTECTED_UPDATES_REFUSE,
     ROLLBACK,
     CarryFile,
     ExpectedChange,
@@ -182,7 +184,30 @@ class _Reader:
             tuple(expected),
             self.texts(f"{field}.required_destroys"),
             self.texts(f"{field}.protected"),
+            self.flag(f"{field}.only_expected", default=False),
+            self.choice(f"{field}.protected_updates", PROTECTED_UPDATES, PROTECTED_UPDATES_REFUSE),
         )
+
+    def optional(self, field: str) -> bool:
+        """Whether an optional field is present (its parent must be)."""
+        parent, _, last = field.rpartition(".")
+        return last in self.node(parent) if parent else last in self.data
+
+    def flag(self, field: str, default: bool) -> bool:
+        if not self.optional(field):
+            return default
+        value = self.node(field)
+        if not isinstance(value, bool):
+            raise self.fail(field, f"must be true or false, got {value!r}")
+        return value
+
+    def choice(self, field: str, allowed: tuple[str, ...], default: str) -> str:
+        if not self.optional(field):
+            return default
+        value = self.node(field)
+        if value not in allowed:
+            raise self.fail(field, f"must be one of {', '.join(allowed)}, got {value!r}")
+        return str(value)
 
     def known_placeholders(self, field: str, pattern: str) -> tuple[KnownPlaceholder, ...]:
         """Placeholder name -> source; optional (a release may have none the wizard knows)."""
