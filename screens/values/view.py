@@ -22,6 +22,7 @@ STATUS_WORDS = {
     RowStatus.PLACEHOLDER: "placeholder to fill",
     RowStatus.NEW: "new in this release",
     RowStatus.ORPHAN: "orphan: the new file has no such key",
+    RowStatus.OPEN_MAP: "carried into an open map (auto-fill or → carries it)",
 }
 DECISION_WORDS = {
     MergeDecision.KEPT_TEMPLATE: "decided: keep the new file's value",
@@ -33,6 +34,7 @@ STATUS_STYLES = {
     RowStatus.PLACEHOLDER: "bold red",
     RowStatus.NEW: "green",
     RowStatus.ORPHAN: "magenta",
+    RowStatus.OPEN_MAP: "cyan",
 }
 
 
@@ -40,7 +42,7 @@ def is_difference(row: Row) -> bool:
     """Rows ``n`` stops on: differing or placeholder values, outermost new keys and orphans."""
     if row.status in (RowStatus.DIFFERS, RowStatus.PLACEHOLDER):
         return True
-    return row.status in (RowStatus.NEW, RowStatus.ORPHAN) and row.topmost
+    return row.status in (RowStatus.NEW, RowStatus.ORPHAN, RowStatus.OPEN_MAP) and row.topmost
 
 
 def is_orphan(row: Row) -> bool:

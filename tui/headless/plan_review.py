@@ -20,7 +20,7 @@ from tui.core.playbook.load import load_playbook
 from tui.core.playbook.model import PLAN_STAGES
 from tui.core.printable import printable
 from tui.core.tofu.plan.gate import GateMode, gate_policy
-from tui.core.tofu.plan.model import Plan
+from tui.core.tofu.plan.model import Plan, ResourceChange
 from tui.core.tofu.plan.parse import load_plan
 from tui.core.tofu.plan.review import PlanReview, review
 from tui.core.tofu.plan.vocabulary import ActionKind
@@ -29,6 +29,7 @@ from tui.headless.failure import report_failure
 EXIT_SAFE = 0
 EXIT_INVALID = 1
 EXIT_BLOCKED = 3
+SHOWN = 50  # changes listed per group in words; the count says the rest
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -118,6 +119,11 @@ def to_text(result: PlanReview) -> str:
         lines.append(f"Provider actions: {len(plan.action_invocations)}")
         lines.extend(f"  {action.describe()}" for action in plan.action_invocations)
     lines.extend(f"Note: {note}" for note in result.notes)
+    for title, changes in _in_words(plan):
+        lines.append(f"{title} ({len(changes)}):")
+        lines.extend(f"  {rc.display_address}: {rc.explain()}" for rc in changes[:SHOWN])
+        if len(changes) > SHOWN:
+            lines.append(f"  … and {len(changes) - SHOWN} more")
     allowed = [r for r in result.reviewed if r.expected and r.change.destroys]
     if allowed:
         lines.append(f"Expected destroys ({len(allowed)}):")
@@ -133,6 +139,16 @@ def to_text(result: PlanReview) -> str:
         lines.append("Unexpected: none")
     lines.append("Verdict: " + _verdict(result))
     return "\n".join(printable(line) for line in lines)
+
+
+def _in_words(plan: Plan) -> list[tuple[str, list[ResourceChange]]]:
+    """Imports, moves and objects leaving the state: each change said in words."""
+    groups = [
+        ("Imports", [rc for rc in plan.resource_changes if rc.is_import]),
+        ("Moves", [rc for rc in plan.resource_changes if rc.is_move]),
+        ("Leaving the state (forget)", [rc for rc in plan.resource_changes if rc.leaves_state]),
+    ]
+    return [(title, changes) for title, changes in groups if changes]
 
 
 def _verdict(result: PlanReview) -> str:

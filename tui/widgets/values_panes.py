@@ -33,6 +33,7 @@ MARKERS = {
     RowStatus.PLACEHOLDER: "!",
     RowStatus.NEW: "+",
     RowStatus.ORPHAN: "-",
+    RowStatus.OPEN_MAP: ">",
 }
 DECISION_MARKERS = {MergeDecision.KEPT_TEMPLATE: "=", MergeDecision.DROPPED_ORPHAN: "×"}
 DIVIDER_WIDTH = 3
@@ -83,6 +84,7 @@ class ValuesPanes(ScrollView, can_focus=True, inherit_bindings=False):
         "values-panes--placeholder",
         "values-panes--new",
         "values-panes--orphan",
+        "values-panes--open-map",
         "values-panes--container",
         "values-panes--lineno",
         "values-panes--cursor",

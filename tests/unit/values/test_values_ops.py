@@ -121,7 +121,7 @@ def test_carry_nested_orphan_creates_its_parents(tmp_path: Path) -> None:
 def test_auto_fill_previews_then_applies_as_one_step(samples: Path, tmp_path: Path) -> None:
     merge = sample_merge(samples, tmp_path)
     preview = merge.auto_fill_preview()
-    assert len(preview) == 26
+    assert len(preview) == 27  # 26 placeholders and the node selector carried into `{}`
     assert merge.counters().placeholders == 29  # the preview changed nothing
     by_label = {item.label: item for item in preview}
     assert by_label["credentials.admin.password"].previous_shown == "••••••"

@@ -21,7 +21,16 @@ from typing import Any
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import PlainScalarString, ScalarString
 
-from tui.core.values.alignment import MISSING, Aligner, Counters, Presence, Row, RowStatus, counters
+from tui.core.values.alignment import (
+    MISSING,
+    Aligner,
+    Counters,
+    Presence,
+    Row,
+    RowStatus,
+    counters,
+    open_maps,
+)
 from tui.core.values.anchors import MERGE_KEY, AnchorIndex, anchored_like
 from tui.core.values.commands import (
     AutoFillItem,
@@ -38,6 +47,8 @@ from tui.core.values.pairing import aligned_children
 from tui.core.values.scalars import ValueEditRefused, parse_typed_value, styled_for_target
 from tui.core.values.state import SavedState
 
+OPEN_MAP_SHOWN = "(carried into an open map)"  # what auto-fill's preview says of a carry
+
 
 class ValuesMerge:
     """Previous values vs a new template; the template's tree is edited in place."""
@@ -47,7 +58,9 @@ class ValuesMerge:
         self.template = template
         self.pattern = re.compile(placeholder_pattern)
         self.working: CommentedMap = template.data
-        self.rows: list[Row] = Aligner(self.pattern).run(previous.data, self.working)
+        # Taken before any edit: a `{}` stays open after it received carried keys.
+        self.open_maps = open_maps(template.data)
+        self.rows: list[Row] = self._aligner().run(previous.data, self.working)
         self._index: dict[str, int] = {}
         self._reindex()
         # Aliases need both an anchor and a star: most files have none and skip the walk.
@@ -180,30 +193,54 @@ class ValuesMerge:
         row = self.row(label)
         if row.presence != Presence.PREV_ONLY or row.prev_path is None:
             raise ValueEditRefused(f"{label} is not an orphan")
-        edits = self._insert_edits(row.prev_path)
+        edits = self._insert_edits(row)
         decisions: list[DecisionChange] = []
         if label in self.decisions:
             decisions.append((label, self.decisions[label], None))
         return self._run(Command(f"carry {label}", edits, decisions))
 
     def auto_fill_preview(self) -> list[AutoFillItem]:
-        """Placeholders whose key has a value in the previous file (nothing is changed)."""
+        """Placeholders whose key has a value in the previous file, then the previous values
+        an open map of the template takes (nothing is changed)."""
         out = []
         for row in self._fillable():
             out.append(
                 AutoFillItem(row.label, row.prev_shown(self.pattern), row.new_shown(self.pattern))
             )
+        for row in self.carryable():
+            out.append(AutoFillItem(row.label, row.prev_shown(self.pattern), OPEN_MAP_SHOWN))
         return out
 
     def auto_fill(self, known: Sequence[Edit] = ()) -> Command:
-        """Port every fillable placeholder, then ``known`` edits (values_known), as one step."""
+        """Port every fillable placeholder, carry every open-map value, then ``known`` edits
+        (values_known), as one step."""
         edits = []
         for row in self._fillable():
             assert row.prev_path is not None and row.new_path is not None
             prev = get_node(self.previous.data, row.prev_path)
             edits.append(self._replace(row.new_path, prev, get_node(self.working, row.new_path)))
+        for row in self.carryable():
+            assert row.prev_path is not None
+            if row.new_path is None:
+                edits += self._insert_edits(row)
+            else:
+                prev = get_node(self.previous.data, row.prev_path)
+                target = get_node(self.working, row.new_path)
+                edits.append(self._replace(row.new_path, prev, target))
         edits += known
-        return self._run(Command(f"auto-fill {len(edits)} placeholders", edits))
+        return self._run(Command(f"auto-fill {len(edits)} values", edits))
+
+    def carryable(self) -> list[Row]:
+        """Outermost previous values an open map (or a null/[] value) of the template takes,
+        except those the operator chose to drop."""
+        return [
+            r
+            for r in self.rows
+            if r.status == RowStatus.OPEN_MAP
+            and r.topmost
+            and r.prev_path is not None
+            and self.decisions.get(r.label) != MergeDecision.DROPPED_ORPHAN
+        ]
 
     def set_image_tag(self, dotted_key: str, build: str) -> Command | None:
         """Set the image tag (playbook key, dotted) to ``build``, keeping its quotes.
@@ -274,17 +311,36 @@ class ValuesMerge:
             else:
                 self._merge_edits(prev[pkey], new[nkey], (*new_path, nkey), edits)
 
-    def _insert_edits(self, prev_path: KeyPath) -> list[Edit]:
-        """Edits that create ``prev_path`` in the working tree: missing parents, then the value."""
-        depth = 0
-        while depth < len(prev_path) and has_node(self.working, prev_path[: depth + 1]):
-            depth += 1
-        parent_prev = get_node(self.previous.data, prev_path[:depth])
-        parent_new = get_node(self.working, prev_path[:depth])
-        key = prev_path[depth]
+    def _insert_edits(self, row: Row) -> list[Edit]:
+        """The edit that puts a previous-only row (with its outermost previous-only ancestor,
+        when it has one) into the working tree, under its parent's place there.
+
+        Paths go through the parent row: an item of a list matched by name may sit at
+        another index in the template than in the previous file.
+        """
+        index = self._index[row.label]
+        while self.rows[index].depth > 0 and not self.rows[index].topmost:
+            index = self._parent_index(index)
+        row = self.rows[index]
+        assert row.prev_path is not None
+        parent_new_path: KeyPath | None = ()
+        if row.depth > 0:
+            parent_new_path = self.rows[self._parent_index(index)].new_path
+        if parent_new_path is None:
+            raise ValueEditRefused(f"{row.label}: its parent is not in the new file")
+        parent_prev = get_node(self.previous.data, row.prev_path[:-1])
+        parent_new = get_node(self.working, parent_new_path)
+        key = row.prev_path[-1]
         value = copy.deepcopy(parent_prev[key])
         position = insert_position(parent_prev, parent_new, key)
-        return [Edit(prev_path[: depth + 1], MISSING, value, position)]
+        slot = key if isinstance(parent_new, CommentedMap) else len(parent_new)
+        return [Edit((*parent_new_path, slot), MISSING, value, position)]
+
+    def _parent_index(self, index: int) -> int:
+        depth = self.rows[index].depth
+        while self.rows[index].depth >= depth:
+            index -= 1
+        return index
 
     def _run(self, command: Command) -> Command:
         command.edits = [e for e in command.edits if not same_node(e.before, e.after)]
@@ -383,8 +439,11 @@ class ValuesMerge:
                 continue
             self._realign(parent)
 
+    def _aligner(self) -> Aligner:
+        return Aligner(self.pattern, self.open_maps)
+
     def _realign_all(self) -> None:
-        self.rows = Aligner(self.pattern).run(self.previous.data, self.working)
+        self.rows = self._aligner().run(self.previous.data, self.working)
         self._reindex()
 
     def _realign(self, new_path: KeyPath) -> None:
@@ -401,11 +460,12 @@ class ValuesMerge:
             if self.rows[i].depth < row.depth:
                 parent_presence = self.rows[i].presence
                 break
+        into_open = any(new_path[:depth] in self.open_maps for depth in range(1, len(new_path)))
         prev: Any = MISSING
         if row.prev_path is not None:
             prev = get_node(self.previous.data, row.prev_path)
         new = get_node(self.working, new_path)
-        fresh = Aligner(self.pattern).subtree(row, prev, new, parent_presence)
+        fresh = self._aligner().subtree(row, prev, new, parent_presence, into_open)
         self.rows[start:end] = fresh
         self._refresh_ancestors(start)
         self._reindex()

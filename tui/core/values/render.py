@@ -18,11 +18,12 @@ from typing import Any
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from tui.core.secrets.mask import MASK, path_is_secret
+from tui.core.secrets.mask import MASK, path_is_secret, value_can_be_secret
 from tui.core.values.alignment import MISSING
 from tui.core.values.doc import KeyPath, ValuesDoc, dump_text, get_node, value_position
 from tui.core.values.scalars import render_scalar
 
+_NOT_TEXT = (":null", ":bool", ":int", ":float")  # resolved tags of non-text scalars
 _PLAIN_END_BLOCK = re.compile(r"\s+#|\s*$")
 _PLAIN_END_FLOW = re.compile(r"\s*(?:[,\]}]|\s#|$)")
 
@@ -193,10 +194,8 @@ def secret_value_lines(
             if not path_is_secret(k for k in child_path if isinstance(k, str)):
                 continue
             shown_value = originals.get(child_path, child) if originals else child
-            if shown_value is None or (
-                isinstance(shown_value, str) and not pattern.sub("", shown_value).strip()
-            ):
-                continue
+            if not value_can_be_secret(shown_value) or not pattern.sub("", shown_value).strip():
+                continue  # a boolean, number or null is never secret; nor is a bare placeholder
             pos = value_position(node, key)
             if pos is not None:
                 found[pos[0]] = pos[1]
@@ -230,8 +229,8 @@ def read_plain_and_secrets(text: str, pattern: re.Pattern[str]) -> tuple[Any, di
                 continue
             if not path_is_secret(k for k in child_path if isinstance(k, str)):
                 continue
-            if str(child.tag).endswith(":null") or not pattern.sub("", child.value).strip():
-                continue
+            if str(child.tag).endswith(_NOT_TEXT) or not pattern.sub("", child.value).strip():
+                continue  # a boolean, number or null is never secret; nor is a bare placeholder
             found[child.start_mark.line] = child.start_mark.column
     return yaml.constructor.construct_document(root), found
 

@@ -11,6 +11,7 @@ import difflib
 import os
 import pickle
 import re
+import stat
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -79,6 +80,61 @@ class SaveResult:
     placeholders_left: tuple[str, ...]
 
 
+def check_destination(path: Path) -> None:
+    """Refuse a destination that is not a regular file or a new path in a directory.
+
+    A device (``/dev/full``), a pipe or terminal (``/dev/stdout``), a symbolic link
+    (a loop included) or a directory is refused before anything is read or written:
+    keeping a backup of a device would read it forever.
+    """
+    try:
+        info = os.lstat(path)
+    except FileNotFoundError:
+        parent = path.parent
+        if not parent.is_dir():
+            raise SaveRefused(
+                f"{path}: the folder {parent} does not exist", "choose a path in a folder"
+            ) from None
+        return
+    except NotADirectoryError:
+        raise SaveRefused(
+            f"{path}: {path.parent} is not a folder", "choose a path in a folder"
+        ) from None
+    except OSError as exc:
+        raise SaveRefused(f"{path} cannot be examined: {exc.strerror or exc}") from exc
+    if stat.S_ISLNK(info.st_mode):
+        try:
+            os.stat(path)
+        except OSError as exc:
+            raise SaveRefused(
+                f"{path} is a symbolic link that cannot be followed: {exc.strerror or exc}",
+                "give the path of a regular file or a new file",
+            ) from exc
+        raise SaveRefused(
+            f"{path} is a symbolic link: writing would replace the link, not its target",
+            f"give the file itself ({os.path.realpath(path)}) or a new path",
+        )
+    if not stat.S_ISREG(info.st_mode):
+        raise SaveRefused(
+            f"{path} is not a regular file ({_file_kind(info.st_mode)})",
+            "give the path of a regular file or a new file",
+        )
+
+
+def _file_kind(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a directory"
+    if stat.S_ISCHR(mode):
+        return "a character device"
+    if stat.S_ISBLK(mode):
+        return "a block device"
+    if stat.S_ISFIFO(mode):
+        return "a pipe"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a plain file"
+
+
 def plan_save(
     merge: ValuesMerge,
     destination: Path,
@@ -91,6 +147,7 @@ def plan_save(
     destination is the template itself; an existing, different backup is never
     overwritten: the next free name (``.1``, ``.2``...) is used instead.
     """
+    check_destination(destination)
     left = tuple(merge.placeholders_left())
     reason = override_reason.strip() if override_reason else None
     if left and not reason:
@@ -257,7 +314,7 @@ def _check_unchanged(path: Path, sha: str) -> None:
 def _same_file(a: Path, b: Path) -> bool:
     try:
         return a.resolve() == b.resolve() or (a.exists() and b.exists() and os.path.samefile(a, b))
-    except OSError:
+    except (OSError, RuntimeError):  # RuntimeError: a symlink loop (Python 3.11)
         return False
 
 

@@ -16,7 +16,7 @@ from enum import StrEnum
 from typing import Any
 
 from tui.core.printable import printable
-from tui.core.tofu.plan.model import ChangeValues, ResourceChange
+from tui.core.tofu.plan.model import ChangeValues, ResourceChange, marks_anything
 from tui.core.tofu.plan.vocabulary import render_path
 
 SENSITIVE = "(sensitive value)"
@@ -146,16 +146,7 @@ def _sub(tree: Any, step: str | int) -> Any:
 
 def _any_true(tree: Any) -> bool:
     """A mark tree whose shape does not fit the value: mask if it marks anything."""
-    stack = [tree]
-    while stack:  # iterative: a mark tree is as deep as the plan makes it
-        node = stack.pop()
-        if node is True:
-            return True
-        if isinstance(node, dict):
-            stack.extend(node.values())
-        elif isinstance(node, list):
-            stack.extend(node)
-    return False
+    return marks_anything(tree)
 
 
 def _forces(path: str, forcing: set[str]) -> bool:

@@ -210,6 +210,20 @@ class CheckOutcome:
         return printable(text)
 
 
+def marks_anything(tree: Any) -> bool:
+    """Whether a mark tree (``after_unknown``, ``*_sensitive``) marks any value."""
+    stack = [tree]
+    while stack:  # iterative: a mark tree is as deep as the plan makes it
+        node = stack.pop()
+        if node is True:
+            return True
+        if isinstance(node, dict):
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return False
+
+
 DEFERRAL_REASONS: dict[str, str] = {
     "instance_count_unknown": "its count or for_each is known only after apply",
     "resource_config_unknown": "its configuration depends on values known only after apply",
@@ -245,6 +259,7 @@ class Plan:
     action_invocations: tuple[ActionInvocation, ...] = ()
     deferred_actions: tuple[ActionInvocation, ...] = ()
     checks: tuple[CheckOutcome, ...] = ()
+    document: str = ""  # "" for `show -json` output, else what kind of plan document it is
 
     @property
     def changes(self) -> tuple[ResourceChange, ...]:
@@ -271,8 +286,8 @@ class Plan:
 
     @property
     def unknown_outputs(self) -> tuple[str, ...]:
-        """Outputs whose new value is known only after apply."""
-        return tuple(o.name for o in self.output_changes if o.values.after_unknown is True)
+        """Outputs whose new value is known only after apply, in whole or in part."""
+        return tuple(o.name for o in self.output_changes if marks_anything(o.values.after_unknown))
 
     @property
     def can_apply(self) -> bool:

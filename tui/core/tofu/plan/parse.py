@@ -40,6 +40,9 @@ _BOMS = (
 _WRAPPER_PREFIX = "[command]"
 
 
+REDACTED_PLAN = "HCP Terraform's redacted JSON plan"
+
+
 class UnsupportedPlanFormat(ParseError):
     """The plan JSON has a format_version this version cannot read."""
 
@@ -106,6 +109,10 @@ def parse_plan(data: Any, path: str = "<plan>") -> Plan:
         found = "an array" if isinstance(data, list) else f"a {type(data).__name__}"
         raise ParseError(path, f"the plan must be a JSON object, found {found}")
     version = data.get("format_version")
+    kind = ""
+    if version is None and isinstance(data.get("plan_format_version"), str):
+        # HCP Terraform's redacted JSON plan: the same change objects under another key.
+        version, kind = data["plan_format_version"], REDACTED_PLAN
     if not isinstance(version, str) or not version:
         raise ParseError(path, "no format_version: this is not `tofu show -json` plan output")
     major = version.split(".")[0]
@@ -157,6 +164,7 @@ def parse_plan(data: Any, path: str = "<plan>") -> Plan:
             for i, item in enumerate(_list(data, "deferred_action_invocations", path))
         ),
         checks=_checks(data.get("checks"), path),
+        document=kind,
     )
 
 
@@ -180,6 +188,9 @@ _KNOWN_KEYS = frozenset(
         "applyable",
         "complete",
         "errored",
+        "plan_format_version",
+        "provider_format_version",
+        "provider_schemas",
     }
 )
 

@@ -38,6 +38,7 @@ from tui.core.tofu.plan.vocabulary import ActionKind
 COUNT_KEYS: tuple[str, ...] = (*(k.value for k in ActionKind), "import", "move", "ephemeral")
 ACTION_INVOCATION = ("invoke",)  # the actions of a ReviewIssue for a provider action
 SHOWN_IN_NOTES = 5  # addresses named in one note; the count says the rest
+CHECK_WORDS = {"pass": "passed", "fail": "failed", "error": "errored", "unknown": "pending"}
 STAGE4 = "stage4"
 
 _KIND_WORDS: dict[ActionKind, str] = {
@@ -314,6 +315,8 @@ def _missing_issue(address: str, plan: Plan) -> ReviewIssue:
 def _notes(plan: Plan) -> tuple[str, ...]:
     """Everything the plan says beyond its resource changes, in words."""
     notes: list[str] = []
+    if plan.document:
+        notes.append(f"read from {plan.document}, not `show -json` output")
     why_not = plan.why_not_applicable()
     if why_not and not plan.nothing_to_apply:
         notes.append(why_not)
@@ -349,6 +352,12 @@ def _notes(plan: Plan) -> tuple[str, ...]:
             f"{len(drift)} object(s) changed outside the engine since the last apply (drift, "
             "already in the state after refresh): " + _some(rc.display_address for rc in drift)
         )
+    if plan.checks:
+        tally = {s: sum(1 for c in plan.checks if c.status == s) for s in CHECK_WORDS}
+        notes.append(
+            f"{len(plan.checks)} check(s): "
+            + ", ".join(f"{n} {CHECK_WORDS[s]}" for s, n in tally.items() if n)
+        )
     pending = [c for c in plan.checks if c.status == "unknown"]
     if pending:
         notes.append(
@@ -357,8 +366,8 @@ def _notes(plan: Plan) -> tuple[str, ...]:
         )
     if plan.unknown_outputs:
         notes.append(
-            f"{len(plan.unknown_outputs)} output(s) known only after apply: "
-            + _some(printable(name) for name in plan.unknown_outputs)
+            f"{len(plan.unknown_outputs)} output(s) known only after apply (in whole or in "
+            "part): " + _some(printable(name) for name in plan.unknown_outputs)
         )
     ephemeral = sum(1 for rc in plan.resource_changes if rc.is_ephemeral)
     if ephemeral:
@@ -366,10 +375,6 @@ def _notes(plan: Plan) -> tuple[str, ...]:
             f"{ephemeral} ephemeral resource(s) opened during plan and apply: nothing is "
             "stored in the state"
         )
-    identities = [rc for rc in plan.changes if rc.identity and rc.is_import]
-    notes.extend(
-        f"{rc.display_address} is identified by {rc.identity}" for rc in identities[:SHOWN_IN_NOTES]
-    )
     return tuple(notes)
 
 
