@@ -30,6 +30,7 @@ MASK = "••••••"
 SECRET_WORDS = frozenset(
     {
         "password",
+        "passwords",
         "passwd",
         "pwd",
         "passphrase",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -64,16 +65,22 @@ def holds(parent: Any, key: Any) -> bool:
     return isinstance(key, int) and 0 <= key < len(parent)
 
 
-def insert_position(parent_prev: Any, parent_new: Any, key: Any) -> int:
-    """Where ``key`` goes in ``parent_new``: right after its previous sibling, else first."""
+def insert_position(
+    parent_prev: Any, parent_new: Any, key: Any, scheduled: Collection[Any] = ()
+) -> int:
+    """Where ``key`` goes in ``parent_new``: right after its previous sibling, else first.
+
+    ``scheduled``: keys the same command inserts into ``parent_new`` before this one, so
+    that several carried keys keep the previous file's order.
+    """
     if isinstance(parent_new, CommentedSeq):
-        return len(parent_new)
+        return len(parent_new) + len(scheduled)
     order = merged_order(list(parent_prev.keys()), list(parent_new.keys()))
-    existing = set(parent_new.keys())
+    present = set(parent_new.keys()) | set(scheduled)
     position = 0
     for k in order:
         if k == key:
             return position
-        if k in existing:
+        if k in present:
             position += 1
     return position

@@ -219,10 +219,11 @@ class ValuesMerge:
             assert row.prev_path is not None and row.new_path is not None
             prev = get_node(self.previous.data, row.prev_path)
             edits.append(self._replace(row.new_path, prev, get_node(self.working, row.new_path)))
+        scheduled: dict[KeyPath, list[Any]] = {}  # keys inserted so far, by parent path
         for row in self.carryable():
             assert row.prev_path is not None
             if row.new_path is None:
-                edits += self._insert_edits(row)
+                edits += self._insert_edits(row, scheduled)
             else:
                 prev = get_node(self.previous.data, row.prev_path)
                 target = get_node(self.working, row.new_path)
@@ -311,7 +312,9 @@ class ValuesMerge:
             else:
                 self._merge_edits(prev[pkey], new[nkey], (*new_path, nkey), edits)
 
-    def _insert_edits(self, row: Row) -> list[Edit]:
+    def _insert_edits(
+        self, row: Row, scheduled: dict[KeyPath, list[Any]] | None = None
+    ) -> list[Edit]:
         """The edit that puts a previous-only row (with its outermost previous-only ancestor,
         when it has one) into the working tree, under its parent's place there.
 
@@ -332,8 +335,10 @@ class ValuesMerge:
         parent_new = get_node(self.working, parent_new_path)
         key = row.prev_path[-1]
         value = copy.deepcopy(parent_prev[key])
-        position = insert_position(parent_prev, parent_new, key)
-        slot = key if isinstance(parent_new, CommentedMap) else len(parent_new)
+        earlier = scheduled.setdefault(parent_new_path, []) if scheduled is not None else []
+        position = insert_position(parent_prev, parent_new, key, earlier)
+        slot = key if isinstance(parent_new, CommentedMap) else len(parent_new) + len(earlier)
+        earlier.append(key)
         return [Edit((*parent_new_path, slot), MISSING, value, position)]
 
     def _parent_index(self, index: int) -> int:

@@ -245,10 +245,26 @@ def _render(value: Any, sensitive: Any) -> str | None:
         return None
     if sensitive is True:
         return SENSITIVE
+    if _deeper_than(value, MAX_DEPTH):
+        return TOO_DEEP
     try:
         return printable(json.dumps(_mask(value, sensitive), ensure_ascii=False, sort_keys=True))
     except (RecursionError, ValueError):
         return TOO_DEEP
+
+
+def _deeper_than(value: Any, limit: int) -> bool:
+    """Whether a value nests more than ``limit`` levels (iterative: no recursion to exhaust)."""
+    stack = [(value, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > limit:
+            return True
+        if isinstance(node, dict):
+            stack.extend((child, depth + 1) for child in node.values())
+        elif isinstance(node, list):
+            stack.extend((child, depth + 1) for child in node)
+    return False
 
 
 def _mask(value: Any, sensitive: Any) -> Any:

@@ -70,15 +70,15 @@ def decode_plan_bytes(data: bytes, path: str = "<plan>") -> str:
             break
     if not data.strip():
         raise ParseError(path, "the plan file is empty (expected the output of `tofu show -json`)")
+    if encoding == "utf-8" and b"\x00" in data[:64]:
+        raise ParseError(
+            path,
+            "looks like UTF-16 without a byte-order mark: save it as UTF-8 "
+            "(e.g. `tofu show -json tfplan | Out-File -Encoding utf8`)",
+        )
     try:
         return data.decode(encoding)
     except UnicodeDecodeError as exc:
-        if encoding == "utf-8" and b"\x00" in data[:4]:
-            raise ParseError(
-                path,
-                "looks like UTF-16 without a byte-order mark: save it as UTF-8 "
-                "(e.g. `tofu show -json tfplan | Out-File -Encoding utf8`)",
-            ) from exc
         raise ParseError(path, f"not {name} text (byte {exc.start})") from exc
 
 
