@@ -55,8 +55,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     try:
         pattern = load_playbook().placeholder_pattern
-        new = load_values(args.values)
-        prev = load_values(args.previous) if args.previous is not None else None
+        # Only keys, values and line numbers are needed: comments are not read.
+        new = load_values(args.values, comments=False)
+        prev = load_values(args.previous, comments=False) if args.previous is not None else None
     except MocmError as exc:
         return report_failure("values-check", exc)
     rows = Aligner(re.compile(pattern)).run(prev.data if prev else CommentedMap(), new.data)

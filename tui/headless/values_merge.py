@@ -1,10 +1,11 @@
 """`mocm-upgrade values-merge --previous PREV --template TEMPLATE --out OUT [--image-tag TAG]`.
 
 Auto-fills the template's placeholders from the previous values into OUT, keeping the
-template's comments and layout; new keys keep the template's values. The previous
-values under an open map of the template (``resources: {}``) are carried. Orphans
-(keys a closed map of the template no longer has) and keys whose previous value
-differs from the template's are reported on stderr (secrets masked) and not carried.
+template's comments and layout (values carried from PREV come without PREV's comments);
+new keys keep the template's values. The previous values under an open map of the
+template (``resources: {}``) are carried. Orphans (keys a closed map of the template
+no longer has) and keys whose previous value differs from the template's are
+reported on stderr (secrets masked) and not carried.
 Exit 0: no placeholder left in OUT; 3: some left; 1: error (one line on stderr).
 PREV and TEMPLATE are never written; an existing OUT is kept as OUT.bak first; an OUT
 that is not a regular file or a new path is refused.
@@ -55,7 +56,9 @@ def _merge(args: argparse.Namespace) -> int:
             raise SaveRefused(f"--out {out} is the {name} file; refusing to write over it")
     playbook = load_playbook()
     pattern = re.compile(playbook.placeholder_pattern)
-    merge = ValuesMerge(load_values(args.previous), load_values(args.template), pattern.pattern)
+    # The previous file is read for its values only: its comments are not needed.
+    previous = load_values(args.previous, comments=False)
+    merge = ValuesMerge(previous, load_values(args.template), pattern.pattern)
     filled = len(merge.auto_fill_preview()) - len(merge.carryable())
     orphans = [r for r in merge.rows if r.status == RowStatus.ORPHAN and r.topmost]
     differs = [r for r in merge.rows if r.status == RowStatus.DIFFERS]

@@ -66,17 +66,28 @@ def test_diff_is_shown_before_writing_with_secrets_masked(samples: Path, tmp_pat
     assert plan.method == "in-place"
 
 
-def test_splice_diff_masks_secrets_too(samples: Path, tmp_path: Path) -> None:
+def test_carried_lines_diff_masks_secrets_too(samples: Path, tmp_path: Path) -> None:
     merge = sample_merge(samples, tmp_path)
-    merge.auto_fill()  # carries NODEGROUP into the template's open map: a splice renders it
+    merge.auto_fill()  # carries NODEGROUP into the template's open map: new lines
     assert merge.row(NODEGROUP).status is RowStatus.SAME
     plan = plan_save(merge, tmp_path / "out.yaml", override_reason="later")
-    assert plan.method == "splice"
+    assert plan.method == "in-place"
     assert f"+    password: {MASK}" in plan.diff
     assert all(secret not in plan.diff for secret in SECRETS)
     written = commit(plan).destination.read_text()
-    assert "eks.amazonaws.com/nodegroup: acme-mocm-prod-general" in written
+    assert "  nodeSelector:\n    eks.amazonaws.com/nodegroup: acme-mocm-prod-general\n" in written
     assert to_plain(load_values(tmp_path / "out.yaml").data) == to_plain(merge.working)
+
+
+def test_splice_diff_masks_secrets_too(tmp_path: Path) -> None:
+    previous = "auth:\n  user: app\n  password: s3cret-never-shown\n"
+    merge = merge_of(tmp_path, previous, "# t\nauth:\n  user: app\n  port: 1\n")
+    merge.carry_orphan("auth.password")  # into a closed map: only the splice can write it
+    plan = plan_save(merge, tmp_path / "out.yaml")
+    assert plan.method == "splice"
+    assert f"+  password: {MASK}" in plan.diff and "s3cret" not in plan.diff
+    written = commit(plan).destination.read_text()
+    assert written == "# t\nauth:\n  user: app\n  password: s3cret-never-shown\n  port: 1\n"
 
 
 def test_refuses_while_placeholders_remain_without_a_reason(samples: Path, tmp_path: Path) -> None:
@@ -96,7 +107,7 @@ def test_structural_change_keeps_comments_flow_maps_and_nulls(tmp_path: Path) ->
     merge.port_subtree("sel")
     merge.port("tag")
     plan = plan_save(merge, tmp_path / "out.yaml")
-    assert plan.method == "splice"
+    assert plan.method == "in-place"  # `sel: {}` filled on its own line, nothing else moved
     written = commit(plan).destination.read_text()
     assert written == (
         "# head comment\n"

@@ -7,14 +7,10 @@ No release-specific literal lives in Python; this module only knows the shape
 from __future__ import annotations
 
 import re
-from importlib.resources import files
 from pathlib import Path
-from typing import Any
-
-from ruamel.yaml import YAML
-from ruamel.yaml.error import YAMLError
 
 from tui.core.errors import PlaybookError
+from tui.core.playbook.cache import cached, remember
 from tui.core.playbook.model import (
     CARRY_KINDS,
     KNOWN_SOURCES,
@@ -31,7 +27,12 @@ from tui.core.playbook.model import (
     Playbook,
     Stage4Facts,
 )
-from tui.core.preflight.tools import Version, VersionSyntaxError
+from tui.core.preflight.version import Version, VersionSyntaxError
+
+# typing is imported for the type checker only: it costs the headless start-up ~2 ms.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = [
     "CARRY_KINDS",
@@ -49,8 +50,10 @@ __all__ = [
     "load_playbook",
 ]
 
-# the bundled playbooks ship inside the package (tui/assets, the repository's assets/)
-PLAYBOOK_DIR = Path(str(files("tui").joinpath("assets", "playbooks")))
+# The bundled playbooks ship inside the package (tui/assets, the repository's assets/).
+# A path from this file, not importlib.resources: that import costs the headless
+# commands ~20 ms of start-up, and the package is always a directory on disk.
+PLAYBOOK_DIR = Path(__file__).resolve().parents[2] / "assets" / "playbooks"
 
 
 def fill(template: str, **values: str) -> str:
@@ -73,16 +76,31 @@ def load_playbook(path: Path | None = None) -> Playbook:
     """Load and validate a playbook; a malformed one raises ``PlaybookError``."""
     path = path or default_playbook_path()
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = path.read_bytes()
     except OSError as exc:
         raise PlaybookError(f"cannot read playbook {path}: {exc.strerror or exc}") from exc
+    data = cached(raw)
+    if data is None:
+        data = _parse(path, raw)
+        remember(raw, data)
+    return _Reader(path, data).playbook()
+
+
+def _parse(path: Path, raw: bytes) -> Any:
+    """The YAML data of a playbook file (ruamel.yaml imported only here: see the cache)."""
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import YAMLError
+
     try:
-        data = YAML(typ="safe").load(text)
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise PlaybookError(f"playbook {path} is not UTF-8 text") from exc
+    try:
+        return YAML(typ="safe").load(text)
     except YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         raise PlaybookError(f"playbook {path} is not valid YAML{where}") from exc
-    return _Reader(path, data).playbook()
 
 
 class _Reader:

@@ -230,13 +230,28 @@ def _render(
 ) -> tuple[str, str, dict[int, int], dict[int, int]]:
     """(text, method, secret lines of the template text, secret lines of the new text)."""
     template = merge.template
-    changes = net_changes(merge.working, merge.touched)
+    changes = net_changes(merge.working, merge.touched, merge.open_maps)
     if changes is not None:
-        text = render_in_place(template.text, merge.working, changes)
-        if text is not None and _holds(text, merged):
-            # In place keeps every line where it was: the working tree's positions hold.
-            before = secret_value_lines(merge.working, merge.pattern, merge.touched)
-            return text, "in-place", before, secret_value_lines(merge.working, merge.pattern)
+        text = render_in_place(template.text, merge.working, changes, template.yaml())
+        if text is not None:
+            if not any(change.fill for change in changes):
+                if _holds(text, merged):
+                    # Every line stayed where it was: the working tree's positions hold.
+                    before = secret_value_lines(merge.working, merge.pattern, merge.touched)
+                    after = secret_value_lines(merge.working, merge.pattern)
+                    return text, "in-place", before, after
+            else:
+                # Lines were added: one libyaml pass per text checks and finds the secrets.
+                try:
+                    plain, after = read_plain_and_secrets(text, merge.pattern)
+                except YAMLError:
+                    plain, after = None, {}
+                if plain is not None and same_value(to_plain(plain), merged):
+                    filled = {change.path for change in changes if change.fill}
+                    before = secret_value_lines(
+                        merge.working, merge.pattern, merge.touched, skip=filled
+                    )
+                    return text, "in-place", before, after
     layout = prepare_save(merge)
     text = render_spliced(template, layout, merge.working)
     try:  # libyaml checks the values and finds the secret lines: no second round-trip parse

@@ -11,7 +11,6 @@ from __future__ import annotations
 import codecs
 import json
 from collections.abc import Mapping
-from typing import Any
 
 from tui.core.errors import ParseError
 from tui.core.printable import printable
@@ -25,6 +24,11 @@ from tui.core.tofu.plan.model import (
     ResourceChange,
 )
 from tui.core.tofu.plan.vocabulary import ActionKind, kind_of, render_path
+
+# typing is imported for the type checker only: it costs the headless start-up ~2 ms.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 # Format versions whose fields this version reads (0.1: Terraform 0.12–0.15; 1.2: today).
 KNOWN_MINOR = {"0": 2, "1": 2}

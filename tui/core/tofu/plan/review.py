@@ -28,7 +28,6 @@ from fnmatch import translate
 from tui.core.playbook.load import ExpectedChange, PlanRules, Playbook
 from tui.core.playbook.model import PROTECTED_UPDATES_CONFIRM
 from tui.core.printable import printable
-from tui.core.tofu.plan.attr_diff import changed_attributes
 from tui.core.tofu.plan.model import Plan, ResourceChange
 from tui.core.tofu.plan.parse import KNOWN_MINOR
 from tui.core.tofu.plan.vocabulary import ActionKind
@@ -269,6 +268,9 @@ def _protected(
     attribute when the rules allow it."""
     matched = f"matches '{printable(glob.pattern)}'"
     if change.kind is ActionKind.UPDATE and rules.protected_updates == PROTECTED_UPDATES_CONFIRM:
+        # Lazy: the attribute diff is needed only here, and plan-review starts faster.
+        from tui.core.tofu.plan.attr_diff import changed_attributes
+
         attributes = changed_attributes(change)
         named = ", ".join(attributes) if attributes else "no attribute the plan shows"
         reason = (
