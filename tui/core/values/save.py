@@ -21,7 +21,13 @@ from ruamel.yaml.error import YAMLError
 
 from tui.core.errors import MocmError
 from tui.core.exec.child_python import collect_child, start_child
-from tui.core.files import atomic_copy, atomic_write, free_backup_name, sha256_file
+from tui.core.files import (
+    atomic_copy,
+    atomic_write,
+    free_backup_name,
+    sha256_bytes,
+    sha256_file,
+)
 from tui.core.values.doc import load_plain, same_value, to_plain
 from tui.core.values.load import load_values, parse_values
 from tui.core.values.merge import ValuesMerge
@@ -206,11 +212,13 @@ def commit(plan: SavePlan) -> SaveResult:
             f"cannot write {exc.filename or plan.destination}: {exc.strerror or exc}",
             "nothing was overwritten; choose a writable place",
         ) from exc
+    # The text was parsed and checked against the merged values before writing: the
+    # file holds them exactly when it holds that text, byte for byte.
     try:
-        written = load_plain(plan.destination.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, YAMLError) as exc:
+        written = sha256_file(plan.destination)
+    except OSError as exc:
         raise SaveVerifyFailed(f"{plan.destination} cannot be read back: {exc}") from exc
-    if not same_value(to_plain(written), plan.merged):
+    if written != sha256_bytes(plan.text.encode("utf-8")):
         raise SaveVerifyFailed(
             f"{plan.destination} does not hold the merged values after writing",
             f"the template is kept as {plan.template_backup or plan.template_source}",
