@@ -1,7 +1,9 @@
 """A local AWS endpoint: moto's server on 127.0.0.1, in a child process.
 
 The child is told to die with its parent (PR_SET_PDEATHSIG on Linux), so a
-killed wizard never leaves a server behind.
+killed wizard never leaves a server behind. Given a recording file, the server
+appends every request to it as it arrives and, when the file already holds
+requests, replays them before answering anything (``tui.sandbox.endpoint_server``).
 """
 
 from __future__ import annotations
@@ -14,15 +16,24 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from tui.core.errors import MocmError
+from tui.sandbox.endpoint_server import PROBE_PATH
 
 DUMMY_CREDENTIALS = {
     "AWS_ACCESS_KEY_ID": "testing",
     "AWS_SECRET_ACCESS_KEY": "testing",
     "AWS_SESSION_TOKEN": "testing",
 }
+
+
+SERVER_MODULE = "tui.sandbox.endpoint_server"
+RECORDER_VARIABLES = ("MOTO_ENABLE_RECORDING", "MOTO_RECORDER_FILEPATH", "MOCM_SANDBOX_REPLAY")
+# After SIGTERM (the server exits at once on it), how long before SIGKILL.
+STOP_GRACE_S = 0.3
 
 
 class EndpointError(MocmError):
@@ -60,14 +71,41 @@ class AwsEndpoint:
     env: dict[str, str] = field(default_factory=dict)
 
     def stop(self) -> None:
-        """Stop the server and wait for it."""
+        """Stop the server and wait for it (a recording is written as it goes: no flush)."""
         if self.process.poll() is None:
             self.process.terminate()
             try:
-                self.process.wait(timeout=5)
+                self.process.wait(timeout=STOP_GRACE_S)
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+
+    def wait_ready(self, timeout: float, cancelled: Callable[[], bool] = lambda: False) -> None:
+        """Wait until the server answers (a replay finished); stopped or failed: EndpointError."""
+        proc, url = self.process, self.url
+        port = url.rsplit(":", 1)[1]
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if cancelled():
+                self.stop()
+                raise EndpointError("the sandbox's AWS endpoint was stopped before it answered")
+            if proc.poll() is not None:
+                err = (proc.stderr.read() if proc.stderr else b"").decode(errors="replace")
+                last = err.strip().splitlines()[-1] if err.strip() else f"exit {proc.returncode}"
+                raise EndpointError(
+                    f"moto's server failed to start on 127.0.0.1:{port}: {last}",
+                    "Is moto installed? (`pip install 'mocm-upgrade[demo]'`)",
+                )
+            try:
+                with urllib.request.urlopen(f"{url}{PROBE_PATH}", timeout=1):
+                    break
+            except (urllib.error.URLError, OSError):
+                time.sleep(0.05)
+        else:
+            self.stop()
+            raise EndpointError(f"moto's server did not answer on {url} within {timeout:.0f} s")
+        if proc.stderr:
+            proc.stderr.close()
 
     def __enter__(self) -> AwsEndpoint:
         return self
@@ -76,19 +114,48 @@ class AwsEndpoint:
         self.stop()
 
 
+def server_env(recording: Path | None) -> dict[str, str]:
+    """The server's environment: moto's recorder on ``recording``, replaying what it holds."""
+    env = {k: v for k, v in os.environ.items() if k not in RECORDER_VARIABLES}
+    if recording is not None:
+        env["MOTO_ENABLE_RECORDING"] = "1"
+        env["MOTO_RECORDER_FILEPATH"] = str(recording)
+        if recording.is_file() and recording.stat().st_size > 0:
+            env["MOCM_SANDBOX_REPLAY"] = "1"
+    return env
+
+
 def start_endpoint(
     region: str = "eu-central-1",
     port: int | None = None,
     timeout: float = 20.0,
     python: str = sys.executable,
+    recording: Path | None = None,
 ) -> AwsEndpoint:
-    """Start moto's server on 127.0.0.1 and wait until it answers."""
+    """Start moto's server on 127.0.0.1 and wait until it answers.
+
+    With ``recording``, every request is appended to that file, and the requests it
+    already holds are replayed first (``timeout`` must leave the time for it).
+    """
+    endpoint = spawn_endpoint(region, port, python, recording)
+    endpoint.wait_ready(timeout)
+    return endpoint
+
+
+def spawn_endpoint(
+    region: str = "eu-central-1",
+    port: int | None = None,
+    python: str = sys.executable,
+    recording: Path | None = None,
+) -> AwsEndpoint:
+    """Start the server's process without waiting for it (``wait_ready`` does)."""
     port = port or free_port()
     url = f"http://127.0.0.1:{port}"
-    cmd = [python, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)]
+    cmd = [python, "-m", SERVER_MODULE, "-H", "127.0.0.1", "-p", str(port)]
     try:
         proc = subprocess.Popen(
             cmd,
+            env=server_env(recording),
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
@@ -96,26 +163,6 @@ def start_endpoint(
         )
     except OSError as exc:
         raise EndpointError(f"cannot start moto's server: {exc}") from exc
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            err = (proc.stderr.read() if proc.stderr else b"").decode(errors="replace")
-            last = err.strip().splitlines()[-1] if err.strip() else f"exit {proc.returncode}"
-            raise EndpointError(
-                f"moto's server failed to start on 127.0.0.1:{port}: {last}",
-                "Is moto[server] installed? (`pip install 'mocm-upgrade[demo]'`)",
-            )
-        try:
-            with urllib.request.urlopen(f"{url}/moto-api/", timeout=1):
-                break
-        except (urllib.error.URLError, OSError):
-            time.sleep(0.05)
-    else:
-        proc.kill()
-        proc.wait()
-        raise EndpointError(f"moto's server did not answer on {url} within {timeout:.0f} s")
-    if proc.stderr:
-        proc.stderr.close()
     env = {
         **DUMMY_CREDENTIALS,
         "AWS_ENDPOINT_URL": url,

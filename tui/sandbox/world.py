@@ -109,7 +109,7 @@ def load_world(root: Path, assets: Path = ASSETS) -> World:
     root = root.resolve()
     if not is_world(root):
         raise WorldError(f"{root} does not hold a demo world (no {MARKER})")
-    marker = json.loads((root / MARKER).read_text(encoding="utf-8"))
+    marker = _marker(root)
     spec = load_spec(assets)
     return World(
         root=root,
@@ -159,6 +159,26 @@ def build_world(
     }
     atomic_write(root / MARKER, (json.dumps(marker, indent=2) + "\n").encode())
     return world
+
+
+def _marker(root: Path) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((root / MARKER).read_text(encoding="utf-8"))
+    return data
+
+
+def mark_seeded(world: World) -> None:
+    """Note in the marker that the AWS side was seeded completely (restores no longer seed)."""
+    marker = _marker(world.root)
+    marker["aws_seeded"] = datetime.now(UTC).isoformat(timespec="seconds")
+    atomic_write(world.root / MARKER, (json.dumps(marker, indent=2) + "\n").encode())
+
+
+def is_seeded(world: World) -> bool:
+    """Whether the world's AWS side was seeded completely once (``mark_seeded``)."""
+    try:
+        return bool(_marker(world.root).get("aws_seeded"))
+    except (OSError, ValueError):
+        return False
 
 
 def copy_rendered(source: Path, target: Path, tokens: dict[str, str]) -> None:

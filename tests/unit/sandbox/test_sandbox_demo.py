@@ -31,7 +31,7 @@ def run_demo(*args: str, env: dict[str, str] | None = None) -> subprocess.Comple
 
 
 def namespace(folder: Path) -> argparse.Namespace:
-    return argparse.Namespace(dir=folder, no_ui=True, port=None, playbook=None)
+    return argparse.Namespace(dir=folder, no_ui=True, port=None, playbook=None, fresh=False)
 
 
 def test_a_non_empty_folder_is_refused_and_left_alone(
@@ -83,8 +83,7 @@ def test_no_ui_builds_seeds_and_stops(tmp_path: Path) -> None:
 def test_moto_that_cannot_start(tmp_path: Path) -> None:
     shadow = tmp_path / "shadow" / "moto"
     shadow.mkdir(parents=True)
-    (shadow / "__init__.py").write_text("")
-    (shadow / "server.py").write_text("raise ImportError('moto is broken in this test')\n")
+    (shadow / "__init__.py").write_text("raise ImportError('moto is broken in this test')\n")
     env = {**os.environ, "PYTHONPATH": f"{shadow.parent}{os.pathsep}{Path.cwd()}"}
     port = free_port()
     out = run_demo("--no-ui", "--dir", str(tmp_path / "w"), "--port", str(port), env=env)

@@ -1,0 +1,144 @@
+"""The sandbox's AWS endpoint process: moto's server, made replayable, stopped at once.
+
+Run as ``python -m tui.sandbox.endpoint_server -H 127.0.0.1 -p PORT``. It is
+moto's own WSGI application and request recorder (``MOTO_ENABLE_RECORDING``,
+``MOTO_RECORDER_FILEPATH``) with three changes that make a replay restore the
+same world, not a look-alike:
+
+- every request carries the seed of moto's random generator and the time it
+  was received (``X-Mocm-Seed``/``X-Mocm-Clock`` headers, added on arrival and
+  so written into the recording): replayed, it draws the same ids (S3 version
+  ids, volume and snapshot ids, secret ARNs) and stamps the same dates;
+- requests are served one at a time, so the recording's order is the order
+  they changed the world in;
+- with ``MOCM_SANDBOX_REPLAY=1`` the recording is replayed (moto's
+  ``replay_recording``) before any other request is answered: a client waits
+  until the world is whole again, the readiness probe is told 503 meanwhile.
+
+SIGTERM ends the process at once: every request was appended to the
+recording as it arrived, there is nothing to flush.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import random
+import secrets
+import signal
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from tui.sandbox import endpoint_clock
+
+# The services the demo world uses (the `demo` extra installs moto's extras for these).
+DEMO_SERVICES = (
+    "cloudwatch",
+    "dynamodb",
+    "ec2",
+    "ecr",
+    "elasticache",
+    "s3",
+    "secretsmanager",
+    "sts",
+)
+SEED_HEADER = "HTTP_X_MOCM_SEED"
+CLOCK_HEADER = "HTTP_X_MOCM_CLOCK"
+REPLAY_ENV = "MOCM_SANDBOX_REPLAY"
+RECORDER_PATHS = "/moto-api/recorder/"
+PROBE_PATH = "/moto-api/"  # the readiness probe: refused (503) until the replay is over
+
+
+class ReplayableApp:
+    """WSGI middleware around moto's application: seeded, clocked, serial requests."""
+
+    def __init__(self, app: Callable[..., Iterable[bytes]]) -> None:
+        from moto.moto_api._internal import mock_random
+
+        self.app = app
+        self.random = mock_random
+        self.serial = threading.Lock()
+        self.restored = threading.Event()
+        self.restored.set()
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        if environ.get("PATH_INFO", "").startswith(RECORDER_PATHS):
+            return self.app(environ, start_response)
+        if SEED_HEADER not in environ:  # a live request (a replayed one carries its seed)
+            if not self.restored.is_set() and environ.get("PATH_INFO") == PROBE_PATH:
+                start_response("503 Service Unavailable", [("Content-Type", "text/plain")])
+                return [b"replaying the recorded AWS world\n"]
+            self.restored.wait()
+            environ[SEED_HEADER] = str(secrets.randbits(63))
+            environ[CLOCK_HEADER] = f"{time.time():.6f}"
+        seed, clock = int(environ[SEED_HEADER]), float(environ[CLOCK_HEADER])
+        with self.serial:
+            endpoint_clock.rewire_moto_modules()
+            endpoint_clock.freeze(clock)
+            self.random.seed(seed)
+            random.seed(seed)  # a few moto models draw from the standard generator
+            try:
+                return list(self.app(environ, start_response))
+            finally:
+                endpoint_clock.freeze(None)
+
+
+def preload_services() -> None:
+    """Import the demo's backends now, so their clock is rewired before their first request."""
+    from moto import backends
+
+    for service in DEMO_SERVICES:
+        backends.get_backend(service)  # type: ignore[call-overload]
+    endpoint_clock.rewire_moto_modules()
+
+
+def _exit_now(signum: int, frame: object) -> None:
+    os._exit(0)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m tui.sandbox.endpoint_server")
+    parser.add_argument("-H", "--host", default="127.0.0.1")
+    parser.add_argument("-p", "--port", type=int, required=True)
+    args = parser.parse_args(argv)
+    signal.signal(signal.SIGTERM, _exit_now)
+    signal.signal(signal.SIGINT, _exit_now)
+    os.environ.setdefault("MOTO_PORT", str(args.port))
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no line per request on stderr
+
+    from moto.moto_api import recorder
+    from moto.moto_server.werkzeug_app import (
+        DomainDispatcherApplication,
+        MotoRequestHandler,
+        create_backend_app,
+    )
+    from werkzeug.serving import make_server
+
+    if os.environ.get("MOTO_ENABLE_RECORDING"):  # a recorded world: its dates must hold
+        preload_services()
+    app = ReplayableApp(DomainDispatcherApplication(create_backend_app))
+    replay = os.environ.get(REPLAY_ENV) == "1"
+    if replay:
+        app.restored.clear()
+    server = make_server(
+        args.host, args.port, app, threaded=True, request_handler=MotoRequestHandler
+    )
+    serving = threading.Thread(target=server.serve_forever, name="serve", daemon=True)
+    serving.start()
+    if replay:
+        try:
+            recorder.replay_recording(target_host=f"http://{args.host}:{args.port}")
+        except Exception as exc:  # any failure ends the endpoint with one line, never a hang
+            print(f"replaying the recorded AWS world failed: {exc}", file=sys.stderr, flush=True)
+            os._exit(1)
+        app.restored.set()
+    serving.join()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
