@@ -14,19 +14,22 @@ stops at once when the wizard exits; it dies with this process if it is killed.
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import shutil
+import socket
 import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 from tui.core.errors import MocmError
 from tui.sandbox.aws_endpoint import (
     DUMMY_CREDENTIALS,
     AwsEndpoint,
     EndpointError,
-    free_port,
+    listen,
     spawn_endpoint,
 )
 from tui.sandbox.aws_recording import Recording, prepare_recording, recording_path
@@ -38,6 +41,8 @@ if TYPE_CHECKING:
 ENDPOINT_TIMEOUT = 30.0
 # Replaying a recorded request takes a few ms; this bounds a slow machine's.
 REPLAY_SECONDS_PER_REQUEST = 0.25
+# How often the endpoint's keeper looks whether the wizard is exiting.
+WATCH_S = 0.05
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -110,8 +115,6 @@ def start_over(root: Path) -> bool:
 
 def live_wizard(root: Path) -> str | None:
     """Who holds a release lock inside the world, if that wizard still runs."""
-    import socket
-
     from tui.core.journal.lock import ReleaseLock, is_stale
     from tui.core.journal.writer import Workspace
 
@@ -137,11 +140,12 @@ def endpoint_env(port: int, region: str) -> dict[str, str]:
 
 class EndpointKeeper(threading.Thread):
     """Owns the moto server: the child dies with the thread that forked it (PDEATHSIG),
-    so this thread starts it when asked and lives until ``stop()``."""
+    so this thread starts it when asked and lives until ``stop()``, or until the
+    condition given to ``stop_when`` holds (the wizard exiting)."""
 
-    def __init__(self, port: int, region: str, recording: Recording) -> None:
+    def __init__(self, sock: socket.socket, region: str, recording: Recording) -> None:
         super().__init__(name="sandbox-aws-endpoint", daemon=True)
-        self.port, self.region, self.recording = port, region, recording
+        self.sock, self.region, self.recording = sock, region, recording
         self.endpoint: AwsEndpoint | None = None
         self.error: EndpointError | None = None
         self._go, self._ready, self._stopping = (
@@ -149,19 +153,32 @@ class EndpointKeeper(threading.Thread):
             threading.Event(),
             threading.Event(),
         )
+        self._stop_when: Callable[[], bool] = lambda: False
+
+    def stop_when(self, condition: Callable[[], bool]) -> None:
+        """Stop as soon as ``condition()`` holds too (looked at every ``WATCH_S``)."""
+        self._stop_when = condition
+
+    def _should_stop(self) -> bool:
+        if not self._stopping.is_set() and self._stop_when():
+            self._stopping.set()
+        return self._stopping.is_set()
 
     def run(self) -> None:
         self._go.wait()
-        if not self._stopping.is_set():
+        if self._should_stop():
+            self.sock.close()
+        else:
             try:
                 self.endpoint = spawn_endpoint(
-                    self.region, self.port, recording=self.recording.path
+                    self.region, recording=self.recording.path, sock=self.sock
                 )
-                self.endpoint.wait_ready(endpoint_timeout(self.recording), self._stopping.is_set)
+                self.endpoint.wait_ready(endpoint_timeout(self.recording), self._should_stop)
             except EndpointError as exc:
                 self.error = exc
         self._ready.set()
-        self._stopping.wait()
+        while not self._stopping.wait(WATCH_S):
+            self._should_stop()
         if self.endpoint is not None:
             self.endpoint.stop()
 
@@ -217,7 +234,8 @@ def run(args: argparse.Namespace) -> int:
             print(f"Starting over (--fresh): removed the demo world in {root}.")
         world, _ = prepare_world(root)
         recording = prepare_recording(recording_path(world.root))
-        port = args.port or free_port()
+        # Listening from now on: the wizard's first AWS call waits for the server, never refused.
+        sock = listen(args.port)
     except MocmError as exc:
         return fail(exc)
     if recording.empty:
@@ -227,12 +245,12 @@ def run(args: argparse.Namespace) -> int:
             f"Demo world in {world.root}: restoring its AWS world from {recording.path} "
             f"({recording.requests} requests)."
         )
-    aws_env = endpoint_env(port, world.region)
+    aws_env = endpoint_env(int(sock.getsockname()[1]), world.region)
     env_file = write_env_file(world, aws_env)
     env = world_env(world, aws_env)
     if args.no_ui:
-        return run_headless(world, env, env_file, recording, args)
-    return run_wizard(world, env, port, recording, args)
+        return run_headless(world, env, env_file, recording, sock, args)
+    return run_wizard(world, env, sock, recording, args)
 
 
 def _bring_up(
@@ -249,11 +267,11 @@ def run_headless(
     env: dict[str, str],
     env_file: Path,
     recording: Recording,
+    sock: socket.socket,
     args: argparse.Namespace,
 ) -> int:
-    port = int(env["AWS_ENDPOINT_URL"].rsplit(":", 1)[1])
     try:
-        endpoint = spawn_endpoint(world.region, port, recording=recording.path)
+        endpoint = spawn_endpoint(world.region, recording=recording.path, sock=sock)
     except EndpointError as exc:
         return fail(exc)
     try:
@@ -274,21 +292,29 @@ def run_headless(
 def run_wizard(
     world: World,
     env: dict[str, str],
-    port: int,
+    sock: socket.socket,
     recording: Recording,
     args: argparse.Namespace,
 ) -> int:
     from tui.launch import launch_wizard
 
-    keeper = EndpointKeeper(port, world.region, recording)
+    keeper = EndpointKeeper(sock, world.region, recording)
     keeper.start()
 
     def start_aws_world() -> str:
+        from textual.worker import get_current_worker
+
+        # The endpoint stops the moment the wizard exits (its message loop ends, this worker
+        # is cancelled; it may even start after that): the seeding or replay in flight then
+        # fails at once instead of holding the exit up.
+        worker = get_current_worker()
+        app = worker.node
+        keeper.stop_when(lambda: worker.is_cancelled or not app.is_running)
         keeper.ensure_started()
         return _bring_up(world, env, recording, args.playbook).message
 
     try:
-        return launch_wizard(
+        code = launch_wizard(
             world.previous,
             world.current,
             playbook=args.playbook,
@@ -297,3 +323,14 @@ def run_wizard(
         )
     finally:
         keeper.stop()
+    exit_at_once(code)
+
+
+def exit_at_once(code: int) -> NoReturn:
+    """End the process now. Everything is on disk: the journal was closed as the wizard
+    unmounted, the recording appended request by request; tearing the interpreter's large
+    heap down would only keep the operator waiting (0.5-2 s measured, bench_quit.py)."""
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)

@@ -32,8 +32,8 @@ DUMMY_CREDENTIALS = {
 
 SERVER_MODULE = "tui.sandbox.endpoint_server"
 RECORDER_VARIABLES = ("MOTO_ENABLE_RECORDING", "MOTO_RECORDER_FILEPATH", "MOCM_SANDBOX_REPLAY")
-# After SIGTERM (the server exits at once on it), how long before SIGKILL.
-STOP_GRACE_S = 0.3
+# A probe answered late is sent again: a stop asked meanwhile is seen this soon.
+PROBE_TIMEOUT_S = 0.25
 
 
 class EndpointError(MocmError):
@@ -48,6 +48,25 @@ def free_port() -> int:
             return int(sock.getsockname()[1])
     except OSError as exc:
         raise EndpointError(f"no free TCP port on 127.0.0.1: {exc.strerror}") from exc
+
+
+def listen(port: int | None = None) -> socket.socket:
+    """The endpoint's listening socket on 127.0.0.1 (``port`` None: one the system picks).
+
+    Made before the server runs and handed to it: a client that connects while the
+    server still starts (or replays) waits in the queue instead of being refused.
+    """
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    try:
+        sock.bind(("127.0.0.1", port or 0))
+        sock.listen(128)
+    except OSError as exc:
+        sock.close()
+        raise EndpointError(
+            f"cannot listen on 127.0.0.1:{port}: {exc.strerror}",
+            "give --port a free port, or leave it out",
+        ) from exc
+    return sock
 
 
 def _die_with_parent() -> None:  # runs in the child between fork and exec
@@ -71,14 +90,11 @@ class AwsEndpoint:
     env: dict[str, str] = field(default_factory=dict)
 
     def stop(self) -> None:
-        """Stop the server and wait for it (a recording is written as it goes: no flush)."""
+        """Stop the server now and reap it: SIGKILL, as it has nothing to flush (a recording
+        is appended request by request) and must not hold the wizard's exit up."""
         if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=STOP_GRACE_S)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+            self.process.kill()
+        self.process.wait()
 
     def wait_ready(self, timeout: float, cancelled: Callable[[], bool] = lambda: False) -> None:
         """Wait until the server answers (a replay finished); stopped or failed: EndpointError."""
@@ -97,7 +113,7 @@ class AwsEndpoint:
                     "Is moto installed? (`pip install 'mocm-upgrade[demo]'`)",
                 )
             try:
-                with urllib.request.urlopen(f"{url}{PROBE_PATH}", timeout=1):
+                with urllib.request.urlopen(f"{url}{PROBE_PATH}", timeout=PROBE_TIMEOUT_S):
                     break
             except (urllib.error.URLError, OSError):
                 time.sleep(0.05)
@@ -147,11 +163,15 @@ def spawn_endpoint(
     port: int | None = None,
     python: str = sys.executable,
     recording: Path | None = None,
+    sock: socket.socket | None = None,
 ) -> AwsEndpoint:
-    """Start the server's process without waiting for it (``wait_ready`` does)."""
-    port = port or free_port()
+    """Start the server's process on ``sock`` (or a new one on ``port``) without waiting for it
+    (``wait_ready`` does); the socket is the server's from then on."""
+    sock = sock or listen(port)
+    port = int(sock.getsockname()[1])
     url = f"http://127.0.0.1:{port}"
-    cmd = [python, "-m", SERVER_MODULE, "-H", "127.0.0.1", "-p", str(port)]
+    fd = sock.fileno()
+    cmd = [python, "-m", SERVER_MODULE, "-H", "127.0.0.1", "-p", str(port), "--fd", str(fd)]
     try:
         proc = subprocess.Popen(
             cmd,
@@ -159,10 +179,13 @@ def spawn_endpoint(
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
+            pass_fds=(fd,),
             preexec_fn=_die_with_parent,
         )
     except OSError as exc:
         raise EndpointError(f"cannot start moto's server: {exc}") from exc
+    finally:
+        sock.close()
     env = {
         **DUMMY_CREDENTIALS,
         "AWS_ENDPOINT_URL": url,

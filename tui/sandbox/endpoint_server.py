@@ -1,6 +1,7 @@
 """The sandbox's AWS endpoint process: moto's server, made replayable, stopped at once.
 
-Run as ``python -m tui.sandbox.endpoint_server -H 127.0.0.1 -p PORT``. It is
+Run as ``python -m tui.sandbox.endpoint_server -H 127.0.0.1 -p PORT [--fd FD]`` (FD: a
+socket listening on that port, made by the parent so no client is refused meanwhile). It is
 moto's own WSGI application and request recorder (``MOTO_ENABLE_RECORDING``,
 ``MOTO_RECORDER_FILEPATH``) with three changes that make a replay restore the
 same world, not a look-alike:
@@ -104,6 +105,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tui.sandbox.endpoint_server")
     parser.add_argument("-H", "--host", default="127.0.0.1")
     parser.add_argument("-p", "--port", type=int, required=True)
+    parser.add_argument("--fd", type=int, help="a socket already listening on host:port")
     args = parser.parse_args(argv)
     signal.signal(signal.SIGTERM, _exit_now)
     signal.signal(signal.SIGINT, _exit_now)
@@ -125,7 +127,7 @@ def main(argv: list[str] | None = None) -> int:
     if replay:
         app.restored.clear()
     server = make_server(
-        args.host, args.port, app, threaded=True, request_handler=MotoRequestHandler
+        args.host, args.port, app, threaded=True, request_handler=MotoRequestHandler, fd=args.fd
     )
     serving = threading.Thread(target=server.serve_forever, name="serve", daemon=True)
     serving.start()

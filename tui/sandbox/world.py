@@ -35,6 +35,11 @@ STANDINS = {
 }
 
 
+# The endpoint is a local process: it never throttles, and a refused connection means it
+# stopped (the wizard quit); a retry would only hold the exit up, or send a write twice.
+LOCAL_ATTEMPTS = "1"
+
+
 class WorldError(MocmError):
     """The demo world cannot be built or read."""
 
@@ -252,6 +257,7 @@ def world_env(
     env["MOCM_SANDBOX_WORLD"] = str(world.root)
     env["MOCM_PYTHON"] = sys.executable
     env["AWS_EC2_METADATA_DISABLED"] = "true"
+    env["AWS_MAX_ATTEMPTS"] = LOCAL_ATTEMPTS
     return env
 
 
@@ -265,6 +271,7 @@ def write_env_file(world: World, aws_env: dict[str, str]) -> Path:
         f'export MOCM_SANDBOX_WORLD="{world.root}"',
         f'export MOCM_PYTHON="{sys.executable}"',
         "export AWS_EC2_METADATA_DISABLED=true",
+        f"export AWS_MAX_ATTEMPTS={LOCAL_ATTEMPTS}",
         "unset AWS_PROFILE",
     ]
     lines += [f'export {key}="{value}"' for key, value in sorted(aws_env.items())]
