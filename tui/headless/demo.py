@@ -323,7 +323,11 @@ def run_wizard(
         )
     finally:
         keeper.stop()
-    exit_at_once(code)
+    if not child_processes():
+        exit_at_once(code)
+    # A command the wizard started still runs (its worker waits for it): the interpreter's
+    # normal exit waits for it too, rather than leave it running without the wizard.
+    return code
 
 
 def exit_at_once(code: int) -> NoReturn:
@@ -334,3 +338,18 @@ def exit_at_once(code: int) -> NoReturn:
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(code)
+
+
+def child_processes() -> list[int]:
+    """PIDs of this process's children still running (Linux /proc; elsewhere: none known)."""
+    me = str(os.getpid())
+    found = []
+    for entry in Path("/proc").glob("[0-9]*"):
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        fields = stat.rsplit(")", 1)[-1].split()  # after "(comm)": state, ppid, ...
+        if len(fields) > 1 and fields[1] == me and fields[0] != "Z":
+            found.append(int(entry.name))
+    return found

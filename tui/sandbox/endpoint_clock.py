@@ -7,16 +7,19 @@ server freezes this clock at the time the request was first received (carried
 in the recorded request itself), so a restored world keeps its dates.
 
 Only moto's own modules are rewired (their module-level ``datetime``/``time``
-names), never the standard library itself.
+names, as each is imported: ``install``), never the standard library itself.
 """
 
 from __future__ import annotations
 
 import datetime as _datetime
+import importlib.abc
+import importlib.machinery
 import sys
 import threading
 import time as _time
 import types
+from collections.abc import Sequence
 from typing import Any, Self
 
 _REAL_DATETIME = _datetime.datetime
@@ -77,22 +80,54 @@ _REPLACEMENTS: dict[int, object] = {
     id(_time): TIME_MODULE,
     id(_time.time): _epoch,
 }
-_seen: set[str] = set()
 
 
-def rewire_moto_modules() -> int:
-    """Point the clock names of every moto module loaded since the last call here; the count."""
+def _is_moto(name: str) -> bool:
+    return name == "moto" or name.startswith("moto.")
+
+
+def rewire(module: types.ModuleType) -> int:
+    """Point a module's ``datetime``/``time`` names at the request clock; how many."""
+    namespace = module.__dict__
     rewired = 0
-    for name, module in list(sys.modules.items()):
-        if name in _seen or not (name == "moto" or name.startswith("moto.")):
-            continue
-        _seen.add(name)
-        namespace = getattr(module, "__dict__", None)
-        if namespace is None:
-            continue
-        for attr, value in list(namespace.items()):
-            replacement = _REPLACEMENTS.get(id(value))
-            if replacement is not None and value is not replacement:
-                namespace[attr] = replacement
-                rewired += 1
+    for attr, value in list(namespace.items()):
+        replacement = _REPLACEMENTS.get(id(value))
+        if replacement is not None and value is not replacement:
+            namespace[attr] = replacement
+            rewired += 1
     return rewired
+
+
+class _RewiringFinder(importlib.abc.MetaPathFinder):
+    """Finds moto's modules as usual and rewires each one right after it ran: moto loads
+    a service's backend with its first request, whose dates must already be the clock's."""
+
+    def find_spec(
+        self,
+        fullname: str,
+        path: Sequence[str] | None,
+        target: types.ModuleType | None = None,
+    ) -> importlib.machinery.ModuleSpec | None:
+        if not _is_moto(fullname):
+            return None
+        spec = importlib.machinery.PathFinder.find_spec(fullname, path, target)
+        loader = spec.loader if spec is not None else None
+        if loader is None or not hasattr(loader, "exec_module"):
+            return spec
+        run = loader.exec_module
+
+        def exec_module(module: types.ModuleType) -> None:
+            run(module)
+            rewire(module)
+
+        loader.exec_module = exec_module  # type: ignore[method-assign]
+        return spec
+
+
+def install() -> None:
+    """Rewire the moto modules loaded so far, and every one loaded from now on."""
+    if not any(isinstance(finder, _RewiringFinder) for finder in sys.meta_path):
+        sys.meta_path.insert(0, _RewiringFinder())
+    for name, module in list(sys.modules.items()):
+        if _is_moto(name) and isinstance(module, types.ModuleType):
+            rewire(module)

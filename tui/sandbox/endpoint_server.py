@@ -36,17 +36,6 @@ from typing import Any
 
 from tui.sandbox import endpoint_clock
 
-# The services the demo world uses (the `demo` extra installs moto's extras for these).
-DEMO_SERVICES = (
-    "cloudwatch",
-    "dynamodb",
-    "ec2",
-    "ecr",
-    "elasticache",
-    "s3",
-    "secretsmanager",
-    "sts",
-)
 SEED_HEADER = "HTTP_X_MOCM_SEED"
 CLOCK_HEADER = "HTTP_X_MOCM_CLOCK"
 REPLAY_ENV = "MOCM_SANDBOX_REPLAY"
@@ -78,7 +67,6 @@ class ReplayableApp:
             environ[CLOCK_HEADER] = f"{time.time():.6f}"
         seed, clock = int(environ[SEED_HEADER]), float(environ[CLOCK_HEADER])
         with self.serial:
-            endpoint_clock.rewire_moto_modules()
             endpoint_clock.freeze(clock)
             self.random.seed(seed)
             random.seed(seed)  # a few moto models draw from the standard generator
@@ -86,15 +74,6 @@ class ReplayableApp:
                 return list(self.app(environ, start_response))
             finally:
                 endpoint_clock.freeze(None)
-
-
-def preload_services() -> None:
-    """Import the demo's backends now, so their clock is rewired before their first request."""
-    from moto import backends
-
-    for service in DEMO_SERVICES:
-        backends.get_backend(service)  # type: ignore[call-overload]
-    endpoint_clock.rewire_moto_modules()
 
 
 def _exit_now(signum: int, frame: object) -> None:
@@ -111,6 +90,7 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGINT, _exit_now)
     os.environ.setdefault("MOTO_PORT", str(args.port))
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no line per request on stderr
+    endpoint_clock.install()  # before moto is imported
 
     from moto.moto_api import recorder
     from moto.moto_server.werkzeug_app import (
@@ -120,8 +100,6 @@ def main(argv: list[str] | None = None) -> int:
     )
     from werkzeug.serving import make_server
 
-    if os.environ.get("MOTO_ENABLE_RECORDING"):  # a recorded world: its dates must hold
-        preload_services()
     app = ReplayableApp(DomainDispatcherApplication(create_backend_app))
     replay = os.environ.get(REPLAY_ENV) == "1"
     if replay:

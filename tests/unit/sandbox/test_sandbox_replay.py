@@ -238,18 +238,20 @@ def test_the_recording_is_private(tmp_path: Path) -> None:
 
 
 def test_nothing_is_answered_before_the_replay_ends(small: tuple[Path, AwsEndpoint]) -> None:
-    """The endpoint answers its first request with the whole world; the readiness probe of
-    each start is left out of the next replay."""
+    """The endpoint answers its first request with the whole world; the readiness probes of
+    each start are left out of the next replay."""
     recording, endpoint = small
     endpoint.stop()
-    assert prepare_recording(recording).probes_dropped == 1
+    first = prepare_recording(recording)
+    assert first.probes_dropped >= 1 and first.requests == 3  # bucket, versioning, put
     again = start_endpoint(recording=recording, timeout=60)
     try:
         versions = client("s3", again.env).list_object_versions(Bucket=BUCKET)["Versions"]
     finally:
         again.stop()
     assert [v["Key"] for v in versions] == [STATE_KEY]
-    assert prepare_recording(recording).probes_dropped == 1  # none recorded while replaying
+    second = prepare_recording(recording)
+    assert second.probes_dropped >= 1 and second.requests == 4  # + the list; no replayed one
 
 
 def test_moto_replay_alone_draws_new_ids_and_loses_a_snapshot(tmp_path: Path) -> None:
