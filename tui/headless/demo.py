@@ -33,6 +33,7 @@ from tui.sandbox.aws_endpoint import (
     spawn_endpoint,
 )
 from tui.sandbox.aws_recording import Recording, prepare_recording, recording_path
+from tui.sandbox.engine import ENGINES, STANDIN, EngineSetup, engine_setup
 from tui.sandbox.world import World, build_world, is_world, load_world, world_env, write_env_file
 
 if TYPE_CHECKING:
@@ -61,6 +62,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--port", type=int, help="TCP port of the local AWS endpoint (default: a free one)"
     )
     parser.add_argument("--playbook", type=Path, help="upgrade playbook (default: bundled)")
+    parser.add_argument(
+        "--engine",
+        choices=ENGINES,
+        default=STANDIN,
+        help="tofu-standin (default) or terraform: the machine's real Terraform with "
+        "hashicorp/aws from its filesystem mirror (a world made for one engine stays with it)",
+    )
 
 
 def default_dir() -> Path:
@@ -143,9 +151,12 @@ class EndpointKeeper(threading.Thread):
     so this thread starts it when asked and lives until ``stop()``, or until the
     condition given to ``stop_when`` holds (the wizard exiting)."""
 
-    def __init__(self, sock: socket.socket, region: str, recording: Recording) -> None:
+    def __init__(
+        self, sock: socket.socket, region: str, recording: Recording, server_module: str
+    ) -> None:
         super().__init__(name="sandbox-aws-endpoint", daemon=True)
         self.sock, self.region, self.recording = sock, region, recording
+        self.server_module = server_module
         self.endpoint: AwsEndpoint | None = None
         self.error: EndpointError | None = None
         self._go, self._ready, self._stopping = (
@@ -171,7 +182,10 @@ class EndpointKeeper(threading.Thread):
         else:
             try:
                 self.endpoint = spawn_endpoint(
-                    self.region, recording=self.recording.path, sock=self.sock
+                    self.region,
+                    server_module=self.server_module,
+                    recording=self.recording.path,
+                    sock=self.sock,
                 )
                 self.endpoint.wait_ready(endpoint_timeout(self.recording), self._should_stop)
             except EndpointError as exc:
@@ -233,6 +247,7 @@ def run(args: argparse.Namespace) -> int:
         if args.fresh and start_over(root):
             print(f"Starting over (--fresh): removed the demo world in {root}.")
         world, _ = prepare_world(root)
+        engine = engine_setup(world, args.engine)
         recording = prepare_recording(recording_path(world.root))
         # Listening from now on: the wizard's first AWS call waits for the server, never refused.
         sock = listen(args.port)
@@ -246,20 +261,24 @@ def run(args: argparse.Namespace) -> int:
             f"({recording.requests} requests)."
         )
     aws_env = endpoint_env(int(sock.getsockname()[1]), world.region)
-    env_file = write_env_file(world, aws_env)
-    env = world_env(world, aws_env)
+    env_file = write_env_file(world, aws_env | engine.extra_env)
+    env = engine.environment(world_env(world, aws_env))
     if args.no_ui:
-        return run_headless(world, env, env_file, recording, sock, args)
-    return run_wizard(world, env, sock, recording, args)
+        return run_headless(world, env, env_file, recording, sock, args, engine)
+    return run_wizard(world, env, sock, recording, args, engine)
 
 
 def _bring_up(
-    world: World, env: dict[str, str], recording: Recording, playbook: Path | None
+    world: World,
+    env: dict[str, str],
+    recording: Recording,
+    playbook: Path | None,
+    engine: EngineSetup,
 ) -> AwsWorldStart:
     from tui.core.playbook.load import load_playbook
     from tui.sandbox.aws_world import bring_up
 
-    return bring_up(world, env, recording, load_playbook(playbook))
+    return bring_up(world, env, recording, load_playbook(playbook), engine.seed)
 
 
 def run_headless(
@@ -269,14 +288,17 @@ def run_headless(
     recording: Recording,
     sock: socket.socket,
     args: argparse.Namespace,
+    engine: EngineSetup,
 ) -> int:
     try:
-        endpoint = spawn_endpoint(world.region, recording=recording.path, sock=sock)
+        endpoint = spawn_endpoint(
+            world.region, server_module=engine.server_module, recording=recording.path, sock=sock
+        )
     except EndpointError as exc:
         return fail(exc)
     try:
         endpoint.wait_ready(endpoint_timeout(recording))
-        started = _bring_up(world, env, recording, args.playbook)
+        started = _bring_up(world, env, recording, args.playbook, engine)
     except MocmError as exc:
         return fail(exc)
     except Exception as exc:  # seeding talks to a server: any failure is reported, not a traceback
@@ -295,10 +317,11 @@ def run_wizard(
     sock: socket.socket,
     recording: Recording,
     args: argparse.Namespace,
+    engine: EngineSetup,
 ) -> int:
     from tui.launch import launch_wizard
 
-    keeper = EndpointKeeper(sock, world.region, recording)
+    keeper = EndpointKeeper(sock, world.region, recording, engine.server_module)
     keeper.start()
 
     def start_aws_world() -> str:
@@ -311,12 +334,13 @@ def run_wizard(
         app = worker.node
         keeper.stop_when(lambda: worker.is_cancelled or not app.is_running)
         keeper.ensure_started()
-        return _bring_up(world, env, recording, args.playbook).message
+        return _bring_up(world, env, recording, args.playbook, engine).message
 
     try:
         code = launch_wizard(
             world.previous,
             world.current,
+            tofu_bin=engine.tofu_bin,
             playbook=args.playbook,
             env=env,
             startup_tasks=(start_aws_world,),

@@ -57,6 +57,8 @@ def listen(port: int | None = None) -> socket.socket:
     server still starts (or replays) waits in the queue instead of being refused.
     """
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    # As every server does: a port whose last server just stopped (TIME_WAIT) is reusable.
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         sock.bind(("127.0.0.1", port or 0))
         sock.listen(128)
@@ -146,14 +148,17 @@ def start_endpoint(
     port: int | None = None,
     timeout: float = 20.0,
     python: str = sys.executable,
+    server_module: str = SERVER_MODULE,
     recording: Path | None = None,
 ) -> AwsEndpoint:
     """Start moto's server on 127.0.0.1 and wait until it answers.
 
-    With ``recording``, every request is appended to that file, and the requests it
-    already holds are replayed first (``timeout`` must leave the time for it).
+    ``server_module`` is the server's program: the Terraform engine's endpoint is
+    ``tui.sandbox.endpoint_gaps.server`` (the same server with the gaps the AWS provider
+    hits filled). With ``recording``, every request is appended to that file, and the
+    requests it already holds are replayed first (``timeout`` must leave the time for it).
     """
-    endpoint = spawn_endpoint(region, port, python, recording)
+    endpoint = spawn_endpoint(region, port, python, server_module, recording)
     endpoint.wait_ready(timeout)
     return endpoint
 
@@ -162,6 +167,7 @@ def spawn_endpoint(
     region: str = "eu-central-1",
     port: int | None = None,
     python: str = sys.executable,
+    server_module: str = SERVER_MODULE,
     recording: Path | None = None,
     sock: socket.socket | None = None,
 ) -> AwsEndpoint:
@@ -171,7 +177,7 @@ def spawn_endpoint(
     port = int(sock.getsockname()[1])
     url = f"http://127.0.0.1:{port}"
     fd = sock.fileno()
-    cmd = [python, "-m", SERVER_MODULE, "-H", "127.0.0.1", "-p", str(port), "--fd", str(fd)]
+    cmd = [python, "-m", server_module, "-H", "127.0.0.1", "-p", str(port), "--fd", str(fd)]
     try:
         proc = subprocess.Popen(
             cmd,

@@ -10,6 +10,7 @@ recording is gone.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -19,6 +20,9 @@ from tui.sandbox.seed import seed_world
 from tui.sandbox.seed_metrics import continue_metrics
 from tui.sandbox.seed_report import SeedReport
 from tui.sandbox.world import World, is_seeded, mark_seeded
+
+# What seeds a world's AWS side: the stand-in's seed_world, or the Terraform engine's.
+Seeder = Callable[[dict[str, str], Playbook | None], SeedReport]
 
 
 @dataclass(frozen=True)
@@ -31,9 +35,15 @@ class AwsWorldStart:
 
 
 def bring_up(
-    world: World, env: dict[str, str], recording: Recording, playbook: Playbook
+    world: World,
+    env: dict[str, str],
+    recording: Recording,
+    playbook: Playbook,
+    seed: Seeder | None = None,
 ) -> AwsWorldStart:
-    """Seed or continue the world on an endpoint that has replayed ``recording`` already."""
+    """Seed (``seed``, by default ``seed_world``) or continue the world on an endpoint that
+    has replayed ``recording`` already."""
+    seed = seed or (lambda seed_env, book: seed_world(world, seed_env, book))
     restored = not recording.empty
     parts = []
     if restored:
@@ -42,7 +52,7 @@ def bring_up(
             parts.append("its last request, cut short by a kill, was dropped")
     report = None
     if not is_seeded(world):
-        report = seed_world(world, env, playbook)
+        report = seed(env, playbook)
         mark_seeded(world)
         parts.append(
             "the seeding a stop interrupted was finished"
@@ -50,7 +60,7 @@ def bring_up(
             else f"AWS world seeded anew, recorded in {recording.path}"
         )
     elif not restored:
-        report = seed_world(world, env, playbook)
+        report = seed(env, playbook)
         parts.append(
             f"the recorded AWS world {recording.path} was empty: seeded a new one "
             "(what was done in AWS before is lost; --fresh starts the whole demo over)"

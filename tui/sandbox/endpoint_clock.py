@@ -60,7 +60,7 @@ class ClockDatetime(_REAL_DATETIME, metaclass=_DatetimeMeta):
         return cls.fromtimestamp(_epoch())
 
 
-class _ModuleProxy(types.ModuleType):
+class ModuleProxy(types.ModuleType):
     """A module that answers like ``wrapped`` except for the names given."""
 
     def __init__(self, wrapped: types.ModuleType, **overrides: Any) -> None:
@@ -72,8 +72,8 @@ class _ModuleProxy(types.ModuleType):
         return getattr(self._wrapped, name)
 
 
-DATETIME_MODULE = _ModuleProxy(_datetime, datetime=ClockDatetime)
-TIME_MODULE = _ModuleProxy(_time, time=_epoch)
+DATETIME_MODULE = ModuleProxy(_datetime, datetime=ClockDatetime)
+TIME_MODULE = ModuleProxy(_time, time=_epoch)
 _REPLACEMENTS: dict[int, object] = {
     id(_datetime): DATETIME_MODULE,
     id(_REAL_DATETIME): ClockDatetime,

@@ -31,6 +31,7 @@ import signal
 import sys
 import threading
 import time
+import types
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -43,13 +44,23 @@ RECORDER_PATHS = "/moto-api/recorder/"
 PROBE_PATH = "/moto-api/"  # the readiness probe: refused (503) until the replay is over
 
 
-class ReplayableApp:
-    """WSGI middleware around moto's application: seeded, clocked, serial requests."""
+WsgiApp = Callable[..., Iterable[bytes]]
 
-    def __init__(self, app: Callable[..., Iterable[bytes]]) -> None:
+
+class ReplayableApp:
+    """WSGI middleware around moto's application: seeded, clocked, serial requests.
+
+    ``answered_here`` tells the requests a layer above moto answers itself (the Terraform
+    engine's DLM): moto's recorder never sees them, so they are recorded here.
+    """
+
+    def __init__(
+        self, app: WsgiApp, answered_here: Callable[[dict[str, Any]], bool] | None = None
+    ) -> None:
         from moto.moto_api._internal import mock_random
 
         self.app = app
+        self.answered_here = answered_here
         self.random = mock_random
         self.serial = threading.Lock()
         self.restored = threading.Event()
@@ -70,18 +81,51 @@ class ReplayableApp:
             endpoint_clock.freeze(clock)
             self.random.seed(seed)
             random.seed(seed)  # a few moto models draw from the standard generator
+            if self.answered_here is not None and self.answered_here(environ):
+                record(environ)
             try:
                 return list(self.app(environ, start_response))
             finally:
                 endpoint_clock.freeze(None)
 
 
+def record(environ: dict[str, Any]) -> None:
+    """Append a request to moto's recording as moto itself does (off while replaying)."""
+    from moto.core.request import Request
+    from moto.moto_api import recorder
+
+    recorder._record_request(Request(environ))
+
+
+def make_replayable(module: types.ModuleType) -> None:
+    """A layer's module draws its dates and ids like moto's: from the request's clock and seed."""
+    endpoint_clock.rewire(module)
+    if getattr(module, "secrets", None) is secrets:
+        module.secrets = SEEDED_SECRETS  # type: ignore[attr-defined]
+
+
+def _token_hex(nbytes: int = 32) -> str:
+    from moto.moto_api._internal import mock_random
+
+    return mock_random.getrandbits(nbytes * 8).to_bytes(nbytes, "big").hex()
+
+
+SEEDED_SECRETS = endpoint_clock.ModuleProxy(secrets, token_hex=_token_hex)
+
+
 def _exit_now(signum: int, frame: object) -> None:
     os._exit(0)
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m tui.sandbox.endpoint_server")
+def main(
+    argv: list[str] | None = None,
+    *,
+    layer: Callable[[WsgiApp], WsgiApp] | None = None,
+    answered_here: Callable[[dict[str, Any]], bool] | None = None,
+    prog: str = "python -m tui.sandbox.endpoint_server",
+) -> int:
+    """Serve until killed; ``layer`` wraps moto's application (the engine's endpoint gaps)."""
+    parser = argparse.ArgumentParser(prog=prog)
     parser.add_argument("-H", "--host", default="127.0.0.1")
     parser.add_argument("-p", "--port", type=int, required=True)
     parser.add_argument("--fd", type=int, help="a socket already listening on host:port")
@@ -100,7 +144,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     from werkzeug.serving import make_server
 
-    app = ReplayableApp(DomainDispatcherApplication(create_backend_app))
+    moto_app: WsgiApp = DomainDispatcherApplication(create_backend_app)
+    app = ReplayableApp(layer(moto_app) if layer else moto_app, answered_here)
     replay = os.environ.get(REPLAY_ENV) == "1"
     if replay:
         app.restored.clear()

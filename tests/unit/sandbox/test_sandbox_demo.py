@@ -40,7 +40,10 @@ def run_demo(*args: str, env: dict[str, str] | None = None) -> subprocess.Comple
 
 
 def namespace(folder: Path) -> argparse.Namespace:
-    return argparse.Namespace(dir=folder, no_ui=True, port=None, playbook=None, fresh=False)
+    """The arguments of `mocm-upgrade demo --no-ui --dir FOLDER`, parsed as the CLI does."""
+    parser = argparse.ArgumentParser()
+    demo.add_arguments(parser)
+    return parser.parse_args(["--no-ui", "--dir", str(folder)])
 
 
 def test_a_non_empty_folder_is_refused_and_left_alone(
