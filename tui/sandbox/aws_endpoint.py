@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tui.core.errors import MocmError
-from tui.sandbox.endpoint_server import PROBE_PATH
+from tui.sandbox.endpoint_server import PROBE_PATH, REPLAY_FAILED
 
 DUMMY_CREDENTIALS = {
     "AWS_ACCESS_KEY_ID": "testing",
@@ -112,7 +112,9 @@ class AwsEndpoint:
                 last = err.strip().splitlines()[-1] if err.strip() else f"exit {proc.returncode}"
                 raise EndpointError(
                     f"moto's server failed to start on 127.0.0.1:{port}: {last}",
-                    "Is moto installed? (`pip install 'mocm-upgrade[demo]'`)",
+                    "The recording cannot be replayed: `mocm-upgrade demo --fresh` starts over."
+                    if last.startswith(REPLAY_FAILED)
+                    else "Is moto installed? (`pip install 'mocm-upgrade[demo]'`)",
                 )
             try:
                 with urllib.request.urlopen(f"{url}{PROBE_PATH}", timeout=PROBE_TIMEOUT_S):

@@ -41,6 +41,7 @@ SEED_HEADER = "HTTP_X_MOCM_SEED"
 CLOCK_HEADER = "HTTP_X_MOCM_CLOCK"
 REPLAY_ENV = "MOCM_SANDBOX_REPLAY"
 RECORDER_PATHS = "/moto-api/recorder/"
+REPLAY_FAILED = "replaying the recorded AWS world failed"
 PROBE_PATH = "/moto-api/"  # the readiness probe: refused (503) until the replay is over
 
 
@@ -134,7 +135,7 @@ def main(
     signal.signal(signal.SIGINT, _exit_now)
     os.environ.setdefault("MOTO_PORT", str(args.port))
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no line per request on stderr
-    endpoint_clock.install()  # before moto is imported
+    endpoint_clock.install()  # every moto module, loaded already or still to come
 
     from moto.moto_api import recorder
     from moto.moto_server.werkzeug_app import (
@@ -158,7 +159,7 @@ def main(
         try:
             recorder.replay_recording(target_host=f"http://{args.host}:{args.port}")
         except Exception as exc:  # any failure ends the endpoint with one line, never a hang
-            print(f"replaying the recorded AWS world failed: {exc}", file=sys.stderr, flush=True)
+            print(f"{REPLAY_FAILED}: {exc!r}", file=sys.stderr, flush=True)
             os._exit(1)
         app.restored.set()
     serving.join()

@@ -23,7 +23,7 @@ import pytest
 
 from tests.support.sandbox import new_world
 from tui.core.playbook.load import load_playbook
-from tui.sandbox.aws_endpoint import AwsEndpoint, free_port, start_endpoint
+from tui.sandbox.aws_endpoint import AwsEndpoint, EndpointError, free_port, start_endpoint
 from tui.sandbox.aws_recording import RecordingError, prepare_recording
 from tui.sandbox.seed import seed_world
 from tui.sandbox.seed_client import client
@@ -316,3 +316,13 @@ def test_recorded_requests_carry_their_seed_and_time(small: tuple[Path, AwsEndpo
     for entry in entries:
         headers = {k.lower(): v for k, v in entry["headers"].items()}
         assert int(headers["x-mocm-seed"]) >= 0 and float(headers["x-mocm-clock"]) > 1.7e9
+
+
+def test_a_recording_that_cannot_be_replayed_is_one_clear_error(tmp_path: Path) -> None:
+    recording = tmp_path / "aws-recording.jsonl"
+    recording.write_text('{"method": "PUT"}\n')  # JSON, but no request moto can send again
+    prepared = prepare_recording(recording)
+    with pytest.raises(EndpointError) as caught:
+        start_endpoint(recording=prepared.path, timeout=60)
+    assert "replaying the recorded AWS world failed" in caught.value.message
+    assert "--fresh" in (caught.value.hint or "")
