@@ -16,11 +16,11 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from tui.core.errors import MocmError
-from tui.core.files import atomic_write
+from tui.core.files import SECRET_FILE, atomic_write
 from tui.sandbox.endpoint_server import PROBE_PATH
 
 RECORDING_NAME = "aws-recording.jsonl"
-PRIVATE = 0o600
+PRIVATE = SECRET_FILE.new  # 0600
 
 
 class RecordingError(MocmError):
@@ -93,5 +93,5 @@ def prepare_recording(path: Path) -> Recording:
         except ValueError:
             pass
     if torn or probes or (data and not data.endswith(b"\n")):
-        atomic_write(path, b"".join(line + b"\n" for line in kept), mode=PRIVATE)
+        atomic_write(path, b"".join(line + b"\n" for line in kept), SECRET_FILE)
     return Recording(path, len(kept), torn_line_dropped=torn, probes_dropped=probes)
