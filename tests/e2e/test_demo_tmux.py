@@ -73,9 +73,13 @@ def start_demo(tmp_path: Path, *extra: str) -> tuple[TmuxScreen, Path, int]:
     screen = TmuxScreen(
         [MOCM_UPGRADE, "demo", "--dir", str(world), *extra], PROJECT, terminal_env(tmp_path)
     )
-    screen.wait_for(lambda text: "10.5.2603" in text and "10.6.2605" in text, timeout=60)
-    port = endpoint_port(world)
-    wait_until(lambda: moto_processes(port), "the sandbox's AWS endpoint never started", timeout=60)
+    try:
+        screen.wait_for(lambda text: "10.5.2603" in text and "10.6.2605" in text, timeout=60)
+        port = endpoint_port(world)
+        wait_until(lambda: moto_processes(port), "the sandbox's endpoint never started", timeout=60)
+    except BaseException:
+        screen.kill()  # a failed start leaves no session (and no demo) behind
+        raise
     return screen, world, port
 
 
