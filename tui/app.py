@@ -24,7 +24,9 @@ from tui.resources import STYLES, help_text
 from tui.screens import build_panel
 from tui.screens.base import StepPanel
 from tui.session import Session
-from tui.widgets.dialogs import ErrorDialog, HelpDialog
+from tui.widgets.dialogs.confirm import ConfirmDialog
+from tui.widgets.dialogs.error import ErrorDialog
+from tui.widgets.dialogs.help import HelpDialog
 from tui.widgets.step_sidebar import StepSidebar
 
 
@@ -201,8 +203,6 @@ class WizardApp(App[int]):
         if panel is None or sentence is None:
             then()
             return
-        from tui.screens.step_dialogs import ConfirmDialog
-
         title = "Unsaved changes"
         if isinstance(self.screen, ConfirmDialog) and self.screen.title_text == title:
             return  # the question is on screen already (the key pressed twice)
@@ -215,7 +215,10 @@ class WizardApp(App[int]):
             else:
                 self.refresh_steps()  # the sidebar shows the step we stay on
 
-        self.push_screen(ConfirmDialog(title, sentence, yes="Discard", no="Stay"), answered)
+        question = ConfirmDialog(
+            title, sentence, confirm="Discard", cancel="Stay", destructive=True
+        )
+        self.push_screen(question, answered)
 
     async def action_quit(self) -> None:
         self.leave_step(self.exit)

@@ -20,7 +20,7 @@ from tui.core.helm.commands import RollbackChoice
 from tui.core.helm.history import read_rollback
 from tui.core.helm.journal_readback import OUTCOME_RECORDED, ROLLED_BACK
 from tui.screens.error_text import error_text
-from tui.screens.helm.support import Captured, CapturingLog, ConfirmDialog, missing_program
+from tui.screens.helm.support import Captured, CapturingLog, helm_question, missing_program
 
 if TYPE_CHECKING:
     from tui.screens.helm.panel import HelmPanel
@@ -138,7 +138,7 @@ class RollbackSection(Vertical):
             f"helm rollback {choice.release} {choice.revision} -n "
             f"{self.panel.namespace}\n\nOnly {choice.release} changes. {TOFU_NOTE}"
         )
-        dialog = ConfirmDialog(f"Roll back {choice.release}?", body, "Roll back")
+        dialog = helm_question(f"Roll back {choice.release}?", body, "Roll back")
         self.app.push_screen(dialog, lambda yes: self.start(choice) if yes else None)
 
     def start(self, choice: RollbackChoice) -> None:

@@ -37,14 +37,15 @@ from tui.core.helm.journal_readback import (
 from tui.core.helm.sync import ReleaseProgress, SyncEvent, SyncResult, SyncTracker
 from tui.screens.error_text import error_text
 from tui.screens.helm.rollback import RollbackSection
-from tui.screens.helm.support import CapturingLog, ConfirmDialog, missing_program, relative
+from tui.screens.helm.support import CapturingLog, helm_question, missing_program, relative
 from tui.screens.helm.sync_render import (
     needs_rollback,
     outcome_text,
     progress_line,
     restored_progress,
 )
-from tui.screens.helm.values import SyncWaiverDialog, ValuesGuard, confirmation_body
+from tui.screens.helm.values import ValuesGuard, confirmation_body, waiver_question
+from tui.widgets.dialogs.reason import GivenReason
 
 if TYPE_CHECKING:
     from tui.screens.helm.panel import HelmPanel
@@ -155,16 +156,16 @@ class SyncSection(VerticalScroll):
         )
         body = confirmation_body(intro, check, guard.where)
         if check is not None and check.placeholders:
-            self.app.push_screen(SyncWaiverDialog(body), lambda r: self.waived(check, r))
+            self.app.push_screen(waiver_question(body), lambda r: self.waived(check, r))
             return
         self.app.push_screen(
-            ConfirmDialog("Upgrade the Helm releases?", body, "Sync"),
+            helm_question("Upgrade the Helm releases?", body, "Sync"),
             lambda yes: self.confirmed(check, bool(yes)),
         )
 
-    def waived(self, check: SyncValuesCheck, reason: str | None) -> None:
-        if reason:
-            self.panel.journal_decision(WAIVER, waiver_detail(check, reason))
+    def waived(self, check: SyncValuesCheck, reason: GivenReason | None) -> None:
+        if reason is not None:
+            self.panel.journal_decision(WAIVER, waiver_detail(check, reason.text))
             self.confirmed(check, True)
 
     def confirmed(self, check: SyncValuesCheck | None, yes: bool) -> None:

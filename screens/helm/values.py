@@ -15,16 +15,13 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import work
-from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Static
+from textual.widgets import Static
 
 from tui.core.errors import MocmError, ParseError
 from tui.core.helm.deployed_values import SyncValuesCheck, check_sync_values
 from tui.core.playbook.load import Playbook
 from tui.screens.helm.support import relative
+from tui.widgets.dialogs.reason import ReasonDialog
 
 if TYPE_CHECKING:
     from tui.screens.helm.panel import HelmPanel
@@ -156,60 +153,15 @@ class ValuesGuard(Static):
             then()
 
 
-class SyncWaiverDialog(ModalScreen[str | None]):
+def waiver_question(body: Text) -> ReasonDialog:
     """The sync confirmation while placeholders are left: it needs a typed reason."""
-
-    # not the app's ``.dialog`` class: its width and padding (app CSS) would win over these
-    DEFAULT_CSS = """
-    SyncWaiverDialog { align: center middle; }
-    #helm-waiver {
-        width: 94%; max-width: 100; height: auto; max-height: 100%;
-        border: thick $error; background: $surface; padding: 0 1;
-    }
-    #helm-waiver .dialog-title { text-style: bold; color: $error; }
-    #helm-waiver-scroll { height: auto; max-height: 12; }  /* cells: vh leaves a gap */
-    #helm-waiver Input { margin-top: 1; }
-    #helm-waiver .dialog-buttons { height: auto; align-horizontal: right; }
-    #helm-waiver .dialog-buttons Button { margin: 1 0 0 2; }
-    """
-    BINDINGS = [Binding("escape", "cancel", "No")]
-
-    def __init__(self, body: Text) -> None:
-        super().__init__()
-        self.body = body
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="helm-waiver"):
-            yield Label("Sync with placeholders left?", classes="dialog-title")
-            with VerticalScroll(id="helm-waiver-scroll"):
-                yield Static(self.body, id="helm-waiver-body", markup=False)
-            yield Input(
-                placeholder="why deploy them as they are (journaled)", id="helm-waiver-reason"
-            )
-            with Horizontal(classes="dialog-buttons"):
-                yield Button("No (Esc)", id="helm-waiver-no", compact=True)
-                yield Button(
-                    "Sync anyway (Enter)", id="helm-waiver-yes", variant="error", compact=True
-                )
-
-    def on_mount(self) -> None:
-        self.query_one("#helm-waiver-yes", Button).disabled = True
-        self.query_one("#helm-waiver-reason", Input).focus()
-
-    def on_input_changed(self, event: Input.Changed) -> None:
-        self.query_one("#helm-waiver-yes", Button).disabled = not event.value.strip()
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        if event.value.strip():
-            self.dismiss(event.value.strip())
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "helm-waiver-yes":
-            reason = self.query_one("#helm-waiver-reason", Input).value.strip()
-            if reason:
-                self.dismiss(reason)
-        else:
-            self.dismiss(None)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+    return ReasonDialog(
+        "Sync with placeholders left?",
+        body,
+        action="Sync anyway (Enter)",
+        cancel="No (Esc)",
+        placeholder="why deploy them as they are (journaled)",
+        refusal="Type why they may reach the cluster as they are: nothing runs without it.",
+        destructive=True,
+        dialog_id="helm-waiver",
+    )

@@ -51,7 +51,7 @@ from tui.screens.tofu_flow import (
     reviewed_detail,
     short_dir,
 )
-from tui.widgets.apply_gate import ApplyGate
+from tui.widgets.apply_gate import ApplyGate, GateDecision
 from tui.widgets.command_log import CommandLog
 from tui.widgets.plan_review_view import PlanReviewView
 from tui.widgets.worker_events import ReportsWorkers
@@ -295,16 +295,15 @@ class PlanFlow(ReportsWorkers, Vertical):
     def action_gate(self) -> None:
         if self.review is None or self.reviewed is None:
             return
-        gate = ApplyGate(self.review, apply_label="Approve")
         reviewed = self.reviewed
 
-        def answered(confirmed: bool | None) -> None:
-            self.journal_decision("apply-gate", gate.decision.journal_detail())
-            if not confirmed or self.reviewed is not reviewed:
+        def decided(decision: GateDecision) -> None:
+            self.journal_decision("apply-gate", decision.journal_detail())
+            if not decision.confirmed or self.reviewed is not reviewed:
                 return
-            target, decision = self.target, gate.decision
+            target = self.target
             self.journal_decision(APPROVED, approved_detail(target, reviewed, decision))
             self.set_phase(Phase.APPROVED, approved_words(decision, reviewed, target.remote))
             self.post_message(self.Approved(self, reviewed))
 
-        self.app.push_screen(gate, answered)
+        ApplyGate(self.review, apply_label="Approve").ask(self.app, decided)

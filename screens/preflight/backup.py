@@ -19,7 +19,7 @@ from tui.core.preflight.state_backup import (
     backup_local_state,
     check_state_backup,
 )
-from tui.screens.step_dialogs import ConfirmDialog
+from tui.widgets.dialogs.confirm import ConfirmDialog
 from tui.widgets.worker_events import ReportsWorkers
 
 
@@ -78,8 +78,7 @@ class BackupLine(ReportsWorkers, Static):
                 "A different backup already exists",
                 f"{conflict.message}\n\nBack up the current state to {conflict.free_name.name} "
                 "instead? The existing file is left untouched.",
-                yes=f"Back up to {conflict.free_name.name}",
-                no="Cancel",
+                confirm=f"Back up to {conflict.free_name.name}",
             ),
             answer,
         )

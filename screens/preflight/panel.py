@@ -45,7 +45,7 @@ from tui.screens.preflight.render import (
     summary_text,
 )
 from tui.screens.preflight.snapshot import SnapshotLine
-from tui.screens.step_dialogs import ReasonDialog
+from tui.widgets.dialogs.reason import GivenReason, ReasonDialog
 
 
 class PreflightPanel(StepPanel):
@@ -262,15 +262,21 @@ class PreflightPanel(StepPanel):
             "Going on anyway is your decision; your reason is journaled."
         )
 
-        def record(reason: str | None) -> None:
+        def record(reason: GivenReason | None) -> None:
             session = self.wizard.session
             if reason is None or session is None:
                 return
-            record_waivers(session.journal, [item], reason)
+            record_waivers(session.journal, [item], reason.text)
             self.notify(f"{item.name}: waived (journaled).")
             self.render_table()
 
-        self.app.push_screen(ReasonDialog(f"Waive “{item.name}”", message, "Waive"), record)
+        dialog = ReasonDialog(
+            f"Waive “{item.name}”",
+            message,
+            action="Waive",
+            refusal="Type a reason first: a waiver without one is not recorded.",
+        )
+        self.app.push_screen(dialog, record)
 
     # -- state backup -------------------------------------------------------------
     def action_backup(self) -> None:

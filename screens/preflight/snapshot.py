@@ -17,7 +17,7 @@ from tui.core.preflight.db_snapshots import (
     snapshot_cache_cluster,
     snapshot_rds_instance,
 )
-from tui.screens.step_dialogs import SnapshotDialog, SnapshotRequest
+from tui.screens.preflight.snapshot_dialog import SnapshotDialog, SnapshotRequest
 from tui.widgets.worker_events import ReportsWorkers
 
 

@@ -12,7 +12,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Input, Static
+from textual.widgets import Button, Static
 
 from tui.core.errors import MocmError
 from tui.core.playbook.model import ROLLBACK, PlanRules
@@ -27,6 +27,7 @@ from tui.screens.error_text import error_text
 from tui.screens.plan.flow import PlanFlow
 from tui.screens.rollback.messages import RollbackDone
 from tui.screens.tofu_flow import TofuTarget, short_dir
+from tui.widgets.dialogs.typed_phrase import TypedPhrase, TypedPhraseDialog
 from tui.widgets.worker_events import ReportsWorkers
 
 STEP = "rollback"
@@ -108,15 +109,11 @@ class LocalRollbackView(ReportsWorkers, Vertical):
             "Option A: restore the local state from before the upgrade", classes="rb-heading"
         )
         yield Static("Reading the three states…", id="rb-local-plan")
-        yield Static(id="rb-older-label")
-        yield Input(placeholder="type the phrase to restore an older state", id="rb-older")
         with Horizontal(classes="rb-buttons"):
             yield Button("Restore the pre-upgrade state", id="rb-restore", variant="warning")
         yield Static(id="rb-local-status")
 
     def on_mount(self) -> None:
-        self.query_one("#rb-older-label").display = False
-        self.query_one("#rb-older").display = False
         pair = self.wizard.pair
         try:
             self.plan = plan_local_rollback(
@@ -128,15 +125,9 @@ class LocalRollbackView(ReportsWorkers, Vertical):
             return
         rules = self.wizard.context.playbook.rules(ROLLBACK)
         self.query_one("#rb-local-plan", Static).update(describe_plan(self.plan, rules))
-        if self.plan.target_is_newer:
-            label = self.query_one("#rb-older-label", Static)
-            label.display = True
-            label.update(Text("Type exactly ").append(f" {self.phrase} ", "bold reverse"))
-            self.query_one("#rb-older").display = True
         self._sync()
         # The step's one action gets the focus, so its key and Enter work at once.
-        target = "#rb-older" if self.plan.target_is_newer else "#rb-restore"
-        self.call_after_refresh(self.query_one(target).focus)
+        self.call_after_refresh(self.query_one("#rb-restore").focus)
 
     @property
     def phrase(self) -> str:
@@ -144,28 +135,39 @@ class LocalRollbackView(ReportsWorkers, Vertical):
         return "" if plan is None else f"restore serial {plan.restored_serial}"
 
     def restore_allowed(self) -> bool:
-        plan = self.plan
-        if plan is None or self.restored:
-            return False
-        return not plan.target_is_newer or self.query_one("#rb-older", Input).value == self.phrase
-
-    @on(Input.Changed, "#rb-older")
-    def _typed(self) -> None:
-        self._sync()
+        return self.plan is not None and not self.restored
 
     def _sync(self) -> None:
         self.query_one("#rb-restore", Button).disabled = not self.restore_allowed()
 
     @on(Button.Pressed, "#rb-restore")
-    def restore(self) -> None:
+    def ask_to_restore(self) -> None:
+        """Restore now; going back in time (an older serial) first needs the typed phrase."""
         plan = self.plan
         if plan is None or not self.restore_allowed():
             return
+        if not plan.target_is_newer:
+            self.restore(plan, None)
+            return
+        question = TypedPhraseDialog(
+            "Restore an older state?",
+            f"The previous release's state (serial {plan.target_serial}) is newer than the "
+            f"backup (serial {plan.restored_serial}): restoring goes back in time. Its present "
+            "content is backed up first.",
+            self.phrase,
+            action="Restore",
+            dialog_id="rb-older-dialog",
+        )
+        self.app.push_screen(
+            question, lambda typed: self.restore(plan, typed) if typed is not None else None
+        )
+
+    def restore(self, plan: LocalRollbackPlan, typed: TypedPhrase | None) -> None:
         session = self.wizard.session
         if session is not None:
             detail = f"restore {plan.pre_upgrade} (serial {plan.restored_serial}) to {plan.target}"
-            if plan.target_is_newer:
-                detail += f"; typed '{self.phrase}'"
+            if typed is not None:
+                detail += f"; typed '{typed.phrase}'"
             session.journal.decision("local-rollback", detail, STEP)
         self.query_one("#rb-restore", Button).disabled = True
         self.run_worker(

@@ -17,7 +17,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, DataTable, Input, Static
+from textual.widgets import Button, DataTable, Static
 
 from tui.core.errors import MocmError
 from tui.core.tofu.backend.detect import S3Backend
@@ -41,6 +41,7 @@ from tui.screens.rollback.s3_render import (
     version_mark,
 )
 from tui.screens.tofu_flow import commands_for, explain, first_apply_start
+from tui.widgets.dialogs.typed_phrase import TypedPhrase, TypedPhraseDialog
 from tui.widgets.worker_events import ReportsWorkers
 
 STEP = "rollback"
@@ -71,8 +72,6 @@ class S3RollbackView(ReportsWorkers, Vertical):
         yield Static("Listing the versions…", id="rb-s3-status", markup=False)
         yield DataTable(id="rb-versions", cursor_type="row", zebra_stripes=True)
         yield Static(id="rb-compare")
-        yield Static(id="rb-force-label")
-        yield Input(placeholder="type the phrase to allow -force", id="rb-force")
         with Horizontal(classes="rb-buttons"):
             yield Button("Download (d)", id="rb-download", compact=True)
             yield Button("Push state (P)", id="rb-push", variant="error", compact=True)
@@ -84,8 +83,7 @@ class S3RollbackView(ReportsWorkers, Vertical):
     def on_mount(self) -> None:
         table = self.query_one("#rb-versions", DataTable)
         table.add_columns("time (UTC)", "", "size", "version id")
-        for selector in ("#rb-force-label", "#rb-force", "#rb-compare"):
-            self.query_one(selector).display = False
+        self.query_one("#rb-compare").display = False
         self._sync()
         self.busy = True
         self.run_worker(
@@ -174,12 +172,6 @@ class S3RollbackView(ReportsWorkers, Vertical):
         compare = self.query_one("#rb-compare", Static)
         compare.display = True
         compare.update(comparison_text(got))
-        need_phrase = got.lineage_matches and got.needs_force
-        label = self.query_one("#rb-force-label", Static)
-        label.display = need_phrase
-        self.query_one("#rb-force").display = need_phrase
-        if need_phrase:
-            label.update(Text("Type exactly ").append(f" {self.phrase} ", "bold reverse"))
         self._status(Text(f"Downloaded to {got.path} (sha256 {got.sha256[:12]}…)."))
         self._sync()
 
@@ -191,26 +183,35 @@ class S3RollbackView(ReportsWorkers, Vertical):
     # -- push ---------------------------------------------------------------------------
     def push_allowed(self) -> bool:
         got = self.downloaded
-        if got is None or self.busy or self.pushed or not got.lineage_matches:
-            return False
-        return not got.needs_force or self.query_one("#rb-force", Input).value == self.phrase
-
-    @on(Input.Changed, "#rb-force")
-    def _typed(self) -> None:
-        self._sync()
+        return got is not None and not (self.busy or self.pushed) and got.lineage_matches
 
     @on(Button.Pressed, "#rb-push")
     def action_push(self) -> None:
+        """Push the downloaded version; one that needs -force first needs the typed phrase."""
         got = self.downloaded
         if got is None or not self.push_allowed():
-            if got is not None and got.needs_force:
-                self._status(Text(f"Not pushed: type '{self.phrase}' first.", "bold red"))
             return
+        if not got.needs_force:
+            self.push(got, None)
+            return
+        question = TypedPhraseDialog(
+            "Push with -force?",
+            f"Version {got.version.version_id} ({got.mark.describe()}) is not newer than the "
+            "backend's state: tofu state push needs -force, which skips tofu's own checks.",
+            self.phrase,
+            action="Push state",
+            dialog_id="rb-force-dialog",
+        )
+        self.app.push_screen(
+            question, lambda typed: self.push(got, typed) if typed is not None else None
+        )
+
+    def push(self, got: DownloadedVersion, typed: TypedPhrase | None) -> None:
         session = self.wizard.session
-        if session is not None and got.needs_force:
+        if session is not None and typed is not None:
             session.journal.decision(
                 "state-push-force",
-                f"typed '{self.phrase}' for version {got.version.version_id}",
+                f"typed '{typed.phrase}' for version {got.version.version_id}",
                 STEP,
             )
         self.busy = True

@@ -34,7 +34,7 @@ from tui.core.tofu.plan.reviewed import (
 )
 from tui.screens.base import StepPanel
 from tui.screens.stage4.sections import Stage4Context
-from tui.widgets.apply_gate import ApplyGate
+from tui.widgets.apply_gate import ApplyGate, GateDecision
 from tui.widgets.command_log import CommandLog
 from tui.widgets.plan_review_view import PlanReviewView
 from tui.widgets.worker_events import ReportsWorkers
@@ -212,15 +212,15 @@ class TeardownRun(ReportsWorkers, Vertical):
             apply_label="Destroy the old cache",
         )
 
-        def decided(confirmed: bool | None) -> None:
+        def decided(decision: GateDecision) -> None:
             session = self.panel().wizard.session
             if session is not None:
-                session.journal.decision("teardown gate", gate.decision.journal_detail(), STAGE)
-            if confirmed and self.reviewed is not None:
+                session.journal.decision("teardown gate", decision.journal_detail(), STAGE)
+            if decision.confirmed and self.reviewed is not None:
                 self.say("Checking the plan file and the state against the review…")
                 self.check_then_apply(self.reviewed, self.panel().command_recorder())
 
-        self.app.push_screen(gate, decided)
+        gate.ask(self.app, decided)
 
     @work(thread=True, exclusive=True, group="stage4-apply-check", exit_on_error=False,
           description="Teardown apply check")  # fmt: skip

@@ -3,44 +3,23 @@
 from __future__ import annotations
 
 import textwrap
+from dataclasses import dataclass
 
-from rich.cells import cell_len
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.geometry import Size
 from textual.screen import ModalScreen
-from textual.scroll_view import ScrollView
-from textual.strip import Strip
 from textual.widgets import Button, Input, Label, Static
 
 from tui.core.values.commands import AutoFillItem
 from tui.core.values.known import KnownFill, KnownUnfilled
+from tui.widgets.dialogs.confirm import ConfirmDialog
+from tui.widgets.dialogs.frame import DIALOG_CSS, buttons
+from tui.widgets.dialogs.reason import ReasonDialog
 
 DIFF_STYLES = (("+++", "bold"), ("---", "bold"), ("+", "green"), ("-", "red"), ("@@", "cyan"))
-
-
-class TextLines(ScrollView, can_focus=True):
-    """Many lines of styled text, rendered only where visible (a 5,000-line diff opens at once)."""
-
-    def __init__(self, lines: list[Text], classes: str = "") -> None:
-        super().__init__(classes=classes)
-        self.lines = lines
-        self.virtual_size = Size(max((cell_len(t.plain) for t in lines), default=0), len(lines))
-
-    def render_line(self, y: int) -> Strip:
-        width = self.scrollable_content_region.width
-        index = round(self.scroll_offset.y) + y
-        if index >= len(self.lines):
-            return Strip.blank(width, self.rich_style)
-        strip = Strip(list(self.lines[index].render(self.app.console)))
-        left = round(self.scroll_offset.x)
-        return strip.crop_extend(left, left + width, self.rich_style).apply_style(self.rich_style)
-
-    def plain(self) -> str:
-        return "\n".join(t.plain for t in self.lines)
 
 
 def diff_lines(diff: str) -> list[Text]:
@@ -52,9 +31,18 @@ def diff_lines(diff: str) -> list[Text]:
     return out
 
 
-class TextPromptDialog(ModalScreen[str | None]):
+@dataclass(frozen=True, slots=True)
+class EnteredText:
+    """What the operator typed in a prompt (as typed: a value may hold meaningful spaces)."""
+
+    value: str
+
+
+class TextPromptDialog(ModalScreen[EnteredText | None]):
     """One line of text from the operator; Enter accepts, Esc cancels."""
 
+    DEFAULT_CSS = DIALOG_CSS
+    SCOPED_CSS = False
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
     def __init__(
@@ -76,77 +64,29 @@ class TextPromptDialog(ModalScreen[str | None]):
         self.dialog_id = dialog_id
 
     def compose(self) -> ComposeResult:
-        with Vertical(id=self.dialog_id, classes="dialog values-dialog"):
-            yield Label(self.title_text, classes="values-dialog-title")
-            yield Static(self.explanation, markup=False, classes="values-dialog-text")
-            yield Input(self.value, password=self.password, id="values-prompt-input")
-            yield Static("", id="values-prompt-problem", markup=False)
-            with Horizontal(classes="values-dialog-buttons"):
-                yield Button("OK (Enter)", variant="primary", id="ok")
-                yield Button("Cancel (Esc)", id="cancel")
+        with Vertical(id=self.dialog_id, classes="dialog-frame -wide"):
+            yield Label(self.title_text, classes="dialog-title")
+            yield Static(self.explanation, markup=False, classes="dialog-body")
+            yield Input(self.value, password=self.password, id="dialog-input")
+            yield Static("", id="dialog-problem", classes="dialog-problem", markup=False)
+            with Horizontal(classes="dialog-buttons"):
+                yield from buttons("Cancel (Esc)", "OK (Enter)", destructive=False)
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()
 
     @on(Input.Submitted)
-    @on(Button.Pressed, "#ok")
+    @on(Button.Pressed, "#dialog-confirm")
     def accept(self) -> None:
         text = self.query_one(Input).value
         if self.required and not text.strip():
-            self.query_one("#values-prompt-problem", Static).update(self.required)
+            self.query_one("#dialog-problem", Static).update(self.required)
             return
-        self.dismiss(text)
+        self.dismiss(EnteredText(text))
 
-    @on(Button.Pressed, "#cancel")
+    @on(Button.Pressed, "#dialog-cancel")
     def action_cancel(self) -> None:
         self.dismiss(None)
-
-
-class ConfirmDialog(ModalScreen[bool]):
-    """A scrollable body and a confirm key; Esc cancels. Nothing happens before the key."""
-
-    BINDINGS = [
-        Binding("escape", "answer(False)", "Cancel"),
-        Binding("y", "answer(True)", "Confirm"),
-    ]
-
-    def __init__(
-        self,
-        title: str,
-        intro: str,
-        body: list[Text],
-        confirm: str,
-        dialog_id: str,
-        warning: str | None = None,
-    ) -> None:
-        super().__init__()
-        self.warning = warning  # one red line above the body
-        self.title_text = title
-        self.intro = intro
-        self.body = body
-        self.confirm = confirm
-        self.dialog_id = dialog_id
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id=self.dialog_id, classes="dialog values-dialog values-tall-dialog"):
-            yield Label(self.title_text, classes="values-dialog-title")
-            yield Static(self.intro, markup=False, classes="values-dialog-text")
-            if self.warning:
-                yield Static(Text(self.warning, "bold red"), id="values-dialog-warning")
-            yield TextLines(self.body, classes="values-dialog-body")
-            with Horizontal(classes="values-dialog-buttons"):
-                yield Button(f"{self.confirm} (y)", variant="primary", id="confirm")
-                yield Button("Cancel (Esc)", id="cancel")
-
-    def on_mount(self) -> None:
-        self.query_one(TextLines).focus()
-
-    def action_answer(self, answer: bool) -> None:
-        self.dismiss(answer)
-
-    @on(Button.Pressed)
-    def pressed(self, event: Button.Pressed) -> None:
-        self.dismiss(event.button.id == "confirm")
 
 
 def edit_dialog(label: str, current: str, secret: bool) -> TextPromptDialog:
@@ -174,16 +114,18 @@ def search_dialog() -> TextPromptDialog:
     )
 
 
-def override_dialog(placeholders: list[str]) -> TextPromptDialog:
+def override_dialog(placeholders: list[str]) -> ReasonDialog:
     """Saving with placeholders left needs a typed reason (journaled)."""
     listed = "\n".join(f"  {label}" for label in placeholders[:8])
     more = f"\n  … and {len(placeholders) - 8} more" if len(placeholders) > 8 else ""
-    return TextPromptDialog(
+    return ReasonDialog(
         f"{len(placeholders)} placeholder(s) left",
         "Helm would deploy these literally:\n"
         f"{listed}{more}\n\nFill them first (p goes to the next one), or type why you save "
         "anyway. The reason is written to the journal.",
-        required="A reason is needed to save with placeholders left (Esc goes back).",
+        action="Save anyway",
+        placeholder="Why save with placeholders left (goes into the journal)",
+        refusal="A reason is needed to save with placeholders left (Esc goes back).",
         dialog_id="values-override-dialog",
     )
 
@@ -215,11 +157,20 @@ def auto_fill_dialog(
     count = len(items) + len(fills)
     return ConfirmDialog(
         f"Auto-fill {count} placeholder(s)",
-        "Each placeholder below gets the previous release's value, or a value the wizard "
-        "knows (one undo reverts all).",
-        body,
-        f"Fill {count} values",
-        "values-autofill-dialog",
+        [
+            Text(
+                "Each placeholder below gets the previous release's value, or a value the "
+                "wizard knows (one undo reverts all).",
+                end="",
+            ),
+            Text(end=""),
+            *body,
+        ],
+        confirm=f"Fill {count} values",
+        cancel="Cancel (Esc)",
+        key="y",
+        dialog_id="values-autofill-dialog",
+        wide=True,
     )
 
 
@@ -238,5 +189,12 @@ def save_dialog(
         intro += f"\nPlaceholders are left; your reason is journaled: {override}"
     body = diff_lines(diff) or [Text("No line changes: the file is written as it is.")]
     return ConfirmDialog(
-        f"Save {destination}?", intro, body, "Write the file", "values-save-dialog", warning
+        f"Save {destination}?",
+        [*(Text(line, end="") for line in intro.splitlines()), Text(end=""), *body],
+        confirm="Write the file",
+        cancel="Cancel (Esc)",
+        key="y",
+        warning=warning or "",
+        dialog_id="values-save-dialog",
+        wide=True,
     )

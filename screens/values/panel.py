@@ -25,7 +25,7 @@ from tui.core.values.save import prefetch_layout
 from tui.core.values.scalars import ValueEditRefused
 from tui.resources import STYLES
 from tui.screens.values.autofill import AutoFillFlow
-from tui.screens.values.dialogs import edit_dialog, search_dialog
+from tui.screens.values.dialogs import EnteredText, edit_dialog, search_dialog
 from tui.screens.values.files import ValuesFiles, locate_values, open_merge, restore_decisions
 from tui.screens.values.save_flow import SaveFlow
 from tui.screens.values.view import (
@@ -181,9 +181,10 @@ class ValuesPanel(ValuesStepBase):
         self.refresh_view()
 
     def action_search(self) -> None:
-        def found(text: str | None) -> None:
-            if not text or self.merge is None:
+        def found(entered: EnteredText | None) -> None:
+            if entered is None or not entered.value or self.merge is None:
                 return
+            text = entered.value
             needle = text.strip().lower()
             start = self.current_index()
             hit = find_row(self.merge.rows, -1 if start is None else start,
@@ -258,9 +259,9 @@ class ValuesPanel(ValuesStepBase):
             return
         label, secret = row.label, row.secret and self.revealed != row.label
 
-        def typed(text: str | None) -> None:
-            if text is not None:
-                self.run(lambda merge: merge.edit(label, text), secret=row.secret)
+        def typed(entered: EnteredText | None) -> None:
+            if entered is not None:
+                self.run(lambda merge: merge.edit(label, entered.value), secret=row.secret)
 
         self.app.push_screen(edit_dialog(label, row.new_text, secret), typed)
 

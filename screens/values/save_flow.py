@@ -17,6 +17,7 @@ from tui.core.values.save import SavePlan, SaveResult, commit, plan_save
 from tui.screens.values.dialogs import override_dialog, save_dialog
 from tui.screens.values.files import STEP, ValuesFiles, journaled_decisions, locate_values
 from tui.screens.values.view import image_tag_warning
+from tui.widgets.dialogs.reason import GivenReason
 
 if TYPE_CHECKING:
     from tui.screens.values.panel import ValuesPanel
@@ -38,9 +39,9 @@ class SaveFlow:
         else:
             self.prepare(None)
 
-    def with_reason(self, reason: str | None) -> None:
-        if reason is not None and reason.strip():
-            self.prepare(reason.strip())
+    def with_reason(self, reason: GivenReason | None) -> None:
+        if reason is not None:
+            self.prepare(reason.text)
 
     def prepare(self, reason: str | None) -> None:
         panel, merge, files = self.panel, self.panel.merge, self.panel.files

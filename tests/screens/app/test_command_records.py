@@ -77,7 +77,7 @@ async def test_exit_2_under_detailed_exitcode_is_journaled_as_a_success(tmp_path
 
 async def test_a_step_worker_failure_reaches_the_error_dialog(tmp_path: Path) -> None:
     from tui.core.errors import MocmError
-    from tui.widgets.dialogs import ErrorDialog
+    from tui.widgets.dialogs.error import ErrorDialog
 
     prev, curr = make_pair(tmp_path)
     app = make_app(WizardContext(playbook=load_playbook(), previous=prev, current=curr))

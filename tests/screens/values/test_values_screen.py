@@ -25,9 +25,9 @@ from tests.support.values_screen import (
 )
 from tui.core.releases.directories import load_pair
 from tui.core.steps import StepStatus
-from tui.screens.values.dialogs import ConfirmDialog
 from tui.screens.values.files import locate_values
-from tui.widgets.dialogs import ErrorDialog
+from tui.widgets.dialogs.confirm import ConfirmDialog
+from tui.widgets.dialogs.error import ErrorDialog
 
 
 async def test_opens_on_the_sample_with_29_placeholders(tmp_path: Path) -> None:

@@ -20,9 +20,10 @@ from tests.support.values_screen import (
     values_app,
 )
 from tui.sandbox.aws_endpoint import AwsEndpoint
-from tui.screens.values.dialogs import ConfirmDialog, TextLines
 from tui.screens.values.panel import ValuesPanel
-from tui.widgets.dialogs import ErrorDialog
+from tui.widgets.dialogs.confirm import ConfirmDialog
+from tui.widgets.dialogs.error import ErrorDialog
+from tui.widgets.dialogs.frame import TextLines
 
 HOST = f"master.{VALKEY_GROUP}.x7p2lm.euc1.cache.amazonaws.com"
 
