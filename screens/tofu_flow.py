@@ -20,9 +20,9 @@ from tui.core.tofu.plan.reviewed import (
     pull_state_mark,
     state_mark_from_file,
 )
+from tui.wizard import Wizard
 
 if TYPE_CHECKING:
-    from tui.app import WizardApp
     from tui.core.exec.recorder import CommandRecorder
     from tui.core.journal.writer import Journal
 
@@ -70,7 +70,7 @@ def commands_for(binary: str) -> TofuCommands:
 
 
 def state_mark(
-    wizard: WizardApp, target: TofuTarget, recorder: CommandRecorder | None
+    wizard: Wizard, target: TofuTarget, recorder: CommandRecorder | None
 ) -> StateMark | None:
     """The state's lineage and serial now (blocking for S3: call from a thread worker).
 

@@ -10,7 +10,6 @@ The Apply step and Rollback A both use it.
 from __future__ import annotations
 
 from enum import Enum
-from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on
@@ -31,6 +30,7 @@ from tui.core.tofu.plan.reviewed import (
     check_before_apply,
 )
 from tui.resources import STYLES
+from tui.screens.base import StepPanel, panel_of
 from tui.screens.error_text import error_text
 from tui.screens.tofu_flow import (
     APPLIED,
@@ -43,10 +43,7 @@ from tui.screens.tofu_flow import (
 )
 from tui.widgets.command_log import CommandLog
 from tui.widgets.worker_events import ReportsWorkers
-
-if TYPE_CHECKING:
-    from tui.app import WizardApp
-    from tui.screens.base import StepPanel
+from tui.wizard import Wizard
 
 APPLY_TIMEOUT_S = 4 * 3600.0  # an ElastiCache/Valkey create can take most of an hour
 
@@ -91,17 +88,12 @@ class ApplyFlow(ReportsWorkers, Vertical):
         self.phase = ApplyPhase.WAITING
 
     @property
-    def wizard(self) -> WizardApp:
-        from tui.app import WizardApp
-
-        assert isinstance(self.app, WizardApp)
-        return self.app
+    def wizard(self) -> Wizard:
+        return panel_of(self).wizard
 
     @property
     def panel(self) -> StepPanel:
-        from tui.screens.base import StepPanel
-
-        return next(a for a in self.ancestors if isinstance(a, StepPanel))
+        return panel_of(self)
 
     def compose(self) -> ComposeResult:
         yield Static("No approved plan yet.", id="apply-status", classes="flow-status")
@@ -189,9 +181,9 @@ class ApplyFlow(ReportsWorkers, Vertical):
             mark = state_mark(wizard, self.target, recorder)
             check = check_before_apply(reviewed, mark)
         except MocmError as exc:
-            wizard.call_from_thread(self._refused, error_text(exc, "Cannot check the plan"))
+            self.app.call_from_thread(self._refused, error_text(exc, "Cannot check the plan"))
             return
-        wizard.call_from_thread(self._checked, check)
+        self.app.call_from_thread(self._checked, check)
 
     def _checked(self, check: ApplyCheck) -> None:
         if isinstance(check, PlanFileChanged | StalePlan):

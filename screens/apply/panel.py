@@ -21,8 +21,9 @@ from tui.core.releases.archive import ArchiveProgress, ReleaseArchive, archive_r
 from tui.screens.apply.flow import ApplyFlow, ApplyPhase
 from tui.screens.base import StepPanel
 from tui.screens.error_text import error_text
-from tui.screens.plan.panel import PlanPanel, target_of_current
+from tui.screens.plan.panel import target_of_current
 from tui.screens.tofu_flow import TofuTarget, applied_sha, approved_plan
+from tui.wizard import Wizard
 
 
 class ApplyPanel(StepPanel):
@@ -33,8 +34,8 @@ class ApplyPanel(StepPanel):
         Binding("c", "archive", "Archive", tooltip="Archive the previous release (again)"),
     ]
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, wizard: Wizard) -> None:
+        super().__init__(wizard)
         self.target: TofuTarget | None = None
         self.archive: ReleaseArchive | None = None
         self.archiving = False
@@ -79,13 +80,6 @@ class ApplyPanel(StepPanel):
         if done and self.archive is None and not self.archiving:
             self._archive_status(Text("Applied. Press c to archive the previous release."))
 
-    # -- re-plan ------------------------------------------------------------------------
-    @on(ApplyFlow.ReplanRequested)
-    def _replan(self, event: ApplyFlow.ReplanRequested) -> None:
-        event.stop()
-        self.wizard.show_step("plan")
-        self.wizard.query_one(PlanPanel).replan()
-
     # -- archive ------------------------------------------------------------------------
     @on(ApplyFlow.Applied)
     def _applied(self, event: ApplyFlow.Applied) -> None:
@@ -119,17 +113,15 @@ class ApplyPanel(StepPanel):
         )
 
     def _archive_in_thread(self, release: Path) -> None:
-        wizard = self.wizard
-
         def progress(done: ArchiveProgress) -> None:
-            wizard.call_from_thread(self._progress, done)
+            self.app.call_from_thread(self._progress, done)
 
         try:
             archive = archive_release(release, progress)
         except MocmError as exc:
-            wizard.call_from_thread(self._archive_failed, exc)
+            self.app.call_from_thread(self._archive_failed, exc)
             return
-        wizard.call_from_thread(self._archived, archive, release)
+        self.app.call_from_thread(self._archived, archive, release)
 
     def _progress(self, done: ArchiveProgress) -> None:
         bar = self.query_one("#archive-progress", ProgressBar)

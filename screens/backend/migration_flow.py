@@ -11,7 +11,6 @@ from __future__ import annotations
 import time
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on, work
@@ -40,11 +39,10 @@ from tui.core.tofu.backend.migration import (
 )
 from tui.screens.backend.form_view import BackendFormView
 from tui.screens.backend.migration_dialog import ask_operator
+from tui.screens.base import panel_of
 from tui.widgets.command_log import CommandLog, summary
 from tui.widgets.worker_events import ReportsWorkers
-
-if TYPE_CHECKING:
-    from tui.app import WizardApp
+from tui.wizard import Wizard
 
 DECISION = "backend option"
 OUTCOME_STYLE = {
@@ -77,11 +75,8 @@ class StateMigrationFlow(ReportsWorkers, Vertical):
         self.migration: StateMigration | None = None
 
     @property
-    def wizard(self) -> WizardApp:
-        from tui.app import WizardApp
-
-        assert isinstance(self.app, WizardApp)
-        return self.app
+    def wizard(self) -> Wizard:
+        return panel_of(self).wizard
 
     def compose(self) -> ComposeResult:
         yield BackendFormView()
@@ -221,7 +216,7 @@ class StateMigrationFlow(ReportsWorkers, Vertical):
                 transcript.line(stream, text)
 
         migration = StateMigration(
-            request, partial(ask_operator, wizard), redactor=wizard.redactor, on_line=on_line
+            request, partial(ask_operator, self.app), redactor=wizard.redactor, on_line=on_line
         )
         argv = migration.command.argv
         transcript = session.transcripts.open(argv, request.terraform_dir)

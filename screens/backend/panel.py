@@ -24,6 +24,7 @@ from tui.core.tofu.backend.form import FORM_FIELDS, BackendForm, prefill_form
 from tui.resources import STYLES
 from tui.screens.backend.migration_flow import DECISION, OUTCOME_STYLE, StateMigrationFlow
 from tui.screens.base import StepPanel
+from tui.wizard import Wizard
 
 HEADLINE = {
     BackendKind.LOCAL: ("Option A — the state is local", "bold cyan"),
@@ -47,8 +48,8 @@ class BackendPanel(StepPanel):
         Binding("x", "stop", "Stop init", tooltip="Stop tofu init -migrate-state (SIGINT)"),
     ]
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, wizard: Wizard) -> None:
+        super().__init__(wizard)
         self.situation: BackendSituation | None = None
 
     def compose(self) -> ComposeResult:

@@ -32,6 +32,7 @@ from tui.screens.carry_over.render import (
     status_cell,
     summary_text,
 )
+from tui.wizard import Wizard
 
 
 class CarryOverPanel(StepPanel):
@@ -44,8 +45,8 @@ class CarryOverPanel(StepPanel):
         Binding("r", "preview", "Preview again", tooltip="Read both releases again"),
     ]
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, wizard: Wizard) -> None:
+        super().__init__(wizard)
         self.preview: CarryOverPreview | None = None
         self.busy = False
         self.written: tuple[FileChange, ...] = ()

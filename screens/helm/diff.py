@@ -7,8 +7,6 @@ Secret values masked. Exit code 0 means no change, 2 changes, anything else fail
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -19,17 +17,14 @@ from tui.core.helm.diff import DiffOutcome, DiffReport, parse_diff
 from tui.core.helm.journal_readback import shown_time
 from tui.core.helm.review import JournaledDiff, diff_note
 from tui.screens.error_text import error_text
-from tui.screens.helm.support import Captured, CapturingLog, missing_program
+from tui.screens.helm.support import Captured, CapturingLog, HelmStep, missing_program
 from tui.widgets.helm_diff_view import HelmDiffView, plural
-
-if TYPE_CHECKING:
-    from tui.screens.helm.panel import HelmPanel
 
 
 class DiffSection(Vertical):
     """Run the diff, then read it release by release."""
 
-    def __init__(self, panel: HelmPanel) -> None:
+    def __init__(self, panel: HelmStep) -> None:
         super().__init__(id="helm-diff")
         self.panel = panel
         self.captured = Captured()
@@ -145,7 +140,7 @@ class DiffSection(Vertical):
             view = self.query_one("#diff-view", HelmDiffView)
             view.display = True
             view.show(report, self.panel.releases)
-            if self.panel.query_one("#helm-tabs", TabbedContent).active == "tab-diff":
+            if self.query_ancestor(TabbedContent).active == "tab-diff":
                 view.focus()  # n / p move between releases straight away
         self.panel.update_gate()
 

@@ -9,7 +9,7 @@ cancellable) and checked again; or waived with a typed reason (journaled).
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from rich.text import Text
 from textual import on, work
@@ -29,11 +29,8 @@ from tui.core.helm.images import (
     registry_from_values,
 )
 from tui.screens.error_text import error_text
-from tui.screens.helm.support import CapturingLog, read_values, relative
+from tui.screens.helm.support import CapturingLog, HelmStep, read_values, relative
 from tui.widgets.worker_events import ReportsWorkers
-
-if TYPE_CHECKING:
-    from tui.screens.helm.panel import HelmPanel
 
 LOADER_TIMEOUT = 3600.0  # pushing every image of a release over a slow link
 
@@ -41,7 +38,7 @@ LOADER_TIMEOUT = 3600.0  # pushing every image of a release over a slow link
 class ImagesSection(ReportsWorkers, VerticalScroll):
     """Present / missing per image; loadimage.sh; waiver."""
 
-    def __init__(self, panel: HelmPanel) -> None:
+    def __init__(self, panel: HelmStep) -> None:
         super().__init__(id="helm-images")
         self.panel = panel
         self.images: tuple[ImageRef, ...] = ()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import replace
-from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on
@@ -24,10 +23,13 @@ from tui.core.helm.journal_readback import (
 )
 from tui.core.journal.writer import utc_now
 from tui.screens.error_text import error_text
-from tui.screens.helm.support import Captured, CapturingLog, CommandSeries, missing_program
-
-if TYPE_CHECKING:
-    from tui.screens.helm.panel import HelmPanel
+from tui.screens.helm.support import (
+    Captured,
+    CapturingLog,
+    CommandSeries,
+    HelmStep,
+    missing_program,
+)
 
 
 def revision_cells(recorded: RecordedRevision) -> tuple[str, str, str]:
@@ -47,7 +49,7 @@ class HistorySection(Vertical):
     journal instead (the cluster may already hold what the sync left).
     """
 
-    def __init__(self, panel: HelmPanel) -> None:
+    def __init__(self, panel: HelmStep) -> None:
         super().__init__(id="helm-history")
         self.panel = panel
         self.recorded: dict[str, RecordedRevision] = {}

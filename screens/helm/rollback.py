@@ -8,7 +8,6 @@ Helm releases are independent of the OpenTofu layer, which needs no rollback.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on
@@ -20,10 +19,13 @@ from tui.core.helm.commands import RollbackChoice
 from tui.core.helm.history import read_rollback
 from tui.core.helm.journal_readback import OUTCOME_RECORDED, ROLLED_BACK
 from tui.screens.error_text import error_text
-from tui.screens.helm.support import Captured, CapturingLog, helm_question, missing_program
-
-if TYPE_CHECKING:
-    from tui.screens.helm.panel import HelmPanel
+from tui.screens.helm.support import (
+    Captured,
+    CapturingLog,
+    HelmStep,
+    helm_question,
+    missing_program,
+)
 
 TOFU_NOTE = (
     "The OpenTofu layer needs no rollback: a Helm failure leaves the infrastructure as applied."
@@ -33,7 +35,7 @@ TOFU_NOTE = (
 class RollbackSection(Vertical):
     """Offers, confirms and runs ``helm rollback R REV -n NS`` for each failed release."""
 
-    def __init__(self, panel: HelmPanel) -> None:
+    def __init__(self, panel: HelmStep) -> None:
         super().__init__(id="helm-rollback")
         self.panel = panel
         self.choices: list[RollbackChoice] = []

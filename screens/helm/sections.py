@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -18,17 +16,14 @@ from tui.core.helm.journal_readback import shown_time
 from tui.core.helm.lint import parse_lint
 from tui.core.helm.review import ACKNOWLEDGED, Acknowledgement, acknowledgement_detail
 from tui.screens.error_text import error_text
-from tui.screens.helm.diff import DiffSection
 from tui.screens.helm.support import (
     Captured,
     CapturingLog,
     CommandSeries,
+    HelmStep,
     missing_program,
     relative,
 )
-
-if TYPE_CHECKING:
-    from tui.screens.helm.panel import HelmPanel
 
 CHANGELOG = "CHANGELOG.md"  # beside helmfile.yaml, as the guide names it: mocm/CHANGELOG.md
 
@@ -61,7 +56,7 @@ def entry_text(entry: ChangelogEntry, where: str) -> Text:
 class ChangelogSection(VerticalScroll):
     """The chart's CHANGELOG entry for this release; the operator acknowledges it."""
 
-    def __init__(self, panel: HelmPanel) -> None:
+    def __init__(self, panel: HelmStep) -> None:
         super().__init__(id="helm-changelog")
         self.panel = panel
         self.entry: ChangelogEntry | None = None
@@ -123,14 +118,13 @@ class ChangelogSection(VerticalScroll):
         self.acknowledged = True
         self.query_one("#cl-ack", Button).disabled = True
         self.query_one("#cl-status", Static).update(Text(status, "bold green"))
-        self.panel.query_one(DiffSection).show_idle()  # it said "acknowledge first"
         self.panel.update_gate()
 
 
 class LintSection(Vertical):
     """Optional ``helm lint`` of each chart with the merged values; failures shown, not blocking."""
 
-    def __init__(self, panel: HelmPanel) -> None:
+    def __init__(self, panel: HelmStep) -> None:
         super().__init__(id="helm-lint")
         self.panel = panel
         self.series: CommandSeries | None = None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from rich.text import Text
 from ruamel.yaml import YAML
@@ -14,12 +14,52 @@ from textual.worker import Worker
 from tui.core.errors import MocmError, ParseError
 from tui.core.exec.result import CommandResult
 from tui.core.exec.runner import LineCallback, Stream, resolve_program
-from tui.core.helm.commands import HelmCommand
-from tui.screens.base import StepPanel
+from tui.core.helm.commands import HelmCommand, HelmPlan
+from tui.core.helm.journal_readback import RecordedRevision
+from tui.core.journal.records import JournalRecord
 from tui.widgets.command_log import CommandLog
 from tui.widgets.dialogs.confirm import ConfirmDialog
+from tui.wizard import Wizard
 
 Listener = Callable[[Stream, str], None]
+
+
+class HelmStep(Protocol):
+    """What the Helm sections use of the step that holds them (``HelmPanel``)."""
+
+    plan: HelmPlan | None
+    sync_started: bool
+    wizard: Wizard
+
+    @property
+    def releases(self) -> tuple[str, ...]: ...
+
+    @property
+    def namespace(self) -> str: ...
+
+    @property
+    def recorded(self) -> dict[str, RecordedRevision]: ...
+
+    @property
+    def changelog_acknowledged(self) -> bool: ...
+
+    def journal_decision(self, what: str, detail: str) -> JournalRecord | None: ...
+
+    def journal_note(self, text: str) -> None: ...
+
+    def sync_blockers(self, values: bool = True) -> list[str]: ...
+
+    def update_gate(self) -> None: ...
+
+    def run_logged(
+        self,
+        log: CommandLog,
+        argv: Sequence[str],
+        *,
+        cwd: Path,
+        timeout_s: float | None,
+        stdin: bytes | None = None,
+    ) -> Worker[CommandResult]: ...
 
 
 class CapturingLog(CommandLog):
@@ -121,7 +161,7 @@ class CommandSeries:
     The owner forwards its log's ``Finished`` message to :meth:`finished`.
     """
 
-    def __init__(self, panel: StepPanel, log: CapturingLog) -> None:
+    def __init__(self, panel: HelmStep, log: CapturingLog) -> None:
         self.panel = panel
         self.log = log
         self.pending: list[HelmCommand] = []

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import IO, TYPE_CHECKING
+from typing import IO
 
 from rich.text import Text
 from textual import on
@@ -37,7 +37,13 @@ from tui.core.helm.journal_readback import (
 from tui.core.helm.sync import ReleaseProgress, SyncEvent, SyncResult, SyncTracker
 from tui.screens.error_text import error_text
 from tui.screens.helm.rollback import RollbackSection
-from tui.screens.helm.support import CapturingLog, helm_question, missing_program, relative
+from tui.screens.helm.support import (
+    CapturingLog,
+    HelmStep,
+    helm_question,
+    missing_program,
+    relative,
+)
 from tui.screens.helm.sync_render import (
     needs_rollback,
     outcome_text,
@@ -46,9 +52,6 @@ from tui.screens.helm.sync_render import (
 )
 from tui.screens.helm.values import ValuesGuard, confirmation_body, waiver_question
 from tui.widgets.dialogs.reason import GivenReason
-
-if TYPE_CHECKING:
-    from tui.screens.helm.panel import HelmPanel
 
 
 def open_sync_log(path: Path) -> IO[str]:
@@ -70,7 +73,7 @@ class SyncSection(VerticalScroll):
             super().__init__()
             self.event = event
 
-    def __init__(self, panel: HelmPanel) -> None:
+    def __init__(self, panel: HelmStep) -> None:
         super().__init__(id="helm-sync")
         self.panel = panel
         self.tracker: SyncTracker | None = None

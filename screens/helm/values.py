@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import work
@@ -20,12 +19,8 @@ from textual.widgets import Static
 from tui.core.errors import MocmError, ParseError
 from tui.core.helm.deployed_values import SyncValuesCheck, check_sync_values
 from tui.core.playbook.load import Playbook
-from tui.screens.helm.support import relative
+from tui.screens.helm.support import HelmStep, relative
 from tui.widgets.dialogs.reason import ReasonDialog
-
-if TYPE_CHECKING:
-    from tui.screens.helm.panel import HelmPanel
-
 
 SHOWN_IN_SECTION = 6  # key paths the Sync section names; the confirmation names them all
 
@@ -96,7 +91,7 @@ class ValuesGuard(Static):
 
     DEFAULT_CSS = "ValuesGuard { height: auto; margin-top: 1; }"
 
-    def __init__(self, panel: HelmPanel) -> None:
+    def __init__(self, panel: HelmStep) -> None:
         super().__init__(id="sync-values", markup=False)
         self.panel = panel
         self.check: SyncValuesCheck | None = None

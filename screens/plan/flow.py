@@ -10,7 +10,6 @@ is journaled.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on
@@ -29,6 +28,7 @@ from tui.core.tofu.commands import PlanOutcome, plan_outcome
 from tui.core.tofu.plan.review import PlanReview
 from tui.core.tofu.plan.reviewed import ReviewedPlan
 from tui.resources import STYLES
+from tui.screens.base import StepPanel, panel_of
 from tui.screens.error_text import error_text
 from tui.screens.plan.show import (
     RUNNING,
@@ -55,10 +55,7 @@ from tui.widgets.apply_gate import ApplyGate, GateDecision
 from tui.widgets.command_log import CommandLog
 from tui.widgets.plan_review_view import PlanReviewView
 from tui.widgets.worker_events import ReportsWorkers
-
-if TYPE_CHECKING:
-    from tui.app import WizardApp
-    from tui.screens.base import StepPanel
+from tui.wizard import Wizard
 
 INIT_TIMEOUT_S = 900.0
 PLAN_TIMEOUT_S = 3600.0
@@ -102,17 +99,12 @@ class PlanFlow(ReportsWorkers, Vertical):
         self._capture: RunningCommand | None = None
 
     @property
-    def wizard(self) -> WizardApp:
-        from tui.app import WizardApp
-
-        assert isinstance(self.app, WizardApp)
-        return self.app
+    def wizard(self) -> Wizard:
+        return panel_of(self).wizard
 
     @property
     def panel(self) -> StepPanel:
-        from tui.screens.base import StepPanel
-
-        return next(a for a in self.ancestors if isinstance(a, StepPanel))
+        return panel_of(self)
 
     def compose(self) -> ComposeResult:
         yield Static(idle_words(self.target), id="plan-status", classes="flow-status")
@@ -273,11 +265,11 @@ class PlanFlow(ReportsWorkers, Vertical):
             shown = review_plan_file(wizard, self.target, json_file, recorder)
         except MocmError as exc:
             if not get_current_worker().is_cancelled:
-                wizard.call_from_thread(
+                self.app.call_from_thread(
                     self._failed, error_text(exc, "The plan cannot be reviewed")
                 )
             return
-        wizard.call_from_thread(self._show_review, shown)
+        self.app.call_from_thread(self._show_review, shown)
 
     def _show_review(self, shown: ShownPlan) -> None:
         result, reviewed = shown.review, shown.reviewed

@@ -24,9 +24,9 @@ from tui.core.tofu.plan.review import PlanReview, review
 from tui.core.tofu.plan.reviewed import ReviewedPlan, record_review
 from tui.screens.tofu_flow import TofuTarget, commands_for, mark_words, short_dir, state_mark
 from tui.widgets.command_log import CommandLog
+from tui.wizard import Wizard
 
 if TYPE_CHECKING:
-    from tui.app import WizardApp
     from tui.command_records import CommandRecord
     from tui.widgets.apply_gate import GateDecision
 
@@ -58,7 +58,7 @@ class ShownPlan:
     reviewed: ReviewedPlan
 
 
-def json_path(wizard: WizardApp, target: TofuTarget) -> Path:
+def json_path(wizard: Wizard, target: TofuTarget) -> Path:
     """Where the plan JSON is kept: the work folder (else the target directory)."""
     session = wizard.session
     base = session.workspace.root if session is not None else target.workdir
@@ -66,7 +66,7 @@ def json_path(wizard: WizardApp, target: TofuTarget) -> Path:
 
 
 def start_show(
-    wizard: WizardApp, target: TofuTarget, log: CommandLog, step_id: str
+    wizard: Wizard, target: TofuTarget, log: CommandLog, step_id: str
 ) -> tuple[RunningCommand, CommandRecord]:
     """The ``tofu show -json`` command (stdout to a file, stderr to the log) and its record."""
     argv = commands_for(wizard.context.tofu_bin).show_json()
@@ -91,7 +91,7 @@ def start_show(
     return capture, record
 
 
-def log_json_head(wizard: WizardApp, log: CommandLog, json_file: Path) -> None:
+def log_json_head(wizard: Wizard, log: CommandLog, json_file: Path) -> None:
     """Show the (redacted) start of the plan JSON and where the whole file is."""
     size = json_file.stat().st_size
     with json_file.open("rb") as handle:
@@ -101,7 +101,7 @@ def log_json_head(wizard: WizardApp, log: CommandLog, json_file: Path) -> None:
 
 
 def review_plan_file(
-    wizard: WizardApp, target: TofuTarget, json_file: Path, recorder: CommandRecorder | None
+    wizard: Wizard, target: TofuTarget, json_file: Path, recorder: CommandRecorder | None
 ) -> ShownPlan:
     """Parse and review the plan JSON, then record the plan file and the state (blocking).
 

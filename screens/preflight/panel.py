@@ -14,10 +14,12 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
+from textual.message import Message
 from textual.widgets import Button, DataTable, Static
 
 from tui.core.aws.session import EnvSession
 from tui.core.playbook.load import Playbook
+from tui.core.preflight.aws_checks import AwsIdentity
 from tui.core.preflight.checklist import (
     PreflightReport,
     PreflightSettings,
@@ -46,6 +48,7 @@ from tui.screens.preflight.render import (
 )
 from tui.screens.preflight.snapshot import SnapshotLine
 from tui.widgets.dialogs.reason import GivenReason, ReasonDialog
+from tui.wizard import Wizard
 
 
 class PreflightPanel(StepPanel):
@@ -60,8 +63,15 @@ class PreflightPanel(StepPanel):
         Binding("s", "snapshot", "Snapshot", tooltip="Optional ElastiCache / RDS snapshot"),
     ]
 
-    def __init__(self) -> None:
-        super().__init__()
+    class IdentityKnown(Message):
+        """STS said who we are in AWS (the banner shows it)."""
+
+        def __init__(self, identity: AwsIdentity) -> None:
+            super().__init__()
+            self.identity = identity
+
+    def __init__(self, wizard: Wizard) -> None:
+        super().__init__(wizard)
         self.report: PreflightReport | None = None
         self.running = False
         self.cursor_placed = False
@@ -126,8 +136,7 @@ class PreflightPanel(StepPanel):
         """Render every item, tell the banner who we are, and decide completion."""
         self.report = report
         if report.identity is not None:
-            identity = report.identity
-            self.wizard.aws_identity_known(identity.account, identity.arn, identity.region or "")
+            self.post_message(self.IdentityKnown(report.identity))
         self.render_table()
 
     def shown_results(self) -> list[CheckResult]:

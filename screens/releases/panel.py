@@ -8,12 +8,16 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
 from textual.widgets import Button, DataTable, Input, Label, Static
 
 from tui.core.errors import MocmError
 from tui.core.releases.diff import Change, FileChange, diff_trees, unified_diff
 from tui.core.releases.directories import TERRAFORM_DIR, ReleasePair, discover_releases, load_pair
 from tui.screens.base import StepPanel
+from tui.session import Session
+from tui.widgets.dialogs.error import ErrorDialog
+from tui.wizard import Wizard
 
 VALUES_ROW = "values.yaml"
 CHANGE_STYLE = {Change.ADDED: "green", Change.REMOVED: "red", Change.CHANGED: "yellow"}
@@ -41,8 +45,15 @@ class ReleasesPanel(StepPanel):
 
     STEP_ID = "releases"
 
-    def __init__(self) -> None:
-        super().__init__()
+    class Opened(Message):
+        """The releases are locked and their journal is open (resumed, maybe)."""
+
+        def __init__(self, session: Session) -> None:
+            super().__init__()
+            self.session = session
+
+    def __init__(self, wizard: Wizard) -> None:
+        super().__init__(wizard)
         self.pair: ReleasePair | None = None
         self.changes: list[FileChange] = []
 
@@ -131,7 +142,18 @@ class ReleasesPanel(StepPanel):
             )
         )
         self.compute_changes(pair)
-        self.complete = self.wizard.releases_chosen(pair)
+        self.complete = self.open_release(pair)
+
+    def open_release(self, pair: ReleasePair) -> bool:
+        """Lock the release and open its journal; False (and why, in a dialog) when refused."""
+        try:
+            opened = self.wizard.open_release(pair)
+        except MocmError as exc:
+            self.app.push_screen(ErrorDialog("Cannot work on this release", exc.message, exc.hint))
+            return False
+        if opened and self.wizard.session is not None:
+            self.post_message(self.Opened(self.wizard.session))
+        return True
 
     @work(thread=True, exclusive=True, group="releases-diff", exit_on_error=False)
     def compute_changes(self, pair: ReleasePair) -> None:

@@ -6,7 +6,6 @@ playbook's rollback rules."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from rich.text import Text
 from textual import on
@@ -23,12 +22,14 @@ from tui.core.tofu.rollback.local import (
     plan_local_rollback,
 )
 from tui.screens.apply.flow import ApplyFlow
+from tui.screens.base import panel_of
 from tui.screens.error_text import error_text
 from tui.screens.plan.flow import PlanFlow
 from tui.screens.rollback.messages import RollbackDone
 from tui.screens.tofu_flow import TofuTarget, short_dir
 from tui.widgets.dialogs.typed_phrase import TypedPhrase, TypedPhraseDialog
 from tui.widgets.worker_events import ReportsWorkers
+from tui.wizard import Wizard
 
 STEP = "rollback"
 MAX_LEFT_SHOWN = 12
@@ -101,8 +102,8 @@ class LocalRollbackView(ReportsWorkers, Vertical):
         self.restored = False
 
     @property
-    def wizard(self) -> Any:
-        return self.app
+    def wizard(self) -> Wizard:
+        return panel_of(self).wizard
 
     def compose(self) -> ComposeResult:
         yield Static(
@@ -115,6 +116,7 @@ class LocalRollbackView(ReportsWorkers, Vertical):
 
     def on_mount(self) -> None:
         pair = self.wizard.pair
+        assert pair is not None  # the Rollback panel shows this view once the pair is chosen
         try:
             self.plan = plan_local_rollback(
                 pair.previous.terraform, pair.current.terraform, self.wizard.context.playbook

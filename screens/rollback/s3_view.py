@@ -32,6 +32,7 @@ from tui.core.tofu.rollback.s3 import (
     list_state_versions,
     push_rollback,
 )
+from tui.screens.base import panel_of
 from tui.screens.error_text import error_text
 from tui.screens.rollback.messages import RollbackDone
 from tui.screens.rollback.s3_render import (
@@ -43,6 +44,7 @@ from tui.screens.rollback.s3_render import (
 from tui.screens.tofu_flow import commands_for, explain, first_apply_start
 from tui.widgets.dialogs.typed_phrase import TypedPhrase, TypedPhraseDialog
 from tui.widgets.worker_events import ReportsWorkers
+from tui.wizard import Wizard
 
 STEP = "rollback"
 
@@ -77,8 +79,8 @@ class S3RollbackView(ReportsWorkers, Vertical):
             yield Button("Push state (P)", id="rb-push", variant="error", compact=True)
 
     @property
-    def wizard(self) -> Any:
-        return self.app
+    def wizard(self) -> Wizard:
+        return panel_of(self).wizard
 
     def on_mount(self) -> None:
         table = self.query_one("#rb-versions", DataTable)
@@ -232,9 +234,9 @@ class S3RollbackView(ReportsWorkers, Vertical):
                 commands, self.workdir, wizard.context.env, got, force=got.needs_force
             )
         except MocmError as exc:
-            wizard.call_from_thread(self._failed, error_text(exc, "Push refused"))
+            self.app.call_from_thread(self._failed, error_text(exc, "Push refused"))
             return
-        wizard.call_from_thread(self._pushed, outcome, got)
+        self.app.call_from_thread(self._pushed, outcome, got)
 
     def _pushed(self, outcome: PushOutcome, got: DownloadedVersion) -> None:
         self.busy = False

@@ -40,6 +40,7 @@ from tui.screens.stage4.render import (
 from tui.screens.stage4.sections import RenameSection, SnapshotSection, Stage4Context
 from tui.screens.stage4.teardown import TeardownRun
 from tui.widgets.connections_chart import ChartData, ConnectionsChart
+from tui.wizard import Wizard
 
 SECTIONS = ("evidence", "scan", "valkey", "snapshot", "teardown", "followup")
 
@@ -57,8 +58,8 @@ class Stage4Panel(StepPanel):
         ),
     ]
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, wizard: Wizard) -> None:
+        super().__init__(wizard)
         self.context: Stage4Context | None = None
         self.region_note: str | None = None
         self.evidence: Stage4Evidence | None = None

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
+from textual.widget import Widget
 from textual.widgets import Button, Checkbox, ProgressBar, Static
 from textual.worker import get_current_worker
 
@@ -23,6 +23,7 @@ from tui.core.playbook.load import Playbook
 from tui.core.stage4.final_snapshot import FinalSnapshot, SnapshotProgress, take_final_snapshot
 from tui.core.stage4.targets import Stage4Target
 from tui.core.tofu.parked_file import FileRename, park, unpark
+from tui.screens.base import panel_of
 from tui.screens.stage4.aws import EnvAwsSession
 from tui.screens.stage4.render import (
     DECLINED,
@@ -32,9 +33,7 @@ from tui.screens.stage4.render import (
     snapshot_text,
 )
 from tui.widgets.worker_events import ReportsWorkers
-
-if TYPE_CHECKING:
-    from tui.app import WizardApp
+from tui.wizard import Wizard
 
 POLL_SECONDS = 15.0
 
@@ -49,11 +48,8 @@ class Stage4Context:
     playbook: Playbook
 
 
-def wizard_of(widget: Static | Vertical) -> WizardApp:
-    from tui.app import WizardApp
-
-    assert isinstance(widget.app, WizardApp)
-    return widget.app
+def wizard_of(widget: Widget) -> Wizard:
+    return panel_of(widget).wizard
 
 
 class SnapshotSection(ReportsWorkers, Vertical):

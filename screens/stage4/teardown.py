@@ -71,7 +71,7 @@ class TeardownRun(ReportsWorkers, Vertical):
             yield Button("Plan the teardown", id="s4-plan", compact=True)
             yield Button("Apply the reviewed plan…", id="s4-apply", variant="error", compact=True)
         yield Static(id="s4-run-status", markup=False)
-        yield CommandLog(id="s4-log")
+        yield CommandLog(redactor=self.panel().wizard.redactor, id="s4-log")
         yield Vertical(id="s4-review-host")
 
     def on_mount(self) -> None:

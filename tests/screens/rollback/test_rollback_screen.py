@@ -180,8 +180,8 @@ async def test_option_b_preselects_the_newest_version_before_the_journaled_apply
     app = world_app(world, **aws.env)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
-        assert app.session is not None
-        started = app.session.journal.step_started("apply")  # the upgrade's apply began
+        assert app.wizard.session is not None
+        started = app.wizard.session.journal.step_started("apply")  # the upgrade's apply began
         state = latest_state(s3, bucket)
         newer = []  # what the failed apply wrote afterwards
         for serial in (state["serial"] + 1, state["serial"] + 2):
