@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from textual import work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
+from textual.message import Message
 from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Footer, OptionList, Static
@@ -25,6 +26,7 @@ from tui.widgets.dialogs.confirm import ConfirmDialog
 from tui.widgets.dialogs.error import ErrorDialog
 from tui.widgets.dialogs.help import HelpDialog
 from tui.widgets.step_sidebar import StepSidebar
+from tui.widgets.worker_events import ENDED, WorkerEnded
 from tui.wizard import Wizard
 
 if TYPE_CHECKING:  # steps' modules load when a step is first shown: a fast first screen
@@ -93,11 +95,17 @@ class WizardApp(App[int]):
         if self.context.startup_tasks:
             self.run_startup_tasks()
 
+    class StartupDone(Message, bubble=False):
+        """The startup tasks (e.g. the demo's seeding) have run."""
+
     @work(thread=True, group="startup", exit_on_error=False, description="preparing")
     def run_startup_tasks(self) -> None:
         for task in self.context.startup_tasks:
             task()
-        self.call_from_thread(self.notify, "Sandbox AWS endpoint ready.", timeout=3)
+        self.post_message(self.StartupDone())
+
+    def on_wizard_app_startup_done(self) -> None:
+        self.notify("Sandbox AWS endpoint ready.", timeout=3)
 
     # -- steps ---------------------------------------------------------------
     def panel(self, step_id: str) -> StepPanel:
@@ -265,10 +273,12 @@ class WizardApp(App[int]):
 
     # -- errors --------------------------------------------------------------
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        self.worker_changed(event.worker)
+        if event.state in ENDED:
+            self.post_message(WorkerEnded(event.worker))
 
-    def worker_changed(self, worker: Worker[object]) -> None:
-        """The one place worker failures turn into the error dialog (widgets forward here)."""
+    def on_worker_ended(self, event: WorkerEnded) -> None:
+        """The one place a worker's end is handled: its command record, its failure."""
+        worker = event.worker
         self.wizard.commands.finish(worker, self.wizard.session)
         if worker.state is not WorkerState.ERROR:
             return

@@ -81,6 +81,18 @@ class ApplyFlow(ReportsWorkers, Vertical):
             super().__init__()
             self.flow = flow
 
+    class Checked(Message, bubble=False):
+        """The plan file and the state, compared with the review."""
+
+        def __init__(self, check: ApplyCheck) -> None:
+            super().__init__()
+            self.check = check
+
+    class CheckFailed(Message, bubble=False):
+        def __init__(self, error: MocmError) -> None:
+            super().__init__()
+            self.error = error
+
     def __init__(self, target: TofuTarget, *, id: str | None = None) -> None:
         super().__init__(id=id, classes="apply-flow")
         self.target = target
@@ -166,26 +178,33 @@ class ApplyFlow(ReportsWorkers, Vertical):
             return
         self.show_problem(None)
         self.set_phase(ApplyPhase.CHECKING, "Checking the plan file and the state…")
-        reviewed, recorder = self.reviewed, self.panel.command_recorder()
+        reviewed, recorder, wizard = self.reviewed, self.panel.command_recorder(), self.wizard
         self.run_worker(
-            lambda: self._check_in_thread(reviewed, recorder),
+            lambda: self._check_in_thread(wizard, reviewed, recorder),
             thread=True,
             exit_on_error=False,
             group="apply-check",
             description="checking the reviewed plan",
         )
 
-    def _check_in_thread(self, reviewed: ReviewedPlan, recorder: CommandRecorder | None) -> None:
-        wizard = self.wizard
+    def _check_in_thread(
+        self, wizard: Wizard, reviewed: ReviewedPlan, recorder: CommandRecorder | None
+    ) -> None:
         try:
             mark = state_mark(wizard, self.target, recorder)
             check = check_before_apply(reviewed, mark)
         except MocmError as exc:
-            self.app.call_from_thread(self._refused, error_text(exc, "Cannot check the plan"))
+            self.post_message(self.CheckFailed(exc))
             return
-        self.app.call_from_thread(self._checked, check)
+        self.post_message(self.Checked(check))
 
-    def _checked(self, check: ApplyCheck) -> None:
+    @on(CheckFailed)
+    def _check_failed(self, event: CheckFailed) -> None:
+        self._refused(error_text(event.error, "Cannot check the plan"))
+
+    @on(Checked)
+    def _checked(self, event: Checked) -> None:
+        check = event.check
         if isinstance(check, PlanFileChanged | StalePlan):
             text = Text("✗ Apply refused. ", "bold red")
             text.append(check.message, "red")

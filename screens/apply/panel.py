@@ -8,12 +8,14 @@ listing it back and journaled with its sha256; the release itself is kept.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.message import Message
 from textual.widgets import ProgressBar, Static
 
 from tui.core.errors import MocmError
@@ -26,6 +28,14 @@ from tui.screens.tofu_flow import TofuTarget, applied_sha, approved_plan
 from tui.wizard import Wizard
 
 
+@dataclass(frozen=True)
+class ArchiveDone:
+    """The previous release archived (and verified) beside itself."""
+
+    archive: ReleaseArchive
+    release: Path
+
+
 class ApplyPanel(StepPanel):
     """Apply the approved plan, then archive the previous release."""
 
@@ -33,6 +43,26 @@ class ApplyPanel(StepPanel):
     BINDINGS = [
         Binding("c", "archive", "Archive", tooltip="Archive the previous release (again)"),
     ]
+
+    class Progressed(Message, bubble=False):
+        """One more file archived; a newer progress replaces one not shown yet."""
+
+        def __init__(self, progress: ArchiveProgress) -> None:
+            super().__init__()
+            self.progress = progress
+
+        def can_replace(self, message: Message) -> bool:
+            return isinstance(message, ApplyPanel.Progressed)
+
+    class Archived(Message, bubble=False):
+        def __init__(self, done: ArchiveDone) -> None:
+            super().__init__()
+            self.done = done
+
+    class ArchiveFailed(Message, bubble=False):
+        def __init__(self, error: MocmError) -> None:
+            super().__init__()
+            self.error = error
 
     def __init__(self, wizard: Wizard) -> None:
         super().__init__(wizard)
@@ -114,29 +144,35 @@ class ApplyPanel(StepPanel):
 
     def _archive_in_thread(self, release: Path) -> None:
         def progress(done: ArchiveProgress) -> None:
-            self.app.call_from_thread(self._progress, done)
+            self.post_message(self.Progressed(done))
 
         try:
             archive = archive_release(release, progress)
         except MocmError as exc:
-            self.app.call_from_thread(self._archive_failed, exc)
+            self.post_message(self.ArchiveFailed(exc))
             return
-        self.app.call_from_thread(self._archived, archive, release)
+        self.post_message(self.Archived(ArchiveDone(archive, release)))
 
-    def _progress(self, done: ArchiveProgress) -> None:
+    @on(Progressed)
+    def _progress(self, event: Progressed) -> None:
+        done = event.progress
         bar = self.query_one("#archive-progress", ProgressBar)
         bar.update(total=max(done.bytes_total, 1), progress=done.bytes_done)
         self._archive_status(
             Text(f"Archiving: {done.files_done}/{done.files_total} files · {done.current}")
         )
 
-    def _archive_failed(self, exc: MocmError) -> None:
+    @on(ArchiveFailed)
+    def _archive_failed(self, event: ArchiveFailed) -> None:
+        exc = event.error
         self.archiving = False
         self._archive_status(error_text(exc, "The archive failed (nothing was deleted)"))
         self.query_one("#archive-progress").display = False
         self.refresh_bindings()
 
-    def _archived(self, archive: ReleaseArchive, release: Path) -> None:
+    @on(Archived)
+    def _archived(self, event: Archived) -> None:
+        archive, release = event.done.archive, event.done.release
         self.archiving = False
         self.archive = archive
         session = self.wizard.session

@@ -9,6 +9,7 @@ Its transcript and journal record are written however it ends. The panel gets
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
@@ -54,6 +55,15 @@ OUTCOME_STYLE = {
 }
 
 
+@dataclass(frozen=True)
+class FormCheck:
+    """The form as checked against AWS, what AWS found, and whether to migrate next."""
+
+    form: BackendForm
+    problems: tuple[FormProblem, ...]
+    then_migrate: bool
+
+
 class StateMigrationFlow(ReportsWorkers, Vertical):
     """The B.1 form, its AWS check, and the prompted migration with the operator."""
 
@@ -68,6 +78,16 @@ class StateMigrationFlow(ReportsWorkers, Vertical):
         def __init__(self, result: MigrationResult) -> None:
             super().__init__()
             self.result = result
+
+    class Checked(Message, bubble=False):
+        """AWS answered the form's check (problems, or none)."""
+
+        def __init__(self, check: FormCheck) -> None:
+            super().__init__()
+            self.check = check
+
+    class CheckEnded(Message, bubble=False):
+        """The AWS check ended, however it ended."""
 
     def __init__(self) -> None:
         super().__init__(id="be-migration")
@@ -150,17 +170,23 @@ class StateMigrationFlow(ReportsWorkers, Vertical):
             s3 = aws.client("s3", form.region)
             problems = check_form_against_aws(form, s3, aws.client("dynamodb", form.region))
         finally:
-            self.app.call_from_thread(self.set_busy, False)
-        self.app.call_from_thread(self.checked, form, problems, then_migrate)
+            self.post_message(self.CheckEnded())
+        self.post_message(self.Checked(FormCheck(form, tuple(problems), then_migrate)))
 
-    def checked(self, form: BackendForm, problems: list[FormProblem], then_migrate: bool) -> None:
+    @on(CheckEnded)
+    def check_ended(self) -> None:
+        self.set_busy(False)
+
+    @on(Checked)
+    def checked(self, event: Checked) -> None:
+        form, problems = event.check.form, list(event.check.problems)
         self.query_one(BackendFormView).show_problems(problems)
         if problems:
             self.status(f"{len(problems)} problem(s): nothing was written.", "red")
             return
         lock = f"lock table {form.dynamodb_table}" if form.dynamodb_table else "S3 lock file"
         self.status(f"✔ bucket {form.bucket} exists, is versioned, in {form.region}; {lock} ok.")
-        if then_migrate:
+        if event.check.then_migrate:
             self.start_migration(form)
 
     # -- the migration ------------------------------------------------------------------

@@ -15,6 +15,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
+from textual.message import Message
 from textual.widgets import Button, DataTable, Input, Label, Static
 
 from tui.core.errors import MocmError
@@ -37,6 +38,20 @@ LOADER_TIMEOUT = 3600.0  # pushing every image of a release over a slow link
 
 class ImagesSection(ReportsWorkers, VerticalScroll):
     """Present / missing per image; loadimage.sh; waiver."""
+
+    class Checked(Message, bubble=False):
+        """ECR answered for every image."""
+
+        def __init__(self, report: ImageCheckReport) -> None:
+            super().__init__()
+            self.report = report
+
+    class CheckFailed(Message, bubble=False):
+        """No answer from ECR (the error dialog says why)."""
+
+        def __init__(self, error: MocmError) -> None:
+            super().__init__()
+            self.error = error
 
     def __init__(self, panel: HelmStep) -> None:
         super().__init__(id="helm-images")
@@ -171,9 +186,9 @@ class ImagesSection(ReportsWorkers, VerticalScroll):
         try:
             report = check_images(images, registry, self.ecr(registry.region))
         except MocmError as exc:
-            self.app.call_from_thread(self.check_failed, exc)
+            self.post_message(self.CheckFailed(exc))
             raise
-        self.app.call_from_thread(self.show_report, report)
+        self.post_message(self.Checked(report))
 
     def ecr(self, region: str) -> Any:
         """The ECR client of ``region``, built once from the wizard's environment."""
@@ -181,7 +196,9 @@ class ImagesSection(ReportsWorkers, VerticalScroll):
             self.ecr_clients[region] = self.panel.wizard.aws().client("ecr", region_name=region)
         return self.ecr_clients[region]
 
-    def check_failed(self, exc: MocmError) -> None:
+    @on(CheckFailed)
+    def check_failed(self, event: CheckFailed) -> None:
+        exc = event.error
         """No answer from ECR: nothing is known present, so sync waits (or a waiver)."""
         self.checking = False
         self.check_error = exc
@@ -199,7 +216,9 @@ class ImagesSection(ReportsWorkers, VerticalScroll):
         self.query_one("#img-waive").display = not self.waiver
         self.show_problem(error_text(exc, "ECR check failed"))
 
-    def show_report(self, report: ImageCheckReport) -> None:
+    @on(Checked)
+    def show_report(self, event: Checked) -> None:
+        report = event.report
         self.checking = False
         self.check_error = None
         self.report = report

@@ -10,10 +10,12 @@ not the current build is a warning in the same places.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from rich.text import Text
-from textual import work
+from textual import on, work
+from textual.message import Message
 from textual.widgets import Static
 
 from tui.core.errors import MocmError, ParseError
@@ -21,6 +23,7 @@ from tui.core.helm.deployed_values import SyncValuesCheck, check_sync_values
 from tui.core.playbook.load import Playbook
 from tui.screens.helm.support import HelmStep, relative
 from tui.widgets.dialogs.reason import ReasonDialog
+from tui.widgets.worker_events import ReportsWorkers
 
 SHOWN_IN_SECTION = 6  # key paths the Sync section names; the confirmation names them all
 
@@ -86,10 +89,24 @@ def confirmation_body(intro: Text, check: SyncValuesCheck | None, where: str) ->
     return body
 
 
-class ValuesGuard(Static):
+@dataclass(frozen=True)
+class ValuesRead:
+    """One reading of the values file: what the check found, or why it could not run."""
+
+    generation: int  # a later reading replaces what an earlier one says
+    check: SyncValuesCheck | None
+    error: MocmError | None
+
+
+class ValuesGuard(ReportsWorkers, Static):
     """The values check in the Sync section; ``recheck(then)`` reads the file again."""
 
     DEFAULT_CSS = "ValuesGuard { height: auto; margin-top: 1; }"
+
+    class Read(Message, bubble=False):
+        def __init__(self, read: ValuesRead) -> None:
+            super().__init__()
+            self.read = read
 
     def __init__(self, panel: HelmStep) -> None:
         super().__init__(id="sync-values", markup=False)
@@ -130,11 +147,13 @@ class ValuesGuard(Static):
         try:
             check = check_sync_values(path, book, build)
         except MocmError as exc:
-            self.app.call_from_thread(self.show, generation, None, exc)
+            self.post_message(self.Read(ValuesRead(generation, None, exc)))
             return
-        self.app.call_from_thread(self.show, generation, check, None)
+        self.post_message(self.Read(ValuesRead(generation, check, None)))
 
-    def show(self, generation: int, check: SyncValuesCheck | None, error: MocmError | None) -> None:
+    @on(Read)
+    def show(self, event: Read) -> None:
+        generation, check, error = event.read.generation, event.read.check, event.read.error
         if generation != self.generation:
             return
         self.check, self.error = check, error

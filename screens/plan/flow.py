@@ -18,7 +18,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Button, Static
-from textual.worker import get_current_worker
+from textual.worker import Worker, WorkerState, get_current_worker
 
 from tui.core.errors import MocmError
 from tui.core.exec.recorder import CommandRecorder
@@ -88,6 +88,18 @@ class PlanFlow(ReportsWorkers, Vertical):
         def __init__(self, flow: PlanFlow) -> None:
             super().__init__()
             self.flow = flow
+
+    class Reviewed(Message, bubble=False):
+        """The plan JSON is parsed and reviewed, the plan file and the state recorded."""
+
+        def __init__(self, shown: ShownPlan) -> None:
+            super().__init__()
+            self.shown = shown
+
+    class ReviewFailed(Message, bubble=False):
+        def __init__(self, error: MocmError) -> None:
+            super().__init__()
+            self.error = error
 
     def __init__(self, target: TofuTarget, *, id: str | None = None) -> None:
         super().__init__(id=id, classes="plan-flow")
@@ -223,10 +235,8 @@ class PlanFlow(ReportsWorkers, Vertical):
         )
         self.wizard.commands.track(worker, record)
 
-    def on_worker_state_changed(self, event: object) -> None:
-        from textual.worker import Worker, WorkerState
-
-        assert isinstance(event, Worker.StateChanged)
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """The show -json worker's result is the command's; its end also goes to the App."""
         super().on_worker_state_changed(event)
         worker = event.worker
         if worker.group != "plan-show" or self._capture is None:
@@ -250,28 +260,33 @@ class PlanFlow(ReportsWorkers, Vertical):
             return
         log_json_head(self.wizard, log, json_file)
         self.set_phase(Phase.REVIEWING, "Reviewing the plan against the playbook…")
-        recorder = self.panel.command_recorder()
+        wizard, recorder = self.wizard, self.panel.command_recorder()
         self.run_worker(
-            lambda: self._review_in_thread(json_file, recorder),
+            lambda: self._review_in_thread(wizard, json_file, recorder),
             thread=True,
             exit_on_error=False,
             group="plan-review",
             description="reviewing the plan",
         )
 
-    def _review_in_thread(self, json_file: Path, recorder: CommandRecorder | None) -> None:
-        wizard = self.wizard
+    def _review_in_thread(
+        self, wizard: Wizard, json_file: Path, recorder: CommandRecorder | None
+    ) -> None:
         try:
             shown = review_plan_file(wizard, self.target, json_file, recorder)
         except MocmError as exc:
             if not get_current_worker().is_cancelled:
-                self.app.call_from_thread(
-                    self._failed, error_text(exc, "The plan cannot be reviewed")
-                )
+                self.post_message(self.ReviewFailed(exc))
             return
-        self.app.call_from_thread(self._show_review, shown)
+        self.post_message(self.Reviewed(shown))
 
-    def _show_review(self, shown: ShownPlan) -> None:
+    @on(ReviewFailed)
+    def _review_failed(self, event: ReviewFailed) -> None:
+        self._failed(error_text(event.error, "The plan cannot be reviewed"))
+
+    @on(Reviewed)
+    def _show_review(self, event: Reviewed) -> None:
+        shown = event.shown
         result, reviewed = shown.review, shown.reviewed
         self.review, self.reviewed = result, reviewed
         self.journal_decision(

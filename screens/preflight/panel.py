@@ -70,6 +70,16 @@ class PreflightPanel(StepPanel):
             super().__init__()
             self.identity = identity
 
+    class Reported(Message, bubble=False):
+        """Every check ran: the report."""
+
+        def __init__(self, report: PreflightReport) -> None:
+            super().__init__()
+            self.report = report
+
+    class ChecksEnded(Message, bubble=False):
+        """The checks' worker ended, however it ended."""
+
     def __init__(self, wizard: Wizard) -> None:
         super().__init__(wizard)
         self.report: PreflightReport | None = None
@@ -125,15 +135,18 @@ class PreflightPanel(StepPanel):
         try:
             report = run_preflight(where, book, aws, settings, datetime.now(UTC))
         finally:
-            self.app.call_from_thread(self.checks_ended)
-        self.app.call_from_thread(self.show_report, report)
+            self.post_message(self.ChecksEnded())
+        self.post_message(self.Reported(report))
 
+    @on(ChecksEnded)
     def checks_ended(self) -> None:
         self.running = False
         self.refresh_controls()
 
-    def show_report(self, report: PreflightReport) -> None:
+    @on(Reported)
+    def show_report(self, event: Reported) -> None:
         """Render every item, tell the banner who we are, and decide completion."""
+        report = event.report
         self.report = report
         if report.identity is not None:
             self.post_message(self.IdentityKnown(report.identity))

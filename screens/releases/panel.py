@@ -52,6 +52,13 @@ class ReleasesPanel(StepPanel):
             super().__init__()
             self.session = session
 
+    class Compared(Message, bubble=False):
+        """The terraform directories of both releases are compared, file by file."""
+
+        def __init__(self, changes: tuple[FileChange, ...]) -> None:
+            super().__init__()
+            self.changes = changes
+
     def __init__(self, wizard: Wizard) -> None:
         super().__init__(wizard)
         self.pair: ReleasePair | None = None
@@ -158,9 +165,11 @@ class ReleasesPanel(StepPanel):
     @work(thread=True, exclusive=True, group="releases-diff", exit_on_error=False)
     def compute_changes(self, pair: ReleasePair) -> None:
         changes = diff_trees(pair.previous.terraform, pair.current.terraform)
-        self.app.call_from_thread(self.show_changes, changes)
+        self.post_message(self.Compared(tuple(changes)))
 
-    def show_changes(self, changes: list[FileChange]) -> None:
+    @on(Compared)
+    def show_changes(self, event: Compared) -> None:
+        changes = list(event.changes)
         self.changes = changes
         table = self.query_one("#changes", DataTable)
         table.clear()

@@ -5,12 +5,14 @@ playbook's rollback rules."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.widgets import Button, Static
 
 from tui.core.errors import MocmError
@@ -28,7 +30,7 @@ from tui.screens.plan.flow import PlanFlow
 from tui.screens.rollback.messages import RollbackDone
 from tui.screens.tofu_flow import TofuTarget, short_dir
 from tui.widgets.dialogs.typed_phrase import TypedPhrase, TypedPhraseDialog
-from tui.widgets.worker_events import ReportsWorkers
+from tui.widgets.worker_events import ReportsWorkers, WorkFailure
 from tui.wizard import Wizard
 
 STEP = "rollback"
@@ -93,8 +95,33 @@ def describe_plan(plan: LocalRollbackPlan, rules: PlanRules) -> Text:
     return text
 
 
+@dataclass(frozen=True)
+class RestoreDone:
+    """The pre-upgrade state is back, and what the restore wrote."""
+
+    plan: LocalRollbackPlan
+    written: tuple[FileChange, ...]
+
+
 class LocalRollbackView(ReportsWorkers, Vertical):
     """Restore the pre-upgrade local state, then re-converge the previous release."""
+
+    class FileChanged(Message, bubble=False):
+        """The restore wrote one file (journaled as it happens)."""
+
+        def __init__(self, change: FileChange) -> None:
+            super().__init__()
+            self.change = change
+
+    class Restored(Message, bubble=False):
+        def __init__(self, restore: RestoreDone) -> None:
+            super().__init__()
+            self.restore = restore
+
+    class Failed(Message, bubble=False):
+        def __init__(self, failure: WorkFailure) -> None:
+            super().__init__()
+            self.failure = failure
 
     def __init__(self) -> None:
         super().__init__(id="rb-local", classes="rollback-view")
@@ -181,18 +208,28 @@ class LocalRollbackView(ReportsWorkers, Vertical):
 
     def _restore(self, plan: LocalRollbackPlan, older: bool) -> None:
         def journaled(change: FileChange) -> None:
-            session = self.wizard.session
-            if session is not None:
-                self.app.call_from_thread(journal_change, session.journal, change, STEP)
+            self.post_message(self.FileChanged(change))
 
         try:
             done = apply_local_rollback(plan, confirmed_older=older, on_change=journaled)
         except MocmError as exc:
-            self.app.call_from_thread(self._status, error_text(exc, "Restore stopped"))
+            self.post_message(self.Failed(WorkFailure("Restore stopped", exc)))
             return
-        self.app.call_from_thread(self._restored, plan, done)
+        self.post_message(self.Restored(RestoreDone(plan, done)))
 
-    def _restored(self, plan: LocalRollbackPlan, done: tuple[FileChange, ...]) -> None:
+    @on(FileChanged)
+    def _file_changed(self, event: FileChanged) -> None:
+        session = self.wizard.session
+        if session is not None:
+            journal_change(session.journal, event.change, STEP)
+
+    @on(Failed)
+    def _failed(self, event: Failed) -> None:
+        self._status(error_text(event.failure.error, event.failure.what))
+
+    @on(Restored)
+    def _restored(self, event: Restored) -> None:
+        plan, done = event.restore.plan, event.restore.written
         self.restored = True
         written = ", ".join(f"{c.op} {c.path.name}" for c in done) or "nothing to write"
         self._status(Text(f"✔ Restored ({written}). Now plan in the previous release.", "green"))

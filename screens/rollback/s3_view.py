@@ -9,6 +9,7 @@ Another lineage is never pushed.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.widgets import Button, DataTable, Static
 
 from tui.core.errors import MocmError
@@ -43,10 +45,26 @@ from tui.screens.rollback.s3_render import (
 )
 from tui.screens.tofu_flow import commands_for, explain, first_apply_start
 from tui.widgets.dialogs.typed_phrase import TypedPhrase, TypedPhraseDialog
-from tui.widgets.worker_events import ReportsWorkers
+from tui.widgets.worker_events import ReportsWorkers, WorkFailure
 from tui.wizard import Wizard
 
 STEP = "rollback"
+
+
+@dataclass(frozen=True)
+class VersionListing:
+    """The versions of the state object (oldest first) and the backend's state now."""
+
+    versions: tuple[StateVersion, ...]
+    current: StateMark | None
+
+
+@dataclass(frozen=True)
+class PushDone:
+    """``tofu state push`` ran for a downloaded version (it may have refused)."""
+
+    outcome: PushOutcome
+    got: DownloadedVersion
 
 
 class S3RollbackView(ReportsWorkers, Vertical):
@@ -56,6 +74,30 @@ class S3RollbackView(ReportsWorkers, Vertical):
         Binding("d", "download", "Download", tooltip="Download the highlighted version"),
         Binding("P", "push", "Push", tooltip="tofu state push the downloaded version"),
     ]
+
+    class Listed(Message, bubble=False):
+        """The state object's versions and the backend's state now."""
+
+        def __init__(self, listing: VersionListing) -> None:
+            super().__init__()
+            self.listing = listing
+
+    class Downloaded(Message, bubble=False):
+        def __init__(self, got: DownloadedVersion) -> None:
+            super().__init__()
+            self.got = got
+
+    class Pushed(Message, bubble=False):
+        def __init__(self, push: PushDone) -> None:
+            super().__init__()
+            self.push = push
+
+    class Failed(Message, bubble=False):
+        """Listing, downloading or pushing failed (said on the view, nothing changed)."""
+
+        def __init__(self, failure: WorkFailure) -> None:
+            super().__init__()
+            self.failure = failure
 
     def __init__(self, backend: S3Backend, workdir: Path, download_name: str) -> None:
         super().__init__(id="rb-s3", classes="rollback-view")
@@ -102,11 +144,13 @@ class S3RollbackView(ReportsWorkers, Vertical):
             versions = list_state_versions(s3, self.backend.bucket, self.backend.key)
             current = current_state_mark(s3, self.backend.bucket, self.backend.key)
         except MocmError as exc:
-            self.app.call_from_thread(self._status, error_text(exc, "Cannot list the versions"))
+            self.post_message(self.Failed(WorkFailure("Cannot list the versions", exc)))
             return
-        self.app.call_from_thread(self._listed, versions, current)
+        self.post_message(self.Listed(VersionListing(versions, current)))
 
-    def _listed(self, versions: tuple[StateVersion, ...], current: StateMark | None) -> None:
+    @on(Listed)
+    def _listed(self, event: Listed) -> None:
+        versions, current = event.listing.versions, event.listing.current
         self.busy = False
         self.versions = versions
         table = self.query_one("#rb-versions", DataTable)
@@ -160,11 +204,13 @@ class S3RollbackView(ReportsWorkers, Vertical):
                 self.s3(), self.backend.bucket, self.backend.key, version, self.target
             )
         except MocmError as exc:
-            self.app.call_from_thread(self._failed, error_text(exc, "Download failed"))
+            self.post_message(self.Failed(WorkFailure("Download failed", exc)))
             return
-        self.app.call_from_thread(self._downloaded, got)
+        self.post_message(self.Downloaded(got))
 
-    def _downloaded(self, got: DownloadedVersion) -> None:
+    @on(Downloaded)
+    def _downloaded(self, event: Downloaded) -> None:
+        got = event.got
         self.busy = False
         self.downloaded = got
         session = self.wizard.session
@@ -234,11 +280,13 @@ class S3RollbackView(ReportsWorkers, Vertical):
                 commands, self.workdir, wizard.context.env, got, force=got.needs_force
             )
         except MocmError as exc:
-            self.app.call_from_thread(self._failed, error_text(exc, "Push refused"))
+            self.post_message(self.Failed(WorkFailure("Push refused", exc)))
             return
-        self.app.call_from_thread(self._pushed, outcome, got)
+        self.post_message(self.Pushed(PushDone(outcome, got)))
 
-    def _pushed(self, outcome: PushOutcome, got: DownloadedVersion) -> None:
+    @on(Pushed)
+    def _pushed(self, event: Pushed) -> None:
+        outcome, got = event.push.outcome, event.push.got
         self.busy = False
         result = outcome.result
         session = self.wizard.session
@@ -259,6 +307,10 @@ class S3RollbackView(ReportsWorkers, Vertical):
         self._status(Text(f"✔ State restored from version {got.version.version_id}.", "green"))
         self._sync()
         self.post_message(RollbackDone(self))
+
+    @on(Failed)
+    def _work_failed(self, event: Failed) -> None:
+        self._failed(error_text(event.failure.error, event.failure.what))
 
     def _failed(self, text: Text) -> None:
         self.busy = False

@@ -58,6 +58,28 @@ class SnapshotSection(ReportsWorkers, Vertical):
     class Decided(Message):
         """The snapshot question has an answer (or lost it)."""
 
+    class Progressed(Message, bubble=False):
+        """One poll of the snapshot; a newer one replaces one not shown yet."""
+
+        def __init__(self, progress: SnapshotProgress) -> None:
+            super().__init__()
+            self.progress = progress
+
+        def can_replace(self, message: Message) -> bool:
+            return isinstance(message, SnapshotSection.Progressed)
+
+    class Taken(Message, bubble=False):
+        """The snapshot is available (made now, or found existing)."""
+
+        def __init__(self, snapshot: FinalSnapshot) -> None:
+            super().__init__()
+            self.snapshot = snapshot
+
+    class Failed(Message, bubble=False):
+        def __init__(self, error: MocmError) -> None:
+            super().__init__()
+            self.error = error
+
     def __init__(self) -> None:
         super().__init__(id="s4-snapshot")
         self.context: Stage4Context | None = None
@@ -118,13 +140,18 @@ class SnapshotSection(ReportsWorkers, Vertical):
         if self._stop.wait(seconds) or get_current_worker().is_cancelled:
             raise MocmError("snapshot polling stopped", "The snapshot may still be in progress.")
 
-    @work(thread=True, exclusive=True, group="stage4-snapshot", exit_on_error=False,
-          description="Final snapshot")  # fmt: skip
+    @work(
+        thread=True,
+        exclusive=True,
+        group="stage4-snapshot",
+        exit_on_error=False,
+        description="Final snapshot",
+    )
     def run_snapshot(self, context: Stage4Context) -> None:
         elasticache = context.aws.client("elasticache", context.region)
 
         def progress(step: SnapshotProgress) -> None:
-            self.app.call_from_thread(self.show_progress, step)
+            self.post_message(self.Progressed(step))
 
         try:
             snapshot = take_final_snapshot(
@@ -137,14 +164,17 @@ class SnapshotSection(ReportsWorkers, Vertical):
                 sleep=self._sleep,
             )
         except MocmError as exc:
-            self.app.call_from_thread(self.show_failure, exc)
+            self.post_message(self.Failed(exc))
             raise
-        self.app.call_from_thread(self.show_snapshot, snapshot)
+        self.post_message(self.Taken(snapshot))
 
-    def show_progress(self, step: SnapshotProgress) -> None:
-        self.query_one("#s4-snap-status", Static).update(snapshot_progress_text(step))
+    @on(Progressed)
+    def show_progress(self, event: Progressed) -> None:
+        self.query_one("#s4-snap-status", Static).update(snapshot_progress_text(event.progress))
 
-    def show_failure(self, exc: MocmError) -> None:
+    @on(Failed)
+    def show_failure(self, event: Failed) -> None:
+        exc = event.error
         self.query_one("#s4-snap-progress").display = False
         self.query_one("#s4-snap-take", Button).disabled = False
         message = Text(f"Snapshot failed: {exc.message}", "bold red")
@@ -153,7 +183,9 @@ class SnapshotSection(ReportsWorkers, Vertical):
         self.query_one("#s4-snap-status", Static).update(message)
         self.set_outcome(None)
 
-    def show_snapshot(self, snapshot: FinalSnapshot) -> None:
+    @on(Taken)
+    def show_snapshot(self, event: Taken) -> None:
+        snapshot = event.snapshot
         self.snapshot = snapshot
         self.query_one("#s4-snap-progress").display = False
         self.query_one("#s4-snap-status", Static).update(snapshot_text(snapshot))

@@ -32,7 +32,8 @@ from tui.core.tofu.plan.reviewed import (
     pull_state_mark,
     record_review,
 )
-from tui.screens.base import StepPanel
+from tui.screens.base import StepPanel, panel_of
+from tui.screens.plan.show import ShownPlan
 from tui.screens.stage4.sections import Stage4Context
 from tui.widgets.apply_gate import ApplyGate, GateDecision
 from tui.widgets.command_log import CommandLog
@@ -54,6 +55,19 @@ class TeardownRun(ReportsWorkers, Vertical):
 
     class Applied(Message):
         """The teardown apply succeeded."""
+
+    class Reviewed(Message, bubble=False):
+        """The teardown plan is reviewed with the stage-4 rules, plan file and state recorded."""
+
+        def __init__(self, shown: ShownPlan) -> None:
+            super().__init__()
+            self.shown = shown
+
+    class Cleared(Message, bubble=False):
+        """The plan file and the state are those reviewed: apply."""
+
+    class ApplyRefused(Message, bubble=False):
+        """The plan file or the state changed since the review (the error dialog says which)."""
 
     def __init__(self) -> None:
         super().__init__(id="s4-run")
@@ -92,7 +106,11 @@ class TeardownRun(ReportsWorkers, Vertical):
         return self.context.target.terraform_dir
 
     def panel(self) -> StepPanel:
-        return next(a for a in self.ancestors if isinstance(a, StepPanel))
+        return panel_of(self)
+
+    def tofu_env(self) -> dict[str, str]:
+        """The environment tofu runs with (read on the app's thread, handed to workers)."""
+        return tofu_environment(self.panel().wizard.context.env)
 
     def say(self, text: str | Text, style: str = "") -> None:
         self.query_one("#s4-run-status", Static).update(
@@ -144,7 +162,7 @@ class TeardownRun(ReportsWorkers, Vertical):
             self.say(Text.assemble((f"{words} (exit {result.exit_code}). ", "bold red"), hint))
         elif what == "plan":
             self.say("Reading the plan (tofu show -json)…")
-            self.read_plan(self.panel().command_recorder())
+            self.read_plan(self.tofu_env(), self.panel().command_recorder())
         elif what == "apply":
             self.applied = True
             journal = self.panel().wizard.session
@@ -154,11 +172,15 @@ class TeardownRun(ReportsWorkers, Vertical):
             self.post_message(self.Applied())
         self.show_buttons()
 
-    @work(thread=True, exclusive=True, group="stage4-review", exit_on_error=False,
-          description="Teardown plan review")  # fmt: skip
-    def read_plan(self, recorder: CommandRecorder | None) -> None:
+    @work(
+        thread=True,
+        exclusive=True,
+        group="stage4-review",
+        exit_on_error=False,
+        description="Teardown plan review",
+    )
+    def read_plan(self, env: dict[str, str], recorder: CommandRecorder | None) -> None:
         assert self.context is not None
-        env = tofu_environment(self.panel().wizard.context.env)
         chunks: list[str] = []
         result = run_sync(
             self.commands.show_json(PLAN_FILE),
@@ -178,9 +200,11 @@ class TeardownRun(ReportsWorkers, Vertical):
         checked = review(plan, self.context.playbook, STAGE)
         mark = pull_state_mark(self.commands, self.folder, env, on_finished=recorder)
         reviewed = record_review(self.folder / PLAN_FILE, mark)
-        self.app.call_from_thread(self.show_review, checked, reviewed)
+        self.post_message(self.Reviewed(ShownPlan(checked, reviewed)))
 
-    def show_review(self, checked: PlanReview, reviewed: ReviewedPlan) -> None:
+    @on(Reviewed)
+    def show_review(self, event: Reviewed) -> None:
+        checked, reviewed = event.shown.review, event.shown.reviewed
         self.review, self.reviewed = checked, reviewed
         host = self.query_one("#s4-review-host")
         host.remove_children()
@@ -218,20 +242,34 @@ class TeardownRun(ReportsWorkers, Vertical):
                 session.journal.decision("teardown gate", decision.journal_detail(), STAGE)
             if decision.confirmed and self.reviewed is not None:
                 self.say("Checking the plan file and the state against the review…")
-                self.check_then_apply(self.reviewed, self.panel().command_recorder())
+                recorder = self.panel().command_recorder()
+                self.check_then_apply(self.reviewed, self.tofu_env(), recorder)
 
         gate.ask(self.app, decided)
 
-    @work(thread=True, exclusive=True, group="stage4-apply-check", exit_on_error=False,
-          description="Teardown apply check")  # fmt: skip
-    def check_then_apply(self, reviewed: ReviewedPlan, recorder: CommandRecorder | None) -> None:
-        env = tofu_environment(self.panel().wizard.context.env)
+    @work(
+        thread=True,
+        exclusive=True,
+        group="stage4-apply-check",
+        exit_on_error=False,
+        description="Teardown apply check",
+    )
+    def check_then_apply(
+        self, reviewed: ReviewedPlan, env: dict[str, str], recorder: CommandRecorder | None
+    ) -> None:
         mark = pull_state_mark(self.commands, self.folder, env, on_finished=recorder)
         verdict = check_before_apply(reviewed, mark)
         if not isinstance(verdict, ClearToApply):
-            self.app.call_from_thread(self.forget_review)
-            self.app.call_from_thread(self.show_buttons)
+            self.post_message(self.ApplyRefused())
             raise TeardownFailed(verdict.message, verdict.hint)
-        self.app.call_from_thread(
-            self.start, "apply", self.commands.apply(PLAN_FILE), APPLY_TIMEOUT_S
-        )
+        self.post_message(self.Cleared())
+
+    @on(ApplyRefused)
+    def apply_refused(self) -> None:
+        """The plan file or the state changed since the review: plan again."""
+        self.forget_review()
+        self.show_buttons()
+
+    @on(Cleared)
+    def apply_now(self) -> None:
+        self.start("apply", self.commands.apply(PLAN_FILE), APPLY_TIMEOUT_S)

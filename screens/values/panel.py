@@ -11,11 +11,13 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
+from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import LoadingIndicator, Static
 from textual.worker import Worker, WorkerState
@@ -70,6 +72,14 @@ ANCHOR_CSS = """
 """
 
 
+@dataclass(frozen=True)
+class OpenedFiles:
+    """The files the step works on, and their merge as loaded."""
+
+    files: ValuesFiles
+    merge: ValuesMerge
+
+
 class ValuesPanel(StepPanel):
     """The values merge editor."""
 
@@ -102,6 +112,13 @@ class ValuesPanel(StepPanel):
         Binding("r", "reveal", "Reveal", tooltip="Show this secret value (this row only)"),
         Binding("s", "save", "Save", tooltip="Show the final diff, then write the file"),
     ]
+
+    class Opened(Message, bubble=False):
+        """Both values files are parsed and aligned (and earlier decisions restored)."""
+
+        def __init__(self, opened: OpenedFiles) -> None:
+            super().__init__()
+            self.opened = opened
 
     def __init__(self, wizard: Wizard) -> None:
         super().__init__(wizard)
@@ -144,16 +161,25 @@ class ValuesPanel(StepPanel):
         self.query_one("#values-status", Static).update(message)
 
     # -- loading -----------------------------------------------------------------
-    @work(thread=True, exclusive=True, group="values-load", exit_on_error=False,
-          description="Opening the values files")  # fmt: skip
+    @work(
+        thread=True,
+        exclusive=True,
+        group="values-load",
+        exit_on_error=False,
+        description="Opening the values files",
+    )
     def load(self, files: ValuesFiles) -> None:
         merge = open_merge(files, self.wizard.context.playbook.placeholder_pattern)
         session = self.wizard.session
         if files.resumed and session is not None:
             restore_decisions(merge, list(session.journal.records))
         merge.mark_saved()  # the file as loaded is the saved state: taken here, not at a key
-        self.app.call_from_thread(self.install, files, merge, None)
+        self.post_message(self.Opened(OpenedFiles(files, merge)))
         prefetch_layout(merge)  # the template's layout, in a child, ready for the first save
+
+    @on(Opened)
+    def opened(self, event: Opened) -> None:
+        self.install(event.opened.files, event.opened.merge, None)
 
     def install(self, files: ValuesFiles, merge: ValuesMerge, cursor_label: str | None) -> None:
         """Show a freshly opened merge (first load, or the reload after a save)."""
@@ -206,7 +232,7 @@ class ValuesPanel(StepPanel):
         self.auto_fill_flow.preview(event.known)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        # Worker.StateChanged does not bubble: hand failures to the App's one error handler.
+        """A failed load or save frees the keys; the App shows the failure (its one handler)."""
         if event.state in (WorkerState.ERROR, WorkerState.CANCELLED):
             if event.worker.group == "values-load":
                 self.show_problem("The values files could not be opened (see the message).")
