@@ -67,7 +67,7 @@ def main(argv: list[str] | None = None) -> int:
     if argv and argv[0] in SUBCOMMANDS:
         return run_subcommand(argv[0], argv[1:])
     args = wizard_parser().parse_args(argv)
-    from tui.launch import launch_wizard
+    from tui.launch import launch_wizard  # the wizard loads only when asked: sub-commands stay fast
 
     return launch_wizard(
         args.previous, args.current, tofu_bin=args.tofu_bin, playbook=args.playbook

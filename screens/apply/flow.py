@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from enum import Enum
 
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.message import Message
 from textual.widgets import Button, Static
 
@@ -134,17 +134,21 @@ class ApplyFlow(ReportsWorkers, Vertical):
             words = self._plan_words(reviewed, "Press a to check the reviewed plan and apply it.")
             self.set_phase(ApplyPhase.READY, words)
 
-    def _plan_words(self, reviewed: ReviewedPlan, lead: str) -> Text:
+    def _plan_words(self, reviewed: ReviewedPlan, lead: str) -> Content:
         """The lead line in bold, then which plan (by checksum) on which state."""
         at = reviewed.reviewed_at.replace("T", " ").replace("+00:00", " UTC")
-        text = Text().append(lead, "bold")
+        text = Content.styled(lead, "bold")
         path = f"{short_dir(reviewed.plan_path.parent)}/{reviewed.plan_path.name}"
-        text.append("\nplan    ", "dim").append(path)
-        text.append("\nsha256  ", "dim").append(f"{reviewed.plan_sha256[:12]}…, reviewed {at}")
-        text.append("\nstate   ", "dim").append(mark_words(reviewed.state, self.target.remote))
+        text = text.append_text("\nplan    ", "dim").append(path)
+        text = text.append_text("\nsha256  ", "dim").append(
+            f"{reviewed.plan_sha256[:12]}…, reviewed {at}"
+        )
+        text = text.append_text("\nstate   ", "dim").append(
+            mark_words(reviewed.state, self.target.remote)
+        )
         return text
 
-    def set_phase(self, phase: ApplyPhase, words: str | Text) -> None:
+    def set_phase(self, phase: ApplyPhase, words: str | Content) -> None:
         self.phase = phase
         self.query_one("#apply-status", Static).update(words)
         self._sync_buttons()
@@ -166,7 +170,7 @@ class ApplyFlow(ReportsWorkers, Vertical):
             return self.phase in (ApplyPhase.REFUSED, ApplyPhase.FAILED) or None
         return True
 
-    def show_problem(self, text: Text | None) -> None:
+    def show_problem(self, text: Content | None) -> None:
         box = self.query_one("#apply-problem", Static)
         box.display = text is not None
         box.update(text or "")
@@ -206,11 +210,13 @@ class ApplyFlow(ReportsWorkers, Vertical):
     def _checked(self, event: Checked) -> None:
         check = event.check
         if isinstance(check, PlanFileChanged | StalePlan):
-            text = Text("✗ Apply refused. ", "bold red")
-            text.append(check.message, "red")
-            text.append(f"\n{check.hint}")
+            text = Content.styled("✗ Apply refused. ", "bold $error")
+            text = text.append_text(check.message, "$error")
+            text = text.append_text(f"\n{check.hint}")
             if isinstance(check, StalePlan):
-                text.append(" Press r (Plan again) to make and review a new plan.", "bold")
+                text = text.append_text(
+                    " Press r (Plan again) to make and review a new plan.", "bold"
+                )
             self._refused(text)
             return
         assert isinstance(check, ClearToApply)
@@ -222,7 +228,7 @@ class ApplyFlow(ReportsWorkers, Vertical):
         log = self.query_one("#apply-log", CommandLog)
         self.panel.run_logged(log, argv, cwd=self.target.workdir, timeout_s=APPLY_TIMEOUT_S)
 
-    def _refused(self, text: Text) -> None:
+    def _refused(self, text: Content) -> None:
         self.show_problem(text)
         self.set_phase(ApplyPhase.REFUSED, "Nothing was applied.")
 
@@ -240,8 +246,10 @@ class ApplyFlow(ReportsWorkers, Vertical):
             self.post_message(self.Applied(self, reviewed))
             return
         text = failure_text(result, self.wizard.context.tofu_bin, "tofu apply")
-        text.append("\nIf the apply left things half-done, Rollback (ctrl+r) restores the ")
-        text.append("state from before the upgrade.", "bold")
+        text = text.append_text(
+            "\nIf the apply left things half-done, Rollback (ctrl+r) restores the "
+        )
+        text = text.append_text("state from before the upgrade.", "bold")
         self.show_problem(text)
         self.set_phase(ApplyPhase.FAILED, "The apply did not complete.")
 

@@ -11,10 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.content import Content
 from textual.message import Message
 from textual.widgets import ProgressBar, Static
 
@@ -108,7 +108,9 @@ class ApplyPanel(StepPanel):
             return
         flow.use_plan(reviewed, applied=done)
         if done and self.archive is None and not self.archiving:
-            self._archive_status(Text("Applied. Press c to archive the previous release."))
+            self._archive_status(
+                Content.styled("Applied. Press c to archive the previous release.")
+            )
 
     # -- archive ------------------------------------------------------------------------
     @on(ApplyFlow.Applied)
@@ -132,7 +134,9 @@ class ApplyPanel(StepPanel):
         bar = self.query_one("#archive-progress", ProgressBar)
         bar.display = True
         bar.update(total=None, progress=0)
-        self._archive_status(Text(f"Archiving {release} beside it (the release is kept)…"))
+        self._archive_status(
+            Content.styled(f"Archiving {release} beside it (the release is kept)…")
+        )
         self.refresh_bindings()
         self.run_worker(
             lambda: self._archive_in_thread(release),
@@ -159,7 +163,9 @@ class ApplyPanel(StepPanel):
         bar = self.query_one("#archive-progress", ProgressBar)
         bar.update(total=max(done.bytes_total, 1), progress=done.bytes_done)
         self._archive_status(
-            Text(f"Archiving: {done.files_done}/{done.files_total} files · {done.current}")
+            Content.styled(
+                f"Archiving: {done.files_done}/{done.files_total} files · {done.current}"
+            )
         )
 
     @on(ArchiveFailed)
@@ -180,16 +186,18 @@ class ApplyPanel(StepPanel):
             session.journal.file_op(
                 "write", archive.path, archive.sha256, None, release, self.step_id
             )
-        text = Text("✔ Archive verified", "bold green")
-        text.append(f" ({archive.files} files, {archive.bytes:,} bytes; the release is kept): ")
-        text.append(f"{archive.path}, sha256 {archive.sha256[:16]}…")
+        text = Content.styled("✔ Archive verified", "bold $success")
+        text = text.append_text(
+            f" ({archive.files} files, {archive.bytes:,} bytes; the release is kept): "
+        )
+        text = text.append_text(f"{archive.path}, sha256 {archive.sha256[:16]}…")
         self._archive_status(text)
         bar = self.query_one("#archive-progress", ProgressBar)
         bar.update(total=max(archive.bytes, 1), progress=max(archive.bytes, 1))
         self.refresh_bindings()
         self.complete = True
 
-    def _archive_status(self, text: Text) -> None:
+    def _archive_status(self, text: Content) -> None:
         status = self.query_one("#archive-status", Static)
         status.display = True
         status.update(text)

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.message import Message
 from textual.widgets import Button, Static
 
@@ -47,11 +47,11 @@ from tui.wizard import Wizard
 
 DECISION = "backend option"
 OUTCOME_STYLE = {
-    MigrationOutcome.MIGRATED: "green",
-    MigrationOutcome.DECLINED: "yellow",
-    MigrationOutcome.CANCELLED: "yellow",
-    MigrationOutcome.FAILED: "red",
-    MigrationOutcome.NOT_VERIFIED: "red",
+    MigrationOutcome.MIGRATED: "$success",
+    MigrationOutcome.DECLINED: "$warning",
+    MigrationOutcome.CANCELLED: "$warning",
+    MigrationOutcome.FAILED: "$error",
+    MigrationOutcome.NOT_VERIFIED: "$error",
 }
 
 
@@ -145,8 +145,8 @@ class StateMigrationFlow(ReportsWorkers, Vertical):
         self.query_one("#be-form-buttons").display = False
         self.display = bool(self.query_one("#be-output").display)
 
-    def status(self, text: str, style: str = "green") -> None:
-        self.query_one("#be-status", Static).update(Text(text, style))
+    def status(self, text: str, style: str = "$success") -> None:
+        self.query_one("#be-status", Static).update(Content.styled(text, style))
 
     # -- check against AWS ------------------------------------------------------------
     def check(self, then_migrate: bool = False) -> None:
@@ -158,7 +158,7 @@ class StateMigrationFlow(ReportsWorkers, Vertical):
         problems = form_problems(form)
         view.show_problems(problems)
         if problems:
-            self.status("Correct the fields marked ✖ first.", "red")
+            self.status("Correct the fields marked ✖ first.", "$error")
             return
         self.set_busy(True)
         self.status(f"Checking bucket {form.bucket} and the lock against AWS…", "")
@@ -182,7 +182,7 @@ class StateMigrationFlow(ReportsWorkers, Vertical):
         form, problems = event.check.form, list(event.check.problems)
         self.query_one(BackendFormView).show_problems(problems)
         if problems:
-            self.status(f"{len(problems)} problem(s): nothing was written.", "red")
+            self.status(f"{len(problems)} problem(s): nothing was written.", "$error")
             return
         lock = f"lock table {form.dynamodb_table}" if form.dynamodb_table else "S3 lock file"
         self.status(f"✔ bucket {form.bucket} exists, is versioned, in {form.region}; {lock} ok.")
@@ -209,7 +209,7 @@ class StateMigrationFlow(ReportsWorkers, Vertical):
         try:
             written = write_backend_tf(where, book, form)
         except MocmError as exc:
-            self.status(f"{exc.message} {exc.hint}".strip(), "red")
+            self.status(f"{exc.message} {exc.hint}".strip(), "$error")
             return
         for op in written.file_ops:
             session.journal.append(op)
@@ -226,7 +226,7 @@ class StateMigrationFlow(ReportsWorkers, Vertical):
     def stop(self) -> None:
         """Stop the running migration (SIGINT first); the prompt, if up, is taken down."""
         if self.migration is not None:
-            self.status("Stopping tofu init -migrate-state (SIGINT)…", "yellow")
+            self.status("Stopping tofu init -migrate-state (SIGINT)…", "$warning")
             self.migration.cancel()
 
     @work(group="backend", exit_on_error=False, description="State migration (B.1)")

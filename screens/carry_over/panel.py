@@ -9,11 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
 from textual.message import Message
 from textual.widgets import Button, DataTable, Static
 
@@ -33,6 +33,7 @@ from tui.screens.carry_over.render import (
     status_cell,
     summary_text,
 )
+from tui.widgets.theme import rich_text
 from tui.wizard import Wizard
 
 
@@ -144,7 +145,7 @@ class CarryOverPanel(StepPanel):
         self.preview = None
         self.query_one("#co-table", DataTable).clear()
         self.query_one("#co-summary", Static).update(
-            Text(f"{exc.message} {exc.hint}".strip(), "bold red")
+            Content.styled(f"{exc.message} {exc.hint}".strip(), "bold $error")
         )
         self.complete = False
         self.refresh_controls()
@@ -157,7 +158,7 @@ class CarryOverPanel(StepPanel):
         table.clear()
         for index, op in enumerate(preview.operations):
             table.add_row(
-                status_cell(op),
+                rich_text(status_cell(op), self.app),
                 op.name,
                 checksum_cell(op),
                 op.reason,
@@ -227,7 +228,9 @@ class CarryOverPanel(StepPanel):
             else "Applied, but a second preview still finds changes: look at the table."
         )
         result = self.query_one("#co-result", Static)
-        result.update(Text(head + "\n" + "\n".join(lines), "green" if verified else "yellow"))
+        result.update(
+            Content.styled(head + "\n" + "\n".join(lines), "$success" if verified else "$warning")
+        )
         result.display = True
         self.show_preview(after)
 

@@ -11,10 +11,10 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
 from textual.message import Message
 from textual.widgets import Button, DataTable, Input, Label, Static
 
@@ -31,6 +31,7 @@ from tui.core.helm.images import (
 )
 from tui.screens.error_text import error_text
 from tui.screens.helm.support import CapturingLog, HelmStep, read_values, relative
+from tui.widgets.theme import rich_text
 from tui.widgets.worker_events import ReportsWorkers
 
 LOADER_TIMEOUT = 3600.0  # pushing every image of a release over a slow link
@@ -116,7 +117,7 @@ class ImagesSection(ReportsWorkers, VerticalScroll):
 
     def ask_registry(self, exc: MocmError) -> None:
         message = error_text(exc, "No registry to check")
-        message.append(
+        message = message.append_text(
             "\nType the registry below and press Enter, or go back to Values (F2) to fill it.",
             "bold",
         )
@@ -141,7 +142,7 @@ class ImagesSection(ReportsWorkers, VerticalScroll):
         self.panel.journal_decision("image registry typed", f"{registry.host} (values hold none)")
         self.check()
 
-    def show_problem(self, message: Text) -> None:
+    def show_problem(self, message: Content) -> None:
         problem = self.query_one("#img-problem", Static)
         problem.update(message)
         problem.display = True
@@ -205,10 +206,10 @@ class ImagesSection(ReportsWorkers, VerticalScroll):
         self.report = None
         self.query_one("#img-table", DataTable).clear()
         self.query_one("#img-verdict", Static).update(
-            Text(
+            Content.styled(
                 "The images are not checked: helmfile sync stays disabled. Check again (c) once "
                 "the cause is fixed, or waive with a reason below.",
-                "bold red",
+                "bold $error",
             )
         )
         reason = self.query_one("#img-waive-reason", Input)
@@ -226,22 +227,24 @@ class ImagesSection(ReportsWorkers, VerticalScroll):
         table.clear()
         for result in report.results:
             mark = (
-                Text("✔ present", "green")
+                Content.styled("✔ present", "$success")
                 if result.present
-                else Text(f"✗ missing: {result.reason}", "bold red")
+                else Content.styled(f"✗ missing: {result.reason}", "bold $error")
             )
-            table.add_row(result.image.repository, result.image.tag, mark)
+            table.add_row(result.image.repository, result.image.tag, rich_text(mark, self.app))
         missing = len(report.missing)
         verdict = self.query_one("#img-verdict", Static)
         if not missing:
-            verdict.update(Text(f"All {len(report.results)} images are in ECR.", "bold green"))
+            verdict.update(
+                Content.styled(f"All {len(report.results)} images are in ECR.", "bold $success")
+            )
         else:
             verdict.update(
-                Text(
+                Content.styled(
                     f"{missing} of {len(report.results)} images missing in ECR: helmfile sync "
                     "stays disabled (pods would go into ImagePullBackOff). Run loadimage.sh (l), "
                     "or waive with a reason below.",
-                    "bold red",
+                    "bold $error",
                 )
             )
         self.query_one("#img-waive").display = bool(missing) and not self.waiver
@@ -255,7 +258,10 @@ class ImagesSection(ReportsWorkers, VerticalScroll):
         loader = plan.release_dir / plan.playbook.images_loader
         if not os.access(loader, os.X_OK):
             self.show_problem(
-                Text(f"{loader} is missing or not executable: push the images by hand.", "bold red")
+                Content.styled(
+                    f"{loader} is missing or not executable: push the images by hand.",
+                    "bold $error",
+                )
             )
             return
         log = self.query_one("#img-log", CapturingLog)
@@ -296,7 +302,7 @@ class ImagesSection(ReportsWorkers, VerticalScroll):
         self.waiver = reason
         self.query_one("#img-waive").display = False
         self.query_one("#img-verdict", Static).update(
-            Text(f"Waived: {waived}. Reason: {reason}", "bold yellow")
+            Content.styled(f"Waived: {waived}. Reason: {reason}", "bold $warning")
         )
         self.panel.update_gate()
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import replace
 
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.widgets import Button, DataTable, Static
 
 from tui.core.errors import MocmError
@@ -97,7 +97,9 @@ class HistorySection(Vertical):
             self.read([plan.history(r) for r in missing])
             return
         self.show_status(
-            Text(f"✔ Revisions recorded before sync at {at} (from the journal).", "bold green")
+            Content.styled(
+                f"✔ Revisions recorded before sync at {at} (from the journal).", "bold $success"
+            )
         )
 
     def start(self) -> None:
@@ -122,14 +124,16 @@ class HistorySection(Vertical):
         if missing is not None:
             self.show_status(error_text(missing, "Cannot record the revisions"))
             return
-        self.show_status(Text("Reading the history of each release…"))
+        self.show_status(Content.styled("Reading the history of each release…"))
         self.series.start(commands, self.recorded_one)
         self.panel.update_gate()
 
     def recorded_one(self, command: HelmCommand, result: CommandResult, out: Captured) -> bool:
         release = command.argv[2]
         if result.cancelled or result.timed_out:
-            self.show_status(Text(f"helm history {release} did not finish.", "bold red"))
+            self.show_status(
+                Content.styled(f"helm history {release} did not finish.", "bold $error")
+            )
             return False
         try:
             history = read_history(release, out.stdout_text, out.stderr_text, result.exit_code)
@@ -143,9 +147,9 @@ class HistorySection(Vertical):
         self.show_rows()
         if self.ready:
             self.show_status(
-                Text(
+                Content.styled(
                     f"✔ Revisions recorded before sync at {shown_time(stamp)} (journaled).",
-                    "bold green",
+                    "bold $success",
                 )
             )
         return True
@@ -157,7 +161,7 @@ class HistorySection(Vertical):
             if release in self.recorded:
                 table.add_row(release, *revision_cells(self.recorded[release]))
 
-    def show_status(self, message: Text) -> None:
+    def show_status(self, message: Content) -> None:
         self.query_one("#hist-status", Static).update(message)
         self.panel.update_gate()
 

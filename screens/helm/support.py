@@ -6,9 +6,9 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
-from rich.text import Text
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
+from textual.content import Content
 from textual.worker import Worker
 
 from tui.core.errors import MocmError, ParseError
@@ -137,7 +137,7 @@ def relative(path: Path, base: Path) -> str:
         return str(path)
 
 
-def helm_question(title: str, body: Text, action: str) -> ConfirmDialog:
+def helm_question(title: str, body: Content, action: str) -> ConfirmDialog:
     """A yes/no question before a command that changes the cluster (No is focused)."""
     return ConfirmDialog(
         title,

@@ -1,9 +1,9 @@
 """Helm step: what ``helmfile sync`` would deploy from ``mocm/values.yaml``, checked.
 
 The file is read when the step is shown and again right before the sync (it may
-have been edited outside the wizard). Placeholders left are listed by key path in
-red in the Sync section and in the confirmation, which then needs a typed reason
-(journaled); a file that does not parse blocks the sync; an image tag that is
+have been edited outside the wizard). Placeholders left are listed by key path, in
+the error colour, in the Sync section and in the confirmation, which then needs a typed
+reason (journaled); a file that does not parse blocks the sync; an image tag that is
 not the current build is a warning in the same places.
 """
 
@@ -13,8 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from rich.text import Text
 from textual import on, work
+from textual.content import Content
 from textual.message import Message
 from textual.widgets import Static
 
@@ -28,64 +28,74 @@ from tui.widgets.worker_events import ReportsWorkers
 SHOWN_IN_SECTION = 6  # key paths the Sync section names; the confirmation names them all
 
 
-def placeholders_text(check: SyncValuesCheck, where: str, shown: int | None = None) -> Text:
+def placeholders_text(check: SyncValuesCheck, where: str, shown: int | None = None) -> Content:
     """Red: how many placeholders are left, and their key paths (the first ``shown``)."""
     paths = check.key_paths
     count = len(paths)
-    text = Text(
+    text = Content.styled(
         f"✗ {where} still holds {count} placeholder{'s' if count != 1 else ''} "
         "Helm would deploy literally:\n",
-        "bold red",
+        "bold $error",
     )
     named = paths if shown is None else paths[:shown]
-    text.append(", ".join(named), "red")
+    text = text.append_text(", ".join(named), "$error")
     if len(named) < count:
-        text.append(f", … and {count - len(named)} more (all listed when you sync)", "red")
+        text = text.append_text(
+            f", … and {count - len(named)} more (all listed when you sync)", "$error"
+        )
     return text
 
 
-def tag_text(check: SyncValuesCheck) -> Text:
-    return Text(f"⚠ {check.image_tag.sentence()}.", "bold yellow")
+def tag_text(check: SyncValuesCheck) -> Content:
+    return Content.styled(f"⚠ {check.image_tag.sentence()}.", "bold $warning")
 
 
-def check_text(check: SyncValuesCheck, where: str) -> Text:
+def check_text(check: SyncValuesCheck, where: str) -> Content:
     """The values check as the Sync section shows it."""
-    text = Text()
+    text = Content()
     if check.placeholders:
-        text.append_text(placeholders_text(check, where, SHOWN_IN_SECTION))
-        text.append("\nFill them in Values (F2), or sync with a typed reason (journaled).", "red")
+        text = text.append(placeholders_text(check, where, SHOWN_IN_SECTION))
+        text = text.append_text(
+            "\nFill them in Values (F2), or sync with a typed reason (journaled).", "$error"
+        )
     if not check.image_tag.matches:
-        text.append("\n" if text else "")
-        text.append_text(tag_text(check))
+        text = text.append_text("\n" if text else "")
+        text = text.append(tag_text(check))
     if not text:
-        text.append(f"✔ {where}: no placeholder left; {check.image_tag.sentence()}.", "green")
+        text = text.append_text(
+            f"✔ {where}: no placeholder left; {check.image_tag.sentence()}.", "$success"
+        )
     return text
 
 
-def problem_text(exc: MocmError, where: str) -> Text:
+def problem_text(exc: MocmError, where: str) -> Content:
     """Red: the file cannot go to Helm, and where it breaks."""
     if isinstance(exc, ParseError):
         at = f"line {exc.line}" if exc.line is not None else ""
         at += f", column {exc.column}" if exc.column is not None and at else ""
-        text = Text(f"✗ {where} does not parse: {at + ': ' if at else ''}{exc.reason}", "bold red")
+        text = Content.styled(
+            f"✗ {where} does not parse: {at + ': ' if at else ''}{exc.reason}", "bold $error"
+        )
     else:
-        text = Text(f"✗ {where} cannot be read: {exc.message}", "bold red")
-    text.append(
-        "\nThe sync is blocked until it parses: fix the file, then s reads it again.", "red"
+        text = Content.styled(f"✗ {where} cannot be read: {exc.message}", "bold $error")
+    text = text.append_text(
+        "\nThe sync is blocked until it parses: fix the file, then s reads it again.", "$error"
     )
     return text
 
 
-def confirmation_body(intro: Text, check: SyncValuesCheck | None, where: str) -> Text:
-    """The sync question, with what the values check found (red / yellow)."""
-    body = intro.copy()
+def confirmation_body(intro: Content, check: SyncValuesCheck | None, where: str) -> Content:
+    """The sync question, with what the values check found (errors, warnings)."""
+    body = intro
     if check is not None and not check.image_tag.matches:
-        body.append("\n\n")
-        body.append_text(tag_text(check))
+        body = body.append_text("\n\n")
+        body = body.append(tag_text(check))
     if check is not None and check.placeholders:
-        body.append("\n\n")
-        body.append_text(placeholders_text(check, where))
-        body.append("\nType why they may reach the cluster as they are, then Enter.", "bold")
+        body = body.append_text("\n\n")
+        body = body.append(placeholders_text(check, where))
+        body = body.append_text(
+            "\nType why they may reach the cluster as they are, then Enter.", "bold"
+        )
     return body
 
 
@@ -167,7 +177,7 @@ class ValuesGuard(ReportsWorkers, Static):
             then()
 
 
-def waiver_question(body: Text) -> ReasonDialog:
+def waiver_question(body: Content) -> ReasonDialog:
     """The sync confirmation while placeholders are left: it needs a typed reason."""
     return ReasonDialog(
         "Sync with placeholders left?",

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.message import Message
 from textual.widgets import Button, Static
 from textual.worker import Worker, WorkerState, get_current_worker
@@ -147,7 +147,7 @@ class PlanFlow(ReportsWorkers, Vertical):
             return self.phase in (Phase.REVIEWED, Phase.APPROVED) or None
         return True
 
-    def set_phase(self, phase: Phase, words: str | Text) -> None:
+    def set_phase(self, phase: Phase, words: str | Content) -> None:
         self.phase = phase
         self.query_one("#plan-status", Static).update(words)
         self.set_class(phase in (Phase.REVIEWED, Phase.APPROVED), "-reviewed")
@@ -162,7 +162,7 @@ class PlanFlow(ReportsWorkers, Vertical):
         self.query_one("#plan-approve", Button).display = self.check_action("gate", ()) is True
         self.query_one("#plan-cancel", Button).display = self.check_action("cancel", ()) is True
 
-    def show_problem(self, text: Text | None) -> None:
+    def show_problem(self, text: Content | None) -> None:
         box = self.query_one("#plan-problem", Static)
         box.display = text is not None
         box.update(text or "")
@@ -222,7 +222,7 @@ class PlanFlow(ReportsWorkers, Vertical):
             self.set_phase(Phase.SHOW, "Reading the plan (tofu show -json)…")
             self._show_json()
 
-    def _failed(self, text: Text) -> None:
+    def _failed(self, text: Content) -> None:
         self.show_problem(text)
         self.set_phase(Phase.FAILED, "Stopped. Fix what the message says, then press p.")
 
@@ -243,7 +243,9 @@ class PlanFlow(ReportsWorkers, Vertical):
             return
         if worker.state is WorkerState.ERROR:
             self._capture = None
-            self._failed(Text(f"✗ tofu show -json could not run: {worker.error}", "bold red"))
+            self._failed(
+                Content.styled(f"✗ tofu show -json could not run: {worker.error}", "bold $error")
+            )
         elif worker.state is WorkerState.SUCCESS:
             capture, self._capture = self._capture, None
             result = worker.result

@@ -8,9 +8,9 @@ destroy or replace); the approval is what the Apply step applies.
 
 from __future__ import annotations
 
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
+from textual.content import Content
 from textual.widgets import Static
 
 from tui.core.errors import MocmError
@@ -90,4 +90,4 @@ class PlanPanel(StepPanel):
     @on(PlanFlow.Approved)
     def _approved(self, event: PlanFlow.Approved) -> None:
         self.complete = True
-        self.notify(Text("Plan approved. Next: Apply (F3).").plain, timeout=5)
+        self.notify(Content.styled("Plan approved. Next: Apply (F3).").plain, timeout=5)

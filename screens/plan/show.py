@@ -15,7 +15,7 @@ from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from rich.text import Text
+from textual.content import Content
 
 from tui.core.exec.recorder import CommandRecorder
 from tui.core.exec.runner import RunningCommand, Stream
@@ -114,19 +114,21 @@ def review_plan_file(
 
 
 # -- what the flow says --------------------------------------------------------------
-def idle_words(target: TofuTarget) -> Text:
+def idle_words(target: TofuTarget) -> Content:
     """Before the first plan: the key first, then what will run and where."""
     init = "tofu init" if target.remote else "tofu init -upgrade"
-    text = Text().append("Press p to plan", "bold")
-    text.append(f" the {target.label}, Option {target.option}, in {short_dir(target.workdir)}: ")
-    text.append(f"{init}, tofu plan -out tfplan, tofu show -json tfplan.")
+    text = Content.styled("Press p to plan", "bold")
+    text = text.append_text(
+        f" the {target.label}, Option {target.option}, in {short_dir(target.workdir)}: "
+    )
+    text = text.append_text(f"{init}, tofu plan -out tfplan, tofu show -json tfplan.")
     return text
 
 
-def reviewed_words(reviewed: ReviewedPlan, remote: bool) -> Text:
+def reviewed_words(reviewed: ReviewedPlan, remote: bool) -> Content:
     """After the review: what to do next, then what was recorded for the apply check."""
-    text = Text().append("Reviewed. Press g to approve it for apply", "bold")
-    text.append("; l shows the log.\n")
+    text = Content.styled("Reviewed. Press g to approve it for apply", "bold")
+    text = text.append_text("; l shows the log.\n")
     return text.append(plan_line(reviewed, remote))
 
 
@@ -135,10 +137,10 @@ def plan_line(reviewed: ReviewedPlan, remote: bool) -> str:
     return f"tfplan sha256 {reviewed.plan_sha256[:12]}… on {mark_words(reviewed.state, remote)}."
 
 
-def approved_words(decision: GateDecision, reviewed: ReviewedPlan, remote: bool) -> Text:
+def approved_words(decision: GateDecision, reviewed: ReviewedPlan, remote: bool) -> Content:
     """After the gate said yes: the answer, the next step, and the plan approved."""
-    text = Text().append("Approved", "bold green")
-    text.append(f": {decision.journal_detail()}. Next: Apply (F3).\n")
+    text = Content.styled("Approved", "bold $success")
+    text = text.append_text(f": {decision.journal_detail()}. Next: Apply (F3).\n")
     return text.append(plan_line(reviewed, remote))
 
 

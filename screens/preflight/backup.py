@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from rich.text import Text
 from textual import on, work
+from textual.content import Content
 from textual.message import Message
 from textual.widgets import Static
 
@@ -125,7 +125,7 @@ class BackupLine(ReportsWorkers, Static):
         journal = self.request.journal if self.request is not None else None
         if backup.file_op is not None and journal is not None:
             journal.append(backup.file_op)
-        style = "green" if backup.outcome is not BackupOutcome.TO_DO else "yellow"
-        self.update(Text(backup.message, style))
+        style = "$success" if backup.outcome is not BackupOutcome.TO_DO else "$warning"
+        self.update(Content.styled(backup.message, style))
         self.display = True
         self.post_message(self.Taken(item))

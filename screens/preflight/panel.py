@@ -48,6 +48,7 @@ from tui.screens.preflight.render import (
 )
 from tui.screens.preflight.snapshot import SnapshotLine
 from tui.widgets.dialogs.reason import GivenReason, ReasonDialog
+from tui.widgets.theme import rich_text
 from tui.wizard import Wizard
 
 
@@ -144,9 +145,11 @@ class PreflightPanel(StepPanel):
         self.refresh_controls()
 
     @on(Reported)
-    def show_report(self, event: Reported) -> None:
+    def reported(self, event: Reported) -> None:
+        self.show_report(event.report)
+
+    def show_report(self, report: PreflightReport) -> None:
         """Render every item, tell the banner who we are, and decide completion."""
-        report = event.report
         self.report = report
         if report.identity is not None:
             self.post_message(self.IdentityKnown(report.identity))
@@ -179,7 +182,7 @@ class PreflightPanel(StepPanel):
         for index, item in enumerate(results):
             waived = is_waived(records, item)
             table.add_row(
-                status_cell(item, waived),
+                rich_text(status_cell(item, waived), self.app),
                 item.name,
                 first_line_cut(item.summary, found_width),
                 first_line_cut(item.action, room - found_width),

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from rich.text import Text
 from textual import on, work
+from textual.content import Content
 from textual.message import Message
 from textual.widgets import Static
 
@@ -81,7 +81,9 @@ class SnapshotLine(ReportsWorkers, Static):
     def failed(self, event: NotTaken) -> None:
         request = event.request
         self.running = False
-        self.update(Text(f"Snapshot {request.name} of {request.source_id}: not taken.", "red"))
+        self.update(
+            Content.styled(f"Snapshot {request.name} of {request.source_id}: not taken.", "$error")
+        )
 
     @on(Taken)
     def done(self, event: Taken) -> None:
@@ -94,4 +96,4 @@ class SnapshotLine(ReportsWorkers, Static):
             said += f"; {len(taken.earlier)} earlier snapshot(s) exist"
         if journal is not None:
             journal.decision("optional snapshot", said, "preflight")
-        self.update(Text(said.capitalize(), "green"))
+        self.update(Content.styled(said.capitalize(), "$success"))

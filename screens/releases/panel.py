@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
 from textual.message import Message
 from textual.widgets import Button, DataTable, Input, Label, Static
 
@@ -17,26 +17,27 @@ from tui.core.releases.directories import TERRAFORM_DIR, ReleasePair, discover_r
 from tui.screens.base import StepPanel
 from tui.session import Session
 from tui.widgets.dialogs.error import ErrorDialog
+from tui.widgets.theme import rich_text
 from tui.wizard import Wizard
 
 VALUES_ROW = "values.yaml"
-CHANGE_STYLE = {Change.ADDED: "green", Change.REMOVED: "red", Change.CHANGED: "yellow"}
+CHANGE_STYLE = {Change.ADDED: "$success", Change.REMOVED: "$error", Change.CHANGED: "$warning"}
 
 
-def diff_text(diff: str) -> Text:
-    """Colour a unified diff: additions green, removals red, hunks cyan."""
-    text = Text()
+def diff_text(diff: str) -> Content:
+    """Colour a unified diff: additions as success, removals as error, hunks apart."""
+    text = Content()
     for line in diff.splitlines(keepends=True)[:20_000]:
         if line.startswith(("+++", "---")):
-            text.append(line, "bold")
+            text = text.append_text(line, "bold")
         elif line.startswith("+"):
-            text.append(line, "green")
+            text = text.append_text(line, "$success")
         elif line.startswith("-"):
-            text.append(line, "red")
+            text = text.append_text(line, "$error")
         elif line.startswith("@@"):
-            text.append(line, "cyan")
+            text = text.append_text(line, "$text-secondary")
         else:
-            text.append(line)
+            text = text.append_text(line)
     return text
 
 
@@ -137,12 +138,12 @@ class ReleasesPanel(StepPanel):
         self.query_one("#problem").display = False
         self.query_one("#chooser").display = False
         self.query_one("#summary", Static).update(
-            Text.assemble(
+            Content.assemble(
                 ("Previous  ", "bold"),
-                (f"build {pair.previous.build:<11}", "bold cyan"),
+                (f"build {pair.previous.build:<11}", "bold $text-secondary"),
                 f" {pair.previous.path}\n",
                 ("Current   ", "bold"),
-                (f"build {pair.current.build:<11}", "bold green"),
+                (f"build {pair.current.build:<11}", "bold $success"),
                 f" {pair.current.path}\n",
                 ("Customer  ", "bold"),
                 f"name_prefix {pair.name_prefix} · region {pair.aws_region}",
@@ -173,11 +174,14 @@ class ReleasesPanel(StepPanel):
         self.changes = changes
         table = self.query_one("#changes", DataTable)
         table.clear()
-        table.add_row(Text("diff", "yellow"), f"mocm/{VALUES_ROW}", key=VALUES_ROW)
+        diff_cell = rich_text(Content.styled("diff", "$warning"), self.app)
+        table.add_row(diff_cell, f"mocm/{VALUES_ROW}", key=VALUES_ROW)
         for change in changes:
             style = CHANGE_STYLE[change.change]
             table.add_row(
-                Text(change.change.value, style), f"{TERRAFORM_DIR}/{change.rel}", key=change.rel
+                rich_text(Content.styled(change.change.value, style), self.app),
+                f"{TERRAFORM_DIR}/{change.rel}",
+                key=change.rel,
             )
         self.query_one("#whats-new-title", Label).update(
             f"What's new: {len(changes)} file(s) differ in {TERRAFORM_DIR} (cursor: diff)"

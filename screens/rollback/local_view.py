@@ -8,10 +8,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.message import Message
 from textual.widgets import Button, Static
 
@@ -37,14 +37,14 @@ STEP = "rollback"
 MAX_LEFT_SHOWN = 12
 
 
-def rules_text(rules: PlanRules) -> Text:
+def rules_text(rules: PlanRules) -> Content:
     """The playbook's rollback rules in one paragraph: what the review will let through."""
-    text = Text("The plan is reviewed with the playbook's rollback rules: ", "dim")
+    text = Content.styled("The plan is reviewed with the playbook's rollback rules: ", "dim")
     expected = ", ".join(f"{'/'.join(r.actions)} of {r.address}" for r in rules.expected)
-    text.append(f"expected {expected or 'nothing'}; ", "dim")
+    text = text.append_text(f"expected {expected or 'nothing'}; ", "dim")
     if rules.protected:
-        text.append(f"nothing may touch {', '.join(rules.protected)}; ", "dim")
-    text.append("any other destroy or replace needs a typed confirmation.", "dim")
+        text = text.append_text(f"nothing may touch {', '.join(rules.protected)}; ", "dim")
+    text = text.append_text("any other destroy or replace needs a typed confirmation.", "dim")
     return text
 
 
@@ -53,44 +53,52 @@ def short_file(path: Path) -> str:
     return f"{short_dir(path.parent)}/{path.name}"
 
 
-def describe_plan(plan: LocalRollbackPlan, rules: PlanRules) -> Text:
+def describe_plan(plan: LocalRollbackPlan, rules: PlanRules) -> Content:
     """What the restore will write, and what the operator must know first."""
-    text = Text()
+    text = Content()
     if plan.failed_state is not None and plan.failed_copy is not None:
         serial = plan.failed_serial
-        text.append(
+        text = text.append_text(
             f"1. Keep the failed state {short_file(plan.failed_state)} (serial {serial}) as "
         )
-        text.append(f"{plan.failed_copy.name}", "bold")
-        text.append(" beside it.\n")
+        text = text.append_text(f"{plan.failed_copy.name}", "bold")
+        text = text.append_text(" beside it.\n")
     else:
-        text.append("1. The current release has no state: nothing to keep.\n")
-    text.append(f"2. Restore {plan.pre_upgrade.name} (serial {plan.restored_serial}) as ")
-    text.append(short_file(plan.target), "bold")
+        text = text.append_text("1. The current release has no state: nothing to keep.\n")
+    text = text.append_text(
+        f"2. Restore {plan.pre_upgrade.name} (serial {plan.restored_serial}) as "
+    )
+    text = text.append_text(short_file(plan.target), "bold")
     if plan.target_backup is not None:
-        text.append(f" — its present content (serial {plan.target_serial}) is backed up to ")
-        text.append(plan.target_backup.name, "bold")
-    text.append(".\n")
-    text.append(f"3. Then init -upgrade, plan, review and apply in {short_dir(plan.workdir)}.\n")
-    text.append_text(rules_text(rules))
-    text.append("\n")
-    text.append(f"All three states share lineage {plan.lineage}.", "dim")
+        text = text.append_text(
+            f" — its present content (serial {plan.target_serial}) is backed up to "
+        )
+        text = text.append_text(plan.target_backup.name, "bold")
+    text = text.append_text(".\n")
+    text = text.append_text(
+        f"3. Then init -upgrade, plan, review and apply in {short_dir(plan.workdir)}.\n"
+    )
+    text = text.append(rules_text(rules))
+    text = text.append_text("\n")
+    text = text.append_text(f"All three states share lineage {plan.lineage}.", "dim")
     if plan.left_behind:
-        text.append(
+        text = text.append_text(
             f"\n⚠ {len(plan.left_behind)} resource(s) the failed apply created are not in the "
             "restored state: tofu will neither manage nor destroy them. Remove them by hand "
             "if they must go:\n",
-            "yellow",
+            "$warning",
         )
         shown = plan.left_behind[:MAX_LEFT_SHOWN]
-        text.append("\n".join(f"  • {address}" for address in shown), "yellow")
+        text = text.append_text("\n".join(f"  • {address}" for address in shown), "$warning")
         if len(plan.left_behind) > MAX_LEFT_SHOWN:
-            text.append(f"\n  … and {len(plan.left_behind) - MAX_LEFT_SHOWN} more", "yellow")
+            text = text.append_text(
+                f"\n  … and {len(plan.left_behind) - MAX_LEFT_SHOWN} more", "$warning"
+            )
     if plan.target_is_newer:
-        text.append(
+        text = text.append_text(
             f"\n⚠ The previous release's state (serial {plan.target_serial}) is newer than the "
             f"backup (serial {plan.restored_serial}): restoring goes back in time.",
-            "bold red",
+            "bold $error",
         )
     return text
 
@@ -232,7 +240,9 @@ class LocalRollbackView(ReportsWorkers, Vertical):
         plan, done = event.restore.plan, event.restore.written
         self.restored = True
         written = ", ".join(f"{c.op} {c.path.name}" for c in done) or "nothing to write"
-        self._status(Text(f"✔ Restored ({written}). Now plan in the previous release.", "green"))
+        self._status(
+            Content.styled(f"✔ Restored ({written}). Now plan in the previous release.", "$success")
+        )
         target = TofuTarget(
             plan.workdir,
             remote=False,
@@ -246,7 +256,7 @@ class LocalRollbackView(ReportsWorkers, Vertical):
         self.mount(ApplyFlow(target, id="rb-apply"))
         self.call_after_refresh(lambda: self.query_one("#plan-log").focus())
 
-    def _status(self, text: Text) -> None:
+    def _status(self, text: Content) -> None:
         self.query_one("#rb-local-status", Static).update(text)
 
     @on(PlanFlow.Approved)
@@ -271,6 +281,8 @@ class LocalRollbackView(ReportsWorkers, Vertical):
     def _applied(self, event: ApplyFlow.Applied) -> None:
         event.stop()
         self._status(
-            Text("✔ The previous release is re-applied on its pre-upgrade state.", "green")
+            Content.styled(
+                "✔ The previous release is re-applied on its pre-upgrade state.", "$success"
+            )
         )
         self.post_message(RollbackDone(self))

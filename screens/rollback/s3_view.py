@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.message import Message
 from textual.widgets import Button, DataTable, Static
 
@@ -45,6 +45,7 @@ from tui.screens.rollback.s3_render import (
 )
 from tui.screens.tofu_flow import commands_for, explain, first_apply_start
 from tui.widgets.dialogs.typed_phrase import TypedPhrase, TypedPhraseDialog
+from tui.widgets.theme import rich_text
 from tui.widgets.worker_events import ReportsWorkers, WorkFailure
 from tui.wizard import Wizard
 
@@ -161,7 +162,7 @@ class S3RollbackView(ReportsWorkers, Vertical):
         for version in newest_first:
             table.add_row(
                 f"{version.last_modified:%Y-%m-%d %H:%M:%S}",
-                version_mark(version, chosen),
+                rich_text(version_mark(version, chosen), self.app),
                 f"{version.size:,}",
                 short_version_id(version),
                 key=version.version_id,
@@ -171,7 +172,7 @@ class S3RollbackView(ReportsWorkers, Vertical):
         now = "no state"
         if current is not None:
             now = f"serial {current.serial} (lineage {current.lineage[:8]}…)"
-        self._status(Text(f"{len(versions)} version(s) of the state; now {now}.\n{why}"))
+        self._status(Content.styled(f"{len(versions)} version(s) of the state; now {now}.\n{why}"))
         table.focus()
         self._sync()
 
@@ -190,7 +191,7 @@ class S3RollbackView(ReportsWorkers, Vertical):
             return
         self.busy = True
         self._sync()
-        self._status(Text(f"Downloading version {version.version_id}…"))
+        self._status(Content.styled(f"Downloading version {version.version_id}…"))
         self.run_worker(
             lambda: self._download(version),
             thread=True,
@@ -220,7 +221,7 @@ class S3RollbackView(ReportsWorkers, Vertical):
         compare = self.query_one("#rb-compare", Static)
         compare.display = True
         compare.update(comparison_text(got))
-        self._status(Text(f"Downloaded to {got.path} (sha256 {got.sha256[:12]}…)."))
+        self._status(Content.styled(f"Downloaded to {got.path} (sha256 {got.sha256[:12]}…)."))
         self._sync()
 
     @property
@@ -264,7 +265,7 @@ class S3RollbackView(ReportsWorkers, Vertical):
             )
         self.busy = True
         self._sync()
-        self._status(Text("Pushing the state with tofu state push…"))
+        self._status(Content.styled("Pushing the state with tofu state push…"))
         self.run_worker(
             lambda: self._push(got),
             thread=True,
@@ -304,7 +305,9 @@ class S3RollbackView(ReportsWorkers, Vertical):
                 f"version {got.version.version_id}: {got.mark.describe()}",
                 STEP,
             )
-        self._status(Text(f"✔ State restored from version {got.version.version_id}.", "green"))
+        self._status(
+            Content.styled(f"✔ State restored from version {got.version.version_id}.", "$success")
+        )
         self._sync()
         self.post_message(RollbackDone(self))
 
@@ -312,12 +315,12 @@ class S3RollbackView(ReportsWorkers, Vertical):
     def _work_failed(self, event: Failed) -> None:
         self._failed(error_text(event.failure.error, event.failure.what))
 
-    def _failed(self, text: Text) -> None:
+    def _failed(self, text: Content) -> None:
         self.busy = False
         self._status(text)
         self._sync()
 
-    def _status(self, text: Text) -> None:
+    def _status(self, text: Content) -> None:
         self.query_one("#rb-s3-status", Static).update(text)
 
     def _sync(self) -> None:

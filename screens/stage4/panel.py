@@ -10,11 +10,11 @@ import math
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
 from textual.message import Message
 from textual.widgets import Button, Input, Label, Select, Static, TabbedContent, TabPane
 from textual.worker import get_current_worker
@@ -178,7 +178,7 @@ class Stage4Panel(StepPanel):
         self.read_endpoint(self.context)
         self.check_follow_up(self.context)
 
-    def show_problem(self, message: str | Text) -> None:
+    def show_problem(self, message: str | Content) -> None:
         problem = self.query_one("#s4-problem", Static)
         problem.update(message)
         problem.display = True
@@ -203,7 +203,7 @@ class Stage4Panel(StepPanel):
             self.refresh_evidence()
 
     def threshold(self) -> float | None:
-        """The typed threshold, or None (and a red line saying why) when it is not valid."""
+        """The typed threshold, or None (and a line saying why) when it is not valid."""
         raw = self.query_one("#s4-threshold", Input).value.strip()
         error = self.query_one("#s4-threshold-error", Static)
         try:
@@ -212,7 +212,9 @@ class Stage4Panel(StepPanel):
             value = math.nan
         if not math.isfinite(value) or value < 0:
             error.update(
-                Text(f"Idle threshold must be a number ≥ 0 (connections), not {raw!r}.", "red")
+                Content.styled(
+                    f"Idle threshold must be a number ≥ 0 (connections), not {raw!r}.", "$error"
+                )
             )
             error.display = True
             return None
@@ -265,7 +267,7 @@ class Stage4Panel(StepPanel):
         self.query_one("#s4-figures", Static).update("")
         self.query_one(ConnectionsChart).show(None)
         self.query_one("#s4-references", Static).update(
-            Text("Not scanned: the evidence could not be gathered.", "red")
+            Content.styled("Not scanned: the evidence could not be gathered.", "$error")
         )
         self.update_gate()
 

@@ -1,7 +1,7 @@
 """Stage 4, sections 4 and 5: the final snapshot, and the teardown (park, plan, apply).
 
 Each section owns its worker; failures end in the App's error dialog and stay
-written in red on the section.
+written on the section in the error colour.
 """
 
 from __future__ import annotations
@@ -9,10 +9,10 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Button, Checkbox, ProgressBar, Static
@@ -119,7 +119,9 @@ class SnapshotSection(ReportsWorkers, Vertical):
             if journal is not None:
                 journal.journal.decision("final snapshot", "declined by the operator", "stage4")
             self.query_one("#s4-snap-status", Static).update(
-                Text("No final snapshot: the old cluster's data will be gone.", "yellow")
+                Content.styled(
+                    "No final snapshot: the old cluster's data will be gone.", "$warning"
+                )
             )
             self.set_outcome(DECLINED)
         else:
@@ -177,9 +179,9 @@ class SnapshotSection(ReportsWorkers, Vertical):
         exc = event.error
         self.query_one("#s4-snap-progress").display = False
         self.query_one("#s4-snap-take", Button).disabled = False
-        message = Text(f"Snapshot failed: {exc.message}", "bold red")
+        message = Content.styled(f"Snapshot failed: {exc.message}", "bold $error")
         if exc.hint:
-            message.append(f"\n{exc.hint}", "red")
+            message = message.append_text(f"\n{exc.hint}", "$error")
         self.query_one("#s4-snap-status", Static).update(message)
         self.set_outcome(None)
 
@@ -236,10 +238,10 @@ class RenameSection(Vertical):
 
     def update_gate(self, reasons: list[tuple[bool, str]]) -> None:
         """Show each precondition; parking is allowed only when all hold."""
-        text = Text()
+        text = Content()
         for ok, words in reasons:
-            text.append("✔ " if ok else "✘ ", "bold green" if ok else "bold red")
-            text.append(words + "\n")
+            text = text.append_text("✔ " if ok else "✘ ", "bold $success" if ok else "bold $error")
+            text = text.append_text(words + "\n")
         self.allowed = all(ok for ok, _ in reasons)
         self.query_one("#s4-gate", Static).update(text)
         self.show_files()
@@ -253,16 +255,19 @@ class RenameSection(Vertical):
             "parked": (
                 f"{book.active_name} is parked as {book.parked_name}: the next plan destroys "
                 "the old cache.",
-                "bold yellow",
+                "bold $warning",
             ),
             "both": (
                 f"Both {book.active_name} and {book.parked_name} exist: compare them and "
                 "remove the stale copy by hand.",
-                "bold red",
+                "bold $error",
             ),
-            "missing": (f"Neither {book.active_name} nor {book.parked_name} exists.", "bold red"),
+            "missing": (
+                f"Neither {book.active_name} nor {book.parked_name} exists.",
+                "bold $error",
+            ),
         }[state]
-        self.query_one("#s4-rename-status", Static).update(Text(*words))
+        self.query_one("#s4-rename-status", Static).update(Content.styled(*words))
         self.query_one("#s4-park", Button).disabled = state != "active" or not self.allowed
         self.query_one("#s4-unpark", Button).disabled = state != "parked" or self.locked
 
@@ -294,9 +299,9 @@ class RenameSection(Vertical):
         try:
             done: FileRename = how(self.context.target.terraform_dir, self.context.playbook)
         except MocmError as exc:
-            text = Text(exc.message, "bold red")
+            text = Content.styled(exc.message, "bold $error")
             if exc.hint:
-                text.append("\n" + exc.hint, "red")
+                text = text.append_text("\n" + exc.hint, "$error")
             self.query_one("#s4-rename-status", Static).update(text)
             return
         self.journal_rename(done)

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.message import Message
 from textual.widgets import Button, Static
 
@@ -112,9 +112,9 @@ class TeardownRun(ReportsWorkers, Vertical):
         """The environment tofu runs with (read on the app's thread, handed to workers)."""
         return tofu_environment(self.panel().wizard.context.env)
 
-    def say(self, text: str | Text, style: str = "") -> None:
+    def say(self, text: str | Content, style: str = "") -> None:
         self.query_one("#s4-run-status", Static).update(
-            Text(text, style) if isinstance(text, str) else text
+            Content.styled(text, style) if isinstance(text, str) else text
         )
 
     def set_parked(self, parked: bool) -> None:
@@ -159,7 +159,9 @@ class TeardownRun(ReportsWorkers, Vertical):
             known = recognise_failure("\n".join(result.stderr_tail), self.tofu_bin)
             words = known.summary if known else f"{self.tofu_bin} {what} failed"
             hint = known.next_action if known else "Read the log above, fix the cause, try again."
-            self.say(Text.assemble((f"{words} (exit {result.exit_code}). ", "bold red"), hint))
+            self.say(
+                Content.assemble((f"{words} (exit {result.exit_code}). ", "bold $error"), hint)
+            )
         elif what == "plan":
             self.say("Reading the plan (tofu show -json)…")
             self.read_plan(self.tofu_env(), self.panel().command_recorder())
@@ -168,7 +170,7 @@ class TeardownRun(ReportsWorkers, Vertical):
             journal = self.panel().wizard.session
             if journal is not None:
                 journal.journal.decision("teardown", "apply of the reviewed plan succeeded", STAGE)
-            self.say("Teardown applied: the old cache is destroyed.", "bold green")
+            self.say("Teardown applied: the old cache is destroyed.", "bold $success")
             self.post_message(self.Applied())
         self.show_buttons()
 
@@ -217,11 +219,19 @@ class TeardownRun(ReportsWorkers, Vertical):
             )
         policy = gate_policy(checked)
         if not policy.can_apply:
-            self.say(Text("This plan cannot be applied: " + " ".join(policy.why), "bold red"))
+            self.say(
+                Content.styled(
+                    "This plan cannot be applied: " + " ".join(policy.why), "bold $error"
+                )
+            )
         elif checked.blocked:
-            self.say(Text("Unexpected changes: read the review before anything else.", "bold red"))
+            self.say(
+                Content.styled(
+                    "Unexpected changes: read the review before anything else.", "bold $error"
+                )
+            )
         else:
-            self.say("The plan holds exactly the expected destroys. Apply when ready.", "green")
+            self.say("The plan holds exactly the expected destroys. Apply when ready.", "$success")
         self.show_buttons()
 
     # -- apply ---------------------------------------------------------------------

@@ -5,11 +5,11 @@ from __future__ import annotations
 import textwrap
 from dataclasses import dataclass
 
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
@@ -19,15 +19,22 @@ from tui.widgets.dialogs.confirm import ConfirmDialog
 from tui.widgets.dialogs.frame import DIALOG_CSS, buttons
 from tui.widgets.dialogs.reason import ReasonDialog
 
-DIFF_STYLES = (("+++", "bold"), ("---", "bold"), ("+", "green"), ("-", "red"), ("@@", "cyan"))
+# Additions in the success colour, removals in the error colour, hunk headers apart.
+DIFF_STYLES = (
+    ("+++", "bold"),
+    ("---", "bold"),
+    ("+", "$success"),
+    ("-", "$error"),
+    ("@@", "$text-secondary"),
+)
 
 
-def diff_lines(diff: str) -> list[Text]:
-    """A unified diff, one Text per line: additions green, removals red, hunks cyan."""
+def diff_lines(diff: str) -> list[Content]:
+    """A unified diff, one line each, coloured by what the line does."""
     out = []
     for line in diff.splitlines():
         style = next((s for prefix, s in DIFF_STYLES if line.startswith(prefix)), "")
-        out.append(Text(line, style, no_wrap=True, end=""))
+        out.append(Content.styled(line, style))
     return out
 
 
@@ -130,40 +137,42 @@ def override_dialog(placeholders: list[str]) -> ReasonDialog:
     )
 
 
+def change_line(before: str, after: str) -> Content:
+    """``    before  →  after``: what a placeholder holds, and what it gets."""
+    return Content.assemble("    ", (before, "$error"), "  →  ", (after, "$success"))
+
+
 def auto_fill_dialog(
     items: list[AutoFillItem], fills: list[KnownFill], unfilled: list[KnownUnfilled]
 ) -> ConfirmDialog:
     """What auto-fill will do: previous values, then known values with their source, then
     the known placeholders left and why (secrets masked)."""
-    body = []
+    body: list[Content] = []
     for item in items:
-        body.append(Text(item.label, "bold", end=""))
-        body.append(Text.assemble("    ", (item.template_shown, "red"), "  →  ",
-                                  (item.previous_shown, "green"), end=""))  # fmt: skip
+        body.append(Content.styled(item.label, "bold"))
+        body.append(change_line(item.template_shown, item.previous_shown))
     if fills:
-        body.append(Text("Known to the wizard:", "bold underline", end=""))
+        body.append(Content.styled("Known to the wizard:", "bold underline"))
     for fill in fills:
-        body.append(Text.assemble((fill.label, "bold"), f"  {fill.origin}", end=""))
-        body.append(Text.assemble("    ", (fill.template_shown, "red"), "  →  ",
-                                  (fill.filled_shown, "green"), end=""))  # fmt: skip
+        body.append(Content.assemble((fill.label, "bold"), f"  {fill.origin}"))
+        body.append(change_line(fill.template_shown, fill.filled_shown))
     if unfilled:
-        body.append(Text("Left as they are:", "bold underline", end=""))
+        body.append(Content.styled("Left as they are:", "bold underline"))
     for left in unfilled:
-        body.append(Text.assemble((left.label, "bold"), f"  < {left.placeholder} >", end=""))
+        body.append(Content.assemble((left.label, "bold"), f"  < {left.placeholder} >"))
         reason = f"not filled: {left.reason}"
         # Narrow enough for the dialog at 80 columns: the body does not wrap by itself.
         for line in textwrap.wrap(reason, 48, break_on_hyphens=False, break_long_words=False):
-            body.append(Text(f"    {line}", "yellow", end=""))
+            body.append(Content.styled(f"    {line}", "$warning"))
     count = len(items) + len(fills)
     return ConfirmDialog(
         f"Auto-fill {count} placeholder(s)",
         [
-            Text(
+            Content(
                 "Each placeholder below gets the previous release's value, or a value the "
-                "wizard knows (one undo reverts all).",
-                end="",
+                "wizard knows (one undo reverts all)."
             ),
-            Text(end=""),
+            Content(),
             *body,
         ],
         confirm=f"Fill {count} values",
@@ -187,10 +196,10 @@ def save_dialog(
     intro = f"{changed_lines} line(s) change in {destination}. Kept first: {kept}."
     if override:
         intro += f"\nPlaceholders are left; your reason is journaled: {override}"
-    body = diff_lines(diff) or [Text("No line changes: the file is written as it is.")]
+    body = diff_lines(diff) or [Content("No line changes: the file is written as it is.")]
     return ConfirmDialog(
         f"Save {destination}?",
-        [*(Text(line, end="") for line in intro.splitlines()), Text(end=""), *body],
+        [*(Content(line) for line in intro.splitlines()), Content(), *body],
         confirm="Write the file",
         cancel="Cancel (Esc)",
         key="y",

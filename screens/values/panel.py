@@ -392,8 +392,9 @@ class ValuesPanel(StepPanel):
             return
         target, wrapped = found
         if wrapped:
-            self.notify(f"Wrapped around to the {'first' if step > 0 else 'last'} {what}.",
-                        timeout=2)  # fmt: skip
+            self.notify(
+                f"Wrapped around to the {'first' if step > 0 else 'last'} {what}.", timeout=2
+            )
         self.go_to(target)
 
     def action_next_difference(self) -> None:
@@ -416,8 +417,12 @@ class ValuesPanel(StepPanel):
             text = entered.value
             needle = text.strip().lower()
             start = self.current_index()
-            hit = find_row(self.merge.rows, -1 if start is None else start,
-                           lambda row: needle in row.label.lower(), 1)  # fmt: skip
+            hit = find_row(
+                self.merge.rows,
+                -1 if start is None else start,
+                lambda row: needle in row.label.lower(),
+                1,
+            )
             if hit is None:
                 self.notify(f"No key path contains “{text.strip()}”.", severity="warning")
                 return
@@ -453,8 +458,11 @@ class ValuesPanel(StepPanel):
             return False
         self.refresh_view(label)
         if shared is not None and command.edits:
-            self.notify(shared.removeprefix("⚠ ").split(" — ")[0] + ": all of them changed.",
-                        severity="warning", timeout=5)  # fmt: skip
+            self.notify(
+                shared.removeprefix("⚠ ").split(" — ")[0] + ": all of them changed.",
+                severity="warning",
+                timeout=5,
+            )
         return True
 
     def current_label(self) -> str:

@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from rich.text import Text
 from textual.app import App
+from textual.content import Content
 
 from tui.core.tofu.plan.gate import GateMode, GatePolicy, gate_policy
 from tui.core.tofu.plan.review import PlanReview
@@ -96,19 +96,19 @@ class ApplyGate:
             return "Unexpected destroy or replace: confirm deliberately"
         return f"{self.apply_label} this plan?"
 
-    def body(self) -> Text:
+    def body(self) -> Content:
         """The counts, why the gate asks what it asks, and the unexpected changes."""
-        text = counts_text(self.review)
-        text.append("\n" + "\n".join(self.policy.why))
+        text = counts_text(self.review).append("\n" + "\n".join(self.policy.why))
         issues = self.review.issues
         if issues:
-            text.append("\n")
+            text = text.append("\n")
         for issue in issues[:MAX_LISTED]:
-            style = "red" if issue.blocking else "yellow"
-            text.append("\n• " + issue.display_address, f"bold {style}")
-            text.append(f"  {list(issue.actions)}\n  {issue.reason}", style)
+            style = "$error" if issue.blocking else "$warning"
+            text = text.append_text("\n• " + issue.display_address, f"bold {style}")
+            text = text.append_text(f"  {list(issue.actions)}\n  {issue.reason}", style)
         if len(issues) > MAX_LISTED:
-            text.append(f"\n… and {len(issues) - MAX_LISTED} more (see the review)", "dim")
+            more = f"\n… and {len(issues) - MAX_LISTED} more (see the review)"
+            text = text.append_text(more, "dim")
         return text
 
     def decision(self, answer: bool | TypedPhrase | None) -> GateDecision:

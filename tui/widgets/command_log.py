@@ -23,6 +23,7 @@ from tui.core.exec.process_group import DEFAULT_GRACE, CancelGrace
 from tui.core.exec.result import CommandResult
 from tui.core.exec.runner import LineCallback, RunningCommand, Stream
 from tui.core.secrets.redact import Redactor
+from tui.widgets.theme import Palette
 from tui.widgets.worker_events import ReportsWorkers
 
 STDERR_MARK = "┃ "
@@ -69,16 +70,14 @@ class CommandLog(ReportsWorkers, Log):
             highlight=True, max_lines=max_lines, auto_scroll=True, name=name, id=id, classes=classes
         )
         self.redactor = redactor  # the wizard's: secrets it learns at run time are masked too
-        self.highlighter = StderrHighlighter("yellow")
+        self.highlighter = StderrHighlighter("")  # the theme's warning colour, once mounted
         self._flush_interval_s = flush_interval_s
         # Lines beyond max_lines would be pruned on write anyway: drop them before.
         self._pending: deque[str] = deque(maxlen=max_lines)
         self._command: RunningCommand | None = None
 
     def on_mount(self) -> None:
-        warning = self.app.current_theme.warning
-        if warning:
-            self.highlighter = StderrHighlighter(warning)
+        self.highlighter = StderrHighlighter(Palette.of(self.app).warning)
         self.set_interval(self._flush_interval_s, self.flush_pending, name="command-log-flush")
 
     @property

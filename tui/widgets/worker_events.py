@@ -9,9 +9,10 @@ dialog. Results travel the other way, as each widget's own typed messages.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
+from textual.app import App
 from textual.message import Message
-from textual.widget import Widget
 from textual.worker import Worker, WorkerState
 
 from tui.core.errors import MocmError
@@ -35,8 +36,15 @@ class WorkFailure:
     error: MocmError
 
 
-class ReportsWorkers(Widget):
-    """A widget that runs workers: each one's end goes to the App."""
+class ReportsWorkers:
+    """Mixin for a widget that runs workers: each one's end goes to the App.
+
+    Not a Widget itself: Textual copies ``can_focus`` into every Widget subclass, so a
+    Widget mixin placed first would make a focusable widget (a log, a table) unfocusable.
+    """
+
+    if TYPE_CHECKING:
+        app: App[object]  # the Widget this is mixed into provides it
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state in ENDED:

@@ -211,7 +211,7 @@ async def test_changelog_items_highlighted_and_acknowledged(world: World, aws: A
         assert "▶ The `mocm-service-credentials` secret gains `VALKEY_USERNAME`." in entry
         assert "• `monitoring.otel`: optional OpenTelemetry traces." in entry  # Added: plain
         highlighted = app.query_one("#cl-entry").content.spans  # type: ignore[attr-defined]
-        assert sum(1 for span in highlighted if "on yellow" in str(span.style)) == 5
+        assert sum(1 for span in highlighted if "on $warning" in str(span.style)) == 5
         await press(app, pilot, "5")
         assert panel_of(app).check_action("diff", ()) is None  # the diff waits for it
         await press(app, pilot, "2", "a")

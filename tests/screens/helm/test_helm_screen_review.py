@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from rich.text import Text
+from textual.content import Content
 from textual.widgets import Button, Input, Static
 
 from tests.support.helm_screen import (
@@ -47,10 +47,10 @@ def panel_of(app: object) -> HelmPanel:
 
 
 def red_spans(app: object, selector: str) -> list[str]:
-    """The pieces of a Static's text drawn in red."""
+    """The pieces of a Static's text drawn in the theme's error colour."""
     content = app.screen.query_one(selector, Static).content  # type: ignore[attr-defined]
-    text = content if isinstance(content, Text) else Text(str(content))
-    return [text.plain[s.start : s.end] for s in text.spans if "red" in str(s.style)]
+    assert isinstance(content, Content)
+    return [content.plain[s.start : s.end] for s in content.spans if "$error" in str(s.style)]
 
 
 def edit_values(world: World, old: str, new: str) -> None:

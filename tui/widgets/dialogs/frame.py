@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from rich.cells import cell_len
 from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.content import Content
@@ -15,19 +14,22 @@ from textual.widget import Widget
 from textual.widgets import Button, Static
 
 from tui.resources import STYLES
+from tui.widgets.theme import rich_text
 
 DIALOG_CSS = (STYLES / "dialogs.tcss").read_text(encoding="utf-8")
 # A short body (a sentence, a paragraph) or many lines shown only where visible.
-DialogBody = str | Text | Content | Sequence[Text]
+DialogBody = str | Text | Content | Sequence[Content]
 
 
 class TextLines(ScrollView, can_focus=True):
     """Many lines of styled text, rendered only where visible (a 5,000-line diff opens at once)."""
 
-    def __init__(self, lines: Sequence[Text], *, id: str | None = None, classes: str = "") -> None:
+    def __init__(
+        self, lines: Sequence[Content], *, id: str | None = None, classes: str = ""
+    ) -> None:
         super().__init__(id=id, classes=classes)
         self.lines = list(lines)
-        width = max((cell_len(t.plain) for t in self.lines), default=0)
+        width = max((line.cell_length for line in self.lines), default=0)
         self.virtual_size = Size(width, len(self.lines))
 
     def render_line(self, y: int) -> Strip:
@@ -35,7 +37,8 @@ class TextLines(ScrollView, can_focus=True):
         index = round(self.scroll_offset.y) + y
         if index >= len(self.lines):
             return Strip.blank(width, self.rich_style)
-        strip = Strip(list(self.lines[index].render(self.app.console)))
+        line = rich_text(self.lines[index], self.app)
+        strip = Strip(list(line.render(self.app.console)))
         left = round(self.scroll_offset.x)
         return strip.crop_extend(left, left + width, self.rich_style).apply_style(self.rich_style)
 
