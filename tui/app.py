@@ -166,7 +166,10 @@ class WizardApp(App[int]):
         self.refresh_steps()
 
     def refresh_steps(self) -> None:
-        self.query_one(StepSidebar).show(self.statuses, self.current_step)
+        sidebar = next(iter(self.query(StepSidebar)), None)
+        if sidebar is None:  # closing: a step's last message arrived after the screen went
+            return
+        sidebar.show(self.statuses, self.current_step)
         self.refresh_bindings()
 
     def step_done(self, step_id: str) -> bool:
