@@ -96,16 +96,21 @@ class WizardApp(App[int]):
             self.run_startup_tasks()
 
     class StartupDone(Message, bubble=False):
-        """The startup tasks (e.g. the demo's seeding) have run."""
+        """The startup tasks (e.g. the demo's seeding) have run; ``text`` says how it went."""
+
+        def __init__(self, text: str) -> None:
+            super().__init__()
+            self.text = text
 
     @work(thread=True, group="startup", exit_on_error=False, description="preparing")
     def run_startup_tasks(self) -> None:
-        for task in self.context.startup_tasks:
-            task()
-        self.post_message(self.StartupDone())
+        results = [task() for task in self.context.startup_tasks]
+        # A task may return a sentence to show (the demo: "AWS world restored from …").
+        text = " ".join(note for note in results if isinstance(note, str) and note)
+        self.post_message(self.StartupDone(text or "Sandbox AWS endpoint ready."))
 
-    def on_wizard_app_startup_done(self) -> None:
-        self.notify("Sandbox AWS endpoint ready.", timeout=3)
+    def on_wizard_app_startup_done(self, message: StartupDone) -> None:
+        self.notify(message.text, timeout=10)
 
     # -- steps ---------------------------------------------------------------
     def panel(self, step_id: str) -> StepPanel:
