@@ -17,6 +17,7 @@ from tui.core.tofu.plan.review import PlanReview, review
 from tui.core.tofu.plan.rows import RowFilter
 from tui.widgets.plan_detail import PlanDetail
 from tui.widgets.plan_review_view import PlanReviewView
+from tui.widgets.theme import Palette
 
 BOOK = load_playbook()
 ELASTICACHE_RULE = "aws_security_group_rule.eks_to_elasticache"
@@ -49,6 +50,14 @@ def sample_review(samples: Path, name: str, stage: str = "upgrade") -> PlanRevie
     return review(load_plan(str(samples / name)), BOOK, stage)
 
 
+def colour_of(cell: object) -> str | None:
+    """The colour a DataTable cell (Rich Text) is drawn in."""
+    assert isinstance(cell, Text) and cell.spans
+    style = cell.spans[0].style
+    assert not isinstance(style, str) and style.color is not None
+    return style.color.name
+
+
 def table_rows(app: App[None]) -> list[tuple[str, str, str]]:
     """(action, address, review) of every row the table holds."""
     table = app.query_one("#plan-table", DataTable)
@@ -77,8 +86,10 @@ async def test_upgrade_sample_puts_the_unexpected_replace_first_and_blocks(sampl
             ELASTICACHE_RULE,
             "unexpected",
         )
-        assert isinstance(action, Text) and "magenta" in str(action.style)
-        assert isinstance(verdict, Text) and "red" in str(verdict.style)
+        palette = Palette.of(app)
+        assert colour_of(action) == palette.replace and colour_of(verdict) == palette.error
+        # destroy, create, update and replace stay apart in the theme's colours
+        assert len({palette.error, palette.success, palette.warning, palette.replace}) == 4
         assert [r[0] for r in table_rows(app)] == ["replace"] + ["update"] * 2 + ["create"] * 9 + [
             "read"
         ]
