@@ -21,6 +21,7 @@ from tests.support.plan_apply_screens import (
     world_app,
 )
 from tests.support.screen_text import all_text, text_of
+from tests.support.waiting import WizardPilot, dialog_focused, wait_until
 from tui.app import WizardApp
 from tui.core.files import sha256_file
 from tui.core.releases.archive import verify_archive
@@ -32,21 +33,21 @@ from tui.screens.apply.flow import ApplyFlow, ApplyPhase
 from tui.screens.plan.flow import Phase, PlanFlow
 
 
-async def approve_plan(app: WizardApp, pilot: object) -> None:
+async def approve_plan(app: WizardApp, pilot: WizardPilot) -> None:
     """Plan step: plan, review, approve with one confirmation (the sandbox plan is safe)."""
     await open_step(app, pilot, "plan")
     app.query_one("#plan-log").focus()
-    await pilot.press("p")  # type: ignore[attr-defined]
+    await pilot.press("p")
     await run_until_idle(app, pilot)
     assert app.query_one(PlanFlow).phase is Phase.REVIEWED, all_text(app)
-    await pilot.press("g")  # type: ignore[attr-defined]
-    await pilot.pause()  # type: ignore[attr-defined]
-    await pilot.press("enter")  # type: ignore[attr-defined]
+    await pilot.press("g")
+    await wait_until(app, pilot, dialog_focused(app), "the approval dialog, focused")
+    await pilot.press("enter")
     await run_until_idle(app, pilot)
     assert app.statuses["plan"] is StepStatus.DONE
 
 
-async def go_apply(app: WizardApp, pilot: object) -> ApplyFlow:
+async def go_apply(app: WizardApp, pilot: WizardPilot) -> ApplyFlow:
     app.show_step("apply")
     await run_until_idle(app, pilot)
     flow = app.query_one(ApplyFlow)

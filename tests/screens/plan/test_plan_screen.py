@@ -18,6 +18,7 @@ from tests.support.plan_apply_screens import (
     world_app,
 )
 from tests.support.screen_text import all_text, text_of
+from tests.support.waiting import WizardPilot
 from tui.app import WizardApp
 from tui.core.files import sha256_file
 from tui.core.steps import StepStatus
@@ -31,9 +32,9 @@ def flow(app: WizardApp) -> PlanFlow:
     return app.query_one(PlanFlow)
 
 
-async def plan_now(app: WizardApp, pilot: object) -> None:
+async def plan_now(app: WizardApp, pilot: WizardPilot) -> None:
     flow(app).query_one("#plan-log").focus()
-    await pilot.press("p")  # type: ignore[attr-defined]
+    await pilot.press("p")
     await run_until_idle(app, pilot)
 
 

@@ -19,6 +19,8 @@ from tests.support.values_screen import (
     status,
     values_app,
 )
+from tests.support.waiting import WizardPilot
+from tui.app import WizardApp
 from tui.sandbox.aws_endpoint import AwsEndpoint
 from tui.screens.values.dialogs import ConfirmDialog, TextLines
 from tui.screens.values.panel import ValuesPanel
@@ -27,15 +29,15 @@ from tui.widgets.dialogs import ErrorDialog
 HOST = f"master.{VALKEY_GROUP}.x7p2lm.euc1.cache.amazonaws.com"
 
 
-def preview_body(app: object) -> str:
-    screen = app.screen  # type: ignore[attr-defined]
+def preview_body(app: WizardApp) -> str:
+    screen = app.screen
     assert isinstance(screen, ConfirmDialog), f"no auto-fill preview: {screen!r}"
     return screen.query_one(TextLines).plain()
 
 
-async def open_preview(app: object, pilot: object) -> str:
-    await pilot.press("a")  # type: ignore[attr-defined]
-    await settle(app, pilot)  # type: ignore[arg-type]
+async def open_preview(app: WizardApp, pilot: WizardPilot) -> str:
+    await pilot.press("a")
+    await settle(app, pilot)
     return preview_body(app)
 
 

@@ -29,7 +29,7 @@ from tui.core.playbook.model import (
     Playbook,
     Stage4Facts,
 )
-from tui.core.preflight.tools import Version, VersionSyntaxError
+from tui.core.playbook.version import Version, VersionSyntaxError
 
 __all__ = [
     "CARRY_KINDS",
