@@ -20,8 +20,10 @@ lint: $(VENV)/.installed
 	$(BIN)/ruff format --check tui screens tests
 	$(BIN)/mypy
 
+# worksteal: an idle worker takes queued tests from a busy one (the pilot tests vary 10x).
 test: lint
-	$(BIN)/pytest -n 2
+	$(BIN)/mypy --strict tests/support
+	$(BIN)/pytest -n 2 --dist worksteal
 
 # Benchmarks print numbers (no test is timed); the README holds the figures.
 bench: $(VENV)/.installed

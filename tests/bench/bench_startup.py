@@ -22,25 +22,14 @@ import uuid
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+from tests.bench.bare_textual_app import BUILDS
 from tests.support.release import make_pair
 
 RUNS = int(os.environ.get("BENCH_RUNS", "9"))
 WIZARD = Path(sys.executable).parent / "mocm-upgrade"
-BUILDS = ("build 10.5.2603", "build 10.6.2605")
 SOCKET = ["-L", f"mocm-bench-{os.getpid()}"]  # a private tmux server for this run
 BOUND_S = 120.0  # a run that shows nothing by then has failed, not been slow
-BARE_APP = f"""
-from textual.app import App
-from textual.widgets import Footer, Header, Static
-
-class Bare(App[None]):
-    def compose(self):
-        yield Header()
-        yield Static({chr(10).join(BUILDS)!r})
-        yield Footer()
-
-Bare().run()
-"""
+BARE_APP = Path(__file__).with_name("bare_textual_app.py")
 
 
 def tmux(*args: str) -> subprocess.CompletedProcess[str]:
@@ -56,7 +45,10 @@ def first_paint(argv: list[str], cwd: Path) -> float:
     tmux("new-session", "-d", "-s", name, "-x", "120", "-y", "40", command)
     try:
         while True:
-            screen = tmux("capture-pane", "-p", "-t", name).stdout
+            shown = tmux("capture-pane", "-p", "-t", name)
+            if shown.returncode != 0:
+                raise SystemExit(f"{argv[0]} ended before its first paint: {shown.stderr.strip()}")
+            screen = shown.stdout
             if all(build in screen for build in BUILDS):
                 return time.perf_counter() - started
             if time.perf_counter() - started > BOUND_S:
@@ -67,13 +59,15 @@ def first_paint(argv: list[str], cwd: Path) -> float:
 
 
 def main() -> None:
-    tmux("start-server")
+    # One idle session keeps the private server up between runs (a server whose last
+    # session ends exits, and may take the next run's new session down with it).
+    tmux("new-session", "-d", "-s", "keeper", "-x", "120", "-y", "40", "sleep 86400")
     try:
         with tempfile.TemporaryDirectory(prefix="bench-startup-") as tmp:
             root = Path(tmp)
             # A fresh pair per run: the first start on a release (a resumed one shows its step).
             pairs = [make_pair(root / str(n)) for n in range(RUNS + 1)]
-            bare = [sys.executable, "-c", BARE_APP]
+            bare = [sys.executable, str(BARE_APP)]
             first_paint([str(WIZARD), *map(str, pairs[0])], root)  # warm the file cache
             first_paint(bare, root)
             wizard_s, baseline_s = [], []

@@ -123,6 +123,17 @@ def screen_is(app: App[Any], kind: type[object]) -> Callable[[], bool]:
     return lambda: isinstance(app.screen, kind)
 
 
+def focus_on(app: App[Any], selector: str) -> Callable[[], bool]:
+    """A predicate: the widget ``selector`` of the screen on top has the focus."""
+
+    def focused() -> bool:
+        widget = app.focused
+        screen = app.screen
+        return widget is not None and any(node is widget for node in screen.query(selector))
+
+    return focused
+
+
 def dialog_focused(app: App[Any]) -> Callable[[], bool]:
     """A predicate: a dialog (a modal screen) is on top and one of its widgets has the focus,
     so a key pressed now goes to the dialog, as it would for the operator."""

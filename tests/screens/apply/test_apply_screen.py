@@ -48,7 +48,15 @@ async def approve_plan(app: WizardApp, pilot: WizardPilot) -> None:
 
 
 async def go_apply(app: WizardApp, pilot: WizardPilot) -> ApplyFlow:
+    """Show Apply and wait until it took the plan approved in the Plan step (every caller
+    approved one: the panel reads it after its first refresh)."""
     app.show_step("apply")
+
+    def plan_taken() -> bool:
+        flows = app.query(ApplyFlow)
+        return bool(flows) and flows.first().reviewed is not None
+
+    await wait_until(app, pilot, plan_taken, "the approved plan taken by the Apply step")
     await run_until_idle(app, pilot)
     flow = app.query_one(ApplyFlow)
     flow.query_one("#apply-log").focus()
@@ -195,7 +203,7 @@ async def test_b2_reads_the_serial_with_state_pull_at_review_and_before_apply(
         assert app.query_one(PlanFlow).phase is Phase.REVIEWED, all_text(app)
         assert f"serial {serial + 1}, " in text_of(app, "#plan-status")
         await pilot.press("g")
-        await pilot.pause()
+        await wait_until(app, pilot, dialog_focused(app), "the approval dialog, focused")
         await pilot.press("enter")
         await run_until_idle(app, pilot)
         flow = await go_apply(app, pilot)

@@ -18,7 +18,7 @@ from tests.support.plan_apply_screens import (
     world_app,
 )
 from tests.support.screen_text import all_text, text_of
-from tests.support.waiting import WizardPilot
+from tests.support.waiting import WizardPilot, dialog_focused, focus_on, wait_until
 from tui.app import WizardApp
 from tui.core.files import sha256_file
 from tui.core.steps import StepStatus
@@ -69,7 +69,7 @@ async def test_plan_reviews_expected_creates_as_safe_and_one_confirmation_approv
         assert app.query_one("#plan-approve", Button).display
 
         await pilot.press("g")
-        await pilot.pause()
+        await wait_until(app, pilot, focus_on(app, "#gate-apply"), "the gate's Apply, focused")
         gate = app.screen
         assert isinstance(gate, ApplyGate)
         assert app.focused is gate.query_one("#gate-apply", Button)  # one key approves
@@ -109,18 +109,17 @@ async def test_unexpected_destroy_blocks_until_the_phrase_is_typed(tmp_path: Pat
         assert text_of(app, "#plan-verdict").startswith(" BLOCKED")
         assert "destroy 1" in text_of(app, "#plan-counts")
         await pilot.press("g")
-        await pilot.pause()
+        await wait_until(app, pilot, focus_on(app, "#gate-cancel"), "the gate's Cancel, focused")
         gate = app.screen
         assert isinstance(gate, ApplyGate)
         approve = gate.query_one("#gate-apply", Button)
         assert approve.disabled and app.focused is gate.query_one("#gate-cancel", Button)
         await pilot.press("enter")  # Cancel is focused: one key press cancels
-        await pilot.pause()
-        assert not isinstance(app.screen, ApplyGate)
+        await wait_until(app, pilot, lambda: not isinstance(app.screen, ApplyGate), "gate gone")
         assert app.statuses["plan"] is StepStatus.IN_PROGRESS
 
         await pilot.press("g")
-        await pilot.pause()
+        await wait_until(app, pilot, dialog_focused(app), "the apply gate, focused")
         gate = app.screen
         assert isinstance(gate, ApplyGate)
         phrase = gate.query_one("#gate-phrase", Input)

@@ -20,7 +20,7 @@ from tests.support.tofu_steps import (
     table_rows,
     world_app,
 )
-from tests.support.waiting import WizardPilot, settle
+from tests.support.waiting import WizardPilot, dialog_focused, settle, wait_until
 from tui.app import WizardApp
 from tui.core.steps import StepStatus
 from tui.sandbox.aws_endpoint import AwsEndpoint
@@ -166,7 +166,7 @@ async def test_failure_blocks_next_until_waived_with_reason(seeded: SeededWorld)
         table.move_cursor(row=list(rows).index("S3 buckets"))
         await pilot.pause()
         await pilot.press("w")
-        await pilot.pause()
+        await wait_until(app, pilot, dialog_focused(app), "the waiver's reason asked")
         assert isinstance(app.screen, ReasonDialog)
         # An empty reason is refused on screen, nothing journaled.
         app.screen.query_one("#record", Button).press()
@@ -225,7 +225,7 @@ async def test_optional_cache_snapshot_taken_on_request(seeded: SeededWorld) -> 
         await open_step(app, pilot, "preflight")
         app.query_one("#pf-checks", DataTable).focus()
         await pilot.press("s")
-        await pilot.pause()
+        await wait_until(app, pilot, dialog_focused(app), "the snapshot dialog")
         name = app.screen.query_one("#snap-name", Input).value
         assert name.startswith(f"{seeded.seed.cache_cluster_id}-pre-upgrade-")
         app.screen.query_one("#take", Button).press()

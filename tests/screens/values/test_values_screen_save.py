@@ -28,7 +28,6 @@ from tui.app import WizardApp
 from tui.core.steps import StepStatus
 from tui.screens.step_dialogs import ConfirmDialog as StepConfirmDialog
 from tui.screens.values.dialogs import ConfirmDialog, TextPromptDialog
-from tui.screens.values.panel import ValuesPanel
 from tui.widgets.dialogs import ErrorDialog
 
 
