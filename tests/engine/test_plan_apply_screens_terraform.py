@@ -12,7 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.plan_apply_screens import BOOK, decisions, open_step, run_until_idle
+from tests.support.plan_apply_screens import (
+    BOOK,
+    decisions,
+    open_step,
+)
 from tests.support.release import make_pair
 from tests.support.screen_text import all_text, text_of
 from tests.support.terraform import (
@@ -22,6 +26,9 @@ from tests.support.terraform import (
     TERRAFORM,
     VALKEY_CONFIG,
     engine_env,
+)
+from tests.support.waiting import (
+    run_until_idle,
 )
 from tui.app import make_app
 from tui.context import WizardContext

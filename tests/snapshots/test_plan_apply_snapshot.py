@@ -18,12 +18,16 @@ from tests.support.plan_apply_screens import (
     BOOK,
     carried_world,
     open_step,
-    run_until_idle,
     tf_dir,
     world_app,
 )
 from tests.support.tofu_steps import steps_as_if_only_mine
-from tests.support.waiting import WizardPilot, dialog_focused, wait_until
+from tests.support.waiting import (
+    WizardPilot,
+    dialog_focused,
+    run_until_idle,
+    wait_until,
+)
 from tui.app import WizardApp
 from tui.core.tofu.plan.reviewed import ReviewedPlan, StateMark
 

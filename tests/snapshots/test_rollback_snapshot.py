@@ -23,14 +23,16 @@ from tests.support.plan_apply_screens import (
     STATE_KEY,
     carried_world,
     open_step,
-    run_until_idle,
     tf_dir,
     world_app,
 )
 from tests.support.plan_apply_screens import S3_BACKEND as BACKEND
 from tests.support.sandbox import new_world
 from tests.support.tofu_steps import steps_as_if_only_mine
-from tests.support.waiting import WizardPilot
+from tests.support.waiting import (
+    WizardPilot,
+    run_until_idle,
+)
 from tui.core.tofu.plan.reviewed import StateMark
 from tui.core.tofu.rollback.s3 import StateVersion
 

@@ -15,13 +15,17 @@ from tests.support.plan_apply_screens import (
     journal,
     open_step,
     remote_world,
-    run_until_idle,
     s3_state,
     tf_dir,
     world_app,
 )
 from tests.support.screen_text import all_text, text_of
-from tests.support.waiting import WizardPilot, dialog_focused, wait_until
+from tests.support.waiting import (
+    WizardPilot,
+    dialog_focused,
+    run_until_idle,
+    wait_until,
+)
 from tui.app import WizardApp
 from tui.core.files import sha256_file
 from tui.core.releases.archive import verify_archive

@@ -21,13 +21,15 @@ from tests.support.helm_screen import (
     open_helm,
     press,
     ready_for_sync,
-    run_until_idle,
     table_text,
     text_of,
 )
 from tests.support.sandbox import run_tool
 from tests.support.stage4 import inject_error
-from tests.support.waiting import BOUND_S
+from tests.support.waiting import (
+    BOUND_S,
+    run_until_idle,
+)
 from tui.core.helm.journal_readback import shown_time
 from tui.core.helm.sync import ReleaseState
 from tui.core.steps import StepStatus

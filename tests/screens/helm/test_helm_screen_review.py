@@ -21,9 +21,11 @@ from tests.support.helm_screen import (
     open_helm,
     press,
     ready_for_sync,
-    run_until_idle,
     text_of,
     values_path,
+)
+from tests.support.waiting import (
+    run_until_idle,
 )
 from tui.core.helm.deployed_values import TAG_WAIVER, WAIVER
 from tui.core.helm.journal_readback import shown_time

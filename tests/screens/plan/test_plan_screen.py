@@ -13,12 +13,17 @@ from tests.support.plan_apply_screens import (
     decisions,
     journal,
     open_step,
-    run_until_idle,
     tf_dir,
     world_app,
 )
 from tests.support.screen_text import all_text, text_of
-from tests.support.waiting import WizardPilot, dialog_focused, focus_on, wait_until
+from tests.support.waiting import (
+    WizardPilot,
+    dialog_focused,
+    focus_on,
+    run_until_idle,
+    wait_until,
+)
 from tui.app import WizardApp
 from tui.core.files import sha256_file
 from tui.core.steps import StepStatus

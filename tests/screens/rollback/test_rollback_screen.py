@@ -17,14 +17,17 @@ from tests.support.plan_apply_screens import (
     decisions,
     journal,
     open_step,
-    run_until_idle,
-    settle,
     tf_dir,
     world_app,
 )
 from tests.support.sandbox import new_world, run_tool
 from tests.support.screen_text import all_text, text_of
-from tests.support.waiting import dialog_focused, wait_until
+from tests.support.waiting import (
+    dialog_focused,
+    run_until_idle,
+    settle,
+    wait_until,
+)
 from tui.core.steps import StepStatus
 from tui.core.tofu.plan.review import review
 from tui.core.tofu.statefile import read_state

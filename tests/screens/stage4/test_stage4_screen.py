@@ -25,11 +25,13 @@ from tests.support.stage4 import (
 from tests.support.stage4_screen import (
     open_stage4,
     seed_world,
-    settle,
     stage4_app,
     stage4_pair,
 )
-from tests.support.waiting import WizardPilot
+from tests.support.waiting import (
+    WizardPilot,
+    settle,
+)
 from tui.app import WizardApp
 from tui.core.steps import StepStatus
 from tui.sandbox.aws_endpoint import AwsEndpoint

@@ -15,13 +15,15 @@ from tests.support.stage4_screen import (
     SUBNETS_TF,
     open_stage4,
     seed_world,
-    settle,
-    settle_until,
     stage4_app,
     state_addresses,
     teardown_pair,
 )
-from tests.support.waiting import WizardPilot
+from tests.support.waiting import (
+    WizardPilot,
+    settle,
+    settle_until,
+)
 from tui.app import WizardApp
 from tui.core.steps import StepStatus
 from tui.core.tofu.plan.gate import GateMode

@@ -19,11 +19,14 @@ from tests.support.values_screen import (
     detail,
     open_values,
     screen_text,
-    settle,
     status,
     values_app,
 )
-from tests.support.waiting import screen_is, wait_until
+from tests.support.waiting import (
+    screen_is,
+    settle,
+    wait_until,
+)
 from tui.core.releases.directories import load_pair
 from tui.core.steps import StepStatus
 from tui.screens.values.dialogs import ConfirmDialog

@@ -15,11 +15,13 @@ from tests.support.values_screen import (
     auto_fill,
     open_values,
     screen_text,
-    settle,
     status,
     values_app,
 )
-from tests.support.waiting import WizardPilot
+from tests.support.waiting import (
+    WizardPilot,
+    settle,
+)
 from tui.app import WizardApp
 from tui.sandbox.aws_endpoint import AwsEndpoint
 from tui.screens.values.dialogs import ConfirmDialog, TextLines

@@ -18,12 +18,16 @@ from tests.support.values_screen import (
     journal,
     open_values,
     screen_text,
-    settle,
     status,
     values_app,
     values_loaded,
 )
-from tests.support.waiting import WizardPilot, dialog_focused, wait_until
+from tests.support.waiting import (
+    WizardPilot,
+    dialog_focused,
+    settle,
+    wait_until,
+)
 from tui.app import WizardApp
 from tui.core.steps import StepStatus
 from tui.screens.step_dialogs import ConfirmDialog as StepConfirmDialog
