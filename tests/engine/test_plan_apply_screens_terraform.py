@@ -85,7 +85,7 @@ async def test_plan_review_gate_apply_with_real_terraform(tmp_path: Path) -> Non
         flow = app.query_one(PlanFlow)
         flow.query_one("#plan-log").focus()
         await pilot.press("p")
-        await run_until_idle(app, pilot, rounds=200)
+        await run_until_idle(app, pilot)
         assert flow.phase is Phase.REVIEWED, all_text(app)
         assert "create 1" in text_of(app, "#plan-counts")  # terraform_data.valkey
         assert text_of(app, "#plan-verdict").startswith(" SAFE")
@@ -101,7 +101,7 @@ async def test_plan_review_gate_apply_with_real_terraform(tmp_path: Path) -> Non
         apply.query_one("#apply-log").focus()
         assert apply.phase is ApplyPhase.READY
         await pilot.press("a")
-        await run_until_idle(app, pilot, rounds=200)
+        await run_until_idle(app, pilot)
         assert apply.phase is ApplyPhase.APPLIED, all_text(app)
         assert app.statuses["apply"] is StepStatus.DONE
 

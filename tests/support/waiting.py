@@ -119,8 +119,14 @@ async def settle_until(
 
 
 def screen_is(app: App[Any], kind: type[object]) -> Callable[[], bool]:
-    """A predicate: the shown screen is a ``kind`` (a dialog pushed, a step's screen)."""
-    return lambda: isinstance(app.screen, kind)
+    """A predicate: the screen on top is a ``kind`` (a dialog pushed) and is mounted, its
+    widgets composed (a pushed screen is on the stack before it has any)."""
+
+    def shown() -> bool:
+        screen = app.screen
+        return isinstance(screen, kind) and screen.is_mounted
+
+    return shown
 
 
 def focus_on(app: App[Any], selector: str) -> Callable[[], bool]:
