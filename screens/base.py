@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import ClassVar
 
+from textual import events
 from textual.containers import Vertical
 from textual.message import Message
 from textual.reactive import reactive
@@ -89,7 +90,40 @@ class StepPanel(ReportsWorkers, Vertical):
         for child in self.query("*"):
             if child.focusable:
                 child.focus()
-                break
+                return
+        self.keep_keys()
+
+    # -- the step's keys never go away ------------------------------------------------
+    # A focused button disabled while the step works loses the focus, and with no focus
+    # the step's keys stop working (the footer shows only the wizard's). The panel then
+    # takes the focus itself until one of its widgets has it again.
+    def on_descendant_blur(self, event: events.DescendantBlur) -> None:
+        self.call_after_refresh(self.keep_keys)
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        self.can_focus = False
+
+    def keep_keys(self) -> None:
+        if not self.is_attached or not self.display or self.app.screen is not self.screen:
+            return
+        if self.screen.focused is None:
+            self.can_focus = True
+            self.focus(scroll_visible=False)
+
+    def focus_action(self, selector: str) -> None:
+        """After an action: the next sensible one gets the focus (scrolled into view).
+
+        After this refresh: a button the step re-enables in its pending messages is then
+        focusable.
+        """
+
+        def focus() -> None:
+            target = next(iter(self.query(selector)), None)
+            if target is not None and target.focusable:
+                target.focus()
+                target.scroll_visible()
+
+        self.call_after_refresh(focus)
 
 
 def panel_of(widget: Widget) -> StepPanel:
