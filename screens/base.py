@@ -94,19 +94,23 @@ class StepPanel(ReportsWorkers, Vertical):
         self.keep_keys()
 
     # -- the step's keys never go away ------------------------------------------------
-    # A focused button disabled while the step works loses the focus, and with no focus
-    # the step's keys stop working (the footer shows only the wizard's). The panel then
-    # takes the focus itself until one of its widgets has it again.
+    # A focused button disabled (or hidden) while the step works loses the focus: Textual
+    # leaves none, or moves it to the step list, and either way the step's keys stop
+    # working. The panel then takes the focus itself until one of its widgets has it.
     def on_descendant_blur(self, event: events.DescendantBlur) -> None:
-        self.call_after_refresh(self.keep_keys)
+        widget = event.widget
+        if not widget.focusable or widget not in self.screen.focus_chain:
+            self.call_after_refresh(self.keep_keys, True)
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         self.can_focus = False
 
-    def keep_keys(self) -> None:
+    def keep_keys(self, lost: bool = False) -> None:
+        """Focus the panel when nothing has the focus, or when it was ``lost`` outside it."""
         if not self.is_attached or not self.display or self.app.screen is not self.screen:
             return
-        if self.screen.focused is None:
+        focused = self.screen.focused
+        if focused is None or (lost and self not in focused.ancestors_with_self):
             self.can_focus = True
             self.focus(scroll_visible=False)
 

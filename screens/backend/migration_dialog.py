@@ -34,6 +34,8 @@ def migration_question(prompt: Prompt) -> ConfirmDialog:
         confirm="Answer yes",
         cancel="Answer no",
         destructive=True,
+        key="y",
+        cancel_key="n",
         note=ANSWER_NOTE,
         dialog_id="migration-dialog",
     )

@@ -263,11 +263,6 @@ class CarryOverPanel(StepPanel):
         )
         result.display = True
         self.show_preview(after)
-        if self.complete:
-            result.update(
-                Content.styled(head + "\n" + "\n".join(lines), "$success")
-                + Content.styled("\nNext: F3 (the plan).", "bold")
-            )
 
     # -- keys -------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

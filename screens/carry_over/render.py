@@ -138,7 +138,7 @@ def summary_text(preview: CarryOverPreview) -> Content:
         text = text.append_text(
             "everything is carried over and verified (nothing left to write).", "$success"
         )
-        return text
+        return text.append_text(" Next: F3.", "bold")
     counts: dict[str, int] = {}
     for op in changes:
         counts[op.status.value] = counts.get(op.status.value, 0) + 1
