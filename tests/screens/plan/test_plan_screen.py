@@ -72,8 +72,8 @@ async def test_plan_reviews_expected_creates_as_safe_and_one_confirmation_approv
         await pilot.pause()
         gate = app.screen
         assert isinstance(gate, ConfirmDialog)
-        assert app.focused is gate.query_one("#dialog-confirm", Button)  # one key approves
-        await pilot.press("enter")
+        assert app.focused is gate.query_one("#dialog-cancel", Button)  # Enter cancels
+        await pilot.press("y")  # the action's own key approves
         await run_until_idle(app, pilot)
         assert app.statuses["plan"] is StepStatus.DONE
         assert "Approved" in text_of(app, "#plan-status")
@@ -84,7 +84,7 @@ async def test_plan_reviews_expected_creates_as_safe_and_one_confirmation_approv
     assert (detail["lineage"], detail["serial"]) == (state.lineage, state.serial)
     assert detail["verdict"] == "safe"
     gate_record = decisions(world.current, "apply-gate")[-1]
-    assert gate_record["detail"] == "apply confirmed: every destroy and replace was expected"
+    assert gate_record["detail"] == "apply confirmed: the plan destroys and replaces nothing"
     approved = json.loads(decisions(world.current, "plan-approved")[-1]["detail"])
     assert json.loads(approved["reviewed"])["plan_sha256"] == detail["plan_sha256"]
     commands = [argv[1] for argv in commands_run(world.current)]
