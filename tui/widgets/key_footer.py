@@ -31,6 +31,7 @@ class FooterEntry:
     action: str
     enabled: bool
     tooltip: str = ""
+    depth: int = 0  # how deep its widget sits: the step's own actions before a table's keys
 
     def width(self, compact: bool) -> int:
         # "K desc" and the gap after it: one column when compact, two otherwise.
@@ -56,7 +57,8 @@ def lay_out(
 ) -> FooterLayout:
     """Fit the keys in ``width`` columns: ``required`` always, then the step's, then ``optional``.
 
-    The step's enabled keys are kept before its greyed ones; the order on screen stays the
+    The step's enabled keys are kept before its greyed ones, and the step's own actions
+    before those of a widget inside it (a table's filters); the order on screen stays the
     step's. When some step keys do not fit, the help entry (``help_id`` is its action) says
     how many are only in the help.
     """
@@ -64,7 +66,7 @@ def lay_out(
     if sum(e.width(False) for e in everything) <= width:
         return FooterLayout(tuple(step), (*required, *optional), 0, False)
     room = width - sum(e.width(True) for e in required) - len(" (+9)")
-    ranked = sorted(range(len(step)), key=lambda i: not step[i].enabled)
+    ranked = sorted(range(len(step)), key=lambda i: (not step[i].enabled, step[i].depth))
     kept: set[int] = set()
     for index in ranked:
         cost = step[index].width(True)
@@ -141,6 +143,7 @@ class KeyFooter(Footer):
                 binding.action,
                 enabled,
                 tooltip or binding.tooltip,
+                len(node.ancestors),
             )
             if node is self.app and binding.action in self.required + self.optional:
                 wizard[binding.action] = entry

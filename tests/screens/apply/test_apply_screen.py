@@ -41,7 +41,7 @@ async def approve_plan(app: WizardApp, pilot: object) -> None:
     assert app.query_one(PlanFlow).phase is Phase.REVIEWED, all_text(app)
     await pilot.press("g")  # type: ignore[attr-defined]
     await pilot.pause()  # type: ignore[attr-defined]
-    await pilot.press("enter")  # type: ignore[attr-defined]
+    await pilot.press("y")  # type: ignore[attr-defined]  # the gate opens on Cancel
     await run_until_idle(app, pilot)
     assert app.statuses["plan"] is StepStatus.DONE
 
@@ -195,7 +195,7 @@ async def test_b2_reads_the_serial_with_state_pull_at_review_and_before_apply(
         assert f"serial {serial + 1}, " in text_of(app, "#plan-status")
         await pilot.press("g")
         await pilot.pause()
-        await pilot.press("enter")
+        await pilot.press("y")  # the gate opens on Cancel: its own key approves
         await run_until_idle(app, pilot)
         flow = await go_apply(app, pilot)
         await pilot.press("a")

@@ -247,7 +247,7 @@ async def test_option_a_restores_pre_upgrade_then_plans_and_applies_previous(
         assert flow.phase is Phase.REVIEWED, all_text(app)
         await pilot.press("g")
         await pilot.pause()
-        await pilot.press("enter")
+        await pilot.press("y")  # the gate opens on Cancel: its own key approves
         await run_until_idle(app, pilot)
         apply = app.query_one(ApplyFlow)
         assert apply.phase is ApplyPhase.READY
