@@ -91,7 +91,7 @@ async def test_plan_review_gate_apply_with_real_terraform(tmp_path: Path) -> Non
         assert text_of(app, "#plan-verdict").startswith(" SAFE")
         await pilot.press("g")
         await pilot.pause()
-        await pilot.press("enter")  # nothing blocks: one confirmation
+        await pilot.press("y")  # nothing blocks: one confirmation (its key; Enter cancels)
         await run_until_idle(app, pilot)
         assert app.statuses["plan"] is StepStatus.DONE
 

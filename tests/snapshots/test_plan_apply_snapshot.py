@@ -79,7 +79,7 @@ def test_apply_step_at_its_gate_80x24(
         await planned(app, pilot)
         await pilot.press("g")
         await wait_until(app, pilot, dialog_focused(app), "the approval dialog, focused")
-        await pilot.press("enter")  # the sandbox plan is safe: one confirmation
+        await pilot.press("y")  # the sandbox plan is safe: one confirmation, its own key
         await run_until_idle(app, pilot)
         app.clear_notifications()
         app.show_step("apply")

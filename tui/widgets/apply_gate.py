@@ -2,9 +2,10 @@
 
 ``ApplyGate(review).ask(app, decided)`` opens the dialog the plan's policy calls for
 and hands ``decided`` a :class:`GateDecision`. Nothing unexpected → the confirm
-dialog with Apply focused (one key). An unexpected destroy or replace that may be
-overridden → the typed-phrase dialog (``destroy N``, plus any ``required_phrase``
-such as a cluster id). Not overridable → the error dialog, only Close.
+dialog with Cancel focused (Enter cancels; ``y`` or the button applies). An
+unexpected destroy or replace that may be overridden → the typed-phrase dialog
+(``destroy N``, plus any ``required_phrase`` such as a cluster id). Not overridable
+→ the error dialog, only Close.
 """
 
 from __future__ import annotations
@@ -33,13 +34,20 @@ class GateDecision:
     mode: GateMode
     typed_phrase: str
     overridden: tuple[str, ...]  # unexpected destroys/replaces let through
+    destroys: int = 0  # the plan's destroys, then its replaces: what was approved
+    replaces: int = 0
 
     def journal_detail(self) -> str:
         """One sentence for ``Journal.decision``."""
         if not self.confirmed:
             return f"apply not confirmed (gate: {self.mode.value})"
         if self.mode is GateMode.CONFIRM:
-            return "apply confirmed: every destroy and replace was expected"
+            if not self.destroys and not self.replaces:
+                return "apply confirmed: the plan destroys and replaces nothing"
+            return (
+                f"apply confirmed: {self.destroys} destroy(s) and {self.replaces} replace(s), "
+                "each one expected"
+            )
         detail = f"apply confirmed by typing '{self.typed_phrase}'"
         if self.overridden:
             shown = ", ".join(self.overridden[:20])
@@ -72,6 +80,10 @@ class ApplyGate:
                 f"{self.apply_label} this plan?",
                 self.body(),
                 confirm=self.apply_label,
+                cancel="Cancel",
+                destructive=True,
+                key="y",
+                cancel_key="n",
                 dialog_id="gate-dialog",
             )
             app.push_screen(confirm, lambda yes: decided(self.decision(bool(yes))))
@@ -105,7 +117,8 @@ class ApplyGate:
         for issue in issues[:MAX_LISTED]:
             style = "$error" if issue.blocking else "$warning"
             text = text.append_text("\n• " + issue.display_address, f"bold {style}")
-            text = text.append_text(f"  {list(issue.actions)}\n  {issue.reason}", style)
+            actions = ", then ".join(issue.actions) or "missing from the plan"
+            text = text.append_text(f"\n  {actions}: {issue.reason}", style)
         if len(issues) > MAX_LISTED:
             more = f"\n… and {len(issues) - MAX_LISTED} more (see the review)"
             text = text.append_text(more, "dim")
@@ -123,4 +136,7 @@ class ApplyGate:
             return GateDecision(False, mode, "", ())
         typed = self.policy.phrase if mode is GateMode.TYPE_PHRASE else ""
         overridden = tuple(issue.display_address for issue in self.review.blockers)
-        return GateDecision(True, mode, typed, overridden)
+        counts = self.review.counts
+        return GateDecision(
+            True, mode, typed, overridden, counts.get("delete", 0), counts.get("replace", 0)
+        )

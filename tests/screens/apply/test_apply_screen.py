@@ -46,7 +46,7 @@ async def approve_plan(app: WizardApp, pilot: WizardPilot) -> None:
     assert app.query_one(PlanFlow).phase is Phase.REVIEWED, all_text(app)
     await pilot.press("g")
     await wait_until(app, pilot, dialog_focused(app), "the approval dialog, focused")
-    await pilot.press("enter")
+    await pilot.press("y")  # the gate opens on Cancel: its own key approves
     await run_until_idle(app, pilot)
     assert app.statuses["plan"] is StepStatus.DONE
 
@@ -208,7 +208,7 @@ async def test_b2_reads_the_serial_with_state_pull_at_review_and_before_apply(
         assert f"serial {serial + 1}, " in text_of(app, "#plan-status")
         await pilot.press("g")
         await wait_until(app, pilot, dialog_focused(app), "the approval dialog, focused")
-        await pilot.press("enter")
+        await pilot.press("y")  # the gate opens on Cancel: its own key approves
         await run_until_idle(app, pilot)
         flow = await go_apply(app, pilot)
         await pilot.press("a")

@@ -75,11 +75,10 @@ async def test_plan_reviews_expected_creates_as_safe_and_one_confirmation_approv
         assert app.query_one("#plan-approve", Button).display
 
         await pilot.press("g")
-        await wait_until(app, pilot, focus_on(app, "#dialog-confirm"), "the gate's Apply, focused")
+        await wait_until(app, pilot, focus_on(app, "#dialog-cancel"), "the gate's Cancel, focused")
         gate = app.screen
-        assert isinstance(gate, ConfirmDialog)
-        assert app.focused is gate.query_one("#dialog-confirm", Button)  # one key approves
-        await pilot.press("enter")
+        assert isinstance(gate, ConfirmDialog)  # Enter cancels
+        await pilot.press("y")  # the action's own key approves
         await run_until_idle(app, pilot)
         assert app.statuses["plan"] is StepStatus.DONE
         assert "Approved" in text_of(app, "#plan-status")
@@ -90,7 +89,7 @@ async def test_plan_reviews_expected_creates_as_safe_and_one_confirmation_approv
     assert (detail["lineage"], detail["serial"]) == (state.lineage, state.serial)
     assert detail["verdict"] == "safe"
     gate_record = decisions(world.current, "apply-gate")[-1]
-    assert gate_record["detail"] == "apply confirmed: every destroy and replace was expected"
+    assert gate_record["detail"] == "apply confirmed: the plan destroys and replaces nothing"
     approved = json.loads(decisions(world.current, "plan-approved")[-1]["detail"])
     assert json.loads(approved["reviewed"])["plan_sha256"] == detail["plan_sha256"]
     commands = [argv[1] for argv in commands_run(world.current)]

@@ -251,7 +251,7 @@ async def test_option_a_restores_pre_upgrade_then_plans_and_applies_previous(
         assert flow.phase is Phase.REVIEWED, all_text(app)
         await pilot.press("g")
         await wait_until(app, pilot, dialog_focused(app), "the approval dialog, focused")
-        await pilot.press("enter")
+        await pilot.press("y")  # the gate opens on Cancel: its own key approves
         await run_until_idle(app, pilot)
         apply = app.query_one(ApplyFlow)
         assert apply.phase is ApplyPhase.READY, all_text(app)

@@ -24,7 +24,7 @@ from tui.core.tofu.plan.review import PlanReview
 
 
 class GateMode(StrEnum):
-    CONFIRM = "confirm"  # one key press on the focused Apply button
+    CONFIRM = "confirm"  # one deliberate key (y) or the Apply button; Cancel is focused
     TYPE_PHRASE = "type-phrase"  # Apply stays disabled until the phrase is typed
     REFUSE = "refuse"  # only Close
 
