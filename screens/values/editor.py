@@ -10,7 +10,7 @@ from textual.message import Message
 
 from tui.core.values.commands import Command
 from tui.core.values.merge import ValuesMerge
-from tui.screens.values.files import ValuesFiles
+from tui.core.values.files import ValuesFiles
 from tui.widgets.values_panes import ValuesPanes
 from tui.wizard import Wizard
 

@@ -31,7 +31,7 @@ from tui.resources import STYLES
 from tui.screens.base import StepPanel
 from tui.screens.values.autofill import AutoFillFlow
 from tui.screens.values.dialogs import EnteredText, edit_dialog, search_dialog
-from tui.screens.values.files import (
+from tui.core.values.files import (
     KEEPABLE,
     ValuesFiles,
     locate_values,

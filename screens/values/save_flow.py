@@ -18,7 +18,7 @@ from tui.core.values.merge import ValuesMerge
 from tui.core.values.save import SavePlan, SaveResult, commit, plan_save
 from tui.screens.values.dialogs import override_dialog, save_dialog
 from tui.screens.values.editor import ValuesEditor
-from tui.screens.values.files import STEP, ValuesFiles, journaled_decisions, locate_values
+from tui.core.values.files import STEP, ValuesFiles, journaled_decisions, locate_values
 from tui.screens.values.view import image_tag_warning
 from tui.widgets.dialogs.reason import GivenReason
 

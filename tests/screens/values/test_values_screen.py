@@ -25,7 +25,7 @@ from tests.support.values_screen import (
 )
 from tui.core.releases.directories import load_pair
 from tui.core.steps import StepStatus
-from tui.screens.values.files import locate_values
+from tui.core.values.files import locate_values
 from tui.widgets.dialogs.confirm import ConfirmDialog
 from tui.widgets.dialogs.error import ErrorDialog
 
