@@ -10,31 +10,14 @@ No Textual here: the screen and the tests share it.
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from tui.core.files import sha256_file
-from tui.core.journal.records import Decision as JournalDecision
-from tui.core.journal.records import JournalRecord
 from tui.core.playbook.load import Playbook
 from tui.core.releases.directories import ReleasePair
-from tui.core.values.alignment import Presence, RowStatus
-from tui.core.values.commands import MergeDecision
-from tui.core.values.load import load_values_pair
-from tui.core.values.merge import ValuesMerge
 
 WORK_BACKUP_SUFFIX = ".bak"
-KEEPABLE = (RowStatus.DIFFERS,)  # rows where `k` means something (never a placeholder)
-STEP = "values"
-DROPS_DECISION = "values orphans dropped"
-KEPT_DECISION = "values kept as the template has them"
-# The operator's decisions a save journals (a JSON list of key paths each), and a resume restores.
-JOURNALED = {
-    DROPS_DECISION: MergeDecision.DROPPED_ORPHAN,
-    KEPT_DECISION: MergeDecision.KEPT_TEMPLATE,
-}
 
 
 @dataclass(frozen=True)
@@ -51,6 +34,18 @@ class ValuesFiles:
     @property
     def working_is_template(self) -> bool:
         return self.working == self.template
+
+    def after_save(self, template_backup: Path | None) -> ValuesFiles:
+        """The files once the destination is written (as ``locate_values`` would find them):
+        the template is kept at its backup, the destination holds the operator's work,
+        and the next save keeps that work under a free ``.bak`` name first."""
+        template = self.template
+        if template == self.destination:  # first save: the template was kept before the write
+            template = template_backup or self.backup
+        backup = self.destination.with_name(self.destination.name + WORK_BACKUP_SUFFIX)
+        return ValuesFiles(
+            self.previous, template, self.destination, self.destination, backup, True
+        )
 
 
 def locate_values(pair: ReleasePair, playbook: Playbook) -> ValuesFiles:
@@ -71,50 +66,3 @@ def locate_values(pair: ReleasePair, playbook: Playbook) -> ValuesFiles:
         template_backup if same else destination.with_name(destination.name + WORK_BACKUP_SUFFIX)
     )
     return ValuesFiles(previous, template_backup, destination, destination, backup, True)
-
-
-def open_merge(files: ValuesFiles, placeholder_pattern: str) -> ValuesMerge:
-    """Load both sides (ParseError with line and column on bad input)."""
-    previous, working = load_values_pair(files.previous, files.working)
-    return ValuesMerge(previous, working, placeholder_pattern)
-
-
-def labels_detail(labels: list[str]) -> str:
-    """The journal detail of decided rows at a save (a JSON list of key paths)."""
-    return json.dumps(labels, ensure_ascii=False)
-
-
-def journaled_decisions(merge: ValuesMerge) -> list[tuple[str, str]]:
-    """(what, detail) of each kind of decision to journal at a save; none when empty."""
-    out = []
-    for what, decision in JOURNALED.items():
-        labels = [k for k, v in merge.decisions.items() if v == decision]
-        if labels:
-            out.append((what, labels_detail(labels)))
-    return out
-
-
-def restore_decisions(merge: ValuesMerge, records: Iterable[JournalRecord]) -> int:
-    """Mark again the orphans dropped and the values kept at earlier saves; returns how many.
-
-    A decision that no longer applies (the orphan was carried since, the kept value
-    now equals the previous one) is not restored.
-    """
-    decided: dict[str, MergeDecision] = {}
-    for record in records:
-        body = record.body
-        if isinstance(body, JournalDecision) and body.step == STEP and body.what in JOURNALED:
-            try:
-                labels = [str(label) for label in json.loads(body.detail)]
-            except (ValueError, TypeError):
-                continue  # a hand-edited or foreign record: the row stays undecided
-            decided.update(dict.fromkeys(labels, JOURNALED[body.what]))
-    restored = 0
-    for row in merge.rows:
-        decision = decided.get(row.label)
-        if (decision == MergeDecision.DROPPED_ORPHAN and row.presence == Presence.PREV_ONLY) or (
-            decision == MergeDecision.KEPT_TEMPLATE and row.status in KEEPABLE
-        ):
-            merge.decisions[row.label] = decision
-            restored += 1
-    return restored
