@@ -28,6 +28,25 @@ SAMPLE_SECRETS = (
 )
 
 
+# A key the previous file has under `host:`, a closed map of the template: a true orphan.
+ORPHAN_LABEL = "host.legacyRedirect"
+
+
+def add_orphan(prev: Path) -> None:
+    """Give the previous release's values a key the new template no longer has."""
+    path = prev / VALUES
+    path.write_text(
+        path.read_text().replace(
+            "  ingressClassName: alb\n", "  ingressClassName: alb\n  legacyRedirect: true\n"
+        )
+    )
+
+
+def draft_file(curr: Path) -> Path:
+    """Where the values step keeps the unsaved edits of the current release."""
+    return curr / ".mocm-upgrade" / "values-draft.json"
+
+
 def values_app(root: Path) -> tuple[WizardApp, Path, Path]:
     """The App on a fresh sample release pair under ``root`` (previous, current)."""
     prev, curr = make_pair(root)

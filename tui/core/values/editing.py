@@ -33,6 +33,7 @@ from tui.core.values.draft import (
 )
 from tui.core.values.files import ValuesFiles
 from tui.core.values.known import KnownValue, KnownValues, known_edits, plan_known_fills
+from tui.core.values.lines import LineMap
 from tui.core.values.load import load_values
 from tui.core.values.merge import ValuesMerge
 from tui.core.values.progress import KEEPABLE
@@ -87,6 +88,7 @@ class ValuesEditing:
             merge.pattern.pattern,
         )
         self.on_disk: OnDisk | None = None  # what this session's last save wrote
+        self.line_map = LineMap()  # the template's lines in the file on disk
         self._applied: list[Operation] = []
         self._undone: list[Operation] = []
 
@@ -132,6 +134,11 @@ class ValuesEditing:
         if command is None:
             raise ValueEditRefused(f"{op.label} is {op.text} already")
         return command
+
+    def auto_fill_operation(self, known: KnownValues) -> Operation:
+        """Auto-fill with the values the wizard read (kept in the draft, replayed the same)."""
+        entries = (KnownEntry(s, v.value, v.origin) for s, v in sorted(known.values.items()))
+        return Operation(OperationKind.AUTO_FILL, known=tuple(entries))
 
     def _known_edits(self, known: Sequence[KnownEntry]) -> list[Edit]:
         """The edits of the values the wizard read, as the preview showed them."""
@@ -226,6 +233,7 @@ class ValuesEditing:
         result = commit(plan)
         merge = self.merge
         self.on_disk = OnDisk(plan.text, result.sha256, plan.secret_lines)
+        self.line_map = LineMap.between(merge.template.text, plan.text)
         self.files = self.files.after_save(result.template_backup)
         self.base = replace(
             self.base, working=str(self.files.working), working_sha256=result.sha256

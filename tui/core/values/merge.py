@@ -77,6 +77,13 @@ class ValuesMerge:
         """The row with this label (``KeyError`` if none)."""
         return self.rows[self._index[label]]
 
+    def index_of(self, label: str) -> int:
+        """Where the row with this label is in ``rows`` (``KeyError`` if none)."""
+        return self._index[label]
+
+    def has_row(self, label: str) -> bool:
+        return label in self._index
+
     def counters(self) -> Counters:
         """Placeholders left, differences, new keys and orphans (topmost)."""
         return counters(self.rows)
