@@ -141,8 +141,10 @@ def fit_key_value(
     value = shorten_placeholders(value, pattern, room - cell_len(key))
     if cell_len(key) + cell_len(value) <= room:
         return key, value
-    # The key gives way, but keeps a third of the room (a short key stays whole).
-    key_room = max(MIN_KEY, room - cell_len(value), min(cell_len(key), room // 3))
+    if room - cell_len(value) >= min(cell_len(key), room // 3):
+        key_room = room - cell_len(value)  # the key gives way to a value that then fits whole
+    else:  # the value is cut anyway: the key keeps up to half the room
+        key_room = max(MIN_KEY, min(cell_len(key), room // 2))
     if cell_len(key) > key_room:
         indent = min(len(key) - len(key.lstrip(" ")), key_room // 2)
         key = key[: key_room - 1].rstrip() if indent >= key_room - 1 else key[: key_room - 1]
