@@ -201,16 +201,22 @@ def auto_fill_dialog(
     )
 
 
+def wrapped(text: str) -> list[Content]:
+    """A sentence as lines narrow enough for a wide dialog at 80 columns (bodies do not wrap)."""
+    return [Content(line) for line in textwrap.wrap(text, 64, break_on_hyphens=False)]
+
+
 def restore_draft_dialog(draft: Draft) -> ConfirmDialog:
     """Unsaved edits of an earlier session, on the same files: restore (the default) or discard."""
-    when = draft.written_at or "an earlier session"
+    when = draft.written_at.split(".")[0].replace("T", " ") or "an earlier session"
+    said = (
+        f"{len(draft.applied)} edit(s) you had not saved ({when}) were kept as a draft. "
+        "Restore them (r), or discard them (d):"
+    )
     return ConfirmDialog(
         "Unsaved values edits found",
         [
-            Content(
-                f"{len(draft.applied)} edit(s) you had not saved ({when}) were kept as a draft. "
-                "Restore them (r), or discard them (d):"
-            ),
+            *wrapped(said),
             Content(),
             *(Content(f"  {line}") for line in draft.describe()),
         ],
@@ -226,7 +232,7 @@ def restore_draft_dialog(draft: Draft) -> ConfirmDialog:
 
 def stale_draft_dialog(stale: DraftStale) -> ConfirmDialog:
     """A draft that does not apply: said plainly, never applied; kept aside (default) or dropped."""
-    lines = [Content(f"A draft of unsaved values edits does not apply: {stale.reason}.")]
+    lines = wrapped(f"A draft of unsaved values edits does not apply: {stale.reason}.")
     lines.append(Content("It is not applied."))
     if stale.draft is not None:
         lines += [Content(), Content("It held (redo them by hand if they still matter):")]
