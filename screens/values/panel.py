@@ -188,6 +188,7 @@ class ValuesPanel(StepPanel):
         book = self.wizard.context.playbook
         journal = self.journal()
         editing = open_editing(files, book.placeholder_pattern, book.known_placeholders, journal)
+        editing.prepare_saving()
         self.post_message(self.Opened(OpenedValues(editing, editing.check_draft())))
 
     @on(Opened)

@@ -78,8 +78,9 @@ class SaveFlow:
     def prepare(self, reason: str | None) -> None:
         panel, editing = self.panel, self.panel.editing
         assert editing is not None
+        # Keys are refused while busy (check_action); the diff dialog covers the footer: no
+        # footer rebuild for this short state.
         panel.busy = "saving"
-        panel.bindings_changed()
 
         def render() -> None:
             panel.post_message(self.Planned(editing.plan_save(reason)))

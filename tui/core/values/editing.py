@@ -37,7 +37,14 @@ from tui.core.values.lines import LineMap
 from tui.core.values.load import load_values
 from tui.core.values.merge import ValuesMerge
 from tui.core.values.progress import KEEPABLE
-from tui.core.values.save import OnDisk, SavePlan, SaveResult, commit, plan_save
+from tui.core.values.save import (
+    OnDisk,
+    SavePlan,
+    SaveResult,
+    commit,
+    plan_save,
+    prefetch_layout,
+)
 from tui.core.values.scalars import ValueEditRefused
 
 STEP = "values"
@@ -217,6 +224,11 @@ class ValuesEditing:
             "c carries the row, x drops it (o goes to the next one); D drops all of them "
             "with a typed confirmation",
         )
+
+    def prepare_saving(self) -> None:
+        """Start laying out the template for a save, in a child process (the first ``s``
+        then finds it ready instead of parsing the template again)."""
+        prefetch_layout(self.merge)
 
     def plan_save(self, override_reason: str | None) -> SavePlan:
         """Render, verify and diff in memory (refused while anything is undecided)."""
