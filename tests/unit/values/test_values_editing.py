@@ -107,13 +107,23 @@ def test_drop_all_is_one_operation_listing_every_undecided_value(
     assert body.detail == "typed 'drop 1'; " + json.dumps([NODEGROUP])
 
 
-def test_after_a_save_the_session_goes_on_from_memory(samples: Path, tmp_path: Path) -> None:
+def test_after_a_save_the_session_goes_on_from_memory(
+    samples: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     editing, journal = session(samples, tmp_path)
     merge = editing.merge
     editing.apply(Operation(OperationKind.CARRY, NODEGROUP))  # one more line in the file
     editing.apply(Operation(OperationKind.PORT, "host.domain"))
     plan = editing.plan_save("later")
-    result = editing.commit(plan)
+
+    def parsed(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the saved file was parsed again")
+
+    with monkeypatch.context() as patch:  # writing parses nothing: verified from memory
+        for module in ("tui.core.values.save", "tui.core.values.editing", "tui.core.values.load"):
+            for name in ("load_values", "parse_values", "load_plain"):
+                patch.setattr(f"{module}.{name}", parsed, raising=False)
+        result = editing.commit(plan)
     editing.journal_save(journal, plan, result)
     assert editing.merge is merge and not merge.has_unsaved_changes()
     assert editing.draft() is None
