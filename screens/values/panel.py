@@ -172,6 +172,12 @@ class ValuesPanel(StepPanel):
         # Paint the loading indicator before the parse takes the interpreter's attention.
         self.call_after_refresh(self.load, files)
 
+    @property
+    def loading_shown(self) -> bool:
+        """Whether the files are still being opened (the loading indicator is up)."""
+        indicator = self.query("#values-loading")
+        return not indicator or bool(indicator.first().display)  # not composed yet: loading
+
     def show_problem(self, message: str) -> None:
         self.query_one("#values-loading").display = False
         self.query_one("#values-status", Static).update(message)

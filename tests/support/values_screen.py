@@ -18,6 +18,7 @@ from tui.core.steps import FORWARD_STEPS, StepStatus
 from tui.screens.values.panel import ValuesPanel
 
 BOOK = load_playbook()
+MAX_PAUSES = 10_000  # a bound on waiting for a state, so that a broken step fails, never hangs
 VALUES = BOOK.values_file
 # The clear values of the sample's secret keys: none may ever be on screen unrevealed.
 SAMPLE_SECRETS = (
@@ -63,6 +64,16 @@ async def open_values(app: WizardApp, pilot: Pilot[int]) -> ValuesPanel:
     for step in FORWARD_STEPS[: FORWARD_STEPS.index("values")]:
         app.statuses[step] = StepStatus.DONE
     app.show_step("values")
+    # The load starts after the first refresh: wait for its outcome, not for the workers
+    # running now (on a busy machine there may be none yet).
+    for _ in range(MAX_PAUSES):
+        panels = app.query(ValuesPanel)
+        if panels and (panels.first().editing is not None or not panels.first().loading_shown):
+            break
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+    else:
+        raise AssertionError("the values step neither opened nor said why")
     await settle(app, pilot)
     return app.query_one(ValuesPanel)
 
