@@ -1,10 +1,10 @@
 """Step 10 — Rollback, reachable from anywhere (ctrl+r).
 
 The backend decides the way back: Option A (local state) restores the
-pre-upgrade backup and re-applies the previous release through the same review
-and gate as the upgrade; Option B (S3) restores an earlier version of the
-state object with ``tofu state push``. A Helm failure needs neither: Helm
-rolls back per release in the Helm step.
+pre-upgrade backup, Option B (S3) restores an earlier version of the state
+object with ``tofu state push``; both then re-converge the previous release
+through the same plan pipeline as the upgrade, with the rollback rules. A Helm
+failure needs neither: Helm rolls back per release in the Helm step.
 """
 
 from __future__ import annotations
@@ -69,7 +69,12 @@ class RollbackPanel(StepPanel):
         if kind is BackendKind.REMOTE and backend is not None:
             situation.update(Content.styled("The state is in S3 (Option B).", "bold"))
             body.mount(
-                S3RollbackView(backend, pair.current.terraform, book.state_rollback_download)
+                S3RollbackView(
+                    backend,
+                    pair.current.terraform,
+                    pair.previous.terraform,
+                    book.state_rollback_download,
+                )
             )
         elif kind is BackendKind.LOCAL:
             situation.update(Content.styled("The state is local (Option A).", "bold"))

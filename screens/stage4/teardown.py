@@ -32,8 +32,8 @@ from tui.core.tofu.plan.reviewed import (
     pull_state_mark,
     record_review,
 )
+from tui.core.tofu.plan.shown import ShownPlan
 from tui.screens.base import StepPanel, panel_of
-from tui.screens.plan.show import ShownPlan
 from tui.screens.stage4.sections import Stage4Context
 from tui.widgets.apply_gate import ApplyGate, GateDecision
 from tui.widgets.command_log import CommandLog

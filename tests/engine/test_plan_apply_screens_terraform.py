@@ -28,9 +28,9 @@ from tui.context import WizardContext
 from tui.core.steps import StepStatus
 from tui.core.tofu.carry_over.apply import apply_carry_over
 from tui.core.tofu.carry_over.preview import preview_carry_over
+from tui.core.tofu.plan.pipeline import Phase
 from tui.core.tofu.statefile import read_state
-from tui.screens.apply.flow import ApplyFlow, ApplyPhase
-from tui.screens.plan.flow import Phase, PlanFlow
+from tui.screens.plan.pipeline_view import PipelineView
 
 pytestmark = pytest.mark.engine
 
@@ -75,11 +75,10 @@ async def test_plan_review_gate_apply_with_real_terraform(tmp_path: Path) -> Non
     app = make_app(context)
     async with app.run_test(size=(120, 40)) as pilot:
         await open_step(app, pilot, "plan")
-        flow = app.query_one(PlanFlow)
-        flow.query_one("#plan-log").focus()
+        flow = app.query_one("#plan-pipeline", PipelineView)
         await pilot.press("p")
         await run_until_idle(app, pilot, rounds=200)
-        assert flow.phase is Phase.REVIEWED, all_text(app)
+        assert flow.core.phase is Phase.REVIEWED, all_text(app)
         assert "create 1" in text_of(app, "#plan-counts")  # terraform_data.valkey
         assert text_of(app, "#plan-verdict").startswith(" SAFE")
         await pilot.press("g")
@@ -90,12 +89,13 @@ async def test_plan_review_gate_apply_with_real_terraform(tmp_path: Path) -> Non
 
         app.show_step("apply")
         await run_until_idle(app, pilot)
-        apply = app.query_one(ApplyFlow)
-        apply.query_one("#apply-log").focus()
-        assert apply.phase is ApplyPhase.READY
+        apply = app.query_one("#apply-pipeline", PipelineView)
+        assert apply.core.phase is Phase.APPROVED
         await pilot.press("a")
+        await pilot.pause()
+        await pilot.press("y")  # the apply's confirmation opens on Cancel; y applies
         await run_until_idle(app, pilot, rounds=200)
-        assert apply.phase is ApplyPhase.APPLIED, all_text(app)
+        assert apply.core.phase is Phase.APPLIED, all_text(app)
         assert app.statuses["apply"] is StepStatus.DONE
 
     after = read_state(curr_tf / "terraform.tfstate")

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from textual.pilot import Pilot
 
-import tui.screens.plan.show
+import tui.core.tofu.plan.shown
 from tests.support.plan_apply_screens import (
     BOOK,
     carried_world,
@@ -36,7 +36,7 @@ def fixed_review(plan_path: Path, state: StateMark | None) -> ReviewedPlan:
 
 
 def snapshot_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
-    monkeypatch.setattr(tui.screens.plan.show, "record_review", fixed_review)
+    monkeypatch.setattr(tui.core.tofu.plan.shown, "record_review", fixed_review)
     world = carried_world(tmp_path)
     for release in (world.previous, world.current):
         path = tf_dir(release) / BOOK.state_file

@@ -75,7 +75,7 @@ def test_rollback_b_versions_80x24(
     monkeypatch.setattr(view, "list_state_versions", lambda s3, bucket, key: VERSIONS)
     current = StateMark(LINEAGE, 60, f"s3://bucket/{STATE_KEY}")
     monkeypatch.setattr(view, "current_state_mark", lambda s3, bucket, key: current)
-    monkeypatch.setattr(view, "first_apply_start", lambda journal: APPLY_STARTED)
+    monkeypatch.setattr(view, "first_apply_start", lambda records: APPLY_STARTED)
     world = new_world(tmp_path)
     backend = BACKEND.format(bucket="acme-mocm-prod-tfstate", key=STATE_KEY, region=world.region)
     (tf_dir(world.current) / "backend.tf").write_text(backend)

@@ -25,12 +25,13 @@ from tests.support.plan_apply_screens import (
 from tests.support.sandbox import new_world, run_tool
 from tests.support.screen_text import all_text, text_of
 from tui.core.steps import StepStatus
+from tui.core.tofu.plan.pipeline import Phase
 from tui.core.tofu.plan.review import review
 from tui.core.tofu.statefile import read_state
 from tui.sandbox.aws_endpoint import AwsEndpoint
 from tui.sandbox.world import World
-from tui.screens.apply.flow import ApplyFlow, ApplyPhase
-from tui.screens.plan.flow import Phase, PlanFlow
+from tui.screens.plan.pipeline_view import PipelineView
+from tui.widgets.dialogs.confirm import ConfirmDialog
 from tui.widgets.dialogs.typed_phrase import TypedPhraseDialog
 from tui.widgets.plan_review_view import PlanReviewView
 
@@ -118,7 +119,12 @@ async def test_option_b_lists_versions_and_needs_the_typed_phrase_to_force(
         await pilot.press(*f"push -force serial {serial - 1}", "enter")
         await run_until_idle(app, pilot)
         assert "✔ State restored" in text_of(app, "#rb-s3-status"), all_text(app)
-        assert app.statuses["rollback"] is StepStatus.DONE
+        # This previous release keeps a local state: it cannot be re-converged on S3's.
+        problem = text_of(app, "#rb-reconverge-problem")
+        assert "Cannot re-converge the previous release" in problem
+        assert "does not keep its state in S3" in problem
+        assert not app.query(PipelineView)
+        assert app.statuses["rollback"] is not StepStatus.DONE
 
     restored = latest_state(s3, bucket)
     download = tf_dir(world.current) / BOOK.state_rollback_download
@@ -234,26 +240,36 @@ async def test_option_a_restores_pre_upgrade_then_plans_and_applies_previous(
         )
         assert "terraform.tfstate.failed" in plan_text
         restore = app.query_one("#rb-restore", Button)
-        restore.focus()
+        assert app.focused is restore
         await pilot.press("enter")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, ConfirmDialog)  # the restore asks, like every destructive one
+        assert app.focused is dialog.query_one("#dialog-cancel", Button)
+        await pilot.press("enter")  # Enter cancels: nothing restored
+        await run_until_idle(app, pilot)
+        assert not (curr / BOOK.state_failed).exists()
+        await pilot.press("R")
+        await pilot.pause()
+        await pilot.press("y")
         await run_until_idle(app, pilot)
         assert "✔ Restored" in text_of(app, "#rb-local-status")
 
-        flow = app.query_one(PlanFlow)
-        assert flow.target.workdir == prev
-        flow.query_one("#plan-log").focus()
+        view = app.query_one("#rb-pipeline", PipelineView)
+        assert view.target.workdir == prev and view.target.stage == "rollback"
+        assert app.focused is view.query_one("#rb-plan-button")
         await pilot.press("p")
         await run_until_idle(app, pilot)
-        assert flow.phase is Phase.REVIEWED, all_text(app)
-        await pilot.press("g")
+        assert view.core.phase is Phase.REVIEWED, all_text(app)
+        assert app.focused is view.query_one("#rb-apply-button")
+        await pilot.press("a")  # the gate is the apply's question here: it opens on Cancel
         await pilot.pause()
-        await pilot.press("enter")
+        gate = app.screen
+        assert isinstance(gate, ConfirmDialog) and gate.destructive, all_text(app)
+        assert app.focused is gate.query_one("#dialog-cancel", Button)
+        await pilot.press("y")
         await run_until_idle(app, pilot)
-        apply = app.query_one(ApplyFlow)
-        assert apply.phase is ApplyPhase.READY
-        await pilot.press("a")
-        await run_until_idle(app, pilot)
-        assert apply.phase is ApplyPhase.APPLIED, all_text(app)
+        assert view.core.phase is Phase.APPLIED, all_text(app)
         assert app.statuses["rollback"] is StepStatus.DONE
 
     assert read_state(curr / BOOK.state_failed).serial == failed["serial"]
@@ -289,15 +305,13 @@ async def test_option_a_review_uses_the_rollback_rules(tmp_path: Path) -> None:
         before = text_of(app, "#rb-local-plan")
         assert "reviewed with the playbook's rollback rules: expected update of *" in before
         assert "nothing may touch *valkey*" in before
-        app.query_one("#rb-restore", Button).focus()
-        await pilot.press("enter")
+        await pilot.press("R", "y")
         await run_until_idle(app, pilot)
-        flow = app.query_one(PlanFlow)
+        flow = app.query_one("#rb-pipeline", PipelineView)
         assert flow.target.stage == "rollback"
-        flow.query_one("#plan-log").focus()
         await pilot.press("p")
         await run_until_idle(app, pilot)
-        assert flow.phase is Phase.REVIEWED, all_text(app)
+        assert flow.core.phase is Phase.REVIEWED, all_text(app)
         verdict = text_of(app, "#plan-verdict")
         assert verdict.startswith(" SAFE  every change is expected at stage 'rollback'")
         assert "create 1  update 1  replace 0  destroy 0" in text_of(app, "#plan-counts")
@@ -305,6 +319,6 @@ async def test_option_a_review_uses_the_rollback_rules(tmp_path: Path) -> None:
         assert shown[rule].expected and shown[rule].why == why[("create",)]
         assert shown["aws_cloudwatch_log_group.app"].why == why[("update",)]
         # The same plan under the upgrade rules: that create would be unexpected.
-        assert flow.review is not None
-        upgrade = review(flow.review.plan, BOOK, "upgrade")
+        assert flow.core.review is not None
+        upgrade = review(flow.core.review.plan, BOOK, "upgrade")
         assert [issue.address for issue in upgrade.issues] == [rule]

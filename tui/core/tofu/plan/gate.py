@@ -105,3 +105,44 @@ def gate_policy(review: PlanReview, required_phrase: str = "") -> GatePolicy:
             GateMode.TYPE_PHRASE, " ".join(parts), len(blockers), tuple(why), len(destroys)
         )
     return GatePolicy(GateMode.CONFIRM, "", 0, ("Every change is expected by the playbook.",))
+
+
+@dataclass(frozen=True, slots=True)
+class GateDecision:
+    """What the operator did at the gate (no secret: addresses and the typed phrase)."""
+
+    confirmed: bool
+    mode: GateMode
+    typed_phrase: str
+    overridden: tuple[str, ...]  # unexpected destroys/replaces let through
+
+    def journal_detail(self) -> str:
+        """One sentence for the journal."""
+        if not self.confirmed:
+            return f"apply not confirmed (gate: {self.mode.value})"
+        if self.mode is GateMode.CONFIRM:
+            return "apply confirmed: every destroy and replace was expected"
+        detail = f"apply confirmed by typing '{self.typed_phrase}'"
+        if self.overridden:
+            shown = ", ".join(self.overridden[:20])
+            more = f" and {len(self.overridden) - 20} more" if len(self.overridden) > 20 else ""
+            detail += f"; overrode {len(self.overridden)} unexpected destroy/replace: {shown}{more}"
+        return detail
+
+
+def gate_decision(
+    policy: GatePolicy, review: PlanReview, *, confirmed: bool = False, typed: str | None = None
+) -> GateDecision:
+    """What an answer at the gate stands for: only the answer the policy asks for confirms.
+
+    ``confirmed`` is the confirm dialog's yes; ``typed`` the phrase typed in the other one.
+    """
+    mode = policy.mode
+    accepted = (mode is GateMode.CONFIRM and confirmed) or (
+        mode is GateMode.TYPE_PHRASE and typed is not None and typed == policy.phrase
+    )
+    if not accepted:
+        return GateDecision(False, mode, "", ())
+    phrase = policy.phrase if mode is GateMode.TYPE_PHRASE else ""
+    overridden = tuple(issue.display_address for issue in review.blockers)
+    return GateDecision(True, mode, phrase, overridden)
