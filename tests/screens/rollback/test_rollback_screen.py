@@ -18,10 +18,12 @@ from tests.support.plan_apply_screens import (
     journal,
     open_step,
     run_until_idle,
+    s3_state,
     settle,
     tf_dir,
     world_app,
 )
+from tests.support.plan_apply_screens import remote_world as remote_world_b2
 from tests.support.sandbox import new_world, run_tool
 from tests.support.screen_text import all_text, text_of
 from tui.core.steps import StepStatus
@@ -322,3 +324,87 @@ async def test_option_a_review_uses_the_rollback_rules(tmp_path: Path) -> None:
         assert flow.core.review is not None
         upgrade = review(flow.core.review.plan, BOOK, "upgrade")
         assert [issue.address for issue in upgrade.issues] == [rule]
+
+
+async def test_option_b_re_converges_the_previous_release_and_lists_what_tofu_left(
+    tmp_path: Path, aws: AwsEndpoint
+) -> None:
+    """B.2 on the demo world: the upgrade applied in S3, then rolled back — the pre-upgrade
+    version pushed, the Valkey stack it created listed as unmanaged, and the previous
+    release planned, reviewed with the rollback rules and applied on the restored state."""
+    world, s3, bucket = remote_world_b2(tmp_path)
+    prev, curr = tf_dir(world.previous), tf_dir(world.current)
+    before = s3_state(s3, bucket)
+    upgrade = (["tofu", "init", "-input=false"], ["tofu", "plan", "-out", "tfplan"])
+    for argv in (*upgrade, ["tofu", "apply", "tfplan"]):
+        done = run_tool(world, argv, cwd=curr, **aws.env)
+        assert done.returncode in (0, 2) if argv[1] == "plan" else done.returncode == 0, done.stderr
+    upgraded = s3_state(s3, bucket)
+    created = sorted(
+        f"{r['type']}.{r['name']}" for r in upgraded["resources"] if r["mode"] == "managed"
+    )
+    kept = {f"{r['type']}.{r['name']}" for r in before["resources"] if r["mode"] == "managed"}
+    left = [address for address in created if address not in kept]
+    assert left and all("valkey" in address for address in left)
+
+    app = world_app(world, **aws.env)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_step(app, pilot, "rollback")
+        await run_until_idle(app, pilot)
+        table = app.query_one("#rb-versions", DataTable)
+        ids = version_ids(table)
+        table.move_cursor(row=len(ids) - 1)  # the oldest: the state before the upgrade
+        await pilot.press("d")
+        await run_until_idle(app, pilot)
+        compare = text_of(app, "#rb-compare")
+        assert f"{len(left)} resource(s) in the state now (after the upgrade)" in compare
+        assert all(address in compare for address in left)
+        await pilot.press("P")
+        await pilot.pause()
+        assert isinstance(app.screen, TypedPhraseDialog)
+        await pilot.press("shift+tab", *f"push -force serial {before['serial']}", "enter")
+        await run_until_idle(app, pilot)
+        assert "✔ State restored" in text_of(app, "#rb-s3-status"), all_text(app)
+        unmanaged = text_of(app, "#rb-left-behind")
+        assert "tofu will neither manage nor destroy them, they stay in AWS" in unmanaged
+        assert all(f"• {address}" in unmanaged for address in left)
+        assert app.statuses["rollback"] is not StepStatus.DONE  # not until re-applied
+
+        view = app.query_one("#rb-pipeline", PipelineView)
+        assert view.target.workdir == prev and view.target.stage == "rollback"
+        assert view.target.remote and "Option B.2 (S3 backend)" in text_of(app, "#rb-status")
+        assert app.focused is view.query_one("#rb-plan-button")
+        await pilot.press("p")
+        await run_until_idle(app, pilot)
+        assert view.core.phase is Phase.REVIEWED, all_text(app)
+        assert "via tofu state pull" in text_of(app, "#rb-status")
+        await pilot.press("a")  # the gate is the apply's question: it opens on Cancel
+        await pilot.pause()
+        gate = app.screen
+        assert isinstance(gate, ConfirmDialog) and gate.destructive, all_text(app)
+        await pilot.press("y")
+        await run_until_idle(app, pilot)
+        assert view.core.phase is Phase.APPLIED, all_text(app)
+        assert "re-applied on the restored state" in text_of(app, "#rb-s3-status")
+        assert app.statuses["rollback"] is StepStatus.DONE
+
+    records = journal(world.current)
+    commands = [(r["argv"][1:], r["cwd"]) for r in records if r["kind"] == "command"]
+    pushed = next(i for i, (argv, _) in enumerate(commands) if argv[:2] == ["state", "push"])
+    in_previous = [argv[0] for argv, cwd in commands[pushed + 1 :] if cwd == str(prev)]
+    assert in_previous[:2] == ["init", "plan"] and in_previous[-1] == "apply"
+    inits = [argv for argv, _ in commands[pushed:] if argv[0] == "init"]
+    assert inits and "-upgrade" not in inits[0]  # B keeps the previous release's provider lock
+    applied_in = [cwd for argv, cwd in commands if argv[0] == "apply"]
+    assert applied_in == [str(prev)]  # the previous release, nothing in the current one
+    assert decisions(world.current, "left-behind")[-1]["detail"].endswith(", ".join(left))
+    reviewed = [json.loads(r["detail"]) for r in decisions(world.current, "plan-reviewed")]
+    assert [(r["stage"], r["workdir"], r["state_source"]) for r in reviewed] == [
+        ("rollback", str(prev), "state pull")
+    ]
+    assert decisions(world.current, "plan-applied")
+    restored = s3_state(s3, bucket)
+    assert restored["lineage"] == before["lineage"]
+    assert {
+        f"{r['type']}.{r['name']}" for r in restored["resources"] if r["mode"] == "managed"
+    } == kept
