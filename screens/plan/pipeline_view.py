@@ -148,6 +148,7 @@ class PipelineView(ReportsWorkers, Vertical):
         self._capture: RunningCommand | None = None
         self._json_file: Path | None = None
         self._plan_on_mount = False
+        self._held: str | None = None  # a precondition outside the pipeline (set before mount)
 
     # -- set-up -------------------------------------------------------------------------
     @property
@@ -181,10 +182,32 @@ class PipelineView(ReportsWorkers, Vertical):
             session.journal if session is not None else None, self.target, self.panel.step_id
         )
         self.pipeline = PlanPipeline(self.target, self.mode, self.commands, journal)
+        if self._held is not None:
+            self.pipeline.hold(self._held)
         self.render_phase()
         self.focus_next_action()
         if self._plan_on_mount:
             self.action_plan()
+
+    def hold(self, reason: str | None) -> None:
+        """Nothing may be planned or applied while ``reason`` holds (None: it no longer does).
+
+        Either change voids the review on screen and any approval: the core journals it.
+        """
+        self._held = reason
+        if self.pipeline is None:
+            return
+        if self.core.busy and self.core.phase is not Phase.APPLYING:
+            self.action_cancel()  # its result will be ignored: the plan it makes is void
+        if reason is None:
+            self.core.release()
+        else:
+            self.core.hold(reason)
+        if self.core.review is None:
+            self.gate_words = ""
+            self.query_one(f"#{self.child_id('review-slot')}").remove_children()
+            self.set_class(False, "-hide-log")
+        self.render_phase()
 
     def plan_soon(self) -> None:
         """Plan now, or as soon as the view is mounted (the App asked from another step)."""

@@ -61,6 +61,8 @@ def status_text(pipeline: PlanPipeline, gate_words: str = "") -> Content:
     target, mode, phase = pipeline.target, pipeline.mode, pipeline.phase
     remote = target.remote
     replan_key = "r" if mode is PipelineMode.APPLY else "p"
+    if pipeline.held is not None:
+        return Content.styled(pipeline.held, "bold")
     match phase:
         case Phase.IDLE if mode is PipelineMode.APPLY:
             return Content("No approved plan: plan, review and approve it in the Plan step.")

@@ -329,3 +329,47 @@ def test_a_plan_json_that_cannot_be_read_stops_the_pipeline(
     assert pipeline.stop is not None
     assert pipeline.stop.headline.startswith("✗ The plan cannot be reviewed: ")
     assert str(missing) in pipeline.stop.headline
+
+
+def test_a_plan_no_answer_can_let_through_offers_no_apply(
+    release: Path, journal: Journal, samples: Path, book: Playbook
+) -> None:
+    target = rollback_target(release, remote=False, state_file="terraform.tfstate")
+    pipeline = pipeline_for(target, PipelineMode.WHOLE, journal, "rollback")
+    plan_and_review(pipeline, samples / "plan_upgrade.json", book)  # destroys under rollback
+    policy = pipeline.gate_policy()
+    assert policy is not None and policy.mode is GateMode.REFUSE
+    assert pipeline.apply_question() is ApplyQuestion.NONE
+    assert not pipeline.allowed(Action.APPLY) and pipeline.allowed(Action.PLAN)
+
+
+def test_a_precondition_that_stops_holding_voids_the_review_and_the_approval(
+    release: Path, journal: Journal, samples: Path, book: Playbook
+) -> None:
+    target = PipelineTarget(release, STAGE4, "teardown", InitMode.NONE, remote=False)
+    pipeline = pipeline_for(target, PipelineMode.WHOLE, journal, STAGE4)
+    pipeline.hold("Park the file first.")
+    assert not pipeline.allowed(Action.PLAN) and pipeline.start_plan() is None
+    assert decisions(journal) == []  # nothing reviewed: nothing to void
+    pipeline.release()
+    plan_and_review(pipeline, samples / "plan_stage4.json", book)
+    reviewed = pipeline.reviewed
+    assert reviewed is not None
+
+    pipeline.hold("Park the file first.")  # the file was unparked after the review
+    assert pipeline.phase is Phase.IDLE and pipeline.review is None
+    assert pipeline.apply_question() is ApplyQuestion.NONE and not pipeline.allowed(Action.APPLY)
+    what, detail = decisions(journal)[-1]
+    assert what == "plan-voided" and json.loads(detail)["reason"] == "Park the file first."
+    pipeline.release()
+    assert pipeline.allowed(Action.PLAN) and pipeline.reviewed is None  # plan afresh
+
+    # An approval in the journal is void too: a restart does not offer it.
+    plan_and_review(pipeline, samples / "plan_stage4.json", book)
+    policy, review, reviewed = pipeline.gate_policy(), pipeline.review, pipeline.reviewed
+    assert policy is not None and review is not None and reviewed is not None
+    pipeline.gate_decided(gate_decision(policy, review, confirmed=True), reviewed)
+    assert read_history(journal.records, target).approved == reviewed
+    pipeline.hold("Park the file first.")
+    assert read_history(journal.records, target).approved is None
+    assert pipeline_for(target, PipelineMode.WHOLE, journal, STAGE4).phase is Phase.IDLE

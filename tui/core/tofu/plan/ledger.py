@@ -6,7 +6,8 @@ the directory, so the upgrade, the rollbacks and Stage 4 never read each other's
 * ``plan-reviewed``: the plan file's sha256, the state's lineage and serial, the verdict;
 * ``apply-gate``: what the operator did at the gate (plain sentence);
 * ``plan-approved``: the reviewed plan the gate let through (what Apply applies);
-* ``apply-started`` before ``tofu apply`` runs, then ``plan-applied`` or ``apply-ended``.
+* ``apply-started`` before ``tofu apply`` runs, then ``plan-applied`` or ``apply-ended``;
+* ``plan-voided``: a precondition changed (Stage 4: the file unparked), the review is void.
 
 Read back (``read_history``), they give the approved plan not superseded by a newer
 review, the plans applied, and an apply that started and never ended: the wizard was
@@ -32,6 +33,7 @@ GATE = "apply-gate"
 APPROVED = "plan-approved"
 APPLY_STARTED = "apply-started"
 APPLIED = "plan-applied"
+VOIDED = "plan-voided"
 APPLY_ENDED = "apply-ended"  # failed, cancelled or timed out (the command record has the rest)
 APPLY_STEP = "apply"  # the upgrade's Apply step (journals before the pipeline records did)
 
@@ -105,6 +107,8 @@ def read_history(records: Iterable[JournalRecord], target: PipelineTarget) -> Pi
             continue
         if decision.what == REVIEWED:
             approved, in_flight = None, None  # a new plan: its approval must follow
+        elif decision.what == VOIDED:
+            approved = None
         elif decision.what == APPROVED:
             try:
                 approved = ReviewedPlan.from_json(str(raw.get("reviewed", "")))
@@ -213,6 +217,16 @@ class PipelineJournal:
 
     def approved(self, reviewed: ReviewedPlan, gate: str, typed_phrase: str) -> None:
         self._decide(APPROVED, approved_detail(self.target, reviewed, gate, typed_phrase))
+
+    def voided(self, reason: str) -> None:
+        """The review (and any approval) is void: nothing approved may be applied."""
+        self._decide(
+            VOIDED,
+            json.dumps(
+                {"workdir": str(self.target.workdir), "stage": self.target.stage, "reason": reason},
+                sort_keys=True,
+            ),
+        )
 
     def apply_started(self, reviewed: ReviewedPlan) -> None:
         """Before ``tofu apply`` runs: a kill from now on leaves an unfinished apply."""

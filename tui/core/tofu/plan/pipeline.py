@@ -151,6 +151,7 @@ class PlanPipeline:
         self.stop: CommandStop | None = None  # why the last command or check stopped
         self.refusal: PlanFileChanged | StalePlan | None = None
         self.interrupted: InterruptedApply | None = None
+        self.held: str | None = None  # why nothing may be planned or applied now
         self.resume()
 
     # -- what the journal says ---------------------------------------------------------
@@ -192,6 +193,8 @@ class PlanPipeline:
 
     def allowed(self, action: Action) -> bool:
         """Whether ``action`` makes sense now (the keys and buttons follow this)."""
+        if self.held is not None and action is not Action.CANCEL:
+            return False
         plans_here = self.mode is not PipelineMode.APPLY
         applies_here = self.mode is not PipelineMode.PLAN
         match action:
@@ -213,10 +216,15 @@ class PlanPipeline:
 
     def apply_question(self) -> ApplyQuestion:
         """Apply after the gate (a fresh review, rollbacks and Stage 4) or one confirmation."""
-        if self.mode is PipelineMode.PLAN:
+        if self.mode is PipelineMode.PLAN or self.held is not None:
             return ApplyQuestion.NONE
         if self.phase is Phase.REVIEWED and self.mode is PipelineMode.WHOLE:
-            return ApplyQuestion.GATE
+            policy = self.gate_policy()  # a plan no answer can let through offers no apply
+            return (
+                ApplyQuestion.GATE
+                if policy is not None and policy.can_apply
+                else ApplyQuestion.NONE
+            )
         if self.phase is Phase.APPROVED and self.approved is not None:
             return ApplyQuestion.CONFIRM
         if self.phase is Phase.APPLY_FAILED and self.approved is not None:
@@ -227,6 +235,29 @@ class PlanPipeline:
         if self.review is None:
             return None
         return gate_policy(self.review, self.target.required_phrase)
+
+    # -- a precondition outside the pipeline ------------------------------------------------
+    def hold(self, reason: str) -> None:
+        """A precondition stopped holding (Stage 4: the file is not parked): nothing may be
+        planned or applied, and any review or approval is void (journaled)."""
+        if self.held != reason:
+            self.held = reason
+            self._void(reason)
+
+    def release(self) -> None:
+        """The precondition holds again: plan afresh (a review made before is void too)."""
+        if self.held is not None:
+            self.held = None
+            self._void("the precondition changed since the review")
+
+    def _void(self, reason: str) -> None:
+        if self.phase is Phase.APPLYING:
+            return  # a running apply cannot be voided; it ends as it ends
+        if self.reviewed is not None or self.approved is not None:
+            self.journal.voided(reason)
+        self.review = self.reviewed = self.approved = None
+        self.outcome = self.stop = self.refusal = None
+        self.phase = Phase.IDLE  # a step still running is ignored when it ends
 
     # -- plan ---------------------------------------------------------------------------
     def start_plan(self) -> RunCommand | None:
