@@ -7,6 +7,7 @@ a backup older than the state it replaces needs a typed phrase)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from textual import on
 from textual.app import ComposeResult
@@ -25,7 +26,7 @@ from tui.core.tofu.rollback.local import (
     apply_local_rollback,
     plan_local_rollback,
 )
-from tui.core.tofu.rollback.reconverge import option_a_target
+from tui.core.tofu.rollback.reconverge import RESTORED, option_a_target, restored_earlier
 from tui.screens.base import panel_of
 from tui.screens.error_text import error_text
 from tui.screens.plan.pipeline_view import PipelineView
@@ -93,6 +94,14 @@ class LocalRollbackView(ReportsWorkers, Vertical):
     def on_mount(self) -> None:
         pair = self.wizard.pair
         assert pair is not None  # the Rollback panel shows this view once the pair is chosen
+        session = self.wizard.session
+        earlier = restored_earlier(session.journal.records) if session is not None else None
+        if earlier is not None:  # a restart after the restore: re-converge, never restore twice
+            self.restored = True
+            self._sync()
+            self._status(Content.styled(f"✔ {earlier.words} Now plan (p).", "$success"))
+            self._reconverge(pair.previous.terraform)
+            return
         try:
             self.plan = plan_local_rollback(
                 pair.previous.terraform, pair.current.terraform, self.wizard.context.playbook
@@ -193,12 +202,20 @@ class LocalRollbackView(ReportsWorkers, Vertical):
         self.restoring, self.restored = False, True
         self._sync()
         written = ", ".join(f"{c.op} {c.path.name}" for c in done) or "nothing to write"
+        session = self.wizard.session
+        if session is not None:
+            detail = f"{plan.pre_upgrade.name} (serial {plan.restored_serial}) to {plan.target}"
+            session.journal.decision(RESTORED, detail, STEP)
         self._status(
             Content.styled(
                 f"✔ Restored ({written}). Now plan in the previous release (p).", "$success"
             )
         )
-        target = option_a_target(plan.workdir, self.wizard.context.playbook)
+        self._reconverge(plan.workdir)
+
+    def _reconverge(self, previous_tf: Path) -> None:
+        """The previous release planned, reviewed (rollback rules) and applied on its state."""
+        target = option_a_target(previous_tf, self.wizard.context.playbook)
         self.query_one("#rb-local-plan").display = False  # room for the plan at 80×24
         self.query_one(".rb-buttons").display = False
         self.mount(PipelineView(target, PipelineMode.WHOLE, prefix="rb", id="rb-pipeline"))

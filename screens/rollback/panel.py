@@ -20,6 +20,7 @@ from tui.core.tofu.backend.detect import BackendKind, detect_backend
 from tui.resources import STYLES
 from tui.screens.base import StepPanel
 from tui.screens.error_text import error_text
+from tui.screens.plan.pipeline_view import PipelineView
 from tui.screens.rollback.local_view import LocalRollbackView
 from tui.screens.rollback.messages import RollbackDone
 from tui.screens.rollback.s3_view import S3RollbackView
@@ -87,6 +88,16 @@ class RollbackPanel(StepPanel):
                     "$error",
                 )
             )
+
+    def on_show(self) -> None:
+        """After the step's first widget took the focus (StepPanel): a re-convergence under
+        way (a restart after the restore) gets it back on its next action."""
+        self.call_after_refresh(self._focus_pipeline)
+
+    def _focus_pipeline(self) -> None:
+        for view in self.query(PipelineView):
+            if view.pipeline is not None:
+                view.focus_next_action()
 
     @on(RollbackDone)
     def _done(self, event: RollbackDone) -> None:

@@ -33,7 +33,7 @@ from tui.core.tofu.plan.ledger import first_apply_start
 from tui.core.tofu.plan.pipeline import PipelineMode
 from tui.core.tofu.plan.reviewed import StateMark
 from tui.core.tofu.plan.stopped import explain_known
-from tui.core.tofu.rollback.reconverge import option_b_target
+from tui.core.tofu.rollback.reconverge import RESTORED, option_b_target, restored_earlier
 from tui.core.tofu.rollback.s3 import (
     DownloadedVersion,
     PushOutcome,
@@ -151,6 +151,14 @@ class S3RollbackView(ReportsWorkers, Vertical):
         self.query_one("#rb-compare").display = False
         self.query_one("#rb-left-behind").display = False
         self.query_one("#rb-reconverge-problem").display = False
+        session = self.wizard.session
+        earlier = restored_earlier(session.journal.records) if session is not None else None
+        if earlier is not None:  # a restart after the push: re-converge, never push twice
+            self.pushed = True
+            self._sync()
+            self._status(Content.styled(f"✔ {earlier.words} Now plan (p).", "$success"))
+            self.reconverge()
+            return
         self._sync()
         self.busy = True
         self.run_worker(
@@ -341,7 +349,7 @@ class S3RollbackView(ReportsWorkers, Vertical):
         session = self.wizard.session
         if session is not None:
             session.journal.decision(
-                "state-restored",
+                RESTORED,
                 f"version {got.version.version_id}: {got.mark.describe()}",
                 STEP,
             )

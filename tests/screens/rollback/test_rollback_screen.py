@@ -27,7 +27,7 @@ from tests.support.plan_apply_screens import remote_world as remote_world_b2
 from tests.support.sandbox import new_world, run_tool
 from tests.support.screen_text import all_text, text_of
 from tui.core.steps import StepStatus
-from tui.core.tofu.plan.pipeline import Phase
+from tui.core.tofu.plan.pipeline import Action, Phase
 from tui.core.tofu.plan.review import review
 from tui.core.tofu.statefile import read_state
 from tui.sandbox.aws_endpoint import AwsEndpoint
@@ -408,3 +408,50 @@ async def test_option_b_re_converges_the_previous_release_and_lists_what_tofu_le
     assert {
         f"{r['type']}.{r['name']}" for r in restored["resources"] if r["mode"] == "managed"
     } == kept
+
+
+async def test_option_a_after_a_restart_mid_apply_re_plans_and_never_restores_twice(
+    tmp_path: Path,
+) -> None:
+    world = carried_world(tmp_path)
+    prev = tf_dir(world.previous)
+    (prev / BOOK.state_pre_upgrade).write_bytes((prev / BOOK.state_file).read_bytes())
+    app = world_app(world)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_step(app, pilot, "rollback")
+        await pilot.press("R")
+        await pilot.pause()
+        await pilot.press("y")
+        await run_until_idle(app, pilot)
+        assert "✔ Restored" in text_of(app, "#rb-local-status")
+        view = app.query_one("#rb-pipeline", PipelineView)
+        await pilot.press("p")
+        await run_until_idle(app, pilot)
+        assert view.core.phase is Phase.REVIEWED, all_text(app)
+        reviewed = view.core.reviewed
+        assert reviewed is not None
+        # The wizard is killed while tofu applies: the journal says the apply started.
+        view.core.journal.apply_started(reviewed)
+    restored_state = (prev / BOOK.state_file).read_bytes()
+
+    app = world_app(world)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_step(app, pilot, "rollback")
+        await run_until_idle(app, pilot)
+        assert "The state was restored at " in text_of(app, "#rb-local-status")
+        assert not app.query_one(".rb-buttons").display  # nothing to restore again
+        view = app.query_one("#rb-pipeline", PipelineView)
+        assert view.core.phase is Phase.INTERRUPTED
+        assert app.focused is view.query_one("#rb-plan-button")  # the one way on
+        problem = text_of(app, "#rb-problem")
+        assert "Unfinished apply" in problem and "the old plan file is never applied" in problem
+        assert not view.core.allowed(Action.APPLY)
+        await pilot.press("a")  # offers nothing: the old plan is not applied again
+        await pilot.pause()
+        assert not isinstance(app.screen, ConfirmDialog)
+        await pilot.press("p")
+        await run_until_idle(app, pilot)
+        assert view.core.phase is Phase.REVIEWED, all_text(app)
+        assert view.core.interrupted is None
+    assert (prev / BOOK.state_file).read_bytes() == restored_state  # not restored a second time
+    assert len(decisions(world.current, "state-restored")) == 1

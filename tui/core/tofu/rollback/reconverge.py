@@ -5,16 +5,49 @@ through the one plan pipeline, reviewed with the playbook's rollback rules. Opti
 runs in ``<previous>/terraform/aws`` on its local state; Option B there too, on the
 S3 state just pushed — which the previous release must point at (same bucket and
 key), else the re-convergence would plan against another state.
+
+The restore is journaled (``state-restored``): a restart goes on with the
+re-convergence instead of offering to restore (or push) the state a second time.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
+from tui.core.journal.records import Decision, JournalRecord
 from tui.core.playbook.load import Playbook
 from tui.core.tofu.backend.detect import BackendKind, S3Backend, detect_backend
 from tui.core.tofu.plan.target import PipelineTarget, rollback_target
 from tui.core.tofu.rollback.local import RollbackError
+
+RESTORED = "state-restored"
+ROLLBACK_STEP = "rollback"
+
+
+@dataclass(frozen=True)
+class RestoredEarlier:
+    """The journal's record of a restore already made (what was restored, and when)."""
+
+    detail: str
+    at: str  # ISO time of the record
+
+    @property
+    def words(self) -> str:
+        """What the operator reads after a restart."""
+        when = self.at[:19].replace("T", " ") + " UTC"
+        return f"The state was restored at {when} ({self.detail}; journal)."
+
+
+def restored_earlier(records: Iterable[JournalRecord]) -> RestoredEarlier | None:
+    """The last restore the journal holds for the Rollback step, None when there is none."""
+    found = None
+    for record in records:
+        body = record.body
+        if isinstance(body, Decision) and body.what == RESTORED and body.step == ROLLBACK_STEP:
+            found = RestoredEarlier(body.detail, record.ts)
+    return found
 
 
 def option_a_target(previous_tf: Path, playbook: Playbook) -> PipelineTarget:
