@@ -95,9 +95,10 @@ class ApplyPanel(StepPanel):
         self.call_after_refresh(self.load_plan)
 
     def on_show(self) -> None:
-        super().on_show()
+        """The approval the journal holds now, its next action focused once StepPanel's
+        on_show (dispatched after this one) has focused the step's first widget."""
         if self.view is not None:
-            self.load_plan()
+            self.call_after_refresh(self.load_plan)
 
     @property
     def view(self) -> PipelineView | None:
