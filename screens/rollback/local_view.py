@@ -218,6 +218,8 @@ class LocalRollbackView(ReportsWorkers, Vertical):
         target = option_a_target(previous_tf, self.wizard.context.playbook)
         self.query_one("#rb-local-plan").display = False  # room for the plan at 80×24
         self.query_one(".rb-buttons").display = False
+        self.add_class("-reconverging")
+        panel_of(self).add_class("-reconverging")
         self.mount(PipelineView(target, PipelineMode.WHOLE, prefix="rb", id="rb-pipeline"))
 
     def _status(self, text: Content) -> None:

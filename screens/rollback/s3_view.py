@@ -381,6 +381,8 @@ class S3RollbackView(ReportsWorkers, Vertical):
         self.query_one("#rb-versions").display = False  # room for the plan at 80×24
         self.query_one("#rb-compare").display = False
         self.query_one(".rb-buttons").display = False
+        self.add_class("-reconverging")
+        panel_of(self).add_class("-reconverging")
         self.mount(
             PipelineView(target, PipelineMode.WHOLE, prefix="rb", id="rb-pipeline"),
             before="#rb-left-behind",
