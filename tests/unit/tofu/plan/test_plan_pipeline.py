@@ -36,7 +36,13 @@ from tui.core.tofu.plan.pipeline import (
     RunCommand,
     check_plan,
 )
-from tui.core.tofu.plan.reviewed import ClearToApply, PlanFileChanged, StalePlan
+from tui.core.tofu.plan.reviewed import (
+    ClearToApply,
+    PlanFileChanged,
+    StalePlan,
+    record_review,
+    state_mark_from_file,
+)
 from tui.core.tofu.plan.shown import review_shown_plan
 from tui.core.tofu.plan.stopped import StopKind
 from tui.core.tofu.plan.target import InitMode, PipelineTarget, rollback_target, upgrade_target
@@ -373,3 +379,24 @@ def test_a_precondition_that_stops_holding_voids_the_review_and_the_approval(
     pipeline.hold("Park the file first.")
     assert read_history(journal.records, target).approved is None
     assert pipeline_for(target, PipelineMode.WHOLE, journal, STAGE4).phase is Phase.IDLE
+
+
+def test_a_journal_of_the_earlier_version_still_gives_the_upgrades_approval(
+    release: Path, journal: Journal
+) -> None:
+    """Before the pipeline recorded the stage, records named the directory only, and the
+    Apply step recorded the bare sha256 of the plan it applied."""
+    reviewed = record_review(
+        release / "tfplan", state_mark_from_file(release / "terraform.tfstate")
+    )
+    journal.decision("plan-reviewed", json.dumps({"workdir": str(release)}), "plan")
+    approval = {"workdir": str(release), "reviewed": reviewed.to_json()}
+    journal.decision("plan-approved", json.dumps(approval), "plan")
+    upgrade = upgrade_target(release, remote=False, state_file="terraform.tfstate")
+    assert read_history(journal.records, upgrade).approved == reviewed
+    assert pipeline_for(upgrade, PipelineMode.APPLY, journal, "apply").phase is Phase.APPROVED
+    rollback = rollback_target(release, remote=False, state_file="terraform.tfstate")
+    assert read_history(journal.records, rollback).approved is None  # not the rollback's
+
+    journal.decision("plan-applied", reviewed.plan_sha256, "apply")
+    assert pipeline_for(upgrade, PipelineMode.APPLY, journal, "apply").phase is Phase.APPLIED
