@@ -12,7 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.plan_apply_screens import BOOK, decisions, open_step, run_until_idle
+from tests.support.plan_apply_screens import (
+    BOOK,
+    decisions,
+    open_step,
+)
 from tests.support.release import make_pair
 from tests.support.screen_text import all_text, text_of
 from tests.support.terraform import (
@@ -22,6 +26,11 @@ from tests.support.terraform import (
     TERRAFORM,
     VALKEY_CONFIG,
     engine_env,
+)
+from tests.support.waiting import (
+    dialog_focused,
+    run_until_idle,
+    wait_until,
 )
 from tui.app import make_app
 from tui.context import WizardContext
@@ -77,12 +86,12 @@ async def test_plan_review_gate_apply_with_real_terraform(tmp_path: Path) -> Non
         await open_step(app, pilot, "plan")
         flow = app.query_one("#plan-pipeline", PipelineView)
         await pilot.press("p")
-        await run_until_idle(app, pilot, rounds=200)
+        await run_until_idle(app, pilot)
         assert flow.core.phase is Phase.REVIEWED, all_text(app)
         assert "create 1" in text_of(app, "#plan-counts")  # terraform_data.valkey
         assert text_of(app, "#plan-verdict").startswith(" SAFE")
         await pilot.press("g")
-        await pilot.pause()
+        await wait_until(app, pilot, dialog_focused(app), "the approval dialog, focused")
         await pilot.press("enter")  # nothing blocks: one confirmation
         await run_until_idle(app, pilot)
         assert app.statuses["plan"] is StepStatus.DONE
@@ -92,9 +101,9 @@ async def test_plan_review_gate_apply_with_real_terraform(tmp_path: Path) -> Non
         apply = app.query_one("#apply-pipeline", PipelineView)
         assert apply.core.phase is Phase.APPROVED
         await pilot.press("a")
-        await pilot.pause()
+        await wait_until(app, pilot, dialog_focused(app), "the apply's confirmation, focused")
         await pilot.press("y")  # the apply's confirmation opens on Cancel; y applies
-        await run_until_idle(app, pilot, rounds=200)
+        await run_until_idle(app, pilot)
         assert apply.core.phase is Phase.APPLIED, all_text(app)
         assert app.statuses["apply"] is StepStatus.DONE
 

@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from textual.pilot import Pilot
 
 import tui.core.tofu.plan.shown
 import tui.screens.rollback.s3_view
@@ -26,13 +25,18 @@ from tests.support.plan_apply_screens import (
     STATE_KEY,
     carried_world,
     open_step,
-    run_until_idle,
     tf_dir,
     world_app,
 )
 from tests.support.plan_apply_screens import S3_BACKEND as BACKEND
 from tests.support.sandbox import new_world
 from tests.support.tofu_steps import steps_as_if_only_mine
+from tests.support.waiting import (
+    WizardPilot,
+    dialog_focused,
+    run_until_idle,
+    wait_until,
+)
 from tui.core.tofu.plan.reviewed import ReviewedPlan, StateMark
 from tui.core.tofu.rollback.s3 import StateVersion
 
@@ -67,7 +71,7 @@ def test_rollback_a_80x24(snap_compare: Any, tmp_path: Path) -> None:
     (prev / BOOK.state_pre_upgrade).write_bytes((prev / BOOK.state_file).read_bytes())
     app = world_app(world)
 
-    async def run_before(pilot: Pilot[Any]) -> None:
+    async def run_before(pilot: WizardPilot) -> None:
         await open_step(app, pilot, "rollback")
         steps_as_if_only_mine(app, "rollback")
         await run_until_idle(app, pilot)
@@ -88,7 +92,7 @@ def test_rollback_b_versions_80x24(
     (tf_dir(world.current) / "backend.tf").write_text(backend)
     app = world_app(world)
 
-    async def run_before(pilot: Pilot[Any]) -> None:
+    async def run_before(pilot: WizardPilot) -> None:
         await open_step(app, pilot, "rollback")
         steps_as_if_only_mine(app, "rollback")
         await run_until_idle(app, pilot)
@@ -111,10 +115,10 @@ def test_rollback_a_re_converging_80x24(
     (prev / BOOK.state_pre_upgrade).write_bytes((prev / BOOK.state_file).read_bytes())
     app = world_app(world)
 
-    async def run_before(pilot: Pilot[Any]) -> None:
+    async def run_before(pilot: WizardPilot) -> None:
         await open_step(app, pilot, "rollback")
         await pilot.press("R")
-        await pilot.pause()
+        await wait_until(app, pilot, dialog_focused(app), "the restore's confirmation, focused")
         await pilot.press("y")
         await run_until_idle(app, pilot)
         await pilot.press("p")

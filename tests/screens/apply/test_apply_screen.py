@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
 from textual.widgets import Button
 
@@ -16,12 +15,17 @@ from tests.support.plan_apply_screens import (
     journal,
     open_step,
     remote_world,
-    run_until_idle,
     s3_state,
     tf_dir,
     world_app,
 )
 from tests.support.screen_text import all_text, text_of
+from tests.support.waiting import (
+    WizardPilot,
+    dialog_focused,
+    run_until_idle,
+    wait_until,
+)
 from tui.app import WizardApp
 from tui.core.files import sha256_file
 from tui.core.releases.archive import verify_archive
@@ -34,16 +38,16 @@ from tui.screens.plan.pipeline_view import PipelineView
 from tui.widgets.dialogs.confirm import ConfirmDialog
 
 
-async def approve_plan(app: WizardApp, pilot: object) -> None:
+async def approve_plan(app: WizardApp, pilot: WizardPilot) -> None:
     """Plan step: plan, review, approve with one confirmation (the sandbox plan is safe)."""
     await open_step(app, pilot, "plan")
     app.query_one("#plan-log").focus()
-    await pilot.press("p")  # type: ignore[attr-defined]
+    await pilot.press("p")
     await run_until_idle(app, pilot)
     assert plan_view(app).core.phase is Phase.REVIEWED, all_text(app)
-    await pilot.press("g")  # type: ignore[attr-defined]
-    await pilot.pause()  # type: ignore[attr-defined]
-    await pilot.press("enter")  # type: ignore[attr-defined]
+    await pilot.press("g")
+    await wait_until(app, pilot, dialog_focused(app), "the approval dialog, focused")
+    await pilot.press("enter")
     await run_until_idle(app, pilot)
     assert app.statuses["plan"] is StepStatus.DONE
 
@@ -52,16 +56,25 @@ def plan_view(app: WizardApp) -> PipelineView:
     return app.query_one("#plan-pipeline", PipelineView)
 
 
-async def go_apply(app: WizardApp, pilot: object) -> PipelineView:
+async def go_apply(app: WizardApp, pilot: WizardPilot) -> PipelineView:
+    """Show Apply and wait until it took the plan approved in the Plan step (every caller
+    approved one: the panel reads it after its first refresh)."""
     app.show_step("apply")
+
+    def plan_taken() -> bool:
+        views = app.query("#apply-pipeline").results(PipelineView)
+        view = next(views, None)
+        return view is not None and view.pipeline is not None and view.core.phase is not Phase.IDLE
+
+    await wait_until(app, pilot, plan_taken, "the approved plan taken by the Apply step")
     await run_until_idle(app, pilot)
     return app.query_one("#apply-pipeline", PipelineView)
 
 
-async def apply_now(app: WizardApp, pilot: Any) -> None:
+async def apply_now(app: WizardApp, pilot: WizardPilot) -> None:
     """a opens the apply's confirmation on Cancel; y applies."""
     await pilot.press("a")
-    await pilot.pause()
+    await wait_until(app, pilot, dialog_focused(app), "the apply's confirmation, focused")
     dialog = app.screen
     assert isinstance(dialog, ConfirmDialog)
     assert app.focused is dialog.query_one("#dialog-cancel")  # Enter would cancel
@@ -206,7 +219,7 @@ async def test_b2_reads_the_serial_with_state_pull_at_review_and_before_apply(
         assert plan_view(app).core.phase is Phase.REVIEWED, all_text(app)
         assert f"serial {serial + 1}, " in text_of(app, "#plan-status")
         await pilot.press("g")
-        await pilot.pause()
+        await wait_until(app, pilot, dialog_focused(app), "the approval dialog, focused")
         await pilot.press("enter")
         await run_until_idle(app, pilot)
         flow = await go_apply(app, pilot)

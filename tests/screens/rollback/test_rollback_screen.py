@@ -17,15 +17,19 @@ from tests.support.plan_apply_screens import (
     decisions,
     journal,
     open_step,
-    run_until_idle,
     s3_state,
-    settle,
     tf_dir,
     world_app,
 )
 from tests.support.plan_apply_screens import remote_world as remote_world_b2
 from tests.support.sandbox import new_world, run_tool
 from tests.support.screen_text import all_text, text_of
+from tests.support.waiting import (
+    dialog_focused,
+    run_until_idle,
+    settle,
+    wait_until,
+)
 from tui.core.steps import StepStatus
 from tui.core.tofu.plan.pipeline import Action, Phase
 from tui.core.tofu.plan.review import review
@@ -103,7 +107,7 @@ async def test_option_b_lists_versions_and_needs_the_typed_phrase_to_force(
         assert not push.disabled  # pushing asks for the phrase first
         push.focus()
         await pilot.press("enter")
-        await pilot.pause()
+        await wait_until(app, pilot, dialog_focused(app), "the dialog, focused")
         dialog = app.screen
         assert isinstance(dialog, TypedPhraseDialog)
         assert dialog.phrase == f"push -force serial {serial - 1}"
@@ -244,7 +248,7 @@ async def test_option_a_restores_pre_upgrade_then_plans_and_applies_previous(
         restore = app.query_one("#rb-restore", Button)
         assert app.focused is restore
         await pilot.press("enter")
-        await pilot.pause()
+        await wait_until(app, pilot, dialog_focused(app), "the dialog, focused")
         dialog = app.screen
         assert isinstance(dialog, ConfirmDialog)  # the restore asks, like every destructive one
         assert app.focused is dialog.query_one("#dialog-cancel", Button)
@@ -252,7 +256,7 @@ async def test_option_a_restores_pre_upgrade_then_plans_and_applies_previous(
         await run_until_idle(app, pilot)
         assert not (curr / BOOK.state_failed).exists()
         await pilot.press("R")
-        await pilot.pause()
+        await wait_until(app, pilot, dialog_focused(app), "the dialog, focused")
         await pilot.press("y")
         await run_until_idle(app, pilot)
         assert "✔ Restored" in text_of(app, "#rb-local-status")
@@ -265,7 +269,7 @@ async def test_option_a_restores_pre_upgrade_then_plans_and_applies_previous(
         assert view.core.phase is Phase.REVIEWED, all_text(app)
         assert app.focused is view.query_one("#rb-apply-button")
         await pilot.press("a")  # the gate is the apply's question here: it opens on Cancel
-        await pilot.pause()
+        await wait_until(app, pilot, dialog_focused(app), "the apply gate, focused")
         gate = app.screen
         assert isinstance(gate, ConfirmDialog) and gate.destructive, all_text(app)
         assert app.focused is gate.query_one("#dialog-cancel", Button)
@@ -360,7 +364,7 @@ async def test_option_b_re_converges_the_previous_release_and_lists_what_tofu_le
         assert f"{len(left)} resource(s) in the state now (after the upgrade)" in compare
         assert all(address in compare for address in left)
         await pilot.press("P")
-        await pilot.pause()
+        await wait_until(app, pilot, dialog_focused(app), "the dialog, focused")
         assert isinstance(app.screen, TypedPhraseDialog)
         await pilot.press("shift+tab", *f"push -force serial {before['serial']}", "enter")
         await run_until_idle(app, pilot)
@@ -379,7 +383,7 @@ async def test_option_b_re_converges_the_previous_release_and_lists_what_tofu_le
         assert view.core.phase is Phase.REVIEWED, all_text(app)
         assert "via tofu state pull" in text_of(app, "#rb-status")
         await pilot.press("a")  # the gate is the apply's question: it opens on Cancel
-        await pilot.pause()
+        await wait_until(app, pilot, dialog_focused(app), "the dialog, focused")
         gate = app.screen
         assert isinstance(gate, ConfirmDialog) and gate.destructive, all_text(app)
         await pilot.press("y")
@@ -420,7 +424,7 @@ async def test_option_a_after_a_restart_mid_apply_re_plans_and_never_restores_tw
     async with app.run_test(size=(120, 40)) as pilot:
         await open_step(app, pilot, "rollback")
         await pilot.press("R")
-        await pilot.pause()
+        await wait_until(app, pilot, dialog_focused(app), "the dialog, focused")
         await pilot.press("y")
         await run_until_idle(app, pilot)
         assert "✔ Restored" in text_of(app, "#rb-local-status")
@@ -447,7 +451,7 @@ async def test_option_a_after_a_restart_mid_apply_re_plans_and_never_restores_tw
         assert "Unfinished apply" in problem and "the old plan file is never applied" in problem
         assert not view.core.allowed(Action.APPLY)
         await pilot.press("a")  # offers nothing: the old plan is not applied again
-        await pilot.pause()
+        await settle(app, pilot)
         assert not isinstance(app.screen, ConfirmDialog)
         await pilot.press("p")
         await run_until_idle(app, pilot)
