@@ -2,58 +2,30 @@
 
 ``ApplyGate(review).ask(app, decided)`` opens the dialog the plan's policy calls for
 and hands ``decided`` a :class:`GateDecision`. Nothing unexpected → the confirm
-dialog with Cancel focused (Enter cancels; ``y`` or the button applies). An
-unexpected destroy or replace that may be overridden → the typed-phrase dialog
-(``destroy N``, plus any ``required_phrase`` such as a cluster id). Not overridable
-→ the error dialog, only Close.
+dialog with Apply focused when it only approves the plan for a later apply that asks
+again, or Cancel focused when the answer applies at once (``destructive``); ``y``
+confirms either way. An unexpected destroy or replace that may be overridden → the
+typed-phrase dialog (``destroy N``, plus any ``required_phrase`` such as a cluster id).
+Not overridable → the error dialog, only Close.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from textual.app import App
 from textual.content import Content
 
-from tui.core.tofu.plan.gate import GateMode, GatePolicy, gate_policy
+from tui.core.tofu.plan.gate import GateDecision, GateMode, GatePolicy, gate_decision, gate_policy
 from tui.core.tofu.plan.review import PlanReview
 from tui.widgets.dialogs.confirm import ConfirmDialog
 from tui.widgets.dialogs.error import ErrorDialog
 from tui.widgets.dialogs.typed_phrase import TypedPhrase, TypedPhraseDialog
 from tui.widgets.plan_review_view import counts_text
 
+__all__ = ["ApplyGate", "GateDecision"]  # GateDecision is core's; callers may take it here
+
 MAX_LISTED = 50  # issues listed in the dialog; the review screen has them all
-
-
-@dataclass(frozen=True, slots=True)
-class GateDecision:
-    """What the operator did at the gate (no secret: addresses and the typed phrase)."""
-
-    confirmed: bool
-    mode: GateMode
-    typed_phrase: str
-    overridden: tuple[str, ...]  # unexpected destroys/replaces let through
-    destroys: int = 0  # the plan's destroys, then its replaces: what was approved
-    replaces: int = 0
-
-    def journal_detail(self) -> str:
-        """One sentence for ``Journal.decision``."""
-        if not self.confirmed:
-            return f"apply not confirmed (gate: {self.mode.value})"
-        if self.mode is GateMode.CONFIRM:
-            if not self.destroys and not self.replaces:
-                return "apply confirmed: the plan destroys and replaces nothing"
-            return (
-                f"apply confirmed: {self.destroys} destroy(s) and {self.replaces} replace(s), "
-                "each one expected"
-            )
-        detail = f"apply confirmed by typing '{self.typed_phrase}'"
-        if self.overridden:
-            shown = ", ".join(self.overridden[:20])
-            more = f" and {len(self.overridden) - 20} more" if len(self.overridden) > 20 else ""
-            detail += f"; overrode {len(self.overridden)} unexpected destroy/replace: {shown}{more}"
-        return detail
 
 
 class ApplyGate:
@@ -66,8 +38,10 @@ class ApplyGate:
         required_phrase: str = "",
         phrase_meaning: str = "",
         apply_label: str = "Apply",
+        destructive: bool = True,  # the safe default: Cancel focused unless it only approves
     ) -> None:
         self.review = review
+        self.destructive = destructive  # the answer applies at once: the dialog opens on Cancel
         self.policy: GatePolicy = gate_policy(review, required_phrase)
         self.phrase_meaning = phrase_meaning
         self.apply_label = apply_label
@@ -80,9 +54,8 @@ class ApplyGate:
                 f"{self.apply_label} this plan?",
                 self.body(),
                 confirm=self.apply_label,
-                cancel="Cancel",
-                destructive=True,
-                key="y",
+                destructive=self.destructive,
+                key="y",  # y confirms; Enter confirms only an approval (Cancel focused otherwise)
                 cancel_key="n",
                 dialog_id="gate-dialog",
             )
@@ -126,17 +99,5 @@ class ApplyGate:
 
     def decision(self, answer: bool | TypedPhrase | None) -> GateDecision:
         """The decision an answer of the dialog stands for (only the policy's answer confirms)."""
-        mode = self.policy.mode
-        confirmed = (mode is GateMode.CONFIRM and answer is True) or (
-            mode is GateMode.TYPE_PHRASE
-            and isinstance(answer, TypedPhrase)
-            and answer.phrase == self.policy.phrase
-        )
-        if not confirmed:
-            return GateDecision(False, mode, "", ())
-        typed = self.policy.phrase if mode is GateMode.TYPE_PHRASE else ""
-        overridden = tuple(issue.display_address for issue in self.review.blockers)
-        counts = self.review.counts
-        return GateDecision(
-            True, mode, typed, overridden, counts.get("delete", 0), counts.get("replace", 0)
-        )
+        typed = answer.phrase if isinstance(answer, TypedPhrase) else None
+        return gate_decision(self.policy, self.review, confirmed=answer is True, typed=typed)
