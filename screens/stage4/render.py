@@ -100,7 +100,7 @@ def references_text(scan: DependencyScan, scanned_dir: str) -> Text:
         text.append(f"  no reference to the old cache under {scanned_dir}/ ({files})\n", "green")
     for skip in scan.skipped:
         text.append(f"not scanned: {skip.path} ({skip.reason})\n", "yellow")
-    text.append("patterns: " + "  ".join(scan.patterns), "dim")
+    text.append("looked for: " + scan.searched, "dim")
     return text
 
 
