@@ -26,8 +26,10 @@ import boto3
 
 from tui.core.errors import MocmError
 from tui.core.playbook.load import load_playbook
+from tui.core.playbook.model import IdleDefinition
 from tui.core.stage4.connections import NO_DATA, WINDOWS, window_length
 from tui.core.stage4.evidence import Stage4Evidence, choose_region, gather_stage4_evidence
+from tui.core.stage4.gate import idle_explanation
 from tui.core.stage4.targets import load_stage4_target
 from tui.core.stage4.text_chart import LABEL_WIDTH, block_chart, legend
 
@@ -80,7 +82,7 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(to_json(evidence), ensure_ascii=False))
     else:
-        print("\n".join(to_text(evidence, args.window)))
+        print("\n".join(to_text(evidence, args.window, playbook.stage4.idle)))
     return exit_code(evidence)
 
 
@@ -114,7 +116,7 @@ def _utc(moment: datetime | None) -> str:
     return f"{moment:%Y-%m-%d %H:%M} UTC" if moment else "—"
 
 
-def to_text(evidence: Stage4Evidence, window_name: str) -> list[str]:
+def to_text(evidence: Stage4Evidence, window_name: str, idle_meaning: IdleDefinition) -> list[str]:
     """The human report: verdict, figures, chart, Valkey, references."""
     idle, target = evidence.idleness, evidence.target
     series = idle.series
@@ -139,6 +141,7 @@ def to_text(evidence: Stage4Evidence, window_name: str) -> list[str]:
             f"({series.calls} request{'s' if series.calls > 1 else ''})"
         )
     lines += [f"warning: {warning}" for warning in idle.warnings]
+    lines.append(idle_explanation(idle_meaning, idle.threshold, series.window.period_seconds))
     columns = shutil.get_terminal_size((80, 24)).columns
     width = max(24, min(96, columns - LABEL_WIDTH - 1))
     lines += ["", *block_chart(series, idle.threshold, width=width), legend(idle.threshold), ""]

@@ -70,6 +70,7 @@ def test_busy_exits_3_and_says_when(aws, samples, tmp_path, capsys) -> None:
     code, out, _ = _run(capsys, release)
     assert code == 3
     assert "Verdict: BUSY — peak 63 connections (idle threshold 4)" in out
+    assert "The guide says 0 connections, but ElastiCache's own monitoring holds 4 to 6" in out
     assert f"Last connection above the threshold: {newest:%Y-%m-%d %H:%M} UTC" in out
     assert "Datapoints: 287 from " in out
     assert "≤4│" in out and "0└" in out  # the chart with its threshold row
