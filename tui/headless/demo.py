@@ -26,6 +26,7 @@ from tui.sandbox.aws_endpoint import (
     free_port,
     start_endpoint,
 )
+from tui.sandbox.engine import ENGINES, STANDIN, EngineSetup, engine_setup
 from tui.sandbox.world import World, build_world, is_world, load_world, world_env, write_env_file
 
 ENDPOINT_TIMEOUT = 30.0
@@ -42,6 +43,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--port", type=int, help="TCP port of the local AWS endpoint (default: a free one)"
     )
     parser.add_argument("--playbook", type=Path, help="upgrade playbook (default: bundled)")
+    parser.add_argument(
+        "--engine",
+        choices=ENGINES,
+        default=STANDIN,
+        help="tofu-standin (default) or terraform: the machine's real Terraform with "
+        "hashicorp/aws from its filesystem mirror (a world made for one engine stays with it)",
+    )
 
 
 def default_dir() -> Path:
@@ -86,9 +94,9 @@ class EndpointKeeper(threading.Thread):
     """Owns the moto server: the child dies with the thread that forked it (PDEATHSIG),
     so this thread starts it when asked and lives until ``stop()``."""
 
-    def __init__(self, port: int, region: str) -> None:
+    def __init__(self, port: int, region: str, server_module: str = "moto.server") -> None:
         super().__init__(name="sandbox-aws-endpoint", daemon=True)
-        self.port, self.region = port, region
+        self.port, self.region, self.server_module = port, region, server_module
         self.endpoint: AwsEndpoint | None = None
         self.error: EndpointError | None = None
         self._go, self._ready, self._stopping = (
@@ -101,7 +109,12 @@ class EndpointKeeper(threading.Thread):
         self._go.wait()
         if not self._stopping.is_set():
             try:
-                self.endpoint = start_endpoint(self.region, self.port, timeout=ENDPOINT_TIMEOUT)
+                self.endpoint = start_endpoint(
+                    self.region,
+                    self.port,
+                    timeout=ENDPOINT_TIMEOUT,
+                    server_module=self.server_module,
+                )
             except EndpointError as exc:
                 self.error = exc
         self._ready.set()
@@ -142,6 +155,7 @@ def run(args: argparse.Namespace) -> int:
     root = (args.dir or default_dir()).expanduser()
     try:
         world, _ = prepare_world(root)
+        engine = engine_setup(world, args.engine)
         port = args.port or free_port()
     except MocmError as exc:
         print(f"mocm-upgrade demo: {exc.message}", file=sys.stderr)
@@ -149,32 +163,39 @@ def run(args: argparse.Namespace) -> int:
             print(f"  {exc.hint}", file=sys.stderr)
         return 1
     aws_env = endpoint_env(port, world.region)
-    env_file = write_env_file(world, aws_env)
-    env = world_env(world, aws_env)
+    env_file = write_env_file(world, aws_env | engine.extra_env)
+    env = engine.environment(world_env(world, aws_env))
     if args.no_ui:
-        return run_headless(world, env, env_file, args)
-    return run_wizard(world, env, port, args)
+        return run_headless(world, env, env_file, args, engine)
+    return run_wizard(world, env, port, args, engine)
 
 
-def _seed(world: World, env: dict[str, str], playbook_path: Path | None) -> object:
+def _seed(engine: EngineSetup, env: dict[str, str], playbook_path: Path | None) -> object:
     from tui.core.playbook.load import load_playbook
-    from tui.sandbox.seed import seed_world
 
-    return seed_world(world, env, load_playbook(playbook_path))
+    return engine.seed(env, load_playbook(playbook_path))
 
 
 def run_headless(
-    world: World, env: dict[str, str], env_file: Path, args: argparse.Namespace
+    world: World,
+    env: dict[str, str],
+    env_file: Path,
+    args: argparse.Namespace,
+    engine: EngineSetup,
 ) -> int:
     try:
-        endpoint = start_endpoint(world.region, int(env["AWS_ENDPOINT_URL"].rsplit(":", 1)[1]))
+        endpoint = start_endpoint(
+            world.region,
+            int(env["AWS_ENDPOINT_URL"].rsplit(":", 1)[1]),
+            server_module=engine.server_module,
+        )
     except EndpointError as exc:
         print(f"mocm-upgrade demo: {exc.message}", file=sys.stderr)
         if exc.hint:
             print(f"  {exc.hint}", file=sys.stderr)
         return 1
     try:
-        report = _seed(world, env, args.playbook)
+        report = _seed(engine, env, args.playbook)
     except Exception as exc:  # seeding talks to a server: any failure is reported, not a traceback
         print(f"mocm-upgrade demo: seeding the AWS endpoint failed: {exc}", file=sys.stderr)
         return 1
@@ -184,20 +205,23 @@ def run_headless(
     return 0
 
 
-def run_wizard(world: World, env: dict[str, str], port: int, args: argparse.Namespace) -> int:
+def run_wizard(
+    world: World, env: dict[str, str], port: int, args: argparse.Namespace, engine: EngineSetup
+) -> int:
     from tui.launch import launch_wizard
 
-    keeper = EndpointKeeper(port, world.region)
+    keeper = EndpointKeeper(port, world.region, engine.server_module)
     keeper.start()
 
     def start_and_seed() -> object:
         keeper.ensure_started()
-        return _seed(world, env, args.playbook)
+        return _seed(engine, env, args.playbook)
 
     try:
         return launch_wizard(
             world.previous,
             world.current,
+            tofu_bin=engine.tofu_bin,
             playbook=args.playbook,
             env=env,
             startup_tasks=(start_and_seed,),

@@ -81,11 +81,16 @@ def start_endpoint(
     port: int | None = None,
     timeout: float = 20.0,
     python: str = sys.executable,
+    server_module: str = "moto.server",
 ) -> AwsEndpoint:
-    """Start moto's server on 127.0.0.1 and wait until it answers."""
+    """Start moto's server on 127.0.0.1 and wait until it answers.
+
+    ``server_module`` is run with ``-H``/``-p``: the Terraform engine's endpoint is
+    ``tui.sandbox.endpoint_gaps.server`` (moto with the gaps the AWS provider hits filled).
+    """
     port = port or free_port()
     url = f"http://127.0.0.1:{port}"
-    cmd = [python, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)]
+    cmd = [python, "-m", server_module, "-H", "127.0.0.1", "-p", str(port)]
     try:
         proc = subprocess.Popen(
             cmd,

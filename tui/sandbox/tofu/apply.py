@@ -7,6 +7,7 @@ import os
 import uuid
 from typing import Any
 
+from tui.sandbox.tofu.computed import COMPUTED, invent
 from tui.sandbox.tofu.config import Config
 from tui.sandbox.tofu.expr import UNKNOWN, contains_unknown
 from tui.sandbox.tofu.plan import Planner
@@ -69,10 +70,15 @@ def invent_arn(change: Change, attrs: dict[str, Any], region: str) -> str:
 
 def _fill(change: Change, attrs: dict[str, Any], seed: str, region: str) -> dict[str, Any]:
     out = dict(attrs)
-    if out.get("id") is UNKNOWN:
+    if out.get("id") is UNKNOWN and change.type != "random_password":
         out["id"] = invent_id(change, out, seed)
     if out.get("arn") is UNKNOWN:
         out["arn"] = invent_arn(change, out, region)
+    if change.type == "random_password" and out.get("id") is UNKNOWN:
+        out["id"] = "none"
+    for name in COMPUTED.get(change.type, ()):
+        if out.get(name) is UNKNOWN:
+            out[name] = invent(change.type, name, out, region, seed)
     if change.type == "terraform_data" and out.get("output") is UNKNOWN:
         out["output"] = out.get("input") if not contains_unknown(out.get("input")) else UNKNOWN
     return out

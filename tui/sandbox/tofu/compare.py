@@ -15,7 +15,7 @@ FORCE_NEW: dict[str, frozenset[str]] = {
         {"cluster_id", "engine", "port", "subnet_group_name", "availability_zone"}
     ),
     "aws_elasticache_replication_group": frozenset(
-        {"replication_group_id", "subnet_group_name", "at_rest_encryption_enabled"}
+        {"replication_group_id", "subnet_group_name", "at_rest_encryption_enabled", "port"}
     ),
     "aws_elasticache_parameter_group": frozenset({"name", "family", "description"}),
     "aws_elasticache_subnet_group": frozenset({"name"}),
@@ -40,7 +40,22 @@ FORCE_NEW: dict[str, frozenset[str]] = {
     "aws_db_instance": frozenset({"identifier", "db_name", "engine"}),
     "aws_eks_node_group": frozenset({"node_group_name", "cluster_name", "subnet_ids", "ami_type"}),
     "null_resource": frozenset({"triggers"}),
-    "random_password": frozenset({"length", "special", "keepers", "override_special"}),
+    "random_password": frozenset(
+        {
+            "length",
+            "special",
+            "upper",
+            "lower",
+            "numeric",
+            "number",
+            "min_numeric",
+            "min_upper",
+            "min_lower",
+            "min_special",
+            "keepers",
+            "override_special",
+        }
+    ),
     "terraform_data": frozenset({"triggers_replace"}),
 }
 

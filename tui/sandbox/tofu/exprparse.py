@@ -44,6 +44,7 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
     "format": _format,
     "jsonencode": lambda v: json.dumps(v, separators=(",", ":")),
     "keys": lambda m: sorted(m),
+    "sort": lambda v: sorted(v, key=to_string) if isinstance(v, list) else _bad(),
     "values": lambda m: [m[k] for k in sorted(m)],
     "coalesce": lambda *a: next(x for x in a if x not in (None, "")),
 }
@@ -135,13 +136,62 @@ class Parser:
     def _list(self) -> Any:
         items: list[Any] = []
         if self._peek() == ("ident", "for"):
-            raise Unsupported("for expression")
+            return self._for_list()
         while not self._at("]"):
             items.append(self.conditional())
             if not self._at("]"):
                 self._take(",")
         self._take("]")
         return items
+
+    def _for_list(self) -> Any:
+        """``[for k, v in coll : body if cond]``: the body evaluated once per element."""
+        self._take("for")
+        names = [self._take()[1]]
+        if self._at(","):
+            self._take(",")
+            names.append(self._take()[1])
+        self._take("in")
+        collection = self.conditional()
+        self._take(":")
+        body, condition = self._skip_to_close()
+        self._take("]")
+        if contains_unknown(collection):
+            return UNKNOWN
+        if isinstance(collection, dict):
+            pairs = [(k, collection[k]) for k in sorted(collection)]
+        elif isinstance(collection, list):
+            pairs = list(enumerate(collection))
+        else:
+            raise Unsupported("for over a non-collection")
+        out = []
+        for key, item in pairs:
+            bound = {names[0]: item} if len(names) == 1 else {names[0]: key, names[1]: item}
+            ev = self.ev.with_scope(**bound)
+            if condition and not Parser(condition, ev).conditional():
+                continue
+            out.append(Parser(body, ev).conditional())
+        return out
+
+    def _skip_to_close(self) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+        """The tokens up to the closing bracket: the body, and the ``if`` condition's."""
+        depth, start, split = 0, self.pos, None
+        while True:
+            kind, text = self._peek()
+            if kind == "eof":
+                raise Unsupported("unclosed for expression")
+            if kind == "op" and text in "([{":
+                depth += 1
+            elif kind == "op" and text in ")]}":
+                if depth == 0:
+                    break
+                depth -= 1
+            elif (kind, text) == ("ident", "if") and depth == 0:
+                split = self.pos
+            self.pos += 1
+        end = split if split is not None else self.pos
+        condition = self.tokens[split + 1 : self.pos] if split is not None else []
+        return self.tokens[start:end], condition
 
     def _object(self) -> Any:
         out: dict[str, Any] = {}
@@ -180,7 +230,7 @@ class Parser:
             raise Unsupported(name) from exc
 
     def _traversal(self, root: str) -> Any:
-        if root in _SCOPED_ROOTS:
+        if root in _SCOPED_ROOTS or root in self.ev.scope:
             base = self.ev.scope.get(root, UNKNOWN)
             return base
         if root == "data":

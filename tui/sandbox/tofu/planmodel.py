@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from tui.sandbox.tofu.computed import COMPUTED
 from tui.sandbox.tofu.config import Config
 from tui.sandbox.tofu.expr import UNKNOWN
 
@@ -72,6 +73,8 @@ def fresh_after(rtype: str, wanted: dict[str, Any]) -> dict[str, Any]:
         after["output"] = UNKNOWN
     elif rtype.startswith("aws_"):
         after["arn"] = UNKNOWN
+    for name in COMPUTED.get(rtype, ()):
+        after.setdefault(name, UNKNOWN)
     return after
 
 
