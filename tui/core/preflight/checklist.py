@@ -30,6 +30,7 @@ from tui.core.tofu.statefile import StateFile, read_state
 from tui.core.tofu.tfvars import read_tfvars
 
 STEP = "preflight"
+WAIVE_WHAT = "waive preflight item"  # the decision each waived item is journaled as
 
 
 @dataclass(frozen=True)
@@ -176,7 +177,7 @@ def record_waivers(
         if item.status not in (CheckStatus.FAIL, CheckStatus.WARN):
             raise MocmError(f"'{item.name}' is {item.status.value}: there is nothing to waive.")
         detail = f"{item.name} ({item.status.value}): {item.summary} — reason: {reason}"
-        records.append(journal.decision("waive preflight item", detail, step))
+        records.append(journal.decision(WAIVE_WHAT, detail, step))
     if any(item.status is CheckStatus.FAIL for item in waived):
         records.append(journal.step_waived(step, reason))
     return records
