@@ -32,10 +32,12 @@ from tui.core.stage4.gate import (
     Precondition,
     SnapshotDecision,
     Stage4Waivers,
+    ThresholdInvalid,
     business_cycle_waiver,
     evidence_note,
     idle_explanation,
     open_references,
+    parse_threshold,
     read_waivers,
     reference_key,
     reference_waiver,
@@ -164,3 +166,10 @@ def test_idle_explanation_says_the_guide_the_baseline_and_the_threshold() -> Non
     assert text.endswith("The playbook's threshold 4 is in force.")
     typed = idle_explanation(idle, 6, 300)
     assert typed.endswith("Threshold in force: 6, typed by the operator (the playbook's is 4).")
+
+
+def test_a_typed_threshold_is_a_number_of_connections() -> None:
+    assert parse_threshold(" 6 ") == 6.0 and parse_threshold("0") == 0.0
+    for bad in ("", "four", "-1", "nan", "inf"):
+        with pytest.raises(ThresholdInvalid, match="must be a number ≥ 0"):
+            parse_threshold(bad)

@@ -9,6 +9,7 @@ appear in the change record and come back after a restart.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -27,6 +28,25 @@ CYCLE_WAIVED = "Stage-4 business cycle waived"
 EVIDENCE_NOTE = "Stage-4 evidence: "
 _REFERENCE_DETAIL = re.compile(r"^(?P<key>.+? names \S+) — reason: (?P<reason>.+)$", re.S)
 _CYCLE_DETAIL = re.compile(r"^.+ — reason: (?P<reason>.+)$", re.S)
+
+
+class ThresholdInvalid(MocmError):
+    """The typed idle threshold is not a number of connections."""
+
+
+def parse_threshold(text: str) -> float:
+    """The idle threshold the operator typed: a finite number ≥ 0."""
+    raw = text.strip()
+    try:
+        value = float(raw)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or value < 0:
+        raise ThresholdInvalid(
+            f"Idle threshold must be a number ≥ 0 (connections), not {raw!r}.",
+            "Type a whole number such as 4 (the playbook's), then Enter.",
+        )
+    return value
 
 
 class Precondition(StrEnum):
