@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint bench mutate clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,10 @@ test: lint
 # Benchmarks print numbers (no test is timed); the README holds the figures.
 bench: $(VENV)/.installed
 	for script in tests/bench/bench_*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+
+# Mutation testing of the safety modules (slow: not part of `make test`); tests/mutation/README.md
+mutate: $(VENV)/.installed
+	$(BIN)/python -m tests.mutation.mutate -j 2
 
 clean:
 	rm -rf $(VENV) build dist

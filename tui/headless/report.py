@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from tui.core.errors import MocmError
-from tui.core.files import atomic_write
+from tui.core.files import SECRET_FILE, atomic_write
 from tui.core.journal.reader import read_journal
 from tui.core.journal.report import change_record
 from tui.core.journal.resume import fold
@@ -59,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
         return 1
     try:
         # the record names hosts, users and paths: keep it private like the journal
-        atomic_write(out, markdown.encode("utf-8"), mode=0o600)
+        atomic_write(out, markdown.encode("utf-8"), SECRET_FILE)
     except (OSError, MocmError) as exc:
         print(f"mocm-upgrade report: cannot write {out}: {exc}", file=sys.stderr)
         return 1

@@ -5,8 +5,11 @@ from __future__ import annotations
 import asyncio
 import os
 import re
+import signal
 import sys
 import textwrap
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -134,16 +137,57 @@ async def test_non_empty_destination_question_is_handed_over_whole(
     assert question[-1] == '  configured "s3" backend.'
 
 
+@contextmanager
+def sigint_ignored() -> Iterator[None]:
+    """This process (the wizard's side) ignores SIGINT, as under nohup or in a background job."""
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 async def test_prompt_that_never_matches_times_out_with_sigint(tmp_path: Path) -> None:
+    # The child sets its own SIGINT handler: the test holds whatever this process ignores.
     code = (
-        "import sys; sys.stdout.write('Proceed? [y/N] '); sys.stdout.flush(); sys.stdin.readline()"
+        "import signal, sys; signal.signal(signal.SIGINT, signal.default_int_handler); "
+        "sys.stdout.write('Proceed? [y/N] '); sys.stdout.flush(); sys.stdin.readline()"
     )
     grace = CancelGrace(interrupt_s=5.0, terminate_s=5.0, kill_s=5.0)
     result, _ = await drive([PYTHON, "-c", code], tmp_path, Operator(), timeout_s=1.0, grace=grace)
     assert result.command.timed_out
     assert result.command.signals_sent == ("SIGINT",)
+    assert result.command.exit_code == -2
     assert result.waiting_for == "Proceed? [y/N] "
     assert result.answered == ()
+
+
+async def test_child_gets_sigint_even_when_the_wizard_ignores_it(tmp_path: Path) -> None:
+    # The child keeps the SIGINT disposition it is given: ignored, it would outlive SIGINT.
+    code = "import sys; print('ready', flush=True); sys.stdin.readline()"
+    command: PromptedCommand
+
+    def on_line(stream: Stream, text: str) -> None:
+        if text == "ready":
+            command.cancel()
+
+    grace = CancelGrace(interrupt_s=10.0, terminate_s=10.0, kill_s=5.0)
+    with sigint_ignored():
+        command = PromptedCommand(
+            [PYTHON, "-c", code],
+            env=child_env(),
+            cwd=tmp_path,
+            prompt=TOFU_PROMPT,
+            on_prompt=Operator(),
+            timeout_s=60.0,
+            on_line=on_line,
+            grace=grace,
+        )
+        result = await command.run()
+        assert signal.getsignal(signal.SIGINT) == signal.SIG_IGN  # the wizard's own is kept
+    assert result.command.cancelled
+    assert result.command.signals_sent == ("SIGINT",)
+    assert result.command.exit_code == -2  # died of SIGINT's default action
 
 
 async def test_cancel_while_the_operator_decides_sends_sigint(

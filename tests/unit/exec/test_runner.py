@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import signal
 import sys
 import textwrap
 from pathlib import Path
@@ -297,3 +298,34 @@ async def test_stdout_to_a_file_is_raw_private_and_never_redacted(tmp_path: Path
     assert target.read_text() == body  # not redacted, not split at 1 MiB
     assert oct(target.stat().st_mode & 0o777) == "0o600"
     assert seen == [("stderr", f"warning: {MASK}")]
+
+
+async def test_child_gets_sigint_even_when_the_wizard_ignores_it(tmp_path: Path) -> None:
+    # An ignored signal stays ignored across exec: the runner must give the child the default.
+    code = """
+    import sys, threading
+    print("ready", flush=True)
+    threading.Event().wait()
+    """
+    lines = Lines()
+    command: RunningCommand
+
+    def on_line(stream: Stream, text: str) -> None:
+        lines(stream, text)
+        if text == "ready":
+            command.cancel()
+
+    grace = CancelGrace(interrupt_s=10.0, terminate_s=10.0, kill_s=5.0)
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        command = RunningCommand(
+            py(code), env=child_env(), cwd=tmp_path, timeout_s=60.0, on_line=on_line, grace=grace
+        )
+        result = await command.run()
+        assert signal.getsignal(signal.SIGINT) == signal.SIG_IGN  # the wizard's own is kept
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    assert result.cancelled
+    assert result.signals_sent == ("SIGINT",)
+    assert result.exit_code == -2  # died of SIGINT's default action
+    assert lines.of("stdout") == ["ready"]

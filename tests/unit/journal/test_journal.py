@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 import json
 import os
 import signal
@@ -24,7 +25,7 @@ from tui.core.journal.records import (
     StepWaived,
 )
 from tui.core.journal.resume import fold, load_state
-from tui.core.journal.writer import Journal, Workspace
+from tui.core.journal.writer import Journal, Workspace, login_name
 from tui.core.steps import StepStatus
 
 ORDER = ("releases", "preflight", "backend", "carry_over", "plan", "apply")
@@ -123,6 +124,7 @@ def test_truncated_last_line_is_ignored_with_a_warning_and_set_aside(tmp_path: P
     reopened.step_started("preflight")
     aside = path.with_name("journal.jsonl.torn-3")
     assert aside.read_bytes() == half.encode()
+    assert stat.S_IMODE(aside.stat().st_mode) == 0o600
     assert any(str(aside) in warning for warning in reopened.warnings)
     again = read_journal(path)
     assert again.warnings == ()
@@ -140,7 +142,9 @@ def test_complete_last_record_without_newline_is_kept(tmp_path: Path) -> None:
     journal.step_started("releases")
     path = journal.path
     path.write_bytes(path.read_bytes().rstrip(b"\n"))
-    assert len(read_journal(path).records) == 1
+    read = read_journal(path)
+    assert len(read.records) == 1 and read.needs_newline and read.warnings == ()
+    assert read.good_length == path.stat().st_size and read.torn_tail == b""
     open_journal(tmp_path).step_completed("releases")
     assert [r.kind for r in read_journal(path).records] == ["step_started", "step_completed"]
 
@@ -304,7 +308,7 @@ def test_existing_journal_with_wide_mode_is_made_private(tmp_path: Path) -> None
 WRITER = """
 import sys
 from pathlib import Path
-from tui.core.journal.writer import Journal, Workspace
+from tui.core.journal.writer import Journal, Workspace, login_name
 journal = Journal.open(Workspace(Path(sys.argv[1])))
 for n in range(100_000):
     journal.note("x" * 200 + str(n))
@@ -330,3 +334,123 @@ def test_a_writer_killed_with_sigkill_leaves_a_readable_journal(tmp_path: Path) 
     assert seqs == list(range(1, len(seqs) + 1))
     assert journal.step_started("plan").seq in (len(seqs) + 1, len(seqs) + 2)
     assert read_journal(journal.path).warnings == ()
+
+
+def test_corrupt_last_complete_line_is_a_torn_tail_not_an_error(tmp_path: Path) -> None:
+    journal = open_journal(tmp_path)
+    journal.step_started("releases")
+    good = journal.path.read_bytes()
+    journal.path.write_bytes(good + b'{"kind": "step_st\n')
+    read = read_journal(journal.path)
+    assert [r.kind for r in read.records] == ["step_started"]
+    assert read.torn_tail == b'{"kind": "step_st\n' and read.good_length == len(good)
+    assert "line 2" in read.warnings[0]
+
+
+def test_reading_a_journal_that_is_a_folder_is_a_journal_error(tmp_path: Path) -> None:
+    (tmp_path / "journal.jsonl").mkdir()
+    with pytest.raises(
+        JournalError, match=r"Cannot read the journal .*journal\.jsonl: Is a directory"
+    ):
+        read_journal(tmp_path / "journal.jsonl")
+
+
+def test_journal_removed_under_the_wizard_is_an_error_not_a_new_file(tmp_path: Path) -> None:
+    journal = open_journal(tmp_path)
+    journal.path.unlink()
+    with pytest.raises(JournalError, match="Cannot open the journal"):
+        journal.note("lost")
+    assert not journal.path.exists()
+
+
+def test_a_full_disk_is_a_journal_error(tmp_path: Path) -> None:
+    journal = open_journal(tmp_path)
+    journal.path.unlink()
+    journal.path.symlink_to("/dev/full")  # every write: ENOSPC, as on a full disk
+    with pytest.raises(JournalError) as caught:
+        journal.note("not recorded")
+    assert caught.value.message.endswith(": No space left on device.")
+    assert caught.value.message.startswith("Cannot write to the journal")
+    assert "the last action may be unrecorded" in caught.value.hint
+
+
+def test_torn_tail_is_set_aside_under_a_free_name(tmp_path: Path) -> None:
+    journal = open_journal(tmp_path)
+    journal.step_started("releases")
+    journal.path.write_bytes(journal.path.read_bytes() + b'{"half')
+    journal.path.with_name("journal.jsonl.torn-2").mkdir()  # the name is taken
+    reopened = open_journal(tmp_path)
+    aside = journal.path.with_name("journal.jsonl.torn-2.1")
+    assert aside.read_bytes() == b'{"half'
+    assert any(str(aside) in warning for warning in reopened.warnings)
+    assert not journal.path.read_bytes().endswith(b'{"half')
+
+
+def test_a_login_without_a_name_is_the_uid() -> None:
+    # A uid with no passwd entry and no LOGNAME/USER: getpass has no name to give.
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child reports through the pipe
+        try:
+            for name in ("LOGNAME", "USER", "LNAME", "USERNAME"):
+                os.environ.pop(name, None)
+            if os.geteuid() == 0:
+                os.setgid(54321)
+                os.setuid(54321)
+            os.write(write_end, login_name().encode())
+        finally:
+            os._exit(0)
+    os.close(write_end)
+    os.waitpid(pid, 0)
+    with os.fdopen(read_end, "rb") as answer:
+        got = answer.read().decode()
+    expected = "54321" if os.geteuid() == 0 else getpass.getuser()
+    assert got == expected
+
+
+def test_the_operator_is_named_by_login(tmp_path: Path) -> None:
+    journal = Journal.open(Workspace(tmp_path))
+    record = journal.note("who")
+    assert record.user == getpass.getuser() and record.host == os.uname().nodename
+
+
+def test_an_existing_wider_work_folder_is_made_private(tmp_path: Path) -> None:
+    workspace = Workspace(tmp_path)
+    workspace.root.mkdir(mode=0o755)
+    workspace.root.chmod(0o755)
+    workspace.ensure()
+    assert stat.S_IMODE(workspace.root.stat().st_mode) == 0o700
+
+
+def test_opening_syncs_the_folder_and_appends_leak_no_descriptor(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    synced_dirs: list[str] = []
+    opened: list[int] = []
+    closed: list[int] = []
+    real_fsync, real_open, real_close = os.fsync, os.open, os.close
+
+    def fsync(fd: int) -> None:
+        if stat.S_ISDIR(os.fstat(fd).st_mode):
+            synced_dirs.append(os.readlink(f"/proc/self/fd/{fd}"))
+        real_fsync(fd)
+
+    def open_(path: str | os.PathLike[str], flags: int, *args: int) -> int:
+        fd = real_open(path, flags, *args)
+        if os.fspath(path).endswith("journal.jsonl"):
+            opened.append(fd)
+        return fd
+
+    def close(fd: int) -> None:
+        closed.append(fd)
+        real_close(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    monkeypatch.setattr(os, "open", open_)
+    monkeypatch.setattr(os, "close", close)
+    journal = open_journal(tmp_path)
+    journal.note("one")
+    journal.note("two")
+    monkeypatch.undo()
+    assert synced_dirs == [str(journal.workspace.root)]
+    assert len(opened) == 3 and all(fd in closed for fd in opened)

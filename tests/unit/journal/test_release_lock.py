@@ -14,7 +14,13 @@ from pathlib import Path
 import pytest
 
 from tui.core.errors import LockHeld
-from tui.core.journal.lock import LockOwner, ReleaseLock, process_start_ticks, this_process
+from tui.core.journal.lock import (
+    LockOwner,
+    ReleaseLock,
+    is_stale,
+    process_start_ticks,
+    this_process,
+)
 from tui.core.journal.writer import Workspace
 
 
@@ -136,8 +142,11 @@ def test_unreadable_lock_is_not_broken(tmp_path: Path) -> None:
     workspace = Workspace(tmp_path)
     workspace.ensure()
     workspace.lock_path.write_text('{"pid": 12')
-    with pytest.raises(LockHeld, match="unreadable") as caught:
+    with pytest.raises(LockHeld) as caught:
         ReleaseLock(workspace).acquire()
+    assert caught.value.message.startswith(
+        f"The release lock {workspace.lock_path} is unreadable ("
+    )
     assert f"rm {workspace.lock_path}" in caught.value.hint
     assert workspace.lock_path.read_text() == '{"pid": 12'
 
@@ -209,3 +218,92 @@ def test_wizards_racing_for_a_stale_lock_leave_exactly_one_winner(tmp_path: Path
             proc.stdin.close()
             proc.wait(timeout=30)
     assert sorted(answers) == ["refused", "refused", "refused", "won True"]
+
+
+def test_start_ticks_are_read_past_a_command_name_with_spaces_and_parentheses(
+    tmp_path: Path,
+) -> None:
+    odd = tmp_path / "a) b (c"
+    odd.symlink_to("/bin/sh")
+    proc = subprocess.Popen(
+        [str(odd), "-c", "echo ready; read line"], stdin=subprocess.PIPE, stdout=subprocess.PIPE
+    )
+    assert proc.stdout is not None and proc.stdout.readline() == b"ready\n"  # it has exec'd
+    try:
+        assert Path(f"/proc/{proc.pid}/comm").read_text().strip() == "a) b (c"
+        started = process_start_ticks(proc.pid)
+        mine = process_start_ticks(os.getpid())
+        assert started is not None and mine is not None
+        uptime_s = float(Path("/proc/uptime").read_text().split()[0])
+        ticks_now = uptime_s * os.sysconf("SC_CLK_TCK")
+        # started after this test process and before now, in clock ticks since boot
+        assert 0 < mine <= started <= ticks_now
+        assert process_start_ticks(proc.pid) == started
+    finally:
+        proc.kill()
+        proc.wait(timeout=10)
+    assert process_start_ticks(proc.pid) is None  # gone
+
+
+def test_staleness_is_judged_on_this_host_only(sleeper: subprocess.Popen[bytes]) -> None:
+    me = this_process()
+    assert is_stale(replace(me, host="other-host", pid=finished_pid()), me.host) is False
+    assert is_stale(me, me.host) is False
+    assert is_stale(replace(me, pid=finished_pid()), me.host) is True
+    live = replace(me, pid=sleeper.pid, proc_start=process_start_ticks(sleeper.pid))
+    assert is_stale(live, me.host) is False
+    assert is_stale(replace(live, proc_start=None), me.host) is False  # cannot tell: alive
+    assert is_stale(replace(live, boot_id=None), me.host) is False
+
+
+def test_release_with_an_unreadable_lock_leaves_it(tmp_path: Path) -> None:
+    workspace = Workspace(tmp_path)
+    lock = ReleaseLock(workspace)
+    lock.acquire()
+    workspace.lock_path.write_text("garbage")
+    assert lock.release() is False
+    assert workspace.lock_path.read_text() == "garbage"
+
+
+def test_a_released_lock_object_never_removes_a_later_lock(tmp_path: Path) -> None:
+    workspace = Workspace(tmp_path)
+    first = ReleaseLock(workspace)
+    first.acquire()
+    assert first.release() is True
+    second = ReleaseLock(workspace, owner=first.owner)  # the same process takes it again
+    second.acquire()
+    assert first.release() is False
+    assert json.loads(workspace.lock_path.read_text())["pid"] == os.getpid()
+    assert second.release() is True
+
+
+def test_a_lock_that_vanishes_on_reading_is_refused_not_taken(tmp_path: Path) -> None:
+    workspace = Workspace(tmp_path)
+    workspace.ensure()
+    workspace.lock_path.symlink_to(tmp_path / "nowhere")  # there for link(), gone for read()
+    with pytest.raises(LockHeld) as caught:
+        ReleaseLock(workspace).acquire()
+    assert caught.value.message == (
+        f"The release lock {workspace.lock_path} changed while this wizard was taking it."
+    )
+    assert workspace.lock_path.is_symlink()
+
+
+def test_owner_record_is_on_disk_before_it_becomes_the_lock(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    workspace = Workspace(tmp_path)
+    workspace.ensure()
+    synced: list[int] = []
+    real_fsync = os.fsync
+
+    def fsync(fd: int) -> None:
+        synced.append(os.fstat(fd).st_size)
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    lock = ReleaseLock(workspace)
+    lock.acquire()
+    monkeypatch.undo()
+    assert synced == [workspace.lock_path.stat().st_size]  # the whole record, synced once
+    assert lock.release() is True

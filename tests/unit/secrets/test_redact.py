@@ -10,6 +10,7 @@ import pytest
 from tui.core.secrets.redact import MASK, Redactor
 
 AWS_SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+BARE_KEY = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLE9Z1"  # no trigger word inside, not even "key"
 
 
 @pytest.mark.parametrize(
@@ -136,3 +137,98 @@ def test_new_template_is_unchanged(samples: Path) -> None:
     text = (samples / "values_new_template.yaml").read_text()
     redactor = Redactor()
     assert [redactor.redact(line) for line in text.splitlines()] == text.splitlines()
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        (BARE_KEY, MASK),  # a bare key: no trigger word on the line
+        (f"  {BARE_KEY}", f"  {MASK}"),
+        (f"export X={BARE_KEY}", f"export X={MASK}"),
+        (f"X={BARE_KEY}", f"X={MASK}"),
+        (f"env: [{BARE_KEY}]", f"env: [{MASK}]"),
+        # inside escaped JSON, as a SecretString holds it
+        (r"{\"password\": \"Vq8#nT2!eL6\"}", rf"{{\"password\": \"{MASK}\"}}"),
+        (
+            r'"SecretString": "{\"username\":\"admin\",\"password\":\"Vq8nT2eL6rW4z\"}"',
+            f'"SecretString": "{MASK}"',
+        ),
+        (
+            r"{\"user\":\"admin\",\"db_password\":\"a b,c\"}",
+            rf"{{\"user\":\"admin\",\"db_password\":\"{MASK}\"}}",
+        ),
+    ],
+)
+def test_secrets_without_a_telling_key_or_inside_escaped_json_are_masked(
+    line: str, expected: str
+) -> None:
+    assert Redactor().redact(line) == expected
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        BARE_KEY.lower(),  # no capitals: a word or a digest, not a key
+        BARE_KEY.upper(),
+        "abcdefghijABCDEFGHIJabcdefghijABCDEFGHIJ",  # no digit
+        f"{BARE_KEY}A",  # 41 characters: not a key
+        f"A{BARE_KEY}",
+        f"{BARE_KEY}==",  # base64 padding: a longer encoded value, not a key
+    ],
+)
+def test_forty_character_runs_that_are_not_keys_stay(line: str) -> None:
+    assert Redactor().redact(line) == line
+
+
+def test_a_secret_that_starts_with_another_is_masked_whole() -> None:
+    for order in (["hunter22", "hunter22-longer-tail"], ["hunter22-longer-tail", "hunter22"]):
+        redactor = Redactor(order)
+        assert redactor.redact("pw hunter22-longer-tail end") == f"pw {MASK} end"
+        assert redactor.redact("pw hunter22 end") == f"pw {MASK} end"
+        assert redactor.secret_count == 2
+
+
+def test_four_character_secrets_are_masked_three_are_too_short() -> None:
+    redactor = Redactor(["Zq9!", "abc", "  "])
+    assert redactor.redact("the code is Zq9! here") == f"the code is {MASK} here"
+    assert redactor.redact("abc is a word") == "abc is a word"
+    assert redactor.secret_count == 1
+
+
+def test_registered_secret_is_stripped_and_registered_once() -> None:
+    redactor = Redactor(["  s3cr3t-value\n"])
+    redactor.add_secret("s3cr3t-value")
+    assert redactor.secret_count == 1
+    assert redactor.redact("x s3cr3t-value y") == f"x {MASK} y"
+    # Its JSON-escaped form is a second form of the same secret.
+    redactor.add_secret('q"uote')
+    assert redactor.secret_count == 3
+
+
+def test_known_secret_is_masked_on_a_line_without_any_trigger_word() -> None:
+    redactor = Redactor(["Vq8#nT2!eL6"])
+    assert redactor.redact("connecting with Vq8#nT2!eL6") == f"connecting with {MASK}"
+
+
+def test_credentials_in_a_url_and_sessions_are_masked_and_the_rest_kept() -> None:
+    redactor = Redactor()
+    assert redactor.redact("git clone https://bob:pa55@git.example/x.git") == (
+        f"git clone https://bob:{MASK}@git.example/x.git"
+    )
+    assert redactor.redact("see https://git.example/x.git") == "see https://git.example/x.git"
+    token = "FwoGZXIvYXdzEBaaDOExampleSessionToken0123"
+    assert redactor.redact(f"AWS_SESSION_TOKEN {token}") == f"AWS_SESSION_TOKEN {MASK}"
+    assert redactor.redact("Basic dXNlcjpwYXNzd29yZA==") == f"Basic {MASK}"
+    assert redactor.redact("Basic auth is off") == "Basic auth is off"
+
+
+def test_line_redactor_after_a_pem_block_redacts_normally_again() -> None:
+    redact = Redactor(["hunter22"]).line_redactor()
+    assert redact("key: -----BEGIN PRIVATE KEY-----") == "key: -----BEGIN PRIVATE KEY-----"
+    assert redact("hunter22 inside") == MASK
+    assert redact("-----END PRIVATE KEY----- hunter22") == f"{MASK}-----END PRIVATE KEY----- {MASK}"
+    assert redact("plain line hunter22") == f"plain line {MASK}"
+    assert (
+        redact("x -----BEGIN A-----y-----END A----- z")
+        == f"x -----BEGIN A-----{MASK}-----END A----- z"
+    )

@@ -124,3 +124,153 @@ def test_unreadable_file_says_permission_denied(tmp_path: Path) -> None:
         "except ParseError as e:\n    print(e.reason)\n"
     )
     assert out == "permission denied"
+
+
+def state_bytes(**fields: object) -> bytes:
+    raw: dict[str, object] = {"version": 4, "serial": 3, "lineage": "lin-1", "resources": []}
+    raw.update(fields)
+    return json.dumps(raw).encode()
+
+
+@pytest.mark.parametrize("serial", [True, False, -1, None, "5", 1.5, [], {}])
+def test_invalid_serial_is_refused(serial: object) -> None:
+    with pytest.raises(ParseError, match=r"mem: has no valid 'serial' \(got "):
+        parse_state(state_bytes(serial=serial), "mem")
+
+
+def test_missing_serial_is_refused() -> None:
+    with pytest.raises(ParseError, match="no valid 'serial' \\(got None\\)"):
+        parse_state(b'{"version": 4, "lineage": "x"}', "mem")
+
+
+def test_serial_zero_is_a_valid_first_state() -> None:
+    assert parse_state(state_bytes(serial=0), "mem").serial == 0
+
+
+@pytest.mark.parametrize("lineage", ["", None, 7, ["x"]])
+def test_invalid_lineage_is_refused(lineage: object) -> None:
+    with pytest.raises(ParseError, match="no valid 'lineage'"):
+        parse_state(state_bytes(lineage=lineage), "mem")
+
+
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [
+        (b"   \n", "is empty"),
+        (b"[1, 2]", "is JSON but not an object"),
+        (state_bytes(resources={"a": 1}), "'resources' is not a list"),
+        (state_bytes(resources=[3]), "a 'resources' entry is not an object"),
+        (state_bytes(resources=[{"mode": "managed", "type": "t"}]), "entry has no 'name'"),
+        (state_bytes(resources=[{"mode": "managed", "name": "n"}]), "entry has no 'type'"),
+        (state_bytes(resources=[{"type": "t", "name": "n"}]), "entry has no 'mode'"),
+        (
+            state_bytes(resources=[{"mode": "managed", "type": "t", "name": "n", "instances": 1}]),
+            "t.n: 'instances' is not a list",
+        ),
+        (
+            state_bytes(
+                resources=[{"mode": "managed", "type": "t", "name": "n", "instances": [1]}]
+            ),
+            "an instance of a resource is not an object",
+        ),
+    ],
+)
+def test_malformed_state_is_a_parse_error_naming_the_problem(data: bytes, reason: str) -> None:
+    with pytest.raises(ParseError) as caught:
+        parse_state(data, "s3://bucket/key")
+    assert caught.value.path == "s3://bucket/key"
+    assert reason in caught.value.reason
+
+
+def test_a_state_without_resources_has_none() -> None:
+    for data in (state_bytes(resources=None), b'{"version": 4, "serial": 1, "lineage": "l"}'):
+        state = parse_state(data, "mem")
+        assert state.resources == ()
+        assert state.terraform_version == ""
+
+
+def test_facts_of_each_instance_are_read() -> None:
+    resource = {
+        "module": "",
+        "mode": "managed",
+        "type": "aws_s3_bucket",
+        "name": "b",
+        "instances": [
+            {"index_key": "media", "attributes": {"bucket": "m"}, "status": "tainted"},
+            {"index_key": True, "attributes_flat": {"id": "flat"}, "deposed": "00aa"},
+            {"index_key": 0, "attributes": ["not", "a", "dict"], "status": 3, "deposed": 4},
+        ],
+    }
+    state = parse_state(state_bytes(resources=[resource], terraform_version="1.11.2"), "mem")
+    assert state.terraform_version == "1.11.2"
+    [parsed] = state.resources
+    assert parsed.module is None and parsed.address == "aws_s3_bucket.b"
+    first, second, third = parsed.instances
+    assert (first.index_key, first.attributes, first.status, first.deposed) == (
+        "media",
+        {"bucket": "m"},
+        "tainted",
+        None,
+    )
+    assert parsed.instance_address(first) == 'aws_s3_bucket.b["media"]'
+    assert (second.index_key, second.attributes, second.deposed) == (None, {"id": "flat"}, "00aa")
+    assert parsed.instance_address(second) == "aws_s3_bucket.b"
+    assert (third.index_key, third.attributes, third.status, third.deposed) == (0, {}, None, None)
+    assert parsed.instance_address(third) == "aws_s3_bucket.b[0]"
+    # a deposed object is on its way out: not one of the live buckets
+    assert [(b.address, b.name) for b in state_buckets(state, "aws_s3_bucket")] == [
+        ('aws_s3_bucket.b["media"]', "m"),
+        ("aws_s3_bucket.b[0]", ""),
+    ]
+
+
+def test_buckets_are_managed_resources_of_the_type_only() -> None:
+    resources = [
+        {"mode": "data", "type": "aws_s3_bucket", "name": "d", "instances": [{"attributes": {}}]},
+        {"mode": "managed", "type": "aws_s3_object", "name": "o", "instances": [{}]},
+        {
+            "mode": "managed",
+            "type": "aws_s3_bucket",
+            "name": "b",
+            "instances": [{"attributes": {"bucket": "keep"}}],
+        },
+    ]
+    state = parse_state(state_bytes(resources=resources), "mem")
+    assert [r.address for r in state.resources_of_type("aws_s3_bucket")] == ["aws_s3_bucket.b"]
+    assert [b.name for b in state_buckets(state, "aws_s3_bucket")] == ["keep"]
+
+
+def test_content_digest_covers_resources_and_outputs_only() -> None:
+    base = parse_state(state_bytes(outputs={"url": {"value": "a"}}), "mem")
+    other_output = parse_state(state_bytes(outputs={"url": {"value": "b"}}), "mem")
+    no_output = parse_state(state_bytes(), "mem")
+    assert base.content_sha256 != other_output.content_sha256
+    assert base.content_sha256 != no_output.content_sha256
+    resource = {"mode": "managed", "type": "t", "name": "n", "instances": []}
+    with_resource = parse_state(state_bytes(resources=[resource]), "mem")
+    assert with_resource.content_sha256 != no_output.content_sha256
+    # serial, lineage, whitespace and key order are not content
+    same = parse_state(
+        json.dumps(
+            {"outputs": {"url": {"value": "a"}}, "lineage": "other", "serial": 99, "version": 4},
+            indent=2,
+        ).encode(),
+        "mem",
+    )
+    assert same.content_sha256 == base.content_sha256
+    assert len(base.content_sha256) == 64
+    reordered = parse_state(state_bytes(outputs={"url": {"type": "string", "value": "a"}}), "m")
+    typed = parse_state(state_bytes(outputs={"url": {"value": "a", "type": "string"}}), "m")
+    assert reordered.content_sha256 == typed.content_sha256
+
+
+def test_compact_means_one_line_of_json() -> None:
+    assert parse_state(state_bytes() + b"\n", "mem").compact
+    assert not parse_state(json.dumps(json.loads(state_bytes()), indent=2).encode(), "mem").compact
+
+
+def test_unreadable_paths_are_parse_errors(tmp_path: Path) -> None:
+    with pytest.raises(ParseError, match="is a directory, expected a state file"):
+        read_state(tmp_path)
+    with pytest.raises(ParseError, match=r"cannot be read \(File name too long\)"):
+        read_state(tmp_path / ("x" * 300))

@@ -52,6 +52,19 @@ class CancelRequest:
         return self._event
 
 
+CANCEL_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
+def default_cancel_signals() -> None:
+    """In a new child, before exec: SIGINT and SIGTERM back to their default action.
+
+    An ignored signal stays ignored across exec: a wizard started with SIGINT ignored
+    (``nohup``, a background job) would pass that on, and cancelling tofu would do nothing.
+    """
+    for signum in CANCEL_SIGNALS:
+        signal.signal(signum, signal.SIG_DFL)
+
+
 def signal_group(pid: int, signum: int) -> bool:
     """Send ``signum`` to the process group led by ``pid``; False if it is already gone."""
     try:

@@ -34,6 +34,7 @@ from tui.core.exec.process_group import (
     DEFAULT_GRACE,
     CancelGrace,
     CancelRequest,
+    default_cancel_signals,
     stop_process_group,
 )
 from tui.core.exec.prompts import (
@@ -174,6 +175,7 @@ class PromptedCommand:
                 cwd=os.fspath(self._cwd),
                 echo=False,
                 dimensions=(24, self._columns),
+                preexec_fn=default_cancel_signals,
             )
         except (OSError, pexpect.ExceptionPexpect) as error:
             raise CommandNotStarted(f"Could not start {program}: {error}") from error

@@ -26,6 +26,7 @@ from tui.core.exec.process_group import (
     DEFAULT_GRACE,
     CancelGrace,
     CancelRequest,
+    default_cancel_signals,
     stop_process_group,
 )
 from tui.core.exec.recorder import (
@@ -160,6 +161,7 @@ class RunningCommand:
                 env=self._env,
                 cwd=self._cwd,
                 start_new_session=True,  # own process group: signals reach tofu's providers too
+                preexec_fn=default_cancel_signals,
             )
         except OSError as error:
             raise CommandNotStarted(

@@ -18,7 +18,8 @@ from pathlib import Path
 from types import TracebackType
 
 from tui.core.errors import LockHeld, MocmError
-from tui.core.journal.writer import Workspace, login_name, utc_now
+from tui.core.files import pid_alive
+from tui.core.journal.writer import PRIVATE_FILE, Workspace, login_name, utc_now
 
 
 class LockError(MocmError):
@@ -65,17 +66,6 @@ def boot_id() -> str | None:
         return Path("/proc/sys/kernel/random/boot_id").read_text().strip()
     except OSError:
         return None
-
-
-def pid_alive(pid: int) -> bool:
-    """Whether a process with this pid exists (on this host)."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True  # exists, owned by someone else
-    return True
 
 
 def this_process() -> LockOwner:
@@ -142,22 +132,22 @@ class ReleaseLock:
     def acquire(self) -> LockAcquired:
         """Take the lock, or take over a stale one; LockHeld if a live wizard holds it."""
         root = self.workspace.ensure()
-        dir_fd = os.open(root, os.O_RDONLY | os.O_DIRECTORY)
+        dir_fd = os.open(root, os.O_DIRECTORY)
         try:
-            fcntl.flock(dir_fd, fcntl.LOCK_EX)
-            if self._publish():
-                return LockAcquired(self.owner)
-            holder = self.read_owner()
-            if holder is None:  # removed between our link and our read
-                if self._publish():
-                    return LockAcquired(self.owner)
-                raise self._held(self.read_owner() or self.owner)
-            if not is_stale(holder, self.owner.host):
-                raise self._held(holder)
-            self.path.unlink()
-            if not self._publish():
-                raise self._held(self.read_owner() or holder)
-            return LockAcquired(self.owner, took_over=holder)
+            fcntl.flock(dir_fd, fcntl.LOCK_EX)  # two starting wizards never both take over
+            took_over: LockOwner | None = None
+            while not self._publish():
+                holder = self.read_owner()
+                if holder is None:  # gone between our link and our read: a wizard just quit
+                    raise LockHeld(
+                        f"The release lock {self.path} changed while this wizard was taking it.",
+                        hint="Start the wizard again.",
+                    )
+                if took_over is not None or not is_stale(holder, self.owner.host):
+                    raise self._held(holder)
+                self.path.unlink()
+                took_over = holder
+            return LockAcquired(self.owner, took_over)
         finally:
             os.close(dir_fd)  # also drops the flock
 
@@ -177,26 +167,26 @@ class ReleaseLock:
         return True
 
     def _publish(self) -> bool:
+        """Publish our owner record as the lock; False when a lock file is already there."""
         tmp = self.path.with_name(f".{self.path.name}.{self.owner.pid}.{os.urandom(4).hex()}")
-        data = (json.dumps(asdict(self.owner), indent=1) + "\n").encode("utf-8")
+        data = (json.dumps(asdict(self.owner)) + "\n").encode("utf-8")
         try:
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            try:
-                os.write(fd, data)
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE)
+            with os.fdopen(fd, "wb", buffering=0) as handle:
+                handle.write(data)
                 os.fsync(fd)
-            finally:
-                os.close(fd)
             try:
                 os.link(tmp, self.path)
+                published = True
             except FileExistsError:
-                return False
+                published = False
         except OSError as exc:
             raise LockError(f"Cannot write the release lock {self.path}: {exc.strerror}.") from exc
         finally:
             with contextlib.suppress(OSError):
                 tmp.unlink()
-        self.held = True
-        return True
+        self.held = self.held or published
+        return published
 
     def _held(self, holder: LockOwner) -> LockHeld:
         if holder.host != self.owner.host:

@@ -25,8 +25,8 @@ class JournalRead:
     path: Path
     records: tuple[JournalRecord, ...]
     warnings: tuple[str, ...]
-    torn_tail: bytes = b""
-    good_length: int = 0
+    torn_tail: bytes  # what follows the last good record (set aside by the writer)
+    good_length: int  # bytes of the journal up to the end of the last good record
     needs_newline: bool = False
 
 

@@ -16,7 +16,7 @@ from types import TracebackType
 from typing import TextIO
 
 from tui.core.errors import MocmError
-from tui.core.journal.writer import Redact, Workspace, no_redaction, utc_now
+from tui.core.journal.writer import PRIVATE_FILE, Redact, Workspace, no_redaction, utc_now
 
 STREAM_PREFIX = {"stdout": "out", "out": "out", "stderr": "err", "err": "err"}
 _NUMBERED = re.compile(r"^(\d+)-")
@@ -123,15 +123,15 @@ class Transcripts:
         while True:
             path = self.directory / f"{number:03d}-{safe_slug}.log"
             try:
-                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE)
                 break
             except FileExistsError:
                 number += 1
             except OSError as exc:
                 raise TranscriptError(f"Cannot create the transcript {path}: {exc}.") from exc
-        os.fchmod(fd, 0o600)
+        os.fchmod(fd, PRIVATE_FILE)
         mode = stat.S_IMODE(os.fstat(fd).st_mode)
-        if mode != 0o600:
+        if mode != PRIVATE_FILE:
             os.close(fd)
             path.unlink(missing_ok=True)
             raise TranscriptError(f"{path} got mode {mode:o} instead of 600; not writing to it.")

@@ -11,12 +11,19 @@ import getpass
 import json
 import os
 import socket
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from tui.core.errors import JournalError
+from tui.core.files import (
+    SECRET_FILE,
+    atomic_write,
+    free_backup_name,
+    fsync_directory,
+    remove_stale_temp_files,
+)
 from tui.core.journal.reader import JournalRead, read_journal
 from tui.core.journal.records import (
     CommandRun,
@@ -36,6 +43,8 @@ from tui.core.journal.records import (
 )
 
 WORK_DIR_NAME = ".mocm-upgrade"
+PRIVATE_DIR = 0o700  # the wizard's folder and transcripts/: the owner only
+PRIVATE_FILE = SECRET_FILE.new  # the journal, its torn tails, transcripts, the lock
 Redact = Callable[[str], str]
 
 
@@ -88,9 +97,9 @@ class Workspace:
                         f"{directory} is a symbolic link; the wizard's folder must be a real one.",
                         hint="Remove the link and start again.",
                     )
-                directory.mkdir(mode=0o700, exist_ok=True)
+                directory.mkdir(mode=PRIVATE_DIR, exist_ok=True)
                 # mkdir's mode is filtered by the umask and ignored for an existing folder
-                os.chmod(directory, 0o700)
+                os.chmod(directory, PRIVATE_DIR)
             except OSError as exc:
                 raise JournalError(
                     f"Cannot create the wizard's folder {directory}: {exc.strerror or exc}.",
@@ -138,18 +147,9 @@ class Journal:
         workspace.ensure()
         path = workspace.journal_path
         try:
-            created = not path.exists()
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
-            try:
-                os.fchmod(fd, 0o600)  # private even if something else created it wider
-            finally:
-                os.close(fd)
-            if created:  # make the new file's name durable too
-                dir_fd = os.open(workspace.root, os.O_RDONLY | os.O_DIRECTORY)
-                try:
-                    os.fsync(dir_fd)
-                finally:
-                    os.close(dir_fd)
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, PRIVATE_FILE))
+            os.chmod(path, PRIVATE_FILE)  # private even if something else created it wider
+            fsync_directory(workspace.root)  # a new journal's name is durable too
         except OSError as exc:
             raise JournalError(f"Cannot open the journal {path}: {exc.strerror or exc}.") from exc
         read = read_journal(path)
@@ -235,6 +235,14 @@ class Journal:
         """Record free text."""
         return self.append(Note(text, step))
 
+    def remove_stale_temp_files(self, directories: Iterable[Path] = ()) -> tuple[Path, ...]:
+        """Remove the temp files killed writes left here and in ``directories``; journal them."""
+        removed = remove_stale_temp_files((self.workspace.root, *directories))
+        if removed:
+            names = ", ".join(str(path) for path in removed)
+            self.note(f"Removed {len(removed)} temp file(s) left by an interrupted write: {names}")
+        return removed
+
     def append(self, body: RecordBody) -> JournalRecord:
         """Redact, serialise and durably append one record."""
         record = JournalRecord(
@@ -257,10 +265,9 @@ def _append_line(path: Path, data: bytes) -> None:
     except OSError as exc:
         raise JournalError(f"Cannot open the journal {path}: {exc.strerror or exc}.") from exc
     try:
-        written = os.write(fd, data)
-        # a short write on a regular file means a full disk: finish it, we hold the lock
-        while written < len(data):
-            written += os.write(fd, data[written:])
+        rest = memoryview(data)
+        while rest:  # a short write means a full disk: finish it or fail, we hold the lock
+            rest = rest[os.write(fd, rest) :]
         os.fsync(fd)
     except OSError as exc:
         raise JournalError(
@@ -272,16 +279,10 @@ def _append_line(path: Path, data: bytes) -> None:
 
 
 def _set_torn_tail_aside(read: JournalRead) -> Path:
-    aside = read.path.with_name(f"{read.path.name}.torn-{len(read.records) + 1}")
+    aside = free_backup_name(read.path, f".torn-{len(read.records) + 1}")
     try:
-        with aside.open("ab") as handle:
-            handle.write(read.torn_tail)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(aside, 0o600)
-        with read.path.open("r+b") as handle:
-            handle.truncate(read.good_length)
-            os.fsync(handle.fileno())
+        atomic_write(aside, read.torn_tail, SECRET_FILE)
+        os.truncate(read.path, read.good_length)  # a power loss only brings the tail back
     except OSError as exc:
         raise JournalError(
             f"Cannot set aside the torn end of {read.path}: {exc.strerror or exc}."

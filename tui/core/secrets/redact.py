@@ -55,7 +55,8 @@ _KEY_VALUE = rf"(?<![\w.-]){_KEY}{_SEP}{_VALUE}"
 _BEARER = r"(?P<scheme>\b(?:Bearer|Basic)[ \t]+)(?P<cred>[A-Za-z0-9._~+/=-]{8,})"
 _URL_CREDENTIAL = r"(?P<url>://[^/\s:@]+:)(?P<urlpw>[^@\s/]+)(?=@)"
 _AWS_SESSION_TOKEN = r"(?P<sts>\b(?:IQoJb3JpZ2luX2Vj|FwoGZXIvYXdzE)[A-Za-z0-9/+=]{20,})"
-_AWS_SECRET_KEY = r"(?<![A-Za-z0-9/+=])(?P<awskey>[A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])"
+# Not after "=": that is an assignment (``export X=<key>``); padding only ends base64.
+_AWS_SECRET_KEY = r"(?<![A-Za-z0-9/+])(?P<awskey>[A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])"
 _PEM_INLINE = (
     r"(?P<pembegin>-----BEGIN [A-Z0-9 ]+-----)(?P<pembody>.*?)(?P<pemend>-----END [A-Z0-9 ]+-----)"
 )

@@ -15,6 +15,7 @@ from tui.core.tofu.carry_over.tfvars_block import (
     TfvarsAppendError,
     appended_bytes,
     plan_append,
+    template_values,
     variables,
     verify_appended,
 )
@@ -137,3 +138,13 @@ def test_customised_block_in_destination_is_left_alone(playbook: Playbook, tmp_p
     assert statuses["append:terraform.tfvars (+ valkey_* block)"] is CarryStatus.PRESENT
     apply_carry_over(preview, playbook)
     assert (dst / "terraform.tfvars").read_bytes() == custom
+
+
+def test_tfvars_that_is_not_utf8_is_a_parse_error(tmp_path: Path) -> None:
+    with pytest.raises(ParseError, match=r"t\.tfvars: not UTF-8 text"):
+        variables(b'name_prefix = "\xff\xfe"\n', tmp_path / "t.tfvars")
+
+
+def test_only_non_empty_strings_fill_the_block() -> None:
+    found = {"name_prefix": "acme", "empty": "", "count": 3, "list": ["a"], "flag": True}
+    assert template_values(found) == {"name_prefix": "acme"}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +15,7 @@ from tui.core.playbook.load import load_playbook
 from tui.core.tofu.plan.attr_diff import diff_resource
 from tui.core.tofu.plan.model import ResourceChange
 from tui.core.tofu.plan.parse import UnsupportedPlanFormat, load_plan, parse_plan, parse_plan_text
-from tui.core.tofu.plan.review import review
+from tui.core.tofu.plan.review import Verdict, review
 from tui.core.tofu.plan.vocabulary import REASONS, ActionKind, explain_reason, render_path
 
 # Every reason of formats.md §1.3.
@@ -260,6 +259,11 @@ ENTRY = st.fixed_dictionaries(
 )
 
 
+def blocks_in_upgrade(change: ResourceChange) -> bool:
+    """The upgrade rules expect no destroy and no replace: each of them blocks the plan."""
+    return change.is_change and (change.destroys or change.kind is ActionKind.REPLACE)
+
+
 @settings(max_examples=200, deadline=None)
 @given(changes=JSON, outputs=JSON, drift=JSON)
 def test_any_json_gives_a_plan_or_a_parse_error(changes: Any, outputs: Any, drift: Any) -> None:
@@ -269,8 +273,15 @@ def test_any_json_gives_a_plan_or_a_parse_error(changes: Any, outputs: Any, drif
         "output_changes": outputs,
         "resource_drift": drift,
     }
-    with contextlib.suppress(ParseError):
-        parse_plan(data)
+    try:
+        parsed = parse_plan(data)
+    except ParseError as error:
+        assert error.message.strip()  # a sentence for the operator, never an empty error
+        return
+    assert all(isinstance(rc, ResourceChange) for rc in parsed.resource_changes)
+    result = review(parsed, PLAYBOOK, "upgrade")
+    expected = any(blocks_in_upgrade(rc) for rc in parsed.resource_changes)
+    assert result.verdict is (Verdict.BLOCKED if expected else Verdict.SAFE)
 
 
 @settings(max_examples=150, deadline=None)
@@ -281,6 +292,11 @@ def test_well_shaped_entries_with_odd_values_are_modelled_reviewed_and_diffed(
     parsed = parse_plan({"format_version": "1.2", "resource_changes": entries})
     result = review(parsed, PLAYBOOK, "upgrade")
     assert sum(result.counts[k.value] for k in ActionKind) == len(entries)
+    # the verdict: blocked exactly when something is destroyed or replaced, each one listed
+    blocking = [rc.address for rc in parsed.resource_changes if blocks_in_upgrade(rc)]
+    assert result.verdict is (Verdict.BLOCKED if blocking else Verdict.SAFE)
+    assert [issue.address for issue in result.blockers] == blocking
+    assert result.override_allowed == bool(blocking)  # overridable: nothing here is protected
     for change in parsed.resource_changes:
         change.explain()
         diff_resource(change, include_unchanged=True)

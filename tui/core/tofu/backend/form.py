@@ -13,7 +13,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from tui.core.aws.errors import error_code, explain_aws_error
 from tui.core.errors import MocmError, ParseError
-from tui.core.files import atomic_copy, atomic_write, free_backup_name
+from tui.core.files import SHARED_FILE, atomic_copy, atomic_write, free_backup_name
 from tui.core.journal.records import FileOp
 from tui.core.playbook.load import Playbook, fill
 from tui.core.tofu.backend.detect import S3Backend, parse_backend_text, read_backend_file
@@ -224,7 +224,7 @@ def write_backend_tf(terraform_dir: Path, playbook: Playbook, form: BackendForm)
         backup = free_backup_name(path, ".before-b1")
         ops.append(FileOp("backup", str(backup), atomic_copy(path, backup), None, str(path), STEP))
     try:
-        sha = atomic_write(path, text.encode("utf-8"), mode=0o644)
+        sha = atomic_write(path, text.encode("utf-8"), SHARED_FILE)
     except OSError as exc:
         raise BackendFormRejected(
             f"Cannot write {path}: {exc.strerror or exc}. Nothing was changed.",

@@ -9,7 +9,6 @@ operator saw in the preview; anything changed since stops the carry-over.
 from __future__ import annotations
 
 import errno
-import os
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -67,15 +66,14 @@ def _sha_or_none(path: Path) -> str | None:
 def check_writable(directory: Path) -> None:
     """Raise CarryOverError when no file can be created in ``directory``; leaves nothing."""
     try:
-        fd, probe = tempfile.mkstemp(prefix=".mocm-write-probe.", dir=directory)
+        with tempfile.TemporaryFile(dir=directory):  # unnamed where the kernel allows
+            pass
     except OSError as exc:
         reason = "permission denied" if exc.errno in (errno.EACCES, errno.EPERM) else exc.strerror
         raise CarryOverError(
             f"Cannot write in {directory}: {reason}.",
             "Nothing was written. Fix the directory's owner or permissions, then apply again.",
         ) from exc
-    os.close(fd)
-    os.unlink(probe)
 
 
 class _Applier:

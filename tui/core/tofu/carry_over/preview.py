@@ -6,7 +6,9 @@ plus the tfvars block and the parked-file activation. Nothing is written here;
 preview's rows and statuses are defined in carry_over_model.
 
 State guard (safety rule 2): a state is never copied over a destination state of
-another lineage or a higher serial.
+another lineage, a higher serial, or the same serial with other content, nor over a
+destination that cannot be read as a state. A file that cannot be read at either end
+(a directory, no permission) is a refused row, never "absent".
 """
 
 from __future__ import annotations
@@ -64,6 +66,12 @@ def _state_guard(src: bytes, dst: bytes, item: CarryFile, source: Path, dest: Pa
             f"the destination {item.file} is newer (serial {current.serial} > "
             f"{incoming.serial}); copying would lose its changes"
         )
+    if current.serial == incoming.serial and current.content_sha256 != incoming.content_sha256:
+        return (
+            f"the destination {item.file} has the same serial {current.serial} but other "
+            "resources or outputs: one of the two changed without a new serial; "
+            "copying could lose its changes"
+        )
     return None
 
 
@@ -79,7 +87,12 @@ def _tfvars_equivalent(src: bytes, dst: bytes, dest: Path, prefix: str) -> bool:
 
 
 def _copy_row(item: CarryFile, source: Path, dest: Path, prefix: str) -> CarryOperation:
-    src, dst = _read(source), _read(dest)
+    try:
+        src, dst = _read(source), _read(dest)
+    except CarryOverError as exc:
+        return CarryOperation(
+            "copy", item.file, CarryStatus.REFUSED, dest, exc.message, source, kind=item.kind
+        )
     src_sha = None if src is None else sha256_bytes(src)
     dst_sha = None if dst is None else sha256_bytes(dst)
     backup: Path | None = None
@@ -132,7 +145,10 @@ def _append_row(
         return CarryOperation(
             "append", name, CarryStatus.SKIPPED, dest, f"waits for {dest.name}"
         ), None
-    base = _read(base_path)
+    try:
+        base = _read(base_path)
+    except CarryOverError as exc:
+        return CarryOperation("append", name, CarryStatus.REFUSED, dest, exc.message), None
     if base is None:
         return CarryOperation(
             "append", name, CarryStatus.SKIPPED, dest, f"no {dest.name} to append to"
@@ -227,7 +243,10 @@ def unified_diff(op: CarryOperation, preview: CarryOverPreview, context: int = 3
     if op.action == "append" and preview.tfvars_append and preview.tfvars_append.new_bytes:
         before, after = preview.tfvars_append.original, preview.tfvars_append.new_bytes
     elif op.action == "copy" and op.source is not None:
-        before, after = _read(op.destination) or b"", _read(op.source) or b""
+        try:
+            before, after = _read(op.destination) or b"", _read(op.source) or b""
+        except CarryOverError as exc:
+            return f"({exc.message})"
     else:
         return ""
     if max(len(before), len(after)) > MAX_DIFF_BYTES or b"\0" in before + after:

@@ -24,7 +24,14 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from tui.core.exec.result import CommandResult
 from tui.core.exec.runner import run_sync
-from tui.core.files import atomic_copy, atomic_write, free_backup_name, sha256_bytes, sha256_file
+from tui.core.files import (
+    SECRET_FILE,
+    atomic_copy,
+    atomic_write,
+    free_backup_name,
+    sha256_bytes,
+    sha256_file,
+)
 from tui.core.tofu.carry_over.apply import FileChange
 from tui.core.tofu.commands import TofuCommands
 from tui.core.tofu.failures import KnownFailure, recognise_failure
@@ -167,7 +174,7 @@ def download_version(
     if before is not None and before != sha256_bytes(body):
         backup = free_backup_name(target, ".old")
         changes.append(FileChange("backup", backup, atomic_copy(target, backup), None, target))
-    sha = atomic_write(target, body, mode=0o600)
+    sha = atomic_write(target, body, SECRET_FILE)
     changes.append(FileChange("write", target, sha, before))
     return DownloadedVersion(target, sha, version, mark, current, tuple(changes))
 
