@@ -88,9 +88,10 @@ class WizardApp(App[int]):
 
     @work(thread=True, group="startup", exit_on_error=False, description="preparing")
     def run_startup_tasks(self) -> None:
-        for task in self.context.startup_tasks:
-            task()
-        self.call_from_thread(self.notify, "Sandbox AWS endpoint ready.", timeout=3)
+        results = [task() for task in self.context.startup_tasks]
+        # A task may return a sentence to show (the demo: "AWS world restored from …").
+        text = " ".join(note for note in results if isinstance(note, str) and note)
+        self.call_from_thread(self.notify, text or "Sandbox AWS endpoint ready.", timeout=10)
 
     # -- steps ---------------------------------------------------------------
     def panel(self, step_id: str) -> StepPanel:

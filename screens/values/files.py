@@ -21,7 +21,7 @@ from tui.core.journal.records import JournalRecord
 from tui.core.playbook.load import Playbook
 from tui.core.releases.directories import ReleasePair
 from tui.core.values.alignment import Presence, RowStatus
-from tui.core.values.commands import Decision
+from tui.core.values.commands import MergeDecision
 from tui.core.values.load import load_values_pair
 from tui.core.values.merge import ValuesMerge
 
@@ -31,7 +31,10 @@ STEP = "values"
 DROPS_DECISION = "values orphans dropped"
 KEPT_DECISION = "values kept as the template has them"
 # The operator's decisions a save journals (a JSON list of key paths each), and a resume restores.
-JOURNALED = {DROPS_DECISION: Decision.DROPPED_ORPHAN, KEPT_DECISION: Decision.KEPT_TEMPLATE}
+JOURNALED = {
+    DROPS_DECISION: MergeDecision.DROPPED_ORPHAN,
+    KEPT_DECISION: MergeDecision.KEPT_TEMPLATE,
+}
 
 
 @dataclass(frozen=True)
@@ -97,7 +100,7 @@ def restore_decisions(merge: ValuesMerge, records: Iterable[JournalRecord]) -> i
     A decision that no longer applies (the orphan was carried since, the kept value
     now equals the previous one) is not restored.
     """
-    decided: dict[str, Decision] = {}
+    decided: dict[str, MergeDecision] = {}
     for record in records:
         body = record.body
         if isinstance(body, JournalDecision) and body.step == STEP and body.what in JOURNALED:
@@ -109,8 +112,8 @@ def restore_decisions(merge: ValuesMerge, records: Iterable[JournalRecord]) -> i
     restored = 0
     for row in merge.rows:
         decision = decided.get(row.label)
-        if (decision == Decision.DROPPED_ORPHAN and row.presence == Presence.PREV_ONLY) or (
-            decision == Decision.KEPT_TEMPLATE and row.status in KEEPABLE
+        if (decision == MergeDecision.DROPPED_ORPHAN and row.presence == Presence.PREV_ONLY) or (
+            decision == MergeDecision.KEPT_TEMPLATE and row.status in KEEPABLE
         ):
             merge.decisions[row.label] = decision
             restored += 1

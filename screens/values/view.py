@@ -11,7 +11,7 @@ from rich.text import Text
 
 from tui.core.playbook.load import KnownPlaceholder
 from tui.core.values.alignment import Presence, Row, RowStatus
-from tui.core.values.commands import Decision
+from tui.core.values.commands import MergeDecision
 from tui.core.values.doc import get_node, has_node
 from tui.core.values.known import known_rows
 
@@ -22,10 +22,11 @@ STATUS_WORDS = {
     RowStatus.PLACEHOLDER: "placeholder to fill",
     RowStatus.NEW: "new in this release",
     RowStatus.ORPHAN: "orphan: the new file has no such key",
+    RowStatus.OPEN_MAP: "carried into an open map (auto-fill or → carries it)",
 }
 DECISION_WORDS = {
-    Decision.KEPT_TEMPLATE: "decided: keep the new file's value",
-    Decision.DROPPED_ORPHAN: "decided: drop it",
+    MergeDecision.KEPT_TEMPLATE: "decided: keep the new file's value",
+    MergeDecision.DROPPED_ORPHAN: "decided: drop it",
 }
 STATUS_STYLES = {
     RowStatus.SAME: "dim",
@@ -33,6 +34,7 @@ STATUS_STYLES = {
     RowStatus.PLACEHOLDER: "bold red",
     RowStatus.NEW: "green",
     RowStatus.ORPHAN: "magenta",
+    RowStatus.OPEN_MAP: "cyan",
 }
 
 
@@ -40,7 +42,7 @@ def is_difference(row: Row) -> bool:
     """Rows ``n`` stops on: differing or placeholder values, outermost new keys and orphans."""
     if row.status in (RowStatus.DIFFERS, RowStatus.PLACEHOLDER):
         return True
-    return row.status in (RowStatus.NEW, RowStatus.ORPHAN) and row.topmost
+    return row.status in (RowStatus.NEW, RowStatus.ORPHAN, RowStatus.OPEN_MAP) and row.topmost
 
 
 def is_orphan(row: Row) -> bool:
@@ -111,16 +113,17 @@ def image_tag_warning(working: Any, dotted_key: str, build: str) -> str | None:
     )
 
 
-def kept_differences(rows: list[Row], decisions: Mapping[str, Decision]) -> int:
+def kept_differences(rows: list[Row], decisions: Mapping[str, MergeDecision]) -> int:
     """Differing rows the operator decided to keep as the template has them."""
     return sum(
         1
         for row in rows
-        if row.status == RowStatus.DIFFERS and decisions.get(row.label) == Decision.KEPT_TEMPLATE
+        if row.status == RowStatus.DIFFERS
+        and decisions.get(row.label) == MergeDecision.KEPT_TEMPLATE
     )
 
 
-def undecided_orphans(rows: list[Row], decisions: Mapping[str, Decision]) -> int:
+def undecided_orphans(rows: list[Row], decisions: Mapping[str, MergeDecision]) -> int:
     """Outermost orphans neither carried over nor knowingly dropped."""
     return sum(1 for row in rows if is_orphan(row) and row.label not in decisions)
 
@@ -158,7 +161,7 @@ def detail_text(
     row: Row | None,
     pattern: re.Pattern[str],
     reveal: bool,
-    decision: Decision | None,
+    decision: MergeDecision | None,
 ) -> Text:
     """Two lines about the row under the cursor: its whole key path, then both values."""
     if row is None:

@@ -1,4 +1,5 @@
-"""`mocm-upgrade demo` in a real terminal: Releases screen, quit, no server left behind."""
+"""`mocm-upgrade demo` in a real terminal: Releases screen, quit or kill, nothing left behind,
+and the next start restores the same AWS world and says so."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.tmux_support import TmuxScreen
-from tests.support.sandbox import moto_processes
+from tests.support.sandbox import moto_processes, world_processes
 
 pytestmark = [
     pytest.mark.e2e,
@@ -67,35 +68,98 @@ def demo_pid(world: Path) -> int:
     raise AssertionError("demo process not found")
 
 
-def start_demo(tmp_path: Path) -> tuple[TmuxScreen, Path, int]:
+def start_demo(tmp_path: Path, *extra: str) -> tuple[TmuxScreen, Path, int]:
     world = tmp_path / "world"
     screen = TmuxScreen(
-        [MOCM_UPGRADE, "demo", "--dir", str(world)], PROJECT, terminal_env(tmp_path)
+        [MOCM_UPGRADE, "demo", "--dir", str(world), *extra], PROJECT, terminal_env(tmp_path)
     )
-    screen.wait_for(lambda text: "10.5.2603" in text and "10.6.2605" in text, timeout=60)
-    port = endpoint_port(world)
-    wait_until(lambda: moto_processes(port), "the sandbox's AWS endpoint never started", timeout=60)
+    try:
+        screen.wait_for(lambda text: "10.5.2603" in text and "10.6.2605" in text, timeout=60)
+        port = endpoint_port(world)
+        wait_until(lambda: moto_processes(port), "the sandbox's endpoint never started", timeout=60)
+    except BaseException:
+        screen.kill()  # a failed start leaves no session (and no demo) behind
+        raise
     return screen, world, port
+
+
+def nothing_left(world: Path, port: int) -> None:
+    """No endpoint, no stand-in, nothing started with the world's environment is running."""
+    wait_until(
+        lambda: not world_processes(world, port),
+        f"still running after the wizard: {world_processes(world, port)}",
+        timeout=15,
+    )
 
 
 def test_demo_shows_both_builds_then_quits_leaving_nothing(tmp_path: Path) -> None:
     screen, world, port = start_demo(tmp_path)
     try:
+        screen.wait_for(lambda text: "AWS world seeded anew" in text, timeout=120)
         text = screen.text()
         assert "Releases" in text and str(world / "releases") in text
         screen.keys("C-q")
         screen.wait_gone(timeout=30)
-        wait_until(lambda: not moto_processes(port), f"moto still runs on port {port}", timeout=15)
+        nothing_left(world, port)
     finally:
         screen.kill()
 
 
-def test_killing_the_demo_kills_its_endpoint(tmp_path: Path) -> None:
+def test_after_a_kill_the_next_start_restores_the_world_and_says_so(tmp_path: Path) -> None:
+    """Issue 14's SSH drop: SIGKILL, nothing survives the wizard, the restart replays."""
     screen, world, port = start_demo(tmp_path)
     try:
+        screen.wait_for(lambda text: "AWS world seeded anew" in text, timeout=120)
         os.kill(demo_pid(world), signal.SIGKILL)
-        wait_until(
-            lambda: not moto_processes(port), f"moto outlived the demo on port {port}", timeout=15
+        nothing_left(world, port)
+    finally:
+        screen.kill()
+    screen, world, port = start_demo(tmp_path)
+    try:
+        text = screen.wait_for(lambda text: "AWS world restored" in text, timeout=120)
+        assert "seeded" not in text
+        screen.keys("C-q")
+        screen.wait_gone(timeout=30)
+        nothing_left(world, port)
+    finally:
+        screen.kill()
+
+
+def test_quitting_while_the_world_is_seeded_loses_nothing(tmp_path: Path) -> None:
+    """Ctrl+Q before the seeding ends: the wizard exits, and the next start finishes it."""
+    screen, world, port = start_demo(tmp_path)
+    try:
+        screen.keys("C-q")
+        screen.wait_gone(timeout=30)
+        nothing_left(world, port)
+    finally:
+        screen.kill()
+    screen, world, port = start_demo(tmp_path)
+    try:
+        # (one word: the notification wraps its sentence)
+        screen.wait_for(
+            lambda text: "interrupted" in text or "AWS world seeded anew" in text, timeout=120
         )
+        screen.keys("C-q")
+        screen.wait_gone(timeout=30)
+        nothing_left(world, port)
+    finally:
+        screen.kill()
+
+
+def test_fresh_says_it_starts_over(tmp_path: Path) -> None:
+    screen, world, port = start_demo(tmp_path)
+    try:
+        screen.wait_for(lambda text: "AWS world seeded anew" in text, timeout=120)
+        screen.keys("C-q")
+        screen.wait_gone(timeout=30)
+    finally:
+        screen.kill()
+    screen, world, port = start_demo(tmp_path, "--fresh")
+    try:
+        screen.wait_for(lambda text: "AWS world seeded anew" in text, timeout=120)
+        screen.keys("C-q")
+        screen.wait_gone(timeout=30)
+        nothing_left(world, port)
     finally:
         screen.kill()

@@ -2,7 +2,9 @@
 mirror) against the sandbox's endpoint with its gaps filled, through the wizard's core:
 carry-over, B.1 migration to S3, plan, review, apply, the values merge with the Valkey
 endpoint read from Secrets Manager, Stage 4 (three destroys, Valkey untouched), a re-plan
-that is empty, and a Rollback B rehearsal.
+that is empty, and a Rollback B rehearsal. After the upgrade, the tofu stand-in and Terraform
+plan the same changes of the same HCL and state (tests/support/standin_compare.py): the
+provider's replacements and the sensitive marks the wizard masks with.
 
 The tests share one world (session fixture ``terraform_world``) and run in file order in one
 xdist group: each step starts from what the previous one left.
@@ -12,11 +14,21 @@ from __future__ import annotations
 
 import asyncio
 import json
+import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from tests.support.standin_compare import (
+    Scenario,
+    decisions,
+    plan_both,
+    resource_attributes,
+    schema_sensitive_paths,
+    sensitivity_differences,
+)
 from tests.support.terraform import ProviderWorld
 from tui.core.exec.prompts import Prompt
 from tui.core.playbook.model import KNOWN_VALKEY_HOST, KNOWN_VALKEY_PORT
@@ -26,6 +38,7 @@ from tui.core.tofu.carry_over.apply import apply_carry_over
 from tui.core.tofu.carry_over.preview import preview_carry_over
 from tui.core.tofu.commands import PlanOutcome
 from tui.core.tofu.parked_file import park
+from tui.core.tofu.plan.attr_diff import SENSITIVE, diff_resource
 from tui.core.tofu.plan.parse import parse_plan
 from tui.core.tofu.plan.review import Verdict, review
 from tui.core.tofu.plan.reviewed import (
@@ -44,6 +57,7 @@ from tui.core.tofu.statefile import read_state
 from tui.core.values.known import gather_known_values, known_edits, plan_known_fills
 from tui.core.values.load import load_values
 from tui.core.values.merge import ValuesMerge
+from tui.sandbox.tofu.sensitive import SCHEMA_SENSITIVE
 
 pytestmark = [pytest.mark.aws_provider, pytest.mark.xdist_group("aws_provider")]
 
@@ -160,6 +174,111 @@ def test_upgrade_plan_is_safe_and_applies(terraform_world: ProviderWorld) -> Non
     assert after.lineage == mark.lineage and after.serial > mark.serial
 
 
+def _redis_replication_group(state: dict[str, Any]) -> None:
+    """The Valkey group as if it were still a Redis 7.1 group (the state only)."""
+    group = resource_attributes(state, "aws_elasticache_replication_group.valkey")
+    group.update(engine="redis", engine_version="7.1", engine_version_actual="7.1.0")
+    for resource in state["resources"]:
+        if resource["type"] == "aws_elasticache_replication_group":
+            resource["instances"][0]["attributes"] = group
+
+
+def _switch_off(name: str) -> tuple[str, str, str]:
+    return ("10-valkey.tf", f"{name} = true", f"{name} = false")
+
+
+FORCING = [  # the changes an operator could make, and what hashicorp/aws 5.100 plans for them
+    Scenario(
+        "forcing",
+        'valkey_port = 6380\nelasticache_port = 6380\nvalkey_node_type = "cache.t3.small"\n'
+        'elasticache_node_type = "cache.t3.large"\nvalkey_engine_version = "7.2"\n'
+        'elasticache_engine_version = "6.2"\n',
+        edits=(
+            ("09-elasticache.tf", '"Redis 7 parameters"', '"Redis 7 params"'),
+            ("09-elasticache.tf", '"${var.name_prefix}-cache"\n  description = "Subnets',
+             '"${var.name_prefix}-cache2"\n  description = "Subnets'),
+            ("10-valkey.tf", 'engine                     = "valkey"',
+             'engine                     = "redis"'),
+            ("10-valkey.tf", 'engine        = "valkey"', 'engine        = "redis"'),
+            ("10-valkey.tf", '"on ~* +@all"', '"on ~* +@read"'),
+            ("10-valkey.tf", '"${var.name_prefix}-valkey"\n  description = "Valkey parameters"',
+             '"${var.name_prefix}-valkey2"\n  description = "Valkey parameters"'),
+            _switch_off("transit_encryption_enabled"),
+            _switch_off("at_rest_encryption_enabled"),
+            ("10-valkey.tf", '"Connection settings of the Valkey application user"', '"Valkey"'),
+        ),
+        expected={
+            "aws_elasticache_cluster.elasticache": ("engine_version", "port", "subnet_group_name"),
+            "aws_elasticache_parameter_group.elasticache": ("description",),
+            "aws_elasticache_parameter_group.valkey": ("name",),
+            "aws_elasticache_subnet_group.elasticache": ("name",),
+            "aws_elasticache_replication_group.valkey": (
+                "at_rest_encryption_enabled", "engine", "engine_version", "port",
+            ),
+            "aws_elasticache_user.valkey": (),  # engine and access string: in place
+            "aws_secretsmanager_secret.valkey": (),
+            "aws_secretsmanager_secret_version.valkey": ("secret_string",),
+        },
+    ),
+    Scenario(  # node types and engine upgrades in place; redis -> valkey for a group only
+        "in-place",
+        'valkey_node_type = "cache.t3.small"\nelasticache_node_type = "cache.t3.large"\n'
+        'elasticache_engine_version = "7.2"\n',
+        edits=(("09-elasticache.tf", '= "redis"', '= "valkey"'),),
+        state_edit=_redis_replication_group,
+        expected={
+            "aws_elasticache_cluster.elasticache": ("engine",),
+            "aws_elasticache_replication_group.valkey": (),
+        },
+    ),
+]  # fmt: skip
+
+
+def test_the_standin_replaces_and_masks_what_terraform_does(
+    terraform_world: ProviderWorld, tmp_path: Path
+) -> None:
+    """Force-new attributes and sensitive marks, each scenario planned by both on the same
+    HCL and Terraform's own state after the upgrade; the wizard masks both plans alike."""
+    world = terraform_world
+    pulled = subprocess.run(  # not through the wizard's runner: it masks the secrets
+        (world.ready.terraform, "state", "pull"), cwd=world.current, env=world.env,
+        capture_output=True, text=True, timeout=120, check=True,
+    )  # fmt: skip
+    state = json.loads(pulled.stdout)
+    password = resource_attributes(state, "random_password.valkey")["result"]
+    plans = plan_both(FORCING, world.current, state, tmp_path, world.ready.terraform, world.env)
+    for scenario in FORCING:
+        real, model = plans[scenario.name]
+        found = decisions(real)
+        pinned = {  # what Terraform decided, in the scenario's words
+            address: tuple(sorted(p[0] for p in paths)) if "delete" in actions else ()
+            for address, (actions, _, paths) in found.items()
+        }
+        assert pinned == scenario.expected, scenario.name
+        assert decisions(model) == found, scenario.name
+        assert sensitivity_differences(real, model) == [], scenario.name
+        for plan in (real, model):
+            for change in parse_plan(plan, "tfplan").resource_changes:
+                for item in diff_resource(change, include_unchanged=True):
+                    assert password not in f"{item.before} {item.after}", change.address
+                    if item.path in ("result", "secret_string", "authentication_mode[0].passwords"):
+                        assert item.sensitive and SENSITIVE in (item.before, item.after)
+
+
+def test_the_standins_sensitive_attributes_are_the_provider_schemas(
+    terraform_world: ProviderWorld,
+) -> None:
+    """Every type the stand-in models, against ``terraform providers schema -json``."""
+    world = terraform_world
+    shown = subprocess.run(
+        (world.ready.terraform, "providers", "schema", "-json"), cwd=world.current,
+        env=world.env, capture_output=True, text=True, timeout=300, check=True,
+    )  # fmt: skip
+    schema = json.loads(shown.stdout)
+    for rtype, paths in SCHEMA_SENSITIVE.items():
+        assert schema_sensitive_paths(schema, rtype) == set(paths), rtype
+
+
 def test_values_merge_takes_the_valkey_endpoint_from_secrets_manager(
     terraform_world: ProviderWorld, tmp_path: Path
 ) -> None:
@@ -250,7 +369,7 @@ def test_the_standin_plans_the_same_upgrade_as_terraform(
     terraform_world: ProviderWorld, tmp_path: Path
 ) -> None:
     """The same HCL, the same Terraform-made previous state: the tofu stand-in plans the
-    same creates, with the same values known and unknown before apply."""
+    same creates, with the same values known, unknown and sensitive before apply."""
     from tests.support.tofu_standin import show_json, tofu
     from tui.sandbox.world import ASSETS, copy_rendered
 
@@ -270,6 +389,8 @@ def test_the_standin_plans_the_same_upgrade_as_terraform(
     model = show_json(workdir)
     real = world.notes["upgrade_plan"]
     assert changes(model) == changes(real)
+    # Terraform's plan refreshed the objects: the same values are marked (shapes: below).
+    assert sensitivity_differences(real, model, refreshed=True) == []
     unknown = {
         rc["address"]: {k for k, v in rc["change"]["after_unknown"].items() if v is True}
         for rc in real["resource_changes"]

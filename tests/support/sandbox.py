@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import os
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 
+from tui.sandbox.aws_endpoint import SERVER_MODULE
 from tui.sandbox.world import World, build_world
 
 
@@ -43,16 +45,38 @@ def run_tool(
     )
 
 
-def moto_processes(port: int) -> list[int]:
-    """PIDs of moto servers on ``port`` (read from /proc: no extra dependency)."""
-    found = []
+def _processes() -> Iterator[tuple[int, list[bytes], bytes]]:
+    """(pid, argv, environ) of every process we may read, from /proc."""
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         try:
             argv = (entry / "cmdline").read_bytes().split(b"\0")
-        except OSError:
+            environ = (entry / "environ").read_bytes()
+        except OSError:  # gone meanwhile, or not ours
             continue
-        if b"moto.server" in argv and str(port).encode() in argv:
-            found.append(int(entry.name))
+        yield int(entry.name), argv, environ
+
+
+def moto_processes(port: int) -> list[int]:
+    """PIDs of the sandbox's moto servers on ``port`` (read from /proc: no extra dependency)."""
+    return [
+        pid
+        for pid, argv, _ in _processes()
+        if SERVER_MODULE.encode() in argv and str(port).encode() in argv
+    ]
+
+
+def world_processes(root: Path, port: int) -> list[str]:
+    """Every process still running for a demo world: its endpoint, and anything started
+    with the world's environment (the wizard's stand-in tofu/helm/helmfile and their children)."""
+    marker = f"MOCM_SANDBOX_WORLD={root}".encode()
+    found = []
+    for pid, argv, environ in _processes():
+        if pid == os.getpid():
+            continue
+        if marker in environ.split(b"\0") or (
+            SERVER_MODULE.encode() in argv and str(port).encode() in argv
+        ):
+            found.append(f"{pid}: {b' '.join(argv).decode(errors='replace').strip()}")
     return found

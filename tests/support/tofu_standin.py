@@ -67,3 +67,18 @@ def actions(plan: dict[str, Any]) -> dict[str, tuple[list[str], str | None]]:
 def write(path: Path, text: str) -> Path:
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def standin_binary(directory: Path) -> Path:
+    """An executable ``tofu`` that runs the stand-in (for code that takes a binary path)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    script = directory / "tofu"
+    script.write_text(
+        "#!/bin/sh\n"
+        f'PYTHONPATH="{REPO}${{PYTHONPATH:+:$PYTHONPATH}}"\n'
+        "export PYTHONPATH\n"
+        f'exec "{sys.executable}" -m tui.sandbox.tofu "$@"\n',
+        encoding="utf-8",
+    )
+    script.chmod(0o755)
+    return script

@@ -20,18 +20,16 @@ import shutil
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
-
-import boto3
+from typing import TYPE_CHECKING, Any
 
 from tui.core.errors import MocmError
 from tui.core.playbook.load import load_playbook
-from tui.core.playbook.model import IdleDefinition
-from tui.core.stage4.connections import NO_DATA, WINDOWS, window_length
-from tui.core.stage4.evidence import Stage4Evidence, choose_region, gather_stage4_evidence
-from tui.core.stage4.gate import idle_explanation
-from tui.core.stage4.targets import load_stage4_target
-from tui.core.stage4.text_chart import LABEL_WIDTH, block_chart, legend
+from tui.core.printable import printable
+from tui.headless.failure import report_failure
+
+if TYPE_CHECKING:
+    from tui.core.playbook.model import IdleDefinition
+    from tui.core.stage4.evidence import Stage4Evidence
 
 EXIT_CLEAR = 0
 EXIT_ERROR = 1
@@ -45,7 +43,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--release-dir", required=True, type=Path, help="the current release directory"
     )
     parser.add_argument(
-        "--window", choices=tuple(WINDOWS), default="24h", help="how far back (default: 24h)"
+        "--window", default="24h", help="how far back: 24h, 72h or 7d (default: 24h)"
     )
     parser.add_argument(
         "--threshold",
@@ -63,10 +61,23 @@ def run(args: argparse.Namespace) -> int:
         threshold = playbook.stage4.idle_threshold if args.threshold is None else args.threshold
         if not math.isfinite(threshold) or threshold < 0:
             raise MocmError(f"--threshold must be a number ≥ 0, got {args.threshold}")
-        target = load_stage4_target(args.release_dir.resolve(), playbook)
+        release_dir = args.release_dir.resolve()
+        if not release_dir.is_dir():
+            raise MocmError(f"--release-dir {args.release_dir} is not a directory")
+        # Lazy: boto3, botocore and the HCL parser cost ~0.4 s of start-up; a refused
+        # argument is answered before they load.
+        import boto3
+
+        from tui.core.stage4.connections import WINDOWS, window_length
+        from tui.core.stage4.evidence import choose_region, gather_stage4_evidence
+        from tui.core.stage4.targets import load_stage4_target
+
+        if args.window not in WINDOWS:
+            raise MocmError(f"--window must be one of {', '.join(WINDOWS)}, got {args.window}")
+        target = load_stage4_target(release_dir, playbook)
         choice = choose_region(target.region, os.environ)
         if choice.note:
-            print(f"{PROG}: note: {choice.note}", file=sys.stderr)
+            print(f"{PROG}: note: {printable(choice.note)}", file=sys.stderr)
         evidence = gather_stage4_evidence(
             boto3.session.Session(),
             playbook,
@@ -77,17 +88,19 @@ def run(args: argparse.Namespace) -> int:
             datetime.now(UTC),
         )
     except MocmError as exc:
-        print(f"{PROG}: {exc}", file=sys.stderr)
-        return EXIT_ERROR
+        return report_failure(PROG, exc)
     if args.json:
-        print(json.dumps(to_json(evidence), ensure_ascii=False))
+        print(json.dumps(to_json(evidence), ensure_ascii=True))
     else:
-        print("\n".join(to_text(evidence, args.window, playbook.stage4.idle)))
+        lines = to_text(evidence, args.window, playbook.stage4.idle)
+        print("\n".join(printable(line) for line in lines))
     return exit_code(evidence)
 
 
 def exit_code(evidence: Stage4Evidence) -> int:
     """3 when referenced or busy, 4 when there is no data, 0 when clear."""
+    from tui.core.stage4.connections import NO_DATA
+
     if evidence.scan.blocks or evidence.idleness.verdict == "busy":
         return EXIT_BLOCKED
     if evidence.idleness.verdict == NO_DATA:
@@ -118,6 +131,10 @@ def _utc(moment: datetime | None) -> str:
 
 def to_text(evidence: Stage4Evidence, window_name: str, idle_meaning: IdleDefinition) -> list[str]:
     """The human report: verdict, figures, chart, Valkey, references."""
+    from tui.core.stage4.connections import NO_DATA
+    from tui.core.stage4.gate import idle_explanation
+    from tui.core.stage4.text_chart import LABEL_WIDTH, block_chart, legend
+
     idle, target = evidence.idleness, evidence.target
     series = idle.series
     lines = [
@@ -169,6 +186,8 @@ def to_text(evidence: Stage4Evidence, window_name: str, idle_meaning: IdleDefini
 
 
 def _conclusion(evidence: Stage4Evidence) -> str:
+    from tui.core.stage4.connections import NO_DATA
+
     if evidence.scan.blocks:
         return "Result: BLOCKED — finish the application cutover: references remain."
     if evidence.idleness.verdict == "busy":

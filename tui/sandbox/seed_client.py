@@ -7,10 +7,15 @@ import json
 from typing import Any
 
 import boto3
+from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from tui.core.playbook.load import Playbook
 from tui.sandbox.world import World
+
+# The endpoint is a local process: a refused connection means it was stopped (the wizard
+# quit), and retrying it would only hold the exit up.
+LOCAL_ENDPOINT = Config(retries={"total_max_attempts": 1}, connect_timeout=2)
 
 
 def client(service: str, env: dict[str, str]) -> Any:
@@ -21,7 +26,9 @@ def client(service: str, env: dict[str, str]) -> Any:
         aws_session_token=env.get("AWS_SESSION_TOKEN"),
         region_name=env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION"),
     )
-    return session.client(service, endpoint_url=env.get("AWS_ENDPOINT_URL"))  # type: ignore[call-overload]
+    return session.client(  # type: ignore[call-overload]
+        service, endpoint_url=env.get("AWS_ENDPOINT_URL"), config=LOCAL_ENDPOINT
+    )
 
 
 def exists(call: Any, missing_codes: tuple[str, ...], **kwargs: Any) -> bool:

@@ -5,6 +5,10 @@
 - Valkey: per-node metrics, as ElastiCache publishes them, so the dimension is
   ``CacheClusterId=<replication group>-001`` (the group's member cluster);
   0 until ~26 h ago, then rising.
+
+A world restored later (``continue_metrics``) goes on where its series stopped,
+as CloudWatch would have: the old cache idle at 0, the Valkey group at its peak,
+each only while its cluster still exists (a deleted cluster publishes nothing).
 """
 
 from __future__ import annotations
@@ -13,13 +17,17 @@ import math
 from datetime import datetime, timedelta
 from typing import Any
 
-from tui.core.playbook.load import Playbook
-from tui.sandbox.seed_client import client
+from botocore.exceptions import ClientError
+
+from tui.core.playbook.load import Playbook, fill
+from tui.sandbox.seed_client import client, exists
 from tui.sandbox.seed_report import SeedReport
 from tui.sandbox.world import World
 
 STEP = timedelta(minutes=5)
 BATCH = 100
+# Stage 4's longest window: older gaps are never looked at.
+LONGEST_WINDOW = timedelta(days=7)
 
 
 def _floor(moment: datetime) -> datetime:
@@ -113,3 +121,76 @@ def seed_metrics(
             report.valkey_metric_dimension,
             valkey_series(now, world.spec["valkey_metric"]),
         )
+
+
+def last_point(
+    cloudwatch: Any, playbook: Playbook, dimension: tuple[str, str], now: datetime
+) -> datetime | None:
+    """The newest datapoint of a series within Stage 4's longest window, a day at a time."""
+    metric = playbook.stage4.metric
+    end = now + STEP
+    while end > now - LONGEST_WINDOW:
+        found = cloudwatch.get_metric_statistics(
+            Namespace=metric.namespace,
+            MetricName=metric.name,
+            Dimensions=[{"Name": dimension[0], "Value": dimension[1]}],
+            StartTime=end - timedelta(days=1),
+            EndTime=end,
+            Period=metric.period_seconds,
+            Statistics=[metric.statistic],
+        )["Datapoints"]
+        if found:
+            newest: datetime = max(point["Timestamp"] for point in found)
+            return newest
+        end -= timedelta(days=1)
+    return None
+
+
+def continued_series(
+    last: datetime | None, now: datetime, value: float
+) -> list[tuple[datetime, float]]:
+    """Points every 5 minutes after ``last`` (or over the longest window) up to ``now``."""
+    end = _floor(now)
+    moment = last + STEP if last is not None else end - LONGEST_WINDOW
+    series = []
+    while moment <= end:
+        series.append((moment, value))
+        moment += STEP
+    return series
+
+
+def cluster_alive(cache: Any, cluster_id: str) -> bool:
+    """Whether the cache cluster exists and is not being deleted (it then publishes nothing)."""
+    try:
+        found = cache.describe_cache_clusters(CacheClusterId=cluster_id)["CacheClusters"]
+    except ClientError as exc:
+        if exc.response["Error"]["Code"] == "CacheClusterNotFound":
+            return False
+        raise
+    return bool(found) and found[0].get("CacheClusterStatus") not in ("deleting", "deleted")
+
+
+def continue_metrics(world: World, env: dict[str, str], playbook: Playbook, now: datetime) -> int:
+    """Publish the series from their last point up to ``now``; the number of points added."""
+    cloudwatch = client("cloudwatch", env)
+    cache = client("elasticache", env)
+    cache_id = fill(playbook.stage4.cluster_id, name_prefix=world.name_prefix)
+    group = fill(playbook.stage4.valkey_replication_group, name_prefix=world.name_prefix)
+    dimension = playbook.stage4.metric.dimension
+    live: list[tuple[tuple[str, str], float]] = []
+    if cluster_alive(cache, cache_id):
+        live.append(((dimension, cache_id), 0.0))
+    if exists(
+        cache.describe_replication_groups,
+        ("ReplicationGroupNotFoundFault",),
+        ReplicationGroupId=group,
+    ):
+        member = group + str(world.spec["valkey_metric"]["member_suffix"])
+        live.append(((dimension, member), float(world.spec["valkey_metric"]["peak"])))
+    added = 0
+    for series_dimension, value in live:
+        last = last_point(cloudwatch, playbook, series_dimension, now)
+        series = continued_series(last, now, value)
+        _put(cloudwatch, playbook, series_dimension, series)
+        added += len(series)
+    return added

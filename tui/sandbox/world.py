@@ -36,6 +36,11 @@ STANDINS = {
 }
 
 
+# The endpoint is a local process: it never throttles, and a refused connection means it
+# stopped (the wizard quit); a retry would only hold the exit up, or send a write twice.
+LOCAL_ATTEMPTS = "1"
+
+
 class WorldError(MocmError):
     """The demo world cannot be built or read."""
 
@@ -114,7 +119,7 @@ def load_world(root: Path, assets: Path = ASSETS) -> World:
     root = root.resolve()
     if not is_world(root):
         raise WorldError(f"{root} does not hold a demo world (no {MARKER})")
-    marker = json.loads((root / MARKER).read_text(encoding="utf-8"))
+    marker = _marker(root)
     spec = load_spec(assets)
     return World(
         root=root,
@@ -164,6 +169,26 @@ def build_world(
     }
     atomic_write(root / MARKER, (json.dumps(marker, indent=2) + "\n").encode())
     return world
+
+
+def _marker(root: Path) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((root / MARKER).read_text(encoding="utf-8"))
+    return data
+
+
+def mark_seeded(world: World) -> None:
+    """Note in the marker that the AWS side was seeded completely (restores no longer seed)."""
+    marker = _marker(world.root)
+    marker["aws_seeded"] = datetime.now(UTC).isoformat(timespec="seconds")
+    atomic_write(world.root / MARKER, (json.dumps(marker, indent=2) + "\n").encode())
+
+
+def is_seeded(world: World) -> bool:
+    """Whether the world's AWS side was seeded completely once (``mark_seeded``)."""
+    try:
+        return bool(_marker(world.root).get("aws_seeded"))
+    except (OSError, ValueError):
+        return False
 
 
 def copy_rendered(source: Path, target: Path, tokens: dict[str, str]) -> None:
@@ -238,6 +263,7 @@ def world_env(
     env["KUBECONFIG"] = str(world.kubeconfig)  # the world's cluster, never the host's
     env["MOCM_PYTHON"] = sys.executable
     env["AWS_EC2_METADATA_DISABLED"] = "true"
+    env["AWS_MAX_ATTEMPTS"] = LOCAL_ATTEMPTS
     return env
 
 
@@ -252,6 +278,7 @@ def write_env_file(world: World, aws_env: dict[str, str]) -> Path:
         f'export KUBECONFIG="{world.kubeconfig}"',
         f'export MOCM_PYTHON="{sys.executable}"',
         "export AWS_EC2_METADATA_DISABLED=true",
+        f"export AWS_MAX_ATTEMPTS={LOCAL_ATTEMPTS}",
         "unset AWS_PROFILE",
     ]
     lines += [f'export {key}="{value}"' for key, value in sorted(aws_env.items())]

@@ -17,8 +17,8 @@ from tui.core.helm.diff_model import (
     DiffLineKind,
     DiffOutcome,
     DiffReport,
+    ManifestChange,
     ReleaseDiff,
-    ResourceChange,
 )
 
 # Fallbacks when the theme does not name a colour.
@@ -105,7 +105,7 @@ class HelmDiffView(VerticalScroll):
         return text
 
     @staticmethod
-    def resource_text(resource: ResourceChange, added: str, removed: str, changed: str) -> Text:
+    def resource_text(resource: ManifestChange, added: str, removed: str, changed: str) -> Text:
         style = {"has been added:": added, "has been removed:": removed}.get(
             resource.message, changed
         )

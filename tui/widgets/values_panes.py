@@ -24,7 +24,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from tui.core.values.alignment import Presence, Row, RowStatus
-from tui.core.values.commands import Decision
+from tui.core.values.commands import MergeDecision
 
 # One character between the panes says what the row is, for those who cannot see colour.
 MARKERS = {
@@ -33,8 +33,9 @@ MARKERS = {
     RowStatus.PLACEHOLDER: "!",
     RowStatus.NEW: "+",
     RowStatus.ORPHAN: "-",
+    RowStatus.OPEN_MAP: ">",
 }
-DECISION_MARKERS = {Decision.KEPT_TEMPLATE: "=", Decision.DROPPED_ORPHAN: "×"}
+DECISION_MARKERS = {MergeDecision.KEPT_TEMPLATE: "=", MergeDecision.DROPPED_ORPHAN: "×"}
 DIVIDER_WIDTH = 3
 _UNESCAPE = re.compile(r"\\(.)")
 
@@ -46,7 +47,7 @@ class PaneRows:
     rows: list[Row] = field(default_factory=list)
     visible: list[int] = field(default_factory=list)
     pattern: re.Pattern[str] | None = None
-    decisions: Mapping[str, Decision] = field(default_factory=dict)
+    decisions: Mapping[str, MergeDecision] = field(default_factory=dict)
     revealed: str | None = None  # label of the one row shown in clear
     full_labels: bool = False  # filtered views show whole key paths instead of a tree
 
@@ -83,6 +84,7 @@ class ValuesPanes(ScrollView, can_focus=True, inherit_bindings=False):
         "values-panes--placeholder",
         "values-panes--new",
         "values-panes--orphan",
+        "values-panes--open-map",
         "values-panes--container",
         "values-panes--lineno",
         "values-panes--cursor",

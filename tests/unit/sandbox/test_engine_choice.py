@@ -26,7 +26,7 @@ def test_missing_mirror_is_one_clear_line(
 ) -> None:
     monkeypatch.setenv("MOCM_TF_PLUGIN_MIRROR", str(tmp_path / "no-mirror"))
     args = argparse.Namespace(
-        dir=tmp_path / "w", no_ui=True, port=None, playbook=None, engine=TERRAFORM
+        dir=tmp_path / "w", no_ui=True, port=None, playbook=None, engine=TERRAFORM, fresh=False
     )
     assert demo.run(args) == 1
     err = capsys.readouterr().err

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import subprocess
@@ -17,6 +18,8 @@ from tests.support.sandbox import new_world
 from tui.core.playbook.load import load_playbook
 from tui.sandbox.aws_endpoint import AwsEndpoint
 from tui.sandbox.seed import seed_world
+from tui.sandbox.seed_caches import seed_caches
+from tui.sandbox.seed_metrics import continue_metrics, seed_metrics
 from tui.sandbox.seed_report import SeedReport
 from tui.sandbox.world import World
 
@@ -167,3 +170,46 @@ def test_loadimage_without_endpoint_says_so(tmp_path: Path) -> None:
         check=False,
     )
     assert out.returncode == 1 and "AWS_ENDPOINT_URL is not set" in out.stderr
+
+
+def series(dimension_value: str, start: datetime, end: datetime) -> list[tuple[datetime, float]]:
+    points = boto3.client("cloudwatch").get_metric_statistics(
+        Namespace=BOOK.stage4.metric.namespace,
+        MetricName=BOOK.stage4.metric.name,
+        Dimensions=[{"Name": BOOK.stage4.metric.dimension, "Value": dimension_value}],
+        StartTime=start,
+        EndTime=end,
+        Period=BOOK.stage4.metric.period_seconds,
+        Statistics=[BOOK.stage4.metric.statistic],
+    )["Datapoints"]
+    return sorted((p["Timestamp"], p["Maximum"]) for p in points)
+
+
+def test_a_world_restored_days_later_publishes_its_series_up_to_now(
+    aws: AwsEndpoint, tmp_path: Path
+) -> None:
+    """CloudWatch kept publishing while the demo was stopped: Stage 4's window is never empty,
+    and a deleted cluster publishes nothing after its deletion."""
+    world = new_world(tmp_path)
+    report = SeedReport()
+    seeded_at = datetime(2026, 3, 2, 9, 7, tzinfo=UTC)
+    seed_caches(world, aws.env, BOOK, report)
+    seed_metrics(world, aws.env, BOOK, report, now=seeded_at)
+    restored_at = seeded_at + timedelta(days=2, hours=3, minutes=1)
+    added = continue_metrics(world, aws.env, BOOK, restored_at)
+    cache_id, (_, valkey_member) = report.cache_cluster_id, report.valkey_metric_dimension
+    cache = series(cache_id, seeded_at - timedelta(hours=1), restored_at + timedelta(hours=1))
+    gap = [b[0] - a[0] for a, b in itertools.pairwise(cache)]
+    assert set(gap) == {timedelta(minutes=5)}  # no hole where the demo was stopped
+    assert cache[-1] == (datetime(2026, 3, 4, 12, 5, tzinfo=UTC), 0.0)
+    peak = float(world.spec["valkey_metric"]["peak"])
+    valkey = series(valkey_member, seeded_at + timedelta(minutes=1), restored_at)
+    assert valkey and {value for _, value in valkey} == {peak}
+    assert added == 2 * len([p for p in cache if p[0] > seeded_at])
+    assert continue_metrics(world, aws.env, BOOK, restored_at) == 0  # nothing twice
+
+    boto3.client("elasticache").delete_cache_cluster(CacheClusterId=cache_id)
+    later = restored_at + timedelta(hours=1)
+    assert continue_metrics(world, aws.env, BOOK, later) == 12  # the Valkey group's hour only
+    after = series(cache_id, restored_at + timedelta(minutes=1), later + timedelta(hours=1))
+    assert after == []

@@ -240,9 +240,9 @@ def test_state_push_to_s3_stores_pushed_serial_plus_one(local_release: Path, s3:
     write(local_release / "older.tfstate", json.dumps(older))
     refused = tofu(local_release, "state", "push", "older.tfstate")
     assert refused.code == 1
-    assert refused.stderr == (
-        f"Failed to write state: cannot import state with serial 1 over newer state with "
-        f"serial {stored['serial']}\n"
+    assert refused.stderr == (  # a red Ui.Error line, as OpenTofu and Terraform write it
+        f"\x1b[31mFailed to write state: cannot import state with serial 1 over newer state "
+        f"with serial {stored['serial']}\x1b[0m\x1b[0m\n"
     )
 
 

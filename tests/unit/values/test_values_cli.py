@@ -36,10 +36,12 @@ def test_values_check_json_on_the_sample_pair(
     out = capsys.readouterr().out
     report = json.loads(out)
     assert code == 3
-    assert set(report) == {"placeholders", "new_keys", "orphans", "differs"}
+    assert set(report) == {"placeholders", "new_keys", "orphans", "open_map", "differs"}
     assert len(report["placeholders"]) == 29
     assert "cache" in report["new_keys"] and "monitoring.otel" in report["new_keys"]
-    assert report["orphans"] == ["global.nodeSelector.eks\\.amazonaws\\.com/nodegroup"]
+    # The template's `nodeSelector: {}` is an open map: the setting is carried, no orphan.
+    assert report["orphans"] == []
+    assert report["open_map"] == ["global.nodeSelector.eks\\.amazonaws\\.com/nodegroup"]
     assert report["differs"] == ["global.image.tag"]
     assert all(secret not in out for secret in SECRETS)
 
@@ -57,7 +59,13 @@ def test_values_check_exit_0_when_clean(
 ) -> None:
     assert main(["values-check", str(samples / "values_prev.yaml"), "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
-    assert report == {"placeholders": [], "new_keys": [], "orphans": [], "differs": []}
+    assert report == {
+        "placeholders": [],
+        "new_keys": [],
+        "orphans": [],
+        "open_map": [],
+        "differs": [],
+    }
     comment_only = write(tmp_path / "v.yaml", "# < REPLACE_VALUE_X >\na: 1\n")
     assert main(["values-check", str(comment_only)]) == 0
 
@@ -95,8 +103,11 @@ def test_values_merge_on_the_sample_pair(
     assert written.startswith("# mocm — values template")
     assert 'tag: "10.6.2605-1"' in written
     assert "digestPinning: false            # NEW in 10.6.2605" in written
-    assert "nodeSelector: {}" in written  # the orphan is reported, not carried
-    assert "orphan, not carried: global.nodeSelector" in captured.err
+    # The template's open map takes the operator's node selector: carried, not an orphan.
+    assert "  nodeSelector:\n    eks.amazonaws.com/nodegroup: acme-mocm-prod-general\n" in written
+    assert "carried into an open map: global.nodeSelector.eks" in captured.err
+    assert "orphan" not in captured.err
+    assert captured.err.count("line(s) changed") == 1
     assert "differs, template kept: global.image.tag" in captured.err
     assert all(s not in captured.err + captured.out for s in SECRETS)
     assert main(["values-check", str(out), "--json"]) == 3

@@ -9,7 +9,7 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
 from tests.support.values import merge_of, playbook, sample_merge
 from tui.core.values.alignment import RowStatus
-from tui.core.values.commands import Decision
+from tui.core.values.commands import MergeDecision
 from tui.core.values.doc import get_node
 from tui.core.values.scalars import ValueEditRefused
 
@@ -80,7 +80,7 @@ def test_keep_template_and_drop_orphan_are_recorded(samples: Path, tmp_path: Pat
     merge = sample_merge(samples, tmp_path)
     merge.keep_template("global.image.tag")
     merge.drop_orphan(NODEGROUP)
-    assert merge.decisions["global.image.tag"] == Decision.KEPT_TEMPLATE
+    assert merge.decisions["global.image.tag"] == MergeDecision.KEPT_TEMPLATE
     assert merge.dropped_orphans() == [NODEGROUP]
     merge.undo()
     assert merge.dropped_orphans() == []
@@ -121,7 +121,7 @@ def test_carry_nested_orphan_creates_its_parents(tmp_path: Path) -> None:
 def test_auto_fill_previews_then_applies_as_one_step(samples: Path, tmp_path: Path) -> None:
     merge = sample_merge(samples, tmp_path)
     preview = merge.auto_fill_preview()
-    assert len(preview) == 26
+    assert len(preview) == 27  # 26 placeholders and the node selector carried into `{}`
     assert merge.counters().placeholders == 29  # the preview changed nothing
     by_label = {item.label: item for item in preview}
     assert by_label["credentials.admin.password"].previous_shown == "••••••"

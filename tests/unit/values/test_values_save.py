@@ -11,6 +11,7 @@ from tests.support.values import merge_of, sample_merge, write
 from tui.core import files as fsops
 from tui.core.secrets.mask import MASK
 from tui.core.values import save as values_save
+from tui.core.values.alignment import RowStatus
 from tui.core.values.doc import to_plain
 from tui.core.values.load import load_values
 from tui.core.values.save import (
@@ -37,6 +38,7 @@ def test_save_over_template_keeps_it_first_and_touches_only_changed_lines(
     samples: Path, tmp_path: Path
 ) -> None:
     merge = sample_merge(samples, tmp_path)
+    merge.drop_orphan(NODEGROUP)  # not carried into its open map: every change is in place
     template_text = (tmp_path / "values.yaml").read_text()
     filled = [merge.row(item.label).new_line for item in merge.auto_fill_preview()]
     merge.auto_fill()
@@ -55,6 +57,7 @@ def test_save_over_template_keeps_it_first_and_touches_only_changed_lines(
 
 def test_diff_is_shown_before_writing_with_secrets_masked(samples: Path, tmp_path: Path) -> None:
     merge = sample_merge(samples, tmp_path)
+    merge.drop_orphan(NODEGROUP)
     merge.auto_fill()
     plan = plan_save(merge, tmp_path / "out.yaml", override_reason="later")
     assert '+    registry: "210987654321.dkr.ecr.eu-central-1.amazonaws.com"' in plan.diff
@@ -63,17 +66,28 @@ def test_diff_is_shown_before_writing_with_secrets_masked(samples: Path, tmp_pat
     assert plan.method == "in-place"
 
 
-def test_splice_diff_masks_secrets_too(samples: Path, tmp_path: Path) -> None:
+def test_carried_lines_diff_masks_secrets_too(samples: Path, tmp_path: Path) -> None:
     merge = sample_merge(samples, tmp_path)
-    merge.auto_fill()
-    merge.carry_orphan(NODEGROUP)  # a key the template lacks: the splice path renders it
+    merge.auto_fill()  # carries NODEGROUP into the template's open map: new lines
+    assert merge.row(NODEGROUP).status is RowStatus.SAME
     plan = plan_save(merge, tmp_path / "out.yaml", override_reason="later")
-    assert plan.method == "splice"
+    assert plan.method == "in-place"
     assert f"+    password: {MASK}" in plan.diff
     assert all(secret not in plan.diff for secret in SECRETS)
     written = commit(plan).destination.read_text()
-    assert "eks.amazonaws.com/nodegroup: acme-mocm-prod-general" in written
+    assert "  nodeSelector:\n    eks.amazonaws.com/nodegroup: acme-mocm-prod-general\n" in written
     assert to_plain(load_values(tmp_path / "out.yaml").data) == to_plain(merge.working)
+
+
+def test_splice_diff_masks_secrets_too(tmp_path: Path) -> None:
+    previous = "auth:\n  user: app\n  password: s3cret-never-shown\n"
+    merge = merge_of(tmp_path, previous, "# t\nauth:\n  user: app\n  port: 1\n")
+    merge.carry_orphan("auth.password")  # into a closed map: only the splice can write it
+    plan = plan_save(merge, tmp_path / "out.yaml")
+    assert plan.method == "splice"
+    assert f"+  password: {MASK}" in plan.diff and "s3cret" not in plan.diff
+    written = commit(plan).destination.read_text()
+    assert written == "# t\nauth:\n  user: app\n  password: s3cret-never-shown\n  port: 1\n"
 
 
 def test_refuses_while_placeholders_remain_without_a_reason(samples: Path, tmp_path: Path) -> None:
@@ -93,7 +107,7 @@ def test_structural_change_keeps_comments_flow_maps_and_nulls(tmp_path: Path) ->
     merge.port_subtree("sel")
     merge.port("tag")
     plan = plan_save(merge, tmp_path / "out.yaml")
-    assert plan.method == "splice"
+    assert plan.method == "in-place"  # `sel: {}` filled on its own line, nothing else moved
     written = commit(plan).destination.read_text()
     assert written == (
         "# head comment\n"
@@ -139,9 +153,8 @@ def test_unwritable_destination_is_refused_and_nothing_lost(samples: Path, tmp_p
     merge = sample_merge(samples, tmp_path)
     merge.auto_fill()
     blocker = write(tmp_path / "not-a-dir", "x\n")
-    plan = plan_save(merge, blocker / "values.yaml", override_reason="x")
-    with pytest.raises(SaveRefused, match="cannot write"):
-        commit(plan)
+    with pytest.raises(SaveRefused, match="not-a-dir is not a folder"):
+        plan_save(merge, blocker / "values.yaml", override_reason="x")
     assert blocker.read_text() == "x\n"
     assert "REPLACE_VALUE" in (tmp_path / "values.yaml").read_text()
 

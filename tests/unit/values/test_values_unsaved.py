@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from tests.support.values import merge_of, sample_merge
-from tui.core.values.commands import Decision
+from tui.core.values.commands import MergeDecision
 from tui.core.values.merge import ValuesMerge
 from tui.core.values.save import commit, plan_save
 from tui.core.values.state import SavedState
@@ -67,7 +67,7 @@ def test_keep_is_unsaved_undoable_and_listed(samples: Path, tmp_path: Path) -> N
     merge.undo()
     assert merge.kept_template() == [] and not merge.has_unsaved_changes()
     merge.redo()
-    assert merge.decisions["global.image.tag"] == Decision.KEPT_TEMPLATE
+    assert merge.decisions["global.image.tag"] == MergeDecision.KEPT_TEMPLATE
 
 
 def test_porting_a_kept_row_takes_the_keep_back(samples: Path, tmp_path: Path) -> None:

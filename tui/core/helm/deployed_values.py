@@ -29,7 +29,7 @@ SHOWN_IN_JOURNAL = 20  # key paths named in one journal record; the count says t
 
 
 @dataclass(frozen=True)
-class PlaceholderLeft:
+class UnfilledPlaceholder:
     """One key whose value still holds a placeholder."""
 
     key_path: str  # ``global.image.registry``, ``ingress.hosts[0]``
@@ -71,7 +71,7 @@ class SyncValuesCheck:
 
     path: str
     sha256: str
-    placeholders: tuple[PlaceholderLeft, ...]
+    placeholders: tuple[UnfilledPlaceholder, ...]
     image_tag: ImageTagCheck
 
     @property
@@ -94,7 +94,7 @@ def check_sync_values(path: Path, playbook: Playbook, build: str) -> SyncValuesC
     pattern = re.compile(playbook.placeholder_pattern)
     rows = Aligner(pattern).run(CommentedMap(), doc.data)
     placeholders = tuple(
-        PlaceholderLeft(r.label, r.new_line) for r in rows if r.status == RowStatus.PLACEHOLDER
+        UnfilledPlaceholder(r.label, r.new_line) for r in rows if r.status == RowStatus.PLACEHOLDER
     )
     found = _scalar_at(doc.data, playbook.image_tag_key)
     tag = ImageTagCheck(

@@ -21,8 +21,8 @@ from tui.core.helm.diff_model import (
     DiffLog,
     DiffOutcome,
     DiffReport,
+    ManifestChange,
     ReleaseDiff,
-    ResourceChange,
     classify_line,
     diff_outcome,
 )
@@ -37,8 +37,8 @@ __all__ = [
     "DiffLog",
     "DiffOutcome",
     "DiffReport",
+    "ManifestChange",
     "ReleaseDiff",
-    "ResourceChange",
     "classify_line",
     "diff_outcome",
     "parse_diff",
@@ -101,9 +101,9 @@ class _Block:
             return text, True
         return f"{text[:2]}{' ' * indent}{key}: {MASKED_VALUE}", True
 
-    def resource(self) -> ResourceChange:
+    def resource(self) -> ManifestChange:
         m = self.header
-        return ResourceChange(
+        return ManifestChange(
             m["namespace"], m["name"], m["kind"], m["group"], m["message"], tuple(self.lines)
         )
 
@@ -212,7 +212,7 @@ def _name_groups(
     """Name stdout groups after the affected releases in order, else after their chart."""
     groups = [g for g in groups if g.blocks]
     by_chart = {c.chart.rstrip("/").rsplit("/", 1)[-1]: c.release for c in compared}
-    out: dict[str, list[ResourceChange]] = {}
+    out: dict[str, list[ManifestChange]] = {}
     for i, group in enumerate(groups):
         name = group.release
         if name is None and len(names) == len(groups):

@@ -32,7 +32,7 @@ class DiffLine:
 
 
 @dataclass(frozen=True)
-class ResourceChange:
+class ManifestChange:
     """One resource block of helm-diff."""
 
     namespace: str
@@ -64,7 +64,7 @@ class ReleaseDiff:
     """The changed resources of one release."""
 
     release: str
-    resources: tuple[ResourceChange, ...]
+    resources: tuple[ManifestChange, ...]
 
     @property
     def added(self) -> int:

@@ -7,19 +7,17 @@ No release-specific literal lives in Python; this module only knows the shape
 from __future__ import annotations
 
 import re
-from importlib.resources import files
 from pathlib import Path
-from typing import Any
-
-from ruamel.yaml import YAML
-from ruamel.yaml.error import YAMLError
 
 from tui.core.errors import PlaybookError
+from tui.core.playbook.cache import cached, remember
 from tui.core.playbook.model import (
     CARRY_KINDS,
     KNOWN_SOURCES,
     PLAN_ACTIONS,
     PLAN_STAGES,
+    PROTECTED_UPDATES,
+    PROTECTED_UPDATES_REFUSE,
     ROLLBACK,
     CarryFile,
     ExpectedChange,
@@ -31,7 +29,12 @@ from tui.core.playbook.model import (
     ScanFacts,
     Stage4Facts,
 )
-from tui.core.preflight.tools import Version, VersionSyntaxError
+from tui.core.preflight.version import Version, VersionSyntaxError
+
+# typing is imported for the type checker only: it costs the headless start-up ~2 ms.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = [
     "CARRY_KINDS",
@@ -51,8 +54,10 @@ __all__ = [
     "load_playbook",
 ]
 
-# the bundled playbooks ship inside the package (tui/assets, the repository's assets/)
-PLAYBOOK_DIR = Path(str(files("tui").joinpath("assets", "playbooks")))
+# The bundled playbooks ship inside the package (tui/assets, the repository's assets/).
+# A path from this file, not importlib.resources: that import costs the headless
+# commands ~20 ms of start-up, and the package is always a directory on disk.
+PLAYBOOK_DIR = Path(__file__).resolve().parents[2] / "assets" / "playbooks"
 
 
 def fill(template: str, **values: str) -> str:
@@ -75,16 +80,31 @@ def load_playbook(path: Path | None = None) -> Playbook:
     """Load and validate a playbook; a malformed one raises ``PlaybookError``."""
     path = path or default_playbook_path()
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = path.read_bytes()
     except OSError as exc:
         raise PlaybookError(f"cannot read playbook {path}: {exc.strerror or exc}") from exc
+    data = cached(raw)
+    if data is None:
+        data = _parse(path, raw)
+        remember(raw, data)
+    return _Reader(path, data).playbook()
+
+
+def _parse(path: Path, raw: bytes) -> Any:
+    """The YAML data of a playbook file (ruamel.yaml imported only here: see the cache)."""
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import YAMLError
+
     try:
-        data = YAML(typ="safe").load(text)
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise PlaybookError(f"playbook {path} is not UTF-8 text") from exc
+    try:
+        return YAML(typ="safe").load(text)
     except YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         raise PlaybookError(f"playbook {path} is not valid YAML{where}") from exc
-    return _Reader(path, data).playbook()
 
 
 class _Reader:
@@ -186,7 +206,30 @@ class _Reader:
             tuple(expected),
             self.texts(f"{field}.required_destroys"),
             self.texts(f"{field}.protected"),
+            self.flag(f"{field}.only_expected", default=False),
+            self.choice(f"{field}.protected_updates", PROTECTED_UPDATES, PROTECTED_UPDATES_REFUSE),
         )
+
+    def optional(self, field: str) -> bool:
+        """Whether an optional field is present (its parent must be)."""
+        parent, _, last = field.rpartition(".")
+        return last in self.node(parent) if parent else last in self.data
+
+    def flag(self, field: str, default: bool) -> bool:
+        if not self.optional(field):
+            return default
+        value = self.node(field)
+        if not isinstance(value, bool):
+            raise self.fail(field, f"must be true or false, got {value!r}")
+        return value
+
+    def choice(self, field: str, allowed: tuple[str, ...], default: str) -> str:
+        if not self.optional(field):
+            return default
+        value = self.node(field)
+        if value not in allowed:
+            raise self.fail(field, f"must be one of {', '.join(allowed)}, got {value!r}")
+        return str(value)
 
     def known_placeholders(self, field: str, pattern: str) -> tuple[KnownPlaceholder, ...]:
         """Placeholder name -> source; optional (a release may have none the wizard knows)."""

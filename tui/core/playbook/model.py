@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tui.core.errors import PlaybookError
-from tui.core.preflight.tools import Version
+from tui.core.preflight.version import Version
 
 PLAN_ACTIONS = frozenset({"create", "update", "delete", "read", "no-op", "forget"})
 CARRY_KINDS = frozenset({"state", "tfvars", "plain"})
@@ -41,11 +41,20 @@ class ExpectedChange:
     why: str
 
 
+# What an in-place update of a protected resource needs (``plan_rules.<stage>.protected_updates``).
+PROTECTED_UPDATES_REFUSE = "refuse"  # nothing may touch a protected resource
+PROTECTED_UPDATES_CONFIRM = "confirm_attributes"  # a typed confirmation naming the attributes
+PROTECTED_UPDATES = (PROTECTED_UPDATES_REFUSE, PROTECTED_UPDATES_CONFIRM)
+
+
 @dataclass(frozen=True)
 class PlanRules:
     expected: tuple[ExpectedChange, ...]
     required_destroys: tuple[str, ...]
-    protected: tuple[str, ...]  # fnmatch globs nothing may destroy, replace or change
+    protected: tuple[str, ...]  # fnmatch globs nothing may destroy or replace
+    # True: any change no rule expects blocks (typed override), not only destroys/replaces.
+    only_expected: bool = False
+    protected_updates: str = PROTECTED_UPDATES_REFUSE  # one of PROTECTED_UPDATES
 
 
 @dataclass(frozen=True)

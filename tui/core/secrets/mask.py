@@ -15,6 +15,9 @@ The rule (documented for operators in the module so the screen and the CLIs agre
 * A value is secret when its own key looks secret, or when an enclosing key does
   (``existingSecret: {name: ...}``) — except the grouping key ``credentials`` itself,
   which in charts groups host names and ports as well as passwords.
+* The value's type counts too: a boolean, a number or null is never a secret
+  (``auth.usePasswordFiles: true``, ``redis.port: 6379`` under ``credentials``);
+  text, and a list holding text, is.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ MASK = "••••••"
 SECRET_WORDS = frozenset(
     {
         "password",
+        "passwords",
         "passwd",
         "pwd",
         "passphrase",
@@ -53,7 +57,9 @@ REFERENCE_WORDS = frozenset(
         "suffix",
         "enabled",
         "file",
+        "files",
         "path",
+        "paths",
         "length",
         "ttl",
         "class",
@@ -95,6 +101,28 @@ def path_is_secret(path: Iterable[object]) -> bool:
     if key_looks_secret(segments[-1]):
         return True
     return any(key_looks_secret(seg) and seg.lower() not in GROUPING_KEYS for seg in segments[:-1])
+
+
+def value_can_be_secret(value: object) -> bool:
+    """Whether a value of this type can hold a secret: text, or a container holding text."""
+    stack = [value]
+    while stack:  # iterative: values come from files we did not write
+        node = stack.pop()
+        if isinstance(node, str):
+            return True
+        if isinstance(node, dict):
+            stack.extend(node.values())
+        elif isinstance(node, list | tuple):
+            stack.extend(node)
+    return False
+
+
+def value_is_secret(path: Iterable[object], *values: object) -> bool:
+    """Whether the value at ``path`` is secret: the key says so and a side can hold text.
+
+    ``values`` are the sides shown together (previous and new): one textual side is enough.
+    """
+    return any(value_can_be_secret(v) for v in values) and path_is_secret(path)
 
 
 def shown(value_text: str, secret: bool, placeholder_pattern: re.Pattern[str] | None = None) -> str:

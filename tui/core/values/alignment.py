@@ -1,9 +1,16 @@
 """Aligned rows of a previous values file and a new template, each row classified.
 
-Rows follow the order of values_pairing (template order, previous-only keys after
+Rows follow the order of tui.core.values.pairing (template order, previous-only keys after
 their previous sibling, lists of mappings matched by ``name``); lists of plain values
 are compared as one value. Containers present on both sides with the same shape are
 ``same`` and say ``changed_below`` when a descendant is not.
+
+An **open map** is a template mapping written empty (``resources: {}``,
+``nodeSelector: {}``): the chart reads whatever the operator puts there. The
+operator's keys under it are carried (``RowStatus.OPEN_MAP``), never called orphans;
+so is an operator's value where the template leaves the value unset (``null``, ``""``
+or ``[]``). An **orphan** is only a key whose template parent is a closed map with
+other keys.
 """
 
 from __future__ import annotations
@@ -15,7 +22,8 @@ from typing import Any
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from tui.core.secrets.mask import path_is_secret, shown
+from tui.core.printable import printable
+from tui.core.secrets.mask import shown, value_is_secret
 from tui.core.values.doc import KeyPath, key_line, same_value, to_plain
 from tui.core.values.pairing import aligned_children
 
@@ -26,6 +34,7 @@ class RowStatus(StrEnum):
     PLACEHOLDER = "placeholder"
     NEW = "new"
     ORPHAN = "orphan"
+    OPEN_MAP = "open-map"  # the operator's value under an open map: carried (see module doc)
 
 
 class Presence(StrEnum):
@@ -84,13 +93,20 @@ class Counters:
     new_keys: int
     orphans: int
     rows: int
+    open_map: int = 0  # topmost keys carried into an open map (or into a null/[] value)
 
 
 @dataclass
 class Aligner:
-    """Builds rows for a (previous, new) pair of trees."""
+    """Builds rows for a (previous, new) pair of trees.
+
+    ``open_maps``: the key paths of the template's open maps, when the new tree has been
+    edited since it was loaded (a map that received carried keys is still open); None:
+    read them from the new tree itself.
+    """
 
     pattern: re.Pattern[str]
+    open_maps: frozenset[KeyPath] | None = None
     rows: list[Row] = field(default_factory=list)
 
     def run(self, prev: Any, new: Any) -> list[Row]:
@@ -99,8 +115,13 @@ class Aligner:
         self._children(prev, new, (), (), (), 0, Presence.BOTH)
         return self.rows
 
-    def subtree(self, row: Row, prev: Any, new: Any, parent_presence: Presence) -> list[Row]:
-        """Rows for one row's subtree, given its current nodes (``MISSING`` when absent)."""
+    def subtree(
+        self, row: Row, prev: Any, new: Any, parent_presence: Presence, into_open: bool = False
+    ) -> list[Row]:
+        """Rows for one row's subtree, given its current nodes (``MISSING`` when absent).
+
+        ``into_open``: an ancestor of the row is an open map of the template.
+        """
         self.rows = []
         self._visit(
             prev,
@@ -112,6 +133,7 @@ class Aligner:
             row.new_line,
             row.depth,
             parent_presence,
+            into_open,
         )
         return self.rows
 
@@ -126,6 +148,7 @@ class Aligner:
         new_line: int | None,
         depth: int,
         parent_presence: Presence,
+        into_open: bool = False,
     ) -> RowStatus:
         if prev is MISSING:
             presence, prev_path = Presence.NEW_ONLY, None
@@ -145,7 +168,7 @@ class Aligner:
             container=_expandable(prev) or _expandable(new),
             presence=presence,
             status=RowStatus.SAME,
-            secret=path_is_secret(s for s in segments if not s.startswith("[")),
+            secret=value_is_secret((s for s in segments if not s.startswith("[")), prev, new),
             prev_text=_text(prev),
             new_text=_text(new),
             topmost=presence != parent_presence or presence == Presence.BOTH,
@@ -153,27 +176,48 @@ class Aligner:
         self.rows.append(row)
         same_shape = _shape(prev) == _shape(new) and _expandable(new)
         if presence == Presence.BOTH and not same_shape and row.container:
-            row.status = self._leaf_status(prev, new, presence)
+            row.status = self._leaf_status(prev, new, presence, into_open)
             return row.status
         if row.container:
-            below = self._children(prev, new, segments, prev_path, new_path, depth + 1, presence)
+            below = self._children(
+                prev,
+                new,
+                segments,
+                prev_path,
+                new_path,
+                depth + 1,
+                presence,
+                into_open or self._is_open(new, new_path),
+            )
             row.changed_below = below
             if presence == Presence.NEW_ONLY:
                 row.status = RowStatus.NEW
             elif presence == Presence.PREV_ONLY:
-                row.status = RowStatus.ORPHAN
+                row.status = RowStatus.OPEN_MAP if into_open else RowStatus.ORPHAN
             return row.status
-        row.status = self._leaf_status(prev, new, presence)
+        row.status = self._leaf_status(prev, new, presence, into_open)
         return row.status
 
-    def _leaf_status(self, prev: Any, new: Any, presence: Presence) -> RowStatus:
+    def _is_open(self, new: Any, new_path: KeyPath | None) -> bool:
+        """Whether the template's node here is an open map (see the module doc)."""
+        if not isinstance(new, CommentedMap) or new_path is None:
+            return False
+        if self.open_maps is not None:
+            return new_path in self.open_maps
+        return not new
+
+    def _leaf_status(
+        self, prev: Any, new: Any, presence: Presence, into_open: bool = False
+    ) -> RowStatus:
         if new is not MISSING and _has_placeholder(new, self.pattern):
             return RowStatus.PLACEHOLDER
         if presence == Presence.NEW_ONLY:
             return RowStatus.NEW
         if presence == Presence.PREV_ONLY:
-            return RowStatus.ORPHAN
-        return RowStatus.SAME if same_value(to_plain(prev), to_plain(new)) else RowStatus.DIFFERS
+            return RowStatus.OPEN_MAP if into_open else RowStatus.ORPHAN
+        if same_value(to_plain(prev), to_plain(new)):
+            return RowStatus.SAME
+        return RowStatus.OPEN_MAP if _fills_open_value(prev, new) else RowStatus.DIFFERS
 
     def _children(
         self,
@@ -184,6 +228,7 @@ class Aligner:
         new_path: KeyPath | None,
         depth: int,
         presence: Presence,
+        into_open: bool = False,
     ) -> bool:
         """Visit aligned children; True when any of them is not ``same`` (or changed below)."""
         changed = False
@@ -200,9 +245,37 @@ class Aligner:
                 key_line(new, nkey) if nkey is not None else None,
                 depth,
                 presence,
+                into_open,
             )
             changed = changed or status != RowStatus.SAME or self.rows[-1].changed_below
         return changed
+
+
+def _fills_open_value(prev: Any, new: Any) -> bool:
+    """The template leaves the value unset and the operator set it: a ``null`` or ``""``
+    taking a value, a ``[]`` taking items (a ``{}`` is an open map: its keys are rows)."""
+    if new is None:
+        return prev is not None and prev != ""
+    if isinstance(new, str) and new == "":
+        return not isinstance(prev, CommentedMap | CommentedSeq) and prev is not None
+    if isinstance(new, CommentedSeq) and not new:
+        return isinstance(prev, CommentedSeq) and len(prev) > 0
+    return False
+
+
+def open_maps(data: Any) -> frozenset[KeyPath]:
+    """Key paths of every empty mapping (``{}``) in a tree: the template's open maps."""
+    found: set[KeyPath] = set()
+    stack: list[tuple[Any, KeyPath]] = [(data, ())]
+    while stack:
+        node, path = stack.pop()
+        if isinstance(node, CommentedMap):
+            if not node and path:
+                found.add(path)
+            stack.extend((child, (*path, key)) for key, child in node.items())
+        elif isinstance(node, CommentedSeq):
+            stack.extend((child, (*path, i)) for i, child in enumerate(node))
+    return frozenset(found)
 
 
 def _expandable(node: Any) -> bool:
@@ -238,14 +311,18 @@ def _label(segments: tuple[str, ...]) -> str:
 
 
 def _text(node: Any) -> str:
-    """One-line display text of a value (containers summarised)."""
+    """One-line display text of a value (containers summarised, control characters escaped)."""
+    return printable(_raw_text(node))
+
+
+def _raw_text(node: Any) -> str:
     if node is MISSING:
         return ""
     if isinstance(node, CommentedMap):
         return f"{{{len(node)} keys}}" if node else "{}"
     if isinstance(node, CommentedSeq):
         if not _expandable(node):
-            return "[" + ", ".join(_text(i) for i in node) + "]"
+            return "[" + ", ".join(_raw_text(i) for i in node) + "]"
         return f"[{len(node)} items]"
     if node is None:
         return "null"
@@ -255,23 +332,35 @@ def _text(node: Any) -> str:
 
 
 def counters(rows: list[Row]) -> Counters:
-    """Counts of placeholder, differing, new (topmost) and orphan (topmost) rows."""
-    placeholders = differs = new_keys = orphans = 0
+    """Counts of placeholder, differing, new (topmost), orphan and open-map (topmost) rows."""
+    placeholders = differs = new_keys = orphans = carried = 0
     for row in rows:
         if row.status == RowStatus.PLACEHOLDER:
             placeholders += 1
         elif row.status == RowStatus.DIFFERS:
             differs += 1
-        if row.topmost and row.presence == Presence.NEW_ONLY:
+        if row.status == RowStatus.OPEN_MAP and row.topmost:
+            carried += 1
+        elif row.topmost and row.presence == Presence.NEW_ONLY:
             new_keys += 1
         elif row.topmost and row.presence == Presence.PREV_ONLY:
             orphans += 1
-    return Counters(placeholders, differs, new_keys, orphans, len(rows))
+    return Counters(placeholders, differs, new_keys, orphans, len(rows), carried)
 
 
 def topmost_labels(rows: list[Row], presence: Presence) -> list[str]:
     """Labels of the outermost rows with this presence (``cache``, not ``cache.backend``)."""
     return [r.label for r in rows if r.presence == presence and r.topmost]
+
+
+def orphan_labels(rows: list[Row]) -> list[str]:
+    """Labels of the outermost orphans (keys a closed template map does not have)."""
+    return [r.label for r in rows if r.status == RowStatus.ORPHAN and r.topmost]
+
+
+def open_map_labels(rows: list[Row]) -> list[str]:
+    """Labels of the outermost values carried into an open map (or a null/[] template value)."""
+    return [r.label for r in rows if r.status == RowStatus.OPEN_MAP and r.topmost]
 
 
 def labels_with(rows: list[Row], status: RowStatus) -> list[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -12,9 +13,15 @@ from tui.core.values.doc import KeyPath
 from tui.core.values.pairing import merged_order
 
 
-class Decision(StrEnum):
+class MergeDecision(StrEnum):
+    """What the operator decided about a row (journaled)."""
+
     KEPT_TEMPLATE = "kept-template"
     DROPPED_ORPHAN = "dropped-orphan"
+
+
+# (row label, decision before, decision after): one undoable change of a decision
+DecisionChange = tuple[str, MergeDecision | None, MergeDecision | None]
 
 
 @dataclass(frozen=True)
@@ -33,7 +40,7 @@ class Command:
 
     title: str
     edits: list[Edit] = field(default_factory=list)
-    decisions: list[tuple[str, Decision | None, Decision | None]] = field(default_factory=list)
+    decisions: list[DecisionChange] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -58,16 +65,22 @@ def holds(parent: Any, key: Any) -> bool:
     return isinstance(key, int) and 0 <= key < len(parent)
 
 
-def insert_position(parent_prev: Any, parent_new: Any, key: Any) -> int:
-    """Where ``key`` goes in ``parent_new``: right after its previous sibling, else first."""
+def insert_position(
+    parent_prev: Any, parent_new: Any, key: Any, scheduled: Collection[Any] = ()
+) -> int:
+    """Where ``key`` goes in ``parent_new``: right after its previous sibling, else first.
+
+    ``scheduled``: keys the same command inserts into ``parent_new`` before this one, so
+    that several carried keys keep the previous file's order.
+    """
     if isinstance(parent_new, CommentedSeq):
-        return len(parent_new)
+        return len(parent_new) + len(scheduled)
     order = merged_order(list(parent_prev.keys()), list(parent_new.keys()))
-    existing = set(parent_new.keys())
+    present = set(parent_new.keys()) | set(scheduled)
     position = 0
     for k in order:
         if k == key:
             return position
-        if k in existing:
+        if k in present:
             position += 1
     return position

@@ -1,7 +1,7 @@
 """A values.yaml loaded for round-trip editing: data, line numbers, the file's own indentation.
 
 This module holds the loaded document (``ValuesDoc``) and how to walk, compare and
-dump its nodes; reading and parsing a file into one is in values_load.
+dump its nodes; reading and parsing a file into one is in tui.core.values.load.
 """
 
 from __future__ import annotations

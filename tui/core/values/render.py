@@ -12,31 +12,45 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from tui.core.secrets.mask import MASK, path_is_secret
+from tui.core.secrets.mask import MASK, path_is_secret, value_can_be_secret
 from tui.core.values.alignment import MISSING
 from tui.core.values.doc import KeyPath, ValuesDoc, dump_text, get_node, value_position
 from tui.core.values.scalars import render_scalar
 
+_NOT_TEXT = (":null", ":bool", ":int", ":float")  # resolved tags of non-text scalars
 _PLAIN_END_BLOCK = re.compile(r"\s+#|\s*$")
 _PLAIN_END_FLOW = re.compile(r"\s*(?:[,\]}]|\s#|$)")
 
 
 @dataclass(frozen=True)
 class ScalarChange:
+    """One value replaced in place: a scalar by a scalar, or an empty value (``{}``,
+    ``[]``, ``null``, ``""``) written on its key's line by whatever now fills it."""
+
     path: KeyPath
     before: Any
     after: Any
+    fill: bool = False  # the empty value's line is rewritten, the filling written below it
 
 
-def net_changes(working: Any, touched: dict[KeyPath, Any]) -> list[ScalarChange] | None:
-    """Scalar changes since load, or None when keys or containers were added or removed."""
-    out = []
+def net_changes(
+    working: Any, touched: dict[KeyPath, Any], open_maps: frozenset[KeyPath] = frozenset()
+) -> list[ScalarChange] | None:
+    """Changes since load that can be written in place, or None when keys or containers
+    were added or removed elsewhere than into an empty value of the template.
+
+    ``open_maps``: the template's empty maps (keys carried into them fill them).
+    """
+    out: list[ScalarChange] = []
+    filled: set[KeyPath] = set()
+    containers = (CommentedMap, CommentedSeq)
     for path, before in touched.items():
         try:
             after = get_node(working, path)
@@ -44,23 +58,58 @@ def net_changes(working: Any, touched: dict[KeyPath, Any]) -> list[ScalarChange]
             after = MISSING
         if before is MISSING and after is MISSING:
             continue
-        containers = (CommentedMap, CommentedSeq)
+        if before is MISSING and path[:-1] in open_maps:
+            filled.add(path[:-1])  # a key carried into an open map: the map is rewritten
+            continue
         if before is MISSING or after is MISSING:
             return None
+        if _empty(before) and isinstance(after, containers):
+            filled.add(path)
+            continue
         if isinstance(before, containers) or isinstance(after, containers):
             return None
         if type(before) is type(after) and before == after:
             continue
         out.append(ScalarChange(path, before, after))
+    for path in filled:
+        if any(path[: len(other)] == other for other in filled if other != path):
+            return None  # nested fills: leave it to the splice
+        out.append(ScalarChange(path, None, get_node(working, path), fill=True))
     return out
 
 
-def render_in_place(text: str, working: Any, changes: list[ScalarChange]) -> str | None:
-    """The template text with each changed scalar swapped on its own line; None if unsure."""
+def _empty(node: Any) -> bool:
+    if node is None or (isinstance(node, str) and node == ""):
+        return True
+    return isinstance(node, CommentedMap | CommentedSeq) and not node
+
+
+# `key: {}  # comment` — an empty value alone on its key's line (key plain or quoted).
+_EMPTY_ON_LINE = re.compile(
+    r"""(?P<key>"(?:[^"\\]|\\.)*"|'(?:[^']|'')*'|[^\s#'"{}\[\]][^#]*?)"""
+    r"""[ \t]*:(?P<gap>[ \t]*)(?:\{\}|\[\]|null|Null|NULL|~|""|'')?"""
+    r"""(?P<comment>[ \t]*#.*)?$"""
+)
+
+
+def render_in_place(
+    text: str, working: Any, changes: list[ScalarChange], dumper: YAML | None = None
+) -> str | None:
+    """The template text with each change made on its own line(s); None if unsure.
+
+    A scalar is swapped where it stands. A fill (needs ``dumper``, the file's own
+    indentation) rewrites ``key: {}`` as ``key:`` and writes the new block below it.
+    """
     lines = text.splitlines(keepends=True)
-    edits: list[tuple[int, int, int, str]] = []
+    edits: list[tuple[int, int, int, list[str]]] = []
     for change in changes:
         parent = get_node(working, change.path[:-1])
+        if change.fill:
+            edit = _fill_edit(lines, parent, change, dumper)
+            if edit is None:
+                return None
+            edits.append(edit)
+            continue
         pos = value_position(parent, change.path[-1])
         new_text = render_scalar(change.after)
         if pos is None or new_text is None or pos[0] >= len(lines):
@@ -69,10 +118,44 @@ def render_in_place(text: str, working: Any, changes: list[ScalarChange]) -> str
         end = _scalar_end(lines[line], col, bool(parent.fa.flow_style()))
         if end is None:
             return None
-        edits.append((line, col, end, new_text))
-    for line, col, end, new_text in sorted(edits, key=lambda e: (e[0], -e[1])):
-        lines[line] = lines[line][:col] + new_text + lines[line][end:]
+        edits.append((line, col, end, [new_text]))
+    # Bottom up and right to left: earlier positions stay valid as lines are replaced.
+    for line, col, end, new in sorted(edits, key=lambda e: (e[0], e[1]), reverse=True):
+        current = lines[line]
+        if len(new) == 1:
+            lines[line] = current[:col] + new[0] + current[end:]
+        else:
+            lines[line : line + 1] = new
     return "".join(lines)
+
+
+def _fill_edit(
+    lines: list[str], parent: Any, change: ScalarChange, dumper: YAML | None
+) -> tuple[int, int, int, list[str]] | None:
+    """Replace the line ``key: {}`` by ``key:`` and the new value's block, or None."""
+    key = change.path[-1]
+    if dumper is None or not isinstance(parent, CommentedMap) or parent.fa.flow_style():
+        return None
+    try:
+        line, col = (int(n) for n in parent.lc.key(key))
+    except (KeyError, TypeError, AttributeError):
+        return None
+    if line >= len(lines):
+        return None
+    body = lines[line].rstrip("\r\n")
+    ending = lines[line][len(body) :] or "\n"
+    match = _EMPTY_ON_LINE.fullmatch(body, col)
+    if match is None or body[:col].strip():
+        return None
+    dumped = dump_text(dumper, {"k": change.after}).splitlines()
+    if not dumped or not dumped[0].startswith("k:"):
+        return None
+    rest = dumped[0][2:]
+    comment = match.group("comment") or ""
+    first = f"{body[: match.end('key')]}:{rest}{comment}{ending}"
+    indent = " " * col
+    block = [f"{indent}{extra}{ending}" if extra else ending for extra in dumped[1:]]
+    return line, 0, len(lines[line]), [first, *block]
 
 
 def _scalar_end(line: str, col: int, flow: bool) -> int | None:
@@ -169,17 +252,23 @@ def _orig_inserts_at(
 
 
 def secret_value_lines(
-    data: Any, pattern: re.Pattern[str], originals: dict[KeyPath, Any] | None = None
+    data: Any,
+    pattern: re.Pattern[str],
+    originals: dict[KeyPath, Any] | None = None,
+    skip: Collection[KeyPath] = (),
 ) -> dict[int, int]:
     """{0-based line: column} where a secret value starts in the text ``data`` was read from.
 
     Empty values and values that are only a placeholder are not secret. ``originals``
-    gives, by key path, the value the text held before in-place edits.
+    gives, by key path, the value the text held before in-place edits; ``skip``: paths
+    whose nodes the text does not hold (values carried in since it was read).
     """
     found: dict[int, int] = {}
     stack: list[tuple[Any, KeyPath]] = [(data, ())]
     while stack:
         node, path = stack.pop()
+        if path in skip:
+            continue
         items: list[tuple[Any, Any]] = []
         if isinstance(node, CommentedMap):
             items = list(node.items())
@@ -193,10 +282,8 @@ def secret_value_lines(
             if not path_is_secret(k for k in child_path if isinstance(k, str)):
                 continue
             shown_value = originals.get(child_path, child) if originals else child
-            if shown_value is None or (
-                isinstance(shown_value, str) and not pattern.sub("", shown_value).strip()
-            ):
-                continue
+            if not value_can_be_secret(shown_value) or not pattern.sub("", shown_value).strip():
+                continue  # a boolean, number or null is never secret; nor is a bare placeholder
             pos = value_position(node, key)
             if pos is not None:
                 found[pos[0]] = pos[1]
@@ -230,8 +317,8 @@ def read_plain_and_secrets(text: str, pattern: re.Pattern[str]) -> tuple[Any, di
                 continue
             if not path_is_secret(k for k in child_path if isinstance(k, str)):
                 continue
-            if str(child.tag).endswith(":null") or not pattern.sub("", child.value).strip():
-                continue
+            if str(child.tag).endswith(_NOT_TEXT) or not pattern.sub("", child.value).strip():
+                continue  # a boolean, number or null is never secret; nor is a bare placeholder
             found[child.start_mark.line] = child.start_mark.column
     return yaml.constructor.construct_document(root), found
 

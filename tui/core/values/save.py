@@ -11,6 +11,7 @@ import difflib
 import os
 import pickle
 import re
+import stat
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +21,13 @@ from ruamel.yaml.error import YAMLError
 
 from tui.core.errors import MocmError
 from tui.core.exec.child_python import collect_child, start_child
-from tui.core.files import atomic_copy, atomic_write, free_backup_name, sha256_file
+from tui.core.files import (
+    atomic_copy,
+    atomic_write,
+    free_backup_name,
+    sha256_bytes,
+    sha256_file,
+)
 from tui.core.values.doc import load_plain, same_value, to_plain
 from tui.core.values.load import load_values, parse_values
 from tui.core.values.merge import ValuesMerge
@@ -79,6 +86,61 @@ class SaveResult:
     placeholders_left: tuple[str, ...]
 
 
+def check_destination(path: Path) -> None:
+    """Refuse a destination that is not a regular file or a new path in a directory.
+
+    A device (``/dev/full``), a pipe or terminal (``/dev/stdout``), a symbolic link
+    (a loop included) or a directory is refused before anything is read or written:
+    keeping a backup of a device would read it forever.
+    """
+    try:
+        info = os.lstat(path)
+    except FileNotFoundError:
+        parent = path.parent
+        if not parent.is_dir():
+            raise SaveRefused(
+                f"{path}: the folder {parent} does not exist", "choose a path in a folder"
+            ) from None
+        return
+    except NotADirectoryError:
+        raise SaveRefused(
+            f"{path}: {path.parent} is not a folder", "choose a path in a folder"
+        ) from None
+    except OSError as exc:
+        raise SaveRefused(f"{path} cannot be examined: {exc.strerror or exc}") from exc
+    if stat.S_ISLNK(info.st_mode):
+        try:
+            os.stat(path)
+        except OSError as exc:
+            raise SaveRefused(
+                f"{path} is a symbolic link that cannot be followed: {exc.strerror or exc}",
+                "give the path of a regular file or a new file",
+            ) from exc
+        raise SaveRefused(
+            f"{path} is a symbolic link: writing would replace the link, not its target",
+            f"give the file itself ({os.path.realpath(path)}) or a new path",
+        )
+    if not stat.S_ISREG(info.st_mode):
+        raise SaveRefused(
+            f"{path} is not a regular file ({_file_kind(info.st_mode)})",
+            "give the path of a regular file or a new file",
+        )
+
+
+def _file_kind(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a directory"
+    if stat.S_ISCHR(mode):
+        return "a character device"
+    if stat.S_ISBLK(mode):
+        return "a block device"
+    if stat.S_ISFIFO(mode):
+        return "a pipe"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a plain file"
+
+
 def plan_save(
     merge: ValuesMerge,
     destination: Path,
@@ -91,6 +153,7 @@ def plan_save(
     destination is the template itself; an existing, different backup is never
     overwritten: the next free name (``.1``, ``.2``...) is used instead.
     """
+    check_destination(destination)
     left = tuple(merge.placeholders_left())
     reason = override_reason.strip() if override_reason else None
     if left and not reason:
@@ -149,11 +212,13 @@ def commit(plan: SavePlan) -> SaveResult:
             f"cannot write {exc.filename or plan.destination}: {exc.strerror or exc}",
             "nothing was overwritten; choose a writable place",
         ) from exc
+    # The text was parsed and checked against the merged values before writing: the
+    # file holds them exactly when it holds that text, byte for byte.
     try:
-        written = load_plain(plan.destination.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, YAMLError) as exc:
+        written = sha256_file(plan.destination)
+    except OSError as exc:
         raise SaveVerifyFailed(f"{plan.destination} cannot be read back: {exc}") from exc
-    if not same_value(to_plain(written), plan.merged):
+    if written != sha256_bytes(plan.text.encode("utf-8")):
         raise SaveVerifyFailed(
             f"{plan.destination} does not hold the merged values after writing",
             f"the template is kept as {plan.template_backup or plan.template_source}",
@@ -173,13 +238,28 @@ def _render(
 ) -> tuple[str, str, dict[int, int], dict[int, int]]:
     """(text, method, secret lines of the template text, secret lines of the new text)."""
     template = merge.template
-    changes = net_changes(merge.working, merge.touched)
+    changes = net_changes(merge.working, merge.touched, merge.open_maps)
     if changes is not None:
-        text = render_in_place(template.text, merge.working, changes)
-        if text is not None and _holds(text, merged):
-            # In place keeps every line where it was: the working tree's positions hold.
-            before = secret_value_lines(merge.working, merge.pattern, merge.touched)
-            return text, "in-place", before, secret_value_lines(merge.working, merge.pattern)
+        text = render_in_place(template.text, merge.working, changes, template.yaml())
+        if text is not None:
+            if not any(change.fill for change in changes):
+                if _holds(text, merged):
+                    # Every line stayed where it was: the working tree's positions hold.
+                    before = secret_value_lines(merge.working, merge.pattern, merge.touched)
+                    after = secret_value_lines(merge.working, merge.pattern)
+                    return text, "in-place", before, after
+            else:
+                # Lines were added: one libyaml pass per text checks and finds the secrets.
+                try:
+                    plain, after = read_plain_and_secrets(text, merge.pattern)
+                except YAMLError:
+                    plain, after = None, {}
+                if plain is not None and same_value(to_plain(plain), merged):
+                    filled = {change.path for change in changes if change.fill}
+                    before = secret_value_lines(
+                        merge.working, merge.pattern, merge.touched, skip=filled
+                    )
+                    return text, "in-place", before, after
     layout = prepare_save(merge)
     text = render_spliced(template, layout, merge.working)
     try:  # libyaml checks the values and finds the secret lines: no second round-trip parse
@@ -257,7 +337,7 @@ def _check_unchanged(path: Path, sha: str) -> None:
 def _same_file(a: Path, b: Path) -> bool:
     try:
         return a.resolve() == b.resolve() or (a.exists() and b.exists() and os.path.samefile(a, b))
-    except OSError:
+    except (OSError, RuntimeError):  # RuntimeError: a symlink loop (Python 3.11)
         return False
 
 

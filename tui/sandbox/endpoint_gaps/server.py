@@ -1,15 +1,17 @@
 """moto's server with the gaps filled: ``python -m tui.sandbox.endpoint_gaps.server -H … -p …``
-(moto's own ``-H``/``-p``). DLM requests are answered by :mod:`dlm`; everything else by moto."""
+(the options of :mod:`tui.sandbox.endpoint_server`, which it is, with this layer on top:
+recorded, replayed, stopped at once). DLM requests are answered by :mod:`dlm`; everything
+else by moto."""
 
 from __future__ import annotations
 
-import argparse
-import signal
 import sys
 from collections.abc import Iterable
 from typing import Any
 
+from tui.sandbox import endpoint_server
 from tui.sandbox.endpoint_gaps import dlm, install
+from tui.sandbox.endpoint_server import make_replayable
 
 
 class GapsApplication:
@@ -26,23 +28,17 @@ class GapsApplication:
         return self.moto_app(environ, start_response)  # type: ignore[no-any-return]
 
 
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m tui.sandbox.endpoint_gaps.server")
-    parser.add_argument("-H", "--host", default="127.0.0.1")
-    parser.add_argument("-p", "--port", type=int, default=5000)
-    args = parser.parse_args(sys.argv[1:] if argv is None else argv)
+def main(argv: list[str] | None = None) -> int:
+    """The sandbox's endpoint server (recorded, replayed, seeded) with the gaps layer on top."""
     install()
-    from moto.moto_server.werkzeug_app import (
-        DomainDispatcherApplication,
-        MotoRequestHandler,
-        create_backend_app,
+    make_replayable(dlm)
+    return endpoint_server.main(
+        argv,
+        layer=GapsApplication,
+        answered_here=dlm.is_dlm,
+        prog="python -m tui.sandbox.endpoint_gaps.server",
     )
-    from werkzeug.serving import run_simple
-
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    app = GapsApplication(DomainDispatcherApplication(create_backend_app))
-    run_simple(args.host, args.port, app, threaded=True, request_handler=MotoRequestHandler)
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from tui.core.playbook.load import Playbook
+from tui.sandbox.aws_endpoint import SERVER_MODULE
 from tui.sandbox.engine.world import ENGINES, STANDIN, TERRAFORM, EngineError, TerraformWorld
 from tui.sandbox.seed_report import SeedReport
 from tui.sandbox.world import World
@@ -25,7 +26,7 @@ class EngineSetup:
     name: str
     seed: Callable[[dict[str, str], Playbook | None], SeedReport]
     tofu_bin: str = "tofu"
-    server_module: str = "moto.server"
+    server_module: str = SERVER_MODULE
     extra_env: dict[str, str] = field(default_factory=dict)
     terraform_world: TerraformWorld | None = None
 

@@ -9,9 +9,11 @@ path-style, `AWS_ENDPOINT_URL`), with the real texts and exit codes.
 
 Modelled: `version [-json]`; `init [-upgrade] [-input=false] [-migrate-state]
 [-force-copy] [-reconfigure] [-no-color]`; `plan [-out F] [-detailed-exitcode]
-[-no-color] [-input=false] [-lock=false] [-lock-timeout=D] [-var-file=F]`;
-`show -json F` / `show -json -plan=F`; `apply F`; `state pull`; `state push
-[-force] F`; `force-unlock -force ID`; `output [-json] [-raw] [NAME]`.
+[-no-color] [-input=false] [-lock=false] [-lock-timeout=D] [-var-file=F]
+[-refresh=false]` (it never refreshes); `show -json F` / `show -json -plan=F`;
+`apply F`; `state pull`; `state push [-force] [-no-color] F` (refusals, texts and the
+remote serial + 1 as Terraform 1.11 shows them on the same S3 endpoint);
+`force-unlock -force ID`; `output [-json] [-raw] [NAME]`.
 Anything else prints `Error: the mocm-upgrade sandbox's tofu stand-in does not
 model "<args>"` on stderr and exits 1. `apply` without a plan file is not modelled.
 
@@ -19,8 +21,11 @@ The model: literal values, `var.*` (tfvars, TF_VAR_*, defaults), `local.*`,
 `each.*`, `count.index`, references to other resources (their planned values;
 unknown while they are being created) and a few functions are evaluated;
 anything else is "known after apply". Replacement is forced by terraform_data's
-`triggers_replace` and by the attributes in `compare.FORCE_NEW` (e.g.
-`aws_elasticache_cluster.engine`, `aws_s3_bucket.bucket`); `lifecycle`
+`triggers_replace` and by the attributes in `replacement.FORCE_NEW` (e.g.
+`aws_elasticache_cluster.engine`, `aws_s3_bucket.bucket`) and `replacement.FORCE_NEW_IF`
+(an ElastiCache engine_version downgrade; any engine change of a replication group but
+redis -> valkey); values the provider schema marks sensitive (`sensitive.SCHEMA_SENSITIVE`)
+carry `*_sensitive` marks in plans and `sensitive_attributes` in the state; `lifecycle`
 `create_before_destroy`, `prevent_destroy`, `ignore_changes`,
 `replace_triggered_by` are honoured. Module bodies are not evaluated: their
 state instances stay as they are while the `module` block exists.

@@ -12,6 +12,7 @@ from tui.sandbox.tofu.config import Config
 from tui.sandbox.tofu.expr import UNKNOWN, contains_unknown
 from tui.sandbox.tofu.plan import Planner
 from tui.sandbox.tofu.planmodel import Change, Plan
+from tui.sandbox.tofu.sensitive import encode_paths, schema_paths, state_paths
 from tui.sandbox.tofu.state import (
     cty_type,
     dynamic_unwrap,
@@ -166,12 +167,16 @@ def apply_plan(plan: Plan, variables: dict[str, Any]) -> tuple[dict[str, Any], d
             instance["index_key"] = change.index
         instance.setdefault("schema_version", 0)
         instance["attributes"] = dynamic_wrap(change.type, attrs)
-        instance.setdefault("sensitive_attributes", [])
+        instance["sensitive_attributes"] = encode_paths(state_paths(change.prior) if keep else ())
         if change.create_before_destroy:
             instance["create_before_destroy"] = True
         entry["instances"].append(instance)
     state["resources"] = list(resources.values())
     _resolve_unknowns(state, plan.config, variables)
+    for record in instance_records(state):  # as tofu marks the new values: the schema's paths
+        attrs = dynamic_unwrap(record.type, record.instance["attributes"])
+        marks = schema_paths(record.type, attrs) | state_paths(record.instance)
+        record.instance["sensitive_attributes"] = encode_paths(marks)
     final = Planner(plan.config, variables, state)
     for name, spec in sorted(plan.config.outputs.items()):
         value = _strip_unknown(final.base.value(spec.value))

@@ -30,6 +30,7 @@ _FLAGS: dict[str, dict[str, bool]] = {
         "lock": True,
         "lock-timeout": True,
         "var-file": True,
+        "refresh": False,  # the model never refreshes: -refresh=false changes nothing
     },
     "apply": {
         "no-color": False,
@@ -40,9 +41,9 @@ _FLAGS: dict[str, dict[str, bool]] = {
     },
     "show": {"json": False, "no-color": False, "plan": True},
     "version": {"json": False},
-    "state pull": {},
-    "state push": {"force": False, "lock": True, "lock-timeout": True},
-    "force-unlock": {"force": False},
+    "state pull": {"no-color": False},
+    "state push": {"force": False, "lock": True, "lock-timeout": True, "no-color": False},
+    "force-unlock": {"force": False, "no-color": False},
     "output": {"json": False, "raw": False, "no-color": False},
 }
 _BOOL_VALUES = {"true": True, "false": False, "1": True, "0": False}
@@ -185,7 +186,9 @@ def dispatch(argv: list[str], cwd: Path) -> int:
     if command == "state push" and len(positional) == 1:
         from tui.sandbox.tofu.statecmd import run_push
 
-        return run_push(cwd, positional[0], flags.get("force", False), flags.get("lock", True))
+        return run_push(
+            cwd, positional[0], flags.get("force", False), flags.get("lock", True), color
+        )
     if command == "force-unlock" and len(positional) == 1 and flags.get("force"):
         from tui.sandbox.tofu.statecmd import run_force_unlock
 

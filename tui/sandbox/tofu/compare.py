@@ -1,4 +1,4 @@
-"""Comparing configured values with the state, and which changes force a replacement."""
+"""Comparing configured values with the state: which attributes a plan changes."""
 
 from __future__ import annotations
 
@@ -7,57 +7,6 @@ from typing import Any
 from tui.sandbox.tofu.evaluate import BlockDict
 from tui.sandbox.tofu.expr import UNKNOWN, contains_unknown
 from tui.sandbox.tofu.gojson import compact
-
-# Attributes a provider cannot update in place (a literal change => replace).
-# A small, documented subset of the AWS provider's ForceNew arguments.
-FORCE_NEW: dict[str, frozenset[str]] = {
-    "aws_elasticache_cluster": frozenset(
-        {"cluster_id", "engine", "port", "subnet_group_name", "availability_zone"}
-    ),
-    "aws_elasticache_replication_group": frozenset(
-        {"replication_group_id", "subnet_group_name", "at_rest_encryption_enabled", "port"}
-    ),
-    "aws_elasticache_parameter_group": frozenset({"name", "family", "description"}),
-    "aws_elasticache_subnet_group": frozenset({"name"}),
-    "aws_elasticache_user": frozenset({"user_id", "user_name", "engine"}),
-    "aws_elasticache_user_group": frozenset({"user_group_id", "engine"}),
-    "aws_s3_bucket": frozenset({"bucket", "bucket_prefix"}),
-    "aws_security_group": frozenset({"name", "name_prefix", "description", "vpc_id"}),
-    "aws_security_group_rule": frozenset(
-        {
-            "type",
-            "from_port",
-            "to_port",
-            "protocol",
-            "cidr_blocks",
-            "security_group_id",
-            "source_security_group_id",
-            "description",
-        }
-    ),
-    "aws_cloudwatch_log_group": frozenset({"name", "name_prefix"}),
-    "aws_secretsmanager_secret": frozenset({"name", "name_prefix"}),
-    "aws_db_instance": frozenset({"identifier", "db_name", "engine"}),
-    "aws_eks_node_group": frozenset({"node_group_name", "cluster_name", "subnet_ids", "ami_type"}),
-    "null_resource": frozenset({"triggers"}),
-    "random_password": frozenset(
-        {
-            "length",
-            "special",
-            "upper",
-            "lower",
-            "numeric",
-            "number",
-            "min_numeric",
-            "min_upper",
-            "min_lower",
-            "min_special",
-            "keepers",
-            "override_special",
-        }
-    ),
-    "terraform_data": frozenset({"triggers_replace"}),
-}
 
 # terraform_data's schema is known exactly: these go to null when left out.
 TERRAFORM_DATA_ARGUMENTS = ("input", "triggers_replace")
@@ -137,9 +86,3 @@ def changed_attributes(
         if not same(value, prior.get(name)):
             changed.append(name)
     return changed
-
-
-def forces_replacement(rtype: str, changed: list[str]) -> list[str]:
-    """The changed attributes that the provider cannot update in place."""
-    table = FORCE_NEW.get(rtype, frozenset())
-    return [name for name in changed if name in table]

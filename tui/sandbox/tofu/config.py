@@ -221,12 +221,15 @@ def load_config_files(files: dict[str, str]) -> Config:
 
 
 def read_tfvars(directory: Path, explicit: Path | None = None) -> dict[str, Any]:
-    """Raw values of `terraform.tfvars` and `*.auto.tfvars` (still python-hcl2 encoded)."""
+    """Raw values of `terraform.tfvars`, `*.auto.tfvars`, then `-var-file` (python-hcl2 encoded).
+
+    As tofu does, a `-var-file` adds to the files read by default; later files win.
+    """
     values: dict[str, Any] = {}
-    paths = [explicit] if explicit else []
-    if not explicit:
-        default = directory / "terraform.tfvars"
-        paths = ([default] if default.is_file() else []) + sorted(directory.glob("*.auto.tfvars"))
+    default = directory / "terraform.tfvars"
+    paths = ([default] if default.is_file() else []) + sorted(directory.glob("*.auto.tfvars"))
+    if explicit is not None:
+        paths.append(explicit if explicit.is_absolute() else directory / explicit)
     for path in paths:
         values.update({k: v for k, v in parse_file(path).items() if not k.startswith("__")})
     return values

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from tui.sandbox.tofu import gojson
 from tui.sandbox.tofu.expr import UNKNOWN, Unsupported, contains_unknown, to_number, to_string
 
 if TYPE_CHECKING:
@@ -21,6 +21,15 @@ def _merge(*maps: Any) -> Any:
             raise Unsupported("merge of a non-object")
         out.update(item)
     return out
+
+
+def _keys_sorted(value: Any) -> Any:
+    """cty objects keep their attributes in name order: jsonencode writes keys sorted."""
+    if isinstance(value, dict):
+        return {k: _keys_sorted(value[k]) for k in sorted(value)}
+    if isinstance(value, list):
+        return [_keys_sorted(v) for v in value]
+    return value
 
 
 def _format(fmt: Any, *args: Any) -> str:
@@ -42,7 +51,7 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
     "upper": lambda s: str(s).upper(),
     "join": lambda sep, lst: str(sep).join(to_string(x) for x in lst),
     "format": _format,
-    "jsonencode": lambda v: json.dumps(v, separators=(",", ":")),
+    "jsonencode": lambda v: gojson.compact(_keys_sorted(v)),
     "keys": lambda m: sorted(m),
     "sort": lambda v: sorted(v, key=to_string) if isinstance(v, list) else _bad(),
     "values": lambda m: [m[k] for k in sorted(m)],

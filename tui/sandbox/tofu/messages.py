@@ -47,6 +47,13 @@ def diagnostic(summary: str, detail: str, *, color: bool, level: str = "Error") 
     return "\n".join(lines) + "\n"
 
 
+def ui_error(text: str, *, color: bool = True) -> int:
+    """A plain `Ui.Error` line on stderr (red unless -no-color, as ColorizeUi writes it): 1."""
+    sys.stderr.write(f"\x1b[31m{text}\x1b[0m\x1b[0m\n" if color else f"{text}\n")
+    sys.stderr.flush()
+    return 1
+
+
 def error(summary: str, detail: str = "", *, color: bool = True) -> int:
     """Print one error diagnostic on stderr and return exit code 1."""
     sys.stderr.write(diagnostic(summary, detail, color=color))

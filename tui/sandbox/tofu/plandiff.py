@@ -7,11 +7,12 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from tui.sandbox.tofu.compare import changed_attributes, forces_replacement
+from tui.sandbox.tofu.compare import changed_attributes
 from tui.sandbox.tofu.config import Config, ConfigError, ResourceConfig
 from tui.sandbox.tofu.evaluate import Evaluator
 from tui.sandbox.tofu.expr import UNKNOWN, contains_unknown
 from tui.sandbox.tofu.planmodel import Change, OutputChange, fresh_after
+from tui.sandbox.tofu.replacement import forces_replacement
 from tui.sandbox.tofu.state import (
     InstanceRecord,
     dynamic_unwrap,
@@ -58,7 +59,7 @@ def instance_change(
         change.actions, change.action_reason = replace, "replace_because_tainted"
         return change
     changed = changed_attributes(resource.type, wanted, prior_attrs, resource.ignore_changes)
-    forced = forces_replacement(resource.type, changed)
+    forced = forces_replacement(resource.type, changed, prior_attrs, wanted)
     if forced:
         change.actions, change.action_reason = replace, "replace_because_cannot_update"
         change.replace_paths = [[name] for name in forced]

@@ -10,6 +10,7 @@ from tui.sandbox.tofu.config import Config, literal
 from tui.sandbox.tofu.expr import UNKNOWN, contains_unknown
 from tui.sandbox.tofu.messages import VERSION
 from tui.sandbox.tofu.planmodel import Change, Plan
+from tui.sandbox.tofu.sensitive import sensitivity, value_marks
 from tui.sandbox.tofu.state import cty_type, dynamic_unwrap, instance_records, provider_of
 
 
@@ -25,16 +26,6 @@ def unknown_mirror(value: Any) -> Any:
     return False
 
 
-def sensitive_mirror(value: Any, sensitive: frozenset[str] = frozenset()) -> Any:
-    """`*_sensitive`: the same tree shape with no sensitive leaves, except named top-level ones."""
-    if isinstance(value, dict):
-        out = {k: (True if k in sensitive else sensitive_mirror(v)) for k, v in value.items()}
-        return {k: out[k] for k in sorted(out) if out[k] is not False}
-    if isinstance(value, list):
-        return [sensitive_mirror(v) for v in value]
-    return False
-
-
 def known_part(value: Any) -> Any:
     """`after`: unknown attributes left out of objects, unknown list elements null."""
     if isinstance(value, dict):
@@ -44,29 +35,15 @@ def known_part(value: Any) -> Any:
     return value
 
 
-def sensitive_names(instance: dict[str, Any] | None) -> frozenset[str]:
-    """Top-level attribute names listed in a state instance's sensitive_attributes."""
-    names = set()
-    for path in (instance or {}).get("sensitive_attributes") or []:
-        if path and isinstance(path[0], dict) and path[0].get("type") == "get_attr":
-            names.add(str(path[0].get("value")))
-    return frozenset(names)
-
-
 def change_json(change: Change) -> dict[str, Any]:
     """One `resource_changes[]` entry, keys in OpenTofu's order."""
-    sensitive = sensitive_names(change.prior)
     body: dict[str, Any] = {"actions": change.actions, "before": sort_keys(change.before)}
     if change.after is None:
         body.update(after=None, after_unknown={})
     else:
         body.update(after=known_part(change.after), after_unknown=unknown_mirror(change.after))
-    body["before_sensitive"] = (
-        False if change.before is None else sensitive_mirror(change.before, sensitive)
-    )
-    body["after_sensitive"] = (
-        False if change.after is None else sensitive_mirror(change.after, sensitive)
-    )
+    body["before_sensitive"] = change.before_sensitive
+    body["after_sensitive"] = change.after_sensitive
     if change.replace_paths:
         body["replace_paths"] = change.replace_paths
     entry: dict[str, Any] = {"address": change.address}
@@ -133,7 +110,7 @@ def prior_state_json(state: dict[str, Any]) -> dict[str, Any]:
             "index": record.index_key,
             "schema_version": record.instance.get("schema_version", 0),
         }
-        sensitive = sensitive_mirror(attrs, sensitive_names(record.instance))
+        sensitive = sensitivity(attrs, value_marks(record.type, attrs, record.instance))
         resources.append((record.module, _resource_value(record.address, meta, attrs, sensitive)))
     values: dict[str, Any] = {}
     outputs = {n: (o.get("value"), bool(o.get("sensitive"))) for n, o in state["outputs"].items()}
@@ -220,7 +197,7 @@ def plan_json(plan: Plan, timestamp: str) -> dict[str, Any]:
             "index": change.index,
             "schema_version": (change.prior or {}).get("schema_version", 0),
         }
-        sensitive = sensitive_mirror(change.after, sensitive_names(change.prior))
+        sensitive = change.after_sensitive
         planned.append(
             (
                 change.module,

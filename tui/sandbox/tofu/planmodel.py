@@ -8,6 +8,7 @@ from typing import Any
 from tui.sandbox.tofu.computed import COMPUTED
 from tui.sandbox.tofu.config import Config
 from tui.sandbox.tofu.expr import UNKNOWN
+from tui.sandbox.tofu.sensitive import sensitivity, value_marks
 
 
 @dataclass
@@ -33,6 +34,21 @@ class Change:
     @property
     def is_noop(self) -> bool:
         return self.actions == ["no-op"]
+
+    @property
+    def before_sensitive(self) -> Any:
+        """``before_sensitive``: the state's marks and the schema's, on the prior object."""
+        if self.before is None:
+            return False
+        return sensitivity(self.before, value_marks(self.type, self.before, self.prior))
+
+    @property
+    def after_sensitive(self) -> Any:
+        """``after_sensitive``: the schema's marks (and the state's, when the object is kept)."""
+        if self.after is None:
+            return False
+        kept = self.is_noop or self.actions == ["update"]
+        return sensitivity(self.after, value_marks(self.type, self.after, self.prior, kept))
 
 
 @dataclass

@@ -7,6 +7,7 @@ from typing import Any
 
 from tui.sandbox.tofu.expr import UNKNOWN, contains_unknown
 from tui.sandbox.tofu.planmodel import Change, Plan
+from tui.sandbox.tofu.sensitive import SENSITIVE_TEXT, masked
 
 RULE = "─" * 77
 _SYMBOLS = {
@@ -25,30 +26,48 @@ _REASONS = {
 }
 
 
-def _value(value: Any) -> str:
+def _value(value: Any, sensitive: Any = False) -> str:
+    if sensitive is True:
+        return SENSITIVE_TEXT
     if value is UNKNOWN or contains_unknown(value):
         return "(known after apply)"
-    return json.dumps(value, ensure_ascii=False)
+    return json.dumps(masked(value, sensitive), ensure_ascii=False)
+
+
+def _empty(value: Any) -> bool:
+    return value is None or value in ("", [], {})
+
+
+def _sub(tree: Any, name: str) -> Any:
+    return tree.get(name, False) if isinstance(tree, dict) else False
 
 
 def _body(change: Change, symbol: str) -> list[str]:
+    """The attribute lines; sensitive values read ``(sensitive value)``, as tofu prints them."""
     lines = [f'  {symbol} resource "{change.type}" "{change.name}" {{']
     before, after = change.before or {}, change.after or {}
+    marks_before, marks_after = change.before_sensitive, change.after_sensitive
+    forcing = {path[0] for path in change.replace_paths or () if path}
     names = sorted(set(before) | set(after))
     width = max((len(n) for n in names), default=0)
     hidden = 0
     for name in names:
         old, new = before.get(name), after.get(name, None if change.after is None else UNKNOWN)
+        was, now = _sub(marks_before, name), _sub(marks_after, name)
+        note = " # forces replacement" if name in forcing else ""
         if change.actions == ["delete"]:
-            lines.append(f"      - {name:<{width}} = {_value(old)} -> null")
+            lines.append(f"      - {name:<{width}} = {_value(old, was)} -> null")
         elif change.before is None:
             if new is None:
                 continue
-            lines.append(f"      + {name:<{width}} = {_value(new)}")
-        elif old == new and new is not UNKNOWN:
+            lines.append(f"      + {name:<{width}} = {_value(new, now)}")
+        elif (old == new and new is not UNKNOWN) or (name not in after and _empty(old)):
             hidden += 1
+        elif was is True or now is True:
+            lines.append(f"      ~ {name:<{width}} = {SENSITIVE_TEXT}{note}")
         else:
-            lines.append(f"      ~ {name:<{width}} = {_value(old)} -> {_value(new)}")
+            shown = f"{_value(old, was)} -> {_value(new, now)}"
+            lines.append(f"      ~ {name:<{width}} = {shown}{note}")
     if hidden:
         lines.append(f"        # ({hidden} unchanged attributes hidden)")
     lines.append("    }")
@@ -102,10 +121,10 @@ def plan_text(plan: Plan, refresh: list[str], out_path: str | None, automation: 
         width = max(len(o.name) for o in outputs)
         for out in outputs:
             symbol = {"create": "+", "update": "~", "delete": "-"}[out.actions[0]]
-            shown = "(sensitive value)" if out.sensitive else _value(out.after)
+            shown = SENSITIVE_TEXT if out.sensitive else _value(out.after)
             if out.actions == ["delete"]:
-                shown = f"{_value(out.before)} -> null"
-            elif out.actions == ["update"]:
+                shown = f"{_value(out.before, out.sensitive)} -> null"
+            elif out.actions == ["update"] and not out.sensitive:
                 shown = f"{_value(out.before)} -> {shown}"
             lines.append(f"  {symbol} {out.name:<{width}} = {shown}")
     text = "\n".join(lines) + "\n"

@@ -148,8 +148,15 @@ def test_errored_plan_cannot_be_applied() -> None:
 
 
 def test_terraform_not_applyable() -> None:
-    parsed = parse_plan(plan([], applyable=False))
+    change = resource_change("aws_s3_bucket.logs", ["update"], before={"a": 1}, after={"a": 2})
+    parsed = parse_plan(plan([change], applyable=False))
     assert not parsed.can_apply and "not applyable" in parsed.why_not_applicable()
+
+
+def test_terraform_no_changes_is_not_applyable_but_has_nothing_to_apply() -> None:
+    # Terraform writes applyable: false when there is nothing to do.
+    parsed = parse_plan(plan([], applyable=False))
+    assert parsed.nothing_to_apply and "no changes" in parsed.why_not_applicable()
 
 
 def test_render_path() -> None:
@@ -202,7 +209,7 @@ def test_missing_file_is_refused(tmp_path: Path) -> None:
 
 def test_not_utf8_is_refused() -> None:
     with pytest.raises(ParseError, match="not UTF-8"):
-        load_plan("p.json", b"\xff\xfe{}")
+        load_plan("p.json", b"{\xff}")
 
 
 def test_missing_format_version_is_refused() -> None:

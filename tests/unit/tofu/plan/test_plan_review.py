@@ -11,6 +11,7 @@ import pytest
 from tests.support.plan import plan, resource_change, sample
 from tui.core.errors import PlaybookError
 from tui.core.playbook.load import ExpectedChange, PlanRules, Playbook, load_playbook
+from tui.core.tofu.plan.gate import gate_policy
 from tui.core.tofu.plan.parse import parse_plan
 from tui.core.tofu.plan.review import COUNT_KEYS, PlanReview, Verdict, review, review_with_rules
 
@@ -46,6 +47,7 @@ def test_upgrade_sample_replace_is_unexpected_and_blocks(samples: Path, playbook
         "forget": 0,
         "import": 0,
         "move": 0,
+        "ephemeral": 0,
     }
     expected = {r.change.address for r in result.reviewed if r.expected}
     assert "aws_elasticache_replication_group.valkey" in expected
@@ -104,6 +106,7 @@ def test_action_matrix_each_entry_classified(samples: Path, playbook: Playbook) 
         "forget": 1,
         "import": 1,
         "move": 1,
+        "ephemeral": 0,
     }
     assert set(result.counts) == set(COUNT_KEYS)
     forgotten = next(i for i in result.unexpected if i.address == "null_resource.forgotten")
@@ -180,13 +183,19 @@ def test_stage4_valkey_replaced_is_protected_and_not_overridable(
     assert item.protected and not item.overridable
 
 
-def test_stage4_protected_update_also_blocks(samples: Path, playbook: Playbook) -> None:
+def test_stage4_protected_update_blocks_until_its_attributes_are_typed(
+    samples: Path, playbook: Playbook
+) -> None:
     data = sample(samples, "plan_stage4.json")
     for rc in data["resource_changes"]:
         if rc["address"] == "aws_elasticache_subnet_group.valkey":
             rc["change"]["actions"] = ["update"]
+            rc["change"]["after"] = {**rc["change"]["before"], "description": "drifted"}
     result = reviewed(data, playbook, "stage4")
-    assert result.verdict is Verdict.BLOCKED and not result.override_allowed
+    assert result.verdict is Verdict.BLOCKED and result.override_allowed
+    (issue,) = result.blockers
+    assert issue.confirm_attributes == ("description",)
+    assert gate_policy(result).phrase == "update description"
 
 
 def test_deposed_object_of_required_address_does_not_count_as_the_destroy(

@@ -39,9 +39,8 @@ def test_json_contract(samples: Path, capsys: pytest.CaptureFixture[str]) -> Non
     report = json.loads(out)  # exactly one JSON object on stdout
     assert report["verdict"] == "blocked"
     assert report["counts"]["replace"] == 1 and report["counts"]["create"] == 9
-    assert set(report["counts"]) == {
-        "create", "update", "delete", "replace", "read", "no-op", "forget", "import", "move"
-    }  # fmt: skip
+    kinds = {"create", "update", "delete", "replace", "read", "no-op", "forget"}
+    assert set(report["counts"]) == {*kinds, "import", "move", "ephemeral"}
     [item] = report["unexpected"]
     assert item["address"] == "aws_security_group_rule.eks_to_elasticache"
     assert item["actions"] == ["delete", "create"]

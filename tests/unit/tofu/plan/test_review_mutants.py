@@ -252,7 +252,8 @@ def test_stage4_update_or_create_follows_the_rules_like_any_stage() -> None:
     [
         (
             {"errored": True},
-            "the plan errored (planning stopped on an error): it cannot be applied",
+            "the plan errored (planning stopped on an error): it cannot be applied; "
+            "the error is in the output of the plan command",
         ),
         ({"applyable": False}, "the engine marked this plan as not applyable"),
     ],

@@ -2,7 +2,9 @@
 
 Sensitive leaves (``before_sensitive``/``after_sensitive`` trees) are never
 rendered: they read ``(sensitive value)``. Unknown leaves (``after_unknown``)
-read ``(known after apply)``. Computed on demand, one change at a time.
+read ``(known after apply)``. Computed on demand, one change at a time. Values
+nested deeper than ``MAX_DEPTH`` are one leaf (a hostile plan cannot exhaust the
+stack); a multi-line string that changed also gets a line-by-line diff.
 """
 
 from __future__ import annotations
@@ -10,14 +12,21 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
 
-from tui.core.tofu.plan.model import ChangeValues, ResourceChange
+from tui.core.printable import printable
+from tui.core.tofu.plan.model import ChangeValues, ResourceChange, marks_anything
 from tui.core.tofu.plan.vocabulary import render_path
+
+# typing is imported for the type checker only: it costs the headless start-up ~2 ms.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 SENSITIVE = "(sensitive value)"
 UNKNOWN = "(known after apply)"
 ROOT = "(value)"  # path shown when the whole value is one leaf (e.g. an output)
+MAX_DEPTH = 48  # deeper values are one leaf; real provider schemas nest a dozen levels
+TOO_DEEP = f"(nested deeper than {MAX_DEPTH} levels: not shown)"
 
 
 class _Absent:
@@ -45,6 +54,8 @@ class AttrChange:
     sensitive: bool = False
     unknown: bool = False
     forces_replacement: bool = False
+    # A changed multi-line string: its unified line diff (``-``/``+``/`` `` prefixed, escaped).
+    text_lines: tuple[str, ...] = ()
 
 
 def diff_resource(change: ResourceChange, include_unchanged: bool = False) -> list[AttrChange]:
@@ -75,10 +86,35 @@ def diff_values(
             continue
         if forcing and _forces(item.path, forcing):
             item = AttrChange(
-                item.path, item.before, item.after, item.status, item.sensitive, item.unknown, True
+                item.path,
+                item.before,
+                item.after,
+                item.status,
+                item.sensitive,
+                item.unknown,
+                True,
+                item.text_lines,
             )
         result.append(item)
     return result
+
+
+def changed_attributes(change: ResourceChange) -> tuple[str, ...]:
+    """The top-level attribute names a change alters (what an operator names to confirm it)."""
+    names: list[str] = []
+    for item in diff_resource(change):
+        head = item.path.split(".", 1)[0].split("[", 1)[0] or item.path
+        if head != ROOT and head not in names:
+            names.append(head)
+    return tuple(sorted(names))
+
+
+def text_diff(before: str, after: str) -> tuple[str, ...]:
+    """Line-by-line diff of two multi-line texts (unified, no headers, lines escaped)."""
+    import difflib  # only for multi-line texts: not on the start-up path of plan-review
+
+    lines = difflib.unified_diff(before.splitlines(), after.splitlines(), lineterm="", n=2)
+    return tuple(printable(line) for line in lines if not line.startswith(("---", "+++")))
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,13 +151,7 @@ def _sub(tree: Any, step: str | int) -> Any:
 
 def _any_true(tree: Any) -> bool:
     """A mark tree whose shape does not fit the value: mask if it marks anything."""
-    if tree is True:
-        return True
-    if isinstance(tree, dict):
-        return any(_any_true(v) for v in tree.values())
-    if isinstance(tree, list):
-        return any(_any_true(v) for v in tree)
-    return False
+    return marks_anything(tree)
 
 
 def _forces(path: str, forcing: set[str]) -> bool:
@@ -131,6 +161,9 @@ def _forces(path: str, forcing: set[str]) -> bool:
 def _walk(
     steps: list[str | int], before: Any, after: Any, marks: _Marks, out: list[AttrChange]
 ) -> None:
+    if len(steps) >= MAX_DEPTH:
+        out.append(_too_deep(steps, before, after, marks))
+        return
     if not marks.leaf:
         if _container(before, after, dict):
             keys = set(_keys(before)) | set(_keys(after)) | set(_keys(marks.after_unknown))
@@ -157,6 +190,26 @@ def _walk(
     out.append(_leaf(steps, before, after, marks))
 
 
+def _too_deep(steps: list[str | int], before: Any, after: Any, marks: _Marks) -> AttrChange:
+    """A subtree below MAX_DEPTH: shown as present or absent, never walked or printed."""
+    before_text = None if before is ABSENT or before is None else TOO_DEEP
+    after_text = None if after is ABSENT or after is None else TOO_DEEP
+    same = before_text == after_text and _shallow_equal(before, after)
+    status = AttrStatus.UNCHANGED if same else AttrStatus.CHANGED
+    if before_text is None and after_text is not None:
+        status = AttrStatus.ADDED
+    elif after_text is None and before_text is not None:
+        status = AttrStatus.REMOVED
+    return AttrChange(render_path(steps), before_text, after_text, status, marks.leaf)
+
+
+def _shallow_equal(before: Any, after: Any) -> bool:
+    try:
+        return bool(before == after)
+    except RecursionError:
+        return False
+
+
 def _leaf(steps: list[str | int], before: Any, after: Any, marks: _Marks) -> AttrChange:
     unknown = marks.after_unknown is True
     if unknown:
@@ -175,8 +228,19 @@ def _leaf(steps: list[str | int], before: Any, after: Any, marks: _Marks) -> Att
     else:
         status = AttrStatus.UNCHANGED
     sensitive = marks.before_sensitive is True or marks.after_sensitive is True
+    lines: tuple[str, ...] = ()
+    multi_line = isinstance(before, str) and isinstance(after, str) and "\n" in before + after
+    if multi_line and status is AttrStatus.CHANGED and not sensitive and not unknown:
+        lines = text_diff(before, after)
     return AttrChange(
-        render_path(steps) or ROOT, before_text, after_text, status, sensitive, unknown
+        render_path(steps) or ROOT,
+        before_text,
+        after_text,
+        status,
+        sensitive,
+        unknown,
+        False,
+        lines,
     )
 
 
@@ -186,7 +250,26 @@ def _render(value: Any, sensitive: Any) -> str | None:
         return None
     if sensitive is True:
         return SENSITIVE
-    return json.dumps(_mask(value, sensitive), ensure_ascii=False, sort_keys=True)
+    if _deeper_than(value, MAX_DEPTH):
+        return TOO_DEEP
+    try:
+        return printable(json.dumps(_mask(value, sensitive), ensure_ascii=False, sort_keys=True))
+    except (RecursionError, ValueError):
+        return TOO_DEEP
+
+
+def _deeper_than(value: Any, limit: int) -> bool:
+    """Whether a value nests more than ``limit`` levels (iterative: no recursion to exhaust)."""
+    stack = [(value, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > limit:
+            return True
+        if isinstance(node, dict):
+            stack.extend((child, depth + 1) for child in node.values())
+        elif isinstance(node, list):
+            stack.extend((child, depth + 1) for child in node)
+    return False
 
 
 def _mask(value: Any, sensitive: Any) -> Any:

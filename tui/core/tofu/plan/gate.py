@@ -4,10 +4,13 @@ Safety rule 4: an unexpected destroy or replace cannot be applied by a single
 key press. So:
 
 * nothing unexpected that blocks → one confirmation;
-* blockers that may be overridden → the operator types ``destroy N`` (N = how
-  many unexpected destroys/replaces), plus any phrase the caller requires;
-* protected resources, an errored or not-applyable plan, or required destroys
-  missing at stage 4 → no way to apply.
+* blockers that may be overridden → the operator types a phrase that says what
+  they let through: ``destroy N`` (N unexpected destroys/replaces), ``change N``
+  (N other unexpected changes or provider actions, at a stage that expects
+  exactly its changes), ``update tags tags_all`` (the attributes an in-place
+  update of a protected resource changes), plus any phrase the caller requires;
+* a destroy or replace of a protected resource, an errored or not-applyable
+  plan, or required destroys missing at stage 4 → no way to apply.
 """
 
 from __future__ import annotations
@@ -30,8 +33,9 @@ class GatePolicy:
 
     mode: GateMode
     phrase: str
-    blockers: int  # unexpected destroys/replaces (and missing destroys)
+    blockers: int  # every blocking issue (destroys, other changes, protected updates)
     why: tuple[str, ...]  # sentences for the operator
+    destroys: int = 0  # unexpected destroys/replaces among the blockers
 
     @property
     def can_apply(self) -> bool:
@@ -44,7 +48,9 @@ def refusal_reasons(review: PlanReview) -> tuple[str, ...]:
     why_not = review.plan.why_not_applicable()
     if why_not:
         reasons.append(why_not[0].upper() + why_not[1:] + ".")
-    protected = [r.change.display_address for r in review.reviewed if r.protected]
+    protected = [
+        r.change.display_address for r in review.reviewed if r.protected and not r.overridable
+    ]
     if protected:
         reasons.append(
             f"{len(protected)} change(s) touch a protected resource: " + ", ".join(protected[:5])
@@ -62,20 +68,40 @@ def refusal_reasons(review: PlanReview) -> tuple[str, ...]:
 
 def gate_policy(review: PlanReview, required_phrase: str = "") -> GatePolicy:
     """Decide how the operator confirms ``review`` (``required_phrase``: e.g. a cluster id)."""
-    blockers = len(review.blockers)
+    blockers = review.blockers
     refusals = refusal_reasons(review)
     if refusals:
-        return GatePolicy(GateMode.REFUSE, "", blockers, refusals)
+        return GatePolicy(GateMode.REFUSE, "", len(blockers), refusals)
+    destroys = [i for i in blockers if i.destroys and not i.confirm_attributes]
+    protected = [i for i in blockers if i.confirm_attributes]
+    others = [i for i in blockers if not i.destroys and not i.confirm_attributes]
     parts: list[str] = []
     why: list[str] = []
-    if review.blocked:
-        parts.append(f"destroy {blockers}")
+    if destroys:
+        parts.append(f"destroy {len(destroys)}")
         why.append(
-            f"{blockers} unexpected destroy/replace(s): no rule of the playbook expects them. "
-            "Applying destroys or recreates real infrastructure."
+            f"{len(destroys)} unexpected destroy/replace(s): no rule of the playbook expects "
+            "them. Applying destroys or recreates real infrastructure."
+        )
+    if others:
+        parts.append(f"change {len(others)}")
+        why.append(
+            f"{len(others)} unexpected change(s) at stage '{review.stage}', which expects "
+            "exactly the playbook's changes and nothing else."
+        )
+    if protected:
+        attributes = sorted({a for issue in protected for a in issue.confirm_attributes})
+        parts.append("update " + " ".join(attributes))
+        addresses = ", ".join(issue.display_address for issue in protected)
+        why.append(
+            f"In-place update of protected {addresses}: it is neither destroyed nor "
+            f"replaced; type the attributes it changes ({', '.join(attributes)}) to let it "
+            "through."
         )
     if required_phrase:
         parts.append(required_phrase)
     if parts:
-        return GatePolicy(GateMode.TYPE_PHRASE, " ".join(parts), blockers, tuple(why))
+        return GatePolicy(
+            GateMode.TYPE_PHRASE, " ".join(parts), len(blockers), tuple(why), len(destroys)
+        )
     return GatePolicy(GateMode.CONFIRM, "", 0, ("Every change is expected by the playbook.",))

@@ -1,0 +1,170 @@
+"""The sandbox's AWS endpoint process: moto's server, made replayable, stopped at once.
+
+Run as ``python -m tui.sandbox.endpoint_server -H 127.0.0.1 -p PORT [--fd FD]`` (FD: a
+socket listening on that port, made by the parent so no client is refused meanwhile). It is
+moto's own WSGI application and request recorder (``MOTO_ENABLE_RECORDING``,
+``MOTO_RECORDER_FILEPATH``) with three changes that make a replay restore the
+same world, not a look-alike:
+
+- every request carries the seed of moto's random generator and the time it
+  was received (``X-Mocm-Seed``/``X-Mocm-Clock`` headers, added on arrival and
+  so written into the recording): replayed, it draws the same ids (S3 version
+  ids, volume and snapshot ids, secret ARNs) and stamps the same dates;
+- requests are served one at a time, so the recording's order is the order
+  they changed the world in;
+- with ``MOCM_SANDBOX_REPLAY=1`` the recording is replayed (moto's
+  ``replay_recording``) before any other request is answered: a client waits
+  until the world is whole again, the readiness probe is told 503 meanwhile.
+
+SIGTERM ends the process at once: every request was appended to the
+recording as it arrived, there is nothing to flush.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import random
+import secrets
+import signal
+import sys
+import threading
+import time
+import types
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from tui.sandbox import endpoint_clock
+
+SEED_HEADER = "HTTP_X_MOCM_SEED"
+CLOCK_HEADER = "HTTP_X_MOCM_CLOCK"
+REPLAY_ENV = "MOCM_SANDBOX_REPLAY"
+RECORDER_PATHS = "/moto-api/recorder/"
+REPLAY_FAILED = "replaying the recorded AWS world failed"
+PROBE_PATH = "/moto-api/"  # the readiness probe: refused (503) until the replay is over
+
+
+WsgiApp = Callable[..., Iterable[bytes]]
+
+
+class ReplayableApp:
+    """WSGI middleware around moto's application: seeded, clocked, serial requests.
+
+    ``answered_here`` tells the requests a layer above moto answers itself (the Terraform
+    engine's DLM): moto's recorder never sees them, so they are recorded here.
+    """
+
+    def __init__(
+        self, app: WsgiApp, answered_here: Callable[[dict[str, Any]], bool] | None = None
+    ) -> None:
+        from moto.moto_api._internal import mock_random
+
+        self.app = app
+        self.answered_here = answered_here
+        self.random = mock_random
+        self.serial = threading.Lock()
+        self.restored = threading.Event()
+        self.restored.set()
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        if environ.get("PATH_INFO", "").startswith(RECORDER_PATHS):
+            return self.app(environ, start_response)
+        if SEED_HEADER not in environ:  # a live request (a replayed one carries its seed)
+            if not self.restored.is_set() and environ.get("PATH_INFO") == PROBE_PATH:
+                start_response("503 Service Unavailable", [("Content-Type", "text/plain")])
+                return [b"replaying the recorded AWS world\n"]
+            self.restored.wait()
+            environ[SEED_HEADER] = str(secrets.randbits(63))
+            environ[CLOCK_HEADER] = f"{time.time():.6f}"
+        seed, clock = int(environ[SEED_HEADER]), float(environ[CLOCK_HEADER])
+        with self.serial:
+            endpoint_clock.freeze(clock)
+            self.random.seed(seed)
+            random.seed(seed)  # a few moto models draw from the standard generator
+            if self.answered_here is not None and self.answered_here(environ):
+                record(environ)
+            try:
+                return list(self.app(environ, start_response))
+            finally:
+                endpoint_clock.freeze(None)
+
+
+def record(environ: dict[str, Any]) -> None:
+    """Append a request to moto's recording as moto itself does (off while replaying)."""
+    from moto.core.request import Request
+    from moto.moto_api import recorder
+
+    recorder._record_request(Request(environ))
+
+
+def make_replayable(module: types.ModuleType) -> None:
+    """A layer's module draws its dates and ids like moto's: from the request's clock and seed."""
+    endpoint_clock.rewire(module)
+    if getattr(module, "secrets", None) is secrets:
+        module.secrets = SEEDED_SECRETS  # type: ignore[attr-defined]
+
+
+def _token_hex(nbytes: int = 32) -> str:
+    from moto.moto_api._internal import mock_random
+
+    return mock_random.getrandbits(nbytes * 8).to_bytes(nbytes, "big").hex()
+
+
+SEEDED_SECRETS = endpoint_clock.ModuleProxy(secrets, token_hex=_token_hex)
+
+
+def _exit_now(signum: int, frame: object) -> None:
+    os._exit(0)
+
+
+def main(
+    argv: list[str] | None = None,
+    *,
+    layer: Callable[[WsgiApp], WsgiApp] | None = None,
+    answered_here: Callable[[dict[str, Any]], bool] | None = None,
+    prog: str = "python -m tui.sandbox.endpoint_server",
+) -> int:
+    """Serve until killed; ``layer`` wraps moto's application (the engine's endpoint gaps)."""
+    parser = argparse.ArgumentParser(prog=prog)
+    parser.add_argument("-H", "--host", default="127.0.0.1")
+    parser.add_argument("-p", "--port", type=int, required=True)
+    parser.add_argument("--fd", type=int, help="a socket already listening on host:port")
+    args = parser.parse_args(argv)
+    signal.signal(signal.SIGTERM, _exit_now)
+    signal.signal(signal.SIGINT, _exit_now)
+    os.environ.setdefault("MOTO_PORT", str(args.port))
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no line per request on stderr
+    endpoint_clock.install()  # every moto module, loaded already or still to come
+
+    from moto.moto_api import recorder
+    from moto.moto_server.werkzeug_app import (
+        DomainDispatcherApplication,
+        MotoRequestHandler,
+        create_backend_app,
+    )
+    from werkzeug.serving import make_server
+
+    moto_app: WsgiApp = DomainDispatcherApplication(create_backend_app)
+    app = ReplayableApp(layer(moto_app) if layer else moto_app, answered_here)
+    replay = os.environ.get(REPLAY_ENV) == "1"
+    if replay:
+        app.restored.clear()
+    server = make_server(
+        args.host, args.port, app, threaded=True, request_handler=MotoRequestHandler, fd=args.fd
+    )
+    serving = threading.Thread(target=server.serve_forever, name="serve", daemon=True)
+    serving.start()
+    if replay:
+        try:
+            recorder.replay_recording(target_host=f"http://{args.host}:{args.port}")
+        except Exception as exc:  # any failure ends the endpoint with one line, never a hang
+            print(f"{REPLAY_FAILED}: {exc!r}", file=sys.stderr, flush=True)
+            os._exit(1)
+        app.restored.set()
+    serving.join()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
