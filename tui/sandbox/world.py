@@ -121,7 +121,7 @@ def load_world(root: Path, assets: Path = ASSETS) -> World:
         raise WorldError(f"{root} does not hold a demo world (no {MARKER})")
     marker = _marker(root)
     spec = load_spec(assets)
-    return World(
+    world = World(
         root=root,
         previous=root / "releases" / marker["previous"],
         current=root / "releases" / marker["current"],
@@ -130,6 +130,11 @@ def load_world(root: Path, assets: Path = ASSETS) -> World:
         account_id=marker["account_id"],
         spec=spec,
     )
+    if not world.kubeconfig.exists():  # a world built before the worlds had one
+        from tui.sandbox.helm_store import write_kubeconfig
+
+        write_kubeconfig(world)
+    return world
 
 
 def build_world(

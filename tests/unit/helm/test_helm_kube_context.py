@@ -102,3 +102,13 @@ def test_the_demo_world_has_a_context_and_the_standins_honour_the_pin(tmp_path: 
         assert 'Kubernetes cluster unreachable: context "someone-elses-cluster" does not exist' in (
             out.stderr
         )
+
+
+def test_a_world_built_without_a_kubeconfig_gets_one_when_loaded(tmp_path: Path) -> None:
+    from tui.sandbox.world import load_world
+
+    world = new_world(tmp_path)
+    world.kubeconfig.unlink()
+    again = load_world(world.root)
+    assert again.kubeconfig.exists()
+    assert run_tool(again, ["helm", "status", "mocm-service", "-n", "fusion"]).returncode == 0
