@@ -19,6 +19,7 @@ lint: $(VENV)/.installed
 	$(BIN)/ruff check tui screens tests
 	$(BIN)/ruff format --check tui screens tests
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 test: lint
 	$(BIN)/pytest -n 2

@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 
 from tui.screens.base import StepPanel
+from tui.wizard import Wizard
 
 # step id -> (module, class); imported when the step is first shown (fast start).
 PANELS: dict[str, tuple[str, str]] = {
@@ -21,9 +22,9 @@ PANELS: dict[str, tuple[str, str]] = {
 }
 
 
-def build_panel(step_id: str) -> StepPanel:
-    """The step's panel (KeyError for a step this version does not know)."""
+def build_panel(step_id: str, wizard: Wizard) -> StepPanel:
+    """The step's panel, working with ``wizard`` (KeyError for a step this version lacks)."""
     module_name, class_name = PANELS[step_id]
-    panel = getattr(importlib.import_module(module_name), class_name)()
-    assert isinstance(panel, StepPanel)
-    return panel
+    panel_class = getattr(importlib.import_module(module_name), class_name)
+    assert isinstance(panel_class, type) and issubclass(panel_class, StepPanel)
+    return panel_class(wizard)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from textual.containers import Vertical
 from textual.message import Message
 from textual.reactive import reactive
+from textual.widget import Widget
 from textual.worker import Worker
 
 from tui.command_records import journal_recorder
@@ -17,16 +18,13 @@ from tui.core.exec.result import CommandResult
 from tui.core.exec.runner import Stream
 from tui.widgets.command_log import CommandLog
 from tui.widgets.worker_events import ReportsWorkers
-
-if TYPE_CHECKING:
-    from tui.app import WizardApp
+from tui.wizard import Wizard
 
 
 class StepPanel(ReportsWorkers, Vertical):
     """One wizard step. Sets ``complete`` when the operator may go on."""
 
     STEP_ID: ClassVar[str] = ""
-    BUILT: ClassVar[bool] = True
     complete: reactive[bool] = reactive(False)
 
     class Completed(Message):
@@ -37,16 +35,10 @@ class StepPanel(ReportsWorkers, Vertical):
             self.step_id = step_id
             self.complete = complete
 
-    def __init__(self, step_id: str | None = None) -> None:
-        self.step_id = step_id or self.STEP_ID
+    def __init__(self, wizard: Wizard) -> None:
+        self.step_id = self.STEP_ID
+        self.wizard = wizard
         super().__init__(id=f"step-{self.step_id}", classes="step")
-
-    @property
-    def wizard(self) -> WizardApp:
-        from tui.app import WizardApp
-
-        assert isinstance(self.app, WizardApp)
-        return self.app
 
     def run_logged(
         self,
@@ -98,3 +90,8 @@ class StepPanel(ReportsWorkers, Vertical):
             if child.focusable:
                 child.focus()
                 break
+
+
+def panel_of(widget: Widget) -> StepPanel:
+    """The step panel ``widget`` is mounted in (its wizard, its journal step, its keys)."""
+    return next(node for node in widget.ancestors_with_self if isinstance(node, StepPanel))

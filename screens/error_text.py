@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from rich.text import Text
+from textual.content import Content
 
 from tui.core.errors import MocmError
 
 
-def error_text(exc: MocmError, what: str) -> Text:
-    """``✗ what: message`` in bold red, the hint on the next line."""
-    text = Text(f"✗ {what}: {exc.message}", "bold red")
+def error_text(exc: MocmError, what: str) -> Content:
+    """``✗ what: message`` in the bold error colour, the hint on the next line."""
+    text = Content.styled(f"✗ {what}: {exc.message}", "bold $error")
     if exc.hint:
-        text.append(f"\n{exc.hint}", "red")
+        text = text.append_text(f"\n{exc.hint}", "$error")
     return text

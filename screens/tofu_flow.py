@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from rich.text import Text
+from textual.content import Content
 
 from tui.core.exec.result import CommandResult
 from tui.core.journal.records import Decision, StepStarted
@@ -20,9 +20,9 @@ from tui.core.tofu.plan.reviewed import (
     pull_state_mark,
     state_mark_from_file,
 )
+from tui.wizard import Wizard
 
 if TYPE_CHECKING:
-    from tui.app import WizardApp
     from tui.core.exec.recorder import CommandRecorder
     from tui.core.journal.writer import Journal
 
@@ -70,7 +70,7 @@ def commands_for(binary: str) -> TofuCommands:
 
 
 def state_mark(
-    wizard: WizardApp, target: TofuTarget, recorder: CommandRecorder | None
+    wizard: Wizard, target: TofuTarget, recorder: CommandRecorder | None
 ) -> StateMark | None:
     """The state's lineage and serial now (blocking for S3: call from a thread worker).
 
@@ -84,31 +84,33 @@ def state_mark(
     return state_mark_from_file(target.workdir / context.playbook.state_file)
 
 
-def failure_text(result: CommandResult, binary: str, what: str) -> Text:
+def failure_text(result: CommandResult, binary: str, what: str) -> Content:
     """A failed command in plain words: the recognised cause and the next action."""
     known = recognise_failure("\n".join(result.stderr_tail), binary)
     return explain(known, result, what)
 
 
-def explain(known: KnownFailure | None, result: CommandResult, what: str) -> Text:
-    text = Text(f"✗ {what} failed", "bold red")
+def explain(known: KnownFailure | None, result: CommandResult, what: str) -> Content:
+    text = Content.styled(f"✗ {what} failed", "bold $error")
     if result.cancelled:
-        text.append(" — cancelled by you.", "bold red")
-        text.append("\nNothing is half-done: tofu stopped cleanly on SIGINT. Run it again.")
+        text = text.append_text(" — cancelled by you.", "bold $error")
+        text = text.append_text(
+            "\nNothing is half-done: tofu stopped cleanly on SIGINT. Run it again."
+        )
         return text
     if result.timed_out:
-        text.append(" — it ran past its time limit and was stopped.", "bold red")
-        text.append("\nLook at the end of the log for what it was waiting for.")
+        text = text.append_text(" — it ran past its time limit and was stopped.", "bold $error")
+        text = text.append_text("\nLook at the end of the log for what it was waiting for.")
         return text
     if known is None:
         last = result.stderr_tail[-1] if result.stderr_tail else "(no error output)"
-        text.append(f" (exit {result.exit_code}).", "bold red")
-        text.append(f"\nLast error line: {last}")
-        text.append("\nThe full output is in the log above and in the transcript.")
+        text = text.append_text(f" (exit {result.exit_code}).", "bold $error")
+        text = text.append_text(f"\nLast error line: {last}")
+        text = text.append_text("\nThe full output is in the log above and in the transcript.")
         return text
-    text.append(f": {known.summary}", "bold red")
-    text.append("\nNext: ", "bold")
-    text.append(known.next_action)
+    text = text.append_text(f": {known.summary}", "bold $error")
+    text = text.append_text("\nNext: ", "bold")
+    text = text.append_text(known.next_action)
     return text
 
 

@@ -4,28 +4,35 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Footer, OptionList, Static
 from textual.worker import Worker, WorkerState
 
-from tui.command_records import CommandRecords
 from tui.context import WizardContext
-from tui.core.aws.session import EnvSession
 from tui.core.errors import MocmError
-from tui.core.releases.directories import ReleasePair
-from tui.core.secrets.redact import Redactor
 from tui.core.steps import FORWARD_STEPS, STEP_IDS, STEPS, StepStatus, step_info
 from tui.resources import STYLES, help_text
 from tui.screens import build_panel
 from tui.screens.base import StepPanel
 from tui.session import Session
-from tui.widgets.dialogs import ErrorDialog, HelpDialog
+from tui.widgets.dialogs.confirm import ConfirmDialog
+from tui.widgets.dialogs.error import ErrorDialog
+from tui.widgets.dialogs.help import HelpDialog
 from tui.widgets.step_sidebar import StepSidebar
+from tui.widgets.worker_events import ENDED, WorkerEnded
+from tui.wizard import Wizard
+
+if TYPE_CHECKING:  # steps' modules load when a step is first shown: a fast first screen
+    from tui.screens.apply.flow import ApplyFlow
+    from tui.screens.preflight.panel import PreflightPanel
+    from tui.screens.releases.panel import ReleasesPanel
 
 
 class WizardApp(App[int]):
@@ -47,13 +54,15 @@ class WizardApp(App[int]):
     def __init__(self, context: WizardContext) -> None:
         super().__init__()
         self.context = context
-        self.pair: ReleasePair | None = None
+        self.wizard = Wizard(context)
         self.current_step = "releases"
         self.statuses = {step.id: StepStatus.NOT_STARTED for step in STEPS}
-        self.redactor = Redactor()
-        self.session: Session | None = None
-        self.commands = CommandRecords()
         self.identity = "AWS: not checked"
+
+    @property
+    def session(self) -> Session | None:
+        """The open release's session (its journal), once step 1 accepted the releases."""
+        return self.wizard.session
 
     # -- layout ------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -63,15 +72,15 @@ class WizardApp(App[int]):
             yield StepSidebar(self.statuses, self.current_step)
             # Panels are built when first shown: a fast first screen.
             with ContentSwitcher(initial="step-releases", id="content"):
-                yield build_panel("releases")
+                yield build_panel("releases", self.wizard)
         yield Footer()
 
     def banner_text(self) -> str:
         # Fits 80 columns: the upgrade, the customer, and who we are in AWS (Preflight
         # fails when the AWS region differs from the customer's tfvars).
         parts = [self.context.playbook.title]
-        if self.pair is not None:
-            parts.append(self.pair.name_prefix)
+        if self.wizard.pair is not None:
+            parts.append(self.wizard.pair.name_prefix)
         parts.append(self.identity)
         return " │ ".join(parts)
 
@@ -86,35 +95,30 @@ class WizardApp(App[int]):
         if self.context.startup_tasks:
             self.run_startup_tasks()
 
+    class StartupDone(Message, bubble=False):
+        """The startup tasks (e.g. the demo's seeding) have run; ``text`` says how it went."""
+
+        def __init__(self, text: str) -> None:
+            super().__init__()
+            self.text = text
+
     @work(thread=True, group="startup", exit_on_error=False, description="preparing")
     def run_startup_tasks(self) -> None:
         results = [task() for task in self.context.startup_tasks]
         # A task may return a sentence to show (the demo: "AWS world restored from …").
         text = " ".join(note for note in results if isinstance(note, str) and note)
-        self.call_from_thread(self.notify, text or "Sandbox AWS endpoint ready.", timeout=10)
+        self.post_message(self.StartupDone(text or "Sandbox AWS endpoint ready."))
+
+    def on_wizard_app_startup_done(self, message: StartupDone) -> None:
+        self.notify(message.text, timeout=10)
 
     # -- steps ---------------------------------------------------------------
     def panel(self, step_id: str) -> StepPanel:
         return self.query_one(f"#step-{step_id}", StepPanel)
 
-    def releases_chosen(self, pair: ReleasePair) -> bool:
-        """Step 1 validated a pair: lock the release, open its journal, resume.
-
-        Returns False (and says why) when another wizard holds the release.
-        """
-        if self.session is not None and self.session.workspace.current_release == pair.current.path:
-            return True
-        from tui.cli import package_version
-
-        try:
-            session = Session.open(pair, self.context.playbook, package_version(), self.redactor)
-        except MocmError as exc:
-            self.push_screen(ErrorDialog("Cannot work on this release", exc.message, exc.hint))
-            return False
-        if self.session is not None:
-            self.session.close()
-        self.session = session
-        self.pair = pair
+    def on_releases_panel_opened(self, event: ReleasesPanel.Opened) -> None:
+        """Step 1 opened a release's session: the banner, the resumed statuses, where to go."""
+        session = event.session
         self.query_one("#banner", Static).update(self.banner_text())
         for step_id in STEP_IDS:
             status = session.resumed.status(step_id)
@@ -125,21 +129,20 @@ class WizardApp(App[int]):
         resume = session.resume_step()
         if resume != "releases":
             self.call_after_refresh(self.resume_at, resume)
-        return True
 
-    def aws(self) -> EnvSession:
-        """boto3 for this run, from the wizard's explicit environment."""
-        env = self.context.env
-        # The environment's own region wins, so Preflight can tell a mismatch with tfvars.
-        region = env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION")
-        if not region and self.pair is not None:
-            region = self.pair.aws_region
-        return EnvSession(env, region=region)
-
-    def aws_identity_known(self, account: str, arn: str, region: str) -> None:
+    def on_preflight_panel_identity_known(self, event: PreflightPanel.IdentityKnown) -> None:
         """Preflight confirmed who we are in AWS: the banner shows it from now on."""
-        self.identity = f"AWS {account} · {region}"  # the full ARN is on the Preflight screen
+        identity = event.identity
+        # The full ARN is on the Preflight screen.
+        self.identity = f"AWS {identity.account} · {identity.region or ''}"
         self.query_one("#banner", Static).update(self.banner_text())
+
+    def on_apply_flow_replan_requested(self, event: ApplyFlow.ReplanRequested) -> None:
+        """The Apply step found its plan stale: plan again (the old approval is void)."""
+        from tui.screens.plan.panel import PlanPanel  # loaded with its step: a fast start
+
+        self.show_step("plan")
+        self.query_one(PlanPanel).replan()
 
     def resume_at(self, step_id: str) -> None:
         if self.return_code is not None:  # exiting already: don't mount a step on the way out
@@ -149,26 +152,29 @@ class WizardApp(App[int]):
 
     def waive_step(self, step_id: str, reason: str) -> None:
         """The operator did a step by hand (or skips it) and says why; journaled."""
-        if self.session is not None:
-            self.session.journal.step_waived(step_id, reason)
+        if self.wizard.session is not None:
+            self.wizard.session.journal.step_waived(step_id, reason)
         self.statuses[step_id] = StepStatus.WAIVED
         self.refresh_steps()
 
     def on_unmount(self) -> None:
-        if self.session is not None:
-            self.session.close()
+        self.wizard.close()
 
     def on_step_panel_completed(self, event: StepPanel.Completed) -> None:
         if event.complete:
-            if self.session is not None and self.statuses[event.step_id] is not StepStatus.DONE:
-                self.session.journal.step_completed(event.step_id)
+            session = self.wizard.session
+            if session is not None and self.statuses[event.step_id] is not StepStatus.DONE:
+                session.journal.step_completed(event.step_id)
             self.statuses[event.step_id] = StepStatus.DONE
         elif self.statuses[event.step_id] is StepStatus.DONE:
             self.statuses[event.step_id] = StepStatus.IN_PROGRESS
         self.refresh_steps()
 
     def refresh_steps(self) -> None:
-        self.query_one(StepSidebar).show(self.statuses, self.current_step)
+        sidebar = next(iter(self.query(StepSidebar)), None)
+        if sidebar is None:  # closing: a step's last message arrived after the screen went
+            return
+        sidebar.show(self.statuses, self.current_step)
         self.refresh_bindings()
 
     def step_done(self, step_id: str) -> bool:
@@ -202,8 +208,6 @@ class WizardApp(App[int]):
         if panel is None or sentence is None:
             then()
             return
-        from tui.screens.step_dialogs import ConfirmDialog
-
         title = "Unsaved changes"
         if isinstance(self.screen, ConfirmDialog) and self.screen.title_text == title:
             return  # the question is on screen already (the key pressed twice)
@@ -216,20 +220,23 @@ class WizardApp(App[int]):
             else:
                 self.refresh_steps()  # the sidebar shows the step we stay on
 
-        self.push_screen(ConfirmDialog(title, sentence, yes="Discard", no="Stay"), answered)
+        question = ConfirmDialog(
+            title, sentence, confirm="Discard", cancel="Stay", destructive=True
+        )
+        self.push_screen(question, answered)
 
     async def action_quit(self) -> None:
         self.leave_step(self.exit)
 
     def switch_step(self, step_id: str) -> None:
         self.current_step = step_id
-        if self.session is not None:
-            self.session.journal.step_entered(step_id)
+        if self.wizard.session is not None:
+            self.wizard.session.journal.step_entered(step_id)
         if self.statuses[step_id] is StepStatus.NOT_STARTED:
             self.statuses[step_id] = StepStatus.IN_PROGRESS
         content = self.query_one("#content", ContentSwitcher)
         if not content.query(f"#step-{step_id}"):
-            content.mount(build_panel(step_id))
+            content.mount(build_panel(step_id, self.wizard))
         content.current = f"step-{step_id}"
         self.refresh_steps()
 
@@ -274,11 +281,13 @@ class WizardApp(App[int]):
 
     # -- errors --------------------------------------------------------------
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        self.worker_changed(event.worker)
+        if event.state in ENDED:
+            self.post_message(WorkerEnded(event.worker))
 
-    def worker_changed(self, worker: Worker[object]) -> None:
-        """The one place worker failures turn into the error dialog (widgets forward here)."""
-        self.commands.finish(worker, self.session)
+    def on_worker_ended(self, event: WorkerEnded) -> None:
+        """The one place a worker's end is handled: its command record, its failure."""
+        worker = event.worker
+        self.wizard.commands.finish(worker, self.wizard.session)
         if worker.state is not WorkerState.ERROR:
             return
         error = worker.error

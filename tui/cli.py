@@ -11,6 +11,8 @@ import importlib
 import sys
 from pathlib import Path
 
+from tui.version import package_version
+
 # name -> (module under tui.headless, one-line help)
 SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "demo": ("demo", "build the self-contained sandbox world and run the wizard on it"),
@@ -20,15 +22,6 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "values-merge": ("values_merge", "fill a new values template from the previous values"),
     "stage4-check": ("stage4_check", "is the old ElastiCache idle and unreferenced?"),
 }
-
-
-def package_version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("mocm-upgrade")
-    except PackageNotFoundError:
-        return "0+unknown"
 
 
 class VersionAction(argparse.Action):
@@ -74,7 +67,7 @@ def main(argv: list[str] | None = None) -> int:
     if argv and argv[0] in SUBCOMMANDS:
         return run_subcommand(argv[0], argv[1:])
     args = wizard_parser().parse_args(argv)
-    from tui.launch import launch_wizard
+    from tui.launch import launch_wizard  # the wizard loads only when asked: sub-commands stay fast
 
     return launch_wizard(
         args.previous, args.current, tofu_bin=args.tofu_bin, playbook=args.playbook

@@ -36,7 +36,7 @@ class CommandRecords:
     """Open records of running commands, keyed by their worker."""
 
     def __init__(self) -> None:
-        self._open: dict[Worker[CommandResult], CommandRecord] = {}
+        self._open: dict[object, CommandRecord] = {}  # keyed by the worker running the command
 
     def start(
         self, session: Session | None, argv: list[str], cwd: Path, step: str
@@ -51,7 +51,7 @@ class CommandRecords:
         """Close the transcript and journal the command once its worker has ended."""
         if worker.state not in (WorkerState.SUCCESS, WorkerState.ERROR, WorkerState.CANCELLED):
             return
-        record = self._open.pop(worker, None)  # type: ignore[arg-type]
+        record = self._open.pop(worker, None)
         if record is None:
             return
         result = worker.result if worker.state is WorkerState.SUCCESS else None

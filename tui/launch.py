@@ -21,6 +21,7 @@ def launch_wizard(
     startup_tasks: Sequence[Callable[[], object]] = (),
 ) -> int:
     """Run the wizard on two release directories (either may be None: offer siblings)."""
+    # Imported here: STARTED is taken before anything heavy loads (the start-up benchmark).
     from tui.core.errors import MocmError
     from tui.core.playbook.load import load_playbook
 
@@ -29,7 +30,7 @@ def launch_wizard(
     except MocmError as exc:
         print(f"mocm-upgrade: {exc}", file=sys.stderr)
         return 1
-    from tui.app import make_app
+    from tui.app import make_app  # Textual loads only once the playbook is known to be good
     from tui.context import WizardContext
 
     context = WizardContext(

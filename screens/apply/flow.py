@@ -10,13 +10,12 @@ The Apply step and Rollback A both use it.
 from __future__ import annotations
 
 from enum import Enum
-from typing import TYPE_CHECKING
 
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.message import Message
 from textual.widgets import Button, Static
 
@@ -31,6 +30,7 @@ from tui.core.tofu.plan.reviewed import (
     check_before_apply,
 )
 from tui.resources import STYLES
+from tui.screens.base import StepPanel, panel_of
 from tui.screens.error_text import error_text
 from tui.screens.tofu_flow import (
     APPLIED,
@@ -43,10 +43,7 @@ from tui.screens.tofu_flow import (
 )
 from tui.widgets.command_log import CommandLog
 from tui.widgets.worker_events import ReportsWorkers
-
-if TYPE_CHECKING:
-    from tui.app import WizardApp
-    from tui.screens.base import StepPanel
+from tui.wizard import Wizard
 
 APPLY_TIMEOUT_S = 4 * 3600.0  # an ElastiCache/Valkey create can take most of an hour
 
@@ -84,6 +81,18 @@ class ApplyFlow(ReportsWorkers, Vertical):
             super().__init__()
             self.flow = flow
 
+    class Checked(Message, bubble=False):
+        """The plan file and the state, compared with the review."""
+
+        def __init__(self, check: ApplyCheck) -> None:
+            super().__init__()
+            self.check = check
+
+    class CheckFailed(Message, bubble=False):
+        def __init__(self, error: MocmError) -> None:
+            super().__init__()
+            self.error = error
+
     def __init__(self, target: TofuTarget, *, id: str | None = None) -> None:
         super().__init__(id=id, classes="apply-flow")
         self.target = target
@@ -91,17 +100,12 @@ class ApplyFlow(ReportsWorkers, Vertical):
         self.phase = ApplyPhase.WAITING
 
     @property
-    def wizard(self) -> WizardApp:
-        from tui.app import WizardApp
-
-        assert isinstance(self.app, WizardApp)
-        return self.app
+    def wizard(self) -> Wizard:
+        return panel_of(self).wizard
 
     @property
     def panel(self) -> StepPanel:
-        from tui.screens.base import StepPanel
-
-        return next(a for a in self.ancestors if isinstance(a, StepPanel))
+        return panel_of(self)
 
     def compose(self) -> ComposeResult:
         yield Static("No approved plan yet.", id="apply-status", classes="flow-status")
@@ -130,17 +134,21 @@ class ApplyFlow(ReportsWorkers, Vertical):
             words = self._plan_words(reviewed, "Press a to check the reviewed plan and apply it.")
             self.set_phase(ApplyPhase.READY, words)
 
-    def _plan_words(self, reviewed: ReviewedPlan, lead: str) -> Text:
+    def _plan_words(self, reviewed: ReviewedPlan, lead: str) -> Content:
         """The lead line in bold, then which plan (by checksum) on which state."""
         at = reviewed.reviewed_at.replace("T", " ").replace("+00:00", " UTC")
-        text = Text().append(lead, "bold")
+        text = Content.styled(lead, "bold")
         path = f"{short_dir(reviewed.plan_path.parent)}/{reviewed.plan_path.name}"
-        text.append("\nplan    ", "dim").append(path)
-        text.append("\nsha256  ", "dim").append(f"{reviewed.plan_sha256[:12]}…, reviewed {at}")
-        text.append("\nstate   ", "dim").append(mark_words(reviewed.state, self.target.remote))
+        text = text.append_text("\nplan    ", "dim").append(path)
+        text = text.append_text("\nsha256  ", "dim").append(
+            f"{reviewed.plan_sha256[:12]}…, reviewed {at}"
+        )
+        text = text.append_text("\nstate   ", "dim").append(
+            mark_words(reviewed.state, self.target.remote)
+        )
         return text
 
-    def set_phase(self, phase: ApplyPhase, words: str | Text) -> None:
+    def set_phase(self, phase: ApplyPhase, words: str | Content) -> None:
         self.phase = phase
         self.query_one("#apply-status", Static).update(words)
         self._sync_buttons()
@@ -162,7 +170,7 @@ class ApplyFlow(ReportsWorkers, Vertical):
             return self.phase in (ApplyPhase.REFUSED, ApplyPhase.FAILED) or None
         return True
 
-    def show_problem(self, text: Text | None) -> None:
+    def show_problem(self, text: Content | None) -> None:
         box = self.query_one("#apply-problem", Static)
         box.display = text is not None
         box.update(text or "")
@@ -174,32 +182,41 @@ class ApplyFlow(ReportsWorkers, Vertical):
             return
         self.show_problem(None)
         self.set_phase(ApplyPhase.CHECKING, "Checking the plan file and the state…")
-        reviewed, recorder = self.reviewed, self.panel.command_recorder()
+        reviewed, recorder, wizard = self.reviewed, self.panel.command_recorder(), self.wizard
         self.run_worker(
-            lambda: self._check_in_thread(reviewed, recorder),
+            lambda: self._check_in_thread(wizard, reviewed, recorder),
             thread=True,
             exit_on_error=False,
             group="apply-check",
             description="checking the reviewed plan",
         )
 
-    def _check_in_thread(self, reviewed: ReviewedPlan, recorder: CommandRecorder | None) -> None:
-        wizard = self.wizard
+    def _check_in_thread(
+        self, wizard: Wizard, reviewed: ReviewedPlan, recorder: CommandRecorder | None
+    ) -> None:
         try:
             mark = state_mark(wizard, self.target, recorder)
             check = check_before_apply(reviewed, mark)
         except MocmError as exc:
-            wizard.call_from_thread(self._refused, error_text(exc, "Cannot check the plan"))
+            self.post_message(self.CheckFailed(exc))
             return
-        wizard.call_from_thread(self._checked, check)
+        self.post_message(self.Checked(check))
 
-    def _checked(self, check: ApplyCheck) -> None:
+    @on(CheckFailed)
+    def _check_failed(self, event: CheckFailed) -> None:
+        self._refused(error_text(event.error, "Cannot check the plan"))
+
+    @on(Checked)
+    def _checked(self, event: Checked) -> None:
+        check = event.check
         if isinstance(check, PlanFileChanged | StalePlan):
-            text = Text("✗ Apply refused. ", "bold red")
-            text.append(check.message, "red")
-            text.append(f"\n{check.hint}")
+            text = Content.styled("✗ Apply refused. ", "bold $error")
+            text = text.append_text(check.message, "$error")
+            text = text.append_text(f"\n{check.hint}")
             if isinstance(check, StalePlan):
-                text.append(" Press r (Plan again) to make and review a new plan.", "bold")
+                text = text.append_text(
+                    " Press r (Plan again) to make and review a new plan.", "bold"
+                )
             self._refused(text)
             return
         assert isinstance(check, ClearToApply)
@@ -211,7 +228,7 @@ class ApplyFlow(ReportsWorkers, Vertical):
         log = self.query_one("#apply-log", CommandLog)
         self.panel.run_logged(log, argv, cwd=self.target.workdir, timeout_s=APPLY_TIMEOUT_S)
 
-    def _refused(self, text: Text) -> None:
+    def _refused(self, text: Content) -> None:
         self.show_problem(text)
         self.set_phase(ApplyPhase.REFUSED, "Nothing was applied.")
 
@@ -229,8 +246,10 @@ class ApplyFlow(ReportsWorkers, Vertical):
             self.post_message(self.Applied(self, reviewed))
             return
         text = failure_text(result, self.wizard.context.tofu_bin, "tofu apply")
-        text.append("\nIf the apply left things half-done, Rollback (ctrl+r) restores the ")
-        text.append("state from before the upgrade.", "bold")
+        text = text.append_text(
+            "\nIf the apply left things half-done, Rollback (ctrl+r) restores the "
+        )
+        text = text.append_text("state from before the upgrade.", "bold")
         self.show_problem(text)
         self.set_phase(ApplyPhase.FAILED, "The apply did not complete.")
 

@@ -8,12 +8,14 @@ listing it back and journaled with its sha256; the release itself is kept.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.content import Content
+from textual.message import Message
 from textual.widgets import ProgressBar, Static
 
 from tui.core.errors import MocmError
@@ -21,8 +23,17 @@ from tui.core.releases.archive import ArchiveProgress, ReleaseArchive, archive_r
 from tui.screens.apply.flow import ApplyFlow, ApplyPhase
 from tui.screens.base import StepPanel
 from tui.screens.error_text import error_text
-from tui.screens.plan.panel import PlanPanel, target_of_current
+from tui.screens.plan.panel import target_of_current
 from tui.screens.tofu_flow import TofuTarget, applied_sha, approved_plan
+from tui.wizard import Wizard
+
+
+@dataclass(frozen=True)
+class ArchiveDone:
+    """The previous release archived (and verified) beside itself."""
+
+    archive: ReleaseArchive
+    release: Path
 
 
 class ApplyPanel(StepPanel):
@@ -33,8 +44,28 @@ class ApplyPanel(StepPanel):
         Binding("c", "archive", "Archive", tooltip="Archive the previous release (again)"),
     ]
 
-    def __init__(self) -> None:
-        super().__init__()
+    class Progressed(Message, bubble=False):
+        """One more file archived; a newer progress replaces one not shown yet."""
+
+        def __init__(self, progress: ArchiveProgress) -> None:
+            super().__init__()
+            self.progress = progress
+
+        def can_replace(self, message: Message) -> bool:
+            return isinstance(message, ApplyPanel.Progressed)
+
+    class Archived(Message, bubble=False):
+        def __init__(self, done: ArchiveDone) -> None:
+            super().__init__()
+            self.done = done
+
+    class ArchiveFailed(Message, bubble=False):
+        def __init__(self, error: MocmError) -> None:
+            super().__init__()
+            self.error = error
+
+    def __init__(self, wizard: Wizard) -> None:
+        super().__init__(wizard)
         self.target: TofuTarget | None = None
         self.archive: ReleaseArchive | None = None
         self.archiving = False
@@ -77,14 +108,9 @@ class ApplyPanel(StepPanel):
             return
         flow.use_plan(reviewed, applied=done)
         if done and self.archive is None and not self.archiving:
-            self._archive_status(Text("Applied. Press c to archive the previous release."))
-
-    # -- re-plan ------------------------------------------------------------------------
-    @on(ApplyFlow.ReplanRequested)
-    def _replan(self, event: ApplyFlow.ReplanRequested) -> None:
-        event.stop()
-        self.wizard.show_step("plan")
-        self.wizard.query_one(PlanPanel).replan()
+            self._archive_status(
+                Content.styled("Applied. Press c to archive the previous release.")
+            )
 
     # -- archive ------------------------------------------------------------------------
     @on(ApplyFlow.Applied)
@@ -108,7 +134,9 @@ class ApplyPanel(StepPanel):
         bar = self.query_one("#archive-progress", ProgressBar)
         bar.display = True
         bar.update(total=None, progress=0)
-        self._archive_status(Text(f"Archiving {release} beside it (the release is kept)…"))
+        self._archive_status(
+            Content.styled(f"Archiving {release} beside it (the release is kept)…")
+        )
         self.refresh_bindings()
         self.run_worker(
             lambda: self._archive_in_thread(release),
@@ -119,32 +147,38 @@ class ApplyPanel(StepPanel):
         )
 
     def _archive_in_thread(self, release: Path) -> None:
-        wizard = self.wizard
-
         def progress(done: ArchiveProgress) -> None:
-            wizard.call_from_thread(self._progress, done)
+            self.post_message(self.Progressed(done))
 
         try:
             archive = archive_release(release, progress)
         except MocmError as exc:
-            wizard.call_from_thread(self._archive_failed, exc)
+            self.post_message(self.ArchiveFailed(exc))
             return
-        wizard.call_from_thread(self._archived, archive, release)
+        self.post_message(self.Archived(ArchiveDone(archive, release)))
 
-    def _progress(self, done: ArchiveProgress) -> None:
+    @on(Progressed)
+    def _progress(self, event: Progressed) -> None:
+        done = event.progress
         bar = self.query_one("#archive-progress", ProgressBar)
         bar.update(total=max(done.bytes_total, 1), progress=done.bytes_done)
         self._archive_status(
-            Text(f"Archiving: {done.files_done}/{done.files_total} files · {done.current}")
+            Content.styled(
+                f"Archiving: {done.files_done}/{done.files_total} files · {done.current}"
+            )
         )
 
-    def _archive_failed(self, exc: MocmError) -> None:
+    @on(ArchiveFailed)
+    def _archive_failed(self, event: ArchiveFailed) -> None:
+        exc = event.error
         self.archiving = False
         self._archive_status(error_text(exc, "The archive failed (nothing was deleted)"))
         self.query_one("#archive-progress").display = False
         self.refresh_bindings()
 
-    def _archived(self, archive: ReleaseArchive, release: Path) -> None:
+    @on(Archived)
+    def _archived(self, event: Archived) -> None:
+        archive, release = event.done.archive, event.done.release
         self.archiving = False
         self.archive = archive
         session = self.wizard.session
@@ -152,16 +186,18 @@ class ApplyPanel(StepPanel):
             session.journal.file_op(
                 "write", archive.path, archive.sha256, None, release, self.step_id
             )
-        text = Text("✔ Archive verified", "bold green")
-        text.append(f" ({archive.files} files, {archive.bytes:,} bytes; the release is kept): ")
-        text.append(f"{archive.path}, sha256 {archive.sha256[:16]}…")
+        text = Content.styled("✔ Archive verified", "bold $success")
+        text = text.append_text(
+            f" ({archive.files} files, {archive.bytes:,} bytes; the release is kept): "
+        )
+        text = text.append_text(f"{archive.path}, sha256 {archive.sha256[:16]}…")
         self._archive_status(text)
         bar = self.query_one("#archive-progress", ProgressBar)
         bar.update(total=max(archive.bytes, 1), progress=max(archive.bytes, 1))
         self.refresh_bindings()
         self.complete = True
 
-    def _archive_status(self, text: Text) -> None:
+    def _archive_status(self, text: Content) -> None:
         status = self.query_one("#archive-status", Static)
         status.display = True
         status.update(text)

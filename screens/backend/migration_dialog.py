@@ -5,15 +5,8 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING, Any
 
-from textual import on
-from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
-from textual.widgets import Button, Label, Static
-
 from tui.core.exec.prompts import Prompt
-from tui.screens.step_dialogs import DIALOG_CSS
+from tui.widgets.dialogs.confirm import ConfirmDialog
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -33,36 +26,17 @@ def prompt_as_printed(prompt: Prompt) -> str:
     return f"{prompt.question}\n\n{prompt.prompt.rstrip()}"
 
 
-class MigrationPromptDialog(ModalScreen[bool]):
-    """Shows the prompt block exactly as the tool printed it (redacted); No is focused."""
-
-    DEFAULT_CSS = DIALOG_CSS
-    SCOPED_CSS = False
-    BINDINGS = [Binding("escape", "answer(False)", "Answer no")]
-
-    def __init__(self, prompt: Prompt) -> None:
-        super().__init__(classes="step-dialog")
-        self.prompt = prompt
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog", id="migration-dialog"):
-            yield Label("tofu init -migrate-state asks:", classes="dialog-title")
-            with VerticalScroll(classes="dialog-body"):
-                yield Static(prompt_as_printed(self.prompt), id="migration-prompt", markup=False)
-                yield Static(ANSWER_NOTE, id="migration-note", markup=False)
-            with Horizontal(classes="dialog-buttons"):
-                yield Button("Answer no", id="answer-no", compact=True)
-                yield Button("Answer yes", id="answer-yes", variant="warning", compact=True)
-
-    def on_mount(self) -> None:
-        self.query_one("#answer-no", Button).focus()
-
-    @on(Button.Pressed)
-    def pressed(self, event: Button.Pressed) -> None:
-        self.dismiss(event.button.id == "answer-yes")
-
-    def action_answer(self, answer: bool) -> None:
-        self.dismiss(answer)
+def migration_question(prompt: Prompt) -> ConfirmDialog:
+    """The prompt block exactly as the tool printed it (redacted); "Answer no" is focused."""
+    return ConfirmDialog(
+        "tofu init -migrate-state asks:",
+        prompt_as_printed(prompt),
+        confirm="Answer yes",
+        cancel="Answer no",
+        destructive=True,
+        note=ANSWER_NOTE,
+        dialog_id="migration-dialog",
+    )
 
 
 async def ask_operator(app: App[Any], prompt: Prompt) -> str:
@@ -77,7 +51,7 @@ async def ask_operator(app: App[Any], prompt: Prompt) -> str:
         if not answered.done():
             answered.set_result(bool(yes))
 
-    dialog = MigrationPromptDialog(prompt)
+    dialog = migration_question(prompt)
     app.push_screen(dialog, take)
     try:
         return "yes" if await answered else "no"

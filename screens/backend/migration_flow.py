@@ -9,14 +9,14 @@ Its transcript and journal record are written however it ends. The panel gets
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.message import Message
 from textual.widgets import Button, Static
 
@@ -40,20 +40,28 @@ from tui.core.tofu.backend.migration import (
 )
 from tui.screens.backend.form_view import BackendFormView
 from tui.screens.backend.migration_dialog import ask_operator
+from tui.screens.base import panel_of
 from tui.widgets.command_log import CommandLog, summary
 from tui.widgets.worker_events import ReportsWorkers
-
-if TYPE_CHECKING:
-    from tui.app import WizardApp
+from tui.wizard import Wizard
 
 DECISION = "backend option"
 OUTCOME_STYLE = {
-    MigrationOutcome.MIGRATED: "green",
-    MigrationOutcome.DECLINED: "yellow",
-    MigrationOutcome.CANCELLED: "yellow",
-    MigrationOutcome.FAILED: "red",
-    MigrationOutcome.NOT_VERIFIED: "red",
+    MigrationOutcome.MIGRATED: "$success",
+    MigrationOutcome.DECLINED: "$warning",
+    MigrationOutcome.CANCELLED: "$warning",
+    MigrationOutcome.FAILED: "$error",
+    MigrationOutcome.NOT_VERIFIED: "$error",
 }
+
+
+@dataclass(frozen=True)
+class FormCheck:
+    """The form as checked against AWS, what AWS found, and whether to migrate next."""
+
+    form: BackendForm
+    problems: tuple[FormProblem, ...]
+    then_migrate: bool
 
 
 class StateMigrationFlow(ReportsWorkers, Vertical):
@@ -71,17 +79,24 @@ class StateMigrationFlow(ReportsWorkers, Vertical):
             super().__init__()
             self.result = result
 
+    class Checked(Message, bubble=False):
+        """AWS answered the form's check (problems, or none)."""
+
+        def __init__(self, check: FormCheck) -> None:
+            super().__init__()
+            self.check = check
+
+    class CheckEnded(Message, bubble=False):
+        """The AWS check ended, however it ended."""
+
     def __init__(self) -> None:
         super().__init__(id="be-migration")
         self.busy = False
         self.migration: StateMigration | None = None
 
     @property
-    def wizard(self) -> WizardApp:
-        from tui.app import WizardApp
-
-        assert isinstance(self.app, WizardApp)
-        return self.app
+    def wizard(self) -> Wizard:
+        return panel_of(self).wizard
 
     def compose(self) -> ComposeResult:
         yield BackendFormView()
@@ -130,8 +145,8 @@ class StateMigrationFlow(ReportsWorkers, Vertical):
         self.query_one("#be-form-buttons").display = False
         self.display = bool(self.query_one("#be-output").display)
 
-    def status(self, text: str, style: str = "green") -> None:
-        self.query_one("#be-status", Static).update(Text(text, style))
+    def status(self, text: str, style: str = "$success") -> None:
+        self.query_one("#be-status", Static).update(Content.styled(text, style))
 
     # -- check against AWS ------------------------------------------------------------
     def check(self, then_migrate: bool = False) -> None:
@@ -143,7 +158,7 @@ class StateMigrationFlow(ReportsWorkers, Vertical):
         problems = form_problems(form)
         view.show_problems(problems)
         if problems:
-            self.status("Correct the fields marked ✖ first.", "red")
+            self.status("Correct the fields marked ✖ first.", "$error")
             return
         self.set_busy(True)
         self.status(f"Checking bucket {form.bucket} and the lock against AWS…", "")
@@ -155,17 +170,23 @@ class StateMigrationFlow(ReportsWorkers, Vertical):
             s3 = aws.client("s3", form.region)
             problems = check_form_against_aws(form, s3, aws.client("dynamodb", form.region))
         finally:
-            self.app.call_from_thread(self.set_busy, False)
-        self.app.call_from_thread(self.checked, form, problems, then_migrate)
+            self.post_message(self.CheckEnded())
+        self.post_message(self.Checked(FormCheck(form, tuple(problems), then_migrate)))
 
-    def checked(self, form: BackendForm, problems: list[FormProblem], then_migrate: bool) -> None:
+    @on(CheckEnded)
+    def check_ended(self) -> None:
+        self.set_busy(False)
+
+    @on(Checked)
+    def checked(self, event: Checked) -> None:
+        form, problems = event.check.form, list(event.check.problems)
         self.query_one(BackendFormView).show_problems(problems)
         if problems:
-            self.status(f"{len(problems)} problem(s): nothing was written.", "red")
+            self.status(f"{len(problems)} problem(s): nothing was written.", "$error")
             return
         lock = f"lock table {form.dynamodb_table}" if form.dynamodb_table else "S3 lock file"
         self.status(f"✔ bucket {form.bucket} exists, is versioned, in {form.region}; {lock} ok.")
-        if then_migrate:
+        if event.check.then_migrate:
             self.start_migration(form)
 
     # -- the migration ------------------------------------------------------------------
@@ -188,7 +209,7 @@ class StateMigrationFlow(ReportsWorkers, Vertical):
         try:
             written = write_backend_tf(where, book, form)
         except MocmError as exc:
-            self.status(f"{exc.message} {exc.hint}".strip(), "red")
+            self.status(f"{exc.message} {exc.hint}".strip(), "$error")
             return
         for op in written.file_ops:
             session.journal.append(op)
@@ -205,7 +226,7 @@ class StateMigrationFlow(ReportsWorkers, Vertical):
     def stop(self) -> None:
         """Stop the running migration (SIGINT first); the prompt, if up, is taken down."""
         if self.migration is not None:
-            self.status("Stopping tofu init -migrate-state (SIGINT)…", "yellow")
+            self.status("Stopping tofu init -migrate-state (SIGINT)…", "$warning")
             self.migration.cancel()
 
     @work(group="backend", exit_on_error=False, description="State migration (B.1)")
@@ -221,7 +242,7 @@ class StateMigrationFlow(ReportsWorkers, Vertical):
                 transcript.line(stream, text)
 
         migration = StateMigration(
-            request, partial(ask_operator, wizard), redactor=wizard.redactor, on_line=on_line
+            request, partial(ask_operator, self.app), redactor=wizard.redactor, on_line=on_line
         )
         argv = migration.command.argv
         transcript = session.transcripts.open(argv, request.terraform_dir)

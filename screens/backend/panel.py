@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
 from textual.widgets import Button, Static
 
 from tui.core.errors import MocmError
@@ -24,13 +24,14 @@ from tui.core.tofu.backend.form import FORM_FIELDS, BackendForm, prefill_form
 from tui.resources import STYLES
 from tui.screens.backend.migration_flow import DECISION, OUTCOME_STYLE, StateMigrationFlow
 from tui.screens.base import StepPanel
+from tui.wizard import Wizard
 
 HEADLINE = {
-    BackendKind.LOCAL: ("Option A — the state is local", "bold cyan"),
-    BackendKind.REMOTE: ("Option B.2 — the state is in S3", "bold green"),
-    BackendKind.MIGRATION_PENDING: ("Option B.1 — migration to S3 not finished", "bold yellow"),
-    BackendKind.CONTRADICTION: ("Contradiction — check before going on", "bold red"),
-    BackendKind.NO_STATE: ("No state found", "bold red"),
+    BackendKind.LOCAL: ("Option A — the state is local", "bold $text-secondary"),
+    BackendKind.REMOTE: ("Option B.2 — the state is in S3", "bold $success"),
+    BackendKind.MIGRATION_PENDING: ("Option B.1 — migration to S3 not finished", "bold $warning"),
+    BackendKind.CONTRADICTION: ("Contradiction — check before going on", "bold $error"),
+    BackendKind.NO_STATE: ("No state found", "bold $error"),
 }
 
 
@@ -47,8 +48,8 @@ class BackendPanel(StepPanel):
         Binding("x", "stop", "Stop init", tooltip="Stop tofu init -migrate-state (SIGINT)"),
     ]
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, wizard: Wizard) -> None:
+        super().__init__(wizard)
         self.situation: BackendSituation | None = None
 
     def compose(self) -> ComposeResult:
@@ -81,9 +82,9 @@ class BackendPanel(StepPanel):
             situation = detect_backend(where, self.wizard.context.playbook)
         except MocmError as exc:
             self.situation = None
-            self.say_headline("The backend cannot be read", "bold red")
+            self.say_headline("The backend cannot be read", "bold $error")
             self.query_one("#be-explain", Static).update(
-                Text(f"{exc.message}\n{exc.hint}".rstrip(), "red")
+                Content.styled(f"{exc.message}\n{exc.hint}".rstrip(), "$error")
             )
             self.complete = False
             self.refresh_controls()
@@ -108,7 +109,7 @@ class BackendPanel(StepPanel):
         self.refresh_controls()
 
     def say_headline(self, text: str, style: str) -> None:
-        self.query_one("#be-headline", Static).update(Text(text, style))
+        self.query_one("#be-headline", Static).update(Content.styled(text, style))
 
     def decided(self, situation: BackendSituation) -> bool:
         """B.2 is decided by what is on disk; A by the operator's journaled choice."""
@@ -142,10 +143,10 @@ class BackendPanel(StepPanel):
             return
         self.record_once("A: keep the local state (the operator's choice)")
         self.query_one("#be-result", Static).update(
-            Text(
+            Content.styled(
                 "Option A chosen: the local state is copied into the new release in the next "
                 "step. You can still migrate to S3 (m) before going on.",
-                "green",
+                "$success",
             )
         )
         self.query_one("#be-result").display = True
@@ -197,7 +198,7 @@ class BackendPanel(StepPanel):
 
     def on_state_migration_flow_finished(self, event: StateMigrationFlow.Finished) -> None:
         box = self.query_one("#be-result", Static)
-        box.update(Text(event.result.message, OUTCOME_STYLE[event.result.outcome]))
+        box.update(Content.styled(event.result.message, OUTCOME_STYLE[event.result.outcome]))
         box.display = True
         self.action_detect()
 

@@ -6,17 +6,18 @@ the step is shown, so a restart needs nothing but the release directories.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
+from textual.message import Message
 from textual.widgets import Button, DataTable, Static
 
 from tui.core.errors import MocmError
-from tui.core.journal.writer import Journal
 from tui.core.playbook.load import Playbook
 from tui.core.tofu.backend.detect import detect_backend
 from tui.core.tofu.carry_over.apply import FileChange, apply_carry_over, journal_change
@@ -32,6 +33,16 @@ from tui.screens.carry_over.render import (
     status_cell,
     summary_text,
 )
+from tui.widgets.theme import rich_text
+from tui.wizard import Wizard
+
+
+@dataclass(frozen=True)
+class CarryOverApplied:
+    """What the carry-over wrote, and the preview taken again right after (the check)."""
+
+    written: tuple[FileChange, ...]
+    after: CarryOverPreview
 
 
 class CarryOverPanel(StepPanel):
@@ -44,8 +55,33 @@ class CarryOverPanel(StepPanel):
         Binding("r", "preview", "Preview again", tooltip="Read both releases again"),
     ]
 
-    def __init__(self) -> None:
-        super().__init__()
+    class Previewed(Message, bubble=False):
+        def __init__(self, preview: CarryOverPreview) -> None:
+            super().__init__()
+            self.preview = preview
+
+    class PreviewFailed(Message, bubble=False):
+        def __init__(self, error: MocmError) -> None:
+            super().__init__()
+            self.error = error
+
+    class FileChanged(Message, bubble=False):
+        """The carry-over wrote one file (journaled as it happens)."""
+
+        def __init__(self, change: FileChange) -> None:
+            super().__init__()
+            self.change = change
+
+    class Applied(Message, bubble=False):
+        def __init__(self, applied: CarryOverApplied) -> None:
+            super().__init__()
+            self.applied = applied
+
+    class Idle(Message, bubble=False):
+        """The preview or the apply ended, however it ended: the keys are free again."""
+
+    def __init__(self, wizard: Wizard) -> None:
+        super().__init__(wizard)
         self.preview: CarryOverPreview | None = None
         self.busy = False
         self.written: tuple[FileChange, ...] = ()
@@ -88,21 +124,28 @@ class CarryOverPanel(StepPanel):
         try:
             preview = _preview(source, destination, book)
         except MocmError as exc:
-            self.app.call_from_thread(self.cannot_preview, exc)
+            self.post_message(self.PreviewFailed(exc))
             return
         finally:
-            self.app.call_from_thread(self.not_busy)
-        self.app.call_from_thread(self.show_preview, preview)
+            self.post_message(self.Idle())
+        self.post_message(self.Previewed(preview))
 
+    @on(Idle)
     def not_busy(self) -> None:
         self.busy = False
         self.refresh_controls()
 
-    def cannot_preview(self, exc: MocmError) -> None:
+    @on(Previewed)
+    def previewed(self, event: Previewed) -> None:
+        self.show_preview(event.preview)
+
+    @on(PreviewFailed)
+    def cannot_preview(self, event: PreviewFailed) -> None:
+        exc = event.error
         self.preview = None
         self.query_one("#co-table", DataTable).clear()
         self.query_one("#co-summary", Static).update(
-            Text(f"{exc.message} {exc.hint}".strip(), "bold red")
+            Content.styled(f"{exc.message} {exc.hint}".strip(), "bold $error")
         )
         self.complete = False
         self.refresh_controls()
@@ -115,7 +158,7 @@ class CarryOverPanel(StepPanel):
         table.clear()
         for index, op in enumerate(preview.operations):
             table.add_row(
-                status_cell(op),
+                rich_text(status_cell(op), self.app),
                 op.name,
                 checksum_cell(op),
                 op.reason,
@@ -149,21 +192,29 @@ class CarryOverPanel(StepPanel):
             return
         self.busy = True
         self.refresh_controls()
-        self.apply(preview, self.playbook, session.journal)
+        self.apply(preview, self.playbook)
 
     @work(thread=True, group="carry-over", exit_on_error=False, description="Carry-over")
-    def apply(self, preview: CarryOverPreview, book: Playbook, journal: Journal) -> None:
+    def apply(self, preview: CarryOverPreview, book: Playbook) -> None:
         def journaled(change: FileChange) -> None:
-            self.app.call_from_thread(journal_change, journal, change, self.step_id)
+            self.post_message(self.FileChanged(change))
 
         try:
             written = apply_carry_over(preview, book, journaled)
             after = _preview(preview.source_dir, preview.destination_dir, book)
         finally:
-            self.app.call_from_thread(self.not_busy)
-        self.app.call_from_thread(self.applied, written, after)
+            self.post_message(self.Idle())
+        self.post_message(self.Applied(CarryOverApplied(written, after)))
 
-    def applied(self, written: tuple[FileChange, ...], after: CarryOverPreview) -> None:
+    @on(FileChanged)
+    def file_changed(self, event: FileChanged) -> None:
+        session = self.wizard.session
+        if session is not None:
+            journal_change(session.journal, event.change, self.step_id)
+
+    @on(Applied)
+    def applied(self, event: Applied) -> None:
+        written, after = event.applied.written, event.applied.after
         self.written = written
         lines = [
             f"{change.op:<7} {relative(change.path, after)} sha256 {short_sha(change.sha256_after)}"
@@ -177,7 +228,9 @@ class CarryOverPanel(StepPanel):
             else "Applied, but a second preview still finds changes: look at the table."
         )
         result = self.query_one("#co-result", Static)
-        result.update(Text(head + "\n" + "\n".join(lines), "green" if verified else "yellow"))
+        result.update(
+            Content.styled(head + "\n" + "\n".join(lines), "$success" if verified else "$warning")
+        )
         result.display = True
         self.show_preview(after)
 

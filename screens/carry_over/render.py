@@ -4,31 +4,31 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rich.text import Text
+from textual.content import Content
 
 from tui.core.tofu.carry_over.model import CarryOperation, CarryOverPreview, CarryStatus
 from tui.core.tofu.carry_over.preview import unified_diff
 from tui.screens.releases.panel import diff_text
 
 STATUS_STYLE = {
-    CarryStatus.COPY: "bold green",
-    CarryStatus.OVERWRITE: "bold yellow",
+    CarryStatus.COPY: "bold $success",
+    CarryStatus.OVERWRITE: "bold $warning",
     CarryStatus.IDENTICAL: "dim",
     CarryStatus.SKIPPED: "dim",
-    CarryStatus.MISSING: "bold red",
-    CarryStatus.REFUSED: "bold red",
-    CarryStatus.APPEND: "bold green",
+    CarryStatus.MISSING: "bold $error",
+    CarryStatus.REFUSED: "bold $error",
+    CarryStatus.APPEND: "bold $success",
     CarryStatus.PRESENT: "dim",
-    CarryStatus.ACTIVATE: "bold green",
+    CarryStatus.ACTIVATE: "bold $success",
     CarryStatus.ACTIVE: "dim",
 }
 OPTION_TEXT = {"local": "Option A (local state)", "remote": "Option B.2 (state in S3)"}
 
 
-def status_cell(op: CarryOperation) -> Text:
+def status_cell(op: CarryOperation) -> Content:
     """``copy``, ``overwrite``… in colour; a blocking row reads ``blocked``."""
     label = f"✖ blocked ({op.status.value})" if op.status.blocks else op.status.value
-    return Text(label, STATUS_STYLE[op.status])
+    return Content.styled(label, STATUS_STYLE[op.status])
 
 
 def short_sha(sha: str | None) -> str:
@@ -56,42 +56,48 @@ def relative(path: Path | None, preview: CarryOverPreview) -> str:
     return str(path)
 
 
-def detail_text(op: CarryOperation, preview: CarryOverPreview) -> Text:
+def detail_text(op: CarryOperation, preview: CarryOverPreview) -> Content:
     """The highlighted operation in full: what, from where to where, checksums, diff."""
-    text = Text()
-    text.append(f"{op.action} {op.name}: ", "bold")
-    text.append_text(status_cell(op))
-    text.append(f"\n{op.reason}")
+    text = Content()
+    text = text.append_text(f"{op.action} {op.name}: ", "bold")
+    text = text.append(status_cell(op))
+    text = text.append_text(f"\n{op.reason}")
     if op.source is not None:
-        text.append(f"\nfrom   {relative(op.source, preview)}")
-    text.append(f"\nto     {relative(op.destination, preview)}")
+        text = text.append_text(f"\nfrom   {relative(op.source, preview)}")
+    text = text.append_text(f"\nto     {relative(op.destination, preview)}")
     if op.source_sha256:
-        text.append(f"\nsha256 {op.source_sha256} (source)", "dim")
+        text = text.append_text(f"\nsha256 {op.source_sha256} (source)", "dim")
     if op.destination_sha256:
-        text.append(f"\nsha256 {op.destination_sha256} (destination now)", "dim")
+        text = text.append_text(f"\nsha256 {op.destination_sha256} (destination now)", "dim")
     if op.backup is not None:
-        text.append(f"\nbackup {relative(op.backup, preview)} (written first)")
+        text = text.append_text(f"\nbackup {relative(op.backup, preview)} (written first)")
     if op.status in (CarryStatus.OVERWRITE, CarryStatus.APPEND):
         diff = unified_diff(op, preview).replace(str(preview.destination_dir) + "/", "current/")
-        text.append("\n\n")
-        text.append_text(diff_text(diff))
+        text = text.append_text("\n\n")
+        text = text.append(diff_text(diff))
     return text
 
 
-def summary_text(preview: CarryOverPreview) -> Text:
+def summary_text(preview: CarryOverPreview) -> Content:
     """Counts, and either what blocks or what pressing apply will do."""
-    text = Text(f"{OPTION_TEXT.get(preview.option, preview.option)}: ", "bold")
+    text = Content.styled(f"{OPTION_TEXT.get(preview.option, preview.option)}: ", "bold")
     changes = preview.changes
     if preview.blocked:
-        text.append(f"{len(preview.blockers)} operation(s) block the carry-over — ", "bold red")
-        text.append("; ".join(f"{op.name}: {op.reason}" for op in preview.blockers), "red")
+        text = text.append_text(
+            f"{len(preview.blockers)} operation(s) block the carry-over — ", "bold $error"
+        )
+        text = text.append_text(
+            "; ".join(f"{op.name}: {op.reason}" for op in preview.blockers), "$error"
+        )
         return text
     if not changes:
-        text.append("everything is carried over and verified (nothing left to write).", "green")
+        text = text.append_text(
+            "everything is carried over and verified (nothing left to write).", "$success"
+        )
         return text
     counts: dict[str, int] = {}
     for op in changes:
         counts[op.status.value] = counts.get(op.status.value, 0) + 1
-    text.append(", ".join(f"{n} {what}" for what, n in counts.items()))
-    text.append(" — press a to apply (backups first, checksums verified).")
+    text = text.append_text(", ".join(f"{n} {what}" for what, n in counts.items()))
+    text = text.append_text(" — press a to apply (backups first, checksums verified).")
     return text

@@ -1,35 +1,30 @@
 """Helm step, section 5: ``helmfile diff --detailed-exitcode`` streamed, then shown parsed.
 
 The run is streamed in a command log; once it ends the parsed diff replaces the log:
-grouped per release with a count of changed resources, ``+`` green and ``-`` red,
+grouped per release with a count of changed resources, ``+`` and ``-`` coloured,
 Secret values masked. Exit code 0 means no change, 2 changes, anything else failed.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.widgets import Button, Static, TabbedContent
 
 from tui.core.helm.diff import DiffOutcome, DiffReport, parse_diff
 from tui.core.helm.journal_readback import shown_time
 from tui.core.helm.review import JournaledDiff, diff_note
 from tui.screens.error_text import error_text
-from tui.screens.helm.support import Captured, CapturingLog, missing_program
+from tui.screens.helm.support import Captured, CapturingLog, HelmStep, missing_program
 from tui.widgets.helm_diff_view import HelmDiffView, plural
-
-if TYPE_CHECKING:
-    from tui.screens.helm.panel import HelmPanel
 
 
 class DiffSection(Vertical):
     """Run the diff, then read it release by release."""
 
-    def __init__(self, panel: HelmPanel) -> None:
+    def __init__(self, panel: HelmStep) -> None:
         super().__init__(id="helm-diff")
         self.panel = panel
         self.captured = Captured()
@@ -58,20 +53,22 @@ class DiffSection(Vertical):
         """The status before this session's diff: what to do first, the journaled result."""
         if self.report is not None or self.running:
             return
-        text = Text()
+        text = Content()
         if self.journaled is not None:
-            style = "red" if self.journaled.failed else "dim"
-            text.append(
+            style = "$error" if self.journaled.failed else "dim"
+            text = text.append_text(
                 f"Last diff before the restart, at {shown_time(self.journaled.at)} "
                 f"(from the journal): {self.journaled.result}.\n",
                 style,
             )
         if self.panel.changelog_acknowledged and self.journaled is not None:
-            text.append("Run the diff again (d): the sync waits for a diff of this session.")
+            text = text.append_text(
+                "Run the diff again (d): the sync waits for a diff of this session."
+            )
         elif self.panel.changelog_acknowledged:
-            text.append("Run the diff (d): the sync waits for it.")
+            text = text.append_text("Run the diff (d): the sync waits for it.")
         else:
-            text.append("Acknowledge the CHANGELOG (2) first; then run the diff (d).")
+            text = text.append_text("Acknowledge the CHANGELOG (2) first; then run the diff (d).")
         self.show_status(text)
 
     @property
@@ -87,7 +84,7 @@ class DiffSection(Vertical):
         """The diff ran and was understood (changes or none)."""
         return self.report is not None and self.report.outcome is not DiffOutcome.FAILED
 
-    def show_status(self, message: Text) -> None:
+    def show_status(self, message: Content) -> None:
         self.query_one("#diff-status", Static).update(message)
 
     @on(Button.Pressed, "#diff-run")
@@ -107,7 +104,7 @@ class DiffSection(Vertical):
         log.clear()
         log.display = True
         self.query_one("#diff-view").display = False
-        self.show_status(Text("Comparing the cluster with the new charts and values…"))
+        self.show_status(Content.styled("Comparing the cluster with the new charts and values…"))
         self.panel.run_logged(log, command.argv, cwd=command.cwd, timeout_s=command.timeout_seconds)
         self.panel.update_gate()
 
@@ -116,7 +113,9 @@ class DiffSection(Vertical):
         event.stop()
         result = event.result
         if result.cancelled or result.timed_out:
-            self.show_status(Text("The diff did not finish (cancelled or timed out).", "bold red"))
+            self.show_status(
+                Content.styled("The diff did not finish (cancelled or timed out).", "bold $error")
+            )
             self.panel.update_gate()
             return
         report = parse_diff(self.captured.stdout_text, self.captured.stderr_text, result.exit_code)
@@ -125,17 +124,19 @@ class DiffSection(Vertical):
         if report.outcome is DiffOutcome.FAILED:
             last = next((ln for ln in reversed(self.captured.stderr) if ln.strip()), "no output")
             self.show_status(
-                Text(f"helmfile diff failed (exit {result.exit_code}): {last}", "bold red")
+                Content.styled(
+                    f"helmfile diff failed (exit {result.exit_code}): {last}", "bold $error"
+                )
             )
         else:
             if report.outcome is DiffOutcome.NO_CHANGES:
                 self.show_status(
-                    Text("No changes (exit 0 with --detailed-exitcode).", "bold green")
+                    Content.styled("No changes (exit 0 with --detailed-exitcode).", "bold $success")
                 )
             else:
                 count = len(report.releases)
                 self.show_status(
-                    Text(
+                    Content.styled(
                         f"{plural(count, 'release')} will change (exit 2). "
                         "n/p: next/previous release · o: raw output.",
                         "bold",
@@ -145,7 +146,7 @@ class DiffSection(Vertical):
             view = self.query_one("#diff-view", HelmDiffView)
             view.display = True
             view.show(report, self.panel.releases)
-            if self.panel.query_one("#helm-tabs", TabbedContent).active == "tab-diff":
+            if self.query_ancestor(TabbedContent).active == "tab-diff":
                 view.focus()  # n / p move between releases straight away
         self.panel.update_gate()
 

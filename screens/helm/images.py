@@ -9,12 +9,13 @@ cancellable) and checked again; or waived with a typed reason (journaled).
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
+from textual.message import Message
 from textual.widgets import Button, DataTable, Input, Label, Static
 
 from tui.core.errors import MocmError
@@ -29,11 +30,9 @@ from tui.core.helm.images import (
     registry_from_values,
 )
 from tui.screens.error_text import error_text
-from tui.screens.helm.support import CapturingLog, read_values, relative
+from tui.screens.helm.support import CapturingLog, HelmStep, read_values, relative
+from tui.widgets.theme import rich_text
 from tui.widgets.worker_events import ReportsWorkers
-
-if TYPE_CHECKING:
-    from tui.screens.helm.panel import HelmPanel
 
 LOADER_TIMEOUT = 3600.0  # pushing every image of a release over a slow link
 
@@ -41,7 +40,21 @@ LOADER_TIMEOUT = 3600.0  # pushing every image of a release over a slow link
 class ImagesSection(ReportsWorkers, VerticalScroll):
     """Present / missing per image; loadimage.sh; waiver."""
 
-    def __init__(self, panel: HelmPanel) -> None:
+    class Checked(Message, bubble=False):
+        """ECR answered for every image."""
+
+        def __init__(self, report: ImageCheckReport) -> None:
+            super().__init__()
+            self.report = report
+
+    class CheckFailed(Message, bubble=False):
+        """No answer from ECR (the error dialog says why)."""
+
+        def __init__(self, error: MocmError) -> None:
+            super().__init__()
+            self.error = error
+
+    def __init__(self, panel: HelmStep) -> None:
         super().__init__(id="helm-images")
         self.panel = panel
         self.images: tuple[ImageRef, ...] = ()
@@ -104,7 +117,7 @@ class ImagesSection(ReportsWorkers, VerticalScroll):
 
     def ask_registry(self, exc: MocmError) -> None:
         message = error_text(exc, "No registry to check")
-        message.append(
+        message = message.append_text(
             "\nType the registry below and press Enter, or go back to Values (F2) to fill it.",
             "bold",
         )
@@ -129,7 +142,7 @@ class ImagesSection(ReportsWorkers, VerticalScroll):
         self.panel.journal_decision("image registry typed", f"{registry.host} (values hold none)")
         self.check()
 
-    def show_problem(self, message: Text) -> None:
+    def show_problem(self, message: Content) -> None:
         problem = self.query_one("#img-problem", Static)
         problem.update(message)
         problem.display = True
@@ -174,9 +187,9 @@ class ImagesSection(ReportsWorkers, VerticalScroll):
         try:
             report = check_images(images, registry, self.ecr(registry.region))
         except MocmError as exc:
-            self.app.call_from_thread(self.check_failed, exc)
+            self.post_message(self.CheckFailed(exc))
             raise
-        self.app.call_from_thread(self.show_report, report)
+        self.post_message(self.Checked(report))
 
     def ecr(self, region: str) -> Any:
         """The ECR client of ``region``, built once from the wizard's environment."""
@@ -184,17 +197,19 @@ class ImagesSection(ReportsWorkers, VerticalScroll):
             self.ecr_clients[region] = self.panel.wizard.aws().client("ecr", region_name=region)
         return self.ecr_clients[region]
 
-    def check_failed(self, exc: MocmError) -> None:
+    @on(CheckFailed)
+    def check_failed(self, event: CheckFailed) -> None:
+        exc = event.error
         """No answer from ECR: nothing is known present, so sync waits (or a waiver)."""
         self.checking = False
         self.check_error = exc
         self.report = None
         self.query_one("#img-table", DataTable).clear()
         self.query_one("#img-verdict", Static).update(
-            Text(
+            Content.styled(
                 "The images are not checked: helmfile sync stays disabled. Check again (c) once "
                 "the cause is fixed, or waive with a reason below.",
-                "bold red",
+                "bold $error",
             )
         )
         reason = self.query_one("#img-waive-reason", Input)
@@ -202,7 +217,9 @@ class ImagesSection(ReportsWorkers, VerticalScroll):
         self.query_one("#img-waive").display = not self.waiver
         self.show_problem(error_text(exc, "ECR check failed"))
 
-    def show_report(self, report: ImageCheckReport) -> None:
+    @on(Checked)
+    def show_report(self, event: Checked) -> None:
+        report = event.report
         self.checking = False
         self.check_error = None
         self.report = report
@@ -210,22 +227,24 @@ class ImagesSection(ReportsWorkers, VerticalScroll):
         table.clear()
         for result in report.results:
             mark = (
-                Text("✔ present", "green")
+                Content.styled("✔ present", "$success")
                 if result.present
-                else Text(f"✗ missing: {result.reason}", "bold red")
+                else Content.styled(f"✗ missing: {result.reason}", "bold $error")
             )
-            table.add_row(result.image.repository, result.image.tag, mark)
+            table.add_row(result.image.repository, result.image.tag, rich_text(mark, self.app))
         missing = len(report.missing)
         verdict = self.query_one("#img-verdict", Static)
         if not missing:
-            verdict.update(Text(f"All {len(report.results)} images are in ECR.", "bold green"))
+            verdict.update(
+                Content.styled(f"All {len(report.results)} images are in ECR.", "bold $success")
+            )
         else:
             verdict.update(
-                Text(
+                Content.styled(
                     f"{missing} of {len(report.results)} images missing in ECR: helmfile sync "
                     "stays disabled (pods would go into ImagePullBackOff). Run loadimage.sh (l), "
                     "or waive with a reason below.",
-                    "bold red",
+                    "bold $error",
                 )
             )
         self.query_one("#img-waive").display = bool(missing) and not self.waiver
@@ -239,7 +258,10 @@ class ImagesSection(ReportsWorkers, VerticalScroll):
         loader = plan.release_dir / plan.playbook.images_loader
         if not os.access(loader, os.X_OK):
             self.show_problem(
-                Text(f"{loader} is missing or not executable: push the images by hand.", "bold red")
+                Content.styled(
+                    f"{loader} is missing or not executable: push the images by hand.",
+                    "bold $error",
+                )
             )
             return
         log = self.query_one("#img-log", CapturingLog)
@@ -280,7 +302,7 @@ class ImagesSection(ReportsWorkers, VerticalScroll):
         self.waiver = reason
         self.query_one("#img-waive").display = False
         self.query_one("#img-verdict", Static).update(
-            Text(f"Waived: {waived}. Reason: {reason}", "bold yellow")
+            Content.styled(f"Waived: {waived}. Reason: {reason}", "bold $warning")
         )
         self.panel.update_gate()
 

@@ -8,6 +8,8 @@ waived), the CHANGELOG is acknowledged, the revisions are recorded and the diff 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widget import Widget
@@ -24,8 +26,10 @@ from tui.screens.helm.images import ImagesSection
 from tui.screens.helm.revisions import HistorySection
 from tui.screens.helm.rollback import RollbackSection
 from tui.screens.helm.sections import ChangelogSection, LintSection
+from tui.screens.helm.support import HelmStep
 from tui.screens.helm.sync import SyncSection
 from tui.screens.helm.values import ValuesGuard
+from tui.wizard import Wizard
 
 SECTIONS = ("images", "changelog", "history", "lint", "diff", "sync")
 TITLES = ("Images", "Changes", "Revisions", "Lint", "Diff", "Sync")
@@ -76,8 +80,8 @@ class HelmPanel(StepPanel):
         Binding("x", "cancel", "Cancel", tooltip="Stop the running command (SIGINT)"),
     ]
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, wizard: Wizard) -> None:
+        super().__init__(wizard)
         self.plan: HelmPlan | None = None
         self.sync_started = False
 
@@ -90,7 +94,7 @@ class HelmPanel(StepPanel):
                     yield self.section_widget(sid)
 
     def section_widget(self, sid: str) -> Widget:
-        kinds: dict[str, type[Widget]] = {
+        kinds: dict[str, Callable[[HelmStep], Widget]] = {
             "images": ImagesSection,
             "changelog": ChangelogSection,
             "history": HistorySection,
@@ -201,7 +205,8 @@ class HelmPanel(StepPanel):
         )
 
     def update_gate(self) -> None:
-        """Re-evaluate the sync gate, the completion and the keys."""
+        """Re-evaluate the sync gate, the diff's advice, the completion and the keys."""
+        self.query_one(DiffSection).show_idle()  # "acknowledge first" until it is
         sync = self.query_one(SyncSection)
         sync.show_gate([] if sync.running else self.sync_blockers(), self.can_run("sync"))
         rollback = self.query_one(RollbackSection)

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import replace
-from typing import TYPE_CHECKING
 
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.widgets import Button, DataTable, Static
 
 from tui.core.errors import MocmError
@@ -24,10 +23,13 @@ from tui.core.helm.journal_readback import (
 )
 from tui.core.journal.writer import utc_now
 from tui.screens.error_text import error_text
-from tui.screens.helm.support import Captured, CapturingLog, CommandSeries, missing_program
-
-if TYPE_CHECKING:
-    from tui.screens.helm.panel import HelmPanel
+from tui.screens.helm.support import (
+    Captured,
+    CapturingLog,
+    CommandSeries,
+    HelmStep,
+    missing_program,
+)
 
 
 def revision_cells(recorded: RecordedRevision) -> tuple[str, str, str]:
@@ -47,7 +49,7 @@ class HistorySection(Vertical):
     journal instead (the cluster may already hold what the sync left).
     """
 
-    def __init__(self, panel: HelmPanel) -> None:
+    def __init__(self, panel: HelmStep) -> None:
         super().__init__(id="helm-history")
         self.panel = panel
         self.recorded: dict[str, RecordedRevision] = {}
@@ -95,7 +97,9 @@ class HistorySection(Vertical):
             self.read([plan.history(r) for r in missing])
             return
         self.show_status(
-            Text(f"✔ Revisions recorded before sync at {at} (from the journal).", "bold green")
+            Content.styled(
+                f"✔ Revisions recorded before sync at {at} (from the journal).", "bold $success"
+            )
         )
 
     def start(self) -> None:
@@ -120,14 +124,16 @@ class HistorySection(Vertical):
         if missing is not None:
             self.show_status(error_text(missing, "Cannot record the revisions"))
             return
-        self.show_status(Text("Reading the history of each release…"))
+        self.show_status(Content.styled("Reading the history of each release…"))
         self.series.start(commands, self.recorded_one)
         self.panel.update_gate()
 
     def recorded_one(self, command: HelmCommand, result: CommandResult, out: Captured) -> bool:
         release = command.argv[2]
         if result.cancelled or result.timed_out:
-            self.show_status(Text(f"helm history {release} did not finish.", "bold red"))
+            self.show_status(
+                Content.styled(f"helm history {release} did not finish.", "bold $error")
+            )
             return False
         try:
             history = read_history(release, out.stdout_text, out.stderr_text, result.exit_code)
@@ -141,9 +147,9 @@ class HistorySection(Vertical):
         self.show_rows()
         if self.ready:
             self.show_status(
-                Text(
+                Content.styled(
                     f"✔ Revisions recorded before sync at {shown_time(stamp)} (journaled).",
-                    "bold green",
+                    "bold $success",
                 )
             )
         return True
@@ -155,7 +161,7 @@ class HistorySection(Vertical):
             if release in self.recorded:
                 table.add_row(release, *revision_cells(self.recorded[release]))
 
-    def show_status(self, message: Text) -> None:
+    def show_status(self, message: Content) -> None:
         self.query_one("#hist-status", Static).update(message)
         self.panel.update_gate()
 

@@ -8,22 +8,24 @@ Helm releases are independent of the OpenTofu layer, which needs no rollback.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING
 
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.widgets import Button, Input, Static
 
 from tui.core.helm.commands import RollbackChoice
 from tui.core.helm.history import read_rollback
 from tui.core.helm.journal_readback import OUTCOME_RECORDED, ROLLED_BACK
 from tui.screens.error_text import error_text
-from tui.screens.helm.support import Captured, CapturingLog, ConfirmDialog, missing_program
-
-if TYPE_CHECKING:
-    from tui.screens.helm.panel import HelmPanel
+from tui.screens.helm.support import (
+    Captured,
+    CapturingLog,
+    HelmStep,
+    helm_question,
+    missing_program,
+)
 
 TOFU_NOTE = (
     "The OpenTofu layer needs no rollback: a Helm failure leaves the infrastructure as applied."
@@ -33,7 +35,7 @@ TOFU_NOTE = (
 class RollbackSection(Vertical):
     """Offers, confirms and runs ``helm rollback R REV -n NS`` for each failed release."""
 
-    def __init__(self, panel: HelmPanel) -> None:
+    def __init__(self, panel: HelmStep) -> None:
         super().__init__(id="helm-rollback")
         self.panel = panel
         self.choices: list[RollbackChoice] = []
@@ -96,29 +98,35 @@ class RollbackSection(Vertical):
             for r in releases
         ]
         self.done = {r: True for r in done if r in releases}
-        text = Text()
+        text = Content()
         for choice in self.choices:
             error = errors.get(choice.release, "")
-            text.append(f"{choice.release} failed", "bold red")
-            text.append(f": {error}\n" if error else ".\n", "red")
+            text = text.append_text(f"{choice.release} failed", "bold $error")
+            text = text.append_text(f": {error}\n" if error else ".\n", "$error")
             if self.done.get(choice.release):
-                text.append(f"{choice.release} was rolled back to revision {choice.revision}.\n")
+                text = text.append_text(
+                    f"{choice.release} was rolled back to revision {choice.revision}.\n"
+                )
             elif choice.possible:
-                text.append(
+                text = text.append_text(
                     f"Roll back {choice.release} only, to revision {choice.revision} — "
                     f"{choice.reason}; never helm's implicit “previous”, which may be a failed "
                     "revision.\n"
                 )
             else:
-                text.append(f"{choice.reason}\n", "bold yellow")
+                text = text.append_text(f"{choice.reason}\n", "bold $warning")
         if others:
-            text.append(f"{', '.join(others)}: left as they are (no rollback).\n", "dim")
-        text.append(TOFU_NOTE, "bold")
+            text = text.append_text(
+                f"{', '.join(others)}: left as they are (no rollback).\n", "dim"
+            )
+        text = text.append_text(TOFU_NOTE, "bold")
         self.query_one("#rb-offer", Static).update(text)
         self.display = True
         self.refresh_button()
         if self.all_rolled_back:
-            self.ask_outcome(Text("Every failed release is rolled back.", "bold green"))
+            self.ask_outcome(
+                Content.styled("Every failed release is rolled back.", "bold $success")
+            )
         self.call_after_refresh(self.scroll_visible, animate=False)
 
     def refresh_button(self) -> None:
@@ -134,11 +142,11 @@ class RollbackSection(Vertical):
         choice = self.pending
         if choice is None or not self.can_roll_back:
             return
-        body = Text(
+        body = Content.styled(
             f"helm rollback {choice.release} {choice.revision} -n "
             f"{self.panel.namespace}\n\nOnly {choice.release} changes. {TOFU_NOTE}"
         )
-        dialog = ConfirmDialog(f"Roll back {choice.release}?", body, "Roll back")
+        dialog = helm_question(f"Roll back {choice.release}?", body, "Roll back")
         self.app.push_screen(dialog, lambda yes: self.start(choice) if yes else None)
 
     def start(self, choice: RollbackChoice) -> None:
@@ -156,7 +164,9 @@ class RollbackSection(Vertical):
         log = self.query_one("#rb-log", CapturingLog)
         log.listener = self.captured
         log.display = True
-        result.update(Text(f"Rolling {choice.release} back to revision {choice.revision}…"))
+        result.update(
+            Content.styled(f"Rolling {choice.release} back to revision {choice.revision}…")
+        )
         self.refresh_button()
         self.panel.run_logged(log, command.argv, cwd=command.cwd, timeout_s=command.timeout_seconds)
         self.panel.update_gate()
@@ -182,23 +192,23 @@ class RollbackSection(Vertical):
             message, succeeded = outcome.message, outcome.succeeded
         self.done[choice.release] = succeeded
         self.panel.journal_decision(ROLLED_BACK, message)
-        text = Text(
-            ("✔ " if succeeded else "✗ ") + message, "bold green" if succeeded else "bold red"
+        text = Content.styled(
+            ("✔ " if succeeded else "✗ ") + message, "bold $success" if succeeded else "bold $error"
         )
         if succeeded:
-            text.append(f"\n{TOFU_NOTE}")
+            text = text.append_text(f"\n{TOFU_NOTE}")
         if self.all_rolled_back:
             self.ask_outcome(text)
         else:
             if not succeeded:
-                text.append("\nYou can try again (b) once the cause is fixed.")
+                text = text.append_text("\nYou can try again (b) once the cause is fixed.")
             self.query_one("#rb-result", Static).update(text)
         self.refresh_button()
         self.panel.update_gate()
 
-    def ask_outcome(self, text: Text) -> None:
+    def ask_outcome(self, text: Content) -> None:
         """Everything is rolled back: the operator records what happened to finish."""
-        text.append("\nRecord the outcome below to finish the step.", "bold")
+        text = text.append_text("\nRecord the outcome below to finish the step.", "bold")
         self.query_one("#rb-result", Static).update(text)
         self.query_one("#rb-outcome-row").display = True
         self.query_one("#rb-outcome", Input).focus()
@@ -216,7 +226,9 @@ class RollbackSection(Vertical):
         self.outcome_recorded = True
         self.query_one("#rb-outcome-row").display = False
         self.query_one("#rb-result", Static).update(
-            Text(f"✔ Rolled back ({rolled}); outcome recorded: {outcome}", "bold green")
+            Content.styled(
+                f"✔ Rolled back ({rolled}); outcome recorded: {outcome}", "bold $success"
+            )
         )
         self.panel.update_gate()
 

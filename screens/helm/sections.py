@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
 from textual.widgets import Button, Static
 
 from tui.core.errors import MocmError
@@ -18,50 +16,49 @@ from tui.core.helm.journal_readback import shown_time
 from tui.core.helm.lint import parse_lint
 from tui.core.helm.review import ACKNOWLEDGED, Acknowledgement, acknowledgement_detail
 from tui.screens.error_text import error_text
-from tui.screens.helm.diff import DiffSection
 from tui.screens.helm.support import (
     Captured,
     CapturingLog,
     CommandSeries,
+    HelmStep,
     missing_program,
     relative,
 )
 
-if TYPE_CHECKING:
-    from tui.screens.helm.panel import HelmPanel
-
 CHANGELOG = "CHANGELOG.md"  # beside helmfile.yaml, as the guide names it: mocm/CHANGELOG.md
 
 
-def entry_text(entry: ChangelogEntry, where: str) -> Text:
+def entry_text(entry: ChangelogEntry, where: str) -> Content:
     """The entry, every Changed / Removed item highlighted."""
-    text = Text(f"## [{entry.version}]", "bold")
-    text.append(f" - {entry.date}" if entry.date else "", "bold")
-    text.append(f"   ({where}, line {entry.line})\n", "dim")
+    text = Content.styled(f"## [{entry.version}]", "bold")
+    text = text.append_text(f" - {entry.date}" if entry.date else "", "bold")
+    text = text.append_text(f"   ({where}, line {entry.line})\n", "dim")
     count = len(entry.attention_items)
     if count:
-        text.append(
+        text = text.append_text(
             f"{count} item{'s' if count != 1 else ''} under Changed / Removed may need edits "
             "to values.yaml beyond the Values step:\n",
-            "bold yellow",
+            "bold $warning",
         )
     for section in entry.sections:
-        text.append(f"\n### {section.name}\n", "bold yellow" if section.needs_attention else "bold")
+        text = text.append_text(
+            f"\n### {section.name}\n", "bold $warning" if section.needs_attention else "bold"
+        )
         for line in section.text:
-            text.append(f"  {line}\n")
+            text = text.append_text(f"  {line}\n")
         for item in section.items:
             if item.needs_attention:
-                text.append(f"  ▶ {item.text}\n", "bold black on yellow")
+                text = text.append_text(f"  ▶ {item.text}\n", "bold $background on $warning")
             else:
-                text.append(f"  • {item.text}\n")
-    text.rstrip()
+                text = text.append_text(f"  • {item.text}\n")
+    text = text.rstrip()
     return text
 
 
 class ChangelogSection(VerticalScroll):
     """The chart's CHANGELOG entry for this release; the operator acknowledges it."""
 
-    def __init__(self, panel: HelmPanel) -> None:
+    def __init__(self, panel: HelmStep) -> None:
         super().__init__(id="helm-changelog")
         self.panel = panel
         self.entry: ChangelogEntry | None = None
@@ -85,7 +82,9 @@ class ChangelogSection(VerticalScroll):
         except MocmError as exc:
             self.problem = exc.message
             message = error_text(exc, "No CHANGELOG entry to show")
-            message.append("\nAcknowledge (a) once you have read the chart's notes by hand.")
+            message = message.append_text(
+                "\nAcknowledge (a) once you have read the chart's notes by hand."
+            )
             self.query_one("#cl-entry", Static).update(message)
         else:
             where = relative(path, plan.release_dir)
@@ -103,10 +102,10 @@ class ChangelogSection(VerticalScroll):
             )
         else:
             self.query_one("#cl-status", Static).update(
-                Text(
+                Content.styled(
                     f"The entry changed since it was acknowledged at {at}: read it again, "
                     "then acknowledge (a).",
-                    "bold yellow",
+                    "bold $warning",
                 )
             )
 
@@ -122,19 +121,18 @@ class ChangelogSection(VerticalScroll):
     def mark_acknowledged(self, status: str) -> None:
         self.acknowledged = True
         self.query_one("#cl-ack", Button).disabled = True
-        self.query_one("#cl-status", Static).update(Text(status, "bold green"))
-        self.panel.query_one(DiffSection).show_idle()  # it said "acknowledge first"
+        self.query_one("#cl-status", Static).update(Content.styled(status, "bold $success"))
         self.panel.update_gate()
 
 
 class LintSection(Vertical):
     """Optional ``helm lint`` of each chart with the merged values; failures shown, not blocking."""
 
-    def __init__(self, panel: HelmPanel) -> None:
+    def __init__(self, panel: HelmStep) -> None:
         super().__init__(id="helm-lint")
         self.panel = panel
         self.series: CommandSeries | None = None
-        self.lines = Text()
+        self.lines = Content()
 
     def compose(self) -> ComposeResult:
         yield Static(
@@ -170,7 +168,7 @@ class LintSection(Vertical):
         except MocmError as exc:
             result.update(error_text(exc, "Cannot lint"))
             return
-        self.lines = Text()
+        self.lines = Content()
         result.update("Linting…")
         self.series.start([plan.lint(c.chart) for c in charts], self.linted)
         self.panel.update_gate()
@@ -179,13 +177,13 @@ class LintSection(Vertical):
         chart = command.argv[2]
         report = parse_lint(out.stdout_text, out.stderr_text, result.exit_code)
         if report.passed:
-            self.lines.append(f"✔ {chart}: passed\n", "green")
+            self.lines = self.lines.append_text(f"✔ {chart}: passed\n", "$success")
         else:
-            self.lines.append(f"✗ {chart}: failed\n", "bold red")
+            self.lines = self.lines.append_text(f"✗ {chart}: failed\n", "bold $error")
             for message in report.errors:
-                self.lines.append(f"    [ERROR] {message.text}\n", "red")
+                self.lines = self.lines.append_text(f"    [ERROR] {message.text}\n", "$error")
             for other in report.other:
-                self.lines.append(f"    {other}\n", "red")
+                self.lines = self.lines.append_text(f"    {other}\n", "$error")
         self.query_one("#lint-result", Static).update(self.lines)
         return not (result.cancelled or result.timed_out)
 

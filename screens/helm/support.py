@@ -1,29 +1,65 @@
-"""Shared by the Helm sections: a log that hands its lines on, a yes/no dialog, the values."""
+"""Shared by the Helm sections: a log that hands its lines on, the yes/no question, the values."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
-from rich.text import Text
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
-from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
-from textual.widgets import Button, Label, Static
+from textual.content import Content
 from textual.worker import Worker
 
 from tui.core.errors import MocmError, ParseError
 from tui.core.exec.result import CommandResult
 from tui.core.exec.runner import LineCallback, Stream, resolve_program
-from tui.core.helm.commands import HelmCommand
-from tui.screens.base import StepPanel
+from tui.core.helm.commands import HelmCommand, HelmPlan
+from tui.core.helm.journal_readback import RecordedRevision
+from tui.core.journal.records import JournalRecord
 from tui.widgets.command_log import CommandLog
+from tui.widgets.dialogs.confirm import ConfirmDialog
+from tui.wizard import Wizard
 
 Listener = Callable[[Stream, str], None]
+
+
+class HelmStep(Protocol):
+    """What the Helm sections use of the step that holds them (``HelmPanel``)."""
+
+    plan: HelmPlan | None
+    sync_started: bool
+    wizard: Wizard
+
+    @property
+    def releases(self) -> tuple[str, ...]: ...
+
+    @property
+    def namespace(self) -> str: ...
+
+    @property
+    def recorded(self) -> dict[str, RecordedRevision]: ...
+
+    @property
+    def changelog_acknowledged(self) -> bool: ...
+
+    def journal_decision(self, what: str, detail: str) -> JournalRecord | None: ...
+
+    def journal_note(self, text: str) -> None: ...
+
+    def sync_blockers(self, values: bool = True) -> list[str]: ...
+
+    def update_gate(self) -> None: ...
+
+    def run_logged(
+        self,
+        log: CommandLog,
+        argv: Sequence[str],
+        *,
+        cwd: Path,
+        timeout_s: float | None,
+        stdin: bytes | None = None,
+    ) -> Worker[CommandResult]: ...
 
 
 class CapturingLog(CommandLog):
@@ -101,39 +137,18 @@ def relative(path: Path, base: Path) -> str:
         return str(path)
 
 
-class ConfirmDialog(ModalScreen[bool]):
-    """A yes/no question before a command that changes the cluster."""
-
-    DEFAULT_CSS = """
-    ConfirmDialog { align: center middle; }
-    ConfirmDialog #helm-confirm { width: 72; max-width: 100%; }
-    ConfirmDialog .helm-buttons { height: auto; }
-    ConfirmDialog Button { margin-right: 2; }
-    """
-    BINDINGS = [
-        Binding("y", "answer(True)", "Yes"),
-        Binding("n,escape", "answer(False)", "No"),
-    ]
-
-    def __init__(self, title: str, body: Text | str, yes: str) -> None:
-        super().__init__()
-        self.title_text = title
-        self.body = body
-        self.yes = yes
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="helm-confirm", classes="dialog"):
-            yield Label(self.title_text, classes="dialog-title")
-            yield Static(self.body, id="helm-confirm-body", markup=False)
-            with Horizontal(classes="helm-buttons"):
-                yield Button(f"{self.yes} (y)", id="helm-confirm-yes", variant="warning")
-                yield Button("No (n)", id="helm-confirm-no")
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        self.dismiss(event.button.id == "helm-confirm-yes")
-
-    def action_answer(self, answer: bool) -> None:
-        self.dismiss(answer)
+def helm_question(title: str, body: Content, action: str) -> ConfirmDialog:
+    """A yes/no question before a command that changes the cluster (No is focused)."""
+    return ConfirmDialog(
+        title,
+        body,
+        confirm=action,
+        cancel="No",
+        key="y",
+        cancel_key="n",
+        destructive=True,
+        dialog_id="helm-confirm",
+    )
 
 
 Each = Callable[[HelmCommand, CommandResult, Captured], bool]
@@ -146,7 +161,7 @@ class CommandSeries:
     The owner forwards its log's ``Finished`` message to :meth:`finished`.
     """
 
-    def __init__(self, panel: StepPanel, log: CapturingLog) -> None:
+    def __init__(self, panel: HelmStep, log: CapturingLog) -> None:
         self.panel = panel
         self.log = log
         self.pending: list[HelmCommand] = []

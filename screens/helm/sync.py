@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import IO, TYPE_CHECKING
+from typing import IO
 
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
 from textual.message import Message
 from textual.widgets import Button, Static
 
@@ -37,17 +37,21 @@ from tui.core.helm.journal_readback import (
 from tui.core.helm.sync import ReleaseProgress, SyncEvent, SyncResult, SyncTracker
 from tui.screens.error_text import error_text
 from tui.screens.helm.rollback import RollbackSection
-from tui.screens.helm.support import CapturingLog, ConfirmDialog, missing_program, relative
+from tui.screens.helm.support import (
+    CapturingLog,
+    HelmStep,
+    helm_question,
+    missing_program,
+    relative,
+)
 from tui.screens.helm.sync_render import (
     needs_rollback,
     outcome_text,
     progress_line,
     restored_progress,
 )
-from tui.screens.helm.values import SyncWaiverDialog, ValuesGuard, confirmation_body
-
-if TYPE_CHECKING:
-    from tui.screens.helm.panel import HelmPanel
+from tui.screens.helm.values import ValuesGuard, confirmation_body, waiver_question
+from tui.widgets.dialogs.reason import GivenReason
 
 
 def open_sync_log(path: Path) -> IO[str]:
@@ -69,7 +73,7 @@ class SyncSection(VerticalScroll):
             super().__init__()
             self.event = event
 
-    def __init__(self, panel: HelmPanel) -> None:
+    def __init__(self, panel: HelmStep) -> None:
         super().__init__(id="helm-sync")
         self.panel = panel
         self.tracker: SyncTracker | None = None
@@ -104,15 +108,17 @@ class SyncSection(VerticalScroll):
         """What the sync needs; ``can_sync``: ``s`` may run (it reads the values again first)."""
         gate = self.query_one("#sync-gate", Static)
         if self.running:
-            gate.update(Text("Sync running — Cancel (x) sends SIGINT.", "bold yellow"))
+            gate.update(Content.styled("Sync running — Cancel (x) sends SIGINT.", "bold $warning"))
         elif missing:
-            gate.update(Text("Sync needs: " + " · ".join(missing), "yellow"))
+            gate.update(Content.styled("Sync needs: " + " · ".join(missing), "$warning"))
         elif self.succeeded:
-            gate.update(Text("Synced. Next (F3) goes on; sync again (s) only if needed."))
+            gate.update(Content.styled("Synced. Next (F3) goes on; sync again (s) only if needed."))
         else:
             plan = self.panel.plan
             log = relative(plan.sync_log, plan.release_dir) if plan else "the sync log"
-            gate.update(Text(f"Ready to sync (s). Output is also written to {log}.", "bold"))
+            gate.update(
+                Content.styled(f"Ready to sync (s). Output is also written to {log}.", "bold")
+            )
         self.query_one("#sync-run", Button).disabled = not can_sync or self.running
         self.query_one("#sync-cancel", Button).disabled = not self.running
 
@@ -123,14 +129,14 @@ class SyncSection(VerticalScroll):
         shown = list(tracker.progress()) if tracker else []
         if tracker is None and self.restored is not None:  # the sync before the restart
             shown, stopped = [restored_progress(r) for r in self.restored.releases], True
-        text = Text()
+        text = Content()
         for number, name in enumerate(releases, start=1):
             progress = next((p for p in shown if p.release == name), ReleaseProgress(name))
             recorded = self.panel.recorded.get(name)
             before = recorded.revision if recorded else None
-            text.append_text(progress_line(number, progress, stopped, before))
-            text.append("\n")
-        text.rstrip()
+            text = text.append(progress_line(number, progress, stopped, before))
+            text = text.append_text("\n")
+        text = text.rstrip()
         self.query_one("#sync-progress", Static).update(text)
 
     # -- running ------------------------------------------------------------------------------
@@ -147,7 +153,7 @@ class SyncSection(VerticalScroll):
             return  # the file stopped parsing: the gate says so
         guard = self.query_one(ValuesGuard)
         check = guard.check
-        intro = Text(
+        intro = Content.styled(
             f"helmfile sync upgrades {', then '.join(self.panel.releases)} in namespace "
             f"{plan.playbook.helm_namespace}, with the merged values.\n"
             "A release that fails can be rolled back on its own to the revision recorded in "
@@ -155,16 +161,16 @@ class SyncSection(VerticalScroll):
         )
         body = confirmation_body(intro, check, guard.where)
         if check is not None and check.placeholders:
-            self.app.push_screen(SyncWaiverDialog(body), lambda r: self.waived(check, r))
+            self.app.push_screen(waiver_question(body), lambda r: self.waived(check, r))
             return
         self.app.push_screen(
-            ConfirmDialog("Upgrade the Helm releases?", body, "Sync"),
+            helm_question("Upgrade the Helm releases?", body, "Sync"),
             lambda yes: self.confirmed(check, bool(yes)),
         )
 
-    def waived(self, check: SyncValuesCheck, reason: str | None) -> None:
-        if reason:
-            self.panel.journal_decision(WAIVER, waiver_detail(check, reason))
+    def waived(self, check: SyncValuesCheck, reason: GivenReason | None) -> None:
+        if reason is not None:
+            self.panel.journal_decision(WAIVER, waiver_detail(check, reason.text))
             self.confirmed(check, True)
 
     def confirmed(self, check: SyncValuesCheck | None, yes: bool) -> None:
@@ -187,7 +193,9 @@ class SyncSection(VerticalScroll):
             self.log_file = open_sync_log(plan.sync_log)
         except OSError as exc:
             self.query_one("#sync-outcome", Static).update(
-                Text(f"Cannot write {plan.sync_log}: {exc.strerror or exc}", "bold red")
+                Content.styled(
+                    f"Cannot write {plan.sync_log}: {exc.strerror or exc}", "bold $error"
+                )
             )
             return
         self.tracker = SyncTracker(self.panel.releases)
@@ -245,7 +253,9 @@ class SyncSection(VerticalScroll):
         self.show_progress()
         how = "was cancelled" if last.exit_code is None else f"failed (exit {last.exit_code})"
         self.query_one("#sync-outcome", Static).update(
-            Text(f"Before the restart, the sync of {shown_time(last.at)} {how}.", "bold red")
+            Content.styled(
+                f"Before the restart, the sync of {shown_time(last.at)} {how}.", "bold $error"
+            )
         )
         targets = list(last.needing_rollback)
         if targets and not state.outcome_recorded:

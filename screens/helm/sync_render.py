@@ -3,7 +3,7 @@ and which releases the outcome leaves needing a rollback."""
 
 from __future__ import annotations
 
-from rich.text import Text
+from textual.content import Content
 
 from tui.core.exec.result import CommandResult
 from tui.core.helm.journal_readback import INTERRUPTED, ReleaseOutcome
@@ -11,32 +11,32 @@ from tui.core.helm.sync import ReleaseProgress, ReleaseState, SyncResult
 
 MARKS = {
     ReleaseState.NOT_STARTED: ("· pending", "dim"),
-    ReleaseState.UPGRADING: ("⟳ upgrading…", "bold yellow"),
-    ReleaseState.INSTALLING: ("⟳ installing…", "bold yellow"),
-    ReleaseState.DEPLOYED: ("✔ deployed", "bold green"),
-    ReleaseState.FAILED: ("✗ failed", "bold red"),
-    ReleaseState.DELETED: ("− deleted", "yellow"),
+    ReleaseState.UPGRADING: ("⟳ upgrading…", "bold $warning"),
+    ReleaseState.INSTALLING: ("⟳ installing…", "bold $warning"),
+    ReleaseState.DEPLOYED: ("✔ deployed", "bold $success"),
+    ReleaseState.FAILED: ("✗ failed", "bold $error"),
+    ReleaseState.DELETED: ("− deleted", "$warning"),
 }
 UNFINISHED = (ReleaseState.UPGRADING, ReleaseState.INSTALLING)
 
 
 def progress_line(
     number: int, progress: ReleaseProgress, stopped: bool, before: int | None = None
-) -> Text:
+) -> Content:
     """``1. mocm-bootstrap-1   ✔ deployed rev 9 (was 8)  12s``; ``before``: recorded revision."""
     mark, style = MARKS[progress.state]
     if stopped and progress.state in UNFINISHED:
-        mark, style = "⚠ interrupted during its upgrade", "bold red"
-    text = Text(f"{number}. {progress.release:<20} ")
-    text.append(mark, style)
+        mark, style = "⚠ interrupted during its upgrade", "bold $error"
+    text = Content.styled(f"{number}. {progress.release:<20} ")
+    text = text.append_text(mark, style)
     if progress.revision is not None and progress.state is not ReleaseState.NOT_STARTED:
-        text.append(f" rev {progress.revision}", style)
+        text = text.append_text(f" rev {progress.revision}", style)
         if before is not None and progress.state is ReleaseState.DEPLOYED:
-            text.append(f" (was {before})", "dim")
+            text = text.append_text(f" (was {before})", "dim")
     if progress.duration:
-        text.append(f"  {progress.duration}", "dim")
+        text = text.append_text(f"  {progress.duration}", "dim")
     if progress.error:
-        text.append(f"\n     {progress.error}", "red")
+        text = text.append_text(f"\n     {progress.error}", "$error")
     return text
 
 
@@ -51,15 +51,15 @@ def needs_rollback(progress: ReleaseProgress, stopped: bool) -> bool:
     return progress.state is ReleaseState.FAILED or (stopped and progress.state in UNFINISHED)
 
 
-def outcome_text(result: SyncResult, finished: CommandResult, stopped: bool) -> Text:
+def outcome_text(result: SyncResult, finished: CommandResult, stopped: bool) -> Content:
     """The sentence under the progress: succeeded, stopped (how, with which signals), or failed."""
     if result.succeeded:
-        return Text("✔ Sync succeeded: every release is deployed.", "bold green")
+        return Content.styled("✔ Sync succeeded: every release is deployed.", "bold $success")
     if stopped:
         how = "timed out" if finished.timed_out else "cancelled"
         sent = ", ".join(finished.signals_sent) or "no signal needed"
-        return Text(f"Sync {how} — stopped with {sent}.", "bold red")
-    message = Text(f"Sync failed (exit {finished.exit_code}).", "bold red")
+        return Content.styled(f"Sync {how} — stopped with {sent}.", "bold $error")
+    message = Content.styled(f"Sync failed (exit {finished.exit_code}).", "bold $error")
     if result.error_lines:
-        message.append(f"\n{result.error_lines[-1]}", "red")
+        message = message.append_text(f"\n{result.error_lines[-1]}", "$error")
     return message

@@ -1,105 +1,124 @@
 """Helm step: what ``helmfile sync`` would deploy from ``mocm/values.yaml``, checked.
 
 The file is read when the step is shown and again right before the sync (it may
-have been edited outside the wizard). Placeholders left are listed by key path in
-red in the Sync section and in the confirmation, which then needs a typed reason
-(journaled); a file that does not parse blocks the sync; an image tag that is
+have been edited outside the wizard). Placeholders left are listed by key path, in
+the error colour, in the Sync section and in the confirmation, which then needs a typed
+reason (journaled); a file that does not parse blocks the sync; an image tag that is
 not the current build is a warning in the same places.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from rich.text import Text
-from textual import work
-from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Static
+from textual import on, work
+from textual.content import Content
+from textual.message import Message
+from textual.widgets import Static
 
 from tui.core.errors import MocmError, ParseError
 from tui.core.helm.deployed_values import SyncValuesCheck, check_sync_values
 from tui.core.playbook.load import Playbook
-from tui.screens.helm.support import relative
-
-if TYPE_CHECKING:
-    from tui.screens.helm.panel import HelmPanel
-
+from tui.screens.helm.support import HelmStep, relative
+from tui.widgets.dialogs.reason import ReasonDialog
+from tui.widgets.worker_events import ReportsWorkers
 
 SHOWN_IN_SECTION = 6  # key paths the Sync section names; the confirmation names them all
 
 
-def placeholders_text(check: SyncValuesCheck, where: str, shown: int | None = None) -> Text:
+def placeholders_text(check: SyncValuesCheck, where: str, shown: int | None = None) -> Content:
     """Red: how many placeholders are left, and their key paths (the first ``shown``)."""
     paths = check.key_paths
     count = len(paths)
-    text = Text(
+    text = Content.styled(
         f"✗ {where} still holds {count} placeholder{'s' if count != 1 else ''} "
         "Helm would deploy literally:\n",
-        "bold red",
+        "bold $error",
     )
     named = paths if shown is None else paths[:shown]
-    text.append(", ".join(named), "red")
+    text = text.append_text(", ".join(named), "$error")
     if len(named) < count:
-        text.append(f", … and {count - len(named)} more (all listed when you sync)", "red")
+        text = text.append_text(
+            f", … and {count - len(named)} more (all listed when you sync)", "$error"
+        )
     return text
 
 
-def tag_text(check: SyncValuesCheck) -> Text:
-    return Text(f"⚠ {check.image_tag.sentence()}.", "bold yellow")
+def tag_text(check: SyncValuesCheck) -> Content:
+    return Content.styled(f"⚠ {check.image_tag.sentence()}.", "bold $warning")
 
 
-def check_text(check: SyncValuesCheck, where: str) -> Text:
+def check_text(check: SyncValuesCheck, where: str) -> Content:
     """The values check as the Sync section shows it."""
-    text = Text()
+    text = Content()
     if check.placeholders:
-        text.append_text(placeholders_text(check, where, SHOWN_IN_SECTION))
-        text.append("\nFill them in Values (F2), or sync with a typed reason (journaled).", "red")
+        text = text.append(placeholders_text(check, where, SHOWN_IN_SECTION))
+        text = text.append_text(
+            "\nFill them in Values (F2), or sync with a typed reason (journaled).", "$error"
+        )
     if not check.image_tag.matches:
-        text.append("\n" if text else "")
-        text.append_text(tag_text(check))
+        text = text.append_text("\n" if text else "")
+        text = text.append(tag_text(check))
     if not text:
-        text.append(f"✔ {where}: no placeholder left; {check.image_tag.sentence()}.", "green")
+        text = text.append_text(
+            f"✔ {where}: no placeholder left; {check.image_tag.sentence()}.", "$success"
+        )
     return text
 
 
-def problem_text(exc: MocmError, where: str) -> Text:
+def problem_text(exc: MocmError, where: str) -> Content:
     """Red: the file cannot go to Helm, and where it breaks."""
     if isinstance(exc, ParseError):
         at = f"line {exc.line}" if exc.line is not None else ""
         at += f", column {exc.column}" if exc.column is not None and at else ""
-        text = Text(f"✗ {where} does not parse: {at + ': ' if at else ''}{exc.reason}", "bold red")
+        text = Content.styled(
+            f"✗ {where} does not parse: {at + ': ' if at else ''}{exc.reason}", "bold $error"
+        )
     else:
-        text = Text(f"✗ {where} cannot be read: {exc.message}", "bold red")
-    text.append(
-        "\nThe sync is blocked until it parses: fix the file, then s reads it again.", "red"
+        text = Content.styled(f"✗ {where} cannot be read: {exc.message}", "bold $error")
+    text = text.append_text(
+        "\nThe sync is blocked until it parses: fix the file, then s reads it again.", "$error"
     )
     return text
 
 
-def confirmation_body(intro: Text, check: SyncValuesCheck | None, where: str) -> Text:
-    """The sync question, with what the values check found (red / yellow)."""
-    body = intro.copy()
+def confirmation_body(intro: Content, check: SyncValuesCheck | None, where: str) -> Content:
+    """The sync question, with what the values check found (errors, warnings)."""
+    body = intro
     if check is not None and not check.image_tag.matches:
-        body.append("\n\n")
-        body.append_text(tag_text(check))
+        body = body.append_text("\n\n")
+        body = body.append(tag_text(check))
     if check is not None and check.placeholders:
-        body.append("\n\n")
-        body.append_text(placeholders_text(check, where))
-        body.append("\nType why they may reach the cluster as they are, then Enter.", "bold")
+        body = body.append_text("\n\n")
+        body = body.append(placeholders_text(check, where))
+        body = body.append_text(
+            "\nType why they may reach the cluster as they are, then Enter.", "bold"
+        )
     return body
 
 
-class ValuesGuard(Static):
+@dataclass(frozen=True)
+class ValuesRead:
+    """One reading of the values file: what the check found, or why it could not run."""
+
+    generation: int  # a later reading replaces what an earlier one says
+    check: SyncValuesCheck | None
+    error: MocmError | None
+
+
+class ValuesGuard(ReportsWorkers, Static):
     """The values check in the Sync section; ``recheck(then)`` reads the file again."""
 
     DEFAULT_CSS = "ValuesGuard { height: auto; margin-top: 1; }"
 
-    def __init__(self, panel: HelmPanel) -> None:
+    class Read(Message, bubble=False):
+        def __init__(self, read: ValuesRead) -> None:
+            super().__init__()
+            self.read = read
+
+    def __init__(self, panel: HelmStep) -> None:
         super().__init__(id="sync-values", markup=False)
         self.panel = panel
         self.check: SyncValuesCheck | None = None
@@ -138,11 +157,13 @@ class ValuesGuard(Static):
         try:
             check = check_sync_values(path, book, build)
         except MocmError as exc:
-            self.app.call_from_thread(self.show, generation, None, exc)
+            self.post_message(self.Read(ValuesRead(generation, None, exc)))
             return
-        self.app.call_from_thread(self.show, generation, check, None)
+        self.post_message(self.Read(ValuesRead(generation, check, None)))
 
-    def show(self, generation: int, check: SyncValuesCheck | None, error: MocmError | None) -> None:
+    @on(Read)
+    def show(self, event: Read) -> None:
+        generation, check, error = event.read.generation, event.read.check, event.read.error
         if generation != self.generation:
             return
         self.check, self.error = check, error
@@ -156,60 +177,15 @@ class ValuesGuard(Static):
             then()
 
 
-class SyncWaiverDialog(ModalScreen[str | None]):
+def waiver_question(body: Content) -> ReasonDialog:
     """The sync confirmation while placeholders are left: it needs a typed reason."""
-
-    # not the app's ``.dialog`` class: its width and padding (app CSS) would win over these
-    DEFAULT_CSS = """
-    SyncWaiverDialog { align: center middle; }
-    #helm-waiver {
-        width: 94%; max-width: 100; height: auto; max-height: 100%;
-        border: thick $error; background: $surface; padding: 0 1;
-    }
-    #helm-waiver .dialog-title { text-style: bold; color: $error; }
-    #helm-waiver-scroll { height: auto; max-height: 12; }  /* cells: vh leaves a gap */
-    #helm-waiver Input { margin-top: 1; }
-    #helm-waiver .dialog-buttons { height: auto; align-horizontal: right; }
-    #helm-waiver .dialog-buttons Button { margin: 1 0 0 2; }
-    """
-    BINDINGS = [Binding("escape", "cancel", "No")]
-
-    def __init__(self, body: Text) -> None:
-        super().__init__()
-        self.body = body
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="helm-waiver"):
-            yield Label("Sync with placeholders left?", classes="dialog-title")
-            with VerticalScroll(id="helm-waiver-scroll"):
-                yield Static(self.body, id="helm-waiver-body", markup=False)
-            yield Input(
-                placeholder="why deploy them as they are (journaled)", id="helm-waiver-reason"
-            )
-            with Horizontal(classes="dialog-buttons"):
-                yield Button("No (Esc)", id="helm-waiver-no", compact=True)
-                yield Button(
-                    "Sync anyway (Enter)", id="helm-waiver-yes", variant="error", compact=True
-                )
-
-    def on_mount(self) -> None:
-        self.query_one("#helm-waiver-yes", Button).disabled = True
-        self.query_one("#helm-waiver-reason", Input).focus()
-
-    def on_input_changed(self, event: Input.Changed) -> None:
-        self.query_one("#helm-waiver-yes", Button).disabled = not event.value.strip()
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        if event.value.strip():
-            self.dismiss(event.value.strip())
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "helm-waiver-yes":
-            reason = self.query_one("#helm-waiver-reason", Input).value.strip()
-            if reason:
-                self.dismiss(reason)
-        else:
-            self.dismiss(None)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+    return ReasonDialog(
+        "Sync with placeholders left?",
+        body,
+        action="Sync anyway (Enter)",
+        cancel="No (Esc)",
+        placeholder="why deploy them as they are (journaled)",
+        refusal="Type why they may reach the cluster as they are: nothing runs without it.",
+        destructive=True,
+        dialog_id="helm-waiver",
+    )

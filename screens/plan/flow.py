@@ -10,16 +10,15 @@ is journaled.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.message import Message
 from textual.widgets import Button, Static
-from textual.worker import get_current_worker
+from textual.worker import Worker, WorkerState, get_current_worker
 
 from tui.core.errors import MocmError
 from tui.core.exec.recorder import CommandRecorder
@@ -29,6 +28,7 @@ from tui.core.tofu.commands import PlanOutcome, plan_outcome
 from tui.core.tofu.plan.review import PlanReview
 from tui.core.tofu.plan.reviewed import ReviewedPlan
 from tui.resources import STYLES
+from tui.screens.base import StepPanel, panel_of
 from tui.screens.error_text import error_text
 from tui.screens.plan.show import (
     RUNNING,
@@ -51,14 +51,11 @@ from tui.screens.tofu_flow import (
     reviewed_detail,
     short_dir,
 )
-from tui.widgets.apply_gate import ApplyGate
+from tui.widgets.apply_gate import ApplyGate, GateDecision
 from tui.widgets.command_log import CommandLog
 from tui.widgets.plan_review_view import PlanReviewView
 from tui.widgets.worker_events import ReportsWorkers
-
-if TYPE_CHECKING:
-    from tui.app import WizardApp
-    from tui.screens.base import StepPanel
+from tui.wizard import Wizard
 
 INIT_TIMEOUT_S = 900.0
 PLAN_TIMEOUT_S = 3600.0
@@ -92,6 +89,18 @@ class PlanFlow(ReportsWorkers, Vertical):
             super().__init__()
             self.flow = flow
 
+    class Reviewed(Message, bubble=False):
+        """The plan JSON is parsed and reviewed, the plan file and the state recorded."""
+
+        def __init__(self, shown: ShownPlan) -> None:
+            super().__init__()
+            self.shown = shown
+
+    class ReviewFailed(Message, bubble=False):
+        def __init__(self, error: MocmError) -> None:
+            super().__init__()
+            self.error = error
+
     def __init__(self, target: TofuTarget, *, id: str | None = None) -> None:
         super().__init__(id=id, classes="plan-flow")
         self.target = target
@@ -102,17 +111,12 @@ class PlanFlow(ReportsWorkers, Vertical):
         self._capture: RunningCommand | None = None
 
     @property
-    def wizard(self) -> WizardApp:
-        from tui.app import WizardApp
-
-        assert isinstance(self.app, WizardApp)
-        return self.app
+    def wizard(self) -> Wizard:
+        return panel_of(self).wizard
 
     @property
     def panel(self) -> StepPanel:
-        from tui.screens.base import StepPanel
-
-        return next(a for a in self.ancestors if isinstance(a, StepPanel))
+        return panel_of(self)
 
     def compose(self) -> ComposeResult:
         yield Static(idle_words(self.target), id="plan-status", classes="flow-status")
@@ -143,7 +147,7 @@ class PlanFlow(ReportsWorkers, Vertical):
             return self.phase in (Phase.REVIEWED, Phase.APPROVED) or None
         return True
 
-    def set_phase(self, phase: Phase, words: str | Text) -> None:
+    def set_phase(self, phase: Phase, words: str | Content) -> None:
         self.phase = phase
         self.query_one("#plan-status", Static).update(words)
         self.set_class(phase in (Phase.REVIEWED, Phase.APPROVED), "-reviewed")
@@ -158,7 +162,7 @@ class PlanFlow(ReportsWorkers, Vertical):
         self.query_one("#plan-approve", Button).display = self.check_action("gate", ()) is True
         self.query_one("#plan-cancel", Button).display = self.check_action("cancel", ()) is True
 
-    def show_problem(self, text: Text | None) -> None:
+    def show_problem(self, text: Content | None) -> None:
         box = self.query_one("#plan-problem", Static)
         box.display = text is not None
         box.update(text or "")
@@ -218,7 +222,7 @@ class PlanFlow(ReportsWorkers, Vertical):
             self.set_phase(Phase.SHOW, "Reading the plan (tofu show -json)…")
             self._show_json()
 
-    def _failed(self, text: Text) -> None:
+    def _failed(self, text: Content) -> None:
         self.show_problem(text)
         self.set_phase(Phase.FAILED, "Stopped. Fix what the message says, then press p.")
 
@@ -231,17 +235,17 @@ class PlanFlow(ReportsWorkers, Vertical):
         )
         self.wizard.commands.track(worker, record)
 
-    def on_worker_state_changed(self, event: object) -> None:
-        from textual.worker import Worker, WorkerState
-
-        assert isinstance(event, Worker.StateChanged)
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """The show -json worker's result is the command's; its end also goes to the App."""
         super().on_worker_state_changed(event)
         worker = event.worker
         if worker.group != "plan-show" or self._capture is None:
             return
         if worker.state is WorkerState.ERROR:
             self._capture = None
-            self._failed(Text(f"✗ tofu show -json could not run: {worker.error}", "bold red"))
+            self._failed(
+                Content.styled(f"✗ tofu show -json could not run: {worker.error}", "bold $error")
+            )
         elif worker.state is WorkerState.SUCCESS:
             capture, self._capture = self._capture, None
             result = worker.result
@@ -258,28 +262,33 @@ class PlanFlow(ReportsWorkers, Vertical):
             return
         log_json_head(self.wizard, log, json_file)
         self.set_phase(Phase.REVIEWING, "Reviewing the plan against the playbook…")
-        recorder = self.panel.command_recorder()
+        wizard, recorder = self.wizard, self.panel.command_recorder()
         self.run_worker(
-            lambda: self._review_in_thread(json_file, recorder),
+            lambda: self._review_in_thread(wizard, json_file, recorder),
             thread=True,
             exit_on_error=False,
             group="plan-review",
             description="reviewing the plan",
         )
 
-    def _review_in_thread(self, json_file: Path, recorder: CommandRecorder | None) -> None:
-        wizard = self.wizard
+    def _review_in_thread(
+        self, wizard: Wizard, json_file: Path, recorder: CommandRecorder | None
+    ) -> None:
         try:
             shown = review_plan_file(wizard, self.target, json_file, recorder)
         except MocmError as exc:
             if not get_current_worker().is_cancelled:
-                wizard.call_from_thread(
-                    self._failed, error_text(exc, "The plan cannot be reviewed")
-                )
+                self.post_message(self.ReviewFailed(exc))
             return
-        wizard.call_from_thread(self._show_review, shown)
+        self.post_message(self.Reviewed(shown))
 
-    def _show_review(self, shown: ShownPlan) -> None:
+    @on(ReviewFailed)
+    def _review_failed(self, event: ReviewFailed) -> None:
+        self._failed(error_text(event.error, "The plan cannot be reviewed"))
+
+    @on(Reviewed)
+    def _show_review(self, event: Reviewed) -> None:
+        shown = event.shown
         result, reviewed = shown.review, shown.reviewed
         self.review, self.reviewed = result, reviewed
         self.journal_decision(
@@ -295,16 +304,15 @@ class PlanFlow(ReportsWorkers, Vertical):
     def action_gate(self) -> None:
         if self.review is None or self.reviewed is None:
             return
-        gate = ApplyGate(self.review, apply_label="Approve")
         reviewed = self.reviewed
 
-        def answered(confirmed: bool | None) -> None:
-            self.journal_decision("apply-gate", gate.decision.journal_detail())
-            if not confirmed or self.reviewed is not reviewed:
+        def decided(decision: GateDecision) -> None:
+            self.journal_decision("apply-gate", decision.journal_detail())
+            if not decision.confirmed or self.reviewed is not reviewed:
                 return
-            target, decision = self.target, gate.decision
+            target = self.target
             self.journal_decision(APPROVED, approved_detail(target, reviewed, decision))
             self.set_phase(Phase.APPROVED, approved_words(decision, reviewed, target.remote))
             self.post_message(self.Approved(self, reviewed))
 
-        self.app.push_screen(gate, answered)
+        ApplyGate(self.review, apply_label="Approve").ask(self.app, decided)

@@ -8,9 +8,9 @@ destroy or replace); the approval is what the Apply step applies.
 
 from __future__ import annotations
 
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
+from textual.content import Content
 from textual.widgets import Static
 
 from tui.core.errors import MocmError
@@ -19,13 +19,11 @@ from tui.screens.base import StepPanel
 from tui.screens.error_text import error_text
 from tui.screens.plan.flow import PlanFlow
 from tui.screens.tofu_flow import TofuTarget
+from tui.wizard import Wizard
 
 
-def target_of_current(wizard: object) -> TofuTarget:
+def target_of_current(wizard: Wizard) -> TofuTarget:
     """Where and how to plan the upgrade; MocmError with the reason when it cannot be said."""
-    from tui.app import WizardApp
-
-    assert isinstance(wizard, WizardApp)
     pair = wizard.pair
     if pair is None:
         raise MocmError("Choose the releases first (step 1).")
@@ -46,8 +44,8 @@ class PlanPanel(StepPanel):
 
     STEP_ID = "plan"
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, wizard: Wizard) -> None:
+        super().__init__(wizard)
         self.target: TofuTarget | None = None
 
     def compose(self) -> ComposeResult:
@@ -92,4 +90,4 @@ class PlanPanel(StepPanel):
     @on(PlanFlow.Approved)
     def _approved(self, event: PlanFlow.Approved) -> None:
         self.complete = True
-        self.notify(Text("Plan approved. Next: Apply (F3).").plain, timeout=5)
+        self.notify(Content.styled("Plan approved. Next: Apply (F3).").plain, timeout=5)

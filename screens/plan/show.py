@@ -15,7 +15,7 @@ from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from rich.text import Text
+from textual.content import Content
 
 from tui.core.exec.recorder import CommandRecorder
 from tui.core.exec.runner import RunningCommand, Stream
@@ -24,9 +24,9 @@ from tui.core.tofu.plan.review import PlanReview, review
 from tui.core.tofu.plan.reviewed import ReviewedPlan, record_review
 from tui.screens.tofu_flow import TofuTarget, commands_for, mark_words, short_dir, state_mark
 from tui.widgets.command_log import CommandLog
+from tui.wizard import Wizard
 
 if TYPE_CHECKING:
-    from tui.app import WizardApp
     from tui.command_records import CommandRecord
     from tui.widgets.apply_gate import GateDecision
 
@@ -58,7 +58,7 @@ class ShownPlan:
     reviewed: ReviewedPlan
 
 
-def json_path(wizard: WizardApp, target: TofuTarget) -> Path:
+def json_path(wizard: Wizard, target: TofuTarget) -> Path:
     """Where the plan JSON is kept: the work folder (else the target directory)."""
     session = wizard.session
     base = session.workspace.root if session is not None else target.workdir
@@ -66,7 +66,7 @@ def json_path(wizard: WizardApp, target: TofuTarget) -> Path:
 
 
 def start_show(
-    wizard: WizardApp, target: TofuTarget, log: CommandLog, step_id: str
+    wizard: Wizard, target: TofuTarget, log: CommandLog, step_id: str
 ) -> tuple[RunningCommand, CommandRecord]:
     """The ``tofu show -json`` command (stdout to a file, stderr to the log) and its record."""
     argv = commands_for(wizard.context.tofu_bin).show_json()
@@ -91,7 +91,7 @@ def start_show(
     return capture, record
 
 
-def log_json_head(wizard: WizardApp, log: CommandLog, json_file: Path) -> None:
+def log_json_head(wizard: Wizard, log: CommandLog, json_file: Path) -> None:
     """Show the (redacted) start of the plan JSON and where the whole file is."""
     size = json_file.stat().st_size
     with json_file.open("rb") as handle:
@@ -101,7 +101,7 @@ def log_json_head(wizard: WizardApp, log: CommandLog, json_file: Path) -> None:
 
 
 def review_plan_file(
-    wizard: WizardApp, target: TofuTarget, json_file: Path, recorder: CommandRecorder | None
+    wizard: Wizard, target: TofuTarget, json_file: Path, recorder: CommandRecorder | None
 ) -> ShownPlan:
     """Parse and review the plan JSON, then record the plan file and the state (blocking).
 
@@ -114,19 +114,21 @@ def review_plan_file(
 
 
 # -- what the flow says --------------------------------------------------------------
-def idle_words(target: TofuTarget) -> Text:
+def idle_words(target: TofuTarget) -> Content:
     """Before the first plan: the key first, then what will run and where."""
     init = "tofu init" if target.remote else "tofu init -upgrade"
-    text = Text().append("Press p to plan", "bold")
-    text.append(f" the {target.label}, Option {target.option}, in {short_dir(target.workdir)}: ")
-    text.append(f"{init}, tofu plan -out tfplan, tofu show -json tfplan.")
+    text = Content.styled("Press p to plan", "bold")
+    text = text.append_text(
+        f" the {target.label}, Option {target.option}, in {short_dir(target.workdir)}: "
+    )
+    text = text.append_text(f"{init}, tofu plan -out tfplan, tofu show -json tfplan.")
     return text
 
 
-def reviewed_words(reviewed: ReviewedPlan, remote: bool) -> Text:
+def reviewed_words(reviewed: ReviewedPlan, remote: bool) -> Content:
     """After the review: what to do next, then what was recorded for the apply check."""
-    text = Text().append("Reviewed. Press g to approve it for apply", "bold")
-    text.append("; l shows the log.\n")
+    text = Content.styled("Reviewed. Press g to approve it for apply", "bold")
+    text = text.append_text("; l shows the log.\n")
     return text.append(plan_line(reviewed, remote))
 
 
@@ -135,10 +137,10 @@ def plan_line(reviewed: ReviewedPlan, remote: bool) -> str:
     return f"tfplan sha256 {reviewed.plan_sha256[:12]}… on {mark_words(reviewed.state, remote)}."
 
 
-def approved_words(decision: GateDecision, reviewed: ReviewedPlan, remote: bool) -> Text:
+def approved_words(decision: GateDecision, reviewed: ReviewedPlan, remote: bool) -> Content:
     """After the gate said yes: the answer, the next step, and the plan approved."""
-    text = Text().append("Approved", "bold green")
-    text.append(f": {decision.journal_detail()}. Next: Apply (F3).\n")
+    text = Content.styled("Approved", "bold $success")
+    text = text.append_text(f": {decision.journal_detail()}. Next: Apply (F3).\n")
     return text.append(plan_line(reviewed, remote))
 
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
-from rich.text import Text
-from textual import work
+from textual import on, work
+from textual.content import Content
 from textual.message import Message
 from textual.widgets import Static
 
@@ -19,8 +20,25 @@ from tui.core.preflight.state_backup import (
     backup_local_state,
     check_state_backup,
 )
-from tui.screens.step_dialogs import ConfirmDialog
+from tui.widgets.dialogs.confirm import ConfirmDialog
 from tui.widgets.worker_events import ReportsWorkers
+
+
+@dataclass(frozen=True)
+class BackupRequest:
+    """Where the backup is taken, by which playbook, and the journal it goes into."""
+
+    where: Path
+    book: Playbook
+    journal: Journal | None
+
+
+@dataclass(frozen=True)
+class BackupDone:
+    """The backup taken, and the state backup item checked again after it."""
+
+    backup: StateBackup
+    item: CheckResult
 
 
 class BackupLine(ReportsWorkers, Static):
@@ -36,58 +54,78 @@ class BackupLine(ReportsWorkers, Static):
             super().__init__()
             self.item = item
 
+    class BackedUp(Message, bubble=False):
+        def __init__(self, done: BackupDone) -> None:
+            super().__init__()
+            self.done = done
+
+    class Conflicted(Message, bubble=False):
+        """Another backup is in the way: a free name is offered."""
+
+        def __init__(self, conflict: BackupConflict) -> None:
+            super().__init__()
+            self.conflict = conflict
+
+    class Ended(Message, bubble=False):
+        """The backup worker ended, however it ended."""
+
     def __init__(self) -> None:
         super().__init__(id="pf-backup", markup=False)
         self.running = False
+        self.request: BackupRequest | None = None
 
     def start(
         self, where: Path, book: Playbook, journal: Journal | None, destination: Path | None
     ) -> None:
         """Copy the state to its .pre-upgrade file (or to ``destination``)."""
         self.running = True
+        self.request = BackupRequest(where, book, journal)
         self.post_message(self.RunningChanged())
-        self.take(where, book, journal, destination)
+        self.take(where, book, destination)
 
     @work(thread=True, group="preflight-backup", exit_on_error=False, description="State backup")
-    def take(
-        self, where: Path, book: Playbook, journal: Journal | None, destination: Path | None
-    ) -> None:
+    def take(self, where: Path, book: Playbook, destination: Path | None) -> None:
         try:
             backup = backup_local_state(where, book, destination)
         except BackupConflict as conflict:
-            self.app.call_from_thread(self.offer_free_name, conflict, where, book, journal)
+            self.post_message(self.Conflicted(conflict))
             return
         finally:
-            self.app.call_from_thread(self.ended)
+            self.post_message(self.Ended())
         item = check_state_backup(where, book)
-        self.app.call_from_thread(self.done, backup, item, journal)
+        self.post_message(self.BackedUp(BackupDone(backup, item)))
 
+    @on(Ended)
     def ended(self) -> None:
         self.running = False
         self.post_message(self.RunningChanged())
 
-    def offer_free_name(
-        self, conflict: BackupConflict, where: Path, book: Playbook, journal: Journal | None
-    ) -> None:
+    @on(Conflicted)
+    def offer_free_name(self, event: Conflicted) -> None:
+        conflict, request = event.conflict, self.request
+        assert request is not None  # set by start(), before the worker
+
         def answer(yes: bool | None) -> None:
             if yes:
-                self.start(where, book, journal, conflict.free_name)
+                self.start(request.where, request.book, request.journal, conflict.free_name)
 
         self.app.push_screen(
             ConfirmDialog(
                 "A different backup already exists",
                 f"{conflict.message}\n\nBack up the current state to {conflict.free_name.name} "
                 "instead? The existing file is left untouched.",
-                yes=f"Back up to {conflict.free_name.name}",
-                no="Cancel",
+                confirm=f"Back up to {conflict.free_name.name}",
             ),
             answer,
         )
 
-    def done(self, backup: StateBackup, item: CheckResult, journal: Journal | None) -> None:
+    @on(BackedUp)
+    def done(self, event: BackedUp) -> None:
+        backup, item = event.done.backup, event.done.item
+        journal = self.request.journal if self.request is not None else None
         if backup.file_op is not None and journal is not None:
             journal.append(backup.file_op)
-        style = "green" if backup.outcome is not BackupOutcome.TO_DO else "yellow"
-        self.update(Text(backup.message, style))
+        style = "$success" if backup.outcome is not BackupOutcome.TO_DO else "$warning"
+        self.update(Content.styled(backup.message, style))
         self.display = True
         self.post_message(self.Taken(item))

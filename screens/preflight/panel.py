@@ -14,10 +14,12 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
+from textual.message import Message
 from textual.widgets import Button, DataTable, Static
 
 from tui.core.aws.session import EnvSession
 from tui.core.playbook.load import Playbook
+from tui.core.preflight.aws_checks import AwsIdentity
 from tui.core.preflight.checklist import (
     PreflightReport,
     PreflightSettings,
@@ -45,7 +47,9 @@ from tui.screens.preflight.render import (
     summary_text,
 )
 from tui.screens.preflight.snapshot import SnapshotLine
-from tui.screens.step_dialogs import ReasonDialog
+from tui.widgets.dialogs.reason import GivenReason, ReasonDialog
+from tui.widgets.theme import rich_text
+from tui.wizard import Wizard
 
 
 class PreflightPanel(StepPanel):
@@ -60,8 +64,25 @@ class PreflightPanel(StepPanel):
         Binding("s", "snapshot", "Snapshot", tooltip="Optional ElastiCache / RDS snapshot"),
     ]
 
-    def __init__(self) -> None:
-        super().__init__()
+    class IdentityKnown(Message):
+        """STS said who we are in AWS (the banner shows it)."""
+
+        def __init__(self, identity: AwsIdentity) -> None:
+            super().__init__()
+            self.identity = identity
+
+    class Reported(Message, bubble=False):
+        """Every check ran: the report."""
+
+        def __init__(self, report: PreflightReport) -> None:
+            super().__init__()
+            self.report = report
+
+    class ChecksEnded(Message, bubble=False):
+        """The checks' worker ended, however it ended."""
+
+    def __init__(self, wizard: Wizard) -> None:
+        super().__init__(wizard)
         self.report: PreflightReport | None = None
         self.running = False
         self.cursor_placed = False
@@ -115,19 +136,23 @@ class PreflightPanel(StepPanel):
         try:
             report = run_preflight(where, book, aws, settings, datetime.now(UTC))
         finally:
-            self.app.call_from_thread(self.checks_ended)
-        self.app.call_from_thread(self.show_report, report)
+            self.post_message(self.ChecksEnded())
+        self.post_message(self.Reported(report))
 
+    @on(ChecksEnded)
     def checks_ended(self) -> None:
         self.running = False
         self.refresh_controls()
+
+    @on(Reported)
+    def reported(self, event: Reported) -> None:
+        self.show_report(event.report)
 
     def show_report(self, report: PreflightReport) -> None:
         """Render every item, tell the banner who we are, and decide completion."""
         self.report = report
         if report.identity is not None:
-            identity = report.identity
-            self.wizard.aws_identity_known(identity.account, identity.arn, identity.region or "")
+            self.post_message(self.IdentityKnown(report.identity))
         self.render_table()
 
     def shown_results(self) -> list[CheckResult]:
@@ -157,7 +182,7 @@ class PreflightPanel(StepPanel):
         for index, item in enumerate(results):
             waived = is_waived(records, item)
             table.add_row(
-                status_cell(item, waived),
+                rich_text(status_cell(item, waived), self.app),
                 item.name,
                 first_line_cut(item.summary, found_width),
                 first_line_cut(item.action, room - found_width),
@@ -262,15 +287,21 @@ class PreflightPanel(StepPanel):
             "Going on anyway is your decision; your reason is journaled."
         )
 
-        def record(reason: str | None) -> None:
+        def record(reason: GivenReason | None) -> None:
             session = self.wizard.session
             if reason is None or session is None:
                 return
-            record_waivers(session.journal, [item], reason)
+            record_waivers(session.journal, [item], reason.text)
             self.notify(f"{item.name}: waived (journaled).")
             self.render_table()
 
-        self.app.push_screen(ReasonDialog(f"Waive “{item.name}”", message, "Waive"), record)
+        dialog = ReasonDialog(
+            f"Waive “{item.name}”",
+            message,
+            action="Waive",
+            refusal="Type a reason first: a waiver without one is not recorded.",
+        )
+        self.app.push_screen(dialog, record)
 
     # -- state backup -------------------------------------------------------------
     def action_backup(self) -> None:

@@ -4,28 +4,28 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from rich.text import Text
+from textual.content import Content
 
 from tui.core.preflight.readback import is_waived
 from tui.core.preflight.result import CheckResult, CheckStatus
 
 STATUS_CELL = {
-    CheckStatus.PASS: ("✔ pass", "bold green"),
-    CheckStatus.WARN: ("▲ warn", "bold yellow"),
-    CheckStatus.FAIL: ("✖ fail", "bold red"),
+    CheckStatus.PASS: ("✔ pass", "bold $success"),
+    CheckStatus.WARN: ("▲ warn", "bold $warning"),
+    CheckStatus.FAIL: ("✖ fail", "bold $error"),
     CheckStatus.NOT_APPLICABLE: ("– n/a", "dim"),
 }
 
 
-def status_cell(item: CheckResult, waived: bool) -> Text:
+def status_cell(item: CheckResult, waived: bool) -> Content:
     """The coloured status of one row; a waived finding says so."""
     if waived:
-        return Text(f"≈ waived ({item.status.value})", "bold magenta")
+        return Content.styled(f"≈ waived ({item.status.value})", "bold $text-primary")
     label, style = STATUS_CELL[item.status]
-    return Text(label, style)
+    return Content.styled(label, style)
 
 
-def summary_text(results: Sequence[CheckResult], records: Sequence[object]) -> Text:
+def summary_text(results: Sequence[CheckResult], records: Sequence[object]) -> Content:
     """The one line above the table: counts, and what stands between the operator and Next."""
     counts = {status: 0 for status in CheckStatus}
     waived = 0
@@ -34,33 +34,37 @@ def summary_text(results: Sequence[CheckResult], records: Sequence[object]) -> T
             waived += 1
         else:
             counts[item.status] += 1
-    text = Text()
-    text.append(f"{counts[CheckStatus.FAIL]} fail", "bold red" if counts[CheckStatus.FAIL] else "")
-    text.append(" · ")
-    text.append(f"{counts[CheckStatus.WARN]} warn", "yellow" if counts[CheckStatus.WARN] else "")
-    text.append(f" · {counts[CheckStatus.PASS]} pass")
+    text = Content()
+    text = text.append_text(
+        f"{counts[CheckStatus.FAIL]} fail", "bold $error" if counts[CheckStatus.FAIL] else ""
+    )
+    text = text.append_text(" · ")
+    text = text.append_text(
+        f"{counts[CheckStatus.WARN]} warn", "$warning" if counts[CheckStatus.WARN] else ""
+    )
+    text = text.append_text(f" · {counts[CheckStatus.PASS]} pass")
     if waived:
-        text.append(f" · {waived} waived", "magenta")
+        text = text.append_text(f" · {waived} waived", "$text-primary")
     if counts[CheckStatus.FAIL]:
-        text.append("  — fix or waive (w) each failure to go on", "red")
+        text = text.append_text("  — fix or waive (w) each failure to go on", "$error")
     return text
 
 
-def detail_text(item: CheckResult, waived_because: str | None) -> Text:
+def detail_text(item: CheckResult, waived_because: str | None) -> Content:
     """The highlighted item in full: what was found, what to do, the details, the waiver."""
     label, style = STATUS_CELL[item.status]
-    text = Text()
-    text.append(f"{item.name}: ", "bold")
-    text.append(label, style)
-    text.append(f"\n{item.summary}")
+    text = Content()
+    text = text.append_text(f"{item.name}: ", "bold")
+    text = text.append_text(label, style)
+    text = text.append_text(f"\n{item.summary}")
     if item.action:
-        text.append("\nWhat to do: ", "bold")
-        text.append(item.action)
+        text = text.append_text("\nWhat to do: ", "bold")
+        text = text.append_text(item.action)
     for line in item.details:
-        text.append(f"\n  • {line}", "dim")
+        text = text.append_text(f"\n  • {line}", "dim")
     if waived_because is not None:
-        text.append("\nWaived: ", "bold magenta")
-        text.append(waived_because)
+        text = text.append_text("\nWaived: ", "bold $text-primary")
+        text = text.append_text(waived_because)
     return text
 
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from rich.text import Text
-from textual import work
+from textual import on, work
+from textual.content import Content
+from textual.message import Message
 from textual.widgets import Static
 
 from tui.core.aws.session import EnvSession
@@ -17,16 +18,29 @@ from tui.core.preflight.db_snapshots import (
     snapshot_cache_cluster,
     snapshot_rds_instance,
 )
-from tui.screens.step_dialogs import SnapshotDialog, SnapshotRequest
+from tui.screens.preflight.snapshot_dialog import SnapshotDialog, SnapshotRequest
 from tui.widgets.worker_events import ReportsWorkers
 
 
 class SnapshotLine(ReportsWorkers, Static):
     """One line saying what the optional snapshot did; runs the snapshot in a thread worker."""
 
+    class Taken(Message, bubble=False):
+        def __init__(self, taken: SnapshotTaken) -> None:
+            super().__init__()
+            self.taken = taken
+
+    class NotTaken(Message, bubble=False):
+        """The snapshot failed (the error dialog says why)."""
+
+        def __init__(self, request: SnapshotRequest) -> None:
+            super().__init__()
+            self.request = request
+
     def __init__(self) -> None:
         super().__init__(id="pf-snapshot", markup=False)
         self.running = False
+        self.journal: Journal | None = None  # where the snapshot taken is journaled
 
     def ask(self, playbook: Playbook, name_prefix: str, aws: EnvSession, journal: Journal) -> None:
         """Offer the snapshot (ElastiCache cluster of the playbook, or an RDS instance)."""
@@ -39,14 +53,15 @@ class SnapshotLine(ReportsWorkers, Static):
                 self.running = True
                 self.display = True
                 self.update(f"Taking snapshot {request.name} of {request.source_id}…")
-                self.take(request, aws, journal)
+                self.journal = journal
+                self.take(request, aws)
 
         self.app.push_screen(
             SnapshotDialog(cache_id, default_snapshot_name(cache_id, now), rds_name), take
         )
 
     @work(thread=True, exclusive=True, group="preflight-snapshot", exit_on_error=False)
-    def take(self, request: SnapshotRequest, aws: EnvSession, journal: Journal) -> None:
+    def take(self, request: SnapshotRequest, aws: EnvSession) -> None:
         region = aws.region_name or ""
         try:
             if request.service == "rds":
@@ -58,20 +73,27 @@ class SnapshotLine(ReportsWorkers, Static):
                     aws.client("elasticache"), request.source_id, request.name, region
                 )
         except Exception:
-            self.app.call_from_thread(self.failed, request)
+            self.post_message(self.NotTaken(request))
             raise
-        self.app.call_from_thread(self.done, taken, journal)
+        self.post_message(self.Taken(taken))
 
-    def failed(self, request: SnapshotRequest) -> None:
+    @on(NotTaken)
+    def failed(self, event: NotTaken) -> None:
+        request = event.request
         self.running = False
-        self.update(Text(f"Snapshot {request.name} of {request.source_id}: not taken.", "red"))
+        self.update(
+            Content.styled(f"Snapshot {request.name} of {request.source_id}: not taken.", "$error")
+        )
 
-    def done(self, taken: SnapshotTaken, journal: Journal) -> None:
+    @on(Taken)
+    def done(self, event: Taken) -> None:
+        taken, journal = event.taken, self.journal
         self.running = False
         snap = taken.snapshot
         how = "already existed, kept as is" if taken.already_existed else "taken"
         said = f"{snap.service} snapshot {snap.name} of {snap.source_id}: {snap.status} ({how})"
         if taken.earlier:
             said += f"; {len(taken.earlier)} earlier snapshot(s) exist"
-        journal.decision("optional snapshot", said, "preflight")
-        self.update(Text(said.capitalize(), "green"))
+        if journal is not None:
+            journal.decision("optional snapshot", said, "preflight")
+        self.update(Content.styled(said.capitalize(), "$success"))

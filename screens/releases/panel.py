@@ -4,35 +4,40 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.message import Message
 from textual.widgets import Button, DataTable, Input, Label, Static
 
 from tui.core.errors import MocmError
 from tui.core.releases.diff import Change, FileChange, diff_trees, unified_diff
 from tui.core.releases.directories import TERRAFORM_DIR, ReleasePair, discover_releases, load_pair
 from tui.screens.base import StepPanel
+from tui.session import Session
+from tui.widgets.dialogs.error import ErrorDialog
+from tui.widgets.theme import rich_text
+from tui.wizard import Wizard
 
 VALUES_ROW = "values.yaml"
-CHANGE_STYLE = {Change.ADDED: "green", Change.REMOVED: "red", Change.CHANGED: "yellow"}
+CHANGE_STYLE = {Change.ADDED: "$success", Change.REMOVED: "$error", Change.CHANGED: "$warning"}
 
 
-def diff_text(diff: str) -> Text:
-    """Colour a unified diff: additions green, removals red, hunks cyan."""
-    text = Text()
+def diff_text(diff: str) -> Content:
+    """Colour a unified diff: additions as success, removals as error, hunks apart."""
+    text = Content()
     for line in diff.splitlines(keepends=True)[:20_000]:
         if line.startswith(("+++", "---")):
-            text.append(line, "bold")
+            text = text.append_text(line, "bold")
         elif line.startswith("+"):
-            text.append(line, "green")
+            text = text.append_text(line, "$success")
         elif line.startswith("-"):
-            text.append(line, "red")
+            text = text.append_text(line, "$error")
         elif line.startswith("@@"):
-            text.append(line, "cyan")
+            text = text.append_text(line, "$text-secondary")
         else:
-            text.append(line)
+            text = text.append_text(line)
     return text
 
 
@@ -41,8 +46,22 @@ class ReleasesPanel(StepPanel):
 
     STEP_ID = "releases"
 
-    def __init__(self) -> None:
-        super().__init__()
+    class Opened(Message):
+        """The releases are locked and their journal is open (resumed, maybe)."""
+
+        def __init__(self, session: Session) -> None:
+            super().__init__()
+            self.session = session
+
+    class Compared(Message, bubble=False):
+        """The terraform directories of both releases are compared, file by file."""
+
+        def __init__(self, changes: tuple[FileChange, ...]) -> None:
+            super().__init__()
+            self.changes = changes
+
+    def __init__(self, wizard: Wizard) -> None:
+        super().__init__(wizard)
         self.pair: ReleasePair | None = None
         self.changes: list[FileChange] = []
 
@@ -119,34 +138,50 @@ class ReleasesPanel(StepPanel):
         self.query_one("#problem").display = False
         self.query_one("#chooser").display = False
         self.query_one("#summary", Static).update(
-            Text.assemble(
+            Content.assemble(
                 ("Previous  ", "bold"),
-                (f"build {pair.previous.build:<11}", "bold cyan"),
+                (f"build {pair.previous.build:<11}", "bold $text-secondary"),
                 f" {pair.previous.path}\n",
                 ("Current   ", "bold"),
-                (f"build {pair.current.build:<11}", "bold green"),
+                (f"build {pair.current.build:<11}", "bold $success"),
                 f" {pair.current.path}\n",
                 ("Customer  ", "bold"),
                 f"name_prefix {pair.name_prefix} · region {pair.aws_region}",
             )
         )
         self.compute_changes(pair)
-        self.complete = self.wizard.releases_chosen(pair)
+        self.complete = self.open_release(pair)
+
+    def open_release(self, pair: ReleasePair) -> bool:
+        """Lock the release and open its journal; False (and why, in a dialog) when refused."""
+        try:
+            opened = self.wizard.open_release(pair)
+        except MocmError as exc:
+            self.app.push_screen(ErrorDialog("Cannot work on this release", exc.message, exc.hint))
+            return False
+        if opened and self.wizard.session is not None:
+            self.post_message(self.Opened(self.wizard.session))
+        return True
 
     @work(thread=True, exclusive=True, group="releases-diff", exit_on_error=False)
     def compute_changes(self, pair: ReleasePair) -> None:
         changes = diff_trees(pair.previous.terraform, pair.current.terraform)
-        self.app.call_from_thread(self.show_changes, changes)
+        self.post_message(self.Compared(tuple(changes)))
 
-    def show_changes(self, changes: list[FileChange]) -> None:
+    @on(Compared)
+    def show_changes(self, event: Compared) -> None:
+        changes = list(event.changes)
         self.changes = changes
         table = self.query_one("#changes", DataTable)
         table.clear()
-        table.add_row(Text("diff", "yellow"), f"mocm/{VALUES_ROW}", key=VALUES_ROW)
+        diff_cell = rich_text(Content.styled("diff", "$warning"), self.app)
+        table.add_row(diff_cell, f"mocm/{VALUES_ROW}", key=VALUES_ROW)
         for change in changes:
             style = CHANGE_STYLE[change.change]
             table.add_row(
-                Text(change.change.value, style), f"{TERRAFORM_DIR}/{change.rel}", key=change.rel
+                rich_text(Content.styled(change.change.value, style), self.app),
+                f"{TERRAFORM_DIR}/{change.rel}",
+                key=change.rel,
             )
         self.query_one("#whats-new-title", Label).update(
             f"What's new: {len(changes)} file(s) differ in {TERRAFORM_DIR} (cursor: diff)"

@@ -5,14 +5,15 @@ playbook's rollback rules."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Input, Static
+from textual.content import Content
+from textual.message import Message
+from textual.widgets import Button, Static
 
 from tui.core.errors import MocmError
 from tui.core.playbook.model import ROLLBACK, PlanRules
@@ -23,24 +24,27 @@ from tui.core.tofu.rollback.local import (
     plan_local_rollback,
 )
 from tui.screens.apply.flow import ApplyFlow
+from tui.screens.base import panel_of
 from tui.screens.error_text import error_text
 from tui.screens.plan.flow import PlanFlow
 from tui.screens.rollback.messages import RollbackDone
 from tui.screens.tofu_flow import TofuTarget, short_dir
-from tui.widgets.worker_events import ReportsWorkers
+from tui.widgets.dialogs.typed_phrase import TypedPhrase, TypedPhraseDialog
+from tui.widgets.worker_events import ReportsWorkers, WorkFailure
+from tui.wizard import Wizard
 
 STEP = "rollback"
 MAX_LEFT_SHOWN = 12
 
 
-def rules_text(rules: PlanRules) -> Text:
+def rules_text(rules: PlanRules) -> Content:
     """The playbook's rollback rules in one paragraph: what the review will let through."""
-    text = Text("The plan is reviewed with the playbook's rollback rules: ", "dim")
+    text = Content.styled("The plan is reviewed with the playbook's rollback rules: ", "dim")
     expected = ", ".join(f"{'/'.join(r.actions)} of {r.address}" for r in rules.expected)
-    text.append(f"expected {expected or 'nothing'}; ", "dim")
+    text = text.append_text(f"expected {expected or 'nothing'}; ", "dim")
     if rules.protected:
-        text.append(f"nothing may touch {', '.join(rules.protected)}; ", "dim")
-    text.append("any other destroy or replace needs a typed confirmation.", "dim")
+        text = text.append_text(f"nothing may touch {', '.join(rules.protected)}; ", "dim")
+    text = text.append_text("any other destroy or replace needs a typed confirmation.", "dim")
     return text
 
 
@@ -49,50 +53,83 @@ def short_file(path: Path) -> str:
     return f"{short_dir(path.parent)}/{path.name}"
 
 
-def describe_plan(plan: LocalRollbackPlan, rules: PlanRules) -> Text:
+def describe_plan(plan: LocalRollbackPlan, rules: PlanRules) -> Content:
     """What the restore will write, and what the operator must know first."""
-    text = Text()
+    text = Content()
     if plan.failed_state is not None and plan.failed_copy is not None:
         serial = plan.failed_serial
-        text.append(
+        text = text.append_text(
             f"1. Keep the failed state {short_file(plan.failed_state)} (serial {serial}) as "
         )
-        text.append(f"{plan.failed_copy.name}", "bold")
-        text.append(" beside it.\n")
+        text = text.append_text(f"{plan.failed_copy.name}", "bold")
+        text = text.append_text(" beside it.\n")
     else:
-        text.append("1. The current release has no state: nothing to keep.\n")
-    text.append(f"2. Restore {plan.pre_upgrade.name} (serial {plan.restored_serial}) as ")
-    text.append(short_file(plan.target), "bold")
+        text = text.append_text("1. The current release has no state: nothing to keep.\n")
+    text = text.append_text(
+        f"2. Restore {plan.pre_upgrade.name} (serial {plan.restored_serial}) as "
+    )
+    text = text.append_text(short_file(plan.target), "bold")
     if plan.target_backup is not None:
-        text.append(f" — its present content (serial {plan.target_serial}) is backed up to ")
-        text.append(plan.target_backup.name, "bold")
-    text.append(".\n")
-    text.append(f"3. Then init -upgrade, plan, review and apply in {short_dir(plan.workdir)}.\n")
-    text.append_text(rules_text(rules))
-    text.append("\n")
-    text.append(f"All three states share lineage {plan.lineage}.", "dim")
+        text = text.append_text(
+            f" — its present content (serial {plan.target_serial}) is backed up to "
+        )
+        text = text.append_text(plan.target_backup.name, "bold")
+    text = text.append_text(".\n")
+    text = text.append_text(
+        f"3. Then init -upgrade, plan, review and apply in {short_dir(plan.workdir)}.\n"
+    )
+    text = text.append(rules_text(rules))
+    text = text.append_text("\n")
+    text = text.append_text(f"All three states share lineage {plan.lineage}.", "dim")
     if plan.left_behind:
-        text.append(
+        text = text.append_text(
             f"\n⚠ {len(plan.left_behind)} resource(s) the failed apply created are not in the "
             "restored state: tofu will neither manage nor destroy them. Remove them by hand "
             "if they must go:\n",
-            "yellow",
+            "$warning",
         )
         shown = plan.left_behind[:MAX_LEFT_SHOWN]
-        text.append("\n".join(f"  • {address}" for address in shown), "yellow")
+        text = text.append_text("\n".join(f"  • {address}" for address in shown), "$warning")
         if len(plan.left_behind) > MAX_LEFT_SHOWN:
-            text.append(f"\n  … and {len(plan.left_behind) - MAX_LEFT_SHOWN} more", "yellow")
+            text = text.append_text(
+                f"\n  … and {len(plan.left_behind) - MAX_LEFT_SHOWN} more", "$warning"
+            )
     if plan.target_is_newer:
-        text.append(
+        text = text.append_text(
             f"\n⚠ The previous release's state (serial {plan.target_serial}) is newer than the "
             f"backup (serial {plan.restored_serial}): restoring goes back in time.",
-            "bold red",
+            "bold $error",
         )
     return text
 
 
+@dataclass(frozen=True)
+class RestoreDone:
+    """The pre-upgrade state is back, and what the restore wrote."""
+
+    plan: LocalRollbackPlan
+    written: tuple[FileChange, ...]
+
+
 class LocalRollbackView(ReportsWorkers, Vertical):
     """Restore the pre-upgrade local state, then re-converge the previous release."""
+
+    class FileChanged(Message, bubble=False):
+        """The restore wrote one file (journaled as it happens)."""
+
+        def __init__(self, change: FileChange) -> None:
+            super().__init__()
+            self.change = change
+
+    class Restored(Message, bubble=False):
+        def __init__(self, restore: RestoreDone) -> None:
+            super().__init__()
+            self.restore = restore
+
+    class Failed(Message, bubble=False):
+        def __init__(self, failure: WorkFailure) -> None:
+            super().__init__()
+            self.failure = failure
 
     def __init__(self) -> None:
         super().__init__(id="rb-local", classes="rollback-view")
@@ -100,24 +137,21 @@ class LocalRollbackView(ReportsWorkers, Vertical):
         self.restored = False
 
     @property
-    def wizard(self) -> Any:
-        return self.app
+    def wizard(self) -> Wizard:
+        return panel_of(self).wizard
 
     def compose(self) -> ComposeResult:
         yield Static(
             "Option A: restore the local state from before the upgrade", classes="rb-heading"
         )
         yield Static("Reading the three states…", id="rb-local-plan")
-        yield Static(id="rb-older-label")
-        yield Input(placeholder="type the phrase to restore an older state", id="rb-older")
         with Horizontal(classes="rb-buttons"):
             yield Button("Restore the pre-upgrade state", id="rb-restore", variant="warning")
         yield Static(id="rb-local-status")
 
     def on_mount(self) -> None:
-        self.query_one("#rb-older-label").display = False
-        self.query_one("#rb-older").display = False
         pair = self.wizard.pair
+        assert pair is not None  # the Rollback panel shows this view once the pair is chosen
         try:
             self.plan = plan_local_rollback(
                 pair.previous.terraform, pair.current.terraform, self.wizard.context.playbook
@@ -128,15 +162,9 @@ class LocalRollbackView(ReportsWorkers, Vertical):
             return
         rules = self.wizard.context.playbook.rules(ROLLBACK)
         self.query_one("#rb-local-plan", Static).update(describe_plan(self.plan, rules))
-        if self.plan.target_is_newer:
-            label = self.query_one("#rb-older-label", Static)
-            label.display = True
-            label.update(Text("Type exactly ").append(f" {self.phrase} ", "bold reverse"))
-            self.query_one("#rb-older").display = True
         self._sync()
         # The step's one action gets the focus, so its key and Enter work at once.
-        target = "#rb-older" if self.plan.target_is_newer else "#rb-restore"
-        self.call_after_refresh(self.query_one(target).focus)
+        self.call_after_refresh(self.query_one("#rb-restore").focus)
 
     @property
     def phrase(self) -> str:
@@ -144,28 +172,39 @@ class LocalRollbackView(ReportsWorkers, Vertical):
         return "" if plan is None else f"restore serial {plan.restored_serial}"
 
     def restore_allowed(self) -> bool:
-        plan = self.plan
-        if plan is None or self.restored:
-            return False
-        return not plan.target_is_newer or self.query_one("#rb-older", Input).value == self.phrase
-
-    @on(Input.Changed, "#rb-older")
-    def _typed(self) -> None:
-        self._sync()
+        return self.plan is not None and not self.restored
 
     def _sync(self) -> None:
         self.query_one("#rb-restore", Button).disabled = not self.restore_allowed()
 
     @on(Button.Pressed, "#rb-restore")
-    def restore(self) -> None:
+    def ask_to_restore(self) -> None:
+        """Restore now; going back in time (an older serial) first needs the typed phrase."""
         plan = self.plan
         if plan is None or not self.restore_allowed():
             return
+        if not plan.target_is_newer:
+            self.restore(plan, None)
+            return
+        question = TypedPhraseDialog(
+            "Restore an older state?",
+            f"The previous release's state (serial {plan.target_serial}) is newer than the "
+            f"backup (serial {plan.restored_serial}): restoring goes back in time. Its present "
+            "content is backed up first.",
+            self.phrase,
+            action="Restore",
+            dialog_id="rb-older-dialog",
+        )
+        self.app.push_screen(
+            question, lambda typed: self.restore(plan, typed) if typed is not None else None
+        )
+
+    def restore(self, plan: LocalRollbackPlan, typed: TypedPhrase | None) -> None:
         session = self.wizard.session
         if session is not None:
             detail = f"restore {plan.pre_upgrade} (serial {plan.restored_serial}) to {plan.target}"
-            if plan.target_is_newer:
-                detail += f"; typed '{self.phrase}'"
+            if typed is not None:
+                detail += f"; typed '{typed.phrase}'"
             session.journal.decision("local-rollback", detail, STEP)
         self.query_one("#rb-restore", Button).disabled = True
         self.run_worker(
@@ -177,21 +216,33 @@ class LocalRollbackView(ReportsWorkers, Vertical):
 
     def _restore(self, plan: LocalRollbackPlan, older: bool) -> None:
         def journaled(change: FileChange) -> None:
-            session = self.wizard.session
-            if session is not None:
-                self.app.call_from_thread(journal_change, session.journal, change, STEP)
+            self.post_message(self.FileChanged(change))
 
         try:
             done = apply_local_rollback(plan, confirmed_older=older, on_change=journaled)
         except MocmError as exc:
-            self.app.call_from_thread(self._status, error_text(exc, "Restore stopped"))
+            self.post_message(self.Failed(WorkFailure("Restore stopped", exc)))
             return
-        self.app.call_from_thread(self._restored, plan, done)
+        self.post_message(self.Restored(RestoreDone(plan, done)))
 
-    def _restored(self, plan: LocalRollbackPlan, done: tuple[FileChange, ...]) -> None:
+    @on(FileChanged)
+    def _file_changed(self, event: FileChanged) -> None:
+        session = self.wizard.session
+        if session is not None:
+            journal_change(session.journal, event.change, STEP)
+
+    @on(Failed)
+    def _failed(self, event: Failed) -> None:
+        self._status(error_text(event.failure.error, event.failure.what))
+
+    @on(Restored)
+    def _restored(self, event: Restored) -> None:
+        plan, done = event.restore.plan, event.restore.written
         self.restored = True
         written = ", ".join(f"{c.op} {c.path.name}" for c in done) or "nothing to write"
-        self._status(Text(f"✔ Restored ({written}). Now plan in the previous release.", "green"))
+        self._status(
+            Content.styled(f"✔ Restored ({written}). Now plan in the previous release.", "$success")
+        )
         target = TofuTarget(
             plan.workdir,
             remote=False,
@@ -205,7 +256,7 @@ class LocalRollbackView(ReportsWorkers, Vertical):
         self.mount(ApplyFlow(target, id="rb-apply"))
         self.call_after_refresh(lambda: self.query_one("#plan-log").focus())
 
-    def _status(self, text: Text) -> None:
+    def _status(self, text: Content) -> None:
         self.query_one("#rb-local-status", Static).update(text)
 
     @on(PlanFlow.Approved)
@@ -230,6 +281,8 @@ class LocalRollbackView(ReportsWorkers, Vertical):
     def _applied(self, event: ApplyFlow.Applied) -> None:
         event.stop()
         self._status(
-            Text("✔ The previous release is re-applied on its pre-upgrade state.", "green")
+            Content.styled(
+                "✔ The previous release is re-applied on its pre-upgrade state.", "$success"
+            )
         )
         self.post_message(RollbackDone(self))

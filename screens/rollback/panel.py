@@ -9,10 +9,10 @@ rolls back per release in the Helm step.
 
 from __future__ import annotations
 
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
+from textual.content import Content
 from textual.widgets import Static
 
 from tui.core.errors import MocmError
@@ -27,10 +27,10 @@ from tui.screens.rollback.s3_view import S3RollbackView
 ROLLBACK_CSS = (STYLES / "rollback.tcss").read_text(encoding="utf-8")
 
 
-def helm_note() -> Text:
+def helm_note() -> Content:
     """Why a Helm failure needs no OpenTofu rollback, in one line."""
-    text = Text("Helm failed? ", "bold")
-    text.append("Roll back only that release in the Helm step; OpenTofu needs nothing.")
+    text = Content.styled("Helm failed? ", "bold")
+    text = text.append_text("Roll back only that release in the Helm step; OpenTofu needs nothing.")
     return text
 
 
@@ -52,7 +52,7 @@ class RollbackPanel(StepPanel):
         situation = self.query_one("#rb-situation", Static)
         pair = self.wizard.pair
         if pair is None:
-            situation.update(Text("Choose the releases first (step 1).", "bold red"))
+            situation.update(Content.styled("Choose the releases first (step 1).", "bold $error"))
             return
         book = self.wizard.context.playbook
         try:
@@ -67,19 +67,19 @@ class RollbackPanel(StepPanel):
             return
         body = self.query_one("#rb-body", VerticalScroll)
         if kind is BackendKind.REMOTE and backend is not None:
-            situation.update(Text("The state is in S3 (Option B).", "bold"))
+            situation.update(Content.styled("The state is in S3 (Option B).", "bold"))
             body.mount(
                 S3RollbackView(backend, pair.current.terraform, book.state_rollback_download)
             )
         elif kind is BackendKind.LOCAL:
-            situation.update(Text("The state is local (Option A).", "bold"))
+            situation.update(Content.styled("The state is local (Option A).", "bold"))
             body.mount(LocalRollbackView())
         else:
             situation.update(
-                Text(
+                Content.styled(
                     "Neither a local state nor an S3 backend was found: "
                     + " ".join(current.explanation),
-                    "red",
+                    "$error",
                 )
             )
 

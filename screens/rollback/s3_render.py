@@ -6,16 +6,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from rich.text import Text
+from textual.content import Content
 
 from tui.core.tofu.rollback.s3 import DownloadedVersion, StateVersion, pick_version_before
 
 
-def version_mark(version: StateVersion, chosen: StateVersion | None) -> Text:
+def version_mark(version: StateVersion, chosen: StateVersion | None) -> Content:
     """The marker column: the preselected pre-upgrade version, the current one."""
     if version == chosen:
-        return Text("◀ pre-upgrade" + (", current" if version.is_latest else ""), "bold")
-    return Text("current" if version.is_latest else "", "dim")
+        return Content.styled("◀ pre-upgrade" + (", current" if version.is_latest else ""), "bold")
+    return Content.styled("current" if version.is_latest else "", "dim")
 
 
 def short_version_id(version: StateVersion) -> str:
@@ -51,15 +51,21 @@ def preselected_version(
     return None, "Only the current version exists: there is nothing older to restore."
 
 
-def comparison_text(got: DownloadedVersion) -> Text:
+def comparison_text(got: DownloadedVersion) -> Content:
     """The downloaded version against the backend's: pushable, needs -force, or refused."""
-    text = Text(got.describe() + "\n")
+    text = Content.styled(got.describe() + "\n")
     if not got.lineage_matches:
-        text.append("✗ Another lineage: this is not a version of this deployment's state. ")
-        text.append("It will not be pushed.", "bold red")
+        text = text.append_text(
+            "✗ Another lineage: this is not a version of this deployment's state. "
+        )
+        text = text.append_text("It will not be pushed.", "bold $error")
     elif got.needs_force:
-        text.append("Its serial is not newer than the backend's: ", "yellow")
-        text.append("tofu state push needs -force, which skips tofu's own checks.", "yellow")
+        text = text.append_text("Its serial is not newer than the backend's: ", "$warning")
+        text = text.append_text(
+            "tofu state push needs -force, which skips tofu's own checks.", "$warning"
+        )
     else:
-        text.append("Its serial is newer: a plain tofu state push accepts it.", "green")
+        text = text.append_text(
+            "Its serial is newer: a plain tofu state push accepts it.", "$success"
+        )
     return text

@@ -9,15 +9,17 @@ Another lineage is never pushed.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, DataTable, Input, Static
+from textual.content import Content
+from textual.message import Message
+from textual.widgets import Button, DataTable, Static
 
 from tui.core.errors import MocmError
 from tui.core.tofu.backend.detect import S3Backend
@@ -32,6 +34,7 @@ from tui.core.tofu.rollback.s3 import (
     list_state_versions,
     push_rollback,
 )
+from tui.screens.base import panel_of
 from tui.screens.error_text import error_text
 from tui.screens.rollback.messages import RollbackDone
 from tui.screens.rollback.s3_render import (
@@ -41,9 +44,28 @@ from tui.screens.rollback.s3_render import (
     version_mark,
 )
 from tui.screens.tofu_flow import commands_for, explain, first_apply_start
-from tui.widgets.worker_events import ReportsWorkers
+from tui.widgets.dialogs.typed_phrase import TypedPhrase, TypedPhraseDialog
+from tui.widgets.theme import rich_text
+from tui.widgets.worker_events import ReportsWorkers, WorkFailure
+from tui.wizard import Wizard
 
 STEP = "rollback"
+
+
+@dataclass(frozen=True)
+class VersionListing:
+    """The versions of the state object (oldest first) and the backend's state now."""
+
+    versions: tuple[StateVersion, ...]
+    current: StateMark | None
+
+
+@dataclass(frozen=True)
+class PushDone:
+    """``tofu state push`` ran for a downloaded version (it may have refused)."""
+
+    outcome: PushOutcome
+    got: DownloadedVersion
 
 
 class S3RollbackView(ReportsWorkers, Vertical):
@@ -53,6 +75,30 @@ class S3RollbackView(ReportsWorkers, Vertical):
         Binding("d", "download", "Download", tooltip="Download the highlighted version"),
         Binding("P", "push", "Push", tooltip="tofu state push the downloaded version"),
     ]
+
+    class Listed(Message, bubble=False):
+        """The state object's versions and the backend's state now."""
+
+        def __init__(self, listing: VersionListing) -> None:
+            super().__init__()
+            self.listing = listing
+
+    class Downloaded(Message, bubble=False):
+        def __init__(self, got: DownloadedVersion) -> None:
+            super().__init__()
+            self.got = got
+
+    class Pushed(Message, bubble=False):
+        def __init__(self, push: PushDone) -> None:
+            super().__init__()
+            self.push = push
+
+    class Failed(Message, bubble=False):
+        """Listing, downloading or pushing failed (said on the view, nothing changed)."""
+
+        def __init__(self, failure: WorkFailure) -> None:
+            super().__init__()
+            self.failure = failure
 
     def __init__(self, backend: S3Backend, workdir: Path, download_name: str) -> None:
         super().__init__(id="rb-s3", classes="rollback-view")
@@ -71,21 +117,18 @@ class S3RollbackView(ReportsWorkers, Vertical):
         yield Static("Listing the versions…", id="rb-s3-status", markup=False)
         yield DataTable(id="rb-versions", cursor_type="row", zebra_stripes=True)
         yield Static(id="rb-compare")
-        yield Static(id="rb-force-label")
-        yield Input(placeholder="type the phrase to allow -force", id="rb-force")
         with Horizontal(classes="rb-buttons"):
             yield Button("Download (d)", id="rb-download", compact=True)
             yield Button("Push state (P)", id="rb-push", variant="error", compact=True)
 
     @property
-    def wizard(self) -> Any:
-        return self.app
+    def wizard(self) -> Wizard:
+        return panel_of(self).wizard
 
     def on_mount(self) -> None:
         table = self.query_one("#rb-versions", DataTable)
         table.add_columns("time (UTC)", "", "size", "version id")
-        for selector in ("#rb-force-label", "#rb-force", "#rb-compare"):
-            self.query_one(selector).display = False
+        self.query_one("#rb-compare").display = False
         self._sync()
         self.busy = True
         self.run_worker(
@@ -102,11 +145,13 @@ class S3RollbackView(ReportsWorkers, Vertical):
             versions = list_state_versions(s3, self.backend.bucket, self.backend.key)
             current = current_state_mark(s3, self.backend.bucket, self.backend.key)
         except MocmError as exc:
-            self.app.call_from_thread(self._status, error_text(exc, "Cannot list the versions"))
+            self.post_message(self.Failed(WorkFailure("Cannot list the versions", exc)))
             return
-        self.app.call_from_thread(self._listed, versions, current)
+        self.post_message(self.Listed(VersionListing(versions, current)))
 
-    def _listed(self, versions: tuple[StateVersion, ...], current: StateMark | None) -> None:
+    @on(Listed)
+    def _listed(self, event: Listed) -> None:
+        versions, current = event.listing.versions, event.listing.current
         self.busy = False
         self.versions = versions
         table = self.query_one("#rb-versions", DataTable)
@@ -117,7 +162,7 @@ class S3RollbackView(ReportsWorkers, Vertical):
         for version in newest_first:
             table.add_row(
                 f"{version.last_modified:%Y-%m-%d %H:%M:%S}",
-                version_mark(version, chosen),
+                rich_text(version_mark(version, chosen), self.app),
                 f"{version.size:,}",
                 short_version_id(version),
                 key=version.version_id,
@@ -127,7 +172,7 @@ class S3RollbackView(ReportsWorkers, Vertical):
         now = "no state"
         if current is not None:
             now = f"serial {current.serial} (lineage {current.lineage[:8]}…)"
-        self._status(Text(f"{len(versions)} version(s) of the state; now {now}.\n{why}"))
+        self._status(Content.styled(f"{len(versions)} version(s) of the state; now {now}.\n{why}"))
         table.focus()
         self._sync()
 
@@ -146,7 +191,7 @@ class S3RollbackView(ReportsWorkers, Vertical):
             return
         self.busy = True
         self._sync()
-        self._status(Text(f"Downloading version {version.version_id}…"))
+        self._status(Content.styled(f"Downloading version {version.version_id}…"))
         self.run_worker(
             lambda: self._download(version),
             thread=True,
@@ -160,11 +205,13 @@ class S3RollbackView(ReportsWorkers, Vertical):
                 self.s3(), self.backend.bucket, self.backend.key, version, self.target
             )
         except MocmError as exc:
-            self.app.call_from_thread(self._failed, error_text(exc, "Download failed"))
+            self.post_message(self.Failed(WorkFailure("Download failed", exc)))
             return
-        self.app.call_from_thread(self._downloaded, got)
+        self.post_message(self.Downloaded(got))
 
-    def _downloaded(self, got: DownloadedVersion) -> None:
+    @on(Downloaded)
+    def _downloaded(self, event: Downloaded) -> None:
+        got = event.got
         self.busy = False
         self.downloaded = got
         session = self.wizard.session
@@ -174,13 +221,7 @@ class S3RollbackView(ReportsWorkers, Vertical):
         compare = self.query_one("#rb-compare", Static)
         compare.display = True
         compare.update(comparison_text(got))
-        need_phrase = got.lineage_matches and got.needs_force
-        label = self.query_one("#rb-force-label", Static)
-        label.display = need_phrase
-        self.query_one("#rb-force").display = need_phrase
-        if need_phrase:
-            label.update(Text("Type exactly ").append(f" {self.phrase} ", "bold reverse"))
-        self._status(Text(f"Downloaded to {got.path} (sha256 {got.sha256[:12]}…)."))
+        self._status(Content.styled(f"Downloaded to {got.path} (sha256 {got.sha256[:12]}…)."))
         self._sync()
 
     @property
@@ -191,31 +232,40 @@ class S3RollbackView(ReportsWorkers, Vertical):
     # -- push ---------------------------------------------------------------------------
     def push_allowed(self) -> bool:
         got = self.downloaded
-        if got is None or self.busy or self.pushed or not got.lineage_matches:
-            return False
-        return not got.needs_force or self.query_one("#rb-force", Input).value == self.phrase
-
-    @on(Input.Changed, "#rb-force")
-    def _typed(self) -> None:
-        self._sync()
+        return got is not None and not (self.busy or self.pushed) and got.lineage_matches
 
     @on(Button.Pressed, "#rb-push")
     def action_push(self) -> None:
+        """Push the downloaded version; one that needs -force first needs the typed phrase."""
         got = self.downloaded
         if got is None or not self.push_allowed():
-            if got is not None and got.needs_force:
-                self._status(Text(f"Not pushed: type '{self.phrase}' first.", "bold red"))
             return
+        if not got.needs_force:
+            self.push(got, None)
+            return
+        question = TypedPhraseDialog(
+            "Push with -force?",
+            f"Version {got.version.version_id} ({got.mark.describe()}) is not newer than the "
+            "backend's state: tofu state push needs -force, which skips tofu's own checks.",
+            self.phrase,
+            action="Push state",
+            dialog_id="rb-force-dialog",
+        )
+        self.app.push_screen(
+            question, lambda typed: self.push(got, typed) if typed is not None else None
+        )
+
+    def push(self, got: DownloadedVersion, typed: TypedPhrase | None) -> None:
         session = self.wizard.session
-        if session is not None and got.needs_force:
+        if session is not None and typed is not None:
             session.journal.decision(
                 "state-push-force",
-                f"typed '{self.phrase}' for version {got.version.version_id}",
+                f"typed '{typed.phrase}' for version {got.version.version_id}",
                 STEP,
             )
         self.busy = True
         self._sync()
-        self._status(Text("Pushing the state with tofu state push…"))
+        self._status(Content.styled("Pushing the state with tofu state push…"))
         self.run_worker(
             lambda: self._push(got),
             thread=True,
@@ -231,11 +281,13 @@ class S3RollbackView(ReportsWorkers, Vertical):
                 commands, self.workdir, wizard.context.env, got, force=got.needs_force
             )
         except MocmError as exc:
-            wizard.call_from_thread(self._failed, error_text(exc, "Push refused"))
+            self.post_message(self.Failed(WorkFailure("Push refused", exc)))
             return
-        wizard.call_from_thread(self._pushed, outcome, got)
+        self.post_message(self.Pushed(PushDone(outcome, got)))
 
-    def _pushed(self, outcome: PushOutcome, got: DownloadedVersion) -> None:
+    @on(Pushed)
+    def _pushed(self, event: Pushed) -> None:
+        outcome, got = event.push.outcome, event.push.got
         self.busy = False
         result = outcome.result
         session = self.wizard.session
@@ -253,16 +305,22 @@ class S3RollbackView(ReportsWorkers, Vertical):
                 f"version {got.version.version_id}: {got.mark.describe()}",
                 STEP,
             )
-        self._status(Text(f"✔ State restored from version {got.version.version_id}.", "green"))
+        self._status(
+            Content.styled(f"✔ State restored from version {got.version.version_id}.", "$success")
+        )
         self._sync()
         self.post_message(RollbackDone(self))
 
-    def _failed(self, text: Text) -> None:
+    @on(Failed)
+    def _work_failed(self, event: Failed) -> None:
+        self._failed(error_text(event.failure.error, event.failure.what))
+
+    def _failed(self, text: Content) -> None:
         self.busy = False
         self._status(text)
         self._sync()
 
-    def _status(self, text: Text) -> None:
+    def _status(self, text: Content) -> None:
         self.query_one("#rb-s3-status", Static).update(text)
 
     def _sync(self) -> None:

@@ -7,13 +7,15 @@ final snapshot, teardown, follow-up. Every AWS call runs in a thread worker.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.message import Message
 from textual.widgets import Button, Input, Label, Select, Static, TabbedContent, TabPane
 from textual.worker import get_current_worker
 
@@ -40,8 +42,26 @@ from tui.screens.stage4.render import (
 from tui.screens.stage4.sections import RenameSection, SnapshotSection, Stage4Context
 from tui.screens.stage4.teardown import TeardownRun
 from tui.widgets.connections_chart import ChartData, ConnectionsChart
+from tui.widgets.worker_events import WorkFailure
+from tui.wizard import Wizard
 
 SECTIONS = ("evidence", "scan", "valkey", "snapshot", "teardown", "followup")
+
+
+@dataclass(frozen=True)
+class GatheredEvidence:
+    """The evidence over one observation window."""
+
+    evidence: Stage4Evidence
+    window_name: str
+
+
+@dataclass(frozen=True)
+class SectionFailure:
+    """A section (by its widget's selector) that could not be filled, and why."""
+
+    selector: str
+    failure: WorkFailure
 
 
 class Stage4Panel(StepPanel):
@@ -57,8 +77,33 @@ class Stage4Panel(StepPanel):
         ),
     ]
 
-    def __init__(self) -> None:
-        super().__init__()
+    class Gathered(Message, bubble=False):
+        def __init__(self, gathered: GatheredEvidence) -> None:
+            super().__init__()
+            self.gathered = gathered
+
+    class EvidenceFailed(Message, bubble=False):
+        def __init__(self, error: MocmError) -> None:
+            super().__init__()
+            self.error = error
+
+    class EndpointRead(Message, bubble=False):
+        def __init__(self, endpoint: ValkeyEndpoint) -> None:
+            super().__init__()
+            self.endpoint = endpoint
+
+    class FollowUpChecked(Message, bubble=False):
+        def __init__(self, check: FollowUpCheck) -> None:
+            super().__init__()
+            self.check = check
+
+    class SectionFailed(Message, bubble=False):
+        def __init__(self, failure: SectionFailure) -> None:
+            super().__init__()
+            self.failure = failure
+
+    def __init__(self, wizard: Wizard) -> None:
+        super().__init__(wizard)
         self.context: Stage4Context | None = None
         self.region_note: str | None = None
         self.evidence: Stage4Evidence | None = None
@@ -133,7 +178,7 @@ class Stage4Panel(StepPanel):
         self.read_endpoint(self.context)
         self.check_follow_up(self.context)
 
-    def show_problem(self, message: str | Text) -> None:
+    def show_problem(self, message: str | Content) -> None:
         problem = self.query_one("#s4-problem", Static)
         problem.update(message)
         problem.display = True
@@ -158,7 +203,7 @@ class Stage4Panel(StepPanel):
             self.refresh_evidence()
 
     def threshold(self) -> float | None:
-        """The typed threshold, or None (and a red line saying why) when it is not valid."""
+        """The typed threshold, or None (and a line saying why) when it is not valid."""
         raw = self.query_one("#s4-threshold", Input).value.strip()
         error = self.query_one("#s4-threshold-error", Static)
         try:
@@ -167,7 +212,9 @@ class Stage4Panel(StepPanel):
             value = math.nan
         if not math.isfinite(value) or value < 0:
             error.update(
-                Text(f"Idle threshold must be a number ≥ 0 (connections), not {raw!r}.", "red")
+                Content.styled(
+                    f"Idle threshold must be a number ≥ 0 (connections), not {raw!r}.", "$error"
+                )
             )
             error.display = True
             return None
@@ -184,8 +231,13 @@ class Stage4Panel(StepPanel):
         verdict.set_classes("")
         self.gather(self.context, self.window_name, threshold)
 
-    @work(thread=True, exclusive=True, group="stage4-evidence", exit_on_error=False,
-          description="Stage-4 evidence")  # fmt: skip
+    @work(
+        thread=True,
+        exclusive=True,
+        group="stage4-evidence",
+        exit_on_error=False,
+        description="Stage-4 evidence",
+    )
     def gather(self, context: Stage4Context, window_name: str, threshold: float) -> None:
         worker = get_current_worker()
         try:
@@ -200,12 +252,14 @@ class Stage4Panel(StepPanel):
             )
         except MocmError as exc:
             if not worker.is_cancelled:
-                self.app.call_from_thread(self.evidence_failed, exc)
+                self.post_message(self.EvidenceFailed(exc))
             raise
         if not worker.is_cancelled:
-            self.app.call_from_thread(self.show_evidence, evidence, window_name)
+            self.post_message(self.Gathered(GatheredEvidence(evidence, window_name)))
 
-    def evidence_failed(self, exc: MocmError) -> None:
+    @on(EvidenceFailed)
+    def evidence_failed(self, event: EvidenceFailed) -> None:
+        exc = event.error
         self.evidence = None
         verdict = self.query_one("#s4-verdict", Static)
         verdict.update(error_text(exc, "NOT CHECKED"))
@@ -213,11 +267,13 @@ class Stage4Panel(StepPanel):
         self.query_one("#s4-figures", Static).update("")
         self.query_one(ConnectionsChart).show(None)
         self.query_one("#s4-references", Static).update(
-            Text("Not scanned: the evidence could not be gathered.", "red")
+            Content.styled("Not scanned: the evidence could not be gathered.", "$error")
         )
         self.update_gate()
 
-    def show_evidence(self, evidence: Stage4Evidence, window_name: str) -> None:
+    @on(Gathered)
+    def show_evidence(self, event: Gathered) -> None:
+        evidence, window_name = event.gathered.evidence, event.gathered.window_name
         self.evidence = evidence
         verdict = self.query_one("#s4-verdict", Static)
         verdict.update(verdict_text(evidence, window_name))
@@ -233,8 +289,13 @@ class Stage4Panel(StepPanel):
         self.update_gate()
 
     # -- Valkey endpoint and follow-up -----------------------------------------
-    @work(thread=True, exclusive=True, group="stage4-valkey", exit_on_error=False,
-          description="Valkey endpoint")  # fmt: skip
+    @work(
+        thread=True,
+        exclusive=True,
+        group="stage4-valkey",
+        exit_on_error=False,
+        description="Valkey endpoint",
+    )
     def read_endpoint(self, context: Stage4Context) -> None:
         region = context.region
         try:
@@ -244,15 +305,21 @@ class Stage4Panel(StepPanel):
                 region,
             )
         except MocmError as exc:  # not fatal to the teardown: said on the section only
-            self.app.call_from_thread(
-                self.query_one("#s4-endpoint", Static).update,
-                error_text(exc, "Cannot read the Valkey endpoint"),
-            )
+            failure = WorkFailure("Cannot read the Valkey endpoint", exc)
+            self.post_message(self.SectionFailed(SectionFailure("#s4-endpoint", failure)))
             return
-        self.app.call_from_thread(self.show_endpoint, endpoint)
+        self.post_message(self.EndpointRead(endpoint))
 
-    def show_endpoint(self, endpoint: ValkeyEndpoint) -> None:
-        self.query_one("#s4-endpoint", Static).update(endpoint_text(endpoint))
+    @on(EndpointRead)
+    def show_endpoint(self, event: EndpointRead) -> None:
+        self.query_one("#s4-endpoint", Static).update(endpoint_text(event.endpoint))
+
+    @on(SectionFailed)
+    def section_failed(self, event: SectionFailed) -> None:
+        """A read-only section could not be filled: it says why (nothing else waits on it)."""
+        failure = event.failure.failure
+        text = error_text(failure.error, failure.what)
+        self.query_one(event.failure.selector, Static).update(text)
 
     @on(Button.Pressed, "#s4-followup-again")
     @on(RenameSection.Renamed)
@@ -260,21 +327,26 @@ class Stage4Panel(StepPanel):
         if self.context is not None:
             self.check_follow_up(self.context)
 
-    @work(thread=True, exclusive=True, group="stage4-followup", exit_on_error=False,
-          description="Follow-up check")  # fmt: skip
+    @work(
+        thread=True,
+        exclusive=True,
+        group="stage4-followup",
+        exit_on_error=False,
+        description="Follow-up check",
+    )
     def check_follow_up(self, context: Stage4Context) -> None:
         resource = context.playbook.stage4.follow_up_resource
         try:
             check = check_follow_up(context.target.terraform_dir, resource)
         except MocmError as exc:
-            self.app.call_from_thread(
-                self.query_one("#s4-followup", Static).update,
-                error_text(exc, f"Cannot check {resource}"),
-            )
+            failure = WorkFailure(f"Cannot check {resource}", exc)
+            self.post_message(self.SectionFailed(SectionFailure("#s4-followup", failure)))
             return
-        self.app.call_from_thread(self.show_follow_up, check)
+        self.post_message(self.FollowUpChecked(check))
 
-    def show_follow_up(self, check: FollowUpCheck) -> None:
+    @on(FollowUpChecked)
+    def show_follow_up(self, event: FollowUpChecked) -> None:
+        check = event.check
         self.query_one("#s4-followup", Static).update(follow_up_text(check))
         if self.applied:  # applied, and the follow-up is on screen: the step is done
             self.complete = True

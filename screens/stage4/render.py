@@ -1,11 +1,11 @@
-"""What the Stage-4 screen says, as rich Text: verdict, figures, references, endpoint, errors, gate.
+"""What the Stage-4 screen says: verdict, figures, references, endpoint, errors, gate.
 
 Pure functions of core results, so the words are tested once and shown the same way.
 """
 
 from __future__ import annotations
 
-from rich.text import Text
+from textual.content import Content
 
 from tui.core.stage4.connections import BUSY, IDLE
 from tui.core.stage4.evidence import Stage4Evidence
@@ -26,7 +26,7 @@ SNAPSHOT_OUTCOME_WORDS = {
 }
 
 
-def verdict_text(evidence: Stage4Evidence, window_name: str) -> Text:
+def verdict_text(evidence: Stage4Evidence, window_name: str) -> Content:
     """The verdict in capitals and the one sentence that justifies it."""
     idle = evidence.idleness
     if idle.verdict == IDLE:
@@ -47,66 +47,68 @@ def verdict_text(evidence: Stage4Evidence, window_name: str) -> Text:
                 "No data is not idle."
             ),
         )
-    return Text.assemble((head, "bold reverse"), "  ", (why, "bold"))
+    return Content.assemble((head, "bold reverse"), "  ", (why, "bold"))
 
 
-def evidence_lines(evidence: Stage4Evidence, region_note: str | None) -> Text:
+def evidence_lines(evidence: Stage4Evidence, region_note: str | None) -> Content:
     """Cluster confirmation, datapoint figures, warnings, Valkey's serving-since."""
     idle, cluster = evidence.idleness, evidence.cluster
-    text = Text()
-    text.append("Cluster ", "bold")
-    text.append(
+    text = Content()
+    text = text.append_text("Cluster ", "bold")
+    text = text.append_text(
         f"{cluster.cluster_id} confirmed in {evidence.region} "
         f"({cluster.engine or '?'}, {cluster.status}; describe_cache_clusters)"
     )
     if region_note:
-        text.append(f"\nnote: {region_note}", "yellow")
+        text = text.append_text(f"\nnote: {region_note}", "$warning")
     series = idle.series
     if idle.datapoints:
-        text.append("\nDatapoints ", "bold")
-        text.append(
+        text = text.append_text("\nDatapoints ", "bold")
+        text = text.append_text(
             f"{idle.datapoints} of about {series.window.expected_points}, "
             f"{utc(idle.first)} → {utc(idle.last)} ({series.calls} request"
             f"{'s' if series.calls > 1 else ''})"
         )
     for warning in idle.warnings:
-        text.append(f"\nwarning: {warning}", "yellow")
+        text = text.append_text(f"\nwarning: {warning}", "$warning")
     if evidence.valkey is not None:
-        style = "green" if evidence.valkey.long_enough else "bold yellow"
+        style = "$success" if evidence.valkey.long_enough else "bold $warning"
         prefix = "" if evidence.valkey.long_enough else "warning: "
-        text.append("\nValkey ", "bold")
-        text.append(prefix + evidence.valkey.message, style)
+        text = text.append_text("\nValkey ", "bold")
+        text = text.append_text(prefix + evidence.valkey.message, style)
     elif evidence.valkey_note:
-        text.append(f"\nwarning: Valkey: {evidence.valkey_note}", "bold yellow")
+        text = text.append_text(f"\nwarning: Valkey: {evidence.valkey_note}", "bold $warning")
     return text
 
 
-def references_text(scan: DependencyScan, scanned_dir: str) -> Text:
+def references_text(scan: DependencyScan, scanned_dir: str) -> Content:
     """Every match as ``file:line  line`` (secrets already masked by the scan)."""
-    text = Text()
+    text = Content()
     files = f"{scan.files_scanned} file{'' if scan.files_scanned == 1 else 's'} scanned"
     if scan.blocks:
-        text.append(" BLOCKED ", "bold reverse red")
-        text.append(
+        text = text.append_text(" BLOCKED ", "bold reverse $error")
+        text = text.append_text(
             f"  {len(scan.references)} reference(s) to the old cache under {scanned_dir}/ "
             f"({files}): the teardown waits until every one is gone.\n",
-            "bold red",
+            "bold $error",
         )
         for ref in scan.references:
-            text.append(f"{ref.location}", "bold")
-            text.append(f"  {ref.text.strip()}\n")
+            text = text.append_text(f"{ref.location}", "bold")
+            text = text.append_text(f"  {ref.text.strip()}\n")
     else:
-        text.append(" CLEAR ", "bold reverse green")
-        text.append(f"  no reference to the old cache under {scanned_dir}/ ({files})\n", "green")
+        text = text.append_text(" CLEAR ", "bold reverse $success")
+        text = text.append_text(
+            f"  no reference to the old cache under {scanned_dir}/ ({files})\n", "$success"
+        )
     for skip in scan.skipped:
-        text.append(f"not scanned: {skip.path} ({skip.reason})\n", "yellow")
-    text.append("looked for: " + scan.searched, "dim")
+        text = text.append_text(f"not scanned: {skip.path} ({skip.reason})\n", "$warning")
+    text = text.append_text("looked for: " + scan.searched, "dim")
     return text
 
 
-def endpoint_text(endpoint: ValkeyEndpoint) -> Text:
+def endpoint_text(endpoint: ValkeyEndpoint) -> Content:
     """Host, port, user and TLS; the password only ever as the mask."""
-    text = Text()
+    text = Content()
     rows = [
         ("Secret", f"{endpoint.secret_id} ({endpoint.region})"),
         ("Host", endpoint.host or "not in the secret"),
@@ -116,11 +118,13 @@ def endpoint_text(endpoint: ValkeyEndpoint) -> Text:
         ("Password", MASK if endpoint.password else "empty"),
     ]
     for label, value in rows:
-        text.append(f"{label:<10}", "bold")
-        text.append(value + "\n")
+        text = text.append_text(f"{label:<10}", "bold")
+        text = text.append_text(value + "\n")
     if not endpoint.structured:
-        text.append("The secret is a plain string, taken as the password alone.\n", "yellow")
-    text.append("Point the applications at this endpoint before the teardown.", "dim")
+        text = text.append_text(
+            "The secret is a plain string, taken as the password alone.\n", "$warning"
+        )
+    text = text.append_text("Point the applications at this endpoint before the teardown.", "dim")
     return text
 
 
@@ -129,31 +133,33 @@ def snapshot_progress_text(progress: SnapshotProgress) -> str:
     return f"{progress.name}: {progress.status} ({progress.waited_seconds:.0f} s)"
 
 
-def snapshot_text(snapshot: FinalSnapshot) -> Text:
+def snapshot_text(snapshot: FinalSnapshot) -> Content:
     """A snapshot found or made; an existing one is reported and left alone."""
     created = f", created {utc(snapshot.created)}" if snapshot.created else ""
     size = f", {snapshot.size}" if snapshot.size else ""
     if snapshot.already_existed:
-        return Text(
+        return Content.styled(
             f"Snapshot {snapshot.name} already exists ({snapshot.status}{created}{size}): "
             "reported, not overwritten.",
-            "bold yellow",
+            "bold $warning",
         )
-    return Text(
+    return Content.styled(
         f"Snapshot {snapshot.name} of {snapshot.cluster_id} is {snapshot.status}{created}{size}.",
-        "bold green",
+        "bold $success",
     )
 
 
-def follow_up_text(check: FollowUpCheck) -> Text:
+def follow_up_text(check: FollowUpCheck) -> Content:
     """Still referenced by X, or safe to remove in a follow-up change."""
     if check.safe_to_remove:
-        return Text(check.summary, "bold green")
-    text = Text(f"{check.resource}: still referenced by\n", "bold yellow")
+        return Content.styled(check.summary, "bold $success")
+    text = Content.styled(f"{check.resource}: still referenced by\n", "bold $warning")
     for ref in check.referrers:
         where = f"{ref.file}:{ref.line}" if ref.line else ref.file
-        text.append(f"  {ref.address} ({where})\n")
-    text.append("Remove those references in a follow-up change, then the resource itself.", "dim")
+        text = text.append_text(f"  {ref.address} ({where})\n")
+    text = text.append_text(
+        "Remove those references in a follow-up change, then the resource itself.", "dim"
+    )
     return text
 
 

@@ -1,20 +1,20 @@
 """Stage 4, sections 4 and 5: the final snapshot, and the teardown (park, plan, apply).
 
 Each section owns its worker; failures end in the App's error dialog and stay
-written in red on the section.
+written on the section in the error colour.
 """
 
 from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.message import Message
+from textual.widget import Widget
 from textual.widgets import Button, Checkbox, ProgressBar, Static
 from textual.worker import get_current_worker
 
@@ -23,6 +23,7 @@ from tui.core.playbook.load import Playbook
 from tui.core.stage4.final_snapshot import FinalSnapshot, SnapshotProgress, take_final_snapshot
 from tui.core.stage4.targets import Stage4Target
 from tui.core.tofu.parked_file import FileRename, park, unpark
+from tui.screens.base import panel_of
 from tui.screens.stage4.aws import EnvAwsSession
 from tui.screens.stage4.render import (
     DECLINED,
@@ -32,9 +33,7 @@ from tui.screens.stage4.render import (
     snapshot_text,
 )
 from tui.widgets.worker_events import ReportsWorkers
-
-if TYPE_CHECKING:
-    from tui.app import WizardApp
+from tui.wizard import Wizard
 
 POLL_SECONDS = 15.0
 
@@ -49,11 +48,8 @@ class Stage4Context:
     playbook: Playbook
 
 
-def wizard_of(widget: Static | Vertical) -> WizardApp:
-    from tui.app import WizardApp
-
-    assert isinstance(widget.app, WizardApp)
-    return widget.app
+def wizard_of(widget: Widget) -> Wizard:
+    return panel_of(widget).wizard
 
 
 class SnapshotSection(ReportsWorkers, Vertical):
@@ -61,6 +57,28 @@ class SnapshotSection(ReportsWorkers, Vertical):
 
     class Decided(Message):
         """The snapshot question has an answer (or lost it)."""
+
+    class Progressed(Message, bubble=False):
+        """One poll of the snapshot; a newer one replaces one not shown yet."""
+
+        def __init__(self, progress: SnapshotProgress) -> None:
+            super().__init__()
+            self.progress = progress
+
+        def can_replace(self, message: Message) -> bool:
+            return isinstance(message, SnapshotSection.Progressed)
+
+    class Taken(Message, bubble=False):
+        """The snapshot is available (made now, or found existing)."""
+
+        def __init__(self, snapshot: FinalSnapshot) -> None:
+            super().__init__()
+            self.snapshot = snapshot
+
+    class Failed(Message, bubble=False):
+        def __init__(self, error: MocmError) -> None:
+            super().__init__()
+            self.error = error
 
     def __init__(self) -> None:
         super().__init__(id="s4-snapshot")
@@ -101,7 +119,9 @@ class SnapshotSection(ReportsWorkers, Vertical):
             if journal is not None:
                 journal.journal.decision("final snapshot", "declined by the operator", "stage4")
             self.query_one("#s4-snap-status", Static).update(
-                Text("No final snapshot: the old cluster's data will be gone.", "yellow")
+                Content.styled(
+                    "No final snapshot: the old cluster's data will be gone.", "$warning"
+                )
             )
             self.set_outcome(DECLINED)
         else:
@@ -122,13 +142,18 @@ class SnapshotSection(ReportsWorkers, Vertical):
         if self._stop.wait(seconds) or get_current_worker().is_cancelled:
             raise MocmError("snapshot polling stopped", "The snapshot may still be in progress.")
 
-    @work(thread=True, exclusive=True, group="stage4-snapshot", exit_on_error=False,
-          description="Final snapshot")  # fmt: skip
+    @work(
+        thread=True,
+        exclusive=True,
+        group="stage4-snapshot",
+        exit_on_error=False,
+        description="Final snapshot",
+    )
     def run_snapshot(self, context: Stage4Context) -> None:
         elasticache = context.aws.client("elasticache", context.region)
 
         def progress(step: SnapshotProgress) -> None:
-            self.app.call_from_thread(self.show_progress, step)
+            self.post_message(self.Progressed(step))
 
         try:
             snapshot = take_final_snapshot(
@@ -141,23 +166,28 @@ class SnapshotSection(ReportsWorkers, Vertical):
                 sleep=self._sleep,
             )
         except MocmError as exc:
-            self.app.call_from_thread(self.show_failure, exc)
+            self.post_message(self.Failed(exc))
             raise
-        self.app.call_from_thread(self.show_snapshot, snapshot)
+        self.post_message(self.Taken(snapshot))
 
-    def show_progress(self, step: SnapshotProgress) -> None:
-        self.query_one("#s4-snap-status", Static).update(snapshot_progress_text(step))
+    @on(Progressed)
+    def show_progress(self, event: Progressed) -> None:
+        self.query_one("#s4-snap-status", Static).update(snapshot_progress_text(event.progress))
 
-    def show_failure(self, exc: MocmError) -> None:
+    @on(Failed)
+    def show_failure(self, event: Failed) -> None:
+        exc = event.error
         self.query_one("#s4-snap-progress").display = False
         self.query_one("#s4-snap-take", Button).disabled = False
-        message = Text(f"Snapshot failed: {exc.message}", "bold red")
+        message = Content.styled(f"Snapshot failed: {exc.message}", "bold $error")
         if exc.hint:
-            message.append(f"\n{exc.hint}", "red")
+            message = message.append_text(f"\n{exc.hint}", "$error")
         self.query_one("#s4-snap-status", Static).update(message)
         self.set_outcome(None)
 
-    def show_snapshot(self, snapshot: FinalSnapshot) -> None:
+    @on(Taken)
+    def show_snapshot(self, event: Taken) -> None:
+        snapshot = event.snapshot
         self.snapshot = snapshot
         self.query_one("#s4-snap-progress").display = False
         self.query_one("#s4-snap-status", Static).update(snapshot_text(snapshot))
@@ -208,10 +238,10 @@ class RenameSection(Vertical):
 
     def update_gate(self, reasons: list[tuple[bool, str]]) -> None:
         """Show each precondition; parking is allowed only when all hold."""
-        text = Text()
+        text = Content()
         for ok, words in reasons:
-            text.append("✔ " if ok else "✘ ", "bold green" if ok else "bold red")
-            text.append(words + "\n")
+            text = text.append_text("✔ " if ok else "✘ ", "bold $success" if ok else "bold $error")
+            text = text.append_text(words + "\n")
         self.allowed = all(ok for ok, _ in reasons)
         self.query_one("#s4-gate", Static).update(text)
         self.show_files()
@@ -225,16 +255,19 @@ class RenameSection(Vertical):
             "parked": (
                 f"{book.active_name} is parked as {book.parked_name}: the next plan destroys "
                 "the old cache.",
-                "bold yellow",
+                "bold $warning",
             ),
             "both": (
                 f"Both {book.active_name} and {book.parked_name} exist: compare them and "
                 "remove the stale copy by hand.",
-                "bold red",
+                "bold $error",
             ),
-            "missing": (f"Neither {book.active_name} nor {book.parked_name} exists.", "bold red"),
+            "missing": (
+                f"Neither {book.active_name} nor {book.parked_name} exists.",
+                "bold $error",
+            ),
         }[state]
-        self.query_one("#s4-rename-status", Static).update(Text(*words))
+        self.query_one("#s4-rename-status", Static).update(Content.styled(*words))
         self.query_one("#s4-park", Button).disabled = state != "active" or not self.allowed
         self.query_one("#s4-unpark", Button).disabled = state != "parked" or self.locked
 
@@ -266,9 +299,9 @@ class RenameSection(Vertical):
         try:
             done: FileRename = how(self.context.target.terraform_dir, self.context.playbook)
         except MocmError as exc:
-            text = Text(exc.message, "bold red")
+            text = Content.styled(exc.message, "bold $error")
             if exc.hint:
-                text.append("\n" + exc.hint, "red")
+                text = text.append_text("\n" + exc.hint, "$error")
             self.query_one("#s4-rename-status", Static).update(text)
             return
         self.journal_rename(done)

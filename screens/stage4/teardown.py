@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.message import Message
 from textual.widgets import Button, Static
 
@@ -32,9 +32,10 @@ from tui.core.tofu.plan.reviewed import (
     pull_state_mark,
     record_review,
 )
-from tui.screens.base import StepPanel
+from tui.screens.base import StepPanel, panel_of
+from tui.screens.plan.show import ShownPlan
 from tui.screens.stage4.sections import Stage4Context
-from tui.widgets.apply_gate import ApplyGate
+from tui.widgets.apply_gate import ApplyGate, GateDecision
 from tui.widgets.command_log import CommandLog
 from tui.widgets.plan_review_view import PlanReviewView
 from tui.widgets.worker_events import ReportsWorkers
@@ -55,6 +56,19 @@ class TeardownRun(ReportsWorkers, Vertical):
     class Applied(Message):
         """The teardown apply succeeded."""
 
+    class Reviewed(Message, bubble=False):
+        """The teardown plan is reviewed with the stage-4 rules, plan file and state recorded."""
+
+        def __init__(self, shown: ShownPlan) -> None:
+            super().__init__()
+            self.shown = shown
+
+    class Cleared(Message, bubble=False):
+        """The plan file and the state are those reviewed: apply."""
+
+    class ApplyRefused(Message, bubble=False):
+        """The plan file or the state changed since the review (the error dialog says which)."""
+
     def __init__(self) -> None:
         super().__init__(id="s4-run")
         self.context: Stage4Context | None = None
@@ -71,7 +85,7 @@ class TeardownRun(ReportsWorkers, Vertical):
             yield Button("Plan the teardown", id="s4-plan", compact=True)
             yield Button("Apply the reviewed plan…", id="s4-apply", variant="error", compact=True)
         yield Static(id="s4-run-status", markup=False)
-        yield CommandLog(id="s4-log")
+        yield CommandLog(redactor=self.panel().wizard.redactor, id="s4-log")
         yield Vertical(id="s4-review-host")
 
     def on_mount(self) -> None:
@@ -92,11 +106,15 @@ class TeardownRun(ReportsWorkers, Vertical):
         return self.context.target.terraform_dir
 
     def panel(self) -> StepPanel:
-        return next(a for a in self.ancestors if isinstance(a, StepPanel))
+        return panel_of(self)
 
-    def say(self, text: str | Text, style: str = "") -> None:
+    def tofu_env(self) -> dict[str, str]:
+        """The environment tofu runs with (read on the app's thread, handed to workers)."""
+        return tofu_environment(self.panel().wizard.context.env)
+
+    def say(self, text: str | Content, style: str = "") -> None:
         self.query_one("#s4-run-status", Static).update(
-            Text(text, style) if isinstance(text, str) else text
+            Content.styled(text, style) if isinstance(text, str) else text
         )
 
     def set_parked(self, parked: bool) -> None:
@@ -141,24 +159,30 @@ class TeardownRun(ReportsWorkers, Vertical):
             known = recognise_failure("\n".join(result.stderr_tail), self.tofu_bin)
             words = known.summary if known else f"{self.tofu_bin} {what} failed"
             hint = known.next_action if known else "Read the log above, fix the cause, try again."
-            self.say(Text.assemble((f"{words} (exit {result.exit_code}). ", "bold red"), hint))
+            self.say(
+                Content.assemble((f"{words} (exit {result.exit_code}). ", "bold $error"), hint)
+            )
         elif what == "plan":
             self.say("Reading the plan (tofu show -json)…")
-            self.read_plan(self.panel().command_recorder())
+            self.read_plan(self.tofu_env(), self.panel().command_recorder())
         elif what == "apply":
             self.applied = True
             journal = self.panel().wizard.session
             if journal is not None:
                 journal.journal.decision("teardown", "apply of the reviewed plan succeeded", STAGE)
-            self.say("Teardown applied: the old cache is destroyed.", "bold green")
+            self.say("Teardown applied: the old cache is destroyed.", "bold $success")
             self.post_message(self.Applied())
         self.show_buttons()
 
-    @work(thread=True, exclusive=True, group="stage4-review", exit_on_error=False,
-          description="Teardown plan review")  # fmt: skip
-    def read_plan(self, recorder: CommandRecorder | None) -> None:
+    @work(
+        thread=True,
+        exclusive=True,
+        group="stage4-review",
+        exit_on_error=False,
+        description="Teardown plan review",
+    )
+    def read_plan(self, env: dict[str, str], recorder: CommandRecorder | None) -> None:
         assert self.context is not None
-        env = tofu_environment(self.panel().wizard.context.env)
         chunks: list[str] = []
         result = run_sync(
             self.commands.show_json(PLAN_FILE),
@@ -178,9 +202,11 @@ class TeardownRun(ReportsWorkers, Vertical):
         checked = review(plan, self.context.playbook, STAGE)
         mark = pull_state_mark(self.commands, self.folder, env, on_finished=recorder)
         reviewed = record_review(self.folder / PLAN_FILE, mark)
-        self.app.call_from_thread(self.show_review, checked, reviewed)
+        self.post_message(self.Reviewed(ShownPlan(checked, reviewed)))
 
-    def show_review(self, checked: PlanReview, reviewed: ReviewedPlan) -> None:
+    @on(Reviewed)
+    def show_review(self, event: Reviewed) -> None:
+        checked, reviewed = event.shown.review, event.shown.reviewed
         self.review, self.reviewed = checked, reviewed
         host = self.query_one("#s4-review-host")
         host.remove_children()
@@ -193,11 +219,19 @@ class TeardownRun(ReportsWorkers, Vertical):
             )
         policy = gate_policy(checked)
         if not policy.can_apply:
-            self.say(Text("This plan cannot be applied: " + " ".join(policy.why), "bold red"))
+            self.say(
+                Content.styled(
+                    "This plan cannot be applied: " + " ".join(policy.why), "bold $error"
+                )
+            )
         elif checked.blocked:
-            self.say(Text("Unexpected changes: read the review before anything else.", "bold red"))
+            self.say(
+                Content.styled(
+                    "Unexpected changes: read the review before anything else.", "bold $error"
+                )
+            )
         else:
-            self.say("The plan holds exactly the expected destroys. Apply when ready.", "green")
+            self.say("The plan holds exactly the expected destroys. Apply when ready.", "$success")
         self.show_buttons()
 
     # -- apply ---------------------------------------------------------------------
@@ -212,26 +246,40 @@ class TeardownRun(ReportsWorkers, Vertical):
             apply_label="Destroy the old cache",
         )
 
-        def decided(confirmed: bool | None) -> None:
+        def decided(decision: GateDecision) -> None:
             session = self.panel().wizard.session
             if session is not None:
-                session.journal.decision("teardown gate", gate.decision.journal_detail(), STAGE)
-            if confirmed and self.reviewed is not None:
+                session.journal.decision("teardown gate", decision.journal_detail(), STAGE)
+            if decision.confirmed and self.reviewed is not None:
                 self.say("Checking the plan file and the state against the review…")
-                self.check_then_apply(self.reviewed, self.panel().command_recorder())
+                recorder = self.panel().command_recorder()
+                self.check_then_apply(self.reviewed, self.tofu_env(), recorder)
 
-        self.app.push_screen(gate, decided)
+        gate.ask(self.app, decided)
 
-    @work(thread=True, exclusive=True, group="stage4-apply-check", exit_on_error=False,
-          description="Teardown apply check")  # fmt: skip
-    def check_then_apply(self, reviewed: ReviewedPlan, recorder: CommandRecorder | None) -> None:
-        env = tofu_environment(self.panel().wizard.context.env)
+    @work(
+        thread=True,
+        exclusive=True,
+        group="stage4-apply-check",
+        exit_on_error=False,
+        description="Teardown apply check",
+    )
+    def check_then_apply(
+        self, reviewed: ReviewedPlan, env: dict[str, str], recorder: CommandRecorder | None
+    ) -> None:
         mark = pull_state_mark(self.commands, self.folder, env, on_finished=recorder)
         verdict = check_before_apply(reviewed, mark)
         if not isinstance(verdict, ClearToApply):
-            self.app.call_from_thread(self.forget_review)
-            self.app.call_from_thread(self.show_buttons)
+            self.post_message(self.ApplyRefused())
             raise TeardownFailed(verdict.message, verdict.hint)
-        self.app.call_from_thread(
-            self.start, "apply", self.commands.apply(PLAN_FILE), APPLY_TIMEOUT_S
-        )
+        self.post_message(self.Cleared())
+
+    @on(ApplyRefused)
+    def apply_refused(self) -> None:
+        """The plan file or the state changed since the review: plan again."""
+        self.forget_review()
+        self.show_buttons()
+
+    @on(Cleared)
+    def apply_now(self) -> None:
+        self.start("apply", self.commands.apply(PLAN_FILE), APPLY_TIMEOUT_S)

@@ -10,7 +10,9 @@ Valkey password is registered with the redactor and never shown.
 from __future__ import annotations
 
 import threading
-from typing import TYPE_CHECKING, Any
+from typing import Any
+
+from textual.message import Message
 
 from tui.core.values.known import (
     SECRET_SOURCES,
@@ -22,15 +24,20 @@ from tui.core.values.known import (
     tfvars_values,
 )
 from tui.screens.values.dialogs import auto_fill_dialog
-
-if TYPE_CHECKING:
-    from tui.screens.values.panel import ValuesPanel
+from tui.screens.values.editor import ValuesEditor
 
 
 class AutoFillFlow:
     """One values panel's auto-fill: read the sources, preview, then fill on `y`."""
 
-    def __init__(self, panel: ValuesPanel) -> None:
+    class Gathered(Message):
+        """The values the wizard knows are read (a source that failed says why)."""
+
+        def __init__(self, known: KnownValues) -> None:
+            super().__init__()
+            self.known = known
+
+    def __init__(self, panel: ValuesEditor) -> None:
         self.panel = panel
         self._clients: dict[str, Any] = {}
         self._lock = threading.Lock()
@@ -49,22 +56,25 @@ class AutoFillFlow:
         book = panel.wizard.context.playbook
         sources = needed_sources(merge.rows, merge.pattern, book.known_placeholders)
         if not SECRET_SOURCES & sources:  # tfvars only: nothing to wait for
-            self.preview(KnownValues(tfvars_values(pair.name_prefix, pair.aws_region,
-                                                   book.tfvars_file)))  # fmt: skip
+            tfvars = tfvars_values(pair.name_prefix, pair.aws_region, book.tfvars_file)
+            self.preview(KnownValues(tfvars))
             return
         panel.busy = "auto-fill"
         panel.bindings_changed()
-        panel.notify("Reading the Valkey endpoint from Secrets Manager…", timeout=3)
+        panel.app.notify("Reading the Valkey endpoint from Secrets Manager…", timeout=3)
 
         def gather() -> None:
             known = gather_known_values(
-                book, pair.current.path, pair.name_prefix, pair.aws_region,
-                self.secretsmanager, sources,
-            )  # fmt: skip
-            panel.app.call_from_thread(self.preview, known)
+                book,
+                pair.current.path,
+                pair.name_prefix,
+                pair.aws_region,
+                self.secretsmanager,
+                sources,
+            )
+            panel.post_message(self.Gathered(known))
 
-        panel.run_worker(gather, thread=True, group="values-autofill", exclusive=True,
-                         exit_on_error=False, description="Valkey endpoint")  # fmt: skip
+        panel.run_in_thread(gather, group="values-autofill", description="Valkey endpoint")
 
     def preview(self, known: KnownValues) -> None:
         panel, merge = self.panel, self.panel.merge
@@ -77,9 +87,13 @@ class AutoFillFlow:
         book = panel.wizard.context.playbook
         items = merge.auto_fill_preview()
         fills, unfilled = plan_known_fills(
-            merge.rows, merge.working, merge.pattern, book.known_placeholders, known,
+            merge.rows,
+            merge.working,
+            merge.pattern,
+            book.known_placeholders,
+            known,
             skip={item.label for item in items},
-        )  # fmt: skip
+        )
 
         def confirmed(answer: bool | None) -> None:
             if answer:

@@ -3,58 +3,53 @@
 from __future__ import annotations
 
 import textwrap
+from dataclasses import dataclass
 
-from rich.cells import cell_len
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.geometry import Size
+from textual.content import Content
 from textual.screen import ModalScreen
-from textual.scroll_view import ScrollView
-from textual.strip import Strip
 from textual.widgets import Button, Input, Label, Static
 
 from tui.core.values.commands import AutoFillItem
 from tui.core.values.known import KnownFill, KnownUnfilled
+from tui.widgets.dialogs.confirm import ConfirmDialog
+from tui.widgets.dialogs.frame import DIALOG_CSS, buttons
+from tui.widgets.dialogs.reason import ReasonDialog
 
-DIFF_STYLES = (("+++", "bold"), ("---", "bold"), ("+", "green"), ("-", "red"), ("@@", "cyan"))
-
-
-class TextLines(ScrollView, can_focus=True):
-    """Many lines of styled text, rendered only where visible (a 5,000-line diff opens at once)."""
-
-    def __init__(self, lines: list[Text], classes: str = "") -> None:
-        super().__init__(classes=classes)
-        self.lines = lines
-        self.virtual_size = Size(max((cell_len(t.plain) for t in lines), default=0), len(lines))
-
-    def render_line(self, y: int) -> Strip:
-        width = self.scrollable_content_region.width
-        index = round(self.scroll_offset.y) + y
-        if index >= len(self.lines):
-            return Strip.blank(width, self.rich_style)
-        strip = Strip(list(self.lines[index].render(self.app.console)))
-        left = round(self.scroll_offset.x)
-        return strip.crop_extend(left, left + width, self.rich_style).apply_style(self.rich_style)
-
-    def plain(self) -> str:
-        return "\n".join(t.plain for t in self.lines)
+# Additions in the success colour, removals in the error colour, hunk headers apart.
+DIFF_STYLES = (
+    ("+++", "bold"),
+    ("---", "bold"),
+    ("+", "$success"),
+    ("-", "$error"),
+    ("@@", "$text-secondary"),
+)
 
 
-def diff_lines(diff: str) -> list[Text]:
-    """A unified diff, one Text per line: additions green, removals red, hunks cyan."""
+def diff_lines(diff: str) -> list[Content]:
+    """A unified diff, one line each, coloured by what the line does."""
     out = []
     for line in diff.splitlines():
         style = next((s for prefix, s in DIFF_STYLES if line.startswith(prefix)), "")
-        out.append(Text(line, style, no_wrap=True, end=""))
+        out.append(Content.styled(line, style))
     return out
 
 
-class TextPromptDialog(ModalScreen[str | None]):
+@dataclass(frozen=True, slots=True)
+class EnteredText:
+    """What the operator typed in a prompt (as typed: a value may hold meaningful spaces)."""
+
+    value: str
+
+
+class TextPromptDialog(ModalScreen[EnteredText | None]):
     """One line of text from the operator; Enter accepts, Esc cancels."""
 
+    DEFAULT_CSS = DIALOG_CSS
+    SCOPED_CSS = False
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
     def __init__(
@@ -76,77 +71,29 @@ class TextPromptDialog(ModalScreen[str | None]):
         self.dialog_id = dialog_id
 
     def compose(self) -> ComposeResult:
-        with Vertical(id=self.dialog_id, classes="dialog values-dialog"):
-            yield Label(self.title_text, classes="values-dialog-title")
-            yield Static(self.explanation, markup=False, classes="values-dialog-text")
-            yield Input(self.value, password=self.password, id="values-prompt-input")
-            yield Static("", id="values-prompt-problem", markup=False)
-            with Horizontal(classes="values-dialog-buttons"):
-                yield Button("OK (Enter)", variant="primary", id="ok")
-                yield Button("Cancel (Esc)", id="cancel")
+        with Vertical(id=self.dialog_id, classes="dialog-frame -wide"):
+            yield Label(self.title_text, classes="dialog-title")
+            yield Static(self.explanation, markup=False, classes="dialog-body")
+            yield Input(self.value, password=self.password, id="dialog-input")
+            yield Static("", id="dialog-problem", classes="dialog-problem", markup=False)
+            with Horizontal(classes="dialog-buttons"):
+                yield from buttons("Cancel (Esc)", "OK (Enter)", destructive=False)
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()
 
     @on(Input.Submitted)
-    @on(Button.Pressed, "#ok")
+    @on(Button.Pressed, "#dialog-confirm")
     def accept(self) -> None:
         text = self.query_one(Input).value
         if self.required and not text.strip():
-            self.query_one("#values-prompt-problem", Static).update(self.required)
+            self.query_one("#dialog-problem", Static).update(self.required)
             return
-        self.dismiss(text)
+        self.dismiss(EnteredText(text))
 
-    @on(Button.Pressed, "#cancel")
+    @on(Button.Pressed, "#dialog-cancel")
     def action_cancel(self) -> None:
         self.dismiss(None)
-
-
-class ConfirmDialog(ModalScreen[bool]):
-    """A scrollable body and a confirm key; Esc cancels. Nothing happens before the key."""
-
-    BINDINGS = [
-        Binding("escape", "answer(False)", "Cancel"),
-        Binding("y", "answer(True)", "Confirm"),
-    ]
-
-    def __init__(
-        self,
-        title: str,
-        intro: str,
-        body: list[Text],
-        confirm: str,
-        dialog_id: str,
-        warning: str | None = None,
-    ) -> None:
-        super().__init__()
-        self.warning = warning  # one red line above the body
-        self.title_text = title
-        self.intro = intro
-        self.body = body
-        self.confirm = confirm
-        self.dialog_id = dialog_id
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id=self.dialog_id, classes="dialog values-dialog values-tall-dialog"):
-            yield Label(self.title_text, classes="values-dialog-title")
-            yield Static(self.intro, markup=False, classes="values-dialog-text")
-            if self.warning:
-                yield Static(Text(self.warning, "bold red"), id="values-dialog-warning")
-            yield TextLines(self.body, classes="values-dialog-body")
-            with Horizontal(classes="values-dialog-buttons"):
-                yield Button(f"{self.confirm} (y)", variant="primary", id="confirm")
-                yield Button("Cancel (Esc)", id="cancel")
-
-    def on_mount(self) -> None:
-        self.query_one(TextLines).focus()
-
-    def action_answer(self, answer: bool) -> None:
-        self.dismiss(answer)
-
-    @on(Button.Pressed)
-    def pressed(self, event: Button.Pressed) -> None:
-        self.dismiss(event.button.id == "confirm")
 
 
 def edit_dialog(label: str, current: str, secret: bool) -> TextPromptDialog:
@@ -174,18 +121,25 @@ def search_dialog() -> TextPromptDialog:
     )
 
 
-def override_dialog(placeholders: list[str]) -> TextPromptDialog:
+def override_dialog(placeholders: list[str]) -> ReasonDialog:
     """Saving with placeholders left needs a typed reason (journaled)."""
     listed = "\n".join(f"  {label}" for label in placeholders[:8])
     more = f"\n  … and {len(placeholders) - 8} more" if len(placeholders) > 8 else ""
-    return TextPromptDialog(
+    return ReasonDialog(
         f"{len(placeholders)} placeholder(s) left",
         "Helm would deploy these literally:\n"
         f"{listed}{more}\n\nFill them first (p goes to the next one), or type why you save "
         "anyway. The reason is written to the journal.",
-        required="A reason is needed to save with placeholders left (Esc goes back).",
+        action="Save anyway",
+        placeholder="Why save with placeholders left (goes into the journal)",
+        refusal="A reason is needed to save with placeholders left (Esc goes back).",
         dialog_id="values-override-dialog",
     )
+
+
+def change_line(before: str, after: str) -> Content:
+    """``    before  →  after``: what a placeholder holds, and what it gets."""
+    return Content.assemble("    ", (before, "$error"), "  →  ", (after, "$success"))
 
 
 def auto_fill_dialog(
@@ -193,33 +147,39 @@ def auto_fill_dialog(
 ) -> ConfirmDialog:
     """What auto-fill will do: previous values, then known values with their source, then
     the known placeholders left and why (secrets masked)."""
-    body = []
+    body: list[Content] = []
     for item in items:
-        body.append(Text(item.label, "bold", end=""))
-        body.append(Text.assemble("    ", (item.template_shown, "red"), "  →  ",
-                                  (item.previous_shown, "green"), end=""))  # fmt: skip
+        body.append(Content.styled(item.label, "bold"))
+        body.append(change_line(item.template_shown, item.previous_shown))
     if fills:
-        body.append(Text("Known to the wizard:", "bold underline", end=""))
+        body.append(Content.styled("Known to the wizard:", "bold underline"))
     for fill in fills:
-        body.append(Text.assemble((fill.label, "bold"), f"  {fill.origin}", end=""))
-        body.append(Text.assemble("    ", (fill.template_shown, "red"), "  →  ",
-                                  (fill.filled_shown, "green"), end=""))  # fmt: skip
+        body.append(Content.assemble((fill.label, "bold"), f"  {fill.origin}"))
+        body.append(change_line(fill.template_shown, fill.filled_shown))
     if unfilled:
-        body.append(Text("Left as they are:", "bold underline", end=""))
+        body.append(Content.styled("Left as they are:", "bold underline"))
     for left in unfilled:
-        body.append(Text.assemble((left.label, "bold"), f"  < {left.placeholder} >", end=""))
+        body.append(Content.assemble((left.label, "bold"), f"  < {left.placeholder} >"))
         reason = f"not filled: {left.reason}"
         # Narrow enough for the dialog at 80 columns: the body does not wrap by itself.
         for line in textwrap.wrap(reason, 48, break_on_hyphens=False, break_long_words=False):
-            body.append(Text(f"    {line}", "yellow", end=""))
+            body.append(Content.styled(f"    {line}", "$warning"))
     count = len(items) + len(fills)
     return ConfirmDialog(
         f"Auto-fill {count} placeholder(s)",
-        "Each placeholder below gets the previous release's value, or a value the wizard "
-        "knows (one undo reverts all).",
-        body,
-        f"Fill {count} values",
-        "values-autofill-dialog",
+        [
+            Content(
+                "Each placeholder below gets the previous release's value, or a value the "
+                "wizard knows (one undo reverts all)."
+            ),
+            Content(),
+            *body,
+        ],
+        confirm=f"Fill {count} values",
+        cancel="Cancel (Esc)",
+        key="y",
+        dialog_id="values-autofill-dialog",
+        wide=True,
     )
 
 
@@ -236,7 +196,14 @@ def save_dialog(
     intro = f"{changed_lines} line(s) change in {destination}. Kept first: {kept}."
     if override:
         intro += f"\nPlaceholders are left; your reason is journaled: {override}"
-    body = diff_lines(diff) or [Text("No line changes: the file is written as it is.")]
+    body = diff_lines(diff) or [Content("No line changes: the file is written as it is.")]
     return ConfirmDialog(
-        f"Save {destination}?", intro, body, "Write the file", "values-save-dialog", warning
+        f"Save {destination}?",
+        [*(Content(line) for line in intro.splitlines()), Content(), *body],
+        confirm="Write the file",
+        cancel="Cancel (Esc)",
+        key="y",
+        warning=warning or "",
+        dialog_id="values-save-dialog",
+        wide=True,
     )

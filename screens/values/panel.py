@@ -9,32 +9,60 @@ shows the one under the cursor until the cursor moves.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Callable
+from dataclasses import dataclass
 
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
+from textual.message import Message
+from textual.timer import Timer
 from textual.widgets import LoadingIndicator, Static
 from textual.worker import Worker, WorkerState
 
-from tui.core.values.alignment import Row, RowStatus
+from tui.core.values.alignment import Presence, Row, RowStatus
 from tui.core.values.commands import Command
 from tui.core.values.merge import ValuesMerge
 from tui.core.values.save import prefetch_layout
 from tui.core.values.scalars import ValueEditRefused
 from tui.resources import STYLES
+from tui.screens.base import StepPanel
 from tui.screens.values.autofill import AutoFillFlow
-from tui.screens.values.dialogs import edit_dialog, search_dialog
-from tui.screens.values.files import ValuesFiles, locate_values, open_merge, restore_decisions
+from tui.screens.values.dialogs import EnteredText, edit_dialog, search_dialog
+from tui.screens.values.files import (
+    KEEPABLE,
+    ValuesFiles,
+    locate_values,
+    open_merge,
+    restore_decisions,
+)
 from tui.screens.values.save_flow import SaveFlow
 from tui.screens.values.view import (
     FILTERS,
+    StatusCounts,
+    detail_text,
+    fillable_count,
     find_row,
+    has_children,
+    image_tag_warning,
     is_difference,
+    kept_differences,
+    status_text,
+    undecided_orphans,
+    visible_indices,
 )
-from tui.screens.values.view_state import ValuesStepBase
-from tui.widgets.values_panes import ValuesPanes
+from tui.widgets.values_panes import PaneRows, ValuesPanes
+from tui.wizard import Wizard
+
+# Actions that need a loaded merge and no save in flight.
+EDITING = {"port", "port_subtree", "edit", "keep", "carry", "drop", "undo", "redo"}
+EDITING |= {"auto_fill", "bump_tag", "save"}
+MOVING = {"next_difference", "previous_difference", "next_placeholder", "search"}
+MOVING |= {"cycle_filter", "reveal"}
+FOOTER_SETTLE = 0.12  # seconds without a change of available keys before the footer redraws
+
 
 TITLE = "7. Values — previous settings into the new template"
 VALUES_CSS = (STYLES / "values.tcss").read_text(encoding="utf-8")
@@ -44,7 +72,15 @@ ANCHOR_CSS = """
 """
 
 
-class ValuesPanel(ValuesStepBase):
+@dataclass(frozen=True)
+class OpenedFiles:
+    """The files the step works on, and their merge as loaded."""
+
+    files: ValuesFiles
+    merge: ValuesMerge
+
+
+class ValuesPanel(StepPanel):
     """The values merge editor."""
 
     STEP_ID = "values"
@@ -77,8 +113,25 @@ class ValuesPanel(ValuesStepBase):
         Binding("s", "save", "Save", tooltip="Show the final diff, then write the file"),
     ]
 
-    def __init__(self) -> None:
-        super().__init__()
+    class Opened(Message, bubble=False):
+        """Both values files are parsed and aligned (and earlier decisions restored)."""
+
+        def __init__(self, opened: OpenedFiles) -> None:
+            super().__init__()
+            self.opened = opened
+
+    def __init__(self, wizard: Wizard) -> None:
+        super().__init__(wizard)
+        self.files: ValuesFiles | None = None
+        self.merge: ValuesMerge | None = None
+        self.filter_name = FILTERS[0]
+        self.revealed: str | None = None
+        self.busy = "loading"
+        self.fillable = 0
+        self.counts = StatusCounts(0, 0, 0, False)
+        self.footer_signature: tuple[bool | None, ...] = ()
+        self.footer_timer: Timer | None = None
+
         self.save_flow = SaveFlow(self)
         self.auto_fill_flow = AutoFillFlow(self)
 
@@ -108,16 +161,25 @@ class ValuesPanel(ValuesStepBase):
         self.query_one("#values-status", Static).update(message)
 
     # -- loading -----------------------------------------------------------------
-    @work(thread=True, exclusive=True, group="values-load", exit_on_error=False,
-          description="Opening the values files")  # fmt: skip
+    @work(
+        thread=True,
+        exclusive=True,
+        group="values-load",
+        exit_on_error=False,
+        description="Opening the values files",
+    )
     def load(self, files: ValuesFiles) -> None:
         merge = open_merge(files, self.wizard.context.playbook.placeholder_pattern)
         session = self.wizard.session
         if files.resumed and session is not None:
             restore_decisions(merge, list(session.journal.records))
         merge.mark_saved()  # the file as loaded is the saved state: taken here, not at a key
-        self.app.call_from_thread(self.install, files, merge, None)
+        self.post_message(self.Opened(OpenedFiles(files, merge)))
         prefetch_layout(merge)  # the template's layout, in a child, ready for the first save
+
+    @on(Opened)
+    def opened(self, event: Opened) -> None:
+        self.install(event.opened.files, event.opened.merge, None)
 
     def install(self, files: ValuesFiles, merge: ValuesMerge, cursor_label: str | None) -> None:
         """Show a freshly opened merge (first load, or the reload after a save)."""
@@ -142,15 +204,182 @@ class ValuesPanel(ValuesStepBase):
         self.refresh_view(cursor_label)
         panes.focus()
 
+    def run_in_thread(self, work: Callable[[], None], *, group: str, description: str) -> None:
+        """The values step's worker shape: a thread, one per group, failures to the App."""
+        self.run_worker(
+            work,
+            thread=True,
+            group=group,
+            exclusive=True,
+            exit_on_error=False,
+            description=description,
+        )
+
+    @on(SaveFlow.Planned)
+    def save_planned(self, event: SaveFlow.Planned) -> None:
+        self.save_flow.review(event.plan)
+
+    @on(SaveFlow.Saved)
+    def save_written(self, event: SaveFlow.Saved) -> None:
+        self.save_flow.written(event.saved)
+
+    @on(SaveFlow.Reopened)
+    def save_reopened(self, event: SaveFlow.Reopened) -> None:
+        self.save_flow.reopened(event.reopened)
+
+    @on(AutoFillFlow.Gathered)
+    def known_values_gathered(self, event: AutoFillFlow.Gathered) -> None:
+        self.auto_fill_flow.preview(event.known)
+
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        # Worker.StateChanged does not bubble: hand failures to the App's one error handler.
+        """A failed load or save frees the keys; the App shows the failure (its one handler)."""
         if event.state in (WorkerState.ERROR, WorkerState.CANCELLED):
             if event.worker.group == "values-load":
                 self.show_problem("The values files could not be opened (see the message).")
             else:
                 self.busy = ""
                 self.bindings_changed()
-        self.wizard.on_worker_state_changed(event)
+        super().on_worker_state_changed(event)
+
+    # -- the view --------------------------------------------------------------------
+    @property
+    def panes(self) -> ValuesPanes:
+        return self.query_one(ValuesPanes)
+
+    def refresh_view(self, cursor_label: str | None = None) -> None:
+        """Re-filter the rows, keep the cursor on ``cursor_label`` (or its position)."""
+        merge = self.merge
+        if merge is None:
+            return
+        panes = self.panes
+        label = cursor_label or (panes.current.label if panes.current else None)
+        visible = visible_indices(merge.rows, self.filter_name)
+        position = panes.cursor
+        if label is not None:
+            wanted = next((i for i, r in enumerate(merge.rows) if r.label == label), None)
+            if wanted is not None:
+                position = bisect_left(visible, wanted)
+        counters = merge.counters()
+        kept = kept_differences(merge.rows, merge.decisions)
+        self.counts = StatusCounts(
+            counters.placeholders,
+            counters.differs - kept,
+            undecided_orphans(merge.rows, merge.decisions),
+            merge.has_unsaved_changes(),  # what the quit guard compares: content, not a count
+            kept,
+        )
+        view = PaneRows(
+            merge.rows,
+            visible,
+            merge.pattern,
+            merge.decisions,
+            self.revealed,
+            full_labels=self.filter_name != "all",
+        )
+        book = self.wizard.context.playbook
+        self.fillable = fillable_count(merge.rows, merge.pattern, book.known_placeholders)
+        panes.show(view, min(position, max(0, len(visible) - 1)))
+        self.update_lines()
+
+    def update_lines(self) -> None:
+        """Status and detail lines (counters come from the last ``refresh_view``)."""
+        merge = self.merge
+        if merge is None:
+            return
+        total = len(self.panes.view.visible)
+        position = f"{self.panes.cursor + 1 if total else 0}/{total}"
+        self.query_one("#values-status", Static).update(
+            status_text(self.counts, self.filter_name, position), layout=False
+        )
+        row = self.panes.current
+        decision = merge.decisions.get(row.label) if row is not None else None
+        reveal = row is not None and self.revealed == row.label
+        self.query_one("#values-detail", Static).update(
+            detail_text(row, merge.pattern, reveal, decision), layout=False
+        )
+        # An anchored value changes at its aliases too: say so before any edit is made.
+        shared = merge.shared_at(row.label) if row is not None else None
+        anchor = self.query_one("#values-anchor", Static)
+        if shared is not None or anchor.display:
+            anchor.update(shared or "")
+            anchor.display = shared is not None
+        self.bindings_changed()
+
+    def bindings_changed(self) -> None:
+        """Refresh the footer only when a key became (un)available, and once keys settle.
+
+        Rebuilding the footer costs far more than moving the cursor; whether a key runs
+        is decided by ``check_action`` at the key press, never by the footer.
+        """
+        signature = tuple(self.check_action(a, ()) for a in sorted(EDITING | MOVING))
+        if signature == self.footer_signature:
+            return
+        self.footer_signature = signature
+        if self.footer_timer is not None:
+            self.footer_timer.stop()
+        self.footer_timer = self.set_timer(FOOTER_SETTLE, self.refresh_bindings)
+
+    @on(ValuesPanes.CursorMoved)
+    def cursor_moved(self, event: ValuesPanes.CursorMoved) -> None:
+        if self.revealed is not None and (event.row is None or event.row.label != self.revealed):
+            self.revealed = None  # a revealed secret is hidden again as soon as the cursor leaves
+            self.panes.view.revealed = None
+            self.panes.refresh()
+        self.update_lines()
+
+    def current_index(self) -> int | None:
+        view = self.panes.view
+        return view.visible[self.panes.cursor] if view.visible else None
+
+    def go_to(self, index: int) -> None:
+        """Put the cursor on ``merge.rows[index]``, showing all rows if the filter hides it."""
+        assert self.merge is not None
+        label = self.merge.rows[index].label
+        if index not in self.panes.view.visible:
+            self.filter_name = "all"
+        self.refresh_view(label)
+
+    # -- availability ----------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action not in EDITING | MOVING:
+            return True
+        merge, index = self.merge, self.current_index()
+        if merge is None or self.busy:
+            return None
+        if action in ("undo", "redo"):
+            return (merge.can_undo if action == "undo" else merge.can_redo) or None
+        if action == "auto_fill":
+            return self.fillable > 0 or None
+        if action == "bump_tag":
+            return self.tag_to_bump() or None
+        if action not in ("port", "port_subtree", "edit", "keep", "carry", "drop", "reveal"):
+            return True
+        if index is None:
+            return None
+        row, children = merge.rows[index], has_children(merge.rows, index)
+        decided = merge.decisions.get(row.label)
+        allowed = {
+            "port": row.prev_path is not None
+            and (not children or row.presence == Presence.PREV_ONLY),
+            "port_subtree": row.prev_path is not None and children,
+            "edit": row.new_path is not None and not children,
+            # On a placeholder, k runs to say why it is refused (Helm would deploy it literally).
+            "keep": row.new_path is not None
+            and row.status in (*KEEPABLE, RowStatus.PLACEHOLDER)
+            and decided is None,
+            "carry": row.presence == Presence.PREV_ONLY,
+            "drop": row.presence == Presence.PREV_ONLY and decided is None,
+            "reveal": row.secret and not row.container,
+        }
+        return allowed[action] or None
+
+    def tag_to_bump(self) -> bool:
+        """Whether the image tag exists and is not the current build yet."""
+        pair, merge = self.wizard.pair, self.merge
+        if pair is None or merge is None:
+            return False
+        key = self.wizard.context.playbook.image_tag_key
+        return image_tag_warning(merge.working, key, pair.current.build) is not None
 
     # -- navigation ------------------------------------------------------------------
     def jump(self, test: Callable[[Row], bool], step: int, what: str) -> None:
@@ -163,8 +392,9 @@ class ValuesPanel(ValuesStepBase):
             return
         target, wrapped = found
         if wrapped:
-            self.notify(f"Wrapped around to the {'first' if step > 0 else 'last'} {what}.",
-                        timeout=2)  # fmt: skip
+            self.notify(
+                f"Wrapped around to the {'first' if step > 0 else 'last'} {what}.", timeout=2
+            )
         self.go_to(target)
 
     def action_next_difference(self) -> None:
@@ -181,13 +411,18 @@ class ValuesPanel(ValuesStepBase):
         self.refresh_view()
 
     def action_search(self) -> None:
-        def found(text: str | None) -> None:
-            if not text or self.merge is None:
+        def found(entered: EnteredText | None) -> None:
+            if entered is None or not entered.value or self.merge is None:
                 return
+            text = entered.value
             needle = text.strip().lower()
             start = self.current_index()
-            hit = find_row(self.merge.rows, -1 if start is None else start,
-                           lambda row: needle in row.label.lower(), 1)  # fmt: skip
+            hit = find_row(
+                self.merge.rows,
+                -1 if start is None else start,
+                lambda row: needle in row.label.lower(),
+                1,
+            )
             if hit is None:
                 self.notify(f"No key path contains “{text.strip()}”.", severity="warning")
                 return
@@ -223,8 +458,11 @@ class ValuesPanel(ValuesStepBase):
             return False
         self.refresh_view(label)
         if shared is not None and command.edits:
-            self.notify(shared.removeprefix("⚠ ").split(" — ")[0] + ": all of them changed.",
-                        severity="warning", timeout=5)  # fmt: skip
+            self.notify(
+                shared.removeprefix("⚠ ").split(" — ")[0] + ": all of them changed.",
+                severity="warning",
+                timeout=5,
+            )
         return True
 
     def current_label(self) -> str:
@@ -258,9 +496,9 @@ class ValuesPanel(ValuesStepBase):
             return
         label, secret = row.label, row.secret and self.revealed != row.label
 
-        def typed(text: str | None) -> None:
-            if text is not None:
-                self.run(lambda merge: merge.edit(label, text), secret=row.secret)
+        def typed(entered: EnteredText | None) -> None:
+            if entered is not None:
+                self.run(lambda merge: merge.edit(label, entered.value), secret=row.secret)
 
         self.app.push_screen(edit_dialog(label, row.new_text, secret), typed)
 

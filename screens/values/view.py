@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from rich.text import Text
+from textual.content import Content
 
 from tui.core.playbook.load import KnownPlaceholder
 from tui.core.values.alignment import Presence, Row, RowStatus
@@ -30,11 +30,11 @@ DECISION_WORDS = {
 }
 STATUS_STYLES = {
     RowStatus.SAME: "dim",
-    RowStatus.DIFFERS: "yellow",
-    RowStatus.PLACEHOLDER: "bold red",
-    RowStatus.NEW: "green",
-    RowStatus.ORPHAN: "magenta",
-    RowStatus.OPEN_MAP: "cyan",
+    RowStatus.DIFFERS: "$warning",
+    RowStatus.PLACEHOLDER: "bold $error",
+    RowStatus.NEW: "$success",
+    RowStatus.ORPHAN: "$text-primary",
+    RowStatus.OPEN_MAP: "$accent",
 }
 
 
@@ -137,23 +137,25 @@ class StatusCounts:
     kept: int = 0
 
 
-def status_text(counts: StatusCounts, filter_name: str, position: str) -> Text:
+def status_text(counts: StatusCounts, filter_name: str, position: str) -> Content:
     """The status line: the counters the operator works down to zero."""
-    text = Text()
-    text.append(
+    text = Content()
+    text = text.append_text(
         f"Placeholders left {counts.placeholders}",
-        "bold red" if counts.placeholders else "bold green",
+        "bold $error" if counts.placeholders else "bold $success",
     )
-    text.append(f" · differ {counts.differs}", "yellow" if counts.differs else "")
+    text = text.append_text(f" · differ {counts.differs}", "$warning" if counts.differs else "")
     if counts.kept:
-        text.append(f" · kept {counts.kept}", "italic")
-    text.append(
+        text = text.append_text(f" · kept {counts.kept}", "italic")
+    text = text.append_text(
         f" · orphans undecided {counts.orphans_undecided}",
-        "magenta" if counts.orphans_undecided else "",
+        "$text-primary" if counts.orphans_undecided else "",
     )
-    text.append(" · unsaved changes" if counts.unsaved else " · nothing unsaved",
-                "bold" if counts.unsaved else "")  # fmt: skip
-    text.append(f" · filter {filter_name} · {position}", "dim")
+    text = text.append_text(
+        " · unsaved changes" if counts.unsaved else " · nothing unsaved",
+        "bold" if counts.unsaved else "",
+    )
+    text = text.append_text(f" · filter {filter_name} · {position}", "dim")
     return text
 
 
@@ -162,22 +164,26 @@ def detail_text(
     pattern: re.Pattern[str],
     reveal: bool,
     decision: MergeDecision | None,
-) -> Text:
+) -> Content:
     """Two lines about the row under the cursor: its whole key path, then both values."""
     if row is None:
-        return Text("No row matches this filter (f changes it).")
-    text = Text(no_wrap=True, overflow="ellipsis")
-    text.append(row.label, "bold")
-    text.append(f"  {STATUS_WORDS[row.status]}", STATUS_STYLES[row.status])
+        return Content.styled("No row matches this filter (f changes it).")
+    text = Content()  # one line each: the Static cuts it with … (values.tcss)
+    text = text.append_text(row.label, "bold")
+    text = text.append_text(f"  {STATUS_WORDS[row.status]}", STATUS_STYLES[row.status])
     if decision is not None:
-        text.append(f"  ({DECISION_WORDS[decision]})", "italic")
+        text = text.append_text(f"  ({DECISION_WORDS[decision]})", "italic")
     if row.secret and not row.container:
-        text.append("  secret: r reveals" if not reveal else "  secret shown: r hides", "dim")
-    text.append("\n")
+        text = text.append_text(
+            "  secret: r reveals" if not reveal else "  secret shown: r hides", "dim"
+        )
+    text = text.append_text("\n")
     previous = row.prev_shown(pattern, reveal) if row.prev_path is not None else "—"
     current = row.new_shown(pattern, reveal) if row.new_path is not None else "—"
-    text.append("previous: ", "dim")
-    text.append(previous)
-    text.append("   new: ", "dim")
-    text.append(current, STATUS_STYLES[row.status] if row.status != RowStatus.SAME else "")
+    text = text.append_text("previous: ", "dim")
+    text = text.append_text(previous)
+    text = text.append_text("   new: ", "dim")
+    text = text.append_text(
+        current, STATUS_STYLES[row.status] if row.status != RowStatus.SAME else ""
+    )
     return text

@@ -34,7 +34,7 @@ class ReviewHost(App[None]):
 
     def on_mount(self) -> None:
         if self.with_gate:
-            self.push_screen(ApplyGate(self.plan_review))
+            ApplyGate(self.plan_review).ask(self, lambda decision: None)
 
 
 def upgrade_review(samples: Path) -> PlanReview:

@@ -23,6 +23,7 @@ from tui.core.exec.process_group import DEFAULT_GRACE, CancelGrace
 from tui.core.exec.result import CommandResult
 from tui.core.exec.runner import LineCallback, RunningCommand, Stream
 from tui.core.secrets.redact import Redactor
+from tui.widgets.theme import Palette
 from tui.widgets.worker_events import ReportsWorkers
 
 STDERR_MARK = "┃ "
@@ -58,7 +59,7 @@ class CommandLog(ReportsWorkers, Log):
     def __init__(
         self,
         *,
-        redactor: Redactor | None = None,
+        redactor: Redactor,
         max_lines: int = 50_000,
         flush_interval_s: float = 0.1,
         name: str | None = None,
@@ -68,29 +69,16 @@ class CommandLog(ReportsWorkers, Log):
         super().__init__(
             highlight=True, max_lines=max_lines, auto_scroll=True, name=name, id=id, classes=classes
         )
-        self._own_redactor = redactor
-        self.highlighter = StderrHighlighter("yellow")
+        self.redactor = redactor  # the wizard's: secrets it learns at run time are masked too
+        self.highlighter = StderrHighlighter("")  # the theme's warning colour, once mounted
         self._flush_interval_s = flush_interval_s
         # Lines beyond max_lines would be pruned on write anyway: drop them before.
         self._pending: deque[str] = deque(maxlen=max_lines)
         self._command: RunningCommand | None = None
 
     def on_mount(self) -> None:
-        warning = self.app.current_theme.warning
-        if warning:
-            self.highlighter = StderrHighlighter(warning)
+        self.highlighter = StderrHighlighter(Palette.of(self.app).warning)
         self.set_interval(self._flush_interval_s, self.flush_pending, name="command-log-flush")
-
-    @property
-    def redactor(self) -> Redactor:
-        """The redactor given, else the app's shared ``redactor`` (so secrets it learnt apply)."""
-        if self._own_redactor is not None:
-            return self._own_redactor
-        shared = getattr(self.app, "redactor", None)
-        if isinstance(shared, Redactor):
-            return shared
-        self._own_redactor = Redactor()  # patterns only: this app shares no secrets
-        return self._own_redactor
 
     @property
     def running(self) -> bool:

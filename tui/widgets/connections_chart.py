@@ -10,20 +10,27 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from rich.text import Text
 from textual.app import ComposeResult
+from textual.color import Color
 from textual.containers import Vertical
+from textual.content import Content
 from textual.events import Resize
 from textual.widgets import Static
 from textual_plotext import PlotextPlot
 
 from tui.core.stage4.connections import ConnectionSeries, IdleEvidence, ServingEvidence
 from tui.core.stage4.text_chart import sparkline
+from tui.widgets.theme import Palette
 
 COMPACT_WIDTH = 64
 COMPACT_HEIGHT = 12
-OLD_COLOUR, VALKEY_COLOUR, THRESHOLD_COLOUR, CYCLE_COLOUR = "red", "green", "orange", "cyan"
-THRESHOLD_STYLE = "dark_orange"  # the same colour, as rich names it
+# The old cache as what goes away, Valkey as what stays, the threshold as the line to watch.
+OLD_STYLE, VALKEY_STYLE, THRESHOLD_STYLE, CYCLE_STYLE = (
+    "$error",
+    "$success",
+    "$warning",
+    "$text-secondary",
+)
 LABEL = 8  # width of the sparkline row labels
 
 
@@ -69,17 +76,31 @@ def figures_line(data: ChartData) -> str:
     )
 
 
-def caption(data: ChartData) -> Text:
+def caption(data: ChartData) -> Content:
     """The legend and Valkey's serving-since against the required cycle."""
-    text = Text()
-    text.append("── old cache", OLD_COLOUR)
-    text.append("  ")
-    text.append("── Valkey", VALKEY_COLOUR)
-    text.append("  ")
-    text.append(f"── idle ≤ {data.idleness.threshold:g}", THRESHOLD_STYLE)
+    text = Content.assemble(
+        ("── old cache", OLD_STYLE),
+        "  ",
+        ("── Valkey", VALKEY_STYLE),
+        "  ",
+        (f"── idle ≤ {data.idleness.threshold:g}", THRESHOLD_STYLE),
+    )
     if data.valkey is not None:
-        text.append(f"  │ {data.valkey.required_hours} h cycle", CYCLE_COLOUR)
+        text = text.append_text(f"  │ {data.valkey.required_hours} h cycle", CYCLE_STYLE)
     return text
+
+
+RGB = tuple[int, int, int]
+
+
+def plot_colours(palette: Palette) -> tuple[RGB, RGB, RGB, RGB]:
+    """Old cache, Valkey, threshold and cycle line as plotext draws them (RGB triples)."""
+    return (
+        Color.parse(palette.error).rgb,
+        Color.parse(palette.success).rgb,
+        Color.parse(palette.warning).rgb,
+        Color.parse(palette.secondary).rgb,
+    )
 
 
 class ConnectionsChart(Vertical):
@@ -134,21 +155,20 @@ class ConnectionsChart(Vertical):
         else:
             self.draw_plot(plot)
 
-    def sparkline_text(self, width: int) -> Text:
+    def sparkline_text(self, width: int) -> Content:
         """Two sparklines (old cache, Valkey) on the same time scale, then the figures."""
         assert self.data is not None
         idle = self.data.idleness
-        text = Text()
-        text.append(f"{'old':<{LABEL}}", "bold")
-        text.append(sparkline(idle.series, idle.threshold, width), OLD_COLOUR)
+        text = Content.styled(f"{'old':<{LABEL}}", "bold")
+        text = text.append_text(sparkline(idle.series, idle.threshold, width), OLD_STYLE)
         valkey = self.data.valkey_in_window()
         if valkey is not None:
-            text.append(f"\n{'Valkey':<{LABEL}}", "bold")
-            text.append(sparkline(valkey, idle.threshold, width), VALKEY_COLOUR)
+            text = text.append_text(f"\n{'Valkey':<{LABEL}}", "bold")
+            text = text.append_text(sparkline(valkey, idle.threshold, width), VALKEY_STYLE)
         window = idle.series.window
         span = f"{window.start:%Y-%m-%d %H:%M} → {utc(window.end)}"
-        text.append(f"\n{' ' * LABEL}{span}\n", "dim")
-        text.append(figures_line(self.data))
+        text = text.append_text(f"\n{' ' * LABEL}{span}\n", "dim")
+        text = text.append(figures_line(self.data))
         return text
 
     def draw_plot(self, plot: PlotextPlot) -> None:
@@ -156,6 +176,7 @@ class ConnectionsChart(Vertical):
         idle, window = self.data.idleness, self.data.idleness.series.window
         plt = plot.plt
         plt.clear_figure()
+        old, valkey_colour, threshold, cycle = plot_colours(Palette.of(self.app))
         hours = window.hours
 
         def x_of(moment: datetime) -> float:
@@ -167,23 +188,25 @@ class ConnectionsChart(Vertical):
             plt.plot(
                 [x_of(p.at) for p in points],
                 [p.value for p in points],
-                color=OLD_COLOUR,
+                color=old,
                 marker="braille",
             )
         else:
             plt.title("no datapoints for the old cache — this is not zero")
         valkey = self.data.valkey_in_window()
         if valkey is not None and valkey.points:
-            plt.plot([x_of(p.at) for p in valkey.points], [p.value for p in valkey.points],
-                     color=VALKEY_COLOUR, marker="braille")  # fmt: skip
+            plt.plot(
+                [x_of(p.at) for p in valkey.points],
+                [p.value for p in valkey.points],
+                color=valkey_colour,
+                marker="braille",
+            )
             top = max(top, *(p.value for p in valkey.points))
-        plt.plot(
-            [0, hours], [idle.threshold, idle.threshold], color=THRESHOLD_COLOUR, marker="braille"
-        )
+        plt.plot([0, hours], [idle.threshold, idle.threshold], color=threshold, marker="braille")
         if self.data.valkey is not None:
             cycle_start = self.data.now - timedelta(hours=self.data.valkey.required_hours)
             if window.start <= cycle_start <= window.end:
-                plt.vline(x_of(cycle_start), CYCLE_COLOUR)
+                plt.vline(x_of(cycle_start), cycle)
         ticks = [hours * i / 4 for i in range(5)]
         with_date = hours > 26  # a 24 h window, aligned, is a little over 24 h
         labels = [utc(window.start + timedelta(hours=t), with_date=False) for t in ticks]

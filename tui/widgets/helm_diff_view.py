@@ -1,6 +1,6 @@
 """A parsed `helmfile diff`: one group per release with its count of changed resources.
 
-Body lines are coloured as helm-diff colours them on a tty (``+`` green, ``-`` red);
+Body lines are coloured as helm-diff colours them on a tty (``+`` added, ``-`` removed);
 Secret values arrive already masked by the parser and are marked, never shown.
 Keys: ``n`` / ``p`` jump to the next / previous release.
 """
@@ -11,6 +11,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.content import Content
 from textual.widgets import Static
 
 from tui.core.helm.diff_model import (
@@ -20,9 +21,7 @@ from tui.core.helm.diff_model import (
     ManifestChange,
     ReleaseDiff,
 )
-
-# Fallbacks when the theme does not name a colour.
-ADDED, REMOVED, CHANGED = "green", "red", "yellow"
+from tui.widgets.theme import Palette
 
 
 def plural(count: int, word: str) -> str:
@@ -37,21 +36,20 @@ def release_heading(diff: ReleaseDiff) -> str:
     )
 
 
-def summary_text(report: DiffReport, order: tuple[str, ...]) -> Text:
+def summary_text(report: DiffReport, order: tuple[str, ...]) -> Content:
     """One line per release, in the enforced order, then any other the diff named."""
     names = list(order) + [r.release for r in report.releases if r.release not in order]
-    text = Text()
+    text = Content()
     for name in names:
         diff = report.release(name)
         if diff is None:
-            text.append(f"  {name:<22} no change\n", "dim")
+            text = text.append_text(f"  {name:<22} no change\n", "dim")
         else:
-            text.append(f"  {name:<22} ", "bold")
-            text.append(f"{plural(len(diff.resources), 'resource')} changed", "bold")
-            text.append(f"  +{diff.added}", ADDED)
-            text.append(f" −{diff.removed}\n", REMOVED)
-    text.rstrip()
-    return text
+            text = text.append_text(f"  {name:<22} ", "bold")
+            text = text.append_text(f"{plural(len(diff.resources), 'resource')} changed", "bold")
+            text = text.append_text(f"  +{diff.added}", "$success")
+            text = text.append_text(f" −{diff.removed}\n", "$error")
+    return text.rstrip()
 
 
 class HelmDiffView(VerticalScroll):
@@ -72,10 +70,6 @@ class HelmDiffView(VerticalScroll):
     def compose(self) -> ComposeResult:
         yield Static("No diff yet.", id="diff-summary", markup=False)
 
-    def colours(self) -> tuple[str, str, str]:
-        theme = self.app.current_theme
-        return (theme.success or ADDED, theme.error or REMOVED, theme.warning or CHANGED)
-
     def show(self, report: DiffReport, order: tuple[str, ...]) -> None:
         """Replace what is shown with ``report``; ``order`` is the playbook's release order."""
         self.report, self.order, self._current = report, order, -1
@@ -83,9 +77,11 @@ class HelmDiffView(VerticalScroll):
             group.remove()
         summary = self.query_one("#diff-summary", Static)
         if report.outcome is DiffOutcome.NO_CHANGES:
-            summary.update(Text("No changes: the cluster already runs these charts and values."))
+            summary.update("No changes: the cluster already runs these charts and values.")
             return
-        heading = Text(f"{plural(len(report.releases), 'release')} with changes\n", "bold")
+        heading = Content.styled(
+            f"{plural(len(report.releases), 'release')} with changes\n", "bold"
+        )
         summary.update(heading + summary_text(report, order))
         ranked = sorted(
             report.releases,
@@ -97,8 +93,12 @@ class HelmDiffView(VerticalScroll):
         self.scroll_home(animate=False)
 
     def release_text(self, diff: ReleaseDiff) -> Text:
-        added, removed, changed = self.colours()
-        text = Text(release_heading(diff) + "\n", f"bold reverse {changed}")
+        """Rich Text (a diff may be thousands of lines): its colours come from the theme."""
+        palette = Palette.of(self.app)
+        added, removed, changed = palette.success, palette.error, palette.warning
+        text = Text()  # the heading alone reversed: Text(…, style) would style every line
+        text.append(release_heading(diff), f"bold reverse {changed}")
+        text.append("\n")
         for resource in diff.resources:
             text.append_text(self.resource_text(resource, added, removed, changed))
         text.rstrip()

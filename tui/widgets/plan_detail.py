@@ -13,28 +13,50 @@ from collections.abc import Callable
 from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.containers import VerticalScroll
+from textual.content import Content
 from textual.widgets import Static
 
 from tui.core.tofu.plan.attr_diff import AttrChange, AttrStatus, diff_resource
 from tui.core.tofu.plan.review import describe_actions
 from tui.core.tofu.plan.rows import PlanRow
 from tui.core.tofu.plan.vocabulary import explain_reason
+from tui.widgets.theme import rich_text
 
 MAX_ATTRIBUTES = 300  # a huge resource would otherwise cost seconds to lay out
 MAX_VALUE = 400  # characters of one value; the rest is summarised
 
 _MARK = {
-    AttrStatus.ADDED: ("+", "green"),
-    AttrStatus.REMOVED: ("-", "red"),
-    AttrStatus.CHANGED: ("~", "yellow"),
+    AttrStatus.ADDED: ("+", "$success"),
+    AttrStatus.REMOVED: ("-", "$error"),
+    AttrStatus.CHANGED: ("~", "$warning"),
     AttrStatus.UNCHANGED: (" ", "dim"),
+}
+MISSING_DESTROY = "missing destroy (the plan does not destroy it)"
+# What a row's action means, in the theme: destroy error, create success, update warning,
+# replace a colour of its own; the others (read, forget, no-op…) stay dim.
+GROUP_STYLES = {
+    "missing": "bold $error",
+    "destroy": "bold $error",
+    "replace": "bold $text-primary",
+    "update": "$warning",
+    "create": "$success",
 }
 
 
-def _field(grid: Table, label: str, value: str | Text, style: str = "") -> None:
-    grid.add_row(label, value if isinstance(value, Text) else Text(value, style))
+def group_style(row: PlanRow) -> str:
+    """The style of a row's action group."""
+    return GROUP_STYLES.get(row.group.label, "dim")
+
+
+def review_style(row: PlanRow) -> str:
+    """Expected: success; unexpected and blocking: bold error; else warning; no change: dim."""
+    if row.expected is None:
+        return "dim"
+    if row.expected:
+        return "$success"
+    return "bold $error" if row.blocking else "$warning"
 
 
 def _clip(value: str) -> str:
@@ -52,68 +74,86 @@ def _safe(path: str, value: str | None, redact: Callable[[str], str]) -> str | N
     return _clip(masked[len(prefix) :] if masked.startswith(prefix) else masked)
 
 
-def attribute_lines(changes: list[AttrChange], redact: Callable[[str], str]) -> Text:
+def attribute_lines(changes: list[AttrChange], redact: Callable[[str], str]) -> Content:
     """``~ path: before → after`` lines; ``# forces replacement`` marks replace paths."""
-    text = Text()
+    text = Content()
     for item in changes[:MAX_ATTRIBUTES]:
         mark, style = _MARK[item.status]
         before = _safe(item.path, item.before, redact)
         after = _safe(item.path, item.after, redact)
-        text.append(f"  {mark} ", style)
-        text.append(item.path, "bold")
-        text.append(": ")
+        text = text.append_text(f"  {mark} ", style).append_text(item.path, "bold").append(": ")
         if item.status is AttrStatus.ADDED:
-            text.append(after or "", "green")
+            text = text.append_text(after or "", "$success")
         elif item.status is AttrStatus.REMOVED:
-            text.append(before or "", "red")
+            text = text.append_text(before or "", "$error")
         else:
-            text.append(before or "", "red" if item.status is AttrStatus.CHANGED else "")
-            if item.status is AttrStatus.CHANGED:
-                text.append(" → ")
-                text.append(after or "", "green")
+            changed = item.status is AttrStatus.CHANGED
+            text = text.append_text(before or "", "$error" if changed else "")
+            if changed:
+                text = text.append(" → ").append_text(after or "", "$success")
         if item.forces_replacement:
-            text.append("  # forces replacement", "bold magenta")
-        text.append("\n")
+            text = text.append_text("  # forces replacement", "bold $text-primary")
+        text = text.append("\n")
     hidden = len(changes) - MAX_ATTRIBUTES
     if hidden > 0:
-        text.append(f"  … {hidden} more attribute changes not shown\n", "dim")
+        text = text.append_text(f"  … {hidden} more attribute changes not shown\n", "dim")
     return text
 
 
-def detail_renderable(row: PlanRow, redact: Callable[[str], str]) -> Group:
+def detail_fields(row: PlanRow) -> list[tuple[str, Content]]:
+    """The fields of the detail, label and value, in the order shown."""
+    change = row.change
+    if change is None:
+        return [
+            (
+                "Action",
+                Content.styled("missing destroy (the plan does not destroy it)", "bold $error"),
+            ),
+            ("Review", Content.styled("unexpected (blocks the apply)", "bold $error")),
+            ("Why", Content.styled(row.why, "$error")),
+        ]
+    action = f"{describe_actions(change)}  {list(change.actions)}"
+    fields = [("Action", Content.styled(action, group_style(row)))]
+    review = Content.styled(row.review_word, review_style(row))
+    if row.expected is False:
+        review = review.append(
+            " (blocks the apply)" if row.blocking else " (does not block the apply)"
+        )
+    fields.append(("Review", review))
+    if row.why:
+        fields.append(("Why", Content.styled(row.why, "" if row.expected else review_style(row))))
+    reason = explain_reason(change.action_reason) or "the plan gives no reason"
+    fields.append(("Reason", Content(reason)))
+    if change.replace_paths:
+        replaced = ", ".join(change.replace_paths)
+        fields.append(("Replaced by", Content.styled(replaced, "$text-primary")))
+    if change.is_import:
+        fields.append(("Import", Content(f"existing object id {change.importing_id}")))
+    if change.is_move:
+        fields.append(("Moved from", Content(change.previous_address or "")))
+    if change.deposed:
+        deposed = f"object {change.deposed} from an earlier create-before-destroy"
+        fields.append(("Deposed", Content(deposed)))
+    if change.leaves_state:
+        forget = "removed from the state only: the real object keeps running"
+        fields.append(("Forget", Content(forget)))
+    return fields
+
+
+def detail_renderable(row: PlanRow, redact: Callable[[str], str], app: App[object]) -> Group:
     """Everything the pane shows about one row: fields with a hanging indent, then the diff."""
-    title = Text(row.address, f"bold {row.group.style.replace('bold ', '')}")
+    title = rich_text(Content.styled(row.address, f"bold {group_style(row)}"), app)
     grid = Table.grid(padding=(0, 1))
     grid.add_column(style="bold", no_wrap=True)
     grid.add_column(ratio=1)
-    change = row.change
-    if change is None:
-        _field(grid, "Action", "missing destroy (the plan does not destroy it)", "bold red")
-        _field(grid, "Review", "unexpected (blocks the apply)", "bold red")
-        _field(grid, "Why", row.why, "red")
+    for label, value in detail_fields(row):
+        grid.add_row(label, rich_text(value, app))
+    if row.change is None:
         return Group(title, Text(), grid)
-    _field(grid, "Action", f"{describe_actions(change)}  {list(change.actions)}", row.group.style)
-    review = Text(row.review_word, row.review_style)
-    if row.expected is False:
-        review.append(" (blocks the apply)" if row.blocking else " (does not block the apply)")
-    _field(grid, "Review", review)
-    if row.why:
-        _field(grid, "Why", row.why, "" if row.expected else row.review_style)
-    _field(grid, "Reason", explain_reason(change.action_reason) or "the plan gives no reason")
-    if change.replace_paths:
-        _field(grid, "Replaced by", ", ".join(change.replace_paths), "magenta")
-    if change.is_import:
-        _field(grid, "Import", f"existing object id {change.importing_id}")
-    if change.is_move:
-        _field(grid, "Moved from", change.previous_address or "")
-    if change.deposed:
-        _field(grid, "Deposed", f"object {change.deposed} from an earlier create-before-destroy")
-    if change.leaves_state:
-        _field(grid, "Forget", "removed from the state only: the real object keeps running")
-    attributes = diff_resource(change)
+    attributes = diff_resource(row.change)
     heading = Text(f"\nAttribute changes ({len(attributes)})", "bold")
-    body = attribute_lines(attributes, redact) if attributes else Text("  none", "dim")
-    return Group(title, Text(), grid, heading, body)
+    lines = attribute_lines(attributes, redact) if attributes else Content.styled("  none", "dim")
+    return Group(title, Text(), grid, heading, rich_text(lines, app))
 
 
 class PlanDetail(VerticalScroll):
@@ -137,7 +177,7 @@ class PlanDetail(VerticalScroll):
         if row is None:
             self.shown = Text("No change matches the filter.")
         else:
-            self.shown = detail_renderable(row, self.redact)
+            self.shown = detail_renderable(row, self.redact, self.app)
         self.query_one("#plan-detail-body", Static).update(self.shown)
         self.scroll_home(animate=False)
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.content import Content
 from textual.reactive import reactive
 from textual.widget import Widget
 from textual.widgets import DataTable, Input, Static
@@ -23,7 +23,8 @@ from tui.core.tofu.plan.gate import GateMode, gate_policy
 from tui.core.tofu.plan.review import PlanReview
 from tui.core.tofu.plan.rows import PlanRow, RowFilter, build_rows, select_rows
 from tui.resources import STYLES
-from tui.widgets.plan_detail import PlanDetail
+from tui.widgets.plan_detail import PlanDetail, group_style, review_style
+from tui.widgets.theme import rich_text
 
 PLAN_REVIEW_CSS = (STYLES / "plan_review.tcss").read_text(encoding="utf-8")
 FIRST_BATCH = 200  # rows added at once: enough to fill any screen
@@ -35,59 +36,63 @@ MAX_WHY_WIDTH = 100
 ALWAYS_COUNTED = frozenset({"create", "update", "replace", "delete"})
 # (count key, label, style): the order the counts bar reads.
 COUNTS: tuple[tuple[str, str, str], ...] = (
-    ("create", "create", "green"),
-    ("update", "update", "yellow"),
-    ("replace", "replace", "magenta"),
-    ("delete", "destroy", "red"),
-    ("forget", "forget", "cyan"),
-    ("read", "read", "blue"),
+    ("create", "create", "$success"),
+    ("update", "update", "$warning"),
+    ("replace", "replace", "$text-primary"),
+    ("delete", "destroy", "$error"),
+    ("forget", "forget", "$text-secondary"),
+    ("read", "read", "$primary"),
     ("no-op", "no-op", ""),
-    ("import", "import", "cyan"),
-    ("move", "move", "cyan"),
+    ("import", "import", "$text-secondary"),
+    ("move", "move", "$text-secondary"),
 )
 
 
-def counts_text(review: PlanReview) -> Text:
+def counts_text(review: PlanReview) -> Content:
     """``create 9  update 2  replace 1 …``: zero counts dimmed."""
-    text = Text()
+    text = Content()
     for key, label, style in COUNTS:
         count = review.counts.get(key, 0)
         if not count and key not in ALWAYS_COUNTED:
             continue  # room at 80 columns: zeros only for the four that matter
         if text:
-            text.append("  ")
-        text.append(f"{label} {count}", f"bold {style}" if count and style else "dim")
+            text = text.append_text("  ")
+        text = text.append_text(f"{label} {count}", f"bold {style}" if count and style else "dim")
     return text
 
 
-def verdict_text(review: PlanReview, required_phrase: str = "") -> Text:
+def verdict_text(review: PlanReview, required_phrase: str = "") -> Content:
     """SAFE or BLOCKED, why, and what the apply gate will ask (the same ``required_phrase``)."""
     policy = gate_policy(review, required_phrase)
-    text = Text()
+    text = Content()
     if not review.blocked:
-        text.append(" SAFE ", "bold reverse green")
+        text = text.append_text(" SAFE ", "bold reverse $success")
         unexpected = len(review.issues)
         if unexpected:
-            text.append(f" {unexpected} unexpected change(s), none destroys anything.", "yellow")
-        else:
-            text.append(f" every change is expected at stage '{review.stage}'.")
-        if policy.mode is GateMode.TYPE_PHRASE:
-            text.append(f" Applying asks you to type '{policy.phrase}'.", "dim")
-        else:
-            text.append(" Applying asks for one confirmation.", "dim")
-    else:
-        text.append(" BLOCKED ", "bold reverse red")
-        if policy.mode is GateMode.REFUSE:
-            text.append(" " + " ".join(policy.why), "red")
-            text.append(" No confirmation can override this.", "bold red")
-        else:
-            text.append(
-                f" {policy.blockers} unexpected destroy/replace(s) at stage '{review.stage}'.",
-                "red",
+            text = text.append_text(
+                f" {unexpected} unexpected change(s), none destroys anything.", "$warning"
             )
-            text.append(f" Override possible: the apply gate asks you to type '{policy.phrase}'.")
+        else:
+            text = text.append_text(f" every change is expected at stage '{review.stage}'.")
+        if policy.mode is GateMode.TYPE_PHRASE:
+            text = text.append_text(f" Applying asks you to type '{policy.phrase}'.", "dim")
+        else:
+            text = text.append_text(" Applying asks for one confirmation.", "dim")
+    else:
+        text = text.append_text(" BLOCKED ", "bold reverse $error")
+        if policy.mode is GateMode.REFUSE:
+            text = text.append_text(" " + " ".join(policy.why), "$error")
+            text = text.append_text(" No confirmation can override this.", "bold $error")
+        else:
+            text = text.append_text(
+                f" {policy.blockers} unexpected destroy/replace(s) at stage '{review.stage}'.",
+                "$error",
+            )
+            text = text.append_text(
+                f" Override possible: the apply gate asks you to type '{policy.phrase}'."
+            )
     for note in review.notes:
-        text.append(f"\nNote: {note}.", "dim")
+        text = text.append_text(f"\nNote: {note}.", "dim")
     return text
 
 
@@ -183,9 +188,9 @@ class PlanReviewView(Widget, can_focus=False):
         table = self.query_one("#plan-table", DataTable)
         for row in self.shown[start:stop]:
             table.add_row(
-                Text(row.group.label, row.group.style),
+                rich_text(Content.styled(row.group.label, group_style(row)), self.app),
                 row.address,
-                Text(row.review_word, row.review_style),
+                rich_text(Content.styled(row.review_word, review_style(row)), self.app),
                 row.short_why,
                 key=row.key,
             )
@@ -203,14 +208,14 @@ class PlanReviewView(Widget, can_focus=False):
         return self.query_one("#plan-table", DataTable).row_count
 
     def _show_filter(self, count: int) -> None:
-        text = Text()
-        text.append("Showing: ", "bold")
-        text.append(self.row_filter.value)
+        text = Content()
+        text = text.append_text("Showing: ", "bold")
+        text = text.append_text(self.row_filter.value)
         if self.include_no_ops:
-            text.append(" + no-ops")
+            text = text.append_text(" + no-ops")
         if self.search:
-            text.append(f" · address contains '{self.search}'", "bold")
-        text.append(f" · {count} of {len(self.rows)} change(s)")
+            text = text.append_text(f" · address contains '{self.search}'", "bold")
+        text = text.append_text(f" · {count} of {len(self.rows)} change(s)")
         self.query_one("#plan-filter", Static).update(text)
 
     # -- detail --------------------------------------------------------------

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from rich.text import Text
 from textual import events
+from textual.content import Content
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from tui.core.steps import STEPS, StepStatus
 
 MARKS = {
-    StepStatus.DONE: ("✔", "green"),
-    StepStatus.WAIVED: ("≈", "yellow"),
+    StepStatus.DONE: ("✔", "$success"),
+    StepStatus.WAIVED: ("≈", "$warning"),
     StepStatus.IN_PROGRESS: ("▶", "bold"),
     StepStatus.NOT_STARTED: ("·", "dim"),
 }
@@ -36,9 +36,9 @@ class StepSidebar(OptionList):
         for step in STEPS:
             mark, style = MARKS[statuses[step.id]]
             title = "" if compact else f" {step.title}"
-            label = Text.assemble((f"{mark} ", style), f"{step.number:>2}{title}")
+            label = Content.assemble((f"{mark} ", style), f"{step.number:>2}{title}")
             if step.id == current:
-                label.stylize("reverse")
+                label = label.stylize("reverse")
             options.append(Option(label, id=step.id))
         return options
 

@@ -26,7 +26,7 @@ class ProbePanel(StepPanel):
     STEP_ID = "preflight"
 
     def compose(self) -> ComposeResult:
-        yield CommandLog(id="probe-log")
+        yield CommandLog(redactor=self.wizard.redactor, id="probe-log")
 
 
 async def run_probe(tmp_path: Path, code: str, *args: str) -> Path:
@@ -34,9 +34,9 @@ async def run_probe(tmp_path: Path, code: str, *args: str) -> Path:
     app = make_app(WizardContext(playbook=load_playbook(), previous=prev, current=curr))
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
-        panel = ProbePanel()
+        panel = ProbePanel(app.wizard)
         await app.query_one("#content", ContentSwitcher).mount(panel)
-        app.redactor.add_secret("hunter2-secret")
+        app.wizard.redactor.add_secret("hunter2-secret")
         panel.run_logged(
             panel.query_one(CommandLog),
             [sys.executable, "-c", code, *args],
@@ -45,7 +45,7 @@ async def run_probe(tmp_path: Path, code: str, *args: str) -> Path:
         )
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert not app.commands._open, "the command record was not finished"
+        assert not app.wizard.commands._open, "the command record was not finished"
     return curr / ".mocm-upgrade"
 
 
@@ -77,13 +77,13 @@ async def test_exit_2_under_detailed_exitcode_is_journaled_as_a_success(tmp_path
 
 async def test_a_step_worker_failure_reaches_the_error_dialog(tmp_path: Path) -> None:
     from tui.core.errors import MocmError
-    from tui.widgets.dialogs import ErrorDialog
+    from tui.widgets.dialogs.error import ErrorDialog
 
     prev, curr = make_pair(tmp_path)
     app = make_app(WizardContext(playbook=load_playbook(), previous=prev, current=curr))
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
-        panel = ProbePanel()
+        panel = ProbePanel(app.wizard)
         await app.query_one("#content", ContentSwitcher).mount(panel)
 
         def fail() -> None:
@@ -107,9 +107,9 @@ async def test_a_core_command_in_a_thread_is_journaled_redacted_without_a_transc
     app = make_app(WizardContext(playbook=load_playbook(), previous=prev, current=curr))
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
-        panel = ProbePanel()
+        panel = ProbePanel(app.wizard)
         await app.query_one("#content", ContentSwitcher).mount(panel)
-        app.redactor.add_secret("hunter2-secret")
+        app.wizard.redactor.add_secret("hunter2-secret")
         recorder = panel.command_recorder()
         argv = [sys.executable, "-c", "import sys; sys.exit(4)", "--token=hunter2-secret"]
         env = {"PATH": str(Path(sys.executable).parent)}

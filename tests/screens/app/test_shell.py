@@ -16,7 +16,8 @@ from tui.context import WizardContext
 from tui.core.errors import MocmError
 from tui.core.playbook.load import load_playbook
 from tui.core.steps import StepStatus
-from tui.widgets.dialogs import ErrorDialog, HelpDialog
+from tui.widgets.dialogs.error import ErrorDialog
+from tui.widgets.dialogs.help import HelpDialog
 from tui.widgets.step_sidebar import StepSidebar
 
 BOOK = load_playbook()

@@ -16,7 +16,8 @@ from tui.core.playbook.load import load_playbook
 from tui.core.tofu.plan.gate import GateMode
 from tui.core.tofu.plan.parse import load_plan, parse_plan
 from tui.core.tofu.plan.review import PlanReview, review
-from tui.widgets.apply_gate import ApplyGate
+from tui.widgets.apply_gate import ApplyGate, GateDecision
+from tui.widgets.dialogs.typed_phrase import TypedPhrase
 
 BOOK = load_playbook()
 CLUSTER_ID = "acme-mocm-prod-redis"
@@ -24,18 +25,27 @@ ELASTICACHE_RULE = "aws_security_group_rule.eks_to_elasticache"
 
 
 class GateHost(App[None]):
-    """Pushes the gate at start and keeps what it answered."""
+    """Opens the gate at start and keeps the decisions it handed back."""
 
     def __init__(self, gate: ApplyGate) -> None:
         super().__init__()
         self.gate = gate
-        self.answers: list[bool | None] = []
+        self.decisions: list[GateDecision] = []
 
     def compose(self) -> ComposeResult:
         yield Footer()
 
     def on_mount(self) -> None:
-        self.push_screen(self.gate, self.answers.append)
+        self.gate.ask(self, self.decisions.append)
+
+    @property
+    def answers(self) -> list[bool]:
+        return [decision.confirmed for decision in self.decisions]
+
+    @property
+    def decision(self) -> GateDecision:
+        [decision] = self.decisions
+        return decision
 
 
 def review_of(data: dict[str, Any], stage: str = "upgrade") -> PlanReview:
@@ -50,8 +60,8 @@ def stage4_review(samples: Path, data: dict[str, Any] | None = None) -> PlanRevi
     return review_of(data or sample(samples, "plan_stage4.json"), "stage4")
 
 
-def dialog_text(gate: ApplyGate) -> str:
-    return "\n".join(str(w.render()) for w in gate.query(Static) if w.display)
+def dialog_text(app: App[None]) -> str:
+    return "\n".join(str(w.render()) for w in app.screen.query(Static) if w.display)
 
 
 async def test_safe_plan_has_apply_focused_and_one_key_confirms(samples: Path) -> None:
@@ -59,14 +69,14 @@ async def test_safe_plan_has_apply_focused_and_one_key_confirms(samples: Path) -
     app = GateHost(gate)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        assert app.focused is gate.query_one("#gate-apply", Button)
-        assert not gate.query("#gate-phrase")
-        assert "Apply this plan?" in dialog_text(gate)
+        assert app.focused is app.screen.query_one("#dialog-confirm", Button)
+        assert not app.screen.query("#dialog-input")
+        assert "Apply this plan?" in dialog_text(app)
         await pilot.press("enter")
         assert app.answers == [True]
-    assert gate.decision.confirmed and gate.decision.mode is GateMode.CONFIRM
-    assert gate.decision.typed_phrase == ""
-    assert gate.decision.journal_detail() == (
+    assert app.decision.confirmed and app.decision.mode is GateMode.CONFIRM
+    assert app.decision.typed_phrase == ""
+    assert app.decision.journal_detail() == (
         "apply confirmed: every destroy and replace was expected"
     )
 
@@ -76,13 +86,13 @@ async def test_blocked_plan_has_cancel_focused_and_apply_disabled(samples: Path)
     app = GateHost(gate)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        apply = gate.query_one("#gate-apply", Button)
-        assert apply.disabled and app.focused is gate.query_one("#gate-cancel", Button)
-        text = dialog_text(gate)
+        apply = app.screen.query_one("#dialog-confirm", Button)
+        assert apply.disabled and app.focused is app.screen.query_one("#dialog-cancel", Button)
+        text = dialog_text(app)
         assert ELASTICACHE_RULE in text and "destroy 1" in text
         await pilot.press("enter")  # the single key press cancels
         assert app.answers == [False]
-    assert not gate.decision.confirmed
+    assert not app.decision.confirmed
 
 
 async def test_override_needs_the_exact_phrase(samples: Path) -> None:
@@ -90,8 +100,8 @@ async def test_override_needs_the_exact_phrase(samples: Path) -> None:
     app = GateHost(gate)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        phrase = gate.query_one("#gate-phrase", Input)
-        apply = gate.query_one("#gate-apply", Button)
+        phrase = app.screen.query_one("#dialog-input", Input)
+        apply = app.screen.query_one("#dialog-confirm", Button)
         await pilot.press("shift+tab")  # from Cancel back to the phrase box
         assert app.focused is phrase
         for wrong in ("destroy", "Destroy 1", "destroy 2", "destroy 1 ", "apply"):
@@ -99,13 +109,13 @@ async def test_override_needs_the_exact_phrase(samples: Path) -> None:
             await pilot.pause()
             assert apply.disabled, wrong
         await pilot.press("enter")  # a wrong phrase submitted: told so, nothing applied
-        assert "not the phrase" in dialog_text(gate) and app.answers == []
+        assert "not the phrase" in dialog_text(app) and app.answers == []
         phrase.value = ""
         await pilot.press(*"destroy", "space", "1")
         assert phrase.value == "destroy 1" and not apply.disabled
         await pilot.press("enter")
         assert app.answers == [True]
-    decision = gate.decision
+    decision = app.decision
     assert decision.confirmed and decision.mode is GateMode.TYPE_PHRASE
     assert decision.typed_phrase == "destroy 1" and decision.overridden == (ELASTICACHE_RULE,)
     assert "typing 'destroy 1'" in decision.journal_detail()
@@ -117,11 +127,11 @@ async def test_apply_button_confirms_once_the_phrase_matches(samples: Path) -> N
     app = GateHost(gate)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        gate.query_one("#gate-phrase", Input).value = "destroy 1"
+        app.screen.query_one("#dialog-input", Input).value = "destroy 1"
         await pilot.pause()
-        assert app.focused is gate.query_one("#gate-cancel", Button)
+        assert app.focused is app.screen.query_one("#dialog-cancel", Button)
         await pilot.press("tab")  # Cancel -> Apply, enabled now
-        assert app.focused is gate.query_one("#gate-apply", Button)
+        assert app.focused is app.screen.query_one("#dialog-confirm", Button)
         await pilot.press("enter")
         assert app.answers == [True]
 
@@ -140,13 +150,14 @@ async def test_protected_resource_offers_no_apply_at_all(samples: Path) -> None:
     app = GateHost(gate)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        assert not gate.query("#gate-apply") and not gate.query("#gate-phrase")
-        assert app.focused is gate.query_one("#gate-close", Button)
-        text = dialog_text(gate)
+        assert not app.screen.query("#dialog-confirm") and not app.screen.query("#dialog-input")
+        assert app.focused is app.screen.query_one("#close", Button)
+        text = dialog_text(app)
         assert "cannot be applied" in text and "protected resource" in text
         assert "aws_elasticache_replication_group.valkey" in text
-        gate.confirm()  # even called directly, nothing gets through
-        await pilot.pause()
+        # No answer a dialog could give gets a refused plan through.
+        assert not gate.decision(True).confirmed
+        assert not gate.decision(TypedPhrase(CLUSTER_ID)).confirmed
         assert app.answers == []
         await pilot.press("enter")
         assert app.answers == [False]
@@ -161,8 +172,8 @@ async def test_errored_plan_offers_no_apply(samples: Path) -> None:
     app = GateHost(gate)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        assert not gate.query("#gate-apply")
-        assert "The plan errored" in dialog_text(gate)
+        assert not app.screen.query("#dialog-confirm")
+        assert "The plan errored" in dialog_text(app)
         await pilot.press("escape")
         assert app.answers == [False]
 
@@ -178,8 +189,8 @@ async def test_stage4_missing_destroy_offers_no_apply(samples: Path) -> None:
     app = GateHost(gate)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        assert not gate.query("#gate-apply")
-        text = dialog_text(gate)
+        assert not app.screen.query("#dialog-confirm")
+        text = dialog_text(app)
         assert "lacks required destroy" in text and "aws_elasticache_subnet_group" in text
 
 
@@ -189,11 +200,11 @@ async def test_caller_can_require_a_phrase_such_as_the_cluster_id(samples: Path)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         assert gate.policy.phrase == CLUSTER_ID
-        assert app.focused is gate.query_one("#gate-cancel", Button)
-        assert gate.query_one("#gate-apply", Button).disabled
+        assert app.focused is app.screen.query_one("#dialog-cancel", Button)
+        assert app.screen.query_one("#dialog-confirm", Button).disabled
         await pilot.press("shift+tab", *CLUSTER_ID, "enter")
         assert app.answers == [True]
-    assert gate.decision.typed_phrase == CLUSTER_ID
+    assert app.decision.typed_phrase == CLUSTER_ID
 
 
 async def test_blocked_stage4_plan_needs_both_the_count_and_the_caller_phrase(
@@ -220,7 +231,7 @@ async def test_the_decision_goes_to_the_journal(samples: Path, tmp_path: Path) -
         await pilot.press("shift+tab", *"destroy", "space", "1", "enter")
         assert app.answers == [True]
     journal = Journal.open(Workspace(tmp_path))
-    journal.decision("apply-gate", gate.decision.journal_detail(), "plan")
+    journal.decision("apply-gate", app.decision.journal_detail(), "plan")
     record = json.loads(journal.path.read_text().splitlines()[-1])
     assert record["kind"] == "decision" and record["what"] == "apply-gate"
     assert "typing 'destroy 1'" in record["detail"] and ELASTICACHE_RULE in record["detail"]

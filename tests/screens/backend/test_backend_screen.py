@@ -26,8 +26,8 @@ from tui.app import WizardApp
 from tui.core.steps import StepStatus
 from tui.core.tofu.statefile import read_state
 from tui.sandbox.aws_endpoint import AwsEndpoint
-from tui.screens.backend.migration_dialog import MigrationPromptDialog
 from tui.screens.backend.migration_flow import StateMigrationFlow
+from tui.widgets.dialogs.confirm import ConfirmDialog
 
 STATE_KEY = "mocm/prod/terraform.tfstate"  # the world's backend.tf.example
 
@@ -37,10 +37,20 @@ def seeded(aws: AwsEndpoint, tmp_path: Path) -> SeededWorld:
     return seeded_world(tmp_path, aws)
 
 
+def migration_dialog_up(app: WizardApp) -> bool:
+    """The migration prompt (tofu's own question) is the screen on top."""
+    screen = app.screen
+    return (
+        isinstance(screen, ConfirmDialog)
+        and screen.dialog_id == "migration-dialog"
+        and bool(screen.query("#dialog-confirm"))  # composed: its buttons can be pressed
+    )
+
+
 async def until_dialog(app: WizardApp, pilot: object) -> None:
     """Let the event loop run until the migration prompt dialog is up (the worker waits on it)."""
     for _ in range(20_000):
-        if isinstance(app.screen, MigrationPromptDialog):
+        if migration_dialog_up(app):
             return
         await pilot.pause()  # type: ignore[attr-defined]
     raise AssertionError("the migration prompt never appeared")
@@ -112,11 +122,11 @@ async def test_b1_migration_answered_yes_through_the_dialog(seeded: SeededWorld)
         app.query_one("#be-migrate", Button).press()
         await until_dialog(app, pilot)
         dialog = app.screen
-        prompt = text_of(app, "#migration-prompt")
+        prompt = text_of(app, "#dialog-body")
         assert prompt.startswith("Do you want to copy existing state to the new backend?")
         assert 'Enter "yes" to copy and "no" to start with an empty state.' in prompt
-        assert app.focused is dialog.query_one("#answer-no", Button)  # the safe default
-        dialog.query_one("#answer-yes", Button).press()
+        assert app.focused is dialog.query_one("#dialog-cancel", Button)  # the safe default
+        dialog.query_one("#dialog-confirm", Button).press()
         await settle(app, pilot)
         for _ in range(200):
             if app.statuses["backend"] is StepStatus.DONE:
@@ -220,7 +230,7 @@ async def test_b1_new_lineage_is_said_and_the_content_compared_instead(
     app = world_app(seeded, tofu_bin=str(terraform_like))
     async with app.run_test(size=(120, 40)) as pilot:
         await start_b1(app, pilot)
-        app.screen.query_one("#answer-yes", Button).press()
+        app.screen.query_one("#dialog-confirm", Button).press()
         await settle_until(app, pilot, lambda: app.statuses["backend"] is StepStatus.DONE)
         result = text_of(app, "#be-result")
         assert "Lineage and serial could not be compared: the tool gave the S3 copy a new " in (
@@ -254,10 +264,10 @@ async def test_b1_stopped_after_the_answer_sends_sigint_and_renames_nothing(
     async with app.run_test(size=(120, 40)) as pilot:
         await start_b1(app, pilot)
         flow = app.query_one(StateMigrationFlow)
-        app.screen.query_one("#answer-yes", Button).press()
+        app.screen.query_one("#dialog-confirm", Button).press()
         for _ in range(20_000):  # the worker waits on the hanging tool: no settle here
             await pilot.pause()
-            if not isinstance(app.screen, MigrationPromptDialog):
+            if not migration_dialog_up(app):
                 break
         assert flow.migrating
         assert app.focused is app.query_one("#be-output")

@@ -37,9 +37,9 @@ from tui.sandbox.seed_images import image_lines, push_image
 from tui.sandbox.world import World
 from tui.screens.helm.images import ImagesSection
 from tui.screens.helm.panel import HelmPanel
-from tui.screens.helm.support import ConfirmDialog
 from tui.screens.helm.sync import SyncSection
-from tui.widgets.dialogs import ErrorDialog
+from tui.widgets.dialogs.confirm import ConfirmDialog
+from tui.widgets.dialogs.error import ErrorDialog
 
 FAIL_SERVICE = {"MOCM_SANDBOX_FAIL_RELEASE": "mocm-service"}
 
@@ -211,7 +211,7 @@ async def test_changelog_items_highlighted_and_acknowledged(world: World, aws: A
         assert "▶ The `mocm-service-credentials` secret gains `VALKEY_USERNAME`." in entry
         assert "• `monitoring.otel`: optional OpenTelemetry traces." in entry  # Added: plain
         highlighted = app.query_one("#cl-entry").content.spans  # type: ignore[attr-defined]
-        assert sum(1 for span in highlighted if "on yellow" in str(span.style)) == 5
+        assert sum(1 for span in highlighted if "on $warning" in str(span.style)) == 5
         await press(app, pilot, "5")
         assert panel_of(app).check_action("diff", ()) is None  # the diff waits for it
         await press(app, pilot, "2", "a")
@@ -356,7 +356,7 @@ async def test_failed_release_rolled_back_alone(world: World, aws: AwsEndpoint) 
         )
         assert helm_status(app) is StepStatus.IN_PROGRESS
         await press(app, pilot, "b")
-        assert "helm rollback mocm-service 6 -n fusion" in text_of(app, "#helm-confirm-body")
+        assert "helm rollback mocm-service 6 -n fusion" in text_of(app, "#dialog-body")
         await press(app, pilot, "y")
         assert "✔ mocm-service rolled back to revision 6." in text_of(app, "#rb-result")
         assert app.focused is app.query_one("#rb-outcome", Input)
@@ -488,7 +488,7 @@ async def test_rollback_after_restart_targets_the_revision_recorded_before_sync(
             "Roll back mocm-service to revision 6 (b)"
         )
         await press(second, pilot, "b")
-        assert "helm rollback mocm-service 6 -n fusion" in text_of(second, "#helm-confirm-body")
+        assert "helm rollback mocm-service 6 -n fusion" in text_of(second, "#dialog-body")
         await press(second, pilot, "y")
         assert "✔ mocm-service rolled back to revision 6." in text_of(second, "#rb-result")
     assert history(world, "mocm-service")[-1]["description"] == "Rollback to 6"

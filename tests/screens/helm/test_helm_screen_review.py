@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from rich.text import Text
+from textual.content import Content
 from textual.widgets import Button, Input, Static
 
 from tests.support.helm_screen import (
@@ -31,8 +31,8 @@ from tui.core.helm.review import ACKNOWLEDGED
 from tui.sandbox.aws_endpoint import AwsEndpoint
 from tui.sandbox.world import World
 from tui.screens.helm.panel import HelmPanel
-from tui.screens.helm.support import ConfirmDialog
-from tui.screens.helm.values import SyncWaiverDialog
+from tui.widgets.dialogs.confirm import ConfirmDialog
+from tui.widgets.dialogs.reason import ReasonDialog
 
 PLACEHOLDER_COUNT = 28  # the template's placeholders but the registry's (filled by the tests)
 
@@ -47,10 +47,10 @@ def panel_of(app: object) -> HelmPanel:
 
 
 def red_spans(app: object, selector: str) -> list[str]:
-    """The pieces of a Static's text drawn in red."""
+    """The pieces of a Static's text drawn in the theme's error colour."""
     content = app.screen.query_one(selector, Static).content  # type: ignore[attr-defined]
-    text = content if isinstance(content, Text) else Text(str(content))
-    return [text.plain[s.start : s.end] for s in text.spans if "red" in str(s.style)]
+    assert isinstance(content, Content)
+    return [content.plain[s.start : s.end] for s in content.spans if "$error" in str(s.style)]
 
 
 def edit_values(world: World, old: str, new: str) -> None:
@@ -83,18 +83,18 @@ async def test_placeholders_listed_in_red_and_sync_needs_a_typed_reason(
         assert text_of(app, "#sync-gate").startswith("Ready to sync (s)")  # a reason, not a block
 
         await press(app, pilot, "s")
-        assert isinstance(app.screen, SyncWaiverDialog)
-        body = text_of(app, "#helm-waiver-body")
+        assert isinstance(app.screen, ReasonDialog)
+        body = text_of(app, "#dialog-body")
         assert f"still holds {PLACEHOLDER_COUNT} placeholders" in body
         assert "credentials.smtp.password" in body and "storage.sharedFiles.storageClass" in body
-        assert any("credentials.smtp.password" in p for p in red_spans(app, "#helm-waiver-body"))
-        assert app.screen.query_one("#helm-waiver-yes", Button).disabled
+        assert any("credentials.smtp.password" in p for p in red_spans(app, "#dialog-body"))
+        assert app.screen.query_one("#dialog-confirm", Button).disabled
         await press(app, pilot, "enter")  # no reason typed: nothing happens
-        assert isinstance(app.screen, SyncWaiverDialog)
+        assert isinstance(app.screen, ReasonDialog)
         assert not sync_log(world).exists()
-        app.screen.query_one("#helm-waiver-reason", Input).value = "demo cluster, no users"
+        app.screen.query_one("#dialog-input", Input).value = "demo cluster, no users"
         await pilot.pause()
-        assert not app.screen.query_one("#helm-waiver-yes", Button).disabled
+        assert not app.screen.query_one("#dialog-confirm", Button).disabled
         await press(app, pilot, "enter")
         assert "✔ Sync succeeded" in text_of(app, "#sync-outcome")
     [detail] = decisions(world.current, WAIVER)
@@ -114,8 +114,8 @@ async def test_placeholder_written_outside_after_opening_is_caught_before_sync(
         assert shown.startswith("✔ mocm/values.yaml: no placeholder left; global.image.tag is ")
         edit_values(world, "filled-smtp-host", "< REPLACE_VALUE_SMTP_HOST >")  # an editor
         await press(app, pilot, "s")
-        assert isinstance(app.screen, SyncWaiverDialog)
-        body = text_of(app, "#helm-waiver-body")
+        assert isinstance(app.screen, ReasonDialog)
+        body = text_of(app, "#dialog-body")
         assert "still holds 1 placeholder Helm would deploy literally:\ncredentials.smtp.host" in (
             body
         )
@@ -151,7 +151,7 @@ async def test_malformed_values_block_the_sync_with_line_and_column(
         await ready_for_sync(app, pilot)
         edit_values(world, "productKey: filled-product-key", "productKey: [unclosed")
         await press(app, pilot, "s")
-        assert not isinstance(app.screen, ConfirmDialog | SyncWaiverDialog)
+        assert not isinstance(app.screen, ConfirmDialog | ReasonDialog)
         shown = text_of(app, "#sync-values")
         assert shown.startswith(
             "✗ mocm/values.yaml does not parse: line 21, column 5: expected ',' or ']', but got ':'"
@@ -178,7 +178,7 @@ async def test_malformed_values_at_opening_keep_the_sync_disabled(
         assert "does not parse: line 9, column 1: a tab is used for indentation" in shown
         assert "mocm/values.yaml that parses" in text_of(app, "#sync-gate")
         await press(app, pilot, "s")  # reads it again: still broken
-        assert not isinstance(app.screen, ConfirmDialog | SyncWaiverDialog)
+        assert not isinstance(app.screen, ConfirmDialog | ReasonDialog)
     assert not sync_log(world).exists()
 
 
@@ -195,7 +195,7 @@ async def test_image_tag_not_the_build_is_warned_and_journaled(
         assert text_of(app, "#sync-values").startswith(warning)
         await press(app, pilot, "s")
         assert isinstance(app.screen, ConfirmDialog)
-        assert warning in text_of(app, "#helm-confirm-body")
+        assert warning in text_of(app, "#dialog-body")
         await press(app, pilot, "y")
         assert "✔ Sync succeeded" in text_of(app, "#sync-outcome")
     [detail] = decisions(world.current, TAG_WAIVER)

@@ -23,7 +23,8 @@ from tui.core.files import sha256_file
 from tui.core.steps import StepStatus
 from tui.core.tofu.statefile import read_state
 from tui.screens.plan.flow import Phase, PlanFlow
-from tui.widgets.apply_gate import ApplyGate
+from tui.widgets.dialogs.confirm import ConfirmDialog
+from tui.widgets.dialogs.typed_phrase import TypedPhraseDialog
 from tui.widgets.plan_review_view import PlanReviewView
 
 
@@ -70,8 +71,8 @@ async def test_plan_reviews_expected_creates_as_safe_and_one_confirmation_approv
         await pilot.press("g")
         await pilot.pause()
         gate = app.screen
-        assert isinstance(gate, ApplyGate)
-        assert app.focused is gate.query_one("#gate-apply", Button)  # one key approves
+        assert isinstance(gate, ConfirmDialog)
+        assert app.focused is gate.query_one("#dialog-confirm", Button)  # one key approves
         await pilot.press("enter")
         await run_until_idle(app, pilot)
         assert app.statuses["plan"] is StepStatus.DONE
@@ -110,24 +111,24 @@ async def test_unexpected_destroy_blocks_until_the_phrase_is_typed(tmp_path: Pat
         await pilot.press("g")
         await pilot.pause()
         gate = app.screen
-        assert isinstance(gate, ApplyGate)
-        approve = gate.query_one("#gate-apply", Button)
-        assert approve.disabled and app.focused is gate.query_one("#gate-cancel", Button)
+        assert isinstance(gate, TypedPhraseDialog)
+        approve = gate.query_one("#dialog-confirm", Button)
+        assert approve.disabled and app.focused is gate.query_one("#dialog-cancel", Button)
         await pilot.press("enter")  # Cancel is focused: one key press cancels
         await pilot.pause()
-        assert not isinstance(app.screen, ApplyGate)
+        assert not isinstance(app.screen, TypedPhraseDialog)
         assert app.statuses["plan"] is StepStatus.IN_PROGRESS
 
         await pilot.press("g")
         await pilot.pause()
         gate = app.screen
-        assert isinstance(gate, ApplyGate)
-        phrase = gate.query_one("#gate-phrase", Input)
+        assert isinstance(gate, TypedPhraseDialog)
+        phrase = gate.query_one("#dialog-input", Input)
         phrase.focus()
         await pilot.press(*"destroy 2")
-        assert gate.query_one("#gate-apply", Button).disabled  # the wrong phrase
+        assert gate.query_one("#dialog-confirm", Button).disabled  # the wrong phrase
         await pilot.press("backspace", "1")
-        assert not gate.query_one("#gate-apply", Button).disabled
+        assert not gate.query_one("#dialog-confirm", Button).disabled
         await pilot.press("enter")
         await run_until_idle(app, pilot)
         assert app.statuses["plan"] is StepStatus.DONE

@@ -24,7 +24,8 @@ from tests.support.tofu_steps import (
 from tui.app import WizardApp
 from tui.core.steps import StepStatus
 from tui.sandbox.aws_endpoint import AwsEndpoint
-from tui.screens.step_dialogs import ConfirmDialog, ReasonDialog
+from tui.widgets.dialogs.confirm import ConfirmDialog
+from tui.widgets.dialogs.reason import ReasonDialog
 
 
 @pytest.fixture
@@ -153,7 +154,7 @@ async def test_different_backup_is_kept_and_free_name_offered(seeded: SeededWorl
         await pilot.press("b")
         await settle(app, pilot)
         assert isinstance(app.screen, ConfirmDialog)
-        app.screen.query_one("#yes", Button).press()
+        await pilot.press("enter")  # not destructive: the free name's button has the focus
         await settle(app, pilot)
         row = rows_by_item(app)["State backup"]
         assert row[0] == "▲ warn"
@@ -191,11 +192,14 @@ async def test_failure_blocks_next_until_waived_with_reason(seeded: SeededWorld)
         await pilot.pause()
         assert isinstance(app.screen, ReasonDialog)
         # An empty reason is refused on screen, nothing journaled.
-        app.screen.query_one("#record", Button).press()
+        assert app.screen.query_one("#dialog-confirm", Button).disabled
+        await pilot.press("enter")
+        assert "Type a reason first" in text_of(app, "#dialog-problem")
+        app.screen.query_one(
+            "#dialog-input", Input
+        ).value = "bucket retired last quarter, ticket OPS-7"
         await pilot.pause()
-        assert "Type a reason first" in text_of(app, "#reason-problem")
-        app.screen.query_one("#reason", Input).value = "bucket retired last quarter, ticket OPS-7"
-        app.screen.query_one("#record", Button).press()
+        app.screen.query_one("#dialog-confirm", Button).press()
         await settle(app, pilot)
         assert rows_by_item(app)["S3 buckets"][0] == "≈ waived (fail)"
         assert "OPS-7" in text_of(app, "#pf-detail")
@@ -250,7 +254,7 @@ async def test_optional_cache_snapshot_taken_on_request(seeded: SeededWorld) -> 
         await pilot.pause()
         name = app.screen.query_one("#snap-name", Input).value
         assert name.startswith(f"{seeded.seed.cache_cluster_id}-pre-upgrade-")
-        app.screen.query_one("#take", Button).press()
+        app.screen.query_one("#dialog-confirm", Button).press()
         await settle(app, pilot)
         assert f"snapshot {name} of {seeded.seed.cache_cluster_id}" in text_of(app, "#pf-snapshot")
     described = boto3.client("elasticache", region_name=seeded.world.region).describe_snapshots(

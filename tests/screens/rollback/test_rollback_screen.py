@@ -31,7 +31,7 @@ from tui.sandbox.aws_endpoint import AwsEndpoint
 from tui.sandbox.world import World
 from tui.screens.apply.flow import ApplyFlow, ApplyPhase
 from tui.screens.plan.flow import Phase, PlanFlow
-from tui.screens.rollback.s3_view import S3RollbackView
+from tui.widgets.dialogs.typed_phrase import TypedPhraseDialog
 from tui.widgets.plan_review_view import PlanReviewView
 
 KEY = "mocm/prod/terraform.tfstate"
@@ -97,21 +97,25 @@ async def test_option_b_lists_versions_and_needs_the_typed_phrase_to_force(
         assert f"serial {serial - 1}" in compare and f"now has serial {serial}" in compare
         assert "needs -force" in compare
         push = app.query_one("#rb-push", Button)
-        assert push.disabled
-        view = app.query_one(S3RollbackView)
-        view.action_push()  # even when invoked directly: refused without the phrase
-        await run_until_idle(app, pilot)
-        assert f"Not pushed: type 'push -force serial {serial - 1}' first" in text_of(
-            app, "#rb-s3-status"
-        )
-        assert latest_state(s3, bucket)["serial"] == serial
-
-        phrase = app.query_one("#rb-force", Input)
-        phrase.focus()
-        await pilot.press(*f"push -force serial {serial - 1}")
-        assert not push.disabled
+        assert not push.disabled  # pushing asks for the phrase first
         push.focus()
         await pilot.press("enter")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, TypedPhraseDialog)
+        assert dialog.phrase == f"push -force serial {serial - 1}"
+        assert app.focused is dialog.query_one("#dialog-cancel", Button)
+        await pilot.press("enter")  # Cancel has the focus: nothing is pushed
+        await run_until_idle(app, pilot)
+        assert not isinstance(app.screen, TypedPhraseDialog)
+        assert latest_state(s3, bucket)["serial"] == serial
+
+        push.focus()
+        await pilot.press("enter", "shift+tab", *f"push -force serial {serial - 2}", "enter")
+        assert "That is not the phrase" in text_of(app, "#dialog-problem")
+        phrase = app.screen.query_one("#dialog-input", Input)
+        phrase.value = ""
+        await pilot.press(*f"push -force serial {serial - 1}", "enter")
         await run_until_idle(app, pilot)
         assert "✔ State restored" in text_of(app, "#rb-s3-status"), all_text(app)
         assert app.statuses["rollback"] is StepStatus.DONE
@@ -142,8 +146,7 @@ async def test_option_b_never_pushes_another_lineage(tmp_path: Path, aws: AwsEnd
         await pilot.press("d")
         await run_until_idle(app, pilot)
         assert "Another lineage" in text_of(app, "#rb-compare")
-        assert app.query_one("#rb-push", Button).disabled
-        assert not app.query_one("#rb-force").display  # no phrase can unlock it
+        assert app.query_one("#rb-push", Button).disabled  # no phrase can unlock it
     assert latest_state(s3, bucket)["lineage"] == "00000000-other-history"
 
 
@@ -177,8 +180,8 @@ async def test_option_b_preselects_the_newest_version_before_the_journaled_apply
     app = world_app(world, **aws.env)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
-        assert app.session is not None
-        started = app.session.journal.step_started("apply")  # the upgrade's apply began
+        assert app.wizard.session is not None
+        started = app.wizard.session.journal.step_started("apply")  # the upgrade's apply began
         state = latest_state(s3, bucket)
         newer = []  # what the failed apply wrote afterwards
         for serial in (state["serial"] + 1, state["serial"] + 2):
@@ -247,7 +250,7 @@ async def test_option_a_restores_pre_upgrade_then_plans_and_applies_previous(
         await pilot.press("enter")
         await run_until_idle(app, pilot)
         apply = app.query_one(ApplyFlow)
-        assert apply.phase is ApplyPhase.READY
+        assert apply.phase is ApplyPhase.READY, all_text(app)
         await pilot.press("a")
         await run_until_idle(app, pilot)
         assert apply.phase is ApplyPhase.APPLIED, all_text(app)

@@ -34,7 +34,7 @@ from tui.core.steps import StepStatus
 from tui.sandbox.aws_endpoint import AwsEndpoint
 from tui.screens.stage4.panel import Stage4Panel
 from tui.widgets.connections_chart import ConnectionsChart
-from tui.widgets.dialogs import ErrorDialog
+from tui.widgets.dialogs.error import ErrorDialog
 
 SNAPSHOT = f"{CLUSTER_ID}-final"
 PASSWORD = "h3Q!v9r#Lm2x(Tz8_Kp4=Wc7[Ns1]Bd6"  # what tests/stage4_support.seed_secret stores

@@ -23,11 +23,10 @@ from tests.support.stage4_screen import (
 )
 from tui.app import WizardApp
 from tui.core.steps import StepStatus
-from tui.core.tofu.plan.gate import GateMode
 from tui.sandbox.aws_endpoint import AwsEndpoint
 from tui.screens.stage4.teardown import TeardownRun
-from tui.widgets.apply_gate import ApplyGate
-from tui.widgets.dialogs import ErrorDialog
+from tui.widgets.dialogs.error import ErrorDialog
+from tui.widgets.dialogs.typed_phrase import TypedPhraseDialog
 
 THREE = {
     "aws_elasticache_cluster.elasticache",
@@ -80,15 +79,14 @@ async def test_teardown_applies_only_the_reviewed_plan_after_the_cluster_id(
         await pilot.click("#s4-apply")
         await pilot.pause()
         gate = app.screen
-        assert isinstance(gate, ApplyGate)
-        assert gate.policy.mode is GateMode.TYPE_PHRASE and gate.policy.phrase == CLUSTER_ID
-        assert app.screen.query_one("#gate-apply", Button).disabled
-        app.screen.query_one("#gate-phrase", Input).value = "acme-mocm-prod-valkey"
+        assert isinstance(gate, TypedPhraseDialog) and gate.phrase == CLUSTER_ID
+        assert app.screen.query_one("#dialog-confirm", Button).disabled
+        app.screen.query_one("#dialog-input", Input).value = "acme-mocm-prod-valkey"
         await pilot.pause()
-        assert app.screen.query_one("#gate-apply", Button).disabled  # wrong id: still shut
-        app.screen.query_one("#gate-phrase", Input).value = CLUSTER_ID
+        assert app.screen.query_one("#dialog-confirm", Button).disabled  # wrong id: still shut
+        app.screen.query_one("#dialog-input", Input).value = CLUSTER_ID
         await pilot.pause()
-        await pilot.click("#gate-apply")
+        await pilot.click("#dialog-confirm")
         await settle_until(app, pilot, lambda: status_of(app) is StepStatus.DONE)
         assert "Teardown applied" in run_text(app)
         assert app.query_one("#s4-tabs", TabbedContent).active == "followup"
@@ -127,9 +125,8 @@ async def test_a_fourth_destroy_asks_for_destroy_n_and_cancel_applies_nothing(
         await pilot.click("#s4-apply")
         await pilot.pause()
         gate = app.screen
-        assert isinstance(gate, ApplyGate)
-        assert gate.policy.phrase == f"destroy 1 {CLUSTER_ID}"
-        assert "aws_cloudwatch_log_group.cache" in text_of(app, "#gate-issues")
+        assert isinstance(gate, TypedPhraseDialog) and gate.phrase == f"destroy 1 {CLUSTER_ID}"
+        assert "aws_cloudwatch_log_group.cache" in text_of(app, "#dialog-body")
         await pilot.press("escape")
         await settle(app, pilot)
         assert status_of(app) is StepStatus.IN_PROGRESS
@@ -187,9 +184,9 @@ async def test_a_plan_file_changed_after_the_review_is_not_applied(
             plan.write(b"\0")
         await pilot.click("#s4-apply")
         await pilot.pause()
-        app.screen.query_one("#gate-phrase", Input).value = CLUSTER_ID
+        app.screen.query_one("#dialog-input", Input).value = CLUSTER_ID
         await pilot.pause()
-        await pilot.click("#gate-apply")
+        await pilot.click("#dialog-confirm")
         await settle_until(app, pilot, lambda: isinstance(app.screen, ErrorDialog))
         assert "is not the plan that was reviewed" in text_of(app, "#error-message")
         await pilot.press("escape")

@@ -25,9 +25,9 @@ from tests.support.values_screen import (
 )
 from tui.core.releases.directories import load_pair
 from tui.core.steps import StepStatus
-from tui.screens.values.dialogs import ConfirmDialog
 from tui.screens.values.files import locate_values
-from tui.widgets.dialogs import ErrorDialog
+from tui.widgets.dialogs.confirm import ConfirmDialog
+from tui.widgets.dialogs.error import ErrorDialog
 
 
 async def test_opens_on_the_sample_with_29_placeholders(tmp_path: Path) -> None:
@@ -271,8 +271,9 @@ async def test_anchored_value_is_flagged_before_the_port_and_every_alias_follows
         assert "⚠ anchored &p: 1 alias shares it" in screen_text(app)
         assert "new: 8080" in detail(panel)  # the line is there before anything changed
         await pilot.press("right")
-        assert any("&p: 1 alias shares it: all of them changed" in n.message
-                   for n in app._notifications)  # fmt: skip
+        assert any(
+            "&p: 1 alias shares it: all of them changed" in n.message for n in app._notifications
+        )
         rows = panel.panes.visible_text()
         assert rows.count("port: 9090") == 4  # port and api.port, on both sides
         await pilot.press("slash")

@@ -20,9 +20,10 @@ from tests.support.values_screen import (
     values_app,
 )
 from tui.sandbox.aws_endpoint import AwsEndpoint
-from tui.screens.values.dialogs import ConfirmDialog, TextLines
 from tui.screens.values.panel import ValuesPanel
-from tui.widgets.dialogs import ErrorDialog
+from tui.widgets.dialogs.confirm import ConfirmDialog
+from tui.widgets.dialogs.error import ErrorDialog
+from tui.widgets.dialogs.frame import TextLines
 
 HOST = f"master.{VALKEY_GROUP}.x7p2lm.euc1.cache.amazonaws.com"
 
@@ -61,7 +62,7 @@ async def test_known_placeholders_come_from_tfvars_and_the_valkey_secret(
         assert f"< REPLACE_VALUE_REDIS_HOST > → {HOST}" in flat
         assert "Left as they are" not in body  # the k8s secret name is no known placeholder
         assert password not in body and password not in screen_text(app)
-        assert app.redactor.redact(f"auth {password}") != f"auth {password}"
+        assert app.wizard.redactor.redact(f"auth {password}") != f"auth {password}"
         await pilot.press("escape")  # cancel changes nothing
         assert "Placeholders left 29" in status(panel)
         await auto_fill(app, pilot)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from textual.content import Content
+from textual.color import Color
 from textual.widgets import Button, Input, Static
 
 from tests.support.values_screen import (
@@ -23,10 +23,10 @@ from tests.support.values_screen import (
     values_app,
 )
 from tui.core.steps import StepStatus
-from tui.screens.step_dialogs import ConfirmDialog as StepConfirmDialog
-from tui.screens.values.dialogs import ConfirmDialog, TextPromptDialog
 from tui.screens.values.panel import ValuesPanel
-from tui.widgets.dialogs import ErrorDialog
+from tui.widgets.dialogs.confirm import ConfirmDialog
+from tui.widgets.dialogs.error import ErrorDialog
+from tui.widgets.dialogs.reason import ReasonDialog
 
 
 async def test_save_refuses_placeholders_without_a_reason(tmp_path: Path) -> None:
@@ -36,14 +36,14 @@ async def test_save_refuses_placeholders_without_a_reason(tmp_path: Path) -> Non
         panel = await open_values(app, pilot)
         await auto_fill(app, pilot)
         await pilot.press("s")
-        assert isinstance(app.screen, TextPromptDialog)
+        assert isinstance(app.screen, ReasonDialog)
         assert "3 placeholder(s) left" in screen_text(app)  # no Valkey secret: 2 hosts + 1
         await pilot.press("enter")  # no reason typed
-        assert isinstance(app.screen, TextPromptDialog)
+        assert isinstance(app.screen, ReasonDialog)
         assert "A reason is needed" in screen_text(app)
         await pilot.press("escape")
         await settle(app, pilot)
-        assert app.screen is not None and not isinstance(app.screen, TextPromptDialog)
+        assert app.screen is not None and not isinstance(app.screen, ReasonDialog)
         assert (curr / VALUES).read_bytes() == before
         assert not (curr / "mocm/values.yaml.new").exists()
         assert app.statuses["values"] is not StepStatus.DONE
@@ -129,7 +129,7 @@ def save_warning(app: object) -> Static | None:
     """The red line of the final-diff dialog, if it has one."""
     screen = app.screen  # type: ignore[attr-defined]
     assert isinstance(screen, ConfirmDialog), f"no final diff: {screen!r}"
-    found = screen.query("#values-dialog-warning")
+    found = screen.query(".dialog-warning")
     return found.first(Static) if found else None
 
 
@@ -154,9 +154,9 @@ async def test_a_subtree_port_of_the_old_image_tag_is_flagged_at_save_and_t_fixe
         warning = save_warning(app)
         assert warning is not None
         line = warning.render()
-        assert isinstance(line, Content) and [str(span.style) for span in line.spans] == [
-            "bold red"
-        ]
+        # In the theme's error colour, bold: the dialog's stylesheet says so, not the text.
+        assert warning.styles.color == Color.parse(app.theme_variables["error"])
+        assert warning.styles.text_style.bold
         assert str(line) == (
             "⚠ global.image.tag is 10.5.2603, not this release's build 10.6.2605: Helm would "
             "deploy those images with the new charts. Esc, then t sets it."
@@ -201,9 +201,9 @@ async def test_a_file_changed_under_the_diff_is_not_overwritten(tmp_path: Path) 
 # -- unsaved work: quitting or leaving the step asks first ------------------------------
 
 
-def unsaved_dialog(app: object) -> StepConfirmDialog:
+def unsaved_dialog(app: object) -> ConfirmDialog:
     screen = app.screen  # type: ignore[attr-defined]
-    assert isinstance(screen, StepConfirmDialog), f"no Discard/Stay question: {screen!r}"
+    assert isinstance(screen, ConfirmDialog), f"no Discard/Stay question: {screen!r}"
     return screen
 
 
@@ -219,8 +219,8 @@ async def test_quit_with_an_unsaved_port_asks_and_stay_keeps_the_edit(tmp_path: 
         assert len(app.screen_stack) == depth and app.screen is dialog
         assert "Your changes to mocm/values.yaml are not saved" in screen_text(app)
         assert "Discard" in screen_text(app) and "Stay" in screen_text(app)
-        assert app.focused is dialog.query_one("#no", Button)  # Stay is the default
-        assert str(dialog.query_one("#no", Button).label) == "Stay"
+        assert app.focused is dialog.query_one("#dialog-cancel", Button)  # Stay is the default
+        assert str(dialog.query_one("#dialog-cancel", Button).label) == "Stay"
         await pilot.press("enter")
         await pilot.pause()
         assert app.return_code is None and app.screen is not dialog

@@ -29,6 +29,7 @@ def child_env() -> dict[str, str]:
 class LogApp(App[None]):
     def __init__(self, **log_options: object) -> None:
         super().__init__()
+        log_options.setdefault("redactor", Redactor())
         self.log_options = log_options
         self.finished: list[CommandResult] = []
 
@@ -159,8 +160,8 @@ class SharedRedactorApp(LogApp):
     """Like the wizard: one app-wide redactor that learns secrets at run time."""
 
     def __init__(self) -> None:
-        super().__init__()
         self.redactor = Redactor()
+        super().__init__(redactor=self.redactor)
 
 
 async def test_secrets_learnt_by_the_app_are_masked_on_screen(tmp_path: Path) -> None:

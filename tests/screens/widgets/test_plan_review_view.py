@@ -17,6 +17,7 @@ from tui.core.tofu.plan.review import PlanReview, review
 from tui.core.tofu.plan.rows import RowFilter
 from tui.widgets.plan_detail import PlanDetail
 from tui.widgets.plan_review_view import PlanReviewView
+from tui.widgets.theme import Palette
 
 BOOK = load_playbook()
 ELASTICACHE_RULE = "aws_security_group_rule.eks_to_elasticache"
@@ -49,6 +50,14 @@ def sample_review(samples: Path, name: str, stage: str = "upgrade") -> PlanRevie
     return review(load_plan(str(samples / name)), BOOK, stage)
 
 
+def colour_of(cell: object) -> str | None:
+    """The colour a DataTable cell (Rich Text) is drawn in."""
+    assert isinstance(cell, Text) and cell.spans
+    style = cell.spans[0].style
+    assert not isinstance(style, str) and style.color is not None
+    return style.color.name
+
+
 def table_rows(app: App[None]) -> list[tuple[str, str, str]]:
     """(action, address, review) of every row the table holds."""
     table = app.query_one("#plan-table", DataTable)
@@ -77,8 +86,10 @@ async def test_upgrade_sample_puts_the_unexpected_replace_first_and_blocks(sampl
             ELASTICACHE_RULE,
             "unexpected",
         )
-        assert isinstance(action, Text) and "magenta" in str(action.style)
-        assert isinstance(verdict, Text) and "red" in str(verdict.style)
+        palette = Palette.of(app)
+        assert colour_of(action) == palette.replace and colour_of(verdict) == palette.error
+        # destroy, create, update and replace stay apart in the theme's colours
+        assert len({palette.error, palette.success, palette.warning, palette.replace}) == 4
         assert [r[0] for r in table_rows(app)] == ["replace"] + ["update"] * 2 + ["create"] * 9 + [
             "read"
         ]
@@ -247,7 +258,7 @@ async def test_stage4_missing_destroy_and_protected_change_cannot_be_overridden(
     data["resource_changes"].append(
         resource_change(
             "aws_elasticache_replication_group.valkey",
-            ["update"],
+            ["delete", "create"],
             before={"description": "a"},
             after={"description": "b"},
         )
@@ -257,7 +268,7 @@ async def test_stage4_missing_destroy_and_protected_change_cannot_be_overridden(
         await pilot.pause()
         rows = table_rows(app)
         assert rows[0] == ("missing", "aws_elasticache_cluster.elasticache", "unexpected")
-        assert ("update", "aws_elasticache_replication_group.valkey", "protected") in rows
+        assert ("replace", "aws_elasticache_replication_group.valkey", "protected") in rows
         verdict = static_text(app, "#plan-verdict")
         assert "BLOCKED" in verdict and "No confirmation can override this" in verdict
         assert "protected resource" in verdict and "lacks required destroy" in verdict

@@ -29,7 +29,7 @@ from tui.core.playbook.model import (
     ScanFacts,
     Stage4Facts,
 )
-from tui.core.preflight.version import Version, VersionSyntaxError
+from tui.core.playbook.version import Version, VersionSyntaxError
 
 # typing is imported for the type checker only: it costs the headless start-up ~2 ms.
 TYPE_CHECKING = False

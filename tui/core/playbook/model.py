@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tui.core.errors import PlaybookError
-from tui.core.preflight.version import Version
+from tui.core.playbook.version import Version
 
 PLAN_ACTIONS = frozenset({"create", "update", "delete", "read", "no-op", "forget"})
 CARRY_KINDS = frozenset({"state", "tfvars", "plain"})

@@ -20,11 +20,11 @@ from tui.core.exec.process_group import CancelGrace
 from tui.core.exec.recorder import CommandRecorder
 from tui.core.exec.result import CommandNotFound
 from tui.core.exec.runner import RunningCommand, Stream
-from tui.core.preflight.result import CheckResult, failed, passed, warned
 
 # Re-exported for the probes' callers; their home is preflight.version.
-from tui.core.preflight.version import Version as Version
-from tui.core.preflight.version import VersionSyntaxError as VersionSyntaxError
+from tui.core.playbook.version import Version as Version
+from tui.core.playbook.version import VersionSyntaxError as VersionSyntaxError
+from tui.core.preflight.result import CheckResult, failed, passed, warned
 
 PROBE_TIMEOUT_S = 20.0
 # A version probe has nothing to clean up: stop a hung one quickly.

@@ -1,6 +1,7 @@
-"""A semantic version (``tofu version``, the playbook's minimum), free of any I/O.
+"""Semantic versions, as the playbook states minimums and tools report themselves.
 
-Kept apart from the tool probes so that loading a playbook does not import asyncio.
+Its own module: the playbook's model needs ``Version`` at start-up, while the tool
+checks that also compare versions run processes (and import asyncio) only in Preflight.
 """
 
 from __future__ import annotations

@@ -1,10 +1,12 @@
-"""Modal dialogs: the one error dialog every worker failure ends in, and help."""
+"""The one error dialog: every worker failure and refused action ends here."""
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
 
@@ -14,7 +16,7 @@ class ErrorDialog(ModalScreen[None]):
 
     BINDINGS = [Binding("escape,enter", "dismiss", "Close")]
 
-    def __init__(self, title: str, message: str, hint: str = "") -> None:
+    def __init__(self, title: str, message: str | Text | Content, hint: str = "") -> None:
         super().__init__()
         self.title_text = title
         self.message = message
@@ -29,26 +31,8 @@ class ErrorDialog(ModalScreen[None]):
                     yield Static(self.hint, id="error-hint", markup=False)
             yield Button("Close", variant="primary", id="close")
 
-    def on_button_pressed(self) -> None:
-        self.dismiss()
-
-
-class HelpDialog(ModalScreen[None]):
-    """Help for the current step, from assets/help/<step>.md."""
-
-    BINDINGS = [Binding("escape,f1,question_mark,q", "dismiss", "Close")]
-
-    def __init__(self, markdown: str) -> None:
-        super().__init__()
-        self.markdown = markdown
-
-    def compose(self) -> ComposeResult:
-        from textual.widgets import Markdown  # markdown-it is slow to import: only on F1
-
-        with Vertical(id="help-dialog", classes="dialog"):
-            with VerticalScroll():
-                yield Markdown(self.markdown)
-            yield Button("Close (Esc)", id="close")
+    def on_mount(self) -> None:
+        self.query_one("#close", Button).focus()  # not the scroll: Enter and Escape close
 
     def on_button_pressed(self) -> None:
         self.dismiss()

@@ -1,0 +1,1 @@
+"""One modal dialog per kind: confirm, reason, typed phrase, error, help."""
