@@ -54,8 +54,10 @@ async def waive(app: WizardApp, pilot: object, item: str, reason: str) -> None:
     await pilot.press("w")  # type: ignore[attr-defined]
     await pilot.pause()  # type: ignore[attr-defined]
     assert isinstance(app.screen, ReasonDialog)
-    app.screen.query_one("#reason", Input).value = reason
-    app.screen.query_one("#record", Button).press()
+    app.screen.query_one("#dialog-input", Input).value = reason
+    await pilot.pause()  # type: ignore[attr-defined]
+    assert not app.screen.query_one("#dialog-confirm", Button).disabled
+    app.screen.query_one("#dialog-confirm", Button).press()
     await settle(app, pilot)
 
 
