@@ -233,6 +233,21 @@ def idle_explanation(idle: IdleDefinition, threshold: float, period_seconds: int
     return text
 
 
+def idle_summary(idle: IdleDefinition, threshold: float) -> str:
+    """The threshold in force and why it is not the guide's 0, short enough for one line."""
+    if threshold == idle.threshold:
+        force = f"Threshold in force: {threshold:g} (the playbook's)."
+    else:
+        force = (
+            f"Threshold in force: {threshold:g}, typed by the operator "
+            f"(the playbook's is {idle.threshold:g})."
+        )
+    return (
+        f"{force} The guide says {idle.guide_connections:g} connections; ElastiCache's own "
+        f"monitoring holds {idle.baseline_low:g}–{idle.baseline_high:g} (source: F1 help)."
+    )
+
+
 def evidence_note(evidence: Stage4Evidence, window_name: str, playbook_threshold: float) -> str:
     """The journal note of one verdict: window, threshold in force, figures, references."""
     idle = evidence.idleness
