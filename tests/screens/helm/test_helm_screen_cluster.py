@@ -168,3 +168,39 @@ async def test_a_failed_lint_blocks_the_sync_until_waived_and_a_values_edit_asks
         assert "helm lint run again (the values changed since)" in text_of(app, "#sync-gate")
     [waiver] = decisions(world.current, "helm lint failures waived")
     assert waiver.endswith("— reason: template guarded at runtime; OPS-3")
+
+
+async def test_an_unknown_context_blocks_the_sync(
+    world: World, aws: AwsEndpoint, tmp_path: Path
+) -> None:
+    missing = tmp_path / "no-such-kubeconfig"
+    app = helm_app(world, aws.env, KUBECONFIG=str(missing))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_helm(app, pilot)
+        header = " ".join(text_of(app, "#helm-context").split())
+        assert "Kubernetes context unknown: nothing will be synced" in header
+        assert f"no kubeconfig found ({missing})" in header
+        await ready_for_sync(app, pilot)
+        assert "the Kubernetes context known" in text_of(app, "#sync-gate")
+        await press(app, pilot, "s")
+        assert not isinstance(app.screen, ConfirmDialog)
+    assert not any("sync" in argv for argv in commands(world))
+
+
+async def test_after_a_restart_a_good_sync_still_offers_each_rollback(
+    world: World, aws: AwsEndpoint
+) -> None:
+    first = helm_app(world, aws.env)
+    async with first.run_test(size=(120, 40)) as pilot:
+        await open_helm(first, pilot)
+        await ready_for_sync(first, pilot)
+        await press(first, pilot, "s", "y")
+        assert helm_status(first) is StepStatus.DONE
+    second = helm_app(world, aws.env)
+    async with second.run_test(size=(120, 40)) as pilot:
+        await open_helm(second, pilot)
+        await press(second, pilot, "6")
+        offer = text_of(second, "#rb-offer")
+        assert "mocm-service → revision 6" in offer
+        assert "mocm-bootstrap-1 → revision 8" in offer
+        assert second.query_one("#rb-choice-0", Button).display
