@@ -21,11 +21,11 @@ from tests.support.helm_screen import (
     open_helm,
     press,
     ready_for_sync,
-    settle_all,
     text_of,
     values_path,
 )
 from tests.support.sandbox import run_tool
+from tests.support.waiting import run_until_idle
 from tui.core.steps import StepStatus
 from tui.sandbox.aws_endpoint import AwsEndpoint
 from tui.sandbox.world import World
@@ -81,7 +81,7 @@ async def test_context_pinned_health_checked_and_rollback_after_a_good_sync(
         offer = text_of(app, "#rb-offer")
         assert "mocm-service → revision 6" in offer
         app.query_one("#rb-choice-2", Button).press()
-        await settle_all(app, pilot)
+        await run_until_idle(app, pilot)
         assert isinstance(app.screen, TypedPhraseDialog)
         assert app.focused is app.screen.query_one("#dialog-cancel", Button)  # Enter cancels
         assert "helm rollback mocm-service 6 -n fusion" in text_of(app, "#dialog-body")
@@ -92,7 +92,7 @@ async def test_context_pinned_health_checked_and_rollback_after_a_good_sync(
         app.screen.query_one("#dialog-input", Input).value = "mocm-service"
         await pilot.pause()
         app.screen.query_one("#dialog-confirm", Button).press()
-        await settle_all(app, pilot)
+        await run_until_idle(app, pilot)
         assert "✔ mocm-service rolled back to revision 6." in text_of(app, "#rb-result")
         assert helm_status(app) is StepStatus.IN_PROGRESS  # until the outcome is recorded
         app.query_one("#rb-outcome", Input).value = "service errors after the sync; CHG-88"
@@ -146,13 +146,13 @@ async def test_a_failed_lint_blocks_the_sync_until_waived_and_a_values_edit_asks
         waive = app.query_one("#lint-waive", Button)
         assert waive.display
         waive.press()
-        await settle_all(app, pilot)
+        await run_until_idle(app, pilot)
         assert isinstance(app.screen, ReasonDialog)
         assert app.screen.query_one("#dialog-confirm", Button).disabled  # no reason yet
         app.screen.query_one("#dialog-input", Input).value = "template guarded at runtime; OPS-3"
         await pilot.pause()
         app.screen.query_one("#dialog-confirm", Button).press()
-        await settle_all(app, pilot)
+        await run_until_idle(app, pilot)
         assert "Failures waived (journaled): template guarded at runtime" in text_of(
             app, "#lint-gate"
         )

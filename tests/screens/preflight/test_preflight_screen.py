@@ -10,7 +10,6 @@ import pytest
 from textual.widgets import Button, DataTable, Input
 
 from tests.support.screen_text import text_of
-from tests.support.stage4_screen import settle
 from tests.support.tofu_steps import (
     BOOK,
     SeededWorld,
@@ -21,6 +20,7 @@ from tests.support.tofu_steps import (
     table_rows,
     world_app,
 )
+from tests.support.waiting import WizardPilot, dialog_focused, settle, wait_until
 from tui.app import WizardApp
 from tui.core.steps import StepStatus
 from tui.sandbox.aws_endpoint import AwsEndpoint
@@ -33,15 +33,15 @@ def seeded(aws: AwsEndpoint, tmp_path: Path) -> SeededWorld:
     return seeded_world(tmp_path, aws)
 
 
-def rows_by_item(app: object) -> dict[str, list[str]]:
-    return {row[1]: row for row in table_rows(app, "#pf-checks")}  # type: ignore[arg-type]
+def rows_by_item(app: WizardApp) -> dict[str, list[str]]:
+    return {row[1]: row for row in table_rows(app, "#pf-checks")}
 
 
-async def detail_of(app: WizardApp, pilot: object, item: str) -> str:
+async def detail_of(app: WizardApp, pilot: WizardPilot, item: str) -> str:
     """The detail pane of one item (the table cuts long sentences; the pane has them whole)."""
     table = app.query_one("#pf-checks", DataTable)
     table.move_cursor(row=list(rows_by_item(app)).index(item))
-    await pilot.pause()  # type: ignore[attr-defined]
+    await pilot.pause()  # the highlight's message updates the pane
     return " ".join(text_of(app, "#pf-detail").split())
 
 
@@ -191,7 +191,7 @@ async def test_failure_blocks_next_until_waived_with_reason(seeded: SeededWorld)
         table.move_cursor(row=list(rows).index("S3 buckets"))
         await pilot.pause()
         await pilot.press("w")
-        await pilot.pause()
+        await wait_until(app, pilot, dialog_focused(app), "the waiver's reason asked")
         assert isinstance(app.screen, ReasonDialog)
         # An empty reason is refused on screen, nothing journaled.
         assert app.screen.query_one("#dialog-confirm", Button).disabled
@@ -253,7 +253,7 @@ async def test_optional_cache_snapshot_taken_on_request(seeded: SeededWorld) -> 
         await open_step(app, pilot, "preflight")
         app.query_one("#pf-checks", DataTable).focus()
         await pilot.press("s")
-        await pilot.pause()
+        await wait_until(app, pilot, dialog_focused(app), "the snapshot dialog")
         name = app.screen.query_one("#snap-name", Input).value
         assert name.startswith(f"{seeded.seed.cache_cluster_id}-pre-upgrade-")
         app.screen.query_one("#dialog-confirm", Button).press()

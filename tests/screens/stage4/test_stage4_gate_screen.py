@@ -10,7 +10,8 @@ from textual.widgets import Button, Checkbox, Input, TabbedContent, Tabs
 
 from tests.support.screen_text import all_text, text_of
 from tests.support.stage4 import REAL_ENDPOINT
-from tests.support.stage4_screen import open_stage4, seed_world, settle, stage4_app, stage4_pair
+from tests.support.stage4_screen import open_stage4, seed_world, stage4_app, stage4_pair
+from tests.support.waiting import settle
 from tui.app import WizardApp
 from tui.sandbox.aws_endpoint import AwsEndpoint
 from tui.screens.stage4.panel import Stage4Panel
