@@ -64,20 +64,33 @@ def dialog_text(app: App[None]) -> str:
     return "\n".join(str(w.render()) for w in app.screen.query(Static) if w.display)
 
 
-async def test_safe_plan_has_apply_focused_and_one_key_confirms(samples: Path) -> None:
+async def test_safe_plan_opens_on_cancel_and_enter_cancels(samples: Path) -> None:
     gate = ApplyGate(stage4_review(samples))
     app = GateHost(gate)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        assert app.focused is app.screen.query_one("#dialog-confirm", Button)
+        assert app.focused is app.screen.query_one("#dialog-cancel", Button)
         assert not app.screen.query("#dialog-input")
         assert "Apply this plan?" in dialog_text(app)
         await pilot.press("enter")
-        assert app.answers == [True]
+        await pilot.pause()
+    assert app.answers == [False]
+    assert app.decision.journal_detail() == "apply not confirmed (gate: confirm)"
+
+
+async def test_safe_plan_is_applied_with_its_key(samples: Path) -> None:
+    gate = ApplyGate(stage4_review(samples))
+    app = GateHost(gate)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert str(app.screen.query_one("#dialog-confirm", Button).label) == "Apply (y)"
+        await pilot.press("y")
+        await pilot.pause()
+    assert app.answers == [True]
     assert app.decision.confirmed and app.decision.mode is GateMode.CONFIRM
     assert app.decision.typed_phrase == ""
     assert app.decision.journal_detail() == (
-        "apply confirmed: every destroy and replace was expected"
+        "apply confirmed: 3 destroy(s) and 0 replace(s), each one expected"
     )
 
 

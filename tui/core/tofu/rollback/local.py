@@ -52,12 +52,25 @@ class LocalRollbackPlan:
         """The previous release's state moved on since the backup: restoring goes back."""
         return self.target_serial is not None and self.target_serial > self.restored_serial
 
+    @property
+    def older_phrase(self) -> str:
+        """What the operator types to restore a backup older than the state it replaces."""
+        return f"restore serial {self.restored_serial}"
+
+    def journal_detail(self, typed_phrase: str | None) -> str:
+        """The restore as the journal records it (and the phrase typed, if one was)."""
+        detail = f"restore {self.pre_upgrade} (serial {self.restored_serial}) to {self.target}"
+        if typed_phrase is not None:
+            detail += f"; typed '{typed_phrase}'"
+        return detail
+
 
 def _state(path: Path) -> StateFile | None:
     return read_state(path) if path.exists() else None
 
 
-def _addresses(state: StateFile) -> set[str]:
+def addresses(state: StateFile) -> set[str]:
+    """Every resource instance's address in ``state``."""
     return {r.instance_address(i) for r in state.resources for i in r.instances}
 
 
@@ -86,7 +99,7 @@ def plan_local_rollback(
     backup = None
     if current_target is not None and sha256_file(target) != sha256_file(pre_upgrade):
         backup = free_backup_name(target, BACKUP_SUFFIX)
-    left = sorted(_addresses(failed) - _addresses(restored)) if failed is not None else []
+    left = sorted(addresses(failed) - addresses(restored)) if failed is not None else []
     return LocalRollbackPlan(
         workdir=previous_tf,
         failed_state=failed_path if failed is not None else None,
