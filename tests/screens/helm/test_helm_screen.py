@@ -6,6 +6,7 @@ import asyncio
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual.message import Message
@@ -43,6 +44,7 @@ from tui.screens.helm.panel import HelmPanel
 from tui.screens.helm.sync import SyncSection
 from tui.widgets.dialogs.confirm import ConfirmDialog
 from tui.widgets.dialogs.error import ErrorDialog
+from tui.widgets.dialogs.typed_phrase import TypedPhraseDialog
 
 FAIL_SERVICE = {"MOCM_SANDBOX_FAIL_RELEASE": "mocm-service"}
 
@@ -54,6 +56,16 @@ def world(tmp_path: Path, aws: AwsEndpoint) -> World:
 
 def panel_of(app: object) -> HelmPanel:
     return app.query_one(HelmPanel)  # type: ignore[attr-defined,no-any-return]
+
+
+async def type_release_name(app: Any, pilot: Any, name: str) -> None:
+    """The rollback dialog opens on Cancel; the exact release name enables Roll back."""
+    assert isinstance(app.screen, TypedPhraseDialog)
+    assert app.focused is app.screen.query_one("#dialog-cancel", Button)
+    app.screen.query_one("#dialog-input", Input).value = name
+    await pilot.pause()
+    app.screen.query_one("#dialog-confirm", Button).press()
+    await run_until_idle(app, pilot)
 
 
 def history(world: World, release: str) -> list[dict[str, object]]:
@@ -360,7 +372,7 @@ async def test_failed_release_rolled_back_alone(world: World, aws: AwsEndpoint) 
         assert helm_status(app) is StepStatus.IN_PROGRESS
         await press(app, pilot, "b")
         assert "helm rollback mocm-service 6 -n fusion" in text_of(app, "#dialog-body")
-        await press(app, pilot, "y")
+        await type_release_name(app, pilot, "mocm-service")
         assert "✔ mocm-service rolled back to revision 6." in text_of(app, "#rb-result")
         assert app.focused is app.query_one("#rb-outcome", Input)
         app.query_one("#rb-outcome", Input).value = "service back on 10.5; ticket OPS-12 opened"
@@ -378,7 +390,8 @@ async def test_failed_rollback_shows_helms_message(world: World, aws: AwsEndpoin
     async with app.run_test(size=(80, 24)) as pilot:
         await open_helm(app, pilot)
         await ready_for_sync(app, pilot)
-        await press(app, pilot, "s", "y", "b", "y")
+        await press(app, pilot, "s", "y", "b")
+        await type_release_name(app, pilot, "mocm-service")
         result = text_of(app, "#rb-result")
         assert result.startswith("✗ Rollback of mocm-service to revision 6 failed: ")
         assert "try again (b)" in result
@@ -492,7 +505,7 @@ async def test_rollback_after_restart_targets_the_revision_recorded_before_sync(
         )
         await press(second, pilot, "b")
         assert "helm rollback mocm-service 6 -n fusion" in text_of(second, "#dialog-body")
-        await press(second, pilot, "y")
+        await type_release_name(second, pilot, "mocm-service")
         assert "✔ mocm-service rolled back to revision 6." in text_of(second, "#rb-result")
     assert history(world, "mocm-service")[-1]["description"] == "Rollback to 6"
     argvs = commands_since_last_start(world.current)

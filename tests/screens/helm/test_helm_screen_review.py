@@ -116,6 +116,10 @@ async def test_placeholder_written_outside_after_opening_is_caught_before_sync(
         assert shown.startswith("✔ mocm/values.yaml: no placeholder left; global.image.tag is ")
         edit_values(world, "filled-smtp-host", "< REPLACE_VALUE_SMTP_HOST >")  # an editor
         await press(app, pilot, "s")
+        assert "1 placeholder" in text_of(app, "#sync-values")  # read again before asking
+        # the lint ran on other values: the sync waits for a new one
+        assert "helm lint run again (the values changed since)" in text_of(app, "#sync-gate")
+        await press(app, pilot, "4", "i", "6", "s")
         assert isinstance(app.screen, ReasonDialog)
         body = text_of(app, "#dialog-body")
         assert "still holds 1 placeholder Helm would deploy literally:\ncredentials.smtp.host" in (

@@ -66,7 +66,7 @@ def write_variant(tmp_path: Path, edit: object) -> Path:
             lambda d: d["plan_rules"]["stage4"]["expected"][0].update(actions=["explode"]),
             "'plan_rules.stage4.expected[0].actions' has unknown action",
         ),
-        (lambda d: d["stage4"]["grep_patterns"].append("("), "'stage4.grep_patterns[3]' is not"),
+        (lambda d: d["stage4"]["scan"].pop("dir"), "field 'stage4.scan.dir' is missing"),
         (lambda d: d.update(schema=2), "field 'schema' must be 1"),
         (lambda d: d["carry_over"]["local"][0].update(kind="zip"), "carry_over.local[0].kind"),
         (lambda d: d["helm"].update(releases=["a", "a"]), "lists a release twice"),

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from tui.core.helm.commands import RollbackChoice, choose_rollback_revision
@@ -186,6 +186,10 @@ class HelmJournalState:
     last_sync: SyncOutcome | None  # a sync that ran after the recording (and did not succeed)
     rolled_back: frozenset[str]  # releases rolled back successfully since that sync
     outcome_recorded: bool  # the operator closed that rollback with an outcome
+    # The last sync whatever its outcome, and the revisions recorded before it: a release
+    # can be rolled back to them after a successful sync too.
+    synced: SyncOutcome | None = None
+    targets: Mapping[str, RecordedRevision] = field(default_factory=dict)
 
     @property
     def pending_rollback(self) -> tuple[str, ...]:
@@ -193,6 +197,20 @@ class HelmJournalState:
         if self.last_sync is None or self.outcome_recorded:
             return ()
         return self.last_sync.needing_rollback
+
+    @property
+    def rollback_offered(self) -> tuple[str, ...]:
+        """Releases the last sync touched that can go back to their recorded revision."""
+        if self.synced is None:
+            return ()
+        return tuple(
+            r.release
+            for r in self.synced.releases
+            if r.state != ReleaseState.NOT_STARTED.value
+            and r.release in self.targets
+            and self.targets[r.release].rollback_choice().possible
+            and r.release not in self.rolled_back
+        )
 
 
 def read_helm_journal(
@@ -205,6 +223,8 @@ def read_helm_journal(
     """
     recorded: dict[str, RecordedRevision] = {}
     last_sync: SyncOutcome | None = None
+    synced: SyncOutcome | None = None
+    targets: dict[str, RecordedRevision] = {}
     rolled_back: set[str] = set()
     outcome_recorded = False
     for record in records:
@@ -214,8 +234,9 @@ def read_helm_journal(
                 revision = parse_recorded(body.detail, record.ts)
                 if revision is None or revision.release not in releases:
                     continue
-                if last_sync is not None:  # a new recording before the next sync
+                if last_sync is not None or synced is not None:  # a new recording: new set
                     recorded, last_sync, rolled_back = {}, None, set()
+                    synced, targets = None, {}
                     outcome_recorded = False
                 recorded[revision.release] = revision
             elif body.what == ROLLED_BACK and (name := rolled_back_release(body.detail)):
@@ -226,12 +247,17 @@ def read_helm_journal(
             outcome = parse_sync_note(body.text, record.ts)
             if outcome is None:
                 continue
+            if recorded:
+                targets = dict(recorded)
+            synced = outcome
             if outcome.succeeded:
                 recorded, last_sync = {}, None
             else:
                 last_sync = outcome
             rolled_back, outcome_recorded = set(), False
-    return HelmJournalState(recorded, last_sync, frozenset(rolled_back), outcome_recorded)
+    return HelmJournalState(
+        recorded, last_sync, frozenset(rolled_back), outcome_recorded, synced, targets
+    )
 
 
 def shown_time(stamp: str) -> str:

@@ -9,9 +9,9 @@ from pathlib import Path
 from tui.core.files import sha256_file
 from tui.core.journal.records import Decision, FileOp, JournalRecord
 from tui.core.playbook.load import Playbook
+from tui.core.preflight.checklist import WAIVE_WHAT
 from tui.core.preflight.result import CheckResult, CheckStatus, warned
 
-WAIVE_WHAT = "waive preflight item"  # what tui.core.preflight.checklist.record_waivers journals
 BACKUP_ITEM = "State backup"
 
 
