@@ -87,6 +87,8 @@ async def wizard_keys(plan_json: Path, samples: int) -> Samples:
             while not app.query(PlanReviewView):
                 await asyncio.sleep(0.01)
             await settled(clock, now())
+            app.query_one("#plan-table").focus()  # the operator reads the review in its table
+            await settled(clock, now())
             out = await measure_keys(clock, samples)
             await app.query_one(Footer).remove()
             out.update(await measure_keys(clock, samples, ".nofooter"))
