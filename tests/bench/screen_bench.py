@@ -45,6 +45,7 @@ from textual.keys import (  # noqa: E402
 
 QUIET_S = 0.12  # no frame for this long (and nothing queued): the work is over
 POLL_S = 0.005
+LATE_S = 0.020  # a poll this late means the event loop was busy meanwhile
 TIMEOUT_S = 300.0
 PAGE = os.sysconf("SC_PAGE_SIZE")
 
@@ -159,14 +160,18 @@ def _busy(app: App[Any]) -> bool:
 
 async def settled(clock: FrameClock, since: Frame, quiet_s: float = QUIET_S) -> Frame:
     """The last frame after ``since`` once the App is quiet (``since`` if none came)."""
-    began = time.perf_counter()
+    began = busy_until = time.perf_counter()
     while True:
+        asleep = time.perf_counter()
         await asyncio.sleep(POLL_S)
         now = time.perf_counter()
         if now - began > TIMEOUT_S:
             raise SystemExit(f"the App never settled ({TIMEOUT_S} s)")
+        if now - asleep > POLL_S + LATE_S:
+            busy_until = now  # the loop was held (a key's work): quiet starts after it
         last = clock.last()
         newest = last.wall if last is not None and last.wall > since.wall else since.wall
+        newest = max(newest, busy_until)
         if now - newest >= quiet_s and not _busy(clock.app):
             return last if last is not None and last.wall > since.wall else since
 
