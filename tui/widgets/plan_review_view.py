@@ -190,12 +190,13 @@ class PlanReviewView(Widget, can_focus=False):
                 text = cells[word, style] = rich_text(Content.styled(word, style), self.app)
             return text
 
+        # Text, not str: a str cell is parsed as markup (and emoji codes) on every layout.
         for row in self.shown:
             table.add_row(
                 cell(row.group.label, group_style(row)),
-                row.address,
+                Text(row.address, end=""),
                 cell(row.review_word, review_style(row)),
-                row.short_why,
+                Text(row.short_why, end=""),
                 key=row.key,
             )
 
