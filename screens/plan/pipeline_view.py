@@ -14,6 +14,7 @@ screen.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from textual import on
@@ -315,17 +316,17 @@ class PipelineView(ReportsWorkers, Vertical):
             session, list(step.argv), self.target.workdir, self.panel.step_id
         )
 
-        def on_line(stream: Stream, line: str) -> None:  # stderr only: stdout goes to the file
-            log.append_line(stream, line)
-            if record.transcript is not None:
-                record.transcript.line(stream, line)
+        def on_lines(stream: Stream, lines: Sequence[str]) -> None:  # stderr: stdout is the file
+            log.append_lines(stream, lines)
+            if record.transcript is not None:  # the runner's redactor is the transcript's
+                record.transcript.redacted_lines(stream, lines)
 
         capture = RunningCommand(
             step.argv,
             env=wizard.context.env,
             cwd=self.target.workdir,
             timeout_s=step.timeout_s,
-            on_line=on_line,
+            on_lines=on_lines,
             redactor=wizard.redactor,
             stdout_to=destination,
         )
