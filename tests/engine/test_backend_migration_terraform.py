@@ -53,9 +53,13 @@ resource "terraform_data" "other" { input = "also kept" }
 def is_terraform(env: dict[str, str]) -> bool:
     """HashiCorp Terraform rather than OpenTofu: it re-lineages a migrated state."""
     done = subprocess.run(
-        [str(TERRAFORM), "version"], env=env, capture_output=True, text=True, timeout=60,
+        [str(TERRAFORM), "version"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
         check=False,
-    )  # fmt: skip
+    )
     return done.stdout.startswith("Terraform v")
 
 
@@ -82,9 +86,14 @@ def applied(tmp_path: Path, aws: AwsEndpoint) -> tuple[Path, dict[str, str]]:
     env = engine_env(tmp_path) | aws.env
     for args in (["init", "-input=false", "-no-color"], ["apply", "-auto-approve", "-no-color"]):
         done = subprocess.run(
-            [str(TERRAFORM), *args], cwd=workdir, env=env, capture_output=True, text=True,
-            timeout=120, check=False,
-        )  # fmt: skip
+            [str(TERRAFORM), *args],
+            cwd=workdir,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
         assert done.returncode == 0, done.stderr
     return workdir, env
 
