@@ -78,10 +78,10 @@ OLD_CACHE = {
 }
 
 
-def changes(plan: dict[str, object]) -> dict[str, list[str]]:
+def changes(plan: dict[str, Any]) -> dict[str, list[str]]:
     """Address -> actions of every change that is not a no-op."""
     found = {}
-    for item in plan.get("resource_changes", []):  # type: ignore[union-attr]
+    for item in plan.get("resource_changes", []):
         actions = item["change"]["actions"]
         if actions != ["no-op"]:
             found[item["address"]] = actions

@@ -18,6 +18,7 @@ from typing import Final
 
 import boto3
 import pytest
+from mypy_boto3_s3 import S3Client
 
 from tests.support.terraform import NO_TERRAFORM, TERRAFORM, engine_env
 from tui.core.exec.prompts import Prompt
@@ -105,9 +106,10 @@ def make_bucket(versioned: bool = True) -> None:
         s3.put_bucket_versioning(Bucket=BUCKET, VersioningConfiguration={"Status": "Enabled"})
 
 
-def read_state_object(s3: object) -> dict[str, object]:
-    body = s3.get_object(Bucket=BUCKET, Key=KEY)["Body"].read()  # type: ignore[attr-defined]
-    return json.loads(body)  # type: ignore[no-any-return]
+def read_state_object(s3: S3Client) -> dict[str, object]:
+    body = s3.get_object(Bucket=BUCKET, Key=KEY)["Body"].read()
+    state: dict[str, object] = json.loads(body)
+    return state
 
 
 def form_for(aws: AwsEndpoint) -> BackendForm:
