@@ -177,7 +177,7 @@ class PreflightPanel(StepPanel):
         records = self.journal_records()
         results = self.shown_results()
         # The two text columns share what is left of the width; the detail pane has it all.
-        room = max(self.size.width - 38, 40)
+        room = max(self.size.width - 38, 20)  # never wider than the table: the last column clips
         found_width = room * 11 // 20
         for index, item in enumerate(results):
             waived = is_waived(records, item)

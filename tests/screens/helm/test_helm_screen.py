@@ -6,11 +6,12 @@ import asyncio
 import json
 import re
 from pathlib import Path
-from typing import Any
 
 import pytest
+from rich.text import Text
+from textual.content import Content
 from textual.message import Message
-from textual.widgets import Button, Input
+from textual.widgets import Button, Input, Static
 
 from tests.support.helm_screen import (
     BOOK,
@@ -29,8 +30,10 @@ from tests.support.sandbox import run_tool
 from tests.support.stage4 import inject_error
 from tests.support.waiting import (
     BOUND_S,
+    WizardPilot,
     run_until_idle,
 )
+from tui.app import WizardApp
 from tui.core.helm.journal_readback import shown_time
 from tui.core.helm.sync import ReleaseState
 from tui.core.steps import StepStatus
@@ -41,6 +44,7 @@ from tui.sandbox.seed_images import image_lines, push_image
 from tui.sandbox.world import World
 from tui.screens.helm.images import ImagesSection
 from tui.screens.helm.panel import HelmPanel
+from tui.screens.helm.support import CapturingLog
 from tui.screens.helm.sync import SyncSection
 from tui.widgets.dialogs.confirm import ConfirmDialog
 from tui.widgets.dialogs.error import ErrorDialog
@@ -54,11 +58,11 @@ def world(tmp_path: Path, aws: AwsEndpoint) -> World:
     return helm_world(tmp_path, aws.env)
 
 
-def panel_of(app: object) -> HelmPanel:
-    return app.query_one(HelmPanel)  # type: ignore[attr-defined,no-any-return]
+def panel_of(app: WizardApp) -> HelmPanel:
+    return app.query_one(HelmPanel)
 
 
-async def type_release_name(app: Any, pilot: Any, name: str) -> None:
+async def type_release_name(app: WizardApp, pilot: WizardPilot, name: str) -> None:
     """The rollback dialog opens on Cancel; the exact release name enables Roll back."""
     assert isinstance(app.screen, TypedPhraseDialog)
     assert app.focused is app.screen.query_one("#dialog-cancel", Button)
@@ -71,7 +75,8 @@ async def type_release_name(app: Any, pilot: Any, name: str) -> None:
 def history(world: World, release: str) -> list[dict[str, object]]:
     out = run_tool(world, ["helm", "history", release, "-n", "fusion", "-o", "json"])
     assert out.returncode == 0, out.stderr
-    return json.loads(out.stdout)  # type: ignore[no-any-return]
+    releases: list[dict[str, object]] = json.loads(out.stdout)
+    return releases
 
 
 # -- 1. images ------------------------------------------------------------------------------
@@ -99,7 +104,7 @@ async def test_loadimage_pushes_and_the_check_passes(world: World, aws: AwsEndpo
     async with app.run_test(size=(80, 24)) as pilot:
         await open_helm(app, pilot)
         await press(app, pilot, "l")
-        assert "pushed: " in "\n".join(app.query_one("#img-log").lines)  # type: ignore[attr-defined]
+        assert "pushed: " in "\n".join(app.query_one("#img-log", CapturingLog).lines)
         assert table_text(app, "#img-table").count("✔ present") == 8
         assert "All 8 images are in ECR." in text_of(app, "#img-verdict")
         assert panel_of(app).check_action("load_images", ()) is None
@@ -225,8 +230,9 @@ async def test_changelog_items_highlighted_and_acknowledged(world: World, aws: A
         assert "▶ The `mocm-service-legacy-redis-check` job." in entry  # Removed
         assert "▶ The `mocm-service-credentials` secret gains `VALKEY_USERNAME`." in entry
         assert "• `monitoring.otel`: optional OpenTelemetry traces." in entry  # Added: plain
-        highlighted = app.query_one("#cl-entry").content.spans  # type: ignore[attr-defined]
-        assert sum(1 for span in highlighted if "on $warning" in str(span.style)) == 5
+        highlighted = app.query_one("#cl-entry", Static).content
+        assert isinstance(highlighted, Content)
+        assert sum(1 for span in highlighted.spans if "on $warning" in str(span.style)) == 5
         await press(app, pilot, "5")
         assert panel_of(app).check_action("diff", ()) is None  # the diff waits for it
         await press(app, pilot, "2", "a")
@@ -291,10 +297,11 @@ async def test_diff_grouped_per_release_with_counts(world: World, aws: AwsEndpoi
         summary = text_of(app, "#diff-summary")
         assert "mocm-bootstrap-1       1 resource changed" in summary
         assert "mocm-service           6 resources changed" in summary
-        groups = list(app.query(".diff-release"))
-        headings = [str(g.content).splitlines()[0] for g in groups]  # type: ignore[attr-defined]
+        groups = list(app.query(".diff-release").results(Static))
+        headings = [str(g.content).splitlines()[0] for g in groups]
         assert [h.split(" — ")[0] for h in headings] == list(BOOK.helm_releases)
-        service = groups[2].content  # type: ignore[attr-defined]
+        service = groups[2].content
+        assert isinstance(service, Text)  # the diff view hands its Static a Rich Text
         assert "Job (batch) has been removed:" in str(service)
         assert "-   ADMIN_PASSWORD: '******** # (hidden by mocm-upgrade)'" in str(service)
         assert "+   VALKEY_USERNAME: '++++++++ # (6 bytes)'" in str(service)

@@ -27,6 +27,7 @@ from tests.support.helm_screen import (
 from tests.support.waiting import (
     run_until_idle,
 )
+from tui.app import WizardApp
 from tui.core.helm.deployed_values import TAG_WAIVER, WAIVER
 from tui.core.helm.journal_readback import shown_time
 from tui.core.helm.review import ACKNOWLEDGED
@@ -44,13 +45,13 @@ def world(tmp_path: Path, aws: AwsEndpoint) -> World:
     return helm_world(tmp_path, aws.env)
 
 
-def panel_of(app: object) -> HelmPanel:
-    return app.query_one(HelmPanel)  # type: ignore[attr-defined,no-any-return]
+def panel_of(app: WizardApp) -> HelmPanel:
+    return app.query_one(HelmPanel)
 
 
-def red_spans(app: object, selector: str) -> list[str]:
+def red_spans(app: WizardApp, selector: str) -> list[str]:
     """The pieces of a Static's text drawn in the theme's error colour."""
-    content = app.screen.query_one(selector, Static).content  # type: ignore[attr-defined]
+    content = app.screen.query_one(selector, Static).content
     assert isinstance(content, Content)
     return [content.plain[s.start : s.end] for s in content.spans if "$error" in str(s.style)]
 

@@ -45,17 +45,17 @@ async def detail_of(app: WizardApp, pilot: WizardPilot, item: str) -> str:
     return " ".join(text_of(app, "#pf-detail").split())
 
 
-async def waive(app: WizardApp, pilot: object, item: str, reason: str) -> None:
+async def waive(app: WizardApp, pilot: WizardPilot, item: str, reason: str) -> None:
     """Waive one failed item through its dialog, with a typed reason."""
     table = app.query_one("#pf-checks", DataTable)
     table.focus()
     table.move_cursor(row=list(rows_by_item(app)).index(item))
-    await pilot.pause()  # type: ignore[attr-defined]
-    await pilot.press("w")  # type: ignore[attr-defined]
-    await pilot.pause()  # type: ignore[attr-defined]
+    await pilot.pause()
+    await pilot.press("w")
+    await pilot.pause()
     assert isinstance(app.screen, ReasonDialog)
     app.screen.query_one("#dialog-input", Input).value = reason
-    await pilot.pause()  # type: ignore[attr-defined]
+    await pilot.pause()
     assert not app.screen.query_one("#dialog-confirm", Button).disabled
     app.screen.query_one("#dialog-confirm", Button).press()
     await settle(app, pilot)

@@ -11,7 +11,7 @@ from textual.widgets import Button, Checkbox, Input, TabbedContent, Tabs
 from tests.support.screen_text import all_text, text_of
 from tests.support.stage4 import REAL_ENDPOINT
 from tests.support.stage4_screen import open_stage4, seed_world, stage4_app, stage4_pair
-from tests.support.waiting import settle
+from tests.support.waiting import WizardPilot, settle
 from tui.app import WizardApp
 from tui.sandbox.aws_endpoint import AwsEndpoint
 from tui.screens.stage4.panel import Stage4Panel
@@ -27,22 +27,22 @@ def journal(release: Path) -> list[dict[str, object]]:
     return [json.loads(line) for line in lines]
 
 
-async def show_section(app: WizardApp, pilot: object, key: str) -> None:
+async def show_section(app: WizardApp, pilot: WizardPilot, key: str) -> None:
     app.query_one("#s4-tabs Tabs").focus()
-    await pilot.press(key)  # type: ignore[attr-defined]
-    await pilot.pause()  # type: ignore[attr-defined]
+    await pilot.press(key)
+    await pilot.pause()
 
 
-async def decline_snapshot(app: WizardApp, pilot: object) -> None:
+async def decline_snapshot(app: WizardApp, pilot: WizardPilot) -> None:
     await show_section(app, pilot, "4")
-    await pilot.click("#s4-snap-want")  # type: ignore[attr-defined]
+    await pilot.click("#s4-snap-want")
     await settle(app, pilot)
 
 
-async def give_reason(app: WizardApp, pilot: object, reason: str) -> None:
+async def give_reason(app: WizardApp, pilot: WizardPilot, reason: str) -> None:
     assert isinstance(app.screen, ReasonDialog)
     app.screen.query_one("#dialog-input", Input).value = reason
-    await pilot.pause()  # type: ignore[attr-defined]
+    await pilot.pause()
     app.screen.query_one("#dialog-confirm", Button).press()
     await settle(app, pilot)
 

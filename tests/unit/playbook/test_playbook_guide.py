@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from ruamel.yaml import YAML
@@ -33,10 +35,10 @@ def test_business_cycle_and_scan_facts() -> None:
     assert facts.scan.not_live_suffixes == (".new", ".pre-upgrade", ".bak", ".orig")
 
 
-def _variant(tmp_path: Path, edit: object) -> Path:
+def _variant(tmp_path: Path, edit: Callable[[Any], object]) -> Path:
     yaml = YAML()
     data = yaml.load(default_playbook_path().read_text())
-    edit(data)  # type: ignore[operator]
+    edit(data)
     path = tmp_path / "variant.yaml"
     with path.open("w") as handle:
         yaml.dump(data, handle)
@@ -72,7 +74,7 @@ def _variant(tmp_path: Path, edit: object) -> Path:
     ],
 )
 def test_malformed_guide_facts_name_field_and_reason(
-    tmp_path: Path, edit: object, expected: str
+    tmp_path: Path, edit: Callable[[Any], object], expected: str
 ) -> None:
     with pytest.raises(PlaybookError) as err:
         load_playbook(_variant(tmp_path, edit))

@@ -187,10 +187,13 @@ def test_missing_helmfile_fails(tmp_path: Path) -> None:
     fake_tool(bin_dir, "helm", "echo v3\n")
     result = asyncio.run(
         check_tool_version(
-            "helmfile", ["helmfile", "--version"], tool_env(bin_dir), FLOORS.helmfile,
+            "helmfile",
+            ["helmfile", "--version"],
+            tool_env(bin_dir),
+            FLOORS.helmfile,
             helmfile_version,
         )
-    )  # fmt: skip
+    )
     assert result.status is CheckStatus.FAIL
     assert "helmfile is not installed" in result.summary
 

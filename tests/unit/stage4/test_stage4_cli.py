@@ -59,9 +59,13 @@ def test_idle_and_unreferenced_exits_0(aws, samples, tmp_path, capsys) -> None:
     report = json.loads(out)
     assert code == 0 and set(report) == JSON_KEYS
     assert report == {
-        "verdict": "idle", "peak": 4.0, "datapoints": 287, "references": [], "not_live": [],
+        "verdict": "idle",
+        "peak": 4.0,
+        "datapoints": 287,
+        "references": [],
+        "not_live": [],
         "warnings": [],
-    }  # fmt: skip
+    }
 
 
 def test_busy_exits_3_and_says_when(aws, samples, tmp_path, capsys) -> None:
@@ -95,8 +99,10 @@ def test_no_datapoints_exits_4(aws, samples, tmp_path, capsys) -> None:
     code, out, _ = _run(capsys, release, "--json")
     report = json.loads(out)
     assert code == 4 and {k: report[k] for k in ("verdict", "peak", "datapoints")} == {
-        "verdict": "no-data", "peak": None, "datapoints": 0,
-    }  # fmt: skip
+        "verdict": "no-data",
+        "peak": None,
+        "datapoints": 0,
+    }
     assert report["references"] == []
     code, out, _ = _run(capsys, release)
     assert "Verdict: NO DATA" in out and "not zero" in out
@@ -143,8 +149,13 @@ def test_real_process_exit_code_and_json(aws, samples, tmp_path) -> None:
     env["AWS_CONFIG_FILE"] = env["AWS_SHARED_CREDENTIALS_FILE"] = os.devnull
     done = subprocess.run(
         [sys.executable, "-m", "tui.cli", "stage4-check", "--release-dir", str(release), "--json"],
-        capture_output=True, text=True, timeout=60, env=env, cwd=REPO, check=False,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+        cwd=REPO,
+        check=False,
+    )
     assert done.returncode == 4, done.stderr
     assert set(json.loads(done.stdout)) == JSON_KEYS
 
@@ -187,8 +198,9 @@ def test_after_a_real_cutover_exits_0_with_no_reference(aws, samples, tmp_path, 
     seed_cluster()
     members = seed_valkey_group()
     newest = fresh_newest()
-    seed_metric(CLUSTER_ID, sample_shape(samples, "cw_currconnections_idle_baseline.json"),
-                newest=newest)  # fmt: skip
+    seed_metric(
+        CLUSTER_ID, sample_shape(samples, "cw_currconnections_idle_baseline.json"), newest=newest
+    )
     seed_metric(members[0], steady_shape(40, 25.0), newest=newest)
     group = client("elasticache").describe_replication_groups(ReplicationGroupId=VALKEY_GROUP)
     valkey_host = group["ReplicationGroups"][0]["NodeGroups"][0]["PrimaryEndpoint"]["Address"]

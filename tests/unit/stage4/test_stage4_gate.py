@@ -118,8 +118,9 @@ def test_each_reference_is_waived_on_its_own(aws, samples, tmp_path) -> None:
     assert reference_key(ref) == f"mocm/values.yaml:9 (legacy.host) names {REAL_ENDPOINT}"
     states = teardown_preconditions(evidence, SnapshotDecision.TAKEN, Stage4Waivers(), "mocm")
     assert _lines(states)[Precondition.REFERENCES] == (
-        False, "1 live reference(s) under mocm/ name the old cache (section 2)",
-    )  # fmt: skip
+        False,
+        "1 live reference(s) under mocm/ name the old cache (section 2)",
+    )
     decision = reference_waiver(ref, "legacy block is not rendered by any chart")
     assert decision.what == REFERENCE_WAIVED
     waivers = Stage4Waivers({reference_key(ref): "legacy block is not rendered by any chart"})

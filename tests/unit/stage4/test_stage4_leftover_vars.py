@@ -86,8 +86,9 @@ def test_a_variable_also_declared_by_an_active_file_is_not_a_leftover(tmp_path: 
     tf = _terraform_dir(tmp_path)
     (tf / "11-extra.tf").write_text('variable "elasticache_port" { type = any }\n')
     assert find_leftover_variables(tf, PLAYBOOK).names == (
-        "elasticache_node_type", "elasticache_engine_version",
-    )  # fmt: skip
+        "elasticache_node_type",
+        "elasticache_engine_version",
+    )
 
 
 def test_comment_out_backs_up_first_and_keeps_every_other_setting(tmp_path: Path) -> None:
@@ -112,11 +113,15 @@ def test_comment_out_backs_up_first_and_keeps_every_other_setting(tmp_path: Path
     assert find_leftover_variables(tf, PLAYBOOK).names == ()
     backup_op, write_op = done.file_ops
     assert (backup_op.op, backup_op.path, backup_op.sha256_after) == (
-        "backup", str(done.backup), sha256_file(done.backup),
-    )  # fmt: skip
+        "backup",
+        str(done.backup),
+        sha256_file(done.backup),
+    )
     assert (write_op.op, write_op.sha256_after, write_op.sha256_before) == (
-        "write", sha256_file(tfvars), backup_op.sha256_after,
-    )  # fmt: skip
+        "write",
+        sha256_file(tfvars),
+        backup_op.sha256_after,
+    )
     again = _terraform_dir(tmp_path / "second", TFVARS)
     (again / "terraform.tfvars.pre-stage4").write_text("an earlier backup\n")
     second = comment_out_leftovers(find_leftover_variables(again, PLAYBOOK), NOTE)

@@ -64,15 +64,21 @@ def test_real_endpoint_is_found_where_the_guide_grep_misses_it(tmp_path: Path) -
     assert grep, "grep is needed to replay the guide's command"
     guide = subprocess.run(
         [grep, "-RnE", GUIDE_GREP, str(release / "mocm")],
-        capture_output=True, text=True, timeout=10, env={"LC_ALL": "C"}, check=False,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        timeout=10,
+        env={"LC_ALL": "C"},
+        check=False,
+    )
     assert guide.returncode == 1 and guide.stdout == ""  # grep: no match
     found = scan(release)
     assert found.blocks
     [ref] = found.references
     assert (ref.location, ref.key_path, ref.named) == (
-        "mocm/values.yaml:6", "credentials.redis.host", REAL_ENDPOINT,
-    )  # fmt: skip
+        "mocm/values.yaml:6",
+        "credentials.redis.host",
+        REAL_ENDPOINT,
+    )
     assert ref.where == "mocm/values.yaml:6 (credentials.redis.host)"
     assert REAL_ENDPOINT in ref.text
 

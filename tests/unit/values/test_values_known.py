@@ -173,8 +173,9 @@ def test_access_denied_is_a_reason_not_an_error(aws: AwsEndpoint, tmp_path: Path
     assert reason.startswith(
         f"access denied to secretsmanager:GetSecretValue in {REGION} [AccessDeniedException]"
     )
-    assert reason.endswith("Auto-fill again once that is fixed; the other placeholders are "
-                           "filled meanwhile.")  # fmt: skip
+    assert reason.endswith(
+        "Auto-fill again once that is fixed; the other placeholders are filled meanwhile."
+    )
 
 
 def test_a_secret_without_a_host_says_so(aws: AwsEndpoint, tmp_path: Path) -> None:

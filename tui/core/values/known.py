@@ -214,10 +214,16 @@ def plan_known_fills(
             shown_before = shown(str(before), row.secret, pattern)
             fills.append(
                 KnownFill(
-                    row.label, row.new_path, copy.deepcopy(before), copy.deepcopy(before),
-                    shown_before, shown_before, kept, row.prev_text,
+                    row.label,
+                    row.new_path,
+                    before=copy.deepcopy(before),
+                    after=copy.deepcopy(before),
+                    template_shown=shown_before,
+                    filled_shown=shown_before,
+                    origin=kept,
+                    displaced=row.prev_text,
                 )
-            )  # fmt: skip
+            )
             continue
         if not origins:
             continue
