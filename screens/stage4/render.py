@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 from textual.content import Content
 
+from tui.core.printable import printable
 from tui.core.stage4.connections import BUSY, IDLE
 from tui.core.stage4.evidence import Stage4Evidence
 from tui.core.stage4.final_snapshot import FinalSnapshot, SnapshotProgress
@@ -109,19 +110,23 @@ def references_text(scan: DependencyScan, scanned_dir: str, waivers: Stage4Waive
         )
     for ref in scan.references:
         reason = waivers.references.get(reference_key(ref))
-        text = text.append_text(ref.where, "bold")
-        text = text.append_text(f"  {ref.text.strip()}\n")
+        # A scanned file's line and the operator's reason: escaped, never obeyed.
+        text = text.append_text(printable(ref.where), "bold")
+        text = text.append_text(f"  {printable(ref.text.strip())}\n")
         if reason:
-            text = text.append_text(f"    waived: {reason}\n", "$warning")
+            text = text.append_text(f"    waived: {printable(reason)}\n", "$warning")
     if scan.not_live:
         text = text.append_text(
             f"Not live ({len(scan.not_live)}, shown and journaled, not blocking):\n", "bold"
         )
         for ref in scan.not_live:
-            text = text.append_text(f"  {ref.location}", "dim bold")
-            text = text.append_text(f" ({ref.liveness.value})  {ref.text.strip()}\n", "dim")
+            text = text.append_text(f"  {printable(ref.location)}", "dim bold")
+            shown = printable(ref.text.strip())
+            text = text.append_text(f" ({ref.liveness.value})  {shown}\n", "dim")
     for skip in scan.skipped:
-        text = text.append_text(f"not scanned: {skip.path} ({skip.reason})\n", "$warning")
+        text = text.append_text(
+            printable(f"not scanned: {skip.path} ({skip.reason})") + "\n", "$warning"
+        )
     text = text.append_text("looked for: " + scan.searched, "dim")
     return text
 
@@ -173,10 +178,10 @@ def follow_up_text(check: FollowUpCheck) -> Content:
     """Still referenced by X, or safe to remove in a follow-up change."""
     if check.safe_to_remove:
         return Content.styled(check.summary, "bold $success")
-    text = Content.styled(f"{check.resource}: still referenced by\n", "bold $warning")
+    text = Content.styled(f"{printable(check.resource)}: still referenced by\n", "bold $warning")
     for ref in check.referrers:
-        where = f"{ref.file}:{ref.line}" if ref.line else ref.file
-        text = text.append_text(f"  {ref.address} ({where})\n")
+        where = f"{ref.file}:{ref.line}" if ref.line else str(ref.file)
+        text = text.append_text(printable(f"  {ref.address} ({where})") + "\n")
     text = text.append_text(
         "Remove those references in a follow-up change, then the resource itself.", "dim"
     )
@@ -211,5 +216,5 @@ def leftover_text(leftovers: LeftoverVariables) -> Content:
             if assignment.first_line == assignment.last_line
             else f"lines {assignment.first_line}–{assignment.last_line}"
         )
-        text = text.append_text(f"  {assignment.name} ({lines})\n")
+        text = text.append_text(printable(f"  {assignment.name} ({lines})") + "\n")
     return text.append_text(leftovers.warning_meaning, "dim")

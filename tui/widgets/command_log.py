@@ -22,6 +22,7 @@ from tui.core.errors import CommandFailed, MocmError
 from tui.core.exec.process_group import DEFAULT_GRACE, CancelGrace
 from tui.core.exec.result import CommandResult
 from tui.core.exec.runner import LineCallback, LinesCallback, RunningCommand, Stream
+from tui.core.printable import printable
 from tui.core.secrets.redact import Redactor
 from tui.widgets.theme import Palette
 from tui.widgets.worker_events import ReportsWorkers
@@ -102,7 +103,8 @@ class CommandLog(ReportsWorkers, Log):
     def flush_pending(self) -> None:
         """Write every queued line to the Log in one go."""
         if self._pending:
-            lines = list(self._pending)
+            # A command's output may carry terminal escapes: shown as text, never obeyed.
+            lines = [printable(line.expandtabs()) for line in self._pending]
             self._pending.clear()
             self.write_lines(lines)
 

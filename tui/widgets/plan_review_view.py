@@ -20,6 +20,7 @@ from textual.reactive import reactive
 from textual.widget import Widget
 from textual.widgets import DataTable, Input, Static
 
+from tui.core.printable import printable
 from tui.core.secrets.redact import Redactor
 from tui.core.tofu.plan.gate import GateMode, gate_policy
 from tui.core.tofu.plan.review import PlanReview
@@ -194,9 +195,9 @@ class PlanReviewView(Widget, can_focus=False):
         for row in self.shown:
             table.add_row(
                 cell(row.group.label, group_style(row)),
-                Text(row.address, end=""),
+                Text(printable(row.address), end=""),
                 cell(row.review_word, review_style(row)),
-                Text(row.short_why, end=""),
+                Text(printable(row.short_why), end=""),
                 key=row.key,
             )
 
