@@ -256,8 +256,15 @@ class PipelineView(ReportsWorkers, Vertical):
 
         A fresh review in the Plan step keeps the focus in its table (read it; ``g``
         approves from there); where the gate applies at once, Apply has the focus (in
-        the table ``a`` filters the review).
+        the table ``a`` filters the review). Decided after the refresh, on the phase then:
+        a button shown or enabled in this same turn (a restart mounting the view) is
+        focusable only then, and a review mounted meanwhile keeps its focus.
         """
+        self.call_after_refresh(self._focus_next_action_now)
+
+    def _focus_next_action_now(self) -> None:
+        if not self.is_attached:
+            return
         core = self.core
         order = {
             Phase.REVIEWED: (Action.APPLY,),
@@ -270,7 +277,9 @@ class PipelineView(ReportsWorkers, Vertical):
         }.get(core.phase, ())
         for action in order:
             if core.allowed(action):
-                self.query_one(f"#{self.child_id(action.value + '-button')}").focus()
+                button = self.query_one(f"#{self.child_id(action.value + '-button')}")
+                if button.focusable:
+                    button.focus()
                 return
         if core.busy:
             self.query_one(f"#{self.child_id('log')}").focus()
