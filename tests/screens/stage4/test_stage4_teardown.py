@@ -65,6 +65,14 @@ async def park_and_plan(app: WizardApp, pilot: WizardPilot) -> None:
     await settle_until(
         app, pilot, lambda: not run_of(app).core.busy, "the teardown plan reviewed (or failed)"
     )
+    # The review is mounted after the phase moved, then the buttons follow it.
+    await settle_until(
+        app,
+        pilot,
+        lambda: run_of(app).core.phase is not Phase.REVIEWED or bool(app.query("#s4-td-review")),
+        "the review shown",
+    )
+    await settle(app, pilot)
 
 
 def run_text(app: WizardApp) -> str:
