@@ -3,7 +3,6 @@ mark, failure explanations and journal look-ups. No Textual widgets here."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -11,24 +10,35 @@ from typing import TYPE_CHECKING
 from textual.content import Content
 
 from tui.core.exec.result import CommandResult
-from tui.core.journal.records import Decision, StepStarted
+from tui.core.journal.events import (
+    ChangeCount,
+    GateAnswered,
+    GateQuestion,
+    PlanApplied,
+    PlanApproved,
+    PlanFile,
+    PlanIssue,
+    PlanReviewed,
+    PlanVerdict,
+    StateSeen,
+)
+from tui.core.journal.interrupted import apply_cut_off_after
+from tui.core.journal.records import StepStarted
 from tui.core.tofu.commands import PLAN_FILE, TofuCommands
 from tui.core.tofu.failures import KnownFailure, recognise_failure
+from tui.core.tofu.plan.review import PlanReview
 from tui.core.tofu.plan.reviewed import (
     ReviewedPlan,
     StateMark,
     pull_state_mark,
     state_mark_from_file,
 )
+from tui.widgets.apply_gate import GateDecision
 from tui.wizard import Wizard
 
 if TYPE_CHECKING:
     from tui.core.exec.recorder import CommandRecorder
     from tui.core.journal.writer import Journal
-
-REVIEWED = "plan-reviewed"
-APPROVED = "plan-approved"
-APPLIED = "plan-applied"
 
 
 @dataclass(frozen=True)
@@ -114,52 +124,68 @@ def explain(known: KnownFailure | None, result: CommandResult, what: str) -> Con
     return text
 
 
-def reviewed_detail(reviewed: ReviewedPlan, verdict: str, workdir: Path) -> str:
-    """The journal's record of a review: plan sha256, lineage, serial, verdict."""
+def plan_file(reviewed: ReviewedPlan) -> PlanFile:
+    """The journal's form of a reviewed plan file (checksum, state, when)."""
     state = reviewed.state
-    return json.dumps(
-        {
-            "plan": str(reviewed.plan_path),
-            "plan_sha256": reviewed.plan_sha256,
-            "lineage": None if state is None else state.lineage,
-            "serial": None if state is None else state.serial,
-            "state_source": None if state is None else state.source,
-            "verdict": verdict,
-            "reviewed_at": reviewed.reviewed_at,
-            "workdir": str(workdir),
-        },
-        sort_keys=True,
+    seen = None if state is None else StateSeen(state.lineage, state.serial, state.source)
+    return PlanFile(str(reviewed.plan_path), reviewed.plan_sha256, seen, reviewed.reviewed_at)
+
+
+def reviewed_plan(plan: PlanFile) -> ReviewedPlan:
+    """The reviewed plan a journal record names (what the apply check compares)."""
+    seen = plan.state
+    state = None if seen is None else StateMark(seen.lineage, seen.serial, seen.source)
+    return ReviewedPlan(Path(plan.path), plan.sha256, state, plan.reviewed_at)
+
+
+def review_record(
+    review: PlanReview, reviewed: ReviewedPlan, workdir: Path, step: str
+) -> PlanReviewed:
+    """The journal's record of a review: the plan, its verdict, counts and unexpected items."""
+    counts = tuple(ChangeCount(action, n) for action, n in review.counts.items() if n)
+    unexpected = tuple(
+        PlanIssue(issue.display_address, issue.actions, issue.reason, issue.blocking)
+        for issue in review.issues
+    )
+    verdict = PlanVerdict(review.verdict.value)
+    return PlanReviewed(str(workdir), plan_file(reviewed), verdict, counts, unexpected, step)
+
+
+def gate_record(decision: GateDecision, reviewed: ReviewedPlan | None, step: str) -> GateAnswered:
+    """The journal's record of the operator's answer at the apply gate."""
+    sha = reviewed.plan_sha256 if reviewed is not None else ""
+    question = GateQuestion(decision.mode.value)
+    return GateAnswered(
+        decision.confirmed, question, decision.typed_phrase, decision.overridden, sha, step
     )
 
 
-def _decisions(journal: Journal, step: str) -> list[Decision]:
-    return [
-        r.body for r in journal.records if isinstance(r.body, Decision) and (r.body.step == step)
-    ]
-
-
 def approved_plan(journal: Journal, step: str, workdir: Path) -> ReviewedPlan | None:
-    """The plan approved at the gate and not superseded by a newer review, else None."""
-    latest: ReviewedPlan | None = None
-    for decision in _decisions(journal, step):
-        if decision.what not in (REVIEWED, APPROVED):
+    """The plan approved at the gate and still to apply, else None.
+
+    A newer review voids the approval (its own approval must follow); so does an
+    apply in ``workdir`` that a killed wizard cut off: plan again, never re-apply.
+    """
+    latest: tuple[int, PlanApproved] | None = None
+    for record in journal.records:
+        body = record.body
+        if not isinstance(body, PlanReviewed | PlanApproved) or record.step != step:
             continue
-        try:
-            raw = json.loads(decision.detail)
-        except ValueError:
+        if body.workdir != str(workdir):
             continue
-        if raw.get("workdir") != str(workdir):
-            continue
-        if decision.what == REVIEWED:
-            latest = None  # a new review: its approval must follow
-            continue
-        latest = ReviewedPlan.from_json(raw["reviewed"])
-    return latest
+        latest = (record.seq, body) if isinstance(body, PlanApproved) else None
+    if latest is None or apply_cut_off_after(journal.records, latest[0], str(workdir)):
+        return None
+    return reviewed_plan(latest[1].plan)
 
 
 def applied_sha(journal: Journal, step: str) -> set[str]:
     """The plan checksums this step applied successfully (to resume at the archive)."""
-    return {d.detail for d in _decisions(journal, step) if d.what == APPLIED}
+    return {
+        r.body.plan_sha256
+        for r in journal.records
+        if isinstance(r.body, PlanApplied) and r.step == step
+    }
 
 
 def first_apply_start(journal: Journal, step: str = "apply") -> str | None:

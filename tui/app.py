@@ -17,6 +17,8 @@ from textual.worker import Worker, WorkerState
 
 from tui.context import WizardContext
 from tui.core.errors import MocmError
+from tui.core.journal.events import AwsIdentityConfirmed
+from tui.core.journal.interrupted import Interruption
 from tui.core.steps import FORWARD_STEPS, STEP_IDS, STEPS, StepStatus, step_info
 from tui.resources import STYLES, help_text
 from tui.screens import build_panel
@@ -126,18 +128,51 @@ class WizardApp(App[int]):
                 self.statuses[step_id] = status
         for warning in session.resumed.warnings:
             self.notify(warning, severity="warning", timeout=10)
+        if session.removed_temp_files:
+            count = len(session.removed_temp_files)
+            self.notify(f"Removed {count} temp file(s) an interrupted write left (journaled).")
+        known = session.resumed.identity
+        if known is not None:  # as Preflight last confirmed it; Preflight checks it again
+            self.identity = f"AWS {known.body.account} · {known.body.region}"
+            self.query_one("#banner", Static).update(self.banner_text())
         resume = session.resume_step()
-        if resume != "releases":
+        if session.interruptions:
+            self.call_after_refresh(self.tell_interruptions, session.interruptions, resume)
+        elif resume != "releases":
             self.call_after_refresh(self.resume_at, resume)
+
+    def tell_interruptions(self, cut_off: tuple[Interruption, ...], resume: str) -> None:
+        """Commands a killed wizard left running: what each may have left, the safe next step."""
+        titles = {step.id: step.title for step in STEPS}
+        said = "\n\n".join(cut.sentence(titles.get(cut.command.step or "", "")) for cut in cut_off)
+        replan = any(cut.replan for cut in cut_off)
+
+        def answered(plan_again: bool | None) -> None:
+            if plan_again:
+                self.on_apply_flow_replan_requested(None)
+            elif resume != "releases":
+                self.resume_at(resume)
+
+        confirm = "Plan again" if replan else "Continue"
+        question = ConfirmDialog("Interrupted while a command ran", said, confirm=confirm)
+        self.push_screen(question, answered)
 
     def on_preflight_panel_identity_known(self, event: PreflightPanel.IdentityKnown) -> None:
         """Preflight confirmed who we are in AWS: the banner shows it from now on."""
         identity = event.identity
         # The full ARN is on the Preflight screen.
         self.identity = f"AWS {identity.account} · {identity.region or ''}"
+        session = self.wizard.session
+        confirmed = AwsIdentityConfirmed(identity.account, identity.arn, identity.region or "")
+        if session is not None:
+            known = [
+                r.body for r in session.journal.records if isinstance(r.body, AwsIdentityConfirmed)
+            ]
+            if known[-1:] != [confirmed]:
+                session.journal.append(confirmed)
         self.query_one("#banner", Static).update(self.banner_text())
 
-    def on_apply_flow_replan_requested(self, event: ApplyFlow.ReplanRequested) -> None:
+    def on_apply_flow_replan_requested(self, event: ApplyFlow.ReplanRequested | None) -> None:
         """The Apply step found its plan stale: plan again (the old approval is void)."""
         from tui.screens.plan.panel import PlanPanel  # loaded with its step: a fast start
 

@@ -21,6 +21,7 @@ from textual.widgets import Button, Static
 
 from tui.core.errors import MocmError
 from tui.core.exec.recorder import CommandRecorder
+from tui.core.journal.events import PlanApplied
 from tui.core.tofu.plan.reviewed import (
     ApplyCheck,
     ClearToApply,
@@ -33,7 +34,6 @@ from tui.resources import STYLES
 from tui.screens.base import StepPanel, panel_of
 from tui.screens.error_text import error_text
 from tui.screens.tofu_flow import (
-    APPLIED,
     TofuTarget,
     commands_for,
     failure_text,
@@ -241,7 +241,9 @@ class ApplyFlow(ReportsWorkers, Vertical):
         if result.ok:
             session = self.wizard.session
             if session is not None:
-                session.journal.decision(APPLIED, reviewed.plan_sha256, self.panel.step_id)
+                session.journal.append(
+                    PlanApplied(reviewed.plan_sha256, str(self.target.workdir), self.panel.step_id)
+                )
             self.set_phase(ApplyPhase.APPLIED, self._plan_words(reviewed, "✔ Applied."))
             self.post_message(self.Applied(self, reviewed))
             return

@@ -18,7 +18,7 @@ from textual.widgets import Button, Static, TabbedContent, TabPane
 from tui.core.helm.commands import HelmPlan
 from tui.core.helm.journal_readback import HelmJournalState, RecordedRevision, read_helm_journal
 from tui.core.helm.review import read_review_journal
-from tui.core.journal.records import JournalRecord
+from tui.core.journal.records import JournalRecord, RecordBody
 from tui.resources import STYLES
 from tui.screens.base import StepPanel
 from tui.screens.helm.diff import DiffSection
@@ -159,11 +159,11 @@ class HelmPanel(StepPanel):
     def changelog_acknowledged(self) -> bool:
         return self.query_one(ChangelogSection).acknowledged
 
-    def journal_decision(self, what: str, detail: str) -> JournalRecord | None:
+    def journal_decision(self, record: RecordBody) -> JournalRecord | None:
         session = self.wizard.session
         if session is None:
             return None
-        return session.journal.decision(what, detail, step=self.step_id)
+        return session.journal.append(record)
 
     def journal_note(self, text: str) -> None:
         session = self.wizard.session

@@ -14,7 +14,7 @@ from tui.core.helm.changelog import ChangelogEntry, read_entry
 from tui.core.helm.commands import HelmCommand, read_helmfile_releases
 from tui.core.helm.journal_readback import shown_time
 from tui.core.helm.lint import parse_lint
-from tui.core.helm.review import ACKNOWLEDGED, Acknowledgement, acknowledgement_detail
+from tui.core.helm.review import Acknowledgement, acknowledgement_record
 from tui.screens.error_text import error_text
 from tui.screens.helm.support import (
     Captured,
@@ -114,8 +114,8 @@ class ChangelogSection(VerticalScroll):
         if self.acknowledged or self.panel.plan is None:
             return
         version = self.panel.plan.playbook.chart_version
-        detail = acknowledgement_detail(version, self.entry, self.problem)
-        self.panel.journal_decision(ACKNOWLEDGED, detail)
+        step = self.panel.step_id
+        self.panel.journal_decision(acknowledgement_record(version, self.entry, step, self.problem))
         self.mark_acknowledged("✔ Acknowledged (journaled). Next: revisions (3) and the diff (5).")
 
     def mark_acknowledged(self, status: str) -> None:

@@ -16,7 +16,7 @@ from tui.core.exec.result import CommandResult
 from tui.core.exec.runner import LineCallback, Stream, resolve_program
 from tui.core.helm.commands import HelmCommand, HelmPlan
 from tui.core.helm.journal_readback import RecordedRevision
-from tui.core.journal.records import JournalRecord
+from tui.core.journal.records import JournalRecord, RecordBody
 from tui.widgets.command_log import CommandLog
 from tui.widgets.dialogs.confirm import ConfirmDialog
 from tui.wizard import Wizard
@@ -43,7 +43,10 @@ class HelmStep(Protocol):
     @property
     def changelog_acknowledged(self) -> bool: ...
 
-    def journal_decision(self, what: str, detail: str) -> JournalRecord | None: ...
+    @property
+    def step_id(self) -> str: ...
+
+    def journal_decision(self, record: RecordBody) -> JournalRecord | None: ...
 
     def journal_note(self, text: str) -> None: ...
 

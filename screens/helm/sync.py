@@ -20,19 +20,13 @@ from textual.widgets import Button, Static
 
 from tui.core.exec.runner import Stream
 from tui.core.files import free_backup_name
-from tui.core.helm.deployed_values import (
-    TAG_WAIVER,
-    WAIVER,
-    SyncValuesCheck,
-    tag_waiver_detail,
-    waiver_detail,
-)
+from tui.core.helm.deployed_values import SyncValuesCheck, tag_waiver_record, waiver_record
 from tui.core.helm.journal_readback import (
     HelmJournalState,
     SyncOutcome,
     shown_time,
-    sync_note,
     sync_outcome,
+    sync_record,
 )
 from tui.core.helm.sync import ReleaseProgress, SyncEvent, SyncResult, SyncTracker
 from tui.screens.error_text import error_text
@@ -170,14 +164,14 @@ class SyncSection(VerticalScroll):
 
     def waived(self, check: SyncValuesCheck, reason: GivenReason | None) -> None:
         if reason is not None:
-            self.panel.journal_decision(WAIVER, waiver_detail(check, reason.text))
+            self.panel.journal_decision(waiver_record(check, reason.text, self.panel.step_id))
             self.confirmed(check, True)
 
     def confirmed(self, check: SyncValuesCheck | None, yes: bool) -> None:
         if not yes:
             return
         if check is not None and not check.image_tag.matches:
-            self.panel.journal_decision(TAG_WAIVER, tag_waiver_detail(check))
+            self.panel.journal_decision(tag_waiver_record(check, self.panel.step_id))
         self.start()
 
     def start(self) -> None:
@@ -234,7 +228,8 @@ class SyncSection(VerticalScroll):
         tracker = self.tracker or SyncTracker(self.panel.releases)
         self.result = tracker.result(None if stopped else outcome.exit_code)
         self.show_progress()
-        self.panel.journal_note(sync_note(sync_outcome(self.result, stopped)))
+        outcome_now = sync_outcome(self.result, stopped)
+        self.panel.journal_decision(sync_record(outcome_now, self.panel.step_id))
         message = outcome_text(self.result, outcome, stopped)
         self.query_one("#sync-outcome", Static).update(message)
         targets = [p.release for p in self.result.releases if needs_rollback(p, stopped)]

@@ -24,6 +24,7 @@ from tui.core.errors import MocmError
 from tui.core.exec.recorder import CommandRecorder
 from tui.core.exec.result import CommandResult
 from tui.core.exec.runner import RunningCommand
+from tui.core.journal.events import GateAnswered, PlanApproved, PlanReviewed
 from tui.core.tofu.commands import PlanOutcome, plan_outcome
 from tui.core.tofu.plan.review import PlanReview
 from tui.core.tofu.plan.reviewed import ReviewedPlan
@@ -34,7 +35,6 @@ from tui.screens.plan.show import (
     RUNNING,
     Phase,
     ShownPlan,
-    approved_detail,
     approved_words,
     idle_words,
     log_json_head,
@@ -43,12 +43,12 @@ from tui.screens.plan.show import (
     start_show,
 )
 from tui.screens.tofu_flow import (
-    APPROVED,
-    REVIEWED,
     TofuTarget,
     commands_for,
     failure_text,
-    reviewed_detail,
+    gate_record,
+    plan_file,
+    review_record,
     short_dir,
 )
 from tui.widgets.apply_gate import ApplyGate, GateDecision
@@ -167,10 +167,10 @@ class PlanFlow(ReportsWorkers, Vertical):
         box.display = text is not None
         box.update(text or "")
 
-    def journal_decision(self, what: str, detail: str) -> None:
+    def journal_decision(self, record: PlanReviewed | GateAnswered | PlanApproved) -> None:
         session = self.wizard.session
         if session is not None:
-            session.journal.decision(what, detail, self.target.step)
+            session.journal.append(record)
 
     # -- the commands -------------------------------------------------------------
     @on(Button.Pressed, "#plan-run")
@@ -292,7 +292,7 @@ class PlanFlow(ReportsWorkers, Vertical):
         result, reviewed = shown.review, shown.reviewed
         self.review, self.reviewed = result, reviewed
         self.journal_decision(
-            REVIEWED, reviewed_detail(reviewed, result.verdict.value, self.target.workdir)
+            review_record(result, reviewed, self.target.workdir, self.target.step)
         )
         self.set_class(True, "-hide-log")
         slot = self.query_one("#plan-review-slot")
@@ -307,11 +307,14 @@ class PlanFlow(ReportsWorkers, Vertical):
         reviewed = self.reviewed
 
         def decided(decision: GateDecision) -> None:
-            self.journal_decision("apply-gate", decision.journal_detail())
+            target = self.target
+            self.journal_decision(gate_record(decision, reviewed, target.step))
             if not decision.confirmed or self.reviewed is not reviewed:
                 return
-            target = self.target
-            self.journal_decision(APPROVED, approved_detail(target, reviewed, decision))
+            approved = PlanApproved(
+                str(target.workdir), plan_file(reviewed), decision.typed_phrase, target.step
+            )
+            self.journal_decision(approved)
             self.set_phase(Phase.APPROVED, approved_words(decision, reviewed, target.remote))
             self.post_message(self.Approved(self, reviewed))
 

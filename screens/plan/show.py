@@ -9,7 +9,6 @@ sentences the flow shows for each phase are here too, short enough for 80×24.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
@@ -142,16 +141,3 @@ def approved_words(decision: GateDecision, reviewed: ReviewedPlan, remote: bool)
     text = Content.styled("Approved", "bold $success")
     text = text.append_text(f": {decision.journal_detail()}. Next: Apply (F3).\n")
     return text.append(plan_line(reviewed, remote))
-
-
-def approved_detail(target: TofuTarget, reviewed: ReviewedPlan, decision: GateDecision) -> str:
-    """The journal's record of the approval: the Apply step (and a restart) applies this."""
-    return json.dumps(
-        {
-            "workdir": str(target.workdir),
-            "reviewed": reviewed.to_json(),
-            "gate": decision.journal_detail(),
-            "typed_phrase": decision.typed_phrase,
-        },
-        sort_keys=True,
-    )

@@ -16,6 +16,8 @@ from textual.message import Message
 from textual.widgets import Button, Static
 
 from tui.core.errors import MocmError
+from tui.core.journal.events import UNDONE_BY, RollbackChosen, RollbackKind
+from tui.core.journal.events import RollbackDone as RollbackRecorded
 from tui.core.playbook.model import ROLLBACK, PlanRules
 from tui.core.tofu.carry_over.apply import FileChange, journal_change
 from tui.core.tofu.rollback.local import (
@@ -202,10 +204,10 @@ class LocalRollbackView(ReportsWorkers, Vertical):
     def restore(self, plan: LocalRollbackPlan, typed: TypedPhrase | None) -> None:
         session = self.wizard.session
         if session is not None:
-            detail = f"restore {plan.pre_upgrade} (serial {plan.restored_serial}) to {plan.target}"
-            if typed is not None:
-                detail += f"; typed '{typed.phrase}'"
-            session.journal.decision("local-rollback", detail, STEP)
+            source = f"{plan.pre_upgrade} (serial {plan.restored_serial})"
+            phrase = typed.phrase if typed is not None else ""
+            kind = RollbackKind.LOCAL_STATE
+            session.journal.append(RollbackChosen(kind, source, str(plan.target), phrase, STEP))
         self.query_one("#rb-restore", Button).disabled = True
         self.run_worker(
             lambda: self._restore(plan, plan.target_is_newer),
@@ -240,6 +242,11 @@ class LocalRollbackView(ReportsWorkers, Vertical):
         plan, done = event.restore.plan, event.restore.written
         self.restored = True
         written = ", ".join(f"{c.op} {c.path.name}" for c in done) or "nothing to write"
+        session = self.wizard.session
+        if session is not None:
+            kind = RollbackKind.LOCAL_STATE
+            said = f"{plan.target} restored from {plan.pre_upgrade} ({written})"
+            session.journal.append(RollbackRecorded(kind, said, UNDONE_BY[kind], STEP))
         self._status(
             Content.styled(f"✔ Restored ({written}). Now plan in the previous release.", "$success")
         )

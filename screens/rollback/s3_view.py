@@ -22,6 +22,8 @@ from textual.message import Message
 from textual.widgets import Button, DataTable, Static
 
 from tui.core.errors import MocmError
+from tui.core.journal.events import UNDONE_BY, OverrideTyped, RollbackKind
+from tui.core.journal.events import RollbackDone as RollbackRecorded
 from tui.core.tofu.backend.detect import S3Backend
 from tui.core.tofu.carry_over.apply import journal_change
 from tui.core.tofu.plan.reviewed import StateMark
@@ -258,10 +260,8 @@ class S3RollbackView(ReportsWorkers, Vertical):
     def push(self, got: DownloadedVersion, typed: TypedPhrase | None) -> None:
         session = self.wizard.session
         if session is not None and typed is not None:
-            session.journal.decision(
-                "state-push-force",
-                f"typed '{typed.phrase}' for version {got.version.version_id}",
-                STEP,
+            session.journal.append(
+                OverrideTyped("tofu state push -force", typed.phrase, got.version.version_id, STEP)
             )
         self.busy = True
         self._sync()
@@ -300,11 +300,9 @@ class S3RollbackView(ReportsWorkers, Vertical):
             return
         self.pushed = True
         if session is not None:
-            session.journal.decision(
-                "state-restored",
-                f"version {got.version.version_id}: {got.mark.describe()}",
-                STEP,
-            )
+            kind = RollbackKind.STATE_VERSION
+            said = f"version {got.version.version_id}: {got.mark.describe()}"
+            session.journal.append(RollbackRecorded(kind, said, UNDONE_BY[kind], STEP))
         self._status(
             Content.styled(f"✔ State restored from version {got.version.version_id}.", "$success")
         )

@@ -20,6 +20,7 @@ from textual.widgets import Button, Input, Label, Select, Static, TabbedContent,
 from textual.worker import get_current_worker
 
 from tui.core.errors import MocmError
+from tui.core.journal.events import IdleVerdict, Stage4Verdict
 from tui.core.stage4.connections import WINDOWS
 from tui.core.stage4.evidence import Stage4Evidence, choose_region, gather_stage4_evidence
 from tui.core.stage4.followup import FollowUpCheck, check_follow_up
@@ -275,6 +276,25 @@ class Stage4Panel(StepPanel):
     def show_evidence(self, event: Gathered) -> None:
         evidence, window_name = event.gathered.evidence, event.gathered.window_name
         self.evidence = evidence
+        session = self.wizard.session
+        if session is not None:  # the evidence the teardown is judged on, in the change record
+            idle, span = evidence.idleness, evidence.idleness.series.window
+            session.journal.append(
+                Stage4Verdict(
+                    evidence.target.cluster_id,
+                    evidence.region,
+                    window_name,
+                    span.start.isoformat(),
+                    span.end.isoformat(),
+                    idle.threshold,
+                    idle.peak,
+                    idle.datapoints,
+                    IdleVerdict(idle.verdict),
+                    tuple(ref.location for ref in evidence.scan.references),
+                    evidence.blocked,
+                    self.step_id,
+                )
+            )
         verdict = self.query_one("#s4-verdict", Static)
         verdict.update(verdict_text(evidence, window_name))
         verdict.set_classes(VERDICT_CLASS.get(evidence.idleness.verdict, NO_DATA_CLASS))

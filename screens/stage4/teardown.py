@@ -20,6 +20,7 @@ from textual.widgets import Button, Static
 from tui.core.errors import MocmError
 from tui.core.exec.recorder import CommandRecorder
 from tui.core.exec.runner import run_sync
+from tui.core.journal.events import PlanApplied
 from tui.core.tofu.commands import PLAN_FILE, TofuCommands, tofu_environment
 from tui.core.tofu.failures import recognise_failure
 from tui.core.tofu.plan.gate import gate_policy
@@ -35,6 +36,7 @@ from tui.core.tofu.plan.reviewed import (
 from tui.screens.base import StepPanel, panel_of
 from tui.screens.plan.show import ShownPlan
 from tui.screens.stage4.sections import Stage4Context
+from tui.screens.tofu_flow import gate_record, review_record
 from tui.widgets.apply_gate import ApplyGate, GateDecision
 from tui.widgets.command_log import CommandLog
 from tui.widgets.plan_review_view import PlanReviewView
@@ -169,7 +171,8 @@ class TeardownRun(ReportsWorkers, Vertical):
             self.applied = True
             journal = self.panel().wizard.session
             if journal is not None:
-                journal.journal.decision("teardown", "apply of the reviewed plan succeeded", STAGE)
+                sha = self.reviewed.plan_sha256 if self.reviewed is not None else ""
+                journal.journal.append(PlanApplied(sha, str(self.folder), STAGE))
             self.say("Teardown applied: the old cache is destroyed.", "bold $success")
             self.post_message(self.Applied())
         self.show_buttons()
@@ -213,10 +216,7 @@ class TeardownRun(ReportsWorkers, Vertical):
         host.mount(PlanReviewView(checked, self.panel().wizard.redactor.redact, id="s4-review"))
         session = self.panel().wizard.session
         if session is not None:
-            verdict = "blocked" if checked.blocked else "safe"
-            session.journal.decision(
-                "teardown plan reviewed", f"{verdict}; {reviewed.to_json()}", STAGE
-            )
+            session.journal.append(review_record(checked, reviewed, self.folder, STAGE))
         policy = gate_policy(checked)
         if not policy.can_apply:
             self.say(
@@ -249,7 +249,7 @@ class TeardownRun(ReportsWorkers, Vertical):
         def decided(decision: GateDecision) -> None:
             session = self.panel().wizard.session
             if session is not None:
-                session.journal.decision("teardown gate", decision.journal_detail(), STAGE)
+                session.journal.append(gate_record(decision, self.reviewed, STAGE))
             if decision.confirmed and self.reviewed is not None:
                 self.say("Checking the plan file and the state against the review…")
                 recorder = self.panel().command_recorder()

@@ -10,30 +10,28 @@ No Textual here: the screen and the tests share it.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from tui.core.files import sha256_file
-from tui.core.journal.records import Decision as JournalDecision
+from tui.core.journal.events import ValuesChoice, ValuesDecision
 from tui.core.journal.records import JournalRecord
 from tui.core.playbook.load import Playbook
 from tui.core.releases.directories import ReleasePair
-from tui.core.values.alignment import Presence, RowStatus
-from tui.core.values.commands import MergeDecision
+from tui.core.values.alignment import MISSING, Presence, RowStatus
+from tui.core.values.commands import MergeDecision, same_node
+from tui.core.values.doc import get_node
 from tui.core.values.load import load_values_pair
 from tui.core.values.merge import ValuesMerge
 
 WORK_BACKUP_SUFFIX = ".bak"
 KEEPABLE = (RowStatus.DIFFERS,)  # rows where `k` means something (never a placeholder)
 STEP = "values"
-DROPS_DECISION = "values orphans dropped"
-KEPT_DECISION = "values kept as the template has them"
-# The operator's decisions a save journals (a JSON list of key paths each), and a resume restores.
-JOURNALED = {
-    DROPS_DECISION: MergeDecision.DROPPED_ORPHAN,
-    KEPT_DECISION: MergeDecision.KEPT_TEMPLATE,
+# The operator's decisions a save journals, and a resume restores.
+DECIDED = {
+    MergeDecision.DROPPED_ORPHAN: ValuesChoice.DROPPED,
+    MergeDecision.KEPT_TEMPLATE: ValuesChoice.KEPT,
 }
 
 
@@ -79,19 +77,40 @@ def open_merge(files: ValuesFiles, placeholder_pattern: str) -> ValuesMerge:
     return ValuesMerge(previous, working, placeholder_pattern)
 
 
-def labels_detail(labels: list[str]) -> str:
-    """The journal detail of decided rows at a save (a JSON list of key paths)."""
-    return json.dumps(labels, ensure_ascii=False)
+def journaled_decisions(merge: ValuesMerge, destination: Path) -> list[ValuesDecision]:
+    """What a save journals: the keys ported, edited, carried, kept and dropped (paths only).
 
-
-def journaled_decisions(merge: ValuesMerge) -> list[tuple[str, str]]:
-    """(what, detail) of each kind of decision to journal at a save; none when empty."""
-    out = []
-    for what, decision in JOURNALED.items():
-        labels = [k for k, v in merge.decisions.items() if v == decision]
-        if labels:
-            out.append((what, labels_detail(labels)))
-    return out
+    Ported: the previous value copied in; edited: any other new value; carried: a key
+    the template lacked; kept and dropped: the operator's decisions. A write undone
+    since the load (the value is back to the template's) is no change and not listed.
+    """
+    by_path = {row.new_path: row for row in merge.rows if row.new_path is not None}
+    keys: dict[ValuesChoice, list[str]] = {choice: [] for choice in ValuesChoice}
+    for path, before in merge.touched.items():
+        if any(path[:n] in merge.touched for n in range(1, len(path))):
+            continue  # inside a subtree written as a whole: its top is listed
+        row = by_path.get(path)
+        if row is None:
+            continue  # removed again since
+        try:
+            after = get_node(merge.working, path)
+        except KeyError:
+            continue
+        if before is MISSING:
+            keys[ValuesChoice.CARRIED].append(row.label)
+        elif same_node(before, after):
+            continue
+        elif row.new_text == row.prev_text:
+            keys[ValuesChoice.PORTED].append(row.label)
+        else:
+            keys[ValuesChoice.EDITED].append(row.label)
+    for label, decision in merge.decisions.items():
+        keys[DECIDED[decision]].append(label)
+    return [
+        ValuesDecision(choice, tuple(labels), file=str(destination), step=STEP)
+        for choice, labels in keys.items()
+        if labels
+    ]
 
 
 def restore_decisions(merge: ValuesMerge, records: Iterable[JournalRecord]) -> int:
@@ -101,14 +120,11 @@ def restore_decisions(merge: ValuesMerge, records: Iterable[JournalRecord]) -> i
     now equals the previous one) is not restored.
     """
     decided: dict[str, MergeDecision] = {}
+    restorable = {choice: decision for decision, choice in DECIDED.items()}
     for record in records:
         body = record.body
-        if isinstance(body, JournalDecision) and body.step == STEP and body.what in JOURNALED:
-            try:
-                labels = [str(label) for label in json.loads(body.detail)]
-            except (ValueError, TypeError):
-                continue  # a hand-edited or foreign record: the row stays undecided
-            decided.update(dict.fromkeys(labels, JOURNALED[body.what]))
+        if isinstance(body, ValuesDecision) and body.step == STEP and body.choice in restorable:
+            decided.update(dict.fromkeys(body.keys, restorable[body.choice]))
     restored = 0
     for row in merge.rows:
         decision = decided.get(row.label)

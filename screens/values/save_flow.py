@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from textual.message import Message
 
+from tui.core.journal.events import ValuesChoice, ValuesDecision
 from tui.core.values.load import load_values
 from tui.core.values.merge import ValuesMerge
 from tui.core.values.save import SavePlan, SaveResult, commit, plan_save
@@ -29,7 +30,7 @@ class SavedFile:
 
     plan: SavePlan
     result: SaveResult
-    decided: list[tuple[str, str]]
+    decided: list[ValuesDecision]
 
 
 @dataclass(frozen=True)
@@ -121,7 +122,7 @@ class SaveFlow:
         assert merge is not None and pair is not None
         book = panel.wizard.context.playbook
         decisions = dict(merge.decisions)
-        decided = journaled_decisions(merge)
+        decided = journaled_decisions(merge, plan.destination)
 
         def write_and_reopen() -> None:
             result = commit(plan)
@@ -166,15 +167,17 @@ class SaveFlow:
                 "write", result.destination, result.sha256, plan.destination_sha256, step=STEP
             )
             if result.override_reason:
-                left = ", ".join(result.placeholders_left[:20])
-                journal.decision(
-                    "values saved with placeholders left",
-                    f"{len(result.placeholders_left)} left ({left}); reason: "
-                    f"{result.override_reason}",
-                    STEP,
+                journal.append(
+                    ValuesDecision(
+                        ValuesChoice.PLACEHOLDERS_LEFT,
+                        tuple(result.placeholders_left),
+                        result.override_reason,
+                        str(result.destination),
+                        STEP,
+                    )
                 )
-            for what, detail in saved.decided:  # orphans dropped, values kept: key paths only
-                journal.decision(what, detail, STEP)
+            for decision in saved.decided:  # ported, edited, carried, kept, dropped: key paths
+                journal.append(decision)
         kept = f"; kept {result.template_backup.name} first" if result.template_backup else ""
         panel.app.notify(f"Saved {result.destination.name} (verified){kept}.", timeout=5)
         if panel.merge is not None:

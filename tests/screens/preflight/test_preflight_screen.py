@@ -9,6 +9,7 @@ import boto3
 import pytest
 from textual.widgets import Button, DataTable, Input
 
+from tests.support.journal import bodies_of
 from tests.support.screen_text import text_of
 from tests.support.stage4_screen import settle
 from tests.support.tofu_steps import (
@@ -22,6 +23,7 @@ from tests.support.tofu_steps import (
     world_app,
 )
 from tui.app import WizardApp
+from tui.core.journal.events import PreflightItemWaived, SnapshotPurpose, SnapshotRecorded
 from tui.core.steps import StepStatus
 from tui.sandbox.aws_endpoint import AwsEndpoint
 from tui.widgets.dialogs.confirm import ConfirmDialog
@@ -184,10 +186,9 @@ async def test_failure_blocks_next_until_waived_with_reason(seeded: SeededWorld)
         assert app.statuses["preflight"] is StepStatus.DONE
         assert next_enabled(app)
     records = journal(seeded.world.current)
-    decisions = [r for r in records if r["kind"] == "decision"]
-    assert decisions[-1]["what"] == "waive preflight item"
-    assert decisions[-1]["detail"].startswith("S3 buckets (fail):")
-    assert decisions[-1]["detail"].endswith("reason: bucket retired last quarter, ticket OPS-7")
+    waiver = bodies_of(seeded.world.current, PreflightItemWaived)[-1]
+    assert (waiver.item, waiver.status) == ("S3 buckets", "fail")
+    assert waiver.reason == "bucket retired last quarter, ticket OPS-7"
     waived = [r for r in records if r["kind"] == "step_waived"]
     assert waived[-1]["step"] == "preflight" and "OPS-7" in waived[-1]["reason"]
 
@@ -239,5 +240,6 @@ async def test_optional_cache_snapshot_taken_on_request(seeded: SeededWorld) -> 
         SnapshotName=name
     )
     assert described["Snapshots"][0]["CacheClusterId"] == seeded.seed.cache_cluster_id
-    decisions = [r for r in journal(seeded.world.current) if r["kind"] == "decision"]
-    assert decisions[-1]["what"] == "optional snapshot" and name in decisions[-1]["detail"]
+    snapshot = bodies_of(seeded.world.current, SnapshotRecorded)[-1]
+    assert snapshot.purpose is SnapshotPurpose.OPTIONAL and snapshot.name == name
+    assert snapshot.source_id == seeded.seed.cache_cluster_id and not snapshot.already_existed

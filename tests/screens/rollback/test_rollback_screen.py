@@ -11,10 +11,10 @@ from typing import Any
 import boto3
 from textual.widgets import Button, DataTable, Input
 
+from tests.support.journal import bodies_of
 from tests.support.plan_apply_screens import (
     BOOK,
     carried_world,
-    decisions,
     journal,
     open_step,
     run_until_idle,
@@ -24,6 +24,7 @@ from tests.support.plan_apply_screens import (
 )
 from tests.support.sandbox import new_world, run_tool
 from tests.support.screen_text import all_text, text_of
+from tui.core.journal.events import OverrideTyped, RollbackDone, RollbackKind
 from tui.core.steps import StepStatus
 from tui.core.tofu.plan.review import review
 from tui.core.tofu.statefile import read_state
@@ -128,9 +129,12 @@ async def test_option_b_lists_versions_and_needs_the_typed_phrase_to_force(
     assert restored["resources"] == pushed["resources"]
     assert restored["lineage"] == pushed["lineage"] and restored["serial"] == pushed["serial"] + 1
     assert download.stat().st_mode & 0o777 == 0o600
-    assert decisions(world.current, "state-push-force")[-1]["detail"].startswith(
-        f"typed 'push -force serial {serial - 1}'"
-    )
+    override = bodies_of(world.current, OverrideTyped)[-1]
+    assert override.action == "tofu state push -force"
+    assert override.phrase == f"push -force serial {serial - 1}"
+    [restored_record] = bodies_of(world.current, RollbackDone)
+    assert restored_record.rollback is RollbackKind.STATE_VERSION
+    assert restored_record.undoes == ("plan", "apply")
     pushes = [r for r in journal(world.current) if r["kind"] == "command"]
     assert pushes[-1]["argv"][1:4] == ["state", "push", "-force"]
 

@@ -97,8 +97,11 @@ async def test_teardown_applies_only_the_reviewed_plan_after_the_cluster_id(
     records = [
         json.loads(x) for x in (curr / ".mocm-upgrade/journal.jsonl").read_text().splitlines()
     ]
-    gate_records = [r for r in records if r["kind"] == "decision" and r["what"] == "teardown gate"]
-    assert gate_records and f"typing '{CLUSTER_ID}'" in gate_records[-1]["detail"]
+    gates = [r for r in records if r["kind"] == "gate_answered" and r["step"] == "stage4"]
+    assert gates and gates[-1]["confirmed"] and CLUSTER_ID in gates[-1]["typed_phrase"]
+    [applied] = [r for r in records if r["kind"] == "plan_applied" and r["step"] == "stage4"]
+    [reviewed] = [r for r in records if r["kind"] == "plan_reviewed" and r["step"] == "stage4"][-1:]
+    assert applied["plan_sha256"] == reviewed["plan"]["sha256"]
     commands = [r for r in records if r["kind"] == "command"]
     # the review's show -json and state pull, and the apply check's state pull, are journaled too
     ran = [" ".join(r["argv"][1:3]) for r in commands]

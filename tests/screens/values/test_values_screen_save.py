@@ -3,12 +3,12 @@ guard, the journal, a restart, unsaved work when quitting or leaving, and keep."
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from textual.color import Color
 from textual.widgets import Button, Input, Static
 
+from tests.support.journal import bodies_of
 from tests.support.values_screen import (
     SAMPLE_SECRETS,
     VALUES,
@@ -22,6 +22,7 @@ from tests.support.values_screen import (
     status,
     values_app,
 )
+from tui.core.journal.events import ValuesChoice, ValuesDecision
 from tui.core.steps import StepStatus
 from tui.screens.values.panel import ValuesPanel
 from tui.widgets.dialogs.confirm import ConfirmDialog
@@ -82,8 +83,12 @@ async def test_save_with_a_reason_writes_keeps_comments_and_journals(tmp_path: P
     assert 'registry: "210987654321.dkr.ecr.eu-central-1.amazonaws.com"' in saved
     assert saved.count("REPLACE_VALUE") == 3  # 2 values + the header comment's mention
     records = journal(curr)
-    decisions = [r for r in records if r["kind"] == "decision"]
-    assert any("valkey not provisioned yet" in json.dumps(r) for r in decisions)
+    decided = {d.choice: d for d in bodies_of(curr, ValuesDecision)}
+    left = decided[ValuesChoice.PLACEHOLDERS_LEFT]
+    assert left.reason == "valkey not provisioned yet" and len(left.keys) == 2
+    assert left.file == str(curr / VALUES)
+    assert any("nodeSelector" in key for key in decided[ValuesChoice.CARRIED].keys)
+    assert "global.image.registry" in decided[ValuesChoice.PORTED].keys
     ops = [r for r in records if r["kind"] == "file_op"]
     assert [op["op"] for op in ops] == ["backup", "write"]
     assert all(len(str(op["sha256_after"])) == 64 for op in ops)
@@ -356,8 +361,8 @@ async def test_keep_marks_the_row_counts_it_undoes_and_is_journaled(tmp_path: Pa
         await pilot.press("y")
         await settle(app, pilot)
         assert app.statuses["values"] is StepStatus.DONE
-    kept = [r for r in journal(curr) if r.get("what") == "values kept as the template has them"]
-    assert len(kept) == 1 and json.loads(str(kept[0]["detail"])) == ["global.image.tag"]
+    kept = [d for d in bodies_of(curr, ValuesDecision) if d.choice is ValuesChoice.KEPT]
+    assert len(kept) == 1 and kept[0].keys == ("global.image.tag",)
     again = app_on(prev, curr)
     async with again.run_test(size=(120, 40)) as pilot:
         panel = await open_values(again, pilot)
