@@ -254,7 +254,7 @@ async def test_option_a_restores_pre_upgrade_then_plans_and_applies_previous(
         await pilot.press("enter")
         await run_until_idle(app, pilot)
         apply = app.query_one(ApplyFlow)
-        assert apply.phase is ApplyPhase.READY
+        assert apply.phase is ApplyPhase.READY, all_text(app)
         await pilot.press("a")
         await run_until_idle(app, pilot)
         assert apply.phase is ApplyPhase.APPLIED, all_text(app)

@@ -258,7 +258,7 @@ async def test_stage4_missing_destroy_and_protected_change_cannot_be_overridden(
     data["resource_changes"].append(
         resource_change(
             "aws_elasticache_replication_group.valkey",
-            ["update"],
+            ["delete", "create"],
             before={"description": "a"},
             after={"description": "b"},
         )
@@ -268,7 +268,7 @@ async def test_stage4_missing_destroy_and_protected_change_cannot_be_overridden(
         await pilot.pause()
         rows = table_rows(app)
         assert rows[0] == ("missing", "aws_elasticache_cluster.elasticache", "unexpected")
-        assert ("update", "aws_elasticache_replication_group.valkey", "protected") in rows
+        assert ("replace", "aws_elasticache_replication_group.valkey", "protected") in rows
         verdict = static_text(app, "#plan-verdict")
         assert "BLOCKED" in verdict and "No confirmation can override this" in verdict
         assert "protected resource" in verdict and "lacks required destroy" in verdict

@@ -11,7 +11,7 @@ import pytest
 from tests.support.plan import plan, resource_change, sample
 from tui.core.errors import PlaybookError
 from tui.core.playbook.load import ExpectedChange, PlanRules, Playbook, load_playbook
-from tui.core.tofu.plan.gate import gate_policy
+from tui.core.tofu.plan.gate import GateMode, gate_policy
 from tui.core.tofu.plan.parse import parse_plan
 from tui.core.tofu.plan.review import COUNT_KEYS, PlanReview, Verdict, review, review_with_rules
 
@@ -248,3 +248,19 @@ def test_generated_benchmark_plan_is_reviewed(playbook: Playbook) -> None:
     assert result.counts["replace"] > 0 and result.counts["delete"] > 0
     assert result.verdict is Verdict.BLOCKED
     assert all(issue.blocking for issue in result.unexpected if "delete" in issue.actions)
+
+
+def test_a_plan_with_no_changes_is_applied_with_one_confirmation(playbook: Playbook) -> None:
+    # Terraform 1.11 marks it applyable: false and still applies the saved plan with
+    # exit 0 ("0 added, 0 changed, 0 destroyed"); a rollback onto a restored state
+    # that already matches must not be stuck behind a refused gate.
+    policy = gate_policy(review(parse_plan(plan([], applyable=False)), playbook, "rollback"))
+    assert policy.mode is GateMode.CONFIRM and policy.can_apply
+    assert "no changes" in policy.why[0]
+
+
+def test_a_plan_with_changes_marked_not_applyable_is_refused(playbook: Playbook) -> None:
+    change = resource_change("aws_s3_bucket.logs", ["update"], before={"a": 1}, after={"a": 2})
+    policy = gate_policy(review(parse_plan(plan([change], applyable=False)), playbook, "upgrade"))
+    assert policy.mode is GateMode.REFUSE
+    assert "not applyable" in " ".join(policy.why)

@@ -9,8 +9,10 @@ key press. So:
   (N other unexpected changes or provider actions, at a stage that expects
   exactly its changes), ``update tags tags_all`` (the attributes an in-place
   update of a protected resource changes), plus any phrase the caller requires;
-* a destroy or replace of a protected resource, an errored or not-applyable
-  plan, or required destroys missing at stage 4 → no way to apply.
+* a destroy or replace of a protected resource, an errored plan, a plan with
+  changes the engine marked not applyable, or required destroys missing at
+  stage 4 → no way to apply. A plan with no changes is applied with one
+  confirmation, as the engine does.
 """
 
 from __future__ import annotations
@@ -46,7 +48,9 @@ def refusal_reasons(review: PlanReview) -> tuple[str, ...]:
     """Why no confirmation can let this plan through (empty when one can)."""
     reasons: list[str] = []
     why_not = review.plan.why_not_applicable()
-    if why_not:
+    # A plan that found nothing to do is applied like any other: Terraform 1.11 applies
+    # a saved no-changes plan with exit 0 ("0 added, 0 changed, 0 destroyed").
+    if why_not and not review.plan.nothing_to_apply:
         reasons.append(why_not[0].upper() + why_not[1:] + ".")
     protected = [
         r.change.display_address for r in review.reviewed if r.protected and not r.overridable
@@ -103,5 +107,12 @@ def gate_policy(review: PlanReview, required_phrase: str = "") -> GatePolicy:
     if parts:
         return GatePolicy(
             GateMode.TYPE_PHRASE, " ".join(parts), len(blockers), tuple(why), len(destroys)
+        )
+    if review.plan.nothing_to_apply:
+        return GatePolicy(
+            GateMode.CONFIRM,
+            "",
+            0,
+            ("The plan has no changes: applying it changes nothing and records it as applied.",),
         )
     return GatePolicy(GateMode.CONFIRM, "", 0, ("Every change is expected by the playbook.",))
