@@ -37,6 +37,9 @@ if TYPE_CHECKING:  # steps' modules load when a step is first shown: a fast firs
     from tui.screens.releases.panel import ReleasesPanel
 
 
+UPGRADE_PLAN_STEPS = ("plan", "apply")  # the steps whose approved plan the Plan step makes
+
+
 class WizardApp(App[int]):
     """The wizard. Holds which step is shown and each step's status."""
 
@@ -145,11 +148,16 @@ class WizardApp(App[int]):
         """Commands a killed wizard left running: what each may have left, the safe next step."""
         titles = {step.id: step.title for step in STEPS}
         said = "\n\n".join(cut.sentence(titles.get(cut.command.step or "", "")) for cut in cut_off)
-        replan = any(cut.replan for cut in cut_off)
+        # An upgrade apply cut off voids its approval: the Plan step plans again. A Stage-4 or
+        # rollback apply is planned again by its own view, on the step where it ran.
+        replan = any(cut.replan and cut.command.step in UPGRADE_PLAN_STEPS for cut in cut_off)
+        where = next((c.command.step for c in reversed(cut_off) if c.command.step), resume)
 
-        def answered(plan_again: bool | None) -> None:
-            if plan_again:
-                self.on_apply_flow_replan_requested(None)
+        def answered(go_on: bool | None) -> None:
+            if go_on and replan:
+                self.plan_again()
+            elif go_on and where in STEP_IDS and where != "releases":
+                self.resume_at(where)
             elif resume != "releases":
                 self.resume_at(resume)
 
@@ -172,12 +180,22 @@ class WizardApp(App[int]):
                 session.journal.append(confirmed)
         self.query_one("#banner", Static).update(self.banner_text())
 
-    def on_apply_flow_replan_requested(self, event: ApplyFlow.ReplanRequested | None) -> None:
+    def on_apply_flow_replan_requested(self, event: ApplyFlow.ReplanRequested) -> None:
         """The Apply step found its plan stale: plan again (the old approval is void)."""
+        self.plan_again()
+
+    def plan_again(self) -> None:
+        """Show the Plan step and plan anew (when the steps before it are done)."""
         from tui.screens.plan.panel import PlanPanel  # loaded with its step: a fast start
 
-        self.show_step("plan")
-        self.query_one(PlanPanel).replan()
+        self.show_step("plan")  # says which step to finish first when Plan is not reachable
+        panel = next(iter(self.query(PlanPanel)), None)
+        if panel is None or self.current_step != "plan":
+            return
+        if panel.flow is not None:
+            panel.replan()
+        else:  # mounted just now (a restart): plan once its flow is composed
+            self.call_after_refresh(panel.replan)
 
     def resume_at(self, step_id: str) -> None:
         if self.return_code is not None:  # exiting already: don't mount a step on the way out

@@ -23,7 +23,12 @@ from tests.support.tofu_steps import (
     world_app,
 )
 from tui.app import WizardApp
-from tui.core.journal.events import PreflightItemWaived, SnapshotPurpose, SnapshotRecorded
+from tui.core.journal.events import (
+    AwsIdentityConfirmed,
+    PreflightItemWaived,
+    SnapshotPurpose,
+    SnapshotRecorded,
+)
 from tui.core.steps import StepStatus
 from tui.sandbox.aws_endpoint import AwsEndpoint
 from tui.widgets.dialogs.confirm import ConfirmDialog
@@ -49,6 +54,25 @@ async def detail_of(app: WizardApp, pilot: object, item: str) -> str:
 
 def sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+async def test_the_aws_identity_is_journaled_and_shown_again_after_a_restart(
+    seeded: SeededWorld,
+) -> None:
+    world = seeded.world
+    app = world_app(seeded)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_step(app, pilot, "preflight")
+    [who] = bodies_of(world.current, AwsIdentityConfirmed)
+    assert (who.account, who.region) == (world.account_id, world.region)
+    assert who.principal.startswith("arn:aws:") and who.step == "preflight"
+    again = world_app(seeded)
+    async with again.run_test(size=(120, 40)) as pilot:
+        await settle(again, pilot)
+        assert again.current_step == "preflight"  # where the operator was: checked again
+        assert f"AWS {world.account_id} · {world.region}" in text_of(again, "#banner")
+    # the same identity confirmed again is journaled once
+    assert bodies_of(world.current, AwsIdentityConfirmed) == [who]
 
 
 async def test_identity_in_banner_and_every_check_shown(seeded: SeededWorld) -> None:
