@@ -291,4 +291,4 @@ class StateMigrationFlow(ReportsWorkers, Vertical):
         for op in result.file_ops:
             journal.append(op)
         basis = result.check.basis if result.check is not None else ""
-        journal.append(BackendMigrated(result.outcome.value, result.answers, basis, STEP))
+        journal.append(BackendMigrated(result.outcome, result.answers, basis, STEP))

@@ -24,7 +24,7 @@ from tests.support.tofu_steps import (
     world_app,
 )
 from tui.app import WizardApp
-from tui.core.journal.events import BackendChosen, BackendMigrated, BackendOption
+from tui.core.journal.events import BackendChosen, BackendMigrated, BackendOption, MigrationOutcome
 from tui.core.steps import StepStatus
 from tui.core.tofu.statefile import read_state
 from tui.sandbox.aws_endpoint import AwsEndpoint
@@ -165,7 +165,7 @@ async def test_b1_migration_answered_yes_through_the_dialog(seeded: SeededWorld)
     assert commands[-1]["argv"][1:3] == ["init", "-migrate-state"]
     assert commands[-1]["exit_code"] == 0
     assert bodies_of(seeded.world.current, BackendMigrated)[-1] == BackendMigrated(
-        "migrated", ("yes",), "lineage, serial and content compared"
+        MigrationOutcome.MIGRATED, ("yes",), "lineage, serial and content compared"
     )
 
 
@@ -251,7 +251,9 @@ async def test_b1_new_lineage_is_said_and_the_content_compared_instead(
     ops = [(r["op"], Path(r["path"]).name) for r in records if r["kind"] == "file_op"]
     assert ops[-2:] == [("write", BOOK.state_file), ("rename", BOOK.state_migrated)]
     assert bodies_of(seeded.world.current, BackendMigrated)[-1] == BackendMigrated(
-        "migrated", ("yes",), "content compared (the tool gave S3 a new lineage 0000-terraform-new)"
+        MigrationOutcome.MIGRATED,
+        ("yes",),
+        "content compared (the tool gave S3 a new lineage 0000-terraform-new)",
     )
 
 
@@ -285,5 +287,5 @@ async def test_b1_stopped_after_the_answer_sends_sigint_and_renames_nothing(
     command = [r for r in records if r["kind"] == "command"][-1]
     assert (command["argv"][1:3], command["outcome"]) == (["init", "-migrate-state"], "cancelled")
     assert bodies_of(seeded.world.current, BackendMigrated)[-1] == BackendMigrated(
-        "cancelled", ("yes",), ""
+        MigrationOutcome.CANCELLED, ("yes",), ""
     )

@@ -32,6 +32,7 @@ from tui.core.journal.events import (
     HelmSynced,
     IdleVerdict,
     ImageRegistryTyped,
+    MigrationOutcome,
     OverrideTyped,
     PlanApplied,
     PlanApproved,
@@ -95,7 +96,9 @@ BODIES: list[RecordBody] = [
     SnapshotRecorded(SnapshotPurpose.OPTIONAL, "pre-up", "db-1", "available", False, "RDS", 2),
     SnapshotDeclined(SnapshotPurpose.FINAL, "stage4"),
     BackendChosen(BackendOption.KEEP_LOCAL, "keep the local state"),
-    BackendMigrated("migrated", ("yes",), "sha256 of the S3 object equals the local state"),
+    BackendMigrated(
+        MigrationOutcome.MIGRATED, ("yes",), "sha256 of the S3 object equals the local state"
+    ),
     PlanReviewed(
         "/r/c",
         PLAN,

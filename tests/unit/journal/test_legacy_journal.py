@@ -28,6 +28,7 @@ from tui.core.journal.events import (
     HelmRolledBack,
     HelmSynced,
     ImageRegistryTyped,
+    MigrationOutcome,
     OverrideTyped,
     PlanApplied,
     PlanApproved,
@@ -109,7 +110,9 @@ def test_every_decision_it_knows_becomes_its_typed_record(legacy: Workspace) -> 
     backend = [r.body for r in records if isinstance(r.body, BackendChosen | BackendMigrated)]
     assert backend == [
         BackendChosen(BackendOption.KEEP_LOCAL, "keep the local state (the operator's choice)"),
-        BackendMigrated("migrated", ("yes",), "lineage, serial and content compared"),
+        BackendMigrated(
+            MigrationOutcome.MIGRATED, ("yes",), "lineage, serial and content compared"
+        ),
         BackendChosen(
             BackendOption.REMOTE,
             "the state is in S3 (backend.tf names bucket acme-mocm-prod-tfstate)",

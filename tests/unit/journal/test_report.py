@@ -18,6 +18,7 @@ from tui.core.journal.events import (
     HelmRevisionRecorded,
     HelmSynced,
     IdleVerdict,
+    MigrationOutcome,
     PlanApplied,
     PlanApproved,
     PlanFile,
@@ -65,7 +66,9 @@ def record_an_upgrade(release: Path) -> Journal:
     migrate = ["tofu", "init", "-migrate-state"]
     run = journal.command_started(migrate, release, "001-tofu-init.log", "backend")
     journal.command(migrate, release, 0, 12.0, "001-tofu-init.log", "migrated", "backend", run)
-    journal.append(BackendMigrated("migrated", ("yes",), "the S3 object holds the local state"))
+    journal.append(
+        BackendMigrated(MigrationOutcome.MIGRATED, ("yes",), "the S3 object holds the local state")
+    )
     journal.step_completed("backend")
     journal.step_entered("carry_over")
     journal.file_op(

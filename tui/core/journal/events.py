@@ -37,6 +37,16 @@ class BackendOption(StrEnum):
     REMOTE = "B.2"  # the state is in S3 already
 
 
+class MigrationOutcome(StrEnum):
+    """How the B.1 migration (``tofu init -migrate-state``) ended."""
+
+    MIGRATED = "migrated"  # copied, verified in S3, local file renamed
+    DECLINED = "declined"  # the operator answered "no"
+    CANCELLED = "cancelled"  # the operator stopped the tool (SIGINT)
+    FAILED = "failed"  # the tool failed, timed out or never asked
+    NOT_VERIFIED = "not verified"  # the S3 object does not hold the local state
+
+
 class SnapshotPurpose(StrEnum):
     OPTIONAL = "optional snapshot"  # Preflight: before anything changes
     FINAL = "final snapshot"  # Stage 4: of the cluster about to be destroyed
@@ -157,14 +167,14 @@ class BackendChosen:
 class BackendMigrated:
     """B.1 ran: ``tofu init -migrate-state``, how it ended and what was answered."""
 
-    outcome: str  # migrated | declined | cancelled | failed | not verified
+    outcome: MigrationOutcome
     answers: tuple[str, ...]
     basis: str  # how the S3 object was checked against the local state ("" if not)
     step: str | None = "backend"
 
     @property
     def migrated(self) -> bool:
-        return self.outcome == "migrated"
+        return self.outcome is MigrationOutcome.MIGRATED
 
 
 # -- plans ------------------------------------------------------------------------------

@@ -30,6 +30,7 @@ from tui.core.journal.events import (
     HelmRolledBack,
     HelmSynced,
     ImageRegistryTyped,
+    MigrationOutcome,
     OverrideTyped,
     PlanApplied,
     PlanApproved,
@@ -207,7 +208,11 @@ def _backend(detail: str, step: str | None) -> RecordBody | None:
         return None
     said = found["answers"]
     answers = () if said == "none" else tuple(said.split(", "))
-    return BackendMigrated(found["outcome"].strip(), answers, found["basis"] or "", step)
+    try:
+        outcome = MigrationOutcome(found["outcome"].strip())
+    except ValueError:  # not an outcome this version knows: kept as written
+        return None
+    return BackendMigrated(outcome, answers, found["basis"] or "", step)
 
 
 def _state_seen(lineage: object, serial: object, source: object) -> StateSeen | None:
