@@ -57,14 +57,16 @@ def _candidates(tree: Any) -> Iterator[str]:
             entry = _named_entry(node)
             if entry is not None:
                 yield entry
+            children = []
             for key, value in node.items():
                 grouping = isinstance(key, str) and key.lower() in GROUPING_KEYS
                 if grouping and isinstance(value, dict | list):  # groups hosts and ports too
-                    stack.append((value, secret))
+                    children.append((value, secret))
                 else:
-                    stack.append((value, secret or name_looks_secret(key)))
+                    children.append((value, secret or name_looks_secret(key)))
+            stack.extend(reversed(children))  # popped in the file's order
         elif isinstance(node, list | tuple):
-            stack.extend((item, secret) for item in node)
+            stack.extend((item, secret) for item in reversed(node))
         elif isinstance(node, bool) or node is None:
             continue
         elif secret and isinstance(node, int | float | str):
