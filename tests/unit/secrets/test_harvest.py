@@ -60,3 +60,14 @@ def test_an_empty_or_scalar_document_holds_no_secret() -> None:
     assert secrets_in_tree(None) == []
     assert secrets_in_tree("just text") == []
     assert secrets_in_tree([]) == []
+
+
+def test_a_value_naming_a_key_is_a_reference_not_a_secret() -> None:
+    # a Kubernetes Secret's key named under a secret-sounding key: registering "password"
+    # would mask the file's keys and every sentence that says "password"
+    tree = {
+        "admin": {"password": "Real-Admin-Pass-1"},
+        "db": {"passwordKey": "password", "tokenKey": "Token"},
+        "smtp": {"userKey": "admin", "passwordKey": "admin"},  # the name of another key
+    }
+    assert secrets_in_tree(tree) == ["Real-Admin-Pass-1"]

@@ -10,7 +10,10 @@ the line around it looks like. Beyond ``mask``'s rule it finds:
 * the password of a URL with credentials (``scheme://user:password@host``);
 * ``PASS``/``PW`` as a word of an environment-style name (``SMTP_PASS``, ``DB_PW``).
 
-Booleans, nulls and placeholders are never secrets; numbers under a secret key are.
+Booleans, nulls and placeholders are never secrets; numbers under a secret key are. A
+value that names a key of the same file, or is a secret word itself (``passwordKey:
+password``: the key inside a Kubernetes Secret), is a reference: registering it would mask
+the file's own keys and every sentence that says "password".
 """
 
 from __future__ import annotations
@@ -19,7 +22,13 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from tui.core.secrets.mask import GROUPING_KEYS, REFERENCE_WORDS, key_looks_secret, key_words
+from tui.core.secrets.mask import (
+    GROUPING_KEYS,
+    REFERENCE_WORDS,
+    SECRET_WORDS,
+    key_looks_secret,
+    key_words,
+)
 
 ENV_SECRET_WORDS = frozenset({"pass", "pw"})
 _ASSIGNMENT = re.compile(
@@ -41,11 +50,28 @@ def name_looks_secret(name: object) -> bool:
 def secrets_in_tree(tree: Any, placeholder: re.Pattern[str] | None = None) -> list[str]:
     """Every secret value in a parsed values tree, once each, in the order found."""
     found: dict[str, None] = {}
+    references = _key_names(tree) | SECRET_WORDS
     for value in _candidates(tree):
         text = _unquoted(value)
-        if text and not (placeholder is not None and placeholder.fullmatch(text)):
+        if not text or text.lower() in references:
+            continue
+        if not (placeholder is not None and placeholder.fullmatch(text)):
             found.setdefault(text, None)
     return list(found)
+
+
+def _key_names(tree: Any) -> set[str]:
+    """Every mapping key of the tree, lower-cased (iterative, like the walk below)."""
+    names: set[str] = set()
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            names.update(key.lower() for key in node if isinstance(key, str))
+            stack.extend(node.values())
+        elif isinstance(node, list | tuple):
+            stack.extend(node)
+    return names
 
 
 def _candidates(tree: Any) -> Iterator[str]:
