@@ -21,7 +21,9 @@ lint: $(VENV)/.installed
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
+# pyproject's --dist loadgroup keeps each engine world's tests on one worker (built once).
 test: lint
+	$(BIN)/mypy --strict tests/support
 	$(BIN)/pytest -n 2
 
 # Benchmarks print numbers (no test is timed); the README holds the figures.

@@ -9,6 +9,8 @@ import uuid
 from collections.abc import Callable
 from pathlib import Path
 
+from tests.support.waiting import BOUND_S
+
 SOCKET = ["-L", "mocm-upgrade-tests"]  # a private tmux server, apart from the operator's
 
 
@@ -29,7 +31,7 @@ class TmuxScreen:
     def text(self) -> str:
         return tmux("capture-pane", "-p", "-t", self.name, check=False).stdout
 
-    def wait_for(self, predicate: Callable[[str], bool], timeout: float = 30.0) -> str:
+    def wait_for(self, predicate: Callable[[str], bool], timeout: float = BOUND_S) -> str:
         """Poll the screen until ``predicate`` holds (bounded), return what it showed."""
         deadline = time.monotonic() + timeout
         text = ""
@@ -46,7 +48,7 @@ class TmuxScreen:
     def alive(self) -> bool:
         return tmux("has-session", "-t", self.name, check=False).returncode == 0
 
-    def wait_gone(self, timeout: float = 15.0) -> None:
+    def wait_gone(self, timeout: float = BOUND_S) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if not self.alive():

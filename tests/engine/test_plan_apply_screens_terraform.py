@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.journal import bodies_of
-from tests.support.plan_apply_screens import BOOK, open_step, run_until_idle
+from tests.support.plan_apply_screens import BOOK, open_step
 from tests.support.release import make_pair
 from tests.support.screen_text import all_text, text_of
 from tests.support.terraform import (
@@ -22,6 +22,9 @@ from tests.support.terraform import (
     TERRAFORM,
     VALKEY_CONFIG,
     engine_env,
+)
+from tests.support.waiting import (
+    run_until_idle,
 )
 from tui.app import make_app
 from tui.context import WizardContext
@@ -79,7 +82,7 @@ async def test_plan_review_gate_apply_with_real_terraform(tmp_path: Path) -> Non
         flow = app.query_one(PlanFlow)
         flow.query_one("#plan-log").focus()
         await pilot.press("p")
-        await run_until_idle(app, pilot, rounds=200)
+        await run_until_idle(app, pilot)
         assert flow.phase is Phase.REVIEWED, all_text(app)
         assert "create 1" in text_of(app, "#plan-counts")  # terraform_data.valkey
         assert text_of(app, "#plan-verdict").startswith(" SAFE")
@@ -95,7 +98,7 @@ async def test_plan_review_gate_apply_with_real_terraform(tmp_path: Path) -> Non
         apply.query_one("#apply-log").focus()
         assert apply.phase is ApplyPhase.READY
         await pilot.press("a")
-        await run_until_idle(app, pilot, rounds=200)
+        await run_until_idle(app, pilot)
         assert apply.phase is ApplyPhase.APPLIED, all_text(app)
         assert app.statuses["apply"] is StepStatus.DONE
 

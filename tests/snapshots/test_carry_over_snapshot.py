@@ -6,10 +6,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from textual.pilot import Pilot
 from textual.widgets import DataTable
 
-from tests.support.stage4_screen import settle
 from tests.support.tofu_steps import (
     BOOK,
     open_step,
@@ -17,6 +15,7 @@ from tests.support.tofu_steps import (
     steps_as_if_only_mine,
     world_app,
 )
+from tests.support.waiting import WizardPilot, settle
 from tui.sandbox.aws_endpoint import AwsEndpoint
 
 LINEAGE = "5f0c2a9e-7d41-4b8e-9c3a-2e6f1d8b4a70"
@@ -31,7 +30,7 @@ def test_carry_over_preview_120x40(snap_compare: Any, aws: AwsEndpoint, tmp_path
         path.write_text(json.dumps(state, separators=(",", ":")) + "\n")
     app = world_app(seeded)
 
-    async def run_before(pilot: Pilot[Any]) -> None:
+    async def run_before(pilot: WizardPilot) -> None:
         await open_step(app, pilot, "carry_over")
         steps_as_if_only_mine(app, "carry_over")
         app.query_one("#co-table", DataTable).move_cursor(row=5)  # the tfvars block as a diff

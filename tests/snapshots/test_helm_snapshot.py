@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.support.helm_screen import helm_app, helm_world, open_helm, press
+from tests.support.waiting import WizardPilot
 from tui.sandbox.aws_endpoint import AwsEndpoint
 
 
@@ -15,7 +16,7 @@ def test_diff_view_grouped_and_coloured(
     world = helm_world(tmp_path, aws.env)
     app = helm_app(world, aws.env)
 
-    async def to_the_diff(pilot: Any) -> None:
+    async def to_the_diff(pilot: WizardPilot) -> None:
         await open_helm(app, pilot)
         await press(app, pilot, "2", "a", "5", "d")
 

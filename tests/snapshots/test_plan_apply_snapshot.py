@@ -12,18 +12,23 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from textual.pilot import Pilot
 
 import tui.screens.plan.show
 from tests.support.plan_apply_screens import (
     BOOK,
     carried_world,
     open_step,
-    run_until_idle,
     tf_dir,
     world_app,
 )
 from tests.support.tofu_steps import steps_as_if_only_mine
+from tests.support.waiting import (
+    WizardPilot,
+    dialog_focused,
+    run_until_idle,
+    wait_until,
+)
+from tui.app import WizardApp
 from tui.core.tofu.plan.reviewed import ReviewedPlan, StateMark
 
 LINEAGE = "5f0c2a9e-7d41-4b8e-9c3a-2e6f1d8b4a70"
@@ -35,7 +40,7 @@ def fixed_review(plan_path: Path, state: StateMark | None) -> ReviewedPlan:
     return ReviewedPlan(plan_path, PLAN_SHA, state, REVIEWED_AT)
 
 
-def snapshot_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
+def snapshot_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> WizardApp:
     monkeypatch.setattr(tui.screens.plan.show, "record_review", fixed_review)
     world = carried_world(tmp_path)
     for release in (world.previous, world.current):
@@ -46,7 +51,7 @@ def snapshot_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
     return world_app(world)
 
 
-async def planned(app: Any, pilot: Pilot[Any]) -> None:
+async def planned(app: WizardApp, pilot: WizardPilot) -> None:
     await open_step(app, pilot, "plan")
     await pilot.press("enter")  # the Plan button has the focus
     await run_until_idle(app, pilot)
@@ -57,7 +62,7 @@ def test_plan_step_after_a_plan_80x24(
 ) -> None:
     app = snapshot_app(tmp_path, monkeypatch)
 
-    async def run_before(pilot: Pilot[Any]) -> None:
+    async def run_before(pilot: WizardPilot) -> None:
         await planned(app, pilot)
         steps_as_if_only_mine(app, "plan")
         await run_until_idle(app, pilot)
@@ -70,10 +75,10 @@ def test_apply_step_at_its_gate_80x24(
 ) -> None:
     app = snapshot_app(tmp_path, monkeypatch)
 
-    async def run_before(pilot: Pilot[Any]) -> None:
+    async def run_before(pilot: WizardPilot) -> None:
         await planned(app, pilot)
         await pilot.press("g")
-        await pilot.pause()
+        await wait_until(app, pilot, dialog_focused(app), "the approval dialog, focused")
         await pilot.press("enter")  # the sandbox plan is safe: one confirmation
         await run_until_idle(app, pilot)
         app.clear_notifications()

@@ -5,11 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from textual.pilot import Pilot
 from textual.widgets import DataTable
 
-from tests.support.stage4_screen import settle
 from tests.support.tofu_steps import open_step, seeded_world, steps_as_if_only_mine, world_app
+from tests.support.waiting import WizardPilot, settle
 from tui.core.preflight.aws_checks import AwsIdentity
 from tui.core.preflight.checklist import PreflightReport
 from tui.core.preflight.result import failed, passed, warned
@@ -51,7 +50,7 @@ REPORT = PreflightReport(
 def test_preflight_table_120x40(snap_compare: Any, aws: AwsEndpoint, tmp_path: Path) -> None:
     app = world_app(seeded_world(tmp_path, aws))
 
-    async def run_before(pilot: Pilot[Any]) -> None:
+    async def run_before(pilot: WizardPilot) -> None:
         await open_step(app, pilot, "preflight")
         app.query_one(PreflightPanel).show_report(REPORT)
         app.query_one("#pf-checks", DataTable).move_cursor(row=5)  # the failure: its action

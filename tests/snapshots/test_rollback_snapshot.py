@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from textual.pilot import Pilot
 
 import tui.screens.rollback.s3_view
 from tests.support.plan_apply_screens import (
@@ -24,13 +23,16 @@ from tests.support.plan_apply_screens import (
     STATE_KEY,
     carried_world,
     open_step,
-    run_until_idle,
     tf_dir,
     world_app,
 )
 from tests.support.plan_apply_screens import S3_BACKEND as BACKEND
 from tests.support.sandbox import new_world
 from tests.support.tofu_steps import steps_as_if_only_mine
+from tests.support.waiting import (
+    WizardPilot,
+    run_until_idle,
+)
 from tui.core.tofu.plan.reviewed import StateMark
 from tui.core.tofu.rollback.s3 import StateVersion
 
@@ -60,7 +62,7 @@ def test_rollback_a_80x24(snap_compare: Any, tmp_path: Path) -> None:
     (prev / BOOK.state_pre_upgrade).write_bytes((prev / BOOK.state_file).read_bytes())
     app = world_app(world)
 
-    async def run_before(pilot: Pilot[Any]) -> None:
+    async def run_before(pilot: WizardPilot) -> None:
         await open_step(app, pilot, "rollback")
         steps_as_if_only_mine(app, "rollback")
         await run_until_idle(app, pilot)
@@ -81,7 +83,7 @@ def test_rollback_b_versions_80x24(
     (tf_dir(world.current) / "backend.tf").write_text(backend)
     app = world_app(world)
 
-    async def run_before(pilot: Pilot[Any]) -> None:
+    async def run_before(pilot: WizardPilot) -> None:
         await open_step(app, pilot, "rollback")
         steps_as_if_only_mine(app, "rollback")
         await run_until_idle(app, pilot)

@@ -22,6 +22,8 @@ from tests.support.stage4 import (
     steady_shape,
 )
 from tests.support.stage4_screen import open_stage4, stage4_app, stage4_pair
+from tests.support.waiting import WizardPilot
+from tui.app import WizardApp
 from tui.sandbox.aws_endpoint import AwsEndpoint
 from tui.screens.stage4.panel import Stage4Panel
 
@@ -29,7 +31,9 @@ FIXED_NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 NEWEST = FIXED_NOW - timedelta(minutes=5)
 
 
-def seeded_app(samples: Path, tmp_path: Path, sample: str, monkeypatch: Any) -> Any:
+def seeded_app(
+    samples: Path, tmp_path: Path, sample: str, monkeypatch: pytest.MonkeyPatch
+) -> WizardApp:
     monkeypatch.setattr(Stage4Panel, "now", lambda self: FIXED_NOW)
     prev, curr = stage4_pair(tmp_path)
     seed_cluster()
@@ -40,8 +44,10 @@ def seeded_app(samples: Path, tmp_path: Path, sample: str, monkeypatch: Any) -> 
     return stage4_app(prev, curr)
 
 
-async def open_step(pilot: Any) -> None:
-    await open_stage4(pilot.app, pilot)
+async def open_step(pilot: WizardPilot) -> None:
+    app = pilot.app
+    assert isinstance(app, WizardApp)
+    await open_stage4(app, pilot)
 
 
 @pytest.mark.parametrize(

@@ -6,15 +6,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from textual.pilot import Pilot
-
 from tests.support.values_screen import flush_footer, open_values, values_app
+from tests.support.waiting import WizardPilot
 from tui.app import WizardApp
 from tui.core.steps import FORWARD_STEPS, STEP_IDS, StepStatus
 
 
-def editor_on_a_placeholder(app: WizardApp) -> Callable[[Pilot[Any]], Any]:
-    async def run_before(pilot: Pilot[Any]) -> None:
+def editor_on_a_placeholder(app: WizardApp) -> Callable[[WizardPilot], Any]:
+    async def run_before(pilot: WizardPilot) -> None:
         panel = await open_values(app, pilot)
         # Steps after this one look the same whether or not another engineer built them yet.
         later = [s for s in STEP_IDS if s not in FORWARD_STEPS[: FORWARD_STEPS.index("values")]]

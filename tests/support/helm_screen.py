@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.support.screen_text import all_text, widget_text
-from tests.support.stage4_screen import settle
+from tests.support.waiting import WizardPilot, run_until_idle, settle
 from tui.app import WizardApp, make_app
 from tui.context import WizardContext
 from tui.core.playbook.load import load_playbook
@@ -28,6 +28,7 @@ __all__ = [
     "open_helm",
     "press",
     "ready_for_sync",
+    "run_until_idle",
     "settle",
     "table_text",
     "text_of",
@@ -88,24 +89,13 @@ def helm_app(world: World, aws_env: dict[str, str], **extra: str) -> WizardApp:
     return make_app(context)
 
 
-async def open_helm(app: WizardApp, pilot: Any) -> None:
+async def open_helm(app: WizardApp, pilot: WizardPilot) -> None:
     """Mark the steps before Helm done, show it, and wait for its start-up checks."""
-    await pilot.pause()
-    await app.workers.wait_for_complete()
+    await settle(app, pilot)
     for step in FORWARD_STEPS[: FORWARD_STEPS.index("helm")]:
         app.statuses[step] = StepStatus.DONE
     app.show_step("helm")
-    await settle_all(app, pilot)
-
-
-async def settle_all(app: WizardApp, pilot: Any, rounds: int = 20) -> None:
-    """Settle until no worker is left: a finished command may start the next one."""
-    for _ in range(rounds):
-        await settle(app, pilot)
-        if not any(w.is_running for w in app.workers):
-            await pilot.pause()
-            if not any(w.is_running for w in app.workers):
-                return
+    await run_until_idle(app, pilot)
 
 
 def journal_records(release: Path) -> list[dict[str, Any]]:
@@ -113,14 +103,14 @@ def journal_records(release: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in lines]
 
 
-async def press(app: WizardApp, pilot: Any, *keys: str) -> None:
+async def press(app: WizardApp, pilot: WizardPilot, *keys: str) -> None:
     """Press each key, letting every command or check it starts run to its end."""
     for key in keys:
         await pilot.press(key)
-        await settle_all(app, pilot)
+        await run_until_idle(app, pilot)
 
 
-async def ready_for_sync(app: WizardApp, pilot: Any, *, load_images: bool = True) -> None:
+async def ready_for_sync(app: WizardApp, pilot: WizardPilot, *, load_images: bool = True) -> None:
     """Push the missing image, acknowledge the CHANGELOG, run the diff; end on the Sync tab."""
     if load_images:
         await press(app, pilot, "1", "l")

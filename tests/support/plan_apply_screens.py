@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.support.sandbox import new_world, standin_env
+from tests.support.waiting import WizardPilot, settle
 from tui.app import WizardApp, make_app
 from tui.context import WizardContext
 from tui.core.playbook.load import load_playbook
@@ -45,14 +46,7 @@ def world_app(world: World, tofu_bin: str = "tofu", **env: str) -> WizardApp:
     return make_app(context)
 
 
-async def settle(app: WizardApp, pilot: Any) -> None:
-    """Let messages run, then wait for every worker, then paint."""
-    await pilot.pause()
-    await app.workers.wait_for_complete()
-    await pilot.pause()
-
-
-async def open_step(app: WizardApp, pilot: Any, step: str) -> None:
+async def open_step(app: WizardApp, pilot: WizardPilot, step: str) -> None:
     """Mark every step before ``step`` done and show it."""
     await settle(app, pilot)
     assert app.session is not None, "the releases were not accepted"
@@ -61,17 +55,6 @@ async def open_step(app: WizardApp, pilot: Any, step: str) -> None:
             app.statuses[earlier] = StepStatus.DONE
     app.show_step(step)
     await settle(app, pilot)
-
-
-async def run_until_idle(app: WizardApp, pilot: Any, rounds: int = 60) -> None:
-    """Commands chain through messages: settle until no worker is left running."""
-    for _ in range(rounds):
-        await settle(app, pilot)
-        if not any(w.is_running for w in app.workers):
-            await pilot.pause()
-            if not any(w.is_running for w in app.workers):
-                return
-    raise AssertionError("workers still running after many rounds")
 
 
 def journal(release: Path) -> list[dict[str, Any]]:

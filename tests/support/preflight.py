@@ -8,9 +8,10 @@ import stat
 from pathlib import Path
 from typing import Any
 
-from botocore.awsrequest import AWSResponse, HeadersDict
+from botocore.awsrequest import AWSResponse
+from botocore.compat import HTTPHeaders
 
-from tests.support.stage4 import NO_RETRY, client
+from tests.support.stage4 import NO_RETRY, ReplyBody, client
 
 REGION = "eu-central-1"
 LINEAGE = "8c3f6d2e-41b7-4f0a-9a3d-5e7c1b2f9d04"
@@ -88,22 +89,14 @@ def make_lock_table(name: str, key: str = "LockID", region: str = REGION) -> Non
     )
 
 
-class _Body:
-    def __init__(self, data: bytes) -> None:
-        self.data = data
-
-    def stream(self, **_: Any) -> Any:
-        yield self.data
-
-
 def dlm_client_answering(policies: list[dict[str, Any]]) -> Any:
     """A real DLM client whose GetLifecyclePolicies gets this reply (moto has no DLM)."""
     dlm = client("dlm", REGION, NO_RETRY)
     body = json.dumps({"Policies": policies}).encode()
 
     def answer(**_: Any) -> AWSResponse:
-        headers = HeadersDict({"content-type": "application/json"})
-        return AWSResponse("http://injected", 200, headers, _Body(body))
+        headers = HTTPHeaders.from_dict({"content-type": "application/json"})
+        return AWSResponse("http://injected", 200, headers, ReplyBody(body))
 
     dlm.meta.events.register("before-send.dlm.GetLifecyclePolicies", answer)
     return dlm
@@ -117,7 +110,7 @@ def inject_s3_error(s3: Any, operation: str, code: str, message: str, status: in
     ).encode()
 
     def answer(**_: Any) -> AWSResponse:
-        headers = HeadersDict({"content-type": "application/xml"})
-        return AWSResponse("http://injected", status, headers, _Body(body))
+        headers = HTTPHeaders.from_dict({"content-type": "application/xml"})
+        return AWSResponse("http://injected", status, headers, ReplyBody(body))
 
     s3.meta.events.register(f"before-send.s3.{operation}", answer)

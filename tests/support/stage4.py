@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import Any
 
 import boto3
-from botocore.awsrequest import AWSResponse, HeadersDict
+from botocore.awsrequest import AWSResponse
+from botocore.compat import HTTPHeaders
 from botocore.config import Config
 
 NAME_PREFIX = "acme-mocm-prod"
@@ -82,7 +83,8 @@ def make_release(
 
 def client(service: str, region: str = REGION, config: Config | None = None) -> Any:
     """A real boto3 client; AWS_ENDPOINT_URL (set by the ``aws`` fixture) points it at moto."""
-    return boto3.client(service, region_name=region, config=config)
+    # The caller names the service at run time; boto3-stubs types only literal names.
+    return boto3.client(service, region_name=region, config=config)  # type: ignore[call-overload]
 
 
 def seed_cluster(cluster_id: str = CLUSTER_ID, region: str = REGION) -> None:
@@ -189,7 +191,9 @@ def record_params(aws_client: Any, operation: str) -> list[dict[str, Any]]:
     return calls
 
 
-class _Body:
+class ReplyBody:
+    """A raw HTTP body botocore reads an injected reply from."""
+
     def __init__(self, data: bytes) -> None:
         self.data = data
 
@@ -208,7 +212,7 @@ def _cbor_text(text: str) -> bytes:
 
 def _error_response(content_type: str, code: str, message: str, status: int) -> AWSResponse:
     """An error reply in the wire format the client just used for its request."""
-    headers = HeadersDict({"x-amzn-requestid": "injected-by-test"})
+    headers: dict[str, str] = {"x-amzn-requestid": "injected-by-test"}
     if "cbor" in content_type:
         body = bytes([0xA2]) + _cbor_text("__type") + _cbor_text(code)
         body += _cbor_text("message") + _cbor_text(message)
@@ -223,7 +227,7 @@ def _error_response(content_type: str, code: str, message: str, status: int) -> 
     else:
         body = json.dumps({"__type": code, "message": message}).encode()
         headers["content-type"] = content_type or "application/x-amz-json-1.1"
-    return AWSResponse("http://injected", status, headers, _Body(body))
+    return AWSResponse("http://injected", status, HTTPHeaders.from_dict(headers), ReplyBody(body))
 
 
 def inject_error(

@@ -3,15 +3,11 @@ world in one of the metric shapes, the App opened on the step, and screen text."
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import sys
-from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-
-from textual.worker import WorkerFailed
 
 from tests.support.release import make_pair
 from tests.support.stage4 import (
@@ -28,6 +24,7 @@ from tests.support.stage4 import (
     seed_valkey_group,
     steady_shape,
 )
+from tests.support.waiting import WizardPilot, settle
 from tui.app import WizardApp, make_app
 from tui.context import WizardContext
 from tui.core.playbook.load import load_playbook
@@ -80,33 +77,13 @@ def stage4_app(prev: Path, curr: Path, tofu_bin: str = "tofu", **env: str) -> Wi
     return make_app(context)
 
 
-async def open_stage4(app: WizardApp, pilot: object) -> None:
+async def open_stage4(app: WizardApp, pilot: WizardPilot) -> None:
     """Mark the steps before Stage 4 done, show it, and wait for its workers."""
-    await pilot.pause()  # type: ignore[attr-defined]
-    await app.workers.wait_for_complete()
+    await settle(app, pilot)
     for step in FORWARD_STEPS[:-1]:
         app.statuses[step] = StepStatus.DONE
     app.show_step("stage4")
     await settle(app, pilot)
-
-
-async def settle(app: WizardApp, pilot: object) -> None:
-    """Let messages run, then wait for every worker, then paint."""
-    await pilot.pause()  # type: ignore[attr-defined]
-    with contextlib.suppress(WorkerFailed):  # the failure is what the dialog shows
-        await app.workers.wait_for_complete()
-    await pilot.pause()  # type: ignore[attr-defined]
-
-
-async def settle_until(
-    app: WizardApp, pilot: object, done: Callable[[], bool], rounds: int = 40
-) -> None:
-    """Settle repeatedly (workers start workers) until ``done()``; fail after ``rounds``."""
-    for _ in range(rounds):
-        if done():
-            return
-        await settle(app, pilot)
-    assert done(), "the screen never reached the expected state"
 
 
 # -- a terraform directory the tofu stand-in plans the teardown of ----------------

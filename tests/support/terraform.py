@@ -152,7 +152,8 @@ class ProviderWorld:
         return plan_outcome(result.exit_code), json.loads(text)
 
     def client(self, service: str) -> Any:
-        return boto3.client(
+        # The caller names the service at run time; boto3-stubs types only literal names.
+        return boto3.client(  # type: ignore[call-overload]
             service,
             region_name=self.ready.world.region,
             endpoint_url=self.endpoint.url,

@@ -12,7 +12,7 @@ from rich.console import Console
 from textual.widgets import DataTable
 
 from tests.support.sandbox import new_world
-from tests.support.stage4_screen import settle
+from tests.support.waiting import WizardPilot, settle
 from tui.app import WizardApp, make_app
 from tui.context import WizardContext
 from tui.core.playbook.load import load_playbook
@@ -64,14 +64,14 @@ def world_app(seeded: SeededWorld, tofu_bin: str = "tofu") -> WizardApp:
     )
 
 
-async def open_step(app: WizardApp, pilot: Any, step: str) -> None:
+async def open_step(app: WizardApp, pilot: WizardPilot, step: str) -> None:
     """Mark the steps before ``step`` done, show it and wait for its workers."""
     await settle(app, pilot)
     for earlier in FORWARD_STEPS[: FORWARD_STEPS.index(step)]:
         app.statuses[earlier] = StepStatus.DONE
     app.show_step(step)
     await settle(app, pilot)
-    await settle(app, pilot)
+    await settle(app, pilot)  # a step's first check may start the next from its message
 
 
 def journal(release: Path) -> list[dict[str, Any]]:

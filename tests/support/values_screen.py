@@ -7,10 +7,10 @@ import json
 import re
 from pathlib import Path
 
-from textual.pilot import Pilot
 from textual.widgets import Static
 
 from tests.support.release import make_pair
+from tests.support.waiting import WizardPilot, settle, wait_until
 from tui.app import WizardApp, make_app
 from tui.context import WizardContext
 from tui.core.playbook.load import load_playbook
@@ -38,25 +38,30 @@ def app_on(prev: Path, curr: Path) -> WizardApp:
     return make_app(WizardContext(playbook=BOOK, previous=prev, current=curr))
 
 
-async def open_values(app: WizardApp, pilot: Pilot[int]) -> ValuesPanel:
-    """Mark the steps before Values done, show it and wait until the files are loaded."""
-    await pilot.pause()
+async def open_values(app: WizardApp, pilot: WizardPilot) -> ValuesPanel:
+    """Mark the steps before Values done, show it and wait until the files are loaded
+    (or the problem opening them is shown): the loading indicator is gone."""
+    await settle(app, pilot)
     for step in FORWARD_STEPS[: FORWARD_STEPS.index("values")]:
         app.statuses[step] = StepStatus.DONE
     app.show_step("values")
+    return await values_loaded(app, pilot)
+
+
+async def values_loaded(app: WizardApp, pilot: WizardPilot) -> ValuesPanel:
+    """The Values step shown has opened its files (or said why not): its loading
+    indicator is gone. The load starts after the panel's first refresh, in a worker."""
+
+    def opened() -> bool:
+        loading = app.query("ValuesPanel #values-loading")
+        return bool(loading) and not loading.first().display
+
+    await wait_until(app, pilot, opened, "the values files opened")
     await settle(app, pilot)
     return app.query_one(ValuesPanel)
 
 
-async def settle(app: WizardApp, pilot: Pilot[int]) -> None:
-    """Let workers finish and the screen catch up (no sleeps)."""
-    await pilot.pause()
-    await app.workers.wait_for_complete()
-    await pilot.pause()
-    await pilot.pause()
-
-
-async def flush_footer(panel: ValuesPanel, pilot: Pilot[int]) -> None:
+async def flush_footer(panel: ValuesPanel, pilot: WizardPilot) -> None:
     """Redraw the footer now instead of after the keys settle (for snapshots)."""
     if panel.footer_timer is not None:
         panel.footer_timer.stop()
@@ -76,7 +81,7 @@ def screen_text(app: WizardApp) -> str:
     return html.unescape("".join(_TAG.sub("", t) for t in texts)).replace("\xa0", " ")
 
 
-async def auto_fill(app: WizardApp, pilot: Pilot[int]) -> None:
+async def auto_fill(app: WizardApp, pilot: WizardPilot) -> None:
     """Press `a`, wait for the preview (the Valkey secret is read in a worker), confirm it."""
     await pilot.press("a")
     await settle(app, pilot)
@@ -84,14 +89,14 @@ async def auto_fill(app: WizardApp, pilot: Pilot[int]) -> None:
     await settle(app, pilot)
 
 
-def status(panel: object) -> str:
+def status(panel: ValuesPanel) -> str:
     """The status line (counters) of the values panel."""
-    return str(panel.query_one("#values-status", Static).render())  # type: ignore[attr-defined]
+    return str(panel.query_one("#values-status", Static).render())
 
 
-def detail(panel: object) -> str:
+def detail(panel: ValuesPanel) -> str:
     """The two lines about the row under the cursor."""
-    return str(panel.query_one("#values-detail", Static).render())  # type: ignore[attr-defined]
+    return str(panel.query_one("#values-detail", Static).render())
 
 
 def journal(curr: Path) -> list[dict[str, object]]:

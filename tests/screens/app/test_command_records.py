@@ -13,6 +13,7 @@ from textual.widgets import ContentSwitcher
 from textual.worker import WorkerFailed
 
 from tests.support.release import make_pair
+from tests.support.waiting import screen_is, wait_until
 from tui.app import make_app
 from tui.command_records import journal_recorder
 from tui.context import WizardContext
@@ -94,8 +95,7 @@ async def test_a_step_worker_failure_reaches_the_error_dialog(tmp_path: Path) ->
         )
         with contextlib.suppress(WorkerFailed):
             await worker.wait()
-        await pilot.pause()
-        assert isinstance(app.screen, ErrorDialog)
+        await wait_until(app, pilot, screen_is(app, ErrorDialog), "the error dialog")
         assert "STS said no" in str(app.screen.query_one("#error-message").render())
 
 

@@ -5,19 +5,21 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.pilot import Pilot
-
 from tests.support.journal import bodies_of
 from tests.support.plan_apply_screens import (
     carried_world,
     commands_run,
     open_step,
-    run_until_idle,
-    settle,
     tf_dir,
     world_app,
 )
 from tests.support.screen_text import all_text
+from tests.support.waiting import (
+    WizardPilot,
+    dialog_focused,
+    run_until_idle,
+    wait_until,
+)
 from tui.app import WizardApp
 from tui.core.journal.records import CommandInterrupted
 from tui.core.journal.writer import Journal, Workspace
@@ -29,7 +31,7 @@ from tui.widgets.dialogs.confirm import ConfirmDialog
 APPLY = ["tofu", "apply", "-input=false", "tfplan"]
 
 
-async def approve_plan(app: WizardApp, pilot: Pilot[int]) -> None:
+async def approve_plan(app: WizardApp, pilot: WizardPilot) -> None:
     """The steps before Plan done (journaled, as a restart reads them), then plan, review and
     approve with one confirmation (the sandbox plan is safe)."""
     await open_step(app, pilot, "plan")
@@ -41,7 +43,7 @@ async def approve_plan(app: WizardApp, pilot: Pilot[int]) -> None:
     await run_until_idle(app, pilot)
     assert app.query_one(PlanFlow).phase is Phase.REVIEWED, all_text(app)
     await pilot.press("g")
-    await pilot.pause()
+    await wait_until(app, pilot, dialog_focused(app), "the approval dialog, focused")
     await pilot.press("enter")
     await run_until_idle(app, pilot)
     assert app.statuses["plan"] is StepStatus.DONE
@@ -63,8 +65,7 @@ async def test_a_restart_after_a_kill_mid_apply_tells_it_and_plans_again(tmp_pat
 
     app = world_app(world)
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(app, pilot)
-        await pilot.pause()
+        await wait_until(app, pilot, dialog_focused(app), "the interruption dialog, focused")
         assert isinstance(app.screen, ConfirmDialog), all_text(app)
         said = all_text(app)
         assert "Interrupted while a command ran" in said
@@ -92,8 +93,7 @@ async def test_declining_the_new_plan_leaves_nothing_to_apply(tmp_path: Path) ->
 
     app = world_app(world)
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(app, pilot)
-        await pilot.pause()
+        await wait_until(app, pilot, dialog_focused(app), "the interruption dialog, focused")
         assert isinstance(app.screen, ConfirmDialog), all_text(app)
         await pilot.press("escape")
         await run_until_idle(app, pilot)

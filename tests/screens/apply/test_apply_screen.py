@@ -15,12 +15,17 @@ from tests.support.plan_apply_screens import (
     journal,
     open_step,
     remote_world,
-    run_until_idle,
     s3_state,
     tf_dir,
     world_app,
 )
 from tests.support.screen_text import all_text, text_of
+from tests.support.waiting import (
+    WizardPilot,
+    dialog_focused,
+    run_until_idle,
+    wait_until,
+)
 from tui.app import WizardApp
 from tui.core.files import sha256_file
 from tui.core.journal.events import PlanApplied, PlanReviewed
@@ -33,22 +38,30 @@ from tui.screens.apply.flow import ApplyFlow, ApplyPhase
 from tui.screens.plan.flow import Phase, PlanFlow
 
 
-async def approve_plan(app: WizardApp, pilot: object) -> None:
+async def approve_plan(app: WizardApp, pilot: WizardPilot) -> None:
     """Plan step: plan, review, approve with one confirmation (the sandbox plan is safe)."""
     await open_step(app, pilot, "plan")
     app.query_one("#plan-log").focus()
-    await pilot.press("p")  # type: ignore[attr-defined]
+    await pilot.press("p")
     await run_until_idle(app, pilot)
     assert app.query_one(PlanFlow).phase is Phase.REVIEWED, all_text(app)
-    await pilot.press("g")  # type: ignore[attr-defined]
-    await pilot.pause()  # type: ignore[attr-defined]
-    await pilot.press("enter")  # type: ignore[attr-defined]
+    await pilot.press("g")
+    await wait_until(app, pilot, dialog_focused(app), "the approval dialog, focused")
+    await pilot.press("enter")
     await run_until_idle(app, pilot)
     assert app.statuses["plan"] is StepStatus.DONE
 
 
-async def go_apply(app: WizardApp, pilot: object) -> ApplyFlow:
+async def go_apply(app: WizardApp, pilot: WizardPilot) -> ApplyFlow:
+    """Show Apply and wait until it took the plan approved in the Plan step (every caller
+    approved one: the panel reads it after its first refresh)."""
     app.show_step("apply")
+
+    def plan_taken() -> bool:
+        flows = app.query(ApplyFlow)
+        return bool(flows) and flows.first().reviewed is not None
+
+    await wait_until(app, pilot, plan_taken, "the approved plan taken by the Apply step")
     await run_until_idle(app, pilot)
     flow = app.query_one(ApplyFlow)
     flow.query_one("#apply-log").focus()
@@ -196,7 +209,7 @@ async def test_b2_reads_the_serial_with_state_pull_at_review_and_before_apply(
         assert app.query_one(PlanFlow).phase is Phase.REVIEWED, all_text(app)
         assert f"serial {serial + 1}, " in text_of(app, "#plan-status")
         await pilot.press("g")
-        await pilot.pause()
+        await wait_until(app, pilot, dialog_focused(app), "the approval dialog, focused")
         await pilot.press("enter")
         await run_until_idle(app, pilot)
         flow = await go_apply(app, pilot)

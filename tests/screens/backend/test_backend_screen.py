@@ -13,7 +13,6 @@ from textual.widgets import Button, Input, Log
 from tests.support.journal import bodies_of
 from tests.support.preflight import fake_tool
 from tests.support.screen_text import text_of
-from tests.support.stage4_screen import settle, settle_until
 from tests.support.tofu_steps import (
     BOOK,
     SeededWorld,
@@ -23,6 +22,7 @@ from tests.support.tofu_steps import (
     seeded_world,
     world_app,
 )
+from tests.support.waiting import WizardPilot, settle, settle_until, wait_until
 from tui.app import WizardApp
 from tui.core.journal.events import BackendChosen, BackendMigrated, BackendOption, MigrationOutcome
 from tui.core.steps import StepStatus
@@ -40,7 +40,7 @@ def seeded(aws: AwsEndpoint, tmp_path: Path) -> SeededWorld:
 
 
 def migration_dialog_up(app: WizardApp) -> bool:
-    """The migration prompt (tofu's own question) is the screen on top."""
+    """The migration prompt (tofu's own question) is the screen on top, composed."""
     screen = app.screen
     return (
         isinstance(screen, ConfirmDialog)
@@ -49,13 +49,9 @@ def migration_dialog_up(app: WizardApp) -> bool:
     )
 
 
-async def until_dialog(app: WizardApp, pilot: object) -> None:
-    """Let the event loop run until the migration prompt dialog is up (the worker waits on it)."""
-    for _ in range(20_000):
-        if migration_dialog_up(app):
-            return
-        await pilot.pause()  # type: ignore[attr-defined]
-    raise AssertionError("the migration prompt never appeared")
+async def until_dialog(app: WizardApp, pilot: WizardPilot) -> None:
+    """Until the migration prompt dialog is up (no settle: the worker waits on it)."""
+    await wait_until(app, pilot, lambda: migration_dialog_up(app), "the migration prompt")
 
 
 async def test_option_a_explained_and_kept(seeded: SeededWorld) -> None:
@@ -127,13 +123,12 @@ async def test_b1_migration_answered_yes_through_the_dialog(seeded: SeededWorld)
         prompt = text_of(app, "#dialog-body")
         assert prompt.startswith("Do you want to copy existing state to the new backend?")
         assert 'Enter "yes" to copy and "no" to start with an empty state.' in prompt
-        assert app.focused is dialog.query_one("#dialog-cancel", Button)  # the safe default
+        safe = dialog.query_one("#dialog-cancel", Button)  # the safe default
+        await wait_until(app, pilot, lambda: app.focused is safe, "focus on the dialog's Cancel")
         dialog.query_one("#dialog-confirm", Button).press()
-        await settle(app, pilot)
-        for _ in range(200):
-            if app.statuses["backend"] is StepStatus.DONE:
-                break
-            await settle(app, pilot)
+        await settle_until(
+            app, pilot, lambda: app.statuses["backend"] is StepStatus.DONE, "the Backend step done"
+        )
         result = text_of(app, "#be-result")
         where = f"s3://{seeded.seed.state_bucket}/{STATE_KEY}"
         assert result.startswith("The tool copied the state.")
@@ -180,12 +175,9 @@ async def test_b1_answer_no_renames_nothing(seeded: SeededWorld) -> None:
         app.query_one("#be-migrate", Button).press()
         await until_dialog(app, pilot)
         await pilot.press("escape")  # Escape answers no
-        await settle(app, pilot)
-        for _ in range(200):
-            if "You answered no" in text_of(app, "#be-result"):
-                break
-            await settle(app, pilot)
-        assert "You answered no" in text_of(app, "#be-result")
+        await settle_until(
+            app, pilot, lambda: "You answered no" in text_of(app, "#be-result"), "the no answered"
+        )
         assert app.statuses["backend"] is not StepStatus.DONE
         assert not next_enabled(app)
     assert (tf / BOOK.state_file).read_bytes() == before
@@ -214,7 +206,7 @@ def relineaged_copy(seeded: SeededWorld) -> None:
     )
 
 
-async def start_b1(app: WizardApp, pilot: object) -> None:
+async def start_b1(app: WizardApp, pilot: WizardPilot) -> None:
     await open_step(app, pilot, "backend")
     app.query_one("#be-b1", Button).press()
     await settle(app, pilot)
@@ -234,7 +226,9 @@ async def test_b1_new_lineage_is_said_and_the_content_compared_instead(
     async with app.run_test(size=(120, 40)) as pilot:
         await start_b1(app, pilot)
         app.screen.query_one("#dialog-confirm", Button).press()
-        await settle_until(app, pilot, lambda: app.statuses["backend"] is StepStatus.DONE)
+        await settle_until(
+            app, pilot, lambda: app.statuses["backend"] is StepStatus.DONE, "the Backend step done"
+        )
         result = text_of(app, "#be-result")
         assert "Lineage and serial could not be compared: the tool gave the S3 copy a new " in (
             result
@@ -268,14 +262,13 @@ async def test_b1_stopped_after_the_answer_sends_sigint_and_renames_nothing(
         await start_b1(app, pilot)
         flow = app.query_one(StateMigrationFlow)
         app.screen.query_one("#dialog-confirm", Button).press()
-        for _ in range(20_000):  # the worker waits on the hanging tool: no settle here
-            await pilot.pause()
-            if not migration_dialog_up(app):
-                break
+        # No settle: the worker waits on the hanging tool. The dialog goes once answered.
+        await wait_until(app, pilot, lambda: not migration_dialog_up(app), "the prompt answered")
         assert flow.migrating
         assert app.focused is app.query_one("#be-output")
+        assert flow.migrating
         await pilot.press("x")
-        await settle_until(app, pilot, lambda: not flow.migrating)
+        await settle_until(app, pilot, lambda: not flow.migrating, "the migration stopped")
         result = text_of(app, "#be-result")
         assert f"You stopped `{hangs} init -migrate-state` (SIGINT)." in result
         assert "Nothing was renamed; terraform.tfstate is still the state." in result

@@ -12,7 +12,6 @@ import pytest
 from textual.widgets import Button, DataTable
 
 from tests.support.screen_text import text_of
-from tests.support.stage4_screen import settle
 from tests.support.tofu_steps import (
     BOOK,
     SeededWorld,
@@ -23,6 +22,7 @@ from tests.support.tofu_steps import (
     table_rows,
     world_app,
 )
+from tests.support.waiting import WizardPilot, run_until_idle
 from tui.app import WizardApp
 from tui.core.steps import StepStatus
 from tui.sandbox.aws_endpoint import AwsEndpoint
@@ -43,11 +43,10 @@ def rows(app: WizardApp) -> dict[str, list[str]]:
     return {row[1]: row for row in table_rows(app, "#co-table")}
 
 
-async def apply_now(app: WizardApp, pilot: object) -> None:
+async def apply_now(app: WizardApp, pilot: WizardPilot) -> None:
     app.query_one("#co-table", DataTable).focus()
-    await pilot.press("a")  # type: ignore[attr-defined]
-    await settle(app, pilot)
-    await settle(app, pilot)
+    await pilot.press("a")
+    await run_until_idle(app, pilot)
 
 
 async def test_option_a_preview_apply_verify(seeded: SeededWorld) -> None:

@@ -20,13 +20,16 @@ from tests.support.helm_screen import (
     open_helm,
     press,
     ready_for_sync,
-    settle_all,
     table_text,
     text_of,
 )
 from tests.support.journal import bodies_of
 from tests.support.sandbox import run_tool
 from tests.support.stage4 import inject_error
+from tests.support.waiting import (
+    BOUND_S,
+    run_until_idle,
+)
 from tui.core.helm.journal_readback import shown_time
 from tui.core.helm.sync import ReleaseState
 from tui.core.journal.events import (
@@ -419,11 +422,11 @@ async def test_hanging_sync_is_cancelled_with_sigint(world: World, aws: AwsEndpo
         await open_helm(app, pilot)
         await ready_for_sync(app, pilot)
         await pilot.press("s", "y")
-        await asyncio.wait_for(upgrading.wait(), timeout=30)
+        await asyncio.wait_for(upgrading.wait(), timeout=BOUND_S)
         assert text_of(app, "#sync-gate").startswith("Sync running")
         assert panel_of(app).check_action("cancel", ()) is True
         await press(app, pilot, "x")
-        await settle_all(app, pilot)
+        await run_until_idle(app, pilot)
         assert "Sync cancelled — stopped with SIGINT." in text_of(app, "#sync-outcome")
         assert "1. mocm-bootstrap-1     ⚠ interrupted" in text_of(app, "#sync-progress")
         assert "to revision 8" in text_of(app, "#rb-offer")

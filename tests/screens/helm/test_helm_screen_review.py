@@ -19,11 +19,13 @@ from tests.support.helm_screen import (
     open_helm,
     press,
     ready_for_sync,
-    settle_all,
     text_of,
     values_path,
 )
 from tests.support.journal import bodies_of, lines_of
+from tests.support.waiting import (
+    run_until_idle,
+)
 from tui.core.helm.journal_readback import shown_time
 from tui.core.journal.events import ChangelogAcknowledged, WaiverGiven, WaiverSubject
 from tui.core.journal.records import RecordKind
@@ -134,10 +136,10 @@ async def test_values_read_again_when_the_step_is_shown_again(
         await open_helm(app, pilot)
         assert "no placeholder left" in text_of(app, "#sync-values")
         app.show_step("releases")
-        await settle_all(app, pilot)
+        await run_until_idle(app, pilot)
         edit_values(world, "filled-product-key", "< REPLACE_VALUE_PRODUCT_KEY >")
         app.show_step("helm")
-        await settle_all(app, pilot)
+        await run_until_idle(app, pilot)
         assert "still holds 1 placeholder Helm would deploy literally:\nproductKey" in text_of(
             app, "#sync-values"
         )
@@ -280,5 +282,5 @@ async def test_restart_asks_again_when_the_changelog_entry_changed(
         await press(second, pilot, "5")
         assert text_of(second, "#diff-status").startswith("Acknowledge the CHANGELOG (2) first")
         await press(second, pilot, "2", "a")
-        await settle_all(second, pilot)
+        await run_until_idle(second, pilot)
     assert len(bodies_of(world.current, ChangelogAcknowledged)) == 2

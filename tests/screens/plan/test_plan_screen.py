@@ -13,11 +13,17 @@ from tests.support.plan_apply_screens import (
     commands_run,
     journal,
     open_step,
-    run_until_idle,
     tf_dir,
     world_app,
 )
 from tests.support.screen_text import all_text, text_of
+from tests.support.waiting import (
+    WizardPilot,
+    dialog_focused,
+    focus_on,
+    run_until_idle,
+    wait_until,
+)
 from tui.app import WizardApp
 from tui.core.files import sha256_file
 from tui.core.journal.events import (
@@ -39,9 +45,9 @@ def flow(app: WizardApp) -> PlanFlow:
     return app.query_one(PlanFlow)
 
 
-async def plan_now(app: WizardApp, pilot: object) -> None:
+async def plan_now(app: WizardApp, pilot: WizardPilot) -> None:
     flow(app).query_one("#plan-log").focus()
-    await pilot.press("p")  # type: ignore[attr-defined]
+    await pilot.press("p")
     await run_until_idle(app, pilot)
 
 
@@ -76,7 +82,7 @@ async def test_plan_reviews_expected_creates_as_safe_and_one_confirmation_approv
         assert app.query_one("#plan-approve", Button).display
 
         await pilot.press("g")
-        await pilot.pause()
+        await wait_until(app, pilot, focus_on(app, "#dialog-confirm"), "the gate's Apply, focused")
         gate = app.screen
         assert isinstance(gate, ConfirmDialog)
         assert app.focused is gate.query_one("#dialog-confirm", Button)  # one key approves
@@ -120,18 +126,19 @@ async def test_unexpected_destroy_blocks_until_the_phrase_is_typed(tmp_path: Pat
         assert text_of(app, "#plan-verdict").startswith(" BLOCKED")
         assert "destroy 1" in text_of(app, "#plan-counts")
         await pilot.press("g")
-        await pilot.pause()
+        await wait_until(app, pilot, focus_on(app, "#dialog-cancel"), "the gate's Cancel, focused")
         gate = app.screen
         assert isinstance(gate, TypedPhraseDialog)
         approve = gate.query_one("#dialog-confirm", Button)
         assert approve.disabled and app.focused is gate.query_one("#dialog-cancel", Button)
         await pilot.press("enter")  # Cancel is focused: one key press cancels
-        await pilot.pause()
-        assert not isinstance(app.screen, TypedPhraseDialog)
+        await wait_until(
+            app, pilot, lambda: not isinstance(app.screen, TypedPhraseDialog), "the gate gone"
+        )
         assert app.statuses["plan"] is StepStatus.IN_PROGRESS
 
         await pilot.press("g")
-        await pilot.pause()
+        await wait_until(app, pilot, dialog_focused(app), "the apply gate, focused")
         gate = app.screen
         assert isinstance(gate, TypedPhraseDialog)
         phrase = gate.query_one("#dialog-input", Input)

@@ -11,7 +11,6 @@ from textual.widgets import Button, DataTable, Input
 
 from tests.support.journal import bodies_of
 from tests.support.screen_text import text_of
-from tests.support.stage4_screen import settle
 from tests.support.tofu_steps import (
     BOOK,
     SeededWorld,
@@ -22,6 +21,7 @@ from tests.support.tofu_steps import (
     table_rows,
     world_app,
 )
+from tests.support.waiting import WizardPilot, dialog_focused, settle, settle_until, wait_until
 from tui.app import WizardApp
 from tui.core.journal.events import (
     AwsIdentityConfirmed,
@@ -40,15 +40,15 @@ def seeded(aws: AwsEndpoint, tmp_path: Path) -> SeededWorld:
     return seeded_world(tmp_path, aws)
 
 
-def rows_by_item(app: object) -> dict[str, list[str]]:
-    return {row[1]: row for row in table_rows(app, "#pf-checks")}  # type: ignore[arg-type]
+def rows_by_item(app: WizardApp) -> dict[str, list[str]]:
+    return {row[1]: row for row in table_rows(app, "#pf-checks")}
 
 
-async def detail_of(app: WizardApp, pilot: object, item: str) -> str:
+async def detail_of(app: WizardApp, pilot: WizardPilot, item: str) -> str:
     """The detail pane of one item (the table cuts long sentences; the pane has them whole)."""
     table = app.query_one("#pf-checks", DataTable)
     table.move_cursor(row=list(rows_by_item(app)).index(item))
-    await pilot.pause()  # type: ignore[attr-defined]
+    await pilot.pause()  # the highlight's message updates the pane
     return " ".join(text_of(app, "#pf-detail").split())
 
 
@@ -68,9 +68,19 @@ async def test_the_aws_identity_is_journaled_and_shown_again_after_a_restart(
     assert who.principal.startswith("arn:aws:") and who.step == "preflight"
     again = world_app(seeded)
     async with again.run_test(size=(120, 40)) as pilot:
-        await settle(again, pilot)
-        assert again.current_step == "preflight"  # where the operator was: checked again
-        assert f"AWS {world.account_id} · {world.region}" in text_of(again, "#banner")
+        # the banner names the journaled identity at once, before any check runs
+        banner = f"AWS {world.account_id} · {world.region}"
+        await wait_until(again, pilot, lambda: banner in text_of(again, "#banner"), "the banner")
+        # resumed where the operator was, where the identity is checked again
+        await wait_until(
+            again, pilot, lambda: bool(again.query("#pf-checks")), "the Preflight checks shown"
+        )
+        await settle_until(
+            again,
+            pilot,
+            lambda: rows_by_item(again).get("AWS identity", ["…"])[0] == "✔ pass",
+            "the AWS identity checked again",
+        )
     # the same identity confirmed again is journaled once
     assert bodies_of(world.current, AwsIdentityConfirmed) == [who]
 
@@ -193,7 +203,7 @@ async def test_failure_blocks_next_until_waived_with_reason(seeded: SeededWorld)
         table.move_cursor(row=list(rows).index("S3 buckets"))
         await pilot.pause()
         await pilot.press("w")
-        await pilot.pause()
+        await wait_until(app, pilot, dialog_focused(app), "the waiver's reason asked")
         assert isinstance(app.screen, ReasonDialog)
         # An empty reason is refused on screen, nothing journaled.
         assert app.screen.query_one("#dialog-confirm", Button).disabled
@@ -254,7 +264,7 @@ async def test_optional_cache_snapshot_taken_on_request(seeded: SeededWorld) -> 
         await open_step(app, pilot, "preflight")
         app.query_one("#pf-checks", DataTable).focus()
         await pilot.press("s")
-        await pilot.pause()
+        await wait_until(app, pilot, dialog_focused(app), "the snapshot dialog")
         name = app.screen.query_one("#snap-name", Input).value
         assert name.startswith(f"{seeded.seed.cache_cluster_id}-pre-upgrade-")
         app.screen.query_one("#dialog-confirm", Button).press()

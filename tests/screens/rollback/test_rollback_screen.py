@@ -17,13 +17,17 @@ from tests.support.plan_apply_screens import (
     carried_world,
     journal,
     open_step,
-    run_until_idle,
-    settle,
     tf_dir,
     world_app,
 )
 from tests.support.sandbox import new_world, run_tool
 from tests.support.screen_text import all_text, text_of
+from tests.support.waiting import (
+    dialog_focused,
+    run_until_idle,
+    settle,
+    wait_until,
+)
 from tui.core.journal.events import OverrideTyped, RollbackDone, RollbackKind
 from tui.core.steps import StepStatus
 from tui.core.tofu.plan.review import review
@@ -250,7 +254,7 @@ async def test_option_a_restores_pre_upgrade_then_plans_and_applies_previous(
         await run_until_idle(app, pilot)
         assert flow.phase is Phase.REVIEWED, all_text(app)
         await pilot.press("g")
-        await pilot.pause()
+        await wait_until(app, pilot, dialog_focused(app), "the approval dialog, focused")
         await pilot.press("enter")
         await run_until_idle(app, pilot)
         apply = app.query_one(ApplyFlow)

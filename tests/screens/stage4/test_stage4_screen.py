@@ -26,9 +26,12 @@ from tests.support.stage4 import (
 from tests.support.stage4_screen import (
     open_stage4,
     seed_world,
-    settle,
     stage4_app,
     stage4_pair,
+)
+from tests.support.waiting import (
+    WizardPilot,
+    settle,
 )
 from tui.app import WizardApp
 from tui.core.journal.events import (
@@ -66,10 +69,10 @@ def focus_tabs(app: WizardApp) -> None:
     app.query_one("#s4-tabs Tabs").focus()
 
 
-async def section(app: WizardApp, pilot: object, key: str) -> None:
+async def section(app: WizardApp, pilot: WizardPilot, key: str) -> None:
     focus_tabs(app)
-    await pilot.press(key)  # type: ignore[attr-defined]
-    await pilot.pause()  # type: ignore[attr-defined]
+    await pilot.press(key)
+    await settle(app, pilot)  # a section may start its check as it opens
 
 
 # -- verdicts ------------------------------------------------------------------

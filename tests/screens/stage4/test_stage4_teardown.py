@@ -15,11 +15,14 @@ from tests.support.stage4_screen import (
     SUBNETS_TF,
     open_stage4,
     seed_world,
-    settle,
-    settle_until,
     stage4_app,
     state_addresses,
     teardown_pair,
+)
+from tests.support.waiting import (
+    WizardPilot,
+    settle,
+    settle_until,
 )
 from tui.app import WizardApp
 from tui.core.steps import StepStatus
@@ -43,18 +46,21 @@ def status_of(app: WizardApp) -> StepStatus:
     return app.statuses["stage4"]
 
 
-async def park_and_plan(app: WizardApp, pilot: object) -> None:
+async def park_and_plan(app: WizardApp, pilot: WizardPilot) -> None:
     """Decline the snapshot, park the file, plan; wait for the review (or its failure)."""
     app.query_one("#s4-tabs Tabs").focus()
-    await pilot.press("4")  # type: ignore[attr-defined]
-    await pilot.click("#s4-snap-want")  # type: ignore[attr-defined]
-    await pilot.press("5")  # type: ignore[attr-defined]
-    await pilot.click("#s4-park")  # type: ignore[attr-defined]
-    await pilot.pause()  # type: ignore[attr-defined]
+    await pilot.press("4")
+    await pilot.click("#s4-snap-want")
+    await pilot.press("5")
+    await pilot.click("#s4-park")
+    await settle(app, pilot)
     assert not app.query_one("#s4-plan", Button).disabled
-    await pilot.click("#s4-plan")  # type: ignore[attr-defined]
+    await pilot.click("#s4-plan")
     await settle_until(
-        app, pilot, lambda: run_of(app).running is None and "Reading" not in run_text(app)
+        app,
+        pilot,
+        lambda: run_of(app).running is None and "Reading" not in run_text(app),
+        "the teardown plan reviewed (or failed)",
     )
 
 
@@ -87,7 +93,9 @@ async def test_teardown_applies_only_the_reviewed_plan_after_the_cluster_id(
         app.screen.query_one("#dialog-input", Input).value = CLUSTER_ID
         await pilot.pause()
         await pilot.click("#dialog-confirm")
-        await settle_until(app, pilot, lambda: status_of(app) is StepStatus.DONE)
+        await settle_until(
+            app, pilot, lambda: status_of(app) is StepStatus.DONE, "the Stage 4 step done"
+        )
         assert "Teardown applied" in run_text(app)
         assert app.query_one("#s4-tabs", TabbedContent).active == "followup"
         assert "safe to remove in a follow-up change" in text_of(app, "#s4-followup")
@@ -190,7 +198,9 @@ async def test_a_plan_file_changed_after_the_review_is_not_applied(
         app.screen.query_one("#dialog-input", Input).value = CLUSTER_ID
         await pilot.pause()
         await pilot.click("#dialog-confirm")
-        await settle_until(app, pilot, lambda: isinstance(app.screen, ErrorDialog))
+        await settle_until(
+            app, pilot, lambda: isinstance(app.screen, ErrorDialog), "the error dialog"
+        )
         assert "is not the plan that was reviewed" in text_of(app, "#error-message")
         await pilot.press("escape")
         assert app.query_one("#s4-apply", Button).disabled  # the review is forgotten

@@ -19,9 +19,13 @@ from tests.support.values_screen import (
     detail,
     open_values,
     screen_text,
-    settle,
     status,
     values_app,
+)
+from tests.support.waiting import (
+    screen_is,
+    settle,
+    wait_until,
 )
 from tui.core.releases.directories import load_pair
 from tui.core.steps import StepStatus
@@ -184,7 +188,7 @@ async def test_malformed_previous_values_show_the_line(tmp_path: Path) -> None:
     before = (curr / VALUES).read_bytes()
     async with app.run_test(size=(120, 40)) as pilot:
         panel = await open_values(app, pilot)
-        assert isinstance(app.screen, ErrorDialog)
+        await wait_until(app, pilot, screen_is(app, ErrorDialog), "the error dialog of the load")
         await settle(app, pilot)
         message = str(app.screen.query_one("#error-message", Static).render())
         assert message.endswith("mocm/values.yaml:3:6: expected ',' or ']', but got ':'")

@@ -15,10 +15,14 @@ from tests.support.values_screen import (
     auto_fill,
     open_values,
     screen_text,
-    settle,
     status,
     values_app,
 )
+from tests.support.waiting import (
+    WizardPilot,
+    settle,
+)
+from tui.app import WizardApp
 from tui.sandbox.aws_endpoint import AwsEndpoint
 from tui.screens.values.panel import ValuesPanel
 from tui.widgets.dialogs.confirm import ConfirmDialog
@@ -28,15 +32,15 @@ from tui.widgets.dialogs.frame import TextLines
 HOST = f"master.{VALKEY_GROUP}.x7p2lm.euc1.cache.amazonaws.com"
 
 
-def preview_body(app: object) -> str:
-    screen = app.screen  # type: ignore[attr-defined]
+def preview_body(app: WizardApp) -> str:
+    screen = app.screen
     assert isinstance(screen, ConfirmDialog), f"no auto-fill preview: {screen!r}"
     return screen.query_one(TextLines).plain()
 
 
-async def open_preview(app: object, pilot: object) -> str:
-    await pilot.press("a")  # type: ignore[attr-defined]
-    await settle(app, pilot)  # type: ignore[arg-type]
+async def open_preview(app: WizardApp, pilot: WizardPilot) -> str:
+    await pilot.press("a")
+    await settle(app, pilot)
     return preview_body(app)
 
 

@@ -18,13 +18,19 @@ from tests.support.values_screen import (
     journal,
     open_values,
     screen_text,
-    settle,
     status,
     values_app,
+    values_loaded,
 )
+from tests.support.waiting import (
+    WizardPilot,
+    dialog_focused,
+    settle,
+    wait_until,
+)
+from tui.app import WizardApp
 from tui.core.journal.events import ValuesChoice, ValuesDecision
 from tui.core.steps import StepStatus
-from tui.screens.values.panel import ValuesPanel
 from tui.widgets.dialogs.confirm import ConfirmDialog
 from tui.widgets.dialogs.error import ErrorDialog
 from tui.widgets.dialogs.reason import ReasonDialog
@@ -129,20 +135,21 @@ async def test_a_restart_continues_the_saved_work(tmp_path: Path) -> None:
     assert backups == ["values.yaml.bak", "values.yaml.new"]  # the earlier work kept too
 
 
-def save_warning(app: object) -> Static | None:
+def save_warning(app: WizardApp) -> Static | None:
     """The red line of the final-diff dialog, if it has one."""
-    screen = app.screen  # type: ignore[attr-defined]
+    screen = app.screen
     assert isinstance(screen, ConfirmDialog), f"no final diff: {screen!r}"
     found = screen.query(".dialog-warning")
     return found.first(Static) if found else None
 
 
-async def review_save(app: object, pilot: object, reason: str) -> None:
+async def review_save(app: WizardApp, pilot: WizardPilot, reason: str) -> None:
     """Press s, give the override reason, wait for the final diff."""
-    await pilot.press("s")  # type: ignore[attr-defined]
-    app.screen.query_one(Input).value = reason  # type: ignore[attr-defined]
-    await pilot.press("enter")  # type: ignore[attr-defined]
-    await settle(app, pilot)  # type: ignore[arg-type]
+    await pilot.press("s")
+    await wait_until(app, pilot, dialog_focused(app), "the override reason asked")
+    app.screen.query_one(Input).value = reason
+    await pilot.press("enter")
+    await settle(app, pilot)
 
 
 async def test_a_subtree_port_of_the_old_image_tag_is_flagged_at_save_and_t_fixes_it(
@@ -205,8 +212,8 @@ async def test_a_file_changed_under_the_diff_is_not_overwritten(tmp_path: Path) 
 # -- unsaved work: quitting or leaving the step asks first ------------------------------
 
 
-def unsaved_dialog(app: object) -> ConfirmDialog:
-    screen = app.screen  # type: ignore[attr-defined]
+def unsaved_dialog(app: WizardApp) -> ConfirmDialog:
+    screen = app.screen
     assert isinstance(screen, ConfirmDialog), f"no Discard/Stay question: {screen!r}"
     return screen
 
@@ -323,8 +330,7 @@ async def test_leaving_for_another_step_asks_and_discard_drops_the_edits(tmp_pat
         assert app.current_step == "apply"
         app.statuses["apply"] = StepStatus.DONE  # the sample world has no real apply to show
         app.show_step("values")  # coming back: the file as it is on disk
-        await settle(app, pilot)
-        fresh = app.query_one(ValuesPanel)
+        fresh = await values_loaded(app, pilot)
         assert fresh is not panel and "Placeholders left 29" in status(fresh)
         await pilot.press("f2")  # nothing unsaved: no question
         await pilot.pause()

@@ -12,6 +12,7 @@ import pytest
 from textual.app import App, ComposeResult
 from textual.worker import WorkerFailed, WorkerState
 
+from tests.support.waiting import BOUND_S
 from tui.core.errors import CommandFailed
 from tui.core.exec.process_group import CancelGrace
 from tui.core.exec.result import CommandNotFound, CommandResult
@@ -91,7 +92,7 @@ async def test_cancel_sends_sigint_and_reports_cancelled(tmp_path: Path) -> None
         grace = CancelGrace(interrupt_s=5, terminate_s=5, kill_s=5)
         argv = [PYTHON, "-c", code]
         log.run(argv, env=child_env(), cwd=tmp_path, timeout_s=30, grace=grace, tee=tee)
-        await asyncio.wait_for(ready.wait(), timeout=10)
+        await asyncio.wait_for(ready.wait(), timeout=BOUND_S)
         with pytest.raises(CommandFailed, match="still running in this log"):
             log.run(argv, env=child_env(), cwd=tmp_path, timeout_s=30)
         assert log.cancel()

@@ -24,6 +24,7 @@ from tui.screens.helm.support import helm_question
 from tui.screens.helm.values import waiver_question
 from tui.widgets.apply_gate import ApplyGate
 from tui.widgets.dialogs.confirm import ConfirmDialog
+from tui.widgets.dialogs.error import ErrorDialog
 from tui.widgets.dialogs.reason import GivenReason, ReasonDialog
 from tui.widgets.dialogs.typed_phrase import TypedPhrase, TypedPhraseDialog
 
@@ -191,3 +192,27 @@ async def test_a_wrong_phrase_is_refused_with_its_reason(typed: str, said: str) 
         await pilot.press("enter")
         await pilot.pause()
     assert app.answers == [TypedPhrase("restore serial 3")]
+
+
+async def test_the_error_dialog_opens_on_close_and_enter_closes_it() -> None:
+    dialog = ErrorDialog("Opening the values files failed", "values.yaml:3:6: expected ']'")
+    app = DialogHost(dialog)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert app.focused is dialog.query_one("#close", Button)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is not dialog
+    assert app.answers == [None]
+
+
+async def test_an_error_dialog_pushed_while_the_app_exits_raises_nothing() -> None:
+    class ExitingHost(App[None]):
+        def on_mount(self) -> None:
+            self.exit()
+            self.push_screen(ErrorDialog("Late failure", "the worker ended after quit"))
+
+    app = ExitingHost()
+    async with app.run_test(size=(80, 24)):
+        pass
+    assert app.return_value is None

@@ -24,6 +24,7 @@ from tui.core.journal.events import PreflightItemWaived
 from tui.core.journal.records import StepWaived
 from tui.core.journal.writer import Journal, Workspace
 from tui.core.playbook.load import load_playbook
+from tui.core.playbook.version import Version
 from tui.core.preflight.checklist import PreflightSettings, record_waivers, run_preflight
 from tui.core.preflight.db_snapshots import (
     default_snapshot_name,
@@ -31,7 +32,6 @@ from tui.core.preflight.db_snapshots import (
     snapshot_rds_instance,
 )
 from tui.core.preflight.result import CheckStatus
-from tui.core.preflight.tools import Version
 from tui.sandbox.aws_endpoint import AwsEndpoint
 
 PLAYBOOK = load_playbook()

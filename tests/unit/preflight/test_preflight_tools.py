@@ -11,10 +11,9 @@ import pytest
 from tests.support.preflight import fake_tool, tool_env, version_json
 from tui.core.exec.recorder import FinishedCommand
 from tui.core.playbook.load import load_playbook
+from tui.core.playbook.version import Version, VersionSyntaxError
 from tui.core.preflight.result import CheckStatus
 from tui.core.preflight.tools import (
-    Version,
-    VersionSyntaxError,
     bundled_minimum_tofu,
     check_present,
     check_tofu,

@@ -18,10 +18,8 @@ from tui.core.exec.process_group import CancelGrace
 from tui.core.exec.recorder import CommandRecorder
 from tui.core.exec.result import CommandNotFound
 from tui.core.exec.runner import RunningCommand, Stream
-
-# Re-exported for the probes' callers; their home is preflight.version.
-from tui.core.playbook.version import Version as Version
-from tui.core.playbook.version import VersionSyntaxError as VersionSyntaxError
+from tui.core.playbook.load import load_playbook
+from tui.core.playbook.version import Version, VersionSyntaxError
 from tui.core.preflight.result import CheckResult, failed, passed, warned
 
 PROBE_TIMEOUT_S = 20.0
@@ -107,8 +105,6 @@ def _did_not_finish(name: str, result: ToolProbe, timeout_s: float) -> CheckResu
 
 def bundled_minimum_tofu() -> Version:
     """The bundled playbook's minimum OpenTofu version (for callers without a playbook)."""
-    from tui.core.playbook.load import load_playbook  # here: the playbook's model imports Version
-
     return load_playbook().minimum_tofu
 
 

@@ -15,6 +15,9 @@ class ErrorDialog(ModalScreen[None]):
     """Shows what went wrong and what to do next. Nothing is lost by closing it."""
 
     BINDINGS = [Binding("escape,enter", "dismiss", "Close")]
+    # Close, not the scroll, gets the focus: Enter and Escape close. (AUTO_FOCUS, not a
+    # query in on_mount: a dialog pushed while the app shuts down is never composed.)
+    AUTO_FOCUS = "#close"
 
     def __init__(self, title: str, message: str | Text | Content, hint: str = "") -> None:
         super().__init__()
@@ -30,9 +33,6 @@ class ErrorDialog(ModalScreen[None]):
                 if self.hint:
                     yield Static(self.hint, id="error-hint", markup=False)
             yield Button("Close", variant="primary", id="close")
-
-    def on_mount(self) -> None:
-        self.query_one("#close", Button).focus()  # not the scroll: Enter and Escape close
 
     def on_button_pressed(self) -> None:
         self.dismiss()
