@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import ClassVar
 
+from textual import events
 from textual.containers import Vertical
 from textual.message import Message
 from textual.reactive import reactive
@@ -89,7 +90,44 @@ class StepPanel(ReportsWorkers, Vertical):
         for child in self.query("*"):
             if child.focusable:
                 child.focus()
-                break
+                return
+        self.keep_keys()
+
+    # -- the step's keys never go away ------------------------------------------------
+    # A focused button disabled (or hidden) while the step works loses the focus: Textual
+    # leaves none, or moves it to the step list, and either way the step's keys stop
+    # working. The panel then takes the focus itself until one of its widgets has it.
+    def on_descendant_blur(self, event: events.DescendantBlur) -> None:
+        widget = event.widget
+        if not widget.focusable or widget not in self.screen.focus_chain:
+            self.call_after_refresh(self.keep_keys, True)
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        self.can_focus = False
+
+    def keep_keys(self, lost: bool = False) -> None:
+        """Focus the panel when nothing has the focus, or when it was ``lost`` outside it."""
+        if not self.is_attached or not self.display or self.app.screen is not self.screen:
+            return
+        focused = self.screen.focused
+        if focused is None or (lost and self not in focused.ancestors_with_self):
+            self.can_focus = True
+            self.focus(scroll_visible=False)
+
+    def focus_action(self, selector: str) -> None:
+        """After an action: the next sensible one gets the focus (scrolled into view).
+
+        After this refresh: a button the step re-enables in its pending messages is then
+        focusable.
+        """
+
+        def focus() -> None:
+            target = next(iter(self.query(selector)), None)
+            if target is not None and target.focusable:
+                target.focus()
+                target.scroll_visible()
+
+        self.call_after_refresh(focus)
 
 
 def panel_of(widget: Widget) -> StepPanel:

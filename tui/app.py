@@ -10,9 +10,10 @@ from textual import work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal
+from textual.keys import format_key
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import ContentSwitcher, Footer, OptionList, Static
+from textual.widgets import ContentSwitcher, OptionList, Static
 from textual.worker import Worker, WorkerState
 
 from tui.context import WizardContext
@@ -26,7 +27,10 @@ from tui.screens.base import StepPanel
 from tui.session import Session
 from tui.widgets.dialogs.confirm import ConfirmDialog
 from tui.widgets.dialogs.error import ErrorDialog
-from tui.widgets.dialogs.help import HelpDialog
+from tui.widgets.dialogs.help import HelpDialog, key_rows
+from tui.widgets.dialogs.help_text import KeyRow
+from tui.widgets.key_footer import KeyFooter
+from tui.widgets.palette import OrderedCommands
 from tui.widgets.step_sidebar import StepSidebar
 from tui.widgets.worker_events import ENDED, WorkerEnded
 from tui.wizard import Wizard
@@ -48,13 +52,22 @@ class WizardApp(App[int]):
     # Under 100 columns the step list shrinks to marks and numbers: the step gets the room.
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
     ENABLE_COMMAND_PALETTE = True
+    COMMANDS = {OrderedCommands}
     BINDINGS = [
         Binding("f3,ctrl+n", "next_step", "Next", id="next", tooltip="Go to the next step"),
         Binding("f2,ctrl+o", "previous_step", "Back", id="back", tooltip="Go to the previous step"),
-        Binding("ctrl+r", "goto('rollback')", "Rollback", id="rollback"),
-        Binding("f1,question_mark", "help", "Help", id="help", tooltip="Help for this step"),
+        Binding(
+            "ctrl+r", "goto('rollback')", "Rollback", id="rollback", tooltip="The Rollback step"
+        ),
+        Binding("f1,question_mark", "help", "Help", id="help", tooltip="Help and every key"),
         Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
+        Binding(
+            "ctrl+p", "command_palette", "Palette", id="palette", priority=True, tooltip="Commands"
+        ),
     ]
+    # The footer always shows these (at 80 columns too); quit and the palette when there is room.
+    FOOTER_REQUIRED = ("next_step", "previous_step", "goto('rollback')", "help")
+    FOOTER_OPTIONAL = ("quit", "command_palette")
 
     def __init__(self, context: WizardContext) -> None:
         super().__init__()
@@ -78,7 +91,7 @@ class WizardApp(App[int]):
             # Panels are built when first shown: a fast first screen.
             with ContentSwitcher(initial="step-releases", id="content"):
                 yield build_panel("releases", self.wizard)
-        yield Footer()
+        yield KeyFooter(self.FOOTER_REQUIRED, self.FOOTER_OPTIONAL, help_id="help")
 
     def banner_text(self) -> str:
         # Fits 80 columns: the upgrade, the customer, and who we are in AWS (Preflight
@@ -192,10 +205,7 @@ class WizardApp(App[int]):
         panel = next(iter(self.query(PlanPanel)), None)
         if panel is None or self.current_step != "plan":
             return
-        if panel.flow is not None:
-            panel.replan()
-        else:  # mounted just now (a restart): plan once its flow is composed
-            self.call_after_refresh(panel.replan)
+        panel.replan()  # mounts its pipeline view first when it has none yet
 
     def resume_at(self, step_id: str) -> None:
         if self.return_code is not None:  # exiting already: don't mount a step on the way out
@@ -298,13 +308,28 @@ class WizardApp(App[int]):
             self.show_step(event.option.id)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Greyed (None), never hidden: the wizard's keys keep their place in the footer.
         if action == "next_step":
-            if self.current_step not in FORWARD_STEPS[:-1]:
-                return False
-            return True if self.step_done(self.current_step) else None
+            last = self.current_step not in FORWARD_STEPS[:-1]
+            return None if last or not self.step_done(self.current_step) else True
         if action == "previous_step":
             return self.current_step != FORWARD_STEPS[0] or None
+        if action == "goto" and parameters == (self.current_step,):
+            return None
         return True
+
+    def get_key_display(self, binding: Binding) -> str:
+        """F3, ^R, / and ? as an operator reads them (Textual shows f3 and ^r)."""
+        if binding.key_display:
+            return binding.key_display
+        modifiers, key = binding.parse_key()
+        shown = format_key(key)
+        if len(shown) > 1 and shown[0] == "f" and shown[1:].isdigit():
+            shown = shown.upper()
+        if "ctrl" in modifiers:
+            modifiers.remove("ctrl")
+            shown = f"^{shown.upper()}"
+        return "+".join([*modifiers, shown])
 
     def action_next_step(self) -> None:
         if self.current_step in FORWARD_STEPS[:-1] and self.step_done(self.current_step):
@@ -320,10 +345,18 @@ class WizardApp(App[int]):
         self.show_step(step_id)
 
     def action_help(self) -> None:
-        self.push_screen(HelpDialog(help_text(self.current_step)))
+        if isinstance(self.screen, HelpDialog):
+            return
+        panel = next(iter(self.query(f"#step-{self.current_step}").results(StepPanel)), None)
+        step_keys = key_rows(self, panel.walk_children(with_self=True)) if panel else []
+        wizard_keys = [
+            *key_rows(self, [self]),
+            KeyRow("Tab / Shift+Tab", "move the focus (each step focuses its next action)"),
+        ]
+        self.push_screen(HelpDialog(help_text(self.current_step), step_keys, wizard_keys))
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
+        # In this order in the palette (OrderedCommands keeps it): the steps 1 … 10 first.
         for step in STEPS:
             yield SystemCommand(
                 f"Go to: {step.number}. {step.title}",
@@ -331,6 +364,7 @@ class WizardApp(App[int]):
                 lambda step_id=step.id: self.show_step(step_id),
             )
         yield SystemCommand("Help: this step", "Show help for the current step", self.action_help)
+        yield from super().get_system_commands(screen)
 
     # -- errors --------------------------------------------------------------
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:

@@ -1,7 +1,9 @@
 """Step 6 — Apply: the reviewed plan only, then archive the previous release.
 
-The plan approved in the Plan step (from the journal, so a restart finds it)
-is checked and applied by ``ApplyFlow``. After success the previous release is
+The plan approved in the Plan step (from the journal, so a restart finds it) is
+checked and applied by the pipeline view. An apply the journal saw start and never
+end (the wizard was killed) is said, and only a new plan is offered. After success
+the previous release is
 archived as ``<dir>.tar.gz`` beside it, with a progress bar, verified by
 listing it back and journaled with its sha256; the release itself is kept.
 """
@@ -20,11 +22,13 @@ from textual.widgets import ProgressBar, Static
 
 from tui.core.errors import MocmError
 from tui.core.releases.archive import ArchiveProgress, ReleaseArchive, archive_release
-from tui.screens.apply.flow import ApplyFlow, ApplyPhase
+from tui.core.tofu.plan.pipeline import Phase, PipelineMode
+from tui.core.tofu.plan.target import PipelineTarget
+from tui.screens.apply.flow import ApplyFlow
 from tui.screens.base import StepPanel
 from tui.screens.error_text import error_text
 from tui.screens.plan.panel import target_of_current
-from tui.screens.tofu_flow import TofuTarget, applied_sha, approved_plan
+from tui.screens.plan.pipeline_view import PipelineView
 from tui.wizard import Wizard
 
 
@@ -66,7 +70,7 @@ class ApplyPanel(StepPanel):
 
     def __init__(self, wizard: Wizard) -> None:
         super().__init__(wizard)
-        self.target: TofuTarget | None = None
+        self.target: PipelineTarget | None = None
         self.archive: ReleaseArchive | None = None
         self.archiving = False
 
@@ -86,43 +90,53 @@ class ApplyPanel(StepPanel):
             setup.update(error_text(exc, "Cannot apply"))
             return
         setup.display = False
-        self.mount(ApplyFlow(self.target, id="apply-flow"), before="#archive-status")
+        view = PipelineView(self.target, PipelineMode.APPLY, prefix="apply", id="apply-pipeline")
+        self.mount(view, before="#archive-status")
         self.call_after_refresh(self.load_plan)
 
     def on_show(self) -> None:
-        super().on_show()
-        if self.target is not None and self.query(ApplyFlow):
-            self.load_plan()
+        """The approval the journal holds now, its next action focused once StepPanel's
+        on_show (dispatched after this one) has focused the step's first widget."""
+        if self.view is not None:
+            self.call_after_refresh(self.load_plan)
+
+    @property
+    def view(self) -> PipelineView | None:
+        found = self.query(PipelineView)
+        return found.first() if found else None
 
     def load_plan(self) -> None:
         """Take the plan approved in the Plan step (journal), unless an apply is running."""
-        session = self.wizard.session
-        if self.target is None or session is None:
+        view = self.view
+        if view is None or view.pipeline is None:
             return
-        reviewed = approved_plan(session.journal, "plan", self.target.workdir)
-        done = reviewed is not None and reviewed.plan_sha256 in applied_sha(
-            session.journal, self.step_id
-        )
-        flow = self.query_one(ApplyFlow)
-        if flow.phase is ApplyPhase.APPLIED and flow.reviewed == reviewed:
-            return
-        flow.use_plan(reviewed, applied=done)
-        if done and self.archive is None and not self.archiving:
+        view.resume()
+        view.focus_next_action()
+        if self.applied and self.archive is None and not self.archiving:
             self._archive_status(
                 Content.styled("Applied. Press c to archive the previous release.")
             )
 
+    @property
+    def applied(self) -> bool:
+        view = self.view
+        return view is not None and view.pipeline is not None and view.core.phase is Phase.APPLIED
+
     # -- archive ------------------------------------------------------------------------
-    @on(ApplyFlow.Applied)
-    def _applied(self, event: ApplyFlow.Applied) -> None:
+    @on(PipelineView.Applied)
+    def _applied(self, event: PipelineView.Applied) -> None:
         event.stop()
         self.action_archive()
 
+    @on(PipelineView.ReplanRequested)
+    def _replan(self, event: PipelineView.ReplanRequested) -> None:
+        """The plan cannot be applied: the App shows the Plan step, which plans again."""
+        event.stop()
+        self.post_message(ApplyFlow.ReplanRequested())
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "archive":
-            found = self.query(ApplyFlow)
-            applied = bool(found) and found.first().phase is ApplyPhase.APPLIED
-            return (applied and self.archive is None and not self.archiving) or None
+            return self.applied and self.archive is None and not self.archiving
         return True
 
     def action_archive(self) -> None:

@@ -29,7 +29,7 @@ class BackendFormView(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Static(
-            "backend.tf for the previous release (prefilled from backend.tf.example):",
+            "backend.tf of the previous release (from backend.tf.example):",
             classes="be-form-title",
         )
         for name, label in TEXT_FIELDS:
@@ -71,6 +71,14 @@ class BackendFormView(Vertical):
             use_lockfile=flag("use_lockfile"),
             encrypt=flag("encrypt"),
         )
+
+    def first_field_with(self, problems: Sequence[FormProblem]) -> str:
+        """The selector of the first field (in screen order) that has a problem."""
+        names = {problem.field for problem in problems}
+        for name in [n for n, _ in TEXT_FIELDS] + [n for n, _ in FLAG_FIELDS]:
+            if name in names:
+                return f"#bf-{name}"
+        return "#be-check"
 
     def show_problems(self, problems: Sequence[FormProblem]) -> None:
         """Each problem under its field; fields without a problem show nothing."""

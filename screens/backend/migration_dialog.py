@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING, Any
 
+from textual.content import Content
+
 from tui.core.exec.prompts import Prompt
 from tui.widgets.dialogs.confirm import ConfirmDialog
 
@@ -27,14 +29,20 @@ def prompt_as_printed(prompt: Prompt) -> str:
 
 
 def migration_question(prompt: Prompt) -> ConfirmDialog:
-    """The prompt block exactly as the tool printed it (redacted); "Answer no" is focused."""
+    """The prompt block exactly as the tool printed it (redacted); "Answer no" is focused.
+
+    What each answer does scrolls with the prompt: at 80x24 the buttons stay on screen.
+    """
+    body = Content(prompt_as_printed(prompt)).append_text("\n\n" + ANSWER_NOTE, "dim")
     return ConfirmDialog(
         "tofu init -migrate-state asks:",
-        prompt_as_printed(prompt),
+        body,
         confirm="Answer yes",
         cancel="Answer no",
         destructive=True,
-        note=ANSWER_NOTE,
+        key="y",
+        cancel_key="n",
+        note="y answers yes, n (or Enter) answers no.",
         dialog_id="migration-dialog",
     )
 

@@ -18,7 +18,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
-from textual.widgets import Button, Static
+from textual.widgets import Button, Input, Static
 
 from tui.core.aws.session import EnvSession
 from tui.core.errors import MocmError
@@ -103,7 +103,7 @@ class StateMigrationFlow(ReportsWorkers, Vertical):
         with Horizontal(id="be-form-buttons"):
             yield Button("Check against AWS (c)", id="be-check", compact=True)
             yield Button(
-                "Write backend.tf and migrate", id="be-migrate", compact=True, variant="warning"
+                "Write backend.tf and migrate (w)", id="be-migrate", compact=True, variant="warning"
             )
         yield Static(id="be-status", markup=False)
         yield CommandLog(redactor=self.wizard.redactor, id="be-output")
@@ -137,7 +137,7 @@ class StateMigrationFlow(ReportsWorkers, Vertical):
             view.fill(form)
         self.display = view.display = True
         self.query_one("#be-form-buttons").display = True
-        self.query_one("#be-check").focus()
+        panel_of(self).focus_action("#be-check")
 
     def close_form(self) -> None:
         """Hide the form; the last run's status and output stay on screen."""
@@ -159,6 +159,7 @@ class StateMigrationFlow(ReportsWorkers, Vertical):
         view.show_problems(problems)
         if problems:
             self.status("Correct the fields marked ✖ first.", "$error")
+            panel_of(self).focus_action(view.first_field_with(problems))
             return
         self.set_busy(True)
         self.status(f"Checking bucket {form.bucket} and the lock against AWS…", "")
@@ -179,15 +180,29 @@ class StateMigrationFlow(ReportsWorkers, Vertical):
 
     @on(Checked)
     def checked(self, event: Checked) -> None:
+        """Say what AWS found; the focus goes where the operator acts next."""
         form, problems = event.check.form, list(event.check.problems)
         self.query_one(BackendFormView).show_problems(problems)
         if problems:
+            # Fixed in AWS, not in a field: Check keeps the focus (a key typed into a
+            # field would replace its prefilled value).
             self.status(f"{len(problems)} problem(s): nothing was written.", "$error")
+            panel_of(self).focus_action("#be-check")
             return
         lock = f"lock table {form.dynamodb_table}" if form.dynamodb_table else "S3 lock file"
-        self.status(f"✔ bucket {form.bucket} exists, is versioned, in {form.region}; {lock} ok.")
+        found = f"✔ bucket {form.bucket} exists, is versioned, in {form.region}; {lock} ok."
         if event.check.then_migrate:
+            self.status(found)
             self.start_migration(form)
+        else:
+            self.status(f"{found} Next: w writes backend.tf and migrates.")
+            panel_of(self).focus_action("#be-migrate")
+
+    @on(Input.Submitted)
+    def field_submitted(self, event: Input.Submitted) -> None:
+        """Enter in a field checks the form again."""
+        event.stop()
+        self.check()
 
     # -- the migration ------------------------------------------------------------------
     @on(Button.Pressed, "#be-migrate")

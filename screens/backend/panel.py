@@ -42,11 +42,17 @@ class BackendPanel(StepPanel):
     STEP_ID = "backend"
     DEFAULT_CSS = (STYLES / "backend.tcss").read_text(encoding="utf-8")
     BINDINGS = [
-        Binding("k", "keep_local", "Keep local (A)", tooltip="Keep the local state (Option A)"),
-        Binding("m", "show_form", "Migrate (B.1)", tooltip="Move the state to S3 first"),
-        Binding("c", "check", "Check form", tooltip="Check the form against AWS"),
-        Binding("r", "detect", "Detect again", tooltip="Read the release directory again"),
+        Binding("k", "keep_local", "Keep local", tooltip="Keep the local state (Option A)"),
+        Binding("m", "show_form", "Migrate B.1", tooltip="Move the state to S3 first (form)"),
+        Binding("c", "check", "Check", tooltip="Check the form against AWS"),
+        Binding(
+            "w",
+            "migrate",
+            "Write+migrate",
+            tooltip="Check, write backend.tf and run tofu init -migrate-state",
+        ),
         Binding("x", "stop", "Stop init", tooltip="Stop tofu init -migrate-state (SIGINT)"),
+        Binding("r", "detect", "Detect", tooltip="Read the release directory again"),
     ]
 
     def __init__(self, wizard: Wizard) -> None:
@@ -99,7 +105,6 @@ class BackendPanel(StepPanel):
                 "bucket with a lock, and every later release points at the same place."
             )
         self.query_one("#be-explain", Static).update("\n".join(said))
-        self.query_one("#be-choice").display = situation.kind is BackendKind.LOCAL
         if situation.kind is BackendKind.MIGRATION_PENDING:
             self.open_form()
         elif situation.kind is not BackendKind.LOCAL:
@@ -154,7 +159,7 @@ class BackendPanel(StepPanel):
         self.query_one("#be-result", Static).update(
             Content.styled(
                 "Option A chosen: the local state is copied into the new release in the next "
-                "step. You can still migrate to S3 (m) before going on.",
+                "step (F3). You can still migrate to S3 (m) before going on.",
                 "$success",
             )
         )
@@ -198,6 +203,10 @@ class BackendPanel(StepPanel):
         if self.check_action("check", ()):
             self.flow.check()
 
+    def action_migrate(self) -> None:
+        if self.check_action("migrate", ()):
+            self.flow.check(then_migrate=True)
+
     def action_stop(self) -> None:
         if self.check_action("stop", ()):
             self.flow.stop()
@@ -210,21 +219,33 @@ class BackendPanel(StepPanel):
         box.update(Content.styled(event.result.message, OUTCOME_STYLE[event.result.outcome]))
         box.display = True
         self.action_detect()
+        if self.complete:
+            box.update(
+                Content.styled(event.result.message, OUTCOME_STYLE[event.result.outcome])
+                + Content.styled("\nNext: F3 (the carry-over).", "bold")
+            )
+        self.call_after_refresh(box.scroll_visible)
 
     # -- keys -------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Keys that cannot apply to this situation are hidden (the footer has room for
+        the ones that do); keys that apply but wait for the tool are greyed."""
         kind = self.situation.kind if self.situation is not None else None
         flow = self.flow
         busy, form_open = flow.busy, flow.form_open
         if action == "keep_local":
-            return (kind is BackendKind.LOCAL and not busy) or None
+            return False if kind is not BackendKind.LOCAL else (not busy or None)
         if action == "show_form":
-            return (kind is BackendKind.LOCAL and not busy and not form_open) or None
-        if action == "check":
+            if kind is not BackendKind.LOCAL or form_open:
+                return False
+            return not busy or None
+        if action in ("check", "migrate"):
             pending = kind in (BackendKind.LOCAL, BackendKind.MIGRATION_PENDING)
-            return (pending and form_open and not busy) or None
+            if not (pending and form_open):
+                return False
+            return not busy or None
         if action == "stop":
-            return flow.migrating or None
+            return flow.migrating or False
         if action == "detect":
             return not busy or None
         return True
@@ -234,9 +255,14 @@ class BackendPanel(StepPanel):
             ("#be-keep", "keep_local"),
             ("#be-b1", "show_form"),
             ("#be-check", "check"),
-            ("#be-migrate", "check"),
+            ("#be-migrate", "migrate"),
         ):
             self.query_one(button_id, Button).disabled = not self.check_action(action, ())
+        self.query_one("#be-choice").display = (
+            self.situation is not None
+            and self.situation.kind is BackendKind.LOCAL
+            and not self.flow.form_open
+        )
         self.refresh_bindings()
 
     @on(Button.Pressed, "#be-keep")

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -26,13 +26,16 @@ from tui.core.tofu.carry_over.preview import preview_carry_over
 from tui.resources import STYLES
 from tui.screens.base import StepPanel
 from tui.screens.carry_over.render import (
+    apply_question,
     checksum_cell,
+    columns_for,
     detail_text,
     relative,
     short_sha,
     status_cell,
     summary_text,
 )
+from tui.widgets.dialogs.confirm import ConfirmDialog
 from tui.widgets.theme import rich_text
 from tui.wizard import Wizard
 
@@ -51,8 +54,8 @@ class CarryOverPanel(StepPanel):
     STEP_ID = "carry_over"
     DEFAULT_CSS = (STYLES / "carry_over.tcss").read_text(encoding="utf-8")
     BINDINGS = [
-        Binding("a", "apply", "Apply", tooltip="Write the previewed changes (backups first)"),
-        Binding("r", "preview", "Preview again", tooltip="Read both releases again"),
+        Binding("a", "apply", "Apply…", tooltip="Write the previewed changes (asks first)"),
+        Binding("r", "preview", "Preview", tooltip="Read both releases again"),
     ]
 
     class Previewed(Message, bubble=False):
@@ -85,6 +88,7 @@ class CarryOverPanel(StepPanel):
         self.preview: CarryOverPreview | None = None
         self.busy = False
         self.written: tuple[FileChange, ...] = ()
+        self.columns_width = 0  # the table width the columns were laid out for
 
     def compose(self) -> ComposeResult:
         yield Static("4. Carry-over", classes="step-title")
@@ -98,11 +102,15 @@ class CarryOverPanel(StepPanel):
             yield Button("Apply (a)", id="co-apply", compact=True, variant="warning")
 
     def on_mount(self) -> None:
-        self.query_one("#co-table", DataTable).add_columns(
-            "status", "file", "sha256", "what happens"
-        )
         self.query_one("#co-result").display = False
         self.action_preview()
+
+    def on_resize(self, event: events.Resize) -> None:
+        if self.preview is not None and self.table_width() != self.columns_width:
+            self.show_preview(self.preview)
+
+    def table_width(self) -> int:
+        return self.query_one("#co-table", DataTable).size.width or self.size.width
 
     # -- preview --------------------------------------------------------------------
     def action_preview(self) -> None:
@@ -155,20 +163,34 @@ class CarryOverPanel(StepPanel):
         self.preview = preview
         table = self.query_one("#co-table", DataTable)
         row = table.cursor_row
-        table.clear()
+        # Fixed widths that wrap (a long reason makes a taller row, never a 1-column one);
+        # the checksums only when there is room (the detail below shows them in full).
+        self.columns_width = self.table_width()
+        ops = preview.operations
+        columns = columns_for(
+            self.columns_width,
+            max((len(op.name) for op in ops), default=0),
+            max((len(checksum_cell(op)) for op in ops), default=6),
+            max((len(op.reason) for op in ops), default=0),
+        )
+        table.clear(columns=True)
+        for name, width in columns:
+            table.add_column(name, width=width, key=name)
         for index, op in enumerate(preview.operations):
-            table.add_row(
-                rich_text(status_cell(op), self.app),
-                op.name,
-                checksum_cell(op),
-                op.reason,
-                key=str(index),
-            )
+            cells = {
+                "status": rich_text(status_cell(op), self.app),
+                "file": op.name,
+                "sha256": checksum_cell(op),
+                "what happens": op.reason,
+            }
+            table.add_row(*(cells[name] for name, _ in columns), key=str(index), height=None)
         table.move_cursor(row=min(max(row, 0), len(preview.operations) - 1))
         self.query_one("#co-summary", Static).update(summary_text(preview))
         self.show_detail()
         self.complete = not preview.blocked and not preview.changes
         self.refresh_controls()
+        if self.check_action("apply", ()):
+            self.focus_action("#co-apply")
 
     @on(DataTable.RowHighlighted, "#co-table")
     def show_detail(self) -> None:
@@ -190,9 +212,17 @@ class CarryOverPanel(StepPanel):
             return
         if not preview.changes:
             return
-        self.busy = True
-        self.refresh_controls()
-        self.apply(preview, self.playbook)
+
+        def answered(apply: bool | None) -> None:
+            if apply and self.preview is preview and not self.busy:
+                self.busy = True
+                self.refresh_controls()
+                self.apply(preview, self.playbook)
+
+        title, body = apply_question(preview)
+        self.app.push_screen(
+            ConfirmDialog(title, body, confirm="Apply", destructive=True, key="a"), answered
+        )
 
     @work(thread=True, group="carry-over", exit_on_error=False, description="Carry-over")
     def apply(self, preview: CarryOverPreview, book: Playbook) -> None:

@@ -25,6 +25,50 @@ STATUS_STYLE = {
 OPTION_TEXT = {"local": "Option A (local state)", "remote": "Option B.2 (state in S3)"}
 
 
+STATUS_WIDTH = 10
+FILE_MIN = 16
+REASON_MIN = 24
+CELL_PADDING = 2  # the table pads each column one column each side
+SCROLLBAR = 2
+
+
+def columns_for(width: int, file: int, sha: int, reason: int) -> list[tuple[str, int]]:
+    """The table's columns and widths for a table ``width`` wide, given the longest
+    file name, checksum cell and reason.
+
+    Every column keeps a readable minimum and long text wraps (a taller row, never a
+    one-column one); the checksums go first when room is short (the detail pane below
+    shows them in full).
+    """
+    usable = width - SCROLLBAR - STATUS_WIDTH - CELL_PADDING * 3
+    with_sha = usable - sha - CELL_PADDING - FILE_MIN >= REASON_MIN
+    rest = usable - ((sha + CELL_PADDING) if with_sha else 0)
+    # The file gets at most half: a reason cut into many lines reads worse than a path.
+    file_width = max(FILE_MIN, min(file, rest - min(REASON_MIN, reason), rest // 2))
+    reason_width = max(REASON_MIN, rest - file_width)
+    columns = [("status", STATUS_WIDTH), ("file", file_width)]
+    if with_sha:
+        columns.append(("sha256", sha))
+    columns.append(("what happens", reason_width))
+    return columns
+
+
+def apply_question(preview: CarryOverPreview) -> tuple[str, str]:
+    """The confirmation before writing: what will be written where, backups first."""
+    changes = preview.changes
+    lines = [
+        f"{op.status.value:<9} {op.name}"
+        + (f" (backup {relative(op.backup, preview)} first)" if op.backup is not None else "")
+        for op in changes
+    ]
+    body = (
+        f"{len(changes)} file operation(s) in {preview.destination_dir}:\n"
+        + "\n".join(lines)
+        + "\n\nEach is journaled with its sha256; a second preview then checks the result."
+    )
+    return "Apply the carry-over?", body
+
+
 def status_cell(op: CarryOperation) -> Content:
     """``copy``, ``overwrite``… in colour; a blocking row reads ``blocked``."""
     label = f"✖ blocked ({op.status.value})" if op.status.blocks else op.status.value
@@ -94,7 +138,7 @@ def summary_text(preview: CarryOverPreview) -> Content:
         text = text.append_text(
             "everything is carried over and verified (nothing left to write).", "$success"
         )
-        return text
+        return text.append_text(" Next: F3.", "bold")
     counts: dict[str, int] = {}
     for op in changes:
         counts[op.status.value] = counts.get(op.status.value, 0) + 1

@@ -10,33 +10,23 @@ from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
-from textual.content import Content
 from textual.widgets import Static
 
 from tui.core.errors import MocmError
-from tui.core.tofu.backend.detect import BackendKind, detect_backend
+from tui.core.tofu.plan.pipeline import PipelineMode
+from tui.core.tofu.plan.target import PipelineTarget, current_release_target
 from tui.screens.base import StepPanel
 from tui.screens.error_text import error_text
-from tui.screens.plan.flow import PlanFlow
-from tui.screens.tofu_flow import TofuTarget
+from tui.screens.plan.pipeline_view import PipelineView
 from tui.wizard import Wizard
 
 
-def target_of_current(wizard: Wizard) -> TofuTarget:
+def target_of_current(wizard: Wizard) -> PipelineTarget:
     """Where and how to plan the upgrade; MocmError with the reason when it cannot be said."""
     pair = wizard.pair
     if pair is None:
         raise MocmError("Choose the releases first (step 1).")
-    book = wizard.context.playbook
-    situation = detect_backend(pair.current.terraform, book)
-    if situation.kind is BackendKind.LOCAL:
-        return TofuTarget(pair.current.terraform, remote=False)
-    if situation.kind is BackendKind.REMOTE:
-        return TofuTarget(pair.current.terraform, remote=True)
-    raise MocmError(
-        "The current release is not ready to plan: " + " ".join(situation.explanation),
-        "Finish the Carry-over step (state or backend.tf, tfvars) first.",
-    )
+    return current_release_target(pair.current.terraform, wizard.context.playbook)
 
 
 class PlanPanel(StepPanel):
@@ -46,7 +36,7 @@ class PlanPanel(StepPanel):
 
     def __init__(self, wizard: Wizard) -> None:
         super().__init__(wizard)
-        self.target: TofuTarget | None = None
+        self.target: PipelineTarget | None = None
 
     def compose(self) -> ComposeResult:
         yield Static("5. Plan — init, plan, review", classes="step-title")
@@ -56,7 +46,7 @@ class PlanPanel(StepPanel):
         self.prepare()
 
     def prepare(self) -> None:
-        """Decide the target from what is on disk and mount the flow for it."""
+        """Decide the target from what is on disk and mount the pipeline for it."""
         setup = self.query_one("#plan-setup", Static)
         try:
             target = target_of_current(self.wizard)
@@ -66,28 +56,28 @@ class PlanPanel(StepPanel):
             return
         setup.display = False
         self.target = target
-        self.mount(PlanFlow(target, id="plan-flow"))
+        self.mount(PipelineView(target, PipelineMode.PLAN, prefix="plan", id="plan-pipeline"))
 
     @property
-    def flow(self) -> PlanFlow | None:
-        found = self.query(PlanFlow)
+    def view(self) -> PipelineView | None:
+        found = self.query(PipelineView)
         return found.first() if found else None
 
     def replan(self) -> None:
-        """Start over (the Apply step found the plan stale): the old approval is void."""
+        """Start over (the Apply step cannot apply its plan): the old approval is void."""
         self.complete = False
-        flow = self.flow
-        if flow is None:
+        if self.view is None:
             self.prepare()
-            flow = self.flow
-        if flow is not None:
-            flow.action_plan()
+        if self.view is not None:
+            self.view.plan_soon()
 
-    @on(PlanFlow.Reset)
-    def _reset(self, event: PlanFlow.Reset) -> None:
+    @on(PipelineView.Reset)
+    def _reset(self, event: PipelineView.Reset) -> None:
+        event.stop()
         self.complete = False
 
-    @on(PlanFlow.Approved)
-    def _approved(self, event: PlanFlow.Approved) -> None:
+    @on(PipelineView.Approved)
+    def _approved(self, event: PipelineView.Approved) -> None:
+        event.stop()
         self.complete = True
-        self.notify(Content.styled("Plan approved. Next: Apply (F3).").plain, timeout=5)
+        self.notify("Plan approved. Next: Apply (F3).", timeout=5)

@@ -1,10 +1,10 @@
 """Step 10 — Rollback, reachable from anywhere (ctrl+r).
 
 The backend decides the way back: Option A (local state) restores the
-pre-upgrade backup and re-applies the previous release through the same review
-and gate as the upgrade; Option B (S3) restores an earlier version of the
-state object with ``tofu state push``. A Helm failure needs neither: Helm
-rolls back per release in the Helm step.
+pre-upgrade backup, Option B (S3) restores an earlier version of the state
+object with ``tofu state push``; both then re-converge the previous release
+through the same plan pipeline as the upgrade, with the rollback rules. A Helm
+failure needs neither: Helm rolls back per release in the Helm step.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from tui.core.tofu.backend.detect import BackendKind, detect_backend
 from tui.resources import STYLES
 from tui.screens.base import StepPanel
 from tui.screens.error_text import error_text
+from tui.screens.plan.pipeline_view import PipelineView
 from tui.screens.rollback.local_view import LocalRollbackView
 from tui.screens.rollback.messages import RollbackDone
 from tui.screens.rollback.s3_view import S3RollbackView
@@ -69,7 +70,12 @@ class RollbackPanel(StepPanel):
         if kind is BackendKind.REMOTE and backend is not None:
             situation.update(Content.styled("The state is in S3 (Option B).", "bold"))
             body.mount(
-                S3RollbackView(backend, pair.current.terraform, book.state_rollback_download)
+                S3RollbackView(
+                    backend,
+                    pair.current.terraform,
+                    pair.previous.terraform,
+                    book.state_rollback_download,
+                )
             )
         elif kind is BackendKind.LOCAL:
             situation.update(Content.styled("The state is local (Option A).", "bold"))
@@ -82,6 +88,16 @@ class RollbackPanel(StepPanel):
                     "$error",
                 )
             )
+
+    def on_show(self) -> None:
+        """After the step's first widget took the focus (StepPanel): a re-convergence under
+        way (a restart after the restore) gets it back on its next action."""
+        self.call_after_refresh(self._focus_pipeline)
+
+    def _focus_pipeline(self) -> None:
+        for view in self.query(PipelineView):
+            if view.pipeline is not None:
+                view.focus_next_action()
 
     @on(RollbackDone)
     def _done(self, event: RollbackDone) -> None:

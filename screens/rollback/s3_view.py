@@ -1,10 +1,13 @@
-"""Rollback B (S3 backend): pick the pre-upgrade version of the state object and push it.
+"""Rollback B (S3 backend): pick the pre-upgrade version of the state object, push it,
+then re-converge the previous release on it.
 
 Versions of the exact state key only (``.tflock`` objects and delete markers are
 left out), the pre-upgrade one preselected by time (the journal's apply start),
-downloaded and compared (lineage, serial) with the current state. ``tofu state
-push`` needs ``-force`` for an older serial: only after a typed confirmation.
-Another lineage is never pushed.
+downloaded and compared (lineage, serial) with the current state; the resources the
+restored version lacks are listed (tofu no longer manages them, they stay in AWS).
+``tofu state push`` asks first (Cancel focused); ``-force`` for an older serial only
+after a typed phrase; another lineage is never pushed. After the push the previous
+release is planned, reviewed (rollback rules) and applied through the plan pipeline.
 """
 
 from __future__ import annotations
@@ -22,30 +25,41 @@ from textual.message import Message
 from textual.widgets import Button, DataTable, Static
 
 from tui.core.errors import MocmError
-from tui.core.journal.events import UNDONE_BY, OverrideTyped, RollbackKind
-from tui.core.journal.events import RollbackDone as RollbackRecorded
+from tui.core.exec.recorder import CommandRecorder
 from tui.core.tofu.backend.detect import S3Backend
 from tui.core.tofu.carry_over.apply import journal_change
+from tui.core.tofu.commands import TofuCommands
+from tui.core.tofu.plan.ledger import first_apply_start
+from tui.core.tofu.plan.pipeline import PipelineMode
 from tui.core.tofu.plan.reviewed import StateMark
+from tui.core.tofu.plan.stopped import explain_known
+from tui.core.tofu.rollback.reconverge import option_b_target, restored_earlier
 from tui.core.tofu.rollback.s3 import (
     DownloadedVersion,
     PushOutcome,
     StateVersion,
     current_state_mark,
     download_version,
+    force_record,
     list_state_versions,
+    preselect_version,
     push_rollback,
+    restored_records,
 )
 from tui.screens.base import panel_of
 from tui.screens.error_text import error_text
+from tui.screens.plan.pipeline_view import PipelineView
+from tui.screens.plan.pipeline_words import stop_text
 from tui.screens.rollback.messages import RollbackDone
-from tui.screens.rollback.s3_render import (
+from tui.screens.rollback.render import (
     comparison_text,
-    preselected_version,
+    left_behind_text,
+    preselection_words,
+    push_question,
     short_version_id,
     version_mark,
 )
-from tui.screens.tofu_flow import commands_for, explain, first_apply_start
+from tui.widgets.dialogs.confirm import ConfirmDialog
 from tui.widgets.dialogs.typed_phrase import TypedPhrase, TypedPhraseDialog
 from tui.widgets.theme import rich_text
 from tui.widgets.worker_events import ReportsWorkers, WorkFailure
@@ -71,11 +85,11 @@ class PushDone:
 
 
 class S3RollbackView(ReportsWorkers, Vertical):
-    """List, pick, download, compare and push one version of the S3 state object."""
+    """List, pick, download, compare and push one version of the S3 state; re-converge."""
 
     BINDINGS = [
         Binding("d", "download", "Download", tooltip="Download the highlighted version"),
-        Binding("P", "push", "Push", tooltip="tofu state push the downloaded version"),
+        Binding("P", "push", "Push…", tooltip="tofu state push the downloaded version (asks)"),
     ]
 
     class Listed(Message, bubble=False):
@@ -102,10 +116,13 @@ class S3RollbackView(ReportsWorkers, Vertical):
             super().__init__()
             self.failure = failure
 
-    def __init__(self, backend: S3Backend, workdir: Path, download_name: str) -> None:
+    def __init__(
+        self, backend: S3Backend, workdir: Path, previous_tf: Path, download_name: str
+    ) -> None:
         super().__init__(id="rb-s3", classes="rollback-view")
         self.backend = backend
-        self.workdir = workdir
+        self.workdir = workdir  # where the push runs (initialised for the S3 backend)
+        self.previous_tf = previous_tf  # re-converged on the pushed state
         self.target = workdir / download_name
         self.versions: tuple[StateVersion, ...] = ()
         self.downloaded: DownloadedVersion | None = None
@@ -121,7 +138,9 @@ class S3RollbackView(ReportsWorkers, Vertical):
         yield Static(id="rb-compare")
         with Horizontal(classes="rb-buttons"):
             yield Button("Download (d)", id="rb-download", compact=True)
-            yield Button("Push state (P)", id="rb-push", variant="error", compact=True)
+            yield Button("Push state… (P)", id="rb-push", variant="error", compact=True)
+        yield Static(id="rb-left-behind")
+        yield Static(id="rb-reconverge-problem", classes="error-box")
 
     @property
     def wizard(self) -> Wizard:
@@ -131,6 +150,16 @@ class S3RollbackView(ReportsWorkers, Vertical):
         table = self.query_one("#rb-versions", DataTable)
         table.add_columns("time (UTC)", "", "size", "version id")
         self.query_one("#rb-compare").display = False
+        self.query_one("#rb-left-behind").display = False
+        self.query_one("#rb-reconverge-problem").display = False
+        session = self.wizard.session
+        earlier = restored_earlier(session.journal.records) if session is not None else None
+        if earlier is not None:  # a restart after the push: re-converge, never push twice
+            self.pushed = True
+            self._sync()
+            self._status(Content.styled(f"✔ {earlier.words} Now plan (p).", "$success"))
+            self.reconverge()
+            return
         self._sync()
         self.busy = True
         self.run_worker(
@@ -158,23 +187,24 @@ class S3RollbackView(ReportsWorkers, Vertical):
         self.versions = versions
         table = self.query_one("#rb-versions", DataTable)
         session = self.wizard.session
-        started = first_apply_start(session.journal) if session is not None else None
-        chosen, why = preselected_version(versions, started)
+        started = first_apply_start(session.journal.records) if session is not None else None
+        choice = preselect_version(versions, started)
         newest_first = list(reversed(versions))  # as S3 lists them
         for version in newest_first:
             table.add_row(
                 f"{version.last_modified:%Y-%m-%d %H:%M:%S}",
-                rich_text(version_mark(version, chosen), self.app),
+                rich_text(version_mark(version, choice.version), self.app),
                 f"{version.size:,}",
                 short_version_id(version),
                 key=version.version_id,
             )
-        if chosen is not None:
-            table.move_cursor(row=newest_first.index(chosen))
+        if choice.version is not None:
+            table.move_cursor(row=newest_first.index(choice.version))
         now = "no state"
         if current is not None:
             now = f"serial {current.serial} (lineage {current.lineage[:8]}…)"
-        self._status(Content.styled(f"{len(versions)} version(s) of the state; now {now}.\n{why}"))
+        words = preselection_words(choice)
+        self._status(Content(f"{len(versions)} version(s) of the state; now {now}.\n{words}"))
         table.focus()
         self._sync()
 
@@ -185,15 +215,22 @@ class S3RollbackView(ReportsWorkers, Vertical):
             return None
         return list(reversed(self.versions))[table.cursor_row]
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "download":
+            return not (self.busy or self.pushed) and bool(self.versions)
+        if action == "push":
+            return self.push_allowed()
+        return True
+
     @on(DataTable.RowSelected, "#rb-versions")
     @on(Button.Pressed, "#rb-download")
     def action_download(self) -> None:
         version = self.highlighted()
-        if version is None or self.busy:
+        if version is None or self.busy or self.pushed:
             return
         self.busy = True
         self._sync()
-        self._status(Content.styled(f"Downloading version {version.version_id}…"))
+        self._status(Content(f"Downloading version {version.version_id}…"))
         self.run_worker(
             lambda: self._download(version),
             thread=True,
@@ -223,13 +260,10 @@ class S3RollbackView(ReportsWorkers, Vertical):
         compare = self.query_one("#rb-compare", Static)
         compare.display = True
         compare.update(comparison_text(got))
-        self._status(Content.styled(f"Downloaded to {got.path} (sha256 {got.sha256[:12]}…)."))
+        self._status(Content(f"Downloaded to {got.path} (sha256 {got.sha256[:12]}…)."))
         self._sync()
-
-    @property
-    def phrase(self) -> str:
-        got = self.downloaded
-        return "" if got is None else f"push -force serial {got.mark.serial}"
+        if self.push_allowed():
+            self.query_one("#rb-push").focus()
 
     # -- push ---------------------------------------------------------------------------
     def push_allowed(self) -> bool:
@@ -238,47 +272,61 @@ class S3RollbackView(ReportsWorkers, Vertical):
 
     @on(Button.Pressed, "#rb-push")
     def action_push(self) -> None:
-        """Push the downloaded version; one that needs -force first needs the typed phrase."""
+        """Ask first (Cancel focused); a push that needs -force asks for the typed phrase."""
         got = self.downloaded
         if got is None or not self.push_allowed():
             return
         if not got.needs_force:
-            self.push(got, None)
+            question = ConfirmDialog(
+                "Push this state?",
+                push_question(got),
+                confirm="Push state",
+                key="y",
+                cancel_key="n",
+                destructive=True,
+                dialog_id="rb-push-dialog",
+            )
+            self.app.push_screen(question, lambda yes: self.push(got, None) if yes else None)
             return
-        question = TypedPhraseDialog(
+        forced = TypedPhraseDialog(
             "Push with -force?",
             f"Version {got.version.version_id} ({got.mark.describe()}) is not newer than the "
             "backend's state: tofu state push needs -force, which skips tofu's own checks.",
-            self.phrase,
+            got.force_phrase,
             action="Push state",
             dialog_id="rb-force-dialog",
         )
         self.app.push_screen(
-            question, lambda typed: self.push(got, typed) if typed is not None else None
+            forced, lambda typed: self.push(got, typed) if typed is not None else None
         )
 
     def push(self, got: DownloadedVersion, typed: TypedPhrase | None) -> None:
         session = self.wizard.session
         if session is not None and typed is not None:
-            session.journal.append(
-                OverrideTyped("tofu state push -force", typed.phrase, got.version.version_id, STEP)
-            )
+            session.journal.append(force_record(got, typed.phrase))
         self.busy = True
         self._sync()
-        self._status(Content.styled("Pushing the state with tofu state push…"))
+        self._status(Content("Pushing the state with tofu state push…"))
+        wizard, recorder = self.wizard, panel_of(self).command_recorder()
+        commands = TofuCommands(wizard.context.tofu_bin, color=False)
+        env = wizard.context.env
         self.run_worker(
-            lambda: self._push(got),
+            lambda: self._push(commands, env, got, recorder),
             thread=True,
             exit_on_error=False,
             description="tofu state push",
         )
 
-    def _push(self, got: DownloadedVersion) -> None:
-        wizard = self.wizard
-        commands = commands_for(wizard.context.tofu_bin)
+    def _push(
+        self,
+        commands: TofuCommands,
+        env: dict[str, str],
+        got: DownloadedVersion,
+        recorder: CommandRecorder | None,
+    ) -> None:
         try:
             outcome = push_rollback(
-                commands, self.workdir, wizard.context.env, got, force=got.needs_force
+                commands, self.workdir, env, got, force=got.needs_force, on_finished=recorder
             )
         except MocmError as exc:
             self.post_message(self.Failed(WorkFailure("Push refused", exc)))
@@ -289,24 +337,62 @@ class S3RollbackView(ReportsWorkers, Vertical):
     def _pushed(self, event: Pushed) -> None:
         outcome, got = event.push.outcome, event.push.got
         self.busy = False
-        result = outcome.result
-        session = self.wizard.session
-        if session is not None:
-            session.journal.command(
-                result.argv, self.workdir, result.exit_code, result.duration_s, None, "", STEP
-            )
         if not outcome.ok:
-            self._failed(explain(outcome.failure, result, "tofu state push"))
+            self._failed(
+                stop_text(explain_known(outcome.failure, outcome.result, "tofu state push"))
+            )
             return
         self.pushed = True
+        session = self.wizard.session
         if session is not None:
-            kind = RollbackKind.STATE_VERSION
-            said = f"version {got.version.version_id}: {got.mark.describe()}"
-            session.journal.append(RollbackRecorded(kind, said, UNDONE_BY[kind], STEP))
+            for record in restored_records(got):
+                session.journal.append(record)
         self._status(
-            Content.styled(f"✔ State restored from version {got.version.version_id}.", "$success")
+            Content.styled(
+                f"✔ State restored from version {got.version.version_id}. "
+                "Now re-converge the previous release (p).",
+                "$success",
+            )
         )
+        if got.left_behind:
+            left = self.query_one("#rb-left-behind", Static)
+            left.display = True
+            left.update(left_behind_text(got.left_behind, "of the state after the upgrade"))
         self._sync()
+        self.reconverge()
+
+    def reconverge(self) -> None:
+        """Plan, review (rollback rules) and apply the previous release on the pushed state."""
+        try:
+            target = option_b_target(self.previous_tf, self.backend, self.wizard.context.playbook)
+        except MocmError as exc:
+            problem = self.query_one("#rb-reconverge-problem", Static)
+            problem.display = True
+            problem.update(error_text(exc, "Cannot re-converge the previous release"))
+            return
+        self.query_one("#rb-versions").display = False  # room for the plan at 80×24
+        self.query_one("#rb-compare").display = False
+        self.query_one(".rb-buttons").display = False
+        self.add_class("-reconverging")
+        panel_of(self).add_class("-reconverging")
+        self.mount(
+            PipelineView(target, PipelineMode.WHOLE, prefix="rb", id="rb-pipeline"),
+            before="#rb-left-behind",
+        )
+
+    @on(PipelineView.Reset)
+    @on(PipelineView.Approved)
+    def _quiet(self, event: PipelineView.Reset | PipelineView.Approved) -> None:
+        event.stop()  # the step is complete only once the previous release is re-applied
+
+    @on(PipelineView.Applied)
+    def _applied(self, event: PipelineView.Applied) -> None:
+        event.stop()
+        self._status(
+            Content.styled(
+                "✔ The previous release is re-applied on the restored state.", "$success"
+            )
+        )
         self.post_message(RollbackDone(self))
 
     @on(Failed)
@@ -322,6 +408,8 @@ class S3RollbackView(ReportsWorkers, Vertical):
         self.query_one("#rb-s3-status", Static).update(text)
 
     def _sync(self) -> None:
-        self.query_one("#rb-download", Button).disabled = self.busy or not self.versions
+        self.query_one("#rb-download", Button).disabled = (
+            self.busy or self.pushed or not self.versions
+        )
         self.query_one("#rb-push", Button).disabled = not self.push_allowed()
         self.refresh_bindings()

@@ -172,7 +172,7 @@ class Stage4Panel(StepPanel):
         self.context = Stage4Context(target, choice.region, EnvAwsSession(env), book)
         self.query_one(SnapshotSection).configure(self.context)
         self.query_one(RenameSection).configure(self.context)
-        self.query_one(TeardownRun).configure(self.context, self.wizard.context.tofu_bin)
+        self.query_one(TeardownRun).configure(self.context)
         self.update_gate()
         self.renamed()
         self.refresh_evidence()

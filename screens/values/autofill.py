@@ -2,9 +2,10 @@
 
 Placeholders the playbook lists in ``values.known_placeholders`` are filled from
 terraform.tfvars (name prefix, region) and from the Valkey secret in Secrets Manager
-(host, port). The secret is read in a worker through the wizard's AWS session; a
-failure leaves those placeholders unfilled, with the reason in the preview. The
-Valkey password is registered with the redactor and never shown.
+(host, port); previous values the template's open maps take are carried. The secret
+is read in a worker through the wizard's AWS session; a failure leaves those
+placeholders unfilled, with the reason in the preview. The Valkey password is
+registered with the redactor and never shown.
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ from tui.core.values.known import (
     SECRET_SOURCES,
     KnownValues,
     gather_known_values,
-    known_edits,
     needed_sources,
     plan_known_fills,
     tfvars_values,
@@ -50,9 +50,10 @@ class AutoFillFlow:
             return self._clients[region]
 
     def start(self) -> None:
-        panel, merge, pair = self.panel, self.panel.merge, self.panel.wizard.pair
-        if merge is None or panel.busy or pair is None:
+        panel, editing, pair = self.panel, self.panel.editing, self.panel.wizard.pair
+        if editing is None or panel.busy or pair is None:
             return
+        merge = editing.merge
         book = panel.wizard.context.playbook
         sources = needed_sources(merge.rows, merge.pattern, book.known_placeholders)
         if not SECRET_SOURCES & sources:  # tfvars only: nothing to wait for
@@ -77,26 +78,27 @@ class AutoFillFlow:
         panel.run_in_thread(gather, group="values-autofill", description="Valkey endpoint")
 
     def preview(self, known: KnownValues) -> None:
-        panel, merge = self.panel, self.panel.merge
+        panel, editing = self.panel, self.panel.editing
         panel.busy = ""
         panel.bindings_changed()
         for secret in known.learned_secrets:
             panel.wizard.redactor.add_secret(secret.reveal())
-        if merge is None:
+        if editing is None:
             return
-        book = panel.wizard.context.playbook
+        merge = editing.merge
         items = merge.auto_fill_preview()
         fills, unfilled = plan_known_fills(
             merge.rows,
             merge.working,
             merge.pattern,
-            book.known_placeholders,
+            editing.known_placeholders,
             known,
             skip={item.label for item in items},
         )
+        operation = editing.auto_fill_operation(known)
 
         def confirmed(answer: bool | None) -> None:
             if answer:
-                panel.run(lambda m: m.auto_fill(known_edits(m.working, fills)))
+                panel.apply(operation)
 
         panel.app.push_screen(auto_fill_dialog(items, fills, unfilled), confirmed)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import textwrap
 from dataclasses import dataclass
 
@@ -13,11 +14,14 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
+from tui.core.values.alignment import Row, RowStatus
 from tui.core.values.commands import AutoFillItem
+from tui.core.values.draft import Draft, DraftStale
 from tui.core.values.known import KnownFill, KnownUnfilled
 from tui.widgets.dialogs.confirm import ConfirmDialog
 from tui.widgets.dialogs.frame import DIALOG_CSS, buttons
 from tui.widgets.dialogs.reason import ReasonDialog
+from tui.widgets.dialogs.typed_phrase import TypedPhraseDialog
 
 # Additions in the success colour, removals in the error colour, hunk headers apart.
 DIFF_STYLES = (
@@ -145,10 +149,20 @@ def change_line(before: str, after: str) -> Content:
 def auto_fill_dialog(
     items: list[AutoFillItem], fills: list[KnownFill], unfilled: list[KnownUnfilled]
 ) -> ConfirmDialog:
-    """What auto-fill will do: previous values, then known values with their source, then
+    """What auto-fill will do: placeholders given their previous value, previous values
+    carried into the template's open maps, values the wizard knows with their source, then
     the known placeholders left and why (secrets masked)."""
+    placeholders = [item for item in items if not item.carried]
+    carried = [item for item in items if item.carried]
     body: list[Content] = []
-    for item in items:
+    if placeholders:
+        body.append(Content.styled("Placeholders, from the previous values:", "bold underline"))
+    for item in placeholders:
+        body.append(Content.styled(item.label, "bold"))
+        body.append(change_line(item.template_shown, item.previous_shown))
+    if carried:
+        body.append(Content.styled("Carried into the template's open maps:", "bold underline"))
+    for item in carried:
         body.append(Content.styled(item.label, "bold"))
         body.append(change_line(item.template_shown, item.previous_shown))
     if fills:
@@ -164,22 +178,93 @@ def auto_fill_dialog(
         # Narrow enough for the dialog at 80 columns: the body does not wrap by itself.
         for line in textwrap.wrap(reason, 48, break_on_hyphens=False, break_long_words=False):
             body.append(Content.styled(f"    {line}", "$warning"))
-    count = len(items) + len(fills)
+    filled = len(placeholders) + len(fills)
+    said = [f"fill {filled} placeholder(s)"] if filled else []
+    if carried:
+        said.append(f"carry {len(carried)} previous value(s) into open maps")
+    what = " and ".join(said) or "change nothing"
     return ConfirmDialog(
-        f"Auto-fill {count} placeholder(s)",
+        f"Auto-fill: {what}",
         [
             Content(
-                "Each placeholder below gets the previous release's value, or a value the "
-                "wizard knows (one undo reverts all)."
+                "Each value below is set as shown: from the previous release's file, or from "
+                "what the wizard reads (one undo reverts all)."
             ),
             Content(),
             *body,
         ],
-        confirm=f"Fill {count} values",
+        confirm="Fill and carry" if filled and carried else "Carry" if carried else "Fill",
         cancel="Cancel (Esc)",
         key="y",
         dialog_id="values-autofill-dialog",
         wide=True,
+    )
+
+
+def wrapped(text: str) -> list[Content]:
+    """A sentence as lines narrow enough for a wide dialog at 80 columns (bodies do not wrap)."""
+    return [Content(line) for line in textwrap.wrap(text, 64, break_on_hyphens=False)]
+
+
+def restore_draft_dialog(draft: Draft) -> ConfirmDialog:
+    """Unsaved edits of an earlier session, on the same files: restore (the default) or discard."""
+    when = draft.written_at.split(".")[0].replace("T", " ") or "an earlier session"
+    said = (
+        f"{len(draft.applied)} edit(s) you had not saved ({when}) were kept as a draft. "
+        "Restore them (r), or discard them (d):"
+    )
+    return ConfirmDialog(
+        "Unsaved values edits found",
+        [
+            *wrapped(said),
+            Content(),
+            *(Content(f"  {line}") for line in draft.describe()),
+        ],
+        confirm="Discard them",
+        cancel="Restore",
+        key="d",
+        cancel_key="r",
+        destructive=True,
+        dialog_id="values-draft-dialog",
+        wide=True,
+    )
+
+
+def stale_draft_dialog(stale: DraftStale) -> ConfirmDialog:
+    """A draft that does not apply: said plainly, never applied; kept aside (default) or dropped."""
+    lines = wrapped(f"A draft of unsaved values edits does not apply: {stale.reason}.")
+    lines.append(Content("It is not applied."))
+    if stale.draft is not None:
+        lines += [Content(), Content("It held (redo them by hand if they still matter):")]
+        lines += [Content(f"  {line}") for line in stale.draft.describe()]
+    lines += [Content(), Content(f"Keep aside (k) moves it next to {stale.path.name} to read.")]
+    return ConfirmDialog(
+        "Unsaved values edits that no longer apply",
+        lines,
+        confirm="Discard it",
+        cancel="Keep aside",
+        key="d",
+        cancel_key="k",
+        destructive=True,
+        dialog_id="values-stale-draft-dialog",
+        wide=True,
+    )
+
+
+def drop_all_dialog(rows: list[Row], pattern: re.Pattern[str]) -> TypedPhraseDialog:
+    """Drop every undecided previous value at once: listed, then a typed phrase."""
+    body = [Content("These previous values would not be in the new file:"), Content()]
+    for row in rows:
+        kind = "orphan" if row.status == RowStatus.ORPHAN else "for an open map"
+        body.append(Content.assemble((row.label, "bold"), f"  {kind}: {row.prev_shown(pattern)}"))
+    body += [Content(), Content("The list is written to the journal; u undoes it.")]
+    return TypedPhraseDialog(
+        f"Drop {len(rows)} undecided value(s)?",
+        body,
+        f"drop {len(rows)}",
+        action="Drop them",
+        meaning="leave them out of the new file",
+        dialog_id="values-drop-all-dialog",
     )
 
 

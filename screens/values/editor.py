@@ -8,9 +8,8 @@ from typing import Protocol
 from textual.app import App
 from textual.message import Message
 
-from tui.core.values.commands import Command
-from tui.core.values.merge import ValuesMerge
-from tui.screens.values.files import ValuesFiles
+from tui.core.values.draft import Operation
+from tui.core.values.editing import ValuesEditing
 from tui.widgets.values_panes import ValuesPanes
 from tui.wizard import Wizard
 
@@ -19,8 +18,7 @@ class ValuesEditor(Protocol):
     """The values panel, as its flows see it (``ValuesPanel`` is the one)."""
 
     wizard: Wizard
-    merge: ValuesMerge | None
-    files: ValuesFiles | None
+    editing: ValuesEditing | None
     busy: str  # what runs ("saving", "auto-fill"), or "" when the keys are free
     complete: bool
 
@@ -32,12 +30,16 @@ class ValuesEditor(Protocol):
 
     def bindings_changed(self) -> None: ...
 
+    def show_title(self) -> None: ...
+
     def refresh_view(self, cursor_label: str | None = None) -> None: ...
 
-    def install(self, files: ValuesFiles, merge: ValuesMerge, cursor_label: str | None) -> None: ...
+    def apply(self, op: Operation) -> bool:
+        """Run one operation (a refusal is told, nothing changes), then keep the draft."""
+        ...
 
-    def run(self, operation: Callable[[ValuesMerge], Command | None], secret: bool = False) -> bool:
-        """Apply one operation to the merge (a refusal is told, nothing changes)."""
+    def keep_draft(self) -> None:
+        """Write the unsaved work as the draft (or remove it), off the event loop."""
         ...
 
     def run_in_thread(self, work: Callable[[], None], *, group: str, description: str) -> None:

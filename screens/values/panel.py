@@ -1,10 +1,10 @@
 """Step 7 — Values: merge the previous release's settings into the new values template.
 
 The panes show the previous file (left) and the file being edited (right), aligned by
-key path. Every change goes through the core's ``ValuesMerge`` (undoable commands);
-saving goes through ``plan_save`` (the diff, shown first) and ``commit`` (backup,
-atomic write, verification). Values under secret-looking keys stay masked; ``r``
-shows the one under the cursor until the cursor moves.
+key path. Every change is an operation of the core's ``ValuesEditing`` (undoable, kept
+as a draft beside the journal so that no edit is lost); saving goes through the core
+too (the diff shown first, then backup, atomic write, verification). Values under
+secret-looking keys stay masked; ``r`` shows the one under the cursor until it moves.
 """
 
 from __future__ import annotations
@@ -22,74 +22,78 @@ from textual.timer import Timer
 from textual.widgets import LoadingIndicator, Static
 from textual.worker import Worker, WorkerState
 
-from tui.core.values.alignment import Presence, Row, RowStatus
-from tui.core.values.commands import Command
+from tui.core.journal.events import DraftFate
+from tui.core.journal.writer import Journal
+from tui.core.values.alignment import Row
+from tui.core.values.draft import DraftCheck, DraftFound, DraftStale, Operation, OperationKind
+from tui.core.values.editing import (
+    ValuesEditing,
+    journal_draft,
+    open_editing,
+)
+from tui.core.values.files import ValuesFiles, locate_values
 from tui.core.values.merge import ValuesMerge
-from tui.core.values.save import prefetch_layout
+from tui.core.values.progress import (
+    Progress,
+    RowAction,
+    RowFilter,
+    find_label,
+    find_row,
+    image_tag_warning,
+    is_difference,
+    is_placeholder,
+    row_actions,
+    visible_indices,
+)
 from tui.core.values.scalars import ValueEditRefused
 from tui.resources import STYLES
 from tui.screens.base import StepPanel
 from tui.screens.values.autofill import AutoFillFlow
-from tui.screens.values.dialogs import EnteredText, edit_dialog, search_dialog
-from tui.screens.values.files import (
-    KEEPABLE,
-    ValuesFiles,
-    locate_values,
-    open_merge,
-    restore_decisions,
+from tui.screens.values.dialogs import (
+    EnteredText,
+    drop_all_dialog,
+    edit_dialog,
+    restore_draft_dialog,
+    search_dialog,
+    stale_draft_dialog,
 )
 from tui.screens.values.save_flow import SaveFlow
-from tui.screens.values.view import (
-    FILTERS,
-    StatusCounts,
-    detail_text,
-    fillable_count,
-    find_row,
-    has_children,
-    image_tag_warning,
-    is_difference,
-    kept_differences,
-    status_text,
-    undecided_orphans,
-    visible_indices,
-)
+from tui.screens.values.view import detail_text, status_text
+from tui.widgets.dialogs.typed_phrase import TypedPhrase
 from tui.widgets.values_panes import PaneRows, ValuesPanes
 from tui.wizard import Wizard
 
+ROW_ACTIONS = {action.value for action in RowAction}
 # Actions that need a loaded merge and no save in flight.
-EDITING = {"port", "port_subtree", "edit", "keep", "carry", "drop", "undo", "redo"}
-EDITING |= {"auto_fill", "bump_tag", "save"}
-MOVING = {"next_difference", "previous_difference", "next_placeholder", "search"}
-MOVING |= {"cycle_filter", "reveal"}
+EDITING = ROW_ACTIONS | {"undo", "redo", "auto_fill", "bump_tag", "save", "drop_all"}
+MOVING = {"next_difference", "previous_difference", "next_placeholder", "next_undecided"}
+MOVING |= {"search", "cycle_filter"}
 FOOTER_SETTLE = 0.12  # seconds without a change of available keys before the footer redraws
-
+DRAFT_GROUP = "values-draft"
 
 TITLE = "7. Values — previous settings into the new template"
 VALUES_CSS = (STYLES / "values.tcss").read_text(encoding="utf-8")
-ANCHOR_CSS = """
-#values-anchor { height: 1; display: none; color: $warning; text-style: bold;
-                 text-wrap: nowrap; text-overflow: ellipsis; }
-"""
 
 
 @dataclass(frozen=True)
-class OpenedFiles:
-    """The files the step works on, and their merge as loaded."""
+class OpenedValues:
+    """The editing session as loaded, and the draft found beside the journal (if any)."""
 
-    files: ValuesFiles
-    merge: ValuesMerge
+    editing: ValuesEditing
+    draft: DraftCheck | None
 
 
 class ValuesPanel(StepPanel):
     """The values merge editor."""
 
     STEP_ID = "values"
-    DEFAULT_CSS = VALUES_CSS + ANCHOR_CSS
+    DEFAULT_CSS = VALUES_CSS
     SCOPED_CSS = False
     BINDINGS = [
         Binding("n", "next_difference", "Next diff", tooltip="Next difference"),
         Binding("N", "previous_difference", "Prev diff", tooltip="Previous difference"),
         Binding("p", "next_placeholder", "Placeholder", tooltip="Next placeholder to fill"),
+        Binding("o", "next_undecided", "Undecided", tooltip="Next orphan or open-map value"),
         Binding("right,space", "port", "Port", tooltip="Port the previous value to the new file"),
         Binding(
             "P,shift+right",
@@ -99,15 +103,16 @@ class ValuesPanel(StepPanel):
         ),
         Binding("e", "edit", "Edit", tooltip="Edit the new value in place"),
         Binding("k", "keep", "Keep", tooltip="Keep the new file's value (decided)"),
-        Binding("c", "carry", "Carry", tooltip="Carry the orphan into the new file"),
-        Binding("x", "drop", "Drop", tooltip="Drop the orphan knowingly"),
-        Binding("u", "undo", "Undo"),
-        Binding("ctrl+y,U", "redo", "Redo"),
+        Binding("c", "carry", "Carry", tooltip="Carry the previous value into the new file"),
+        Binding("x", "drop", "Drop", tooltip="Drop the previous value knowingly"),
+        Binding("D", "drop_all", "Drop all", tooltip="Drop every undecided value (typed)"),
+        Binding("u", "undo", "Undo", tooltip="Undo the last change"),
+        Binding("ctrl+y,U", "redo", "Redo", tooltip="Redo what was undone"),
         Binding("slash", "search", "Search", tooltip="Search by key path"),
         Binding(
             "f", "cycle_filter", "Filter", tooltip="All / differences / placeholders / orphans"
         ),
-        Binding("a", "auto_fill", "Auto-fill", tooltip="Fill placeholders the wizard can fill"),
+        Binding("a", "auto_fill", "Auto-fill", tooltip="Fill placeholders, carry open-map values"),
         Binding("t", "bump_tag", "Image tag", tooltip="Set the image tag to the current build"),
         Binding("r", "reveal", "Reveal", tooltip="Show this secret value (this row only)"),
         Binding("s", "save", "Save", tooltip="Show the final diff, then write the file"),
@@ -116,24 +121,33 @@ class ValuesPanel(StepPanel):
     class Opened(Message, bubble=False):
         """Both values files are parsed and aligned (and earlier decisions restored)."""
 
-        def __init__(self, opened: OpenedFiles) -> None:
+        def __init__(self, opened: OpenedValues) -> None:
             super().__init__()
             self.opened = opened
 
+    class DraftNotKept(Message):
+        """The draft could not be written (the reason); the edits are still in the editor."""
+
+        def __init__(self, reason: str) -> None:
+            super().__init__()
+            self.reason = reason
+
     def __init__(self, wizard: Wizard) -> None:
         super().__init__(wizard)
-        self.files: ValuesFiles | None = None
-        self.merge: ValuesMerge | None = None
-        self.filter_name = FILTERS[0]
+        self.editing: ValuesEditing | None = None
+        self.row_filter = RowFilter.ALL
         self.revealed: str | None = None
         self.busy = "loading"
-        self.fillable = 0
-        self.counts = StatusCounts(0, 0, 0, False)
+        self.progress: Progress | None = None
         self.footer_signature: tuple[bool | None, ...] = ()
         self.footer_timer: Timer | None = None
-
+        self.draft_problem = ""
         self.save_flow = SaveFlow(self)
         self.auto_fill_flow = AutoFillFlow(self)
+
+    @property
+    def merge(self) -> ValuesMerge | None:
+        return self.editing.merge if self.editing is not None else None
 
     def compose(self) -> ComposeResult:
         yield Static(TITLE, id="values-title", markup=False)
@@ -152,9 +166,15 @@ class ValuesPanel(StepPanel):
         if pair is None:
             self.show_problem("Choose the two releases first (step 1).")
             return
-        self.files = locate_values(pair, self.wizard.context.playbook)
+        files = locate_values(pair, self.wizard.context.playbook)
         # Paint the loading indicator before the parse takes the interpreter's attention.
-        self.call_after_refresh(self.load, self.files)
+        self.call_after_refresh(self.load, files)
+
+    @property
+    def loading_shown(self) -> bool:
+        """Whether the files are still being opened (the loading indicator is up)."""
+        indicator = self.query("#values-loading")
+        return not indicator or bool(indicator.first().display)  # not composed yet: loading
 
     def show_problem(self, message: str) -> None:
         self.query_one("#values-loading").display = False
@@ -169,48 +189,134 @@ class ValuesPanel(StepPanel):
         description="Opening the values files",
     )
     def load(self, files: ValuesFiles) -> None:
-        merge = open_merge(files, self.wizard.context.playbook.placeholder_pattern)
-        session = self.wizard.session
-        if files.resumed and session is not None:
-            restore_decisions(merge, list(session.journal.records))
-        merge.mark_saved()  # the file as loaded is the saved state: taken here, not at a key
-        self.post_message(self.Opened(OpenedFiles(files, merge)))
-        prefetch_layout(merge)  # the template's layout, in a child, ready for the first save
+        book = self.wizard.context.playbook
+        journal = self.journal()
+        editing = open_editing(files, book.placeholder_pattern, book.known_placeholders, journal)
+        editing.prepare_saving()
+        self.post_message(self.Opened(OpenedValues(editing, editing.check_draft())))
 
     @on(Opened)
     def opened(self, event: Opened) -> None:
-        self.install(event.opened.files, event.opened.merge, None)
+        self.install(event.opened.editing)
+        check = event.opened.draft
+        if isinstance(check, DraftFound):
+            self.app.push_screen(
+                restore_draft_dialog(check.draft), lambda discard: self.draft_answer(check, discard)
+            )
+        elif isinstance(check, DraftStale):
+            self.app.push_screen(
+                stale_draft_dialog(check), lambda discard: self.stale_answer(check, discard)
+            )
 
-    def install(self, files: ValuesFiles, merge: ValuesMerge, cursor_label: str | None) -> None:
-        """Show a freshly opened merge (first load, or the reload after a save)."""
-        self.files, self.merge = files, merge
+    def install(self, editing: ValuesEditing) -> None:
+        """Show a freshly opened editing session."""
+        self.editing = editing
         self.busy, self.revealed = "", None
         pair = self.wizard.pair
         assert pair is not None
-        book = self.wizard.context.playbook
-        self.query_one("#values-left-title", Static).update(
-            f"previous: {pair.previous.name}/{book.values_file}"
-        )
-        self.query_one("#values-right-title", Static).update(
-            f"new: {pair.current.name}/{book.values_file}"
-        )
-        if files.resumed:
-            self.query_one("#values-title", Static).update(
-                f"7. Values — continuing your saved work (template kept as {files.template.name})"
-            )
+        self.query_one("#values-left-title", Static).update(f"previous: {pair.previous.name}")
+        self.query_one("#values-right-title", Static).update(f"new: {pair.current.name}")
+        self.show_title()
         self.query_one("#values-loading").display = False
         panes = self.query_one(ValuesPanes)
         panes.display = True
-        self.refresh_view(cursor_label)
+        self.refresh_view(None)
         panes.focus()
 
+    def show_title(self) -> None:
+        """What the right pane holds: the template, or the work saved (this session or before)."""
+        editing = self.editing
+        assert editing is not None
+        title = f"7. Values — {self.wizard.context.playbook.values_file}: previous settings "
+        title += "into the new template"
+        if editing.files.resumed:
+            title = (
+                f"7. Values — continuing your saved work (template kept as "
+                f"{editing.files.template.name})"
+            )
+        self.query_one("#values-title", Static).update(title)
+
+    # -- the draft -----------------------------------------------------------------
+    def draft_answer(self, check: DraftFound, discard: bool | None) -> None:
+        editing, journal = self.editing, self.journal()
+        assert editing is not None and editing.store is not None
+        if discard:
+            editing.store.remove()
+            if journal is not None:
+                journal_draft(journal, DraftFate.DISCARDED, check.draft)
+            self.notify("The unsaved edits of the draft are discarded.", timeout=4)
+            return
+        result = editing.replay(check.draft)
+        if journal is not None:
+            journal_draft(journal, DraftFate.RESTORED, check.draft)
+        if result.refused is not None:
+            aside = editing.store.set_aside()  # nothing of it is lost: the rest is read there
+            self.notify(
+                f"Restored {result.applied} edit(s); then {result.refused}. The draft is kept "
+                f"as {aside.name}.",
+                severity="warning",
+                timeout=10,
+            )
+        else:
+            self.notify(f"Restored {result.applied} unsaved edit(s): s saves them.", timeout=5)
+        self.refresh_view(None)
+        self.keep_draft()
+
+    def stale_answer(self, check: DraftStale, discard: bool | None) -> None:
+        editing, journal = self.editing, self.journal()
+        assert editing is not None and editing.store is not None
+        if discard:
+            editing.store.remove()
+            if journal is not None:
+                journal_draft(journal, DraftFate.DISCARDED, check.draft, check.reason)
+            return
+        aside = editing.store.set_aside()
+        if journal is not None:
+            journal_draft(
+                journal, DraftFate.SET_ASIDE, check.draft, f"{check.reason}; kept as {aside}"
+            )
+        self.notify(f"The draft is kept as {aside} (not applied).", timeout=6)
+
+    def keep_draft(self) -> None:
+        """Write the unsaved work as the draft (or remove it), off the event loop."""
+        editing = self.editing
+        if editing is None or editing.store is None:
+            return
+        store, ticket, draft = editing.store, editing.store.ticket(), editing.draft()
+
+        def keep() -> None:
+            try:
+                store.keep(ticket, draft)
+            except OSError as exc:
+                self.post_message(self.DraftNotKept(f"{store.path}: {exc.strerror or exc}"))
+
+        self.run_in_thread(keep, group=DRAFT_GROUP, description="Keeping the unsaved edits")
+
+    @on(DraftNotKept)
+    def draft_not_kept(self, event: DraftNotKept) -> None:
+        if event.reason != self.draft_problem:  # said once, not at every key
+            self.draft_problem = event.reason
+            self.notify(
+                f"Unsaved edits cannot be kept as a draft ({event.reason}); save (s) to keep them.",
+                severity="warning",
+                timeout=8,
+            )
+
+    def journal(self) -> Journal | None:
+        session = self.wizard.session
+        return session.journal if session is not None else None
+
+    # -- workers -------------------------------------------------------------------
     def run_in_thread(self, work: Callable[[], None], *, group: str, description: str) -> None:
-        """The values step's worker shape: a thread, one per group, failures to the App."""
+        """The values step's worker shape: a thread, failures to the App.
+
+        Draft writes are serialised by the draft store itself: none is cancelled.
+        """
         self.run_worker(
             work,
             thread=True,
             group=group,
-            exclusive=True,
+            exclusive=group != DRAFT_GROUP,
             exit_on_error=False,
             description=description,
         )
@@ -223,9 +329,10 @@ class ValuesPanel(StepPanel):
     def save_written(self, event: SaveFlow.Saved) -> None:
         self.save_flow.written(event.saved)
 
-    @on(SaveFlow.Reopened)
-    def save_reopened(self, event: SaveFlow.Reopened) -> None:
-        self.save_flow.reopened(event.reopened)
+    @on(SaveFlow.Refused)
+    def save_refused(self, event: SaveFlow.Refused) -> None:
+        self.notify(event.message, severity="warning", timeout=8)
+        self.go_to_label(event.label)
 
     @on(AutoFillFlow.Gathered)
     def known_values_gathered(self, event: AutoFillFlow.Gathered) -> None:
@@ -236,7 +343,7 @@ class ValuesPanel(StepPanel):
         if event.state in (WorkerState.ERROR, WorkerState.CANCELLED):
             if event.worker.group == "values-load":
                 self.show_problem("The values files could not be opened (see the message).")
-            else:
+            elif event.worker.group != DRAFT_GROUP:
                 self.busy = ""
                 self.bindings_changed()
         super().on_worker_state_changed(event)
@@ -248,54 +355,45 @@ class ValuesPanel(StepPanel):
 
     def refresh_view(self, cursor_label: str | None = None) -> None:
         """Re-filter the rows, keep the cursor on ``cursor_label`` (or its position)."""
-        merge = self.merge
-        if merge is None:
+        editing = self.editing
+        if editing is None:
             return
+        merge = editing.merge
         panes = self.panes
         label = cursor_label or (panes.current.label if panes.current else None)
-        visible = visible_indices(merge.rows, self.filter_name)
+        visible = visible_indices(merge.rows, self.row_filter)
         position = panes.cursor
-        if label is not None:
-            wanted = next((i for i, r in enumerate(merge.rows) if r.label == label), None)
-            if wanted is not None:
-                position = bisect_left(visible, wanted)
-        counters = merge.counters()
-        kept = kept_differences(merge.rows, merge.decisions)
-        self.counts = StatusCounts(
-            counters.placeholders,
-            counters.differs - kept,
-            undecided_orphans(merge.rows, merge.decisions),
-            merge.has_unsaved_changes(),  # what the quit guard compares: content, not a count
-            kept,
-        )
+        if label is not None and merge.has_row(label):
+            position = bisect_left(visible, merge.index_of(label))
+        self.progress = Progress.of(merge, editing.known_placeholders)
         view = PaneRows(
             merge.rows,
             visible,
             merge.pattern,
             merge.decisions,
             self.revealed,
-            full_labels=self.filter_name != "all",
+            full_labels=self.row_filter != RowFilter.ALL,
+            new_line=editing.line_map,
         )
-        book = self.wizard.context.playbook
-        self.fillable = fillable_count(merge.rows, merge.pattern, book.known_placeholders)
         panes.show(view, min(position, max(0, len(visible) - 1)))
         self.update_lines()
 
     def update_lines(self) -> None:
         """Status and detail lines (counters come from the last ``refresh_view``)."""
-        merge = self.merge
-        if merge is None:
+        editing = self.editing
+        if editing is None or self.progress is None:
             return
+        merge = editing.merge
         total = len(self.panes.view.visible)
         position = f"{self.panes.cursor + 1 if total else 0}/{total}"
         self.query_one("#values-status", Static).update(
-            status_text(self.counts, self.filter_name, position), layout=False
+            status_text(self.progress, self.row_filter, position), layout=False
         )
         row = self.panes.current
         decision = merge.decisions.get(row.label) if row is not None else None
         reveal = row is not None and self.revealed == row.label
         self.query_one("#values-detail", Static).update(
-            detail_text(row, merge.pattern, reveal, decision), layout=False
+            detail_text(row, merge.pattern, reveal, decision, self.row_filter), layout=False
         )
         # An anchored value changes at its aliases too: say so before any edit is made.
         shared = merge.shared_at(row.label) if row is not None else None
@@ -333,69 +431,61 @@ class ValuesPanel(StepPanel):
 
     def go_to(self, index: int) -> None:
         """Put the cursor on ``merge.rows[index]``, showing all rows if the filter hides it."""
-        assert self.merge is not None
-        label = self.merge.rows[index].label
+        assert self.editing is not None
+        label = self.editing.merge.rows[index].label
         if index not in self.panes.view.visible:
-            self.filter_name = "all"
+            self.row_filter = RowFilter.ALL
         self.refresh_view(label)
+
+    def go_to_label(self, label: str) -> None:
+        if self.editing is not None and self.editing.merge.has_row(label):
+            self.go_to(self.editing.merge.index_of(label))
 
     # -- availability ----------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action not in EDITING | MOVING:
             return True
-        merge, index = self.merge, self.current_index()
-        if merge is None or self.busy:
+        editing = self.editing
+        if editing is None or self.busy:
             return None
+        merge = editing.merge
+        if action in ROW_ACTIONS:
+            return RowAction(action) in row_actions(merge, self.current_index()) or None
         if action in ("undo", "redo"):
             return (merge.can_undo if action == "undo" else merge.can_redo) or None
+        progress = self.progress
         if action == "auto_fill":
-            return self.fillable > 0 or None
+            return (progress is not None and progress.fillable > 0) or None
+        if action in ("drop_all", "next_undecided"):
+            return (progress is not None and progress.undecided > 0) or None
         if action == "bump_tag":
             return self.tag_to_bump() or None
-        if action not in ("port", "port_subtree", "edit", "keep", "carry", "drop", "reveal"):
-            return True
-        if index is None:
-            return None
-        row, children = merge.rows[index], has_children(merge.rows, index)
-        decided = merge.decisions.get(row.label)
-        allowed = {
-            "port": row.prev_path is not None
-            and (not children or row.presence == Presence.PREV_ONLY),
-            "port_subtree": row.prev_path is not None and children,
-            "edit": row.new_path is not None and not children,
-            # On a placeholder, k runs to say why it is refused (Helm would deploy it literally).
-            "keep": row.new_path is not None
-            and row.status in (*KEEPABLE, RowStatus.PLACEHOLDER)
-            and decided is None,
-            "carry": row.presence == Presence.PREV_ONLY,
-            "drop": row.presence == Presence.PREV_ONLY and decided is None,
-            "reveal": row.secret and not row.container,
-        }
-        return allowed[action] or None
+        return True
 
     def tag_to_bump(self) -> bool:
         """Whether the image tag exists and is not the current build yet."""
-        pair, merge = self.wizard.pair, self.merge
-        if pair is None or merge is None:
+        pair, editing = self.wizard.pair, self.editing
+        if pair is None or editing is None:
             return False
         key = self.wizard.context.playbook.image_tag_key
-        return image_tag_warning(merge.working, key, pair.current.build) is not None
+        return image_tag_warning(editing.merge.working, key, pair.current.build) is not None
 
     # -- navigation ------------------------------------------------------------------
-    def jump(self, test: Callable[[Row], bool], step: int, what: str) -> None:
-        merge, index = self.merge, self.current_index()
-        if merge is None or not merge.rows:
-            return
-        found = find_row(merge.rows, index if index is not None else -1, test, step)
+    def jump(self, test: Callable[[Row], bool], step: int, what: str) -> bool:
+        index = self.current_index()
+        if self.editing is None or not self.editing.merge.rows:
+            return False
+        found = find_row(self.editing.merge.rows, index if index is not None else -1, test, step)
         if found is None:
             self.notify(f"No {what} left.", timeout=3)
-            return
+            return False
         target, wrapped = found
         if wrapped:
             self.notify(
                 f"Wrapped around to the {'first' if step > 0 else 'last'} {what}.", timeout=2
             )
         self.go_to(target)
+        return True
 
     def action_next_difference(self) -> None:
         self.jump(is_difference, 1, "difference")
@@ -404,29 +494,29 @@ class ValuesPanel(StepPanel):
         self.jump(is_difference, -1, "difference")
 
     def action_next_placeholder(self) -> None:
-        self.jump(lambda row: row.status == RowStatus.PLACEHOLDER, 1, "placeholder")
+        self.jump(is_placeholder, 1, "placeholder")
+
+    def action_next_undecided(self) -> None:
+        self.jump(self.is_undecided, 1, "undecided value")
+
+    def is_undecided(self, row: Row) -> bool:
+        editing = self.editing
+        return editing is not None and row.label in {r.label for r in editing.undecided()}
 
     def action_cycle_filter(self) -> None:
-        self.filter_name = FILTERS[(FILTERS.index(self.filter_name) + 1) % len(FILTERS)]
+        self.row_filter = self.row_filter.next()
         self.refresh_view()
 
     def action_search(self) -> None:
         def found(entered: EnteredText | None) -> None:
-            if entered is None or not entered.value or self.merge is None:
+            if entered is None or not entered.value or self.editing is None:
                 return
-            text = entered.value
-            needle = text.strip().lower()
             start = self.current_index()
-            hit = find_row(
-                self.merge.rows,
-                -1 if start is None else start,
-                lambda row: needle in row.label.lower(),
-                1,
-            )
+            hit = find_label(self.editing.merge.rows, -1 if start is None else start, entered.value)
             if hit is None:
-                self.notify(f"No key path contains “{text.strip()}”.", severity="warning")
+                self.notify(f"No key path contains “{entered.value.strip()}”.", severity="warning")
                 return
-            self.go_to(hit[0])
+            self.go_to(hit)
 
         self.app.push_screen(search_dialog(), found)
 
@@ -440,23 +530,25 @@ class ValuesPanel(StepPanel):
         self.update_lines()
 
     # -- operations ------------------------------------------------------------------
-    def run(self, operation: Callable[[ValuesMerge], Command | None], secret: bool = False) -> bool:
-        """Apply one operation; a refusal is told to the operator and changes nothing."""
-        if self.merge is None or self.busy:
+    def apply(self, op: Operation) -> bool:
+        """Run one operation; a refusal is told to the operator and changes nothing."""
+        editing = self.editing
+        if editing is None or self.busy:
             return False
         label = self.panes.current.label if self.panes.current else None
-        shared = self.merge.shared_at(label) if label is not None else None
+        shared = editing.merge.shared_at(label) if label is not None else None
         try:
-            command = operation(self.merge)
+            command = editing.apply(op)
         except ValueEditRefused as exc:
-            message = exc.message if not secret else f"{label}: the value typed was refused"
-            hint = exc.hint if not secret else "type one value; quote it to keep it as text"
+            message = exc.message if not op.secret else f"{op.label}: the value typed was refused"
+            hint = exc.hint if not op.secret else "type one value; quote it to keep it as text"
             self.notify(f"{message}. {hint}" if hint else message, severity="warning")
             return False
-        if command is None:
-            self.notify("Nothing to change.", timeout=3)
-            return False
+        self.keep_draft()
         self.refresh_view(label)
+        # After auto-fill, on to what it could not do.
+        if op.kind == OperationKind.AUTO_FILL and not self.jump(is_placeholder, 1, "placeholder"):
+            self.next_decision()
         if shared is not None and command.edits:
             self.notify(
                 shared.removeprefix("⚠ ").split(" — ")[0] + ": all of them changed.",
@@ -470,25 +562,48 @@ class ValuesPanel(StepPanel):
         assert row is not None
         return row.label
 
+    def on_row(self, kind: OperationKind) -> bool:
+        return self.apply(Operation(kind, self.current_label()))
+
     def action_port(self) -> None:
-        label = self.current_label()
-        self.run(lambda merge: merge.port(label))
+        self.on_row(OperationKind.PORT)
 
     def action_port_subtree(self) -> None:
-        label = self.current_label()
-        self.run(lambda merge: merge.port_subtree(label))
+        self.on_row(OperationKind.PORT_SUBTREE)
 
     def action_keep(self) -> None:
-        label = self.current_label()
-        self.run(lambda merge: merge.keep_template(label))
+        self.on_row(OperationKind.KEEP)
 
     def action_carry(self) -> None:
-        label = self.current_label()
-        self.run(lambda merge: merge.carry_orphan(label))
+        if self.on_row(OperationKind.CARRY):
+            self.next_decision()
 
     def action_drop(self) -> None:
-        label = self.current_label()
-        self.run(lambda merge: merge.drop_orphan(label))
+        if self.on_row(OperationKind.DROP):
+            self.next_decision()
+
+    def next_decision(self) -> None:
+        """After a decision, on to the next previous value still undecided (if any)."""
+        if self.progress is not None and self.progress.undecided:
+            self.jump(self.is_undecided, 1, "undecided value")
+
+    def action_drop_all(self) -> None:
+        editing = self.editing
+        if editing is None or self.busy:
+            return
+        try:
+            op = editing.drop_all_operation()
+        except ValueEditRefused as exc:
+            self.notify(exc.message, timeout=3)
+            return
+        rows = editing.undecided()
+
+        def typed(answer: TypedPhrase | None) -> None:
+            journal = self.journal()
+            if answer is not None and self.apply(op) and journal is not None:
+                editing.journal_drop_all(journal, op, answer.phrase)
+
+        self.app.push_screen(drop_all_dialog(rows, editing.merge.pattern), typed)
 
     def action_edit(self) -> None:
         row = self.panes.current
@@ -498,7 +613,7 @@ class ValuesPanel(StepPanel):
 
         def typed(entered: EnteredText | None) -> None:
             if entered is not None:
-                self.run(lambda merge: merge.edit(label, entered.value), secret=row.secret)
+                self.apply(Operation(OperationKind.EDIT, label, entered.value, secret=row.secret))
 
         self.app.push_screen(edit_dialog(label, row.new_text, secret), typed)
 
@@ -506,7 +621,7 @@ class ValuesPanel(StepPanel):
         pair = self.wizard.pair
         assert pair is not None
         key = self.wizard.context.playbook.image_tag_key
-        if self.run(lambda merge: merge.set_image_tag(key, pair.current.build)):
+        if self.apply(Operation(OperationKind.IMAGE_TAG, key, pair.current.build)):
             self.notify(f"{key} set to {pair.current.build}.", timeout=3)
 
     def action_undo(self) -> None:
@@ -516,13 +631,15 @@ class ValuesPanel(StepPanel):
         self.history(undo=False)
 
     def history(self, undo: bool) -> None:
-        if self.merge is None or self.busy:
+        editing = self.editing
+        if editing is None or self.busy:
             return
         label = self.panes.current.label if self.panes.current else None
-        command = self.merge.undo() if undo else self.merge.redo()
+        command = editing.undo() if undo else editing.redo()
         if command is None:
             return
         self.notify(f"{'Undone' if undo else 'Redone'}: {command.title}", timeout=3)
+        self.keep_draft()
         self.refresh_view(label)
 
     def action_auto_fill(self) -> None:
@@ -533,7 +650,10 @@ class ValuesPanel(StepPanel):
 
     def unsaved_work(self) -> str | None:
         """What leaving now would lose: edits or decisions that differ from the saved file."""
-        if self.merge is None or not self.merge.has_unsaved_changes():
+        if self.editing is None or not self.editing.merge.has_unsaved_changes():
             return None
         name = self.wizard.context.playbook.values_file
-        return f"Your changes to {name} are not saved (s saves them). Leaving now discards them."
+        return (
+            f"Your changes to {name} are not saved (s saves them). Leaving keeps them only as a "
+            "draft, offered back when the step opens again."
+        )

@@ -1,10 +1,10 @@
-"""Saving from the values step: override reason, final diff, write, journal, reopen.
+"""Saving from the values step: refusal, override reason, final diff, write, journal.
 
-Order: placeholders left? a typed reason first. ``plan_save`` in a worker renders and
-verifies the text in memory; the operator reads the diff (secrets masked); only then
-``commit`` keeps the template (or the earlier work), writes atomically and re-reads.
-The journal gets the file operations with checksums and the override reason; then
-the saved file is reopened so the next save starts from what is on disk.
+Order: anything undecided? refused, the cursor goes to it. Placeholders left? a typed
+reason first. The core plans the save in a worker (renders and verifies the text in
+memory); the operator reads the diff (secrets masked); only then the core keeps the
+template (or the earlier work), writes atomically and verifies. The editor then goes
+on from the model in memory: nothing is read again.
 """
 
 from __future__ import annotations
@@ -13,32 +13,19 @@ from dataclasses import dataclass
 
 from textual.message import Message
 
-from tui.core.journal.events import ValuesChoice, ValuesDecision
-from tui.core.values.load import load_values
-from tui.core.values.merge import ValuesMerge
-from tui.core.values.save import SavePlan, SaveResult, commit, plan_save
+from tui.core.values.progress import image_tag_warning
+from tui.core.values.save import SavePlan, SaveResult
 from tui.screens.values.dialogs import override_dialog, save_dialog
 from tui.screens.values.editor import ValuesEditor
-from tui.screens.values.files import STEP, ValuesFiles, journaled_decisions, locate_values
-from tui.screens.values.view import image_tag_warning
 from tui.widgets.dialogs.reason import GivenReason
 
 
 @dataclass(frozen=True)
 class SavedFile:
-    """What one save wrote, and the decisions it journals (key paths only)."""
+    """What one save wrote."""
 
     plan: SavePlan
     result: SaveResult
-    decided: list[ValuesDecision]
-
-
-@dataclass(frozen=True)
-class ReopenedFile:
-    """The saved file read back: the next save starts from what is on disk."""
-
-    files: ValuesFiles
-    merge: ValuesMerge
 
 
 class SaveFlow:
@@ -58,21 +45,27 @@ class SaveFlow:
             super().__init__()
             self.saved = saved
 
-    class Reopened(Message):
-        """The saved file is open again in the editor."""
+    class Refused(Message):
+        """The save would leave previous values behind undecided (the first one's label)."""
 
-        def __init__(self, reopened: ReopenedFile) -> None:
+        def __init__(self, message: str, label: str) -> None:
             super().__init__()
-            self.reopened = reopened
+            self.message = message
+            self.label = label
 
     def __init__(self, panel: ValuesEditor) -> None:
         self.panel = panel
 
     def start(self) -> None:
-        panel = self.panel
-        if panel.merge is None or panel.busy:
+        panel, editing = self.panel, self.panel.editing
+        if editing is None or panel.busy:
             return
-        left = panel.merge.placeholders_left()
+        refusal = editing.save_refusal()
+        if refusal is not None:
+            first = editing.undecided()[0].label
+            panel.post_message(self.Refused(f"{refusal.message}. {refusal.hint}", first))
+            return
+        left = editing.merge.placeholders_left()
         if left:
             panel.app.push_screen(override_dialog(left), self.with_reason)
         else:
@@ -83,24 +76,24 @@ class SaveFlow:
             self.prepare(reason.text)
 
     def prepare(self, reason: str | None) -> None:
-        panel, merge, files = self.panel, self.panel.merge, self.panel.files
-        assert merge is not None and files is not None
+        panel, editing = self.panel, self.panel.editing
+        assert editing is not None
+        # Keys are refused while busy (check_action); the diff dialog covers the footer: no
+        # footer rebuild for this short state.
         panel.busy = "saving"
-        panel.bindings_changed()
 
         def render() -> None:
-            plan = plan_save(merge, files.destination, files.backup, reason)
-            panel.post_message(self.Planned(plan))
+            panel.post_message(self.Planned(editing.plan_save(reason)))
 
         panel.run_in_thread(render, group="values-save", description="Preparing the save")
 
     def review(self, plan: SavePlan) -> None:
-        panel, pair = self.panel, self.panel.wizard.pair
+        panel, pair, editing = self.panel, self.panel.wizard.pair, self.panel.editing
         backups = [str(p.name) for p in (plan.template_backup, plan.destination_backup) if p]
         warning = None
-        if panel.merge is not None and pair is not None:  # the tree the plan was rendered from
+        if editing is not None and pair is not None:  # the tree the plan was rendered from
             key = panel.wizard.context.playbook.image_tag_key
-            warning = image_tag_warning(panel.merge.working, key, pair.current.build)
+            warning = image_tag_warning(editing.merge.working, key, pair.current.build)
         dialog = save_dialog(
             plan.destination.name,
             plan.diff,
@@ -117,74 +110,28 @@ class SaveFlow:
         self.panel.app.notify("Not saved: nothing was written.", timeout=3)
 
     def write(self, plan: SavePlan) -> None:
-        panel, merge = self.panel, self.panel.merge
-        pair = panel.wizard.pair
-        assert merge is not None and pair is not None
-        book = panel.wizard.context.playbook
-        decisions = dict(merge.decisions)
-        decided = journaled_decisions(merge, plan.destination)
+        panel, editing = self.panel, self.panel.editing
+        assert editing is not None
 
-        def write_and_reopen() -> None:
-            result = commit(plan)
-            panel.post_message(self.Saved(SavedFile(plan, result, decided)))
-            files = locate_values(pair, book)
-            # The previous file is never edited: reuse it; only the saved file is read again.
-            reopened = ValuesMerge(
-                merge.previous, load_values(files.working), merge.pattern.pattern
-            )
-            labels = {row.label for row in reopened.rows}
-            reopened.decisions.update({k: v for k, v in decisions.items() if k in labels})
-            reopened.mark_saved()
-            panel.post_message(self.Reopened(ReopenedFile(files, reopened)))
+        def write() -> None:
+            panel.post_message(self.Saved(SavedFile(plan, editing.commit(plan))))
 
-        panel.run_in_thread(
-            write_and_reopen, group="values-save", description="Saving the values file"
-        )
+        panel.run_in_thread(write, group="values-save", description="Saving the values file")
 
     def written(self, saved: SavedFile) -> None:
-        """Journal what was written (checksums, the reason) and mark the step done."""
-        panel, plan, result = self.panel, saved.plan, saved.result
+        """Journal what was written (checksums, the reason, the decisions); the step is done."""
+        panel, editing = self.panel, self.panel.editing
+        result = saved.result
         session = panel.wizard.session
-        if session is not None:
-            journal = session.journal
-            if result.template_backup is not None:
-                journal.file_op(
-                    "backup",
-                    result.template_backup,
-                    plan.template_sha256,
-                    source=plan.template_source,
-                    step=STEP,
-                )
-            if result.destination_backup is not None:
-                journal.file_op(
-                    "backup",
-                    result.destination_backup,
-                    plan.destination_sha256,
-                    source=plan.destination,
-                    step=STEP,
-                )
-            journal.file_op(
-                "write", result.destination, result.sha256, plan.destination_sha256, step=STEP
-            )
-            if result.override_reason:
-                journal.append(
-                    ValuesDecision(
-                        ValuesChoice.PLACEHOLDERS_LEFT,
-                        tuple(result.placeholders_left),
-                        result.override_reason,
-                        str(result.destination),
-                        STEP,
-                    )
-                )
-            for decision in saved.decided:  # ported, edited, carried, kept, dropped: key paths
-                journal.append(decision)
+        if session is not None and editing is not None:
+            editing.journal_save(session.journal, saved.plan, result)
         kept = f"; kept {result.template_backup.name} first" if result.template_backup else ""
-        panel.app.notify(f"Saved {result.destination.name} (verified){kept}.", timeout=5)
-        if panel.merge is not None:
-            panel.merge.mark_saved()  # until the saved file is reopened, this is what it holds
-            panel.refresh_view()
+        panel.app.notify(
+            f"Saved {result.destination.name} (verified){kept}. F3 goes to the next step.",
+            timeout=5,
+        )
+        panel.busy = ""
+        panel.show_title()  # the right pane now holds the saved work
+        panel.keep_draft()  # nothing unsaved now: the draft goes
+        panel.refresh_view()
         panel.complete = True
-
-    def reopened(self, reopened: ReopenedFile) -> None:
-        label = self.panel.panes.current.label if self.panel.panes.current else None
-        self.panel.install(reopened.files, reopened.merge, label)

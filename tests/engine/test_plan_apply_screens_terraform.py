@@ -24,7 +24,9 @@ from tests.support.terraform import (
     engine_env,
 )
 from tests.support.waiting import (
+    dialog_focused,
     run_until_idle,
+    wait_until,
 )
 from tui.app import make_app
 from tui.context import WizardContext
@@ -32,9 +34,9 @@ from tui.core.journal.events import PlanReviewed
 from tui.core.steps import StepStatus
 from tui.core.tofu.carry_over.apply import apply_carry_over
 from tui.core.tofu.carry_over.preview import preview_carry_over
+from tui.core.tofu.plan.pipeline import Phase
 from tui.core.tofu.statefile import read_state
-from tui.screens.apply.flow import ApplyFlow, ApplyPhase
-from tui.screens.plan.flow import Phase, PlanFlow
+from tui.screens.plan.pipeline_view import PipelineView
 
 pytestmark = pytest.mark.engine
 
@@ -79,27 +81,27 @@ async def test_plan_review_gate_apply_with_real_terraform(tmp_path: Path) -> Non
     app = make_app(context)
     async with app.run_test(size=(120, 40)) as pilot:
         await open_step(app, pilot, "plan")
-        flow = app.query_one(PlanFlow)
-        flow.query_one("#plan-log").focus()
+        flow = app.query_one("#plan-pipeline", PipelineView)
         await pilot.press("p")
         await run_until_idle(app, pilot)
-        assert flow.phase is Phase.REVIEWED, all_text(app)
+        assert flow.core.phase is Phase.REVIEWED, all_text(app)
         assert "create 1" in text_of(app, "#plan-counts")  # terraform_data.valkey
         assert text_of(app, "#plan-verdict").startswith(" SAFE")
         await pilot.press("g")
-        await pilot.pause()
+        await wait_until(app, pilot, dialog_focused(app), "the approval dialog, focused")
         await pilot.press("enter")  # nothing blocks: one confirmation
         await run_until_idle(app, pilot)
         assert app.statuses["plan"] is StepStatus.DONE
 
         app.show_step("apply")
         await run_until_idle(app, pilot)
-        apply = app.query_one(ApplyFlow)
-        apply.query_one("#apply-log").focus()
-        assert apply.phase is ApplyPhase.READY
+        apply = app.query_one("#apply-pipeline", PipelineView)
+        assert apply.core.phase is Phase.APPROVED
         await pilot.press("a")
+        await wait_until(app, pilot, dialog_focused(app), "the apply's confirmation, focused")
+        await pilot.press("y")  # the apply's confirmation opens on Cancel; y applies
         await run_until_idle(app, pilot)
-        assert apply.phase is ApplyPhase.APPLIED, all_text(app)
+        assert apply.core.phase is Phase.APPLIED, all_text(app)
         assert app.statuses["apply"] is StepStatus.DONE
 
     after = read_state(curr_tf / "terraform.tfstate")

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-import tui.screens.plan.show
+import tui.core.tofu.plan.shown
 from tests.support.plan_apply_screens import (
     BOOK,
     carried_world,
@@ -41,7 +41,7 @@ def fixed_review(plan_path: Path, state: StateMark | None) -> ReviewedPlan:
 
 
 def snapshot_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> WizardApp:
-    monkeypatch.setattr(tui.screens.plan.show, "record_review", fixed_review)
+    monkeypatch.setattr(tui.core.tofu.plan.shown, "record_review", fixed_review)
     world = carried_world(tmp_path)
     for release in (world.previous, world.current):
         path = tf_dir(release) / BOOK.state_file
@@ -79,7 +79,7 @@ def test_apply_step_at_its_gate_80x24(
         await planned(app, pilot)
         await pilot.press("g")
         await wait_until(app, pilot, dialog_focused(app), "the approval dialog, focused")
-        await pilot.press("enter")  # the sandbox plan is safe: one confirmation
+        await pilot.press("y")  # the sandbox plan is safe: one confirmation, its own key
         await run_until_idle(app, pilot)
         app.clear_notifications()
         app.show_step("apply")

@@ -28,6 +28,25 @@ SAMPLE_SECRETS = (
 )
 
 
+# A key the previous file has under `host:`, a closed map of the template: a true orphan.
+ORPHAN_LABEL = "host.legacyRedirect"
+
+
+def add_orphan(prev: Path) -> None:
+    """Give the previous release's values a key the new template no longer has."""
+    path = prev / VALUES
+    path.write_text(
+        path.read_text().replace(
+            "  ingressClassName: alb\n", "  ingressClassName: alb\n  legacyRedirect: true\n"
+        )
+    )
+
+
+def draft_file(curr: Path) -> Path:
+    """Where the values step keeps the unsaved edits of the current release."""
+    return curr / ".mocm-upgrade" / "values-draft.json"
+
+
 def values_app(root: Path) -> tuple[WizardApp, Path, Path]:
     """The App on a fresh sample release pair under ``root`` (previous, current)."""
     prev, curr = make_pair(root)
@@ -49,14 +68,17 @@ async def open_values(app: WizardApp, pilot: WizardPilot) -> ValuesPanel:
 
 
 async def values_loaded(app: WizardApp, pilot: WizardPilot) -> ValuesPanel:
-    """The Values step shown has opened its files (or said why not): its loading
-    indicator is gone. The load starts after the panel's first refresh, in a worker."""
+    """The Values step shown has opened its files or said why not. The load starts after
+    the panel's first refresh, in a worker: wait for its outcome, not for the workers
+    running now (on a busy machine there may be none yet)."""
 
     def opened() -> bool:
-        loading = app.query("ValuesPanel #values-loading")
-        return bool(loading) and not loading.first().display
+        panels = app.query(ValuesPanel)
+        return bool(panels) and (
+            panels.first().editing is not None or not panels.first().loading_shown
+        )
 
-    await wait_until(app, pilot, opened, "the values files opened")
+    await wait_until(app, pilot, opened, "the values step opened (or said why not)")
     await settle(app, pilot)
     return app.query_one(ValuesPanel)
 

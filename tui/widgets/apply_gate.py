@@ -2,50 +2,30 @@
 
 ``ApplyGate(review).ask(app, decided)`` opens the dialog the plan's policy calls for
 and hands ``decided`` a :class:`GateDecision`. Nothing unexpected → the confirm
-dialog with Apply focused (one key). An unexpected destroy or replace that may be
-overridden → the typed-phrase dialog (``destroy N``, plus any ``required_phrase``
-such as a cluster id). Not overridable → the error dialog, only Close.
+dialog with Apply focused when it only approves the plan for a later apply that asks
+again, or Cancel focused when the answer applies at once (``destructive``); ``y``
+confirms either way. An unexpected destroy or replace that may be overridden → the
+typed-phrase dialog (``destroy N``, plus any ``required_phrase`` such as a cluster id).
+Not overridable → the error dialog, only Close.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from textual.app import App
 from textual.content import Content
 
-from tui.core.tofu.plan.gate import GateMode, GatePolicy, gate_policy
+from tui.core.tofu.plan.gate import GateDecision, GateMode, GatePolicy, gate_decision, gate_policy
 from tui.core.tofu.plan.review import PlanReview
 from tui.widgets.dialogs.confirm import ConfirmDialog
 from tui.widgets.dialogs.error import ErrorDialog
 from tui.widgets.dialogs.typed_phrase import TypedPhrase, TypedPhraseDialog
 from tui.widgets.plan_review_view import counts_text
 
+__all__ = ["ApplyGate", "GateDecision"]  # GateDecision is core's; callers may take it here
+
 MAX_LISTED = 50  # issues listed in the dialog; the review screen has them all
-
-
-@dataclass(frozen=True, slots=True)
-class GateDecision:
-    """What the operator did at the gate (no secret: addresses and the typed phrase)."""
-
-    confirmed: bool
-    mode: GateMode
-    typed_phrase: str
-    overridden: tuple[str, ...]  # unexpected destroys/replaces let through
-
-    def journal_detail(self) -> str:
-        """One sentence for ``Journal.decision``."""
-        if not self.confirmed:
-            return f"apply not confirmed (gate: {self.mode.value})"
-        if self.mode is GateMode.CONFIRM:
-            return "apply confirmed: every destroy and replace was expected"
-        detail = f"apply confirmed by typing '{self.typed_phrase}'"
-        if self.overridden:
-            shown = ", ".join(self.overridden[:20])
-            more = f" and {len(self.overridden) - 20} more" if len(self.overridden) > 20 else ""
-            detail += f"; overrode {len(self.overridden)} unexpected destroy/replace: {shown}{more}"
-        return detail
 
 
 class ApplyGate:
@@ -58,8 +38,10 @@ class ApplyGate:
         required_phrase: str = "",
         phrase_meaning: str = "",
         apply_label: str = "Apply",
+        destructive: bool = True,  # the safe default: Cancel focused unless it only approves
     ) -> None:
         self.review = review
+        self.destructive = destructive  # the answer applies at once: the dialog opens on Cancel
         self.policy: GatePolicy = gate_policy(review, required_phrase)
         self.phrase_meaning = phrase_meaning
         self.apply_label = apply_label
@@ -72,6 +54,9 @@ class ApplyGate:
                 f"{self.apply_label} this plan?",
                 self.body(),
                 confirm=self.apply_label,
+                destructive=self.destructive,
+                key="y",  # y confirms; Enter confirms only an approval (Cancel focused otherwise)
+                cancel_key="n",
                 dialog_id="gate-dialog",
             )
             app.push_screen(confirm, lambda yes: decided(self.decision(bool(yes))))
@@ -105,7 +90,8 @@ class ApplyGate:
         for issue in issues[:MAX_LISTED]:
             style = "$error" if issue.blocking else "$warning"
             text = text.append_text("\n• " + issue.display_address, f"bold {style}")
-            text = text.append_text(f"  {list(issue.actions)}\n  {issue.reason}", style)
+            actions = ", then ".join(issue.actions) or "missing from the plan"
+            text = text.append_text(f"\n  {actions}: {issue.reason}", style)
         if len(issues) > MAX_LISTED:
             more = f"\n… and {len(issues) - MAX_LISTED} more (see the review)"
             text = text.append_text(more, "dim")
@@ -113,14 +99,5 @@ class ApplyGate:
 
     def decision(self, answer: bool | TypedPhrase | None) -> GateDecision:
         """The decision an answer of the dialog stands for (only the policy's answer confirms)."""
-        mode = self.policy.mode
-        confirmed = (mode is GateMode.CONFIRM and answer is True) or (
-            mode is GateMode.TYPE_PHRASE
-            and isinstance(answer, TypedPhrase)
-            and answer.phrase == self.policy.phrase
-        )
-        if not confirmed:
-            return GateDecision(False, mode, "", ())
-        typed = self.policy.phrase if mode is GateMode.TYPE_PHRASE else ""
-        overridden = tuple(issue.display_address for issue in self.review.blockers)
-        return GateDecision(True, mode, typed, overridden)
+        typed = answer.phrase if isinstance(answer, TypedPhrase) else None
+        return gate_decision(self.policy, self.review, confirmed=answer is True, typed=typed)

@@ -112,7 +112,7 @@ def detail_fields(row: PlanRow) -> list[tuple[str, Content]]:
             ("Review", Content.styled("unexpected (blocks the apply)", "bold $error")),
             ("Why", Content.styled(row.why, "$error")),
         ]
-    action = f"{describe_actions(change)}  {list(change.actions)}"
+    action = describe_actions(change)  # words, with the order of a replace
     fields = [("Action", Content.styled(action, group_style(row)))]
     review = Content.styled(row.review_word, review_style(row))
     if row.expected is False:
@@ -168,14 +168,14 @@ class PlanDetail(VerticalScroll):
     def compose(self) -> ComposeResult:
         yield Static(self.shown, id="plan-detail-body")
 
-    def show_row(self, row: PlanRow | None) -> None:
-        """Render ``row`` (skipped when it is already shown)."""
+    def show_row(self, row: PlanRow | None, empty: str = "No change selected.") -> None:
+        """Render ``row`` (skipped when it is already shown); ``empty`` when there is none."""
         key = None if row is None else row.key
         if key == self.shown_key and row is not None:
             return
         self.shown_key = key
         if row is None:
-            self.shown = Text("No change matches the filter.")
+            self.shown = Text(empty)
         else:
             self.shown = detail_renderable(row, self.redact, self.app)
         self.query_one("#plan-detail-body", Static).update(self.shown)

@@ -166,6 +166,8 @@ class PlanReviewView(Widget, can_focus=False):
             a is b for a, b in zip(shown, self.shown, strict=True)
         )
         if same and not force:
+            if not shown:
+                self.show_detail_at(None)  # the words name the search as typed now
             return  # e.g. one more letter typed that every shown address has: keep the cursor
         previous = self.highlighted
         self._fill_generation += 1
@@ -211,17 +213,40 @@ class PlanReviewView(Widget, can_focus=False):
         text = Content()
         text = text.append_text("Showing: ", "bold")
         text = text.append_text(self.row_filter.value)
+        with_no_ops = self.include_no_ops and self.row_filter is RowFilter.ALL
         if self.include_no_ops:
             text = text.append_text(" + no-ops")
         if self.search:
             text = text.append_text(f" · address contains '{self.search}'", "bold")
-        text = text.append_text(f" · {count} of {len(self.rows)} change(s)")
+        # Out of what this filter could show: no-ops count only when they are listed.
+        total = len(self.rows) + (len(self.no_ops) if with_no_ops else 0)
+        if count:
+            text = text.append_text(f" · {count} of {total}")
+        else:
+            text = text.append_text(" · none", "bold $warning")
         self.query_one("#plan-filter", Static).update(text)
+
+    def empty_words(self) -> str:
+        """What the empty table means, naming the filter and the search that emptied it."""
+        if self.search:
+            among = {
+                RowFilter.ALL: "the changes",
+                RowFilter.DESTRUCTIVE: "the destroys and replaces",
+                RowFilter.UNEXPECTED: "the unexpected changes",
+            }[self.row_filter]
+            return f"None of {among} has an address containing '{self.search}'. Esc clears it."
+        if self.row_filter is RowFilter.DESTRUCTIVE:
+            return "None: the plan destroys and replaces nothing. a shows all changes."
+        if self.row_filter is RowFilter.UNEXPECTED:
+            return "None: every change is expected at this stage. a shows all changes."
+        if self.no_ops and not self.include_no_ops:
+            return f"None: the plan changes nothing ({len(self.no_ops)} no-op(s): o lists them)."
+        return "None: the plan changes nothing."
 
     # -- detail --------------------------------------------------------------
     def show_detail_at(self, index: int | None) -> None:
         row = self.shown[index] if index is not None and index < len(self.shown) else None
-        self.query_one(PlanDetail).show_row(row)
+        self.query_one(PlanDetail).show_row(row, self.empty_words())
 
     @property
     def highlighted(self) -> PlanRow | None:
@@ -235,7 +260,7 @@ class PlanReviewView(Widget, can_focus=False):
     def _row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         event.stop()
         # The cursor, not the event's key: an event from before a refill may be stale.
-        self.query_one(PlanDetail).show_row(self.highlighted)
+        self.query_one(PlanDetail).show_row(self.highlighted, self.empty_words())
 
     @on(DataTable.RowSelected, "#plan-table")
     def _row_selected(self, event: DataTable.RowSelected) -> None:

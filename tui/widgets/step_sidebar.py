@@ -12,9 +12,11 @@ from tui.core.steps import STEPS, StepStatus
 MARKS = {
     StepStatus.DONE: ("✔", "$success"),
     StepStatus.WAIVED: ("≈", "$warning"),
-    StepStatus.IN_PROGRESS: ("▶", "bold"),
+    StepStatus.IN_PROGRESS: ("…", "bold"),
     StepStatus.NOT_STARTED: ("·", "dim"),
 }
+# ▶ only on the step on screen: a step left half-done for Rollback reads "…", not a second ▶.
+CURRENT = ("▶", "bold")
 COMPACT_BELOW = 12  # columns: under this the list shows marks and numbers only
 
 
@@ -34,7 +36,9 @@ class StepSidebar(OptionList):
     ) -> list[Option]:
         options = []
         for step in STEPS:
-            mark, style = MARKS[statuses[step.id]]
+            status = statuses[step.id]
+            working = status is StepStatus.IN_PROGRESS and step.id == current
+            mark, style = CURRENT if working else MARKS[status]
             title = "" if compact else f" {step.title}"
             label = Content.assemble((f"{mark} ", style), f"{step.number:>2}{title}")
             if step.id == current:

@@ -3,13 +3,16 @@
 One virtual list (Textual's line API): only the rows on screen are rendered, so a
 5,000-line file scrolls and repaints as fast as a 50-line one. Both panes share the
 row, hence they always scroll together. Each pane shows the row's line number in its
-own file, the key (indented by depth) and the value, truncated with … to fit.
+own file (when the pane is wide enough: the detail lines always say it), the key
+(indented by depth) and the value. When both do not fit, the value keeps the room it
+needs before the key does, and a placeholder is shortened on its left, keeping the
+part of its name that says which one it is.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from rich.cells import cell_len
@@ -23,6 +26,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from tui.core.printable import printable
 from tui.core.values.alignment import Presence, Row, RowStatus
 from tui.core.values.commands import MergeDecision
 
@@ -37,7 +41,14 @@ MARKERS = {
 }
 DECISION_MARKERS = {MergeDecision.KEPT_TEMPLATE: "=", MergeDecision.DROPPED_ORPHAN: "×"}
 DIVIDER_WIDTH = 3
-_UNESCAPE = re.compile(r"\\(.)")
+NUMBERED_WIDTH = 44  # a pane narrower than this shows no line numbers (80 columns: 35)
+MIN_KEY = 8  # the key keeps at least this much of a narrow pane
+MIN_PLACEHOLDER_NAME = 10
+ELLIPSIS = "…"
+
+
+def same_line(line: int | None) -> int | None:
+    return line
 
 
 @dataclass
@@ -50,18 +61,22 @@ class PaneRows:
     decisions: Mapping[str, MergeDecision] = field(default_factory=dict)
     revealed: str | None = None  # label of the one row shown in clear
     full_labels: bool = False  # filtered views show whole key paths instead of a tree
+    new_line: Callable[[int | None], int | None] = same_line  # the new file's line on disk
 
 
-def key_text(row: Row, full: bool) -> str:
+def key_text(row: Row, full: bool, indent: int = 2) -> str:
     """The key as a pane shows it: the last segment indented by depth, or the whole path."""
     if full:
         return row.label
     seg = row.segments[-1] if row.segments else ""
-    if not seg.startswith("["):
-        seg = _UNESCAPE.sub(r"\1", seg)  # the key as written in the file, not Helm's --set form
-    else:
-        seg = "- " + seg[1:-1] if seg.startswith("[name=") else "- " + seg
-    return "  " * row.depth + seg
+    path = row.new_path if row.new_path is not None else row.prev_path
+    if seg.startswith("[name="):
+        seg = "- " + seg[1:-1]
+    elif seg.startswith("["):
+        seg = "- " + seg
+    elif path:
+        seg = printable(str(path[-1]))  # the key as written in the file, escaped once
+    return " " * (indent * row.depth) + seg
 
 
 def fit(text: Text, width: int) -> Text:
@@ -73,6 +88,68 @@ def fit(text: Text, width: int) -> Text:
     else:
         text.pad_right(width - cell_len(text.plain))
     return text
+
+
+def shorten_placeholders(value: str, pattern: re.Pattern[str] | None, room: int) -> str:
+    """``value`` with its placeholders shortened on the left, a word at a time, until it fits
+    ``room`` (``< REPLACE_VALUE_MONGODB_STORAGE_CLASS >`` → ``<…MONGODB_STORAGE_CLASS>``):
+    the end of a placeholder's name says which one it is."""
+    if pattern is None or cell_len(value) <= room:
+        return value
+    matches = list(pattern.finditer(value))
+    if not matches:
+        return value
+    forms = [_shorter_forms(m.group(0).strip("<> \t")) for m in matches]
+    chosen = [0] * len(matches)
+
+    def rendered() -> str:
+        out, start = [], 0
+        for match, names, index in zip(matches, forms, chosen, strict=True):
+            out += [value[start : match.start()], f"<{names[index]}>"]
+            start = match.end()
+        return "".join([*out, value[start:]])
+
+    text = rendered()
+    while cell_len(text) > room:
+        shorter = [i for i in range(len(forms)) if chosen[i] + 1 < len(forms[i])]
+        if not shorter:
+            break
+        longest = max(shorter, key=lambda i: len(forms[i][chosen[i]]))
+        chosen[longest] += 1
+        text = rendered()
+    return text
+
+
+def _shorter_forms(name: str) -> list[str]:
+    """``NAME`` then … and each tail of it starting at a word, down to a few characters."""
+    forms = [name]
+    cut = name.find("_")
+    while cut != -1 and len(name) - cut - 1 >= MIN_PLACEHOLDER_NAME:
+        forms.append(ELLIPSIS + name[cut + 1 :])
+        cut = name.find("_", cut + 1)
+    return forms
+
+
+def fit_key_value(
+    key: str, value: str, width: int, pattern: re.Pattern[str] | None
+) -> tuple[str, str]:
+    """(key, value) to write as ``key: value`` in ``width`` cells where possible: the value
+    keeps what it needs first (placeholders shortened), the key gives way (cut with …)."""
+    room = width - 2  # ": "
+    if cell_len(key) + cell_len(value) <= room:
+        return key, value
+    value = shorten_placeholders(value, pattern, room - cell_len(key))
+    if cell_len(key) + cell_len(value) <= room:
+        return key, value
+    if room - cell_len(value) >= min(cell_len(key), room // 3):
+        key_room = room - cell_len(value)  # the key gives way to a value that then fits whole
+    else:  # the value is cut anyway: the key keeps up to half the room
+        key_room = max(MIN_KEY, min(cell_len(key), room // 2))
+    if cell_len(key) > key_room:
+        indent = min(len(key) - len(key.lstrip(" ")), key_room // 2)
+        key = key[: key_room - 1].rstrip() if indent >= key_room - 1 else key[: key_room - 1]
+        key = key + ELLIPSIS
+    return key, value
 
 
 class ValuesPanes(ScrollView, can_focus=True, inherit_bindings=False):
@@ -119,7 +196,7 @@ class ValuesPanes(ScrollView, can_focus=True, inherit_bindings=False):
         """Show these rows with the cursor on visible position ``cursor``."""
         self.view = view
         lines = [r.prev_line or 0 for r in view.rows] + [r.new_line or 0 for r in view.rows]
-        self.number_width = max(3, len(str(max(lines, default=0))))
+        self.number_width = max(3, len(str(max(lines, default=0) + 99)))
         self.virtual_size = Size(0, len(view.visible))
         self.cursor = max(0, min(cursor, len(view.visible) - 1))
         self.refresh()
@@ -194,20 +271,23 @@ class ValuesPanes(ScrollView, can_focus=True, inherit_bindings=False):
         value_style = status_style
         if row.container and row.status == RowStatus.SAME:
             value_style = self.style_of("container")
-        key = key_text(row, view.full_labels)
+        numbered = left_width >= NUMBERED_WIDTH
+        key = key_text(row, view.full_labels, 2 if numbered else 1)
         left = self.pane_text(
-            row.prev_line,
+            row.prev_line if numbered else None,
             key if row.presence != Presence.NEW_ONLY else "",
             row.prev_shown(view.pattern, reveal) if row.presence != Presence.NEW_ONLY else "",
             row,
             value_style if row.status != RowStatus.PLACEHOLDER else Style(),
+            left_width,
         )
         right = self.pane_text(
-            row.new_line,
+            view.new_line(row.new_line) if numbered else None,
             key if row.presence != Presence.PREV_ONLY else "",
             row.new_shown(view.pattern, reveal) if row.presence != Presence.PREV_ONLY else "",
             row,
             value_style,
+            right_width,
         )
         decision = view.decisions.get(row.label)
         if decision is not None:
@@ -219,19 +299,30 @@ class ValuesPanes(ScrollView, can_focus=True, inherit_bindings=False):
         return Text.assemble(fit(left, left_width), marker, fit(right, right_width))
 
     def pane_text(
-        self, line: int | None, key: str, value: str, row: Row, value_style: Style
+        self,
+        line: int | None,
+        key: str,
+        value: str,
+        row: Row,
+        value_style: Style,
+        width: int,
     ) -> Text:
-        number = f"{line:>{self.number_width}} " if line and key else " " * (self.number_width + 1)
+        numbered = width >= NUMBERED_WIDTH
+        number = ""
+        if numbered:
+            number = (
+                f"{line:>{self.number_width}} " if line and key else " " * (self.number_width + 1)
+            )
         text = Text(number, self.style_of("lineno"), no_wrap=True, end="")
         if not key:
             return text
         key_style = self.style_of("same") if row.status == RowStatus.SAME else Style()
-        text.append(key, key_style)
         if row.container and row.status == RowStatus.SAME:
-            text.append(":", key_style)
+            text.append(key + ":", key_style)
             return text
-        text.append(": ", key_style)
-        text.append(value, value_style)
+        shown_key, shown_value = fit_key_value(key, value, width - len(number), self.view.pattern)
+        text.append(shown_key + ": ", key_style)
+        text.append(shown_value, value_style)
         return text
 
     def visible_text(self) -> str:

@@ -14,9 +14,10 @@ from tests.support.plan import plan, resource_change, sample
 from tui.core.journal.writer import Journal, Workspace
 from tui.core.playbook.load import load_playbook
 from tui.core.tofu.plan.gate import GateMode
+from tui.core.tofu.plan.ledger import gate_record
 from tui.core.tofu.plan.parse import load_plan, parse_plan
 from tui.core.tofu.plan.review import PlanReview, review
-from tui.screens.tofu_flow import gate_record
+from tui.core.tofu.plan.target import InitMode, PipelineTarget
 from tui.widgets.apply_gate import ApplyGate, GateDecision
 from tui.widgets.dialogs.typed_phrase import TypedPhrase
 
@@ -65,20 +66,33 @@ def dialog_text(app: App[None]) -> str:
     return "\n".join(str(w.render()) for w in app.screen.query(Static) if w.display)
 
 
-async def test_safe_plan_has_apply_focused_and_one_key_confirms(samples: Path) -> None:
+async def test_safe_plan_opens_on_cancel_and_enter_cancels(samples: Path) -> None:
     gate = ApplyGate(stage4_review(samples))
     app = GateHost(gate)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        assert app.focused is app.screen.query_one("#dialog-confirm", Button)
+        assert app.focused is app.screen.query_one("#dialog-cancel", Button)
         assert not app.screen.query("#dialog-input")
         assert "Apply this plan?" in dialog_text(app)
         await pilot.press("enter")
-        assert app.answers == [True]
+        await pilot.pause()
+    assert app.answers == [False]
+    assert app.decision.journal_detail() == "apply not confirmed (gate: confirm)"
+
+
+async def test_safe_plan_is_applied_with_its_key(samples: Path) -> None:
+    gate = ApplyGate(stage4_review(samples))
+    app = GateHost(gate)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert str(app.screen.query_one("#dialog-confirm", Button).label) == "Apply (y)"
+        await pilot.press("y")
+        await pilot.pause()
+    assert app.answers == [True]
     assert app.decision.confirmed and app.decision.mode is GateMode.CONFIRM
     assert app.decision.typed_phrase == ""
     assert app.decision.journal_detail() == (
-        "apply confirmed: every destroy and replace was expected"
+        "apply confirmed: 3 destroy(s) and 0 replace(s), each one expected"
     )
 
 
@@ -232,8 +246,10 @@ async def test_the_decision_goes_to_the_journal(samples: Path, tmp_path: Path) -
         await pilot.press("shift+tab", *"destroy", "space", "1", "enter")
         assert app.answers == [True]
     journal = Journal.open(Workspace(tmp_path))
-    journal.append(gate_record(app.decision, None, "plan"))
+    target = PipelineTarget(tmp_path, "upgrade", "current release", InitMode.NONE, remote=False)
+    journal.append(gate_record(target, app.decision, None, "plan"))
     record = json.loads(journal.path.read_text().splitlines()[-1])
     assert record["kind"] == "gate_answered" and record["question"] == "type-phrase"
     assert record["confirmed"] is True and record["typed_phrase"] == "destroy 1"
     assert record["overridden"] == [ELASTICACHE_RULE] and record["step"] == "plan"
+    assert (record["workdir"], record["stage"]) == (str(tmp_path), "upgrade")

@@ -21,11 +21,13 @@ from tests.support.waiting import (
     wait_until,
 )
 from tui.app import WizardApp
+from tui.core.files import sha256_file
+from tui.core.journal.events import ApplyStarted
 from tui.core.journal.records import CommandInterrupted
 from tui.core.journal.writer import Journal, Workspace
 from tui.core.steps import FORWARD_STEPS, StepStatus
-from tui.screens.apply.flow import ApplyFlow, ApplyPhase
-from tui.screens.plan.flow import Phase, PlanFlow
+from tui.core.tofu.plan.pipeline import Action, Phase
+from tui.screens.plan.pipeline_view import PipelineView
 from tui.widgets.dialogs.confirm import ConfirmDialog
 
 APPLY = ["tofu", "apply", "-input=false", "tfplan"]
@@ -41,19 +43,27 @@ async def approve_plan(app: WizardApp, pilot: WizardPilot) -> None:
     app.query_one("#plan-log").focus()
     await pilot.press("p")
     await run_until_idle(app, pilot)
-    assert app.query_one(PlanFlow).phase is Phase.REVIEWED, all_text(app)
+    assert view_of(app, "plan").core.phase is Phase.REVIEWED, all_text(app)
     await pilot.press("g")
     await wait_until(app, pilot, dialog_focused(app), "the approval dialog, focused")
-    await pilot.press("enter")
+    await pilot.press("y")  # the approval's own key
     await run_until_idle(app, pilot)
     assert app.statuses["plan"] is StepStatus.DONE
 
 
+def view_of(app: WizardApp, step: str) -> PipelineView:
+    return app.query_one(f"#{step}-pipeline", PipelineView)
+
+
 def killed_during_apply(current: Path) -> str:
-    """What a wizard killed while its apply ran leaves: the start journaled, no end."""
+    """What a wizard killed while its apply ran leaves: the apply's start, the command's start
+    (as the pipeline and its recorder journal them), and no end."""
     journal = Journal.open(Workspace(current))
     journal.step_entered("apply")
-    return journal.command_started(APPLY, tf_dir(current), "009-tofu-apply.log", "apply")
+    journal.step_started("apply")
+    workdir = tf_dir(current)
+    journal.append(ApplyStarted(str(workdir), sha256_file(workdir / "tfplan"), step="apply"))
+    return journal.command_started(APPLY, workdir, "009-tofu-apply.log", "apply")
 
 
 async def test_a_restart_after_a_kill_mid_apply_tells_it_and_plans_again(tmp_path: Path) -> None:
@@ -75,7 +85,7 @@ async def test_a_restart_after_a_kill_mid_apply_tells_it_and_plans_again(tmp_pat
         await pilot.press("enter")  # the safe next action has the focus
         await run_until_idle(app, pilot)
         assert app.current_step == "plan"
-        assert app.query_one(PlanFlow).phase is Phase.REVIEWED, all_text(app)
+        assert view_of(app, "plan").core.phase is Phase.REVIEWED, all_text(app)
         assert app.statuses["plan"] is StepStatus.IN_PROGRESS  # to be approved again
 
     [cut] = bodies_of(world.current, CommandInterrupted)
@@ -98,10 +108,11 @@ async def test_declining_the_new_plan_leaves_nothing_to_apply(tmp_path: Path) ->
         await pilot.press("escape")
         await run_until_idle(app, pilot)
         assert app.current_step == "apply"  # where the operator was
-        flow = app.query_one(ApplyFlow)
-        assert flow.phase is not ApplyPhase.READY  # the approval is void
-        assert "No approved plan: plan, review and approve first." in all_text(app)
+        view = view_of(app, "apply")
+        assert view.core.phase is Phase.INTERRUPTED  # the approval is void
+        assert not view.core.allowed(Action.APPLY) and view.core.allowed(Action.REPLAN)
+        assert "Unfinished apply" in all_text(app)
         await pilot.press("a")
         await run_until_idle(app, pilot)
-        assert flow.phase is not ApplyPhase.APPLIED
+        assert view.core.phase is Phase.INTERRUPTED
     assert [argv[1] for argv in commands_run(world.current)].count("apply") == 0

@@ -31,11 +31,12 @@ from tui.core.files import sha256_file
 from tui.core.journal.events import PlanApplied, PlanReviewed
 from tui.core.releases.archive import verify_archive
 from tui.core.steps import StepStatus
+from tui.core.tofu.plan.pipeline import Phase
 from tui.core.tofu.statefile import read_state
 from tui.sandbox.aws_endpoint import AwsEndpoint
 from tui.sandbox.world import World
-from tui.screens.apply.flow import ApplyFlow, ApplyPhase
-from tui.screens.plan.flow import Phase, PlanFlow
+from tui.screens.plan.pipeline_view import PipelineView
+from tui.widgets.dialogs.confirm import ConfirmDialog
 
 
 async def approve_plan(app: WizardApp, pilot: WizardPilot) -> None:
@@ -44,28 +45,42 @@ async def approve_plan(app: WizardApp, pilot: WizardPilot) -> None:
     app.query_one("#plan-log").focus()
     await pilot.press("p")
     await run_until_idle(app, pilot)
-    assert app.query_one(PlanFlow).phase is Phase.REVIEWED, all_text(app)
+    assert plan_view(app).core.phase is Phase.REVIEWED, all_text(app)
     await pilot.press("g")
     await wait_until(app, pilot, dialog_focused(app), "the approval dialog, focused")
-    await pilot.press("enter")
+    await pilot.press("y")  # the gate opens on Cancel: its own key approves
     await run_until_idle(app, pilot)
     assert app.statuses["plan"] is StepStatus.DONE
 
 
-async def go_apply(app: WizardApp, pilot: WizardPilot) -> ApplyFlow:
+def plan_view(app: WizardApp) -> PipelineView:
+    return app.query_one("#plan-pipeline", PipelineView)
+
+
+async def go_apply(app: WizardApp, pilot: WizardPilot) -> PipelineView:
     """Show Apply and wait until it took the plan approved in the Plan step (every caller
     approved one: the panel reads it after its first refresh)."""
     app.show_step("apply")
 
     def plan_taken() -> bool:
-        flows = app.query(ApplyFlow)
-        return bool(flows) and flows.first().reviewed is not None
+        views = app.query("#apply-pipeline").results(PipelineView)
+        view = next(views, None)
+        return view is not None and view.pipeline is not None and view.core.phase is not Phase.IDLE
 
     await wait_until(app, pilot, plan_taken, "the approved plan taken by the Apply step")
     await run_until_idle(app, pilot)
-    flow = app.query_one(ApplyFlow)
-    flow.query_one("#apply-log").focus()
-    return flow
+    return app.query_one("#apply-pipeline", PipelineView)
+
+
+async def apply_now(app: WizardApp, pilot: WizardPilot) -> None:
+    """a opens the apply's confirmation on Cancel; y applies."""
+    await pilot.press("a")
+    await wait_until(app, pilot, dialog_focused(app), "the apply's confirmation, focused")
+    dialog = app.screen
+    assert isinstance(dialog, ConfirmDialog)
+    assert app.focused is dialog.query_one("#dialog-cancel")  # Enter would cancel
+    await pilot.press("y")
+    await run_until_idle(app, pilot)
 
 
 def bump_serial(world: World) -> int:
@@ -84,12 +99,11 @@ async def test_apply_success_archives_the_previous_release_verified(tmp_path: Pa
     async with app.run_test(size=(120, 40)) as pilot:
         await approve_plan(app, pilot)
         flow = await go_apply(app, pilot)
-        assert flow.phase is ApplyPhase.READY
-        assert "Press a to check the reviewed plan" in text_of(app, "#apply-status")
-        assert not app.query_one("#apply-run", Button).disabled
-        await pilot.press("a")
-        await run_until_idle(app, pilot)
-        assert flow.phase is ApplyPhase.APPLIED, all_text(app)
+        assert flow.core.phase is Phase.APPROVED
+        assert "Press a to check the approved plan" in text_of(app, "#apply-status")
+        assert app.focused is app.query_one("#apply-apply-button", Button)
+        await apply_now(app, pilot)
+        assert flow.core.phase is Phase.APPLIED, all_text(app)
         status = text_of(app, "#archive-status")
         assert "✔ Archive verified" in status and "the release is kept" in status
         assert app.statuses["apply"] is StepStatus.DONE
@@ -105,9 +119,10 @@ async def test_apply_success_archives_the_previous_release_verified(tmp_path: Pa
         ("write", str(archive), sha256_file(archive))
     ]
     assert [argv[1] for argv in commands_run(world.current)] == ["init", "plan", "show", "apply"]
-    applied = bodies_of(world.current, PlanApplied)
-    assert applied[-1].plan_sha256 == sha256_file(tf_dir(world.current) / "tfplan")
-    assert applied[-1].step == "apply"
+    applied = bodies_of(world.current, PlanApplied)[-1]
+    assert applied.plan_sha256 == sha256_file(tf_dir(world.current) / "tfplan")
+    assert (applied.stage, applied.workdir) == ("upgrade", str(tf_dir(world.current)))
+    assert applied.step == "apply"
 
 
 async def test_stale_plan_is_refused_and_replan_goes_back_to_plan(tmp_path: Path) -> None:
@@ -117,18 +132,18 @@ async def test_stale_plan_is_refused_and_replan_goes_back_to_plan(tmp_path: Path
         await approve_plan(app, pilot)
         serial = bump_serial(world)
         flow = await go_apply(app, pilot)
-        await pilot.press("a")
-        await run_until_idle(app, pilot)
-        assert flow.phase is ApplyPhase.REFUSED
+        await apply_now(app, pilot)
+        assert flow.core.phase is Phase.REFUSED
         problem = text_of(app, "#apply-problem")
         assert "Apply refused. The plan is stale" in problem
         assert f"now serial {serial}" in problem and "Press r (Plan again)" in problem
-        assert app.query_one("#apply-replan", Button).display
-        assert app.query_one("#apply-run", Button).disabled
+        assert app.query_one("#apply-replan-button", Button).display
+        assert app.focused is app.query_one("#apply-replan-button", Button)
+        assert not app.query_one("#apply-apply-button", Button).display
         await pilot.press("r")
         await run_until_idle(app, pilot)
         assert app.current_step == "plan"
-        assert app.query_one(PlanFlow).phase is Phase.REVIEWED  # planned again
+        assert plan_view(app).core.phase is Phase.REVIEWED  # planned again
         assert app.statuses["plan"] is StepStatus.IN_PROGRESS  # must be approved again
     assert not world.previous.with_name(world.previous.name + ".tar.gz").exists()
     assert [argv[1] for argv in commands_run(world.current)].count("apply") == 0
@@ -143,9 +158,8 @@ async def test_changed_plan_file_is_refused(tmp_path: Path) -> None:
         with (tf_dir(world.current) / "tfplan").open("ab") as plan:
             plan.write(b"\0")
         flow = await go_apply(app, pilot)
-        await pilot.press("a")
-        await run_until_idle(app, pilot)
-        assert flow.phase is ApplyPhase.REFUSED
+        await apply_now(app, pilot)
+        assert flow.core.phase is Phase.REFUSED
         assert "tfplan is not the plan that was reviewed" in text_of(app, "#apply-problem")
     assert "apply" not in [argv[1] for argv in commands_run(world.current)]
 
@@ -170,9 +184,8 @@ async def test_apply_with_the_lock_held_is_explained_with_rollback_pointer(tmp_p
             )
         )
         flow = await go_apply(app, pilot)
-        await pilot.press("a")
-        await run_until_idle(app, pilot)
-        assert flow.phase is ApplyPhase.FAILED
+        await apply_now(app, pilot)
+        assert flow.core.phase is Phase.APPLY_FAILED
         problem = text_of(app, "#apply-problem")
         assert "The state is locked by alice@jump-1 for apply" in problem
         assert "force-unlock 0b9e4f6a-lock" in problem and "Rollback (ctrl+r)" in problem
@@ -197,25 +210,23 @@ async def test_b2_reads_the_serial_with_state_pull_at_review_and_before_apply(
 
         flow = await go_apply(app, pilot)
         assert "via tofu state pull" in text_of(app, "#apply-status")
-        await pilot.press("a")
-        await run_until_idle(app, pilot)
-        assert flow.phase is ApplyPhase.REFUSED, all_text(app)
+        await apply_now(app, pilot)
+        assert flow.core.phase is Phase.REFUSED, all_text(app)
         problem = text_of(app, "#apply-problem")
         assert f"reviewed on serial {serial} " in problem and f"now serial {serial + 1} " in problem
         assert s3_state(s3, bucket)["serial"] == serial + 1  # nothing applied
 
         await pilot.press("r")  # plan again: the Plan step reviews the new serial
         await run_until_idle(app, pilot)
-        assert app.query_one(PlanFlow).phase is Phase.REVIEWED, all_text(app)
+        assert plan_view(app).core.phase is Phase.REVIEWED, all_text(app)
         assert f"serial {serial + 1}, " in text_of(app, "#plan-status")
         await pilot.press("g")
         await wait_until(app, pilot, dialog_focused(app), "the approval dialog, focused")
-        await pilot.press("enter")
+        await pilot.press("y")  # the gate opens on Cancel: its own key approves
         await run_until_idle(app, pilot)
         flow = await go_apply(app, pilot)
-        await pilot.press("a")
-        await run_until_idle(app, pilot)
-        assert flow.phase is ApplyPhase.APPLIED, all_text(app)
+        await apply_now(app, pilot)
+        assert flow.core.phase is Phase.APPLIED, all_text(app)
 
     reviews = [r.plan.state for r in bodies_of(world.current, PlanReviewed)]
     assert [(r.serial, r.source) for r in reviews if r is not None] == [

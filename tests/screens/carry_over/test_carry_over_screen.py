@@ -22,10 +22,11 @@ from tests.support.tofu_steps import (
     table_rows,
     world_app,
 )
-from tests.support.waiting import WizardPilot, run_until_idle
+from tests.support.waiting import WizardPilot, dialog_focused, run_until_idle, settle, wait_until
 from tui.app import WizardApp
 from tui.core.steps import StepStatus
 from tui.sandbox.aws_endpoint import AwsEndpoint
+from tui.widgets.dialogs.confirm import ConfirmDialog
 
 BLOCK_MARK = "# Valkey Configuration (single node, no replica)"
 
@@ -44,9 +45,57 @@ def rows(app: WizardApp) -> dict[str, list[str]]:
 
 
 async def apply_now(app: WizardApp, pilot: WizardPilot) -> None:
+    """a asks first (the dialog lists what will be written); a again applies."""
     app.query_one("#co-table", DataTable).focus()
     await pilot.press("a")
+    await settle(app, pilot)
+    if isinstance(app.screen, ConfirmDialog):  # a blocked carry-over asks nothing
+        await wait_until(app, pilot, dialog_focused(app), "the carry-over question, focused")
+        await pilot.press("a")
     await run_until_idle(app, pilot)
+
+
+async def test_apply_asks_first_and_enter_cancels(seeded: SeededWorld) -> None:
+    before = {p.name: sha(p) for p in seeded.current_tf.iterdir() if p.is_file()}
+    app = world_app(seeded)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_step(app, pilot, "carry_over")
+        assert app.focused is app.query_one("#co-apply", Button)  # the next action
+        await pilot.press("a")
+        await wait_until(app, pilot, dialog_focused(app), "the carry-over question, focused")
+        dialog = app.screen
+        assert isinstance(dialog, ConfirmDialog)
+        body = text_of(app, "#dialog-body")
+        assert "copy      terraform.tfstate" in body
+        assert "terraform.tfvars.pre-carry-over-append first" in body
+        assert app.focused is dialog.query_one("#dialog-cancel", Button)
+        await pilot.press("enter")  # Enter cancels: nothing is written
+        await settle(app, pilot)
+        assert not isinstance(app.screen, ConfirmDialog)
+        assert not app.query_one("#co-result").display
+        assert app.statuses["carry_over"] is StepStatus.IN_PROGRESS
+    assert {p.name: sha(p) for p in seeded.current_tf.iterdir() if p.is_file()} == before
+    assert not [r for r in journal(seeded.world.current) if r["kind"] == "file_op"]
+
+
+async def test_table_stays_readable_at_80x24(seeded: SeededWorld) -> None:
+    """Each column keeps a readable width; the checksums leave room to the reasons."""
+    app = world_app(seeded)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_step(app, pilot, "carry_over")
+        table = app.query_one("#co-table", DataTable)
+        widths = {str(c.label): c.width for c in table.columns.values()}
+        assert list(widths) == ["status", "file", "what happens"]
+        assert widths["file"] >= 16 and widths["what happens"] >= 24
+        assert sum(w + 2 for w in widths.values()) <= table.size.width
+        await pilot.resize_terminal(120, 40)
+        await settle(app, pilot)
+        assert [str(c.label) for c in table.columns.values()] == [
+            "status",
+            "file",
+            "sha256",
+            "what happens",
+        ]
 
 
 async def test_option_a_preview_apply_verify(seeded: SeededWorld) -> None:

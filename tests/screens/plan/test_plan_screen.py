@@ -34,15 +34,16 @@ from tui.core.journal.events import (
     PlanVerdict,
 )
 from tui.core.steps import StepStatus
+from tui.core.tofu.plan.pipeline import Phase
 from tui.core.tofu.statefile import read_state
-from tui.screens.plan.flow import Phase, PlanFlow
+from tui.screens.plan.pipeline_view import PipelineView
 from tui.widgets.dialogs.confirm import ConfirmDialog
 from tui.widgets.dialogs.typed_phrase import TypedPhraseDialog
 from tui.widgets.plan_review_view import PlanReviewView
 
 
-def flow(app: WizardApp) -> PlanFlow:
-    return app.query_one(PlanFlow)
+def flow(app: WizardApp) -> PipelineView:
+    return app.query_one("#plan-pipeline", PipelineView)
 
 
 async def plan_now(app: WizardApp, pilot: WizardPilot) -> None:
@@ -63,12 +64,12 @@ async def test_plan_reviews_expected_creates_as_safe_and_one_confirmation_approv
         assert "Option A (local state)" in text_of(app, "#plan-status")
         assert text_of(app, "#plan-status").startswith("Press p to plan the current release")
         assert app.statuses["plan"] is StepStatus.IN_PROGRESS
-        assert app.focused is app.query_one("#plan-run", Button)  # Enter plans
-        assert not app.query_one("#plan-approve", Button).display  # nothing to approve yet
+        assert app.focused is app.query_one("#plan-plan-button", Button)  # Enter plans
+        assert not app.query_one("#plan-gate-button", Button).display  # nothing to approve yet
         await pilot.press("enter")
         await run_until_idle(app, pilot)
 
-        assert flow(app).phase is Phase.REVIEWED, all_text(app)
+        assert flow(app).core.phase is Phase.REVIEWED, all_text(app)
         view = app.query_one(PlanReviewView)
         assert "create 7" in text_of(app, "#plan-counts")
         assert text_of(app, "#plan-verdict").startswith(" SAFE")
@@ -79,14 +80,14 @@ async def test_plan_reviews_expected_creates_as_safe_and_one_confirmation_approv
         assert (
             f"serial {state.serial}, lineage {state.lineage[:8]}…, from terraform.tfstate" in status
         )
-        assert app.query_one("#plan-approve", Button).display
+        assert app.query_one("#plan-gate-button", Button).display
+        assert app.focused in view.query("*")  # the review has the focus; g works from it
 
         await pilot.press("g")
-        await wait_until(app, pilot, focus_on(app, "#dialog-confirm"), "the gate's Apply, focused")
+        await wait_until(app, pilot, focus_on(app, "#dialog-confirm"), "Approve, focused")
         gate = app.screen
-        assert isinstance(gate, ConfirmDialog)
-        assert app.focused is gate.query_one("#dialog-confirm", Button)  # one key approves
-        await pilot.press("enter")
+        assert isinstance(gate, ConfirmDialog)  # approving applies nothing: Apply asks again
+        await pilot.press("y")  # the action's own key approves
         await run_until_idle(app, pilot)
         assert app.statuses["plan"] is StepStatus.DONE
         assert "Approved" in text_of(app, "#plan-status")
@@ -99,12 +100,13 @@ async def test_plan_reviews_expected_creates_as_safe_and_one_confirmation_approv
         state.serial,
     )
     assert reviewed.verdict is PlanVerdict.SAFE and reviewed.step == "plan"
+    assert (reviewed.stage, reviewed.workdir) == ("upgrade", str(curr))
     assert reviewed.counts and reviewed.unexpected == ()
     gate_record = bodies_of(world.current, GateAnswered)[-1]
-    assert gate_record.sentence() == "apply confirmed: every destroy and replace was expected"
+    assert gate_record.sentence() == "apply confirmed: the plan destroys and replaces nothing"
     assert gate_record.plan_sha256 == reviewed.plan.sha256
     approved = bodies_of(world.current, PlanApproved)[-1]
-    assert approved.plan == reviewed.plan
+    assert approved.plan == reviewed.plan and approved.stage == "upgrade"
     commands = [argv[1] for argv in commands_run(world.current)]
     assert commands == ["init", "plan", "show"]
     show = [r for r in journal(world.current) if r["kind"] == "command"][-1]
@@ -181,7 +183,7 @@ async def test_lock_held_is_explained_in_plain_words(tmp_path: Path) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await open_step(app, pilot, "plan")
         await plan_now(app, pilot)
-        assert flow(app).phase is Phase.FAILED
+        assert flow(app).core.phase is Phase.PLAN_FAILED
         problem = text_of(app, "#plan-problem")
         assert "tofu plan failed: The state is locked by bob@jump-2 for plan" in problem
         assert "Next: Wait for that run to finish" in problem
@@ -200,12 +202,12 @@ async def test_a_hanging_plan_is_cancelled_with_sigint(tmp_path: Path) -> None:
         await pilot.press("p")
         for _ in range(200):  # until the plan command runs (init first)
             await pilot.pause()
-            if flow(app).phase is Phase.PLAN and flow(app).query_one("#plan-log").running:
+            if flow(app).core.phase is Phase.PLAN and flow(app).query_one("#plan-log").running:
                 break
-        assert flow(app).phase is Phase.PLAN
+        assert flow(app).core.phase is Phase.PLAN
         await pilot.press("x")
         await run_until_idle(app, pilot)
-        assert flow(app).phase is Phase.FAILED
+        assert flow(app).core.phase is Phase.PLAN_FAILED
         assert "cancelled by you" in text_of(app, "#plan-problem")
     plan_runs = [r for r in journal(world.current) if r["kind"] == "command"]
     assert plan_runs[-1]["argv"][1] == "plan" and plan_runs[-1]["outcome"] == "cancelled"

@@ -17,9 +17,11 @@ from tests.support.plan_apply_screens import (
     carried_world,
     journal,
     open_step,
+    s3_state,
     tf_dir,
     world_app,
 )
+from tests.support.plan_apply_screens import remote_world as remote_world_b2
 from tests.support.sandbox import new_world, run_tool
 from tests.support.screen_text import all_text, text_of
 from tests.support.waiting import (
@@ -28,14 +30,22 @@ from tests.support.waiting import (
     settle,
     wait_until,
 )
-from tui.core.journal.events import OverrideTyped, RollbackDone, RollbackKind
+from tui.core.journal.events import (
+    OverrideTyped,
+    PlanApplied,
+    PlanReviewed,
+    RollbackDone,
+    RollbackKind,
+    StateLeftBehind,
+)
 from tui.core.steps import StepStatus
+from tui.core.tofu.plan.pipeline import Action, Phase
 from tui.core.tofu.plan.review import review
 from tui.core.tofu.statefile import read_state
 from tui.sandbox.aws_endpoint import AwsEndpoint
 from tui.sandbox.world import World
-from tui.screens.apply.flow import ApplyFlow, ApplyPhase
-from tui.screens.plan.flow import Phase, PlanFlow
+from tui.screens.plan.pipeline_view import PipelineView
+from tui.widgets.dialogs.confirm import ConfirmDialog
 from tui.widgets.dialogs.typed_phrase import TypedPhraseDialog
 from tui.widgets.plan_review_view import PlanReviewView
 
@@ -105,7 +115,7 @@ async def test_option_b_lists_versions_and_needs_the_typed_phrase_to_force(
         assert not push.disabled  # pushing asks for the phrase first
         push.focus()
         await pilot.press("enter")
-        await pilot.pause()
+        await wait_until(app, pilot, dialog_focused(app), "the dialog, focused")
         dialog = app.screen
         assert isinstance(dialog, TypedPhraseDialog)
         assert dialog.phrase == f"push -force serial {serial - 1}"
@@ -123,7 +133,12 @@ async def test_option_b_lists_versions_and_needs_the_typed_phrase_to_force(
         await pilot.press(*f"push -force serial {serial - 1}", "enter")
         await run_until_idle(app, pilot)
         assert "✔ State restored" in text_of(app, "#rb-s3-status"), all_text(app)
-        assert app.statuses["rollback"] is StepStatus.DONE
+        # This previous release keeps a local state: it cannot be re-converged on S3's.
+        problem = text_of(app, "#rb-reconverge-problem")
+        assert "Cannot re-converge the previous release" in problem
+        assert "does not keep its state in S3" in problem
+        assert not app.query(PipelineView)
+        assert app.statuses["rollback"] is not StepStatus.DONE
 
     restored = latest_state(s3, bucket)
     download = tf_dir(world.current) / BOOK.state_rollback_download
@@ -242,26 +257,36 @@ async def test_option_a_restores_pre_upgrade_then_plans_and_applies_previous(
         )
         assert "terraform.tfstate.failed" in plan_text
         restore = app.query_one("#rb-restore", Button)
-        restore.focus()
+        assert app.focused is restore
         await pilot.press("enter")
+        await wait_until(app, pilot, dialog_focused(app), "the dialog, focused")
+        dialog = app.screen
+        assert isinstance(dialog, ConfirmDialog)  # the restore asks, like every destructive one
+        assert app.focused is dialog.query_one("#dialog-cancel", Button)
+        await pilot.press("enter")  # Enter cancels: nothing restored
+        await run_until_idle(app, pilot)
+        assert not (curr / BOOK.state_failed).exists()
+        await pilot.press("R")
+        await wait_until(app, pilot, dialog_focused(app), "the dialog, focused")
+        await pilot.press("y")
         await run_until_idle(app, pilot)
         assert "✔ Restored" in text_of(app, "#rb-local-status")
 
-        flow = app.query_one(PlanFlow)
-        assert flow.target.workdir == prev
-        flow.query_one("#plan-log").focus()
+        view = app.query_one("#rb-pipeline", PipelineView)
+        assert view.target.workdir == prev and view.target.stage == "rollback"
+        assert app.focused is view.query_one("#rb-plan-button")
         await pilot.press("p")
         await run_until_idle(app, pilot)
-        assert flow.phase is Phase.REVIEWED, all_text(app)
-        await pilot.press("g")
-        await wait_until(app, pilot, dialog_focused(app), "the approval dialog, focused")
-        await pilot.press("enter")
+        assert view.core.phase is Phase.REVIEWED, all_text(app)
+        assert app.focused is view.query_one("#rb-apply-button")
+        await pilot.press("a")  # the gate is the apply's question here: it opens on Cancel
+        await wait_until(app, pilot, dialog_focused(app), "the apply gate, focused")
+        gate = app.screen
+        assert isinstance(gate, ConfirmDialog) and gate.destructive, all_text(app)
+        assert app.focused is gate.query_one("#dialog-cancel", Button)
+        await pilot.press("y")
         await run_until_idle(app, pilot)
-        apply = app.query_one(ApplyFlow)
-        assert apply.phase is ApplyPhase.READY, all_text(app)
-        await pilot.press("a")
-        await run_until_idle(app, pilot)
-        assert apply.phase is ApplyPhase.APPLIED, all_text(app)
+        assert view.core.phase is Phase.APPLIED, all_text(app)
         assert app.statuses["rollback"] is StepStatus.DONE
 
     assert read_state(curr / BOOK.state_failed).serial == failed["serial"]
@@ -297,15 +322,13 @@ async def test_option_a_review_uses_the_rollback_rules(tmp_path: Path) -> None:
         before = text_of(app, "#rb-local-plan")
         assert "reviewed with the playbook's rollback rules: expected update of *" in before
         assert "nothing may touch *valkey*" in before
-        app.query_one("#rb-restore", Button).focus()
-        await pilot.press("enter")
+        await pilot.press("R", "y")
         await run_until_idle(app, pilot)
-        flow = app.query_one(PlanFlow)
+        flow = app.query_one("#rb-pipeline", PipelineView)
         assert flow.target.stage == "rollback"
-        flow.query_one("#plan-log").focus()
         await pilot.press("p")
         await run_until_idle(app, pilot)
-        assert flow.phase is Phase.REVIEWED, all_text(app)
+        assert flow.core.phase is Phase.REVIEWED, all_text(app)
         verdict = text_of(app, "#plan-verdict")
         assert verdict.startswith(" SAFE  every change is expected at stage 'rollback'")
         assert "create 1  update 1  replace 0  destroy 0" in text_of(app, "#plan-counts")
@@ -313,6 +336,140 @@ async def test_option_a_review_uses_the_rollback_rules(tmp_path: Path) -> None:
         assert shown[rule].expected and shown[rule].why == why[("create",)]
         assert shown["aws_cloudwatch_log_group.app"].why == why[("update",)]
         # The same plan under the upgrade rules: that create would be unexpected.
-        assert flow.review is not None
-        upgrade = review(flow.review.plan, BOOK, "upgrade")
+        assert flow.core.review is not None
+        upgrade = review(flow.core.review.plan, BOOK, "upgrade")
         assert [issue.address for issue in upgrade.issues] == [rule]
+
+
+async def test_option_b_re_converges_the_previous_release_and_lists_what_tofu_left(
+    tmp_path: Path, aws: AwsEndpoint
+) -> None:
+    """B.2 on the demo world: the upgrade applied in S3, then rolled back — the pre-upgrade
+    version pushed, the Valkey stack it created listed as unmanaged, and the previous
+    release planned, reviewed with the rollback rules and applied on the restored state."""
+    world, s3, bucket = remote_world_b2(tmp_path)
+    prev, curr = tf_dir(world.previous), tf_dir(world.current)
+    before = s3_state(s3, bucket)
+    upgrade = (["tofu", "init", "-input=false"], ["tofu", "plan", "-out", "tfplan"])
+    for argv in (*upgrade, ["tofu", "apply", "tfplan"]):
+        done = run_tool(world, argv, cwd=curr, **aws.env)
+        assert done.returncode in (0, 2) if argv[1] == "plan" else done.returncode == 0, done.stderr
+    upgraded = s3_state(s3, bucket)
+    created = sorted(
+        f"{r['type']}.{r['name']}" for r in upgraded["resources"] if r["mode"] == "managed"
+    )
+    kept = {f"{r['type']}.{r['name']}" for r in before["resources"] if r["mode"] == "managed"}
+    left = [address for address in created if address not in kept]
+    assert left and all("valkey" in address for address in left)
+
+    app = world_app(world, **aws.env)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_step(app, pilot, "rollback")
+        await run_until_idle(app, pilot)
+        table = app.query_one("#rb-versions", DataTable)
+        ids = version_ids(table)
+        table.move_cursor(row=len(ids) - 1)  # the oldest: the state before the upgrade
+        await pilot.press("d")
+        await run_until_idle(app, pilot)
+        compare = text_of(app, "#rb-compare")
+        assert f"{len(left)} resource(s) in the state now (after the upgrade)" in compare
+        assert all(address in compare for address in left)
+        await pilot.press("P")
+        await wait_until(app, pilot, dialog_focused(app), "the dialog, focused")
+        assert isinstance(app.screen, TypedPhraseDialog)
+        await pilot.press("shift+tab", *f"push -force serial {before['serial']}", "enter")
+        await run_until_idle(app, pilot)
+        assert "✔ State restored" in text_of(app, "#rb-s3-status"), all_text(app)
+        unmanaged = text_of(app, "#rb-left-behind")
+        assert "tofu will neither manage nor destroy them, they stay in AWS" in unmanaged
+        assert all(f"• {address}" in unmanaged for address in left)
+        assert app.statuses["rollback"] is not StepStatus.DONE  # not until re-applied
+
+        view = app.query_one("#rb-pipeline", PipelineView)
+        assert view.target.workdir == prev and view.target.stage == "rollback"
+        assert view.target.remote and "Option B.2 (S3 backend)" in text_of(app, "#rb-status")
+        assert app.focused is view.query_one("#rb-plan-button")
+        await pilot.press("p")
+        await run_until_idle(app, pilot)
+        assert view.core.phase is Phase.REVIEWED, all_text(app)
+        assert "via tofu state pull" in text_of(app, "#rb-status")
+        await pilot.press("a")  # the gate is the apply's question: it opens on Cancel
+        await wait_until(app, pilot, dialog_focused(app), "the dialog, focused")
+        gate = app.screen
+        assert isinstance(gate, ConfirmDialog) and gate.destructive, all_text(app)
+        await pilot.press("y")
+        await run_until_idle(app, pilot)
+        assert view.core.phase is Phase.APPLIED, all_text(app)
+        assert "re-applied on the restored state" in text_of(app, "#rb-s3-status")
+        assert app.statuses["rollback"] is StepStatus.DONE
+
+    records = journal(world.current)
+    commands = [(r["argv"][1:], r["cwd"]) for r in records if r["kind"] == "command"]
+    pushed = next(i for i, (argv, _) in enumerate(commands) if argv[:2] == ["state", "push"])
+    in_previous = [argv[0] for argv, cwd in commands[pushed + 1 :] if cwd == str(prev)]
+    assert in_previous[:2] == ["init", "plan"] and in_previous[-1] == "apply"
+    inits = [argv for argv, _ in commands[pushed:] if argv[0] == "init"]
+    assert inits and "-upgrade" not in inits[0]  # B keeps the previous release's provider lock
+    applied_in = [cwd for argv, cwd in commands if argv[0] == "apply"]
+    assert applied_in == [str(prev)]  # the previous release, nothing in the current one
+    [behind] = bodies_of(world.current, StateLeftBehind)
+    assert list(behind.addresses) == left and behind.step == "rollback"
+    reviewed = bodies_of(world.current, PlanReviewed)
+    assert [(r.stage, r.workdir, r.plan.state and r.plan.state.source) for r in reviewed] == [
+        ("rollback", str(prev), "state pull")
+    ]
+    [applied] = bodies_of(world.current, PlanApplied)
+    assert (applied.stage, applied.workdir) == ("rollback", str(prev))
+    restored = s3_state(s3, bucket)
+    assert restored["lineage"] == before["lineage"]
+    assert {
+        f"{r['type']}.{r['name']}" for r in restored["resources"] if r["mode"] == "managed"
+    } == kept
+
+
+async def test_option_a_after_a_restart_mid_apply_re_plans_and_never_restores_twice(
+    tmp_path: Path,
+) -> None:
+    world = carried_world(tmp_path)
+    prev = tf_dir(world.previous)
+    (prev / BOOK.state_pre_upgrade).write_bytes((prev / BOOK.state_file).read_bytes())
+    app = world_app(world)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_step(app, pilot, "rollback")
+        await pilot.press("R")
+        await wait_until(app, pilot, dialog_focused(app), "the dialog, focused")
+        await pilot.press("y")
+        await run_until_idle(app, pilot)
+        assert "✔ Restored" in text_of(app, "#rb-local-status")
+        view = app.query_one("#rb-pipeline", PipelineView)
+        await pilot.press("p")
+        await run_until_idle(app, pilot)
+        assert view.core.phase is Phase.REVIEWED, all_text(app)
+        reviewed = view.core.reviewed
+        assert reviewed is not None
+        # The wizard is killed while tofu applies: the journal says the apply started.
+        view.core.journal.apply_started(reviewed)
+    restored_state = (prev / BOOK.state_file).read_bytes()
+
+    app = world_app(world)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_step(app, pilot, "rollback")
+        await run_until_idle(app, pilot)
+        assert "The state was restored at " in text_of(app, "#rb-local-status")
+        assert not app.query_one(".rb-buttons").display  # nothing to restore again
+        view = app.query_one("#rb-pipeline", PipelineView)
+        assert view.core.phase is Phase.INTERRUPTED
+        assert app.focused is view.query_one("#rb-plan-button")  # the one way on
+        problem = text_of(app, "#rb-problem")
+        assert "Unfinished apply" in problem and "the old plan file is never applied" in problem
+        assert not view.core.allowed(Action.APPLY)
+        await pilot.press("a")  # offers nothing: the old plan is not applied again
+        await settle(app, pilot)
+        assert not isinstance(app.screen, ConfirmDialog)
+        await pilot.press("p")
+        await run_until_idle(app, pilot)
+        assert view.core.phase is Phase.REVIEWED, all_text(app)
+        assert view.core.interrupted is None
+    assert (prev / BOOK.state_file).read_bytes() == restored_state  # not restored a second time
+    restores = bodies_of(world.current, RollbackDone)
+    assert [r.rollback for r in restores] == [RollbackKind.LOCAL_STATE]

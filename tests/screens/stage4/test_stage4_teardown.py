@@ -1,4 +1,5 @@
-"""Pilot tests of the Stage-4 teardown: park, plan (tofu stand-in), review, gate, apply."""
+"""Pilot tests of the Stage-4 teardown through the plan pipeline: park, plan (tofu stand-in),
+review with the stage-4 rules, the gate (cluster id typed), the check, apply."""
 
 from __future__ import annotations
 
@@ -26,9 +27,9 @@ from tests.support.waiting import (
 )
 from tui.app import WizardApp
 from tui.core.steps import StepStatus
+from tui.core.tofu.plan.pipeline import Phase
 from tui.sandbox.aws_endpoint import AwsEndpoint
-from tui.screens.stage4.teardown import TeardownRun
-from tui.widgets.dialogs.error import ErrorDialog
+from tui.screens.plan.pipeline_view import PipelineView
 from tui.widgets.dialogs.typed_phrase import TypedPhraseDialog
 
 THREE = {
@@ -38,8 +39,13 @@ THREE = {
 }
 
 
-def run_of(app: WizardApp) -> TeardownRun:
-    return app.query_one(TeardownRun)
+def run_of(app: WizardApp) -> PipelineView:
+    return app.query_one("#s4-pipeline", PipelineView)
+
+
+def shown(app: WizardApp, action: str) -> bool:
+    """Whether the pipeline offers ``action`` (its button is shown, its key works)."""
+    return app.query_one(f"#s4-td-{action}-button", Button).display
 
 
 def status_of(app: WizardApp) -> StepStatus:
@@ -54,18 +60,16 @@ async def park_and_plan(app: WizardApp, pilot: WizardPilot) -> None:
     await pilot.press("5")
     await pilot.click("#s4-park")
     await settle(app, pilot)
-    assert not app.query_one("#s4-plan", Button).disabled
-    await pilot.click("#s4-plan")
+    assert shown(app, "plan")
+    await pilot.click("#s4-td-plan-button")
     await settle_until(
-        app,
-        pilot,
-        lambda: run_of(app).running is None and "Reading" not in run_text(app),
-        "the teardown plan reviewed (or failed)",
+        app, pilot, lambda: not run_of(app).core.busy, "the teardown plan reviewed (or failed)"
     )
 
 
 def run_text(app: WizardApp) -> str:
-    return text_of(app, "#s4-run-status")
+    """The pipeline's status line and its problem box (why it stopped), as shown."""
+    return text_of(app, "#s4-td-status") + "\n" + text_of(app, "#s4-td-problem")
 
 
 async def test_teardown_applies_only_the_reviewed_plan_after_the_cluster_id(
@@ -76,13 +80,15 @@ async def test_teardown_applies_only_the_reviewed_plan_after_the_cluster_id(
     app = stage4_app(prev, curr, tofu_bin=str(tofu))
     async with app.run_test(size=(120, 40)) as pilot:
         await open_stage4(app, pilot)
-        assert app.query_one("#s4-plan", Button).disabled  # nothing parked yet
+        assert not shown(app, "plan")  # nothing parked yet
+        assert "Park the old cache's file above first" in run_text(app)
         await park_and_plan(app, pilot)
-        assert "exactly the expected destroys" in run_text(app)
+        assert run_of(app).core.phase is Phase.REVIEWED, run_text(app)
+        assert "every change is expected at stage 'stage4'" in text_of(app, "#plan-verdict")
         counts = text_of(app, "#plan-counts")
-        assert "3" in counts and "destroy" in counts
-        assert not app.query_one("#s4-apply", Button).disabled
-        await pilot.click("#s4-apply")
+        assert "destroy 3" in counts
+        assert shown(app, "apply")
+        await pilot.click("#s4-td-apply-button")
         await pilot.pause()
         gate = app.screen
         assert isinstance(gate, TypedPhraseDialog) and gate.phrase == CLUSTER_ID
@@ -96,7 +102,8 @@ async def test_teardown_applies_only_the_reviewed_plan_after_the_cluster_id(
         await settle_until(
             app, pilot, lambda: status_of(app) is StepStatus.DONE, "the Stage 4 step done"
         )
-        assert "Teardown applied" in run_text(app)
+        assert run_of(app).core.phase is Phase.APPLIED
+        assert "✔ Applied." in run_text(app)
         assert app.query_one("#s4-tabs", TabbedContent).active == "followup"
         assert "safe to remove in a follow-up change" in text_of(app, "#s4-followup")
         assert app.query_one("#s4-unpark", Button).disabled  # applied: the file stays parked
@@ -105,11 +112,13 @@ async def test_teardown_applies_only_the_reviewed_plan_after_the_cluster_id(
     records = [
         json.loads(x) for x in (curr / ".mocm-upgrade/journal.jsonl").read_text().splitlines()
     ]
-    gates = [r for r in records if r["kind"] == "gate_answered" and r["step"] == "stage4"]
+    gates = [r for r in records if r["kind"] == "gate_answered"]
     assert gates and gates[-1]["confirmed"] and CLUSTER_ID in gates[-1]["typed_phrase"]
-    [applied] = [r for r in records if r["kind"] == "plan_applied" and r["step"] == "stage4"]
-    [reviewed] = [r for r in records if r["kind"] == "plan_reviewed" and r["step"] == "stage4"][-1:]
-    assert applied["plan_sha256"] == reviewed["plan"]["sha256"]
+    assert all((r["step"], r["stage"]) == ("stage4", "stage4") for r in gates)
+    [applied] = [r for r in records if r["kind"] == "plan_applied"]
+    [reviewed] = [r for r in records if r["kind"] == "plan_reviewed"][-1:]
+    assert (applied["stage"], applied["step"]) == ("stage4", "stage4")
+    assert applied["plan_sha256"] == reviewed["plan"]["sha256"] == gates[-1]["plan_sha256"]
     commands = [r for r in records if r["kind"] == "command"]
     # the review's show -json and state pull, and the apply check's state pull, are journaled too
     ran = [" ".join(r["argv"][1:3]) for r in commands]
@@ -132,8 +141,8 @@ async def test_a_fourth_destroy_asks_for_destroy_n_and_cancel_applies_nothing(
     async with app.run_test(size=(120, 40)) as pilot:
         await open_stage4(app, pilot)
         await park_and_plan(app, pilot)
-        assert "Unexpected changes" in run_text(app)
-        await pilot.click("#s4-apply")
+        assert text_of(app, "#plan-verdict").lstrip().startswith("BLOCKED")
+        await pilot.click("#s4-td-apply-button")
         await pilot.pause()
         gate = app.screen
         assert isinstance(gate, TypedPhraseDialog) and gate.phrase == f"destroy 1 {CLUSTER_ID}"
@@ -162,7 +171,7 @@ async def test_a_plan_touching_valkey_cannot_be_applied(
         said = run_text(app)
         assert "This plan cannot be applied" in said and "protected resource" in said
         assert "aws_security_group.valkey" in said
-        assert app.query_one("#s4-apply", Button).disabled
+        assert not shown(app, "apply")
 
 
 async def test_a_plan_missing_a_required_destroy_cannot_be_applied(
@@ -178,7 +187,7 @@ async def test_a_plan_missing_a_required_destroy_cannot_be_applied(
         await park_and_plan(app, pilot)
         said = run_text(app)
         assert "lacks required destroy(s): aws_elasticache_subnet_group.elasticache" in said
-        assert app.query_one("#s4-apply", Button).disabled
+        assert not shown(app, "apply")
 
 
 async def test_a_plan_file_changed_after_the_review_is_not_applied(
@@ -193,17 +202,17 @@ async def test_a_plan_file_changed_after_the_review_is_not_applied(
         await park_and_plan(app, pilot)
         with (curr / "terraform/aws/tfplan").open("ab") as plan:
             plan.write(b"\0")
-        await pilot.click("#s4-apply")
+        await pilot.click("#s4-td-apply-button")
         await pilot.pause()
         app.screen.query_one("#dialog-input", Input).value = CLUSTER_ID
         await pilot.pause()
         await pilot.click("#dialog-confirm")
         await settle_until(
-            app, pilot, lambda: isinstance(app.screen, ErrorDialog), "the error dialog"
+            app, pilot, lambda: run_of(app).core.phase is Phase.REFUSED, "the apply refused"
         )
-        assert "is not the plan that was reviewed" in text_of(app, "#error-message")
-        await pilot.press("escape")
-        assert app.query_one("#s4-apply", Button).disabled  # the review is forgotten
+        assert "✗ Apply refused." in run_text(app)
+        assert "is not the plan that was reviewed" in run_text(app)
+        assert not shown(app, "apply") and shown(app, "plan")  # only a new plan
         assert status_of(app) is StepStatus.IN_PROGRESS
     assert state_addresses(curr) == before
 
@@ -219,6 +228,33 @@ async def test_a_failing_plan_is_said_in_red(
         await open_stage4(app, pilot)
         await park_and_plan(app, pilot)
         said = run_text(app)
-        assert "(exit 1)" in said
-        assert not app.query_one("#s4-plan", Button).disabled  # may plan again
-        assert app.query_one("#s4-apply", Button).disabled
+        assert "✗ tofu plan failed (exit 1)." in said
+        assert shown(app, "plan")  # may plan again
+        assert not shown(app, "apply")
+
+
+async def test_unparking_after_the_review_voids_it(
+    aws: AwsEndpoint, samples: Path, tmp_path: Path
+) -> None:
+    prev, curr, tofu = teardown_pair(tmp_path)
+    before = state_addresses(curr)
+    seed_world(samples, "idle-zero")
+    app = stage4_app(prev, curr, tofu_bin=str(tofu))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_stage4(app, pilot)
+        await park_and_plan(app, pilot)
+        assert run_of(app).core.phase is Phase.REVIEWED and shown(app, "apply")
+        await pilot.click("#s4-unpark")
+        await settle(app, pilot)
+        assert run_of(app).core.review is None and not app.query("#plan-counts")
+        assert not shown(app, "apply") and not shown(app, "plan")
+        assert "Park the old cache's file above first" in run_text(app)
+        await pilot.press("a")  # the key does nothing either
+        await settle(app, pilot)
+        assert not isinstance(app.screen, TypedPhraseDialog)
+    assert state_addresses(curr) == before
+    records = [
+        json.loads(x) for x in (curr / ".mocm-upgrade/journal.jsonl").read_text().splitlines()
+    ]
+    voided = [r for r in records if r["kind"] == "plan_voided"]
+    assert [r["stage"] for r in voided] == ["stage4"]

@@ -13,8 +13,10 @@ from textual.widgets import Input, Static
 
 from tests.support.values_screen import (
     BOOK,
+    ORPHAN_LABEL,
     SAMPLE_SECRETS,
     VALUES,
+    add_orphan,
     auto_fill,
     detail,
     open_values,
@@ -29,7 +31,7 @@ from tests.support.waiting import (
 )
 from tui.core.releases.directories import load_pair
 from tui.core.steps import StepStatus
-from tui.screens.values.files import locate_values
+from tui.core.values.files import locate_values
 from tui.widgets.dialogs.confirm import ConfirmDialog
 from tui.widgets.dialogs.error import ErrorDialog
 
@@ -39,15 +41,30 @@ async def test_opens_on_the_sample_with_29_placeholders(tmp_path: Path) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         panel = await open_values(app, pilot)
         assert "Placeholders left 29" in status(panel)
-        assert "orphans undecided 1" in status(panel)
+        # The node selector goes into the template's open map `nodeSelector: {}`: no orphan.
+        assert "orphans undecided 0 · open maps to carry 1" in status(panel)
         text = screen_text(app)
-        assert "previous: mocm-10.5.2603/mocm/values.yaml" in text
-        assert "new: mocm-10.6.2605/mocm/values.yaml" in text
+        assert "7. Values — mocm/values.yaml" in text
+        assert "previous: mocm-10.5.2603" in text and "new: mocm-10.6.2605" in text
         rows = panel.panes.visible_text()
         # line numbers of each side: tag is line 9 on the left, 10 on the right
         assert "  9     tag: 10.5.2603" in rows and " 10     tag: 10.6.2605" in rows
-        assert "eks.amazonaws.com/nodegroup" in rows  # the orphan, key as written
+        # The key as written (no Helm escapes); the value keeps its room first.
+        assert "    eks.amazonaws.…: acme-mocm-prod-general" in rows
         assert app.statuses["values"] is StepStatus.IN_PROGRESS
+
+
+async def test_a_true_orphan_is_counted_apart_from_open_map_values(tmp_path: Path) -> None:
+    app, prev, _ = values_app(tmp_path)
+    add_orphan(prev)
+    async with app.run_test(size=(120, 40)) as pilot:
+        panel = await open_values(app, pilot)
+        assert "orphans undecided 1 · open maps to carry 1" in status(panel)
+        await pilot.press("o")  # in file order: the open map's value first
+        assert detail(panel).startswith("global.nodeSelector.eks\\.amazonaws\\.com/nodegroup")
+        assert "carried into an open map" in detail(panel)
+        await pilot.press("o")
+        assert detail(panel).startswith(f"{ORPHAN_LABEL}  orphan: the new file has no such key")
 
 
 async def test_p_port_undo_redo(tmp_path: Path) -> None:
@@ -110,18 +127,20 @@ async def test_keys_grey_out_where_they_cannot_run(tmp_path: Path) -> None:
         await pilot.press("right")  # greyed out: nothing happens
         assert "nothing unsaved" in status(panel)
         assert panel.check_action("bump_tag", ()) is None  # the template already has the build
-        await pilot.press("f", "f", "f")  # filter orphans
-        assert "filter orphans" in status(panel)
+        await pilot.press("f", "f", "f")  # filter: orphans and open maps
+        assert "filter orphans and open maps · 1/1" in status(panel)
         assert panel.check_action("carry", ()) is True
         assert panel.check_action("port_subtree", ()) is None
         await pilot.press("x")
-        assert "orphans undecided 0" in status(panel)
+        assert "open maps to carry" not in status(panel)
+        assert "decided: drop it" in detail(panel)
         assert panel.check_action("drop", ()) is None
         await pilot.press("c")
-        assert "orphans undecided 0" in status(panel)
-        assert "filter orphans · 0/0" in status(panel)  # carried: no orphan left
+        assert "open maps to carry" not in status(panel)
+        assert "filter orphans and open maps · 0/0" in status(panel)  # carried: none left
+        assert "No row matches the filter “orphans and open maps”" in detail(panel)
         await pilot.press("u", "u")
-        assert "orphans undecided 1" in status(panel)
+        assert "open maps to carry 1" in status(panel)
 
 
 async def test_keep_on_a_placeholder_is_refused_with_a_plain_notice(tmp_path: Path) -> None:

@@ -52,7 +52,8 @@ async def test_known_placeholders_come_from_tfvars_and_the_valkey_secret(
     async with app.run_test(size=(120, 40)) as pilot:
         panel = await open_values(app, pilot)
         body = await open_preview(app, pilot)
-        assert "Auto-fill 29 placeholder(s)" in screen_text(app)  # with the open-map carry
+        title = "Auto-fill: fill 28 placeholder(s) and carry 1 previous value(s) into open maps"
+        assert title in screen_text(app)
         known = body.index("Known to the wizard:")
         assert body.index("credentials.admin.password") < known  # previous values first
         tail = body[known:]
@@ -92,7 +93,8 @@ async def test_without_the_secret_the_host_stays_with_a_plain_reason(
         panel = await open_values(app, pilot)
         body = await open_preview(app, pilot)
         assert not isinstance(app.screen, ErrorDialog)
-        assert "Auto-fill 28 placeholder(s)" in screen_text(app)  # with the open-map carry
+        title = "Auto-fill: fill 27 placeholder(s) and carry 1 previous value(s) into open maps"
+        assert title in screen_text(app)
         left = body[body.index("Left as they are:") :]
         assert "credentials.valkey.host  < REPLACE_VALUE_VALKEY_HOST >" in left
         flat = " ".join(left.split())

@@ -15,6 +15,7 @@ from tests.support.values_screen import (
     app_on,
     auto_fill,
     detail,
+    draft_file,
     journal,
     open_values,
     screen_text,
@@ -190,6 +191,7 @@ async def test_a_file_changed_under_the_diff_is_not_overwritten(tmp_path: Path) 
     app, _, curr = values_app(tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         panel = await open_values(app, pilot)
+        await pilot.press("o", "c")  # the node selector carried: nothing left undecided
         await pilot.press("p", "right", "s")
         app.screen.query_one(Input).value = "testing"
         await pilot.press("enter")
@@ -307,8 +309,10 @@ async def test_unsaved_follows_the_content_not_the_number_of_operations(tmp_path
         assert app.return_code == 0
 
 
-async def test_leaving_for_another_step_asks_and_discard_drops_the_edits(tmp_path: Path) -> None:
-    app, _, _ = values_app(tmp_path)
+async def test_leaving_for_another_step_asks_and_the_edits_come_back_as_a_draft(
+    tmp_path: Path,
+) -> None:
+    app, _, curr = values_app(tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         panel = await open_values(app, pilot)
         await pilot.press("p", "right", "f2")  # Back
@@ -325,16 +329,25 @@ async def test_leaving_for_another_step_asks_and_discard_drops_the_edits(tmp_pat
         unsaved_dialog(app)
         await pilot.press("escape", "f2")
         unsaved_dialog(app)
-        await pilot.press("tab", "enter")  # Discard
+        assert "as a draft, offered back" in (panel.unsaved_work() or "")  # what it asks
+        await pilot.press("tab", "enter")  # leave the step
         await settle(app, pilot)
         assert app.current_step == "apply"
+        assert draft_file(curr).is_file()
         app.statuses["apply"] = StepStatus.DONE  # the sample world has no real apply to show
-        app.show_step("values")  # coming back: the file as it is on disk
+        app.show_step("values")  # coming back: the file as on disk, the draft offered back
+        await wait_until(
+            app, pilot, lambda: "Unsaved values edits found" in screen_text(app), "the draft offer"
+        )
+        await pilot.press("d")  # discard them
         fresh = await values_loaded(app, pilot)
         assert fresh is not panel and "Placeholders left 29" in status(fresh)
+        assert not draft_file(curr).exists()
         await pilot.press("f2")  # nothing unsaved: no question
         await pilot.pause()
         assert app.current_step == "apply"
+    discarded = [r for r in journal(curr) if r.get("what") == "values draft discarded"]
+    assert len(discarded) == 1 and "port global.image.registry" in str(discarded[0]["detail"])
 
 
 # -- keep: a decision the operator sees, undoes, and finds in the journal ------------------
@@ -360,6 +373,7 @@ async def test_keep_marks_the_row_counts_it_undoes_and_is_journaled(tmp_path: Pa
         assert panel.unsaved_work() is None
         await pilot.press("ctrl+y")
         assert "differ 0 · kept 1" in status(panel)
+        await pilot.press("o", "x")  # the node selector dropped knowingly
         await pilot.press("s")
         app.screen.query_one(Input).value = "placeholders later"
         await pilot.press("enter")

@@ -108,6 +108,27 @@ async def test_the_apply_gate_for_an_unexpected_destroy_opens_on_cancel(samples:
     assert decisions == [False]
 
 
+async def test_the_migration_prompt_keeps_its_buttons_on_screen_at_80x24() -> None:
+    question = (
+        "Do you want to copy existing state to the new backend?\n"
+        '  Pre-existing state was found while migrating the previous "local" backend to the\n'
+        '  newly configured "s3" backend. No existing state was found in the newly\n'
+        '  configured "s3" backend. Do you want to copy this state to the new "s3"\n'
+        '  backend? Enter "yes" to copy and "no" to start with an empty state.'
+    )
+    dialog = migration_question(Prompt(question, "  Enter a value: "))
+    app = DialogHost(dialog)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        inside = dialog.query_one(".dialog-frame").content_region  # not clipped by the frame
+        for button in dialog.query(Button):
+            assert inside.contains_region(button.region), button.id
+        assert app.focused is dialog.query_one("#dialog-cancel", Button)
+        await pilot.press("n")
+        await pilot.pause()
+    assert app.answers == [False]
+
+
 async def test_the_action_key_confirms_a_destructive_question() -> None:
     dialog = helm_question("Upgrade the Helm releases?", Text("helmfile sync"), "Sync")
     app = DialogHost(dialog)

@@ -125,6 +125,7 @@ async def test_filters_change_the_rows(samples: Path) -> None:
         await pilot.press("o")
         rows = table_rows(app)
         assert len(rows) == 16 and rows[-1][:3] == ("no-op", "null_resource.noop", "no change")
+        assert "all changes + no-ops · 16 of 16" in static_text(app, "#plan-filter")
         await pilot.press("o")
         assert len(table_rows(app)) == 15
         await pilot.press(*["down"] * 10)
@@ -170,7 +171,47 @@ async def test_search_with_no_match_says_so(samples: Path) -> None:
         await pilot.press("slash", *"nothing-like-this")
         await pilot.pause()
         assert table_rows(app) == []
-        assert "No change matches the filter." in app.query_one(PlanDetail).plain_text()
+        assert "address contains 'nothing-like-this' · none" in static_text(app, "#plan-filter")
+        assert (
+            "None of the changes has an address containing 'nothing-like-this'. Esc clears it."
+            in app.query_one(PlanDetail).plain_text()
+        )
+
+
+async def test_an_empty_filter_says_none_and_why(samples: Path) -> None:
+    app = ReviewHost(sample_review(samples, "plan_stage4.json", "stage4"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("u")
+        assert table_rows(app) == []
+        assert "only unexpected · none" in static_text(app, "#plan-filter")
+        detail = app.query_one(PlanDetail).plain_text()
+        assert "None: every change is expected at this stage. a shows all changes." in detail
+        assert "None: every change is expected" in screen_text(app)
+
+
+async def test_the_detail_names_actions_in_words_and_shows_arns(samples: Path) -> None:
+    arn = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/mocm/valkey-auth-AbCdEf"
+    data = plan(
+        [
+            resource_change(
+                "aws_elasticache_user.valkey",
+                ["delete", "create"],
+                before={"secret_arn": arn + "-old", "user_name": "old"},
+                after={"secret_arn": arn, "user_name": "new"},
+                replace_paths=[["user_name"]],
+            )
+        ]
+    )
+    app = ReviewHost(review_of(data))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        detail = app.query_one(PlanDetail).plain_text(width=200)  # one line per field
+        assert "replace (destroy, then create)" in detail
+        assert "expects the actions delete, then create" in detail
+        assert "['" not in detail and "']" not in detail  # never a Python list
+        assert 'user_name: "old" → "new"' in detail
+        assert f'secret_arn: "{arn}-old" → "{arn}"' in detail and "••" not in detail
 
 
 async def test_detail_follows_the_cursor(samples: Path) -> None:

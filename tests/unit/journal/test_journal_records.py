@@ -17,12 +17,16 @@ from tui.core.journal.codec import (
     redact_body,
 )
 from tui.core.journal.events import (
+    ApplyEnded,
+    ApplyOutcome,
+    ApplyStarted,
     AwsIdentityConfirmed,
     BackendChosen,
     BackendMigrated,
     BackendOption,
     ChangeCount,
     ChangelogAcknowledged,
+    DraftFate,
     GateAnswered,
     GateQuestion,
     HelmDiffed,
@@ -40,6 +44,7 @@ from tui.core.journal.events import (
     PlanIssue,
     PlanReviewed,
     PlanVerdict,
+    PlanVoided,
     PreflightItemWaived,
     ReleaseAfterSync,
     RollbackChosen,
@@ -49,10 +54,12 @@ from tui.core.journal.events import (
     SnapshotPurpose,
     SnapshotRecorded,
     Stage4Verdict,
+    StateLeftBehind,
     StateSeen,
     TempFilesRemoved,
     ValuesChoice,
     ValuesDecision,
+    ValuesDraftHandled,
     WaiverGiven,
     WaiverSubject,
 )
@@ -110,6 +117,10 @@ BODIES: list[RecordBody] = [
     GateAnswered(True, GateQuestion.TYPE_PHRASE, "destroy 1", ("aws_instance.old",), "a" * 64),
     PlanApproved("/r/c", PLAN, "destroy 1", "plan"),
     PlanApplied("a" * 64, "/r/c", "apply"),
+    PlanVoided("/r/c/terraform/aws", "the file is not parked", "stage4", "stage4"),
+    ApplyStarted("/r/c/terraform/aws", "b" * 64, "rollback", "rollback"),
+    ApplyEnded("/r/c/terraform/aws", "b" * 64, ApplyOutcome.TIMED_OUT, None, step="apply"),
+    ValuesDraftHandled(DraftFate.SET_ASIDE, ("port host.domain",), "2026-05-20T09:00:00", "stale"),
     OverrideTyped("tofu state push -force", "push older", "v3", "rollback"),
     ValuesDecision(ValuesChoice.DROPPED, ("nodeSelector", "legacy.enabled"), file="/v.yaml"),
     ChangelogAcknowledged("10.6.2605", "0123456789ab", ("Removed: x",)),
@@ -125,6 +136,7 @@ BODIES: list[RecordBody] = [
     Stage4Verdict("old-redis", "eu-west-1", "72h", "t0", "t1", 1.0, None, 0, IdleVerdict.NO_DATA),
     RollbackChosen(RollbackKind.LOCAL_STATE, "/p/terraform.tfstate.pre-upgrade", "/p/t.tfstate"),
     RollbackDone(RollbackKind.STATE_VERSION, "version v3", ("plan", "apply")),
+    StateLeftBehind(("aws_s3_bucket.new",), "version v3"),
 ]
 
 

@@ -130,6 +130,7 @@ def test_plans_migrate_with_their_state_and_gate(legacy: Workspace) -> None:
     assert upgrade.plan.state == StateSeen("8c3f0d2e-lineage", 57, "state pull")
     assert (teardown.workdir, teardown.verdict, teardown.step) == (tf, PlanVerdict.SAFE, "stage4")
     assert teardown.plan.state == StateSeen("8c3f0d2e-lineage", 60, "state pull")
+    assert (upgrade.stage, teardown.stage) == ("upgrade", "stage4")
     gates = bodies(records, GateAnswered)
     assert gates == [
         GateAnswered(False, GateQuestion.TYPE_PHRASE, "", (), step="plan"),
@@ -141,14 +142,19 @@ def test_plans_migrate_with_their_state_and_gate(legacy: Workspace) -> None:
             step="plan",
         ),
         GateAnswered(
-            True, GateQuestion.TYPE_PHRASE, "destroy 3 mocm-prod-redis", (), step="stage4"
+            True,
+            GateQuestion.TYPE_PHRASE,
+            "destroy 3 mocm-prod-redis",
+            (),
+            step="stage4",
+            stage="stage4",  # the first format's gate named only its step
         ),
     ]
     [approved] = bodies(records, PlanApproved)
     assert approved == PlanApproved(tf, upgrade.plan, "destroy 1", "plan")
     assert bodies(records, PlanApplied) == [
         PlanApplied("c" * 64, "", "apply"),
-        PlanApplied("", "", "stage4"),
+        PlanApplied("", "", "stage4", "stage4"),
     ]
 
 

@@ -62,6 +62,8 @@ def test_secret_patterns_are_masked(line: str, expected: str) -> None:
         "commit 3c1f9a7e52d44b8e9f06a2d7c4e1b358aabbccdd",  # 40 hex chars: a digest, not a key
         "Initializing the backend...",
         "token: null",
+        # A Secrets Manager ARN names a secret ("…:secret:name"): an id, not the secret.
+        '  ~ arn = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/mocm/auth-AbCdEf"',
     ],
 )
 def test_harmless_lines_are_left_alone(line: str) -> None:

@@ -174,4 +174,4 @@ def test_escape_codes_in_keys_and_values_are_printed_escaped(
     for text in (out, err):
         assert "\x1b" not in text and "\x07" not in text
     assert "k\\x1b\\[2J (line 2)" in out and "o\\x1b\\[31m (line 3)" in out
-    assert "previous \\x1b]0;pwned\\x07 -> template x" in err
+    assert 'previous "\\x1b]0;pwned\\x07" -> template x' in err  # quoted: not plain text

@@ -79,15 +79,52 @@ def test_carried_lines_diff_masks_secrets_too(samples: Path, tmp_path: Path) -> 
     assert to_plain(load_values(tmp_path / "out.yaml").data) == to_plain(merge.working)
 
 
-def test_splice_diff_masks_secrets_too(tmp_path: Path) -> None:
+def test_an_orphan_carried_into_a_closed_map_is_written_in_place(tmp_path: Path) -> None:
     previous = "auth:\n  user: app\n  password: s3cret-never-shown\n"
     merge = merge_of(tmp_path, previous, "# t\nauth:\n  user: app\n  port: 1\n")
-    merge.carry_orphan("auth.password")  # into a closed map: only the splice can write it
+    merge.carry_orphan("auth.password")  # after its previous sibling, nothing else moves
+    plan = plan_save(merge, tmp_path / "out.yaml")
+    assert plan.method == "in-place"
+    assert f"+  password: {MASK}" in plan.diff and "s3cret" not in plan.diff
+    written = commit(plan).destination.read_text()
+    assert written == "# t\nauth:\n  user: app\n  password: s3cret-never-shown\n  port: 1\n"
+
+
+def test_a_carried_key_goes_after_its_sibling_block_before_the_next_keys_comments(
+    tmp_path: Path,
+) -> None:
+    previous = "a:\n  one: 1\n  extra: x\n  two: 2\n"
+    template = (
+        "a:\n  one:\n    deep: 1\n    # deep: 2 (commented out, one's own)\n\n"
+        "  ## two: what it does\n  two: 2\nb: 1\n"
+    )
+    merge = merge_of(tmp_path, previous, template)
+    merge.carry_orphan("a.extra")
+    plan = plan_save(merge, tmp_path / "out.yaml")
+    assert plan.method == "in-place"
+    assert commit(plan).destination.read_text() == (
+        "a:\n  one:\n    deep: 1\n    # deep: 2 (commented out, one's own)\n  extra: x\n\n"
+        "  ## two: what it does\n  two: 2\nb: 1\n"
+    )
+
+
+def test_a_carried_last_key_closes_its_block(tmp_path: Path) -> None:
+    merge = merge_of(tmp_path, "a:\n  one: 1\n  last: z\n", "a:\n  one: 1\n\n# b\nb: 2\n")
+    merge.carry_orphan("a.last")
+    plan = plan_save(merge, tmp_path / "out.yaml")
+    assert plan.method == "in-place"
+    assert commit(plan).destination.read_text() == "a:\n  one: 1\n  last: z\n\n# b\nb: 2\n"
+
+
+def test_splice_diff_masks_secrets_too(tmp_path: Path) -> None:
+    previous = "auth:\n  password: s3cret-never-shown\n  user: app\n"
+    merge = merge_of(tmp_path, previous, "# t\nauth:\n  user: app\n  port: 1\n")
+    merge.carry_orphan("auth.password")  # first in its map: only the splice can write it
     plan = plan_save(merge, tmp_path / "out.yaml")
     assert plan.method == "splice"
     assert f"+  password: {MASK}" in plan.diff and "s3cret" not in plan.diff
     written = commit(plan).destination.read_text()
-    assert written == "# t\nauth:\n  user: app\n  password: s3cret-never-shown\n  port: 1\n"
+    assert written == "# t\nauth:\n  password: s3cret-never-shown\n  user: app\n  port: 1\n"
 
 
 def test_refuses_while_placeholders_remain_without_a_reason(samples: Path, tmp_path: Path) -> None:

@@ -21,12 +21,24 @@ class PlanVerdict(StrEnum):
     BLOCKED = "blocked"
 
 
+# The plan stage of records written before stages were (the playbook's ``upgrade``).
+UPGRADE_STAGE = "upgrade"
+
+
 class GateQuestion(StrEnum):
     """What the apply gate asked: one confirmation, a typed phrase, or nothing (refused)."""
 
     CONFIRM = "confirm"
     TYPE_PHRASE = "type-phrase"
     REFUSE = "refuse"
+
+
+class ApplyOutcome(StrEnum):
+    """How a ``tofu apply`` that did not succeed ended."""
+
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+    TIMED_OUT = "timed-out"
 
 
 class BackendOption(StrEnum):
@@ -61,6 +73,15 @@ class ValuesChoice(StrEnum):
     CARRIED = "carried"  # a key only the previous file had, carried into the new one
     DROPPED = "dropped"  # a key only the previous file had, left out
     PLACEHOLDERS_LEFT = "saved with placeholders left"  # an override, with its reason
+    DROPPED_TOGETHER = "undecided dropped together"  # every undecided one, by a typed phrase
+
+
+class DraftFate(StrEnum):
+    """What became of unsaved values edits an earlier session kept (the draft)."""
+
+    RESTORED = "restored"
+    DISCARDED = "discarded"
+    SET_ASIDE = "set aside"  # it no longer applies to the files: kept under another name
 
 
 class WaiverSubject(StrEnum):
@@ -225,6 +246,7 @@ class PlanReviewed:
     counts: tuple[ChangeCount, ...] = ()
     unexpected: tuple[PlanIssue, ...] = ()
     step: str | None = None
+    stage: str = UPGRADE_STAGE  # the playbook's plan stage: upgrade | rollback | stage4
 
 
 @dataclass(frozen=True)
@@ -237,13 +259,22 @@ class GateAnswered:
     overridden: tuple[str, ...]  # unexpected destroys/replaces let through
     plan_sha256: str = ""
     step: str | None = None
+    destroys: int = 0  # the plan's destroys and replaces: what was approved
+    replaces: int = 0
+    workdir: str = ""
+    stage: str = UPGRADE_STAGE
 
     def sentence(self) -> str:
         """The answer in words: ``apply confirmed by typing 'destroy 1'; overrode …``."""
         if not self.confirmed:
             return f"apply not confirmed (gate: {self.question.value})"
         if self.question is GateQuestion.CONFIRM:
-            return "apply confirmed: every destroy and replace was expected"
+            if not self.destroys and not self.replaces:
+                return "apply confirmed: the plan destroys and replaces nothing"
+            return (
+                f"apply confirmed: {self.destroys} destroy(s) and {self.replaces} replace(s), "
+                "each one expected"
+            )
         said = f"apply confirmed by typing '{self.typed_phrase}'"
         if self.overridden:
             said += f"; overrode {len(self.overridden)}: {', '.join(self.overridden)}"
@@ -258,6 +289,7 @@ class PlanApproved:
     plan: PlanFile
     typed_phrase: str = ""
     step: str | None = None
+    stage: str = UPGRADE_STAGE
 
 
 @dataclass(frozen=True)
@@ -266,6 +298,39 @@ class PlanApplied:
 
     plan_sha256: str
     workdir: str = ""
+    step: str | None = None
+    stage: str = UPGRADE_STAGE
+
+
+@dataclass(frozen=True)
+class PlanVoided:
+    """A precondition changed after the review (Stage 4: the file unparked): the review is void."""
+
+    workdir: str
+    reason: str
+    stage: str = UPGRADE_STAGE
+    step: str | None = None
+
+
+@dataclass(frozen=True)
+class ApplyStarted:
+    """``tofu apply`` of the approved plan is about to run; no end after it: it was cut off."""
+
+    workdir: str
+    plan_sha256: str
+    stage: str = UPGRADE_STAGE
+    step: str | None = None
+
+
+@dataclass(frozen=True)
+class ApplyEnded:
+    """``tofu apply`` failed, was cancelled or timed out (the command record has the rest)."""
+
+    workdir: str
+    plan_sha256: str
+    outcome: ApplyOutcome
+    exit_code: int | None
+    stage: str = UPGRADE_STAGE
     step: str | None = None
 
 
@@ -290,6 +355,17 @@ class ValuesDecision:
     keys: tuple[str, ...]
     reason: str = ""  # the override's reason (placeholders left)
     file: str = ""
+    step: str | None = "values"
+
+
+@dataclass(frozen=True)
+class ValuesDraftHandled:
+    """An earlier session's unsaved edits restored, discarded or set aside (no value)."""
+
+    fate: DraftFate
+    operations: tuple[str, ...]  # each operation in words: key paths, never a value
+    written_at: str  # when the draft was kept ("" when unknown)
+    reason: str = ""  # why it was discarded or set aside, and where it was kept
     step: str | None = "values"
 
 
@@ -424,4 +500,13 @@ class RollbackDone:
     rollback: RollbackKind
     detail: str
     undoes: tuple[str, ...]
+    step: str | None = "rollback"
+
+
+@dataclass(frozen=True)
+class StateLeftBehind:
+    """Resources of the state after the upgrade that the restored state no longer manages."""
+
+    addresses: tuple[str, ...]
+    restored_from: str  # the state version (or file) restored
     step: str | None = "rollback"

@@ -9,11 +9,11 @@ safe next action: never a blind repeat of a change whose outcome is unknown.
 from __future__ import annotations
 
 import shlex
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from tui.core.journal.records import CommandInterrupted, JournalRecord
+from tui.core.journal.records import CommandInterrupted
 
 TOFU_BINARIES = frozenset({"tofu", "terraform"})
 
@@ -91,15 +91,4 @@ def explain(command: CommandInterrupted) -> Interruption:
         "its outcome is unknown",
         "run it again from its step if it is still needed",
         False,
-    )
-
-
-def apply_cut_off_after(records: Iterable[JournalRecord], seq: int, workdir: str) -> bool:
-    """Whether an apply in ``workdir`` was cut off after record ``seq`` (an approval)."""
-    return any(
-        r.seq > seq
-        and isinstance(r.body, CommandInterrupted)
-        and is_tofu(r.body.argv, "apply")
-        and r.body.cwd == workdir
-        for r in records
     )

@@ -18,10 +18,15 @@ from typing import Any
 
 from tui.core.journal.events import (
     UNDONE_BY,
+    UPGRADE_STAGE,
+    ApplyEnded,
+    ApplyOutcome,
+    ApplyStarted,
     BackendChosen,
     BackendMigrated,
     BackendOption,
     ChangelogAcknowledged,
+    DraftFate,
     GateAnswered,
     GateQuestion,
     HelmDiffed,
@@ -37,6 +42,7 @@ from tui.core.journal.events import (
     PlanFile,
     PlanReviewed,
     PlanVerdict,
+    PlanVoided,
     PreflightItemWaived,
     ReleaseAfterSync,
     RollbackChosen,
@@ -45,10 +51,12 @@ from tui.core.journal.events import (
     SnapshotDeclined,
     SnapshotPurpose,
     SnapshotRecorded,
+    StateLeftBehind,
     StateSeen,
     TempFilesRemoved,
     ValuesChoice,
     ValuesDecision,
+    ValuesDraftHandled,
     WaiverGiven,
     WaiverSubject,
 )
@@ -104,7 +112,21 @@ _GATE_TYPED = re.compile(
     r"^apply confirmed by typing '(?P<phrase>.*?)'(?:; overrode \d+ unexpected destroy/replace: "
     r"(?P<over>.*?)(?: and \d+ more)?)?$"
 )
-_GATE_CONFIRMED = "apply confirmed: every destroy and replace was expected"
+_GATE_CONFIRMED = (
+    "apply confirmed: every destroy and replace was expected",
+    "apply confirmed: the plan destroys and replaces nothing",
+)
+_GATE_COUNTED = re.compile(
+    r"^apply confirmed: (?P<destroys>\d+) destroy\(s\) and (?P<replaces>\d+) replace\(s\), "
+    r"each one expected$"
+)
+_LEFT_BEHIND = re.compile(r"^\d+ resource\(s\) .*? nothing destroys them: (?P<addresses>.*)$", re.S)
+_DRAFT = re.compile(
+    r"^\d+ operation\(s\) from (?P<at>.*?): (?P<ops>.*?)(?: — (?P<reason>.*))?$", re.S
+)
+_DROPPED_TOGETHER = re.compile(r"^typed (?P<phrase>'.*?'|\".*?\"); (?P<keys>\[.*\])$", re.S)
+# Plan stages by the step their records were written in (a first-format gate names none).
+_STAGE_OF_STEP = {"stage4": "stage4", "rollback": "rollback"}
 _PLACEHOLDERS_SAVED = re.compile(r"^\d+ left \((?P<keys>.*)\); reason: (?P<reason>.*)$", re.S)
 _SYNC_PLACEHOLDERS = re.compile(
     r"^(?P<n>\d+) left in (?P<path>.*?) \((?P<keys>.*?)(?:, … \d+ more)?\); "
@@ -185,8 +207,16 @@ def _push_force(detail: str, step: str | None) -> RecordBody | None:
 
 
 def _state_restored(detail: str, step: str | None) -> RecordBody:
-    kind = RollbackKind.STATE_VERSION
+    s3 = detail.startswith("version ")  # else Rollback A's ``<file> (serial N) to <target>``
+    kind = RollbackKind.STATE_VERSION if s3 else RollbackKind.LOCAL_STATE
     return RollbackDone(kind, detail, UNDONE_BY[kind], step)
+
+
+def _left_behind(detail: str, step: str | None) -> RecordBody | None:
+    found = _LEFT_BEHIND.match(detail)
+    if found is None:
+        return None
+    return StateLeftBehind(tuple(found["addresses"].split(", ")), "the version pushed", step)
 
 
 def _local_rollback(detail: str, step: str | None) -> RecordBody | None:
@@ -231,42 +261,79 @@ def _reviewed_plan_file(text: str) -> PlanFile:
     return PlanFile(str(raw["plan_path"]), str(raw["plan_sha256"]), seen, str(raw["reviewed_at"]))
 
 
+def _stage(raw: Mapping[str, Any]) -> str:
+    """The plan stage a pipeline record names (records before the stages were: the upgrade)."""
+    return str(raw.get("stage") or UPGRADE_STAGE)
+
+
 def _plan_reviewed(detail: str, step: str | None) -> RecordBody:
     raw = json.loads(detail)
     seen = _state_seen(raw.get("lineage"), raw.get("serial"), raw.get("state_source"))
     plan = PlanFile(str(raw["plan"]), str(raw["plan_sha256"]), seen, str(raw["reviewed_at"]))
-    return PlanReviewed(str(raw["workdir"]), plan, PlanVerdict(raw["verdict"]), step=step)
+    verdict = PlanVerdict(raw["verdict"])
+    return PlanReviewed(str(raw["workdir"]), plan, verdict, step=step, stage=_stage(raw))
 
 
 def _plan_approved(detail: str, step: str | None) -> RecordBody:
     raw = json.loads(detail)
     plan = _reviewed_plan_file(str(raw["reviewed"]))
-    return PlanApproved(str(raw["workdir"]), plan, str(raw.get("typed_phrase") or ""), step)
+    phrase = str(raw.get("typed_phrase") or "")
+    return PlanApproved(str(raw["workdir"]), plan, phrase, step, _stage(raw))
 
 
 def _plan_applied(detail: str, step: str | None) -> RecordBody | None:
     sha = detail.strip()
-    return PlanApplied(sha, "", step) if re.fullmatch(r"[0-9a-f]{64}", sha) else None
+    if re.fullmatch(r"[0-9a-f]{64}", sha):
+        return PlanApplied(sha, "", step)  # the first version: the bare sha, the upgrade's
+    raw = json.loads(detail)
+    return PlanApplied(str(raw["plan_sha256"]), str(raw["workdir"]), step, _stage(raw))
+
+
+def _plan_voided(detail: str, step: str | None) -> RecordBody:
+    raw = json.loads(detail)
+    return PlanVoided(str(raw["workdir"]), str(raw.get("reason", "")), _stage(raw), step)
+
+
+def _apply_started(detail: str, step: str | None) -> RecordBody:
+    raw = json.loads(detail)
+    return ApplyStarted(str(raw["workdir"]), str(raw["plan_sha256"]), _stage(raw), step)
+
+
+def _apply_ended(detail: str, step: str | None) -> RecordBody:
+    raw = json.loads(detail)
+    code = raw.get("exit_code")
+    exit_code = code if isinstance(code, int) and not isinstance(code, bool) else None
+    outcome = ApplyOutcome(raw.get("outcome", ApplyOutcome.FAILED.value))
+    workdir, sha = str(raw["workdir"]), str(raw["plan_sha256"])
+    return ApplyEnded(workdir, sha, outcome, exit_code, _stage(raw), step)
 
 
 def _teardown_reviewed(detail: str, step: str | None) -> RecordBody:
     verdict, _, reviewed = detail.partition("; ")
     plan = _reviewed_plan_file(reviewed)
-    return PlanReviewed(str(Path(plan.path).parent), plan, PlanVerdict(verdict), step=step)
+    workdir = str(Path(plan.path).parent)
+    return PlanReviewed(workdir, plan, PlanVerdict(verdict), step=step, stage="stage4")
 
 
 def _teardown_applied(detail: str, step: str | None) -> RecordBody | None:
-    return PlanApplied("", "", step) if detail.startswith("apply of the reviewed plan") else None
+    applied = detail.startswith("apply of the reviewed plan")
+    return PlanApplied("", "", step, "stage4") if applied else None
 
 
 def _gate(detail: str, step: str | None) -> RecordBody | None:
-    if detail == _GATE_CONFIRMED:
-        return GateAnswered(True, GateQuestion.CONFIRM, "", (), step=step)
+    stage = _STAGE_OF_STEP.get(step or "", UPGRADE_STAGE)
+    confirm = GateQuestion.CONFIRM
+    if detail in _GATE_CONFIRMED:
+        return GateAnswered(True, confirm, "", (), step=step, stage=stage)
+    if found := _GATE_COUNTED.match(detail):
+        destroys, replaces = int(found["destroys"]), int(found["replaces"])
+        return GateAnswered(True, confirm, "", (), "", step, destroys, replaces, stage=stage)
     if found := _GATE_NO.match(detail):
-        return GateAnswered(False, GateQuestion(found["mode"]), "", (), step=step)
+        return GateAnswered(False, GateQuestion(found["mode"]), "", (), step=step, stage=stage)
     if found := _GATE_TYPED.match(detail):
         over = tuple(found["over"].split(", ")) if found["over"] else ()
-        return GateAnswered(True, GateQuestion.TYPE_PHRASE, found["phrase"], over, step=step)
+        phrase = found["phrase"]
+        return GateAnswered(True, GateQuestion.TYPE_PHRASE, phrase, over, step=step, stage=stage)
     return None
 
 
@@ -284,6 +351,27 @@ def _values_keys(choice: ValuesChoice) -> Callable[[str, str | None], RecordBody
         if not isinstance(labels, list):
             return None
         return ValuesDecision(choice, tuple(str(label) for label in labels), step=step)
+
+    return parse
+
+
+def _dropped_together(detail: str, step: str | None) -> RecordBody | None:
+    found = _DROPPED_TOGETHER.match(detail)
+    if found is None:
+        return None
+    keys = tuple(str(label) for label in json.loads(found["keys"]))
+    reason = f"confirmed by typing {found['phrase']}"
+    return ValuesDecision(ValuesChoice.DROPPED_TOGETHER, keys, reason, step=step)
+
+
+def _values_draft(fate: DraftFate) -> Callable[[str, str | None], RecordBody | None]:
+    def parse(detail: str, step: str | None) -> RecordBody | None:
+        found = _DRAFT.match(detail)
+        if found is None:  # no draft was read: only why
+            return ValuesDraftHandled(fate, (), "", detail, step)
+        at = "" if found["at"] == "an earlier session" else found["at"]
+        ops = tuple(found["ops"].split("; "))
+        return ValuesDraftHandled(fate, ops, at, found["reason"] or "", step)
 
     return parse
 
@@ -375,11 +463,19 @@ _DECISIONS: dict[str, Callable[[str, str | None], RecordBody | None]] = {
     "teardown gate": _gate,
     "plan-approved": _plan_approved,
     "plan-applied": _plan_applied,
+    "plan-voided": _plan_voided,
+    "apply-started": _apply_started,
+    "apply-ended": _apply_ended,
+    "left-behind": _left_behind,
     "teardown plan reviewed": _teardown_reviewed,
     "teardown": _teardown_applied,
     "values saved with placeholders left": _placeholders_saved,
     "values orphans dropped": _values_keys(ValuesChoice.DROPPED),
     "values kept as the template has them": _values_keys(ValuesChoice.KEPT),
+    "values undecided dropped together": _dropped_together,
+    "values draft restored": _values_draft(DraftFate.RESTORED),
+    "values draft discarded": _values_draft(DraftFate.DISCARDED),
+    "values draft set aside": _values_draft(DraftFate.SET_ASIDE),
     "helm revision before sync": _helm_revision,
     "helm rollback": _helm_rollback,
     "helm outcome after rollback": _helm_rollback_closed,

@@ -15,6 +15,8 @@ from enum import StrEnum
 from typing import Literal
 
 from tui.core.journal.events import (
+    ApplyEnded,
+    ApplyStarted,
     AwsIdentityConfirmed,
     BackendChosen,
     BackendMigrated,
@@ -30,14 +32,17 @@ from tui.core.journal.events import (
     PlanApplied,
     PlanApproved,
     PlanReviewed,
+    PlanVoided,
     PreflightItemWaived,
     RollbackChosen,
     RollbackDone,
     SnapshotDeclined,
     SnapshotRecorded,
     Stage4Verdict,
+    StateLeftBehind,
     TempFilesRemoved,
     ValuesDecision,
+    ValuesDraftHandled,
     WaiverGiven,
 )
 
@@ -246,8 +251,12 @@ class RecordKind(StrEnum):
     GATE_ANSWERED = "gate_answered"
     PLAN_APPROVED = "plan_approved"
     PLAN_APPLIED = "plan_applied"
+    PLAN_VOIDED = "plan_voided"
+    APPLY_STARTED = "apply_started"
+    APPLY_ENDED = "apply_ended"
     OVERRIDE_TYPED = "override_typed"
     VALUES_DECISION = "values_decision"
+    VALUES_DRAFT_HANDLED = "values_draft_handled"
     CHANGELOG_ACKNOWLEDGED = "changelog_acknowledged"
     IMAGE_REGISTRY_TYPED = "image_registry_typed"
     WAIVER_GIVEN = "waiver_given"
@@ -259,6 +268,7 @@ class RecordKind(StrEnum):
     STAGE4_VERDICT = "stage4_verdict"
     ROLLBACK_CHOSEN = "rollback_chosen"
     ROLLBACK_DONE = "rollback_done"
+    STATE_LEFT_BEHIND = "state_left_behind"
 
 
 RecordBody = (
@@ -284,8 +294,12 @@ RecordBody = (
     | GateAnswered
     | PlanApproved
     | PlanApplied
+    | PlanVoided
+    | ApplyStarted
+    | ApplyEnded
     | OverrideTyped
     | ValuesDecision
+    | ValuesDraftHandled
     | ChangelogAcknowledged
     | ImageRegistryTyped
     | WaiverGiven
@@ -297,6 +311,7 @@ RecordBody = (
     | Stage4Verdict
     | RollbackChosen
     | RollbackDone
+    | StateLeftBehind
 )
 
 BODY_BY_KIND: dict[RecordKind, type[RecordBody]] = {
@@ -322,8 +337,12 @@ BODY_BY_KIND: dict[RecordKind, type[RecordBody]] = {
     RecordKind.GATE_ANSWERED: GateAnswered,
     RecordKind.PLAN_APPROVED: PlanApproved,
     RecordKind.PLAN_APPLIED: PlanApplied,
+    RecordKind.PLAN_VOIDED: PlanVoided,
+    RecordKind.APPLY_STARTED: ApplyStarted,
+    RecordKind.APPLY_ENDED: ApplyEnded,
     RecordKind.OVERRIDE_TYPED: OverrideTyped,
     RecordKind.VALUES_DECISION: ValuesDecision,
+    RecordKind.VALUES_DRAFT_HANDLED: ValuesDraftHandled,
     RecordKind.CHANGELOG_ACKNOWLEDGED: ChangelogAcknowledged,
     RecordKind.IMAGE_REGISTRY_TYPED: ImageRegistryTyped,
     RecordKind.WAIVER_GIVEN: WaiverGiven,
@@ -335,6 +354,7 @@ BODY_BY_KIND: dict[RecordKind, type[RecordBody]] = {
     RecordKind.STAGE4_VERDICT: Stage4Verdict,
     RecordKind.ROLLBACK_CHOSEN: RollbackChosen,
     RecordKind.ROLLBACK_DONE: RollbackDone,
+    RecordKind.STATE_LEFT_BEHIND: StateLeftBehind,
 }
 KIND_BY_BODY: dict[type[RecordBody], RecordKind] = {cls: k for k, cls in BODY_BY_KIND.items()}
 

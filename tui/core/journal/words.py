@@ -10,6 +10,9 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from tui.core.journal.events import (
+    UPGRADE_STAGE,
+    ApplyEnded,
+    ApplyStarted,
     AwsIdentityConfirmed,
     BackendChosen,
     BackendMigrated,
@@ -27,14 +30,17 @@ from tui.core.journal.events import (
     PlanApproved,
     PlanFile,
     PlanReviewed,
+    PlanVoided,
     PreflightItemWaived,
     RollbackChosen,
     RollbackDone,
     SnapshotDeclined,
     SnapshotRecorded,
     Stage4Verdict,
+    StateLeftBehind,
     TempFilesRemoved,
     ValuesDecision,
+    ValuesDraftHandled,
     WaiverGiven,
 )
 from tui.core.journal.records import (
@@ -53,6 +59,11 @@ from tui.core.journal.records import (
 )
 
 KEYS_SHOWN = 30  # key paths named per row; the count says the rest
+
+
+def stage_words(stage: str) -> str:
+    """`` (stage4)`` for a plan stage other than the upgrade's, else nothing."""
+    return "" if stage == UPGRADE_STAGE else f" ({stage})"
 
 
 def format_duration(seconds: float) -> str:
@@ -178,9 +189,27 @@ def describe(body: RecordBody) -> str:
             return f"plan approved for apply: tfplan sha256 {body.plan.sha256}{typed}"
         case PlanApplied():
             sha = f" (sha256 {body.plan_sha256})" if body.plan_sha256 else ""
-            return f"reviewed plan applied{sha}"
+            return f"reviewed plan applied{sha}{stage_words(body.stage)}"
+        case PlanVoided():
+            return f"review void{stage_words(body.stage)}: {body.reason}"
+        case ApplyStarted():
+            return f"apply of tfplan sha256 {body.plan_sha256} started{stage_words(body.stage)}"
+        case ApplyEnded():
+            code = "" if body.exit_code is None else f", exit {body.exit_code}"
+            return (
+                f"apply of tfplan sha256 {body.plan_sha256} {body.outcome.value}{code}"
+                f"{stage_words(body.stage)}"
+            )
         case OverrideTyped():
             return f"{body.action} let through by typing '{body.phrase}' ({body.subject})"
+        case ValuesDraftHandled():
+            reason = f" ({body.reason})" if body.reason else ""
+            when = f" of {body.written_at}" if body.written_at else ""
+            ops = f": {some(body.operations)}" if body.operations else ""
+            return (
+                f"values draft{when} {body.fate.value}{reason}; "
+                f"{len(body.operations)} operation(s){ops}"
+            )
         case ValuesDecision():
             reason = f"; reason: {body.reason}" if body.reason else ""
             return f"values {body.choice.value}: {len(body.keys)} key(s): {some(body.keys)}{reason}"
@@ -226,4 +255,9 @@ def describe(body: RecordBody) -> str:
             return f"{body.rollback.value}: restoring {body.source} to {body.target}{typed}"
         case RollbackDone():
             return f"{body.rollback.value}: {body.detail} (reverts {', '.join(body.undoes)})"
+        case StateLeftBehind():
+            return (
+                f"{len(body.addresses)} resource(s) not in the state restored from "
+                f"{body.restored_from}, still in AWS: {some(body.addresses)}"
+            )
     return type(body).__name__  # pragma: no cover - every kind is matched above

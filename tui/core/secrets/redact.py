@@ -51,7 +51,8 @@ _VALUE = (
     r")"
     r"(?:[ \t]*->[ \t]*\"(?P<after>(?:[^\"\\]|\\.)*)\")?"  # tofu diff: "old" -> "new"
 )
-_KEY_VALUE = rf"(?<![\w.-]){_KEY}{_SEP}{_VALUE}"
+# Not after an account id: ``arn:aws:secretsmanager:…:123456789012:secret:name`` is a name.
+_KEY_VALUE = rf"(?<![\w.-])(?<!\d{{12}}:){_KEY}{_SEP}{_VALUE}"
 _BEARER = r"(?P<scheme>\b(?:Bearer|Basic)[ \t]+)(?P<cred>[A-Za-z0-9._~+/=-]{8,})"
 _URL_CREDENTIAL = r"(?P<url>://[^/\s:@]+:)(?P<urlpw>[^@\s/]+)(?=@)"
 _AWS_SESSION_TOKEN = r"(?P<sts>\b(?:IQoJb3JpZ2luX2Vj|FwoGZXIvYXdzE)[A-Za-z0-9/+=]{20,})"

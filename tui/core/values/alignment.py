@@ -15,6 +15,7 @@ other keys.
 
 from __future__ import annotations
 
+import base64
 import re
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -26,6 +27,7 @@ from tui.core.printable import printable
 from tui.core.secrets.mask import shown, value_is_secret
 from tui.core.values.doc import KeyPath, key_line, same_value, to_plain
 from tui.core.values.pairing import aligned_children
+from tui.core.values.scalars import render_scalar, resolves_to_str
 
 
 class RowStatus(StrEnum):
@@ -49,6 +51,7 @@ class _Missing:
 
 
 MISSING: Any = _Missing()
+EMPTY_TEXT = '""'  # an empty string as rows show it: nothing to mask
 
 
 @dataclass
@@ -73,13 +76,13 @@ class Row:
 
     def prev_shown(self, pattern: re.Pattern[str] | None = None, reveal: bool = False) -> str:
         """Previous value as the screen may show it (masked unless revealed)."""
-        if reveal or self.container:
+        if reveal or self.container or self.prev_text == EMPTY_TEXT:
             return self.prev_text
         return shown(self.prev_text, self.secret, pattern)
 
     def new_shown(self, pattern: re.Pattern[str] | None = None, reveal: bool = False) -> str:
         """New value as the screen may show it (masked unless revealed; placeholders shown)."""
-        if reveal or self.container:
+        if reveal or self.container or self.new_text == EMPTY_TEXT:
             return self.new_text
         return shown(self.new_text, self.secret, pattern)
 
@@ -312,23 +315,56 @@ def _label(segments: tuple[str, ...]) -> str:
 
 def _text(node: Any) -> str:
     """One-line display text of a value (containers summarised, control characters escaped)."""
-    return printable(_raw_text(node))
+    return printable(yaml_text(node))
 
 
-def _raw_text(node: Any) -> str:
+# Characters that make a plain YAML scalar mean something else when they start it.
+_INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@`")
+_FLOW_SPECIAL = frozenset(",[]{}")
+
+
+def yaml_text(node: Any, in_flow: bool = False) -> str:
+    """A value as YAML writes it on one line: ``[a, "b, c", 1]``, ``""``, ``"true"``, ``null``.
+
+    A string is quoted only where plain text would read back as something else (empty,
+    ``true``, ``3``, a leading indicator, ``: `` or `` #``); mappings and lists of
+    mappings are summarised (their keys are rows of their own). Never a Python repr.
+    """
     if node is MISSING:
         return ""
     if isinstance(node, CommentedMap):
         return f"{{{len(node)} keys}}" if node else "{}"
     if isinstance(node, CommentedSeq):
         if not _expandable(node):
-            return "[" + ", ".join(_raw_text(i) for i in node) + "]"
+            return "[" + ", ".join(yaml_text(item, in_flow=True) for item in node) + "]"
         return f"[{len(node)} items]"
     if node is None:
         return "null"
     if isinstance(node, bool):
         return "true" if node else "false"
-    return str(node)
+    if isinstance(node, str):
+        text = str(node)
+        return text if _reads_as_written(text, in_flow) else _double_quoted(text)
+    if isinstance(node, int | float):
+        return str(node)
+    if isinstance(node, bytes):
+        return "!!binary " + base64.b64encode(node).decode("ascii")
+    return render_scalar(node) or _double_quoted(str(node))  # a date, a tagged scalar
+
+
+def _reads_as_written(text: str, in_flow: bool) -> bool:
+    if not text or text != text.strip() or text[0] in _INDICATORS or not text.isprintable():
+        return False
+    if ": " in text or " #" in text or text.endswith(":"):
+        return False
+    if in_flow and not _FLOW_SPECIAL.isdisjoint(text):
+        return False
+    return resolves_to_str(text, yaml11=False)  # `yes` is shown as the file has it
+
+
+def _double_quoted(text: str) -> str:
+    # Control characters are left to printable(), the one escaping function.
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def counters(rows: list[Row]) -> Counters:

@@ -45,11 +45,13 @@ class Command:
 
 @dataclass(frozen=True)
 class AutoFillItem:
-    """One placeholder auto-fill would replace (values as the screen may show them)."""
+    """One value auto-fill would change (values as the screen may show them): a placeholder
+    given its previous value, or a previous value carried into an open map (``carried``)."""
 
     label: str
     previous_shown: str
     template_shown: str
+    carried: bool = False
 
 
 def same_node(a: Any, b: Any) -> bool:

@@ -77,6 +77,13 @@ class ValuesMerge:
         """The row with this label (``KeyError`` if none)."""
         return self.rows[self._index[label]]
 
+    def index_of(self, label: str) -> int:
+        """Where the row with this label is in ``rows`` (``KeyError`` if none)."""
+        return self._index[label]
+
+    def has_row(self, label: str) -> bool:
+        return label in self._index
+
     def counters(self) -> Counters:
         """Placeholders left, differences, new keys and orphans (topmost)."""
         return counters(self.rows)
@@ -92,6 +99,18 @@ class ValuesMerge:
             return None
         shared = self.anchors.sharing(row.new_path, below=row.container)
         return shared.warning() if shared is not None else None
+
+    def undecided(self) -> list[Row]:
+        """Outermost previous values the save would leave behind without a word: orphans
+        neither carried nor dropped, and values an open map takes that are not carried yet."""
+        return [
+            r
+            for r in self.rows
+            if r.topmost
+            and r.status in (RowStatus.ORPHAN, RowStatus.OPEN_MAP)
+            and r.prev_path is not None
+            and r.label not in self.decisions
+        ]
 
     def dropped_orphans(self) -> list[str]:
         """Orphans the operator chose not to carry (for the journal)."""
@@ -115,6 +134,11 @@ class ValuesMerge:
             return False
         # Every write goes through _put, which records its path in `touched`.
         return self._saved.differs(self.working, self.decisions, self.touched)
+
+    def clear_history(self) -> None:
+        """Forget undo and redo (after a save: the saved file is where undo stops)."""
+        self._undo.clear()
+        self._redo.clear()
 
     @property
     def can_undo(self) -> bool:
@@ -179,18 +203,35 @@ class ValuesMerge:
         )
 
     def drop_orphan(self, label: str) -> Command:
-        """Knowingly leave an orphan behind (recorded so the journal can say so)."""
+        """Knowingly leave a previous value behind (recorded so the journal can say so).
+
+        An orphan, or a value an open map would take; where the template holds an empty
+        value (``null``, ``[]``) the decision is to keep the template's.
+        """
+        return self._run(Command(f"drop {label}", [], [self._drop(label)]))
+
+    def drop_undecided(self, labels: Sequence[str]) -> Command:
+        """Drop every one of ``labels`` (each undecided) as one step: the typed "drop all"."""
+        undecided = {row.label for row in self.undecided()}
+        stray = [label for label in labels if label not in undecided]
+        if stray or not labels:
+            raise ValueEditRefused(f"{stray[0] if stray else 'nothing'} is not undecided")
+        return self._run(Command(f"drop {len(labels)} undecided", [], [*map(self._drop, labels)]))
+
+    def _drop(self, label: str) -> DecisionChange:
         row = self.row(label)
-        if row.presence != Presence.PREV_ONLY:
-            raise ValueEditRefused(f"{label} is not an orphan")
         before = self.decisions.get(label)
-        return self._run(
-            Command(f"drop {label}", [], [(label, before, MergeDecision.DROPPED_ORPHAN)])
-        )
+        if row.presence == Presence.PREV_ONLY:
+            return (label, before, MergeDecision.DROPPED_ORPHAN)
+        if row.status == RowStatus.OPEN_MAP:
+            return (label, before, MergeDecision.KEPT_TEMPLATE)
+        raise ValueEditRefused(f"{label} is not an orphan")
 
     def carry_orphan(self, label: str) -> Command:
         """Insert an orphan (and any missing parents) where it belongs in the new file."""
         row = self.row(label)
+        if row.status == RowStatus.OPEN_MAP and row.presence == Presence.BOTH:
+            return self.port(label)  # the template's empty value takes the previous one
         if row.presence != Presence.PREV_ONLY or row.prev_path is None:
             raise ValueEditRefused(f"{label} is not an orphan")
         edits = self._insert_edits(row)
@@ -208,7 +249,8 @@ class ValuesMerge:
                 AutoFillItem(row.label, row.prev_shown(self.pattern), row.new_shown(self.pattern))
             )
         for row in self.carryable():
-            out.append(AutoFillItem(row.label, row.prev_shown(self.pattern), OPEN_MAP_SHOWN))
+            shown = row.new_shown(self.pattern) if row.new_path is not None else OPEN_MAP_SHOWN
+            out.append(AutoFillItem(row.label, row.prev_shown(self.pattern), shown, carried=True))
         return out
 
     def auto_fill(self, known: Sequence[Edit] = ()) -> Command:
@@ -233,14 +275,14 @@ class ValuesMerge:
 
     def carryable(self) -> list[Row]:
         """Outermost previous values an open map (or a null/[] value) of the template takes,
-        except those the operator chose to drop."""
+        except those the operator chose to leave behind."""
         return [
             r
             for r in self.rows
             if r.status == RowStatus.OPEN_MAP
             and r.topmost
             and r.prev_path is not None
-            and self.decisions.get(r.label) != MergeDecision.DROPPED_ORPHAN
+            and r.label not in self.decisions
         ]
 
     def set_image_tag(self, dotted_key: str, build: str) -> Command | None:

@@ -38,18 +38,25 @@ class ScalarChange:
     before: Any
     after: Any
     fill: bool = False  # the empty value's line is rewritten, the filling written below it
+    insert: bool = False  # a key new to a block mapping: its lines go after its previous sibling
+
+    @property
+    def adds_lines(self) -> bool:
+        return self.fill or self.insert
 
 
 def net_changes(
     working: Any, touched: dict[KeyPath, Any], open_maps: frozenset[KeyPath] = frozenset()
 ) -> list[ScalarChange] | None:
     """Changes since load that can be written in place, or None when keys or containers
-    were added or removed elsewhere than into an empty value of the template.
+    were added or removed elsewhere than into an empty value of the template or a block
+    mapping of it.
 
     ``open_maps``: the template's empty maps (keys carried into them fill them).
     """
     out: list[ScalarChange] = []
     filled: set[KeyPath] = set()
+    inserted: list[KeyPath] = []
     containers = (CommentedMap, CommentedSeq)
     for path, before in touched.items():
         try:
@@ -61,6 +68,9 @@ def net_changes(
         if before is MISSING and path[:-1] in open_maps:
             filled.add(path[:-1])  # a key carried into an open map: the map is rewritten
             continue
+        if before is MISSING and _block_map(get_node(working, path[:-1])):
+            inserted.append(path)  # a carried orphan: its lines are added, nothing else moves
+            continue
         if before is MISSING or after is MISSING:
             return None
         if _empty(before) and isinstance(after, containers):
@@ -71,11 +81,27 @@ def net_changes(
         if type(before) is type(after) and before == after:
             continue
         out.append(ScalarChange(path, before, after))
-    for path in filled:
-        if any(path[: len(other)] == other for other in filled if other != path):
+    added = filled | set(inserted)
+    for change in out:
+        if any(_under(change.path, path) for path in added):
+            return None  # a value changed inside added lines: their positions are not the text's
+    for path in added:
+        if any(_under(path, other) for other in added if other != path):
             return None  # nested fills: leave it to the splice
+    for path in filled:
         out.append(ScalarChange(path, None, get_node(working, path), fill=True))
+    for path in inserted:
+        out.append(ScalarChange(path, MISSING, get_node(working, path), insert=True))
     return out
+
+
+def _under(path: KeyPath, other: KeyPath) -> bool:
+    """``path`` is ``other`` or lies below it."""
+    return path[: len(other)] == other
+
+
+def _block_map(node: Any) -> bool:
+    return isinstance(node, CommentedMap) and bool(node) and not node.fa.flow_style()
 
 
 def _empty(node: Any) -> bool:
@@ -101,9 +127,16 @@ def render_in_place(
     indentation) rewrites ``key: {}`` as ``key:`` and writes the new block below it.
     """
     lines = text.splitlines(keepends=True)
+    # (line, column, end, new lines): a column of INSERT puts the lines before that line.
     edits: list[tuple[int, int, int, list[str]]] = []
     for change in changes:
         parent = get_node(working, change.path[:-1])
+        if change.insert:
+            insert = _insert_edit(lines, working, change, dumper)
+            if insert is None:
+                return None
+            edits.append(insert)
+            continue
         if change.fill:
             edit = _fill_edit(lines, parent, change, dumper)
             if edit is None:
@@ -119,14 +152,90 @@ def render_in_place(
         if end is None:
             return None
         edits.append((line, col, end, [new_text]))
-    # Bottom up and right to left: earlier positions stay valid as lines are replaced.
-    for line, col, end, new in sorted(edits, key=lambda e: (e[0], e[1]), reverse=True):
+    # Bottom up and right to left: earlier positions stay valid as lines are replaced. Keys
+    # inserted before the same line go in last-first, so they end up in the tree's order.
+    order = sorted(range(len(edits)), key=lambda i: (edits[i][0], edits[i][1], i), reverse=True)
+    for line, col, end, new in (edits[i] for i in order):
+        if col == INSERT:
+            lines[line:line] = new
+            continue
         current = lines[line]
         if len(new) == 1:
             lines[line] = current[:col] + new[0] + current[end:]
         else:
             lines[line : line + 1] = new
     return "".join(lines)
+
+
+INSERT = -1
+
+
+def _insert_edit(
+    lines: list[str], working: Any, change: ScalarChange, dumper: YAML | None
+) -> tuple[int, int, int, list[str]] | None:
+    """The lines of a key carried into a block mapping, right after its previous sibling's
+    block (and its deeper comments), before the comments that introduce the next key."""
+    parent_path, key = change.path[:-1], change.path[-1]
+    parent = get_node(working, parent_path)
+    if dumper is None:
+        return None
+    keys = list(parent.keys())
+    placed = {k: pos for k in keys if (pos := _key_position(parent, k)) is not None}
+    earlier = [placed[k] for k in keys[: keys.index(key)] if k in placed]
+    if not earlier or len({column for _, column in placed.values()}) != 1:
+        return None  # first in its map, or keys not in one column: leave it to the splice
+    column = earlier[0][1]
+    following = next((placed[k][0] for k in keys[keys.index(key) + 1 :] if k in placed), None)
+    anchor = following if following is not None else _block_end(working, parent_path, len(lines))
+    line = _before_comments(lines, anchor, column, max(line for line, _ in earlier) + 1)
+    ending = "\r\n" if lines and lines[0].endswith("\r\n") else "\n"
+    dumped = dump_text(dumper, {key: change.after}).splitlines()
+    return line, INSERT, 0, [f"{' ' * column}{text}{ending}" if text else ending for text in dumped]
+
+
+def _key_position(node: CommentedMap, key: Any) -> tuple[int, int] | None:
+    try:
+        line, column = node.lc.key(key)
+        return int(line), int(column)
+    except (KeyError, TypeError, AttributeError):
+        return None
+
+
+def _block_end(working: Any, path: KeyPath, line_count: int) -> int:
+    """The line of the first node after the block at ``path`` (the text's end if none)."""
+    for depth in range(len(path), 0, -1):
+        container, child = get_node(working, path[: depth - 1]), path[depth - 1]
+        if isinstance(container, CommentedMap):
+            later = list(container.keys())
+            positions = [_key_position(container, k) for k in later[later.index(child) + 1 :]]
+        else:
+            positions = [
+                _item_position(container, i) for i in range(int(child) + 1, len(container))
+            ]
+        found = next((pos for pos in positions if pos is not None), None)
+        if found is not None:
+            return found[0]
+    return line_count
+
+
+def _item_position(node: CommentedSeq, index: int) -> tuple[int, int] | None:
+    try:
+        line, column = node.lc.item(index)
+        return int(line), int(column)
+    except (KeyError, IndexError, TypeError, AttributeError):
+        return None
+
+
+def _before_comments(lines: list[str], line: int, column: int, floor: int) -> int:
+    """Up from ``line`` over blank lines and comments at most ``column`` deep (they belong
+    to what follows), never above ``floor``."""
+    while line - 1 >= floor:
+        text = lines[line - 1]
+        stripped = text.strip()
+        if stripped and not (stripped.startswith("#") and len(text) - len(text.lstrip()) <= column):
+            break
+        line -= 1
+    return line
 
 
 def _fill_edit(

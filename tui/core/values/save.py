@@ -72,6 +72,16 @@ class SavePlan:
     destination_backup: Path | None  # an existing destination other than the template
     destination_sha256: str | None
     merged: Any  # plain data the written file must hold
+    secret_lines: dict[int, int]  # {line: column} of the secret values in ``text``
+
+
+@dataclass(frozen=True)
+class OnDisk:
+    """What the destination holds after a save of this session: the next diff starts there."""
+
+    text: str
+    sha256: str
+    secret_lines: dict[int, int]
 
 
 @dataclass(frozen=True)
@@ -146,12 +156,16 @@ def plan_save(
     destination: Path,
     template_backup: Path | None = None,
     override_reason: str | None = None,
+    *,
+    on_disk: OnDisk | None = None,
 ) -> SavePlan:
     """Render, verify in memory and diff the merged file; refuse while placeholders remain.
 
     ``template_backup`` (the playbook's ``values.template_backup``) is required when the
     destination is the template itself; an existing, different backup is never
     overwritten: the next free name (``.1``, ``.2``...) is used instead.
+    ``on_disk``: what an earlier save of this session wrote to ``destination`` (the
+    template was kept then): the diff starts from it, and that work is kept as ``.bak``.
     """
     check_destination(destination)
     left = tuple(merge.placeholders_left())
@@ -165,16 +179,25 @@ def plan_save(
     source = Path(template.source)
     merged = to_plain(merge.working)
     text, method, before_secrets, after_secrets = _render(merge, merged, str(destination))
+    before_text, before_name = template.text, f"{source.name} (template)"
+    backup: Path | None
+    dest_backup: Path | None
+    if on_disk is not None:
+        _check_still(destination, on_disk)
+        before_text, before_secrets = on_disk.text, on_disk.secret_lines
+        before_name = f"{destination.name} (saved)"
+        backup, dest_backup = None, free_backup_name(destination, ".bak")
+    else:
+        backup, dest_backup = _backups(source, template.sha256, destination, template_backup)
     diff_lines = list(
         difflib.unified_diff(
-            mask_lines(template.text, before_secrets),
+            mask_lines(before_text, before_secrets),
             mask_lines(text, after_secrets),
-            fromfile=f"{source.name} (template)",
+            fromfile=before_name,
             tofile=destination.name,
         )
     )
     changed = sum(1 for d in diff_lines if d[:1] in "+-" and d[:3] not in ("+++", "---"))
-    backup, dest_backup = _backups(source, template.sha256, destination, template_backup)
     return SavePlan(
         destination=destination,
         text=text,
@@ -189,6 +212,7 @@ def plan_save(
         destination_backup=dest_backup,
         destination_sha256=sha256_file(destination) if destination.is_file() else None,
         merged=merged,
+        secret_lines=after_secrets,
     )
 
 
@@ -242,7 +266,7 @@ def _render(
     if changes is not None:
         text = render_in_place(template.text, merge.working, changes, template.yaml())
         if text is not None:
-            if not any(change.fill for change in changes):
+            if not any(change.adds_lines for change in changes):
                 if _holds(text, merged):
                     # Every line stayed where it was: the working tree's positions hold.
                     before = secret_value_lines(merge.working, merge.pattern, merge.touched)
@@ -255,7 +279,7 @@ def _render(
                 except YAMLError:
                     plain, after = None, {}
                 if plain is not None and same_value(to_plain(plain), merged):
-                    filled = {change.path for change in changes if change.fill}
+                    filled = {change.path for change in changes if change.adds_lines}
                     before = secret_value_lines(
                         merge.working, merge.pattern, merge.touched, skip=filled
                     )
@@ -324,6 +348,18 @@ def _holds(text: str, merged: Any) -> bool:
         return same_value(to_plain(load_plain(text)), merged)
     except YAMLError:
         return False
+
+
+def _check_still(destination: Path, on_disk: OnDisk) -> None:
+    try:
+        same = sha256_file(destination) == on_disk.sha256
+    except OSError:
+        same = False
+    if not same:
+        raise SaveRefused(
+            f"{destination} changed on disk since your last save",
+            "leave the step and come back to open it as it is now (your edits are kept as a draft)",
+        )
 
 
 def _check_unchanged(path: Path, sha: str) -> None:

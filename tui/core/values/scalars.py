@@ -34,10 +34,11 @@ class ValueEditRefused(MocmError):
     """The operator's edit or port cannot be applied (the reason says why)."""
 
 
-def resolves_to_str(text: str) -> bool:
-    """Whether ``text`` written plain is read back as the same string (by YAML 1.2 and 1.1)."""
+def resolves_to_str(text: str, yaml11: bool = True) -> bool:
+    """Whether ``text`` written plain is read back as the same string (by YAML 1.2 and,
+    unless ``yaml11`` is False, by YAML 1.1 too)."""
     tag = str(_resolver.resolve(ScalarNode, text, (True, False)))
-    return tag == STR_TAG and not _YAML11_AMBIGUOUS.match(text)
+    return tag == STR_TAG and not (yaml11 and _YAML11_AMBIGUOUS.match(text))
 
 
 def plain_is_safe(text: str) -> bool:

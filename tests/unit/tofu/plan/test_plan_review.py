@@ -160,7 +160,7 @@ def test_stage4_required_address_replaced_instead_of_destroyed(
     assert result.verdict is Verdict.BLOCKED
     reasons = [i.reason for i in result.unexpected if i.address == target]
     assert len(reasons) == 2  # the replace itself, and the pure delete it lacks
-    assert any("instead of a pure" in r for r in reasons)
+    assert any("instead of a delete alone" in r for r in reasons)
 
 
 def test_stage4_valkey_replaced_is_protected_and_not_overridable(

@@ -100,7 +100,8 @@ def test_unexpected_create_or_update_is_listed_but_does_not_block() -> None:
     assert result.unexpected == result.issues and result.blockers == ()
     assert not result.override_allowed  # nothing to override
     assert (
-        "no rule of stage 'upgrade' expects ['create'] at this address" in result.issues[0].reason
+        "no rule of stage 'upgrade' expects the actions create at this address"
+        in result.issues[0].reason
     )
 
 
@@ -190,8 +191,8 @@ def test_stage4_missing_destroy_blocks_and_says_what_the_plan_does_instead() -> 
     assert missing == ReviewIssue(
         GROUP,
         ("update",),
-        "required destroy missing: the plan has ['update'] for this address "
-        'instead of a pure ["delete"]',
+        "required destroy missing: the plan has the actions update for this address "
+        "instead of a delete alone",
         True,
         False,
     )

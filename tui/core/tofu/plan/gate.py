@@ -24,7 +24,7 @@ from tui.core.tofu.plan.review import PlanReview
 
 
 class GateMode(StrEnum):
-    CONFIRM = "confirm"  # one key press on the focused Apply button
+    CONFIRM = "confirm"  # one deliberate key (y) or the Apply button; Cancel is focused
     TYPE_PHRASE = "type-phrase"  # Apply stays disabled until the phrase is typed
     REFUSE = "refuse"  # only Close
 
@@ -116,3 +116,54 @@ def gate_policy(review: PlanReview, required_phrase: str = "") -> GatePolicy:
             ("The plan has no changes: applying it changes nothing and records it as applied.",),
         )
     return GatePolicy(GateMode.CONFIRM, "", 0, ("Every change is expected by the playbook.",))
+
+
+@dataclass(frozen=True, slots=True)
+class GateDecision:
+    """What the operator did at the gate (no secret: addresses and the typed phrase)."""
+
+    confirmed: bool
+    mode: GateMode
+    typed_phrase: str
+    overridden: tuple[str, ...]  # unexpected destroys/replaces let through
+    destroys: int = 0  # the plan's destroys, then its replaces: what was approved
+    replaces: int = 0
+
+    def journal_detail(self) -> str:
+        """One sentence for the journal."""
+        if not self.confirmed:
+            return f"apply not confirmed (gate: {self.mode.value})"
+        if self.mode is GateMode.CONFIRM:
+            if not self.destroys and not self.replaces:
+                return "apply confirmed: the plan destroys and replaces nothing"
+            return (
+                f"apply confirmed: {self.destroys} destroy(s) and {self.replaces} replace(s), "
+                "each one expected"
+            )
+        detail = f"apply confirmed by typing '{self.typed_phrase}'"
+        if self.overridden:
+            shown = ", ".join(self.overridden[:20])
+            more = f" and {len(self.overridden) - 20} more" if len(self.overridden) > 20 else ""
+            detail += f"; overrode {len(self.overridden)} unexpected destroy/replace: {shown}{more}"
+        return detail
+
+
+def gate_decision(
+    policy: GatePolicy, review: PlanReview, *, confirmed: bool = False, typed: str | None = None
+) -> GateDecision:
+    """What an answer at the gate stands for: only the answer the policy asks for confirms.
+
+    ``confirmed`` is the confirm dialog's yes; ``typed`` the phrase typed in the other one.
+    """
+    mode = policy.mode
+    accepted = (mode is GateMode.CONFIRM and confirmed) or (
+        mode is GateMode.TYPE_PHRASE and typed is not None and typed == policy.phrase
+    )
+    if not accepted:
+        return GateDecision(False, mode, "", ())
+    phrase = policy.phrase if mode is GateMode.TYPE_PHRASE else ""
+    overridden = tuple(issue.display_address for issue in review.blockers)
+    counts = review.counts
+    return GateDecision(
+        True, mode, phrase, overridden, counts.get("delete", 0), counts.get("replace", 0)
+    )

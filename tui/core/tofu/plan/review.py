@@ -256,7 +256,7 @@ def _classify(
         return ReviewedChange(change, False, reason, True)
     reason = (
         f"unexpected {what}: no rule of stage '{stage}' expects "
-        f"{list(change.actions)} at this address{detail}"
+        f"the actions {', then '.join(change.actions)} at this address{detail}"
     )
     return ReviewedChange(change, False, reason, destructive)
 
@@ -305,8 +305,8 @@ def _missing_issue(address: str, plan: Plan) -> ReviewIssue:
     if present:
         has = present[0].actions
         reason = (
-            f"required destroy missing: the plan has {list(has)} for this address "
-            'instead of a pure ["delete"]'
+            f"required destroy missing: the plan has the actions {', then '.join(has)} for "
+            "this address instead of a delete alone"
         )
     else:
         reason = "required destroy missing: the plan does not destroy this address"

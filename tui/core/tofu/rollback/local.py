@@ -20,6 +20,7 @@ from pathlib import Path
 
 from tui.core.errors import MocmError
 from tui.core.files import atomic_copy, free_backup_name, sha256_file
+from tui.core.journal.events import UNDONE_BY, RollbackChosen, RollbackDone, RollbackKind
 from tui.core.playbook.load import Playbook
 from tui.core.tofu.carry_over.apply import FileChange
 from tui.core.tofu.statefile import StateFile, read_state
@@ -52,12 +53,30 @@ class LocalRollbackPlan:
         """The previous release's state moved on since the backup: restoring goes back."""
         return self.target_serial is not None and self.target_serial > self.restored_serial
 
+    @property
+    def older_phrase(self) -> str:
+        """What the operator types to restore a backup older than the state it replaces."""
+        return f"restore serial {self.restored_serial}"
+
+    def chosen_record(self, typed_phrase: str | None) -> RollbackChosen:
+        """The restore as the journal records it (and the phrase typed, if one was)."""
+        source = f"{self.pre_upgrade} (serial {self.restored_serial})"
+        kind = RollbackKind.LOCAL_STATE
+        return RollbackChosen(kind, source, str(self.target), typed_phrase or "", "rollback")
+
+    def done_record(self) -> RollbackDone:
+        """The restore made: what the change record counts as rolled back."""
+        said = f"{self.pre_upgrade.name} (serial {self.restored_serial}) to {self.target}"
+        kind = RollbackKind.LOCAL_STATE
+        return RollbackDone(kind, said, UNDONE_BY[kind], "rollback")
+
 
 def _state(path: Path) -> StateFile | None:
     return read_state(path) if path.exists() else None
 
 
-def _addresses(state: StateFile) -> set[str]:
+def addresses(state: StateFile) -> set[str]:
+    """Every resource instance's address in ``state``."""
     return {r.instance_address(i) for r in state.resources for i in r.instances}
 
 
@@ -86,7 +105,7 @@ def plan_local_rollback(
     backup = None
     if current_target is not None and sha256_file(target) != sha256_file(pre_upgrade):
         backup = free_backup_name(target, BACKUP_SUFFIX)
-    left = sorted(_addresses(failed) - _addresses(restored)) if failed is not None else []
+    left = sorted(addresses(failed) - addresses(restored)) if failed is not None else []
     return LocalRollbackPlan(
         workdir=previous_tf,
         failed_state=failed_path if failed is not None else None,

@@ -9,19 +9,24 @@
    different) serial means ``tofu state push`` needs ``-force`` — the screen asks
    for a typed confirmation before passing ``force=True``;
 4. ``tofu state push [-force] terraform.tfstate.rollback`` — never ``aws s3 cp``,
-   which would leave the lock table's digest wrong.
+   which would leave the lock table's digest wrong;
+5. the resources of the state after the upgrade that the restored version lacks are
+   listed (tofu no longer manages them: they stay in AWS), and the previous release
+   is re-converged on the restored state (``rollback.reconverge``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from tui.core.exec.recorder import CommandRecorder
 from tui.core.exec.result import CommandResult
 from tui.core.exec.runner import run_sync
 from tui.core.files import (
@@ -32,11 +37,19 @@ from tui.core.files import (
     sha256_bytes,
     sha256_file,
 )
+from tui.core.journal.events import (
+    UNDONE_BY,
+    OverrideTyped,
+    RollbackDone,
+    RollbackKind,
+    StateLeftBehind,
+)
 from tui.core.tofu.carry_over.apply import FileChange
 from tui.core.tofu.commands import TofuCommands
 from tui.core.tofu.failures import KnownFailure, recognise_failure
-from tui.core.tofu.plan.reviewed import StateMark, state_mark_from_bytes
-from tui.core.tofu.rollback.local import RollbackError
+from tui.core.tofu.plan.reviewed import StateMark
+from tui.core.tofu.rollback.local import RollbackError, addresses
+from tui.core.tofu.statefile import StateFile, parse_state
 
 PUSH_TIMEOUT_S = 600.0
 
@@ -113,17 +126,63 @@ def pick_version_before(versions: Iterable[StateVersion], moment: datetime) -> S
     return older[-1] if older else None
 
 
-def current_state_mark(s3: Any, bucket: str, key: str) -> StateMark | None:
-    """Lineage and serial of the state object as it is now (None when absent or empty)."""
+class PreselectReason(StrEnum):
+    """Why a version is preselected as the pre-upgrade one (or none is)."""
+
+    BEFORE_APPLY = "before-apply"  # the newest version written before the apply started
+    CURRENT_PREDATES_APPLY = "current-predates-apply"  # the apply wrote no state
+    NONE_BEFORE_APPLY = "none-before-apply"  # every version is newer than the apply start
+    NO_APPLY_START = "no-apply-start"  # the journal has none: the newest older than current
+    ONLY_CURRENT = "only-current"  # nothing older to restore
+
+
+@dataclass(frozen=True)
+class Preselection:
+    """The version the cursor starts on, and why."""
+
+    version: StateVersion | None
+    reason: PreselectReason
+    apply_started: datetime | None = None
+
+
+def preselect_version(versions: Sequence[StateVersion], apply_started: str | None) -> Preselection:
+    """The pre-upgrade version: the newest before the journal's apply start, if known."""
+    if apply_started is not None:
+        moment = datetime.fromisoformat(apply_started)
+        chosen = pick_version_before(versions, moment)
+        if chosen is None:
+            return Preselection(None, PreselectReason.NONE_BEFORE_APPLY, moment)
+        if chosen.is_latest:
+            return Preselection(chosen, PreselectReason.CURRENT_PREDATES_APPLY, moment)
+        return Preselection(chosen, PreselectReason.BEFORE_APPLY, moment)
+    older = [v for v in versions if not v.is_latest]
+    if older:
+        return Preselection(older[-1], PreselectReason.NO_APPLY_START)
+    return Preselection(None, PreselectReason.ONLY_CURRENT)
+
+
+def read_current_state(s3: Any, bucket: str, key: str) -> StateFile | None:
+    """The state object as it is now (None when absent or empty)."""
+    where = f"s3://{bucket}/{key}"
     try:
         body = s3.get_object(Bucket=bucket, Key=key)["Body"].read()
     except ClientError as exc:
         if exc.response.get("Error", {}).get("Code") in ("NoSuchKey", "404"):
             return None
-        raise _aws_error(exc, f"read s3://{bucket}/{key}") from exc
+        raise _aws_error(exc, f"read {where}") from exc
     except BotoCoreError as exc:
-        raise _aws_error(exc, f"read s3://{bucket}/{key}") from exc
-    return state_mark_from_bytes(body, f"s3://{bucket}/{key}")
+        raise _aws_error(exc, f"read {where}") from exc
+    return parse_state(body, where) if body.strip() else None
+
+
+def _mark(state: StateFile, source: str) -> StateMark:
+    return StateMark(state.lineage, state.serial, source)
+
+
+def current_state_mark(s3: Any, bucket: str, key: str) -> StateMark | None:
+    """Lineage and serial of the state object as it is now (None when absent or empty)."""
+    state = read_current_state(s3, bucket, key)
+    return None if state is None else _mark(state, f"s3://{bucket}/{key}")
 
 
 @dataclass(frozen=True)
@@ -136,6 +195,9 @@ class DownloadedVersion:
     mark: StateMark
     current: StateMark | None
     changes: tuple[FileChange, ...]  # the file written (and its backup), for the journal
+    # In the backend's state now (after the upgrade) but not in this version: after the
+    # push tofu no longer manages them, and nothing destroys them (they stay in AWS).
+    left_behind: tuple[str, ...] = ()
 
     @property
     def lineage_matches(self) -> bool:
@@ -146,6 +208,11 @@ class DownloadedVersion:
     def needs_force(self) -> bool:
         """tofu refuses a lower (or equal, different) serial without ``-force``."""
         return self.current is not None and self.mark.serial <= self.current.serial
+
+    @property
+    def force_phrase(self) -> str:
+        """What the operator types before ``tofu state push -force``."""
+        return f"push -force serial {self.mark.serial}"
 
     def describe(self) -> str:
         """Both marks side by side, for the confirmation screen."""
@@ -165,10 +232,12 @@ def download_version(
         body = s3.get_object(Bucket=bucket, Key=key, VersionId=version.version_id)["Body"].read()
     except (ClientError, BotoCoreError) as exc:
         raise _aws_error(exc, f"download {where}") from exc
-    mark = state_mark_from_bytes(body, where)
-    if mark is None:
+    if not body.strip():
         raise RollbackError(f"{where} is an empty state; it cannot be restored.")
-    current = current_state_mark(s3, bucket, key)
+    restored = parse_state(body, where)
+    now = read_current_state(s3, bucket, key)
+    current = None if now is None else _mark(now, f"s3://{bucket}/{key}")
+    left = sorted(addresses(now) - addresses(restored)) if now is not None else []
     changes: list[FileChange] = []
     before = sha256_file(target) if target.exists() else None
     if before is not None and before != sha256_bytes(body):
@@ -176,7 +245,8 @@ def download_version(
         changes.append(FileChange("backup", backup, atomic_copy(target, backup), None, target))
     sha = atomic_write(target, body, SECRET_FILE)
     changes.append(FileChange("write", target, sha, before))
-    return DownloadedVersion(target, sha, version, mark, current, tuple(changes))
+    mark = _mark(restored, where)
+    return DownloadedVersion(target, sha, version, mark, current, tuple(changes), tuple(left))
 
 
 @dataclass(frozen=True)
@@ -200,11 +270,13 @@ def push_rollback(
     *,
     force: bool = False,
     timeout_s: float = PUSH_TIMEOUT_S,
+    on_finished: CommandRecorder | None = None,
 ) -> PushOutcome:
     """``tofu state push [-force] FILE`` in ``workdir`` (initialised for the S3 backend).
 
     ``force`` only after the operator's typed confirmation. Another lineage is refused
     here even with ``force``: it is not a version of this deployment's state.
+    ``on_finished`` records the run (argv, exit code, duration) however it ends.
     """
     if not downloaded.lineage_matches:
         assert downloaded.current is not None
@@ -219,10 +291,28 @@ def push_rollback(
             "Download the version again.",
         )
     argv = commands.state_push(str(downloaded.path), force=force)
-    result = run_sync(argv, env=env, cwd=workdir, timeout_s=timeout_s)
+    result = run_sync(argv, env=env, cwd=workdir, timeout_s=timeout_s, on_finished=on_finished)
     if result.timed_out or result.cancelled:
         result.check()
     failure = None
     if not result.ok:
         failure = recognise_failure("\n".join(result.stderr_tail), commands.binary)
     return PushOutcome(result, failure)
+
+
+def restored_records(got: DownloadedVersion) -> list[RollbackDone | StateLeftBehind]:
+    """The journal's records of a pushed version: the restore, and what it no longer manages
+    (tofu will not destroy those: they stay in AWS)."""
+    kind = RollbackKind.STATE_VERSION
+    said = f"version {got.version.version_id}: {got.mark.describe()}"
+    records: list[RollbackDone | StateLeftBehind] = [
+        RollbackDone(kind, said, UNDONE_BY[kind], "rollback")
+    ]
+    if got.left_behind:
+        records.append(StateLeftBehind(got.left_behind, f"version {got.version.version_id}"))
+    return records
+
+
+def force_record(got: DownloadedVersion, phrase: str) -> OverrideTyped:
+    """The phrase typed to push an older version with ``-force``."""
+    return OverrideTyped("tofu state push -force", phrase, got.version.version_id, "rollback")

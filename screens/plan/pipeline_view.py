@@ -1,0 +1,528 @@
+"""The one view of the plan pipeline, for every stage: upgrade, rollbacks, Stage 4.
+
+It drives a core ``PlanPipeline``: each key asks the pipeline what to do, the view
+performs the step it returns (a command streamed in the log, ``tofu show -json``
+into a file, the review or the apply check in a thread) and hands the result back.
+It shows the phase, the review and the reasons, and asks the questions (the apply
+gate, the apply's confirmation). Every command has a transcript and a journal record.
+
+``mode`` says which part it drives: the Plan step plans and approves, the Apply step
+applies the approval the journal holds, the rollbacks and Stage 4 do it all. Child
+ids start with ``prefix`` (``plan-status``, ``apply-log``…): two views may share a
+screen.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.widgets import Button, Static
+from textual.widgets.button import ButtonVariant
+from textual.worker import Worker, WorkerState, get_current_worker
+
+from tui.core.errors import MocmError
+from tui.core.exec.result import CommandResult
+from tui.core.exec.runner import RunningCommand, Stream
+from tui.core.tofu.commands import TofuCommands
+from tui.core.tofu.plan.gate import GateDecision
+from tui.core.tofu.plan.ledger import PipelineJournal
+from tui.core.tofu.plan.pipeline import (
+    Action,
+    ApplyQuestion,
+    CaptureJson,
+    CheckPlan,
+    Phase,
+    PipelineMode,
+    PlanPipeline,
+    ReviewJson,
+    RunCommand,
+    Step,
+    check_plan,
+)
+from tui.core.tofu.plan.reviewed import ApplyCheck, ReviewedPlan
+from tui.core.tofu.plan.shown import ShownPlan, json_head, plan_json_path, review_shown_plan
+from tui.core.tofu.plan.target import PipelineTarget
+from tui.resources import STYLES
+from tui.screens.base import StepPanel, panel_of
+from tui.screens.plan.pipeline_words import (
+    confirm_apply_body,
+    problem_text,
+    status_text,
+)
+from tui.widgets.apply_gate import ApplyGate
+from tui.widgets.command_log import CommandLog
+from tui.widgets.dialogs.confirm import ConfirmDialog
+from tui.widgets.plan_review_view import PlanReviewView
+from tui.widgets.worker_events import ReportsWorkers
+from tui.wizard import Wizard
+
+SHOW_GROUP = "pipeline-show"
+
+# The button of each action: label, variant.
+BUTTONS: tuple[tuple[Action, str, ButtonVariant], ...] = (
+    (Action.PLAN, "Plan (p)", "primary"),
+    (Action.GATE, "Approve… (g)", "success"),
+    (Action.APPLY, "Apply… (a)", "warning"),
+    (Action.REPLAN, "Plan again (r)", "primary"),
+    (Action.CANCEL, "Cancel (x)", "default"),
+)
+
+
+class PipelineView(ReportsWorkers, Vertical):
+    """Plan, review, approve and apply one target through the core pipeline."""
+
+    DEFAULT_CSS = (STYLES / "plan.tcss").read_text(encoding="utf-8")
+    SCOPED_CSS = False  # the Plan, Apply, Rollback and Stage-4 steps all show it
+
+    BINDINGS = [
+        Binding("p", "plan", "Plan", tooltip="Run init, plan and show -json (again)"),
+        Binding("g", "gate", "Approve…", tooltip="Open the apply gate for this reviewed plan"),
+        Binding("a", "apply", "Apply…", tooltip="Check the approved plan, then tofu apply it"),
+        Binding("r", "replan", "Plan again", tooltip="Make and review a new plan (Plan step)"),
+        Binding("x,ctrl+c", "cancel", "Cancel", tooltip="Stop the running command (SIGINT)"),
+        Binding("l", "toggle_log", "Log", tooltip="Show or hide the command log"),
+    ]
+
+    class Reset(Message):
+        """A new plan started: any earlier approval is void."""
+
+        def __init__(self, view: PipelineView) -> None:
+            super().__init__()
+            self.view = view
+
+    class Approved(Message):
+        """The operator approved the reviewed plan at the gate."""
+
+        def __init__(self, view: PipelineView, reviewed: ReviewedPlan) -> None:
+            super().__init__()
+            self.view = view
+            self.reviewed = reviewed
+
+    class Applied(Message):
+        """``tofu apply`` of the approved plan succeeded."""
+
+        def __init__(self, view: PipelineView, reviewed: ReviewedPlan) -> None:
+            super().__init__()
+            self.view = view
+            self.reviewed = reviewed
+
+    class ReplanRequested(Message):
+        """The Apply step's plan cannot be applied: plan again in the Plan step."""
+
+        def __init__(self, view: PipelineView) -> None:
+            super().__init__()
+            self.view = view
+
+    class Reviewed(Message, bubble=False):
+        def __init__(self, shown: ShownPlan) -> None:
+            super().__init__()
+            self.shown = shown
+
+    class Checked(Message, bubble=False):
+        def __init__(self, check: ApplyCheck) -> None:
+            super().__init__()
+            self.check = check
+
+    class Stopped(Message, bubble=False):
+        """A thread step could not be done (the review or the check); nothing was applied."""
+
+        def __init__(self, error: MocmError, checking: bool) -> None:
+            super().__init__()
+            self.error = error
+            self.checking = checking
+
+    def __init__(
+        self, target: PipelineTarget, mode: PipelineMode, *, prefix: str, id: str | None = None
+    ) -> None:
+        super().__init__(id=id, classes=f"pipeline -{mode.value}")
+        self.target = target
+        self.mode = mode
+        self.prefix = prefix
+        self.pipeline: PlanPipeline | None = None
+        self.gate_words = ""  # the gate's answer of this session, for the status
+        self._capture: RunningCommand | None = None
+        self._json_file: Path | None = None
+        self._plan_on_mount = False
+        self._held: str | None = None  # a precondition outside the pipeline (set before mount)
+
+    # -- set-up -------------------------------------------------------------------------
+    @property
+    def panel(self) -> StepPanel:
+        return panel_of(self)
+
+    @property
+    def wizard(self) -> Wizard:
+        return self.panel.wizard
+
+    def child_id(self, name: str) -> str:
+        return f"{self.prefix}-{name}"
+
+    def compose(self) -> ComposeResult:
+        yield Static(id=self.child_id("status"), classes="flow-status")
+        yield Static(id=self.child_id("problem"), classes="error-box")
+        with Horizontal(classes="flow-buttons"):
+            for action, label, variant in BUTTONS:
+                yield Button(
+                    label,
+                    id=self.child_id(f"{action.value}-button"),
+                    variant=variant,
+                    compact=True,
+                )
+        yield CommandLog(redactor=self.wizard.redactor, id=self.child_id("log"), classes="flow-log")
+        yield Vertical(id=self.child_id("review-slot"), classes="review-slot")
+
+    def on_mount(self) -> None:
+        session = self.wizard.session
+        journal = PipelineJournal(
+            session.journal if session is not None else None, self.target, self.panel.step_id
+        )
+        self.pipeline = PlanPipeline(self.target, self.mode, self.commands, journal)
+        if self._held is not None:
+            self.pipeline.hold(self._held)
+        self.render_phase()
+        self.focus_next_action()
+        if self._plan_on_mount:
+            self.action_plan()
+
+    def hold(self, reason: str | None) -> None:
+        """Nothing may be planned or applied while ``reason`` holds (None: it no longer does).
+
+        Either change voids the review on screen and any approval: the core journals it.
+        """
+        self._held = reason
+        if self.pipeline is None:
+            return
+        if self.core.busy and self.core.phase is not Phase.APPLYING:
+            self.action_cancel()  # its result will be ignored: the plan it makes is void
+        if reason is None:
+            self.core.release()
+        else:
+            self.core.hold(reason)
+        if self.core.review is None:
+            self.gate_words = ""
+            self.query_one(f"#{self.child_id('review-slot')}").remove_children()
+            self.set_class(False, "-hide-log")
+        self.render_phase()
+
+    def plan_soon(self) -> None:
+        """Plan now, or as soon as the view is mounted (the App asked from another step)."""
+        if self.pipeline is None:
+            self._plan_on_mount = True
+        else:
+            self.action_plan()
+
+    @property
+    def commands(self) -> TofuCommands:
+        """The argv builders; no colour codes, the log shows plain text."""
+        return TofuCommands(self.wizard.context.tofu_bin, color=False)
+
+    @property
+    def core(self) -> PlanPipeline:
+        assert self.pipeline is not None, "the pipeline is made on mount"
+        return self.pipeline
+
+    def resume(self) -> None:
+        """Read the journal again (an approval made in another step); no-op while busy."""
+        if self.pipeline is not None and self.core.resume():
+            self.render_phase()
+
+    # -- what is shown ------------------------------------------------------------------
+    def render_phase(self) -> None:
+        core = self.core
+        self.query_one(f"#{self.child_id('status')}", Static).update(
+            status_text(core, self.gate_words)
+        )
+        problem = problem_text(core)
+        box = self.query_one(f"#{self.child_id('problem')}", Static)
+        box.display = problem is not None
+        box.update(problem or "")
+        for action, _, _ in BUTTONS:
+            button = self.query_one(f"#{self.child_id(action.value + '-button')}", Button)
+            button.display = core.allowed(action)
+        plan = self.query_one(f"#{self.child_id('plan-button')}", Button)
+        plan.label = "Plan (p)" if core.phase is Phase.IDLE else "Plan again (p)"
+        self.set_class(core.review is not None, "-reviewed")
+        self.refresh_bindings()
+        self.panel.refresh_bindings()
+
+    def focus_next_action(self) -> None:
+        """After each phase, the button of the next sensible action (else the log) has focus.
+
+        A fresh review in the Plan step keeps the focus in its table (read it; ``g``
+        approves from there); where the gate applies at once, Apply has the focus (in
+        the table ``a`` filters the review).
+        """
+        core = self.core
+        order = {
+            Phase.REVIEWED: (Action.APPLY,),
+            Phase.APPROVED: (Action.APPLY,),
+            Phase.APPLY_FAILED: (Action.REPLAN, Action.PLAN),
+            Phase.REFUSED: (Action.REPLAN, Action.PLAN),
+            Phase.INTERRUPTED: (Action.REPLAN, Action.PLAN),
+            Phase.PLAN_FAILED: (Action.PLAN,),
+            Phase.IDLE: (Action.PLAN,),
+        }.get(core.phase, ())
+        for action in order:
+            if core.allowed(action):
+                self.query_one(f"#{self.child_id(action.value + '-button')}").focus()
+                return
+        if core.busy:
+            self.query_one(f"#{self.child_id('log')}").focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if self.pipeline is None or action == "toggle_log":
+            return True
+        try:
+            return self.core.allowed(Action(action))
+        except ValueError:
+            return True
+
+    def action_toggle_log(self) -> None:
+        self.toggle_class("-hide-log")
+
+    @property
+    def log_widget(self) -> CommandLog:
+        return self.query_one(f"#{self.child_id('log')}", CommandLog)
+
+    # -- performing the core's steps ------------------------------------------------------
+    def perform(self, step: Step | None) -> None:
+        """Do what the pipeline asks next, then show where it is."""
+        if isinstance(step, RunCommand):
+            self.panel.run_logged(
+                self.log_widget, step.argv, cwd=self.target.workdir, timeout_s=step.timeout_s
+            )
+        elif isinstance(step, CaptureJson):
+            self._capture_json(step)
+        elif isinstance(step, ReviewJson):
+            self._review_json()
+        elif isinstance(step, CheckPlan):
+            self._check(step.reviewed)
+        self.render_phase()
+        self.focus_next_action()
+
+    def _capture_json(self, step: CaptureJson) -> None:
+        """``tofu show -json`` with stdout to the plan JSON file and stderr in the log."""
+        wizard, log = self.wizard, self.log_widget
+        session = wizard.session
+        base = session.workspace.root if session is not None else self.target.workdir
+        destination = plan_json_path(base, self.target)
+        record = wizard.commands.start(
+            session, list(step.argv), self.target.workdir, self.panel.step_id
+        )
+
+        def on_line(stream: Stream, line: str) -> None:  # stderr only: stdout goes to the file
+            log.append_line(stream, line)
+            if record.transcript is not None:
+                record.transcript.line(stream, line)
+
+        capture = RunningCommand(
+            step.argv,
+            env=wizard.context.env,
+            cwd=self.target.workdir,
+            timeout_s=step.timeout_s,
+            on_line=on_line,
+            redactor=wizard.redactor,
+            stdout_to=destination,
+        )
+        self._capture, self._json_file = capture, destination
+        log.append_line("stdout", "$ " + " ".join(step.argv) + f"   (stdout → {destination})")
+        worker = self.run_worker(
+            capture.run(), group=SHOW_GROUP, exit_on_error=False, description="tofu show -json"
+        )
+        wizard.commands.track(worker, record)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """The show -json worker's result is the command's; its end also goes to the App."""
+        super().on_worker_state_changed(event)
+        worker = event.worker
+        if worker.group != SHOW_GROUP or self._capture is None:
+            return
+        if worker.state is WorkerState.ERROR:
+            self._capture = None
+            error = worker.error
+            reason = error if isinstance(error, MocmError) else MocmError(str(error))
+            self.core.plan_stopped(reason, "tofu show -json could not run")
+            self.perform(None)
+        elif worker.state is WorkerState.SUCCESS:
+            self._capture = None
+            result = worker.result
+            assert isinstance(result, CommandResult)
+            if not result.ok:
+                self.log_widget.append_line("stdout", f"── exit {result.exit_code}")
+            self.perform(self.core.json_captured(result))
+
+    def _review_json(self) -> None:
+        json_file = self._json_file
+        assert json_file is not None  # the capture set it
+        try:
+            for line in json_head(json_file, self.wizard.redactor.redact).lines:
+                self.log_widget.append_line("stdout", line)
+        except MocmError as exc:
+            self.core.plan_stopped(exc, "The plan cannot be reviewed")
+            return
+        wizard, recorder = self.wizard, self.panel.command_recorder()
+        book, env, commands = wizard.context.playbook, wizard.context.env, self.commands
+        target = self.target
+
+        def review_in_thread() -> None:
+            try:
+                shown = review_shown_plan(json_file, book, target, commands, env, recorder)
+            except MocmError as exc:
+                if not get_current_worker().is_cancelled:
+                    self.post_message(self.Stopped(exc, checking=False))
+                return
+            self.post_message(self.Reviewed(shown))
+
+        self.run_worker(
+            review_in_thread,
+            thread=True,
+            exit_on_error=False,
+            group="pipeline-review",
+            description="reviewing the plan",
+        )
+
+    def _check(self, reviewed: ReviewedPlan) -> None:
+        wizard, recorder, commands = self.wizard, self.panel.command_recorder(), self.commands
+        env, target = wizard.context.env, self.target
+
+        def check_in_thread() -> None:
+            try:
+                check = check_plan(target, reviewed, commands, env, recorder)
+            except MocmError as exc:
+                self.post_message(self.Stopped(exc, checking=True))
+                return
+            self.post_message(self.Checked(check))
+
+        self.run_worker(
+            check_in_thread,
+            thread=True,
+            exit_on_error=False,
+            group="pipeline-check",
+            description="checking the reviewed plan",
+        )
+
+    # -- results back to the core --------------------------------------------------------
+    @on(CommandLog.Finished)
+    def _command_finished(self, event: CommandLog.Finished) -> None:
+        if event.command_log is not self.log_widget:
+            return
+        event.stop()
+        step = self.core.command_finished(event.result)
+        if self.core.phase is Phase.APPLIED:
+            approved = self.core.approved
+            assert approved is not None
+            self.post_message(self.Applied(self, approved))
+        self.perform(step)
+
+    @on(Reviewed)
+    async def _reviewed(self, event: Reviewed) -> None:
+        self.core.plan_reviewed(event.shown)
+        review = self.core.review
+        if review is None:
+            return  # a new plan started meanwhile
+        self.set_class(True, "-hide-log")
+        slot = self.query_one(f"#{self.child_id('review-slot')}")
+        await slot.remove_children()
+        await slot.mount(
+            PlanReviewView(
+                review,
+                self.wizard.redactor.redact,
+                required_phrase=self.target.required_phrase,
+                id=self.child_id("review"),
+            )
+        )
+        self.perform(None)  # after the mount: the review took the focus, the next action may
+
+    @on(Checked)
+    def _checked(self, event: Checked) -> None:
+        self.perform(self.core.checked(event.check))
+
+    @on(Stopped)
+    def _stopped(self, event: Stopped) -> None:
+        if event.checking:
+            self.core.check_stopped(event.error)
+        else:
+            self.core.plan_stopped(event.error, "The plan cannot be reviewed")
+        self.perform(None)
+
+    # -- the operator's actions -----------------------------------------------------------
+    @on(Button.Pressed, ".flow-buttons Button")
+    async def _pressed(self, event: Button.Pressed) -> None:
+        """A button runs its action, as its key does."""
+        event.stop()
+        for action, _, _ in BUTTONS:
+            if event.button.id == self.child_id(f"{action.value}-button"):
+                await self.run_action(action.value)
+
+    def action_plan(self) -> None:
+        """(Re)start: init, then plan, then show -json; voids any earlier review."""
+        step = self.core.start_plan()
+        if step is None:
+            return
+        self.gate_words = ""
+        self.query_one(f"#{self.child_id('review-slot')}").remove_children()
+        self.set_class(False, "-hide-log")
+        self.post_message(self.Reset(self))
+        self.perform(step)
+
+    def action_cancel(self) -> None:
+        if self._capture is not None:
+            self._capture.cancel()
+        self.log_widget.cancel()
+
+    def action_gate(self) -> None:
+        """The Plan step's gate: approve the reviewed plan for the Apply step."""
+        if self.core.allowed(Action.GATE):
+            self._ask_gate(destructive=False)
+
+    def action_apply(self) -> None:
+        """The gate (a fresh review) or the apply's own confirmation; Cancel has the focus."""
+        question = self.core.apply_question()
+        if question is ApplyQuestion.GATE:
+            self._ask_gate(destructive=True)
+        elif question is ApplyQuestion.CONFIRM:
+            dialog = ConfirmDialog(
+                "Apply the approved plan?",
+                confirm_apply_body(self.core),
+                confirm=self.target.apply_label,
+                key="y",
+                cancel_key="n",
+                destructive=True,
+                dialog_id="apply-dialog",
+            )
+            self.app.push_screen(dialog, self._apply_confirmed)
+
+    def _apply_confirmed(self, yes: bool | None) -> None:
+        if yes:
+            self.perform(self.core.start_check())
+
+    def _ask_gate(self, *, destructive: bool) -> None:
+        review, reviewed = self.core.review, self.core.reviewed
+        if review is None or reviewed is None:
+            return
+        target = self.target
+        gate = ApplyGate(
+            review,
+            required_phrase=target.required_phrase,
+            phrase_meaning=target.phrase_meaning,
+            apply_label="Approve" if not destructive else target.apply_label,
+            destructive=destructive,
+        )
+
+        def decided(decision: GateDecision) -> None:
+            step = self.core.gate_decided(decision, reviewed)
+            if self.core.approved is reviewed and decision.confirmed:
+                self.gate_words = decision.journal_detail()
+                self.post_message(self.Approved(self, reviewed))
+            self.perform(step)
+
+        gate.ask(self.app, decided)
+
+    def action_replan(self) -> None:
+        if self.core.allowed(Action.REPLAN):
+            self.post_message(self.ReplanRequested(self))

@@ -1,0 +1,205 @@
+"""Where the operator stands in a values merge: filters, jumps, counters, and which key
+may run on which row. The screen shows these; it decides none of them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from tui.core.playbook.model import KnownPlaceholder
+from tui.core.values.alignment import Presence, Row, RowStatus
+from tui.core.values.commands import MergeDecision
+from tui.core.values.doc import get_node, has_node
+from tui.core.values.known import known_rows
+from tui.core.values.merge import ValuesMerge
+
+
+class RowFilter(StrEnum):
+    """What the panes list (``f`` cycles through them in this order)."""
+
+    ALL = "all"
+    DIFFERENCES = "differences"
+    PLACEHOLDERS = "placeholders"
+    PREVIOUS_ONLY = "orphans and open maps"
+
+    def next(self) -> RowFilter:
+        members = list(RowFilter)
+        return members[(members.index(self) + 1) % len(members)]
+
+
+class RowAction(StrEnum):
+    """The operations that depend on the row under the cursor (named as the screen's actions)."""
+
+    PORT = "port"
+    PORT_SUBTREE = "port_subtree"
+    EDIT = "edit"
+    KEEP = "keep"
+    CARRY = "carry"
+    DROP = "drop"
+    REVEAL = "reveal"
+
+
+def is_difference(row: Row) -> bool:
+    """Rows ``n`` stops on: differing or placeholder values, outermost new keys and orphans."""
+    if row.status in (RowStatus.DIFFERS, RowStatus.PLACEHOLDER):
+        return True
+    return row.status in (RowStatus.NEW, RowStatus.ORPHAN, RowStatus.OPEN_MAP) and row.topmost
+
+
+def is_previous_only(row: Row) -> bool:
+    """An outermost value the template has no key for: an orphan, or one an open map takes."""
+    return row.topmost and row.status in (RowStatus.ORPHAN, RowStatus.OPEN_MAP)
+
+
+def is_placeholder(row: Row) -> bool:
+    return row.status == RowStatus.PLACEHOLDER
+
+
+FILTER_TESTS: dict[RowFilter, Callable[[Row], bool]] = {
+    RowFilter.DIFFERENCES: is_difference,
+    RowFilter.PLACEHOLDERS: is_placeholder,
+    RowFilter.PREVIOUS_ONLY: is_previous_only,
+}
+
+
+def visible_indices(rows: Sequence[Row], row_filter: RowFilter) -> list[int]:
+    """Indices of the rows the filter lets through."""
+    test = FILTER_TESTS.get(row_filter)
+    if test is None:
+        return list(range(len(rows)))
+    return [i for i, row in enumerate(rows) if test(row)]
+
+
+def find_row(
+    rows: Sequence[Row], start: int, test: Callable[[Row], bool], step: int = 1
+) -> tuple[int, bool] | None:
+    """(index, wrapped) of the next row after ``start`` passing ``test``, wrapping once."""
+    count = len(rows)
+    for offset in range(1, count + 1):
+        index = (start + offset * step) % count
+        if test(rows[index]):
+            wrapped = (index < start) if step > 0 else (index > start)
+            return index, wrapped
+    return None
+
+
+def find_label(rows: Sequence[Row], start: int, text: str) -> int | None:
+    """The next row after ``start`` whose key path contains ``text`` (case ignored)."""
+    needle = text.strip().lower()
+    if not needle:
+        return None
+    found = find_row(rows, start, lambda row: needle in row.label.lower())
+    return None if found is None else found[0]
+
+
+def has_children(rows: Sequence[Row], index: int) -> bool:
+    """Whether the row at ``index`` has rows below it (a mapping or a list of mappings)."""
+    return index + 1 < len(rows) and rows[index + 1].depth > rows[index].depth
+
+
+def fillable_count(
+    rows: Sequence[Row], pattern: re.Pattern[str], known: Sequence[KnownPlaceholder] = ()
+) -> int:
+    """Placeholders auto-fill may fill: from the previous values (as the core's preview counts
+    them, but cheaper), or holding a placeholder the wizard knows (its source may fail)."""
+    from_previous = {
+        row.label
+        for row in rows
+        if row.status == RowStatus.PLACEHOLDER
+        and row.presence == Presence.BOTH
+        and not row.container
+        and pattern.search(row.prev_text) is None
+    }
+    others = [row for row in known_rows(rows, pattern, known) if row.label not in from_previous]
+    return len(from_previous) + len(others)
+
+
+def image_tag_warning(working: Any, dotted_key: str, build: str) -> str | None:
+    """Why the merged file would deploy other images than this release's; None when right."""
+    path = tuple(dotted_key.split("."))
+    if not has_node(working, path):
+        return None
+    tag = str(get_node(working, path))
+    if tag == build:
+        return None
+    return (
+        f"⚠ {dotted_key} is {tag}, not this release's build {build}: Helm would deploy "
+        "those images with the new charts. Esc, then t sets it."
+    )
+
+
+@dataclass(frozen=True)
+class Progress:
+    """The counters the operator works down to zero."""
+
+    placeholders: int
+    differs: int  # differences left to review: those kept as the template has them are not
+    kept: int
+    orphans_undecided: int  # keys a closed map of the template no longer has
+    open_map_pending: int  # values an open map takes, neither carried yet nor dropped
+    unsaved: bool  # the tree or the decisions differ from the saved file
+    fillable: int  # what auto-fill may change (placeholders and open-map values)
+
+    @classmethod
+    def of(cls, merge: ValuesMerge, known: Sequence[KnownPlaceholder] = ()) -> Progress:
+        counters = merge.counters()
+        kept = kept_differences(merge.rows, merge.decisions)
+        undecided = merge.undecided()
+        orphans = sum(1 for row in undecided if row.status == RowStatus.ORPHAN)
+        carryable = len(undecided) - orphans
+        return cls(
+            placeholders=counters.placeholders,
+            differs=counters.differs - kept,
+            kept=kept,
+            orphans_undecided=orphans,
+            open_map_pending=carryable,
+            unsaved=merge.has_unsaved_changes(),
+            fillable=fillable_count(merge.rows, merge.pattern, known) + carryable,
+        )
+
+    @property
+    def undecided(self) -> int:
+        return self.orphans_undecided + self.open_map_pending
+
+
+def kept_differences(rows: Sequence[Row], decisions: Mapping[str, MergeDecision]) -> int:
+    """Differing rows the operator decided to keep as the template has them."""
+    return sum(
+        1
+        for row in rows
+        if row.status == RowStatus.DIFFERS
+        and decisions.get(row.label) == MergeDecision.KEPT_TEMPLATE
+    )
+
+
+KEEPABLE = (RowStatus.DIFFERS,)  # rows where `k` means something (never a placeholder)
+
+
+def row_actions(merge: ValuesMerge, index: int | None) -> frozenset[RowAction]:
+    """The row operations that can run on ``merge.rows[index]`` (none without a row)."""
+    if index is None:
+        return frozenset()
+    rows = merge.rows
+    row, children = rows[index], has_children(rows, index)
+    decided = merge.decisions.get(row.label)
+    leaves_behind = row.topmost and row.status in (RowStatus.ORPHAN, RowStatus.OPEN_MAP)
+    allowed = {
+        RowAction.PORT: row.prev_path is not None
+        and (not children or row.presence == Presence.PREV_ONLY),
+        RowAction.PORT_SUBTREE: row.prev_path is not None and children,
+        RowAction.EDIT: row.new_path is not None and not children,
+        # On a placeholder, k runs to say why it is refused (Helm would deploy it literally).
+        RowAction.KEEP: row.new_path is not None
+        and row.status in (*KEEPABLE, RowStatus.PLACEHOLDER)
+        and decided is None,
+        RowAction.CARRY: row.presence == Presence.PREV_ONLY
+        or (row.status == RowStatus.OPEN_MAP and row.prev_path is not None),
+        RowAction.DROP: decided is None
+        and (row.presence == Presence.PREV_ONLY or (leaves_behind and row.prev_path is not None)),
+        RowAction.REVEAL: row.secret and not row.container,
+    }
+    return frozenset(action for action, ok in allowed.items() if ok)

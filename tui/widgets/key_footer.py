@@ -1,0 +1,212 @@
+"""The footer: the wizard's own keys always, the step's keys as far as they fit.
+
+At 80 columns a step with four keys would push F3/F2/^R/F1 off the line (Textual's
+footer cuts at the right edge). Here the App's required keys sit on the right and are
+never dropped; the step's keys fill the rest, enabled ones first, and the help key
+says how many did not fit (F1 lists every key). The footer is rebuilt at most once per
+refresh, and only when what it shows changed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual import events
+from textual.app import ComposeResult
+from textual.containers import HorizontalGroup
+from textual.screen import Screen
+from textual.widgets import Footer
+from textual.widgets._footer import FooterKey  # the footer's own key widget (click = press)
+
+
+@dataclass(frozen=True)
+class FooterEntry:
+    """One key as the footer shows it."""
+
+    key: str
+    display: str
+    description: str
+    action: str
+    enabled: bool
+    tooltip: str = ""
+    depth: int = 0  # how deep its widget sits: the step's own actions before a table's keys
+
+    def width(self, compact: bool) -> int:
+        # "K desc" and the gap after it: one column when compact, two otherwise.
+        return len(self.display) + 1 + len(self.description) + (1 if compact else 2)
+
+
+@dataclass(frozen=True)
+class FooterLayout:
+    """What one build of the footer shows."""
+
+    step: tuple[FooterEntry, ...]
+    wizard: tuple[FooterEntry, ...]
+    hidden: int
+    compact: bool
+
+
+def lay_out(
+    step: Sequence[FooterEntry],
+    required: Sequence[FooterEntry],
+    optional: Sequence[FooterEntry],
+    width: int,
+    help_id: str,
+) -> FooterLayout:
+    """Fit the keys in ``width`` columns: ``required`` always, then the step's, then ``optional``.
+
+    The step's enabled keys are kept before its greyed ones, and the step's own actions
+    before those of a widget inside it (a table's filters); the order on screen stays the
+    step's. When some step keys do not fit, the help entry (``help_id`` is its action) says
+    how many are only in the help.
+    """
+    everything = [*step, *required, *optional]
+    if sum(e.width(False) for e in everything) <= width:
+        return FooterLayout(tuple(step), (*required, *optional), 0, False)
+    room = width - sum(e.width(True) for e in required) - len(" (+9)")
+    ranked = sorted(range(len(step)), key=lambda i: (not step[i].enabled, step[i].depth))
+    kept: set[int] = set()
+    for index in ranked:
+        cost = step[index].width(True)
+        if cost <= room:
+            kept.add(index)
+            room -= cost
+    shown = tuple(e for i, e in enumerate(step) if i in kept)
+    hidden = len(step) - len(shown)
+    wizard = list(required)
+    if hidden:
+        wizard = [
+            FooterEntry(e.key, e.display, f"{e.description} (+{hidden})", e.action, e.enabled)
+            if e.action == help_id
+            else e
+            for e in wizard
+        ]
+    else:
+        room += len(" (+9)")
+        for extra in optional:
+            if extra.width(True) <= room:
+                wizard.append(extra)
+                room -= extra.width(True)
+    return FooterLayout(shown, tuple(wizard), hidden, True)
+
+
+class WizardKey(FooterKey):
+    """One key: "K desc", the key in the footer's key colour (clicking presses it)."""
+
+    def render(self) -> Text:
+        key = self.get_component_rich_style("footer-key--key")
+        description = self.get_component_rich_style("footer-key--description")
+        text = Text.assemble((self.key_display, key), (f" {self.description}", description))
+        text.stylize_before(self.rich_style)
+        return text
+
+
+class WizardKeys(HorizontalGroup):
+    """The App's keys, docked right so they keep their place whatever the step shows."""
+
+    DEFAULT_CSS = "WizardKeys { dock: right; width: auto; height: 1; }"
+
+
+class KeyFooter(Footer):
+    """A Footer that never loses the wizard's keys (see the module docstring)."""
+
+    # The widths FooterEntry.width() counts: "K desc", then a gap of 2 (1 when compact).
+    DEFAULT_CSS = """
+    KeyFooter WizardKey { margin: 0 2 0 0; }
+    KeyFooter.-compact WizardKey { margin: 0 1 0 0; }
+    """
+
+    def __init__(self, required: Sequence[str], optional: Sequence[str], help_id: str) -> None:
+        super().__init__(show_command_palette=False, id="footer")
+        self.required = tuple(required)  # actions of the App's keys always shown
+        self.optional = tuple(optional)  # the App's keys shown when there is room
+        self.help_id = help_id
+        self.layout_shown: FooterLayout | None = None
+        self.builds = 0  # how many times the keys were rebuilt (a test counts them)
+        self.pending = False
+
+    # -- what to show ------------------------------------------------------------------
+    def entries(self) -> tuple[list[FooterEntry], list[FooterEntry], list[FooterEntry]]:
+        """The step's keys, the required and the optional App keys, each action once."""
+        step: list[FooterEntry] = []
+        wizard: dict[str, FooterEntry] = {}
+        seen: set[str] = set()
+        for node, binding, enabled, tooltip in self.screen.active_bindings.values():
+            if binding.action in seen:
+                continue
+            entry = FooterEntry(
+                binding.key,
+                self.app.get_key_display(binding),
+                binding.description,
+                binding.action,
+                enabled,
+                tooltip or binding.tooltip,
+                len(node.ancestors),
+            )
+            if node is self.app and binding.action in self.required + self.optional:
+                wizard[binding.action] = entry
+            elif node is not self.app and binding.show and binding.description:
+                step.append(entry)
+            else:
+                continue
+            seen.add(binding.action)
+        required = [wizard[a] for a in self.required if a in wizard]
+        optional = [wizard[a] for a in self.optional if a in wizard]
+        return step, required, optional
+
+    def current_layout(self) -> FooterLayout:
+        step, required, optional = self.entries()
+        width = self.size.width or self.app.size.width
+        return lay_out(step, required, optional, width, self.help_id)
+
+    # -- when to rebuild ---------------------------------------------------------------
+    def bindings_changed(self, screen: Screen[object]) -> None:
+        if not screen.app.app_focus or not self.is_attached or screen is not self.screen:
+            return
+        if not self.pending:  # many refresh_bindings() in one refresh: one rebuild
+            self.pending = True
+            self.call_after_refresh(self.rebuild)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.bindings_changed(self.screen)
+
+    async def rebuild(self) -> None:
+        self.pending = False
+        if not self.is_attached:
+            return
+        layout = self.current_layout()
+        if layout != self.layout_shown:
+            self.layout_shown = layout
+            await self.recompose()
+
+    def compose(self) -> ComposeResult:
+        layout = self.layout_shown
+        if layout is None:
+            return
+        self.builds += 1
+        self.compact = layout.compact
+        for entry in layout.step:
+            yield self.key(entry, "-step")
+        with WizardKeys():
+            for entry in layout.wizard:
+                yield self.key(entry, "-wizard")
+
+    def key(self, entry: FooterEntry, kind: str) -> WizardKey:
+        return WizardKey(
+            entry.key,
+            entry.display,
+            entry.description,
+            entry.action,
+            disabled=not entry.enabled,
+            tooltip=entry.tooltip,
+            classes=kind,
+        )
+
+    def text(self) -> str:
+        """The footer as the operator reads it: the step's keys, then the wizard's."""
+        layout = self.layout_shown
+        if layout is None:
+            return ""
+        return "  ".join(f"{e.display} {e.description}" for e in (*layout.step, *layout.wizard))
