@@ -205,7 +205,10 @@ class WizardApp(App[int]):
         panel = next(iter(self.query(PlanPanel)), None)
         if panel is None or self.current_step != "plan":
             return
-        panel.replan()  # mounts its pipeline view first when it has none yet
+        if panel.view is not None:
+            panel.replan()
+        else:  # mounted just now (a restart): plan once its pipeline view is composed
+            self.call_after_refresh(panel.replan)
 
     def resume_at(self, step_id: str) -> None:
         if self.return_code is not None:  # exiting already: don't mount a step on the way out

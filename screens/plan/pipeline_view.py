@@ -21,6 +21,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
+from textual.widget import Widget
 from textual.widgets import Button, Static
 from textual.widgets.button import ButtonVariant
 from textual.worker import Worker, WorkerState, get_current_worker
@@ -257,6 +258,12 @@ class PipelineView(ReportsWorkers, Vertical):
         approves from there); where the gate applies at once, Apply has the focus (in
         the table ``a`` filters the review).
         """
+        widget = self.next_action_widget()
+        if widget is not None:
+            widget.focus()
+
+    def next_action_widget(self) -> Widget | None:
+        """The button of the next sensible action, the log while busy, else None."""
         core = self.core
         order = {
             Phase.REVIEWED: (Action.APPLY,),
@@ -269,10 +276,10 @@ class PipelineView(ReportsWorkers, Vertical):
         }.get(core.phase, ())
         for action in order:
             if core.allowed(action):
-                self.query_one(f"#{self.child_id(action.value + '-button')}").focus()
-                return
+                return self.query_one(f"#{self.child_id(action.value + '-button')}")
         if core.busy:
-            self.query_one(f"#{self.child_id('log')}").focus()
+            return self.query_one(f"#{self.child_id('log')}")
+        return None
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if self.pipeline is None or action == "toggle_log":

@@ -26,6 +26,7 @@ from tests.support.sandbox import new_world, run_tool
 from tests.support.screen_text import all_text, text_of
 from tests.support.waiting import (
     dialog_focused,
+    focus_on,
     run_until_idle,
     settle,
     wait_until,
@@ -442,6 +443,8 @@ async def test_option_a_after_a_restart_mid_apply_re_plans_and_never_restores_tw
         await run_until_idle(app, pilot)
         assert "✔ Restored" in text_of(app, "#rb-local-status")
         view = app.query_one("#rb-pipeline", PipelineView)
+        # The view just mounted: p plans once its Plan button has the focus (keys reach it).
+        await wait_until(app, pilot, focus_on(app, "#rb-plan-button"), "Plan, focused")
         await pilot.press("p")
         await run_until_idle(app, pilot)
         assert view.core.phase is Phase.REVIEWED, all_text(app)
