@@ -30,7 +30,7 @@ from tests.support.waiting import (
     wait_until,
 )
 from tui.app import WizardApp
-from tui.core.journal.events import ValuesChoice, ValuesDecision
+from tui.core.journal.events import DraftFate, ValuesChoice, ValuesDecision, ValuesDraftHandled
 from tui.core.steps import StepStatus
 from tui.widgets.dialogs.confirm import ConfirmDialog
 from tui.widgets.dialogs.error import ErrorDialog
@@ -346,8 +346,9 @@ async def test_leaving_for_another_step_asks_and_the_edits_come_back_as_a_draft(
         await pilot.press("f2")  # nothing unsaved: no question
         await pilot.pause()
         assert app.current_step == "apply"
-    discarded = [r for r in journal(curr) if r.get("what") == "values draft discarded"]
-    assert len(discarded) == 1 and "port global.image.registry" in str(discarded[0]["detail"])
+    [discarded] = bodies_of(curr, ValuesDraftHandled)
+    assert discarded.fate is DraftFate.DISCARDED
+    assert "port global.image.registry" in discarded.operations
 
 
 # -- keep: a decision the operator sees, undoes, and finds in the journal ------------------
