@@ -15,11 +15,13 @@ import pytest
 
 from tui.core.helm.journal_readback import read_helm_journal
 from tui.core.helm.review import read_review_journal
+from tui.core.journal.codec import record_from_json
 from tui.core.journal.events import (
     BackendChosen,
     BackendMigrated,
     BackendOption,
     ChangelogAcknowledged,
+    DraftFate,
     GateAnswered,
     GateQuestion,
     HelmDiffed,
@@ -41,10 +43,12 @@ from tui.core.journal.events import (
     SnapshotDeclined,
     SnapshotPurpose,
     SnapshotRecorded,
+    StateLeftBehind,
     StateSeen,
     TempFilesRemoved,
     ValuesChoice,
     ValuesDecision,
+    ValuesDraftHandled,
     WaiverGiven,
     WaiverSubject,
 )
@@ -260,3 +264,48 @@ def test_a_legacy_journal_continues_in_the_new_schema_and_renders(legacy: Worksp
     assert "typed_confirmation: destroy aws_instance.old accepted" in md
     assert "| plan | rolled back |" in md
     assert "- **Operators (OS user@host):** alice@jump1" in md  # sessions, not appends
+
+
+def first_format(what: str, detail: str, step: str) -> object:
+    """The typed body one first-format decision line reads as."""
+    line = {"ts": "2026-05-20T09:40:00+00:00", "seq": 1, "kind": "decision", "user": "ops"}
+    line |= {"host": "jump", "what": what, "detail": detail, "step": step}
+    return record_from_json(line).body
+
+
+def test_the_pipelines_and_the_values_editors_first_format_words_read_typed() -> None:
+    counted = "apply confirmed: 1 destroy(s) and 2 replace(s), each one expected"
+    gate = first_format("apply-gate", counted, "stage4")
+    assert isinstance(gate, GateAnswered) and (gate.destroys, gate.replaces) == (1, 2)
+    assert gate.sentence() == counted and gate.stage == "stage4"
+    nothing = "apply confirmed: the plan destroys and replaces nothing"
+    assert first_format("apply-gate", nothing, "plan") == GateAnswered(
+        True, GateQuestion.CONFIRM, "", (), step="plan"
+    )
+    left = (
+        "2 resource(s) of the state after the upgrade are not in the restored one: tofu no "
+        "longer manages them and nothing destroys them: aws_s3_bucket.a, aws_sqs_queue.b"
+    )
+    behind = first_format("left-behind", left, "rollback")
+    assert isinstance(behind, StateLeftBehind)
+    assert behind.addresses == ("aws_s3_bucket.a", "aws_sqs_queue.b")
+    restored = first_format(
+        "state-restored", "terraform.tfstate.pre-upgrade (serial 57) to /p", "rollback"
+    )
+    assert isinstance(restored, RollbackDone) and restored.rollback is RollbackKind.LOCAL_STATE
+    version = first_format("state-restored", "version v3: serial 57", "rollback")
+    assert isinstance(version, RollbackDone) and version.rollback is RollbackKind.STATE_VERSION
+    drop_all = first_format(
+        "values undecided dropped together", 'typed \'drop 2\'; ["a.b", "c"]', "values"
+    )
+    assert drop_all == ValuesDecision(
+        ValuesChoice.DROPPED_TOGETHER, ("a.b", "c"), "confirmed by typing 'drop 2'", step="values"
+    )
+    draft = first_format(
+        "values draft set aside",
+        "2 operation(s) from 2026-05-20T09:00:00: port a; edit b — changed since; kept as x",
+        "values",
+    )
+    assert draft == ValuesDraftHandled(
+        DraftFate.SET_ASIDE, ("port a", "edit b"), "2026-05-20T09:00:00", "changed since; kept as x"
+    )
