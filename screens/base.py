@@ -58,12 +58,17 @@ class StepPanel(ReportsWorkers, Vertical):
         wizard = self.wizard
         record = wizard.commands.start(wizard.session, list(argv), cwd, self.step_id)
 
-        def tee(stream: Stream, text: str) -> None:
-            if record.transcript is not None:
-                record.transcript.line(stream, text)
+        def tee_lines(stream: Stream, lines: Sequence[str]) -> None:
+            if record.transcript is not None:  # the log's redactor is the transcript's
+                record.transcript.redacted_lines(stream, lines)
 
         worker = log.run(
-            argv, env=wizard.context.env, cwd=cwd, timeout_s=timeout_s, stdin=stdin, tee=tee
+            argv,
+            env=wizard.context.env,
+            cwd=cwd,
+            timeout_s=timeout_s,
+            stdin=stdin,
+            tee_lines=tee_lines,
         )
         wizard.commands.track(worker, record)
         return worker

@@ -9,18 +9,23 @@ waived), the CHANGELOG is acknowledged, the revisions are recorded and the diff 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.content import Content
 from textual.widget import Widget
 from textual.widgets import Button, Static, TabbedContent, TabPane
 
 from tui.core.helm.commands import HelmPlan
+from tui.core.helm.deployed_values import SyncValuesCheck
 from tui.core.helm.journal_readback import HelmJournalState, RecordedRevision, read_helm_journal
+from tui.core.helm.kube_context import KubeContextUnknown, KubeTarget, resolve_kube_target
 from tui.core.helm.review import read_review_journal
 from tui.core.journal.records import JournalRecord, RecordBody
 from tui.resources import STYLES
 from tui.screens.base import StepPanel
+from tui.screens.error_text import error_text
 from tui.screens.helm.diff import DiffSection
 from tui.screens.helm.images import ImagesSection
 from tui.screens.helm.revisions import HistorySection
@@ -83,10 +88,12 @@ class HelmPanel(StepPanel):
     def __init__(self, wizard: Wizard) -> None:
         super().__init__(wizard)
         self.plan: HelmPlan | None = None
+        self.kube: KubeTarget | None = None  # the cluster every helm/helmfile command changes
         self.sync_started = False
 
     def compose(self) -> ComposeResult:
         yield Static("8. Helm — images, CHANGELOG, diff, sync", classes="step-title")
+        yield Static(id="helm-context", markup=False)
         yield Static(id="helm-problem", classes="error-box", markup=False)
         with TabbedContent(id="helm-tabs"):
             for number, (sid, title) in enumerate(zip(SECTIONS, TITLES, strict=True), start=1):
@@ -114,7 +121,7 @@ class HelmPanel(StepPanel):
             )
             problem.display = True
             return
-        self.plan = HelmPlan(self.wizard.context.playbook, pair.current.path)
+        self.plan = self.pinned_plan(HelmPlan(self.wizard.context.playbook, pair.current.path))
         state = self.journaled_state()
         # a sync ran since the revisions were recorded: recording again would see its result
         self.sync_started = state.last_sync is not None
@@ -125,6 +132,28 @@ class HelmPanel(StepPanel):
         self.query_one(HistorySection).open(state.recorded)
         self.query_one(SyncSection).restore(state)
         self.update_gate()
+
+    def pinned_plan(self, plan: HelmPlan) -> HelmPlan:
+        """The plan with the Kubernetes context pinned (--kube-context), shown in the header."""
+        shown = self.query_one("#helm-context", Static)
+        try:
+            self.kube = resolve_kube_target(
+                self.wizard.context.env, plan.helmfile_path, self.namespace
+            )
+        except KubeContextUnknown as exc:
+            self.kube = None
+            shown.update(error_text(exc, "Kubernetes context unknown: nothing will be synced"))
+            return plan
+        shown.update(
+            Content.assemble(
+                ("Kubernetes ", "bold"), (self.kube.shown, "bold $accent"), (" · pinned", "dim")
+            )
+        )
+        shown.tooltip = (
+            f"From {self.kube.source}. Every helm and helmfile command gets --kube-context "
+            f"{self.kube.context}: switching contexts elsewhere cannot redirect it."
+        )
+        return replace(plan, kube_context=self.kube.context)
 
     def journal_records(self) -> list[JournalRecord]:
         session = self.wizard.session
@@ -156,6 +185,11 @@ class HelmPanel(StepPanel):
         return self.query_one(HistorySection).recorded
 
     @property
+    def values_check(self) -> SyncValuesCheck | None:
+        """The values file as last read (None when it could not be)."""
+        return self.query_one(ValuesGuard).check
+
+    @property
     def changelog_acknowledged(self) -> bool:
         return self.query_one(ChangelogSection).acknowledged
 
@@ -165,11 +199,6 @@ class HelmPanel(StepPanel):
             return None
         return session.journal.append(record)
 
-    def journal_note(self, text: str) -> None:
-        session = self.wizard.session
-        if session is not None:
-            session.journal.note(text, step=self.step_id)
-
     def sync_blockers(self, values: bool = True) -> list[str]:
         """What still stands between the operator and ``helmfile sync``.
 
@@ -177,6 +206,8 @@ class HelmPanel(StepPanel):
         """
         images = self.query_one(ImagesSection)
         blockers = []
+        if self.kube is None:
+            blockers.append("the Kubernetes context known")
         if not images.ready:
             missing = len(images.report.missing) if images.report else 0
             blockers.append(f"images in ECR ({missing} missing)" if missing else "images in ECR")
@@ -186,6 +217,8 @@ class HelmPanel(StepPanel):
             blockers.append("revisions recorded")
         if not self.query_one(DiffSection).ready:
             blockers.append("diff run")
+        if (lint := self.query_one(LintSection).blocker) is not None:
+            blockers.append(lint)
         if values and (unfit := self.query_one(ValuesGuard).blocker) is not None:
             blockers.append(unfit)
         if self.busy:
@@ -210,7 +243,10 @@ class HelmPanel(StepPanel):
         sync = self.query_one(SyncSection)
         sync.show_gate([] if sync.running else self.sync_blockers(), self.can_run("sync"))
         rollback = self.query_one(RollbackSection)
-        self.complete = sync.succeeded or rollback.outcome_recorded
+        # a release rolled back after a good sync: done once its outcome is recorded
+        self.complete = (
+            sync.succeeded and not rollback.rolled_back_any
+        ) or rollback.outcome_recorded
         if self.plan is not None:
             for selector, action in BUTTONS.items():
                 self.query_one(selector, Button).disabled = not self.can_run(action)
@@ -225,8 +261,9 @@ class HelmPanel(StepPanel):
             return True
         if self.query_one("#helm-tabs", TabbedContent).active != f"tab-{section}":
             return False
-        if action == "rollback" and not self.query_one(RollbackSection).choices:
-            return False  # nothing failed: the key is not offered
+        rollback = self.query_one(RollbackSection)
+        if action == "rollback" and (not rollback.choices or rollback.optional):
+            return False  # nothing failed (a good sync offers one button per release)
         return True if self.can_run(action) else None
 
     def can_run(self, action: str) -> bool:

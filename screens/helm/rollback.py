@@ -17,15 +17,16 @@ from textual.widgets import Button, Input, Static
 
 from tui.core.helm.commands import RollbackChoice
 from tui.core.helm.history import read_rollback
+from tui.core.helm.journal_readback import RecordedRevision
 from tui.core.journal.events import HelmRollbackClosed, HelmRolledBack
 from tui.screens.error_text import error_text
 from tui.screens.helm.support import (
     Captured,
     CapturingLog,
     HelmStep,
-    helm_question,
     missing_program,
 )
+from tui.widgets.dialogs.typed_phrase import TypedPhrase, TypedPhraseDialog
 
 TOFU_NOTE = (
     "The OpenTofu layer needs no rollback: a Helm failure leaves the infrastructure as applied."
@@ -43,11 +44,13 @@ class RollbackSection(Vertical):
         self.captured = Captured()
         self.running_choice: RollbackChoice | None = None
         self.outcome_recorded = False
+        self.optional = False  # offered after a successful sync: each release on request
 
     def compose(self) -> ComposeResult:
         yield Static(id="rb-offer", markup=False)
         with Horizontal(classes="helm-buttons"):
             yield Button("Roll back (b)", id="rb-run", compact=True, variant="error")
+        yield Horizontal(id="rb-choices", classes="helm-buttons")
         yield CapturingLog(redactor=self.panel.wizard.redactor, id="rb-log", classes="helm-log")
         yield Static(id="rb-result", markup=False)
         with Horizontal(id="rb-outcome-row", classes="helm-row"):
@@ -63,7 +66,56 @@ class RollbackSection(Vertical):
         """A new sync starts: forget the previous offer."""
         self.choices, self.done, self.running_choice = [], {}, None
         self.outcome_recorded = False
+        self.optional = False
+        self.query_one("#rb-choices").remove_children()
         self.display = False
+
+    @property
+    def rolled_back_any(self) -> bool:
+        return any(self.done.values())
+
+    def offer_after_success(
+        self, releases: Sequence[str], targets: Mapping[str, RecordedRevision] | None = None
+    ) -> None:
+        """After a successful sync: each release can go back to its recorded revision."""
+        recorded = self.panel.recorded if targets is None else targets
+        self.optional = True
+        self.choices = [recorded[r].rollback_choice() for r in releases if r in recorded]
+        self.choices = [c for c in self.choices if c.possible]
+        self.done = {}
+        if not self.choices:
+            self.display = False
+            return
+        text = Content.styled("Rollback stays within reach. ", "bold")
+        text = text.append_text(
+            "Should a release misbehave, roll it back alone to the revision recorded before "
+            "the sync (you type its name to confirm):\n"
+        )
+        for choice in self.choices:
+            text = text.append_text(f"  {choice.release} → revision {choice.revision}\n")
+        text = text.append_text(TOFU_NOTE, "dim")
+        self.query_one("#rb-offer", Static).update(text)
+        row = self.query_one("#rb-choices", Horizontal)
+        row.remove_children()
+        row.mount_all(
+            Button(
+                f"Roll back {c.release}…",
+                id=f"rb-choice-{index}",
+                classes="rb-choice",
+                compact=True,
+                variant="error",
+            )
+            for index, c in enumerate(self.choices)
+        )
+        self.display = True
+        self.refresh_button()
+
+    @on(Button.Pressed, ".rb-choice")
+    def choice_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        index = int((event.button.id or "").rsplit("-", 1)[-1])
+        if 0 <= index < len(self.choices) and self.running_choice is None:
+            self.ask_for(self.choices[index])
 
     @property
     def pending(self) -> RollbackChoice | None:
@@ -98,6 +150,8 @@ class RollbackSection(Vertical):
             for r in releases
         ]
         self.done = {r: True for r in done if r in releases}
+        self.optional = False
+        self.query_one("#rb-choices").remove_children()
         text = Content()
         for choice in self.choices:
             error = errors.get(choice.release, "")
@@ -131,7 +185,9 @@ class RollbackSection(Vertical):
 
     def refresh_button(self) -> None:
         button = self.query_one("#rb-run", Button)
-        choice = self.pending
+        choice = None if self.optional else self.pending
+        for other in self.query(".rb-choice").results(Button):
+            other.disabled = self.running_choice is not None
         button.display = choice is not None
         if choice is not None:
             button.label = f"Roll back {choice.release} to revision {choice.revision} (b)"
@@ -140,14 +196,32 @@ class RollbackSection(Vertical):
     @on(Button.Pressed, "#rb-run")
     def ask(self) -> None:
         choice = self.pending
-        if choice is None or not self.can_roll_back:
+        if choice is None or not self.can_roll_back or self.optional:
             return
+        self.ask_for(choice)
+
+    def ask_for(self, choice: RollbackChoice) -> None:
+        """Confirmed by typing the exact release name (the dialog opens on Cancel)."""
+        kube = self.panel.kube
+        where = f"\nOn {kube.shown}." if kube is not None else ""
         body = Content.styled(
             f"helm rollback {choice.release} {choice.revision} -n "
-            f"{self.panel.namespace}\n\nOnly {choice.release} changes. {TOFU_NOTE}"
+            f"{self.panel.namespace}{where}\n\nOnly {choice.release} changes. {TOFU_NOTE}"
         )
-        dialog = helm_question(f"Roll back {choice.release}?", body, "Roll back")
-        self.app.push_screen(dialog, lambda yes: self.start(choice) if yes else None)
+        dialog = TypedPhraseDialog(
+            f"Roll back {choice.release}?",
+            body,
+            choice.release,
+            action="Roll back",
+            meaning="the release's name",
+            dialog_id="helm-rollback-confirm",
+        )
+
+        def answered(typed: TypedPhrase | None) -> None:
+            if typed is not None and typed.phrase == choice.release:
+                self.start(choice)
+
+        self.app.push_screen(dialog, answered)
 
     def start(self, choice: RollbackChoice) -> None:
         plan = self.panel.plan
@@ -199,7 +273,7 @@ class RollbackSection(Vertical):
         )
         if succeeded:
             text = text.append_text(f"\n{TOFU_NOTE}")
-        if self.all_rolled_back:
+        if self.all_rolled_back or (self.optional and succeeded):
             self.ask_outcome(text)
         else:
             if not succeeded:
@@ -220,10 +294,12 @@ class RollbackSection(Vertical):
     def record(self) -> None:
         field = self.query_one("#rb-outcome", Input)
         outcome = field.value.strip()
-        if not outcome or not self.all_rolled_back:
+        if not outcome or not (self.all_rolled_back or (self.optional and self.rolled_back_any)):
             field.focus()
             return
-        rolled = ", ".join(f"{c.release} → {c.revision}" for c in self.choices)
+        rolled = ", ".join(
+            f"{c.release} → {c.revision}" for c in self.choices if self.done.get(c.release)
+        )
         self.panel.journal_decision(HelmRollbackClosed(rolled, outcome, self.panel.step_id))
         self.outcome_recorded = True
         self.query_one("#rb-outcome-row").display = False

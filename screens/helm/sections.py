@@ -10,10 +10,23 @@ from textual.widgets import Button, Static
 
 from tui.core.errors import MocmError
 from tui.core.exec.result import CommandResult
+from tui.core.files import sha256_file
 from tui.core.helm.changelog import ChangelogEntry, read_entry
 from tui.core.helm.commands import HelmCommand, read_helmfile_releases
 from tui.core.helm.journal_readback import shown_time
 from tui.core.helm.lint import parse_lint
+from tui.core.helm.lint_gate import (
+    ChartLint,
+    LintRun,
+    LintState,
+    chart_lint,
+    failed_lines,
+    lint_blocker,
+    lint_record,
+    lint_waiver,
+    read_lint_journal,
+    values_fingerprint,
+)
 from tui.core.helm.review import Acknowledgement, acknowledgement_record
 from tui.screens.error_text import error_text
 from tui.screens.helm.support import (
@@ -24,6 +37,7 @@ from tui.screens.helm.support import (
     missing_program,
     relative,
 )
+from tui.widgets.dialogs.reason import GivenReason, ReasonDialog
 
 CHANGELOG = "CHANGELOG.md"  # beside helmfile.yaml, as the guide names it: mocm/CHANGELOG.md
 
@@ -126,33 +140,84 @@ class ChangelogSection(VerticalScroll):
 
 
 class LintSection(Vertical):
-    """Optional ``helm lint`` of each chart with the merged values; failures shown, not blocking."""
+    """``helm lint`` of each chart with the merged values: a sync gate, waivable with a reason.
+
+    Each run is journaled with the values' fingerprint: a later edit of the values makes
+    it stale. A failed chart blocks the sync until it passes or the operator waives that
+    run with a typed reason (journaled, in the change record).
+    """
 
     def __init__(self, panel: HelmStep) -> None:
         super().__init__(id="helm-lint")
         self.panel = panel
         self.series: CommandSeries | None = None
         self.lines = Content()
+        self.fingerprint = ""  # of the values the running lint reads
+        self.charts: list[ChartLint] = []
 
     def compose(self) -> ComposeResult:
         yield Static(
-            "Optional: helm lint of each chart with the merged values. Failures are shown; "
-            "you decide whether they matter.",
+            "helm lint of each chart with the merged values, before the sync. A failure "
+            "blocks the sync until fixed, or waived with a reason (journaled).",
             id="lint-intro",
             markup=False,
         )
         with Horizontal(classes="helm-buttons"):
             yield Button("Run helm lint (i)", id="lint-run", compact=True)
+            yield Button("Waive the failures…", id="lint-waive", compact=True, variant="error")
         yield Static(id="lint-result", markup=False)
+        yield Static(id="lint-gate", markup=False)
         yield CapturingLog(redactor=self.panel.wizard.redactor, id="lint-log", classes="helm-log")
 
     def on_mount(self) -> None:
         self.query_one("#lint-log").display = False
         self.series = CommandSeries(self.panel, self.query_one("#lint-log", CapturingLog))
+        self.show_state()
 
     @property
     def can_run(self) -> bool:
         return self.panel.plan is not None and not (self.series and self.series.running)
+
+    def state(self) -> LintState:
+        """The last lint run and its waiver, as the journal tells them."""
+        return read_lint_journal(self.panel.journal_records(), self.panel.step_id)
+
+    @property
+    def blocker(self) -> str | None:
+        """What the lint still asks before a sync (decided in core), or None."""
+        if self.series is not None and self.series.running:
+            return "helm lint to finish"
+        check = self.panel.values_check
+        if check is None:
+            return None  # the values guard says what is wrong with the file
+        return lint_blocker(self.state(), values_fingerprint(check.sha256))
+
+    def show_state(self) -> None:
+        """The gate's word on the last run, and the waiver button when it may be used."""
+        state = self.state()
+        run = state.run
+        waivable = (
+            run is not None
+            and not run.passed
+            and not state.waived_because
+            and not (self.series and self.series.running)
+            and self.blocker is not None
+            and "again" not in (self.blocker or "")
+        )
+        self.query_one("#lint-waive", Button).display = waivable
+        gate = self.query_one("#lint-gate", Static)
+        if run is None:
+            gate.update(Content.styled("Not run yet: the sync waits for it.", "$warning"))
+        elif state.waived_because and not run.passed:
+            gate.update(
+                Content.styled(
+                    f"Failures waived (journaled): {state.waived_because}", "bold $warning"
+                )
+            )
+        elif (blocker := self.blocker) is not None:
+            gate.update(Content.styled(f"The sync needs: {blocker}.", "bold $error"))
+        else:
+            gate.update(Content.styled("✔ Lint passed for these values.", "$success"))
 
     @on(Button.Pressed, "#lint-run")
     def run(self) -> None:
@@ -165,18 +230,29 @@ class LintSection(Vertical):
             if missing is not None:
                 raise missing
             charts = read_helmfile_releases(plan.helmfile_path)
-        except MocmError as exc:
+            self.fingerprint = values_fingerprint(
+                sha256_file(plan.release_dir / plan.playbook.values_file)
+            )
+        except (MocmError, OSError) as exc:
+            if isinstance(exc, OSError):
+                exc = MocmError(f"cannot read the values file: {exc.strerror or exc}")
             result.update(error_text(exc, "Cannot lint"))
             return
         self.lines = Content()
+        self.charts = []
         result.update("Linting…")
         self.series.start([plan.lint(c.chart) for c in charts], self.linted)
         self.panel.update_gate()
+        self.show_state()
 
     def linted(self, command: HelmCommand, result: CommandResult, out: Captured) -> bool:
         chart = command.argv[2]
-        report = parse_lint(out.stdout_text, out.stderr_text, result.exit_code)
-        if report.passed:
+        stopped = result.cancelled or result.timed_out
+        report = None if stopped else parse_lint(out.stdout_text, out.stderr_text, result.exit_code)
+        self.charts.append(chart_lint(chart, report))
+        if report is None:
+            self.lines = self.lines.append_text(f"✗ {chart}: not finished\n", "bold $error")
+        elif report.passed:
             self.lines = self.lines.append_text(f"✔ {chart}: passed\n", "$success")
         else:
             self.lines = self.lines.append_text(f"✗ {chart}: failed\n", "bold $error")
@@ -185,13 +261,42 @@ class LintSection(Vertical):
             for other in report.other:
                 self.lines = self.lines.append_text(f"    {other}\n", "$error")
         self.query_one("#lint-result", Static).update(self.lines)
-        return not (result.cancelled or result.timed_out)
+        go_on = not stopped
+        if not go_on or not (self.series and self.series.pending):  # the run is over
+            run_now = LintRun(self.fingerprint, tuple(self.charts))
+            self.panel.journal_decision(lint_record(run_now, self.panel.step_id))
+        return go_on
+
+    @on(Button.Pressed, "#lint-waive")
+    def ask_waiver(self) -> None:
+        run = self.state().run
+        if run is None or run.passed:
+            return
+        failures = failed_lines(self.charts) or [f"{chart}: failed" for chart in run.failed]
+        body = (
+            "\n".join(failures)
+            + "\n\nThe sync deploys these charts with these values anyway. Your reason is "
+            "journaled and covers this run only: a values edit needs a new lint."
+        )
+        dialog = ReasonDialog(
+            "Waive the helm lint failures", body, action="Waive", destructive=True
+        )
+
+        def record(reason: GivenReason | None) -> None:
+            if reason is None:
+                return
+            self.panel.journal_decision(lint_waiver(run, reason.text, self.panel.step_id))
+            self.show_state()
+            self.panel.update_gate()
+
+        self.app.push_screen(dialog, record)
 
     @on(CapturingLog.Finished, "#lint-log")
     def command_finished(self, event: CapturingLog.Finished) -> None:
         event.stop()
         if self.series is not None:
             self.series.finished(event.result)
+        self.show_state()
         self.panel.update_gate()
 
     def cancel(self) -> bool:

@@ -15,7 +15,9 @@ from tui.core.errors import MocmError, ParseError
 from tui.core.exec.result import CommandResult
 from tui.core.exec.runner import LineCallback, Stream, resolve_program
 from tui.core.helm.commands import HelmCommand, HelmPlan
+from tui.core.helm.deployed_values import SyncValuesCheck
 from tui.core.helm.journal_readback import RecordedRevision
+from tui.core.helm.kube_context import KubeTarget
 from tui.core.journal.records import JournalRecord, RecordBody
 from tui.widgets.command_log import CommandLog
 from tui.widgets.dialogs.confirm import ConfirmDialog
@@ -48,7 +50,13 @@ class HelmStep(Protocol):
 
     def journal_decision(self, record: RecordBody) -> JournalRecord | None: ...
 
-    def journal_note(self, text: str) -> None: ...
+    def journal_records(self) -> list[JournalRecord]: ...
+
+    @property
+    def values_check(self) -> SyncValuesCheck | None: ...
+
+    @property
+    def kube(self) -> KubeTarget | None: ...
 
     def sync_blockers(self, values: bool = True) -> list[str]: ...
 

@@ -7,8 +7,6 @@ into per-release progress in the enforced order. Cancelling sends SIGINT.
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
 from typing import IO
 
 from textual import on
@@ -18,9 +16,17 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import Button, Static
 
+from tui.core.exec.result import CommandResult
 from tui.core.exec.runner import Stream
-from tui.core.files import free_backup_name
+from tui.core.helm.commands import HelmCommand
 from tui.core.helm.deployed_values import SyncValuesCheck, tag_waiver_record, waiver_record
+from tui.core.helm.health import (
+    ReleaseHealth,
+    ReleaseStatus,
+    check_health,
+    health_record,
+    parse_status,
+)
 from tui.core.helm.journal_readback import (
     HelmJournalState,
     SyncOutcome,
@@ -29,10 +35,13 @@ from tui.core.helm.journal_readback import (
     sync_record,
 )
 from tui.core.helm.sync import ReleaseProgress, SyncEvent, SyncResult, SyncTracker
+from tui.core.helm.sync_log import open_sync_log
 from tui.screens.error_text import error_text
 from tui.screens.helm.rollback import RollbackSection
 from tui.screens.helm.support import (
+    Captured,
     CapturingLog,
+    CommandSeries,
     HelmStep,
     helm_question,
     missing_program,
@@ -46,15 +55,6 @@ from tui.screens.helm.sync_render import (
 )
 from tui.screens.helm.values import ValuesGuard, confirmation_body, waiver_question
 from tui.widgets.dialogs.reason import GivenReason
-
-
-def open_sync_log(path: Path) -> IO[str]:
-    """The tee target: an earlier log is kept under a free ``.previous`` name, never lost."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if path.exists():
-        path.rename(free_backup_name(path, ".previous"))
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    return os.fdopen(fd, "w", encoding="utf-8", buffering=1)
 
 
 class SyncSection(VerticalScroll):
@@ -74,25 +74,32 @@ class SyncSection(VerticalScroll):
         self.result: SyncResult | None = None
         self.log_file: IO[str] | None = None
         self.restored: SyncOutcome | None = None  # the journaled sync, after a restart
+        self.health: CommandSeries | None = None  # helm status of each release after a sync
+        self.statuses: list[ReleaseStatus] = []
 
     def compose(self) -> ComposeResult:
         yield Static(id="sync-gate", markup=False)
         yield ValuesGuard(self.panel)
         yield Static(id="sync-progress", markup=False)
         yield Static(id="sync-outcome", markup=False)
+        yield Static(id="sync-health", markup=False)
         with Horizontal(classes="helm-buttons"):
             yield Button("Sync (s)", id="sync-run", compact=True, variant="warning")
             yield Button("Cancel (x)", id="sync-cancel", compact=True)
         yield CapturingLog(redactor=self.panel.wizard.redactor, id="sync-log", classes="helm-log")
+        yield CapturingLog(redactor=self.panel.wizard.redactor, id="health-log", classes="helm-log")
         yield RollbackSection(self.panel)
 
     def on_mount(self) -> None:
         self.query_one("#sync-log").display = False
+        self.query_one("#health-log").display = False
+        self.health = CommandSeries(self.panel, self.query_one("#health-log", CapturingLog))
         self.show_progress()
 
     @property
     def running(self) -> bool:
-        return self.query_one("#sync-log", CapturingLog).running
+        checking = self.health is not None and self.health.running
+        return self.query_one("#sync-log", CapturingLog).running or checking
 
     @property
     def succeeded(self) -> bool:
@@ -147,8 +154,10 @@ class SyncSection(VerticalScroll):
             return  # the file stopped parsing: the gate says so
         guard = self.query_one(ValuesGuard)
         check = guard.check
+        kube = self.panel.kube
+        cluster = f"Kubernetes {kube.shown} (pinned).\n" if kube is not None else ""
         intro = Content.styled(
-            f"helmfile sync upgrades {', then '.join(self.panel.releases)} in namespace "
+            f"{cluster}helmfile sync upgrades {', then '.join(self.panel.releases)} in namespace "
             f"{plan.playbook.helm_namespace}, with the merged values.\n"
             "A release that fails can be rolled back on its own to the revision recorded in "
             "section 3."
@@ -197,6 +206,7 @@ class SyncSection(VerticalScroll):
         self.panel.sync_started = True
         self.query_one(RollbackSection).reset()
         self.query_one("#sync-outcome", Static).update("")
+        self.query_one("#sync-health", Static).update("")
         log = self.query_one("#sync-log", CapturingLog)
         log.listener = self.line
         log.clear()
@@ -237,12 +247,61 @@ class SyncSection(VerticalScroll):
             errors = {p.release: p.error for p in self.result.releases if p.error}
             others = [p.release for p in self.result.releases if p.release not in targets]
             self.query_one(RollbackSection).offer(targets, errors, others)
+        elif self.result.succeeded:
+            self.query_one(RollbackSection).offer_after_success(self.panel.releases)
+        if not stopped:
+            self.check_health()
+        self.panel.update_gate()
+
+    # -- after the sync: helm status per release ----------------------------------------------
+    def check_health(self) -> None:
+        """``helm status`` of each release: deployed, at a revision past the recorded one."""
+        plan = self.panel.plan
+        if plan is None or self.health is None or self.health.running:
+            return
+        self.statuses = []
+        self.query_one("#sync-health", Static).update("Checking each release (helm status)…")
+        self.health.start(plan.statuses(), self.status_read)
+
+    def status_read(self, command: HelmCommand, result: CommandResult, out: Captured) -> bool:
+        release = command.argv[2]
+        self.statuses.append(
+            parse_status(release, out.stdout_text, out.stderr_text, result.exit_code)
+        )
+        if result.cancelled or result.timed_out or not (self.health and self.health.pending):
+            self.show_health(check_health(self.statuses, self.panel.recorded))
+        return not (result.cancelled or result.timed_out)
+
+    def show_health(self, results: tuple[ReleaseHealth, ...]) -> None:
+        self.panel.journal_decision(health_record(results, self.panel.step_id))
+        self.query_one("#health-log").display = False
+        healthy = all(r.healthy for r in results) and len(results) == len(self.panel.releases)
+        text = Content.styled(
+            "Health after the sync: " + ("every release is healthy.\n" if healthy else "NOT OK.\n"),
+            "bold $success" if healthy else "bold $error",
+        )
+        for health in results:
+            text = text.append_text(
+                ("✔ " if health.healthy else "✗ ") + health.message + "\n",
+                "$success" if health.healthy else "bold $error",
+            )
+        self.query_one("#sync-health", Static).update(text.rstrip())
+
+    @on(CapturingLog.Finished, "#health-log")
+    def health_finished(self, event: CapturingLog.Finished) -> None:
+        event.stop()
+        if self.health is not None:
+            self.health.finished(event.result)
         self.panel.update_gate()
 
     def restore(self, state: HelmJournalState) -> None:
         """After a restart: what the journaled sync left, and the rollback it still needs."""
         last = state.last_sync
         if last is None:
+            if state.synced is not None and state.rollback_offered:
+                self.query_one(RollbackSection).offer_after_success(
+                    state.rollback_offered, state.targets
+                )
             return
         self.restored = last
         self.show_progress()
@@ -259,4 +318,6 @@ class SyncSection(VerticalScroll):
 
     @on(Button.Pressed, "#sync-cancel")
     def cancel(self) -> bool:
-        return self.query_one("#sync-log", CapturingLog).cancel()
+        if self.query_one("#sync-log", CapturingLog).cancel():
+            return True
+        return self.health is not None and self.health.cancel()

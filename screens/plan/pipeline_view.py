@@ -14,6 +14,7 @@ screen.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from textual import on
@@ -256,10 +257,17 @@ class PipelineView(ReportsWorkers, Vertical):
 
         A fresh review in the Plan step keeps the focus in its table (read it; ``g``
         approves from there); where the gate applies at once, Apply has the focus (in
-        the table ``a`` filters the review).
+        the table ``a`` filters the review). Decided after the refresh, on the phase then:
+        a button shown or enabled in this same turn (a restart mounting the view) is
+        focusable only then, and a review mounted meanwhile keeps its focus.
         """
+        self.call_after_refresh(self._focus_next_action_now)
+
+    def _focus_next_action_now(self) -> None:
+        if not self.is_attached:
+            return
         widget = self.next_action_widget()
-        if widget is not None:
+        if widget is not None and widget.focusable:
             widget.focus()
 
     def next_action_widget(self) -> Widget | None:
@@ -322,17 +330,17 @@ class PipelineView(ReportsWorkers, Vertical):
             session, list(step.argv), self.target.workdir, self.panel.step_id
         )
 
-        def on_line(stream: Stream, line: str) -> None:  # stderr only: stdout goes to the file
-            log.append_line(stream, line)
-            if record.transcript is not None:
-                record.transcript.line(stream, line)
+        def on_lines(stream: Stream, lines: Sequence[str]) -> None:  # stderr: stdout is the file
+            log.append_lines(stream, lines)
+            if record.transcript is not None:  # the runner's redactor is the transcript's
+                record.transcript.redacted_lines(stream, lines)
 
         capture = RunningCommand(
             step.argv,
             env=wizard.context.env,
             cwd=self.target.workdir,
             timeout_s=step.timeout_s,
-            on_line=on_line,
+            on_lines=on_lines,
             redactor=wizard.redactor,
             stdout_to=destination,
         )

@@ -26,11 +26,7 @@ from tui.core.preflight.checklist import (
     record_waivers,
     run_preflight,
 )
-from tui.core.preflight.result import CheckResult, CheckStatus
-from tui.resources import STYLES
-from tui.screens.base import StepPanel
-from tui.screens.preflight.backup import BackupLine
-from tui.screens.preflight.journal_readback import (
+from tui.core.preflight.readback import (
     BACKUP_ITEM,
     backup_item,
     backup_ready,
@@ -39,6 +35,10 @@ from tui.screens.preflight.journal_readback import (
     waiver_reason,
     with_journaled_backup,
 )
+from tui.core.preflight.result import CheckResult, CheckStatus
+from tui.resources import STYLES
+from tui.screens.base import StepPanel
+from tui.screens.preflight.backup import BackupLine
 from tui.screens.preflight.render import (
     attention_row,
     detail_text,
@@ -177,7 +177,7 @@ class PreflightPanel(StepPanel):
         records = self.journal_records()
         results = self.shown_results()
         # The two text columns share what is left of the width; the detail pane has it all.
-        room = max(self.size.width - 38, 40)
+        room = max(self.size.width - 38, 20)  # never wider than the table: the last column clips
         found_width = room * 11 // 20
         for index, item in enumerate(results):
             waived = is_waived(records, item)

@@ -6,8 +6,8 @@ from collections.abc import Sequence
 
 from textual.content import Content
 
+from tui.core.preflight.readback import is_waived
 from tui.core.preflight.result import CheckResult, CheckStatus
-from tui.screens.preflight.journal_readback import is_waived
 
 STATUS_CELL = {
     CheckStatus.PASS: ("✔ pass", "bold $success"),

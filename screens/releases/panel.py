@@ -141,10 +141,10 @@ class ReleasesPanel(StepPanel):
             Content.assemble(
                 ("Previous  ", "bold"),
                 (f"build {pair.previous.build:<11}", "bold $text-secondary"),
-                f" {pair.previous.path}\n",
+                f" {home_as_tilde(pair.previous.path)}\n",
                 ("Current   ", "bold"),
                 (f"build {pair.current.build:<11}", "bold $success"),
-                f" {pair.current.path}\n",
+                f" {home_as_tilde(pair.current.path)}\n",
                 ("Customer  ", "bold"),
                 f"name_prefix {pair.name_prefix} · region {pair.aws_region}",
             )
@@ -212,3 +212,12 @@ class ReleasesPanel(StepPanel):
         masked = "".join(redact(line) for line in diff.splitlines(keepends=True))
         self.query_one("#diff", Static).update(diff_text(masked))
         self.query_one("#diff-scroll", VerticalScroll).scroll_home(animate=False)
+
+
+def home_as_tilde(path: Path) -> str:
+    """``~/releases/mocm-10.6.2605`` for a path under the home directory, as a shell shows it
+    (shorter: the summary line fits 80 columns)."""
+    home = Path.home()
+    return (
+        f"~/{path.relative_to(home)}" if path.is_relative_to(home) and path != home else str(path)
+    )

@@ -6,7 +6,6 @@ final snapshot, teardown, follow-up. Every AWS call runs in a thread worker.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -20,10 +19,29 @@ from textual.widgets import Button, Input, Label, Select, Static, TabbedContent,
 from textual.worker import get_current_worker
 
 from tui.core.errors import MocmError
-from tui.core.journal.events import IdleVerdict, Stage4Verdict
 from tui.core.stage4.connections import WINDOWS
 from tui.core.stage4.evidence import Stage4Evidence, choose_region, gather_stage4_evidence
 from tui.core.stage4.followup import FollowUpCheck, check_follow_up
+from tui.core.stage4.gate import (
+    Precondition,
+    Stage4Waivers,
+    ThresholdInvalid,
+    business_cycle_waiver,
+    idle_explanation,
+    idle_summary,
+    open_references,
+    parse_threshold,
+    read_waivers,
+    reference_waiver,
+    teardown_allowed,
+    teardown_preconditions,
+    verdict_record,
+)
+from tui.core.stage4.leftover_vars import (
+    LeftoverVariables,
+    comment_out_leftovers,
+    find_leftover_variables,
+)
 from tui.core.stage4.targets import load_stage4_target
 from tui.core.stage4.valkey_endpoint import ValkeyEndpoint, read_valkey_endpoint
 from tui.resources import STYLES
@@ -36,13 +54,15 @@ from tui.screens.stage4.render import (
     endpoint_text,
     evidence_lines,
     follow_up_text,
+    leftover_text,
     references_text,
-    teardown_preconditions,
     verdict_text,
 )
 from tui.screens.stage4.sections import RenameSection, SnapshotSection, Stage4Context
 from tui.screens.stage4.teardown import TeardownRun
 from tui.widgets.connections_chart import ChartData, ConnectionsChart
+from tui.widgets.dialogs.confirm import ConfirmDialog
+from tui.widgets.dialogs.reason import GivenReason, ReasonDialog
 from tui.widgets.worker_events import WorkFailure
 from tui.wizard import Wizard
 
@@ -72,6 +92,7 @@ class Stage4Panel(StepPanel):
     DEFAULT_CSS = (STYLES / "stage4.tcss").read_text(encoding="utf-8")
     BINDINGS = [
         Binding("r", "refresh", "Refresh", tooltip="Gather the evidence again"),
+        Binding("escape", "leave_field", "Leave the field", show=False),
         *(
             Binding(str(n), f"section('{sid}')", f"Section {n}", show=False)
             for n, sid in enumerate(SECTIONS, start=1)
@@ -110,6 +131,7 @@ class Stage4Panel(StepPanel):
         self.evidence: Stage4Evidence | None = None
         self.window_name = "24h"
         self.applied = False  # the teardown apply succeeded
+        self.leftovers: LeftoverVariables | None = None
 
     def compose(self) -> ComposeResult:
         yield Static("9. Stage 4 — decommission the old ElastiCache", classes="step-title")
@@ -129,6 +151,7 @@ class Stage4Panel(StepPanel):
                     yield Input(compact=True, id="s4-threshold", type="text")
                     yield Button("Refresh (r)", id="s4-refresh", compact=True)
                 yield Static(id="s4-threshold-error", markup=False)
+                yield Static(id="s4-idle-meaning", markup=False)
                 yield Static("Gathering the evidence…", id="s4-verdict", markup=False)
                 yield Static(id="s4-figures", markup=False)
                 yield ConnectionsChart(id="s4-chart")
@@ -144,6 +167,13 @@ class Stage4Panel(StepPanel):
             with TabPane("Follow-up", id="followup"), Vertical():
                 yield Static("Checking…", id="s4-followup", markup=False)
                 yield Button("Check again", id="s4-followup-again", compact=True)
+                yield Static(id="s4-leftovers", markup=False)
+                yield Button(
+                    "Comment them out (backup first)…",
+                    id="s4-leftovers-comment",
+                    variant="warning",
+                    compact=True,
+                )
 
     def now(self) -> datetime:
         """The end of the observation window: now, in UTC."""
@@ -153,6 +183,8 @@ class Stage4Panel(StepPanel):
     def on_mount(self) -> None:
         self.query_one("#s4-problem").display = False
         self.query_one("#s4-threshold-error").display = False
+        self.query_one("#s4-leftovers").display = False
+        self.query_one("#s4-leftovers-comment").display = False
         book = self.wizard.context.playbook
         self.query_one("#s4-threshold", Input).value = f"{book.stage4.idle_threshold:g}"
         pair = self.wizard.pair
@@ -203,20 +235,19 @@ class Stage4Panel(StepPanel):
             self.window_name = event.value
             self.refresh_evidence()
 
+    def action_leave_field(self) -> None:
+        """Escape leaves the threshold field (the section keys work again)."""
+        if self.app.focused is self.query_one("#s4-threshold", Input):
+            self.query_one("#s4-tabs", TabbedContent).query_one("Tabs").focus()
+
     def threshold(self) -> float | None:
-        """The typed threshold, or None (and a line saying why) when it is not valid."""
-        raw = self.query_one("#s4-threshold", Input).value.strip()
+        """The typed threshold (parsed in core), or None and a line saying why."""
+        raw = self.query_one("#s4-threshold", Input).value
         error = self.query_one("#s4-threshold-error", Static)
         try:
-            value = float(raw)
-        except ValueError:
-            value = math.nan
-        if not math.isfinite(value) or value < 0:
-            error.update(
-                Content.styled(
-                    f"Idle threshold must be a number ≥ 0 (connections), not {raw!r}.", "$error"
-                )
-            )
+            value = parse_threshold(raw)
+        except ThresholdInvalid as exc:
+            error.update(Content.styled(f"{exc.message} {exc.hint}", "$error"))
             error.display = True
             return None
         error.display = False
@@ -277,24 +308,10 @@ class Stage4Panel(StepPanel):
         evidence, window_name = event.gathered.evidence, event.gathered.window_name
         self.evidence = evidence
         session = self.wizard.session
-        if session is not None:  # the evidence the teardown is judged on, in the change record
-            idle, span = evidence.idleness, evidence.idleness.series.window
-            session.journal.append(
-                Stage4Verdict(
-                    evidence.target.cluster_id,
-                    evidence.region,
-                    window_name,
-                    span.start.isoformat(),
-                    span.end.isoformat(),
-                    idle.threshold,
-                    idle.peak,
-                    idle.datapoints,
-                    IdleVerdict(idle.verdict),
-                    tuple(ref.location for ref in evidence.scan.references),
-                    evidence.blocked,
-                    self.step_id,
-                )
-            )
+        book = self.wizard.context.playbook
+        if session is not None:  # the evidence, with the threshold in force, in the change record
+            threshold = book.stage4.idle_threshold
+            session.journal.append(verdict_record(evidence, window_name, threshold, self.step_id))
         verdict = self.query_one("#s4-verdict", Static)
         verdict.update(verdict_text(evidence, window_name))
         verdict.set_classes(VERDICT_CLASS.get(evidence.idleness.verdict, NO_DATA_CLASS))
@@ -302,11 +319,28 @@ class Stage4Panel(StepPanel):
         self.query_one(ConnectionsChart).show(
             ChartData(evidence.idleness, evidence.valkey, evidence.idleness.series.window.end)
         )
-        book = self.wizard.context.playbook
-        self.query_one("#s4-references", Static).update(
-            references_text(evidence.scan, book.stage4.grep_dir)
+        idle = evidence.idleness
+        meaning = self.query_one("#s4-idle-meaning", Static)
+        meaning.update(Content.styled(idle_summary(book.stage4.idle, idle.threshold), "dim"))
+        meaning.tooltip = idle_explanation(
+            book.stage4.idle, idle.threshold, book.stage4.metric.period_seconds
         )
+        self.show_references()
         self.update_gate()
+
+    def waivers(self) -> Stage4Waivers:
+        """The Stage-4 waivers the journal holds (they survive a restart)."""
+        session = self.wizard.session
+        return read_waivers(session.journal.records) if session is not None else Stage4Waivers()
+
+    def show_references(self) -> None:
+        if self.evidence is None:
+            return
+        self.query_one("#s4-references", Static).update(
+            references_text(
+                self.evidence.scan, self.wizard.context.playbook.stage4.grep_dir, self.waivers()
+            )
+        )
 
     # -- Valkey endpoint and follow-up -----------------------------------------
     @work(
@@ -374,12 +408,51 @@ class Stage4Panel(StepPanel):
     # -- teardown --------------------------------------------------------------
     @on(SnapshotSection.Decided)
     def update_gate(self) -> None:
-        """Tell the teardown section which preconditions hold."""
+        """Tell the teardown section which preconditions hold (decided in core)."""
         outcome = self.query_one(SnapshotSection).outcome
         grep_dir = self.wizard.context.playbook.stage4.grep_dir
-        self.query_one(RenameSection).update_gate(
-            teardown_preconditions(self.evidence, outcome, grep_dir)
-        )
+        states = teardown_preconditions(self.evidence, outcome, self.waivers(), grep_dir)
+        self.query_one(RenameSection).update_gate(states, teardown_allowed(states))
+
+    @on(RenameSection.WaiveAsked)
+    def waive(self, event: RenameSection.WaiveAsked) -> None:
+        """Ask the operator's reason for one waivable precondition; journal it."""
+        evidence, session = self.evidence, self.wizard.session
+        if evidence is None or session is None:
+            return
+        if event.kind is Precondition.REFERENCES:
+            refs = open_references(evidence.scan, self.waivers())
+            if not refs:
+                return
+            title = f"Waive {len(refs)} reference(s) to the old cache"
+            body = "\n".join(f"{ref.where}  {ref.text.strip()}" for ref in refs)
+            body += (
+                "\n\nThese values still name the cache the teardown destroys. "
+                "Waive them only if nothing reads them; the reason is journaled "
+                "and goes into the change record."
+            )
+        else:
+            refs = ()
+            title = "Waive the business cycle"
+            body = (
+                f"{evidence.valkey.message if evidence.valkey else evidence.valkey_note}\n\n"
+                "The old cache is the way back until Valkey has served a full business "
+                "cycle. Waive it only if that cycle was covered otherwise."
+            )
+
+        def record(reason: GivenReason | None) -> None:
+            if reason is None or self.evidence is None:
+                return
+            if refs:
+                for ref in refs:
+                    session.journal.append(reference_waiver(ref, reason.text))
+            else:
+                session.journal.append(business_cycle_waiver(self.evidence, reason.text))
+            self.notify(f"{title.removeprefix('Waive ')}: waived (journaled).")
+            self.show_references()
+            self.update_gate()
+
+        self.app.push_screen(ReasonDialog(title, body, action="Waive", destructive=True), record)
 
     @on(RenameSection.Renamed)
     def renamed(self) -> None:
@@ -393,3 +466,60 @@ class Stage4Panel(StepPanel):
         self.action_section("followup")
         if self.context is not None:
             self.check_follow_up(self.context)
+            self.look_for_leftovers(self.context)
+
+    # -- after the teardown: tfvars settings of the parked file's variables -----
+    def look_for_leftovers(self, context: Stage4Context) -> None:
+        shown = self.query_one("#s4-leftovers", Static)
+        shown.display = True
+        try:
+            self.leftovers = find_leftover_variables(context.target.terraform_dir, context.playbook)
+        except MocmError as exc:
+            self.leftovers = None
+            shown.update(error_text(exc, "Cannot read the tfvars"))
+            self.query_one("#s4-leftovers-comment").display = False
+            return
+        shown.update(leftover_text(self.leftovers))
+        self.query_one("#s4-leftovers-comment").display = bool(self.leftovers.assignments)
+
+    @on(Button.Pressed, "#s4-leftovers-comment")
+    def comment_out_asked(self) -> None:
+        leftovers = self.leftovers
+        if leftovers is None or not leftovers.assignments:
+            return
+        body = (
+            f"Comment out {', '.join(leftovers.names)} in {leftovers.tfvars.name}?\n"
+            f"A backup ({leftovers.tfvars.name}.pre-stage4) is written first; the new file "
+            "is checked to keep every other setting."
+        )
+
+        def answered(yes: bool | None) -> None:
+            if yes and self.context is not None:
+                self.comment_out(self.context, leftovers)
+
+        self.app.push_screen(
+            ConfirmDialog("Comment out the leftover settings", body, confirm="Comment out"),
+            answered,
+        )
+
+    def comment_out(self, context: Stage4Context, leftovers: LeftoverVariables) -> None:
+        note = (
+            f"commented out by mocm-upgrade after Stage 4: declared only in {leftovers.parked_file}"
+        )
+        try:
+            done = comment_out_leftovers(leftovers, note)
+        except MocmError as exc:
+            self.query_one("#s4-leftovers", Static).update(error_text(exc, "Nothing was written"))
+            return
+        session = self.wizard.session
+        if session is not None:
+            for op in done.file_ops:
+                session.journal.append(op)
+        self.look_for_leftovers(context)
+        self.query_one("#s4-leftovers", Static).update(
+            Content.styled(
+                f"Commented out {', '.join(done.names)}; backup {done.backup.name} (journaled).",
+                "bold $success",
+            )
+        )
+        self.notify(f"Commented out {len(done.names)} setting(s); backup {done.backup.name}.")

@@ -1,29 +1,32 @@
-"""What the Stage-4 screen says: verdict, figures, references, endpoint, errors, gate.
+"""What the Stage-4 screen says: verdict, figures, references, endpoint, errors, gate, leftovers.
 
 Pure functions of core results, so the words are tested once and shown the same way.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from textual.content import Content
 
+from tui.core.printable import printable
 from tui.core.stage4.connections import BUSY, IDLE
 from tui.core.stage4.evidence import Stage4Evidence
 from tui.core.stage4.final_snapshot import FinalSnapshot, SnapshotProgress
 from tui.core.stage4.followup import FollowUpCheck
+from tui.core.stage4.gate import (
+    PreconditionState,
+    Stage4Waivers,
+    open_references,
+    reference_key,
+)
+from tui.core.stage4.leftover_vars import LeftoverVariables
 from tui.core.stage4.scan import DependencyScan
 from tui.core.stage4.valkey_endpoint import MASK, ValkeyEndpoint
 from tui.widgets.connections_chart import utc
 
 VERDICT_CLASS = {IDLE: "verdict-idle", BUSY: "verdict-busy"}
 NO_DATA_CLASS = "verdict-no-data"
-# The final snapshot section's outcomes, and how the teardown gate says each.
-TAKEN, EXISTED, DECLINED = "taken", "existed", "declined"
-SNAPSHOT_OUTCOME_WORDS = {
-    TAKEN: "final snapshot taken",
-    EXISTED: "final snapshot exists",
-    DECLINED: "final snapshot declined (journaled)",
-}
 
 
 def verdict_text(evidence: Stage4Evidence, window_name: str) -> Content:
@@ -81,28 +84,50 @@ def evidence_lines(evidence: Stage4Evidence, region_note: str | None) -> Content
     return text
 
 
-def references_text(scan: DependencyScan, scanned_dir: str) -> Content:
-    """Every match as ``file:line  line`` (secrets already masked by the scan)."""
+def references_text(scan: DependencyScan, scanned_dir: str, waivers: Stage4Waivers) -> Content:
+    """Each live reference as ``file:line (key path)  line``; then what is not live, and why."""
     text = Content()
     files = f"{scan.files_scanned} file{'' if scan.files_scanned == 1 else 's'} scanned"
-    if scan.blocks:
+    left = open_references(scan, waivers)
+    if left:
         text = text.append_text(" BLOCKED ", "bold reverse $error")
         text = text.append_text(
             f"  {len(scan.references)} reference(s) to the old cache under {scanned_dir}/ "
-            f"({files}): the teardown waits until every one is gone.\n",
+            f"({files}): the teardown waits until every one is gone or waived (section 5).\n",
             "bold $error",
         )
-        for ref in scan.references:
-            text = text.append_text(f"{ref.location}", "bold")
-            text = text.append_text(f"  {ref.text.strip()}\n")
+    elif scan.references:
+        text = text.append_text(" WAIVED ", "bold reverse $warning")
+        text = text.append_text(
+            f"  {len(scan.references)} reference(s) under {scanned_dir}/ ({files}), "
+            "each waived with a reason (journaled).\n",
+            "bold $warning",
+        )
     else:
         text = text.append_text(" CLEAR ", "bold reverse $success")
         text = text.append_text(
-            f"  no reference to the old cache under {scanned_dir}/ ({files})\n", "$success"
+            f"  no live reference to the old cache under {scanned_dir}/ ({files})\n", "$success"
         )
+    for ref in scan.references:
+        reason = waivers.references.get(reference_key(ref))
+        # A scanned file's line and the operator's reason: escaped, never obeyed.
+        text = text.append_text(printable(ref.where), "bold")
+        text = text.append_text(f"  {printable(ref.text.strip())}\n")
+        if reason:
+            text = text.append_text(f"    waived: {printable(reason)}\n", "$warning")
+    if scan.not_live:
+        text = text.append_text(
+            f"Not live ({len(scan.not_live)}, shown and journaled, not blocking):\n", "bold"
+        )
+        for ref in scan.not_live:
+            text = text.append_text(f"  {printable(ref.location)}", "dim bold")
+            shown = printable(ref.text.strip())
+            text = text.append_text(f" ({ref.liveness.value})  {shown}\n", "dim")
     for skip in scan.skipped:
-        text = text.append_text(f"not scanned: {skip.path} ({skip.reason})\n", "$warning")
-    text = text.append_text("patterns: " + "  ".join(scan.patterns), "dim")
+        text = text.append_text(
+            printable(f"not scanned: {skip.path} ({skip.reason})") + "\n", "$warning"
+        )
+    text = text.append_text("looked for: " + scan.searched, "dim")
     return text
 
 
@@ -153,37 +178,43 @@ def follow_up_text(check: FollowUpCheck) -> Content:
     """Still referenced by X, or safe to remove in a follow-up change."""
     if check.safe_to_remove:
         return Content.styled(check.summary, "bold $success")
-    text = Content.styled(f"{check.resource}: still referenced by\n", "bold $warning")
+    text = Content.styled(f"{printable(check.resource)}: still referenced by\n", "bold $warning")
     for ref in check.referrers:
-        where = f"{ref.file}:{ref.line}" if ref.line else ref.file
-        text = text.append_text(f"  {ref.address} ({where})\n")
+        where = f"{ref.file}:{ref.line}" if ref.line else str(ref.file)
+        text = text.append_text(printable(f"  {ref.address} ({where})") + "\n")
     text = text.append_text(
         "Remove those references in a follow-up change, then the resource itself.", "dim"
     )
     return text
 
 
-def teardown_preconditions(
-    evidence: Stage4Evidence | None, snapshot_outcome: str | None, grep_dir: str
-) -> list[tuple[bool, str]]:
-    """Each precondition of the teardown: whether it holds, and the line that says so."""
-    idle = evidence is not None and evidence.idleness.verdict == IDLE
-    clear = evidence is not None and not evidence.scan.blocks
-    snapshot_words = SNAPSHOT_OUTCOME_WORDS.get(
-        snapshot_outcome or "", "final snapshot: take it (section 4) or untick it"
-    )
-    return [
-        (
-            idle,
-            "the old cache is idle over the window"
-            if idle
-            else "the old cache is not shown idle (section 1)",
-        ),
-        (
-            clear,
-            f"no reference under {grep_dir}/"
-            if clear
-            else "references remain or were not scanned (section 2)",
-        ),
-        (snapshot_outcome is not None, snapshot_words),
-    ]
+def precondition_lines(states: Sequence[PreconditionState]) -> Content:
+    """Each precondition of the teardown: ✔ holds, ≈ waived (with the reason), ✘ open."""
+    text = Content.styled("Before the teardown\n", "bold")
+    for state in states:
+        if state.holds:
+            mark, style = "✔ ", "bold $success"
+        elif state.met:
+            mark, style = "≈ ", "bold $warning"
+        else:
+            mark, style = "✘ ", "bold $error"
+        text = text.append_text(mark, style)
+        text = text.append_text(state.line + "\n")
+        if state.waived_because and not state.holds:
+            text = text.append_text(f"    reason: {state.waived_because}\n", "$warning")
+    return text
+
+
+def leftover_text(leftovers: LeftoverVariables) -> Content:
+    """The tfvars settings only the parked file declared, and what OpenTofu's warning means."""
+    if not leftovers.assignments:
+        return Content.styled(leftovers.warning_meaning, "$success")
+    text = Content.styled(f"{leftovers.tfvars.name}: leftover settings\n", "bold $warning")
+    for assignment in leftovers.assignments:
+        lines = (
+            f"line {assignment.first_line}"
+            if assignment.first_line == assignment.last_line
+            else f"lines {assignment.first_line}–{assignment.last_line}"
+        )
+        text = text.append_text(printable(f"  {assignment.name} ({lines})") + "\n")
+    return text.append_text(leftovers.warning_meaning, "dim")

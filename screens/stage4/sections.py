@@ -22,21 +22,18 @@ from tui.core.errors import MocmError
 from tui.core.journal.events import SnapshotDeclined, SnapshotPurpose, SnapshotRecorded
 from tui.core.playbook.load import Playbook
 from tui.core.stage4.final_snapshot import FinalSnapshot, SnapshotProgress, take_final_snapshot
+from tui.core.stage4.gate import Precondition, PreconditionState, SnapshotDecision
 from tui.core.stage4.targets import Stage4Target
 from tui.core.tofu.parked_file import FileRename, park, unpark
 from tui.screens.base import panel_of
 from tui.screens.stage4.aws import EnvAwsSession
-from tui.screens.stage4.render import (
-    DECLINED,
-    EXISTED,
-    TAKEN,
-    snapshot_progress_text,
-    snapshot_text,
-)
+from tui.screens.stage4.render import precondition_lines, snapshot_progress_text, snapshot_text
 from tui.widgets.worker_events import ReportsWorkers
 from tui.wizard import Wizard
 
 POLL_SECONDS = 15.0
+SNAPSHOT_WANTED = "Final snapshot: YES, take one before the teardown"
+SNAPSHOT_DECLINED = "Final snapshot: NO (declined, journaled)"
 
 
 @dataclass(frozen=True)
@@ -84,12 +81,12 @@ class SnapshotSection(ReportsWorkers, Vertical):
     def __init__(self) -> None:
         super().__init__(id="s4-snapshot")
         self.context: Stage4Context | None = None
-        self.outcome: str | None = None
+        self.outcome: SnapshotDecision | None = None
         self.snapshot: FinalSnapshot | None = None
         self._stop = threading.Event()
 
     def compose(self) -> ComposeResult:
-        yield Checkbox("Take a final snapshot before the teardown", True, id="s4-snap-want")
+        yield Checkbox(SNAPSHOT_WANTED, True, id="s4-snap-want")
         yield Static(id="s4-snap-name", markup=False)
         yield Button("Take the snapshot", id="s4-snap-take", variant="primary", compact=True)
         yield ProgressBar(total=None, show_eta=False, id="s4-snap-progress")
@@ -97,6 +94,15 @@ class SnapshotSection(ReportsWorkers, Vertical):
 
     def on_mount(self) -> None:
         self.query_one("#s4-snap-progress").display = False
+        self.show_choice(True)
+
+    def show_choice(self, wanted: bool) -> None:
+        """Ticked or not, said in the box and in words (colours alone are not enough)."""
+        box = self.query_one("#s4-snap-want", Checkbox)
+        box.BUTTON_INNER = "✔" if wanted else " "
+        box.label = SNAPSHOT_WANTED if wanted else SNAPSHOT_DECLINED
+        box.set_class(not wanted, "-declined")
+        box.refresh()
 
     def on_unmount(self) -> None:
         self._stop.set()
@@ -108,12 +114,13 @@ class SnapshotSection(ReportsWorkers, Vertical):
             f"(of {context.target.cluster_id}, {context.region})"
         )
 
-    def set_outcome(self, outcome: str | None) -> None:
+    def set_outcome(self, outcome: SnapshotDecision | None) -> None:
         self.outcome = outcome
         self.post_message(self.Decided())
 
     @on(Checkbox.Changed, "#s4-snap-want")
     def want_changed(self, event: Checkbox.Changed) -> None:
+        self.show_choice(event.value)
         self.query_one("#s4-snap-take", Button).disabled = not event.value
         journal = wizard_of(self).session
         if not event.value:
@@ -124,10 +131,14 @@ class SnapshotSection(ReportsWorkers, Vertical):
                     "No final snapshot: the old cluster's data will be gone.", "$warning"
                 )
             )
-            self.set_outcome(DECLINED)
+            self.set_outcome(SnapshotDecision.DECLINED)
         else:
             self.query_one("#s4-snap-status", Static).update("")
-            kept = TAKEN if self.snapshot and not self.snapshot.already_existed else EXISTED
+            kept = (
+                SnapshotDecision.TAKEN
+                if self.snapshot and not self.snapshot.already_existed
+                else SnapshotDecision.EXISTED
+            )
             self.set_outcome(kept if self.snapshot else None)
 
     @on(Button.Pressed, "#s4-snap-take")
@@ -205,7 +216,15 @@ class SnapshotSection(ReportsWorkers, Vertical):
                     step="stage4",
                 )
             )
-        self.set_outcome(EXISTED if snapshot.already_existed else TAKEN)
+        self.set_outcome(
+            SnapshotDecision.EXISTED if snapshot.already_existed else SnapshotDecision.TAKEN
+        )
+
+
+WAIVE_BUTTONS = {
+    Precondition.REFERENCES: "#s4-waive-refs",
+    Precondition.BUSINESS_CYCLE: "#s4-waive-cycle",
+}
 
 
 class RenameSection(Vertical):
@@ -213,6 +232,13 @@ class RenameSection(Vertical):
 
     class Renamed(Message):
         """The file was parked or unparked."""
+
+    class WaiveAsked(Message):
+        """The operator asks to waive one precondition (the panel asks the reason)."""
+
+        def __init__(self, kind: Precondition) -> None:
+            super().__init__()
+            self.kind = kind
 
     def __init__(self) -> None:
         super().__init__(id="s4-rename")
@@ -222,6 +248,9 @@ class RenameSection(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Static(id="s4-gate", markup=False)
+        with Horizontal(id="s4-waivers", classes="s4-buttons"):
+            yield Button("Waive references…", id="s4-waive-refs", compact=True)
+            yield Button("Waive business cycle…", id="s4-waive-cycle", compact=True)
         with Horizontal(classes="s4-buttons"):
             yield Button("Park the file", id="s4-park", variant="warning", compact=True)
             yield Button("Undo rename", id="s4-unpark", compact=True)
@@ -244,15 +273,28 @@ class RenameSection(Vertical):
             (active, parked), "missing"
         )
 
-    def update_gate(self, reasons: list[tuple[bool, str]]) -> None:
-        """Show each precondition; parking is allowed only when all hold."""
-        text = Content()
-        for ok, words in reasons:
-            text = text.append_text("✔ " if ok else "✘ ", "bold $success" if ok else "bold $error")
-            text = text.append_text(words + "\n")
-        self.allowed = all(ok for ok, _ in reasons)
-        self.query_one("#s4-gate", Static).update(text)
+    def update_gate(self, states: tuple[PreconditionState, ...], allowed: bool) -> None:
+        """Show each precondition; parking is allowed only when the gate says so."""
+        self.allowed = allowed
+        self.query_one("#s4-gate", Static).update(precondition_lines(states))
+        by_kind = {state.kind: state for state in states}
+        for kind, selector in WAIVE_BUTTONS.items():
+            state = by_kind.get(kind)
+            button = self.query_one(selector, Button)
+            button.display = state is not None and state.waivable and not state.holds
+            button.disabled = state is None or state.met or self.locked
+        self.query_one("#s4-waivers").display = any(
+            self.query_one(selector).display for selector in WAIVE_BUTTONS.values()
+        )
         self.show_files()
+
+    @on(Button.Pressed, "#s4-waive-refs")
+    def waive_references(self) -> None:
+        self.post_message(self.WaiveAsked(Precondition.REFERENCES))
+
+    @on(Button.Pressed, "#s4-waive-cycle")
+    def waive_cycle(self) -> None:
+        self.post_message(self.WaiveAsked(Precondition.BUSINESS_CYCLE))
 
     def show_files(self) -> None:
         if self.context is None:

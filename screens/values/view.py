@@ -6,6 +6,7 @@ import re
 
 from textual.content import Content
 
+from tui.core.printable import printable
 from tui.core.values.alignment import Row, RowStatus
 from tui.core.values.commands import MergeDecision
 from tui.core.values.progress import Progress, RowFilter
@@ -67,7 +68,7 @@ def detail_text(
     if row is None:
         return Content.styled(f"No row matches the filter “{row_filter.value}” (f changes it).")
     text = Content()  # one line each: the Static cuts it with … (values.tcss)
-    text = text.append_text(row.label, "bold")
+    text = text.append_text(printable(row.label), "bold")
     text = text.append_text(f"  {STATUS_WORDS[row.status]}", STATUS_STYLES[row.status])
     if decision is not None:
         text = text.append_text(f"  ({DECISION_WORDS[decision]})", "italic")

@@ -113,10 +113,14 @@ def main() -> None:
         removed = remove_stale_temp_files([folder, work])
         after = temp_files(folder, {"values.yaml"}) + temp_files(work, {"lock.json", "transcripts"})
         mode = oct(target.stat().st_mode & 0o777)
-    print(f"atomic writes: {args.kills} kills in {write_s:.1f} s, torn files {torn}, "
-          f"temp files left {len(left_writes)}, values.yaml mode {mode}")  # fmt: skip
-    print(f"release lock: {args.kills} kills, torn lock files {torn_locks}, "
-          f"temp files left {len(left_locks)}")  # fmt: skip
+    print(
+        f"atomic writes: {args.kills} kills in {write_s:.1f} s, torn files {torn}, "
+        f"temp files left {len(left_writes)}, values.yaml mode {mode}"
+    )
+    print(
+        f"release lock: {args.kills} kills, torn lock files {torn_locks}, "
+        f"temp files left {len(left_locks)}"
+    )
     print(f"cleanup removed {len(removed)}; temp files left after it: {len(after)}")
     if torn or torn_locks or after:
         raise SystemExit("FAILED: a torn file or a temp file survived the cleanup")

@@ -27,6 +27,7 @@ from textual.app import App, ComposeResult
 from textual.widgets import Log
 
 from tui.core.exec.runner import RunningCommand, Stream
+from tui.core.secrets.redact import Redactor
 from tui.widgets.command_log import CommandLog
 
 PROBE_S = 0.010
@@ -84,7 +85,7 @@ def producer_env() -> dict[str, str]:
 
 
 async def measure_batched(lines: int, cwd: str) -> Measure:
-    log = CommandLog(max_lines=lines + 10)
+    log = CommandLog(redactor=Redactor(), max_lines=lines + 10)
     app = Host(log)
     async with app.run_test(size=(120, 40)) as pilot:
         lags: list[float] = []

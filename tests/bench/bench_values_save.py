@@ -101,7 +101,7 @@ async def one_save(root: Path, counter: ParseCounter) -> tuple[float, float, flo
             written.append(time.perf_counter())
             original(*args)
 
-        panel.save_flow.written = record  # type: ignore[method-assign]
+        panel.save_flow.written = record  # type: ignore[method-assign,assignment]  # times each write
         cpu = time.process_time()  # every thread of this process: the workers' too
         started = time.perf_counter()
         await pilot.press("s")

@@ -87,7 +87,7 @@ async def measure(root: Path) -> dict[str, float | int]:
             display(screen, renderable)
             paints.append(time.perf_counter())
 
-        app._display = painted  # type: ignore[method-assign]
+        app._display = painted  # type: ignore[method-assign]  # times each paint
 
         async def key_to_paint(name: str, before: str | None = None) -> float:
             """Median time from posting the key to the last frame it caused."""
@@ -124,7 +124,7 @@ async def measure(root: Path) -> dict[str, float | int]:
             original(*args)
             written.append(time.perf_counter())
 
-        panel.save_flow.written = record  # type: ignore[method-assign,assignment]
+        panel.save_flow.written = record  # type: ignore[method-assign,assignment]  # times each write
         t0 = time.perf_counter()
         await pilot.press("s")
         await app.workers.wait_for_complete()

@@ -107,11 +107,18 @@ def generate_plan(changes: int = 10_000, seed: int = 7, lean: bool = False) -> d
     plan: dict[str, Any] = {"format_version": "1.2", "terraform_version": "1.10.7"}
     if not lean:
         resources = [
-            {"address": e["address"], "mode": e["mode"], "type": e["type"], "name": e["name"],
-             "provider_name": e["provider_name"], "schema_version": 0,
-             "values": e["change"]["after"] or e["change"]["before"], "sensitive_values": {}}
+            {
+                "address": e["address"],
+                "mode": e["mode"],
+                "type": e["type"],
+                "name": e["name"],
+                "provider_name": e["provider_name"],
+                "schema_version": 0,
+                "values": e["change"]["after"] or e["change"]["before"],
+                "sensitive_values": {},
+            }
             for e in entries
-        ]  # fmt: skip
+        ]
         plan["planned_values"] = {"root_module": {"resources": resources}}
     plan["resource_changes"] = entries
     if not lean:
@@ -123,12 +130,17 @@ def generate_plan(changes: int = 10_000, seed: int = 7, lean: bool = False) -> d
         plan["configuration"] = {
             "root_module": {
                 "resources": [
-                    {"address": e["address"], "mode": e["mode"], "type": e["type"],
-                     "name": e["name"], "expressions": {"description": {"constant_value": "x"}}}
+                    {
+                        "address": e["address"],
+                        "mode": e["mode"],
+                        "type": e["type"],
+                        "name": e["name"],
+                        "expressions": {"description": {"constant_value": "x"}},
+                    }
                     for e in entries
                 ]
             }
-        }  # fmt: skip
+        }
     plan["timestamp"] = "2026-05-19T08:42:17Z"
     plan["errored"] = False
     return plan

@@ -78,10 +78,10 @@ OLD_CACHE = {
 }
 
 
-def changes(plan: dict[str, object]) -> dict[str, list[str]]:
+def changes(plan: dict[str, Any]) -> dict[str, list[str]]:
     """Address -> actions of every change that is not a no-op."""
     found = {}
-    for item in plan.get("resource_changes", []):  # type: ignore[union-attr]
+    for item in plan.get("resource_changes", []):
         actions = item["change"]["actions"]
         if actions != ["no-op"]:
             found[item["address"]] = actions
@@ -195,14 +195,23 @@ FORCING = [  # the changes an operator could make, and what hashicorp/aws 5.100 
         'elasticache_engine_version = "6.2"\n',
         edits=(
             ("09-elasticache.tf", '"Redis 7 parameters"', '"Redis 7 params"'),
-            ("09-elasticache.tf", '"${var.name_prefix}-cache"\n  description = "Subnets',
-             '"${var.name_prefix}-cache2"\n  description = "Subnets'),
-            ("10-valkey.tf", 'engine                     = "valkey"',
-             'engine                     = "redis"'),
+            (
+                "09-elasticache.tf",
+                '"${var.name_prefix}-cache"\n  description = "Subnets',
+                '"${var.name_prefix}-cache2"\n  description = "Subnets',
+            ),
+            (
+                "10-valkey.tf",
+                'engine                     = "valkey"',
+                'engine                     = "redis"',
+            ),
             ("10-valkey.tf", 'engine        = "valkey"', 'engine        = "redis"'),
             ("10-valkey.tf", '"on ~* +@all"', '"on ~* +@read"'),
-            ("10-valkey.tf", '"${var.name_prefix}-valkey"\n  description = "Valkey parameters"',
-             '"${var.name_prefix}-valkey2"\n  description = "Valkey parameters"'),
+            (
+                "10-valkey.tf",
+                '"${var.name_prefix}-valkey"\n  description = "Valkey parameters"',
+                '"${var.name_prefix}-valkey2"\n  description = "Valkey parameters"',
+            ),
             _switch_off("transit_encryption_enabled"),
             _switch_off("at_rest_encryption_enabled"),
             ("10-valkey.tf", '"Connection settings of the Valkey application user"', '"Valkey"'),
@@ -213,7 +222,10 @@ FORCING = [  # the changes an operator could make, and what hashicorp/aws 5.100 
             "aws_elasticache_parameter_group.valkey": ("name",),
             "aws_elasticache_subnet_group.elasticache": ("name",),
             "aws_elasticache_replication_group.valkey": (
-                "at_rest_encryption_enabled", "engine", "engine_version", "port",
+                "at_rest_encryption_enabled",
+                "engine",
+                "engine_version",
+                "port",
             ),
             "aws_elasticache_user.valkey": (),  # engine and access string: in place
             "aws_secretsmanager_secret.valkey": (),
@@ -231,7 +243,7 @@ FORCING = [  # the changes an operator could make, and what hashicorp/aws 5.100 
             "aws_elasticache_replication_group.valkey": (),
         },
     ),
-]  # fmt: skip
+]
 
 
 def test_the_standin_replaces_and_masks_what_terraform_does(
@@ -241,9 +253,14 @@ def test_the_standin_replaces_and_masks_what_terraform_does(
     HCL and Terraform's own state after the upgrade; the wizard masks both plans alike."""
     world = terraform_world
     pulled = subprocess.run(  # not through the wizard's runner: it masks the secrets
-        (world.ready.terraform, "state", "pull"), cwd=world.current, env=world.env,
-        capture_output=True, text=True, timeout=120, check=True,
-    )  # fmt: skip
+        (world.ready.terraform, "state", "pull"),
+        cwd=world.current,
+        env=world.env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
     state = json.loads(pulled.stdout)
     password = resource_attributes(state, "random_password.valkey")["result"]
     plans = plan_both(FORCING, world.current, state, tmp_path, world.ready.terraform, world.env)
@@ -271,9 +288,14 @@ def test_the_standins_sensitive_attributes_are_the_provider_schemas(
     """Every type the stand-in models, against ``terraform providers schema -json``."""
     world = terraform_world
     shown = subprocess.run(
-        (world.ready.terraform, "providers", "schema", "-json"), cwd=world.current,
-        env=world.env, capture_output=True, text=True, timeout=300, check=True,
-    )  # fmt: skip
+        (world.ready.terraform, "providers", "schema", "-json"),
+        cwd=world.current,
+        env=world.env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
     schema = json.loads(shown.stdout)
     for rtype, paths in SCHEMA_SENSITIVE.items():
         assert schema_sensitive_paths(schema, rtype) == set(paths), rtype

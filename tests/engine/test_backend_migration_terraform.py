@@ -18,6 +18,7 @@ from typing import Final
 
 import boto3
 import pytest
+from mypy_boto3_s3 import S3Client
 
 from tests.support.terraform import NO_TERRAFORM, TERRAFORM, engine_env
 from tui.core.exec.prompts import Prompt
@@ -53,9 +54,13 @@ resource "terraform_data" "other" { input = "also kept" }
 def is_terraform(env: dict[str, str]) -> bool:
     """HashiCorp Terraform rather than OpenTofu: it re-lineages a migrated state."""
     done = subprocess.run(
-        [str(TERRAFORM), "version"], env=env, capture_output=True, text=True, timeout=60,
+        [str(TERRAFORM), "version"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
         check=False,
-    )  # fmt: skip
+    )
     return done.stdout.startswith("Terraform v")
 
 
@@ -82,9 +87,14 @@ def applied(tmp_path: Path, aws: AwsEndpoint) -> tuple[Path, dict[str, str]]:
     env = engine_env(tmp_path) | aws.env
     for args in (["init", "-input=false", "-no-color"], ["apply", "-auto-approve", "-no-color"]):
         done = subprocess.run(
-            [str(TERRAFORM), *args], cwd=workdir, env=env, capture_output=True, text=True,
-            timeout=120, check=False,
-        )  # fmt: skip
+            [str(TERRAFORM), *args],
+            cwd=workdir,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
         assert done.returncode == 0, done.stderr
     return workdir, env
 
@@ -96,9 +106,10 @@ def make_bucket(versioned: bool = True) -> None:
         s3.put_bucket_versioning(Bucket=BUCKET, VersioningConfiguration={"Status": "Enabled"})
 
 
-def read_state_object(s3: object) -> dict[str, object]:
-    body = s3.get_object(Bucket=BUCKET, Key=KEY)["Body"].read()  # type: ignore[attr-defined]
-    return json.loads(body)  # type: ignore[no-any-return]
+def read_state_object(s3: S3Client) -> dict[str, object]:
+    body = s3.get_object(Bucket=BUCKET, Key=KEY)["Body"].read()
+    state: dict[str, object] = json.loads(body)
+    return state
 
 
 def form_for(aws: AwsEndpoint) -> BackendForm:

@@ -117,8 +117,13 @@ def _tool(name: str, root: Path, endpoint: AwsEndpoint) -> Tool:
     workdir = root / name / "terraform" / "aws"
     workdir.mkdir(parents=True)
     if name == "terraform":
-        return Tool(name, str(TERRAFORM), engine_env(root / name) | aws_env, workdir,
-                    f"mocm/{name}/terraform.tfstate")  # fmt: skip
+        return Tool(
+            name,
+            str(TERRAFORM),
+            engine_env(root / name) | aws_env,
+            workdir,
+            f"mocm/{name}/terraform.tfstate",
+        )
     binary = standin_binary(root / name / "bin")
     return Tool(
         name, str(binary), standin_env(**aws_env), workdir, f"mocm/{name}/terraform.tfstate"
@@ -238,6 +243,11 @@ def _red(text: str) -> str:
     return f"\x1b[31m{text}\x1b[0m\x1b[0m\n"
 
 
+def _refused(why: str) -> tuple[int, str, str]:
+    """What ``state push`` answers when it refuses: exit 1, nothing on stdout, a red error."""
+    return 1, "", _red(f"Failed to write state: {why}")
+
+
 def test_state_push_refusals_and_serials_match_terraform(
     tools: dict[str, Tool], aws_server: AwsEndpoint
 ) -> None:
@@ -248,17 +258,29 @@ def test_state_push_refusals_and_serials_match_terraform(
         changed = json.loads(json.dumps(current))
         changed["resources"][0]["instances"][0]["attributes"]["input"]["value"] = "edited"
         cases = {
-            "other lineage": ({**current, "lineage": OTHER_LINEAGE, "serial": serial + 3}, (
-                1, "", _red(f'Failed to write state: cannot import state with lineage '
-                            f'"{OTHER_LINEAGE}" over unrelated state with lineage "{lineage}"'))),
-            "older serial": ({**current, "serial": serial - 1}, (
-                1, "", _red(f"Failed to write state: cannot import state with serial "
-                            f"{serial - 1} over newer state with serial {serial}"))),
-            "same serial, other content": (changed, (
-                1, "", _red(f"Failed to write state: cannot overwrite existing state with "
-                            f"serial {serial} with a different state that has the same serial"))),
+            "other lineage": (
+                {**current, "lineage": OTHER_LINEAGE, "serial": serial + 3},
+                _refused(
+                    f'cannot import state with lineage "{OTHER_LINEAGE}" over unrelated state '
+                    f'with lineage "{lineage}"'
+                ),
+            ),
+            "older serial": (
+                {**current, "serial": serial - 1},
+                _refused(
+                    f"cannot import state with serial {serial - 1} over newer state with serial "
+                    f"{serial}"
+                ),
+            ),
+            "same serial, other content": (
+                changed,
+                _refused(
+                    f"cannot overwrite existing state with serial {serial} with a different "
+                    "state that has the same serial"
+                ),
+            ),
             "the same state": (current, (0, "", "")),
-        }  # fmt: skip
+        }
         for case, (state, expected) in cases.items():
             assert _push(tool, state, "push.tfstate") == expected, (tool.name, case)
         assert remote_state(tool, s3) == current, tool.name  # nothing was written

@@ -63,6 +63,12 @@ _SYMBOL = {
 }
 
 
+def _operand(node: ast.AST) -> ast.AST:
+    """``not x`` → ``x``."""
+    assert isinstance(node, ast.UnaryOp)
+    return node.operand
+
+
 @dataclass(frozen=True)
 class Mutant:
     """One mutant of one module: ``index`` is its rank in this run's enumeration."""
@@ -198,7 +204,7 @@ class _Mutator(ast.NodeTransformer):
 
     def _negate(self, test: ast.expr) -> ast.expr:
         if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
-            result = self._offer(test, "condition negated", lambda n: n.operand)  # type: ignore[attr-defined]
+            result = self._offer(test, "condition negated", _operand)
         else:
             result = self._offer(test, "condition negated", lambda n: ast.UnaryOp(ast.Not(), n))
         assert isinstance(result, ast.expr)
@@ -207,7 +213,7 @@ class _Mutator(ast.NodeTransformer):
     def visit_UnaryOp(self, node: ast.UnaryOp) -> ast.AST:
         self.generic_visit(node)
         if isinstance(node.op, ast.Not) and id(node) not in self._conditions:
-            return self._offer(node, "not removed", lambda n: n.operand)  # type: ignore[attr-defined]
+            return self._offer(node, "not removed", _operand)
         return node
 
     def visit_Compare(self, node: ast.Compare) -> ast.AST:
@@ -231,7 +237,12 @@ class _Mutator(ast.NodeTransformer):
         self.generic_visit(node)
         swapped = ast.Or if isinstance(node.op, ast.And) else ast.And
         label = f"{_SYMBOL[type(node.op)]} → {_SYMBOL[swapped]}"
-        return self._offer(node, label, lambda n: ast.BoolOp(swapped(), n.values))  # type: ignore[attr-defined]
+
+        def build(n: ast.AST) -> ast.AST:
+            assert isinstance(n, ast.BoolOp)
+            return ast.BoolOp(swapped(), n.values)
+
+        return self._offer(node, label, build)
 
     def visit_BinOp(self, node: ast.BinOp) -> ast.AST:
         self.generic_visit(node)
@@ -239,7 +250,12 @@ class _Mutator(ast.NodeTransformer):
         if swapped is None:
             return node
         label = f"{_SYMBOL[type(node.op)]} → {_SYMBOL[swapped]}"
-        return self._offer(node, label, lambda n: ast.BinOp(n.left, swapped(), n.right))  # type: ignore[attr-defined]
+
+        def build(n: ast.AST) -> ast.AST:
+            assert isinstance(n, ast.BinOp) and swapped is not None
+            return ast.BinOp(n.left, swapped(), n.right)
+
+        return self._offer(node, label, build)
 
     def visit_Constant(self, node: ast.Constant) -> ast.AST:
         value = node.value

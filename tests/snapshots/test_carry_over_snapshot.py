@@ -22,6 +22,16 @@ LINEAGE = "5f0c2a9e-7d41-4b8e-9c3a-2e6f1d8b4a70"
 
 
 def test_carry_over_preview_120x40(snap_compare: Any, aws: AwsEndpoint, tmp_path: Path) -> None:
+    assert carry_over_snapshot(snap_compare, aws, tmp_path, (120, 40))
+
+
+def test_carry_over_preview_80x24(snap_compare: Any, aws: AwsEndpoint, tmp_path: Path) -> None:
+    assert carry_over_snapshot(snap_compare, aws, tmp_path, (80, 24))
+
+
+def carry_over_snapshot(
+    snap_compare: Any, aws: AwsEndpoint, tmp_path: Path, size: tuple[int, int]
+) -> bool:
     seeded = seeded_world(tmp_path, aws)
     for name in (BOOK.state_file, BOOK.state_backup):
         path = seeded.previous_tf / name
@@ -36,4 +46,4 @@ def test_carry_over_preview_120x40(snap_compare: Any, aws: AwsEndpoint, tmp_path
         app.query_one("#co-table", DataTable).move_cursor(row=5)  # the tfvars block as a diff
         await settle(app, pilot)
 
-    assert snap_compare(app, terminal_size=(120, 40), run_before=run_before)
+    return bool(snap_compare(app, terminal_size=size, run_before=run_before))

@@ -1,4 +1,5 @@
-"""Snapshot of the Helm step's diff view at 120×40, on the sandbox world."""
+"""Snapshots of the Helm step on the sandbox world: its diff view at 120×40, the step as it
+opens at 80×24."""
 
 from __future__ import annotations
 
@@ -21,3 +22,13 @@ def test_diff_view_grouped_and_coloured(
         await press(app, pilot, "2", "a", "5", "d")
 
     assert snap_compare(app, terminal_size=(120, 40), run_before=to_the_diff)
+
+
+def test_helm_step_as_it_opens_80x24(snap_compare: Any, tmp_path: Path, aws: AwsEndpoint) -> None:
+    world = helm_world(tmp_path, aws.env)
+    app = helm_app(world, aws.env)
+
+    async def opened(pilot: WizardPilot) -> None:
+        await open_helm(app, pilot)
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=opened)

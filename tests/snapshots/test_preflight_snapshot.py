@@ -1,4 +1,5 @@
-"""Snapshot of the Preflight table at 120×40 (a fixed report: nothing variable on screen)."""
+"""Snapshots of the Preflight table at 120×40 and 80×24 (a fixed report: nothing variable
+on screen)."""
 
 from __future__ import annotations
 
@@ -48,6 +49,16 @@ REPORT = PreflightReport(
 
 
 def test_preflight_table_120x40(snap_compare: Any, aws: AwsEndpoint, tmp_path: Path) -> None:
+    assert preflight_snapshot(snap_compare, aws, tmp_path, (120, 40))
+
+
+def test_preflight_table_80x24(snap_compare: Any, aws: AwsEndpoint, tmp_path: Path) -> None:
+    assert preflight_snapshot(snap_compare, aws, tmp_path, (80, 24))
+
+
+def preflight_snapshot(
+    snap_compare: Any, aws: AwsEndpoint, tmp_path: Path, size: tuple[int, int]
+) -> bool:
     app = world_app(seeded_world(tmp_path, aws))
 
     async def run_before(pilot: WizardPilot) -> None:
@@ -57,4 +68,4 @@ def test_preflight_table_120x40(snap_compare: Any, aws: AwsEndpoint, tmp_path: P
         steps_as_if_only_mine(app, "preflight")
         await settle(app, pilot)
 
-    assert snap_compare(app, terminal_size=(120, 40), run_before=run_before)
+    return bool(snap_compare(app, terminal_size=size, run_before=run_before))

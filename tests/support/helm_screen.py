@@ -111,10 +111,10 @@ async def press(app: WizardApp, pilot: WizardPilot, *keys: str) -> None:
 
 
 async def ready_for_sync(app: WizardApp, pilot: WizardPilot, *, load_images: bool = True) -> None:
-    """Push the missing image, acknowledge the CHANGELOG, run the diff; end on the Sync tab."""
+    """Push the missing image, acknowledge the CHANGELOG, lint, run the diff; end on Sync."""
     if load_images:
         await press(app, pilot, "1", "l")
-    await press(app, pilot, "2", "a", "5", "d", "6")
+    await press(app, pilot, "2", "a", "4", "i", "5", "d", "6")
 
 
 def table_text(app: WizardApp, selector: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from typing import Any
 
 from rich.console import Console
 from textual.app import App
@@ -28,11 +29,11 @@ def widget_text(widget: Widget) -> str:
     return console.export_text()
 
 
-def all_text(app: App[object]) -> str:
+def all_text(app: App[Any]) -> str:
     """Every widget's rendered text on the current screen, shown or not."""
     return "\n".join(widget_text(w) for w in app.screen.query("*"))
 
 
-def text_of(app: App[object], selector: str) -> str:
+def text_of(app: App[Any], selector: str) -> str:
     """One widget's rendered text."""
     return widget_text(app.screen.query_one(selector))

@@ -84,7 +84,7 @@ def make_release(
 def client(service: str, region: str = REGION, config: Config | None = None) -> Any:
     """A real boto3 client; AWS_ENDPOINT_URL (set by the ``aws`` fixture) points it at moto."""
     # The caller names the service at run time; boto3-stubs types only literal names.
-    return boto3.client(service, region_name=region, config=config)  # type: ignore[call-overload]
+    return boto3.client(service, region_name=region, config=config)  # type: ignore[call-overload]  # stubs want a Literal name
 
 
 def seed_cluster(cluster_id: str = CLUSTER_ID, region: str = REGION) -> None:

@@ -64,15 +64,21 @@ def terraform_plan(
 ) -> dict[str, Any]:
     """Plan and ``show -json`` with the real engine; the providers come from ``source``'s
     `.terraform` (links into the world's plugin cache: no init)."""
-    shutil.copytree(source / ".terraform" / "providers", workdir / ".terraform" / "providers",
-                    symlinks=True)  # fmt: skip
+    shutil.copytree(
+        source / ".terraform" / "providers", workdir / ".terraform" / "providers", symlinks=True
+    )
     shutil.copy2(source / ".terraform.lock.hcl", workdir / ".terraform.lock.hcl")
     plan = ("plan", "-refresh=false", "-input=false", "-no-color", f"-var-file={VAR_FILE}")
     for args in ((*plan, "-out", "tfplan"), ("show", "-json", "tfplan")):
         done = subprocess.run(
-            [terraform, *args], cwd=workdir, env=env, capture_output=True, text=True,
-            timeout=300, check=False,
-        )  # fmt: skip
+            [terraform, *args],
+            cwd=workdir,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
         assert done.returncode == 0, f"terraform {args[0]} in {workdir}:\n{done.stderr}"
     return dict(json.loads(done.stdout))
 
@@ -81,9 +87,14 @@ def standin_plan(workdir: Path) -> dict[str, Any]:
     """The same plan by the stand-in (its own init: its lock file names OpenTofu's registry)."""
     assert tofu(workdir, "init", "-input=false").code == 0
     planned = tofu(
-        workdir, "plan", "-refresh=false", "-input=false", f"-var-file={VAR_FILE}", "-out",
+        workdir,
+        "plan",
+        "-refresh=false",
+        "-input=false",
+        f"-var-file={VAR_FILE}",
+        "-out",
         "tfplan",
-    )  # fmt: skip
+    )
     assert planned.code == 0, planned.stderr
     return show_json(workdir)
 

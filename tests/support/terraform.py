@@ -153,7 +153,7 @@ class ProviderWorld:
 
     def client(self, service: str) -> Any:
         # The caller names the service at run time; boto3-stubs types only literal names.
-        return boto3.client(  # type: ignore[call-overload]
+        return boto3.client(  # type: ignore[call-overload]  # stubs want a Literal name
             service,
             region_name=self.ready.world.region,
             endpoint_url=self.endpoint.url,

@@ -50,8 +50,12 @@ def bits(path: Path) -> int:
 
 def dead_pid() -> int:
     """The pid of a process that has exited (and been reaped)."""
-    child = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], check=True,
-                           capture_output=True, text=True)  # fmt: skip
+    child = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     pid = int(child.stdout)
     assert pid_alive(pid) is False
     return pid

@@ -34,3 +34,14 @@ def printable(text: str) -> str:
     if text.isprintable():  # the common case: nothing to escape, no regex pass
         return text
     return _UNSAFE.sub(_escape, text)
+
+
+def printable_lines(text: str) -> str:
+    """``text`` with each of its lines escaped: the newlines between them are kept.
+
+    For a message that is several lines by design (a dialog body, a detail pane)
+    and may quote a file; tabs are expanded first (an output column, not a trick).
+    """
+    if text.isprintable():
+        return text
+    return "\n".join(printable(line.expandtabs()) for line in text.split("\n"))

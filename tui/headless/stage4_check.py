@@ -3,7 +3,8 @@
 Is the old ElastiCache idle and unreferenced? Useful from cron while the operator
 waits out the business cycle. Exit status: 0 idle and unreferenced, 3 busy or
 referenced (references win over "no data": they block whatever the metric says),
-4 no datapoints, 1 error (message on stderr).
+4 no datapoints, 1 error (message on stderr). A reference is a live value naming the
+old cluster; matches in YAML comments and backup files are listed as not live.
 Region: ``aws_region`` of the release's terraform.tfvars wins over AWS_REGION (a
 different environment region is mentioned on stderr). Credentials: boto3's default
 chain; AWS_ENDPOINT_URL is honoured.
@@ -27,6 +28,7 @@ from tui.core.printable import printable
 from tui.headless.failure import report_failure
 
 if TYPE_CHECKING:
+    from tui.core.playbook.model import IdleDefinition
     from tui.core.stage4.evidence import Stage4Evidence
 
 EXIT_CLEAR = 0
@@ -90,7 +92,8 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(to_json(evidence), ensure_ascii=True))
     else:
-        print("\n".join(printable(line) for line in to_text(evidence, args.window)))
+        lines = to_text(evidence, args.window, playbook.stage4.idle)
+        print("\n".join(printable(line) for line in lines))
     return exit_code(evidence)
 
 
@@ -106,15 +109,18 @@ def exit_code(evidence: Stage4Evidence) -> int:
 
 
 def to_json(evidence: Stage4Evidence) -> dict[str, Any]:
-    """The contract: verdict, peak, datapoints, references (``file:line``).
+    """The contract: verdict, peak, datapoints, references (``file:line``, blocking only).
 
-    ``warnings`` is extra: a cron job can see that data covered only part of the window.
+    ``not_live`` lists the matches that do not block (YAML comments, backup files, the
+    wizard's folder), in the same form; ``warnings``: a cron job can see that data
+    covered only part of the window.
     """
     return {
         "verdict": evidence.idleness.verdict,
         "peak": evidence.idleness.peak,
         "datapoints": evidence.idleness.datapoints,
         "references": [ref.location for ref in evidence.scan.references],
+        "not_live": [ref.location for ref in evidence.scan.not_live],
         "warnings": list(evidence.idleness.warnings),
     }
 
@@ -123,9 +129,10 @@ def _utc(moment: datetime | None) -> str:
     return f"{moment:%Y-%m-%d %H:%M} UTC" if moment else "—"
 
 
-def to_text(evidence: Stage4Evidence, window_name: str) -> list[str]:
+def to_text(evidence: Stage4Evidence, window_name: str, idle_meaning: IdleDefinition) -> list[str]:
     """The human report: verdict, figures, chart, Valkey, references."""
     from tui.core.stage4.connections import NO_DATA
+    from tui.core.stage4.gate import idle_explanation
     from tui.core.stage4.text_chart import LABEL_WIDTH, block_chart, legend
 
     idle, target = evidence.idleness, evidence.target
@@ -151,6 +158,7 @@ def to_text(evidence: Stage4Evidence, window_name: str) -> list[str]:
             f"({series.calls} request{'s' if series.calls > 1 else ''})"
         )
     lines += [f"warning: {warning}" for warning in idle.warnings]
+    lines.append(idle_explanation(idle_meaning, idle.threshold, series.window.period_seconds))
     columns = shutil.get_terminal_size((80, 24)).columns
     width = max(24, min(96, columns - LABEL_WIDTH - 1))
     lines += ["", *block_chart(series, idle.threshold, width=width), legend(idle.threshold), ""]
@@ -164,10 +172,15 @@ def to_text(evidence: Stage4Evidence, window_name: str) -> list[str]:
     files = f"{scan.files_scanned} file{'' if scan.files_scanned == 1 else 's'}"
     lines.append(f"References to the old cache under {scanned}/ ({files} scanned):")
     if scan.references:
-        lines += [f"  {ref.location}: {ref.text.strip()}" for ref in scan.references]
+        lines += [f"  {ref.where}: {ref.text.strip()}" for ref in scan.references]
     else:
         lines.append("  none")
+    lines += [
+        f"  not live ({ref.liveness.value}): {ref.location}: {ref.text.strip()}"
+        for ref in scan.not_live
+    ]
     lines += [f"  not scanned: {skip.path} ({skip.reason})" for skip in scan.skipped]
+    lines.append(f"  looked for: {scan.searched}")
     lines.append(_conclusion(evidence))
     return lines
 

@@ -120,7 +120,7 @@ class _RewiringFinder(importlib.abc.MetaPathFinder):
             run(module)
             rewire(module)
 
-        loader.exec_module = exec_module  # type: ignore[method-assign]
+        loader.exec_module = exec_module  # type: ignore[method-assign]  # wraps the loader of one import
         return spec
 
 

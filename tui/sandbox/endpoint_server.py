@@ -102,7 +102,7 @@ def make_replayable(module: types.ModuleType) -> None:
     """A layer's module draws its dates and ids like moto's: from the request's clock and seed."""
     endpoint_clock.rewire(module)
     if getattr(module, "secrets", None) is secrets:
-        module.secrets = SEEDED_SECRETS  # type: ignore[attr-defined]
+        module.secrets = SEEDED_SECRETS  # type: ignore[attr-defined]  # any module
 
 
 def _token_hex(nbytes: int = 32) -> str:

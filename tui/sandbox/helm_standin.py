@@ -1,7 +1,10 @@
-"""Stand-in `helm` of the demo world: version, history, rollback, lint (formats.md §5.3–5.5).
+"""Stand-in `helm` of the demo world: version, history, status, rollback, lint (formats.md §5).
 
-Releases live in the world's store (``MOCM_SANDBOX_HELM_STORE``). Anything
-else is refused with an error and exit 1, never a silent success.
+Releases live in the world's store (``MOCM_SANDBOX_HELM_STORE``), the cluster of the
+world's kubeconfig: commands that reach the cluster resolve the context as helm does
+(``--kube-context``, ``HELM_KUBECONTEXT``, the kubeconfig's current-context) and fail like
+helm when it does not exist. Anything else is refused with an error and exit 1, never a
+silent success.
 ``MOCM_SANDBOX_FAIL_ROLLBACK=<release>`` makes a rollback of that release fail.
 """
 
@@ -25,7 +28,7 @@ from tui.sandbox.helm_chart import (
 
 VERSION = "v3.18.0"
 COMMIT = "cc58e3f5a3aa615c6a86275e6f4444b5fdd3cc4e"
-MODELLED = "version, history, rollback, lint"
+MODELLED = "version, history, status, rollback, lint"
 
 
 class Usage(Exception):
@@ -59,6 +62,12 @@ def parse(args: list[str], flags: dict[str, bool]) -> tuple[list[str], dict[str,
 
 
 NS_FLAGS = {"-n": True, "--namespace": True, "--kube-context": True, "--debug": False}
+
+
+def context_of(flags: dict[str, list[str]]) -> str:
+    """The context this command talks to (a StoreError when there is none to reach)."""
+    given = flags.get("--kube-context", [])
+    return store.kube_context(given[-1] if given else None)
 
 
 def namespace_of(flags: dict[str, list[str]]) -> str:
@@ -98,6 +107,7 @@ def cmd_history(args: list[str]) -> int:
             f"Error: output format {output!r} is not modelled by the sandbox's helm (table, json)"
         )
     limit = int((flags.get("--max") or ["256"])[-1])
+    context_of(flags)
     data = store.load_store(store.store_path())
     revisions = store.history(data, namespace_of(flags), positional[0])
     if not revisions:
@@ -146,6 +156,7 @@ def cmd_rollback(args: list[str]) -> int:
     if not 1 <= len(positional) <= 2:
         raise Usage("Error: This command needs 1 or 2 arguments: release name, revision number")
     name, namespace = positional[0], namespace_of(flags)
+    context_of(flags)
     path = store.store_path()
     data = store.load_store(path)
     revisions = store.history(data, namespace, name)
@@ -179,6 +190,35 @@ def cmd_rollback(args: list[str]) -> int:
         print("Error: timed out waiting for the condition", file=sys.stderr)
         return 1
     sys.stdout.write("Rollback was a success! Happy Helming!\n")
+    return 0
+
+
+def cmd_status(args: list[str]) -> int:
+    """``helm status R``: the table of the release's latest revision (no values, no manifest)."""
+    positional, flags = parse(args, {**NS_FLAGS, "--revision": True, "-o": True, "--output": True})
+    if len(positional) != 1:
+        raise Usage(
+            'Error: "helm status" requires 1 argument\n\nUsage:  helm status RELEASE_NAME [flags]'
+        )
+    output = (flags.get("-o", []) + flags.get("--output", []) or ["table"])[-1]
+    if output != "table":
+        raise Usage(
+            f"Error: output format {output!r} is not modelled by the sandbox's helm (table)"
+        )
+    context_of(flags)
+    namespace = namespace_of(flags)
+    revisions = store.history(store.load_store(store.store_path()), namespace, positional[0])
+    wanted = int((flags.get("--revision") or ["0"])[-1])
+    shown = next((r for r in revisions if r["revision"] == wanted), None) if wanted else None
+    if not revisions or (wanted and shown is None):
+        print("Error: release: not found", file=sys.stderr)
+        return 1
+    rev = shown or revisions[-1]  # helm status shows the latest revision, whatever its status
+    sys.stdout.write(
+        f"NAME: {positional[0]}\nLAST DEPLOYED: {store.ansic(rev['updated_ns'])}\n"
+        f"NAMESPACE: {namespace}\nSTATUS: {rev['status']}\nREVISION: {rev['revision']}\n"
+        "TEST SUITE: None\n"
+    )
     return 0
 
 
@@ -243,6 +283,7 @@ def first_positional(args: list[str]) -> str:
 COMMANDS = {
     "version": cmd_version,
     "history": cmd_history,
+    "status": cmd_status,
     "rollback": cmd_rollback,
     "lint": cmd_lint,
 }

@@ -21,6 +21,10 @@ if TYPE_CHECKING:
 
 STORE_ENV = "MOCM_SANDBOX_HELM_STORE"
 DAY_NS = 86_400 * 1_000_000_000
+UNREACHABLE = (
+    'Error: Kubernetes cluster unreachable: Get "http://localhost:8080/version": '
+    "dial tcp 127.0.0.1:8080: connect: connection refused"
+)
 
 
 class StoreError(Exception):
@@ -110,6 +114,70 @@ def new_revision(
     }
 
 
+# --- the Kubernetes context ------------------------------------------------------------
+
+
+def kubeconfig_files(env: dict[str, str] | None = None) -> list[Path]:
+    """KUBECONFIG's files; else the world's kubeconfig next to the store; else ~/.kube/config."""
+    env = dict(os.environ if env is None else env)
+    if env.get("KUBECONFIG"):
+        return [Path(p) for p in env["KUBECONFIG"].split(os.pathsep) if p]
+    if env.get(STORE_ENV):
+        from tui.sandbox.world import KUBECONFIG
+
+        world_config = Path(env[STORE_ENV]).parent / KUBECONFIG
+        if world_config.exists():
+            return [world_config]
+    return [Path(env.get("HOME", "/")) / ".kube" / "config"]
+
+
+def kube_context(flag: str | None, env: dict[str, str] | None = None) -> str:
+    """The context a command uses, as helm resolves it; an unusable one is a StoreError.
+
+    ``--kube-context`` wins, then HELM_KUBECONTEXT, then the kubeconfig's current-context;
+    the context must exist in the kubeconfig (the messages are helm's).
+    """
+    from ruamel.yaml import YAML  # the stand-in's start stays light without it
+
+    env = dict(os.environ if env is None else env)
+    configs = []
+    for path in kubeconfig_files(env):
+        try:
+            data = YAML(typ="safe").load(path.read_text(encoding="utf-8"))
+        except OSError:
+            continue
+        if isinstance(data, dict):
+            configs.append(data)
+    wanted = (
+        flag
+        or env.get("HELM_KUBECONTEXT")
+        or next((str(c["current-context"]) for c in configs if c.get("current-context")), None)
+    )
+    if not configs or not wanted:
+        raise StoreError(UNREACHABLE.removeprefix("Error: "))
+    names = {str(item.get("name")) for c in configs for item in c.get("contexts") or []}
+    if wanted not in names:
+        raise StoreError(f'Kubernetes cluster unreachable: context "{wanted}" does not exist')
+    return wanted
+
+
+def write_kubeconfig(world: World) -> Path:
+    """The world's kubeconfig: one EKS-style context, as ``aws eks update-kubeconfig`` names it."""
+    name = f"arn:aws:eks:{world.region}:{world.account_id}:cluster/{world.name_prefix}-eks"
+    text = (
+        "apiVersion: v1\nkind: Config\n"
+        f'current-context: "{name}"\n'
+        "clusters:\n"
+        f'- name: "{name}"\n  cluster:\n    server: "https://127.0.0.1:1"\n'
+        "contexts:\n"
+        f'- name: "{name}"\n  context:\n    cluster: "{name}"\n    user: "{name}"\n'
+        "users:\n"
+        f'- name: "{name}"\n  user: {{}}\n'
+    )
+    world.kubeconfig.write_text(text, encoding="utf-8")
+    return world.kubeconfig
+
+
 # --- time formats of Go's time package ------------------------------------------------
 
 
@@ -185,4 +253,5 @@ def seed_store(world: World) -> Path:
             revisions.append(rev)
         data["releases"][release_key(namespace, name)] = revisions
     save_store(world.helm_store, data)
+    write_kubeconfig(world)
     return world.helm_store

@@ -51,6 +51,7 @@ GLOBAL_FLAGS = {
     "--color": False,
     "--skip-deps": False,
     "--debug": False,
+    "--kube-context": True,
 }
 FAILURE = "context deadline exceeded"
 
@@ -221,6 +222,9 @@ def main(argv: list[str] | None = None) -> int:
         helmfile_arg = (flags.get("-f", []) + flags.get("--file", []) or ["helmfile.yaml"])[-1]
         namespace = (flags.get("-n", []) + flags.get("--namespace", []) or ["default"])[-1]
         helmfile = load_helmfile(Path(helmfile_arg), namespace)
+        if command != "lint":  # diff and sync reach the cluster: its context must exist
+            given = flags.get("--kube-context", [])
+            store.kube_context(given[-1] if given else None)
         if command != "lint" and "--skip-deps" not in flags:
             build_dependencies(helmfile)
         if command == "diff":

@@ -26,7 +26,7 @@ def client(service: str, env: dict[str, str]) -> Any:
         aws_session_token=env.get("AWS_SESSION_TOKEN"),
         region_name=env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION"),
     )
-    return session.client(  # type: ignore[call-overload]
+    return session.client(  # type: ignore[call-overload]  # stubs want a Literal name
         service, endpoint_url=env.get("AWS_ENDPOINT_URL"), config=LOCAL_ENDPOINT
     )
 

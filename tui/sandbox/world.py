@@ -25,6 +25,7 @@ ASSETS = Path(str(files("tui").joinpath("assets", "sandbox")))
 MARKER = ".mocm-demo-world.json"
 MARKER_KIND = "mocm-upgrade-demo-world"
 HELM_STORE = ".helm-store.json"
+KUBECONFIG = "kubeconfig"  # next to the store: the stand-ins' cluster is the store
 # moto's server answers STS with this account unless MOTO_ACCOUNT_ID says otherwise.
 MOTO_DEFAULT_ACCOUNT = "123456789012"
 # Stand-in executables put first on PATH, and the module each one runs.
@@ -63,6 +64,10 @@ class World:
     @property
     def helm_store(self) -> Path:
         return self.root / HELM_STORE
+
+    @property
+    def kubeconfig(self) -> Path:
+        return self.root / KUBECONFIG
 
     @property
     def env_file(self) -> Path:
@@ -116,7 +121,7 @@ def load_world(root: Path, assets: Path = ASSETS) -> World:
         raise WorldError(f"{root} does not hold a demo world (no {MARKER})")
     marker = _marker(root)
     spec = load_spec(assets)
-    return World(
+    world = World(
         root=root,
         previous=root / "releases" / marker["previous"],
         current=root / "releases" / marker["current"],
@@ -125,6 +130,11 @@ def load_world(root: Path, assets: Path = ASSETS) -> World:
         account_id=marker["account_id"],
         spec=spec,
     )
+    if not world.kubeconfig.exists():  # a world built before the worlds had one
+        from tui.sandbox.helm_store import write_kubeconfig
+
+        write_kubeconfig(world)
+    return world
 
 
 def build_world(
@@ -255,6 +265,7 @@ def world_env(
     env["PATH"] = f"{world.bin_dir}{os.pathsep}{env.get('PATH', os.defpath)}"
     env["MOCM_SANDBOX_HELM_STORE"] = str(world.helm_store)
     env["MOCM_SANDBOX_WORLD"] = str(world.root)
+    env["KUBECONFIG"] = str(world.kubeconfig)  # the world's cluster, never the host's
     env["MOCM_PYTHON"] = sys.executable
     env["AWS_EC2_METADATA_DISABLED"] = "true"
     env["AWS_MAX_ATTEMPTS"] = LOCAL_ATTEMPTS
@@ -269,6 +280,7 @@ def write_env_file(world: World, aws_env: dict[str, str]) -> Path:
         f'export PATH="{world.bin_dir}:$PATH"',
         f'export MOCM_SANDBOX_HELM_STORE="{world.helm_store}"',
         f'export MOCM_SANDBOX_WORLD="{world.root}"',
+        f'export KUBECONFIG="{world.kubeconfig}"',
         f'export MOCM_PYTHON="{sys.executable}"',
         "export AWS_EC2_METADATA_DISABLED=true",
         f"export AWS_MAX_ATTEMPTS={LOCAL_ATTEMPTS}",

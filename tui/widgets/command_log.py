@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import shlex
 from collections import deque
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from rich.highlighter import Highlighter
 from rich.text import Text
@@ -21,7 +21,8 @@ from textual.worker import Worker
 from tui.core.errors import CommandFailed, MocmError
 from tui.core.exec.process_group import DEFAULT_GRACE, CancelGrace
 from tui.core.exec.result import CommandResult
-from tui.core.exec.runner import LineCallback, RunningCommand, Stream
+from tui.core.exec.runner import LineCallback, LinesCallback, RunningCommand, Stream
+from tui.core.printable import printable
 from tui.core.secrets.redact import Redactor
 from tui.widgets.theme import Palette
 from tui.widgets.worker_events import ReportsWorkers
@@ -92,10 +93,18 @@ class CommandLog(ReportsWorkers, Log):
         """
         self._pending.append(STDERR_MARK + text if stream == "stderr" else text)
 
+    def append_lines(self, stream: Stream, lines: Iterable[str]) -> None:
+        """Queue (already redacted) lines, e.g. one chunk of a command's output."""
+        if stream == "stderr":
+            self._pending.extend(STDERR_MARK + text for text in lines)
+        else:
+            self._pending.extend(lines)
+
     def flush_pending(self) -> None:
         """Write every queued line to the Log in one go."""
         if self._pending:
-            lines = list(self._pending)
+            # A command's output may carry terminal escapes: shown as text, never obeyed.
+            lines = [printable(line.expandtabs()) for line in self._pending]
             self._pending.clear()
             self.write_lines(lines)
 
@@ -109,11 +118,13 @@ class CommandLog(ReportsWorkers, Log):
         stdin: bytes | None = None,
         grace: CancelGrace = DEFAULT_GRACE,
         tee: LineCallback | None = None,
+        tee_lines: LinesCallback | None = None,
     ) -> Worker[CommandResult]:
         """Run ``argv`` in a worker, stream it here, then post :class:`Finished`.
 
-        ``tee`` receives the same redacted lines (e.g. for the transcript). A command
-        that cannot start fails the worker with its typed error (after saying so here).
+        ``tee`` receives the same redacted lines one by one, ``tee_lines`` one batch per
+        chunk read (e.g. for the transcript: one write per batch). A command that cannot
+        start fails the worker with its typed error (after saying so here).
         """
         if self._command is not None:
             raise CommandFailed(
@@ -121,17 +132,18 @@ class CommandLog(ReportsWorkers, Log):
                 "Wait for it to finish or cancel it first.",
             )
 
-        def on_line(stream: Stream, text: str) -> None:
-            self.append_line(stream, text)
-            if tee is not None:
-                tee(stream, text)
+        def on_lines(stream: Stream, lines: Sequence[str]) -> None:
+            self.append_lines(stream, lines)
+            if tee_lines is not None:
+                tee_lines(stream, lines)
 
         command = RunningCommand(
             argv,
             env=env,
             cwd=cwd,
             timeout_s=timeout_s,
-            on_line=on_line,
+            on_lines=on_lines,
+            on_line=tee,
             stdin=stdin,
             redactor=self.redactor,
             grace=grace,

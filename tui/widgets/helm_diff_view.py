@@ -21,6 +21,7 @@ from tui.core.helm.diff_model import (
     ManifestChange,
     ReleaseDiff,
 )
+from tui.core.printable import printable
 from tui.widgets.theme import Palette
 
 
@@ -31,7 +32,7 @@ def plural(count: int, word: str) -> str:
 def release_heading(diff: ReleaseDiff) -> str:
     """``mocm-service — 7 resources changed (+40 −12 lines)``."""
     return (
-        f"{diff.release} — {plural(len(diff.resources), 'resource')} changed "
+        f"{printable(diff.release)} — {plural(len(diff.resources), 'resource')} changed "
         f"(+{diff.added} −{diff.removed} lines)"
     )
 
@@ -43,9 +44,9 @@ def summary_text(report: DiffReport, order: tuple[str, ...]) -> Content:
     for name in names:
         diff = report.release(name)
         if diff is None:
-            text = text.append_text(f"  {name:<22} no change\n", "dim")
+            text = text.append_text(f"  {printable(name):<22} no change\n", "dim")
         else:
-            text = text.append_text(f"  {name:<22} ", "bold")
+            text = text.append_text(f"  {printable(name):<22} ", "bold")
             text = text.append_text(f"{plural(len(diff.resources), 'resource')} changed", "bold")
             text = text.append_text(f"  +{diff.added}", "$success")
             text = text.append_text(f" −{diff.removed}\n", "$error")
@@ -110,19 +111,21 @@ class HelmDiffView(VerticalScroll):
             resource.message, changed
         )
         text = Text()
-        text.append(f"{resource.namespace}, {resource.name}, ", "bold")
-        text.append(f"{resource.kind} ({resource.group}) ", "bold")
-        text.append(resource.message, f"bold {style}")
+        # Every field comes from helm's output (a chart's manifests): escaped, never obeyed.
+        text.append(printable(f"{resource.namespace}, {resource.name}, "), "bold")
+        text.append(printable(f"{resource.kind} ({resource.group}) "), "bold")
+        text.append(printable(resource.message), f"bold {style}")
         text.append(f"  +{resource.added} −{resource.removed}\n", "dim")
         for line in resource.lines:
+            shown = printable(line.text.expandtabs())
             if line.kind is DiffLineKind.ADDED:
-                text.append(line.text, added)
+                text.append(shown, added)
             elif line.kind is DiffLineKind.REMOVED:
-                text.append(line.text, removed)
+                text.append(shown, removed)
             elif line.kind is DiffLineKind.SKIPPED:
-                text.append(line.text, "dim italic")
+                text.append(shown, "dim italic")
             else:
-                text.append(line.text)
+                text.append(shown)
             text.append("\n")
         return text
 

@@ -18,6 +18,7 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
+from tui.core.printable import printable, printable_lines
 from tui.core.tofu.plan.attr_diff import AttrChange, AttrStatus, diff_resource
 from tui.core.tofu.plan.review import describe_actions
 from tui.core.tofu.plan.rows import PlanRow
@@ -81,7 +82,11 @@ def attribute_lines(changes: list[AttrChange], redact: Callable[[str], str]) -> 
         mark, style = _MARK[item.status]
         before = _safe(item.path, item.before, redact)
         after = _safe(item.path, item.after, redact)
-        text = text.append_text(f"  {mark} ", style).append_text(item.path, "bold").append(": ")
+        text = (
+            text.append_text(f"  {mark} ", style)
+            .append_text(printable(item.path), "bold")
+            .append(": ")
+        )
         if item.status is AttrStatus.ADDED:
             text = text.append_text(after or "", "$success")
         elif item.status is AttrStatus.REMOVED:
@@ -110,7 +115,7 @@ def detail_fields(row: PlanRow) -> list[tuple[str, Content]]:
                 Content.styled("missing destroy (the plan does not destroy it)", "bold $error"),
             ),
             ("Review", Content.styled("unexpected (blocks the apply)", "bold $error")),
-            ("Why", Content.styled(row.why, "$error")),
+            ("Why", Content.styled(printable_lines(row.why), "$error")),
         ]
     action = describe_actions(change)  # words, with the order of a replace
     fields = [("Action", Content.styled(action, group_style(row)))]
@@ -121,18 +126,25 @@ def detail_fields(row: PlanRow) -> list[tuple[str, Content]]:
         )
     fields.append(("Review", review))
     if row.why:
-        fields.append(("Why", Content.styled(row.why, "" if row.expected else review_style(row))))
+        fields.append(
+            (
+                "Why",
+                Content.styled(printable_lines(row.why), "" if row.expected else review_style(row)),
+            )
+        )
     reason = explain_reason(change.action_reason) or "the plan gives no reason"
     fields.append(("Reason", Content(reason)))
     if change.replace_paths:
-        replaced = ", ".join(change.replace_paths)
+        replaced = printable(", ".join(change.replace_paths))
         fields.append(("Replaced by", Content.styled(replaced, "$text-primary")))
     if change.is_import:
-        fields.append(("Import", Content(f"existing object id {change.importing_id}")))
+        fields.append(
+            ("Import", Content(f"existing object id {printable(str(change.importing_id))}"))
+        )
     if change.is_move:
-        fields.append(("Moved from", Content(change.previous_address or "")))
+        fields.append(("Moved from", Content(printable(change.previous_address or ""))))
     if change.deposed:
-        deposed = f"object {change.deposed} from an earlier create-before-destroy"
+        deposed = f"object {printable(change.deposed)} from an earlier create-before-destroy"
         fields.append(("Deposed", Content(deposed)))
     if change.leaves_state:
         forget = "removed from the state only: the real object keeps running"
@@ -142,7 +154,7 @@ def detail_fields(row: PlanRow) -> list[tuple[str, Content]]:
 
 def detail_renderable(row: PlanRow, redact: Callable[[str], str], app: App[object]) -> Group:
     """Everything the pane shows about one row: fields with a hanging indent, then the diff."""
-    title = rich_text(Content.styled(row.address, f"bold {group_style(row)}"), app)
+    title = rich_text(Content.styled(printable(row.address), f"bold {group_style(row)}"), app)
     grid = Table.grid(padding=(0, 1))
     grid.add_column(style="bold", no_wrap=True)
     grid.add_column(ratio=1)

@@ -9,7 +9,9 @@ the detail of the highlighted change full size (again to go back).
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -18,6 +20,7 @@ from textual.reactive import reactive
 from textual.widget import Widget
 from textual.widgets import DataTable, Input, Static
 
+from tui.core.printable import printable
 from tui.core.secrets.redact import Redactor
 from tui.core.tofu.plan.gate import GateMode, gate_policy
 from tui.core.tofu.plan.review import PlanReview
@@ -27,9 +30,6 @@ from tui.widgets.plan_detail import PlanDetail, group_style, review_style
 from tui.widgets.theme import rich_text
 
 PLAN_REVIEW_CSS = (STYLES / "plan_review.tcss").read_text(encoding="utf-8")
-FIRST_BATCH = 200  # rows added at once: enough to fill any screen
-KEEP_CURSOR_WITHIN = 2000  # rows added at once to keep the cursor's row; further: back to top
-BATCH = 500  # rows added per refresh afterwards: a key press never waits long
 MAX_ADDRESS_WIDTH = 72
 MAX_WHY_WIDTH = 100
 
@@ -131,7 +131,6 @@ class PlanReviewView(Widget, can_focus=False):
         self.shown: list[PlanRow] = []
         self.by_key: dict[str, PlanRow] = {}
         self.search = ""
-        self._fill_generation = 0
 
     def compose(self) -> ComposeResult:
         yield Static(counts_text(self.review), id="plan-counts")
@@ -170,43 +169,41 @@ class PlanReviewView(Widget, can_focus=False):
                 self.show_detail_at(None)  # the words name the search as typed now
             return  # e.g. one more letter typed that every shown address has: keep the cursor
         previous = self.highlighted
-        self._fill_generation += 1
         table = self.query_one("#plan-table", DataTable)
         table.clear()
         self.shown = shown
         self.by_key = {row.key: row for row in self.shown}
-        # The row the operator was on stays under the cursor, if it is near enough the top.
+        # All rows at once: one layout for the whole table, not one per batch of rows.
+        self._add_rows(table)
+        # The row the operator was on stays under the cursor.
         keep = self.shown.index(previous) if previous and previous.key in self.by_key else 0
-        keep = keep if keep < KEEP_CURSOR_WITHIN else 0
-        first = max(FIRST_BATCH, keep + 1)
-        self._add_rows(0, first)
-        if len(self.shown) > first:
-            self.call_after_refresh(self._add_later, self._fill_generation, first)
         if keep:
             table.move_cursor(row=keep, animate=False)
         self.show_detail_at(keep if self.shown else None)
 
-    def _add_rows(self, start: int, stop: int) -> None:
-        table = self.query_one("#plan-table", DataTable)
-        for row in self.shown[start:stop]:
+    def _add_rows(self, table: DataTable[Any]) -> None:
+        # A few distinct (word, style) cells: each converted to Rich once, then shared.
+        cells: dict[tuple[str, str], Text] = {}
+
+        def cell(word: str, style: str) -> Text:
+            text = cells.get((word, style))
+            if text is None:
+                text = cells[word, style] = rich_text(Content.styled(word, style), self.app)
+            return text
+
+        # Text, not str: a str cell is parsed as markup (and emoji codes) on every layout.
+        for row in self.shown:
             table.add_row(
-                rich_text(Content.styled(row.group.label, group_style(row)), self.app),
-                row.address,
-                rich_text(Content.styled(row.review_word, review_style(row)), self.app),
-                row.short_why,
+                cell(row.group.label, group_style(row)),
+                Text(printable(row.address), end=""),
+                cell(row.review_word, review_style(row)),
+                Text(printable(row.short_why), end=""),
                 key=row.key,
             )
 
-    def _add_later(self, generation: int, start: int) -> None:
-        if generation != self._fill_generation:
-            return  # the filter changed meanwhile: that fill is obsolete
-        self._add_rows(start, start + BATCH)
-        if start + BATCH < len(self.shown):
-            self.call_after_refresh(self._add_later, generation, start + BATCH)
-
     @property
     def loaded_rows(self) -> int:
-        """How many rows the table holds so far (all of ``shown`` once filling ends)."""
+        """How many rows the table holds (all of ``shown``)."""
         return self.query_one("#plan-table", DataTable).row_count
 
     def _show_filter(self, count: int) -> None:
@@ -268,7 +265,8 @@ class PlanReviewView(Widget, can_focus=False):
         self.action_toggle_detail()
 
     def watch_detail_only(self, detail_only: bool) -> None:
-        self.set_class(detail_only, "-detail-only")
+        # The table's own display, not a class on the view: a class restyles every child.
+        self.query_one("#plan-table", DataTable).display = not detail_only
         if detail_only:
             self.query_one(PlanDetail).focus()
         else:

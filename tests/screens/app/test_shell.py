@@ -6,9 +6,10 @@ import json
 import os
 import socket
 import subprocess
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from textual.widgets import Static
+from textual.widgets import Input, Static
 
 from tests.support.release import make_pair
 from tui.app import WizardApp, make_app
@@ -23,8 +24,13 @@ from tui.widgets.step_sidebar import StepSidebar
 BOOK = load_playbook()
 
 
-def app_for(previous: Path | None, current: Path | None, **kw: object) -> WizardApp:
-    return make_app(WizardContext(playbook=BOOK, previous=previous, current=current, **kw))  # type: ignore[arg-type]
+def app_for(
+    previous: Path | None,
+    current: Path | None,
+    startup_tasks: Sequence[Callable[[], object]] = (),
+) -> WizardApp:
+    context = WizardContext(BOOK, previous, current, startup_tasks=startup_tasks)
+    return make_app(context)
 
 
 def screen_text(app: WizardApp) -> str:
@@ -57,8 +63,8 @@ async def test_next_is_disabled_until_releases_are_valid(tmp_path: Path) -> None
         await pilot.press("f3", "ctrl+n")
         assert app.current_step == "releases"
         # the operator fixes the order in the form and validates
-        app.screen.query_one("#previous").value = str(prev)  # type: ignore[attr-defined]
-        app.screen.query_one("#current").value = str(curr)  # type: ignore[attr-defined]
+        app.screen.query_one("#previous", Input).value = str(prev)
+        app.screen.query_one("#current", Input).value = str(curr)
         await pilot.click("#use")
         await pilot.pause()
         assert app.check_action("next_step", ()) is True

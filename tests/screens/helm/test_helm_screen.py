@@ -8,8 +8,10 @@ import re
 from pathlib import Path
 
 import pytest
+from rich.text import Text
+from textual.content import Content
 from textual.message import Message
-from textual.widgets import Button, Input
+from textual.widgets import Button, Input, Static
 
 from tests.support.helm_screen import (
     BOOK,
@@ -28,8 +30,10 @@ from tests.support.sandbox import run_tool
 from tests.support.stage4 import inject_error
 from tests.support.waiting import (
     BOUND_S,
+    WizardPilot,
     run_until_idle,
 )
+from tui.app import WizardApp
 from tui.core.helm.journal_readback import shown_time
 from tui.core.helm.sync import ReleaseState
 from tui.core.journal.events import (
@@ -49,9 +53,11 @@ from tui.sandbox.seed_images import image_lines, push_image
 from tui.sandbox.world import World
 from tui.screens.helm.images import ImagesSection
 from tui.screens.helm.panel import HelmPanel
+from tui.screens.helm.support import CapturingLog
 from tui.screens.helm.sync import SyncSection
 from tui.widgets.dialogs.confirm import ConfirmDialog
 from tui.widgets.dialogs.error import ErrorDialog
+from tui.widgets.dialogs.typed_phrase import TypedPhraseDialog
 
 FAIL_SERVICE = {"MOCM_SANDBOX_FAIL_RELEASE": "mocm-service"}
 
@@ -61,14 +67,25 @@ def world(tmp_path: Path, aws: AwsEndpoint) -> World:
     return helm_world(tmp_path, aws.env)
 
 
-def panel_of(app: object) -> HelmPanel:
-    return app.query_one(HelmPanel)  # type: ignore[attr-defined,no-any-return]
+def panel_of(app: WizardApp) -> HelmPanel:
+    return app.query_one(HelmPanel)
+
+
+async def type_release_name(app: WizardApp, pilot: WizardPilot, name: str) -> None:
+    """The rollback dialog opens on Cancel; the exact release name enables Roll back."""
+    assert isinstance(app.screen, TypedPhraseDialog)
+    assert app.focused is app.screen.query_one("#dialog-cancel", Button)
+    app.screen.query_one("#dialog-input", Input).value = name
+    await pilot.pause()
+    app.screen.query_one("#dialog-confirm", Button).press()
+    await run_until_idle(app, pilot)
 
 
 def history(world: World, release: str) -> list[dict[str, object]]:
     out = run_tool(world, ["helm", "history", release, "-n", "fusion", "-o", "json"])
     assert out.returncode == 0, out.stderr
-    return json.loads(out.stdout)  # type: ignore[no-any-return]
+    releases: list[dict[str, object]] = json.loads(out.stdout)
+    return releases
 
 
 # -- 1. images ------------------------------------------------------------------------------
@@ -96,7 +113,7 @@ async def test_loadimage_pushes_and_the_check_passes(world: World, aws: AwsEndpo
     async with app.run_test(size=(80, 24)) as pilot:
         await open_helm(app, pilot)
         await press(app, pilot, "l")
-        assert "pushed: " in "\n".join(app.query_one("#img-log").lines)  # type: ignore[attr-defined]
+        assert "pushed: " in "\n".join(app.query_one("#img-log", CapturingLog).lines)
         assert table_text(app, "#img-table").count("✔ present") == 8
         assert "All 8 images are in ECR." in text_of(app, "#img-verdict")
         assert panel_of(app).check_action("load_images", ()) is None
@@ -228,8 +245,9 @@ async def test_changelog_items_highlighted_and_acknowledged(world: World, aws: A
         assert "▶ The `mocm-service-legacy-redis-check` job." in entry  # Removed
         assert "▶ The `mocm-service-credentials` secret gains `VALKEY_USERNAME`." in entry
         assert "• `monitoring.otel`: optional OpenTelemetry traces." in entry  # Added: plain
-        highlighted = app.query_one("#cl-entry").content.spans  # type: ignore[attr-defined]
-        assert sum(1 for span in highlighted if "on $warning" in str(span.style)) == 5
+        highlighted = app.query_one("#cl-entry", Static).content
+        assert isinstance(highlighted, Content)
+        assert sum(1 for span in highlighted.spans if "on $warning" in str(span.style)) == 5
         await press(app, pilot, "5")
         assert panel_of(app).check_action("diff", ()) is None  # the diff waits for it
         await press(app, pilot, "2", "a")
@@ -293,10 +311,11 @@ async def test_diff_grouped_per_release_with_counts(world: World, aws: AwsEndpoi
         summary = text_of(app, "#diff-summary")
         assert "mocm-bootstrap-1       1 resource changed" in summary
         assert "mocm-service           6 resources changed" in summary
-        groups = list(app.query(".diff-release"))
-        headings = [str(g.content).splitlines()[0] for g in groups]  # type: ignore[attr-defined]
+        groups = list(app.query(".diff-release").results(Static))
+        headings = [str(g.content).splitlines()[0] for g in groups]
         assert [h.split(" — ")[0] for h in headings] == list(BOOK.helm_releases)
-        service = groups[2].content  # type: ignore[attr-defined]
+        service = groups[2].content
+        assert isinstance(service, Text)  # the diff view hands its Static a Rich Text
         assert "Job (batch) has been removed:" in str(service)
         assert "-   ADMIN_PASSWORD: '******** # (hidden by mocm-upgrade)'" in str(service)
         assert "+   VALKEY_USERNAME: '++++++++ # (6 bytes)'" in str(service)
@@ -374,7 +393,7 @@ async def test_failed_release_rolled_back_alone(world: World, aws: AwsEndpoint) 
         assert helm_status(app) is StepStatus.IN_PROGRESS
         await press(app, pilot, "b")
         assert "helm rollback mocm-service 6 -n fusion" in text_of(app, "#dialog-body")
-        await press(app, pilot, "y")
+        await type_release_name(app, pilot, "mocm-service")
         assert "✔ mocm-service rolled back to revision 6." in text_of(app, "#rb-result")
         assert app.focused is app.query_one("#rb-outcome", Input)
         app.query_one("#rb-outcome", Input).value = "service back on 10.5; ticket OPS-12 opened"
@@ -396,7 +415,8 @@ async def test_failed_rollback_shows_helms_message(world: World, aws: AwsEndpoin
     async with app.run_test(size=(80, 24)) as pilot:
         await open_helm(app, pilot)
         await ready_for_sync(app, pilot)
-        await press(app, pilot, "s", "y", "b", "y")
+        await press(app, pilot, "s", "y", "b")
+        await type_release_name(app, pilot, "mocm-service")
         result = text_of(app, "#rb-result")
         assert result.startswith("✗ Rollback of mocm-service to revision 6 failed: ")
         assert "try again (b)" in result
@@ -511,7 +531,7 @@ async def test_rollback_after_restart_targets_the_revision_recorded_before_sync(
         )
         await press(second, pilot, "b")
         assert "helm rollback mocm-service 6 -n fusion" in text_of(second, "#dialog-body")
-        await press(second, pilot, "y")
+        await type_release_name(second, pilot, "mocm-service")
         assert "✔ mocm-service rolled back to revision 6." in text_of(second, "#rb-result")
     assert history(world, "mocm-service")[-1]["description"] == "Rollback to 6"
     argvs = commands_since_last_start(world.current)

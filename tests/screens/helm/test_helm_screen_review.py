@@ -26,6 +26,7 @@ from tests.support.journal import bodies_of, lines_of
 from tests.support.waiting import (
     run_until_idle,
 )
+from tui.app import WizardApp
 from tui.core.helm.journal_readback import shown_time
 from tui.core.journal.events import ChangelogAcknowledged, WaiverGiven, WaiverSubject
 from tui.core.journal.records import RecordKind
@@ -43,13 +44,13 @@ def world(tmp_path: Path, aws: AwsEndpoint) -> World:
     return helm_world(tmp_path, aws.env)
 
 
-def panel_of(app: object) -> HelmPanel:
-    return app.query_one(HelmPanel)  # type: ignore[attr-defined,no-any-return]
+def panel_of(app: WizardApp) -> HelmPanel:
+    return app.query_one(HelmPanel)
 
 
-def red_spans(app: object, selector: str) -> list[str]:
+def red_spans(app: WizardApp, selector: str) -> list[str]:
     """The pieces of a Static's text drawn in the theme's error colour."""
-    content = app.screen.query_one(selector, Static).content  # type: ignore[attr-defined]
+    content = app.screen.query_one(selector, Static).content
     assert isinstance(content, Content)
     return [content.plain[s.start : s.end] for s in content.spans if "$error" in str(s.style)]
 
@@ -117,6 +118,10 @@ async def test_placeholder_written_outside_after_opening_is_caught_before_sync(
         assert shown.startswith("✔ mocm/values.yaml: no placeholder left; global.image.tag is ")
         edit_values(world, "filled-smtp-host", "< REPLACE_VALUE_SMTP_HOST >")  # an editor
         await press(app, pilot, "s")
+        assert "1 placeholder" in text_of(app, "#sync-values")  # read again before asking
+        # the lint ran on other values: the sync waits for a new one
+        assert "helm lint run again (the values changed since)" in text_of(app, "#sync-gate")
+        await press(app, pilot, "4", "i", "6", "s")
         assert isinstance(app.screen, ReasonDialog)
         body = text_of(app, "#dialog-body")
         assert "still holds 1 placeholder Helm would deploy literally:\ncredentials.smtp.host" in (

@@ -52,6 +52,25 @@ async def detail_of(app: WizardApp, pilot: WizardPilot, item: str) -> str:
     return " ".join(text_of(app, "#pf-detail").split())
 
 
+async def waive(app: WizardApp, pilot: WizardPilot, item: str, reason: str) -> None:
+    """Waive one failed item through its dialog, with a typed reason."""
+    table = app.query_one("#pf-checks", DataTable)
+    table.focus()
+    table.move_cursor(row=list(rows_by_item(app)).index(item))
+    await pilot.pause()
+    await pilot.press("w")
+    await pilot.pause()
+    assert isinstance(app.screen, ReasonDialog)
+    app.screen.query_one("#dialog-input", Input).value = reason
+    await pilot.pause()
+    assert not app.screen.query_one("#dialog-confirm", Button).disabled
+    app.screen.query_one("#dialog-confirm", Button).press()
+    await settle(app, pilot)
+
+
+DLM_REASON = "the demo endpoint has no DLM; policy checked in the console"
+
+
 def sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -107,13 +126,14 @@ async def test_identity_in_banner_and_every_check_shown(seeded: SeededWorld) -> 
         assert "All 7 buckets exist and are versioned" in await detail_of(app, pilot, "S3 buckets")
         assert rows["State backup"][0] == "▲ warn"
         assert "What to do: Take the backup" in await detail_of(app, pilot, "State backup")
-        # moto has no DLM API: a plain sentence, then the newest DLM-made snapshot's age.
-        assert rows["MongoDB EBS snapshots"][0] == "✔ pass"
+        # moto has no DLM API: the call's error is a failure, shown, never a pass.
+        assert rows["MongoDB EBS snapshots"][0] == "✖ fail"
         snapshots = await detail_of(app, pilot, "MongoDB EBS snapshots")
-        assert "DLM (Data Lifecycle Manager) is not available at this endpoint" in snapshots
+        assert "DLM (Data Lifecycle Manager) did not answer" in snapshots
+        assert "(dlm:GetLifecyclePolicies in " in snapshots and ": HTTP 5" in snapshots
         assert "the newest snapshot a DLM policy made, snap-" in snapshots
         assert "<" not in snapshots and "Internal Server Error" not in snapshots
-        assert "0 fail · 1 warn · 6 pass" in text_of(app, "#pf-summary")
+        assert "1 fail · 1 warn · 5 pass" in text_of(app, "#pf-summary")
         # The backup is still to do: Next stays greyed out.
         assert app.statuses["preflight"] is StepStatus.IN_PROGRESS
         assert not next_enabled(app)
@@ -140,6 +160,8 @@ async def test_backup_then_already_backed_up(seeded: SeededWorld) -> None:
             app, "#pf-backup"
         )
         assert rows_by_item(app)["State backup"][0] == "✔ pass"
+        assert app.statuses["preflight"] is StepStatus.IN_PROGRESS  # the DLM failure blocks
+        await waive(app, pilot, "MongoDB EBS snapshots", DLM_REASON)
         assert app.statuses["preflight"] is StepStatus.DONE
         assert next_enabled(app)
         assert app.query_one("#pf-backup-now", Button).disabled
@@ -177,6 +199,7 @@ async def test_different_backup_is_kept_and_free_name_offered(seeded: SeededWorl
         said = await detail_of(app, pilot, "State backup")
         assert "Backed up to terraform.tfstate.pre-upgrade.1 (verified, journaled)" in said
         assert "the existing terraform.tfstate.pre-upgrade differs and was kept" in said
+        await waive(app, pilot, "MongoDB EBS snapshots", DLM_REASON)
         assert app.statuses["preflight"] is StepStatus.DONE
     assert backup.read_text() == "{}\n"
     free = seeded.previous_tf / f"{BOOK.state_pre_upgrade}.1"
@@ -196,7 +219,8 @@ async def test_failure_blocks_next_until_waived_with_reason(seeded: SeededWorld)
         rows = rows_by_item(app)
         assert rows["S3 buckets"][0] == "✖ fail"
         assert missing in await detail_of(app, pilot, "S3 buckets")
-        assert "1 fail" in text_of(app, "#pf-summary")
+        assert "2 fail" in text_of(app, "#pf-summary")  # the buckets, and DLM's error
+        await waive(app, pilot, "MongoDB EBS snapshots", DLM_REASON)
         assert not next_enabled(app)
         table = app.query_one("#pf-checks", DataTable)
         table.focus()

@@ -241,12 +241,12 @@ async def test_referenced_endpoint_blocks_the_teardown(
         assert app.query_one("#s4-tabs", TabbedContent).active == "scan"
         refs = text_of(app, "#s4-references")
         assert "BLOCKED" in refs and "1 reference(s) to the old cache under mocm/" in refs
-        assert f'mocm/values.yaml:3  host: "{REAL_ENDPOINT}"' in refs
+        assert f'mocm/values.yaml:3 (credentials.redis.host)  host: "{REAL_ENDPOINT}"' in refs
         assert "pw-123" not in all_text(app)
         await section(app, pilot, "4")
         await pilot.click("#s4-snap-want")  # decline the snapshot: only the scan blocks
         await section(app, pilot, "5")
-        assert "✘ references remain" in text_of(app, "#s4-gate")
+        assert "✘ 1 live reference(s) under mocm/ name the old cache" in text_of(app, "#s4-gate")
         assert app.query_one("#s4-park", Button).disabled
         assert (curr / "terraform/aws/09-elasticache.tf").is_file()
 

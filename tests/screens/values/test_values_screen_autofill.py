@@ -52,7 +52,8 @@ async def test_known_placeholders_come_from_tfvars_and_the_valkey_secret(
     async with app.run_test(size=(120, 40)) as pilot:
         panel = await open_values(app, pilot)
         body = await open_preview(app, pilot)
-        title = "Auto-fill: fill 28 placeholder(s) and carry 1 previous value(s) into open maps"
+        # the cache host (Valkey's endpoint) is one more than the template's known ones
+        title = "Auto-fill: fill 29 placeholder(s) and carry 1 previous value(s) into open maps"
         assert title in screen_text(app)
         known = body.index("Known to the wizard:")
         assert body.index("credentials.admin.password") < known  # previous values first
@@ -61,6 +62,10 @@ async def test_known_placeholders_come_from_tfvars_and_the_valkey_secret(
         assert f"< REPLACE_VALUE_NAME_PREFIX >/valkey/fusion  →  {SECRET_ID}" in tail
         assert f"credentials.valkey.host  from Secrets Manager {SECRET_ID}" in tail
         assert f"< REPLACE_VALUE_VALKEY_HOST >  →  {HOST}" in tail
+        # the legacy block's cache host: Valkey's too, never the old cache's (issue 13)
+        flat = " ".join(tail.split())
+        assert f"credentials.redis.host from Secrets Manager {SECRET_ID} — the Valkey" in flat
+        assert f"< REPLACE_VALUE_REDIS_HOST > → {HOST}" in flat
         assert "Left as they are" not in body  # the k8s secret name is no known placeholder
         assert password not in body and password not in screen_text(app)
         assert app.wizard.redactor.redact(f"auth {password}") != f"auth {password}"
@@ -80,6 +85,7 @@ async def test_known_placeholders_come_from_tfvars_and_the_valkey_secret(
     saved = (curr / VALUES).read_text()
     assert f'secretsManagerId: "{SECRET_ID}"' in saved  # replaced inside the string, quotes kept
     assert f'host: "{HOST}"' in saved
+    assert "-cache.k3v9qa" not in saved  # the previous release's (old cache) host
     journal = (curr / ".mocm-upgrade" / "journal.jsonl").read_text()
     assert password not in saved and password not in journal
     assert not any(secret in journal for secret in SAMPLE_SECRETS)
@@ -93,7 +99,7 @@ async def test_without_the_secret_the_host_stays_with_a_plain_reason(
         panel = await open_values(app, pilot)
         body = await open_preview(app, pilot)
         assert not isinstance(app.screen, ErrorDialog)
-        title = "Auto-fill: fill 27 placeholder(s) and carry 1 previous value(s) into open maps"
+        title = "Auto-fill: fill 28 placeholder(s) and carry 1 previous value(s) into open maps"
         assert title in screen_text(app)
         left = body[body.index("Left as they are:") :]
         assert "credentials.valkey.host  < REPLACE_VALUE_VALKEY_HOST >" in left
@@ -102,9 +108,10 @@ async def test_without_the_secret_the_host_stays_with_a_plain_reason(
         assert "Has the upgrade apply created Valkey?" in flat
         await pilot.press("y")
         await settle(app, pilot)
-        assert "Placeholders left 2" in status(panel)
+        assert "Placeholders left 3" in status(panel)
         assert panel.merge is not None
         assert panel.merge.placeholders_left() == [
+            "credentials.redis.host",  # kept: the previous value is the old cache
             "credentials.valkey.host",
             "credentials.valkey.existingSecret.name",
         ]
@@ -113,7 +120,7 @@ async def test_without_the_secret_the_host_stays_with_a_plain_reason(
         await auto_fill(app, pilot)
         assert panel.merge.placeholders_left() == ["credentials.valkey.existingSecret.name"]
         await pilot.press("u")  # the second auto-fill is one step of its own
-        assert "Placeholders left 2" in status(panel)
+        assert "Placeholders left 3" in status(panel)
 
 
 async def test_access_denied_to_the_secret_fills_the_rest(aws: AwsEndpoint, tmp_path: Path) -> None:
@@ -132,7 +139,7 @@ async def test_access_denied_to_the_secret_fills_the_rest(aws: AwsEndpoint, tmp_
         assert "Auto-fill again once that is fixed" in flat
         await pilot.press("y")
         await settle(app, pilot)
-        assert "Placeholders left 2" in status(panel)
+        assert "Placeholders left 3" in status(panel)
         assert panel.check_action("save", ()) is True  # nothing is blocked
 
 
@@ -145,6 +152,6 @@ async def test_without_aws_credentials_the_preview_still_opens(tmp_path: Path) -
         assert "not filled:" in body and "secretsmanager:GetSecretValue" in body
         await pilot.press("y")
         await settle(app, pilot)
-        assert "Placeholders left 2" in status(panel)
+        assert "Placeholders left 3" in status(panel)
         await pilot.press("u")
         assert "Placeholders left 29" in status(panel)

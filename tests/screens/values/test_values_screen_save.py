@@ -45,7 +45,7 @@ async def test_save_refuses_placeholders_without_a_reason(tmp_path: Path) -> Non
         await auto_fill(app, pilot)
         await pilot.press("s")
         assert isinstance(app.screen, ReasonDialog)
-        assert "2 placeholder(s) left" in screen_text(app)
+        assert "3 placeholder(s) left" in screen_text(app)  # no Valkey secret: 2 hosts + 1
         await pilot.press("enter")  # no reason typed
         assert isinstance(app.screen, ReasonDialog)
         assert "A reason is needed" in screen_text(app)
@@ -55,7 +55,7 @@ async def test_save_refuses_placeholders_without_a_reason(tmp_path: Path) -> Non
         assert (curr / VALUES).read_bytes() == before
         assert not (curr / "mocm/values.yaml.new").exists()
         assert app.statuses["values"] is not StepStatus.DONE
-        assert "Placeholders left 2" in status(panel)
+        assert "Placeholders left 3" in status(panel)
 
 
 async def test_save_with_a_reason_writes_keeps_comments_and_journals(tmp_path: Path) -> None:
@@ -88,7 +88,8 @@ async def test_save_with_a_reason_writes_keeps_comments_and_journals(tmp_path: P
     assert all(line in saved.splitlines() for line in kept)  # comments, layout, untouched lines
     assert "Do NOT overwrite this" in saved and "# NEW in 10.6.2605" in saved
     assert 'registry: "210987654321.dkr.ecr.eu-central-1.amazonaws.com"' in saved
-    assert saved.count("REPLACE_VALUE") == 3  # 2 values + the header comment's mention
+    # 3 values (the cache hosts wait for the Valkey secret) + the header comment's mention
+    assert saved.count("REPLACE_VALUE") == 4
     records = journal(curr)
     decided = {d.choice: d for d in bodies_of(curr, ValuesDecision)}
     left = decided[ValuesChoice.PLACEHOLDERS_LEFT]
@@ -118,18 +119,18 @@ async def test_a_restart_continues_the_saved_work(tmp_path: Path) -> None:
     again = app_on(prev, curr)
     async with again.run_test(size=(120, 40)) as pilot:
         panel = await open_values(again, pilot)
-        assert "Placeholders left 2" in status(panel)
+        assert "Placeholders left 3" in status(panel)
         assert "orphans undecided 0" in status(panel)  # the drop was journaled and is remembered
         assert "template kept as values.yaml.new" in screen_text(again)
         await pilot.press("p", "e")
         again.screen.query_one(Input).value = "valkey.internal"
         await pilot.press("enter", "s")
-        again.screen.query_one(Input).value = "one left"
+        again.screen.query_one(Input).value = "two left"
         await pilot.press("enter")
         await settle(again, pilot)
         await pilot.press("y")
         await settle(again, pilot)
-        assert "Placeholders left 1" in status(panel)
+        assert "Placeholders left 2" in status(panel)
     saved = (curr / VALUES).read_text()
     assert "host: valkey.internal" in saved or 'host: "valkey.internal"' in saved
     backups = sorted(p.name for p in (curr / "mocm").iterdir() if "values.yaml." in p.name)

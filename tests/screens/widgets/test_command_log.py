@@ -35,7 +35,7 @@ class LogApp(App[None]):
         self.finished: list[CommandResult] = []
 
     def compose(self) -> ComposeResult:
-        yield CommandLog(id="log", **self.log_options)  # type: ignore[arg-type]
+        yield CommandLog(id="log", **self.log_options)  # type: ignore[arg-type]  # options vary per test; CommandLog checks them
 
     def on_command_log_finished(self, event: CommandLog.Finished) -> None:
         self.finished.append(event.result)

@@ -61,7 +61,8 @@ def colour_of(cell: object) -> str | None:
 def table_rows(app: App[None]) -> list[tuple[str, str, str]]:
     """(action, address, review) of every row the table holds."""
     table = app.query_one("#plan-table", DataTable)
-    return [tuple(str(cell) for cell in table.get_row_at(i)[:3]) for i in range(table.row_count)]  # type: ignore[misc]
+    rows = (table.get_row_at(i) for i in range(table.row_count))
+    return [(str(action), str(address), str(review)) for action, address, review, *_ in rows]
 
 
 def static_text(app: App[None], selector: str) -> str:

@@ -89,7 +89,7 @@ async def drive(
         env=child_env(),
         cwd=tmp_path,
         on_line=collector(lines),
-        **options,  # type: ignore[arg-type]
+        **options,  # type: ignore[arg-type]  # per-test keyword options
     )
     return await command.run(), lines
 

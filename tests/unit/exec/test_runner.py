@@ -53,7 +53,7 @@ async def run_py(code: str, tmp_path: Path, **kwargs: object) -> tuple[CommandRe
     lines = Lines()
     options: dict[str, object] = {"env": child_env(), "cwd": tmp_path, "timeout_s": 30.0}
     options.update(kwargs)
-    result = await run_command(py(code), on_line=lines, **options)  # type: ignore[arg-type]
+    result = await run_command(py(code), on_line=lines, **options)  # type: ignore[arg-type]  # per-test keyword options
     return result, lines
 
 

@@ -134,6 +134,36 @@ def test_successful_sync_makes_the_record_stale(journal: Journal) -> None:
     assert state.recorded == {} and state.last_sync is None
 
 
+def test_after_a_successful_sync_each_release_can_go_back_to_its_recorded_revision(
+    journal: Journal,
+) -> None:
+    """Issue 13: the rollback was reachable only when a sync failed."""
+    record_all(journal)
+    sync(journal, dict.fromkeys(RELEASES, ReleaseState.DEPLOYED), 0)
+    state = state_of(journal)
+    assert state.synced is not None and state.synced.succeeded
+    assert state.rollback_offered == RELEASES
+    assert {r: t.rollback_choice().revision for r, t in state.targets.items()} == dict.fromkeys(
+        RELEASES, 8
+    )
+    assert state.pending_rollback == ()  # nothing failed: nothing is owed
+    journal.append(
+        HelmRolledBack("mocm-service", 8, True, "mocm-service rolled back to revision 8.", STEP)
+    )
+    assert state_of(journal).rollback_offered == RELEASES[:2]
+    record_all(journal)  # a new recording: the next sync's targets
+    state = state_of(journal)
+    assert state.synced is None and state.rollback_offered == () and state.targets == {}
+
+
+def test_after_a_failed_sync_the_deployed_releases_are_offered_too(journal: Journal) -> None:
+    record_all(journal)
+    sync(journal, {**SERVICE_FAILED, "mocm-bootstrap-2": ReleaseState.NOT_STARTED}, 1)
+    state = state_of(journal)
+    assert state.pending_rollback == ("mocm-service",)
+    assert state.rollback_offered == ("mocm-bootstrap-1", "mocm-service")  # not the untouched
+
+
 def test_a_new_recording_after_a_sync_starts_a_new_set(journal: Journal) -> None:
     record_all(journal)
     sync(journal, SERVICE_FAILED, 1)

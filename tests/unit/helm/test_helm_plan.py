@@ -19,9 +19,8 @@ def plan(tmp_path: Path) -> HelmPlan:
 
 def test_helmfile_commands_run_in_the_chart_directory(plan: HelmPlan, tmp_path: Path) -> None:
     diff = plan.diff()
-    assert diff.argv == (
-        "helmfile", "-f", "helmfile.yaml", "-n", "fusion", "diff", "--detailed-exitcode",
-    )  # fmt: skip
+    helmfile = ("helmfile", "-f", "helmfile.yaml", "-n", "fusion")
+    assert diff.argv == (*helmfile, "diff", "--detailed-exitcode")
     assert diff.cwd == tmp_path / "rel" / "mocm"
     assert plan.diff(detailed_exitcode=False).argv[-1] == "diff"
     sync = plan.sync()
@@ -44,9 +43,8 @@ def test_rollback_names_the_recorded_revision(plan: HelmPlan) -> None:
 
 
 def test_lint_uses_the_merged_values(plan: HelmPlan) -> None:
-    assert plan.lint("charts/mocm-service").argv == (
-        "helm", "lint", "charts/mocm-service", "--values", "values.yaml",
-    )  # fmt: skip
+    lint = plan.lint("charts/mocm-service")
+    assert lint.argv == ("helm", "lint", "charts/mocm-service", "--values", "values.yaml")
     assert plan.lint("charts/x", with_values=False).argv == ("helm", "lint", "charts/x")
 
 

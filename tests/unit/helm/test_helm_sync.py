@@ -15,6 +15,7 @@ from tui.core.helm.sync import (
     parse_sync,
     parse_sync_summary,
 )
+from tui.core.helm.sync_log import open_sync_log
 from tui.core.playbook.load import load_playbook
 
 RELEASES = load_playbook().helm_releases
@@ -159,3 +160,17 @@ def test_any_output_is_read_without_crashing(lines: list[str]) -> None:
     result = tracker.result(1)
     assert [r.release for r in result.releases][:3] == list(RELEASES)
     assert not result.succeeded
+
+
+def test_the_sync_log_keeps_an_earlier_one_and_is_owner_only(tmp_path: Path) -> None:
+    log = tmp_path / "mocm" / "helmfile-upgrade.log"
+    with open_sync_log(log) as handle:
+        handle.write("first run\n")
+    with open_sync_log(log) as handle:
+        handle.write("second run\n")
+    with open_sync_log(log) as handle:
+        handle.write("third run\n")
+    assert log.read_text() == "third run\n"
+    assert (tmp_path / "mocm" / "helmfile-upgrade.log.previous").read_text() == "first run\n"
+    assert (tmp_path / "mocm" / "helmfile-upgrade.log.previous.1").read_text() == "second run\n"
+    assert log.stat().st_mode & 0o777 == 0o600

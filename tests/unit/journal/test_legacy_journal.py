@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from tui.core.helm.journal_readback import read_helm_journal
+from tui.core.helm.lint_gate import read_lint_journal
 from tui.core.helm.review import read_review_journal
 from tui.core.journal.codec import record_from_json
 from tui.core.journal.events import (
@@ -21,10 +22,13 @@ from tui.core.journal.events import (
     BackendMigrated,
     BackendOption,
     ChangelogAcknowledged,
+    ChartLinted,
     DraftFate,
     GateAnswered,
     GateQuestion,
     HelmDiffed,
+    HelmHealthChecked,
+    HelmLinted,
     HelmRevisionRecorded,
     HelmRollbackClosed,
     HelmRolledBack,
@@ -57,6 +61,7 @@ from tui.core.journal.records import CommandStatus, JournalRecord, RecordBody, U
 from tui.core.journal.report import change_record
 from tui.core.journal.resume import fold
 from tui.core.journal.writer import Journal, Workspace
+from tui.core.stage4.gate import read_waivers
 from tui.core.steps import STEP_IDS, StepStatus
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "journal" / "schema1-upgrade.jsonl"
@@ -309,3 +314,59 @@ def test_the_pipelines_and_the_values_editors_first_format_words_read_typed() ->
     assert draft == ValuesDraftHandled(
         DraftFate.SET_ASIDE, ("port a", "edit b"), "2026-05-20T09:00:00", "changed since; kept as x"
     )
+
+
+def first_format_note(text: str, step: str) -> RecordBody:
+    """The typed body one first-format note line reads as."""
+    line = {"ts": "2026-05-20T09:40:00+00:00", "seq": 1, "kind": "note", "user": "ops"}
+    line |= {"host": "jump", "text": text, "step": step}
+    return record_from_json(line).body
+
+
+def test_the_helm_lint_health_and_stage4_waivers_of_the_first_format_read_typed() -> None:
+    lint = first_format_note(
+        "helm lint (values 0123456789ab): charts/a passed, charts/b failed", "helm"
+    )
+    assert lint == HelmLinted(
+        "0123456789ab",
+        (ChartLinted("charts/a", "passed"), ChartLinted("charts/b", "failed")),
+        "helm",
+    )
+    waived = first_format(
+        "helm lint failures waived", "charts/b (values 0123456789ab) — reason: OPS-3", "helm"
+    )
+    assert isinstance(waived, WaiverGiven)
+    assert waived.subject is WaiverSubject.SYNC_WITH_LINT_FAILED
+    assert (waived.items, waived.reason) == (("charts/b",), "OPS-3")
+    state = read_lint_journal(
+        [
+            JournalRecord("t0", 1, "ops", "jump", lint),
+            JournalRecord("t1", 2, "ops", "jump", waived),
+        ],
+        "helm",
+    )
+    assert state.run is not None and state.run.failed == ("charts/b",)
+    assert state.waived_because == "OPS-3"
+    health = first_format_note(
+        "helm health after sync: ok mocm-bootstrap-1: deployed, revision 8 → 9; "
+        "NOT OK mocm-service: deployed, but still revision 6 (recorded before the sync: 6)",
+        "helm",
+    )
+    assert isinstance(health, HelmHealthChecked)
+    assert [(r.release, r.healthy) for r in health.releases] == [
+        ("mocm-bootstrap-1", True),
+        ("mocm-service", False),
+    ]
+    assert health.releases[1].message.endswith("(recorded before the sync: 6)")
+    key = "mocm/values.yaml:9 (legacy.host) names old.cache.amazonaws.com"
+    reference = first_format("Stage-4 reference waived", f"{key} — reason: not rendered", "stage4")
+    cycle = first_format(
+        "Stage-4 business cycle waived",
+        "Valkey served 6.0 h of the required 24 h — reason: batch ran",
+        "stage4",
+    )
+    assert isinstance(reference, WaiverGiven) and isinstance(cycle, WaiverGiven)
+    waivers = read_waivers(
+        JournalRecord("t", n, "ops", "jump", body) for n, body in enumerate((reference, cycle))
+    )
+    assert waivers.references == {key: "not rendered"} and waivers.business_cycle == "batch ran"

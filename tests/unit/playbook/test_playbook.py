@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from ruamel.yaml import YAML
@@ -47,10 +49,10 @@ def test_unknown_stage_names_the_known_ones() -> None:
     assert err.value.hint == "use one of upgrade, stage4, rollback"
 
 
-def write_variant(tmp_path: Path, edit: object) -> Path:
+def write_variant(tmp_path: Path, edit: Callable[[Any], object]) -> Path:
     yaml = YAML()
     data = yaml.load(default_playbook_path().read_text())
-    edit(data)  # type: ignore[operator]
+    edit(data)
     path = tmp_path / "variant.yaml"
     with path.open("w") as handle:
         yaml.dump(data, handle)
@@ -66,7 +68,7 @@ def write_variant(tmp_path: Path, edit: object) -> Path:
             lambda d: d["plan_rules"]["stage4"]["expected"][0].update(actions=["explode"]),
             "'plan_rules.stage4.expected[0].actions' has unknown action",
         ),
-        (lambda d: d["stage4"]["grep_patterns"].append("("), "'stage4.grep_patterns[3]' is not"),
+        (lambda d: d["stage4"]["scan"].pop("dir"), "field 'stage4.scan.dir' is missing"),
         (lambda d: d.update(schema=2), "field 'schema' must be 1"),
         (lambda d: d["carry_over"]["local"][0].update(kind="zip"), "carry_over.local[0].kind"),
         (lambda d: d["helm"].update(releases=["a", "a"]), "lists a release twice"),
@@ -105,7 +107,7 @@ def write_variant(tmp_path: Path, edit: object) -> Path:
     ],
 )
 def test_malformed_playbook_names_field_and_reason(
-    tmp_path: Path, edit: object, expected: str
+    tmp_path: Path, edit: Callable[[Any], object], expected: str
 ) -> None:
     with pytest.raises(PlaybookError) as err:
         load_playbook(write_variant(tmp_path, edit))

@@ -74,7 +74,10 @@ def test_remote_backend_is_not_applicable(tmp_path: Path) -> None:
     (tmp_path / "backend.tf").write_text('terraform {\n  backend "s3" {}\n}\n')
     check = check_state_backup(tmp_path, PLAYBOOK)
     assert check.status is CheckStatus.NOT_APPLICABLE
-    assert check.summary == "Not applicable: the state is in S3 (versioned), per backend.tf."
+    assert check.summary == (
+        "Not applicable: the state is in S3, per backend.tf (its versions are checked as "
+        "their own item)."
+    )
 
 
 def test_nothing_to_back_up(tmp_path: Path) -> None:

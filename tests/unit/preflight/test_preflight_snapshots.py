@@ -1,6 +1,7 @@
-"""MongoDB EBS snapshots against the moto server: DLM policies, and where DLM cannot be
-asked (moto has no DLM API: it answers HTTP 500 with an HTML page) a plain sentence and
-the newest snapshot tagged by a DLM policy; a missing permission says which one."""
+"""MongoDB EBS snapshots against the moto server: DLM policies; any error of the DLM call
+(moto has no DLM API: it answers with an error page) is a failure that shows the error —
+never a pass — with the newest snapshot tagged by a DLM policy; a missing permission
+says which one."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from tui.core.preflight.snapshots import (
 )
 from tui.sandbox.aws_endpoint import AwsEndpoint
 
-UNAVAILABLE = f"DLM (Data Lifecycle Manager) is not available at this endpoint or in {REGION}"
+UNAVAILABLE = "DLM (Data Lifecycle Manager) did not answer, so its policies cannot be checked"
 DENIED = "permission dlm:GetLifecyclePolicies is missing"
 
 
@@ -55,20 +56,39 @@ def everything_said(result: CheckResult) -> str:
     return "\n".join((result.summary, result.action, *result.details))
 
 
-def test_moto_500_is_a_plain_sentence_and_the_snapshot_fallback_passes(aws: AwsEndpoint) -> None:
+def test_moto_error_fails_showing_the_error_and_the_newest_snapshot(aws: AwsEndpoint) -> None:
+    """The issue: Preflight passed although the DLM call answered with an error."""
     snap = dlm_snapshot()
     now = datetime.now(UTC) + timedelta(hours=2)
-    result = check_mongodb_snapshots(dlm_without_api(), client("ec2"), now)
-    assert result.status is CheckStatus.PASS
+    dlm = dlm_without_api()
+    detail = read_dlm_policies(dlm).detail
+    assert detail.startswith(f"dlm:GetLifecyclePolicies in {REGION}: HTTP ")
+    result = check_mongodb_snapshots(dlm, client("ec2"), now)
+    assert result.status is CheckStatus.FAIL
     assert result.summary == (
-        f"{UNAVAILABLE}, so its policies cannot be checked; the newest snapshot a DLM policy "
-        f"made, {snap}, is 2.0 h old."
+        f"{UNAVAILABLE} ({detail}); the newest snapshot a DLM policy made, {snap}, is 2.0 h "
+        "old — that shows a policy ran, not that one is still enabled."
     )
-    assert result.details[0] == f"dlm:GetLifecyclePolicies in {REGION}: HTTP 500"
+    assert result.action.startswith("Check the network and AWS_ENDPOINT_URL")
+    assert result.action.endswith("and waive this item with a reason.")
+    assert result.details[0] == detail
     assert result.details[1].startswith(f"{snap} of vol-") and "2.0 h old" in result.details[1]
     said = everything_said(result)
-    for raw in ("<", "html", "Internal Server Error", "overloaded"):
-        assert raw not in said  # moto's HTML page never reaches the operator
+    for raw in ("<", "html", "Internal Server Error", "overloaded", "Not yet implemented"):
+        assert raw not in said  # the endpoint's raw body never reaches the operator
+
+
+def test_throttling_is_a_failure_that_says_so(aws: AwsEndpoint) -> None:
+    dlm_snapshot()
+    dlm = client("dlm", config=NO_RETRY)
+    inject_error(dlm, "GetLifecyclePolicies", "ThrottlingException", "Rate exceeded", 400)
+    result = check_mongodb_snapshots(dlm, client("ec2"), datetime.now(UTC) + timedelta(hours=1))
+    assert result.status is CheckStatus.FAIL
+    assert result.summary.startswith(
+        f"AWS throttled the DLM call (dlm:GetLifecyclePolicies in {REGION}: HTTP 400 "
+        "ThrottlingException); the newest snapshot"
+    )
+    assert result.action.startswith("Wait a minute (AWS's rate limit). Then re-run")
 
 
 def test_unreachable_endpoint_is_unavailable_too(aws: AwsEndpoint) -> None:
@@ -98,7 +118,8 @@ def test_any_other_dlm_error_is_unavailable(aws: AwsEndpoint, code: str, status:
     assert policies.answer is DlmAnswer.UNAVAILABLE
     assert policies.detail == f"dlm:GetLifecyclePolicies in {REGION}: HTTP {status} {code}"
     result = check_mongodb_snapshots(dlm, client("ec2"), datetime.now(UTC))
-    assert result.summary.startswith(UNAVAILABLE)
+    assert result.status is CheckStatus.FAIL
+    assert result.summary.startswith(f"{UNAVAILABLE} (dlm:GetLifecyclePolicies in {REGION}: ")
     assert "raw message" not in everything_said(result)
 
 
@@ -113,9 +134,10 @@ def test_access_denied_names_the_missing_permission(aws: AwsEndpoint) -> None:
         403,
     )
     result = check_mongodb_snapshots(dlm, client("ec2"), datetime.now(UTC) + timedelta(hours=1))
-    assert result.status is CheckStatus.WARN  # the snapshots are recent, but DLM is unchecked
+    assert result.status is CheckStatus.FAIL  # the snapshots are recent, but DLM is unchecked
     assert result.summary.startswith(
-        f"These credentials may not read the DLM policies ({DENIED}); the newest snapshot"
+        f"These credentials may not read the DLM policies ({DENIED}) (dlm:GetLifecyclePolicies "
+        f"in {REGION}: HTTP 403 AccessDeniedException); the newest snapshot"
     )
     assert snap in result.summary and "not available" not in result.summary
     assert result.action.startswith("Allow dlm:GetLifecyclePolicies in the IAM policy")
@@ -163,18 +185,20 @@ def test_newest_of_several_is_shown(aws: AwsEndpoint) -> None:
 
     dlm_snapshot()
     edit_replies(ec2, "DescribeSnapshots", age_them)
-    result = check_mongodb_snapshots(dlm_without_api(), ec2, newest + timedelta(hours=5))
+    dlm = dlm_client_answering([{"PolicyId": "p", "State": "DISABLED"}])
+    result = check_mongodb_snapshots(dlm, ec2, newest + timedelta(hours=5))
     assert result.status is CheckStatus.PASS and "is 5.0 h old" in result.summary
-    assert len(result.details) == 3  # the DLM line, then both snapshots newest first
-    assert "5.0 h old" in result.details[1] and "10.2 days old" in result.details[2]
+    assert len(result.details) == 2  # both snapshots, newest first
+    assert "5.0 h old" in result.details[0] and "10.2 days old" in result.details[1]
 
 
 def test_no_snapshot_at_all_fails(aws: AwsEndpoint) -> None:
-    result = check_mongodb_snapshots(dlm_without_api(), client("ec2"), datetime.now(UTC))
+    dlm = dlm_without_api()
+    detail = read_dlm_policies(dlm).detail
+    result = check_mongodb_snapshots(dlm, client("ec2"), datetime.now(UTC))
     assert result.status is CheckStatus.FAIL
     assert result.summary == (
-        f"{UNAVAILABLE}, so its policies cannot be checked, and no EBS snapshot tagged "
-        f"{DLM_TAG} exists."
+        f"{UNAVAILABLE} ({detail}), and no EBS snapshot tagged {DLM_TAG} exists."
     )
     assert "create-snapshot" in result.action
 

@@ -14,13 +14,18 @@ from tui.core.playbook.load import load_playbook
 from tui.core.playbook.version import Version, VersionSyntaxError
 from tui.core.preflight.result import CheckStatus
 from tui.core.preflight.tools import (
+    ToolFloors,
     bundled_minimum_tofu,
-    check_present,
     check_tofu,
+    check_tool_version,
     check_tools,
+    helm_version,
+    helmfile_version,
 )
 
-BUNDLED_MINIMUM = load_playbook().minimum_tofu
+BOOK = load_playbook()
+BUNDLED_MINIMUM = BOOK.minimum_tofu
+FLOORS = ToolFloors(BOOK.minimum_tofu, BOOK.minimum_helm, BOOK.minimum_helmfile)
 
 
 @pytest.mark.parametrize(
@@ -116,20 +121,79 @@ def test_failing_tool_shows_its_error(tmp_path: Path) -> None:
     assert "exited with code 3: error: broken install" in text
 
 
-def test_helm_and_helmfile_present(tmp_path: Path) -> None:
+def test_helm_and_helmfile_new_enough(tmp_path: Path) -> None:
     bin_dir = tmp_path / "bin"
     fake_tool(bin_dir, "tofu", f"echo '{version_json('1.10.7')}'\n")
-    fake_tool(bin_dir, "helm", "echo 'version.BuildInfo{Version:\"v3.18.0\"}'\n")
+    fake_tool(bin_dir, "helm", 'echo \'version.BuildInfo{Version:"v3.18.0", GoVersion:"go1"}\'\n')
     fake_tool(bin_dir, "helmfile", "echo 'helmfile version v1.1.0'\n")
-    results = asyncio.run(check_tools("tofu", tool_env(bin_dir), BUNDLED_MINIMUM))
+    results = asyncio.run(check_tools("tofu", tool_env(bin_dir), FLOORS))
     assert [r.status for r in results] == [CheckStatus.PASS] * 3
-    assert "helmfile version v1.1.0" in results[2].summary
+    assert results[1].summary == "helm 3.18.0 (≥ 3.16.4)."
+    assert results[2].summary == "helmfile 1.1.0 (≥ 1.1.0)."
+
+
+@pytest.mark.parametrize(
+    ("printed", "version"),
+    [
+        ('version.BuildInfo{Version:"v3.18.0", GitCommit:"cc58e3f"}', "3.18.0"),
+        ('version.BuildInfo{Version:"v4.2.4", KubeClientVersion:"v1.33"}', "4.2.4"),
+        ("v3.17.3+ge4da497", "3.17.3"),
+    ],
+)
+def test_helm_version_forms(printed: str, version: str) -> None:
+    assert helm_version([printed]) == Version.parse(version)
+
+
+@pytest.mark.parametrize(
+    ("printed", "version"),
+    [
+        (["helmfile version 1.1.0"], "1.1.0"),
+        (["helmfile version v0.171.0"], "0.171.0"),
+        (["", "▓▓▓ helmfile", "", "  Version            1.7.4", "  Git Commit  abc"], "1.7.4"),
+    ],
+)
+def test_helmfile_version_forms(printed: list[str], version: str) -> None:
+    assert helmfile_version(printed) == Version.parse(version)
+
+
+def test_old_helm_and_helmfile_fail_naming_the_floor(tmp_path: Path) -> None:
+    bin_dir = tmp_path / "bin"
+    fake_tool(bin_dir, "tofu", f"echo '{version_json('1.10.7')}'\n")
+    fake_tool(bin_dir, "helm", "echo 'version.BuildInfo{Version:\"v3.12.1\"}'\n")
+    fake_tool(bin_dir, "helmfile", "echo 'helmfile version v0.158.0'\n")
+    results = asyncio.run(check_tools("tofu", tool_env(bin_dir), FLOORS))
+    assert [r.status for r in results] == [CheckStatus.PASS, CheckStatus.FAIL, CheckStatus.FAIL]
+    assert results[1].summary == "helm is helm 3.12.1; this release needs helm 3.16.4 or newer."
+    assert results[2].summary == (
+        "helmfile is helmfile 0.158.0; this release needs helmfile 1.1.0 or newer."
+    )
+    assert "the playbook says why" in results[2].action
+
+
+def test_unreadable_version_fails(tmp_path: Path) -> None:
+    bin_dir = tmp_path / "bin"
+    fake_tool(bin_dir, "helm", "echo 'Helm, a fine tool'\n")
+    result = asyncio.run(
+        check_tool_version(
+            "helm", ["helm", "version"], tool_env(bin_dir), FLOORS.helm, helm_version
+        )
+    )
+    assert result.status is CheckStatus.FAIL
+    assert "did not print a version the wizard can read: Helm, a fine tool" in result.summary
 
 
 def test_missing_helmfile_fails(tmp_path: Path) -> None:
     bin_dir = tmp_path / "bin"
     fake_tool(bin_dir, "helm", "echo v3\n")
-    result = asyncio.run(check_present("helmfile", ["helmfile", "--version"], tool_env(bin_dir)))
+    result = asyncio.run(
+        check_tool_version(
+            "helmfile",
+            ["helmfile", "--version"],
+            tool_env(bin_dir),
+            FLOORS.helmfile,
+            helmfile_version,
+        )
+    )
     assert result.status is CheckStatus.FAIL
     assert "helmfile is not installed" in result.summary
 
@@ -139,9 +203,7 @@ def test_every_probe_is_recorded_even_a_missing_tool(tmp_path: Path) -> None:
     fake_tool(bin_dir, "tofu", f"echo '{version_json('1.10.7')}'\n")
     fake_tool(bin_dir, "helm", "echo 'helm broke' >&2\nexit 4\n")
     recorded: list[FinishedCommand] = []
-    asyncio.run(
-        check_tools("tofu", tool_env(bin_dir), BUNDLED_MINIMUM, on_finished=recorded.append)
-    )
+    asyncio.run(check_tools("tofu", tool_env(bin_dir), FLOORS, on_finished=recorded.append))
     by_tool = {r.argv[0]: r for r in recorded}
     assert sorted(by_tool) == ["helm", "helmfile", "tofu"]
     assert by_tool["tofu"].argv == ("tofu", "version", "-json") and by_tool["tofu"].exit_code == 0

@@ -10,7 +10,14 @@ import pytest
 from tests.support.release import make_pair, make_release, run_unprivileged
 from tui.core.errors import LayoutError, ReleaseOrderError
 from tui.core.playbook.load import load_playbook
-from tui.core.releases.directories import build_key, discover_releases, load_pair, read_build
+from tui.core.releases.directories import (
+    PlaybookMismatch,
+    build_key,
+    discover_releases,
+    load_pair,
+    read_build,
+    suggested_pair,
+)
 
 BOOK = load_playbook()
 
@@ -129,3 +136,30 @@ def test_discovery_offers_siblings_oldest_first(tmp_path: Path) -> None:
     found = discover_releases(tmp_path / "mocm-10.6.2605")
     assert [r.build for r in found] == ["10.4.2601", "10.5.2603", "10.6.2605"]
     assert [r.build for r in discover_releases(tmp_path)] == ["10.4.2601", "10.5.2603", "10.6.2605"]
+
+
+def test_a_pair_the_playbook_is_not_for_is_refused_naming_both_pairs(tmp_path: Path) -> None:
+    """The issue: 10.4.2511 → 10.5.2603 was accepted under the 10.5.2603 → 10.6.2605 playbook."""
+    prev = make_release(tmp_path, "mocm-10.4.2511", "10.4.2511")
+    curr = make_release(tmp_path, "mocm-10.5.2603", "10.5.2603")
+    with pytest.raises(PlaybookMismatch) as err:
+        load_pair(prev, curr, BOOK)
+    assert err.value.message == (
+        "the chosen releases go from build 10.4.2511 to 10.5.2603, but the playbook "
+        "10.5.2603-to-10.6.2605 is for 10.5.2603 → 10.6.2605"
+    )
+    assert "--playbook <the playbook of 10.4.2511 → 10.5.2603>" in err.value.hint
+
+
+def test_suggested_pair_prefers_the_playbooks_transition(tmp_path: Path) -> None:
+    make_pair(tmp_path)
+    make_release(tmp_path, "releases-2026-01", "10.4.2601")
+    make_release(tmp_path, "releases-2026-09", "10.7.2609")
+    found = discover_releases(tmp_path)
+    suggested = suggested_pair(found, BOOK)
+    assert suggested is not None
+    assert [r.build for r in suggested] == ["10.5.2603", "10.6.2605"]
+    others = [r for r in found if r.build != "10.6.2605"]
+    fallback = suggested_pair(others, BOOK)
+    assert fallback is not None and [r.build for r in fallback] == ["10.5.2603", "10.7.2609"]
+    assert suggested_pair(found[:1], BOOK) is None

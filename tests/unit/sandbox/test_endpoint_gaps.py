@@ -77,9 +77,12 @@ def test_clusters_show_nodes_members_exist_and_deletes_finish(gaps: AwsEndpoint)
     assert "CacheNodes" not in plain  # only with ShowCacheNodeInfo, as AWS answers
     cache.modify_cache_cluster(CacheClusterId="old-cache", SecurityGroupIds=["sg-2"])
     cache.create_replication_group(
-        ReplicationGroupId="vk", ReplicationGroupDescription="d", Engine="valkey",
-        CacheNodeType="cache.t3.micro", NumCacheClusters=1,
-    )  # fmt: skip
+        ReplicationGroupId="vk",
+        ReplicationGroupDescription="d",
+        Engine="valkey",
+        CacheNodeType="cache.t3.micro",
+        NumCacheClusters=1,
+    )
     [member] = cache.describe_cache_clusters(CacheClusterId="vk-001")["CacheClusters"]
     assert member["ReplicationGroupId"] == "vk"
     cache.delete_cache_cluster(CacheClusterId="old-cache")

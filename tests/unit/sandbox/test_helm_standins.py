@@ -43,7 +43,8 @@ def normalise(text: str) -> str:
 def history(world: World, release: str) -> list[dict[str, Any]]:
     out = run_tool(world, ["helm", "history", release, "-n", "fusion", "-o", "json"])
     assert out.returncode == 0, out.stderr
-    return json.loads(out.stdout)  # type: ignore[no-any-return]
+    revisions: list[dict[str, Any]] = json.loads(out.stdout)
+    return revisions
 
 
 # --- helmfile diff --------------------------------------------------------------------

@@ -269,19 +269,22 @@ def test_state_push_reads_the_source_as_statefile_read_does(tmp_path: Path) -> N
     write(tmp_path / "main.tf", 'resource "terraform_data" "x" {\n  input = "a"\n}\n')
     assert tofu(tmp_path, "init", "-input=false").code == 0
     assert tofu(tmp_path, *PLAN).code == 0 and tofu(tmp_path, "apply", "tfplan").code == 0
-    unsupported = "Unsupported state file format: "
+    unsupported = "Unsupported state file format: The state file"
+    too_new = (
+        f"{unsupported} uses format version 9, which is not supported by OpenTofu 1.10.7. "
+        "This state file may have been created by a newer version of OpenTofu."
+    )
+    no_version = (
+        f'{unsupported} does not have a "version" attribute, which is required to identify '
+        "the format version."
+    )
+    not_json = f"{unsupported} could not be parsed as JSON: syntax error at byte offset 2."
     for name, text, problem in (
         ("blank.tfstate", "\n", "no state"),
-        ("v9.tfstate", '{"version": 9}', unsupported + "The state file uses format version 9, "
-         "which is not supported by OpenTofu 1.10.7. This state file may have been created by "
-         "a newer version of OpenTofu."),
-        ("nameless.tfstate", '{"serial": 3}', unsupported + 'The state file does not have a '
-         '"version" attribute, which is required to identify the format version.'),
-        ("garbage.tfstate", "{not json", "2 problems:\n\n- " + unsupported + "The state file "
-         "could not be parsed as JSON: syntax error at byte offset 2.\n- " + unsupported + "The "
-         'state file does not have a "version" attribute, which is required to identify the '
-         "format version."),
-    ):  # fmt: skip
+        ("v9.tfstate", '{"version": 9}', too_new),
+        ("nameless.tfstate", '{"serial": 3}', no_version),
+        ("garbage.tfstate", "{not json", f"2 problems:\n\n- {not_json}\n- {no_version}"),
+    ):
         write(tmp_path / name, text)
         result = tofu(tmp_path, "state", "push", "-no-color", name)
         assert (result.code, result.stdout) == (1, ""), name

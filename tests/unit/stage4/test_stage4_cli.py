@@ -14,7 +14,9 @@ import pytest
 from tests.support.stage4 import (
     CLUSTER_ID,
     REAL_ENDPOINT,
+    VALKEY_GROUP,
     VALUES_CLEAN,
+    client,
     fresh_newest,
     make_release,
     sample_shape,
@@ -26,7 +28,7 @@ from tests.support.stage4 import (
 from tui.cli import main
 
 REPO = Path(__file__).resolve().parents[3]
-JSON_KEYS = {"verdict", "peak", "datapoints", "references", "warnings"}
+JSON_KEYS = {"verdict", "peak", "datapoints", "references", "not_live", "warnings"}
 
 
 def _run(capsys: pytest.CaptureFixture[str], release: Path, *extra: str) -> tuple[int, str, str]:
@@ -57,8 +59,13 @@ def test_idle_and_unreferenced_exits_0(aws, samples, tmp_path, capsys) -> None:
     report = json.loads(out)
     assert code == 0 and set(report) == JSON_KEYS
     assert report == {
-        "verdict": "idle", "peak": 4.0, "datapoints": 287, "references": [], "warnings": [],
-    }  # fmt: skip
+        "verdict": "idle",
+        "peak": 4.0,
+        "datapoints": 287,
+        "references": [],
+        "not_live": [],
+        "warnings": [],
+    }
 
 
 def test_busy_exits_3_and_says_when(aws, samples, tmp_path, capsys) -> None:
@@ -67,6 +74,7 @@ def test_busy_exits_3_and_says_when(aws, samples, tmp_path, capsys) -> None:
     code, out, _ = _run(capsys, release)
     assert code == 3
     assert "Verdict: BUSY — peak 63 connections (idle threshold 4)" in out
+    assert "The guide says 0 connections, but ElastiCache's own monitoring holds 4 to 6" in out
     assert f"Last connection above the threshold: {newest:%Y-%m-%d %H:%M} UTC" in out
     assert "Datapoints: 287 from " in out
     assert "≤4│" in out and "0└" in out  # the chart with its threshold row
@@ -82,7 +90,8 @@ def test_reference_in_values_exits_3_even_when_idle(aws, samples, tmp_path, caps
     assert code == 3 and json.loads(out)["references"] == ["mocm/values.yaml:3"]
     assert json.loads(out)["verdict"] == "idle"
     code, out, _ = _run(capsys, release)
-    assert f'  mocm/values.yaml:3: host: "{REAL_ENDPOINT}"' in out and "pw-123" not in out
+    shown = f'  mocm/values.yaml:3 (credentials.redis.host): host: "{REAL_ENDPOINT}"'
+    assert shown in out and "pw-123" not in out
 
 
 def test_no_datapoints_exits_4(aws, samples, tmp_path, capsys) -> None:
@@ -90,8 +99,10 @@ def test_no_datapoints_exits_4(aws, samples, tmp_path, capsys) -> None:
     code, out, _ = _run(capsys, release, "--json")
     report = json.loads(out)
     assert code == 4 and {k: report[k] for k in ("verdict", "peak", "datapoints")} == {
-        "verdict": "no-data", "peak": None, "datapoints": 0,
-    }  # fmt: skip
+        "verdict": "no-data",
+        "peak": None,
+        "datapoints": 0,
+    }
     assert report["references"] == []
     code, out, _ = _run(capsys, release)
     assert "Verdict: NO DATA" in out and "not zero" in out
@@ -138,8 +149,13 @@ def test_real_process_exit_code_and_json(aws, samples, tmp_path) -> None:
     env["AWS_CONFIG_FILE"] = env["AWS_SHARED_CREDENTIALS_FILE"] = os.devnull
     done = subprocess.run(
         [sys.executable, "-m", "tui.cli", "stage4-check", "--release-dir", str(release), "--json"],
-        capture_output=True, text=True, timeout=60, env=env, cwd=REPO, check=False,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+        cwd=REPO,
+        check=False,
+    )
     assert done.returncode == 4, done.stderr
     assert set(json.loads(done.stdout)) == JSON_KEYS
 
@@ -174,3 +190,47 @@ def test_valkey_series_on_the_group_dimension_is_used(aws, samples, tmp_path, ca
     assert code == 0
     assert "warning: Valkey: acme-mocm-prod-valkey has served traffic since" in out
     assert "wait 18.0 h more" in out or "wait 17.9 h more" in out
+
+
+def test_after_a_real_cutover_exits_0_with_no_reference(aws, samples, tmp_path, capsys) -> None:
+    """The issue's headless scenario: idle metrics, the Valkey host live in values.yaml, a
+    comment naming the old host, and the template backup values.yaml.new holding it."""
+    seed_cluster()
+    members = seed_valkey_group()
+    newest = fresh_newest()
+    seed_metric(
+        CLUSTER_ID, sample_shape(samples, "cw_currconnections_idle_baseline.json"), newest=newest
+    )
+    seed_metric(members[0], steady_shape(40, 25.0), newest=newest)
+    group = client("elasticache").describe_replication_groups(ReplicationGroupId=VALKEY_GROUP)
+    valkey_host = group["ReplicationGroups"][0]["NodeGroups"][0]["PrimaryEndpoint"]["Address"]
+    values = (
+        "credentials:\n"
+        "  redis:                # legacy ElastiCache (Redis); kept until Stage 4\n"
+        f'    host: ""           # was {REAL_ENDPOINT}\n'
+        "  valkey:\n"
+        f'    host: "{valkey_host}"\n'
+        "    port: 6379\n"
+    )
+    release = make_release(tmp_path, values=values)
+    (release / "mocm" / "values.yaml.new").write_text(
+        f'credentials:\n  redis:\n    host: "{REAL_ENDPOINT}"\n'
+    )
+    code, out, _ = _run(capsys, release, "--json")
+    report = json.loads(out)
+    assert code == 0, report
+    assert report["references"] == [] and report["verdict"] == "idle"
+    assert report["not_live"] == ["mocm/values.yaml:3", "mocm/values.yaml.new:3"]
+    code, out, _ = _run(capsys, release)
+    assert code == 0 and "Result: CLEAR" in out
+    assert "  not live (YAML comment): mocm/values.yaml:3: " in out
+    assert "  not live (backup file): mocm/values.yaml.new:3: " in out
+    assert f"never Valkey's {valkey_host}" in out
+
+
+def test_a_blocking_reference_shows_its_key_path(aws, samples, tmp_path, capsys) -> None:
+    values = f"cache:\n  legacy:\n    url: redis://{CLUSTER_ID}:6379\n"
+    release = _world(samples, "cw_currconnections_idle_zero.json", values, tmp_path)
+    code, out, _ = _run(capsys, release)
+    assert code == 3
+    assert f"  mocm/values.yaml:3 (cache.legacy.url): url: redis://{CLUSTER_ID}:6379" in out

@@ -55,9 +55,15 @@ def test_snapshot_is_created_and_polled_until_available(aws) -> None:
     edit_replies(elasticache, "DescribeSnapshots", _still("creating", until_call=3))
     clock, seen = FakeClock(), []
     snap = take_final_snapshot(
-        elasticache, CLUSTER_ID, NAME, REGION, on_progress=seen.append,
-        poll_seconds=10, clock=clock, sleep=clock.sleep,
-    )  # fmt: skip
+        elasticache,
+        CLUSTER_ID,
+        NAME,
+        REGION,
+        on_progress=seen.append,
+        poll_seconds=10,
+        clock=clock,
+        sleep=clock.sleep,
+    )
     assert (snap.name, snap.status, snap.already_existed) == (NAME, "available", False)
     assert [p.status for p in seen] == ["creating", "creating", "available"]
     assert seen[-1] == SnapshotProgress(NAME, "available", 20.0) and clock.sleeps == [10, 10]
@@ -122,7 +128,13 @@ def test_snapshot_that_never_becomes_available_times_out(aws) -> None:
     clock = FakeClock()
     with pytest.raises(SnapshotTimedOut, match="still 'creating' after 60 s"):
         take_final_snapshot(
-            elasticache, CLUSTER_ID, NAME, REGION, timeout_seconds=60, poll_seconds=15,
-            clock=clock, sleep=clock.sleep,
-        )  # fmt: skip
+            elasticache,
+            CLUSTER_ID,
+            NAME,
+            REGION,
+            timeout_seconds=60,
+            poll_seconds=15,
+            clock=clock,
+            sleep=clock.sleep,
+        )
     assert clock.sleeps == [15, 15, 15, 15]

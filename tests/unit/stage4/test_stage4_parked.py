@@ -23,8 +23,10 @@ def test_park_renames_and_reports_the_checksum(tmp_path: Path) -> None:
     tf_dir = _tf_dir(tmp_path, **{PLAYBOOK.active_name: CACHE_TF})
     done = park(tf_dir, PLAYBOOK)
     assert (done.source, done.destination, done.changed) == (
-        PLAYBOOK.active_name, PLAYBOOK.parked_name, True,
-    )  # fmt: skip
+        PLAYBOOK.active_name,
+        PLAYBOOK.parked_name,
+        True,
+    )
     assert done.sha256 == sha256_bytes(CACHE_TF.encode())
     assert not (tf_dir / PLAYBOOK.active_name).exists()
     assert (tf_dir / PLAYBOOK.parked_name).read_text() == CACHE_TF

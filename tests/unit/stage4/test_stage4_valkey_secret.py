@@ -25,8 +25,11 @@ def test_endpoint_is_read_and_password_masked(aws, caplog: pytest.LogCaptureFixt
     endpoint = read_valkey_endpoint(client("secretsmanager"), SECRET_ID, REGION)
     host = f"master.{VALKEY_GROUP}.x7p2lm.euc1.cache.amazonaws.com"
     assert (endpoint.host, endpoint.port, endpoint.username, endpoint.tls) == (
-        host, 6379, "fusion", True,
-    )  # fmt: skip
+        host,
+        6379,
+        "fusion",
+        True,
+    )
     assert endpoint.address == f"{host}:6379"
     assert endpoint.password.reveal() == PASSWORD
     logging.getLogger("stage4").warning(

@@ -137,7 +137,9 @@ def test_after_a_save_the_session_goes_on_from_memory(
     # The panes show lines as they are on disk: after the carried line, one further down.
     tolerations = merge.row("global.tolerations").new_line
     assert tolerations is not None
-    assert written.splitlines()[editing.line_map(tolerations) - 1].strip() == "tolerations: []"  # type: ignore[operator]
+    on_disk_line = editing.line_map(tolerations)
+    assert on_disk_line is not None
+    assert written.splitlines()[on_disk_line - 1].strip() == "tolerations: []"
     # The next save diffs from what was written, and keeps it as .bak first.
     editing.apply(Operation(OperationKind.PORT, "host.tls.certificateArn"))
     second = editing.plan_save("later")

@@ -54,8 +54,13 @@ def test_embedded_placeholder_is_replaced_inside_its_string(samples: Path, tmp_p
     fills, unfilled = plan_known_fills(
         merge.rows, merge.working, merge.pattern, KNOWN, TFVARS_ONLY, previous_fillable(merge)
     )
-    assert [f.label for f in fills] == ["credentials.valkey.secretsManagerId"]
-    fill = fills[0]
+    # the cache host stays a placeholder (no Valkey value), never the previous (old) host
+    assert [f.label for f in fills] == [
+        "credentials.redis.host",
+        "credentials.valkey.secretsManagerId",
+    ]
+    assert fills[0].before == fills[0].after == "< REPLACE_VALUE_REDIS_HOST >"
+    fill = fills[1]
     assert fill.after == f"{PREFIX}/valkey/fusion"
     assert isinstance(fill.after, DoubleQuotedScalarString)  # the template's quotes kept
     assert fill.origin == "from terraform.tfvars"
@@ -64,9 +69,10 @@ def test_embedded_placeholder_is_replaced_inside_its_string(samples: Path, tmp_p
     assert "credentials.s3.region" in previous_fillable(merge)
     assert "credentials.s3.region" not in {f.label for f in fills}
     assert [(u.label, u.placeholder) for u in unfilled] == [
-        ("credentials.valkey.host", "REPLACE_VALUE_VALKEY_HOST")
+        ("credentials.redis.host", "REPLACE_VALUE_REDIS_HOST"),
+        ("credentials.valkey.host", "REPLACE_VALUE_VALKEY_HOST"),
     ]
-    assert unfilled[0].reason == "no value for valkey_host"
+    assert unfilled[1].reason == "no value for valkey_host"
 
 
 def test_whole_placeholders_take_the_value_and_its_type(tmp_path: Path) -> None:
@@ -97,6 +103,7 @@ def test_auto_fill_with_known_edits_is_one_undoable_step(samples: Path, tmp_path
     )
     merge.auto_fill(known_edits(merge.working, fills))
     assert merge.placeholders_left() == [
+        "credentials.redis.host",  # the cache host: Valkey's, unknown here — not the old host
         "credentials.valkey.host",
         "credentials.valkey.existingSecret.name",
     ]
@@ -166,8 +173,9 @@ def test_access_denied_is_a_reason_not_an_error(aws: AwsEndpoint, tmp_path: Path
     assert reason.startswith(
         f"access denied to secretsmanager:GetSecretValue in {REGION} [AccessDeniedException]"
     )
-    assert reason.endswith("Auto-fill again once that is fixed; the other placeholders are "
-                           "filled meanwhile.")  # fmt: skip
+    assert reason.endswith(
+        "Auto-fill again once that is fixed; the other placeholders are filled meanwhile."
+    )
 
 
 def test_a_secret_without_a_host_says_so(aws: AwsEndpoint, tmp_path: Path) -> None:

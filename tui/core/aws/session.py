@@ -61,7 +61,7 @@ class EnvSession:
 
         kwargs.setdefault("config", Config(**retry_settings(self.env)))
         return self.session.client(
-            service,  # type: ignore[call-overload]
+            service,  # type: ignore[call-overload]  # stubs want a Literal service name
             region_name=region_name or self.region_name,
             endpoint_url=self.endpoint(service),
             **kwargs,

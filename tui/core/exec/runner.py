@@ -40,8 +40,10 @@ from tui.core.secrets.redact import Redactor
 
 Stream = Literal["stdout", "stderr"]
 LineCallback = Callable[[Stream, str], None]
+LinesCallback = Callable[[Stream, Sequence[str]], None]
 
 READ_CHUNK = 1 << 16
+THREAD_CHUNK = 1 << 12  # a chunk this big is split and redacted in a thread, off the event loop
 TAIL_LINES = 200
 
 
@@ -76,7 +78,9 @@ def exit_code_of(returncode: int | None) -> int:
 class RunningCommand:
     """One command run: build it, ``await run()``, and ``cancel()`` from anywhere.
 
-    Lines reach ``on_line`` already redacted, one call per line, in order per stream.
+    Lines reach ``on_line`` already redacted, one call per line, in order per stream;
+    ``on_lines`` gets the same lines, one call per chunk read (what a log or a transcript
+    wants: one write per batch). Big chunks are split and redacted in a thread.
     ``stdin=None`` gives the command /dev/null; bytes are written then closed.
     ``stdout_to`` sends stdout byte for byte to a new 0600 file instead of ``on_line``
     (machine output such as ``tofu show -json`` must not be redacted, split or cut).
@@ -97,6 +101,7 @@ class RunningCommand:
         grace: CancelGrace = DEFAULT_GRACE,
         stdout_to: Path | None = None,
         on_finished: CommandRecorder | None = None,
+        on_lines: LinesCallback | None = None,
     ) -> None:
         if not argv:
             raise CommandNotStarted("No command given (empty argument list).")
@@ -105,6 +110,7 @@ class RunningCommand:
         self._cwd = cwd
         self._timeout_s = timeout_s
         self._on_line = on_line
+        self._on_lines = on_lines
         self._stdin = stdin
         self._redactor = redactor if redactor is not None else Redactor()
         self._grace = grace
@@ -226,19 +232,29 @@ class RunningCommand:
     async def _pump(self, reader: asyncio.StreamReader, stream: Stream) -> None:
         splitter = LineSplitter()
         redact = self._redactor.line_redactor()
+
+        def lines_of(chunk: bytes) -> list[str]:
+            return [redact(line) for line in splitter.feed(chunk)]
+
         while chunk := await reader.read(READ_CHUNK):
-            for line in splitter.feed(chunk):
-                self._emit(stream, redact(line))
+            big = len(chunk) >= THREAD_CHUNK
+            self._emit(stream, await asyncio.to_thread(lines_of, chunk) if big else lines_of(chunk))
         rest = splitter.flush()
         if rest is not None:
-            self._emit(stream, redact(rest))
+            self._emit(stream, [redact(rest)])
 
-    def _emit(self, stream: Stream, line: str) -> None:
-        self._tails[stream].append(line)
-        if self._on_line is None or self._callback_error is not None:
+    def _emit(self, stream: Stream, lines: list[str]) -> None:
+        if not lines:
+            return
+        self._tails[stream].extend(lines)
+        if self._callback_error is not None:
             return
         try:
-            self._on_line(stream, line)
+            if self._on_lines is not None:
+                self._on_lines(stream, lines)
+            if self._on_line is not None:
+                for line in lines:
+                    self._on_line(stream, line)
         except Exception as error:  # keep draining the pipes; re-raised when the command ends
             self._callback_error = error
 
@@ -259,6 +275,7 @@ class RunOptions(TypedDict, total=False):
     cwd: Required[str | os.PathLike[str]]
     timeout_s: Required[float | None]
     on_line: LineCallback | None
+    on_lines: LinesCallback | None
     stdin: bytes | None
     redactor: Redactor | None
     grace: CancelGrace

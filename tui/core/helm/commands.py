@@ -54,6 +54,11 @@ class RollbackChoice:
         return self.revision is not None
 
 
+def rollback_confirmed(typed: str, release: str) -> bool:
+    """The operator typed the release's exact name (surrounding spaces aside)."""
+    return typed.strip() == release
+
+
 @dataclass(frozen=True)
 class HelmfileRelease:
     name: str
@@ -93,6 +98,10 @@ class HelmPlan:
     release_dir: Path
     helm: str = "helm"
     helmfile: str = "helmfile"
+    kube_context: str | None = None  # pinned with --kube-context on every command when set
+
+    def _context(self) -> tuple[str, ...]:
+        return ("--kube-context", self.kube_context) if self.kube_context else ()
 
     @property
     def chart_dir(self) -> Path:
@@ -110,7 +119,8 @@ class HelmPlan:
 
     def _helmfile(self, verb: str, *extra: str) -> tuple[str, ...]:
         name = PurePosixPath(self.playbook.helmfile).name
-        return (self.helmfile, "-f", name, "-n", self.playbook.helm_namespace, verb, *extra)
+        namespace = self.playbook.helm_namespace
+        return (self.helmfile, *self._context(), "-f", name, "-n", namespace, verb, *extra)
 
     def diff(self, detailed_exitcode: bool = True) -> HelmCommand:
         """``helmfile -f helmfile.yaml -n NS diff [--detailed-exitcode]`` (exit 2: changes)."""
@@ -133,12 +143,26 @@ class HelmPlan:
 
     def history(self, release: str) -> HelmCommand:
         """``helm history R -n NS -o json``: the revisions, to record the deployed one."""
+        namespace = self.playbook.helm_namespace
         return HelmCommand(
-            (self.helm, "history", release, "-n", self.playbook.helm_namespace, "-o", "json"),
+            (self.helm, "history", release, "-n", namespace, *self._context(), "-o", "json"),
             self.chart_dir,
             f"record the deployed revision of {release}",
             SHORT_TIMEOUT,
         )
+
+    def status(self, release: str) -> HelmCommand:
+        """``helm status R -n NS``: the table form (the JSON one carries the values' secrets)."""
+        return HelmCommand(
+            (self.helm, "status", release, "-n", self.playbook.helm_namespace, *self._context()),
+            self.chart_dir,
+            f"check {release} after the sync",
+            SHORT_TIMEOUT,
+        )
+
+    def statuses(self) -> tuple[HelmCommand, ...]:
+        """One status command per release, in the enforced order."""
+        return tuple(self.status(r) for r in self.playbook.helm_releases)
 
     def histories(self) -> tuple[HelmCommand, ...]:
         """One history command per release, in the enforced order."""
@@ -152,7 +176,15 @@ class HelmPlan:
             )
         ns = self.playbook.helm_namespace
         return HelmCommand(
-            (self.helm, "rollback", choice.release, str(choice.revision), "-n", ns),
+            (
+                self.helm,
+                "rollback",
+                choice.release,
+                str(choice.revision),
+                "-n",
+                ns,
+                *self._context(),
+            ),
             self.chart_dir,
             f"roll {choice.release} back to revision {choice.revision}",
             ROLLBACK_TIMEOUT,
@@ -165,7 +197,7 @@ class HelmPlan:
         )
         extra = ("--values", relative) if with_values else ()
         return HelmCommand(
-            (self.helm, "lint", chart, *extra),
+            (self.helm, "lint", chart, *extra),  # lint reads no cluster: no context
             self.chart_dir,
             f"lint the chart {chart}",
             SHORT_TIMEOUT,

@@ -12,7 +12,7 @@ the cluster *after* that sync.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -161,6 +161,10 @@ class HelmJournalState:
     last_sync: SyncOutcome | None  # a sync that ran after the recording (and did not succeed)
     rolled_back: frozenset[str]  # releases rolled back successfully since that sync
     outcome_recorded: bool  # the operator closed that rollback with an outcome
+    # The last sync whatever its outcome, and the revisions recorded before it: a release
+    # can be rolled back to them after a successful sync too.
+    synced: SyncOutcome | None = None
+    targets: Mapping[str, RecordedRevision] = field(default_factory=dict)
 
     @property
     def pending_rollback(self) -> tuple[str, ...]:
@@ -168,6 +172,20 @@ class HelmJournalState:
         if self.last_sync is None or self.outcome_recorded:
             return ()
         return self.last_sync.needing_rollback
+
+    @property
+    def rollback_offered(self) -> tuple[str, ...]:
+        """Releases the last sync touched that can go back to their recorded revision."""
+        if self.synced is None:
+            return ()
+        return tuple(
+            r.release
+            for r in self.synced.releases
+            if r.state != ReleaseState.NOT_STARTED.value
+            and r.release in self.targets
+            and self.targets[r.release].rollback_choice().possible
+            and r.release not in self.rolled_back
+        )
 
 
 def read_helm_journal(
@@ -180,6 +198,8 @@ def read_helm_journal(
     """
     recorded: dict[str, RecordedRevision] = {}
     last_sync: SyncOutcome | None = None
+    synced: SyncOutcome | None = None
+    targets: dict[str, RecordedRevision] = {}
     rolled_back: set[str] = set()
     outcome_recorded = False
     for record in records:
@@ -189,8 +209,9 @@ def read_helm_journal(
         if isinstance(body, HelmRevisionRecorded):
             if body.release not in releases:
                 continue
-            if last_sync is not None:  # a new recording before the next sync
+            if last_sync is not None or synced is not None:  # a new recording: new set
                 recorded, last_sync, rolled_back = {}, None, set()
+                synced, targets = None, {}
                 outcome_recorded = False
             recorded[body.release] = recorded_from_record(body, record.ts)
         elif isinstance(body, HelmRolledBack) and body.succeeded:
@@ -205,12 +226,17 @@ def read_helm_journal(
                 if isinstance(body, HelmSynced)
                 else cut_off_sync(recorded, record.ts)
             )
+            if recorded:
+                targets = dict(recorded)
+            synced = outcome
             if outcome.succeeded:
                 recorded, last_sync = {}, None
             else:
                 last_sync = outcome
             rolled_back, outcome_recorded = set(), False
-    return HelmJournalState(recorded, last_sync, frozenset(rolled_back), outcome_recorded)
+    return HelmJournalState(
+        recorded, last_sync, frozenset(rolled_back), outcome_recorded, synced, targets
+    )
 
 
 def cut_off_sync(recorded: Mapping[str, RecordedRevision], at: str) -> SyncOutcome:

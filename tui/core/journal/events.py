@@ -85,12 +85,15 @@ class DraftFate(StrEnum):
 
 
 class WaiverSubject(StrEnum):
-    """What a waiver lets through (the Helm step's gates)."""
+    """What a waiver lets through (the Helm step's and Stage 4's gates)."""
 
     SYNC_WITH_PLACEHOLDERS = "sync allowed with placeholders left"
+    SYNC_WITH_LINT_FAILED = "helm lint failures waived"
     SYNC_WITH_IMAGE_TAG = "sync allowed with the image tag not the build"
     SYNC_WITH_IMAGES_MISSING = "sync allowed with images missing in ECR"
     SYNC_WITH_IMAGES_NOT_CHECKED = "sync allowed with images not checked in ECR"
+    TEARDOWN_WITH_REFERENCE = "Stage-4 reference waived"
+    TEARDOWN_BEFORE_BUSINESS_CYCLE = "Stage-4 business cycle waived"
 
 
 class IdleVerdict(StrEnum):
@@ -403,6 +406,36 @@ class WaiverGiven:
 
 
 @dataclass(frozen=True)
+class ChartLinted:
+    chart: str
+    verdict: str  # passed | failed | not finished
+
+
+@dataclass(frozen=True)
+class HelmLinted:
+    """One ``helm lint`` of every chart, with the fingerprint of the values file it read."""
+
+    values_fingerprint: str
+    charts: tuple[ChartLinted, ...]
+    step: str | None = "helm"
+
+
+@dataclass(frozen=True)
+class ReleaseHealthSeen:
+    release: str
+    healthy: bool
+    message: str  # the verdict in one sentence (``mocm-service: deployed, revision 6 → 7``)
+
+
+@dataclass(frozen=True)
+class HelmHealthChecked:
+    """``helm status`` of each release after a sync, and whether it is healthy."""
+
+    releases: tuple[ReleaseHealthSeen, ...]
+    step: str | None = "helm"
+
+
+@dataclass(frozen=True)
 class HelmRevisionRecorded:
     """A release's deployed revision before the sync: the rollback target."""
 
@@ -477,6 +510,9 @@ class Stage4Verdict:
     references: tuple[str, ...] = ()  # ``file:line`` still naming the old cluster
     blocked: bool = True  # the teardown must wait (busy, no data, or references left)
     step: str | None = "stage4"
+    threshold_typed: bool = False  # the threshold in force was typed, not the playbook's
+    not_live: tuple[str, ...] = ()  # ``file:line (why)`` naming it where it is not live
+    business_cycle: str = ""  # how long Valkey has served against the business cycle
 
 
 # -- Rollback ---------------------------------------------------------------------------

@@ -26,10 +26,13 @@ from tui.core.journal.events import (
     BackendMigrated,
     BackendOption,
     ChangelogAcknowledged,
+    ChartLinted,
     DraftFate,
     GateAnswered,
     GateQuestion,
     HelmDiffed,
+    HelmHealthChecked,
+    HelmLinted,
     HelmRevisionRecorded,
     HelmRollbackClosed,
     HelmRolledBack,
@@ -45,6 +48,7 @@ from tui.core.journal.events import (
     PlanVoided,
     PreflightItemWaived,
     ReleaseAfterSync,
+    ReleaseHealthSeen,
     RollbackChosen,
     RollbackDone,
     RollbackKind,
@@ -445,6 +449,38 @@ def _images_not_checked(detail: str, step: str | None) -> RecordBody | None:
     return WaiverGiven(WaiverSubject.SYNC_WITH_IMAGES_NOT_CHECKED, (), said, reason, step)
 
 
+_LINT_WAIVED = re.compile(
+    r"^(?P<charts>.+?) \(values (?P<fp>[0-9a-f]+)\) — reason: (?P<reason>.*)$", re.S
+)
+_REFERENCE_WAIVED = re.compile(r"^(?P<key>.+? names \S+) — reason: (?P<reason>.+)$", re.S)
+_CYCLE_WAIVED = re.compile(r"^(?P<shortfall>.+?) — reason: (?P<reason>.+)$", re.S)
+
+
+def _lint_waived(detail: str, step: str | None) -> RecordBody | None:
+    found = _LINT_WAIVED.match(detail)
+    if found is None:
+        return None
+    charts = tuple(found["charts"].split(", "))
+    said = f"{found['charts']} failed helm lint (values {found['fp']})"
+    return WaiverGiven(WaiverSubject.SYNC_WITH_LINT_FAILED, charts, said, found["reason"], step)
+
+
+def _reference_waived(detail: str, step: str | None) -> RecordBody | None:
+    found = _REFERENCE_WAIVED.match(detail)
+    if found is None:
+        return None
+    subject = WaiverSubject.TEARDOWN_WITH_REFERENCE
+    return WaiverGiven(subject, (found["key"],), found["key"], found["reason"], step)
+
+
+def _cycle_waived(detail: str, step: str | None) -> RecordBody | None:
+    found = _CYCLE_WAIVED.match(detail)
+    if found is None:
+        return None
+    subject = WaiverSubject.TEARDOWN_BEFORE_BUSINESS_CYCLE
+    return WaiverGiven(subject, (), found["shortfall"], found["reason"], step)
+
+
 def _registry(detail: str, step: str | None) -> RecordBody | None:
     found = _REGISTRY.match(detail)
     return ImageRegistryTyped(found["host"], step) if found else None
@@ -485,6 +521,9 @@ _DECISIONS: dict[str, Callable[[str, str | None], RecordBody | None]] = {
     "sync allowed with images missing in ECR": _images_missing,
     "sync allowed with images not checked in ECR": _images_not_checked,
     "image registry typed": _registry,
+    "helm lint failures waived": _lint_waived,
+    "Stage-4 reference waived": _reference_waived,
+    "Stage-4 business cycle waived": _cycle_waived,
 }
 
 # -- notes ------------------------------------------------------------------------------
@@ -492,6 +531,12 @@ _DECISIONS: dict[str, Callable[[str, str | None], RecordBody | None]] = {
 _SYNC_HEAD = re.compile(r"^helmfile sync \((?:exit (?P<exit>-?\d+)|(?P<cancelled>cancelled))\): ")
 _SYNC_ITEM = re.compile(r"^(?P<release>\S+) (?P<state>[a-z][a-z -]*?)(?: rev (?P<rev>\d+))?$")
 _DIFF = "helmfile diff: "
+_LINT = re.compile(r"^helm lint \(values (?P<fp>[0-9a-f]+)\): (?P<items>.+)$")
+_LINT_ITEM = re.compile(r"^(?P<chart>\S+) (?P<verdict>passed|failed|not finished)$")
+_HEALTH = "helm health after sync: "
+_HEALTH_ITEM = re.compile(
+    r"(?:^|; )(?P<ok>ok|NOT OK) (?P<release>[^\s:]+)(?P<rest>: .*?)(?=; (?:ok|NOT OK) |$)"
+)
 _TEMP_FILES = re.compile(
     r"^Removed \d+ temp file\(s\) left by an interrupted write: (?P<paths>.*)$"
 )
@@ -511,6 +556,20 @@ def _typed_note(note: Note) -> RecordBody | None:
             releases.append(ReleaseAfterSync(found["release"], found["state"], rev))
         exit_code = None if head["cancelled"] else int(head["exit"])
         return HelmSynced(exit_code, tuple(releases), step)
+    if step == "helm" and (found := _LINT.match(text)):
+        charts = []
+        for item in found["items"].split(", "):
+            chart = _LINT_ITEM.match(item)
+            if chart is None:
+                return None
+            charts.append(ChartLinted(chart["chart"], chart["verdict"]))
+        return HelmLinted(found["fp"], tuple(charts), step)
+    if step == "helm" and text.startswith(_HEALTH):
+        seen = tuple(
+            ReleaseHealthSeen(m["release"], m["ok"] == "ok", m["release"] + m["rest"])
+            for m in _HEALTH_ITEM.finditer(text.removeprefix(_HEALTH))
+        )
+        return HelmHealthChecked(seen, step) if seen else None
     if found := _TEMP_FILES.match(text):
         return TempFilesRemoved(tuple(found["paths"].split(", ")), step)
     return None

@@ -23,6 +23,8 @@ from tui.core.journal.events import (
     ChangelogAcknowledged,
     GateAnswered,
     HelmDiffed,
+    HelmHealthChecked,
+    HelmLinted,
     HelmRevisionRecorded,
     HelmRollbackClosed,
     HelmRolledBack,
@@ -260,6 +262,8 @@ class RecordKind(StrEnum):
     CHANGELOG_ACKNOWLEDGED = "changelog_acknowledged"
     IMAGE_REGISTRY_TYPED = "image_registry_typed"
     WAIVER_GIVEN = "waiver_given"
+    HELM_LINTED = "helm_linted"
+    HELM_HEALTH_CHECKED = "helm_health_checked"
     HELM_REVISION_RECORDED = "helm_revision_recorded"
     HELM_DIFFED = "helm_diffed"
     HELM_SYNCED = "helm_synced"
@@ -303,6 +307,8 @@ RecordBody = (
     | ChangelogAcknowledged
     | ImageRegistryTyped
     | WaiverGiven
+    | HelmLinted
+    | HelmHealthChecked
     | HelmRevisionRecorded
     | HelmDiffed
     | HelmSynced
@@ -346,6 +352,8 @@ BODY_BY_KIND: dict[RecordKind, type[RecordBody]] = {
     RecordKind.CHANGELOG_ACKNOWLEDGED: ChangelogAcknowledged,
     RecordKind.IMAGE_REGISTRY_TYPED: ImageRegistryTyped,
     RecordKind.WAIVER_GIVEN: WaiverGiven,
+    RecordKind.HELM_LINTED: HelmLinted,
+    RecordKind.HELM_HEALTH_CHECKED: HelmHealthChecked,
     RecordKind.HELM_REVISION_RECORDED: HelmRevisionRecorded,
     RecordKind.HELM_DIFFED: HelmDiffed,
     RecordKind.HELM_SYNCED: HelmSynced,

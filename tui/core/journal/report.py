@@ -23,6 +23,8 @@ from tui.core.journal.events import (
     ChangelogAcknowledged,
     GateAnswered,
     HelmDiffed,
+    HelmHealthChecked,
+    HelmLinted,
     HelmRevisionRecorded,
     HelmRollbackClosed,
     HelmRolledBack,
@@ -62,6 +64,14 @@ from tui.core.journal.words import (
 from tui.core.journal.writer import Redact, no_redaction
 from tui.core.steps import StepStatus
 
+HELM_EVENTS = (
+    HelmLinted,
+    HelmDiffed,
+    HelmSynced,
+    HelmHealthChecked,
+    HelmRolledBack,
+    HelmRollbackClosed,
+)
 DECISIONS = (
     PreflightItemWaived,
     SnapshotRecorded,
@@ -411,7 +421,8 @@ class _Markdown:
         lines = self.table("Helm revisions before and after", head, rows)
         events = [
             self.row(str(e.seq), self.text(e.ts), self.text(describe(e.body)))
-            for e in state.of_type(HelmDiffed | HelmSynced | HelmRolledBack | HelmRollbackClosed)  # type: ignore[arg-type]  # a union is a valid isinstance target
+            for e in state.records
+            if isinstance(e.body, HELM_EVENTS)
         ]
         if events:
             lines += ["| Line | When | Helm |", "|---|---|---|", *events, ""]
@@ -428,7 +439,7 @@ class _Markdown:
                     self.text(b.cluster_id),
                     self.text(b.region),
                     self.text(f"{b.window} ({b.window_start} → {b.window_end})"),
-                    f"{b.threshold:g}",
+                    f"{b.threshold:g}" + (" (typed)" if b.threshold_typed else ""),
                     "no data" if b.peak is None else f"{b.peak:g}",
                     str(b.datapoints),
                     self.text(b.verdict.value.upper()),

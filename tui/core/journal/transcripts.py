@@ -63,6 +63,14 @@ class Transcript:
         clean = self._redact(text.rstrip("\n"))
         self._write("".join(f"{prefix}| {part}\n" for part in clean.split("\n")))
 
+    def redacted_lines(self, stream: str, lines: Sequence[str]) -> None:
+        """Append lines the runner already redacted with this transcript's redactor: one write.
+
+        (``line`` redacts again: for text of any other origin.)
+        """
+        prefix = STREAM_PREFIX.get(stream, stream)
+        self._write("".join(f"{prefix}| {part}\n" for text in lines for part in text.split("\n")))
+
     def close(self, exit_code: int | None, duration_s: float, outcome: str = "") -> None:
         """Write the footer and close the file (idempotent)."""
         if self.closed:

@@ -20,6 +20,8 @@ from tui.core.journal.events import (
     ChangelogAcknowledged,
     GateAnswered,
     HelmDiffed,
+    HelmHealthChecked,
+    HelmLinted,
     HelmRevisionRecorded,
     HelmRollbackClosed,
     HelmRolledBack,
@@ -222,6 +224,13 @@ def describe(body: RecordBody) -> str:
         case WaiverGiven():
             reason = f"; reason: {body.reason}" if body.reason else "; confirmed"
             return f"{body.subject.value}: {body.detail}{reason}"
+        case HelmLinted():
+            items = ", ".join(f"{c.chart} {c.verdict}" for c in body.charts)
+            return f"helm lint (values {body.values_fingerprint}): {items}"
+        case HelmHealthChecked():
+            return "helm health after sync: " + "; ".join(
+                ("ok " if r.healthy else "NOT OK ") + r.message for r in body.releases
+            )
         case HelmRevisionRecorded():
             if body.first_install:
                 return f"{body.release}: first install (no rollback target)"
@@ -246,9 +255,12 @@ def describe(body: RecordBody) -> str:
             refs = (
                 f"{len(body.references)} reference(s) left" if body.references else "no reference"
             )
+            origin = "typed by the operator" if body.threshold_typed else "the playbook's"
+            cycle = f"; {body.business_cycle}" if body.business_cycle else ""
             return (
                 f"{body.cluster_id}: {body.verdict.value.upper()} over {body.window} "
-                f"(peak {peak}, threshold {body.threshold:g}, {body.datapoints} datapoints); {refs}"
+                f"(peak {peak}, threshold {body.threshold:g} ({origin}), "
+                f"{body.datapoints} datapoints); {refs}{cycle}"
             )
         case RollbackChosen():
             typed = f"; typed '{body.typed_phrase}'" if body.typed_phrase else ""

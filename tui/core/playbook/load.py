@@ -21,10 +21,12 @@ from tui.core.playbook.model import (
     ROLLBACK,
     CarryFile,
     ExpectedChange,
+    IdleDefinition,
     KnownPlaceholder,
     MetricSpec,
     PlanRules,
     Playbook,
+    ScanFacts,
     Stage4Facts,
 )
 from tui.core.playbook.version import Version, VersionSyntaxError
@@ -40,10 +42,12 @@ __all__ = [
     "PLAN_STAGES",
     "CarryFile",
     "ExpectedChange",
+    "IdleDefinition",
     "KnownPlaceholder",
     "MetricSpec",
     "PlanRules",
     "Playbook",
+    "ScanFacts",
     "Stage4Facts",
     "default_playbook_path",
     "fill",
@@ -245,6 +249,18 @@ class _Reader:
             out.append(KnownPlaceholder(name, source))
         return tuple(out)
 
+    def idle(self, field: str) -> IdleDefinition:
+        """The meaning of idle: the guide's figure, AWS's monitoring baseline, the threshold."""
+        low = self.number(f"{field}.monitoring_baseline.low")
+        high = self.number(f"{field}.monitoring_baseline.high")
+        if high < low:
+            raise self.fail(f"{field}.monitoring_baseline.high", f"must be ≥ low ({low:g})")
+        guide = self.number(f"{field}.guide_connections")
+        threshold = self.number(f"{field}.threshold")
+        if threshold < guide:
+            raise self.fail(f"{field}.threshold", f"must be ≥ the guide's {guide:g}")
+        return IdleDefinition(guide, low, high, self.text(f"{field}.baseline_source"), threshold)
+
     def rollback_rules(self, field: str) -> PlanRules:
         rules = self.rules(field)
         if rules.required_destroys:
@@ -265,14 +281,6 @@ class _Reader:
             re.compile(pattern)
         except re.error as exc:
             raise self.fail("values.placeholder_pattern", f"is not a valid regex: {exc}") from exc
-        greps = self.texts("stage4.grep_patterns", allow_empty=False)
-        for i, grep in enumerate(greps):
-            try:
-                re.compile(grep)
-            except re.error as exc:
-                raise self.fail(
-                    f"stage4.grep_patterns[{i}]", f"is not a valid regex: {exc}"
-                ) from exc
         releases = self.texts("helm.releases", allow_empty=False)
         if len(set(releases)) != len(releases):
             raise self.fail("helm.releases", "lists a release twice")
@@ -282,6 +290,8 @@ class _Reader:
             from_build=self.text("from_build"),
             to_build=self.text("to_build"),
             minimum_tofu=self.version("tools.minimum_tofu"),
+            minimum_helm=self.version("tools.minimum_helm"),
+            minimum_helmfile=self.version("tools.minimum_helmfile"),
             tfvars_file=self.text("tfvars.file"),
             name_prefix_var=self.text("tfvars.name_prefix_var"),
             region_var=self.text("tfvars.region_var"),
@@ -327,11 +337,14 @@ class _Reader:
                     statistic=self.text("stage4.metric.statistic"),
                     period_seconds=self.integer("stage4.metric.period_seconds", minimum=60),
                 ),
-                idle_threshold=self.number("stage4.idle_threshold"),
-                observation_hours=self.integer("stage4.observation_hours", minimum=1),
+                idle=self.idle("stage4.idle"),
+                business_cycle_hours=self.integer("stage4.business_cycle_hours", minimum=1),
                 valkey_replication_group=self.text("stage4.valkey_replication_group"),
-                grep_dir=self.text("stage4.grep_dir"),
-                grep_patterns=greps,
+                scan=ScanFacts(
+                    dir=self.text("stage4.scan.dir"),
+                    endpoint_prefixes=self.texts("stage4.scan.endpoint_prefixes"),
+                    not_live_suffixes=self.texts("stage4.scan.not_live_suffixes"),
+                ),
                 snapshot_name=self.text("stage4.snapshot_name"),
                 valkey_secret_id=self.text("stage4.valkey_secret_id"),
                 follow_up_resource=self.text("stage4.follow_up.resource"),

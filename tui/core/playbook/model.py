@@ -75,18 +75,50 @@ class MetricSpec:
 
 
 @dataclass(frozen=True)
+class IdleDefinition:
+    """What "idle" means for the old cache: the guide's figure, AWS's own baseline, the rule.
+
+    The threshold in force is the playbook's; the operator may type another (journaled).
+    """
+
+    guide_connections: float  # the guide's "should be 0"
+    baseline_low: float  # connections ElastiCache's own monitoring holds, at least…
+    baseline_high: float  # …and at most
+    baseline_source: str  # where that figure comes from
+    threshold: float  # idle when every maximum in the window is at or below it
+
+
+@dataclass(frozen=True)
+class ScanFacts:
+    """Where the dependency scan looks and what it does not count as live."""
+
+    dir: str  # under the current release (the Helm values)
+    endpoint_prefixes: tuple[str, ...]  # `master.`, `replica.`… before the cluster id
+    not_live_suffixes: tuple[str, ...]  # backup files: shown, never blocking
+
+
+@dataclass(frozen=True)
 class Stage4Facts:
     cluster_id: str
     metric: MetricSpec
-    idle_threshold: float
-    observation_hours: int
+    idle: IdleDefinition
+    business_cycle_hours: int  # how long Valkey must have served before the teardown
     valkey_replication_group: str
-    grep_dir: str
-    grep_patterns: tuple[str, ...]
+    scan: ScanFacts
     snapshot_name: str
     valkey_secret_id: str
     follow_up_resource: str
     follow_up_defined_in: str
+
+    @property
+    def idle_threshold(self) -> float:
+        """The idle threshold in force unless the operator types another."""
+        return self.idle.threshold
+
+    @property
+    def grep_dir(self) -> str:
+        """The directory the dependency scan reads (under the current release)."""
+        return self.scan.dir
 
 
 @dataclass(frozen=True)
@@ -98,6 +130,8 @@ class Playbook:
     from_build: str
     to_build: str
     minimum_tofu: Version  # the oldest OpenTofu the target release supports
+    minimum_helm: Version  # the oldest helm its charts and helmfile.yaml work with
+    minimum_helmfile: Version  # the oldest helmfile its helmfile.yaml works with
     tfvars_file: str
     name_prefix_var: str
     region_var: str

@@ -22,7 +22,9 @@ from tui.core.preflight.aws_checks import AwsIdentity, check_buckets, check_iden
 from tui.core.preflight.result import CheckResult, CheckStatus, failed
 from tui.core.preflight.snapshots import DEFAULT_SNAPSHOT_MAX_AGE_H, check_mongodb_snapshots
 from tui.core.preflight.state_backup import check_state_backup
-from tui.core.preflight.tools import PROBE_TIMEOUT_S, check_tools
+from tui.core.preflight.state_versions import NAME as STATE_VERSIONS
+from tui.core.preflight.state_versions import check_state_versions
+from tui.core.preflight.tools import PROBE_TIMEOUT_S, ToolFloors, check_tools
 from tui.core.tofu.backend.detect import read_backend_file
 from tui.core.tofu.backend.migration import read_remote_state
 from tui.core.tofu.statefile import StateFile, read_state
@@ -35,7 +37,7 @@ STEP = "preflight"
 class PreflightSettings:
     """How to run the checks: the wizard's tofu binary, environment and limits.
 
-    The minimum OpenTofu version is not a setting: it is the playbook's.
+    The minimum tool versions are not settings: they are the playbook's.
     """
 
     env: Mapping[str, str]
@@ -114,7 +116,7 @@ def run_preflight(
             check_tools(
                 settings.tofu_bin,
                 settings.env,
-                playbook.minimum_tofu,
+                ToolFloors(playbook.minimum_tofu, playbook.minimum_helm, playbook.minimum_helmfile),
                 settings.tool_timeout_s,
                 settings.helm_bin,
                 settings.helmfile_bin,
@@ -145,8 +147,20 @@ def run_preflight(
         results.append(
             check_buckets(s3, state, playbook.bucket_resource_type, playbook.expected_buckets)
         )
-    results.append(check_state_backup(terraform_dir, playbook))
+    backup = check_state_backup(terraform_dir, playbook)
+    results.append(backup)
+    if backup.status is CheckStatus.NOT_APPLICABLE:  # B.2: the state is in S3
+        results.append(remote_state_restorable(terraform_dir, playbook, s3))
     return PreflightReport(tuple(results), identity.identity)
+
+
+def remote_state_restorable(terraform_dir: Path, playbook: Playbook, s3: Any) -> CheckResult:
+    """For a state in S3: the bucket's versioning keeps the pre-upgrade state restorable."""
+    try:
+        backend = read_backend_file(terraform_dir / playbook.backend_file)
+    except MocmError as exc:
+        return failed(STATE_VERSIONS, f"{playbook.backend_file}: {exc.message}", exc.hint or "")
+    return check_state_versions(s3, backend)
 
 
 def record_waivers(

@@ -1,9 +1,12 @@
-"""Preflight: MongoDB EBS snapshots. An ENABLED DLM lifecycle policy passes; where DLM
-cannot be asked (not offered at this endpoint or region, or not allowed), the newest
-EBS snapshot a DLM policy made (tag ``aws:dlm:lifecycle-policy-id``) must be recent.
+"""Preflight: MongoDB EBS snapshots. An ENABLED DLM lifecycle policy passes; when DLM
+answers that none is enabled, the newest EBS snapshot a DLM policy made (tag
+``aws:dlm:lifecycle-policy-id``) must be recent.
 
-The operator reads plain sentences: an endpoint's raw error body (moto answers DLM
-with an HTML 500 page) never reaches the screen.
+Any error of the DLM call (HTTP 500, throttling, access denied, an unreachable endpoint)
+is a failure that shows the error — never a pass: a recent snapshot proves a policy
+ran, not that it still runs. The newest snapshot is shown to help the operator decide
+on a waiver. An endpoint's raw error body (moto answers DLM with an HTML page) never
+reaches the screen: the call, the HTTP status and the AWS error code do.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 
-from tui.core.aws.errors import DENIED_CODES, error_code, explain_aws_error
+from tui.core.aws.errors import DENIED_CODES, THROTTLE_CODES, error_code, explain_aws_error
 from tui.core.aws.session import region_of
 from tui.core.preflight.result import CheckResult, failed, passed, warned
 
@@ -46,7 +49,8 @@ class DlmAnswer(StrEnum):
 
     ENABLED = "enabled"  # at least one ENABLED policy
     NONE_ENABLED = "none-enabled"  # answered, but no policy is ENABLED
-    UNAVAILABLE = "unavailable"  # any non-auth error: not offered at this endpoint/region
+    UNAVAILABLE = "unavailable"  # any other error: HTTP 5xx, unknown operation, unreachable
+    THROTTLED = "throttled"  # AWS's rate limit
     DENIED = "denied"  # the permission is missing
     CREDENTIALS = "credentials"  # AWS refused the credentials
 
@@ -82,6 +86,8 @@ def _failed_answer(exc: ClientError | BotoCoreError, region: str) -> DlmPolicies
             f"These credentials may not read the DLM policies (permission {DLM_CALL} is missing)",
             detail,
         )
+    if code in THROTTLE_CODES:
+        return DlmPolicies(DlmAnswer.THROTTLED, (), "AWS throttled the DLM call", detail)
     if code in CREDENTIAL_CODES or isinstance(exc, NoCredentialsError):
         return DlmPolicies(
             DlmAnswer.CREDENTIALS,
@@ -92,8 +98,7 @@ def _failed_answer(exc: ClientError | BotoCoreError, region: str) -> DlmPolicies
     return DlmPolicies(
         DlmAnswer.UNAVAILABLE,
         (),
-        f"DLM (Data Lifecycle Manager) is not available at this endpoint or in {region}, "
-        "so its policies cannot be checked",
+        "DLM (Data Lifecycle Manager) did not answer, so its policies cannot be checked",
         detail,
     )
 
@@ -168,6 +173,10 @@ def _fix_first(dlm: DlmPolicies) -> str:
         return f"Allow {DLM_CALL} in the IAM policy of the credentials in use (AWS_PROFILE). "
     if dlm.answer is DlmAnswer.CREDENTIALS:
         return "Check AWS_PROFILE / the credentials. "
+    if dlm.answer is DlmAnswer.THROTTLED:
+        return "Wait a minute (AWS's rate limit). "
+    if dlm.answer is DlmAnswer.UNAVAILABLE:
+        return "Check the network and AWS_ENDPOINT_URL, and that DLM is offered in this region. "
     return ""
 
 
@@ -180,6 +189,8 @@ def check_mongodb_snapshots(
         count = len(policies.enabled)
         return passed(NAME, f"{count} DLM lifecycle policy enabled.", policies.enabled)
     said = policies.sentence
+    if policies.detail:  # the DLM call failed: its error is part of what the operator reads
+        said = f"{said} ({policies.detail})"
     technical = (policies.detail,) if policies.detail else ()
     try:
         snapshots = dlm_snapshots(ec2)
@@ -211,6 +222,15 @@ def check_mongodb_snapshots(
         f"{said}; the newest snapshot a DLM policy made, {newest.snapshot_id}, "
         f"is {age_words(age)} old"
     )
+    if policies.answer is not DlmAnswer.NONE_ENABLED:
+        return failed(
+            NAME,
+            f"{summary} — that shows a policy ran, not that one is still enabled.",
+            _fix_first(policies)
+            + "Then re-run, or check the MongoDB snapshot policy in the console (EC2 → "
+            "Lifecycle Manager) and waive this item with a reason.",
+            details,
+        )
     if age > timedelta(hours=max_age_h):
         return warned(
             NAME,
@@ -218,13 +238,6 @@ def check_mongodb_snapshots(
             _fix_first(policies)
             + "Check that the DLM policy still runs, or take a manual snapshot of each "
             "MongoDB volume before the upgrade.",
-            details,
-        )
-    if policies.answer in (DlmAnswer.DENIED, DlmAnswer.CREDENTIALS):
-        return warned(
-            NAME,
-            f"{summary}.",
-            _fix_first(policies) + "Then re-run, or waive this item with a reason.",
             details,
         )
     return passed(NAME, f"{summary}.", details)

@@ -72,7 +72,8 @@ def inspect_state_backup(terraform_dir: Path, playbook: Playbook) -> StateBackup
                 source,
                 destination,
                 None,
-                f"Not applicable: the state is in S3 (versioned), per {backend_tf.name}.",
+                f"Not applicable: the state is in S3, per {backend_tf.name} (its versions are "
+                "checked as their own item).",
             )
         raise BackupFailed(
             f"No state to back up: {source} does not exist and there is no {backend_tf.name}.",

@@ -1,6 +1,7 @@
-"""Preflight of the tools: ``tofu version -json`` ≥ the minimum, ``helm`` and ``helmfile`` present.
+"""Preflight of the tools: ``tofu``, ``helm`` and ``helmfile`` at least the playbook's versions.
 
-The minimum is a release fact: it comes from the playbook (``tools.minimum_tofu``).
+The minimums are release facts: they come from the playbook (``tools.minimum_*``, each
+with the reason for its figure).
 Each probe runs through the core runner with the wizard's explicit environment
 and a timeout; a missing or hanging binary is a failed check, never a crash.
 """
@@ -10,7 +11,8 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-from collections.abc import Mapping, Sequence
+import re
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from tui.core.errors import CommandFailed
@@ -152,13 +154,64 @@ def judge_tofu_version(
     return passed(name, f"OpenTofu {found} (≥ {minimum}).", details)
 
 
-def judge_present(name: str, result: ToolProbe, timeout_s: float = PROBE_TIMEOUT_S) -> CheckResult:
-    """A tool is present when its version command answers with exit code 0."""
+_HELM_BUILD_INFO = re.compile(r'Version:"(?P<version>v?\d[^"]*)"')
+_VERSION_WORD = re.compile(r"(?i)\bversion\s+(?P<version>v?\d+\.\d+\S*)")
+_BARE_VERSION = re.compile(r"^(?P<version>v?\d+\.\d+(?:\.\d+)?\S*)$")
+
+
+def helm_version(lines: Sequence[str]) -> Version | None:
+    """``version.BuildInfo{Version:"v3.18.0", …}`` or ``v3.18.0+gcc58e3f`` (``--short``)."""
+    for line in lines:
+        found = _HELM_BUILD_INFO.search(line) or _BARE_VERSION.match(line.strip())
+        if found:
+            try:
+                return Version.parse(found["version"])
+            except VersionSyntaxError:
+                return None
+    return None
+
+
+def helmfile_version(lines: Sequence[str]) -> Version | None:
+    """``helmfile version 1.1.0`` / ``v0.171.0``, or the ``Version  1.1.0`` row of its table."""
+    for line in lines:
+        found = _VERSION_WORD.search(line)
+        if found:
+            try:
+                return Version.parse(found["version"])
+            except VersionSyntaxError:
+                return None
+    return None
+
+
+def judge_tool_version(
+    name: str,
+    result: ToolProbe,
+    minimum: Version,
+    read_version: Callable[[Sequence[str]], Version | None],
+    timeout_s: float = PROBE_TIMEOUT_S,
+) -> CheckResult:
+    """A tool answers its version command with a version at least ``minimum``."""
     problem = _did_not_finish(name, result, timeout_s)
     if problem is not None:
         return problem
-    first = next((line.strip() for line in result.stdout if line.strip()), "(no version printed)")
-    return passed(name, f"{result.argv[0]} answers: {first}")
+    program = result.argv[0]
+    found = read_version(result.stdout)
+    printed = next((line.strip() for line in result.stdout if line.strip()), "(nothing)")
+    if found is None:
+        return failed(
+            name,
+            f"`{' '.join(result.argv)}` did not print a version the wizard can read: {printed}",
+            f"Install {name} {minimum} or newer, or check that {program} is {name}.",
+        )
+    details = (f"binary: {program}", f"version: {found}", f"printed: {printed}")
+    if found < minimum:
+        return failed(
+            name,
+            f"{program} is {name} {found}; this release needs {name} {minimum} or newer.",
+            f"Install {name} {minimum} or newer (the playbook says why), then re-run.",
+            details,
+        )
+    return passed(name, f"{name} {found} (≥ {minimum}).", details)
 
 
 async def check_tofu(
@@ -182,25 +235,36 @@ async def check_tofu(
     return judge_tofu_version(result, floor, timeout_s)
 
 
-async def check_present(
+async def check_tool_version(
     name: str,
     argv: Sequence[str],
     env: Mapping[str, str],
+    minimum: Version,
+    read_version: Callable[[Sequence[str]], Version | None],
     timeout_s: float = PROBE_TIMEOUT_S,
     on_finished: CommandRecorder | None = None,
 ) -> CheckResult:
-    """The program of ``argv`` runs and prints its version."""
+    """The program of ``argv`` runs and prints a version at least ``minimum``."""
     try:
         result = await probe(argv, env, timeout_s, on_finished=on_finished)
     except CommandFailed as exc:
         return _not_runnable(name, argv[0], exc)
-    return judge_present(name, result, timeout_s)
+    return judge_tool_version(name, result, minimum, read_version, timeout_s)
+
+
+@dataclass(frozen=True)
+class ToolFloors:
+    """The oldest tofu, helm and helmfile the release works with (from the playbook)."""
+
+    tofu: Version
+    helm: Version
+    helmfile: Version
 
 
 async def check_tools(
     tofu_bin: str,
     env: Mapping[str, str],
-    minimum: Version,
+    floors: ToolFloors,
     timeout_s: float = PROBE_TIMEOUT_S,
     helm_bin: str = "helm",
     helmfile_bin: str = "helmfile",
@@ -208,8 +272,18 @@ async def check_tools(
 ) -> tuple[CheckResult, ...]:
     """The three tool checks, run concurrently; ``on_finished`` records each probe."""
     results = await asyncio.gather(
-        check_tofu(tofu_bin, env, minimum, timeout_s, on_finished),
-        check_present("helm", [helm_bin, "version"], env, timeout_s, on_finished),
-        check_present("helmfile", [helmfile_bin, "--version"], env, timeout_s, on_finished),
+        check_tofu(tofu_bin, env, floors.tofu, timeout_s, on_finished),
+        check_tool_version(
+            "helm", [helm_bin, "version"], env, floors.helm, helm_version, timeout_s, on_finished
+        ),
+        check_tool_version(
+            "helmfile",
+            [helmfile_bin, "--version"],
+            env,
+            floors.helmfile,
+            helmfile_version,
+            timeout_s,
+            on_finished,
+        ),
     )
     return tuple(results)

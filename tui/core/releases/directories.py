@@ -7,7 +7,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from tui.core.errors import LayoutError, ParseError, ReleaseOrderError
+from tui.core.errors import LayoutError, MocmError, ParseError, ReleaseOrderError
 from tui.core.playbook.load import Playbook
 from tui.core.tofu.tfvars import read_tfvars
 
@@ -22,6 +22,10 @@ REQUIRED: tuple[tuple[str, str], ...] = (
     (IMAGES_LIST, "file"),
 )
 BUILD_TAG = re.compile(r"^\d+(?:\.\d+)+$")
+
+
+class PlaybookMismatch(MocmError):
+    """The chosen releases are not the transition the playbook describes."""
 
 
 @dataclass(frozen=True)
@@ -126,6 +130,7 @@ def load_pair(previous: Path, current: Path, playbook: Playbook) -> ReleasePair:
             f"current release {curr.name} (build {curr.build})",
             "the first directory is the one running in production, the second the new one",
         )
+    check_playbook_matches(prev, curr, playbook)
     tfvars_path = prev.terraform / playbook.tfvars_file
     try:
         tfvars = read_tfvars(tfvars_path)
@@ -138,6 +143,31 @@ def load_pair(previous: Path, current: Path, playbook: Playbook) -> ReleasePair:
             raise LayoutError(f"{tfvars_path}: variable '{var}' is missing or not a string")
         values.append(value)
     return ReleasePair(prev, curr, values[0], values[1])
+
+
+def check_playbook_matches(previous: Release, current: Release, playbook: Playbook) -> None:
+    """The builds of the pair are the playbook's ``from_build`` → ``to_build``, else refuse.
+
+    A playbook carries one transition's files, blocks and plan rules: applied to another
+    pair it would carry the wrong ones into the release.
+    """
+    chosen = (previous.build, current.build)
+    if chosen == (playbook.from_build, playbook.to_build):
+        return
+    raise PlaybookMismatch(
+        f"the chosen releases go from build {previous.build} to {current.build}, but the "
+        f"playbook {playbook.id} is for {playbook.from_build} → {playbook.to_build}",
+        f"choose the releases of build {playbook.from_build} and {playbook.to_build}, or start "
+        f"mocm-upgrade with --playbook <the playbook of {previous.build} → {current.build}>",
+    )
+
+
+def suggested_pair(found: list[Release], playbook: Playbook) -> tuple[Release, Release] | None:
+    """The releases of the playbook's transition when both are there, else the two newest."""
+    by_build = {release.build: release for release in found}
+    if playbook.from_build in by_build and playbook.to_build in by_build:
+        return by_build[playbook.from_build], by_build[playbook.to_build]
+    return (found[-2], found[-1]) if len(found) >= 2 else None
 
 
 def discover_releases(start: Path) -> list[Release]:

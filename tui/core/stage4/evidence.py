@@ -15,8 +15,9 @@ from tui.core.playbook.load import Playbook
 from tui.core.stage4.cache_cluster import (
     CacheClusterInfo,
     CacheClusterMissing,
+    ReplicationGroupInfo,
     describe_cache_cluster,
-    replication_group_members,
+    describe_replication_group,
 )
 from tui.core.stage4.connections import (
     IdleEvidence,
@@ -27,7 +28,7 @@ from tui.core.stage4.connections import (
     merged_series,
     metric_window,
 )
-from tui.core.stage4.scan import DependencyScan, scan_patterns, scan_references
+from tui.core.stage4.scan import DependencyScan, OldCacheNames, scan_references
 from tui.core.stage4.targets import Stage4Target
 
 ENV_REGION_KEYS = ("AWS_REGION", "AWS_DEFAULT_REGION")
@@ -89,12 +90,15 @@ def valkey_serving(
     threshold: float,
     now: datetime,
     window_hours: float,
+    group: ReplicationGroupInfo | None = None,
 ) -> ServingEvidence:
     """Since when the Valkey group has carried traffic (its members' series merged)."""
     facts = playbook.stage4
-    hours = max(window_hours, 2 * facts.observation_hours)
+    hours = max(window_hours, 2 * facts.business_cycle_hours)
     window = metric_window(timedelta(hours=hours), facts.metric.period_seconds, now)
-    members = replication_group_members(elasticache, target.valkey_group_id, region)
+    if group is None:
+        group = describe_replication_group(elasticache, target.valkey_group_id, region)
+    members = group.members
     parts = [fetch_series(cloudwatch, facts.metric, member, window, region) for member in members]
     if not any(part.points for part in parts):
         parts.append(
@@ -103,7 +107,7 @@ def valkey_serving(
             )
         )
     series = merged_series(target.valkey_group_id, parts)
-    return judge_serving_since(series, threshold, facts.observation_hours, now)
+    return judge_serving_since(series, threshold, facts.business_cycle_hours, now)
 
 
 def gather_stage4_evidence(
@@ -125,13 +129,27 @@ def gather_stage4_evidence(
     idleness = judge_idleness(series, threshold)
     valkey: ServingEvidence | None = None
     note: str | None = None
+    valkey_endpoints: tuple[str, ...] = ()
     try:
+        group = describe_replication_group(elasticache, target.valkey_group_id, region)
+        valkey_endpoints = group.endpoint_addresses
         valkey = valkey_serving(
-            cloudwatch, elasticache, playbook, target, region, threshold, now, span.hours
+            cloudwatch, elasticache, playbook, target, region, threshold, now, span.hours, group
         )
     except CacheClusterMissing as exc:
         note = exc.message
-    literals = [*cluster.endpoint_addresses, target.cluster_id]
-    patterns = scan_patterns(facts.grep_patterns, literals)
-    scan = scan_references(target.release_dir, facts.grep_dir, patterns)
+    names = old_cache_names(playbook, cluster, valkey_endpoints)
+    scan = scan_references(target.release_dir, facts.scan.dir, names, facts.scan.not_live_suffixes)
     return Stage4Evidence(target, region, cluster, idleness, valkey, note, scan)
+
+
+def old_cache_names(
+    playbook: Playbook, cluster: CacheClusterInfo, valkey_endpoints: tuple[str, ...]
+) -> OldCacheNames:
+    """What names the old cluster (its id, its endpoints) and what never counts (Valkey's)."""
+    return OldCacheNames(
+        cluster.cluster_id,
+        cluster.endpoint_addresses,
+        playbook.stage4.scan.endpoint_prefixes,
+        valkey_endpoints,
+    )

@@ -16,8 +16,16 @@ from tui.core.errors import MocmError
 from tui.core.stage4.targets import parse_hcl_file
 
 # Block types whose labels form an address, and the address prefix they use.
-_LABELLED = {"resource": "", "data": "data.", "module": "module.", "output": "output.",
-             "variable": "var.", "provider": "provider."}  # fmt: skip
+_LABELLED = {
+    "resource": "",
+    "data": "data.",
+    "module": "module.",
+    "output": "output.",
+    "variable": "var.",
+    "provider": "provider.",
+}
+# The other way round: an address's first part ("var") → its block type ("variable").
+_KIND_OF_PREFIX = {prefix.removesuffix("."): kind for kind, prefix in _LABELLED.items() if prefix}
 
 
 @dataclass(frozen=True)
@@ -103,8 +111,7 @@ def _header(address: str) -> re.Pattern[str]:
     parts = address.split(".")
     if parts[0] == "local":
         return re.compile(rf"^\s*{re.escape(parts[1])}\s*=")
-    kind = {"data": "data", "module": "module", "output": "output", "var": "variable",
-            "provider": "provider"}.get(parts[0], "resource")  # fmt: skip
+    kind = _KIND_OF_PREFIX.get(parts[0], "resource")
     labels = parts if kind == "resource" else parts[1:]
     quoted = r"\s+".join(rf'"?{re.escape(label)}"?' for label in labels)
     return re.compile(rf"^\s*{kind}\s+{quoted}")

@@ -343,8 +343,8 @@ def restore_decisions(merge: ValuesMerge, records: Sequence[JournalRecord]) -> i
         kept = decision == MergeDecision.KEPT_TEMPLATE and (
             row.status in KEEPABLE or (row.status == RowStatus.OPEN_MAP and row.topmost)
         )
-        if dropped or kept:
-            merge.decisions[row.label] = decision  # type: ignore[assignment]
+        if decision is not None and (dropped or kept):
+            merge.decisions[row.label] = decision
             restored += 1
     return restored
 

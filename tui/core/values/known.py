@@ -40,6 +40,10 @@ from tui.core.values.doc import KeyPath, get_node
 from tui.core.values.scalars import styled_for_target
 
 SECRET_SOURCES = frozenset({KNOWN_VALKEY_HOST, KNOWN_VALKEY_PORT})
+# Placeholders that want the cache host: always the Valkey endpoint, never the previous
+# release's value (that one names the old cache the Stage-4 teardown removes).
+CACHE_HOST_SOURCES = frozenset({KNOWN_VALKEY_HOST})
+NOT_THE_OLD_CACHE = "the Valkey endpoint, not the previous release's value (the old cache)"
 SECRET_OPERATION = "secretsmanager:GetSecretValue"
 QUOTED = (DoubleQuotedScalarString, SingleQuotedScalarString)
 RETRY_HINT = "Auto-fill again once that is fixed; the other placeholders are filled meanwhile."
@@ -74,6 +78,9 @@ class KnownFill:
     template_shown: str
     filled_shown: str
     origin: str
+    # The previous release's value auto-fill ports first and this fill undoes (the old
+    # cache's host); None for a plain fill.
+    displaced: str | None = None
 
 
 @dataclass(frozen=True)
@@ -179,20 +186,49 @@ def plan_known_fills(
     values: KnownValues,
     skip: Collection[str] = (),
 ) -> tuple[list[KnownFill], list[KnownUnfilled]]:
-    """What auto-fill would change with ``values`` (rows in ``skip`` are filled otherwise)."""
+    """What auto-fill would change with ``values`` (rows in ``skip`` are filled otherwise).
+
+    A row wanting the cache host is planned even in ``skip``: its edit comes after the
+    previous value's, so the file holds the Valkey endpoint (or the placeholder when it
+    cannot be read), never the old cache's host.
+    """
     by_name = {k.name: k.source for k in known}
     fills: list[KnownFill] = []
     unfilled: list[KnownUnfilled] = []
     for row in known_rows(rows, pattern, known):
-        if row.label in skip or row.new_path is None:
+        if row.new_path is None:
+            continue
+        cache_host = bool(
+            CACHE_HOST_SOURCES & {by_name[n] for n in _names(row.new_text, pattern) if n in by_name}
+        )
+        if row.label in skip and not cache_host:
             continue
         before = get_node(working, row.new_path)
         if not isinstance(before, str):
             continue
         text, origins, missing = fill_text(str(before), pattern, by_name, values)
         unfilled += [KnownUnfilled(row.label, name, reason) for name, reason in missing]
+        if row.label in skip and missing:
+            # the previous value (the old cache) would stay: keep the placeholder instead
+            kept = f"kept as a placeholder: {missing[0][1]}; the previous value is the old cache"
+            shown_before = shown(str(before), row.secret, pattern)
+            fills.append(
+                KnownFill(
+                    row.label,
+                    row.new_path,
+                    before=copy.deepcopy(before),
+                    after=copy.deepcopy(before),
+                    template_shown=shown_before,
+                    filled_shown=shown_before,
+                    origin=kept,
+                    displaced=row.prev_text,
+                )
+            )
+            continue
         if not origins:
             continue
+        if cache_host:
+            origins = [f"{origin} — {NOT_THE_OLD_CACHE}" for origin in origins]
         after = _styled(text, before, pattern, by_name, values)
         fills.append(
             KnownFill(
@@ -252,6 +288,11 @@ def known_edits(working: Any, fills: Sequence[KnownFill]) -> list[Edit]:
     out = []
     for fill in fills:
         target = get_node(working, fill.path)
-        if same_node(target, fill.before):
-            out.append(Edit(fill.path, copy.deepcopy(target), copy.deepcopy(fill.after), -1))
+        if not same_node(target, fill.before):
+            continue
+        before = copy.deepcopy(target)
+        if fill.displaced is not None and same_node(fill.before, fill.after):
+            # puts the placeholder back over the previous value auto-fill ports first
+            before = styled_for_target(fill.displaced, target)
+        out.append(Edit(fill.path, before, copy.deepcopy(fill.after), -1))
     return out

@@ -13,7 +13,6 @@ in milliseconds, before anything walks the expanded tree.
 
 from __future__ import annotations
 
-import pickle
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -30,7 +29,6 @@ from ruamel.yaml.events import (
 )
 
 from tui.core.errors import ParseError
-from tui.core.exec.child_python import collect_child, start_child
 from tui.core.files import sha256_bytes
 from tui.core.values.doc import Indentation, ValuesDoc, key_line, make_yaml
 
@@ -243,6 +241,8 @@ def _lc_item(node: CommentedSeq, index: int) -> tuple[int, int] | None:
 
 def _load_pickled(path: str) -> bytes:
     """Child-process side of ``load_values_pair``: the parsed document, pickled."""
+    import pickle  # only the pair's children pickle: not on values-check's start-up path
+
     return pickle.dumps(load_values(Path(path)))
 
 
@@ -260,6 +260,9 @@ def load_values_pair(first: Path, second: Path) -> tuple[ValuesDoc, ValuesDoc]:
     both cores and leave the GIL to the screen. A child that fails for any reason (a parse
     error included) makes that file load here, so errors keep their exact type and text.
     """
+    # subprocess and pickle cost values-check ~4 ms of start-up: imported only for a pair.
+    from tui.core.exec.child_python import collect_child, start_child
+
     children = [start_child(_CHILD, [str(path)]) for path in (first, second)]
     docs: list[ValuesDoc] = []
     for path, child in zip((first, second), children, strict=True):

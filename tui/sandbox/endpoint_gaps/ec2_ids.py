@@ -38,7 +38,7 @@ def _honour(backend_method: Callable[..., Any], module: ModuleType, generator: s
             finally:
                 setattr(module, generator, original)
 
-    create.__wrapped__ = backend_method  # type: ignore[attr-defined]
+    create.__wrapped__ = backend_method  # type: ignore[attr-defined]  # functions take attributes
     return create
 
 

@@ -331,7 +331,7 @@ def _member_cluster(backend: Any, group: Any, member_id: str, zone: str | None) 
     )
     cluster.num_cache_nodes = 1  # moto sets it for "redis" only; valkey has one node too
     cluster.replication_group_id = group.replication_group_id
-    cluster.at_rest_encryption_enabled = group.at_rest_encryption_enabled  # type: ignore[attr-defined]
+    cluster.at_rest_encryption_enabled = group.at_rest_encryption_enabled  # type: ignore[attr-defined]  # moto lacks it
     return cluster
 
 
@@ -451,4 +451,4 @@ def install() -> None:
         original_init(self, region_name, account_id)
         self.arn_regex = re.compile(rf"^arn:aws:elasticache:.*:[0-9]*:({ARN_KINDS}):.*$")
 
-    backend.__init__ = init  # type: ignore[method-assign]
+    backend.__init__ = init  # type: ignore[method-assign]  # patches moto

@@ -25,7 +25,8 @@ class GapsApplication:
             return dlm.application(environ, start_response)
         if environ.get("PATH_INFO", "").startswith("/moto-api/reset"):
             dlm.reset()
-        return self.moto_app(environ, start_response)  # type: ignore[no-any-return]
+        response: Iterable[bytes] = self.moto_app(environ, start_response)
+        return response
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -117,7 +117,7 @@ def _validate(diags: Diagnostics, type_name: str, config: Config) -> None:
         )
 
 
-class _RandomText(Resource):  # type: ignore[misc]
+class _RandomText(Resource):  # type: ignore[misc]  # tf ships no type hints: Any base
     """What random_password and random_string share; the subclasses name and mark them."""
 
     sensitive = False
@@ -196,7 +196,7 @@ class RandomString(_RandomText):
         return "string"
 
 
-class RandomProvider(Provider):  # type: ignore[misc]
+class RandomProvider(Provider):  # type: ignore[misc]  # tf ships no type hints: Any base
     """The provider block of hashicorp/random: no arguments."""
 
     def get_model_prefix(self) -> str:

@@ -10,6 +10,8 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
 
+from tui.core.printable import printable_lines
+
 
 class ErrorDialog(ModalScreen[None]):
     """Shows what went wrong and what to do next. Nothing is lost by closing it."""
@@ -22,7 +24,8 @@ class ErrorDialog(ModalScreen[None]):
     def __init__(self, title: str, message: str | Text | Content, hint: str = "") -> None:
         super().__init__()
         self.title_text = title
-        self.message = message
+        # An error may quote a file or a command's output: control characters escaped.
+        self.message = printable_lines(message) if isinstance(message, str) else message
         self.hint = hint
 
     def compose(self) -> ComposeResult:

@@ -13,6 +13,7 @@ from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets import Button, Static
 
+from tui.core.printable import printable_lines
 from tui.resources import STYLES
 from tui.widgets.theme import rich_text
 
@@ -48,6 +49,8 @@ class TextLines(ScrollView, can_focus=True):
 
 def body_widget(body: DialogBody) -> Widget:
     """The body as a widget with id ``dialog-body``: a scrolling list of lines, or one Static."""
+    if isinstance(body, str):  # may quote a file: control characters shown escaped
+        body = printable_lines(body)
     if isinstance(body, str | Text | Content):
         return VerticalScroll(Static(body, id="dialog-body", markup=False), classes="dialog-body")
     return TextLines(body, id="dialog-body", classes="dialog-body")

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -167,15 +169,14 @@ def test_prefill_without_example(tmp_path: Path) -> None:
     assert fields == ["bucket", "key", "dynamodb_table"]
 
 
-def good_form(**changes: object) -> BackendForm:
-    values: dict[str, object] = {
-        "bucket": "acme-mocm-tfstate",
-        "key": "mocm/prod/terraform.tfstate",
-        "region": REGION,
-        "dynamodb_table": "acme-mocm-tflock",
-    }
-    values.update(changes)
-    return BackendForm(**values)  # type: ignore[arg-type]
+def good_form(**changes: Any) -> BackendForm:
+    form = BackendForm(
+        bucket="acme-mocm-tfstate",
+        key="mocm/prod/terraform.tfstate",
+        region=REGION,
+        dynamodb_table="acme-mocm-tflock",
+    )
+    return dataclasses.replace(form, **changes)
 
 
 def test_aws_checks_pass(aws: AwsEndpoint) -> None:

@@ -12,8 +12,13 @@ from tui.core.files import sha256_file
 from tui.core.journal.records import FileOp
 from tui.core.journal.writer import Journal, Workspace
 from tui.core.playbook.load import Playbook, load_playbook
-from tui.core.tofu.carry_over.apply import FileChange, apply_carry_over, journal_change
-from tui.core.tofu.carry_over.model import CarryOverError, CarryStatus
+from tui.core.tofu.carry_over.apply import (
+    CarryOverFailed,
+    FileChange,
+    apply_carry_over,
+    journal_change,
+)
+from tui.core.tofu.carry_over.model import CarryOverError, CarryOverPreview, CarryStatus
 from tui.core.tofu.carry_over.preview import preview_carry_over, unified_diff
 from tui.core.tofu.statefile import read_state
 
@@ -38,8 +43,8 @@ def state_text(samples: Path, **changes: object) -> str:
     return json.dumps(data)
 
 
-def rows(preview_obj: object) -> dict[str, CarryStatus]:
-    return {op.name: op.status for op in preview_obj.operations}  # type: ignore[attr-defined]
+def rows(preview: CarryOverPreview) -> dict[str, CarryStatus]:
+    return {op.name: op.status for op in preview.operations}
 
 
 def test_option_a_preview_lists_every_playbook_file(pair: tuple[Path, Path], playbook: Playbook):
@@ -209,9 +214,9 @@ def test_file_changed_after_preview_stops_before_writing(
     src, dst = pair
     preview = preview_carry_over(src, dst, playbook, remote=False)
     (src / "terraform.tfstate").write_text((src / "terraform.tfstate").read_text() + " ")
-    with pytest.raises(CarryOverError, match="changed since the preview") as caught:
+    with pytest.raises(CarryOverFailed, match="changed since the preview") as caught:
         apply_carry_over(preview, playbook)
-    assert caught.value.done == ()  # type: ignore[attr-defined]
+    assert caught.value.done == ()
     assert not (dst / "terraform.tfstate").exists()
 
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from tests.support.release import make_pair
 from tui.core.files import sha256_bytes, sha256_file
+from tui.core.journal.records import FileOp
 from tui.core.journal.writer import Journal, Workspace
 from tui.core.playbook.load import Playbook, load_playbook
 from tui.core.tofu.carry_over.apply import (
@@ -19,7 +21,12 @@ from tui.core.tofu.carry_over.apply import (
     check_writable,
     journal_change,
 )
-from tui.core.tofu.carry_over.model import CarryOperation, CarryOverError, CarryStatus
+from tui.core.tofu.carry_over.model import (
+    CarryOperation,
+    CarryOverError,
+    CarryOverPreview,
+    CarryStatus,
+)
 from tui.core.tofu.carry_over.preview import preview_carry_over, unified_diff
 
 STATE = "terraform.tfstate"
@@ -48,11 +55,11 @@ def sample_state(samples: Path, **changes: object) -> dict[str, object]:
     return data
 
 
-def row(preview: object, name: str) -> CarryOperation:
-    return next(op for op in preview.operations if op.name == name)  # type: ignore[attr-defined]
+def row(preview: CarryOverPreview, name: str) -> CarryOperation:
+    return next(op for op in preview.operations if op.name == name)
 
 
-def local(pair: tuple[Path, Path], playbook: Playbook) -> object:
+def local(pair: tuple[Path, Path], playbook: Playbook) -> CarryOverPreview:
     return preview_carry_over(*pair, playbook, remote=False)
 
 
@@ -78,9 +85,9 @@ def test_unreadable_or_unsupported_destination_state_cannot_be_compared(
     assert op.status is CarryStatus.REFUSED
     assert op.reason.startswith("cannot compare the states: ")
     assert why in op.reason
-    assert preview.blocked  # type: ignore[attr-defined]
+    assert preview.blocked
     with pytest.raises(CarryOverError, match=r"The carry-over is blocked: terraform.tfstate: "):
-        apply_carry_over(preview, playbook)  # type: ignore[arg-type]
+        apply_carry_over(preview, playbook)
     assert (dst / STATE).read_bytes() == destination
 
 
@@ -129,8 +136,8 @@ def test_a_directory_at_the_destination_is_not_absent(
         op = row(preview, name)
         assert op.status is CarryStatus.REFUSED
         assert op.reason == f"{dst / name} is a directory, expected a file."
-        assert unified_diff(op, preview) == f"({op.reason})"  # type: ignore[arg-type]
-    assert preview.blocked  # type: ignore[attr-defined]
+        assert unified_diff(op, preview) == f"({op.reason})"
+    assert preview.blocked
 
 
 def test_a_directory_at_the_source_is_refused(pair: tuple[Path, Path], playbook: Playbook) -> None:
@@ -180,7 +187,7 @@ def test_tfvars_that_differs_without_a_marker_block_is_overwritten(
     append = row(preview, APPEND)
     assert append.status is CarryStatus.APPEND
     assert append.destination_sha256 == sha256_file(src / TFVARS)
-    apply_carry_over(preview, playbook)  # type: ignore[arg-type]
+    apply_carry_over(preview, playbook)
     written = (dst / TFVARS).read_text()
     assert written.startswith((src / TFVARS).read_text())
     assert "# a comment the customer added" not in written
@@ -191,7 +198,7 @@ def test_tfvars_carried_over_with_its_block_is_identical(
     pair: tuple[Path, Path], playbook: Playbook
 ) -> None:
     _src, _dst = pair
-    apply_carry_over(local(pair, playbook), playbook)  # type: ignore[arg-type]
+    apply_carry_over(local(pair, playbook), playbook)
     again = local(pair, playbook)
     op = row(again, TFVARS)
     assert op.status is CarryStatus.IDENTICAL
@@ -210,11 +217,11 @@ def test_tfvars_carried_over_with_its_block_is_identical(
     ],
 )
 def test_tfvars_with_a_block_but_other_variables_is_overwritten(
-    pair: tuple[Path, Path], playbook: Playbook, edit: object
+    pair: tuple[Path, Path], playbook: Playbook, edit: Callable[[str], str]
 ) -> None:
     _src, dst = pair
-    apply_carry_over(local(pair, playbook), playbook)  # type: ignore[arg-type]
-    (dst / TFVARS).write_text(edit((dst / TFVARS).read_text()))  # type: ignore[operator]
+    apply_carry_over(local(pair, playbook), playbook)
+    (dst / TFVARS).write_text(edit((dst / TFVARS).read_text()))
     assert row(local(pair, playbook), TFVARS).status is CarryStatus.OVERWRITE
 
 
@@ -228,7 +235,7 @@ def test_append_waits_when_the_tfvars_copy_is_blocked(
     append = row(preview, APPEND)
     assert append.status is CarryStatus.SKIPPED
     assert append.reason == "waits for terraform.tfvars"
-    assert preview.tfvars_append is None  # type: ignore[attr-defined]
+    assert preview.tfvars_append is None
     (dst / TFVARS).unlink()
     (dst / TFVARS).mkdir()
     (src / TFVARS).write_text('name_prefix = "acme"\n')
@@ -280,16 +287,16 @@ def test_large_or_binary_files_are_summarised(pair: tuple[Path, Path], playbook:
     preview = local(pair, playbook)
     op = row(preview, "backend.tf")
     old, new = sha256_bytes(b"a\n")[:12], sha256_bytes(b"a\0b")[:12]
-    assert unified_diff(op, preview) == f"(binary or large file: sha256 {old} → {new})"  # type: ignore[arg-type]
+    assert unified_diff(op, preview) == f"(binary or large file: sha256 {old} → {new})"
     (src / "backend.tf").write_bytes(b"x\n" * (1 << 20) + b"y\n")
     preview = local(pair, playbook)
-    summary = unified_diff(row(preview, "backend.tf"), preview)  # type: ignore[arg-type]
+    summary = unified_diff(row(preview, "backend.tf"), preview)
     assert summary.startswith("(binary or large file: sha256 ")
     (src / "backend.tf").write_bytes(b"x\n" * (1 << 20))
     preview = local(pair, playbook)
-    diff = unified_diff(row(preview, "backend.tf"), preview)  # type: ignore[arg-type]
+    diff = unified_diff(row(preview, "backend.tf"), preview)
     assert diff.startswith(f"--- {dst / 'backend.tf'} (now)\n+++ {dst / 'backend.tf'} (after)\n")
-    assert unified_diff(row(preview, ACTIVATE), preview) == ""  # type: ignore[arg-type]
+    assert unified_diff(row(preview, ACTIVATE), preview) == ""
 
 
 def test_diff_context_lines(pair: tuple[Path, Path], playbook: Playbook) -> None:
@@ -300,9 +307,9 @@ def test_diff_context_lines(pair: tuple[Path, Path], playbook: Playbook) -> None
     (src / "backend.tf").write_text("".join(lines))
     preview = local(pair, playbook)
     op = row(preview, "backend.tf")
-    default = unified_diff(op, preview)  # type: ignore[arg-type]
+    default = unified_diff(op, preview)
     assert " line 7\n" in default and " line 6\n" not in default
-    narrow = unified_diff(op, preview, context=1)  # type: ignore[arg-type]
+    narrow = unified_diff(op, preview, context=1)
     assert " line 9\n" in narrow and " line 8\n" not in narrow
 
 
@@ -333,7 +340,7 @@ def test_a_backup_name_taken_since_the_preview_is_not_overwritten(
     planned = row(preview, STATE).backup
     assert planned == dst / "terraform.tfstate.pre-carry-over"
     planned.write_text("someone else's file")
-    done = apply_carry_over(preview, playbook)  # type: ignore[arg-type]
+    done = apply_carry_over(preview, playbook)
     assert planned.read_text() == "someone else's file"
     backup = next(c for c in done if c.op == "backup" and c.source == dst / STATE)
     assert backup.path == dst / "terraform.tfstate.pre-carry-over.1"
@@ -348,7 +355,7 @@ def test_destination_changed_since_the_preview_stops_the_carry_over(
     preview = local(pair, playbook)
     (dst / STATE).write_text("appeared after the preview")
     with pytest.raises(CarryOverFailed, match=r"terraform.tfstate changed since the preview"):
-        apply_carry_over(preview, playbook)  # type: ignore[arg-type]
+        apply_carry_over(preview, playbook)
     assert (dst / STATE).read_text() == "appeared after the preview"
 
 
@@ -361,7 +368,7 @@ def test_a_failed_write_reports_what_was_done_before(
     (dst / TFVARS).mkdir()  # reading it back for the checks fails
     seen: list[FileChange] = []
     with pytest.raises(CarryOverFailed) as caught:
-        apply_carry_over(preview, playbook, seen.append)  # type: ignore[arg-type]
+        apply_carry_over(preview, playbook, seen.append)
     assert caught.value.message == f"Cannot write {dst / TFVARS}: Is a directory."
     assert "listed in the journal with their backups" in caught.value.hint
     assert [c.op for c in caught.value.done] == ["copy"]
@@ -375,7 +382,8 @@ def test_append_that_does_not_read_back_is_undone(
     _src, dst = pair
     original = (dst / TFVARS).read_bytes()
     preview = local(pair, playbook)
-    decision = preview.tfvars_append  # type: ignore[attr-defined]
+    decision = preview.tfvars_append
+    assert decision is not None and decision.new_bytes is not None
     promised = dataclasses.replace(decision, added_variables=(*decision.added_variables, "ghost"))
     broken = dataclasses.replace(preview, tfvars_append=promised)
     seen: list[FileChange] = []
@@ -396,10 +404,11 @@ def test_journaled_change_keeps_every_field(tmp_path: Path) -> None:
     journal_change(journal, change, "carry-over")
     journal_change(journal, FileChange("copy", tmp_path / "d", None))
     first, second = (r.body for r in journal.records[-2:])
-    assert first == type(first)(
+    assert isinstance(first, FileOp) and isinstance(second, FileOp)
+    assert first == FileOp(
         "backup", str(tmp_path / "b"), "a" * 64, "c" * 64, str(tmp_path / "s"), "carry-over"
     )
-    assert (second.op, second.path, second.sha256_after, second.source, second.step) == (  # type: ignore[union-attr]
+    assert (second.op, second.path, second.sha256_after, second.source, second.step) == (
         "copy",
         str(tmp_path / "d"),
         None,
@@ -428,7 +437,7 @@ def test_the_append_backup_has_its_own_name(pair: tuple[Path, Path], playbook: P
     _src, dst = pair
     preview = local(pair, playbook)
     assert row(preview, APPEND).backup == dst / "terraform.tfvars.pre-carry-over-append"
-    done = apply_carry_over(preview, playbook)  # type: ignore[arg-type]
+    done = apply_carry_over(preview, playbook)
     backup = next(c for c in done if c.op == "backup")
     assert backup.path == dst / "terraform.tfvars.pre-carry-over-append"
 
@@ -441,7 +450,7 @@ def test_tfvars_changed_since_the_preview_stops_the_append(
     assert row(preview, TFVARS).status is CarryStatus.IDENTICAL  # only the append writes it
     (dst / TFVARS).write_text((dst / TFVARS).read_text() + 'late = "edit"\n')
     with pytest.raises(CarryOverFailed, match=r"changed since the preview \(before the append\)"):
-        apply_carry_over(preview, playbook)  # type: ignore[arg-type]
+        apply_carry_over(preview, playbook)
     assert (dst / TFVARS).read_text().endswith('late = "edit"\n')
     assert not (dst / "terraform.tfvars.pre-carry-over-append").exists()
 
@@ -455,7 +464,7 @@ def test_an_unwritable_destination_is_refused_before_anything_is_written(
     # root may write anywhere on disk; sysfs refuses new files even to root
     elsewhere = dataclasses.replace(preview, destination_dir=Path("/sys/kernel"))
     with pytest.raises(CarryOverError, match=r"Cannot write in /sys/kernel: permission denied\."):
-        apply_carry_over(elsewhere, playbook)  # type: ignore[arg-type]
+        apply_carry_over(elsewhere, playbook)
     assert sorted(p.name for p in dst.iterdir()) == before
 
 

@@ -246,9 +246,18 @@ JSON = st.recursive(
 )
 PLAYBOOK = load_playbook()
 ACTIONS = st.sampled_from(
-    [["no-op"], ["create"], ["update"], ["delete"], ["delete", "create"], ["create", "delete"],
-     ["read"], ["forget"], ["create", "forget"]]
-)  # fmt: skip
+    [
+        ["no-op"],
+        ["create"],
+        ["update"],
+        ["delete"],
+        ["delete", "create"],
+        ["create", "delete"],
+        ["read"],
+        ["forget"],
+        ["create", "forget"],
+    ]
+)
 CHANGE = st.fixed_dictionaries(
     {"actions": ACTIONS},
     optional={

@@ -242,8 +242,11 @@ def test_stage4_other_destroys_block_and_required_ones_are_not_required_elsewher
 
 
 def test_stage4_update_or_create_follows_the_rules_like_any_stage() -> None:
-    result = run([change(CACHE, ["delete"]), change(GROUP, ["delete"]), change("a.n", ["create"])],
-                 STAGE4, "stage4")  # fmt: skip
+    result = run(
+        [change(CACHE, ["delete"]), change(GROUP, ["delete"]), change("a.n", ["create"])],
+        STAGE4,
+        "stage4",
+    )
     assert result.verdict is Verdict.SAFE
     assert [i.address for i in result.issues] == ["a.n"]
 

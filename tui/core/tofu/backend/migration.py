@@ -152,9 +152,16 @@ class StateMigration:
                     "original bytes back (checksum verified) before anything else."
                 )
             return MigrationResult(
-                outcome, message, done.command, tuple(self._lines), tuple(self._asked),
-                answers, local, check, restored + ops,
-            )  # fmt: skip
+                outcome,
+                message,
+                command=done.command,
+                output=tuple(self._lines),
+                prompts=tuple(self._asked),
+                answers=answers,
+                local_state=local,
+                check=check,
+                file_ops=restored + ops,
+            )
 
         kept = f"Nothing was renamed; {state_path.name} is still the state."
         command = done.command

@@ -123,7 +123,7 @@ def build_rows(review: PlanReview) -> tuple[list[PlanRow], list[PlanRow]]:
         PlanRow(
             key=f"missing\x00{issue.address}",
             group=MISSING,
-            address=issue.address,
+            address=issue.display_address,
             expected=False,
             blocking=True,
             protected=False,
