@@ -116,8 +116,16 @@ class StepPanel(ReportsWorkers, Vertical):
             return
         focused = self.screen.focused
         if focused is None or (lost and self not in focused.ancestors_with_self):
+            home = self.focus_home()
+            if home is not None and home.focusable:
+                home.focus(scroll_visible=False)
+                return
             self.can_focus = True
             self.focus(scroll_visible=False)
+
+    def focus_home(self) -> Widget | None:
+        """Where the step's keys go back when the focus was lost (None: the panel itself)."""
+        return None
 
     def focus_action(self, selector: str) -> None:
         """After an action: the next sensible one gets the focus (scrolled into view).

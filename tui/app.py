@@ -18,6 +18,8 @@ from textual.worker import Worker, WorkerState
 
 from tui.context import WizardContext
 from tui.core.errors import MocmError
+from tui.core.journal.events import AwsIdentityConfirmed
+from tui.core.journal.interrupted import Interruption
 from tui.core.steps import FORWARD_STEPS, STEP_IDS, STEPS, StepStatus, step_info
 from tui.resources import STYLES, help_text
 from tui.screens import build_panel
@@ -37,6 +39,9 @@ if TYPE_CHECKING:  # steps' modules load when a step is first shown: a fast firs
     from tui.screens.apply.flow import ApplyFlow
     from tui.screens.preflight.panel import PreflightPanel
     from tui.screens.releases.panel import ReleasesPanel
+
+
+UPGRADE_PLAN_STEPS = ("plan", "apply")  # the steps whose approved plan the Plan step makes
 
 
 class WizardApp(App[int]):
@@ -139,23 +144,71 @@ class WizardApp(App[int]):
                 self.statuses[step_id] = status
         for warning in session.resumed.warnings:
             self.notify(warning, severity="warning", timeout=10)
+        if session.removed_temp_files:
+            count = len(session.removed_temp_files)
+            self.notify(f"Removed {count} temp file(s) an interrupted write left (journaled).")
+        known = session.resumed.identity
+        if known is not None:  # as Preflight last confirmed it; Preflight checks it again
+            self.identity = f"AWS {known.body.account} · {known.body.region}"
+            self.query_one("#banner", Static).update(self.banner_text())
         resume = session.resume_step()
-        if resume != "releases":
+        if session.interruptions:
+            self.call_after_refresh(self.tell_interruptions, session.interruptions, resume)
+        elif resume != "releases":
             self.call_after_refresh(self.resume_at, resume)
+
+    def tell_interruptions(self, cut_off: tuple[Interruption, ...], resume: str) -> None:
+        """Commands a killed wizard left running: what each may have left, the safe next step."""
+        titles = {step.id: step.title for step in STEPS}
+        said = "\n\n".join(cut.sentence(titles.get(cut.command.step or "", "")) for cut in cut_off)
+        # An upgrade apply cut off voids its approval: the Plan step plans again. A Stage-4 or
+        # rollback apply is planned again by its own view, on the step where it ran.
+        replan = any(cut.replan and cut.command.step in UPGRADE_PLAN_STEPS for cut in cut_off)
+        where = next((c.command.step for c in reversed(cut_off) if c.command.step), resume)
+
+        def answered(go_on: bool | None) -> None:
+            if go_on and replan:
+                self.plan_again()
+            elif go_on and where in STEP_IDS and where != "releases":
+                self.resume_at(where)
+            elif resume != "releases":
+                self.resume_at(resume)
+
+        confirm = "Plan again" if replan else "Continue"
+        question = ConfirmDialog("Interrupted while a command ran", said, confirm=confirm)
+        self.push_screen(question, answered)
 
     def on_preflight_panel_identity_known(self, event: PreflightPanel.IdentityKnown) -> None:
         """Preflight confirmed who we are in AWS: the banner shows it from now on."""
         identity = event.identity
         # The full ARN is on the Preflight screen.
         self.identity = f"AWS {identity.account} · {identity.region or ''}"
+        session = self.wizard.session
+        confirmed = AwsIdentityConfirmed(identity.account, identity.arn, identity.region or "")
+        if session is not None:
+            known = [
+                r.body for r in session.journal.records if isinstance(r.body, AwsIdentityConfirmed)
+            ]
+            if known[-1:] != [confirmed]:
+                session.journal.append(confirmed)
         self.query_one("#banner", Static).update(self.banner_text())
 
     def on_apply_flow_replan_requested(self, event: ApplyFlow.ReplanRequested) -> None:
         """The Apply step found its plan stale: plan again (the old approval is void)."""
+        self.plan_again()
+
+    def plan_again(self) -> None:
+        """Show the Plan step and plan anew (when the steps before it are done)."""
         from tui.screens.plan.panel import PlanPanel  # loaded with its step: a fast start
 
-        self.show_step("plan")
-        self.query_one(PlanPanel).replan()
+        self.show_step("plan")  # says which step to finish first when Plan is not reachable
+        panel = next(iter(self.query(PlanPanel)), None)
+        if panel is None or self.current_step != "plan":
+            return
+        if panel.view is not None:
+            panel.replan()
+        else:  # mounted just now (a restart): plan once its pipeline view is composed
+            self.call_after_refresh(panel.replan)
 
     def resume_at(self, step_id: str) -> None:
         if self.return_code is not None:  # exiting already: don't mount a step on the way out

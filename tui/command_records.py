@@ -30,6 +30,7 @@ class CommandRecord:
     step: str
     transcript: Transcript | None
     started: float = field(default_factory=time.monotonic)
+    run_id: str = ""  # its command_started record: a kill before the end leaves it open
 
 
 class CommandRecords:
@@ -41,8 +42,11 @@ class CommandRecords:
     def start(
         self, session: Session | None, argv: list[str], cwd: Path, step: str
     ) -> CommandRecord:
-        transcript = session.transcripts.open(argv, cwd) if session is not None else None
-        return CommandRecord(tuple(argv), cwd, step, transcript)
+        if session is None:
+            return CommandRecord(tuple(argv), cwd, step, None)
+        transcript = session.transcripts.open(argv, cwd)
+        run_id = session.journal.command_started(argv, cwd, transcript.name, step)
+        return CommandRecord(tuple(argv), cwd, step, transcript, run_id=run_id)
 
     def track(self, worker: Worker[CommandResult], record: CommandRecord) -> None:
         self._open[worker] = record
@@ -73,6 +77,7 @@ class CommandRecords:
                 record.transcript.name if record.transcript is not None else None,
                 outcome,
                 record.step,
+                record.run_id,
             )
 
 

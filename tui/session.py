@@ -1,20 +1,31 @@
 """One wizard session on a release pair: the lock, the journal and resume, together.
 
-The App opens a Session once the releases are valid and closes it on exit.
+The App opens a Session once the releases are valid and closes it on exit. Opening
+it, in this order: the secrets of the values files are registered with the
+redactor (before anything is shown or logged); the lock is taken; the journal is
+opened; temp files left by killed writes are removed (journaled); commands a
+killed wizard left running are journaled as interrupted.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from pathlib import Path
 
+from tui.core.errors import MocmError
+from tui.core.journal.interrupted import Interruption, explain
 from tui.core.journal.lock import LockAcquired, ReleaseLock
+from tui.core.journal.records import CommandInterrupted
 from tui.core.journal.resume import JournalState, fold
 from tui.core.journal.transcripts import Transcripts
 from tui.core.journal.writer import Journal, Workspace
 from tui.core.playbook.load import Playbook
 from tui.core.releases.directories import ReleasePair
+from tui.core.secrets.harvest import secrets_in_tree
 from tui.core.secrets.redact import Redactor
 from tui.core.steps import STEP_IDS
+from tui.core.values.load import load_values
 
 
 @dataclass
@@ -28,12 +39,15 @@ class Session:
     resumed: JournalState
     redactor: Redactor
     transcripts: Transcripts
+    interruptions: tuple[Interruption, ...] = ()  # commands a killed wizard left running
+    removed_temp_files: tuple[Path, ...] = ()
 
     @classmethod
     def open(
         cls, pair: ReleasePair, playbook: Playbook, version: str, redactor: Redactor
     ) -> Session:
         """Take the release lock (LockHeld if a live wizard has it) and open the journal."""
+        register_values_secrets(redactor, values_files(pair, playbook), playbook)
         workspace = Workspace(pair.current.path)
         lock = ReleaseLock(workspace)
         acquired = lock.acquire()
@@ -42,7 +56,8 @@ class Session:
         except BaseException:
             lock.release()
             raise
-        resumed = fold(journal.records, journal.warnings)
+        values_dir = (pair.current.path / playbook.values_file).parent
+        removed = journal.remove_stale_temp_files([pair.current.terraform, values_dir])
         journal.session_started(
             pair.previous.path,
             pair.current.path,
@@ -53,8 +68,27 @@ class Session:
         )
         if acquired.took_over is not None:
             journal.note(f"Took over a stale lock: {acquired.took_over.describe()}")
+        cut_off = []
+        for started in fold(journal.records).unfinished:
+            command = started.body
+            cut = CommandInterrupted(
+                command.run_id, command.argv, command.cwd, started.ts, command.step
+            )
+            journal.append(cut)
+            cut_off.append(explain(cut))
+        resumed = fold(journal.records, journal.warnings)
         transcripts = Transcripts(workspace, redactor.redact)
-        return cls(workspace, journal, lock, acquired, resumed, redactor, transcripts)
+        return cls(
+            workspace,
+            journal,
+            lock,
+            acquired,
+            resumed,
+            redactor,
+            transcripts,
+            tuple(cut_off),
+            removed,
+        )
 
     def resume_step(self) -> str:
         """Where a restart lands: the step the operator was on."""
@@ -63,3 +97,32 @@ class Session:
     def close(self) -> None:
         """Release the lock (the journal needs no closing: every record is fsynced)."""
         self.lock.release()
+
+
+def values_files(pair: ReleasePair, playbook: Playbook) -> list[Path]:
+    """The values files the wizard reads: both releases', and the template kept at a save."""
+    return [
+        pair.previous.path / playbook.values_file,
+        pair.current.path / playbook.values_file,
+        pair.current.path / playbook.values_template_backup,
+    ]
+
+
+def register_values_secrets(redactor: Redactor, paths: list[Path], playbook: Playbook) -> int:
+    """Register every secret value of these values files (by key meaning); returns how many.
+
+    A file that is missing or does not parse is skipped: the Values step says why.
+    """
+    pattern = re.compile(playbook.placeholder_pattern)
+    count = 0
+    for path in paths:
+        if not path.is_file():
+            continue
+        try:
+            tree = load_values(path, comments=False).data
+        except MocmError:
+            continue
+        for secret in secrets_in_tree(tree, pattern):
+            redactor.add_secret(secret)
+            count += 1
+    return count

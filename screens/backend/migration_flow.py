@@ -23,6 +23,7 @@ from textual.widgets import Button, Input, Static
 from tui.core.aws.session import EnvSession
 from tui.core.errors import MocmError
 from tui.core.exec.runner import Stream
+from tui.core.journal.events import BackendMigrated
 from tui.core.journal.transcripts import Transcript
 from tui.core.tofu.backend.form import (
     BackendForm,
@@ -45,7 +46,6 @@ from tui.widgets.command_log import CommandLog, summary
 from tui.widgets.worker_events import ReportsWorkers
 from tui.wizard import Wizard
 
-DECISION = "backend option"
 OUTCOME_STYLE = {
     MigrationOutcome.MIGRATED: "$success",
     MigrationOutcome.DECLINED: "$warning",
@@ -262,6 +262,7 @@ class StateMigrationFlow(ReportsWorkers, Vertical):
         argv = migration.command.argv
         transcript = session.transcripts.open(argv, request.terraform_dir)
         log.append_line("stdout", f"$ {' '.join(argv)}")
+        run_id = session.journal.command_started(argv, request.terraform_dir, transcript.name, STEP)
         self.migration, began = migration, time.monotonic()
         self.post_message(self.Changed())
         result: MigrationResult | None = None
@@ -274,7 +275,8 @@ class StateMigrationFlow(ReportsWorkers, Vertical):
             self.migration = None
             self.set_busy(False)
             log.flush_pending()
-            self.record(transcript, argv, request.terraform_dir, result, time.monotonic() - began)
+            took = time.monotonic() - began
+            self.record(transcript, argv, request.terraform_dir, result, took, run_id)
         log.append_line("stdout", summary(result.command))
         log.flush_pending()
         self.status(f"tofu init -migrate-state: {result.outcome.value}.", "")
@@ -287,6 +289,7 @@ class StateMigrationFlow(ReportsWorkers, Vertical):
         cwd: Path,
         result: MigrationResult | None,
         duration_s: float,
+        run_id: str = "",
     ) -> None:
         """Close the transcript; journal the command, the file ops and the operator's answers."""
         journal = self.wizard.session.journal if self.wizard.session is not None else None
@@ -297,12 +300,10 @@ class StateMigrationFlow(ReportsWorkers, Vertical):
         transcript.close(code, duration_s, outcome)
         if journal is None:
             return
-        journal.command(argv, cwd, code, duration_s, transcript.name, outcome, STEP)
+        journal.command(argv, cwd, code, duration_s, transcript.name, outcome, STEP, run_id)
         if result is None:
             return
         for op in result.file_ops:
             journal.append(op)
-        said = f"answered: {', '.join(result.answers) or 'none'}"
-        if result.check is not None:
-            said += f"; {result.check.basis}"
-        journal.decision(DECISION, f"B.1: {result.outcome.value} ({said})", STEP)
+        basis = result.check.basis if result.check is not None else ""
+        journal.append(BackendMigrated(result.outcome, result.answers, basis, STEP))

@@ -18,11 +18,12 @@ from textual.content import Content
 from textual.widgets import Button, Static
 
 from tui.core.errors import MocmError
-from tui.core.journal.records import Decision, JournalRecord
+from tui.core.journal.events import BackendChosen, BackendMigrated, BackendOption
+from tui.core.journal.records import JournalRecord
 from tui.core.tofu.backend.detect import BackendKind, BackendSituation, detect_backend
 from tui.core.tofu.backend.form import FORM_FIELDS, BackendForm, prefill_form
 from tui.resources import STYLES
-from tui.screens.backend.migration_flow import DECISION, OUTCOME_STYLE, StateMigrationFlow
+from tui.screens.backend.migration_flow import OUTCOME_STYLE, StateMigrationFlow
 from tui.screens.base import StepPanel
 from tui.wizard import Wizard
 
@@ -109,7 +110,13 @@ class BackendPanel(StepPanel):
         elif situation.kind is not BackendKind.LOCAL:
             self.flow.close_form()
         if situation.kind is BackendKind.REMOTE:
-            self.record_once(f"B.2: the state is in S3 ({situation.explanation[0]})")
+            self.record_once(
+                BackendChosen(
+                    BackendOption.REMOTE,
+                    f"the state is in S3 ({situation.explanation[0]})",
+                    self.step_id,
+                )
+            )
         self.complete = self.decided(situation)
         self.refresh_controls()
 
@@ -122,31 +129,33 @@ class BackendPanel(StepPanel):
             return True
         return situation.kind is BackendKind.LOCAL and self.kept_local()
 
-    def decisions(self) -> list[str]:
+    def decisions(self) -> list[BackendChosen | BackendMigrated]:
+        """The backend choices journaled so far (B.1 runs included), oldest first."""
         session = self.wizard.session
         records = list(session.journal.records) if session is not None else []
         return [
-            r.body.detail
+            r.body
             for r in records
-            if isinstance(r, JournalRecord)
-            and isinstance(r.body, Decision)
-            and r.body.what == DECISION
+            if isinstance(r, JournalRecord) and isinstance(r.body, BackendChosen | BackendMigrated)
         ]
 
     def kept_local(self) -> bool:
         said = self.decisions()
-        return bool(said) and said[-1].startswith("A:")
+        last = said[-1] if said else None
+        return isinstance(last, BackendChosen) and last.option is BackendOption.KEEP_LOCAL
 
-    def record_once(self, detail: str) -> None:
+    def record_once(self, choice: BackendChosen) -> None:
         session = self.wizard.session
-        if session is not None and detail not in self.decisions()[-1:]:
-            session.journal.decision(DECISION, detail, self.step_id)
+        if session is not None and choice not in self.decisions()[-1:]:
+            session.journal.append(choice)
 
     # -- Option A -------------------------------------------------------------------
     def action_keep_local(self) -> None:
         if not self.check_action("keep_local", ()):
             return
-        self.record_once("A: keep the local state (the operator's choice)")
+        self.record_once(
+            BackendChosen(BackendOption.KEEP_LOCAL, "keep the local state (the operator's choice)")
+        )
         self.query_one("#be-result", Static).update(
             Content.styled(
                 "Option A chosen: the local state is copied into the new release in the next "

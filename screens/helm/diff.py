@@ -15,7 +15,7 @@ from textual.widgets import Button, Static, TabbedContent
 
 from tui.core.helm.diff import DiffOutcome, DiffReport, parse_diff
 from tui.core.helm.journal_readback import shown_time
-from tui.core.helm.review import JournaledDiff, diff_note
+from tui.core.helm.review import JournaledDiff, diff_record
 from tui.screens.error_text import error_text
 from tui.screens.helm.support import Captured, CapturingLog, HelmStep, missing_program
 from tui.widgets.helm_diff_view import HelmDiffView, plural
@@ -120,7 +120,7 @@ class DiffSection(Vertical):
             return
         report = parse_diff(self.captured.stdout_text, self.captured.stderr_text, result.exit_code)
         self.report = report
-        self.panel.journal_note(diff_note(report, result.exit_code))
+        self.panel.journal_decision(diff_record(report, self.panel.step_id, result.exit_code))
         if report.outcome is DiffOutcome.FAILED:
             last = next((ln for ln in reversed(self.captured.stderr) if ln.strip()), "no output")
             self.show_status(

@@ -29,6 +29,7 @@ from tui.core.helm.images import (
     read_images_list,
     registry_from_values,
 )
+from tui.core.journal.events import ImageRegistryTyped, WaiverGiven, WaiverSubject
 from tui.screens.error_text import error_text
 from tui.screens.helm.support import CapturingLog, HelmStep, read_values, relative
 from tui.widgets.theme import rich_text
@@ -139,7 +140,7 @@ class ImagesSection(ReportsWorkers, VerticalScroll):
             return
         self.registry = registry
         self.query_one("#img-registry-row").display = False
-        self.panel.journal_decision("image registry typed", f"{registry.host} (values hold none)")
+        self.panel.journal_decision(ImageRegistryTyped(registry.host, self.panel.step_id))
         self.check()
 
     def show_problem(self, message: Content) -> None:
@@ -291,14 +292,17 @@ class ImagesSection(ReportsWorkers, VerticalScroll):
             self.query_one("#img-waive-reason", Input).focus()
             return
         if self.report is not None:
-            names = ", ".join(r.image.name for r in self.report.missing)
-            what, waived = "sync allowed with images missing in ECR", f"{names} missing in ECR"
+            missing = tuple(r.image.name for r in self.report.missing)
+            subject, waived = (
+                WaiverSubject.SYNC_WITH_IMAGES_MISSING,
+                (f"{', '.join(missing)} missing in ECR"),
+            )
         else:
             assert self.check_error is not None
-            what = "sync allowed with images not checked in ECR"
+            subject, missing = WaiverSubject.SYNC_WITH_IMAGES_NOT_CHECKED, ()
             waived = f"images not checked ({self.check_error.message})"
-            names = self.check_error.message
-        self.panel.journal_decision(what, f"{names}: {reason}")
+        step = self.panel.step_id
+        self.panel.journal_decision(WaiverGiven(subject, missing, waived, reason, step))
         self.waiver = reason
         self.query_one("#img-waive").display = False
         self.query_one("#img-verdict", Static).update(

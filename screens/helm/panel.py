@@ -22,7 +22,7 @@ from tui.core.helm.deployed_values import SyncValuesCheck
 from tui.core.helm.journal_readback import HelmJournalState, RecordedRevision, read_helm_journal
 from tui.core.helm.kube_context import KubeContextUnknown, KubeTarget, resolve_kube_target
 from tui.core.helm.review import read_review_journal
-from tui.core.journal.records import JournalRecord
+from tui.core.journal.records import JournalRecord, RecordBody
 from tui.resources import STYLES
 from tui.screens.base import StepPanel
 from tui.screens.error_text import error_text
@@ -193,16 +193,11 @@ class HelmPanel(StepPanel):
     def changelog_acknowledged(self) -> bool:
         return self.query_one(ChangelogSection).acknowledged
 
-    def journal_decision(self, what: str, detail: str) -> JournalRecord | None:
+    def journal_decision(self, record: RecordBody) -> JournalRecord | None:
         session = self.wizard.session
         if session is None:
             return None
-        return session.journal.decision(what, detail, step=self.step_id)
-
-    def journal_note(self, text: str) -> None:
-        session = self.wizard.session
-        if session is not None:
-            session.journal.note(text, step=self.step_id)
+        return session.journal.append(record)
 
     def sync_blockers(self, values: bool = True) -> list[str]:
         """What still stands between the operator and ``helmfile sync``.

@@ -16,7 +16,6 @@ from tui.core.exec.result import CommandResult
 from tui.core.helm.commands import HelmCommand
 from tui.core.helm.history import read_history
 from tui.core.helm.journal_readback import (
-    RECORDED,
     RecordedRevision,
     recorded_from_history,
     shown_time,
@@ -141,7 +140,7 @@ class HistorySection(Vertical):
             self.show_status(error_text(exc, f"Cannot read the history of {release}"))
             return False
         revision = recorded_from_history(history, "")
-        record = self.panel.journal_decision(RECORDED, revision.detail)
+        record = self.panel.journal_decision(revision.record(self.panel.step_id))
         stamp = record.ts if record is not None else utc_now()
         self.recorded[release] = replace(revision, recorded_at=stamp)
         self.show_rows()

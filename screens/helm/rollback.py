@@ -17,7 +17,8 @@ from textual.widgets import Button, Input, Static
 
 from tui.core.helm.commands import RollbackChoice
 from tui.core.helm.history import read_rollback
-from tui.core.helm.journal_readback import OUTCOME_RECORDED, ROLLED_BACK, RecordedRevision
+from tui.core.helm.journal_readback import RecordedRevision
+from tui.core.journal.events import HelmRollbackClosed, HelmRolledBack
 from tui.screens.error_text import error_text
 from tui.screens.helm.support import (
     Captured,
@@ -264,7 +265,9 @@ class RollbackSection(Vertical):
         else:
             message, succeeded = outcome.message, outcome.succeeded
         self.done[choice.release] = succeeded
-        self.panel.journal_decision(ROLLED_BACK, message)
+        self.panel.journal_decision(
+            HelmRolledBack(choice.release, choice.revision, succeeded, message, self.panel.step_id)
+        )
         text = Content.styled(
             ("✔ " if succeeded else "✗ ") + message, "bold $success" if succeeded else "bold $error"
         )
@@ -297,7 +300,7 @@ class RollbackSection(Vertical):
         rolled = ", ".join(
             f"{c.release} → {c.revision}" for c in self.choices if self.done.get(c.release)
         )
-        self.panel.journal_decision(OUTCOME_RECORDED, f"{rolled}: {outcome}")
+        self.panel.journal_decision(HelmRollbackClosed(rolled, outcome, self.panel.step_id))
         self.outcome_recorded = True
         self.query_one("#rb-outcome-row").display = False
         self.query_one("#rb-result", Static).update(

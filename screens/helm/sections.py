@@ -22,12 +22,12 @@ from tui.core.helm.lint_gate import (
     chart_lint,
     failed_lines,
     lint_blocker,
-    lint_note,
+    lint_record,
     lint_waiver,
     read_lint_journal,
     values_fingerprint,
 )
-from tui.core.helm.review import ACKNOWLEDGED, Acknowledgement, acknowledgement_detail
+from tui.core.helm.review import Acknowledgement, acknowledgement_record
 from tui.screens.error_text import error_text
 from tui.screens.helm.support import (
     Captured,
@@ -128,8 +128,8 @@ class ChangelogSection(VerticalScroll):
         if self.acknowledged or self.panel.plan is None:
             return
         version = self.panel.plan.playbook.chart_version
-        detail = acknowledgement_detail(version, self.entry, self.problem)
-        self.panel.journal_decision(ACKNOWLEDGED, detail)
+        step = self.panel.step_id
+        self.panel.journal_decision(acknowledgement_record(version, self.entry, step, self.problem))
         self.mark_acknowledged("✔ Acknowledged (journaled). Next: revisions (3) and the diff (5).")
 
     def mark_acknowledged(self, status: str) -> None:
@@ -263,7 +263,8 @@ class LintSection(Vertical):
         self.query_one("#lint-result", Static).update(self.lines)
         go_on = not stopped
         if not go_on or not (self.series and self.series.pending):  # the run is over
-            self.panel.journal_note(lint_note(LintRun(self.fingerprint, tuple(self.charts))))
+            run_now = LintRun(self.fingerprint, tuple(self.charts))
+            self.panel.journal_decision(lint_record(run_now, self.panel.step_id))
         return go_on
 
     @on(Button.Pressed, "#lint-waive")
@@ -284,8 +285,7 @@ class LintSection(Vertical):
         def record(reason: GivenReason | None) -> None:
             if reason is None:
                 return
-            decision = lint_waiver(run, reason.text, self.panel.step_id)
-            self.panel.journal_decision(decision.what, decision.detail)
+            self.panel.journal_decision(lint_waiver(run, reason.text, self.panel.step_id))
             self.show_state()
             self.panel.update_gate()
 

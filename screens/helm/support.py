@@ -18,7 +18,7 @@ from tui.core.helm.commands import HelmCommand, HelmPlan
 from tui.core.helm.deployed_values import SyncValuesCheck
 from tui.core.helm.journal_readback import RecordedRevision
 from tui.core.helm.kube_context import KubeTarget
-from tui.core.journal.records import JournalRecord
+from tui.core.journal.records import JournalRecord, RecordBody
 from tui.widgets.command_log import CommandLog
 from tui.widgets.dialogs.confirm import ConfirmDialog
 from tui.wizard import Wizard
@@ -45,14 +45,12 @@ class HelmStep(Protocol):
     @property
     def changelog_acknowledged(self) -> bool: ...
 
-    def journal_decision(self, what: str, detail: str) -> JournalRecord | None: ...
-
-    def journal_note(self, text: str) -> None: ...
-
-    def journal_records(self) -> list[JournalRecord]: ...
-
     @property
     def step_id(self) -> str: ...
+
+    def journal_decision(self, record: RecordBody) -> JournalRecord | None: ...
+
+    def journal_records(self) -> list[JournalRecord]: ...
 
     @property
     def values_check(self) -> SyncValuesCheck | None: ...

@@ -19,26 +19,20 @@ from textual.widgets import Button, Static
 from tui.core.exec.result import CommandResult
 from tui.core.exec.runner import Stream
 from tui.core.helm.commands import HelmCommand
-from tui.core.helm.deployed_values import (
-    TAG_WAIVER,
-    WAIVER,
-    SyncValuesCheck,
-    tag_waiver_detail,
-    waiver_detail,
-)
+from tui.core.helm.deployed_values import SyncValuesCheck, tag_waiver_record, waiver_record
 from tui.core.helm.health import (
     ReleaseHealth,
     ReleaseStatus,
     check_health,
-    health_note,
+    health_record,
     parse_status,
 )
 from tui.core.helm.journal_readback import (
     HelmJournalState,
     SyncOutcome,
     shown_time,
-    sync_note,
     sync_outcome,
+    sync_record,
 )
 from tui.core.helm.sync import ReleaseProgress, SyncEvent, SyncResult, SyncTracker
 from tui.core.helm.sync_log import open_sync_log
@@ -179,14 +173,14 @@ class SyncSection(VerticalScroll):
 
     def waived(self, check: SyncValuesCheck, reason: GivenReason | None) -> None:
         if reason is not None:
-            self.panel.journal_decision(WAIVER, waiver_detail(check, reason.text))
+            self.panel.journal_decision(waiver_record(check, reason.text, self.panel.step_id))
             self.confirmed(check, True)
 
     def confirmed(self, check: SyncValuesCheck | None, yes: bool) -> None:
         if not yes:
             return
         if check is not None and not check.image_tag.matches:
-            self.panel.journal_decision(TAG_WAIVER, tag_waiver_detail(check))
+            self.panel.journal_decision(tag_waiver_record(check, self.panel.step_id))
         self.start()
 
     def start(self) -> None:
@@ -244,7 +238,8 @@ class SyncSection(VerticalScroll):
         tracker = self.tracker or SyncTracker(self.panel.releases)
         self.result = tracker.result(None if stopped else outcome.exit_code)
         self.show_progress()
-        self.panel.journal_note(sync_note(sync_outcome(self.result, stopped)))
+        outcome_now = sync_outcome(self.result, stopped)
+        self.panel.journal_decision(sync_record(outcome_now, self.panel.step_id))
         message = outcome_text(self.result, outcome, stopped)
         self.query_one("#sync-outcome", Static).update(message)
         targets = [p.release for p in self.result.releases if needs_rollback(p, stopped)]
@@ -278,7 +273,7 @@ class SyncSection(VerticalScroll):
         return not (result.cancelled or result.timed_out)
 
     def show_health(self, results: tuple[ReleaseHealth, ...]) -> None:
-        self.panel.journal_note(health_note(results))
+        self.panel.journal_decision(health_record(results, self.panel.step_id))
         self.query_one("#health-log").display = False
         healthy = all(r.healthy for r in results) and len(results) == len(self.panel.releases)
         text = Content.styled(

@@ -22,6 +22,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
+from textual.widget import Widget
 from textual.widgets import Button, Static
 from textual.widgets.button import ButtonVariant
 from textual.worker import Worker, WorkerState, get_current_worker
@@ -265,6 +266,12 @@ class PipelineView(ReportsWorkers, Vertical):
     def _focus_next_action_now(self) -> None:
         if not self.is_attached:
             return
+        widget = self.next_action_widget()
+        if widget is not None and widget.focusable:
+            widget.focus()
+
+    def next_action_widget(self) -> Widget | None:
+        """The button of the next sensible action, the log while busy, else None."""
         core = self.core
         order = {
             Phase.REVIEWED: (Action.APPLY,),
@@ -277,12 +284,10 @@ class PipelineView(ReportsWorkers, Vertical):
         }.get(core.phase, ())
         for action in order:
             if core.allowed(action):
-                button = self.query_one(f"#{self.child_id(action.value + '-button')}")
-                if button.focusable:
-                    button.focus()
-                return
+                return self.query_one(f"#{self.child_id(action.value + '-button')}")
         if core.busy:
-            self.query_one(f"#{self.child_id('log')}").focus()
+            return self.query_one(f"#{self.child_id('log')}")
+        return None
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if self.pipeline is None or action == "toggle_log":

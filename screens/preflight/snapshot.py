@@ -10,6 +10,7 @@ from textual.message import Message
 from textual.widgets import Static
 
 from tui.core.aws.session import EnvSession
+from tui.core.journal.events import SnapshotPurpose, SnapshotRecorded
 from tui.core.journal.writer import Journal
 from tui.core.playbook.load import Playbook, fill
 from tui.core.preflight.db_snapshots import (
@@ -95,5 +96,16 @@ class SnapshotLine(ReportsWorkers, Static):
         if taken.earlier:
             said += f"; {len(taken.earlier)} earlier snapshot(s) exist"
         if journal is not None:
-            journal.decision("optional snapshot", said, "preflight")
+            journal.append(
+                SnapshotRecorded(
+                    SnapshotPurpose.OPTIONAL,
+                    snap.name,
+                    snap.source_id,
+                    snap.status,
+                    taken.already_existed,
+                    snap.service,
+                    len(taken.earlier),
+                    "preflight",
+                )
+            )
         self.update(Content.styled(said.capitalize(), "$success"))

@@ -26,7 +26,7 @@ from tui.core.tofu.rollback.local import (
     apply_local_rollback,
     plan_local_rollback,
 )
-from tui.core.tofu.rollback.reconverge import RESTORED, option_a_target, restored_earlier
+from tui.core.tofu.rollback.reconverge import option_a_target, restored_earlier
 from tui.screens.base import panel_of
 from tui.screens.error_text import error_text
 from tui.screens.plan.pipeline_view import PipelineView
@@ -163,7 +163,7 @@ class LocalRollbackView(ReportsWorkers, Vertical):
         session = self.wizard.session
         if session is not None:
             phrase = None if typed is None else typed.phrase
-            session.journal.decision("local-rollback", plan.journal_detail(phrase), STEP)
+            session.journal.append(plan.chosen_record(phrase))
         self.restoring = True
         self._sync()
         self.run_worker(
@@ -204,8 +204,7 @@ class LocalRollbackView(ReportsWorkers, Vertical):
         written = ", ".join(f"{c.op} {c.path.name}" for c in done) or "nothing to write"
         session = self.wizard.session
         if session is not None:
-            detail = f"{plan.pre_upgrade.name} (serial {plan.restored_serial}) to {plan.target}"
-            session.journal.decision(RESTORED, detail, STEP)
+            session.journal.append(plan.done_record())
         self._status(
             Content.styled(
                 f"✔ Restored ({written}). Now plan in the previous release (p).", "$success"

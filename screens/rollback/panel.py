@@ -13,6 +13,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.content import Content
+from textual.widget import Widget
 from textual.widgets import Static
 
 from tui.core.errors import MocmError
@@ -93,6 +94,14 @@ class RollbackPanel(StepPanel):
         """After the step's first widget took the focus (StepPanel): a re-convergence under
         way (a restart after the restore) gets it back on its next action."""
         self.call_after_refresh(self._focus_pipeline)
+
+    def focus_home(self) -> Widget | None:
+        """A re-convergence under way keeps the keys on its next action (a dialog closing
+        after the restore may hand the focus to the step list)."""
+        for view in self.query(PipelineView):
+            if view.pipeline is not None and view.display:
+                return view.next_action_widget()
+        return None
 
     def _focus_pipeline(self) -> None:
         for view in self.query(PipelineView):

@@ -33,17 +33,18 @@ from tui.core.tofu.plan.ledger import first_apply_start
 from tui.core.tofu.plan.pipeline import PipelineMode
 from tui.core.tofu.plan.reviewed import StateMark
 from tui.core.tofu.plan.stopped import explain_known
-from tui.core.tofu.rollback.reconverge import RESTORED, option_b_target, restored_earlier
+from tui.core.tofu.rollback.reconverge import option_b_target, restored_earlier
 from tui.core.tofu.rollback.s3 import (
     DownloadedVersion,
     PushOutcome,
     StateVersion,
     current_state_mark,
     download_version,
-    left_behind_words,
+    force_record,
     list_state_versions,
     preselect_version,
     push_rollback,
+    restored_records,
 )
 from tui.screens.base import panel_of
 from tui.screens.error_text import error_text
@@ -302,11 +303,7 @@ class S3RollbackView(ReportsWorkers, Vertical):
     def push(self, got: DownloadedVersion, typed: TypedPhrase | None) -> None:
         session = self.wizard.session
         if session is not None and typed is not None:
-            session.journal.decision(
-                "state-push-force",
-                f"typed '{typed.phrase}' for version {got.version.version_id}",
-                STEP,
-            )
+            session.journal.append(force_record(got, typed.phrase))
         self.busy = True
         self._sync()
         self._status(Content("Pushing the state with tofu state push…"))
@@ -348,13 +345,8 @@ class S3RollbackView(ReportsWorkers, Vertical):
         self.pushed = True
         session = self.wizard.session
         if session is not None:
-            session.journal.decision(
-                RESTORED,
-                f"version {got.version.version_id}: {got.mark.describe()}",
-                STEP,
-            )
-            if got.left_behind:
-                session.journal.decision("left-behind", left_behind_words(got.left_behind), STEP)
+            for record in restored_records(got):
+                session.journal.append(record)
         self._status(
             Content.styled(
                 f"✔ State restored from version {got.version.version_id}. "

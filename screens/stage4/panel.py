@@ -27,7 +27,6 @@ from tui.core.stage4.gate import (
     Stage4Waivers,
     ThresholdInvalid,
     business_cycle_waiver,
-    evidence_note,
     idle_explanation,
     idle_summary,
     open_references,
@@ -36,6 +35,7 @@ from tui.core.stage4.gate import (
     reference_waiver,
     teardown_allowed,
     teardown_preconditions,
+    verdict_record,
 )
 from tui.core.stage4.leftover_vars import (
     LeftoverVariables,
@@ -307,6 +307,11 @@ class Stage4Panel(StepPanel):
     def show_evidence(self, event: Gathered) -> None:
         evidence, window_name = event.gathered.evidence, event.gathered.window_name
         self.evidence = evidence
+        session = self.wizard.session
+        book = self.wizard.context.playbook
+        if session is not None:  # the evidence, with the threshold in force, in the change record
+            threshold = book.stage4.idle_threshold
+            session.journal.append(verdict_record(evidence, window_name, threshold, self.step_id))
         verdict = self.query_one("#s4-verdict", Static)
         verdict.update(verdict_text(evidence, window_name))
         verdict.set_classes(VERDICT_CLASS.get(evidence.idleness.verdict, NO_DATA_CLASS))
@@ -314,18 +319,12 @@ class Stage4Panel(StepPanel):
         self.query_one(ConnectionsChart).show(
             ChartData(evidence.idleness, evidence.valkey, evidence.idleness.series.window.end)
         )
-        book = self.wizard.context.playbook
         idle = evidence.idleness
         meaning = self.query_one("#s4-idle-meaning", Static)
         meaning.update(Content.styled(idle_summary(book.stage4.idle, idle.threshold), "dim"))
         meaning.tooltip = idle_explanation(
             book.stage4.idle, idle.threshold, book.stage4.metric.period_seconds
         )
-        session = self.wizard.session
-        if session is not None:  # the verdict with its window and threshold in force
-            session.journal.note(
-                evidence_note(evidence, window_name, book.stage4.idle_threshold), "stage4"
-            )
         self.show_references()
         self.update_gate()
 

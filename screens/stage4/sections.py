@@ -19,6 +19,7 @@ from textual.widgets import Button, Checkbox, ProgressBar, Static
 from textual.worker import get_current_worker
 
 from tui.core.errors import MocmError
+from tui.core.journal.events import SnapshotDeclined, SnapshotPurpose, SnapshotRecorded
 from tui.core.playbook.load import Playbook
 from tui.core.stage4.final_snapshot import FinalSnapshot, SnapshotProgress, take_final_snapshot
 from tui.core.stage4.gate import Precondition, PreconditionState, SnapshotDecision
@@ -124,7 +125,7 @@ class SnapshotSection(ReportsWorkers, Vertical):
         journal = wizard_of(self).session
         if not event.value:
             if journal is not None:
-                journal.journal.decision("final snapshot", "declined by the operator", "stage4")
+                journal.journal.append(SnapshotDeclined(SnapshotPurpose.FINAL, "stage4"))
             self.query_one("#s4-snap-status", Static).update(
                 Content.styled(
                     "No final snapshot: the old cluster's data will be gone.", "$warning"
@@ -204,9 +205,16 @@ class SnapshotSection(ReportsWorkers, Vertical):
         self.query_one("#s4-snap-status", Static).update(snapshot_text(snapshot))
         session = wizard_of(self).session
         if session is not None:
-            said = "already existed, left untouched" if snapshot.already_existed else "created"
-            session.journal.decision(
-                "final snapshot", f"{snapshot.name} {said} ({snapshot.status})", "stage4"
+            session.journal.append(
+                SnapshotRecorded(
+                    SnapshotPurpose.FINAL,
+                    snapshot.name,
+                    snapshot.cluster_id,
+                    snapshot.status,
+                    snapshot.already_existed,
+                    "ElastiCache",
+                    step="stage4",
+                )
             )
         self.set_outcome(
             SnapshotDecision.EXISTED if snapshot.already_existed else SnapshotDecision.TAKEN

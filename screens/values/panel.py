@@ -22,13 +22,11 @@ from textual.timer import Timer
 from textual.widgets import LoadingIndicator, Static
 from textual.worker import Worker, WorkerState
 
+from tui.core.journal.events import DraftFate
 from tui.core.journal.writer import Journal
 from tui.core.values.alignment import Row
 from tui.core.values.draft import DraftCheck, DraftFound, DraftStale, Operation, OperationKind
 from tui.core.values.editing import (
-    DRAFT_DISCARDED,
-    DRAFT_RESTORED,
-    DRAFT_SET_ASIDE,
     ValuesEditing,
     journal_draft,
     open_editing,
@@ -245,12 +243,12 @@ class ValuesPanel(StepPanel):
         if discard:
             editing.store.remove()
             if journal is not None:
-                journal_draft(journal, DRAFT_DISCARDED, check.draft)
+                journal_draft(journal, DraftFate.DISCARDED, check.draft)
             self.notify("The unsaved edits of the draft are discarded.", timeout=4)
             return
         result = editing.replay(check.draft)
         if journal is not None:
-            journal_draft(journal, DRAFT_RESTORED, check.draft)
+            journal_draft(journal, DraftFate.RESTORED, check.draft)
         if result.refused is not None:
             aside = editing.store.set_aside()  # nothing of it is lost: the rest is read there
             self.notify(
@@ -270,11 +268,13 @@ class ValuesPanel(StepPanel):
         if discard:
             editing.store.remove()
             if journal is not None:
-                journal_draft(journal, DRAFT_DISCARDED, check.draft, check.reason)
+                journal_draft(journal, DraftFate.DISCARDED, check.draft, check.reason)
             return
         aside = editing.store.set_aside()
         if journal is not None:
-            journal_draft(journal, DRAFT_SET_ASIDE, check.draft, f"{check.reason}; kept as {aside}")
+            journal_draft(
+                journal, DraftFate.SET_ASIDE, check.draft, f"{check.reason}; kept as {aside}"
+            )
         self.notify(f"The draft is kept as {aside} (not applied).", timeout=6)
 
     def keep_draft(self) -> None:

@@ -6,17 +6,13 @@ own CLI config and passes it to the App through TF_CLI_CONFIG_FILE.
 
 from __future__ import annotations
 
-import json
 import subprocess
 from pathlib import Path
 
 import pytest
 
-from tests.support.plan_apply_screens import (
-    BOOK,
-    decisions,
-    open_step,
-)
+from tests.support.journal import bodies_of
+from tests.support.plan_apply_screens import BOOK, open_step
 from tests.support.release import make_pair
 from tests.support.screen_text import all_text, text_of
 from tests.support.terraform import (
@@ -34,6 +30,7 @@ from tests.support.waiting import (
 )
 from tui.app import make_app
 from tui.context import WizardContext
+from tui.core.journal.events import PlanReviewed
 from tui.core.steps import StepStatus
 from tui.core.tofu.carry_over.apply import apply_carry_over
 from tui.core.tofu.carry_over.preview import preview_carry_over
@@ -114,6 +111,7 @@ async def test_plan_review_gate_apply_with_real_terraform(tmp_path: Path) -> Non
         "terraform_data.elasticache",
         "terraform_data.valkey",
     }
-    reviewed = json.loads(decisions(curr, "plan-reviewed")[-1]["detail"])
-    assert (reviewed["lineage"], reviewed["serial"]) == (before.lineage, before.serial)
+    reviewed = bodies_of(curr, PlanReviewed)[-1]
+    seen = reviewed.plan.state
+    assert seen is not None and (seen.lineage, seen.serial) == (before.lineage, before.serial)
     assert prev.with_name(prev.name + ".tar.gz").is_file() and prev.is_dir()

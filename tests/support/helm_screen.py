@@ -20,7 +20,6 @@ from tui.sandbox.world import World, build_world, world_env
 __all__ = [
     "BOOK",
     "all_text",
-    "decisions",
     "fill_registry",
     "helm_app",
     "helm_status",
@@ -116,15 +115,6 @@ async def ready_for_sync(app: WizardApp, pilot: WizardPilot, *, load_images: boo
     if load_images:
         await press(app, pilot, "1", "l")
     await press(app, pilot, "2", "a", "4", "i", "5", "d", "6")
-
-
-def decisions(release: Path, what: str) -> list[str]:
-    """The details of the journal's decisions named ``what``, in order."""
-    return [
-        str(r["detail"])
-        for r in journal_records(release)
-        if r["kind"] == "decision" and r["what"] == what
-    ]
 
 
 def table_text(app: WizardApp, selector: str) -> str:

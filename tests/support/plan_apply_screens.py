@@ -62,10 +62,6 @@ def journal(release: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in lines]
 
 
-def decisions(release: Path, what: str) -> list[dict[str, Any]]:
-    return [r for r in journal(release) if r["kind"] == "decision" and r["what"] == what]
-
-
 def commands_run(release: Path) -> list[list[str]]:
     return [r["argv"] for r in journal(release) if r["kind"] == "command"]
 

@@ -29,6 +29,7 @@ from tui.core.files import (
     temp_name,
     verify_checksum,
 )
+from tui.core.journal.events import TempFilesRemoved
 from tui.core.journal.writer import Journal, Workspace
 
 SECRET_VALUES = b"redis:\n  password: Vq8#nT2!eL6@rW4z\n"
@@ -355,8 +356,12 @@ def test_journal_records_the_removal(tmp_path: Path) -> None:
         journal.workspace.root / f".lock.json.{gone}.11111111",
         release / f".terraform.tfstate.mocm-{gone}-00000000.tmp",
     )
-    note = journal.records[-1].body
-    assert "Removed 2 temp file(s) left by an interrupted write" in str(note)
+    assert journal.records[-1].body == TempFilesRemoved(
+        (
+            str(journal.workspace.root / f".lock.json.{gone}.11111111"),
+            str(release / f".terraform.tfstate.mocm-{gone}-00000000.tmp"),
+        )
+    )
     count = len(journal.records)
     assert journal.remove_stale_temp_files([release]) == ()
     assert len(journal.records) == count  # nothing removed, nothing journaled

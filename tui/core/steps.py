@@ -11,6 +11,7 @@ class StepStatus(Enum):
     IN_PROGRESS = "in progress"
     DONE = "done"
     WAIVED = "waived"
+    ROLLED_BACK = "rolled back"  # a rollback reverted its work (the change record says which)
 
 
 @dataclass(frozen=True)

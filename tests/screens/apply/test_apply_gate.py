@@ -14,8 +14,10 @@ from tests.support.plan import plan, resource_change, sample
 from tui.core.journal.writer import Journal, Workspace
 from tui.core.playbook.load import load_playbook
 from tui.core.tofu.plan.gate import GateMode
+from tui.core.tofu.plan.ledger import gate_record
 from tui.core.tofu.plan.parse import load_plan, parse_plan
 from tui.core.tofu.plan.review import PlanReview, review
+from tui.core.tofu.plan.target import InitMode, PipelineTarget
 from tui.widgets.apply_gate import ApplyGate, GateDecision
 from tui.widgets.dialogs.typed_phrase import TypedPhrase
 
@@ -244,7 +246,10 @@ async def test_the_decision_goes_to_the_journal(samples: Path, tmp_path: Path) -
         await pilot.press("shift+tab", *"destroy", "space", "1", "enter")
         assert app.answers == [True]
     journal = Journal.open(Workspace(tmp_path))
-    journal.decision("apply-gate", app.decision.journal_detail(), "plan")
+    target = PipelineTarget(tmp_path, "upgrade", "current release", InitMode.NONE, remote=False)
+    journal.append(gate_record(target, app.decision, None, "plan"))
     record = json.loads(journal.path.read_text().splitlines()[-1])
-    assert record["kind"] == "decision" and record["what"] == "apply-gate"
-    assert "typing 'destroy 1'" in record["detail"] and ELASTICACHE_RULE in record["detail"]
+    assert record["kind"] == "gate_answered" and record["question"] == "type-phrase"
+    assert record["confirmed"] is True and record["typed_phrase"] == "destroy 1"
+    assert record["overridden"] == [ELASTICACHE_RULE] and record["step"] == "plan"
+    assert (record["workdir"], record["stage"]) == (str(tmp_path), "upgrade")

@@ -7,11 +7,11 @@ from pathlib import Path
 
 from textual.widgets import Button
 
+from tests.support.journal import bodies_of
 from tests.support.plan_apply_screens import (
     STATE_KEY,
     carried_world,
     commands_run,
-    decisions,
     journal,
     open_step,
     remote_world,
@@ -28,6 +28,7 @@ from tests.support.waiting import (
 )
 from tui.app import WizardApp
 from tui.core.files import sha256_file
+from tui.core.journal.events import PlanApplied, PlanReviewed
 from tui.core.releases.archive import verify_archive
 from tui.core.steps import StepStatus
 from tui.core.tofu.plan.pipeline import Phase
@@ -118,9 +119,10 @@ async def test_apply_success_archives_the_previous_release_verified(tmp_path: Pa
         ("write", str(archive), sha256_file(archive))
     ]
     assert [argv[1] for argv in commands_run(world.current)] == ["init", "plan", "show", "apply"]
-    applied = json.loads(decisions(world.current, "plan-applied")[-1]["detail"])
-    assert applied["plan_sha256"] == sha256_file(tf_dir(world.current) / "tfplan")
-    assert applied["stage"] == "upgrade" and applied["workdir"] == str(tf_dir(world.current))
+    applied = bodies_of(world.current, PlanApplied)[-1]
+    assert applied.plan_sha256 == sha256_file(tf_dir(world.current) / "tfplan")
+    assert (applied.stage, applied.workdir) == ("upgrade", str(tf_dir(world.current)))
+    assert applied.step == "apply"
 
 
 async def test_stale_plan_is_refused_and_replan_goes_back_to_plan(tmp_path: Path) -> None:
@@ -226,8 +228,8 @@ async def test_b2_reads_the_serial_with_state_pull_at_review_and_before_apply(
         await apply_now(app, pilot)
         assert flow.core.phase is Phase.APPLIED, all_text(app)
 
-    reviews = [json.loads(r["detail"]) for r in decisions(world.current, "plan-reviewed")]
-    assert [(r["serial"], r["state_source"]) for r in reviews] == [
+    reviews = [r.plan.state for r in bodies_of(world.current, PlanReviewed)]
+    assert [(r.serial, r.source) for r in reviews if r is not None] == [
         (serial, "state pull"),
         (serial + 1, "state pull"),
     ]

@@ -10,6 +10,7 @@ import boto3
 import pytest
 from textual.widgets import Button, Input, Log
 
+from tests.support.journal import bodies_of
 from tests.support.preflight import fake_tool
 from tests.support.screen_text import text_of
 from tests.support.tofu_steps import (
@@ -23,6 +24,7 @@ from tests.support.tofu_steps import (
 )
 from tests.support.waiting import WizardPilot, settle, settle_until, wait_until
 from tui.app import WizardApp
+from tui.core.journal.events import BackendChosen, BackendMigrated, BackendOption, MigrationOutcome
 from tui.core.steps import StepStatus
 from tui.core.tofu.statefile import read_state
 from tui.sandbox.aws_endpoint import AwsEndpoint
@@ -69,9 +71,9 @@ async def test_option_a_explained_and_kept(seeded: SeededWorld) -> None:
         assert "Option A chosen" in text_of(app, "#be-result")
         assert app.statuses["backend"] is StepStatus.DONE
         assert next_enabled(app)
-    decisions = [r for r in journal(seeded.world.current) if r["kind"] == "decision"]
-    assert decisions[-1]["what"] == "backend option"
-    assert decisions[-1]["detail"].startswith("A: keep the local state")
+    chosen = bodies_of(seeded.world.current, BackendChosen)
+    assert chosen[-1].option is BackendOption.KEEP_LOCAL
+    assert chosen[-1].detail.startswith("keep the local state")
 
 
 async def test_b1_form_prefilled_and_unversioned_bucket_shown_at_its_field(
@@ -157,8 +159,9 @@ async def test_b1_migration_answered_yes_through_the_dialog(seeded: SeededWorld)
     commands = [r for r in records if r["kind"] == "command"]
     assert commands[-1]["argv"][1:3] == ["init", "-migrate-state"]
     assert commands[-1]["exit_code"] == 0
-    decisions = [r["detail"] for r in records if r["kind"] == "decision"]
-    assert "B.1: migrated (answered: yes; lineage, serial and content compared)" in decisions
+    assert bodies_of(seeded.world.current, BackendMigrated)[-1] == BackendMigrated(
+        MigrationOutcome.MIGRATED, ("yes",), "lineage, serial and content compared"
+    )
 
 
 async def test_b1_answer_no_renames_nothing(seeded: SeededWorld) -> None:
@@ -241,11 +244,11 @@ async def test_b1_new_lineage_is_said_and_the_content_compared_instead(
     records = journal(seeded.world.current)
     ops = [(r["op"], Path(r["path"]).name) for r in records if r["kind"] == "file_op"]
     assert ops[-2:] == [("write", BOOK.state_file), ("rename", BOOK.state_migrated)]
-    decisions = [r["detail"] for r in records if r["kind"] == "decision"]
-    assert (
-        "B.1: migrated (answered: yes; content compared (the tool gave S3 a new lineage "
-        "0000-terraform-new))"
-    ) in decisions
+    assert bodies_of(seeded.world.current, BackendMigrated)[-1] == BackendMigrated(
+        MigrationOutcome.MIGRATED,
+        ("yes",),
+        "content compared (the tool gave S3 a new lineage 0000-terraform-new)",
+    )
 
 
 async def test_b1_stopped_after_the_answer_sends_sigint_and_renames_nothing(
@@ -276,6 +279,6 @@ async def test_b1_stopped_after_the_answer_sends_sigint_and_renames_nothing(
     records = journal(seeded.world.current)
     command = [r for r in records if r["kind"] == "command"][-1]
     assert (command["argv"][1:3], command["outcome"]) == (["init", "-migrate-state"], "cancelled")
-    assert [r["detail"] for r in records if r["kind"] == "decision"][-1] == (
-        "B.1: cancelled (answered: yes)"
+    assert bodies_of(seeded.world.current, BackendMigrated)[-1] == BackendMigrated(
+        MigrationOutcome.CANCELLED, ("yes",), ""
     )

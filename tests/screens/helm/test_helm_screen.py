@@ -15,7 +15,6 @@ from textual.widgets import Button, Input, Static
 
 from tests.support.helm_screen import (
     BOOK,
-    decisions,
     helm_app,
     helm_status,
     helm_world,
@@ -26,6 +25,7 @@ from tests.support.helm_screen import (
     table_text,
     text_of,
 )
+from tests.support.journal import bodies_of
 from tests.support.sandbox import run_tool
 from tests.support.stage4 import inject_error
 from tests.support.waiting import (
@@ -36,6 +36,15 @@ from tests.support.waiting import (
 from tui.app import WizardApp
 from tui.core.helm.journal_readback import shown_time
 from tui.core.helm.sync import ReleaseState
+from tui.core.journal.events import (
+    ChangelogAcknowledged,
+    HelmRevisionRecorded,
+    HelmRollbackClosed,
+    HelmRolledBack,
+    ImageRegistryTyped,
+    WaiverGiven,
+    WaiverSubject,
+)
 from tui.core.steps import StepStatus
 from tui.sandbox.aws_endpoint import AwsEndpoint
 from tui.sandbox.helm_store import load_store, save_store
@@ -119,13 +128,15 @@ async def test_missing_image_waived_with_a_reason(world: World, aws: AwsEndpoint
         app.query_one("#img-waive-reason", Input).value = ""
         app.query_one("#img-waive-reason", Input).focus()
         await press(app, pilot, "enter")
-        assert decisions(world.current, "sync allowed with images missing in ECR") == []
+        assert bodies_of(world.current, WaiverGiven) == []
         app.query_one("#img-waive-reason", Input).value = "notifier is pushed by the CI tonight"
         await press(app, pilot, "enter")
         await ready_for_sync(app, pilot, load_images=False)
         assert text_of(app, "#sync-gate").startswith("Ready to sync (s)")
-    [detail] = decisions(world.current, "sync allowed with images missing in ECR")
-    assert "mocm/notifier:10.6.2605" in detail and "pushed by the CI tonight" in detail
+    [waiver] = bodies_of(world.current, WaiverGiven)
+    assert waiver.subject is WaiverSubject.SYNC_WITH_IMAGES_MISSING
+    assert "mocm/notifier:10.6.2605" in waiver.items
+    assert waiver.reason == "notifier is pushed by the CI tonight"
 
 
 async def test_placeholder_registry_is_asked_for(tmp_path: Path, aws: AwsEndpoint) -> None:
@@ -144,7 +155,8 @@ async def test_placeholder_registry_is_asked_for(tmp_path: Path, aws: AwsEndpoin
         field.value = f"{world.account_id}.dkr.ecr.{world.region}.amazonaws.com"
         await press(app, pilot, "enter")
         assert table_text(app, "#img-table").count("✔ present") == 7
-    assert decisions(world.current, "image registry typed")[0].startswith(world.account_id)
+    typed = bodies_of(world.current, ImageRegistryTyped)
+    assert typed[0].registry == f"{world.account_id}.dkr.ecr.{world.region}.amazonaws.com"
 
 
 async def test_malformed_images_list_names_the_line(world: World, aws: AwsEndpoint) -> None:
@@ -214,8 +226,11 @@ async def test_ecr_fault_is_said_plainly_and_sync_waits_for_a_waiver(
         assert text_of(app, "#img-verdict").startswith("Waived: images not checked (")
         await press(app, pilot, "6")
         assert text_of(app, "#sync-gate").startswith("Ready to sync (s)")
-    [detail] = decisions(world.current, "sync allowed with images not checked in ECR")
-    assert said in detail and detail.endswith(": images pushed and verified by the CI job 4411")
+    [waiver] = bodies_of(world.current, WaiverGiven)
+    assert waiver.subject is WaiverSubject.SYNC_WITH_IMAGES_NOT_CHECKED
+    assert (
+        said in waiver.detail and waiver.reason == "images pushed and verified by the CI job 4411"
+    )
 
 
 # -- 2. CHANGELOG, 3. revisions -------------------------------------------------------------
@@ -239,10 +254,9 @@ async def test_changelog_items_highlighted_and_acknowledged(world: World, aws: A
         assert "Acknowledged (journaled)" in text_of(app, "#cl-status")
         await press(app, pilot, "5")
         assert panel_of(app).check_action("diff", ()) is True
-    [detail] = decisions(world.current, "CHANGELOG acknowledged")
-    assert re.match(
-        r"entry 10\.6\.2605 \(fingerprint [0-9a-f]{12}\): 5 Changed/Removed item", detail
-    )
+    [ack] = bodies_of(world.current, ChangelogAcknowledged)
+    assert ack.version == "10.6.2605" and len(ack.items) == 5
+    assert ack.fingerprint is not None and re.fullmatch(r"[0-9a-f]{12}", ack.fingerprint)
 
 
 async def test_changelog_without_this_version(world: World, aws: AwsEndpoint) -> None:
@@ -256,8 +270,8 @@ async def test_changelog_without_this_version(world: World, aws: AwsEndpoint) ->
         assert "has no entry for version 10.6.2605" in entry
         assert "versions found: 10.5.2603, 10.4.2511" in entry
         await press(app, pilot, "2", "a")
-    [detail] = decisions(world.current, "CHANGELOG acknowledged")
-    assert detail.startswith("no entry for 10.6.2605") and detail.endswith("read by hand")
+    [ack] = bodies_of(world.current, ChangelogAcknowledged)
+    assert (ack.version, ack.fingerprint) == ("10.6.2605", None) and ack.problem
 
 
 async def test_revisions_recorded_before_sync(world: World, aws: AwsEndpoint) -> None:
@@ -267,10 +281,10 @@ async def test_revisions_recorded_before_sync(world: World, aws: AwsEndpoint) ->
         table = table_text(app, "#hist-table")
         assert "mocm-service" in table and "rev 6" in table
         assert "✔ Revisions recorded before sync at " in text_of(app, "#hist-status")
-    assert decisions(world.current, "helm revision before sync") == [
-        "mocm-bootstrap-1: revision 8 deployed (mocm-bootstrap-1-10.5.2603)",
-        "mocm-bootstrap-2: revision 8 deployed (mocm-bootstrap-2-10.5.2603)",
-        "mocm-service: revision 6 deployed (mocm-service-10.5.2603)",
+    assert bodies_of(world.current, HelmRevisionRecorded) == [
+        HelmRevisionRecorded("mocm-bootstrap-1", 8, "mocm-bootstrap-1-10.5.2603", False),
+        HelmRevisionRecorded("mocm-bootstrap-2", 8, "mocm-bootstrap-2-10.5.2603", False),
+        HelmRevisionRecorded("mocm-service", 6, "mocm-service-10.5.2603", False),
     ]
 
 
@@ -282,8 +296,8 @@ async def test_release_without_history_is_a_first_install(world: World, aws: Aws
     async with app.run_test(size=(80, 24)) as pilot:
         await open_helm(app, pilot)
         assert "first install: not in the cluster yet" in table_text(app, "#hist-table")
-    assert "mocm-bootstrap-2: first install (no history), no rollback target" in decisions(
-        world.current, "helm revision before sync"
+    assert HelmRevisionRecorded("mocm-bootstrap-2", None, "", True) in bodies_of(
+        world.current, HelmRevisionRecorded
     )
 
 
@@ -387,9 +401,13 @@ async def test_failed_release_rolled_back_alone(world: World, aws: AwsEndpoint) 
         assert helm_status(app) is StepStatus.DONE
     assert history(world, "mocm-service")[-1]["description"] == "Rollback to 6"
     assert history(world, "mocm-bootstrap-2")[-1]["revision"] == 9  # left as upgraded
-    assert decisions(world.current, "helm rollback") == ["mocm-service rolled back to revision 6."]
-    [outcome] = decisions(world.current, "helm outcome after rollback")
-    assert outcome == "mocm-service → 6: service back on 10.5; ticket OPS-12 opened"
+    assert bodies_of(world.current, HelmRolledBack) == [
+        HelmRolledBack("mocm-service", 6, True, "mocm-service rolled back to revision 6.")
+    ]
+    [closed] = bodies_of(world.current, HelmRollbackClosed)
+    assert closed == HelmRollbackClosed(
+        "mocm-service → 6", "service back on 10.5; ticket OPS-12 opened"
+    )
 
 
 async def test_failed_rollback_shows_helms_message(world: World, aws: AwsEndpoint) -> None:
@@ -404,8 +422,9 @@ async def test_failed_rollback_shows_helms_message(world: World, aws: AwsEndpoin
         assert "try again (b)" in result
         assert not app.query_one("#rb-outcome-row").display
         assert helm_status(app) is StepStatus.IN_PROGRESS
-    [detail] = decisions(world.current, "helm rollback")
-    assert detail.startswith("Rollback of mocm-service to revision 6 failed")
+    [rolled] = bodies_of(world.current, HelmRolledBack)
+    assert (rolled.release, rolled.revision, rolled.succeeded) == ("mocm-service", 6, False)
+    assert rolled.message.startswith("Rollback of mocm-service to revision 6 failed")
 
 
 async def test_hanging_sync_is_cancelled_with_sigint(world: World, aws: AwsEndpoint) -> None:
@@ -480,7 +499,7 @@ async def test_rollback_after_restart_targets_the_revision_recorded_before_sync(
     [stamp] = [
         r["ts"]
         for r in journal_records(world.current)
-        if r["kind"] == "decision" and r["detail"].startswith("mocm-service: revision 6 ")
+        if r["kind"] == "helm_revision_recorded" and r["release"] == "mocm-service"
     ]
     at = shown_time(stamp)
 

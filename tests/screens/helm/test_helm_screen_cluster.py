@@ -13,7 +13,6 @@ from textual.widgets import Button, Input
 
 from tests.support.helm_screen import (
     BOOK,
-    decisions,
     helm_app,
     helm_status,
     helm_world,
@@ -24,8 +23,10 @@ from tests.support.helm_screen import (
     text_of,
     values_path,
 )
+from tests.support.journal import bodies_of
 from tests.support.sandbox import run_tool
 from tests.support.waiting import run_until_idle
+from tui.core.journal.events import HelmHealthChecked, HelmRolledBack, WaiverGiven, WaiverSubject
 from tui.core.steps import StepStatus
 from tui.sandbox.aws_endpoint import AwsEndpoint
 from tui.sandbox.world import World
@@ -103,9 +104,13 @@ async def test_context_pinned_health_checked_and_rollback_after_a_good_sync(
     assert cluster and all(
         ["--kube-context", context] == a[a.index("--kube-context") :][:2] for a in cluster
     )
-    notes = [str(r["text"]) for r in journal_records(world.current) if r["kind"] == "note"]
-    assert any(n.startswith("helm health after sync: ok mocm-bootstrap-1") for n in notes)
-    assert decisions(world.current, "helm rollback") == ["mocm-service rolled back to revision 6."]
+    [health] = bodies_of(world.current, HelmHealthChecked)
+    assert health.releases[0].healthy
+    assert health.releases[0].message.startswith("mocm-bootstrap-1: deployed")
+    assert [
+        (r.release, r.revision, r.succeeded, r.message)
+        for r in bodies_of(world.current, HelmRolledBack)
+    ] == [("mocm-service", 6, True, "mocm-service rolled back to revision 6.")]
     history = run_tool(
         world, ["helm", "history", "mocm-service", "-n", "fusion", "-o", "json"], cwd=world.root
     )
@@ -166,8 +171,12 @@ async def test_a_failed_lint_blocks_the_sync_until_waived_and_a_values_edit_asks
         await press(app, pilot, "s")
         assert not isinstance(app.screen, ConfirmDialog)
         assert "helm lint run again (the values changed since)" in text_of(app, "#sync-gate")
-    [waiver] = decisions(world.current, "helm lint failures waived")
-    assert waiver.endswith("— reason: template guarded at runtime; OPS-3")
+    [waiver] = [
+        w
+        for w in bodies_of(world.current, WaiverGiven)
+        if w.subject is WaiverSubject.SYNC_WITH_LINT_FAILED
+    ]
+    assert waiver.reason == "template guarded at runtime; OPS-3"
 
 
 async def test_an_unknown_context_blocks_the_sync(

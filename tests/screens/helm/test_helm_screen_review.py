@@ -14,23 +14,22 @@ from textual.widgets import Button, Input, Static
 
 from tests.support.helm_screen import (
     BOOK,
-    decisions,
     helm_app,
     helm_world,
-    journal_records,
     open_helm,
     press,
     ready_for_sync,
     text_of,
     values_path,
 )
+from tests.support.journal import bodies_of, lines_of
 from tests.support.waiting import (
     run_until_idle,
 )
 from tui.app import WizardApp
-from tui.core.helm.deployed_values import TAG_WAIVER, WAIVER
 from tui.core.helm.journal_readback import shown_time
-from tui.core.helm.review import ACKNOWLEDGED
+from tui.core.journal.events import ChangelogAcknowledged, WaiverGiven, WaiverSubject
+from tui.core.journal.records import RecordKind
 from tui.sandbox.aws_endpoint import AwsEndpoint
 from tui.sandbox.world import World
 from tui.screens.helm.panel import HelmPanel
@@ -100,9 +99,11 @@ async def test_placeholders_listed_in_red_and_sync_needs_a_typed_reason(
         assert not app.screen.query_one("#dialog-confirm", Button).disabled
         await press(app, pilot, "enter")
         assert "✔ Sync succeeded" in text_of(app, "#sync-outcome")
-    [detail] = decisions(world.current, WAIVER)
-    assert detail.startswith(f"{PLACEHOLDER_COUNT} left in {values_path(world)} (productKey, ")
-    assert detail.endswith(f", … {PLACEHOLDER_COUNT - 20} more); reason: demo cluster, no users")
+    [waiver] = bodies_of(world.current, WaiverGiven)
+    assert waiver.subject is WaiverSubject.SYNC_WITH_PLACEHOLDERS
+    assert waiver.detail == f"{PLACEHOLDER_COUNT} placeholder(s) left in {values_path(world)}"
+    assert len(waiver.items) == PLACEHOLDER_COUNT and waiver.items[0] == "productKey"
+    assert waiver.reason == "demo cluster, no users"
     assert sync_log(world).exists()
 
 
@@ -129,7 +130,7 @@ async def test_placeholder_written_outside_after_opening_is_caught_before_sync(
         await press(app, pilot, "escape")
         assert "1 placeholder" in text_of(app, "#sync-values")
     assert not sync_log(world).exists()
-    assert decisions(world.current, WAIVER) == []
+    assert bodies_of(world.current, WaiverGiven) == []
 
 
 async def test_values_read_again_when_the_step_is_shown_again(
@@ -205,8 +206,9 @@ async def test_image_tag_not_the_build_is_warned_and_journaled(
         assert warning in text_of(app, "#dialog-body")
         await press(app, pilot, "y")
         assert "✔ Sync succeeded" in text_of(app, "#sync-outcome")
-    [detail] = decisions(world.current, TAG_WAIVER)
-    assert detail.startswith("global.image.tag is '10.5.2603' but the current release's build")
+    [waiver] = bodies_of(world.current, WaiverGiven)
+    assert waiver.subject is WaiverSubject.SYNC_WITH_IMAGE_TAG
+    assert waiver.detail.startswith("global.image.tag is '10.5.2603' but the current release's")
 
 
 # -- the diff follows the acknowledgement -----------------------------------------------------
@@ -232,12 +234,8 @@ async def test_restart_reads_back_the_acknowledgement_and_the_last_diff(
     async with first.run_test(size=(80, 24)) as pilot:
         await open_helm(first, pilot)
         await press(first, pilot, "2", "a", "5", "d")
-    [ack_at] = [r["ts"] for r in journal_records(world.current) if r.get("what") == ACKNOWLEDGED]
-    [diff_at] = [
-        r["ts"]
-        for r in journal_records(world.current)
-        if r["kind"] == "note" and r["text"].startswith("helmfile diff: ")
-    ]
+    [ack_at] = [r["ts"] for r in lines_of(world.current, RecordKind.CHANGELOG_ACKNOWLEDGED)]
+    [diff_at] = [r["ts"] for r in lines_of(world.current, RecordKind.HELM_DIFFED)]
 
     second = helm_app(world, aws.env)
     async with second.run_test(size=(80, 24)) as pilot:
@@ -258,7 +256,7 @@ async def test_restart_reads_back_the_acknowledgement_and_the_last_diff(
         await press(second, pilot, "6")
         assert "diff run" in text_of(second, "#sync-gate")
         assert "CHANGELOG acknowledged" not in text_of(second, "#sync-gate")
-    assert len(decisions(world.current, ACKNOWLEDGED)) == 1  # not asked again
+    assert len(bodies_of(world.current, ChangelogAcknowledged)) == 1  # not asked again
 
 
 async def test_restart_asks_again_when_the_changelog_entry_changed(
@@ -268,7 +266,7 @@ async def test_restart_asks_again_when_the_changelog_entry_changed(
     async with first.run_test(size=(80, 24)) as pilot:
         await open_helm(first, pilot)
         await press(first, pilot, "2", "a")
-    [ack_at] = [r["ts"] for r in journal_records(world.current) if r.get("what") == ACKNOWLEDGED]
+    [ack_at] = [r["ts"] for r in lines_of(world.current, RecordKind.CHANGELOG_ACKNOWLEDGED)]
     changelog = world.current / "mocm" / "CHANGELOG.md"
     text = changelog.read_text(encoding="utf-8")
     head = text.index("### Removed", text.index("## [10.6.2605]"))
@@ -290,4 +288,4 @@ async def test_restart_asks_again_when_the_changelog_entry_changed(
         assert text_of(second, "#diff-status").startswith("Acknowledge the CHANGELOG (2) first")
         await press(second, pilot, "2", "a")
         await run_until_idle(second, pilot)
-    assert len(decisions(world.current, ACKNOWLEDGED)) == 2
+    assert len(bodies_of(world.current, ChangelogAcknowledged)) == 2

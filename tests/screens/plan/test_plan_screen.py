@@ -7,10 +7,10 @@ from pathlib import Path
 
 from textual.widgets import Button, Input
 
+from tests.support.journal import bodies_of
 from tests.support.plan_apply_screens import (
     carried_world,
     commands_run,
-    decisions,
     journal,
     open_step,
     tf_dir,
@@ -26,6 +26,13 @@ from tests.support.waiting import (
 )
 from tui.app import WizardApp
 from tui.core.files import sha256_file
+from tui.core.journal.events import (
+    GateAnswered,
+    GateQuestion,
+    PlanApproved,
+    PlanReviewed,
+    PlanVerdict,
+)
 from tui.core.steps import StepStatus
 from tui.core.tofu.plan.pipeline import Phase
 from tui.core.tofu.statefile import read_state
@@ -85,15 +92,21 @@ async def test_plan_reviews_expected_creates_as_safe_and_one_confirmation_approv
         assert app.statuses["plan"] is StepStatus.DONE
         assert "Approved" in text_of(app, "#plan-status")
 
-    reviewed = decisions(world.current, "plan-reviewed")[-1]
-    detail = json.loads(reviewed["detail"])
-    assert detail["plan_sha256"] == sha256_file(curr / "tfplan")
-    assert (detail["lineage"], detail["serial"]) == (state.lineage, state.serial)
-    assert detail["verdict"] == "safe"
-    gate_record = decisions(world.current, "apply-gate")[-1]
-    assert gate_record["detail"] == "apply confirmed: the plan destroys and replaces nothing"
-    approved = json.loads(decisions(world.current, "plan-approved")[-1]["detail"])
-    assert json.loads(approved["reviewed"])["plan_sha256"] == detail["plan_sha256"]
+    reviewed = bodies_of(world.current, PlanReviewed)[-1]
+    assert reviewed.plan.sha256 == sha256_file(curr / "tfplan")
+    assert reviewed.plan.state is not None
+    assert (reviewed.plan.state.lineage, reviewed.plan.state.serial) == (
+        state.lineage,
+        state.serial,
+    )
+    assert reviewed.verdict is PlanVerdict.SAFE and reviewed.step == "plan"
+    assert (reviewed.stage, reviewed.workdir) == ("upgrade", str(curr))
+    assert reviewed.counts and reviewed.unexpected == ()
+    gate_record = bodies_of(world.current, GateAnswered)[-1]
+    assert gate_record.sentence() == "apply confirmed: the plan destroys and replaces nothing"
+    assert gate_record.plan_sha256 == reviewed.plan.sha256
+    approved = bodies_of(world.current, PlanApproved)[-1]
+    assert approved.plan == reviewed.plan and approved.stage == "upgrade"
     commands = [argv[1] for argv in commands_run(world.current)]
     assert commands == ["init", "plan", "show"]
     show = [r for r in journal(world.current) if r["kind"] == "command"][-1]
@@ -102,8 +115,7 @@ async def test_plan_reviews_expected_creates_as_safe_and_one_confirmation_approv
         0,
         "plan",
     )
-    raw = Path(json.loads(reviewed["detail"])["plan"]).parent
-    assert raw == curr
+    assert Path(reviewed.plan.path).parent == curr
 
 
 async def test_unexpected_destroy_blocks_until_the_phrase_is_typed(tmp_path: Path) -> None:
@@ -141,14 +153,15 @@ async def test_unexpected_destroy_blocks_until_the_phrase_is_typed(tmp_path: Pat
         await run_until_idle(app, pilot)
         assert app.statuses["plan"] is StepStatus.DONE
 
-    gates = [r["detail"] for r in decisions(world.current, "apply-gate")]
-    assert gates[0] == "apply not confirmed (gate: type-phrase)"
-    assert gates[1].startswith("apply confirmed by typing 'destroy 1'")
-    assert "aws_cloudwatch_log_group.app" in gates[1]
-    reviewed = json.loads(decisions(world.current, "plan-reviewed")[-1]["detail"])
-    assert reviewed["verdict"] == "blocked"
-    approved = json.loads(decisions(world.current, "plan-approved")[-1]["detail"])
-    assert approved["typed_phrase"] == "destroy 1"
+    gates = bodies_of(world.current, GateAnswered)
+    assert gates[0].sentence() == "apply not confirmed (gate: type-phrase)"
+    assert (gates[1].question, gates[1].typed_phrase) == (GateQuestion.TYPE_PHRASE, "destroy 1")
+    assert "aws_cloudwatch_log_group.app" in gates[1].overridden
+    reviewed = bodies_of(world.current, PlanReviewed)[-1]
+    assert reviewed.verdict is PlanVerdict.BLOCKED
+    assert any(i.address == "aws_cloudwatch_log_group.app" for i in reviewed.unexpected)
+    approved = bodies_of(world.current, PlanApproved)[-1]
+    assert approved.typed_phrase == "destroy 1"
 
 
 async def test_lock_held_is_explained_in_plain_words(tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ import boto3
 import pytest
 from textual.widgets import Button, DataTable, Input
 
+from tests.support.journal import bodies_of
 from tests.support.screen_text import text_of
 from tests.support.tofu_steps import (
     BOOK,
@@ -20,8 +21,14 @@ from tests.support.tofu_steps import (
     table_rows,
     world_app,
 )
-from tests.support.waiting import WizardPilot, dialog_focused, settle, wait_until
+from tests.support.waiting import WizardPilot, dialog_focused, settle, settle_until, wait_until
 from tui.app import WizardApp
+from tui.core.journal.events import (
+    AwsIdentityConfirmed,
+    PreflightItemWaived,
+    SnapshotPurpose,
+    SnapshotRecorded,
+)
 from tui.core.steps import StepStatus
 from tui.sandbox.aws_endpoint import AwsEndpoint
 from tui.widgets.dialogs.confirm import ConfirmDialog
@@ -66,6 +73,35 @@ DLM_REASON = "the demo endpoint has no DLM; policy checked in the console"
 
 def sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+async def test_the_aws_identity_is_journaled_and_shown_again_after_a_restart(
+    seeded: SeededWorld,
+) -> None:
+    world = seeded.world
+    app = world_app(seeded)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_step(app, pilot, "preflight")
+    [who] = bodies_of(world.current, AwsIdentityConfirmed)
+    assert (who.account, who.region) == (world.account_id, world.region)
+    assert who.principal.startswith("arn:aws:") and who.step == "preflight"
+    again = world_app(seeded)
+    async with again.run_test(size=(120, 40)) as pilot:
+        # the banner names the journaled identity at once, before any check runs
+        banner = f"AWS {world.account_id} · {world.region}"
+        await wait_until(again, pilot, lambda: banner in text_of(again, "#banner"), "the banner")
+        # resumed where the operator was, where the identity is checked again
+        await wait_until(
+            again, pilot, lambda: bool(again.query("#pf-checks")), "the Preflight checks shown"
+        )
+        await settle_until(
+            again,
+            pilot,
+            lambda: rows_by_item(again).get("AWS identity", ["…"])[0] == "✔ pass",
+            "the AWS identity checked again",
+        )
+    # the same identity confirmed again is journaled once
+    assert bodies_of(world.current, AwsIdentityConfirmed) == [who]
 
 
 async def test_identity_in_banner_and_every_check_shown(seeded: SeededWorld) -> None:
@@ -208,10 +244,9 @@ async def test_failure_blocks_next_until_waived_with_reason(seeded: SeededWorld)
         assert app.statuses["preflight"] is StepStatus.DONE
         assert next_enabled(app)
     records = journal(seeded.world.current)
-    decisions = [r for r in records if r["kind"] == "decision"]
-    assert decisions[-1]["what"] == "waive preflight item"
-    assert decisions[-1]["detail"].startswith("S3 buckets (fail):")
-    assert decisions[-1]["detail"].endswith("reason: bucket retired last quarter, ticket OPS-7")
+    waiver = bodies_of(seeded.world.current, PreflightItemWaived)[-1]
+    assert (waiver.item, waiver.status) == ("S3 buckets", "fail")
+    assert waiver.reason == "bucket retired last quarter, ticket OPS-7"
     waived = [r for r in records if r["kind"] == "step_waived"]
     assert waived[-1]["step"] == "preflight" and "OPS-7" in waived[-1]["reason"]
 
@@ -263,5 +298,6 @@ async def test_optional_cache_snapshot_taken_on_request(seeded: SeededWorld) -> 
         SnapshotName=name
     )
     assert described["Snapshots"][0]["CacheClusterId"] == seeded.seed.cache_cluster_id
-    decisions = [r for r in journal(seeded.world.current) if r["kind"] == "decision"]
-    assert decisions[-1]["what"] == "optional snapshot" and name in decisions[-1]["detail"]
+    snapshot = bodies_of(seeded.world.current, SnapshotRecorded)[-1]
+    assert snapshot.purpose is SnapshotPurpose.OPTIONAL and snapshot.name == name
+    assert snapshot.source_id == seeded.seed.cache_cluster_id and not snapshot.already_existed

@@ -11,10 +11,10 @@ from typing import Any
 import boto3
 from textual.widgets import Button, DataTable, Input
 
+from tests.support.journal import bodies_of
 from tests.support.plan_apply_screens import (
     BOOK,
     carried_world,
-    decisions,
     journal,
     open_step,
     s3_state,
@@ -26,9 +26,18 @@ from tests.support.sandbox import new_world, run_tool
 from tests.support.screen_text import all_text, text_of
 from tests.support.waiting import (
     dialog_focused,
+    focus_on,
     run_until_idle,
     settle,
     wait_until,
+)
+from tui.core.journal.events import (
+    OverrideTyped,
+    PlanApplied,
+    PlanReviewed,
+    RollbackDone,
+    RollbackKind,
+    StateLeftBehind,
 )
 from tui.core.steps import StepStatus
 from tui.core.tofu.plan.pipeline import Action, Phase
@@ -140,9 +149,12 @@ async def test_option_b_lists_versions_and_needs_the_typed_phrase_to_force(
     assert restored["resources"] == pushed["resources"]
     assert restored["lineage"] == pushed["lineage"] and restored["serial"] == pushed["serial"] + 1
     assert download.stat().st_mode & 0o777 == 0o600
-    assert decisions(world.current, "state-push-force")[-1]["detail"].startswith(
-        f"typed 'push -force serial {serial - 1}'"
-    )
+    override = bodies_of(world.current, OverrideTyped)[-1]
+    assert override.action == "tofu state push -force"
+    assert override.phrase == f"push -force serial {serial - 1}"
+    [restored_record] = bodies_of(world.current, RollbackDone)
+    assert restored_record.rollback is RollbackKind.STATE_VERSION
+    assert restored_record.undoes == ("plan", "apply")
     pushes = [r for r in journal(world.current) if r["kind"] == "command"]
     assert pushes[-1]["argv"][1:4] == ["state", "push", "-force"]
 
@@ -401,12 +413,14 @@ async def test_option_b_re_converges_the_previous_release_and_lists_what_tofu_le
     assert inits and "-upgrade" not in inits[0]  # B keeps the previous release's provider lock
     applied_in = [cwd for argv, cwd in commands if argv[0] == "apply"]
     assert applied_in == [str(prev)]  # the previous release, nothing in the current one
-    assert decisions(world.current, "left-behind")[-1]["detail"].endswith(", ".join(left))
-    reviewed = [json.loads(r["detail"]) for r in decisions(world.current, "plan-reviewed")]
-    assert [(r["stage"], r["workdir"], r["state_source"]) for r in reviewed] == [
+    [behind] = bodies_of(world.current, StateLeftBehind)
+    assert list(behind.addresses) == left and behind.step == "rollback"
+    reviewed = bodies_of(world.current, PlanReviewed)
+    assert [(r.stage, r.workdir, r.plan.state and r.plan.state.source) for r in reviewed] == [
         ("rollback", str(prev), "state pull")
     ]
-    assert decisions(world.current, "plan-applied")
+    [applied] = bodies_of(world.current, PlanApplied)
+    assert (applied.stage, applied.workdir) == ("rollback", str(prev))
     restored = s3_state(s3, bucket)
     assert restored["lineage"] == before["lineage"]
     assert {
@@ -429,6 +443,8 @@ async def test_option_a_after_a_restart_mid_apply_re_plans_and_never_restores_tw
         await run_until_idle(app, pilot)
         assert "✔ Restored" in text_of(app, "#rb-local-status")
         view = app.query_one("#rb-pipeline", PipelineView)
+        # The view just mounted: p plans once its Plan button has the focus (keys reach it).
+        await wait_until(app, pilot, focus_on(app, "#rb-plan-button"), "Plan, focused")
         await pilot.press("p")
         await run_until_idle(app, pilot)
         assert view.core.phase is Phase.REVIEWED, all_text(app)
@@ -458,4 +474,5 @@ async def test_option_a_after_a_restart_mid_apply_re_plans_and_never_restores_tw
         assert view.core.phase is Phase.REVIEWED, all_text(app)
         assert view.core.interrupted is None
     assert (prev / BOOK.state_file).read_bytes() == restored_state  # not restored a second time
-    assert len(decisions(world.current, "state-restored")) == 1
+    restores = bodies_of(world.current, RollbackDone)
+    assert [r.rollback for r in restores] == [RollbackKind.LOCAL_STATE]

@@ -8,11 +8,13 @@ from pathlib import Path
 
 from textual.widgets import Button, Checkbox, Input, TabbedContent, Tabs
 
+from tests.support.journal import bodies_of
 from tests.support.screen_text import all_text, text_of
 from tests.support.stage4 import REAL_ENDPOINT
 from tests.support.stage4_screen import open_stage4, seed_world, stage4_app, stage4_pair
 from tests.support.waiting import WizardPilot, settle
 from tui.app import WizardApp
+from tui.core.journal.events import IdleVerdict, Stage4Verdict, WaiverGiven, WaiverSubject
 from tui.sandbox.aws_endpoint import AwsEndpoint
 from tui.screens.stage4.panel import Stage4Panel
 from tui.screens.stage4.teardown import TeardownRun
@@ -75,10 +77,12 @@ async def test_threshold_digits_land_escape_leaves_and_the_threshold_is_journale
         await pilot.press("2")  # out of the field, digits choose sections again
         await pilot.pause()
         assert tabs.active == "scan"
-    notes = [str(r["text"]) for r in journal(curr) if r["kind"] == "note"]
-    evidence = [n for n in notes if n.startswith("Stage-4 evidence: ")]
-    assert any("IDLE over the last 24h; threshold 4 (playbook)" in n for n in evidence)
-    assert any("BUSY over the last 24h; threshold 3 (typed by the operator)" in n for n in evidence)
+    verdicts = [
+        (v.verdict, v.window, v.threshold, v.threshold_typed)
+        for v in bodies_of(curr, Stage4Verdict)
+    ]
+    assert (IdleVerdict.IDLE, "24h", 4, False) in verdicts  # the playbook's threshold
+    assert (IdleVerdict.BUSY, "24h", 3, True) in verdicts  # typed by the operator
 
 
 async def test_a_live_reference_is_waived_only_with_a_typed_reason(
@@ -125,11 +129,10 @@ async def test_a_live_reference_is_waived_only_with_a_typed_reason(
         assert app.query_one("#s4-waive-refs", Button).disabled  # nothing left to waive
         await show_section(app, pilot, "2")
         assert f"waived: {REASON}" in text_of(app, "#s4-references")
-    waivers = [r for r in journal(curr) if r["kind"] == "decision" and "waived" in str(r["what"])]
-    assert len(waivers) == 1
-    assert waivers[0]["what"] == "Stage-4 reference waived"
-    assert "mocm/values.yaml:4 (credentials.redis.host) names" in str(waivers[0]["detail"])
-    assert REASON in str(waivers[0]["detail"])
+    [waiver] = bodies_of(curr, WaiverGiven)
+    assert waiver.subject is WaiverSubject.TEARDOWN_WITH_REFERENCE
+    assert waiver.items == (f"mocm/values.yaml:4 (credentials.redis.host) names {REAL_ENDPOINT}",)
+    assert waiver.reason == REASON
 
 
 async def test_a_waived_reference_stands_after_a_restart(
@@ -171,8 +174,8 @@ async def test_a_short_business_cycle_blocks_until_waived(
         gate = text_of(app, "#s4-gate")
         assert "≈ Valkey served 6.0 h of the required 24 h" in gate
         assert "waived with a reason (journaled)" in gate
-    decisions = [r for r in journal(curr) if r["kind"] == "decision"]
-    assert any(r["what"] == "Stage-4 business cycle waived" for r in decisions)
+    subjects = [w.subject for w in bodies_of(curr, WaiverGiven)]
+    assert WaiverSubject.TEARDOWN_BEFORE_BUSINESS_CYCLE in subjects
 
 
 async def test_the_snapshot_checkbox_says_ticked_or_not_at_80x24(

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from textual.widgets import Button, Input, Select, TabbedContent
 
+from tests.support.journal import bodies_of
 from tests.support.screen_text import all_text, text_of
 from tests.support.stage4 import (
     CLUSTER_ID,
@@ -33,6 +34,13 @@ from tests.support.waiting import (
     settle,
 )
 from tui.app import WizardApp
+from tui.core.journal.events import (
+    IdleVerdict,
+    SnapshotDeclined,
+    SnapshotPurpose,
+    SnapshotRecorded,
+    Stage4Verdict,
+)
 from tui.core.steps import StepStatus
 from tui.sandbox.aws_endpoint import AwsEndpoint
 from tui.screens.stage4.panel import Stage4Panel
@@ -293,8 +301,16 @@ async def test_final_snapshot_is_created(aws: AwsEndpoint, samples: Path, tmp_pa
         assert not app.query_one("#s4-park", Button).disabled  # idle, clear, snapshot taken
     found = client("elasticache").describe_snapshots(SnapshotName=SNAPSHOT)["Snapshots"]
     assert [s["CacheClusterId"] for s in found] == [CLUSTER_ID]
-    decisions = [r for r in journal_records(curr) if r["kind"] == "decision"]
-    assert any(f"{SNAPSHOT} created" in str(r) for r in decisions)
+    [taken] = bodies_of(curr, SnapshotRecorded)
+    assert (taken.purpose, taken.name, taken.source_id) == (
+        SnapshotPurpose.FINAL,
+        SNAPSHOT,
+        CLUSTER_ID,
+    )
+    assert not taken.already_existed
+    verdicts = bodies_of(curr, Stage4Verdict)
+    assert verdicts and verdicts[-1].verdict is IdleVerdict.IDLE
+    assert verdicts[-1].cluster_id == CLUSTER_ID and verdicts[-1].references == ()
 
 
 async def test_existing_snapshot_is_reported_not_overwritten(
@@ -384,7 +400,7 @@ async def test_park_and_undo_rename_on_disk_and_in_the_journal(
         ("09-elasticache.tf.2603", "09-elasticache.tf"),
     ]
     assert all(r["op"] == "rename" and r["step"] == "stage4" for r in renames)
-    assert any("declined" in str(r) for r in records if r["kind"] == "decision")
+    assert bodies_of(curr, SnapshotDeclined) == [SnapshotDeclined(SnapshotPurpose.FINAL, "stage4")]
 
 
 async def test_both_names_present_is_said_and_nothing_moves(

@@ -120,11 +120,13 @@ async def test_teardown_applies_only_the_reviewed_plan_after_the_cluster_id(
     records = [
         json.loads(x) for x in (curr / ".mocm-upgrade/journal.jsonl").read_text().splitlines()
     ]
-    gate_records = [r for r in records if r["kind"] == "decision" and r["what"] == "apply-gate"]
-    assert gate_records and f"typing '{CLUSTER_ID}'" in gate_records[-1]["detail"]
-    assert all(r["step"] == "stage4" for r in gate_records)
-    applied = [r for r in records if r["kind"] == "decision" and r["what"] == "plan-applied"]
-    assert [json.loads(r["detail"])["stage"] for r in applied] == ["stage4"]
+    gates = [r for r in records if r["kind"] == "gate_answered"]
+    assert gates and gates[-1]["confirmed"] and CLUSTER_ID in gates[-1]["typed_phrase"]
+    assert all((r["step"], r["stage"]) == ("stage4", "stage4") for r in gates)
+    [applied] = [r for r in records if r["kind"] == "plan_applied"]
+    [reviewed] = [r for r in records if r["kind"] == "plan_reviewed"][-1:]
+    assert (applied["stage"], applied["step"]) == ("stage4", "stage4")
+    assert applied["plan_sha256"] == reviewed["plan"]["sha256"] == gates[-1]["plan_sha256"]
     commands = [r for r in records if r["kind"] == "command"]
     # the review's show -json and state pull, and the apply check's state pull, are journaled too
     ran = [" ".join(r["argv"][1:3]) for r in commands]
@@ -262,5 +264,5 @@ async def test_unparking_after_the_review_voids_it(
     records = [
         json.loads(x) for x in (curr / ".mocm-upgrade/journal.jsonl").read_text().splitlines()
     ]
-    voided = [r for r in records if r["kind"] == "decision" and r["what"] == "plan-voided"]
-    assert [json.loads(r["detail"])["stage"] for r in voided] == ["stage4"]
+    voided = [r for r in records if r["kind"] == "plan_voided"]
+    assert [r["stage"] for r in voided] == ["stage4"]

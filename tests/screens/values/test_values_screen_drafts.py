@@ -10,6 +10,7 @@ from pathlib import Path
 
 from textual.widgets import Button, Input
 
+from tests.support.journal import bodies_of
 from tests.support.values_screen import (
     ORPHAN_LABEL,
     SAMPLE_SECRETS,
@@ -19,22 +20,18 @@ from tests.support.values_screen import (
     auto_fill,
     detail,
     draft_file,
-    journal,
     open_values,
     screen_text,
     settle,
     status,
     values_app,
 )
+from tui.core.journal.events import DraftFate, ValuesChoice, ValuesDecision, ValuesDraftHandled
 from tui.widgets.dialogs.confirm import ConfirmDialog
 from tui.widgets.dialogs.reason import ReasonDialog
 from tui.widgets.dialogs.typed_phrase import TypedPhraseDialog
 
 OPEN_MAP_LABEL = "global.nodeSelector.eks\\.amazonaws\\.com/nodegroup"
-
-
-def decisions(curr: Path, what: str) -> list[str]:
-    return [str(r["detail"]) for r in journal(curr) if r.get("what") == what]
 
 
 async def test_unsaved_edits_survive_a_drop_and_are_offered_back(tmp_path: Path) -> None:
@@ -79,8 +76,10 @@ async def test_unsaved_edits_survive_a_drop_and_are_offered_back(tmp_path: Path)
         assert "nothing unsaved" in status(panel)
     assert "MOCM-NEW-KEY-0001" in (curr / VALUES).read_text()
     assert not draft_file(curr).exists()  # saved: nothing left to offer back
-    restored = decisions(curr, "values draft restored")
-    assert len(restored) == 1 and "2 operation(s)" in restored[0]
+    [restored] = bodies_of(curr, ValuesDraftHandled)
+    assert restored.fate is DraftFate.RESTORED and len(restored.operations) == 2
+    assert restored.operations[0].startswith("edit ") and "productKey" in restored.operations[0]
+    assert restored.written_at
     whole = (curr / ".mocm-upgrade" / "journal.jsonl").read_text()
     assert "MOCM-NEW-KEY-0001" not in whole
     assert not any(secret in whole for secret in SAMPLE_SECRETS)
@@ -109,8 +108,10 @@ async def test_a_draft_for_a_template_changed_since_is_set_aside_not_applied(
     assert aside.is_file() and stat.S_IMODE(aside.stat().st_mode) == 0o600
     held = json.loads(aside.read_text())["applied"]
     assert held == [{"kind": "port", "label": "global.image.registry"}]
-    (detail_line,) = decisions(curr, "values draft set aside")
-    assert "port global.image.registry" in detail_line and "changed" in detail_line
+    (aside_record,) = bodies_of(curr, ValuesDraftHandled)
+    assert aside_record.fate is DraftFate.SET_ASIDE
+    assert aside_record.operations == ("port global.image.registry",)
+    assert "changed" in aside_record.reason and str(aside) in aside_record.reason
 
 
 async def test_save_is_refused_while_an_orphan_is_undecided(tmp_path: Path) -> None:
@@ -136,8 +137,8 @@ async def test_save_is_refused_while_an_orphan_is_undecided(tmp_path: Path) -> N
         await pilot.press("y")
         await settle(app, pilot)
     assert "legacyRedirect" not in (curr / VALUES).read_text()
-    (dropped,) = decisions(curr, "values orphans dropped")
-    assert json.loads(dropped) == [ORPHAN_LABEL]
+    (dropped,) = [d for d in bodies_of(curr, ValuesDecision) if d.choice is ValuesChoice.DROPPED]
+    assert dropped.keys == (ORPHAN_LABEL,) and dropped.file == str(curr / VALUES)
 
 
 async def test_drop_all_undecided_needs_the_typed_phrase_and_journals_the_list(
@@ -167,6 +168,7 @@ async def test_drop_all_undecided_needs_the_typed_phrase_and_journals_the_list(
         assert panel.check_action("drop_all", ()) is None  # nothing left to drop
         await pilot.press("u")  # one undo brings both back
         assert "orphans undecided 1 · open maps to carry 1" in status(panel)
-    (together,) = decisions(curr, "values undecided dropped together")
-    assert together.startswith("typed 'drop 2'")
-    assert OPEN_MAP_LABEL.replace("\\", "\\\\") in together and ORPHAN_LABEL in together
+    decided = bodies_of(curr, ValuesDecision)
+    (together,) = [d for d in decided if d.choice is ValuesChoice.DROPPED_TOGETHER]
+    assert together.reason == "confirmed by typing 'drop 2'"
+    assert set(together.keys) == {OPEN_MAP_LABEL, ORPHAN_LABEL}

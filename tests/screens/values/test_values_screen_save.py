@@ -3,12 +3,12 @@ guard, the journal, a restart, unsaved work when quitting or leaving, and keep."
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from textual.color import Color
 from textual.widgets import Button, Input, Static
 
+from tests.support.journal import bodies_of
 from tests.support.values_screen import (
     SAMPLE_SECRETS,
     VALUES,
@@ -30,6 +30,7 @@ from tests.support.waiting import (
     wait_until,
 )
 from tui.app import WizardApp
+from tui.core.journal.events import DraftFate, ValuesChoice, ValuesDecision, ValuesDraftHandled
 from tui.core.steps import StepStatus
 from tui.widgets.dialogs.confirm import ConfirmDialog
 from tui.widgets.dialogs.error import ErrorDialog
@@ -90,8 +91,12 @@ async def test_save_with_a_reason_writes_keeps_comments_and_journals(tmp_path: P
     # 3 values (the cache hosts wait for the Valkey secret) + the header comment's mention
     assert saved.count("REPLACE_VALUE") == 4
     records = journal(curr)
-    decisions = [r for r in records if r["kind"] == "decision"]
-    assert any("valkey not provisioned yet" in json.dumps(r) for r in decisions)
+    decided = {d.choice: d for d in bodies_of(curr, ValuesDecision)}
+    left = decided[ValuesChoice.PLACEHOLDERS_LEFT]
+    assert left.reason == "valkey not provisioned yet" and len(left.keys) == 2
+    assert left.file == str(curr / VALUES)
+    assert any("nodeSelector" in key for key in decided[ValuesChoice.CARRIED].keys)
+    assert "global.image.registry" in decided[ValuesChoice.PORTED].keys
     ops = [r for r in records if r["kind"] == "file_op"]
     assert [op["op"] for op in ops] == ["backup", "write"]
     assert all(len(str(op["sha256_after"])) == 64 for op in ops)
@@ -342,8 +347,9 @@ async def test_leaving_for_another_step_asks_and_the_edits_come_back_as_a_draft(
         await pilot.press("f2")  # nothing unsaved: no question
         await pilot.pause()
         assert app.current_step == "apply"
-    discarded = [r for r in journal(curr) if r.get("what") == "values draft discarded"]
-    assert len(discarded) == 1 and "port global.image.registry" in str(discarded[0]["detail"])
+    [discarded] = bodies_of(curr, ValuesDraftHandled)
+    assert discarded.fate is DraftFate.DISCARDED
+    assert "port global.image.registry" in discarded.operations
 
 
 # -- keep: a decision the operator sees, undoes, and finds in the journal ------------------
@@ -377,8 +383,8 @@ async def test_keep_marks_the_row_counts_it_undoes_and_is_journaled(tmp_path: Pa
         await pilot.press("y")
         await settle(app, pilot)
         assert app.statuses["values"] is StepStatus.DONE
-    kept = [r for r in journal(curr) if r.get("what") == "values kept as the template has them"]
-    assert len(kept) == 1 and json.loads(str(kept[0]["detail"])) == ["global.image.tag"]
+    kept = [d for d in bodies_of(curr, ValuesDecision) if d.choice is ValuesChoice.KEPT]
+    assert len(kept) == 1 and kept[0].keys == ("global.image.tag",)
     again = app_on(prev, curr)
     async with again.run_test(size=(120, 40)) as pilot:
         panel = await open_values(again, pilot)

@@ -7,15 +7,15 @@ from pathlib import Path
 from tests.support.sandbox import new_world, run_tool
 from tui.core.helm.commands import HelmPlan, rollback_confirmed
 from tui.core.helm.health import (
-    HEALTH_NOTE,
     ReleaseStatus,
     check_health,
-    health_note,
+    health_record,
     judge_health,
     parse_status,
 )
 from tui.core.helm.history import read_history
 from tui.core.helm.journal_readback import RecordedRevision, recorded_from_history
+from tui.core.journal.words import describe
 from tui.core.playbook.load import load_playbook
 from tui.sandbox.world import World
 
@@ -49,8 +49,10 @@ def test_a_successful_sync_is_healthy_release_by_release(tmp_path: Path) -> None
     assert [(r.release, r.healthy) for r in results] == [(r, True) for r in BOOK.helm_releases]
     assert results[0].message == "mocm-bootstrap-1: deployed, revision 8 → 9"
     assert results[2].message == "mocm-service: deployed, revision 6 → 7"
-    note = health_note(results)
-    assert note.startswith(HEALTH_NOTE + "ok mocm-bootstrap-1: deployed, revision 8 → 9; ok ")
+    said = describe(health_record(results, "helm"))
+    assert said.startswith(
+        "helm health after sync: ok mocm-bootstrap-1: deployed, revision 8 → 9; ok "
+    )
 
 
 def test_a_failed_release_and_an_untouched_one_are_not_healthy(tmp_path: Path) -> None:
@@ -68,7 +70,12 @@ def test_a_failed_release_and_an_untouched_one_are_not_healthy(tmp_path: Path) -
     assert results["mocm-service"].message == (
         "mocm-service: deployed, but still revision 6 (recorded before the sync: 6)"
     )
-    assert "NOT OK mocm-service" in health_note(results.values())
+    record = health_record(results.values(), "helm")
+    assert [r.release for r in record.releases if not r.healthy] == [
+        "mocm-bootstrap-2",
+        "mocm-service",
+    ]
+    assert "NOT OK mocm-service" in describe(record)
 
 
 def test_helm_status_failing_and_a_first_install() -> None:

@@ -10,21 +10,26 @@ import pytest
 
 from tui.core.helm.history import ReleaseHistory, Revision
 from tui.core.helm.journal_readback import (
-    OUTCOME_RECORDED,
-    RECORDED,
-    ROLLED_BACK,
     HelmJournalState,
     RecordedRevision,
-    parse_recorded,
-    parse_sync_note,
+    outcome_from_record,
     read_helm_journal,
     recorded_from_history,
+    recorded_from_record,
     shown_time,
-    sync_note,
     sync_outcome,
+    sync_record,
 )
 from tui.core.helm.sync import ReleaseProgress, ReleaseState, SyncResult, SyncSummary
+from tui.core.journal.events import (
+    HelmRevisionRecorded,
+    HelmRollbackClosed,
+    HelmRolledBack,
+    HelmSynced,
+    ReleaseAfterSync,
+)
 from tui.core.journal.reader import read_journal
+from tui.core.journal.records import CommandInterrupted
 from tui.core.journal.writer import Journal, Workspace
 
 RELEASES = ("mocm-bootstrap-1", "mocm-bootstrap-2", "mocm-service")
@@ -46,14 +51,14 @@ def rev(number: int, status: str, chart: str = "mocm-service-10.5.2603") -> Revi
 
 
 def record_all(journal: Journal, service: ReleaseHistory | None = None) -> None:
-    """What section 3 writes: one decision per release."""
+    """What section 3 writes: one record per release."""
     for name in RELEASES:
         history = ReleaseHistory(
             name, (rev(7, "superseded", f"{name}-x"), rev(8, "deployed", f"{name}-10.5.2603"))
         )
         if name == "mocm-service" and service is not None:
             history = service
-        journal.decision(RECORDED, recorded_from_history(history, "").detail, step=STEP)
+        journal.append(recorded_from_history(history, "").record(STEP))
 
 
 def sync(journal: Journal, states: dict[str, ReleaseState], exit_code: int | None) -> None:
@@ -61,7 +66,7 @@ def sync(journal: Journal, states: dict[str, ReleaseState], exit_code: int | Non
         ReleaseProgress(r, s, 9 if s is ReleaseState.DEPLOYED else None) for r, s in states.items()
     )
     result = SyncResult(progress, SyncSummary(), (), (), exit_code)
-    journal.note(sync_note(sync_outcome(result, stopped=exit_code is None)), step=STEP)
+    journal.append(sync_record(sync_outcome(result, stopped=exit_code is None), STEP))
 
 
 def state_of(journal: Journal) -> HelmJournalState:
@@ -107,18 +112,18 @@ def test_cancelled_sync_asks_rollback_of_the_interrupted_release(journal: Journa
 def test_rollback_and_outcome_are_read_back(journal: Journal) -> None:
     record_all(journal)
     sync(journal, SERVICE_FAILED, 1)
-    journal.decision(ROLLED_BACK, "mocm-service rolled back to revision 8.", step=STEP)
+    journal.append(HelmRolledBack("mocm-service", 8, True, "rolled back", STEP))
     state = state_of(journal)
     assert state.rolled_back == {"mocm-service"}
     assert state.pending_rollback == ("mocm-service",)  # the outcome is still to record
-    journal.decision(OUTCOME_RECORDED, "mocm-service → 8: back on 10.5", step=STEP)
+    journal.append(HelmRollbackClosed("mocm-service → 8", "back on 10.5", STEP))
     assert state_of(journal).pending_rollback == ()
 
 
 def test_failed_rollback_is_not_taken_for_done(journal: Journal) -> None:
     record_all(journal)
     sync(journal, SERVICE_FAILED, 1)
-    journal.decision(ROLLED_BACK, "Rollback of mocm-service to revision 8 failed: x", step=STEP)
+    journal.append(HelmRolledBack("mocm-service", 8, False, "failed: x", STEP))
     assert state_of(journal).rolled_back == frozenset()
 
 
@@ -142,7 +147,9 @@ def test_after_a_successful_sync_each_release_can_go_back_to_its_recorded_revisi
         RELEASES, 8
     )
     assert state.pending_rollback == ()  # nothing failed: nothing is owed
-    journal.decision(ROLLED_BACK, "mocm-service rolled back to revision 8.", step=STEP)
+    journal.append(
+        HelmRolledBack("mocm-service", 8, True, "mocm-service rolled back to revision 8.", STEP)
+    )
     assert state_of(journal).rollback_offered == RELEASES[:2]
     record_all(journal)  # a new recording: the next sync's targets
     state = state_of(journal)
@@ -160,33 +167,43 @@ def test_after_a_failed_sync_the_deployed_releases_are_offered_too(journal: Jour
 def test_a_new_recording_after_a_sync_starts_a_new_set(journal: Journal) -> None:
     record_all(journal)
     sync(journal, SERVICE_FAILED, 1)
-    journal.decision(
-        RECORDED, "mocm-service: revision 9 deployed (mocm-service-10.5.2603)", step=STEP
-    )
+    journal.append(HelmRevisionRecorded("mocm-service", 9, "mocm-service-10.5.2603", False))
     state = state_of(journal)
     assert list(state.recorded) == ["mocm-service"]
     assert state.recorded["mocm-service"].revision == 9
     assert state.last_sync is None
 
 
-def test_records_of_other_steps_and_foreign_text_are_ignored(journal: Journal) -> None:
-    journal.decision(RECORDED, "mocm-service: revision 3 deployed (x)", step="values")
-    journal.decision(RECORDED, "mocm-service: revision ? deployed", step=STEP)
-    journal.decision(RECORDED, "other-release: revision 2 deployed (x)", step=STEP)
-    journal.note("helmfile sync (exit 1): mocm-service exploded", step=STEP)
-    journal.note("helmfile sync (exit 1): mocm-service failed", step="stage4")
+def test_records_of_other_steps_and_releases_and_notes_are_ignored(journal: Journal) -> None:
+    journal.append(HelmRevisionRecorded("mocm-service", 3, "x", False, step="values"))
+    journal.append(HelmRevisionRecorded("other-release", 2, "x", False, step=STEP))
+    journal.note("helmfile sync (exit 1): mocm-service failed", step=STEP)
+    journal.append(HelmSynced(1, (ReleaseAfterSync("mocm-service", "failed", 3),), "stage4"))
     state = state_of(journal)
     assert state.recorded == {} and state.last_sync is None
 
 
+def test_a_sync_a_killed_wizard_cut_off_leaves_every_recorded_release_interrupted(
+    journal: Journal, tmp_path: Path
+) -> None:
+    record_all(journal)
+    argv = ("helmfile", "-f", "helmfile.yaml", "sync")
+    run = journal.command_started(argv, tmp_path, "009-helmfile-sync.log", STEP)
+    journal.append(CommandInterrupted(run, argv, str(tmp_path), "t", STEP))  # the next start
+    state = state_of(journal)
+    assert state.last_sync is not None and state.last_sync.exit_code is None
+    assert state.pending_rollback == RELEASES
+    assert state.recorded["mocm-service"].revision == 8  # the rollback targets are kept
+
+
 def test_first_install_and_no_deployed_revision_round_trip() -> None:
     first = recorded_from_history(ReleaseHistory("mocm-bootstrap-2", ()), "t")
-    assert first.detail == "mocm-bootstrap-2: first install (no history), no rollback target"
-    assert parse_recorded(first.detail, "t") == first
+    assert first.record(STEP) == HelmRevisionRecorded("mocm-bootstrap-2", None, "", True, 0, STEP)
+    assert recorded_from_record(first.record(STEP), "t") == first
     assert not first.rollback_choice().possible
     none = recorded_from_history(ReleaseHistory("mocm-service", (rev(1, "failed"),)), "t")
-    assert none.detail == "mocm-service: no deployed revision (1 revisions)"
-    assert parse_recorded(none.detail, "t") == none
+    assert none.record(STEP) == HelmRevisionRecorded("mocm-service", None, "", False, 1, STEP)
+    assert recorded_from_record(none.record(STEP), "t") == none
     assert "no deployed revision was recorded" in none.rollback_choice().reason
 
 
@@ -196,10 +213,10 @@ def test_recorded_detail_round_trip() -> None:
     )
     revision = recorded_from_history(history, "t")
     assert revision == RecordedRevision("mocm-service", 6, "mocm-service-10.5.2603", False, "t")
-    assert parse_recorded(revision.detail, "t") == revision
+    assert recorded_from_record(revision.record(STEP), "t") == revision
 
 
-def test_sync_note_round_trip() -> None:
+def test_sync_record_round_trip() -> None:
     result = SyncResult(
         (
             ReleaseProgress("mocm-bootstrap-1", ReleaseState.DEPLOYED, 9),
@@ -211,11 +228,16 @@ def test_sync_note_round_trip() -> None:
         0,
     )
     outcome = sync_outcome(result, stopped=False)
-    text = sync_note(outcome)
-    assert (
-        text == "helmfile sync (exit 0): mocm-bootstrap-1 deployed rev 9, mocm-service not started"
+    record = sync_record(outcome, STEP)
+    assert record == HelmSynced(
+        0,
+        (
+            ReleaseAfterSync("mocm-bootstrap-1", "deployed", 9),
+            ReleaseAfterSync("mocm-service", "not started", None),
+        ),
+        STEP,
     )
-    assert parse_sync_note(text) == outcome and outcome.succeeded
+    assert outcome_from_record(record) == outcome and outcome.succeeded
 
 
 def test_shown_time() -> None:

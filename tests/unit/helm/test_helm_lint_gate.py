@@ -12,18 +12,19 @@ from tui.core.files import sha256_file
 from tui.core.helm.commands import HelmPlan, read_helmfile_releases
 from tui.core.helm.lint import parse_lint
 from tui.core.helm.lint_gate import (
-    LINT_WAIVED,
     LintRun,
     LintState,
     chart_lint,
     failed_lines,
     lint_blocker,
-    lint_note,
+    lint_record,
     lint_waiver,
-    parse_lint_note,
     read_lint_journal,
+    run_from_record,
     values_fingerprint,
 )
+from tui.core.journal.events import HelmLinted, WaiverSubject
+from tui.core.journal.reader import read_journal
 from tui.core.journal.writer import Journal, Workspace
 from tui.core.playbook.load import load_playbook
 
@@ -65,22 +66,24 @@ def test_a_failed_chart_blocks_until_waived_with_a_reason(tmp_path: Path) -> Non
         lint_waiver(run, " ", STEP)
     (tmp_path / "rel").mkdir()
     journal = Journal.open(Workspace(tmp_path / "rel"))
-    journal.note(lint_note(run), step=STEP)
-    decision = lint_waiver(run, "the image key is rendered by the platform chart", STEP)
-    assert decision.what == LINT_WAIVED
-    journal.append(decision)
+    journal.append(lint_record(run, STEP))
+    waiver = lint_waiver(run, "the image key is rendered by the platform chart", STEP)
+    assert waiver.subject is WaiverSubject.SYNC_WITH_LINT_FAILED and waiver.items == run.failed
+    journal.append(waiver)
     state = read_lint_journal(Journal.open(Workspace(tmp_path / "rel")).records, STEP)
     assert state.waived_because == "the image key is rendered by the platform chart"
     assert lint_blocker(state, now) is None
     assert lint_blocker(state, "0" * 12) == "helm lint run again (the values changed since)"
-    journal.note(lint_note(run), step=STEP)  # a new lint run: the old waiver does not cover it
+    journal.append(lint_record(run, STEP))  # a new lint run: the old waiver does not cover it
     assert read_lint_journal(journal.records, STEP).waived_because == ""
 
 
-def test_never_linted_blocks_and_the_note_round_trips() -> None:
+def test_never_linted_blocks_and_the_record_round_trips(tmp_path: Path) -> None:
     assert lint_blocker(LintState(None), "abc") == "helm lint run"
     run = LintRun("0123456789ab", (chart_lint("charts/a", None),))
-    note = lint_note(run)
-    assert note == "helm lint (values 0123456789ab): charts/a not finished"
-    assert parse_lint_note(note) == run and not run.passed
-    assert parse_lint_note("helm lint (values xyz): charts/a exploded") is None
+    journal = Journal.open(Workspace(tmp_path))
+    journal.append(lint_record(run, STEP))
+    [record] = [r for r in read_journal(journal.path).records if r.step == STEP]
+    assert isinstance(record.body, HelmLinted)
+    assert run_from_record(record.body) == run and not run.passed
+    assert read_lint_journal([record], "values").run is None  # another step's lint is not this

@@ -11,16 +11,15 @@ import pytest
 from tui.core.helm.changelog import ChangelogEntry, find_entry
 from tui.core.helm.diff import parse_diff
 from tui.core.helm.review import (
-    ACKNOWLEDGED,
     Acknowledgement,
     JournaledDiff,
     ReviewState,
-    acknowledgement_detail,
-    diff_note,
+    acknowledgement_record,
+    diff_record,
     entry_fingerprint,
-    parse_acknowledgement,
     read_review_journal,
 )
+from tui.core.journal.events import ChangelogAcknowledged, HelmDiffed
 from tui.core.journal.reader import read_journal
 from tui.core.journal.writer import Journal, Workspace
 
@@ -82,56 +81,58 @@ def test_fingerprint_changes_with_the_content(old: str, new: str) -> None:
     assert entry_fingerprint(entry(changed)) != entry_fingerprint(entry())
 
 
-# -- acknowledgement words --------------------------------------------------------------------
-def test_acknowledgement_round_trip_covers_the_same_entry_only() -> None:
-    detail = acknowledgement_detail("10.6.2605", entry())
-    assert detail.startswith(f"entry 10.6.2605 (fingerprint {entry_fingerprint(entry())}): ")
-    assert detail.endswith("1 Changed/Removed item(s) read: The legacy job.")
-    ack = parse_acknowledgement(detail, "t")
-    assert ack == Acknowledgement("10.6.2605", entry_fingerprint(entry()), "t")
-    assert ack.covers("10.6.2605", entry())
+# -- acknowledgement records ------------------------------------------------------------------
+def test_acknowledgement_covers_the_same_entry_only(journal: Journal) -> None:
+    record = acknowledgement_record("10.6.2605", entry(), STEP)
+    assert record == ChangelogAcknowledged(
+        "10.6.2605", entry_fingerprint(entry()), ("The legacy job.",), "", STEP
+    )
+    journal.append(record)
+    ack = reread(journal).acknowledgement
+    assert ack == Acknowledgement("10.6.2605", entry_fingerprint(entry()), ack.at if ack else "")
+    assert ack is not None and ack.covers("10.6.2605", entry())
     assert not ack.covers("10.6.2605", entry(CHANGELOG.replace("legacy", "old")))
     assert not ack.covers("10.6.2605", None)  # the entry disappeared
     assert not ack.covers("10.7.0", entry())
 
 
-def test_acknowledgement_without_an_entry_holds_while_there_is_none() -> None:
-    detail = acknowledgement_detail("10.6.2605", None, "CHANGELOG.md has no entry")
-    assert detail == "no entry for 10.6.2605 (CHANGELOG.md has no entry); read by hand"
-    ack = parse_acknowledgement(detail)
-    assert ack is not None and ack.fingerprint is None
-    assert ack.covers("10.6.2605", None)
+def test_acknowledgement_without_an_entry_holds_while_there_is_none(journal: Journal) -> None:
+    record = acknowledgement_record("10.6.2605", None, STEP, "CHANGELOG.md has no entry")
+    assert record.fingerprint is None and record.problem == "CHANGELOG.md has no entry"
+    journal.append(record)
+    ack = reread(journal).acknowledgement
+    assert ack is not None and ack.covers("10.6.2605", None)
     assert not ack.covers("10.6.2605", entry())  # an entry appeared: read it
 
 
-def test_words_without_a_fingerprint_are_not_trusted() -> None:
-    # what the step journaled before the fingerprint existed: read again rather than guess
-    assert parse_acknowledgement("entry 10.6.2605: 5 Changed/Removed item(s) read") is None
+def test_an_acknowledgement_of_unknown_content_is_not_trusted() -> None:
+    # an old journal's words without the fingerprint: read again rather than guess
+    ack = Acknowledgement("10.6.2605", "", "t")
+    assert not ack.covers("10.6.2605", entry()) and not ack.covers("10.6.2605", None)
 
 
-# -- diff notes -------------------------------------------------------------------------------
-def test_diff_notes_for_each_outcome(samples: Path) -> None:
+# -- diff records -----------------------------------------------------------------------------
+def test_diff_records_for_each_outcome(samples: Path) -> None:
     changes = parse_diff(
         (samples / "helmfile_diff.stdout.txt").read_text(),
         (samples / "helmfile_diff.stderr.txt").read_text(),
         2,
     )
-    assert diff_note(changes).startswith("helmfile diff: ")
-    assert diff_note(changes).endswith(" changed")
+    assert diff_record(changes, STEP).result.endswith(" changed")
     none = parse_diff("", (samples / "helmfile_diff_no_changes.stderr.txt").read_text(), 0)
-    assert diff_note(none) == "helmfile diff: no changes"
+    assert diff_record(none, STEP) == HelmDiffed("no changes", STEP)
     failed = parse_diff("", "Error: cluster unreachable\n", 1)
-    assert diff_note(failed, 1) == "helmfile diff: failed (exit 1)"
+    assert diff_record(failed, STEP, 1) == HelmDiffed("failed (exit 1)", STEP)
 
 
 # -- the journal read back --------------------------------------------------------------------
 def test_restart_reads_the_newest_acknowledgement_and_diff(journal: Journal) -> None:
-    journal.decision(ACKNOWLEDGED, "entry 10.6.2605: 5 Changed/Removed item(s) read", step=STEP)
-    journal.note("helmfile diff: failed (exit 1)", step=STEP)
-    journal.decision(ACKNOWLEDGED, acknowledgement_detail("10.6.2605", entry()), step=STEP)
-    journal.note("helmfile diff: mocm-service 6 resources changed", step=STEP)
-    journal.note("helmfile diff: no changes", step="values")  # another step's words
-    journal.decision(ACKNOWLEDGED, acknowledgement_detail("9.9", None, "x"), step="values")
+    journal.append(ChangelogAcknowledged("10.6.2605", "", (), "", STEP))
+    journal.append(HelmDiffed("failed (exit 1)", STEP))
+    journal.append(acknowledgement_record("10.6.2605", entry(), STEP))
+    journal.append(HelmDiffed("mocm-service 6 resources changed", STEP))
+    journal.append(HelmDiffed("no changes", "values"))  # another step's record
+    journal.append(acknowledgement_record("9.9", None, "values", "x"))
     state = reread(journal)
     assert state.acknowledgement is not None
     assert state.acknowledgement.covers("10.6.2605", entry())
@@ -142,12 +143,13 @@ def test_restart_reads_the_newest_acknowledgement_and_diff(journal: Journal) -> 
     assert not state.last_diff.failed
 
 
-def test_a_newer_acknowledgement_in_old_words_asks_again(journal: Journal) -> None:
-    journal.decision(ACKNOWLEDGED, acknowledgement_detail("10.6.2605", entry()), step=STEP)
-    journal.decision(ACKNOWLEDGED, "entry 10.6.2605: read", step=STEP)
-    journal.note("helmfile diff: failed (exit 1)", step=STEP)
+def test_a_newer_acknowledgement_of_unknown_content_asks_again(journal: Journal) -> None:
+    journal.append(acknowledgement_record("10.6.2605", entry(), STEP))
+    journal.append(ChangelogAcknowledged("10.6.2605", "", (), "", STEP))
+    journal.append(HelmDiffed("failed (exit 1)", STEP))
     state = reread(journal)
-    assert state.acknowledgement is None
+    assert state.acknowledgement is not None
+    assert not state.acknowledgement.covers("10.6.2605", entry())
     assert state.last_diff is not None and state.last_diff.failed
 
 

@@ -7,12 +7,8 @@ from pathlib import Path
 import pytest
 
 from tui.core.errors import ParseError
-from tui.core.helm.deployed_values import (
-    SHOWN_IN_JOURNAL,
-    check_sync_values,
-    tag_waiver_detail,
-    waiver_detail,
-)
+from tui.core.helm.deployed_values import check_sync_values, tag_waiver_record, waiver_record
+from tui.core.journal.events import WaiverSubject
 from tui.core.playbook.load import load_playbook
 
 BOOK = load_playbook()
@@ -70,7 +66,9 @@ def test_tag_of_the_previous_build_is_named(tmp_path: Path) -> None:
     assert check.image_tag.sentence().startswith(
         "global.image.tag is '10.5.2603' but the current release's build is 10.6.2605"
     )
-    assert tag_waiver_detail(check) == f"{check.image_tag.sentence()} ({path})"
+    waiver = tag_waiver_record(check, "helm")
+    assert waiver.subject is WaiverSubject.SYNC_WITH_IMAGE_TAG and waiver.reason == ""
+    assert waiver.detail == f"{check.image_tag.sentence()} ({path})"
 
 
 def test_tag_absent_or_placeholder(tmp_path: Path) -> None:
@@ -104,9 +102,11 @@ def test_not_a_mapping_is_refused(tmp_path: Path) -> None:
         check_sync_values(write(tmp_path, "- a\n- b\n"), BOOK, BUILD)
 
 
-def test_waiver_detail_names_key_paths_only(samples: Path) -> None:
+def test_waiver_names_key_paths_only(samples: Path) -> None:
     check = check_sync_values(samples / "values_new_template.yaml", BOOK, BUILD)
-    detail = waiver_detail(check, "test cluster")
-    assert detail.startswith(f"29 left in {check.path} (global.image.registry, productKey, ")
-    assert detail.endswith(f", … {29 - SHOWN_IN_JOURNAL} more); reason: test cluster")
-    assert "REPLACE_VALUE" not in detail
+    waiver = waiver_record(check, "test cluster", "helm")
+    assert waiver.subject is WaiverSubject.SYNC_WITH_PLACEHOLDERS
+    assert waiver.detail == f"29 placeholder(s) left in {check.path}"
+    assert waiver.items[:2] == ("global.image.registry", "productKey") and len(waiver.items) == 29
+    assert waiver.reason == "test cluster"
+    assert "REPLACE_VALUE" not in repr(waiver)

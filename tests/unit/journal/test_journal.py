@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from tui.core.errors import JournalError
+from tui.core.journal.events import OverrideTyped, PlanFile, PlanIssue, PlanReviewed, PlanVerdict
 from tui.core.journal.reader import read_journal
 from tui.core.journal.records import (
     CommandRun,
@@ -86,7 +87,7 @@ def test_every_kind_reads_back_as_typed_records(tmp_path: Path) -> None:
     journal.file_op("copy", tmp_path / "b", "a" * 64, None, source=tmp_path / "a", step="carry")
     journal.command(["tofu", "plan"], tmp_path, 2, 1.5, "001-tofu-plan.log", step="plan")
     journal.step_waived("preflight", "DLM policy is managed by the platform team")
-    journal.decision("typed_confirmation", "destroy aws_instance.x", step="plan")
+    journal.append(OverrideTyped("tofu state push -force", "push v3", "v3", "rollback"))
 
     read = read_journal(Workspace(tmp_path).journal_path)
     assert [r.seq for r in read.records] == [1, 2, 3, 4, 5]
@@ -250,10 +251,13 @@ def test_secrets_never_reach_the_journal_file(tmp_path: Path) -> None:
     journal = open_journal(tmp_path, redact=lambda s: s.replace(secret, "••••"))
     journal.command(["psql", f"--password={secret}"], tmp_path, 0, 0.2)
     journal.note(f"password is {secret}")
-    journal.decision("override", f"typed {secret}")
+    journal.append(OverrideTyped("push", f"typed {secret}", "v1"))
+    issue = PlanIssue("aws_db.x", ("update",), f"password {secret} changes", False)
+    plan = PlanFile("/p", "a" * 64, None, "t")
+    journal.append(PlanReviewed("/w", plan, PlanVerdict.SAFE, (), (issue,)))
     text = journal.path.read_text()
     assert secret not in text
-    assert text.count("••••") == 3
+    assert text.count("••••") == 4
 
 
 def test_restart_after_a_kill_resumes_on_the_entered_step(tmp_path: Path) -> None:
@@ -454,3 +458,46 @@ def test_opening_syncs_the_folder_and_appends_leak_no_descriptor(
     monkeypatch.undo()
     assert synced_dirs == [str(journal.workspace.root)]
     assert len(opened) == 3 and all(fd in closed for fd in opened)
+
+
+def test_a_hand_edited_last_line_is_named_not_set_aside(tmp_path: Path) -> None:
+    """A whole JSON line is never a torn write: a wrong shape there was edited by hand."""
+    journal = open_journal(tmp_path)
+    journal.step_started("releases")
+    journal.step_completed("releases")
+    lines = journal.path.read_text().splitlines()
+    edited = json.loads(lines[-1]) | {"step": 42}
+    journal.path.write_text("\n".join([*lines[:-1], json.dumps(edited)]) + "\n")
+    before = journal.path.read_bytes()
+    with pytest.raises(JournalError, match=r"line 2 is corrupt \(field 'step'") as caught:
+        open_journal(tmp_path)
+    assert "edited by hand?" in caught.value.hint
+    assert journal.path.read_bytes() == before  # nothing cut off or set aside
+    assert not list(journal.path.parent.glob("journal.jsonl.torn-*"))
+
+
+@pytest.mark.parametrize("where", ["middle", "last"])
+def test_a_line_of_a_newer_schema_is_refused_naming_the_version(tmp_path: Path, where: str) -> None:
+    journal = open_journal(tmp_path)
+    journal.step_started("releases")
+    newer = {"ts": "t", "seq": 2, "kind": "step_teleported", "user": "u", "host": "h", "schema": 3}
+    lines = journal.path.read_text().splitlines()
+    lines.insert(0 if where == "middle" else len(lines), json.dumps(newer))
+    journal.path.write_text("\n".join(lines) + "\n")
+    number = 1 if where == "middle" else 2
+    with pytest.raises(JournalError) as caught:
+        read_journal(journal.path)
+    assert caught.value.message == (
+        f"{journal.path}: line {number} was written by a newer mocm-upgrade (journal schema 3); "
+        "this one reads journal schema 2 and older."
+    )
+    with pytest.raises(JournalError, match="journal schema 3"):
+        open_journal(tmp_path)
+
+
+def test_every_line_written_says_its_schema(tmp_path: Path) -> None:
+    journal = open_journal(tmp_path)
+    journal.step_entered("plan")
+    journal.note("x")
+    lines = [json.loads(line) for line in journal.path.read_text().splitlines()]
+    assert [line["schema"] for line in lines] == [2, 2]

@@ -20,7 +20,8 @@ from tests.support.preflight import (
 from tests.support.release import make_pair
 from tests.support.stage4 import NO_RETRY, client, seed_cluster
 from tui.core.errors import MocmError
-from tui.core.journal.records import Decision, StepWaived
+from tui.core.journal.events import PreflightItemWaived
+from tui.core.journal.records import StepWaived
 from tui.core.journal.writer import Journal, Workspace
 from tui.core.playbook.load import load_playbook
 from tui.core.playbook.version import Version
@@ -137,9 +138,9 @@ def test_waivers_are_journaled_with_the_reason(world: Path, tmp_path: Path) -> N
     journal = Journal.open(Workspace(tmp_path / "current"))
     records = record_waivers(journal, report.failures, "snapshots are taken by the DBA team")
     bodies = [r.body for r in records]
-    assert isinstance(bodies[0], Decision) and bodies[0].step == "preflight"
-    assert "MongoDB EBS snapshots (fail)" in bodies[0].detail
-    assert "reason: snapshots are taken by the DBA team" in bodies[0].detail
+    assert isinstance(bodies[0], PreflightItemWaived) and bodies[0].step == "preflight"
+    assert (bodies[0].item, bodies[0].status) == ("MongoDB EBS snapshots", "fail")
+    assert bodies[0].reason == "snapshots are taken by the DBA team"
     assert isinstance(bodies[-1], StepWaived) and bodies[-1].step == "preflight"
     assert journal.path.read_text().count("snapshots are taken by the DBA team") == 2
 

@@ -22,19 +22,18 @@ from tests.support.stage4 import (
     steady_shape,
 )
 from tui.core.errors import MocmError
+from tui.core.journal.events import IdleVerdict, Stage4Verdict, WaiverSubject
+from tui.core.journal.reader import read_journal
+from tui.core.journal.words import describe
 from tui.core.journal.writer import Journal, Workspace
 from tui.core.playbook.load import load_playbook
 from tui.core.stage4.evidence import Stage4Evidence, gather_stage4_evidence
 from tui.core.stage4.gate import (
-    CYCLE_WAIVED,
-    EVIDENCE_NOTE,
-    REFERENCE_WAIVED,
     Precondition,
     SnapshotDecision,
     Stage4Waivers,
     ThresholdInvalid,
     business_cycle_waiver,
-    evidence_note,
     idle_explanation,
     open_references,
     parse_threshold,
@@ -43,6 +42,7 @@ from tui.core.stage4.gate import (
     reference_waiver,
     teardown_allowed,
     teardown_preconditions,
+    verdict_record,
 )
 from tui.core.stage4.targets import load_stage4_target
 
@@ -101,8 +101,9 @@ def test_a_short_business_cycle_blocks_until_waived_with_a_reason(aws, samples, 
     with pytest.raises(MocmError, match="needs a reason"):
         business_cycle_waiver(evidence, "  ")
     decision = business_cycle_waiver(evidence, "weekly batch already ran on Valkey")
-    assert decision.what == CYCLE_WAIVED and decision.step == "stage4"
-    assert decision.detail.endswith("— reason: weekly batch already ran on Valkey")
+    assert decision.subject is WaiverSubject.TEARDOWN_BEFORE_BUSINESS_CYCLE
+    assert decision.step == "stage4" and decision.reason == "weekly batch already ran on Valkey"
+    assert "of the required 24 h" in decision.detail
     waivers = Stage4Waivers(business_cycle="weekly batch already ran on Valkey")
     states = teardown_preconditions(evidence, SnapshotDecision.DECLINED, waivers, "mocm")
     assert teardown_allowed(states)
@@ -122,7 +123,8 @@ def test_each_reference_is_waived_on_its_own(aws, samples, tmp_path) -> None:
         "1 live reference(s) under mocm/ name the old cache (section 2)",
     )
     decision = reference_waiver(ref, "legacy block is not rendered by any chart")
-    assert decision.what == REFERENCE_WAIVED
+    assert decision.subject is WaiverSubject.TEARDOWN_WITH_REFERENCE
+    assert decision.items == (reference_key(ref),)
     waivers = Stage4Waivers({reference_key(ref): "legacy block is not rendered by any chart"})
     assert open_references(evidence.scan, waivers) == ()
     states = teardown_preconditions(evidence, SnapshotDecision.TAKEN, waivers, "mocm")
@@ -148,11 +150,14 @@ def test_waivers_and_the_verdict_are_journaled_and_read_back(aws, samples, tmp_p
     journal.append(reference_waiver(ref, "not rendered"))
     journal.append(business_cycle_waiver(evidence, "first try: too early"))
     journal.append(business_cycle_waiver(evidence, "cycle confirmed by the app team"))
-    note = evidence_note(evidence, "24h", PLAYBOOK.stage4.idle_threshold)
-    journal.note(note, "stage4")
-    assert note.startswith(EVIDENCE_NOTE + "IDLE over the last 24h; threshold 6 (typed by the ")
-    assert "1 live reference(s): mocm/values.yaml:9 (legacy.host)" in note
-    assert "1 not live: mocm/values.yaml:10 (YAML comment)" in note
+    journal.append(verdict_record(evidence, "24h", PLAYBOOK.stage4.idle_threshold))
+    records = read_journal(journal.path).records
+    [verdict] = [r.body for r in records if isinstance(r.body, Stage4Verdict)]
+    assert (verdict.verdict, verdict.window, verdict.threshold) == (IdleVerdict.IDLE, "24h", 6)
+    assert verdict.threshold_typed  # 6 is not the playbook's 4
+    assert verdict.references == ("mocm/values.yaml:9",)
+    assert verdict.not_live == ("mocm/values.yaml:10 (YAML comment)",)
+    assert "threshold 6 (typed by the operator)" in describe(verdict)
     waivers = read_waivers(Journal.open(Workspace(tmp_path / "mocm-10.6.2605")).records)
     assert waivers.references == {reference_key(ref): "not rendered"}
     assert waivers.business_cycle == "cycle confirmed by the app team"

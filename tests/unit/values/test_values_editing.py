@@ -3,7 +3,6 @@ refused while anything is undecided, and after a save the session goes on from m
 
 from __future__ import annotations
 
-import json
 import shutil
 import stat
 from pathlib import Path
@@ -11,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.values import playbook
-from tui.core.journal.records import Decision as JournalDecision
+from tui.core.journal.events import ValuesChoice, ValuesDecision
 from tui.core.journal.writer import Journal, Workspace
 from tui.core.values.draft import DraftFound, DraftStale, Operation, OperationKind
 from tui.core.values.editing import UndecidedLeft, ValuesEditing, open_editing
@@ -103,8 +102,8 @@ def test_drop_all_is_one_operation_listing_every_undecided_value(
         editing.drop_all_operation()
     editing.journal_drop_all(journal, op, "drop 1")
     body = journal.records[-1].body
-    assert isinstance(body, JournalDecision)
-    assert body.detail == "typed 'drop 1'; " + json.dumps([NODEGROUP])
+    assert isinstance(body, ValuesDecision) and body.choice is ValuesChoice.DROPPED_TOGETHER
+    assert (body.keys, body.reason) == ((NODEGROUP,), "confirmed by typing 'drop 1'")
 
 
 def test_after_a_save_the_session_goes_on_from_memory(
@@ -125,6 +124,10 @@ def test_after_a_save_the_session_goes_on_from_memory(
                 patch.setattr(f"{module}.{name}", parsed, raising=False)
         result = editing.commit(plan)
     editing.journal_save(journal, plan, result)
+    saved = {r.body.choice: r.body for r in journal.records if isinstance(r.body, ValuesDecision)}
+    assert saved[ValuesChoice.CARRIED].keys == (NODEGROUP,)  # key paths only, never a value
+    assert saved[ValuesChoice.PORTED].keys == ("host.domain",)
+    assert saved[ValuesChoice.PORTED].file == str(result.destination)
     assert editing.merge is merge and not merge.has_unsaved_changes()
     assert editing.draft() is None
     assert editing.files.template == editing.files.backup.with_name("values.yaml.new")

@@ -18,14 +18,11 @@ from typing import Any
 
 from ruamel.yaml.comments import CommentedMap
 
+from tui.core.journal.events import WaiverGiven, WaiverSubject
 from tui.core.playbook.load import Playbook
 from tui.core.values.alignment import Aligner, RowStatus
 from tui.core.values.doc import get_node
 from tui.core.values.load import load_values
-
-WAIVER = "sync allowed with placeholders left"
-TAG_WAIVER = "sync allowed with the image tag not the build"
-SHOWN_IN_JOURNAL = 20  # key paths named in one journal record; the count says the rest
 
 
 @dataclass(frozen=True)
@@ -116,14 +113,14 @@ def _scalar_at(data: Any, dotted_key: str) -> str | None:
     return str(node)
 
 
-def waiver_detail(check: SyncValuesCheck, reason: str) -> str:
-    """The journal's words for a sync the operator allowed with placeholders left."""
+def waiver_record(check: SyncValuesCheck, reason: str, step: str) -> WaiverGiven:
+    """The journal's record of a sync the operator allowed with placeholders left."""
     paths = check.key_paths
-    named = ", ".join(paths[:SHOWN_IN_JOURNAL])
-    more = f", … {len(paths) - SHOWN_IN_JOURNAL} more" if len(paths) > SHOWN_IN_JOURNAL else ""
-    return f"{len(paths)} left in {check.path} ({named}{more}); reason: {reason}"
+    said = f"{len(paths)} placeholder(s) left in {check.path}"
+    return WaiverGiven(WaiverSubject.SYNC_WITH_PLACEHOLDERS, paths, said, reason, step)
 
 
-def tag_waiver_detail(check: SyncValuesCheck) -> str:
-    """The journal's words for a sync confirmed while the image tag is not the build."""
-    return f"{check.image_tag.sentence()} ({check.path})"
+def tag_waiver_record(check: SyncValuesCheck, step: str) -> WaiverGiven:
+    """The journal's record of a sync confirmed while the image tag is not the build."""
+    said = f"{check.image_tag.sentence()} ({check.path})"
+    return WaiverGiven(WaiverSubject.SYNC_WITH_IMAGE_TAG, (), said, "", step)

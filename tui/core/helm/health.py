@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 from tui.core.helm.journal_readback import RecordedRevision
 from tui.core.helm.output import helm_error_message, output_lines
+from tui.core.journal.events import HelmHealthChecked, ReleaseHealthSeen
 
-HEALTH_NOTE = "helm health after sync: "
 _FIELD = re.compile(r"^(?P<key>NAME|NAMESPACE|STATUS|REVISION): (?P<value>.*)$")
 
 
@@ -83,6 +83,7 @@ def check_health(
     return tuple(judge_health(s, recorded.get(s.release)) for s in statuses)
 
 
-def health_note(results: Iterable[ReleaseHealth]) -> str:
-    """The journal note of a health check: each release's sentence, ok or not."""
-    return HEALTH_NOTE + "; ".join(("ok " if r.healthy else "NOT OK ") + r.message for r in results)
+def health_record(results: Iterable[ReleaseHealth], step: str) -> HelmHealthChecked:
+    """The journal's record of a health check: each release's sentence, ok or not."""
+    seen = tuple(ReleaseHealthSeen(r.release, r.healthy, r.message) for r in results)
+    return HelmHealthChecked(seen, step)

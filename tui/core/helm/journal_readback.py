@@ -1,44 +1,39 @@
 """What the Helm step wrote in the journal, read back after a restart.
 
 Before a sync the step journals, per release, the revision deployed then
-(``helm revision before sync``); after the sync, one note with each release's
-outcome; after a rollback, its result. A restarted wizard rebuilds from these
-records the rollback targets of the sync that ran before the restart: asking
-``helm history`` again would see the cluster *after* that sync.
+(``HelmRevisionRecorded``); after the sync, each release's outcome
+(``HelmSynced``); after a rollback, its result (``HelmRolledBack``). A sync a
+killed wizard cut off (``CommandInterrupted``) leaves every recorded release
+interrupted. A restarted wizard rebuilds from these records the rollback targets
+of the sync that ran before the restart: asking ``helm history`` again would see
+the cluster *after* that sync.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 
 from tui.core.helm.commands import RollbackChoice, choose_rollback_revision
 from tui.core.helm.history import ReleaseHistory
 from tui.core.helm.sync import ReleaseState, SyncResult
-from tui.core.journal.records import Decision, JournalRecord, Note
+from tui.core.journal.events import (
+    HelmRevisionRecorded,
+    HelmRollbackClosed,
+    HelmRolledBack,
+    HelmSynced,
+    ReleaseAfterSync,
+)
+from tui.core.journal.records import CommandInterrupted, JournalRecord
 
-RECORDED = "helm revision before sync"
-ROLLED_BACK = "helm rollback"
-OUTCOME_RECORDED = "helm outcome after rollback"
-SYNC_NOTE = "helmfile sync"
 INTERRUPTED = "interrupted"
 # states a release can be left in that call for a rollback
 NEEDS_ROLLBACK = frozenset({ReleaseState.FAILED.value, INTERRUPTED})
 _DONE = frozenset(
     {ReleaseState.DEPLOYED.value, ReleaseState.NOT_STARTED.value, ReleaseState.DELETED.value}
 )
-_STATES = "|".join(re.escape(s) for s in sorted({*(s.value for s in ReleaseState), INTERRUPTED}))
-
-_DEPLOYED_DETAIL = re.compile(
-    r"^(?P<release>\S+): revision (?P<rev>\d+) deployed \((?P<chart>.*)\)$"
-)
-_FIRST_DETAIL = re.compile(r"^(?P<release>\S+): first install \(no history\), no rollback target$")
-_NONE_DETAIL = re.compile(r"^(?P<release>\S+): no deployed revision \((?P<count>\d+) revisions\)$")
-_SYNC_HEAD = re.compile(rf"^{SYNC_NOTE} \((?:exit (?P<exit>-?\d+)|(?P<cancelled>cancelled))\): ")
-_SYNC_ITEM = re.compile(rf"^(?P<release>\S+) (?P<state>{_STATES})(?: rev (?P<rev>\d+))?$")
-_ROLLED_BACK = re.compile(r"^(?P<release>\S+) rolled back to revision (?P<rev>\d+)\.$")
 
 
 @dataclass(frozen=True)
@@ -52,14 +47,11 @@ class RecordedRevision:
     recorded_at: str  # the journal record's timestamp (ISO 8601, UTC)
     revision_count: int = 0  # how many revisions the history held when none was deployed
 
-    @property
-    def detail(self) -> str:
-        """The journal's words for it (what :func:`parse_recorded` reads back)."""
-        if self.first_install:
-            return f"{self.release}: first install (no history), no rollback target"
-        if self.revision is None:
-            return f"{self.release}: no deployed revision ({self.revision_count} revisions)"
-        return f"{self.release}: revision {self.revision} deployed ({self.chart})"
+    def record(self, step: str) -> HelmRevisionRecorded:
+        """The journal's record of it (what :func:`recorded_from_record` reads back)."""
+        return HelmRevisionRecorded(
+            self.release, self.revision, self.chart, self.first_install, self.revision_count, step
+        )
 
     def rollback_choice(self) -> RollbackChoice:
         """The rollback this record allows: to the recorded revision, never "previous"."""
@@ -92,17 +84,16 @@ def recorded_from_history(history: ReleaseHistory, recorded_at: str) -> Recorded
     return RecordedRevision(history.release, deployed.revision, deployed.chart, False, recorded_at)
 
 
-def parse_recorded(detail: str, recorded_at: str) -> RecordedRevision | None:
-    """The record behind one ``helm revision before sync`` detail; None if not one of ours."""
-    if found := _DEPLOYED_DETAIL.match(detail):
-        return RecordedRevision(
-            found["release"], int(found["rev"]), found["chart"], False, recorded_at
-        )
-    if found := _FIRST_DETAIL.match(detail):
-        return RecordedRevision(found["release"], None, "", True, recorded_at)
-    if found := _NONE_DETAIL.match(detail):
-        return RecordedRevision(found["release"], None, "", False, recorded_at, int(found["count"]))
-    return None
+def recorded_from_record(body: HelmRevisionRecorded, recorded_at: str) -> RecordedRevision:
+    """The revision a journal record names, stamped with the record's time."""
+    return RecordedRevision(
+        body.release,
+        body.revision,
+        body.chart,
+        body.first_install,
+        recorded_at,
+        body.revision_count,
+    )
 
 
 @dataclass(frozen=True)
@@ -146,36 +137,20 @@ def sync_outcome(result: SyncResult, stopped: bool) -> SyncOutcome:
     )
 
 
-def sync_note(outcome: SyncOutcome) -> str:
-    """The journal note for a sync: ``helmfile sync (exit 1): R deployed rev 9, …``."""
-    head = "cancelled" if outcome.exit_code is None else f"exit {outcome.exit_code}"
-    items = (
-        f"{r.release} {r.state}" + (f" rev {r.revision}" if r.revision is not None else "")
-        for r in outcome.releases
-    )
-    return f"{SYNC_NOTE} ({head}): " + ", ".join(items)
+def sync_record(outcome: SyncOutcome, step: str) -> HelmSynced:
+    """The journal's record of a sync's outcome."""
+    releases = tuple(ReleaseAfterSync(r.release, r.state, r.revision) for r in outcome.releases)
+    return HelmSynced(outcome.exit_code, releases, step)
 
 
-def parse_sync_note(text: str, at: str = "") -> SyncOutcome | None:
-    """The outcome a :func:`sync_note` tells; None for any other note."""
-    head = _SYNC_HEAD.match(text)
-    if head is None:
-        return None
-    releases = []
-    for item in text[head.end() :].split(", "):
-        found = _SYNC_ITEM.match(item)
-        if found is None:
-            return None
-        rev = int(found["rev"]) if found["rev"] else None
-        releases.append(ReleaseOutcome(found["release"], found["state"], rev))
-    exit_code = None if head["cancelled"] else int(head["exit"])
-    return SyncOutcome(exit_code, tuple(releases), at)
+def outcome_from_record(body: HelmSynced, at: str = "") -> SyncOutcome:
+    """The outcome a journal record tells."""
+    releases = tuple(ReleaseOutcome(r.release, r.state, r.revision) for r in body.releases)
+    return SyncOutcome(body.exit_code, releases, at)
 
 
-def rolled_back_release(detail: str) -> str | None:
-    """The release a successful ``helm rollback`` decision names, else None."""
-    found = _ROLLED_BACK.match(detail)
-    return found["release"] if found else None
+def is_helmfile_sync(argv: Sequence[str]) -> bool:
+    return bool(argv) and Path(argv[0]).name == "helmfile" and "sync" in argv[1:]
 
 
 @dataclass(frozen=True)
@@ -229,24 +204,28 @@ def read_helm_journal(
     outcome_recorded = False
     for record in records:
         body = record.body
-        if isinstance(body, Decision) and body.step == step:
-            if body.what == RECORDED:
-                revision = parse_recorded(body.detail, record.ts)
-                if revision is None or revision.release not in releases:
-                    continue
-                if last_sync is not None or synced is not None:  # a new recording: new set
-                    recorded, last_sync, rolled_back = {}, None, set()
-                    synced, targets = None, {}
-                    outcome_recorded = False
-                recorded[revision.release] = revision
-            elif body.what == ROLLED_BACK and (name := rolled_back_release(body.detail)):
-                rolled_back.add(name)
-            elif body.what == OUTCOME_RECORDED and last_sync is not None:
-                outcome_recorded = True
-        elif isinstance(body, Note) and body.step == step:
-            outcome = parse_sync_note(body.text, record.ts)
-            if outcome is None:
+        if record.step != step:
+            continue
+        if isinstance(body, HelmRevisionRecorded):
+            if body.release not in releases:
                 continue
+            if last_sync is not None or synced is not None:  # a new recording: new set
+                recorded, last_sync, rolled_back = {}, None, set()
+                synced, targets = None, {}
+                outcome_recorded = False
+            recorded[body.release] = recorded_from_record(body, record.ts)
+        elif isinstance(body, HelmRolledBack) and body.succeeded:
+            rolled_back.add(body.release)
+        elif isinstance(body, HelmRollbackClosed) and last_sync is not None:
+            outcome_recorded = True
+        elif isinstance(body, HelmSynced) or (
+            isinstance(body, CommandInterrupted) and is_helmfile_sync(body.argv)
+        ):
+            outcome = (
+                outcome_from_record(body, record.ts)
+                if isinstance(body, HelmSynced)
+                else cut_off_sync(recorded, record.ts)
+            )
             if recorded:
                 targets = dict(recorded)
             synced = outcome
@@ -258,6 +237,12 @@ def read_helm_journal(
     return HelmJournalState(
         recorded, last_sync, frozenset(rolled_back), outcome_recorded, synced, targets
     )
+
+
+def cut_off_sync(recorded: Mapping[str, RecordedRevision], at: str) -> SyncOutcome:
+    """A sync a killed wizard cut off: every release it was to change is interrupted."""
+    releases = tuple(ReleaseOutcome(name, INTERRUPTED, None) for name in recorded)
+    return SyncOutcome(None, releases, at)
 
 
 def shown_time(stamp: str) -> str:

@@ -8,19 +8,15 @@ run it was typed for, never a later one.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from tui.core.errors import MocmError
 from tui.core.helm.lint import LintReport
-from tui.core.journal.records import Decision, JournalRecord, Note
+from tui.core.journal.events import ChartLinted, HelmLinted, WaiverGiven, WaiverSubject
+from tui.core.journal.records import JournalRecord
 
-LINT_NOTE = "helm lint"
-LINT_WAIVED = "helm lint failures waived"
 FINGERPRINT_CHARS = 12
-_NOTE = re.compile(rf"^{LINT_NOTE} \(values (?P<fp>[0-9a-f]+)\): (?P<items>.+)$")
-_ITEM = re.compile(r"^(?P<chart>\S+) (?P<verdict>passed|failed|not finished)$")
 
 
 @dataclass(frozen=True)
@@ -62,33 +58,28 @@ def values_fingerprint(sha256: str) -> str:
     return sha256[:FINGERPRINT_CHARS]
 
 
-def lint_note(run: LintRun) -> str:
-    """``helm lint (values 3f2a…): charts/a passed, charts/b failed``."""
-    items = ", ".join(f"{c.chart} {c.verdict}" for c in run.charts)
-    return f"{LINT_NOTE} (values {run.values_fingerprint}): {items}"
+def lint_record(run: LintRun, step: str) -> HelmLinted:
+    """The journal's record of a lint run (the errors stay on screen and in the transcript)."""
+    charts = tuple(ChartLinted(c.chart, c.verdict) for c in run.charts)
+    return HelmLinted(run.values_fingerprint, charts, step)
 
 
-def parse_lint_note(text: str) -> LintRun | None:
-    """The run a :func:`lint_note` tells (errors are not kept); None for any other note."""
-    found = _NOTE.match(text)
-    if found is None:
-        return None
-    charts = []
-    for item in found["items"].split(", "):
-        parsed = _ITEM.match(item)
-        if parsed is None:
-            return None
-        charts.append(ChartLint(parsed["chart"], parsed["verdict"]))
-    return LintRun(found["fp"], tuple(charts))
+def run_from_record(body: HelmLinted) -> LintRun:
+    """The run a :func:`lint_record` tells (errors are not kept)."""
+    return LintRun(
+        body.values_fingerprint, tuple(ChartLint(c.chart, c.verdict) for c in body.charts)
+    )
 
 
-def lint_waiver(run: LintRun, reason: str, step: str) -> Decision:
-    """The journal decision that lets a failed lint through (the reason is required)."""
+def lint_waiver(run: LintRun, reason: str, step: str) -> WaiverGiven:
+    """The journal record that lets a failed lint through (the reason is required)."""
     if not reason.strip():
         raise MocmError("Waiving helm lint needs a reason.", "Type why the failures do not matter.")
-    return Decision(
-        LINT_WAIVED,
-        f"{', '.join(run.failed)} (values {run.values_fingerprint}) — reason: {reason.strip()}",
+    return WaiverGiven(
+        WaiverSubject.SYNC_WITH_LINT_FAILED,
+        run.failed,
+        f"{', '.join(run.failed)} failed helm lint (values {run.values_fingerprint})",
+        reason.strip(),
         step,
     )
 
@@ -107,12 +98,12 @@ def read_lint_journal(records: Iterable[JournalRecord], step: str) -> LintState:
     waived = ""
     for record in records:
         body = record.body
-        if isinstance(body, Note) and body.step == step:
-            parsed = parse_lint_note(body.text)
-            if parsed is not None:
-                run, waived = parsed, ""
-        elif isinstance(body, Decision) and body.step == step and body.what == LINT_WAIVED:
-            waived = body.detail.rsplit(" — reason: ", 1)[-1]
+        if record.step != step:
+            continue
+        if isinstance(body, HelmLinted):
+            run, waived = run_from_record(body), ""
+        elif isinstance(body, WaiverGiven) and body.subject is WaiverSubject.SYNC_WITH_LINT_FAILED:
+            waived = body.reason
     return LintState(run, waived)
 
 

@@ -3,7 +3,7 @@
 The acknowledgement names the entry it covers by a fingerprint of the entry's
 content (version, date, sections, items; not its line): a restarted wizard
 keeps it only while the file's entry is the same, else the operator reads it
-again. The diff is journaled as one note per run (its result); after a restart
+again. The diff is journaled as one record per run (its result); after a restart
 the diff runs again (the cluster may have moved), but the operator is told when
 it last ran and what it said.
 """
@@ -12,20 +12,15 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from tui.core.helm.changelog import ChangelogEntry
 from tui.core.helm.diff_model import DiffOutcome, DiffReport
-from tui.core.journal.records import Decision, JournalRecord, Note
+from tui.core.journal.events import ChangelogAcknowledged, HelmDiffed
+from tui.core.journal.records import JournalRecord
 
-ACKNOWLEDGED = "CHANGELOG acknowledged"
-DIFF_NOTE = "helmfile diff: "
 FINGERPRINT_CHARS = 12
-
-_ENTRY_ACK = re.compile(r"^entry (?P<version>\S+) \(fingerprint (?P<fp>[0-9a-f]+)\): ")
-_NO_ENTRY_ACK = re.compile(r"^no entry for (?P<version>\S+) ")
 
 
 def entry_fingerprint(entry: ChangelogEntry) -> str:
@@ -42,18 +37,14 @@ def entry_fingerprint(entry: ChangelogEntry) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:FINGERPRINT_CHARS]
 
 
-def acknowledgement_detail(version: str, entry: ChangelogEntry | None, problem: str = "") -> str:
-    """The journal's words for an acknowledgement (what :func:`parse_acknowledgement` reads)."""
+def acknowledgement_record(
+    version: str, entry: ChangelogEntry | None, step: str, problem: str = ""
+) -> ChangelogAcknowledged:
+    """The journal's record of an acknowledgement (what :func:`read_review_journal` reads)."""
     if entry is None:
-        return f"no entry for {version} ({problem}); read by hand"
-    items = entry.attention_items
-    detail = (
-        f"entry {version} (fingerprint {entry_fingerprint(entry)}): "
-        f"{len(items)} Changed/Removed item(s) read"
-    )
-    if items:
-        detail += ": " + " | ".join(item.text for item in items)
-    return detail
+        return ChangelogAcknowledged(version, None, (), problem, step)
+    items = tuple(item.text for item in entry.attention_items)
+    return ChangelogAcknowledged(version, entry_fingerprint(entry), items, "", step)
 
 
 @dataclass(frozen=True)
@@ -73,27 +64,18 @@ class Acknowledgement:
         return self.fingerprint == entry_fingerprint(entry)
 
 
-def parse_acknowledgement(detail: str, at: str = "") -> Acknowledgement | None:
-    """The acknowledgement a detail tells; None for words without a fingerprint (ask again)."""
-    if found := _ENTRY_ACK.match(detail):
-        return Acknowledgement(found["version"], found["fp"], at)
-    if found := _NO_ENTRY_ACK.match(detail):
-        return Acknowledgement(found["version"], None, at)
-    return None
-
-
 def plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
-def diff_note(report: DiffReport, exit_code: int | None = None) -> str:
-    """One journal line: which releases change and by how many resources, or the failure."""
+def diff_record(report: DiffReport, step: str, exit_code: int | None = None) -> HelmDiffed:
+    """Which releases change and by how many resources, or the failure."""
     if report.outcome is DiffOutcome.FAILED:
-        return DIFF_NOTE + f"failed (exit {exit_code})"
+        return HelmDiffed(f"failed (exit {exit_code})", step)
     if report.outcome is DiffOutcome.NO_CHANGES:
-        return DIFF_NOTE + "no changes"
+        return HelmDiffed("no changes", step)
     parts = [f"{r.release} {plural(len(r.resources), 'resource')}" for r in report.releases]
-    return DIFF_NOTE + (", ".join(parts) or "changes") + " changed"
+    return HelmDiffed((", ".join(parts) or "changes") + " changed", step)
 
 
 @dataclass(frozen=True)
@@ -120,8 +102,8 @@ def read_review_journal(records: Iterable[JournalRecord], step: str) -> ReviewSt
     last_diff: JournaledDiff | None = None
     for record in records:
         body = record.body
-        if isinstance(body, Decision) and body.step == step and body.what == ACKNOWLEDGED:
-            acknowledgement = parse_acknowledgement(body.detail, record.ts)
-        elif isinstance(body, Note) and body.step == step and body.text.startswith(DIFF_NOTE):
-            last_diff = JournaledDiff(body.text.removeprefix(DIFF_NOTE), record.ts)
+        if isinstance(body, ChangelogAcknowledged) and body.step == step:
+            acknowledgement = Acknowledgement(body.version, body.fingerprint, record.ts)
+        elif isinstance(body, HelmDiffed) and body.step == step:
+            last_diff = JournaledDiff(body.result, record.ts)
     return ReviewState(acknowledgement, last_diff)

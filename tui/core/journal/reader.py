@@ -1,11 +1,16 @@
 """Reading the journal: its records, and what a kill mid-write left at its end.
 
 Reading policy (documented choice):
-- a corrupt or truncated *last* line is what a kill mid-write leaves: it is
-  ignored and reported as a warning; ``Journal.open`` moves its bytes aside
-  (nothing lost) before appending;
-- a corrupt line anywhere else is a JournalError naming the line number: the
-  wizard does not guess which of the surrounding records to trust.
+- a *last* line that is not JSON is what a kill mid-write leaves (one write per
+  record, the newline last): it is ignored and reported as a warning;
+  ``Journal.open`` moves its bytes aside (nothing lost) before appending;
+- a line that is not JSON anywhere else, or a JSON line that is not a record of
+  the shape the writer writes (anywhere: a whole JSON object is never a torn
+  write, so someone edited it), is a JournalError naming the line: the wizard
+  does not guess which of the surrounding records to trust;
+- a line of a newer journal schema is a JournalError naming the version: this
+  wizard would misread what a newer one wrote. Lines of the first format (no
+  schema) are migrated on reading (``legacy``).
 """
 
 from __future__ import annotations
@@ -15,7 +20,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tui.core.errors import JournalError
-from tui.core.journal.records import JournalRecord, RecordShapeError, record_from_json
+from tui.core.journal.codec import NewerSchemaError, RecordShapeError, record_from_json
+from tui.core.journal.records import SCHEMA_VERSION, JournalRecord
+
+EDITED_HINT = (
+    "The lines before and after it are intact: inspect that line (edited by hand?), "
+    "then fix it or move the journal aside to start a fresh one."
+)
 
 
 @dataclass(frozen=True)
@@ -52,20 +63,16 @@ def parse_journal(path: Path, data: bytes) -> JournalRead:
     offset = 0
     for number, raw in enumerate(complete, start=1):
         try:
-            records.append(_parse_line(raw))
-        except ValueError as exc:
+            records.append(_parse_line(path, number, raw))
+        except _NotJson as exc:
             if number == len(complete) and not tail:
                 return _with_torn_tail(path, records, data, offset, number, str(exc))
-            raise JournalError(
-                f"{path}: line {number} is corrupt ({exc}).",
-                hint="The lines before and after it are intact: inspect that line, "
-                "then fix it or move the journal aside to start a fresh one.",
-            ) from exc
+            raise _corrupt(path, number, exc) from exc
         offset += len(raw) + 1
     if tail:
         try:
-            records.append(_parse_line(tail))
-        except ValueError as exc:
+            records.append(_parse_line(path, len(lines), tail))
+        except _NotJson as exc:
             return _with_torn_tail(path, records, data, offset, len(lines), str(exc))
         # a complete record that only lacks its newline: keep it, the writer adds one
         return JournalRead(path, tuple(records), (), b"", offset + len(tail), True)
@@ -82,12 +89,27 @@ def _with_torn_tail(
     return JournalRead(path, tuple(records), (warning,), data[offset:], offset)
 
 
-def _parse_line(raw: bytes) -> JournalRecord:
+class _NotJson(ValueError):
+    """A line that does not decode: torn at the end of the journal, corrupt elsewhere."""
+
+
+def _corrupt(path: Path, number: int, why: Exception) -> JournalError:
+    return JournalError(f"{path}: line {number} is corrupt ({why}).", hint=EDITED_HINT)
+
+
+def _parse_line(path: Path, number: int, raw: bytes) -> JournalRecord:
     try:
         decoded = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ValueError(f"not JSON: {exc}") from exc
+        raise _NotJson(f"not JSON: {exc}") from exc
     try:
         return record_from_json(decoded)
     except RecordShapeError as exc:
-        raise ValueError(str(exc)) from exc
+        raise _corrupt(path, number, exc) from exc
+    except NewerSchemaError as exc:
+        raise JournalError(
+            f"{path}: line {number} was written by a newer mocm-upgrade (journal schema "
+            f"{exc.version}); this one reads journal schema {SCHEMA_VERSION} and older.",
+            hint="Continue with the mocm-upgrade that wrote it (or a newer one); "
+            "nothing was read or changed.",
+        ) from exc

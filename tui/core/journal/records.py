@@ -1,16 +1,55 @@
-"""The journal's record types and their JSON form (one flat object per line).
+"""The journal's records: the envelope, the kinds, and the step, command and file bodies.
 
-Every line holds the envelope (``ts``, ``seq``, ``kind``, ``user``, ``host``)
-plus the fields of one body dataclass below, chosen by ``kind``.
+Every line is one flat JSON object: the envelope (``schema``, ``ts``, ``seq``,
+``kind``, ``user``, ``host``) plus the fields of the body dataclass its
+``kind`` names (``RecordKind``). The operator's decisions and the wizard's
+findings are the bodies of ``events``; the JSON form is ``codec``'s.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import typing
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from enum import StrEnum
+from typing import Literal
+
+from tui.core.journal.events import (
+    ApplyEnded,
+    ApplyStarted,
+    AwsIdentityConfirmed,
+    BackendChosen,
+    BackendMigrated,
+    ChangelogAcknowledged,
+    GateAnswered,
+    HelmDiffed,
+    HelmHealthChecked,
+    HelmLinted,
+    HelmRevisionRecorded,
+    HelmRollbackClosed,
+    HelmRolledBack,
+    HelmSynced,
+    ImageRegistryTyped,
+    OverrideTyped,
+    PlanApplied,
+    PlanApproved,
+    PlanReviewed,
+    PlanVoided,
+    PreflightItemWaived,
+    RollbackChosen,
+    RollbackDone,
+    SnapshotDeclined,
+    SnapshotRecorded,
+    Stage4Verdict,
+    StateLeftBehind,
+    TempFilesRemoved,
+    ValuesDecision,
+    ValuesDraftHandled,
+    WaiverGiven,
+)
+
+# 1: today's first format (no ``schema`` field, decisions as free text); 2: typed records
+SCHEMA_VERSION = 2
 
 FileOpKind = Literal["copy", "append", "rename", "backup", "write"]
 FILE_OP_KINDS: tuple[str, ...] = typing.get_args(FileOpKind)
@@ -66,7 +105,7 @@ class FileOp:
     ``sha256_before`` is None when ``path`` did not exist before.
     """
 
-    op: str
+    op: FileOpKind
     path: str
     sha256_after: str | None
     sha256_before: str | None = None
@@ -88,9 +127,40 @@ def accepted_outcome(argv: Sequence[str], exit_code: int | None) -> str:
     return ""
 
 
+class CommandStatus(StrEnum):
+    """How a command ended, as the change record counts it."""
+
+    SUCCEEDED = "succeeded"
+    CHANGES_PRESENT = "succeeded, changes present"  # plan/diff exit 2 (-detailed-exitcode)
+    FAILED = "failed"
+    TIMED_OUT = "timed out"
+    CANCELLED = "cancelled"
+    INTERRUPTED = "interrupted"  # the wizard was stopped while it ran: the outcome is unknown
+    RUNNING = "running"  # started, not finished (yet)
+
+    @property
+    def ok(self) -> bool:
+        return self in (CommandStatus.SUCCEEDED, CommandStatus.CHANGES_PRESENT)
+
+
+@dataclass(frozen=True)
+class CommandStarted:
+    """A command the wizard is about to run (its end is a CommandRun with the same run_id)."""
+
+    run_id: str
+    argv: tuple[str, ...]
+    cwd: str
+    transcript: str | None = None
+    step: str | None = None
+
+
 @dataclass(frozen=True)
 class CommandRun:
-    """A command the wizard ran; ``exit_code`` is None if it never exited."""
+    """A command the wizard ran; ``exit_code`` is None if it never exited.
+
+    ``outcome`` says more than the exit code: ``ok: changes present``, ``timed out``,
+    ``cancelled``, a B.1 outcome (``migrated``), or why it never ran.
+    """
 
     argv: tuple[str, ...]
     cwd: str
@@ -99,21 +169,45 @@ class CommandRun:
     transcript: str | None = None
     outcome: str = ""
     step: str | None = None
+    run_id: str = ""  # the CommandStarted it ends ("" for commands journaled only at the end)
+
+    @property
+    def status(self) -> CommandStatus:
+        """The typed result: an accepted exit code is a success, ``timed out`` is not."""
+        said = self.outcome.strip().lower()
+        if said.startswith(ACCEPTED_OUTCOME):
+            changes = "changes present" in said
+            return CommandStatus.CHANGES_PRESENT if changes else CommandStatus.SUCCEEDED
+        for status in (
+            CommandStatus.TIMED_OUT,
+            CommandStatus.CANCELLED,
+            CommandStatus.INTERRUPTED,
+            CommandStatus.FAILED,
+        ):
+            if said.startswith(status.value):
+                return status
+        if said.startswith("timeout"):
+            return CommandStatus.TIMED_OUT
+        if self.exit_code == 0:
+            return CommandStatus.SUCCEEDED
+        if accepted_outcome(self.argv, self.exit_code):
+            return CommandStatus.CHANGES_PRESENT
+        return CommandStatus.FAILED
 
     @property
     def succeeded(self) -> bool:
-        """Exit 0 with nothing to say, or an exit code the caller accepts (outcome ``ok: …``)."""
-        if self.outcome:
-            return self.outcome.startswith(ACCEPTED_OUTCOME)
-        return self.exit_code == 0 or bool(accepted_outcome(self.argv, self.exit_code))
+        """Exit 0, or an exit code the caller accepts (outcome ``ok: …``)."""
+        return self.status.ok
 
 
 @dataclass(frozen=True)
-class Decision:
-    """A choice the operator made: typed confirmation, override, waiver…"""
+class CommandInterrupted:
+    """A command started and never finished: the wizard was killed (journaled at the next start)."""
 
-    what: str
-    detail: str
+    run_id: str
+    argv: tuple[str, ...]
+    cwd: str
+    started_at: str
     step: str | None = None
 
 
@@ -125,6 +219,62 @@ class Note:
     step: str | None = None
 
 
+@dataclass(frozen=True)
+class UntypedDecision:
+    """A decision of a schema-1 journal that no typed record covers (read, never written)."""
+
+    what: str
+    detail: str
+    step: str | None = None
+
+
+class RecordKind(StrEnum):
+    """The ``kind`` field: which body a line holds."""
+
+    SESSION_STARTED = "session_started"
+    STEP_ENTERED = "step_entered"
+    STEP_STARTED = "step_started"
+    STEP_COMPLETED = "step_completed"
+    STEP_WAIVED = "step_waived"
+    FILE_OP = "file_op"
+    COMMAND_STARTED = "command_started"
+    COMMAND = "command"
+    COMMAND_INTERRUPTED = "command_interrupted"
+    NOTE = "note"
+    UNTYPED_DECISION = "decision"
+    AWS_IDENTITY = "aws_identity"
+    TEMP_FILES_REMOVED = "temp_files_removed"
+    PREFLIGHT_ITEM_WAIVED = "preflight_item_waived"
+    SNAPSHOT_RECORDED = "snapshot_recorded"
+    SNAPSHOT_DECLINED = "snapshot_declined"
+    BACKEND_CHOSEN = "backend_chosen"
+    BACKEND_MIGRATED = "backend_migrated"
+    PLAN_REVIEWED = "plan_reviewed"
+    GATE_ANSWERED = "gate_answered"
+    PLAN_APPROVED = "plan_approved"
+    PLAN_APPLIED = "plan_applied"
+    PLAN_VOIDED = "plan_voided"
+    APPLY_STARTED = "apply_started"
+    APPLY_ENDED = "apply_ended"
+    OVERRIDE_TYPED = "override_typed"
+    VALUES_DECISION = "values_decision"
+    VALUES_DRAFT_HANDLED = "values_draft_handled"
+    CHANGELOG_ACKNOWLEDGED = "changelog_acknowledged"
+    IMAGE_REGISTRY_TYPED = "image_registry_typed"
+    WAIVER_GIVEN = "waiver_given"
+    HELM_LINTED = "helm_linted"
+    HELM_HEALTH_CHECKED = "helm_health_checked"
+    HELM_REVISION_RECORDED = "helm_revision_recorded"
+    HELM_DIFFED = "helm_diffed"
+    HELM_SYNCED = "helm_synced"
+    HELM_ROLLED_BACK = "helm_rolled_back"
+    HELM_ROLLBACK_CLOSED = "helm_rollback_closed"
+    STAGE4_VERDICT = "stage4_verdict"
+    ROLLBACK_CHOSEN = "rollback_chosen"
+    ROLLBACK_DONE = "rollback_done"
+    STATE_LEFT_BEHIND = "state_left_behind"
+
+
 RecordBody = (
     SessionStarted
     | StepEntered
@@ -132,24 +282,89 @@ RecordBody = (
     | StepCompleted
     | StepWaived
     | FileOp
+    | CommandStarted
     | CommandRun
-    | Decision
+    | CommandInterrupted
     | Note
+    | UntypedDecision
+    | AwsIdentityConfirmed
+    | TempFilesRemoved
+    | PreflightItemWaived
+    | SnapshotRecorded
+    | SnapshotDeclined
+    | BackendChosen
+    | BackendMigrated
+    | PlanReviewed
+    | GateAnswered
+    | PlanApproved
+    | PlanApplied
+    | PlanVoided
+    | ApplyStarted
+    | ApplyEnded
+    | OverrideTyped
+    | ValuesDecision
+    | ValuesDraftHandled
+    | ChangelogAcknowledged
+    | ImageRegistryTyped
+    | WaiverGiven
+    | HelmLinted
+    | HelmHealthChecked
+    | HelmRevisionRecorded
+    | HelmDiffed
+    | HelmSynced
+    | HelmRolledBack
+    | HelmRollbackClosed
+    | Stage4Verdict
+    | RollbackChosen
+    | RollbackDone
+    | StateLeftBehind
 )
 
-BODY_BY_KIND: dict[str, type[RecordBody]] = {
-    "session_started": SessionStarted,
-    "step_entered": StepEntered,
-    "step_started": StepStarted,
-    "step_completed": StepCompleted,
-    "step_waived": StepWaived,
-    "file_op": FileOp,
-    "command": CommandRun,
-    "decision": Decision,
-    "note": Note,
+BODY_BY_KIND: dict[RecordKind, type[RecordBody]] = {
+    RecordKind.SESSION_STARTED: SessionStarted,
+    RecordKind.STEP_ENTERED: StepEntered,
+    RecordKind.STEP_STARTED: StepStarted,
+    RecordKind.STEP_COMPLETED: StepCompleted,
+    RecordKind.STEP_WAIVED: StepWaived,
+    RecordKind.FILE_OP: FileOp,
+    RecordKind.COMMAND_STARTED: CommandStarted,
+    RecordKind.COMMAND: CommandRun,
+    RecordKind.COMMAND_INTERRUPTED: CommandInterrupted,
+    RecordKind.NOTE: Note,
+    RecordKind.UNTYPED_DECISION: UntypedDecision,
+    RecordKind.AWS_IDENTITY: AwsIdentityConfirmed,
+    RecordKind.TEMP_FILES_REMOVED: TempFilesRemoved,
+    RecordKind.PREFLIGHT_ITEM_WAIVED: PreflightItemWaived,
+    RecordKind.SNAPSHOT_RECORDED: SnapshotRecorded,
+    RecordKind.SNAPSHOT_DECLINED: SnapshotDeclined,
+    RecordKind.BACKEND_CHOSEN: BackendChosen,
+    RecordKind.BACKEND_MIGRATED: BackendMigrated,
+    RecordKind.PLAN_REVIEWED: PlanReviewed,
+    RecordKind.GATE_ANSWERED: GateAnswered,
+    RecordKind.PLAN_APPROVED: PlanApproved,
+    RecordKind.PLAN_APPLIED: PlanApplied,
+    RecordKind.PLAN_VOIDED: PlanVoided,
+    RecordKind.APPLY_STARTED: ApplyStarted,
+    RecordKind.APPLY_ENDED: ApplyEnded,
+    RecordKind.OVERRIDE_TYPED: OverrideTyped,
+    RecordKind.VALUES_DECISION: ValuesDecision,
+    RecordKind.VALUES_DRAFT_HANDLED: ValuesDraftHandled,
+    RecordKind.CHANGELOG_ACKNOWLEDGED: ChangelogAcknowledged,
+    RecordKind.IMAGE_REGISTRY_TYPED: ImageRegistryTyped,
+    RecordKind.WAIVER_GIVEN: WaiverGiven,
+    RecordKind.HELM_LINTED: HelmLinted,
+    RecordKind.HELM_HEALTH_CHECKED: HelmHealthChecked,
+    RecordKind.HELM_REVISION_RECORDED: HelmRevisionRecorded,
+    RecordKind.HELM_DIFFED: HelmDiffed,
+    RecordKind.HELM_SYNCED: HelmSynced,
+    RecordKind.HELM_ROLLED_BACK: HelmRolledBack,
+    RecordKind.HELM_ROLLBACK_CLOSED: HelmRollbackClosed,
+    RecordKind.STAGE4_VERDICT: Stage4Verdict,
+    RecordKind.ROLLBACK_CHOSEN: RollbackChosen,
+    RecordKind.ROLLBACK_DONE: RollbackDone,
+    RecordKind.STATE_LEFT_BEHIND: StateLeftBehind,
 }
-KIND_BY_BODY: dict[type[RecordBody], str] = {cls: kind for kind, cls in BODY_BY_KIND.items()}
-ENVELOPE_FIELDS = ("ts", "seq", "kind", "user", "host")
+KIND_BY_BODY: dict[type[RecordBody], RecordKind] = {cls: k for k, cls in BODY_BY_KIND.items()}
 
 
 @dataclass(frozen=True)
@@ -163,101 +378,12 @@ class JournalRecord:
     body: RecordBody
 
     @property
-    def kind(self) -> str:
+    def kind(self) -> RecordKind:
         """The record's ``kind`` field (e.g. ``step_started``)."""
         return KIND_BY_BODY[type(self.body)]
 
-
-def record_to_json(record: JournalRecord) -> dict[str, Any]:
-    """The flat JSON object written for ``record``."""
-    fields = dataclasses.asdict(record.body)
-    if isinstance(record.body, CommandRun):
-        fields["argv"] = list(record.body.argv)
-    head: dict[str, Any] = {
-        "ts": record.ts,
-        "seq": record.seq,
-        "kind": record.kind,
-        "user": record.user,
-        "host": record.host,
-    }
-    return head | fields
-
-
-def redact_body(body: RecordBody, redact: Callable[[str], str]) -> RecordBody:
-    """A copy of ``body`` with every text value passed through ``redact``."""
-    changes: dict[str, Any] = {}
-    for field in dataclasses.fields(body):
-        value = getattr(body, field.name)
-        if isinstance(value, str):
-            changes[field.name] = redact(value)
-        elif isinstance(value, tuple):
-            changes[field.name] = tuple(redact(item) for item in value)
-    return dataclasses.replace(body, **changes)
-
-
-class RecordShapeError(ValueError):
-    """A JSON object that is not a valid journal record (says which field)."""
-
-
-def record_from_json(data: object) -> JournalRecord:
-    """Parse one decoded line; raise RecordShapeError naming the bad field."""
-    if not isinstance(data, Mapping):
-        raise RecordShapeError("not a JSON object")
-    kind = data.get("kind")
-    if not isinstance(kind, str) or kind not in BODY_BY_KIND:
-        raise RecordShapeError(f"unknown kind {kind!r}")
-    ts, seq = _checked(data, "ts", str, False), _checked(data, "seq", int, False)
-    user, host = _checked(data, "user", str, False), _checked(data, "host", str, False)
-    body_cls = BODY_BY_KIND[kind]
-    values: dict[str, Any] = {}
-    for name, hint, has_default in _FIELD_SPECS[kind]:
-        if name not in data and has_default:
-            continue
-        values[name] = _checked_hint(data, name, hint)
-    if kind == "file_op" and values["op"] not in FILE_OP_KINDS:
-        raise RecordShapeError(f"field 'op': {values['op']!r} is not one of {FILE_OP_KINDS}")
-    return JournalRecord(ts=ts, seq=seq, user=user, host=host, body=body_cls(**values))
-
-
-def _field_specs(body_cls: type[RecordBody]) -> tuple[tuple[str, object, bool], ...]:
-    hints = typing.get_type_hints(body_cls)
-    return tuple(
-        (f.name, hints[f.name], f.default is not dataclasses.MISSING)
-        for f in dataclasses.fields(body_cls)
-    )
-
-
-def _checked_hint(data: Mapping[str, Any], name: str, hint: object) -> Any:
-    args = typing.get_args(hint)
-    optional = type(None) in args
-    base = next((a for a in args if a is not type(None)), hint) if optional else hint
-    if typing.get_origin(base) is tuple:
-        items = _checked(data, name, list, optional)
-        if items is None:
-            return None
-        if not all(isinstance(item, str) for item in items):
-            raise RecordShapeError(f"field {name!r}: expected a list of strings")
-        return tuple(items)
-    if base is float:
-        value = _checked(data, name, (int, float), optional)
-        return None if value is None else float(value)
-    assert isinstance(base, type)
-    return _checked(data, name, base, optional)
-
-
-def _checked(
-    data: Mapping[str, Any], name: str, kind: type | tuple[type, ...], optional: bool
-) -> Any:
-    if name not in data:
-        raise RecordShapeError(f"field {name!r} is missing")
-    value = data[name]
-    if value is None and optional:
-        return None
-    # bool is an int in Python, never a valid count or exit code here
-    if isinstance(value, bool) or not isinstance(value, kind):
-        raise RecordShapeError(f"field {name!r}: unexpected value {value!r}")
-    return value
-
-
-# resolved once: get_type_hints is far slower than parsing a record
-_FIELD_SPECS = {kind: _field_specs(cls) for kind, cls in BODY_BY_KIND.items()}
+    @property
+    def step(self) -> str | None:
+        """The step the body names (every body but the session start names one)."""
+        step = getattr(self.body, "step", None)
+        return step if isinstance(step, str) else None

@@ -1,8 +1,8 @@
 """The wizard's work folder and its append-only, fsynced JSONL journal (writing side).
 
-Reading and the corrupt-line policy are in journal_read. Opening the journal for
-writing moves a torn last line aside to ``journal.torn-<seq>`` (nothing lost) and
-cuts it off, so the next record starts on a clean line.
+Reading and the corrupt-line policy are in ``reader``; the JSON form in ``codec``.
+Opening the journal for writing moves a torn last line aside to ``journal.torn-<seq>``
+(nothing lost) and cuts it off, so the next record starts on a clean line.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import getpass
 import json
 import os
 import socket
+import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -24,10 +25,12 @@ from tui.core.files import (
     fsync_directory,
     remove_stale_temp_files,
 )
+from tui.core.journal.codec import record_to_json, redact_body
+from tui.core.journal.events import TempFilesRemoved
 from tui.core.journal.reader import JournalRead, read_journal
 from tui.core.journal.records import (
     CommandRun,
-    Decision,
+    CommandStarted,
     FileOp,
     FileOpKind,
     JournalRecord,
@@ -38,8 +41,6 @@ from tui.core.journal.records import (
     StepEntered,
     StepStarted,
     StepWaived,
-    record_to_json,
-    redact_body,
 )
 
 WORK_DIR_NAME = ".mocm-upgrade"
@@ -222,14 +223,31 @@ class Journal:
         transcript: str | None = None,
         outcome: str = "",
         step: str | None = None,
+        run_id: str = "",
     ) -> JournalRecord:
-        """Record a command run: argv, cwd, exit code, duration and transcript name."""
-        body = CommandRun(tuple(argv), str(cwd), exit_code, duration_s, transcript, outcome, step)
+        """Record a command run: argv, cwd, exit code, duration and transcript name.
+
+        ``run_id`` names the ``command_started`` record it ends, if one was written.
+        """
+        body = CommandRun(
+            tuple(argv), str(cwd), exit_code, duration_s, transcript, outcome, step, run_id
+        )
         return self.append(body)
 
-    def decision(self, what: str, detail: str, step: str | None = None) -> JournalRecord:
-        """Record an operator's decision (typed confirmation, override, waiver…)."""
-        return self.append(Decision(what, detail, step))
+    def command_started(
+        self,
+        argv: Sequence[str],
+        cwd: Path,
+        transcript: str | None = None,
+        step: str | None = None,
+    ) -> str:
+        """Record that a command starts now; returns the run id its ``command`` record repeats.
+
+        A start with no end after it tells a restarted wizard the command was cut off.
+        """
+        run_id = uuid.uuid4().hex[:12]
+        self.append(CommandStarted(run_id, tuple(argv), str(cwd), transcript, step))
+        return run_id
 
     def note(self, text: str, step: str | None = None) -> JournalRecord:
         """Record free text."""
@@ -239,8 +257,7 @@ class Journal:
         """Remove the temp files killed writes left here and in ``directories``; journal them."""
         removed = remove_stale_temp_files((self.workspace.root, *directories))
         if removed:
-            names = ", ".join(str(path) for path in removed)
-            self.note(f"Removed {len(removed)} temp file(s) left by an interrupted write: {names}")
+            self.append(TempFilesRemoved(tuple(str(path) for path in removed)))
         return removed
 
     def append(self, body: RecordBody) -> JournalRecord:

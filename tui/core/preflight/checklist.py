@@ -14,6 +14,7 @@ from typing import Any
 
 from tui.core.errors import MocmError
 from tui.core.exec.recorder import CommandRecorder
+from tui.core.journal.events import PreflightItemWaived
 from tui.core.journal.records import JournalRecord
 from tui.core.journal.writer import Journal
 from tui.core.playbook.load import Playbook
@@ -30,7 +31,6 @@ from tui.core.tofu.statefile import StateFile, read_state
 from tui.core.tofu.tfvars import read_tfvars
 
 STEP = "preflight"
-WAIVE_WHAT = "waive preflight item"  # the decision each waived item is journaled as
 
 
 @dataclass(frozen=True)
@@ -176,8 +176,8 @@ def record_waivers(
     for item in waived:
         if item.status not in (CheckStatus.FAIL, CheckStatus.WARN):
             raise MocmError(f"'{item.name}' is {item.status.value}: there is nothing to waive.")
-        detail = f"{item.name} ({item.status.value}): {item.summary} — reason: {reason}"
-        records.append(journal.decision(WAIVE_WHAT, detail, step))
+        waiver = PreflightItemWaived(item.name, item.status.value, item.summary, reason, step)
+        records.append(journal.append(waiver))
     if any(item.status is CheckStatus.FAIL for item in waived):
         records.append(journal.step_waived(step, reason))
     return records

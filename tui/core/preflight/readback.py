@@ -7,29 +7,24 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from tui.core.files import sha256_file
-from tui.core.journal.records import Decision, FileOp, JournalRecord
+from tui.core.journal.events import PreflightItemWaived
+from tui.core.journal.records import FileOp, JournalRecord
 from tui.core.playbook.load import Playbook
-from tui.core.preflight.checklist import WAIVE_WHAT
 from tui.core.preflight.result import CheckResult, CheckStatus, warned
 
 BACKUP_ITEM = "State backup"
 
 
-def _waiver_prefix(item: CheckResult) -> str:
-    return f"{item.name} ({item.status.value}): {item.summary} — reason: "
-
-
 def waiver_reason(records: Sequence[object], item: CheckResult) -> str | None:
     """The reason of the journaled waiver of exactly this finding (same status and summary)."""
-    prefix = _waiver_prefix(item)
     for record in reversed(records):
         body = record.body if isinstance(record, JournalRecord) else None
-        if (
-            isinstance(body, Decision)
-            and body.what == WAIVE_WHAT
-            and body.detail.startswith(prefix)
+        if isinstance(body, PreflightItemWaived) and (body.item, body.status, body.summary) == (
+            item.name,
+            item.status.value,
+            item.summary,
         ):
-            return body.detail[len(prefix) :]
+            return body.reason
     return None
 
 

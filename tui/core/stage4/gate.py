@@ -3,31 +3,26 @@
 The preconditions: the old cache is idle over the window; no live value names it (or
 each remaining reference is waived with a typed reason); Valkey has served a full
 business cycle (or that is waived with a reason); the final snapshot is taken, exists or
-was declined. Waivers and the verdict are journaled as decisions and notes, so they
-appear in the change record and come back after a restart.
+was declined. Waivers and the verdict are journaled as typed records, so they appear in
+the change record and come back after a restart.
 """
 
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
 from tui.core.errors import MocmError
-from tui.core.journal.records import Decision, JournalRecord
+from tui.core.journal.events import IdleVerdict, Stage4Verdict, WaiverGiven, WaiverSubject
+from tui.core.journal.records import JournalRecord
 from tui.core.playbook.model import IdleDefinition
-from tui.core.stage4.connections import BUSY, IDLE
+from tui.core.stage4.connections import IDLE
 from tui.core.stage4.evidence import Stage4Evidence
 from tui.core.stage4.scan import DependencyScan, Reference
 
 STEP = "stage4"
-REFERENCE_WAIVED = "Stage-4 reference waived"
-CYCLE_WAIVED = "Stage-4 business cycle waived"
-EVIDENCE_NOTE = "Stage-4 evidence: "
-_REFERENCE_DETAIL = re.compile(r"^(?P<key>.+? names \S+) — reason: (?P<reason>.+)$", re.S)
-_CYCLE_DETAIL = re.compile(r"^.+ — reason: (?P<reason>.+)$", re.S)
 
 
 class ThresholdInvalid(MocmError):
@@ -107,18 +102,21 @@ def open_references(scan: DependencyScan, waivers: Stage4Waivers) -> tuple[Refer
     return tuple(ref for ref in scan.references if reference_key(ref) not in waivers.references)
 
 
-def reference_waiver(ref: Reference, reason: str) -> Decision:
-    """The journal decision waiving one reference (the reason is required)."""
+def reference_waiver(ref: Reference, reason: str) -> WaiverGiven:
+    """The journal record waiving one reference (the reason is required)."""
     if not reason.strip():
         raise MocmError("A waived reference needs the operator's reason.", "Type why it is safe.")
-    return Decision(REFERENCE_WAIVED, f"{reference_key(ref)} — reason: {reason.strip()}", STEP)
+    key = reference_key(ref)
+    subject = WaiverSubject.TEARDOWN_WITH_REFERENCE
+    return WaiverGiven(subject, (key,), key, reason.strip(), STEP)
 
 
-def business_cycle_waiver(evidence: Stage4Evidence, reason: str) -> Decision:
-    """The journal decision waiving the business cycle (the reason is required)."""
+def business_cycle_waiver(evidence: Stage4Evidence, reason: str) -> WaiverGiven:
+    """The journal record waiving the business cycle (the reason is required)."""
     if not reason.strip():
         raise MocmError("Waiving the business cycle needs a reason.", "Type why it is safe.")
-    return Decision(CYCLE_WAIVED, f"{cycle_shortfall(evidence)} — reason: {reason.strip()}", STEP)
+    subject = WaiverSubject.TEARDOWN_BEFORE_BUSINESS_CYCLE
+    return WaiverGiven(subject, (), cycle_shortfall(evidence), reason.strip(), STEP)
 
 
 def cycle_shortfall(evidence: Stage4Evidence) -> str:
@@ -135,12 +133,12 @@ def read_waivers(records: Iterable[JournalRecord]) -> Stage4Waivers:
     cycle = ""
     for record in records:
         body = record.body
-        if not isinstance(body, Decision) or body.step != STEP:
+        if not isinstance(body, WaiverGiven) or body.step != STEP:
             continue
-        if body.what == REFERENCE_WAIVED and (found := _REFERENCE_DETAIL.match(body.detail)):
-            references[found["key"]] = found["reason"]
-        elif body.what == CYCLE_WAIVED and (found := _CYCLE_DETAIL.match(body.detail)):
-            cycle = found["reason"]
+        if body.subject is WaiverSubject.TEARDOWN_WITH_REFERENCE:
+            references.update(dict.fromkeys(body.items, body.reason))
+        elif body.subject is WaiverSubject.TEARDOWN_BEFORE_BUSINESS_CYCLE:
+            cycle = body.reason
     return Stage4Waivers(references, cycle)
 
 
@@ -248,25 +246,25 @@ def idle_summary(idle: IdleDefinition, threshold: float) -> str:
     )
 
 
-def evidence_note(evidence: Stage4Evidence, window_name: str, playbook_threshold: float) -> str:
-    """The journal note of one verdict: window, threshold in force, figures, references."""
-    idle = evidence.idleness
-    origin = "playbook" if idle.threshold == playbook_threshold else "typed by the operator"
-    verdict = idle.verdict.upper() if idle.verdict in (IDLE, BUSY) else "NO DATA"
-    peak = f"peak {idle.peak:g}" if idle.peak is not None else "no peak"
-    scan = evidence.scan
-    parts = [
-        f"{verdict} over the last {window_name}",
-        f"threshold {idle.threshold:g} ({origin})",
-        f"{peak}, {idle.datapoints} datapoints",
-        f"{len(scan.references)} live reference(s)"
-        + (": " + ", ".join(ref.where for ref in scan.references) if scan.references else ""),
-        f"{len(scan.not_live)} not live"
-        + (
-            ": " + ", ".join(f"{ref.location} ({ref.liveness.value})" for ref in scan.not_live)
-            if scan.not_live
-            else ""
-        ),
-        cycle_shortfall(evidence),
-    ]
-    return EVIDENCE_NOTE + "; ".join(parts)
+def verdict_record(
+    evidence: Stage4Evidence, window_name: str, playbook_threshold: float, step: str = STEP
+) -> Stage4Verdict:
+    """The journal's record of one verdict: window, threshold in force, figures, references."""
+    idle, span, scan = evidence.idleness, evidence.idleness.series.window, evidence.scan
+    return Stage4Verdict(
+        evidence.target.cluster_id,
+        evidence.region,
+        window_name,
+        span.start.isoformat(),
+        span.end.isoformat(),
+        idle.threshold,
+        idle.peak,
+        idle.datapoints,
+        IdleVerdict(idle.verdict),
+        tuple(ref.location for ref in scan.references),
+        evidence.blocked,
+        step,
+        threshold_typed=idle.threshold != playbook_threshold,
+        not_live=tuple(f"{ref.location} ({ref.liveness.value})" for ref in scan.not_live),
+        business_cycle=cycle_shortfall(evidence),
+    )

@@ -10,17 +10,18 @@ read again. The journal gets what was written and decided, never a value.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 from tui.core.errors import MocmError
-from tui.core.journal.records import Decision as JournalDecision
+from tui.core.journal.events import DraftFate, ValuesChoice, ValuesDecision, ValuesDraftHandled
 from tui.core.journal.records import JournalRecord
 from tui.core.journal.writer import Journal, utc_now
 from tui.core.playbook.model import KnownPlaceholder
-from tui.core.values.alignment import Presence, Row, RowStatus
-from tui.core.values.commands import Command, Edit, MergeDecision
+from tui.core.values.alignment import MISSING, Presence, Row, RowStatus
+from tui.core.values.commands import Command, Edit, MergeDecision, same_node
+from tui.core.values.doc import get_node
 from tui.core.values.draft import (
     Draft,
     DraftBase,
@@ -48,17 +49,10 @@ from tui.core.values.save import (
 from tui.core.values.scalars import ValueEditRefused
 
 STEP = "values"
-DROPS_DECISION = "values orphans dropped"
-KEPT_DECISION = "values kept as the template has them"
-PLACEHOLDERS_DECISION = "values saved with placeholders left"
-DROP_ALL_DECISION = "values undecided dropped together"
-DRAFT_RESTORED = "values draft restored"
-DRAFT_DISCARDED = "values draft discarded"
-DRAFT_SET_ASIDE = "values draft set aside"
-# The operator's decisions a save journals (a JSON list of key paths each), and a resume restores.
-JOURNALED = {
-    DROPS_DECISION: MergeDecision.DROPPED_ORPHAN,
-    KEPT_DECISION: MergeDecision.KEPT_TEMPLATE,
+# The operator's decisions a save journals, and a resume restores.
+DECIDED = {
+    MergeDecision.DROPPED_ORPHAN: ValuesChoice.DROPPED,
+    MergeDecision.KEPT_TEMPLATE: ValuesChoice.KEPT,
 }
 
 
@@ -175,11 +169,9 @@ class ValuesEditing:
         return Operation(OperationKind.DROP_UNDECIDED, labels=labels)
 
     def journal_drop_all(self, journal: Journal, op: Operation, phrase: str) -> None:
-        journal.decision(
-            DROP_ALL_DECISION,
-            f"typed {phrase!r}; {json.dumps(list(op.labels), ensure_ascii=False)}",
-            STEP,
-        )
+        choice = ValuesChoice.DROPPED_TOGETHER
+        reason = f"confirmed by typing {phrase!r}"
+        journal.append(ValuesDecision(choice, op.labels, reason, str(self.files.working), STEP))
 
     # -- the draft ------------------------------------------------------------------------
     def draft(self) -> Draft | None:
@@ -278,28 +270,58 @@ class ValuesEditing:
             "write", result.destination, result.sha256, plan.destination_sha256, step=STEP
         )
         if result.override_reason:
-            left = ", ".join(result.placeholders_left[:20])
-            journal.decision(
-                PLACEHOLDERS_DECISION,
-                f"{len(result.placeholders_left)} left ({left}); reason: {result.override_reason}",
-                STEP,
+            journal.append(
+                ValuesDecision(
+                    ValuesChoice.PLACEHOLDERS_LEFT,
+                    tuple(result.placeholders_left),
+                    result.override_reason,
+                    str(result.destination),
+                    STEP,
+                )
             )
-        for what, detail in journaled_decisions(self.merge):  # key paths only, never values
-            journal.decision(what, detail, STEP)
+        for decision in journaled_decisions(self.merge, result.destination):
+            journal.append(decision)  # key paths only, never values
 
 
 def _first(labels: list[str]) -> str:
     return ", ".join(labels[:3]) + (f" and {len(labels) - 3} more" if len(labels) > 3 else "")
 
 
-def journaled_decisions(merge: ValuesMerge) -> list[tuple[str, str]]:
-    """(what, detail) of each kind of decision to journal at a save; none when empty."""
-    out = []
-    for what, decision in JOURNALED.items():
-        labels = [k for k, v in merge.decisions.items() if v == decision]
-        if labels:
-            out.append((what, json.dumps(labels, ensure_ascii=False)))
-    return out
+def journaled_decisions(merge: ValuesMerge, destination: Path) -> list[ValuesDecision]:
+    """What a save journals: the keys ported, edited, carried, kept and dropped (paths only).
+
+    Ported: the previous value copied in; edited: any other new value; carried: a key
+    the template lacked; kept and dropped: the operator's decisions. Counted from the
+    files as this session opened them; a write undone since (the value is back to the
+    template's) is no change and not listed.
+    """
+    by_path = {row.new_path: row for row in merge.rows if row.new_path is not None}
+    keys: dict[ValuesChoice, list[str]] = {choice: [] for choice in ValuesChoice}
+    for path, before in merge.touched.items():
+        if any(path[:n] in merge.touched for n in range(1, len(path))):
+            continue  # inside a subtree written as a whole: its top is listed
+        row = by_path.get(path)
+        if row is None:
+            continue  # removed again since
+        try:
+            after = get_node(merge.working, path)
+        except KeyError:
+            continue
+        if before is MISSING:
+            keys[ValuesChoice.CARRIED].append(row.label)
+        elif same_node(before, after):
+            continue
+        elif row.new_text == row.prev_text:
+            keys[ValuesChoice.PORTED].append(row.label)
+        else:
+            keys[ValuesChoice.EDITED].append(row.label)
+    for label, decision in merge.decisions.items():
+        keys[DECIDED[decision]].append(label)
+    return [
+        ValuesDecision(choice, tuple(labels), file=str(destination), step=STEP)
+        for choice, labels in keys.items()
+        if labels
+    ]
 
 
 def restore_decisions(merge: ValuesMerge, records: Sequence[JournalRecord]) -> int:
@@ -309,14 +331,11 @@ def restore_decisions(merge: ValuesMerge, records: Sequence[JournalRecord]) -> i
     now equals the previous one) is not restored.
     """
     decided: dict[str, MergeDecision] = {}
+    restorable = {choice: decision for decision, choice in DECIDED.items()}
     for record in records:
         body = record.body
-        if isinstance(body, JournalDecision) and body.step == STEP and body.what in JOURNALED:
-            try:
-                labels = [str(label) for label in json.loads(body.detail)]
-            except (ValueError, TypeError):
-                continue  # a hand-edited or foreign record: the row stays undecided
-            decided.update(dict.fromkeys(labels, JOURNALED[body.what]))
+        if isinstance(body, ValuesDecision) and body.step == STEP and body.choice in restorable:
+            decided.update(dict.fromkeys(body.keys, restorable[body.choice]))
     restored = 0
     for row in merge.rows:
         decision = decided.get(row.label)
@@ -352,13 +371,8 @@ def open_editing(
     return ValuesEditing(files, merge, known_placeholders, store)
 
 
-def journal_draft(journal: Journal, what: str, draft: Draft | None, extra: str = "") -> None:
-    """A draft restored, discarded or set aside: how many operations, which keys (no value)."""
-    if draft is None:
-        journal.decision(what, extra, STEP)
-        return
-    ops = "; ".join(draft.describe())
-    detail = (
-        f"{len(draft.applied)} operation(s) from {draft.written_at or 'an earlier session'}: {ops}"
-    )
-    journal.decision(what, f"{detail}{' — ' + extra if extra else ''}", STEP)
+def journal_draft(journal: Journal, fate: DraftFate, draft: Draft | None, reason: str = "") -> None:
+    """A draft restored, discarded or set aside: its operations in words (no value)."""
+    operations = tuple(draft.describe()) if draft is not None else ()
+    written_at = draft.written_at if draft is not None else ""
+    journal.append(ValuesDraftHandled(fate, operations, written_at, reason, STEP))

@@ -17,7 +17,17 @@ import pytest
 
 from tui.core.errors import ParseError
 from tui.core.exec.result import CommandResult
-from tui.core.journal.records import Decision
+from tui.core.journal.events import (
+    ApplyEnded,
+    ApplyOutcome,
+    ApplyStarted,
+    GateAnswered,
+    PlanApplied,
+    PlanApproved,
+    PlanReviewed,
+    PlanVerdict,
+    PlanVoided,
+)
 from tui.core.journal.writer import Journal, Workspace
 from tui.core.playbook.load import Playbook, load_playbook
 from tui.core.playbook.model import ROLLBACK, STAGE4, UPGRADE
@@ -81,8 +91,24 @@ def pipeline_for(
     return PlanPipeline(target, mode, COMMANDS, PipelineJournal(journal, target, step))
 
 
-def decisions(journal: Journal) -> list[tuple[str, str]]:
-    return [(r.body.what, r.body.detail) for r in journal.records if isinstance(r.body, Decision)]
+PipelineBody = (
+    PlanReviewed
+    | GateAnswered
+    | PlanApproved
+    | ApplyStarted
+    | PlanApplied
+    | ApplyEnded
+    | PlanVoided
+)
+
+
+def pipeline_records(journal: Journal) -> list[PipelineBody]:
+    """The pipeline's records in the journal, oldest first."""
+    return [r.body for r in journal.records if isinstance(r.body, PipelineBody)]
+
+
+def kinds(journal: Journal) -> list[str]:
+    return [type(body).__name__ for body in pipeline_records(journal)]
 
 
 def capture(pipeline: PlanPipeline) -> None:
@@ -124,12 +150,12 @@ def test_the_commands_follow_the_target_then_the_review_is_journaled(
     assert pipeline.phase is Phase.REVIEWED and pipeline.review is shown.review
     assert pipeline.reviewed is not None and pipeline.reviewed.state is not None
     assert pipeline.reviewed.state.serial == 57
-    (what, detail), *_ = decisions(journal)
-    recorded = json.loads(detail)
-    assert what == "plan-reviewed"
-    assert recorded["serial"] == 57 and recorded["verdict"] == "blocked"
-    assert recorded["stage"] == UPGRADE and recorded["workdir"] == str(release)
-    assert recorded["plan_sha256"] == pipeline.reviewed.plan_sha256
+    recorded, *_ = pipeline_records(journal)
+    assert isinstance(recorded, PlanReviewed) and recorded.plan.state is not None
+    assert recorded.plan.state.serial == 57 and recorded.verdict is PlanVerdict.BLOCKED
+    assert recorded.stage == UPGRADE and recorded.workdir == str(release)
+    assert recorded.plan.sha256 == pipeline.reviewed.plan_sha256
+    assert recorded.step == "plan" and any(issue.blocking for issue in recorded.unexpected)
     # The Plan step approves; it never applies.
     assert pipeline.allowed(Action.GATE) and not pipeline.allowed(Action.APPLY)
 
@@ -152,7 +178,7 @@ def test_a_failed_plan_stops_with_the_reason_and_no_review(release: Path, journa
     assert pipeline.phase is Phase.PLAN_FAILED and pipeline.review is None
     assert pipeline.stop is not None and pipeline.stop.headline.startswith("✗ tofu plan failed")
     assert not pipeline.allowed(Action.APPLY) and pipeline.allowed(Action.PLAN)
-    assert decisions(journal) == []
+    assert pipeline_records(journal) == []
 
 
 def test_only_the_policys_answer_approves_and_only_the_plan_on_screen(
@@ -177,10 +203,20 @@ def test_only_the_policys_answer_approves_and_only_the_plan_on_screen(
     assert right.overridden == tuple(i.display_address for i in review.blockers)
     assert pipeline.gate_decided(right, reviewed) is None  # the Plan step does not apply
     assert pipeline.approved is reviewed and pipeline.phase is Phase.APPROVED
-    whats = [what for what, _ in decisions(journal)]
-    assert whats == ["plan-reviewed", "apply-gate", "apply-gate", "apply-gate", "plan-approved"]
-    approval = json.loads(decisions(journal)[-1][1])
-    assert approval["typed_phrase"] == "destroy 1"
+    assert kinds(journal) == [
+        "PlanReviewed",
+        "GateAnswered",
+        "GateAnswered",
+        "GateAnswered",
+        "PlanApproved",
+    ]
+    *_, refused, typed, approval = pipeline_records(journal)
+    assert isinstance(refused, GateAnswered) and not refused.confirmed
+    assert isinstance(typed, GateAnswered) and typed.confirmed
+    assert (typed.plan_sha256, typed.stage) == (reviewed.plan_sha256, UPGRADE)
+    assert typed.overridden == right.overridden
+    assert isinstance(approval, PlanApproved) and approval.typed_phrase == "destroy 1"
+    assert approval.plan.sha256 == reviewed.plan_sha256 and approval.stage == UPGRADE
 
     # An answer for a plan that is no longer on screen approves nothing.
     pipeline.start_plan()
@@ -209,10 +245,12 @@ def test_the_apply_step_applies_what_the_journal_approved_after_the_check(
     apply = applier.checked(verdict)
     assert apply is not None and apply.argv == COMMANDS.apply()
     assert applier.phase is Phase.APPLYING and applier.allowed(Action.CANCEL)
-    assert [w for w, _ in decisions(journal)][-1] == "apply-started"
+    assert kinds(journal)[-1] == "ApplyStarted"
     assert applier.command_finished(result(apply.argv)) is None
     assert applier.phase is Phase.APPLIED
-    assert [w for w, _ in decisions(journal)][-1] == "plan-applied"
+    applied = pipeline_records(journal)[-1]
+    assert isinstance(applied, PlanApplied) and applied.plan_sha256 == reviewed.plan_sha256
+    assert (applied.workdir, applied.stage, applied.step) == (str(release), UPGRADE, "apply")
 
     # A restart finds it applied: nothing more to apply.
     again = pipeline_for(target, PipelineMode.APPLY, journal, "apply")
@@ -243,7 +281,7 @@ def test_a_stale_or_changed_plan_is_refused_and_nothing_is_applied(
     assert isinstance(verdict, StalePlan if change == "state" else PlanFileChanged)
     assert pipeline.checked(verdict) is None
     assert pipeline.phase is Phase.REFUSED and pipeline.refusal is verdict
-    assert "apply-started" not in [w for w, _ in decisions(journal)]
+    assert "ApplyStarted" not in kinds(journal)
     assert not pipeline.allowed(Action.APPLY) and pipeline.allowed(Action.PLAN)
 
 
@@ -295,8 +333,9 @@ def test_a_cancelled_apply_is_said_and_offers_a_new_plan(
     assert pipeline.phase is Phase.APPLY_FAILED
     assert pipeline.stop is not None and pipeline.stop.kind is StopKind.CANCELLED
     assert "what was applied stays applied" in pipeline.stop.plain
-    ended = json.loads(decisions(journal)[-1][1])
-    assert decisions(journal)[-1][0] == "apply-ended" and ended["outcome"] == "cancelled"
+    ended = pipeline_records(journal)[-1]
+    assert isinstance(ended, ApplyEnded) and ended.outcome is ApplyOutcome.CANCELLED
+    assert (ended.exit_code, ended.stage) == (130, STAGE4)
     assert read_history(journal.records, target).interrupted is None  # it ended, it was said
 
 
@@ -356,7 +395,7 @@ def test_a_precondition_that_stops_holding_voids_the_review_and_the_approval(
     pipeline = pipeline_for(target, PipelineMode.WHOLE, journal, STAGE4)
     pipeline.hold("Park the file first.")
     assert not pipeline.allowed(Action.PLAN) and pipeline.start_plan() is None
-    assert decisions(journal) == []  # nothing reviewed: nothing to void
+    assert pipeline_records(journal) == []  # nothing reviewed: nothing to void
     pipeline.release()
     plan_and_review(pipeline, samples / "plan_stage4.json", book)
     reviewed = pipeline.reviewed
@@ -365,8 +404,9 @@ def test_a_precondition_that_stops_holding_voids_the_review_and_the_approval(
     pipeline.hold("Park the file first.")  # the file was unparked after the review
     assert pipeline.phase is Phase.IDLE and pipeline.review is None
     assert pipeline.apply_question() is ApplyQuestion.NONE and not pipeline.allowed(Action.APPLY)
-    what, detail = decisions(journal)[-1]
-    assert what == "plan-voided" and json.loads(detail)["reason"] == "Park the file first."
+    voided = pipeline_records(journal)[-1]
+    assert isinstance(voided, PlanVoided) and voided.reason == "Park the file first."
+    assert (voided.stage, voided.workdir) == (STAGE4, str(release))
     pipeline.release()
     assert pipeline.allowed(Action.PLAN) and pipeline.reviewed is None  # plan afresh
 
@@ -381,22 +421,95 @@ def test_a_precondition_that_stops_holding_voids_the_review_and_the_approval(
     assert pipeline_for(target, PipelineMode.WHOLE, journal, STAGE4).phase is Phase.IDLE
 
 
+def schema_1_line(seq: int, what: str, detail: str, step: str) -> str:
+    """One decision line as the first format wrote it (no ``schema`` field)."""
+    line = {
+        "ts": f"2026-05-20T09:40:0{seq}+00:00",
+        "seq": seq,
+        "kind": "decision",
+        "user": "ops",
+        "host": "jump",
+        "what": what,
+        "detail": detail,
+        "step": step,
+    }
+    return json.dumps(line) + "\n"
+
+
 def test_a_journal_of_the_earlier_version_still_gives_the_upgrades_approval(
-    release: Path, journal: Journal
+    release: Path, tmp_path: Path
 ) -> None:
     """Before the pipeline recorded the stage, records named the directory only, and the
-    Apply step recorded the bare sha256 of the plan it applied."""
+    Apply step recorded the bare sha256 of the plan it applied (read through legacy)."""
     reviewed = record_review(
         release / "tfplan", state_mark_from_file(release / "terraform.tfstate")
     )
-    journal.decision("plan-reviewed", json.dumps({"workdir": str(release)}), "plan")
+    state = reviewed.state
+    assert state is not None
+    review = {
+        "plan": str(reviewed.plan_path),
+        "plan_sha256": reviewed.plan_sha256,
+        "lineage": state.lineage,
+        "serial": state.serial,
+        "state_source": state.source,
+        "verdict": "safe",
+        "reviewed_at": reviewed.reviewed_at,
+        "workdir": str(release),
+    }
     approval = {"workdir": str(release), "reviewed": reviewed.to_json()}
-    journal.decision("plan-approved", json.dumps(approval), "plan")
+    (tmp_path / "earlier").mkdir()
+    workspace = Workspace(tmp_path / "earlier")
+    workspace.ensure()
+    workspace.journal_path.write_text(
+        schema_1_line(1, "plan-reviewed", json.dumps(review), "plan")
+        + schema_1_line(2, "plan-approved", json.dumps(approval), "plan")
+    )
+    journal = Journal.open(workspace)
     upgrade = upgrade_target(release, remote=False, state_file="terraform.tfstate")
     assert read_history(journal.records, upgrade).approved == reviewed
     assert pipeline_for(upgrade, PipelineMode.APPLY, journal, "apply").phase is Phase.APPROVED
     rollback = rollback_target(release, remote=False, state_file="terraform.tfstate")
     assert read_history(journal.records, rollback).approved is None  # not the rollback's
 
-    journal.decision("plan-applied", reviewed.plan_sha256, "apply")
+    with workspace.journal_path.open("a") as lines:
+        lines.write(schema_1_line(3, "plan-applied", reviewed.plan_sha256, "apply"))
+    journal = Journal.open(workspace)
     assert pipeline_for(upgrade, PipelineMode.APPLY, journal, "apply").phase is Phase.APPLIED
+
+
+def test_an_unfinished_apply_of_the_earlier_version_is_re_planned(
+    release: Path, tmp_path: Path
+) -> None:
+    """The pipeline's first-format records (JSON details naming the stage) read the same."""
+    reviewed = record_review(
+        release / "tfplan", state_mark_from_file(release / "terraform.tfstate")
+    )
+    where = {"workdir": str(release), "stage": STAGE4}
+    approval = where | {"reviewed": reviewed.to_json(), "gate": "", "typed_phrase": "x"}
+    started = where | {"plan_sha256": reviewed.plan_sha256}
+    (tmp_path / "earlier").mkdir()
+    workspace = Workspace(tmp_path / "earlier")
+    workspace.ensure()
+    workspace.journal_path.write_text(
+        schema_1_line(1, "plan-approved", json.dumps(approval), STAGE4)
+        + schema_1_line(2, "apply-started", json.dumps(started), STAGE4)
+    )
+    journal = Journal.open(workspace)
+    target = PipelineTarget(release, STAGE4, "teardown", InitMode.NONE, remote=False)
+    history = read_history(journal.records, target)
+    assert history.approved == reviewed and history.interrupted is not None
+    assert history.interrupted.plan_sha256 == reviewed.plan_sha256
+    assert history.interrupted.started_at == "2026-05-20T09:40:02+00:00"
+    assert pipeline_for(target, PipelineMode.WHOLE, journal, STAGE4).phase is Phase.INTERRUPTED
+    upgrade = upgrade_target(release, remote=False, state_file="terraform.tfstate")
+    assert read_history(journal.records, upgrade).interrupted is None  # Stage 4's, not ours
+
+    voided = where | {"reason": "the file is not parked"}
+    with workspace.journal_path.open("a") as lines:
+        lines.write(
+            schema_1_line(3, "apply-ended", json.dumps(started | {"outcome": "failed"}), STAGE4)
+        )
+        lines.write(schema_1_line(4, "plan-voided", json.dumps(voided), STAGE4))
+    journal = Journal.open(workspace)
+    history = read_history(journal.records, target)
+    assert history.interrupted is None and history.approved is None

@@ -6,13 +6,13 @@ from pathlib import Path
 
 import pytest
 
+from tui.core.journal.events import UNDONE_BY, RollbackChosen, RollbackDone, RollbackKind
 from tui.core.journal.writer import Journal, Workspace
 from tui.core.playbook.load import load_playbook
 from tui.core.tofu.backend.detect import detect_backend
 from tui.core.tofu.plan.target import InitMode
 from tui.core.tofu.rollback.local import RollbackError
 from tui.core.tofu.rollback.reconverge import (
-    RESTORED,
     option_a_target,
     option_b_target,
     restored_earlier,
@@ -63,9 +63,12 @@ def test_option_b_needs_the_previous_release_on_the_restored_key(tmp_path: Path)
 def test_a_restart_finds_the_restore_of_the_rollback_step_only(tmp_path: Path) -> None:
     journal = Journal.open(Workspace(tmp_path), clock=lambda: "2026-05-20T10:02:03.000000+00:00")
     assert restored_earlier(journal.records) is None
-    journal.decision(RESTORED, "version abc: serial 57", "helm")  # another step's word
-    assert restored_earlier(journal.records) is None
-    journal.decision(RESTORED, "version abc: serial 57", "rollback")
+    kind = RollbackKind.STATE_VERSION
+    journal.append(RollbackChosen(kind, "version abc", "s3://acme/mocm"))  # chosen, not done
+    helm = RollbackKind.HELM
+    journal.append(RollbackDone(helm, "mocm-service → 6", UNDONE_BY[helm], "helm"))
+    assert restored_earlier(journal.records) is None  # a Helm rollback restores no state
+    journal.append(RollbackDone(kind, "version abc: serial 57", UNDONE_BY[kind]))
     again = Journal.open(Workspace(tmp_path))
     earlier = restored_earlier(again.records)
     assert earlier is not None and earlier.detail == "version abc: serial 57"

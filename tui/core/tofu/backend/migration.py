@@ -16,7 +16,6 @@ import asyncio
 import os
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
-from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +29,9 @@ from tui.core.exec.prompts import TOFU_PROMPT, Prompt
 from tui.core.exec.result import CommandResult
 from tui.core.exec.runner import LineCallback, Stream
 from tui.core.files import atomic_write, free_backup_name, sha256_bytes, sha256_file
+
+# how B.1 ended is a journal record field: the enum lives there, named here too
+from tui.core.journal.events import MigrationOutcome as MigrationOutcome
 from tui.core.journal.records import FileOp
 from tui.core.playbook.load import Playbook
 from tui.core.secrets.redact import Redactor
@@ -47,16 +49,6 @@ MigrationAsk = Callable[[Prompt], Awaitable[str]]
 
 class MigrationRefused(MocmError):
     """The migration cannot start or go on (no backend.tf, no local state, bad answer)."""
-
-
-class MigrationOutcome(StrEnum):
-    """How the B.1 migration ended."""
-
-    MIGRATED = "migrated"  # copied, verified in S3, local file renamed
-    DECLINED = "declined"  # the operator answered "no"
-    CANCELLED = "cancelled"  # the operator stopped the tool (SIGINT)
-    FAILED = "failed"  # the tool failed, timed out or never asked
-    NOT_VERIFIED = "not verified"  # the S3 object does not hold the local state
 
 
 @dataclass(frozen=True)

@@ -1,41 +1,53 @@
 """The plan pipeline's records in the journal, and what they say when read back.
 
-Every pipeline writes the same decisions, each a one-line JSON naming the stage and
-the directory, so the upgrade, the rollbacks and Stage 4 never read each other's:
+Every pipeline writes the same typed records, each naming the stage and the
+directory, so the upgrade, the rollbacks and Stage 4 never read each other's:
 
-* ``plan-reviewed``: the plan file's sha256, the state's lineage and serial, the verdict;
-* ``apply-gate``: what the operator did at the gate (plain sentence);
-* ``plan-approved``: the reviewed plan the gate let through (what Apply applies);
-* ``apply-started`` before ``tofu apply`` runs, then ``plan-applied`` or ``apply-ended``;
-* ``plan-voided``: a precondition changed (Stage 4: the file unparked), the review is void.
+* ``PlanReviewed``: the plan file's sha256, the state's lineage and serial, the verdict;
+* ``GateAnswered``: what the operator did at the gate;
+* ``PlanApproved``: the reviewed plan the gate let through (what Apply applies);
+* ``ApplyStarted`` before ``tofu apply`` runs, then ``PlanApplied`` or ``ApplyEnded``;
+* ``PlanVoided``: a precondition changed (Stage 4: the file unparked), the review is void.
 
 Read back (``read_history``), they give the approved plan not superseded by a newer
 review, the plans applied, and an apply that started and never ended: the wizard was
 killed mid-apply, so the safe next action is a new plan, never the old plan file.
+A journal of the first format is read through ``journal.legacy`` into the same records.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from pathlib import Path
 
 from tui.core.exec.result import CommandResult
-from tui.core.journal.records import Decision, JournalRecord, StepStarted
+from tui.core.journal.events import (
+    ApplyEnded,
+    ApplyOutcome,
+    ApplyStarted,
+    ChangeCount,
+    GateAnswered,
+    GateQuestion,
+    PlanApplied,
+    PlanApproved,
+    PlanFile,
+    PlanIssue,
+    PlanReviewed,
+    PlanVerdict,
+    PlanVoided,
+    StateSeen,
+)
+from tui.core.journal.records import JournalRecord, StepStarted
 from tui.core.journal.writer import Journal
 from tui.core.playbook.model import UPGRADE
-from tui.core.tofu.plan.reviewed import ReviewedPlan, ReviewedPlanError
+from tui.core.tofu.plan.gate import GateDecision
+from tui.core.tofu.plan.review import PlanReview
+from tui.core.tofu.plan.reviewed import ReviewedPlan, StateMark
 from tui.core.tofu.plan.target import PipelineTarget
 
-REVIEWED = "plan-reviewed"
-GATE = "apply-gate"
-APPROVED = "plan-approved"
-APPLY_STARTED = "apply-started"
-APPLIED = "plan-applied"
-VOIDED = "plan-voided"
-APPLY_ENDED = "apply-ended"  # failed, cancelled or timed out (the command record has the rest)
 APPLY_STEP = "apply"  # the upgrade's Apply step (journals before the pipeline records did)
+PipelineRecord = PlanReviewed | PlanApproved | PlanVoided | ApplyStarted | PlanApplied | ApplyEnded
 
 
 @dataclass(frozen=True)
@@ -75,52 +87,51 @@ class PipelineHistory:
         return self.approved is not None and self.approved.plan_sha256 in self.applied
 
 
-def _detail(decision: Decision) -> dict[str, Any] | None:
-    try:
-        raw = json.loads(decision.detail)
-    except ValueError:
-        return None
-    return raw if isinstance(raw, dict) else None
+def plan_file(reviewed: ReviewedPlan) -> PlanFile:
+    """The journal's form of a reviewed plan file (checksum, state, when)."""
+    state = reviewed.state
+    seen = None if state is None else StateSeen(state.lineage, state.serial, state.source)
+    return PlanFile(str(reviewed.plan_path), reviewed.plan_sha256, seen, reviewed.reviewed_at)
 
 
-def _belongs(raw: dict[str, Any], target: PipelineTarget) -> bool:
-    """Records written before the stage was recorded are the upgrade's."""
-    stage = raw.get("stage", UPGRADE)
-    return raw.get("workdir") == str(target.workdir) and stage == target.stage
+def reviewed_plan(plan: PlanFile) -> ReviewedPlan:
+    """The reviewed plan a journal record names (what the apply check compares)."""
+    seen = plan.state
+    state = None if seen is None else StateMark(seen.lineage, seen.serial, seen.source)
+    return ReviewedPlan(Path(plan.path), plan.sha256, state, plan.reviewed_at)
+
+
+def _belongs(body: PipelineRecord, target: PipelineTarget) -> bool:
+    return body.workdir == str(target.workdir) and body.stage == target.stage
 
 
 def read_history(records: Iterable[JournalRecord], target: PipelineTarget) -> PipelineHistory:
-    """Replay the pipeline's decisions for ``target`` (its stage and directory), in order."""
+    """Replay the pipeline's records for ``target`` (its stage and directory), in order."""
     approved: ReviewedPlan | None = None
     applied: set[str] = set()
     in_flight: InterruptedApply | None = None
     for record in records:
-        decision = record.body
-        if not isinstance(decision, Decision):
+        body = record.body
+        if isinstance(body, PlanApplied) and not body.workdir:
+            if target.stage == UPGRADE and body.plan_sha256:
+                applied.add(body.plan_sha256)  # a journal of an earlier version: the bare sha
             continue
-        if decision.what == APPLIED and not decision.detail.startswith("{"):
-            if target.stage == UPGRADE:
-                applied.add(decision.detail)  # a journal of an earlier version: the bare sha
+        if not isinstance(body, PipelineRecord) or not _belongs(body, target):
             continue
-        raw = _detail(decision)
-        if raw is None or not _belongs(raw, target):
-            continue
-        if decision.what == REVIEWED:
-            approved, in_flight = None, None  # a new plan: its approval must follow
-        elif decision.what == VOIDED:
-            approved = None
-        elif decision.what == APPROVED:
-            try:
-                approved = ReviewedPlan.from_json(str(raw.get("reviewed", "")))
-            except ReviewedPlanError:
-                approved = None  # a damaged record approves nothing
-        elif decision.what == APPLY_STARTED:
-            in_flight = InterruptedApply(str(raw.get("plan_sha256", "")), record.ts)
-        elif decision.what == APPLIED:
-            applied.add(str(raw.get("plan_sha256", "")))
-            in_flight = None
-        elif decision.what == APPLY_ENDED:
-            in_flight = None
+        match body:
+            case PlanReviewed():
+                approved, in_flight = None, None  # a new plan: its approval must follow
+            case PlanVoided():
+                approved = None
+            case PlanApproved(plan=plan):
+                approved = reviewed_plan(plan)
+            case ApplyStarted(plan_sha256=sha):
+                in_flight = InterruptedApply(sha, record.ts)
+            case PlanApplied(plan_sha256=sha):
+                applied.add(sha)
+                in_flight = None
+            case ApplyEnded():
+                in_flight = None
     return PipelineHistory(approved, frozenset(applied), in_flight)
 
 
@@ -128,67 +139,54 @@ def first_apply_start(records: Iterable[JournalRecord]) -> str | None:
     """When the upgrade's apply first started (ISO time): where Rollback B looks back from."""
     for record in records:
         body = record.body
-        if isinstance(body, Decision) and body.what == APPLY_STARTED:
-            raw = _detail(body)
-            if raw is not None and raw.get("stage", UPGRADE) == UPGRADE:
-                return record.ts
+        if isinstance(body, ApplyStarted) and body.stage == UPGRADE:
+            return record.ts
         if isinstance(body, StepStarted) and body.step == APPLY_STEP:
             return record.ts  # a journal of an earlier version marked the apply so
     return None
 
 
-def reviewed_detail(target: PipelineTarget, reviewed: ReviewedPlan, verdict: str) -> str:
-    """The review's record: plan sha256, lineage, serial, verdict, stage and directory."""
-    state = reviewed.state
-    return json.dumps(
-        {
-            "plan": str(reviewed.plan_path),
-            "plan_sha256": reviewed.plan_sha256,
-            "lineage": None if state is None else state.lineage,
-            "serial": None if state is None else state.serial,
-            "state_source": None if state is None else state.source,
-            "verdict": verdict,
-            "reviewed_at": reviewed.reviewed_at,
-            "workdir": str(target.workdir),
-            "stage": target.stage,
-        },
-        sort_keys=True,
+def review_record(
+    target: PipelineTarget, reviewed: ReviewedPlan, review: PlanReview, step: str
+) -> PlanReviewed:
+    """The review's record: the plan, its verdict, counts and unexpected items."""
+    counts = tuple(ChangeCount(action, n) for action, n in review.counts.items() if n)
+    unexpected = tuple(
+        PlanIssue(issue.display_address, issue.actions, issue.reason, issue.blocking)
+        for issue in review.issues
+    )
+    verdict = PlanVerdict(review.verdict.value)
+    workdir = str(target.workdir)
+    return PlanReviewed(
+        workdir, plan_file(reviewed), verdict, counts, unexpected, step, target.stage
     )
 
 
-def approved_detail(
-    target: PipelineTarget, reviewed: ReviewedPlan, gate: str, typed_phrase: str
-) -> str:
-    """The approval's record: the Apply step (and a restart) applies this plan."""
-    return json.dumps(
-        {
-            "workdir": str(target.workdir),
-            "stage": target.stage,
-            "reviewed": reviewed.to_json(),
-            "gate": gate,
-            "typed_phrase": typed_phrase,
-        },
-        sort_keys=True,
+def gate_record(
+    target: PipelineTarget, decision: GateDecision, reviewed: ReviewedPlan | None, step: str
+) -> GateAnswered:
+    """The operator's answer at the apply gate, for the plan it was asked about."""
+    return GateAnswered(
+        decision.confirmed,
+        GateQuestion(decision.mode.value),
+        decision.typed_phrase,
+        decision.overridden,
+        reviewed.plan_sha256 if reviewed is not None else "",
+        step,
+        decision.destroys,
+        decision.replaces,
+        str(target.workdir),
+        target.stage,
     )
 
 
-def apply_detail(target: PipelineTarget, plan_sha256: str, **extra: object) -> str:
-    """An apply's start or end: which plan, where, at which stage."""
-    fields: dict[str, object] = {
-        "workdir": str(target.workdir),
-        "stage": target.stage,
-        "plan_sha256": plan_sha256,
-    }
-    return json.dumps(fields | extra, sort_keys=True)
-
-
-def apply_outcome(result: CommandResult) -> str:
-    """How a failed apply ended, in one word."""
+def apply_outcome(result: CommandResult) -> ApplyOutcome:
+    """How a failed apply ended."""
     if result.cancelled:
-        return "cancelled"
+        return ApplyOutcome.CANCELLED
     if result.timed_out:
-        return "timed-out"
-    return "failed"
+        return ApplyOutcome.TIMED_OUT
+    return ApplyOutcome.FAILED
 
 
 class PipelineJournal:
@@ -205,43 +203,42 @@ class PipelineJournal:
             return PipelineHistory(None, frozenset(), None)
         return read_history(self.journal.records, self.target)
 
-    def _decide(self, what: str, detail: str) -> None:
+    def _record(self, body: PipelineRecord | GateAnswered) -> None:
         if self.journal is not None:
-            self.journal.decision(what, detail, self.step)
+            self.journal.append(body)
 
-    def reviewed(self, reviewed: ReviewedPlan, verdict: str) -> None:
-        self._decide(REVIEWED, reviewed_detail(self.target, reviewed, verdict))
+    @property
+    def _where(self) -> tuple[str, str]:
+        return str(self.target.workdir), self.target.stage
 
-    def gate(self, sentence: str) -> None:
-        self._decide(GATE, sentence)
+    def reviewed(self, reviewed: ReviewedPlan, review: PlanReview) -> None:
+        self._record(review_record(self.target, reviewed, review, self.step))
 
-    def approved(self, reviewed: ReviewedPlan, gate: str, typed_phrase: str) -> None:
-        self._decide(APPROVED, approved_detail(self.target, reviewed, gate, typed_phrase))
+    def gate(self, decision: GateDecision, reviewed: ReviewedPlan | None) -> None:
+        self._record(gate_record(self.target, decision, reviewed, self.step))
+
+    def approved(self, reviewed: ReviewedPlan, typed_phrase: str) -> None:
+        workdir, stage = self._where
+        self._record(PlanApproved(workdir, plan_file(reviewed), typed_phrase, self.step, stage))
 
     def voided(self, reason: str) -> None:
         """The review (and any approval) is void: nothing approved may be applied."""
-        self._decide(
-            VOIDED,
-            json.dumps(
-                {"workdir": str(self.target.workdir), "stage": self.target.stage, "reason": reason},
-                sort_keys=True,
-            ),
-        )
+        workdir, stage = self._where
+        self._record(PlanVoided(workdir, reason, stage, self.step))
 
     def apply_started(self, reviewed: ReviewedPlan) -> None:
         """Before ``tofu apply`` runs: a kill from now on leaves an unfinished apply."""
         if self.journal is not None:
             self.journal.step_started(self.step)
-        self._decide(APPLY_STARTED, apply_detail(self.target, reviewed.plan_sha256))
+        workdir, stage = self._where
+        self._record(ApplyStarted(workdir, reviewed.plan_sha256, stage, self.step))
 
     def applied(self, reviewed: ReviewedPlan) -> None:
-        self._decide(APPLIED, apply_detail(self.target, reviewed.plan_sha256))
+        workdir, stage = self._where
+        self._record(PlanApplied(reviewed.plan_sha256, workdir, self.step, stage))
 
     def apply_ended(self, reviewed: ReviewedPlan, result: CommandResult) -> None:
-        detail = apply_detail(
-            self.target,
-            reviewed.plan_sha256,
-            outcome=apply_outcome(result),
-            exit_code=result.exit_code,
-        )
-        self._decide(APPLY_ENDED, detail)
+        workdir, stage = self._where
+        outcome = apply_outcome(result)
+        sha = reviewed.plan_sha256
+        self._record(ApplyEnded(workdir, sha, outcome, result.exit_code, stage, self.step))

@@ -318,17 +318,17 @@ class PlanPipeline:
         if self.phase is not Phase.REVIEWING:
             return
         self.review, self.reviewed = shown.review, shown.reviewed
-        self.journal.reviewed(shown.reviewed, shown.review.verdict.value)
+        self.journal.reviewed(shown.reviewed, shown.review)
         self.phase = Phase.REVIEWED
 
     # -- gate ---------------------------------------------------------------------------
     def gate_decided(self, decision: GateDecision, reviewed: ReviewedPlan) -> CheckPlan | None:
         """The gate's answer for ``reviewed`` (journaled); approved: the Whole view checks now."""
-        self.journal.gate(decision.journal_detail())
+        self.journal.gate(decision, reviewed)
         if not decision.confirmed or reviewed is not self.reviewed or self.busy:
             return None  # a new plan started while the dialog was open: that answer is void
         self.approved = reviewed
-        self.journal.approved(reviewed, decision.journal_detail(), decision.typed_phrase)
+        self.journal.approved(reviewed, decision.typed_phrase)
         self.phase = Phase.APPROVED
         if self.mode is PipelineMode.WHOLE:
             return self.start_check()

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from tui.core.errors import MocmError
 from tui.core.files import atomic_copy, free_backup_name, sha256_file
+from tui.core.journal.events import UNDONE_BY, RollbackChosen, RollbackDone, RollbackKind
 from tui.core.playbook.load import Playbook
 from tui.core.tofu.carry_over.apply import FileChange
 from tui.core.tofu.statefile import StateFile, read_state
@@ -57,12 +58,17 @@ class LocalRollbackPlan:
         """What the operator types to restore a backup older than the state it replaces."""
         return f"restore serial {self.restored_serial}"
 
-    def journal_detail(self, typed_phrase: str | None) -> str:
+    def chosen_record(self, typed_phrase: str | None) -> RollbackChosen:
         """The restore as the journal records it (and the phrase typed, if one was)."""
-        detail = f"restore {self.pre_upgrade} (serial {self.restored_serial}) to {self.target}"
-        if typed_phrase is not None:
-            detail += f"; typed '{typed_phrase}'"
-        return detail
+        source = f"{self.pre_upgrade} (serial {self.restored_serial})"
+        kind = RollbackKind.LOCAL_STATE
+        return RollbackChosen(kind, source, str(self.target), typed_phrase or "", "rollback")
+
+    def done_record(self) -> RollbackDone:
+        """The restore made: what the change record counts as rolled back."""
+        said = f"{self.pre_upgrade.name} (serial {self.restored_serial}) to {self.target}"
+        kind = RollbackKind.LOCAL_STATE
+        return RollbackDone(kind, said, UNDONE_BY[kind], "rollback")
 
 
 def _state(path: Path) -> StateFile | None:

@@ -6,7 +6,7 @@ runs in ``<previous>/terraform/aws`` on its local state; Option B there too, on 
 S3 state just pushed — which the previous release must point at (same bucket and
 key), else the re-convergence would plan against another state.
 
-The restore is journaled (``state-restored``): a restart goes on with the
+The restore is journaled (``RollbackDone``): a restart goes on with the
 re-convergence instead of offering to restore (or push) the state a second time.
 """
 
@@ -16,14 +16,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from tui.core.journal.records import Decision, JournalRecord
+from tui.core.journal.events import RollbackDone, RollbackKind
+from tui.core.journal.records import JournalRecord
 from tui.core.playbook.load import Playbook
 from tui.core.tofu.backend.detect import BackendKind, S3Backend, detect_backend
 from tui.core.tofu.plan.target import PipelineTarget, rollback_target
 from tui.core.tofu.rollback.local import RollbackError
 
-RESTORED = "state-restored"
 ROLLBACK_STEP = "rollback"
+STATE_RESTORES = (RollbackKind.LOCAL_STATE, RollbackKind.STATE_VERSION)
 
 
 @dataclass(frozen=True)
@@ -45,7 +46,11 @@ def restored_earlier(records: Iterable[JournalRecord]) -> RestoredEarlier | None
     found = None
     for record in records:
         body = record.body
-        if isinstance(body, Decision) and body.what == RESTORED and body.step == ROLLBACK_STEP:
+        if (
+            isinstance(body, RollbackDone)
+            and body.rollback in STATE_RESTORES
+            and body.step == ROLLBACK_STEP
+        ):
             found = RestoredEarlier(body.detail, record.ts)
     return found
 

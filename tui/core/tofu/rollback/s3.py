@@ -37,6 +37,13 @@ from tui.core.files import (
     sha256_bytes,
     sha256_file,
 )
+from tui.core.journal.events import (
+    UNDONE_BY,
+    OverrideTyped,
+    RollbackDone,
+    RollbackKind,
+    StateLeftBehind,
+)
 from tui.core.tofu.carry_over.apply import FileChange
 from tui.core.tofu.commands import TofuCommands
 from tui.core.tofu.failures import KnownFailure, recognise_failure
@@ -293,10 +300,19 @@ def push_rollback(
     return PushOutcome(result, failure)
 
 
-def left_behind_words(left_behind: Sequence[str]) -> str:
-    """The journal's sentence: what the restored state no longer manages (stays in AWS)."""
-    return (
-        f"{len(left_behind)} resource(s) of the state after the upgrade are not in the "
-        "restored one: tofu no longer manages them and nothing destroys them: "
-        + ", ".join(left_behind)
-    )
+def restored_records(got: DownloadedVersion) -> list[RollbackDone | StateLeftBehind]:
+    """The journal's records of a pushed version: the restore, and what it no longer manages
+    (tofu will not destroy those: they stay in AWS)."""
+    kind = RollbackKind.STATE_VERSION
+    said = f"version {got.version.version_id}: {got.mark.describe()}"
+    records: list[RollbackDone | StateLeftBehind] = [
+        RollbackDone(kind, said, UNDONE_BY[kind], "rollback")
+    ]
+    if got.left_behind:
+        records.append(StateLeftBehind(got.left_behind, f"version {got.version.version_id}"))
+    return records
+
+
+def force_record(got: DownloadedVersion, phrase: str) -> OverrideTyped:
+    """The phrase typed to push an older version with ``-force``."""
+    return OverrideTyped("tofu state push -force", phrase, got.version.version_id, "rollback")
