@@ -7,6 +7,10 @@ import itertools
 import sys
 from pathlib import Path
 
+from tui.screens.plan.show import approved_detail
+from tui.screens.tofu_flow import APPLIED, APPROVED, REVIEWED, TofuTarget, reviewed_detail
+from tui.screens.values.files import DROPS_DECISION, KEPT_DECISION, labels_detail
+
 from tui.core.helm.changelog import find_entry
 from tui.core.helm.deployed_values import (
     ImageTagCheck,
@@ -31,9 +35,6 @@ from tui.core.preflight.checklist import record_waivers
 from tui.core.preflight.result import CheckResult, CheckStatus
 from tui.core.tofu.plan.gate import GateMode
 from tui.core.tofu.plan.reviewed import ReviewedPlan, StateMark
-from tui.screens.plan.show import approved_detail
-from tui.screens.tofu_flow import APPLIED, APPROVED, REVIEWED, TofuTarget, reviewed_detail
-from tui.screens.values.files import DROPS_DECISION, KEPT_DECISION, labels_detail
 from tui.widgets.apply_gate import GateDecision
 
 root = Path(sys.argv[1])
