@@ -93,7 +93,13 @@ async def test_save_with_a_reason_writes_keeps_comments_and_journals(tmp_path: P
     records = journal(curr)
     decided = {d.choice: d for d in bodies_of(curr, ValuesDecision)}
     left = decided[ValuesChoice.PLACEHOLDERS_LEFT]
-    assert left.reason == "valkey not provisioned yet" and len(left.keys) == 2
+    assert left.reason == "valkey not provisioned yet"
+    # the 3 values left: the cache host (Valkey's endpoint, from its secret) and Valkey's own
+    assert set(left.keys) == {
+        "credentials.redis.host",
+        "credentials.valkey.host",
+        "credentials.valkey.existingSecret.name",
+    }
     assert left.file == str(curr / VALUES)
     assert any("nodeSelector" in key for key in decided[ValuesChoice.CARRIED].keys)
     assert "global.image.registry" in decided[ValuesChoice.PORTED].keys
