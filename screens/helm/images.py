@@ -8,7 +8,6 @@ cancellable) and checked again; or waived with a typed reason (journaled).
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 from textual import on, work
@@ -25,13 +24,15 @@ from tui.core.helm.images import (
     ImageRef,
     RegistryError,
     check_images,
+    loader_runnable,
     parse_registry,
     read_images_list,
+    read_merged_values,
     registry_from_values,
 )
 from tui.core.journal.events import ImageRegistryTyped, WaiverGiven, WaiverSubject
 from tui.screens.error_text import error_text
-from tui.screens.helm.support import CapturingLog, HelmStep, read_values, relative
+from tui.screens.helm.support import CapturingLog, HelmStep, relative
 from tui.widgets.theme import rich_text
 from tui.widgets.worker_events import ReportsWorkers
 
@@ -106,7 +107,7 @@ class ImagesSection(ReportsWorkers, VerticalScroll):
             return
         try:
             self.registry = registry_from_values(
-                read_values(values_path) or {}, book.image_registry_key
+                read_merged_values(values_path) or {}, book.image_registry_key
             )
         except RegistryError as exc:
             self.ask_registry(exc)
@@ -257,7 +258,7 @@ class ImagesSection(ReportsWorkers, VerticalScroll):
         if plan is None or not self.can_load:
             return
         loader = plan.release_dir / plan.playbook.images_loader
-        if not os.access(loader, os.X_OK):
+        if not loader_runnable(loader):
             self.show_problem(
                 Content.styled(
                     f"{loader} is missing or not executable: push the images by hand.",

@@ -6,12 +6,10 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
-from ruamel.yaml import YAML
-from ruamel.yaml.error import YAMLError
 from textual.content import Content
 from textual.worker import Worker
 
-from tui.core.errors import MocmError, ParseError
+from tui.core.errors import MocmError
 from tui.core.exec.result import CommandResult
 from tui.core.exec.runner import LineCallback, Stream, resolve_program
 from tui.core.helm.commands import HelmCommand, HelmPlan
@@ -124,20 +122,6 @@ def missing_program(program: str, env: Mapping[str, str]) -> MocmError | None:
     except MocmError as exc:
         return exc
     return None
-
-
-def read_values(path: Path) -> Any:
-    """The merged values file, parsed safely (placeholders are plain strings)."""
-    try:
-        return YAML(typ="safe").load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise ParseError(str(path), "not found: run the Values step first") from exc
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ParseError(str(path), f"cannot be read ({exc})") from exc
-    except YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
-        raise ParseError(str(path), "not valid YAML", line, column) from exc
 
 
 def relative(path: Path, base: Path) -> str:

@@ -7,6 +7,7 @@ point at (``global.image.registry`` = ``<account>.dkr.ecr.<region>.amazonaws.com
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -213,3 +214,18 @@ def check_images(
     """
     results = tuple(check_image(client, registry, image) for image in images)
     return ImageCheckReport(registry, results)
+
+
+def loader_runnable(loader: Path) -> bool:
+    """Whether the release's image loader (``loadimage.sh``) is a file this user may run."""
+    return loader.is_file() and os.access(loader, os.X_OK)
+
+
+def read_merged_values(path: Path) -> Any:
+    """The merged values file as plain data, loaded like every values file (bounded depth,
+    aliases, size); a missing file says to run the Values step first."""
+    from tui.core.values.load import load_values  # the values loader, only when asked
+
+    if not path.exists():
+        raise ParseError(str(path), "not found: run the Values step first")
+    return load_values(path, comments=False).data
