@@ -346,3 +346,9 @@ def test_redaction_reaches_every_text_nested_ones_too_but_never_an_enum() -> Non
 
     gate = redact_body(GateAnswered(True, GateQuestion.CONFIRM, "", ()), mask_all)
     assert isinstance(gate, GateAnswered) and gate.question is GateQuestion.CONFIRM
+
+
+def test_only_a_success_or_changes_present_counts_as_ok() -> None:
+    # plan -detailed-exitcode 2 means changes present: a success, not a failed command
+    ok = {status for status in CommandStatus if status.ok}
+    assert ok == {CommandStatus.SUCCEEDED, CommandStatus.CHANGES_PRESENT}
