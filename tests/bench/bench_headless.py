@@ -1,6 +1,6 @@
 """Benchmark: the headless commands against the bare work they stand on, as processes.
 
-Usage: python tests/bench/bench_headless.py [--repeat 7]
+Usage: python tests/bench/bench_headless.py [--repeat 7] [--only NAME ...]
 
 Each line reads ``NAME tool=… baseline=… ratio=…``: wall-clock seconds, best of N, the
 tool and its baseline run alternately in this one run so that a busy machine slows
@@ -95,45 +95,59 @@ def report(name: str, tool: Timing, baseline: Timing, difference: bool = False) 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else "")
     parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--only", nargs="+", metavar="NAME", help="run only these benchmarks")
     args = parser.parse_args()
     repeat = args.repeat
+
+    def wanted(name: str) -> bool:
+        return not args.only or name in args.only
+
     # Byte-code as an installed package has it (pip compiles at install); without it
     # every run would compile the sources again (PYTHONDONTWRITEBYTECODE, a fresh tree).
     subprocess.run([PYTHON, "-m", "compileall", "-q", str(ROOT / "tui")], check=True)
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         for name, changes in (("plan-review-100k", 24), ("plan-review-10m", 2_400)):
+            if not wanted(name):
+                continue
             plan = write_plan(work / f"{name}.json", changes)
             tool = [*TOOL, "plan-review", str(plan), "--json"]
             size = plan.stat().st_size / 1e6
             print(f"# {name}: {changes} resource changes, {size:.2f} MB", flush=True)
             report(name, *best_pair(repeat, tool, [PYTHON, "-c", JSON_LOAD, str(plan)], (0, 3)))
 
-        previous = operator_values(
-            CHARTS / "values-87.10.1.yaml", CHARTS / "operator-edits.yaml", work / "prev.yaml"
-        )
-        template = CHARTS / "values-87.11.0.yaml"
-        out = work / "merged.yaml"
-        merge = [*TOOL, "values-merge", "--previous", str(previous), "--template", str(template)]
-        round_trip = [PYTHON, "-c", RUAMEL_ROUND_TRIP, str(template), str(work / "rt.yaml")]
-        lines = len(template.read_text().splitlines()), len(previous.read_text().splitlines())
-        print(f"# values-merge-6000: {lines[1]} + {lines[0]} lines", flush=True)
-        tools, bases = [], []
-        for _ in range(repeat + 1):
-            for stale in (out, *work.glob("merged.yaml.bak*")):
-                stale.unlink(missing_ok=True)
-            tools.append(timed([*merge, "--out", str(out)]))
-            bases.append(timed(round_trip))
-        report("values-merge-6000", best(tools[1:]), best(bases[1:]))
-
+        if wanted("values-merge-6000"):
+            values_merge(work, repeat)
         small = work / "small.yaml"
         small.write_text("replicas: 2\nimage:\n  tag: 1.2.3\n", encoding="utf-8")
         bare = [PYTHON, "-c", "pass"]
-        check = [*TOOL, "values-check", str(small)]
-        report("values-check-start", *best_pair(repeat, check, bare), difference=True)
-        stage4 = [*TOOL, "stage4-check", "--release-dir", str(work / "no-such-release")]
-        report("stage4-check-start", *best_pair(repeat, stage4, bare, (1,)), difference=True)
+        if wanted("values-check-start"):
+            check = [*TOOL, "values-check", str(small)]
+            report("values-check-start", *best_pair(repeat, check, bare), difference=True)
+        if wanted("stage4-check-start"):
+            stage4 = [*TOOL, "stage4-check", "--release-dir", str(work / "no-such-release")]
+            report("stage4-check-start", *best_pair(repeat, stage4, bare, (1,)), difference=True)
     return 0
+
+
+def values_merge(work: Path, repeat: int) -> None:
+    """The merge writes its output: each run starts from no output and no backup."""
+    previous = operator_values(
+        CHARTS / "values-87.10.1.yaml", CHARTS / "operator-edits.yaml", work / "prev.yaml"
+    )
+    template = CHARTS / "values-87.11.0.yaml"
+    out = work / "merged.yaml"
+    merge = [*TOOL, "values-merge", "--previous", str(previous), "--template", str(template)]
+    round_trip = [PYTHON, "-c", RUAMEL_ROUND_TRIP, str(template), str(work / "rt.yaml")]
+    lines = len(template.read_text().splitlines()), len(previous.read_text().splitlines())
+    print(f"# values-merge-6000: {lines[1]} + {lines[0]} lines", flush=True)
+    tools, bases = [], []
+    for _ in range(repeat + 1):
+        for stale in (out, *work.glob("merged.yaml.bak*")):
+            stale.unlink(missing_ok=True)
+        tools.append(timed([*merge, "--out", str(out)]))
+        bases.append(timed(round_trip))
+    report("values-merge-6000", best(tools[1:]), best(bases[1:]))
 
 
 if __name__ == "__main__":

@@ -29,6 +29,8 @@ KNOWN_SOURCES = frozenset(
 
 @dataclass(frozen=True)
 class CarryFile:
+    """A file carried from the previous release (``carry_over``)."""
+
     file: str
     required: bool
     kind: str  # state | tfvars | plain
@@ -36,6 +38,8 @@ class CarryFile:
 
 @dataclass(frozen=True)
 class ExpectedChange:
+    """A change the plan may hold: its exact actions at addresses matching a glob."""
+
     actions: tuple[str, ...]
     address: str  # fnmatch glob
     why: str
@@ -49,6 +53,8 @@ PROTECTED_UPDATES = (PROTECTED_UPDATES_REFUSE, PROTECTED_UPDATES_CONFIRM)
 
 @dataclass(frozen=True)
 class PlanRules:
+    """What a stage's plan may hold, must hold, and may never touch."""
+
     expected: tuple[ExpectedChange, ...]
     required_destroys: tuple[str, ...]
     protected: tuple[str, ...]  # fnmatch globs nothing may destroy or replace
@@ -67,6 +73,8 @@ class KnownPlaceholder:
 
 @dataclass(frozen=True)
 class MetricSpec:
+    """The CloudWatch metric that says whether the old cache is in use."""
+
     namespace: str
     name: str
     dimension: str
@@ -99,6 +107,8 @@ class ScanFacts:
 
 @dataclass(frozen=True)
 class Stage4Facts:
+    """Everything the Stage-4 decommission needs to know about the old cache."""
+
     cluster_id: str
     metric: MetricSpec
     idle: IdleDefinition

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 MASK = "••••••"
 
@@ -85,8 +86,11 @@ def key_words(key: object) -> list[str]:
 
 def key_looks_secret(key: object) -> bool:
     """Whether a single key names a secret value (see the module rule)."""
-    if not isinstance(key, str):
-        return False
+    return isinstance(key, str) and _text_key_looks_secret(key)
+
+
+@lru_cache(maxsize=8192)  # a values file repeats its keys; the merge asks for each path
+def _text_key_looks_secret(key: str) -> bool:
     words = key_words(key)
     if not words or words[-1] in REFERENCE_WORDS:
         return False
@@ -122,7 +126,7 @@ def value_is_secret(path: Iterable[object], *values: object) -> bool:
 
     ``values`` are the sides shown together (previous and new): one textual side is enough.
     """
-    return any(value_can_be_secret(v) for v in values) and path_is_secret(path)
+    return path_is_secret(path) and any(value_can_be_secret(v) for v in values)
 
 
 def shown(value_text: str, secret: bool, placeholder_pattern: re.Pattern[str] | None = None) -> str:

@@ -9,18 +9,15 @@ from __future__ import annotations
 
 import difflib
 import os
-import pickle
 import re
 import stat
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ruamel.yaml.error import YAMLError
 
 from tui.core.errors import MocmError
-from tui.core.exec.child_python import collect_child, start_child
 from tui.core.files import (
     atomic_copy,
     atomic_write,
@@ -41,6 +38,9 @@ from tui.core.values.render import (
     secret_value_lines,
     template_layout,
 )
+
+if TYPE_CHECKING:
+    import subprocess  # the layout child; imported when one starts (values-merge never does)
 
 
 class PlaceholderLeft(MocmError):
@@ -307,6 +307,8 @@ _LAYOUT_CHILD = (
 
 def layout_pickle(path: str, pattern: str) -> bytes:
     """Child-process side of ``prefetch_layout``: (layout, template sha256), pickled."""
+    import pickle  # only the layout child pickles: not on the headless start-up path
+
     doc = load_values(Path(path))
     return pickle.dumps((template_layout(doc, doc.data, re.compile(pattern)), doc.sha256))
 
@@ -316,6 +318,8 @@ def prefetch_layout(merge: ValuesMerge) -> None:
 
     The child holds no lock of ours: the screen stays responsive while it works.
     """
+    from tui.core.exec.child_python import start_child
+
     template = merge.template
     key = (template.sha256, merge.pattern.pattern)
     if key in _LAYOUTS or key in _PENDING:
@@ -331,6 +335,8 @@ def prepare_save(merge: ValuesMerge) -> TemplateLayout:
     key = (template.sha256, merge.pattern.pattern)
     child = _PENDING.pop(key, None)
     if key not in _LAYOUTS and child is not None:
+        from tui.core.exec.child_python import collect_child
+
         answer = collect_child(child)
         if isinstance(answer, tuple) and len(answer) == 2:
             layout, sha = answer

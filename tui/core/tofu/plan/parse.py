@@ -28,7 +28,7 @@ from tui.core.tofu.plan.vocabulary import ActionKind, kind_of, render_path
 # typing is imported for the type checker only: it costs the headless start-up ~2 ms.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any
+    from typing import Any, NoReturn
 
 # Format versions whose fields this version reads (0.1: Terraform 0.12–0.15; 1.2: today).
 KNOWN_MINOR = {"0": 2, "1": 2}
@@ -72,7 +72,7 @@ def decode_plan_bytes(data: bytes, path: str = "<plan>") -> str:
         if data.startswith(bom):
             data, encoding, name = data[len(bom) :], codec, label
             break
-    if not data.strip():
+    if not data or data.isspace():  # not ``strip()``: that copies a 10 MB plan
         raise ParseError(path, "the plan file is empty (expected the output of `tofu show -json`)")
     if encoding == "utf-8" and b"\x00" in data[:64]:
         raise ParseError(
@@ -216,21 +216,33 @@ def _optional_bool(data: Mapping[str, Any], key: str, path: str) -> bool | None:
 
 
 def _actions(
-    change: Any, path: str, where: str
+    change: Any, path: str, where: str, address: str = ""
 ) -> tuple[dict[str, Any], tuple[str, ...], ActionKind]:
+    """The change object, its actions and their kind (``address``: named in an error)."""
+    if isinstance(change, dict):
+        actions = change.get("actions")
+        if isinstance(actions, list):
+            try:
+                key = tuple(actions)
+                kind = kind_of(key)  # a known kind is made of strings
+            except TypeError:  # an unhashable item (an object, a list)
+                kind = None
+            if kind is not None:
+                return change, key, kind
+    return _refuse_actions(change, path, f"{where} ({printable(address)})" if address else where)
+
+
+def _refuse_actions(change: Any, path: str, where: str) -> NoReturn:
+    """Why the change's actions cannot be read (the error is built only when needed)."""
     if not isinstance(change, dict):
         raise ParseError(path, f"{where}.change must be an object")
     actions = change.get("actions")
     if not isinstance(actions, list) or not all(isinstance(a, str) for a in actions):
         raise ParseError(path, f"{where}.change.actions must be a list of strings")
-    key = tuple(actions)
-    kind = kind_of(key)
-    if kind is None:
-        shown = printable(json.dumps(actions))
-        raise ParseError(
-            path, f"{where}.change.actions {shown} is an action this version does not know"
-        )
-    return change, key, kind
+    shown = printable(json.dumps(actions))
+    raise ParseError(
+        path, f"{where}.change.actions {shown} is an action this version does not know"
+    )
 
 
 def _resource(item: Any, path: str, where: str) -> ResourceChange:
@@ -239,7 +251,7 @@ def _resource(item: Any, path: str, where: str) -> ResourceChange:
     address = item.get("address")
     if not isinstance(address, str) or not address:
         raise ParseError(path, f"{where}.address must be a non-empty string")
-    change, actions, kind = _actions(item.get("change"), path, f"{where} ({printable(address)})")
+    change, actions, kind = _actions(item.get("change"), path, where, address)
     importing = change.get("importing")
     importing_id: str | None = None
     imported_from: str | None = None

@@ -227,18 +227,16 @@ def _classify(
     protected: list[_Glob],
     required: set[str],
 ) -> ReviewedChange:
-    what = describe_actions(change)
-    why = change.explain()
-    detail = f" ({why})" if why else ""
     if change.kind is not ActionKind.READ:
         for glob in protected:
             if glob.matches(change.address):
-                return _protected(change, stage, rules, glob, what, detail)
+                return _protected(change, stage, rules, glob, *_what_and_why(change))
     if stage == STAGE4 and change.destroys:
         if change.actions == ("delete",) and not change.deposed and change.address in required:
             rule = _match(change, expected)
             words = rule.why if rule else "a destroy the playbook requires at this stage"
             return ReviewedChange(change, True, words, rule=rule)
+        what, detail = _what_and_why(change)
         reason = (
             f"unexpected {what}: stage '{stage}' allows only the playbook's required "
             f"destroys{detail}"
@@ -248,6 +246,7 @@ def _classify(
     if rule is not None:
         return ReviewedChange(change, True, rule.why, rule=rule)
     destructive = change.destroys or change.kind is ActionKind.REPLACE
+    what, detail = _what_and_why(change)
     if rules.only_expected and not destructive:
         reason = (
             f"unexpected {what}: stage '{stage}' expects exactly the playbook's changes "
@@ -259,6 +258,12 @@ def _classify(
         f"the actions {', then '.join(change.actions)} at this address{detail}"
     )
     return ReviewedChange(change, False, reason, destructive)
+
+
+def _what_and_why(change: ResourceChange) -> tuple[str, str]:
+    """What an unexpected change does, and why (`` (…)``, '' when the plan says nothing)."""
+    why = change.explain()
+    return describe_actions(change), f" ({why})" if why else ""
 
 
 def _protected(
