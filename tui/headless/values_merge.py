@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import gc
 import os
 import re
 import sys
@@ -58,7 +59,11 @@ def _merge(args: argparse.Namespace) -> int:
     pattern = re.compile(playbook.placeholder_pattern)
     # The previous file is read for its values only: its comments are not needed.
     previous = load_values(args.previous, comments=False)
-    merge = ValuesMerge(previous, load_values(args.template), pattern.pattern)
+    template = load_values(args.template)
+    # Both trees live until the command ends: the collector need not walk them again (a
+    # full collection of two 6,000-line trees costs ~15 ms, and frees nothing here).
+    gc.freeze()
+    merge = ValuesMerge(previous, template, pattern.pattern)
     filled = len(merge.auto_fill_preview()) - len(merge.carryable())
     orphans = [r for r in merge.rows if r.status == RowStatus.ORPHAN and r.topmost]
     differs = [r for r in merge.rows if r.status == RowStatus.DIFFERS]

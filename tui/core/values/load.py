@@ -124,15 +124,18 @@ def check_shape(text: str, source: str) -> None:
 def _walk_events(text: str, source: str) -> None:
     sizes: dict[str, int] = {}  # anchor -> values it expands to
     frames: list[list[Any]] = [[None, 0]]  # [anchor, size] of each open collection
+    total = 0  # the sizes of every open collection, added up (the document so far)
     for event in YAML(typ="safe", pure=False).parse(text):
         if isinstance(event, CollectionStartEvent):
             if len(frames) > MAX_DEPTH:
                 line = event.start_mark.line + 1 if event.start_mark else None
                 raise ParseError(source, f"is nested deeper than {MAX_DEPTH} levels", line)
             frames.append([event.anchor, 1])
+            total += 1
             continue
         if isinstance(event, CollectionEndEvent):
             anchor, size = frames.pop()
+            total -= size  # added back below, to its parent
             if anchor:
                 sizes[anchor] = size
         elif isinstance(event, AliasEvent):
@@ -144,8 +147,9 @@ def _walk_events(text: str, source: str) -> None:
         else:
             continue
         frames[-1][1] += size
+        total += size
         if frames[-1][1] > MAX_EXPANDED_NODES or (
-            isinstance(event, NodeEvent) and sum(f[1] for f in frames) > MAX_EXPANDED_NODES
+            isinstance(event, NodeEvent) and total > MAX_EXPANDED_NODES
         ):
             line = event.start_mark.line + 1 if event.start_mark else None
             raise ParseError(
