@@ -10,6 +10,7 @@ from pathlib import Path
 
 from tui.core.errors import PlaybookError
 from tui.core.playbook.version import Version
+from tui.core.records import FrozenRecord
 
 PLAN_ACTIONS = frozenset({"create", "update", "delete", "read", "no-op", "forget"})
 CARRY_KINDS = frozenset({"state", "tfvars", "plain"})
@@ -27,8 +28,7 @@ KNOWN_SOURCES = frozenset(
 )
 
 
-@dataclass(frozen=True)
-class CarryFile:
+class CarryFile(FrozenRecord):
     """A file carried from the previous release (``carry_over``)."""
 
     file: str
@@ -36,8 +36,7 @@ class CarryFile:
     kind: str  # state | tfvars | plain
 
 
-@dataclass(frozen=True)
-class ExpectedChange:
+class ExpectedChange(FrozenRecord):
     """A change the plan may hold: its exact actions at addresses matching a glob."""
 
     actions: tuple[str, ...]
@@ -51,8 +50,7 @@ PROTECTED_UPDATES_CONFIRM = "confirm_attributes"  # a typed confirmation naming 
 PROTECTED_UPDATES = (PROTECTED_UPDATES_REFUSE, PROTECTED_UPDATES_CONFIRM)
 
 
-@dataclass(frozen=True)
-class PlanRules:
+class PlanRules(FrozenRecord):
     """What a stage's plan may hold, must hold, and may never touch."""
 
     expected: tuple[ExpectedChange, ...]
@@ -63,16 +61,14 @@ class PlanRules:
     protected_updates: str = PROTECTED_UPDATES_REFUSE  # one of PROTECTED_UPDATES
 
 
-@dataclass(frozen=True)
-class KnownPlaceholder:
+class KnownPlaceholder(FrozenRecord):
     """A values placeholder (``REPLACE_VALUE_NAME_PREFIX``) and where its value comes from."""
 
     name: str
     source: str  # one of KNOWN_SOURCES
 
 
-@dataclass(frozen=True)
-class MetricSpec:
+class MetricSpec(FrozenRecord):
     """The CloudWatch metric that says whether the old cache is in use."""
 
     namespace: str
@@ -82,8 +78,7 @@ class MetricSpec:
     period_seconds: int
 
 
-@dataclass(frozen=True)
-class IdleDefinition:
+class IdleDefinition(FrozenRecord):
     """What "idle" means for the old cache: the guide's figure, AWS's own baseline, the rule.
 
     The threshold in force is the playbook's; the operator may type another (journaled).
@@ -96,8 +91,7 @@ class IdleDefinition:
     threshold: float  # idle when every maximum in the window is at or below it
 
 
-@dataclass(frozen=True)
-class ScanFacts:
+class ScanFacts(FrozenRecord):
     """Where the dependency scan looks and what it does not count as live."""
 
     dir: str  # under the current release (the Helm values)
@@ -105,8 +99,7 @@ class ScanFacts:
     not_live_suffixes: tuple[str, ...]  # backup files: shown, never blocking
 
 
-@dataclass(frozen=True)
-class Stage4Facts:
+class Stage4Facts(FrozenRecord):
     """Everything the Stage-4 decommission needs to know about the old cache."""
 
     cluster_id: str

@@ -7,7 +7,8 @@ checks that also compare versions run processes (and import asyncio) only in Pre
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+
+from tui.core.records import FrozenRecord
 
 _SEMVER = re.compile(
     r"^v?(?P<major>\d+)(?:\.(?P<minor>\d+))?(?:\.(?P<patch>\d+))?"
@@ -19,8 +20,7 @@ class VersionSyntaxError(ValueError):
     """The text is not a semantic version."""
 
 
-@dataclass(frozen=True)
-class Version:
+class Version(FrozenRecord):
     """A semantic version; ``1.11.0-rc1`` sorts before ``1.11.0`` (SemVer §11)."""
 
     major: int

@@ -17,9 +17,9 @@ key press. So:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import StrEnum
 
+from tui.core.records import FrozenRecord
 from tui.core.tofu.plan.review import PlanReview
 
 
@@ -29,8 +29,7 @@ class GateMode(StrEnum):
     REFUSE = "refuse"  # only Close
 
 
-@dataclass(frozen=True, slots=True)
-class GatePolicy:
+class GatePolicy(FrozenRecord):
     """The gate's mode, the phrase to type ('' when none) and why."""
 
     mode: GateMode
@@ -118,8 +117,7 @@ def gate_policy(review: PlanReview, required_phrase: str = "") -> GatePolicy:
     return GatePolicy(GateMode.CONFIRM, "", 0, ("Every change is expected by the playbook.",))
 
 
-@dataclass(frozen=True, slots=True)
-class GateDecision:
+class GateDecision(FrozenRecord):
     """What the operator did at the gate (no secret: addresses and the typed phrase)."""
 
     confirmed: bool

@@ -10,10 +10,10 @@ more than ``json.loads`` itself. Text meant for the operator (``display_address`
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from functools import cached_property
 
 from tui.core.printable import printable
+from tui.core.records import FrozenRecord
 from tui.core.tofu.plan.vocabulary import ActionKind, explain_reason
 
 # typing is imported for the type checker only: it costs the headless start-up ~2 ms.
@@ -22,8 +22,7 @@ if TYPE_CHECKING:
     from typing import Any
 
 
-@dataclass(frozen=True, slots=True)
-class ChangeValues:
+class ChangeValues(FrozenRecord):
     """The before/after sides of one change, read lazily from the raw JSON."""
 
     raw: Mapping[str, Any]
@@ -49,8 +48,7 @@ class ChangeValues:
         return self.raw.get("after_sensitive", False)
 
 
-@dataclass(frozen=True, slots=True)
-class ResourceChange:
+class ResourceChange(FrozenRecord):
     """One entry of ``resource_changes`` (or ``resource_drift``)."""
 
     address: str
@@ -143,8 +141,7 @@ class ResourceChange:
         return printable("; ".join(parts))
 
 
-@dataclass(frozen=True, slots=True)
-class OutputChange:
+class OutputChange(FrozenRecord):
     """One entry of ``output_changes`` (the change object itself, no wrapper)."""
 
     name: str
@@ -157,8 +154,7 @@ class OutputChange:
         return bool(self.values.before_sensitive) or bool(self.values.after_sensitive)
 
 
-@dataclass(frozen=True, slots=True)
-class DeferredChange:
+class DeferredChange(FrozenRecord):
     """A change the engine put off to a later plan run (``deferred_changes``, Terraform ≥ 1.9)."""
 
     reason: str  # the raw keyword, e.g. ``instance_count_unknown``
@@ -169,8 +165,7 @@ class DeferredChange:
         return explain_deferral(self.reason)
 
 
-@dataclass(frozen=True, slots=True)
-class ActionInvocation:
+class ActionInvocation(FrozenRecord):
     """A provider action the apply will run (``action_invocations``, Terraform ≥ 1.14).
 
     An action does something outside the resource model (reboot, invoke, send):
@@ -195,8 +190,7 @@ class ActionInvocation:
         return printable(text)
 
 
-@dataclass(frozen=True, slots=True)
-class CheckOutcome:
+class CheckOutcome(FrozenRecord):
     """One checkable object of ``checks`` (a condition, an output, a check block)."""
 
     address: str  # ``to_display`` of the checked object
@@ -247,8 +241,7 @@ def explain_deferral(reason: str) -> str:
     return DEFERRAL_REASONS.get(reason, f"unspecified reason ({printable(reason)})")
 
 
-@dataclass(frozen=True)
-class Plan:
+class Plan(FrozenRecord):
     """A parsed plan. ``applyable``/``complete`` are None when absent (OpenTofu)."""
 
     source: str
@@ -262,7 +255,7 @@ class Plan:
     complete: bool | None = None
     has_prior_state: bool = False
     timestamp: str = ""
-    extra_keys: tuple[str, ...] = field(default=())
+    extra_keys: tuple[str, ...] = ()
     deferred_changes: tuple[DeferredChange, ...] = ()
     action_invocations: tuple[ActionInvocation, ...] = ()
     deferred_actions: tuple[ActionInvocation, ...] = ()

@@ -21,13 +21,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from enum import StrEnum
 from fnmatch import translate
 
 from tui.core.playbook.load import ExpectedChange, PlanRules, Playbook
 from tui.core.playbook.model import PROTECTED_UPDATES_CONFIRM
 from tui.core.printable import printable
+from tui.core.records import FrozenRecord
 from tui.core.tofu.plan.model import Plan, ResourceChange
 from tui.core.tofu.plan.parse import KNOWN_MINOR
 from tui.core.tofu.plan.vocabulary import ActionKind
@@ -55,8 +55,7 @@ class Verdict(StrEnum):
     BLOCKED = "blocked"
 
 
-@dataclass(frozen=True, slots=True)
-class ReviewedChange:
+class ReviewedChange(FrozenRecord):
     """One change with its classification under the stage's rules."""
 
     change: ResourceChange
@@ -70,8 +69,7 @@ class ReviewedChange:
     confirm_attributes: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class ReviewIssue:
+class ReviewIssue(FrozenRecord):
     """Something unexpected: a change, or a required destroy the plan lacks."""
 
     address: str
@@ -90,8 +88,7 @@ class ReviewIssue:
         return f"{shown} (deposed object {printable(self.deposed)})" if self.deposed else shown
 
 
-@dataclass(frozen=True)
-class PlanReview:
+class PlanReview(FrozenRecord):
     """The review of one plan at one stage."""
 
     plan: Plan
