@@ -24,6 +24,7 @@ from typing import Any
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from tui.core.printable import printable
+from tui.core.records import FrozenRecord
 from tui.core.secrets.mask import shown, value_is_secret
 from tui.core.values.doc import KeyPath, key_line, same_value, to_plain
 from tui.core.values.pairing import aligned_children
@@ -87,8 +88,7 @@ class Row:
         return shown(self.new_text, self.secret, pattern)
 
 
-@dataclass(frozen=True)
-class Counters:
+class Counters(FrozenRecord):
     """What an operator needs at a glance."""
 
     placeholders: int

@@ -17,14 +17,14 @@ from ruamel.yaml.scalarbool import ScalarBoolean
 from ruamel.yaml.scalarint import ScalarInt
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, PlainScalarString, ScalarString
 
+from tui.core.records import FrozenRecord
 from tui.core.values.doc import KeyPath, dotted
 from tui.core.values.scalars import plain_is_safe
 
 MERGE_KEY = "<<"
 
 
-@dataclass(frozen=True)
-class SharedNode:
+class SharedNode(FrozenRecord):
     """One node reachable at several key paths (its anchor, then each alias)."""
 
     anchor: str  # the anchor's name, "" when ruamel has none recorded

@@ -9,6 +9,7 @@ from typing import Any
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
+from tui.core.records import FrozenRecord
 from tui.core.values.doc import KeyPath
 from tui.core.values.pairing import merged_order
 
@@ -24,8 +25,7 @@ class MergeDecision(StrEnum):
 DecisionChange = tuple[str, MergeDecision | None, MergeDecision | None]
 
 
-@dataclass(frozen=True)
-class Edit:
+class Edit(FrozenRecord):
     """Put ``after`` at ``path`` in the working tree (``MISSING``: absent); ``index``: inserts."""
 
     path: KeyPath
@@ -43,8 +43,7 @@ class Command:
     decisions: list[DecisionChange] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
-class AutoFillItem:
+class AutoFillItem(FrozenRecord):
     """One value auto-fill would change (values as the screen may show them): a placeholder
     given its previous value, or a previous value carried into an open map (``carried``)."""
 

@@ -13,12 +13,13 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
+from tui.core.records import FrozenRecord
+
 KeySegment = str | int
 KeyPath = tuple[KeySegment, ...]
 
 
-@dataclass(frozen=True)
-class Indentation:
+class Indentation(FrozenRecord):
     """Block indentation as ruamel's ``YAML.indent`` takes it."""
 
     mapping: int = 2

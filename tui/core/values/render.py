@@ -13,12 +13,12 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Collection, Iterator, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
+from tui.core.records import FrozenRecord
 from tui.core.secrets.mask import MASK, path_is_secret, value_can_be_secret
 from tui.core.values.alignment import MISSING
 from tui.core.values.doc import KeyPath, ValuesDoc, dump_text, get_node, value_position
@@ -29,8 +29,7 @@ _PLAIN_END_BLOCK = re.compile(r"\s+#|\s*$")
 _PLAIN_END_FLOW = re.compile(r"\s*(?:[,\]}]|\s#|$)")
 
 
-@dataclass(frozen=True)
-class ScalarChange:
+class ScalarChange(FrozenRecord):
     """One value replaced in place: a scalar by a scalar, or an empty value (``{}``,
     ``[]``, ``null``, ``""``) written on its key's line by whatever now fills it."""
 
@@ -299,8 +298,7 @@ def _scalar_end(line: str, col: int, flow: bool) -> int | None:
     return match.start() if match else None
 
 
-@dataclass(frozen=True)
-class TemplateLayout:
+class TemplateLayout(FrozenRecord):
     """What a splice needs of the untouched template; depends on the template alone."""
 
     dump: list[str]  # ruamel's dump of the pristine template, as lines

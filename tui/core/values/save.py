@@ -11,7 +11,6 @@ import difflib
 import os
 import re
 import stat
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -25,6 +24,7 @@ from tui.core.files import (
     sha256_bytes,
     sha256_file,
 )
+from tui.core.records import FrozenRecord
 from tui.core.values.doc import load_plain, same_value, to_plain
 from tui.core.values.load import load_values, parse_values
 from tui.core.values.merge import ValuesMerge
@@ -55,8 +55,7 @@ class SaveVerifyFailed(MocmError):
     """The text written (or about to be) does not hold exactly the merged values."""
 
 
-@dataclass(frozen=True)
-class SavePlan:
+class SavePlan(FrozenRecord):
     """What ``commit`` will do; ``diff`` is the final unified diff with secrets masked."""
 
     destination: Path
@@ -75,8 +74,7 @@ class SavePlan:
     secret_lines: dict[int, int]  # {line: column} of the secret values in ``text``
 
 
-@dataclass(frozen=True)
-class OnDisk:
+class OnDisk(FrozenRecord):
     """What the destination holds after a save of this session: the next diff starts there."""
 
     text: str
@@ -84,8 +82,7 @@ class OnDisk:
     secret_lines: dict[int, int]
 
 
-@dataclass(frozen=True)
-class SaveResult:
+class SaveResult(FrozenRecord):
     """What was written, for the journal (the override reason included)."""
 
     destination: Path
