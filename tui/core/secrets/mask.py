@@ -116,7 +116,7 @@ def value_can_be_secret(value: object) -> bool:
             return True
         if isinstance(node, dict):
             stack.extend(node.values())
-        elif isinstance(node, list | tuple):
+        elif isinstance(node, (list, tuple)):
             stack.extend(node)
     return False
 

@@ -30,6 +30,9 @@ from tui.core.values.doc import KeyPath, key_line, same_value, to_plain
 from tui.core.values.pairing import aligned_children
 from tui.core.values.scalars import render_scalar, resolves_to_str
 
+# A tuple, not ``CommentedMap | CommentedSeq``: the union is built anew at each call.
+_CONTAINERS = (CommentedMap, CommentedSeq)
+
 
 class RowStatus(StrEnum):
     SAME = "same"
@@ -260,7 +263,7 @@ def _fills_open_value(prev: Any, new: Any) -> bool:
     if new is None:
         return prev is not None and prev != ""
     if isinstance(new, str) and new == "":
-        return not isinstance(prev, CommentedMap | CommentedSeq) and prev is not None
+        return not isinstance(prev, _CONTAINERS) and prev is not None
     if isinstance(new, CommentedSeq) and not new:
         return isinstance(prev, CommentedSeq) and len(prev) > 0
     return False
@@ -345,7 +348,7 @@ def yaml_text(node: Any, in_flow: bool = False) -> str:
     if isinstance(node, str):
         text = str(node)
         return text if _reads_as_written(text, in_flow) else _double_quoted(text)
-    if isinstance(node, int | float):
+    if isinstance(node, (int, float)):
         return str(node)
     if isinstance(node, bytes):
         return "!!binary " + base64.b64encode(node).decode("ascii")

@@ -21,6 +21,9 @@ from tui.core.records import FrozenRecord
 from tui.core.values.doc import KeyPath, dotted
 from tui.core.values.scalars import plain_is_safe
 
+# A tuple, not ``CommentedMap | CommentedSeq``: the union is built anew at each call.
+_CONTAINERS = (CommentedMap, CommentedSeq)
+
 MERGE_KEY = "<<"
 
 
@@ -60,7 +63,7 @@ class AnchorIndex:
         stack: list[tuple[Any, KeyPath]] = [(data, ())]
         while stack:
             node, path = stack.pop()
-            anchored = _anchor_of(node) or isinstance(node, CommentedMap | CommentedSeq)
+            anchored = _anchor_of(node) or isinstance(node, _CONTAINERS)
             if anchored and path:
                 first = id(node) not in seen
                 seen.setdefault(id(node), []).append(path)

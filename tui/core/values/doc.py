@@ -155,7 +155,7 @@ def _kind(value: Any) -> str:
         return "bool"
     if value is None:
         return "null"
-    if isinstance(value, int | float):
+    if isinstance(value, (int, float)):
         return "number"
     if isinstance(value, str):
         return "str"

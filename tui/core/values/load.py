@@ -32,6 +32,9 @@ from tui.core.errors import ParseError
 from tui.core.files import sha256_bytes
 from tui.core.values.doc import Indentation, ValuesDoc, key_line, make_yaml
 
+# A tuple, not ``CommentedMap | CommentedSeq``: the union is built anew at each call.
+_CONTAINERS = (CommentedMap, CommentedSeq)
+
 MAX_VALUES_BYTES = 1024 * 1024
 MAX_DEPTH = 64  # levels of nesting; real charts use about ten
 MAX_EXPANDED_NODES = 100_000  # values once aliases are expanded; a 6,000-line chart has 4,000
@@ -184,7 +187,7 @@ def _check_keys(source: str, node: Any) -> None:
         cur = stack.pop()
         if isinstance(cur, CommentedMap):
             for key, value in cur.items():
-                if isinstance(key, bool) or not isinstance(key, str | int):
+                if isinstance(key, bool) or not isinstance(key, (str, int)):
                     line = key_line(cur, key)
                     raise ParseError(source, f"key {key!r} is not a string", line)
                 stack.append(value)
@@ -206,7 +209,7 @@ def detect_indentation(text: str, data: CommentedMap) -> Indentation:
                 if pos is not None and not node.fa.flow_style() and node is not data:
                     mapping[pos[1] - col] += 1
                 child = node[key]
-                if pos is not None and isinstance(child, CommentedMap | CommentedSeq):
+                if pos is not None and isinstance(child, _CONTAINERS):
                     stack.append((child, pos[1]))
         elif isinstance(node, CommentedSeq) and len(node) and not node.fa.flow_style():
             pos = _lc_item(node, 0)
@@ -216,7 +219,7 @@ def detect_indentation(text: str, data: CommentedMap) -> Indentation:
                     sequence[(pos[1] - col, dash - col)] += 1
             for i, child in enumerate(node[:50]):
                 item = _lc_item(node, i)
-                if item is not None and isinstance(child, CommentedMap | CommentedSeq):
+                if item is not None and isinstance(child, _CONTAINERS):
                     stack.append((child, item[1]))
     map_indent = mapping.most_common(1)[0][0] if mapping else 2
     seq, offset = sequence.most_common(1)[0][0] if sequence else (map_indent, 0)

@@ -24,6 +24,9 @@ from tui.core.values.alignment import MISSING
 from tui.core.values.doc import KeyPath, ValuesDoc, dump_text, get_node, value_position
 from tui.core.values.scalars import render_scalar
 
+# A tuple, not ``CommentedMap | CommentedSeq``: the union is built anew at each call.
+_CONTAINERS = (CommentedMap, CommentedSeq)
+
 _NOT_TEXT = (":null", ":bool", ":int", ":float")  # resolved tags of non-text scalars
 _PLAIN_END_BLOCK = re.compile(r"\s+#|\s*$")
 _PLAIN_END_FLOW = re.compile(r"\s*(?:[,\]}]|\s#|$)")
@@ -383,7 +386,7 @@ def secret_value_lines(
             items = list(enumerate(node))
         for key, child in items:
             child_path = (*path, key)
-            if isinstance(child, CommentedMap | CommentedSeq):
+            if isinstance(child, _CONTAINERS):
                 stack.append((child, child_path))
                 continue
             if not path_is_secret(k for k in child_path if isinstance(k, str)):
