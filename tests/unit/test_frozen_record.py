@@ -80,3 +80,11 @@ def test_a_mutable_default_or_a_default_before_a_required_field_is_refused() -> 
         class Misordered(FrozenRecord):
             a: int = 0
             b: int  # type: ignore[misc]  # the mistake under test
+
+
+def test_replace_copies_with_changes_and_checks_names() -> None:
+    point = Point(1, 2, ("a",))
+    assert point.replace(y=5) == Point(1, 5, ("a",))
+    assert point == Point(1, 2, ("a",))  # the original is untouched
+    with pytest.raises(TypeError):
+        point.replace(z=1)

@@ -1,30 +1,29 @@
 """Frozen records that are cheap to define: what ``@dataclass(frozen=True)`` gives.
 
 dataclasses compiles six methods for each class when its module is imported (~0.4 ms a
-class): the playbook's parts, the plan model, its review and the gate cost ``plan-review``
-~8 ms of start-up, a fifth of the whole command on a 100 KB plan (the playbook's parts
-cost every headless command ~3 ms; the values merge's frozen records ~4 ms more). A
-``FrozenRecord`` subclass compiles one ``__init__``, which writes the fields straight
-into the instance's dict (a record of a 10,000-change plan is also built faster than a
-frozen dataclass, which calls ``object.__setattr__`` per field); ``__eq__``, ``__hash__``
-and ``__repr__`` are shared.
+class, and importing dataclasses ~5 ms more): the playbook, the plan model, its review
+and the gate cost ``plan-review`` ~15 ms of start-up, a third of the whole command on a
+100 KB plan (the playbook costs every headless command ~4 ms; the values merge's frozen
+records ~4 ms more). A ``FrozenRecord`` subclass compiles one ``__init__``, which writes
+the fields straight into the instance's dict (a record of a 10,000-change plan is also
+built faster than a frozen dataclass, which calls ``object.__setattr__`` per field);
+``__eq__``, ``__hash__`` and ``__repr__`` are shared.
 
 As a frozen dataclass: fields are the class's annotations in order, defaults come from
 the class body (immutable values only), equality compares the class and every field,
 the hash is that of the fields, and assigning or deleting an attribute raises
-``FrozenInstanceError``. Not provided: ``dataclasses.fields``/``replace`` (no record
-here needs them) and ``__slots__`` (``functools.cached_property`` works).
+``FrozenInstanceError``; ``record.replace(field=…)`` is ``dataclasses.replace``. Not
+provided: ``dataclasses.fields``/``asdict`` (no record here needs them) and ``__slots__``
+(``functools.cached_property`` works). Neither dataclasses nor inspect is imported: a
+command whose records are all ``FrozenRecord`` (``plan-review``) starts ~5 ms sooner.
 """
 
 from __future__ import annotations
 
-import inspect  # loaded by dataclasses already (the playbook's records)
-from dataclasses import FrozenInstanceError
-
 # typing is imported for the type checker only: it costs the headless start-up ~2 ms.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any, ClassVar, dataclass_transform
+    from typing import Any, ClassVar, Self, dataclass_transform
 else:
 
     def dataclass_transform(**_: object) -> object:
@@ -44,13 +43,18 @@ class FrozenRecord:
         super().__init_subclass__(**kwargs)
         own = [
             name
-            for name, hint in inspect.get_annotations(cls).items()
+            # Not inspect.get_annotations: inspect (and dataclasses) cost ~5 ms of start-up.
+            for name, hint in cls.__dict__.get("__annotations__", {}).items()  # noqa: RUF063
             if not str(hint).startswith(("ClassVar", "typing.ClassVar"))
         ]
         inherited = [name for name in cls._fields if name not in own]
         cls._fields = (*inherited, *own)
         cls.__match_args__ = cls._fields  # type: ignore[attr-defined,misc]  # as dataclasses
         cls.__init__ = _make_init(cls)  # type: ignore[method-assign]  # from the annotations
+
+    def replace(self, **changes: Any) -> Self:
+        """A copy with some fields changed (``dataclasses.replace`` for a record)."""
+        return self.__class__(**{**{name: self.__dict__[name] for name in self._fields}, **changes})
 
     def _values(self) -> tuple[Any, ...]:
         return tuple(self.__dict__[name] for name in self._fields)
@@ -68,9 +72,13 @@ class FrozenRecord:
         return f"{self.__class__.__qualname__}({fields})"
 
     def __setattr__(self, name: str, value: object) -> None:
+        from dataclasses import FrozenInstanceError  # the error path only: see the module doc
+
         raise FrozenInstanceError(f"cannot assign to field {name!r}")
 
     def __delattr__(self, name: str) -> None:
+        from dataclasses import FrozenInstanceError
+
         raise FrozenInstanceError(f"cannot delete field {name!r}")
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 
 import pytest
@@ -49,7 +48,7 @@ def test_lint_uses_the_merged_values(plan: HelmPlan) -> None:
 
 
 def test_namespace_and_binaries_come_from_outside(tmp_path: Path) -> None:
-    playbook = dataclasses.replace(load_playbook(), helm_namespace="other", helmfile="hf/h.yaml")
+    playbook = load_playbook().replace(helm_namespace="other", helmfile="hf/h.yaml")
     plan = HelmPlan(playbook, tmp_path, helm="/opt/helm", helmfile="/opt/helmfile")
     assert plan.diff().argv[:5] == ("/opt/helmfile", "-f", "h.yaml", "-n", "other")
     assert plan.diff().cwd == tmp_path / "hf"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -84,7 +83,7 @@ def test_every_item_reported_with_the_banner(world: Path) -> None:
 
 
 def test_the_tofu_minimum_is_the_playbooks(world: Path) -> None:
-    newer = replace(PLAYBOOK, minimum_tofu=Version.parse("1.11.0"))
+    newer = PLAYBOOK.replace(minimum_tofu=Version.parse("1.11.0"))
     session = boto3.session.Session(region_name=REGION)
     report = run_preflight(world, newer, session, settings(world), datetime.now(UTC))
     tofu = report.results[0]

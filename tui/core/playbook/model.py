@@ -5,7 +5,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 from tui.core.errors import PlaybookError
@@ -124,8 +123,7 @@ class Stage4Facts(FrozenRecord):
         return self.scan.dir
 
 
-@dataclass(frozen=True)
-class Playbook:
+class Playbook(FrozenRecord):
     """One release transition. Templates use ``<name_prefix>``-style fields."""
 
     id: str

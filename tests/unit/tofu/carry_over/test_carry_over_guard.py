@@ -249,7 +249,7 @@ def test_append_without_a_tfvars_row_reads_the_destination(
 ) -> None:
     src, dst = pair
     files = tuple(f for f in playbook.carry_over_local if f.kind != "tfvars")
-    without = dataclasses.replace(playbook, carry_over_local=files)
+    without = playbook.replace(carry_over_local=files)
     (dst / TFVARS).unlink()
     op = row(preview_carry_over(src, dst, without, remote=False), APPEND)
     assert (op.status, op.reason) == (CarryStatus.SKIPPED, "no terraform.tfvars to append to")

@@ -83,9 +83,7 @@ def test_syntax_error_in_tfvars_names_line_and_blocks(playbook: Playbook, tmp_pa
 
 
 def test_an_invalid_block_is_refused_before_anything_is_written(playbook: Playbook, tmp_path: Path):
-    from dataclasses import replace
-
-    broken = replace(playbook, tfvars_block="valkey_port = = 6379\n")
+    broken = playbook.replace(tfvars_block="valkey_port = = 6379\n")
     with pytest.raises(TfvarsAppendError, match="would make the file invalid HCL"):
         plan_append(BASE, tmp_path / "t.tfvars", broken)
 
@@ -99,9 +97,7 @@ def test_verification_of_the_written_file_names_missing_variables(
 
 
 def test_block_that_would_change_a_variable_is_refused(playbook: Playbook, tmp_path: Path):
-    from dataclasses import replace
-
-    clashing = replace(playbook, tfvars_block='name_prefix = "other"\nvalkey_port = 1\n')
+    clashing = playbook.replace(tfvars_block='name_prefix = "other"\nvalkey_port = 1\n')
     with pytest.raises(TfvarsAppendError, match="change existing variables: name_prefix"):
         plan_append(BASE, tmp_path / "t.tfvars", clashing)
 
