@@ -182,6 +182,7 @@ class ReleasesPanel(StepPanel):
 
     def refuse(self, error: MocmError) -> None:
         self.chosen = None
+        self.query_one("#summary", Static).update("")
         self.query_one("#chooser").display = True
         self.show_problem(str(error).replace("; ", "\n"))
 
