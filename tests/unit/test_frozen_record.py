@@ -1,4 +1,5 @@
-"""FrozenRecord behaves as the frozen dataclass it replaces on the headless start-up path."""
+"""FrozenRecord and MutableRecord behave as the dataclasses they replace on the headless
+start-up path."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from functools import cached_property
 
 import pytest
 
-from tui.core.records import FrozenRecord
+from tui.core.records import FrozenRecord, MutableRecord
 
 
 class Point(FrozenRecord):
@@ -88,3 +89,21 @@ def test_replace_copies_with_changes_and_checks_names() -> None:
     assert point == Point(1, 2, ("a",))  # the original is untouched
     with pytest.raises(TypeError):
         point.replace(z=1)
+
+
+class Counter(MutableRecord):
+    """A mutable record."""
+
+    name: str
+    count: int = 0
+
+
+def test_a_mutable_record_takes_new_values_compares_by_fields_and_is_unhashable() -> None:
+    counter = Counter("a")
+    counter.count += 2
+    assert counter == Counter("a", 2)
+    assert counter != Counter("b", 2)
+    assert repr(counter) == "Counter(name='a', count=2)"
+    with pytest.raises(TypeError):
+        hash(counter)
+    assert pickle.loads(pickle.dumps(counter)) == counter

@@ -14,10 +14,10 @@ import hashlib
 import os
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 
 from tui.core.errors import MocmError
+from tui.core.records import FrozenRecord
 
 _TEMP_NAME = re.compile(r"\..+\.mocm-(?P<pid>\d+)-[0-9a-f]{8}\.tmp")
 _LOCK_TEMP_NAME = re.compile(r"\.lock\.json\.(?P<pid>\d+)\.[0-9a-f]{8}")
@@ -28,8 +28,7 @@ class WriteVerifyFailed(MocmError):
     """The bytes on disk after a write are not the bytes we meant to write."""
 
 
-@dataclass(frozen=True)
-class FileMode:
+class FileMode(FrozenRecord):
     """How a written file's permission bits are chosen; an existing file is never widened.
 
     A new file gets ``new`` less the umask; a file that exists keeps its own bits

@@ -1,4 +1,4 @@
-"""Frozen records that are cheap to define: what ``@dataclass(frozen=True)`` gives.
+"""Records that are cheap to define: what ``@dataclass(frozen=True)`` (and ``@dataclass``) give.
 
 dataclasses compiles six methods for each class when its module is imported (~0.4 ms a
 class, and importing dataclasses ~5 ms more): the playbook, the plan model, its review
@@ -14,8 +14,10 @@ the class body (immutable values only), equality compares the class and every fi
 the hash is that of the fields, and assigning or deleting an attribute raises
 ``FrozenInstanceError``; ``record.replace(field=…)`` is ``dataclasses.replace``. Not
 provided: ``dataclasses.fields``/``asdict`` (no record here needs them) and ``__slots__``
-(``functools.cached_property`` works). Neither dataclasses nor inspect is imported: a
-command whose records are all ``FrozenRecord`` (``plan-review``) starts ~5 ms sooner.
+(``functools.cached_property`` works). ``MutableRecord`` is the same without freezing
+(fields may be reassigned; unhashable, as a dataclass with ``eq``). Neither dataclasses
+nor inspect is imported: a command whose records are all ``FrozenRecord`` or
+``MutableRecord`` (``plan-review``, ``values-check``) starts ~5 ms sooner.
 """
 
 from __future__ import annotations
@@ -33,9 +35,32 @@ else:
 _MUTABLE_DEFAULTS = (list, dict, set, bytearray)
 
 
-@dataclass_transform(frozen_default=True, eq_default=True)
-class FrozenRecord:
-    """Base of a frozen record: annotate the fields; a default is written in the class body."""
+def _make_init(cls: type[_Record]) -> Any:
+    """``__init__(self, field, …, field=default)``: one compiled function per class."""
+    params: list[str] = []
+    defaults: dict[str, object] = {}
+    for name in cls._fields:
+        if name in cls.__dict__ or any(name in base.__dict__ for base in cls.__mro__[1:-1]):
+            default = getattr(cls, name)
+            if isinstance(default, _MUTABLE_DEFAULTS):
+                raise ValueError(f"{cls.__qualname__}.{name}: a mutable default is shared")
+            defaults[f"_default_{name}"] = default
+            params.append(f"{name}=_default_{name}")
+        elif defaults:
+            raise TypeError(f"{cls.__qualname__}.{name}: a field without a default follows one")
+        else:
+            params.append(name)
+    body = "\n".join(f"    _fields[{name!r}] = {name}" for name in cls._fields) or "    pass"
+    source = f"def __init__(self, {', '.join(params)}):\n    _fields = self.__dict__\n{body}\n"
+    namespace: dict[str, Any] = {}
+    exec(source, dict(defaults), namespace)  # field names come from the class
+    init = namespace["__init__"]
+    init.__qualname__ = f"{cls.__qualname__}.__init__"
+    return init
+
+
+class _Record:
+    """What both kinds of record share: fields from the annotations, equality, repr."""
 
     _fields: ClassVar[tuple[str, ...]] = ()
 
@@ -64,12 +89,17 @@ class FrozenRecord:
             return NotImplemented
         return self._values() == other._values()
 
-    def __hash__(self) -> int:
-        return hash(self._values())
-
     def __repr__(self) -> str:
         fields = ", ".join(f"{name}={self.__dict__[name]!r}" for name in self._fields)
         return f"{self.__class__.__qualname__}({fields})"
+
+
+@dataclass_transform(frozen_default=True, eq_default=True)
+class FrozenRecord(_Record):
+    """Base of a frozen record: annotate the fields; a default is written in the class body."""
+
+    def __hash__(self) -> int:
+        return hash(self._values())
 
     def __setattr__(self, name: str, value: object) -> None:
         from dataclasses import FrozenInstanceError  # the error path only: see the module doc
@@ -82,25 +112,8 @@ class FrozenRecord:
         raise FrozenInstanceError(f"cannot delete field {name!r}")
 
 
-def _make_init(cls: type[FrozenRecord]) -> Any:
-    """``__init__(self, field, …, field=default)``: one compiled function per class."""
-    params: list[str] = []
-    defaults: dict[str, object] = {}
-    for name in cls._fields:
-        if name in cls.__dict__ or any(name in base.__dict__ for base in cls.__mro__[1:-1]):
-            default = getattr(cls, name)
-            if isinstance(default, _MUTABLE_DEFAULTS):
-                raise ValueError(f"{cls.__qualname__}.{name}: a mutable default is shared")
-            defaults[f"_default_{name}"] = default
-            params.append(f"{name}=_default_{name}")
-        elif defaults:
-            raise TypeError(f"{cls.__qualname__}.{name}: a field without a default follows one")
-        else:
-            params.append(name)
-    body = "\n".join(f"    _fields[{name!r}] = {name}" for name in cls._fields) or "    pass"
-    source = f"def __init__(self, {', '.join(params)}):\n    _fields = self.__dict__\n{body}\n"
-    namespace: dict[str, Any] = {}
-    exec(source, dict(defaults), namespace)  # field names come from the class
-    init = namespace["__init__"]
-    init.__qualname__ = f"{cls.__qualname__}.__init__"
-    return init
+@dataclass_transform(eq_default=True)
+class MutableRecord(_Record):
+    """Base of a record whose fields may be reassigned (a plain ``@dataclass``: unhashable)."""
+
+    __hash__ = None  # type: ignore[assignment]  # as a dataclass with eq and not frozen

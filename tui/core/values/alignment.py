@@ -17,14 +17,13 @@ from __future__ import annotations
 
 import base64
 import re
-from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from tui.core.printable import printable
-from tui.core.records import FrozenRecord
+from tui.core.records import FrozenRecord, MutableRecord
 from tui.core.secrets.mask import shown, value_is_secret
 from tui.core.values.doc import KeyPath, key_line, same_value, to_plain
 from tui.core.values.pairing import aligned_children
@@ -58,8 +57,7 @@ MISSING: Any = _Missing()
 EMPTY_TEXT = '""'  # an empty string as rows show it: nothing to mask
 
 
-@dataclass
-class Row:
+class Row(MutableRecord):
     """One aligned key path. Text fields hold clear values: show them through ``prev_shown``."""
 
     label: str
@@ -102,7 +100,6 @@ class Counters(FrozenRecord):
     open_map: int = 0  # topmost keys carried into an open map (or into a null/[] value)
 
 
-@dataclass
 class Aligner:
     """Builds rows for a (previous, new) pair of trees.
 
@@ -111,9 +108,10 @@ class Aligner:
     read them from the new tree itself.
     """
 
-    pattern: re.Pattern[str]
-    open_maps: frozenset[KeyPath] | None = None
-    rows: list[Row] = field(default_factory=list)
+    def __init__(self, pattern: re.Pattern[str], open_maps: frozenset[KeyPath] | None = None):
+        self.pattern = pattern
+        self.open_maps = open_maps
+        self.rows: list[Row] = []
 
     def run(self, prev: Any, new: Any) -> list[Row]:
         """Rows for two whole documents (the roots themselves get no row)."""

@@ -7,13 +7,12 @@ dump its nodes; reading and parsing a file into one is in tui.core.values.load.
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
 from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from tui.core.records import FrozenRecord
+from tui.core.records import FrozenRecord, MutableRecord
 
 KeySegment = str | int
 KeyPath = tuple[KeySegment, ...]
@@ -27,8 +26,7 @@ class Indentation(FrozenRecord):
     offset: int = 0
 
 
-@dataclass
-class ValuesDoc:
+class ValuesDoc(MutableRecord):
     """One loaded values file. ``data`` is the ruamel round-trip tree (mutable)."""
 
     source: str
