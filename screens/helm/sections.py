@@ -80,10 +80,11 @@ class ChangelogSection(VerticalScroll):
         self.acknowledged = False
 
     def compose(self) -> ComposeResult:
-        yield Static(id="cl-entry", markup=False)
+        # What to do and its outcome above the entry: at 80×24 the entry fills the view.
         yield Static(id="cl-status", markup=False)
         with Horizontal(classes="helm-buttons"):
             yield Button("Acknowledge (a)", id="cl-ack", compact=True, variant="primary")
+        yield Static(id="cl-entry", markup=False)
 
     def start(self, journaled: Acknowledgement | None = None) -> None:
         """Show the entry; ``journaled``: the acknowledgement read back after a restart."""
