@@ -132,6 +132,7 @@ class ChangelogSection(VerticalScroll):
         step = self.panel.step_id
         self.panel.journal_decision(acknowledgement_record(version, self.entry, step, self.problem))
         self.mark_acknowledged("✔ Acknowledged (journaled). Next: revisions (3) and the diff (5).")
+        self.panel.focus_after("acknowledge")
 
     def mark_acknowledged(self, status: str) -> None:
         self.acknowledged = True
@@ -297,6 +298,8 @@ class LintSection(Vertical):
         event.stop()
         if self.series is not None:
             self.series.finished(event.result)
+            if not self.series.running:
+                self.panel.focus_after("lint")
         self.show_state()
         self.panel.update_gate()
 
