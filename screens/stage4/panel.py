@@ -102,6 +102,9 @@ class Stage4Panel(StepPanel):
     # The tab row is home: 1-6 and r work from it. The teardown's keys: pipeline_focus.
     FOCUS_AFTER = {
         **pipeline_focus("s4-td"),
+        # Applied: the follow-up is shown next; focus in the teardown pane would switch
+        # the tabs back to it (TabPane.Focused arrives after the switch).
+        "phase.applied": "#s4-tabs Tabs",
         "refresh": "#s4-tabs Tabs",  # the verdict above; 2 (the scan) is next
         "refresh.failed": "#s4-refresh",  # the retry
         "section": "#s4-tabs Tabs",
