@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import ClassVar
 
@@ -26,6 +26,11 @@ class StepPanel(ReportsWorkers, Vertical):
     """One wizard step. Sets ``complete`` when the operator may go on."""
 
     STEP_ID: ClassVar[str] = ""
+    # Where the focus goes after each action: "action" (a binding's action) or
+    # "action.outcome" → a selector in the step; "a, b" tries a, then b (the first that
+    # can take the focus). The one table per step that focus_after() reads and
+    # ARCHITECTURE.md's audit lists; an action missing here is a test failure.
+    FOCUS_AFTER: ClassVar[Mapping[str, str]] = {}
     complete: reactive[bool] = reactive(False)
 
     class Completed(Message):
@@ -127,20 +132,41 @@ class StepPanel(ReportsWorkers, Vertical):
         """Where the step's keys go back when the focus was lost (None: the panel itself)."""
         return None
 
+    def focus_after(self, done: str) -> None:
+        """``done`` (an action, or "action.outcome") completed: focus what FOCUS_AFTER says."""
+        self.focus_action(self.FOCUS_AFTER[done])
+
     def focus_action(self, selector: str) -> None:
         """After an action: the next sensible one gets the focus (scrolled into view).
 
-        After this refresh: a button the step re-enables in its pending messages is then
-        focusable.
+        ``selector`` may name alternatives ("a, b"): the first that can take the focus
+        wins. Decided after this refresh: a button the step re-enables in its pending
+        messages is then focusable. When none can, the step keeps its keys (keep_keys).
         """
 
         def focus() -> None:
-            target = next(iter(self.query(selector)), None)
-            if target is not None and target.focusable:
-                target.focus()
-                target.scroll_visible()
+            if not self.is_attached:
+                return
+            target = self.first_to_focus(selector)
+            if target is None:
+                self.keep_keys()
+                return
+            target.focus()
+            target.scroll_visible()
 
         self.call_after_refresh(focus)
+
+    def first_to_focus(self, selector: str) -> Widget | None:
+        """The first widget of ``selector``'s alternatives that can take the focus now."""
+        for alternative in selector.split(","):
+            for target in self.query(alternative.strip()):
+                # focusable ignores display: a hidden button would still say yes.
+                shown = all(
+                    node.display for node in target.ancestors_with_self if node is not self.screen
+                )
+                if target.focusable and shown:
+                    return target
+        return None
 
 
 def panel_of(widget: Widget) -> StepPanel:

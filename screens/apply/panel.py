@@ -28,7 +28,7 @@ from tui.screens.apply.flow import ApplyFlow
 from tui.screens.base import StepPanel
 from tui.screens.error_text import error_text
 from tui.screens.plan.panel import target_of_current
-from tui.screens.plan.pipeline_view import PipelineView
+from tui.screens.plan.pipeline_view import PipelineView, pipeline_focus
 from tui.wizard import Wizard
 
 
@@ -47,6 +47,12 @@ class ApplyPanel(StepPanel):
     BINDINGS = [
         Binding("c", "archive", "Archive", tooltip="Archive the previous release (again)"),
     ]
+    # a apply, r plan again, x cancel, l log end in a pipeline phase (pipeline_focus).
+    FOCUS_AFTER = {
+        **pipeline_focus("apply"),
+        "archive": "#apply-log",  # verified (what was applied stays readable); F3 goes on
+        "archive.failed": "#apply-log",  # the retry is c (no button: the key says it)
+    }
 
     class Progressed(Message, bubble=False):
         """One more file archived; a newer progress replaces one not shown yet."""
@@ -189,6 +195,7 @@ class ApplyPanel(StepPanel):
         self._archive_status(error_text(exc, "The archive failed (nothing was deleted)"))
         self.query_one("#archive-progress").display = False
         self.refresh_bindings()
+        self.focus_after("archive.failed")
 
     @on(Archived)
     def _archived(self, event: Archived) -> None:
@@ -210,6 +217,7 @@ class ApplyPanel(StepPanel):
         bar.update(total=max(archive.bytes, 1), progress=max(archive.bytes, 1))
         self.refresh_bindings()
         self.complete = True
+        self.focus_after("archive")
 
     def _archive_status(self, text: Content) -> None:
         status = self.query_one("#archive-status", Static)

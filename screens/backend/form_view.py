@@ -72,14 +72,6 @@ class BackendFormView(Vertical):
             encrypt=flag("encrypt"),
         )
 
-    def first_field_with(self, problems: Sequence[FormProblem]) -> str:
-        """The selector of the first field (in screen order) that has a problem."""
-        names = {problem.field for problem in problems}
-        for name in [n for n, _ in TEXT_FIELDS] + [n for n, _ in FLAG_FIELDS]:
-            if name in names:
-                return f"#bf-{name}"
-        return "#be-check"
-
     def show_problems(self, problems: Sequence[FormProblem]) -> None:
         """Each problem under its field; fields without a problem show nothing."""
         by_field: dict[str, list[str]] = {}
@@ -90,6 +82,7 @@ class BackendFormView(Vertical):
             said = by_field.get(name, [])
             line.update("\n".join(f"✖ {_sentence(name, m)}" for m in said))
             line.display = bool(said)
+            self.query_one(f"#bf-{name}").set_class(bool(said), "-problem")  # focus goes there
 
 
 def _sentence(name: str, message: str) -> str:

@@ -137,7 +137,7 @@ class StateMigrationFlow(ReportsWorkers, Vertical):
             view.fill(form)
         self.display = view.display = True
         self.query_one("#be-form-buttons").display = True
-        panel_of(self).focus_action("#be-check")
+        panel_of(self).focus_after("show_form")
 
     def close_form(self) -> None:
         """Hide the form; the last run's status and output stay on screen."""
@@ -159,7 +159,7 @@ class StateMigrationFlow(ReportsWorkers, Vertical):
         view.show_problems(problems)
         if problems:
             self.status("Correct the fields marked ✖ first.", "$error")
-            panel_of(self).focus_action(view.first_field_with(problems))
+            panel_of(self).focus_after("check.fields")
             return
         self.set_busy(True)
         self.status(f"Checking bucket {form.bucket} and the lock against AWS…", "")
@@ -187,7 +187,7 @@ class StateMigrationFlow(ReportsWorkers, Vertical):
             # Fixed in AWS, not in a field: Check keeps the focus (a key typed into a
             # field would replace its prefilled value).
             self.status(f"{len(problems)} problem(s): nothing was written.", "$error")
-            panel_of(self).focus_action("#be-check")
+            panel_of(self).focus_after("check.problems")
             return
         lock = f"lock table {form.dynamodb_table}" if form.dynamodb_table else "S3 lock file"
         found = f"✔ bucket {form.bucket} exists, is versioned, in {form.region}; {lock} ok."
@@ -196,7 +196,7 @@ class StateMigrationFlow(ReportsWorkers, Vertical):
             self.start_migration(form)
         else:
             self.status(f"{found} Next: w writes backend.tf and migrates.")
-            panel_of(self).focus_action("#be-migrate")
+            panel_of(self).focus_after("check")
 
     @on(Input.Submitted)
     def field_submitted(self, event: Input.Submitted) -> None:
@@ -234,7 +234,7 @@ class StateMigrationFlow(ReportsWorkers, Vertical):
         log = self.query_one("#be-output", CommandLog)
         log.clear()
         log.display = True
-        log.focus()  # out of the form's inputs, so the stop key (x) reaches the panel
+        panel_of(self).focus_after("migrate.running")
         self.set_busy(True)
         self.migrate(request)
 

@@ -54,6 +54,18 @@ class BackendPanel(StepPanel):
         Binding("x", "stop", "Stop init", tooltip="Stop tofu init -migrate-state (SIGINT)"),
         Binding("r", "detect", "Detect", tooltip="Read the release directory again"),
     ]
+    FOCUS_AFTER = {
+        "keep_local": "#be-keep",  # chosen: F3 goes on, m still migrates instead
+        "show_form": "#be-check",  # not a field: a typed c would replace its prefilled text
+        "check": "#be-migrate",  # AWS agrees: write backend.tf and migrate next
+        "check.fields": "BackendFormView .-problem",  # the first field marked ✖
+        "check.problems": "#be-check",  # fixed in AWS, then checked again
+        "migrate.running": "#be-output",  # out of the inputs: x stops the tool
+        "migrate": "#be-output",  # B.2 now: what tofu said; F3 goes on
+        "migrate.failed": "#be-migrate, #be-check",  # the retry
+        "stop": "#be-migrate, #be-check",
+        "detect": "#be-keep, #be-check, #be-scroll",
+    }
 
     def __init__(self, wizard: Wizard) -> None:
         super().__init__(wizard)
@@ -119,6 +131,7 @@ class BackendPanel(StepPanel):
             )
         self.complete = self.decided(situation)
         self.refresh_controls()
+        self.focus_after("detect")  # an action that re-detects focuses after this
 
     def say_headline(self, text: str, style: str) -> None:
         self.query_one("#be-headline", Static).update(Content.styled(text, style))
@@ -165,6 +178,7 @@ class BackendPanel(StepPanel):
         )
         self.query_one("#be-result").display = True
         self.action_detect()
+        self.focus_after("keep_local")
 
     # -- B.1 ------------------------------------------------------------------------
     @property
@@ -209,7 +223,7 @@ class BackendPanel(StepPanel):
 
     def action_stop(self) -> None:
         if self.check_action("stop", ()):
-            self.flow.stop()
+            self.flow.stop()  # the migration then ends: Finished focuses the retry
 
     def on_state_migration_flow_changed(self, event: StateMigrationFlow.Changed) -> None:
         self.refresh_controls()
@@ -224,6 +238,7 @@ class BackendPanel(StepPanel):
                 Content.styled(event.result.message, OUTCOME_STYLE[event.result.outcome])
                 + Content.styled("\nNext: F3 (the carry-over).", "bold")
             )
+        self.focus_after("migrate" if self.complete else "migrate.failed")
         self.call_after_refresh(box.scroll_visible)
 
     # -- keys -------------------------------------------------------------------------

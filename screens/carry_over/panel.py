@@ -57,6 +57,12 @@ class CarryOverPanel(StepPanel):
         Binding("a", "apply", "Apply…", tooltip="Write the previewed changes (asks first)"),
         Binding("r", "preview", "Preview", tooltip="Read both releases again"),
     ]
+    FOCUS_AFTER = {
+        "preview": "#co-apply, #co-table",  # something to write: Apply; else the table (F3)
+        "preview.failed": "#co-preview",  # the retry
+        "apply": "#co-table",  # written and verified: the table reads "nothing left"; F3
+        "apply.failed": "#co-apply, #co-preview",  # the retry
+    }
 
     class Previewed(Message, bubble=False):
         def __init__(self, preview: CarryOverPreview) -> None:
@@ -87,6 +93,7 @@ class CarryOverPanel(StepPanel):
         super().__init__(wizard)
         self.preview: CarryOverPreview | None = None
         self.busy = False
+        self.applying = False  # an apply runs: its end without Applied focuses the retry
         self.written: tuple[FileChange, ...] = ()
         self.columns_width = 0  # the table width the columns were laid out for
 
@@ -142,10 +149,14 @@ class CarryOverPanel(StepPanel):
     def not_busy(self) -> None:
         self.busy = False
         self.refresh_controls()
+        if self.applying:  # Applied, when it comes next, focuses past the retry
+            self.applying = False
+            self.focus_after("apply.failed")
 
     @on(Previewed)
     def previewed(self, event: Previewed) -> None:
         self.show_preview(event.preview)
+        self.focus_after("preview")
 
     @on(PreviewFailed)
     def cannot_preview(self, event: PreviewFailed) -> None:
@@ -157,6 +168,7 @@ class CarryOverPanel(StepPanel):
         )
         self.complete = False
         self.refresh_controls()
+        self.focus_after("preview.failed")
 
     def show_preview(self, preview: CarryOverPreview) -> None:
         """Render the operations; the step is complete when nothing is left to write."""
@@ -189,8 +201,6 @@ class CarryOverPanel(StepPanel):
         self.show_detail()
         self.complete = not preview.blocked and not preview.changes
         self.refresh_controls()
-        if self.check_action("apply", ()):
-            self.focus_action("#co-apply")
 
     @on(DataTable.RowHighlighted, "#co-table")
     def show_detail(self) -> None:
@@ -215,7 +225,7 @@ class CarryOverPanel(StepPanel):
 
         def answered(apply: bool | None) -> None:
             if apply and self.preview is preview and not self.busy:
-                self.busy = True
+                self.busy = self.applying = True
                 self.refresh_controls()
                 self.apply(preview, self.playbook)
 
@@ -263,6 +273,7 @@ class CarryOverPanel(StepPanel):
         )
         result.display = True
         self.show_preview(after)
+        self.focus_after("apply")
 
     # -- keys -------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

@@ -11,7 +11,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.widgets import Button, Static, TabbedContent
+from textual.widgets import Button, Static
 
 from tui.core.helm.diff import DiffOutcome, DiffReport, parse_diff
 from tui.core.helm.journal_readback import shown_time
@@ -146,8 +146,7 @@ class DiffSection(Vertical):
             view = self.query_one("#diff-view", HelmDiffView)
             view.display = True
             view.show(report, self.panel.releases)
-            if self.query_ancestor(TabbedContent).active == "tab-diff":
-                view.focus()  # n / p move between releases straight away
+            self.panel.focus_after("diff")  # n / p move between releases straight away
         self.panel.update_gate()
 
     @on(Button.Pressed, "#diff-toggle")
@@ -157,7 +156,7 @@ class DiffSection(Vertical):
             return
         log, view = self.query_one("#diff-log"), self.query_one("#diff-view")
         log.display, view.display = view.display, log.display
-        (view if view.display else log).focus()
+        self.panel.focus_after("toggle_diff")
 
     def cancel(self) -> bool:
         return self.query_one("#diff-log", CapturingLog).cancel()

@@ -218,6 +218,7 @@ class ImagesSection(ReportsWorkers, VerticalScroll):
         reason.placeholder = "reason to sync without the ECR check"
         self.query_one("#img-waive").display = not self.waiver
         self.show_problem(error_text(exc, "ECR check failed"))
+        self.panel.focus_after("check_images.failed")
 
     @on(Checked)
     def show_report(self, event: Checked) -> None:
@@ -251,6 +252,7 @@ class ImagesSection(ReportsWorkers, VerticalScroll):
             )
         self.query_one("#img-waive").display = bool(missing) and not self.waiver
         self.panel.update_gate()
+        self.panel.focus_after("check_images")
 
     # -- loadimage.sh -------------------------------------------------------------------------
     def load(self) -> None:

@@ -67,6 +67,22 @@ class HelmPanel(StepPanel):
     """The Helm layer of the upgrade, section by section."""
 
     STEP_ID = "helm"
+    # Home is the tab row: 1-6 and every section key work from it, and the section's
+    # status says which number is next. A diff lands in its parsed view (n/p at once).
+    FOCUS_AFTER = {
+        "section": "#helm-tabs Tabs",  # now, not later: a focus left in the old pane
+        "check_images": "#img-load, #helm-tabs Tabs",  # missing images: loadimage.sh next
+        "check_images.failed": "#img-check",  # the retry (or the waiver below it)
+        "load_images": "#img-log",  # then a new check (check_images)
+        "acknowledge": "#helm-tabs Tabs",  # "Next: revisions (3)"
+        "record_history": "#helm-tabs Tabs",
+        "lint": "#helm-tabs Tabs",
+        "diff": "#diff-view, #diff-log",
+        "toggle_diff": "#diff-view, #diff-log",
+        "sync": "#rb-run, #helm-tabs Tabs",  # failed: Roll back (its dialog opens on Cancel)
+        "rollback": "#rb-outcome, #rb-run",  # all rolled back: record the outcome
+        "cancel": "#helm-tabs Tabs",
+    }
     DEFAULT_CSS = (STYLES / "helm.tcss").read_text(encoding="utf-8")
     BINDINGS = [
         *(
@@ -281,12 +297,22 @@ class HelmPanel(StepPanel):
         }
         return checks[action]()
 
+    def focus_after(self, done: str) -> None:
+        """Only where the operator looks: work of another section (revisions recorded as
+        the step opens) ending in the background leaves the focus where it is."""
+        section = ACTION_SECTION.get(done.split(".")[0])
+        if (
+            section is None
+            or self.query_one("#helm-tabs", TabbedContent).active == f"tab-{section}"
+        ):
+            super().focus_after(done)
+
     def on_tabbed_content_tab_activated(self) -> None:
         self.refresh_bindings()
 
     def action_section(self, sid: str) -> None:
         # focus left inside the old pane would switch TabbedContent straight back to it
-        self.query_one("#helm-tabs Tabs").focus()
+        self.query_one(self.FOCUS_AFTER["section"]).focus()
         self.query_one("#helm-tabs", TabbedContent).active = f"tab-{sid}"
         self.refresh_bindings()
 
@@ -328,4 +354,5 @@ class HelmPanel(StepPanel):
         ):
             if section.cancel():
                 self.notify("Cancel requested: SIGINT sent.", timeout=4)
+                self.focus_after("cancel")
                 return

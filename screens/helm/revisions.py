@@ -169,6 +169,8 @@ class HistorySection(Vertical):
         event.stop()
         if self.series is not None:
             self.series.finished(event.result)
+            if not self.series.running:
+                self.panel.focus_after("record_history")
         self.panel.update_gate()
 
     @on(Button.Pressed, "#hist-again")

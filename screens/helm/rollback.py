@@ -287,7 +287,7 @@ class RollbackSection(Vertical):
         text = text.append_text("\nRecord the outcome below to finish the step.", "bold")
         self.query_one("#rb-result", Static).update(text)
         self.query_one("#rb-outcome-row").display = True
-        self.query_one("#rb-outcome", Input).focus()
+        self.panel.focus_after("rollback")
 
     @on(Button.Pressed, "#rb-record")
     @on(Input.Submitted, "#rb-outcome")

@@ -80,10 +80,11 @@ class ChangelogSection(VerticalScroll):
         self.acknowledged = False
 
     def compose(self) -> ComposeResult:
-        yield Static(id="cl-entry", markup=False)
+        # What to do and its outcome above the entry: at 80×24 the entry fills the view.
         yield Static(id="cl-status", markup=False)
         with Horizontal(classes="helm-buttons"):
             yield Button("Acknowledge (a)", id="cl-ack", compact=True, variant="primary")
+        yield Static(id="cl-entry", markup=False)
 
     def start(self, journaled: Acknowledgement | None = None) -> None:
         """Show the entry; ``journaled``: the acknowledgement read back after a restart."""
@@ -131,6 +132,7 @@ class ChangelogSection(VerticalScroll):
         step = self.panel.step_id
         self.panel.journal_decision(acknowledgement_record(version, self.entry, step, self.problem))
         self.mark_acknowledged("✔ Acknowledged (journaled). Next: revisions (3) and the diff (5).")
+        self.panel.focus_after("acknowledge")
 
     def mark_acknowledged(self, status: str) -> None:
         self.acknowledged = True
@@ -296,6 +298,8 @@ class LintSection(Vertical):
         event.stop()
         if self.series is not None:
             self.series.finished(event.result)
+            if not self.series.running:
+                self.panel.focus_after("lint")
         self.show_state()
         self.panel.update_gate()
 

@@ -252,6 +252,7 @@ class SyncSection(VerticalScroll):
         if not stopped:
             self.check_health()
         self.panel.update_gate()
+        self.panel.focus_after("sync")
 
     # -- after the sync: helm status per release ----------------------------------------------
     def check_health(self) -> None:

@@ -17,7 +17,7 @@ from tui.core.tofu.plan.pipeline import PipelineMode
 from tui.core.tofu.plan.target import PipelineTarget, current_release_target
 from tui.screens.base import StepPanel
 from tui.screens.error_text import error_text
-from tui.screens.plan.pipeline_view import PipelineView
+from tui.screens.plan.pipeline_view import PipelineView, pipeline_focus
 from tui.wizard import Wizard
 
 
@@ -33,6 +33,8 @@ class PlanPanel(StepPanel):
     """The plan of the upgrade, its review and the operator's approval."""
 
     STEP_ID = "plan"
+    # p plan, g approve, x cancel, l log: each ends in a phase (pipeline_focus).
+    FOCUS_AFTER = pipeline_focus("plan")
 
     def __init__(self, wizard: Wizard) -> None:
         super().__init__(wizard)

@@ -34,6 +34,7 @@ from tui.core.tofu.commands import TofuCommands
 from tui.core.tofu.plan.gate import GateDecision
 from tui.core.tofu.plan.ledger import PipelineJournal
 from tui.core.tofu.plan.pipeline import (
+    BUSY,
     Action,
     ApplyQuestion,
     CaptureJson,
@@ -73,6 +74,32 @@ BUTTONS: tuple[tuple[Action, str, ButtonVariant], ...] = (
     (Action.REPLAN, "Plan again (r)", "primary"),
     (Action.CANCEL, "Cancel (x)", "default"),
 )
+
+
+def pipeline_focus(prefix: str) -> dict[str, str]:
+    """After each pipeline phase, where the focus goes ("phase.<phase>" → selector).
+
+    A step embedding a PipelineView (``prefix``) adds this to its FOCUS_AFTER. A fresh
+    review keeps the focus in its table where Apply is not offered (the Plan step: read
+    it, ``g`` approves from there); where it applies at once, Apply has the focus.
+    """
+    plan, replan, apply = (
+        f"#{prefix}-{a.value}-button" for a in (Action.PLAN, Action.REPLAN, Action.APPLY)
+    )
+    log, table = f"#{prefix}-log", f"#{prefix}-review #plan-table"
+    after: dict[str, str] = {f"phase.{phase.value}": log for phase in BUSY}  # x stops it
+    after |= {
+        f"phase.{Phase.IDLE.value}": plan,
+        f"phase.{Phase.PLAN_FAILED.value}": plan,  # the retry
+        f"phase.{Phase.REVIEWED.value}": f"{apply}, {table}",
+        f"phase.{Phase.APPROVED.value}": f"{apply}, {table}",  # Plan step: F3 goes on
+        f"phase.{Phase.APPLIED.value}": log,  # what tofu said; F3 goes on
+        f"phase.{Phase.REFUSED.value}": f"{replan}, {plan}",
+        f"phase.{Phase.APPLY_FAILED.value}": f"{replan}, {plan}",
+        f"phase.{Phase.INTERRUPTED.value}": f"{replan}, {plan}",
+        "toggle_log": f"{log}, {table}",  # l: the log when shown, else the review
+    }
+    return after
 
 
 class PipelineView(ReportsWorkers, Vertical):
@@ -253,41 +280,19 @@ class PipelineView(ReportsWorkers, Vertical):
         self.panel.refresh_bindings()
 
     def focus_next_action(self) -> None:
-        """After each phase, the button of the next sensible action (else the log) has focus.
+        """After each phase, the next sensible action (``pipeline_focus``) has the focus.
 
-        A fresh review in the Plan step keeps the focus in its table (read it; ``g``
-        approves from there); where the gate applies at once, Apply has the focus (in
-        the table ``a`` filters the review). Decided after the refresh, on the phase then:
-        a button shown or enabled in this same turn (a restart mounting the view) is
-        focusable only then, and a review mounted meanwhile keeps its focus.
+        Decided after the refresh, on the phase then: a button shown or enabled in this
+        same turn (a restart mounting the view) is focusable only then.
         """
-        self.call_after_refresh(self._focus_next_action_now)
+        self.panel.focus_after(self.next_action_key())
 
-    def _focus_next_action_now(self) -> None:
-        if not self.is_attached:
-            return
-        widget = self.next_action_widget()
-        if widget is not None and widget.focusable:
-            widget.focus()
+    def next_action_key(self) -> str:
+        return f"phase.{self.core.phase.value}"
 
     def next_action_widget(self) -> Widget | None:
-        """The button of the next sensible action, the log while busy, else None."""
-        core = self.core
-        order = {
-            Phase.REVIEWED: (Action.APPLY,),
-            Phase.APPROVED: (Action.APPLY,),
-            Phase.APPLY_FAILED: (Action.REPLAN, Action.PLAN),
-            Phase.REFUSED: (Action.REPLAN, Action.PLAN),
-            Phase.INTERRUPTED: (Action.REPLAN, Action.PLAN),
-            Phase.PLAN_FAILED: (Action.PLAN,),
-            Phase.IDLE: (Action.PLAN,),
-        }.get(core.phase, ())
-        for action in order:
-            if core.allowed(action):
-                return self.query_one(f"#{self.child_id(action.value + '-button')}")
-        if core.busy:
-            return self.query_one(f"#{self.child_id('log')}")
-        return None
+        """The widget the next action would focus now (None: none can take it)."""
+        return self.panel.first_to_focus(self.panel.FOCUS_AFTER[self.next_action_key()])
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if self.pipeline is None or action == "toggle_log":
@@ -299,6 +304,7 @@ class PipelineView(ReportsWorkers, Vertical):
 
     def action_toggle_log(self) -> None:
         self.toggle_class("-hide-log")
+        self.panel.focus_after("toggle_log")
 
     @property
     def log_widget(self) -> CommandLog:

@@ -63,6 +63,13 @@ class PreflightPanel(StepPanel):
         Binding("w", "waive", "Waive item", tooltip="Go on despite the highlighted item"),
         Binding("s", "snapshot", "Snapshot", tooltip="Optional ElastiCache / RDS snapshot"),
     ]
+    FOCUS_AFTER = {
+        "refresh": "#pf-checks",  # the results: waive (w) or back up (b) from the row
+        "refresh.failed": "#pf-refresh",  # the retry
+        "backup": "#pf-checks",  # the backup row now says what was taken
+        "waive": "#pf-checks",  # the cursor stays on the waived row
+        "snapshot": "#pf-checks",
+    }
 
     class IdentityKnown(Message):
         """STS said who we are in AWS (the banner shows it)."""
@@ -143,10 +150,13 @@ class PreflightPanel(StepPanel):
     def checks_ended(self) -> None:
         self.running = False
         self.refresh_controls()
+        # The retry; when the run reported, Reported (posted after this) focuses the table.
+        self.focus_after("refresh.failed")
 
     @on(Reported)
     def reported(self, event: Reported) -> None:
         self.show_report(event.report)
+        self.focus_after("refresh")
 
     def show_report(self, report: PreflightReport) -> None:
         """Render every item, tell the banner who we are, and decide completion."""
@@ -294,6 +304,7 @@ class PreflightPanel(StepPanel):
             record_waivers(session.journal, [item], reason.text)
             self.notify(f"{item.name}: waived (journaled).")
             self.render_table()
+            self.focus_after("waive")
 
         dialog = ReasonDialog(
             f"Waive “{item.name}”",
@@ -323,3 +334,4 @@ class PreflightPanel(StepPanel):
             results = tuple(event.item if r.name == BACKUP_ITEM else r for r in report.results)
             self.report = PreflightReport(results, report.identity, report.notes)
         self.render_table()
+        self.focus_after("backup")

@@ -19,6 +19,7 @@ from tui.core.preflight.db_snapshots import (
     snapshot_cache_cluster,
     snapshot_rds_instance,
 )
+from tui.screens.base import panel_of
 from tui.screens.preflight.snapshot_dialog import SnapshotDialog, SnapshotRequest
 from tui.widgets.worker_events import ReportsWorkers
 
@@ -85,6 +86,7 @@ class SnapshotLine(ReportsWorkers, Static):
         self.update(
             Content.styled(f"Snapshot {request.name} of {request.source_id}: not taken.", "$error")
         )
+        panel_of(self).focus_after("snapshot")
 
     @on(Taken)
     def done(self, event: Taken) -> None:
@@ -109,3 +111,4 @@ class SnapshotLine(ReportsWorkers, Static):
                 )
             )
         self.update(Content.styled(said.capitalize(), "$success"))
+        panel_of(self).focus_after("snapshot")

@@ -84,6 +84,11 @@ class ReleasesPanel(StepPanel):
             super().__init__()
             self.changes = changes
 
+    FOCUS_AFTER = {
+        "use": "#changes",  # what's new: arrows read each diff; F3 goes on
+        "use.problem": "#previous, #current",  # the path to correct
+    }
+
     def __init__(self, wizard: Wizard) -> None:
         super().__init__(wizard)
         self.pair: ReleasePair | None = None
@@ -151,6 +156,7 @@ class ReleasesPanel(StepPanel):
         problem.update(message)
         problem.display = True
         self.complete = False
+        self.focus_after("use.problem")
 
     def choose(self, previous: Path, current: Path) -> None:
         """Validate the pair and show its builds at once; the tfvars are read in a thread."""
@@ -253,6 +259,7 @@ class ReleasesPanel(StepPanel):
         self.query_one("#whats-new-title").display = True
         self.query_one("#whats-new").display = True
         self.show_diff(VALUES_ROW)
+        self.focus_after("use")
 
     @on(DataTable.RowHighlighted, "#changes")
     def row_highlighted(self, event: DataTable.RowHighlighted) -> None:

@@ -113,8 +113,7 @@ class LocalRollbackView(ReportsWorkers, Vertical):
         rules = self.wizard.context.playbook.rules(ROLLBACK)
         self.query_one("#rb-local-plan", Static).update(describe_plan(self.plan, rules))
         self._sync()
-        # The step's one action gets the focus, so its key and Enter work at once.
-        self.call_after_refresh(self.query_one("#rb-restore").focus)
+        panel_of(self).focus_after("open.a")
 
     def restore_allowed(self) -> bool:
         return self.plan is not None and not (self.restored or self.restoring)
@@ -195,6 +194,7 @@ class LocalRollbackView(ReportsWorkers, Vertical):
         self.restoring = False
         self._sync()
         self._status(error_text(event.failure.error, event.failure.what))
+        panel_of(self).focus_after("restore.failed")
 
     @on(Restored)
     def _restored(self, event: Restored) -> None:
@@ -211,6 +211,7 @@ class LocalRollbackView(ReportsWorkers, Vertical):
             )
         )
         self._reconverge(plan.workdir)
+        panel_of(self).focus_after("restore")
 
     def _reconverge(self, previous_tf: Path) -> None:
         """The previous release planned, reviewed (rollback rules) and applied on its state."""

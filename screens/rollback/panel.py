@@ -21,7 +21,7 @@ from tui.core.tofu.backend.detect import BackendKind, detect_backend
 from tui.resources import STYLES
 from tui.screens.base import StepPanel
 from tui.screens.error_text import error_text
-from tui.screens.plan.pipeline_view import PipelineView
+from tui.screens.plan.pipeline_view import PipelineView, pipeline_focus
 from tui.screens.rollback.local_view import LocalRollbackView
 from tui.screens.rollback.messages import RollbackDone
 from tui.screens.rollback.s3_view import S3RollbackView
@@ -41,6 +41,18 @@ class RollbackPanel(StepPanel):
 
     STEP_ID = "rollback"
     DEFAULT_CSS = ROLLBACK_CSS
+    # A: R restores; B: d downloads, P pushes; then the re-convergence (pipeline_focus).
+    FOCUS_AFTER = {
+        **pipeline_focus("rb"),
+        "open.a": "#rb-restore",  # the step's one action: R or Enter (it asks first)
+        "open.b": "#rb-versions",  # pick the version; d or Enter downloads it
+        "restore": "#rb-plan-button",  # restored: plan the previous release (p)
+        "restore.failed": "#rb-restore",  # the retry
+        "download": "#rb-push, #rb-versions",  # its lineage differs: choose another version
+        "download.failed": "#rb-download, #rb-versions",
+        "push": "#rb-plan-button",  # pushed: plan the previous release (p)
+        "push.failed": "#rb-push, #rb-download",
+    }
 
     def compose(self) -> ComposeResult:
         yield Static(

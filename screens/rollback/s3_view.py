@@ -205,8 +205,8 @@ class S3RollbackView(ReportsWorkers, Vertical):
             now = f"serial {current.serial} (lineage {current.lineage[:8]}…)"
         words = preselection_words(choice)
         self._status(Content(f"{len(versions)} version(s) of the state; now {now}.\n{words}"))
-        table.focus()
         self._sync()
+        panel_of(self).focus_after("open.b")
 
     # -- download -----------------------------------------------------------------------
     def highlighted(self) -> StateVersion | None:
@@ -262,8 +262,7 @@ class S3RollbackView(ReportsWorkers, Vertical):
         compare.update(comparison_text(got))
         self._status(Content(f"Downloaded to {got.path} (sha256 {got.sha256[:12]}…)."))
         self._sync()
-        if self.push_allowed():
-            self.query_one("#rb-push").focus()
+        panel_of(self).focus_after("download")
 
     # -- push ---------------------------------------------------------------------------
     def push_allowed(self) -> bool:
@@ -360,6 +359,7 @@ class S3RollbackView(ReportsWorkers, Vertical):
             left.update(left_behind_text(got.left_behind, "of the state after the upgrade"))
         self._sync()
         self.reconverge()
+        panel_of(self).focus_after("push")
 
     def reconverge(self) -> None:
         """Plan, review (rollback rules) and apply the previous release on the pushed state."""
@@ -403,6 +403,7 @@ class S3RollbackView(ReportsWorkers, Vertical):
         self.busy = False
         self._status(text)
         self._sync()
+        panel_of(self).focus_after("push.failed" if self.downloaded else "download.failed")
 
     def _status(self, text: Content) -> None:
         self.query_one("#rb-s3-status", Static).update(text)

@@ -47,6 +47,7 @@ from tui.core.stage4.valkey_endpoint import ValkeyEndpoint, read_valkey_endpoint
 from tui.resources import STYLES
 from tui.screens.base import StepPanel
 from tui.screens.error_text import error_text
+from tui.screens.plan.pipeline_view import pipeline_focus
 from tui.screens.stage4.aws import EnvAwsSession
 from tui.screens.stage4.render import (
     NO_DATA_CLASS,
@@ -98,6 +99,17 @@ class Stage4Panel(StepPanel):
             for n, sid in enumerate(SECTIONS, start=1)
         ),
     ]
+    # The tab row is home: 1-6 and r work from it. The teardown's keys: pipeline_focus.
+    FOCUS_AFTER = {
+        **pipeline_focus("s4-td"),
+        # Applied: the follow-up is shown next; focus in the teardown pane would switch
+        # the tabs back to it (TabPane.Focused arrives after the switch).
+        "phase.applied": "#s4-tabs Tabs",
+        "refresh": "#s4-tabs Tabs",  # the verdict above; 2 (the scan) is next
+        "refresh.failed": "#s4-refresh",  # the retry
+        "section": "#s4-tabs Tabs",
+        "leave_field": "#s4-tabs Tabs",
+    }
 
     class Gathered(Message, bubble=False):
         def __init__(self, gathered: GatheredEvidence) -> None:
@@ -220,6 +232,7 @@ class Stage4Panel(StepPanel):
     # -- keys ------------------------------------------------------------------
     def action_section(self, section: str) -> None:
         self.query_one("#s4-tabs", TabbedContent).active = section
+        self.focus_after("section")
 
     def action_refresh(self) -> None:
         self.refresh_evidence()
@@ -238,7 +251,7 @@ class Stage4Panel(StepPanel):
     def action_leave_field(self) -> None:
         """Escape leaves the threshold field (the section keys work again)."""
         if self.app.focused is self.query_one("#s4-threshold", Input):
-            self.query_one("#s4-tabs", TabbedContent).query_one("Tabs").focus()
+            self.focus_after("leave_field")
 
     def threshold(self) -> float | None:
         """The typed threshold (parsed in core), or None and a line saying why."""
@@ -302,6 +315,7 @@ class Stage4Panel(StepPanel):
             Content.styled("Not scanned: the evidence could not be gathered.", "$error")
         )
         self.update_gate()
+        self.focus_after("refresh.failed")
 
     @on(Gathered)
     def show_evidence(self, event: Gathered) -> None:
@@ -316,6 +330,7 @@ class Stage4Panel(StepPanel):
         verdict.update(verdict_text(evidence, window_name))
         verdict.set_classes(VERDICT_CLASS.get(evidence.idleness.verdict, NO_DATA_CLASS))
         self.query_one("#s4-figures", Static).update(evidence_lines(evidence, self.region_note))
+        self.focus_after("refresh")
         self.query_one(ConnectionsChart).show(
             ChartData(evidence.idleness, evidence.valkey, evidence.idleness.series.window.end)
         )

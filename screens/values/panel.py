@@ -117,6 +117,12 @@ class ValuesPanel(StepPanel):
         Binding("r", "reveal", "Reveal", tooltip="Show this secret value (this row only)"),
         Binding("s", "save", "Save", tooltip="Show the final diff, then write the file"),
     ]
+    # Every key works on the panes' cursor (a decision moves it to the next undecided
+    # value); a dialog closing gives the focus back to the panes, which opened it.
+    FOCUS_AFTER = {
+        "open": "ValuesPanes",
+        **dict.fromkeys((b.action for b in BINDINGS if isinstance(b, Binding)), "ValuesPanes"),
+    }
 
     class Opened(Message, bubble=False):
         """Both values files are parsed and aligned (and earlier decisions restored)."""
@@ -221,7 +227,7 @@ class ValuesPanel(StepPanel):
         panes = self.query_one(ValuesPanes)
         panes.display = True
         self.refresh_view(None)
-        panes.focus()
+        self.focus_after("open")
 
     def show_title(self) -> None:
         """What the right pane holds: the template, or the work saved (this session or before)."""

@@ -32,3 +32,17 @@ def test_helm_step_as_it_opens_80x24(snap_compare: Any, tmp_path: Path, aws: Aws
         await open_helm(app, pilot)
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=opened)
+
+
+def test_helm_changelog_acknowledged_80x24(
+    snap_compare: Any, tmp_path: Path, aws: AwsEndpoint
+) -> None:
+    """After ``a`` the "✔ Acknowledged" line is on screen at 80×24, above the CHANGELOG."""
+    world = helm_world(tmp_path, aws.env)
+    app = helm_app(world, aws.env)
+
+    async def acknowledged(pilot: WizardPilot) -> None:
+        await open_helm(app, pilot)
+        await press(app, pilot, "2", "a")
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=acknowledged)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
@@ -98,7 +99,12 @@ class WizardKey(FooterKey):
     def render(self) -> Text:
         key = self.get_component_rich_style("footer-key--key")
         description = self.get_component_rich_style("footer-key--description")
-        text = Text.assemble((self.key_display, key), (f" {self.description}", description))
+        # The gap is its own span (never bold, unlike the key; never the description's):
+        # a screenshot then places the label a cell after the key, so "a Apply…" cannot
+        # read as one word "aApply…" where a leading space is dropped.
+        text = Text.assemble(
+            (self.key_display, key), (" ", Style(bold=False)), (self.description, description)
+        )
         text.stylize_before(self.rich_style)
         return text
 

@@ -12,13 +12,14 @@ from collections.abc import Callable
 from typing import Any
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
 from textual.reactive import reactive
 from textual.widget import Widget
 from textual.widgets import DataTable, Input, Static
+from textual.widgets.data_table import ColumnKey
 
 from tui.core.printable import printable
 from tui.core.secrets.redact import Redactor
@@ -32,6 +33,22 @@ from tui.widgets.theme import rich_text
 PLAN_REVIEW_CSS = (STYLES / "plan_review.tcss").read_text(encoding="utf-8")
 MAX_ADDRESS_WIDTH = 72
 MAX_WHY_WIDTH = 100
+
+ACTION_WIDTH = 7
+REVIEW_WIDTH = 10
+MIN_WHY_WIDTH = 12  # "why" keeps at least this much (or all it needs) before address grows
+
+
+def fitted_widths(room: int, address: int, why: int, padding: int) -> tuple[int, int]:
+    """Widths of the address and why columns in ``room`` cells: both whole when they fit;
+    else "why" keeps a share (the address is cut; the detail pane shows it whole)."""
+    rest = room - ACTION_WIDTH - REVIEW_WIDTH - 4 * 2 * padding
+    if address + why <= rest:
+        return address, why
+    why_kept = min(why, max(MIN_WHY_WIDTH, rest * 2 // 5))
+    address_fit = max(7, min(address, rest - why_kept))
+    return address_fit, max(3, min(why, rest - address_fit))
+
 
 ALWAYS_COUNTED = frozenset({"create", "update", "replace", "delete"})
 # (count key, label, style): the order the counts bar reads.
@@ -131,6 +148,7 @@ class PlanReviewView(Widget, can_focus=False):
         self.shown: list[PlanRow] = []
         self.by_key: dict[str, PlanRow] = {}
         self.search = ""
+        self.natural = (7, 3)  # address and why as wide as their longest cell (capped)
 
     def compose(self) -> ComposeResult:
         yield Static(counts_text(self.review), id="plan-counts")
@@ -146,13 +164,38 @@ class PlanReviewView(Widget, can_focus=False):
         everything = (*self.rows, *self.no_ops)
         address = max((len(row.address) for row in everything), default=7)
         why = max((len(row.short_why) for row in self.rows), default=3)
+        self.natural = (min(max(address, 7), MAX_ADDRESS_WIDTH), min(max(why, 3), MAX_WHY_WIDTH))
         # Fixed widths: no measuring of 10,000 cells, and no column jumping while rows arrive.
-        table.add_column("action", width=7, key="action")
-        table.add_column("address", width=min(max(address, 7), MAX_ADDRESS_WIDTH), key="address")
-        table.add_column("review", width=10, key="review")
-        table.add_column("why", width=min(max(why, 3), MAX_WHY_WIDTH), key="why")
+        table.add_column("action", width=ACTION_WIDTH, key="action")
+        table.add_column("address", width=self.natural[0], key="address")
+        table.add_column("review", width=REVIEW_WIDTH, key="review")
+        table.add_column("why", width=self.natural[1], key="why")
         self.refill(force=True)
         table.focus()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.call_after_refresh(self._fit_columns)  # the table is laid out by then
+
+    def _fit_columns(self) -> None:
+        """Size address and why to the table's width once laid out: "why" stays on screen."""
+        if not self.is_attached:
+            return
+        table = self.query_one("#plan-table", DataTable)
+        room = table.scrollable_content_region.width
+        if room <= 0:
+            return
+        address, why = fitted_widths(room, *self.natural, table.cell_padding)
+        columns = table.columns
+        if (columns[ColumnKey("address")].width, columns[ColumnKey("why")].width) == (
+            address,
+            why,
+        ):
+            return
+        columns[ColumnKey("address")].width = address
+        columns[ColumnKey("why")].width = why
+        # DataTable has no public "column width changed": re-measure and redraw the rows.
+        table._require_update_dimensions = True
+        table._clear_caches()
 
     # -- rows ----------------------------------------------------------------
     def refill(self, force: bool = False) -> None:
@@ -195,9 +238,9 @@ class PlanReviewView(Widget, can_focus=False):
         for row in self.shown:
             table.add_row(
                 cell(row.group.label, group_style(row)),
-                Text(printable(row.address), end=""),
+                Text(printable(row.address), end="", no_wrap=True, overflow="ellipsis"),
                 cell(row.review_word, review_style(row)),
-                Text(printable(row.short_why), end=""),
+                Text(printable(row.short_why), end="", no_wrap=True, overflow="ellipsis"),
                 key=row.key,
             )
 

@@ -1,0 +1,36 @@
+"""Focus after each Backend action (issue 18's audit, tests/screens/app/test_focus_audit.py):
+the operator follows the B.1 path at 80×24 without one Tab."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import Button, Input
+
+from tests.support.tofu_steps import open_step, seeded_world, world_app
+from tests.support.waiting import dialog_focused, focus_on, settle_until, wait_until
+from tui.core.steps import StepStatus
+from tui.sandbox.aws_endpoint import AwsEndpoint
+
+
+async def test_b1_path_focus_after_each_action(aws: AwsEndpoint, tmp_path: Path) -> None:
+    app = world_app(seeded_world(tmp_path, aws))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_step(app, pilot, "backend")
+        await wait_until(app, pilot, focus_on(app, "#be-keep"), "detect: Keep local focused")
+        await pilot.press("m")
+        await wait_until(app, pilot, focus_on(app, "#be-check"), "show_form: Check focused")
+        key = app.query_one("#bf-key", Input)
+        typed_key, key.value = key.value, ""
+        await pilot.press("c")  # a required field left empty: that field, before AWS
+        await wait_until(app, pilot, focus_on(app, "#bf-key"), "check.fields: the key field")
+        key.value = typed_key
+        app.query_one("#be-check", Button).press()
+        await wait_until(app, pilot, focus_on(app, "#be-migrate"), "check: Write+migrate focused")
+        await pilot.press("w")
+        await wait_until(app, pilot, dialog_focused(app), "tofu's question, asked")
+        app.screen.query_one("#dialog-confirm", Button).press()
+        await settle_until(
+            app, pilot, lambda: app.statuses["backend"] is StepStatus.DONE, "the migration done"
+        )
+        await wait_until(app, pilot, focus_on(app, "#be-output"), "migrate: the output focused")
