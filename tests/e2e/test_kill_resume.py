@@ -398,8 +398,10 @@ def test_killed_at_every_step_the_restart_lands_there_and_loses_nothing(
     run.keys("Enter")
     run.wait("Resumed where you were: Helm", "All 8 images are in ECR.")
     run.keys("6")
-    text = run.wait("mocm-bootstrap-1", "interrupted during its upgrade")
+    text = run.wait("mocm-bootstrap-1     ⚠ interrupted during its upgrade", "was cut off")
+    assert "mocm-bootstrap-2     · pending" in text and "mocm-service         · pending" in text
     assert "Roll back mocm-bootstrap-1 only, to revision 8" in text
+    assert "Roll back mocm-bootstrap-2" not in text  # never touched: nothing to roll back
     store = json.loads(world.helm_store.read_text())
     assert "pending-upgrade" in json.dumps(store)
     run.keys("C-q")
