@@ -320,7 +320,8 @@ def test_killed_at_every_step_the_restart_lands_there_and_loses_nothing(
     run.stop_orphans(orphans)  # tofu stops cleanly on SIGINT; the journal never sees its end
     applies_before = len(commands(world, "apply"))
     run.start(MOCM_SANDBOX_HANG="sync")
-    text = run.wait("Interrupted while a command ran", "Plan again")
+    # behind the question: the step the apply ran on
+    text = run.wait("Interrupted while a command ran", "Plan again", "6. Apply")
     assert "tofu apply -input=false -no-color tfplan (Apply step)" in text
     assert "never finished" in text and "never re-apply" in text
     assert "Apply (y)" not in text and "Continue" not in text  # only the new plan is offered
@@ -392,7 +393,7 @@ def test_killed_at_every_step_the_restart_lands_there_and_loses_nothing(
     assert [argv_of(pid)[-1] for pid in orphans] == ["sync"]
     run.stop_orphans(orphans)
     run.start()
-    text = run.wait("Interrupted while a command ran", "Continue")
+    text = run.wait("Interrupted while a command ran", "Continue", "8. Helm")
     assert "sync (Helm step)" in text and "never finished" in text
     assert "half-upgraded" in text
     run.keys("Enter")
