@@ -374,12 +374,16 @@ def check_result(c: Checked) -> None:
 # -- one record of every type, for the unit test ----------------------------------------
 
 
-def sample(kind: type[Any], depth: int = 0) -> Any:
-    """An instance of a record body (or a field's type) with plain values in every field."""
+def sample(kind: Any, depth: int = 0, label: str = "") -> Any:
+    """An instance of a record body (or a field's type) with a plain value in every field:
+    each text is its field's path (``PlanReviewed.plan.sha256``), each number distinct."""
+    label = label or getattr(kind, "__name__", "value")
     if dataclasses.is_dataclass(kind):
         hints = typing.get_type_hints(kind)
         values = {
-            f.name: sample(hints[f.name], depth + 1) for f in dataclasses.fields(kind) if f.init
+            f.name: sample(hints[f.name], depth + 1, f"{label}.{f.name}")
+            for f in dataclasses.fields(kind)
+            if f.init
         }
         if "step" in values and depth == 0:
             values["step"] = "helm"
@@ -387,11 +391,9 @@ def sample(kind: type[Any], depth: int = 0) -> Any:
     origin = typing.get_origin(kind)
     if origin in (typing.Union, types.UnionType):
         options = [a for a in typing.get_args(kind) if a is not type(None)]
-        return sample(options[0], depth + 1)
+        return sample(options[0], depth + 1, label)
     if origin is tuple:
-        args = typing.get_args(kind)
-        item = args[0]
-        return (sample(item, depth + 1),)
+        return (sample(typing.get_args(kind)[0], depth + 1, f"{label}[0]"),)
     if origin is typing.Literal:
         return typing.get_args(kind)[0]
     if isinstance(kind, type) and issubclass(kind, enum.Enum):
@@ -399,9 +401,23 @@ def sample(kind: type[Any], depth: int = 0) -> Any:
     if kind is bool:
         return False
     if kind is int:
-        return 2
+        return 100 + sum(map(ord, label)) % 9000  # distinct per field path
     if kind is float:
-        return 1.5
+        return 0.5 + sum(map(ord, label)) % 9000
     if kind is str:
-        return "sample|text"
+        return f"{label}|x"
     raise TypeError(f"no sample for {kind!r}")
+
+
+def leaf_values(value: Any, label: str = "") -> list[tuple[str, Any]]:
+    """Every text and number a sample holds, with its field path."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        found = []
+        for f in dataclasses.fields(value):
+            found += leaf_values(getattr(value, f.name), f"{label}.{f.name}".lstrip("."))
+        return found
+    if isinstance(value, tuple):
+        return [leaf for item in value for leaf in leaf_values(item, f"{label}[]")]
+    if isinstance(value, str | int | float) and not isinstance(value, bool | enum.Enum):
+        return [(label, value)]
+    return []

@@ -9,7 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.change_record_check import CHECKS, check_record, parse_record, sample
+from tests.support.change_record_check import (
+    CHECKS,
+    check_record,
+    leaf_values,
+    parse_record,
+    sample,
+)
 from tui.core.journal.reader import read_journal
 from tui.core.journal.records import (
     BODY_BY_KIND,
@@ -19,6 +25,7 @@ from tui.core.journal.records import (
 )
 from tui.core.journal.report import change_record
 from tui.core.journal.resume import fold
+from tui.core.journal.words import describe
 from tui.core.journal.writer import Journal, Workspace
 from tui.core.steps import STEP_IDS, STEPS
 
@@ -41,10 +48,10 @@ def test_one_record_of_every_type_is_rendered_where_it_belongs(tmp_path: Path) -
     started = next(b for b in bodies if isinstance(b, CommandStarted))
     for body in bodies:
         if isinstance(body, CommandRun):  # its start is the CommandStarted above
-            body = dataclasses.replace(body, run_id=started.run_id)
+            body = dataclasses.replace(body, run_id=started.run_id, argv=started.argv)
         if isinstance(body, CommandInterrupted):  # another command, cut off
             journal.append(dataclasses.replace(started, run_id="cut-off"))
-            body = dataclasses.replace(body, run_id="cut-off")
+            body = dataclasses.replace(body, run_id="cut-off", argv=started.argv)
         journal.append(body)
     # a plan with changes (exit 2) and a command whose start is the only record
     journal.append(PLAN)
@@ -93,3 +100,57 @@ def test_sections_and_tables_are_read_back() -> None:
     [table] = sections["A"].tables
     assert table.rows == [{"Line": "1", "What": "a \\| b"}]
     assert "text" in sections["A"].lines
+
+
+# Fields a record's words leave out: shown by the record's own section (Commands, Plans,
+# Stage-4 evidence, File operations), or ids and paths no operator reads in a sentence.
+NOT_SHOWN: dict[str, set[str]] = {
+    "SessionStarted": {"previous", "current"},  # the heading names both directories
+    "FileOp": {"sha256_before"},  # the File operations table
+    "CommandStarted": {"run_id", "transcript"},  # the Commands table
+    "CommandRun": {"cwd", "duration_s", "transcript", "run_id"},  # duration as words
+    "CommandInterrupted": {"run_id", "cwd"},
+    "SnapshotRecorded": {"service"},
+    "PlanReviewed": {"workdir", "plan.path", "plan.state.source", "plan.reviewed_at", "stage"},
+    "GateAnswered": {  # its sentence; the Plans table has the plan's sha256
+        "typed_phrase",
+        "overridden[]",
+        "plan_sha256",
+        "destroys",
+        "replaces",
+        "workdir",
+        "stage",
+    },
+    "PlanApproved": {
+        "workdir",
+        "plan.path",
+        "plan.state.lineage",
+        "plan.state.serial",
+        "plan.state.source",
+        "plan.reviewed_at",
+        "stage",
+    },
+    "PlanApplied": {"workdir"},
+    "PlanVoided": {"workdir"},
+    "ApplyStarted": {"workdir"},
+    "ApplyEnded": {"workdir"},
+    "ValuesDecision": {"file"},
+    "ChangelogAcknowledged": {"fingerprint", "items[]", "problem"},
+    "WaiverGiven": {"items[]"},
+    "HelmHealthChecked": {"releases[].release"},  # each message names its release
+    "HelmRevisionRecorded": {"revision_count"},
+    "HelmRolledBack": {"release", "revision"},  # its message names both
+    "Stage4Verdict": {"region", "window_start", "window_end", "references[]", "not_live[]"},
+}
+NEVER_SHOWN = {"step"}
+
+
+@pytest.mark.parametrize("kind", list(BODY_BY_KIND.values()), ids=lambda k: k.__name__)
+def test_the_words_of_a_record_name_what_it_holds(kind: type) -> None:
+    body = sample(kind)
+    said = describe(body)
+    hidden = NEVER_SHOWN | NOT_SHOWN.get(kind.__name__, set())
+    missing = [
+        name for name, value in leaf_values(body) if name not in hidden and str(value) not in said
+    ]
+    assert not missing, f"{kind.__name__}: {said!r} leaves out {missing}"
