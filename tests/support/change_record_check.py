@@ -378,7 +378,7 @@ def sample(kind: Any, depth: int = 0, label: str = "") -> Any:
     """An instance of a record body (or a field's type) with a plain value in every field:
     each text is its field's path (``PlanReviewed.plan.sha256``), each number distinct."""
     label = label or getattr(kind, "__name__", "value")
-    if dataclasses.is_dataclass(kind):
+    if isinstance(kind, type) and dataclasses.is_dataclass(kind):
         hints = typing.get_type_hints(kind)
         values = {
             f.name: sample(hints[f.name], depth + 1, f"{label}.{f.name}")
