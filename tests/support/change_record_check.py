@@ -374,14 +374,15 @@ def check_result(c: Checked) -> None:
 # -- one record of every type, for the unit test ----------------------------------------
 
 
-def sample(kind: Any, depth: int = 0, label: str = "") -> Any:
+def sample(kind: Any, depth: int = 0, label: str = "", *, other: bool = False) -> Any:
     """An instance of a record body (or a field's type) with a plain value in every field:
-    each text is its field's path (``PlanReviewed.plan.sha256``), each number distinct."""
+    each text is its field's path (``PlanReviewed.plan.sha256``), each number distinct.
+    ``other``: each flag true and each optional field of the body None (the other branch)."""
     label = label or getattr(kind, "__name__", "value")
     if isinstance(kind, type) and dataclasses.is_dataclass(kind):
         hints = typing.get_type_hints(kind)
         values = {
-            f.name: sample(hints[f.name], depth + 1, f"{label}.{f.name}")
+            f.name: sample(hints[f.name], depth + 1, f"{label}.{f.name}", other=other)
             for f in dataclasses.fields(kind)
             if f.init
         }
@@ -391,15 +392,17 @@ def sample(kind: Any, depth: int = 0, label: str = "") -> Any:
     origin = typing.get_origin(kind)
     if origin in (typing.Union, types.UnionType):
         options = [a for a in typing.get_args(kind) if a is not type(None)]
-        return sample(options[0], depth + 1, label)
+        if other and len(options) < len(typing.get_args(kind)) and depth == 1:
+            return None
+        return sample(options[0], depth + 1, label, other=other)
     if origin is tuple:
-        return (sample(typing.get_args(kind)[0], depth + 1, f"{label}[0]"),)
+        return (sample(typing.get_args(kind)[0], depth + 1, f"{label}[0]", other=other),)
     if origin is typing.Literal:
         return typing.get_args(kind)[0]
     if isinstance(kind, type) and issubclass(kind, enum.Enum):
         return next(iter(kind))
     if kind is bool:
-        return False
+        return other
     if kind is int:
         return 100 + sum(map(ord, label)) % 9000  # distinct per field path
     if kind is float:

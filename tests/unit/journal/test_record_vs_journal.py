@@ -154,3 +154,20 @@ def test_the_words_of_a_record_name_what_it_holds(kind: type) -> None:
         name for name, value in leaf_values(body) if name not in hidden and str(value) not in said
     ]
     assert not missing, f"{kind.__name__}: {said!r} leaves out {missing}"
+
+
+@pytest.mark.parametrize("kind", list(BODY_BY_KIND.values()), ids=lambda k: k.__name__)
+def test_the_other_branch_of_a_record_has_its_own_words(kind: type) -> None:
+    usual, other = sample(kind), sample(kind, other=True)
+    for body in (usual, other):
+        said = describe(body)
+        assert isinstance(said, str) and said.strip(), body
+    if usual != other and kind.__name__ not in SAME_WORDS:
+        assert describe(usual) != describe(other), f"{kind.__name__}: a flag or None is not said"
+
+
+# Records whose flags or optional fields change no words (their sections show them).
+SAME_WORDS = {
+    "CommandStarted",  # a transcript or none: the Commands table names it
+    "HelmRolledBack",  # its message says whether it worked
+}
