@@ -3,11 +3,22 @@ the key list at its limit, a clock that went backwards, a plan made before any s
 
 from __future__ import annotations
 
-from tui.core.journal.events import PlanFile
+from dataclasses import replace
+
+from tui.core.journal.events import (
+    ChangelogAcknowledged,
+    HelmRevisionRecorded,
+    IdleVerdict,
+    PlanFile,
+    SnapshotPurpose,
+    SnapshotRecorded,
+    Stage4Verdict,
+)
 from tui.core.journal.records import CommandRun
 from tui.core.journal.words import (
     KEYS_SHOWN,
     command_result,
+    describe,
     elapsed,
     format_duration,
     some,
@@ -50,3 +61,20 @@ def test_a_command_result_adds_only_what_its_status_does_not_say() -> None:
     assert command_result(failed) == "failed (exit 1)"
     never = CommandRun(("tofu", "apply"), "/r", None, 0.0, outcome="")
     assert command_result(never) == "failed (no exit code)"
+
+
+def test_the_words_follow_each_record_branch() -> None:
+    kept = SnapshotRecorded(SnapshotPurpose.OPTIONAL, "s1", "cache-1", "available", True)
+    taken = replace(kept, already_existed=False)
+    assert "(already existed, kept)" in describe(kept) and "(taken)" in describe(taken)
+    by_hand = ChangelogAcknowledged("10.6.2605", None, problem="no such heading")
+    read = ChangelogAcknowledged("10.6.2605", "f00d", ("Removed: x",))
+    assert describe(by_hand) == "CHANGELOG: no entry for 10.6.2605 (no such heading); read by hand"
+    assert describe(read) == "CHANGELOG entry 10.6.2605 acknowledged (1 item(s) read)"
+    none_deployed = HelmRevisionRecorded("mocm-service", None, "", False, 3)
+    assert describe(none_deployed) == "mocm-service: no deployed revision (3 revisions)"
+    verdict = Stage4Verdict(
+        "old", "eu-central-1", "72h", "a", "b", 5.0, 0.0, 288, IdleVerdict.IDLE, blocked=False
+    )
+    assert describe(verdict).endswith("; no reference")
+    assert describe(replace(verdict, references=("x.tf:3",))).endswith("; 1 reference(s) left")
