@@ -92,3 +92,26 @@ def test_a_transcript_name_never_reads_outside_the_folder(tmp_path: Path) -> Non
     assert transcripts.output("../../outside.log") is None
     assert transcripts.output("") is None
     assert cut_off_sync({}, "now", []).releases == ()
+
+
+def test_a_temp_file_of_a_killed_unreaped_writer_is_stale(tmp_path: Path) -> None:
+    """The temp file a wizard killed mid-write leaves is removed at the next start even when
+    the killed wizard stays a zombie (its parent, an init that never reaps)."""
+    import os
+    import subprocess
+    import sys
+
+    from tui.core.files import is_stale_temp_file
+
+    writer = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(300)"])
+    try:
+        name = f".terraform.tfvars.mocm-{writer.pid}-b820fc04.tmp"
+        assert not is_stale_temp_file(name)  # its writer runs: the write may still finish
+        writer.kill()
+        stat = Path(f"/proc/{writer.pid}/stat")
+        while stat.read_text().rsplit(")", 1)[1].split()[0] != "Z":
+            os.sched_yield()  # a zombie now; nothing reaps it here
+        assert is_stale_temp_file(name)
+    finally:
+        writer.kill()
+        writer.wait(timeout=10)

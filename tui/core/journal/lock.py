@@ -60,16 +60,6 @@ def process_start_ticks(pid: int) -> int | None:
         return None
 
 
-def is_zombie(pid: int) -> bool:
-    """A process that has exited and was not reaped yet (it holds nothing any more): a
-    killed wizard's parent may be an init that never reaps, as in many containers."""
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-        return stat[stat.rindex(")") + 2 :].split()[0] == "Z"
-    except (OSError, ValueError, IndexError):
-        return False
-
-
 def boot_id() -> str | None:
     """This boot's id (a pid from another boot is never alive now)."""
     try:
@@ -92,7 +82,7 @@ def is_stale(owner: LockOwner, host: str) -> bool:
         return False
     if owner.boot_id is not None and boot_id() not in (None, owner.boot_id):
         return True
-    if not pid_alive(owner.pid) or is_zombie(owner.pid):
+    if not pid_alive(owner.pid):  # gone, or a zombie: a killed wizard holds nothing
         return True
     now_start = process_start_ticks(owner.pid)
     return owner.proc_start is not None and now_start is not None and now_start != owner.proc_start
