@@ -174,6 +174,8 @@ class WizardApp(App[int]):
                 self.resume_at(resume)
 
         confirm = "Plan again" if replan else "Continue"
+        if where in STEP_IDS and where != "releases":
+            self.show_step(where)  # behind the question: the step the command ran on
         question = ConfirmDialog("Interrupted while a command ran", said, confirm=confirm)
         self.push_screen(question, answered)
 

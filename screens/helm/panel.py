@@ -177,7 +177,9 @@ class HelmPanel(StepPanel):
 
     def journaled_state(self) -> HelmJournalState:
         """What this step journaled before a restart (nothing on a first visit)."""
-        return read_helm_journal(self.journal_records(), self.releases, self.step_id)
+        session = self.wizard.session
+        reader = session.transcripts.output if session is not None else None
+        return read_helm_journal(self.journal_records(), self.releases, self.step_id, reader)
 
     def on_show(self) -> None:
         super().on_show()

@@ -306,7 +306,12 @@ class SyncSection(VerticalScroll):
             return
         self.restored = last
         self.show_progress()
-        how = "was cancelled" if last.exit_code is None else f"failed (exit {last.exit_code})"
+        if last.cut_off:
+            how = "was cut off: the wizard was stopped while it ran"
+        elif last.exit_code is None:
+            how = "was cancelled"
+        else:
+            how = f"failed (exit {last.exit_code})"
         self.query_one("#sync-outcome", Static).update(
             Content.styled(
                 f"Before the restart, the sync of {shown_time(last.at)} {how}.", "bold $error"

@@ -172,14 +172,24 @@ def free_backup_name(path: Path, suffix: str) -> Path:
 
 
 def pid_alive(pid: int) -> bool:
-    """Whether a process with this pid exists on this host (this process included)."""
+    """Whether a process with this pid runs on this host (this process included); a zombie
+    (killed, not reaped yet: its parent may be an init that never reaps) runs no more."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:
         pass  # it exists, owned by someone else
-    return True
+    return not is_zombie(pid)
+
+
+def is_zombie(pid: int) -> bool:
+    """Whether ``pid`` has exited and waits to be reaped (``Z`` in /proc/<pid>/stat)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+        return stat[stat.rindex(")") + 2 :].split()[0] == "Z"
+    except (OSError, ValueError, IndexError):
+        return False
 
 
 def is_stale_temp_file(name: str) -> bool:

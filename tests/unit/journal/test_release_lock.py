@@ -308,3 +308,25 @@ def test_owner_record_is_on_disk_before_it_becomes_the_lock(
     monkeypatch.undo()
     assert synced == [workspace.lock_path.stat().st_size]  # the whole record, synced once
     assert lock.release() is True
+
+
+def test_a_killed_wizard_left_unreaped_holds_no_lock(tmp_path: Path) -> None:
+    """A wizard killed with SIGKILL whose parent never reaps it (an init that does not, as in
+    many containers) stays a zombie: same pid, same start time, but it holds nothing."""
+    workspace = Workspace(tmp_path)
+    wizard = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(300)"])
+    try:
+        owner = replace(this_process(), pid=wizard.pid, proc_start=process_start_ticks(wizard.pid))
+        write_lock(workspace, owner)
+        with pytest.raises(LockHeld):  # alive: the lock is its
+            ReleaseLock(workspace).acquire()
+        wizard.kill()
+        stat_path = Path(f"/proc/{wizard.pid}/stat")
+        while stat_path.read_text().rsplit(")", 1)[1].split()[0] != "Z":
+            os.sched_yield()  # the kernel makes it a zombie; nothing reaps it here
+        assert process_start_ticks(wizard.pid) == owner.proc_start
+        acquired = ReleaseLock(workspace).acquire()
+        assert acquired.took_over == owner
+    finally:
+        wizard.kill()
+        wizard.wait(timeout=10)

@@ -3,22 +3,24 @@
 Before a sync the step journals, per release, the revision deployed then
 (``HelmRevisionRecorded``); after the sync, each release's outcome
 (``HelmSynced``); after a rollback, its result (``HelmRolledBack``). A sync a
-killed wizard cut off (``CommandInterrupted``) leaves every recorded release
-interrupted. A restarted wizard rebuilds from these records the rollback targets
-of the sync that ran before the restart: asking ``helm history`` again would see
-the cluster *after* that sync.
+killed wizard cut off (``CommandInterrupted``) is read from its transcript (written
+line by line until the kill): a release whose upgrade began and never ended is
+interrupted, one never reached is not started; with no transcript, every recorded
+release counts as interrupted (the cautious reading). A restarted wizard rebuilds
+from these records the rollback targets of the sync that ran before the restart:
+asking ``helm history`` again would see the cluster *after* that sync.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 from tui.core.helm.commands import RollbackChoice, choose_rollback_revision
 from tui.core.helm.history import ReleaseHistory
-from tui.core.helm.sync import ReleaseState, SyncResult
+from tui.core.helm.sync import ReleaseState, SyncResult, parse_sync
 from tui.core.journal.events import (
     HelmRevisionRecorded,
     HelmRollbackClosed,
@@ -26,7 +28,7 @@ from tui.core.journal.events import (
     HelmSynced,
     ReleaseAfterSync,
 )
-from tui.core.journal.records import CommandInterrupted, JournalRecord
+from tui.core.journal.records import CommandInterrupted, CommandStarted, JournalRecord
 
 INTERRUPTED = "interrupted"
 # states a release can be left in that call for a rollback
@@ -110,6 +112,7 @@ class SyncOutcome:
     exit_code: int | None  # None: cancelled or timed out
     releases: tuple[ReleaseOutcome, ...]
     at: str = ""
+    cut_off: bool = False  # the wizard was killed while it ran (no outcome was journaled)
 
     @property
     def succeeded(self) -> bool:
@@ -188,14 +191,23 @@ class HelmJournalState:
         )
 
 
+# A transcript's output lines by its file name (None: no such transcript, or unreadable).
+TranscriptReader = Callable[[str], Sequence[str] | None]
+
+
 def read_helm_journal(
-    records: Iterable[JournalRecord], releases: Sequence[str], step: str
+    records: Iterable[JournalRecord],
+    releases: Sequence[str],
+    step: str,
+    transcript: TranscriptReader | None = None,
 ) -> HelmJournalState:
     """Fold the Helm step's records of the journal, oldest first.
 
     A recording that follows a sync starts a new set; a sync that succeeded makes
     the set stale (the cluster moved on), so nothing is recorded after it.
+    ``transcript`` reads what a cut-off sync printed before the wizard was killed.
     """
+    transcripts: dict[str, str] = {}
     recorded: dict[str, RecordedRevision] = {}
     last_sync: SyncOutcome | None = None
     synced: SyncOutcome | None = None
@@ -204,6 +216,8 @@ def read_helm_journal(
     outcome_recorded = False
     for record in records:
         body = record.body
+        if isinstance(body, CommandStarted) and body.transcript:
+            transcripts[body.run_id] = body.transcript
         if record.step != step:
             continue
         if isinstance(body, HelmRevisionRecorded):
@@ -224,7 +238,9 @@ def read_helm_journal(
             outcome = (
                 outcome_from_record(body, record.ts)
                 if isinstance(body, HelmSynced)
-                else cut_off_sync(recorded, record.ts)
+                else cut_off_sync(
+                    recorded, record.ts, _output(transcript, transcripts, body.run_id)
+                )
             )
             if recorded:
                 targets = dict(recorded)
@@ -239,10 +255,37 @@ def read_helm_journal(
     )
 
 
-def cut_off_sync(recorded: Mapping[str, RecordedRevision], at: str) -> SyncOutcome:
-    """A sync a killed wizard cut off: every release it was to change is interrupted."""
-    releases = tuple(ReleaseOutcome(name, INTERRUPTED, None) for name in recorded)
-    return SyncOutcome(None, releases, at)
+def _output(
+    transcript: TranscriptReader | None, transcripts: Mapping[str, str], run_id: str
+) -> Sequence[str] | None:
+    name = transcripts.get(run_id)
+    return transcript(name) if transcript is not None and name else None
+
+
+def cut_off_sync(
+    recorded: Mapping[str, RecordedRevision], at: str, output: Sequence[str] | None = None
+) -> SyncOutcome:
+    """A sync a killed wizard cut off, as far as its ``output`` tells (None: unknown).
+
+    A release the output shows upgrading (or installing) and never done is
+    interrupted; one it never reached is not started; one it finished keeps its
+    outcome. Unknown output leaves every recorded release interrupted.
+    """
+    if output is None:
+        releases = tuple(ReleaseOutcome(name, INTERRUPTED, None) for name in recorded)
+        return SyncOutcome(None, releases, at, cut_off=True)
+    progress = {p.release: p for p in parse_sync(output, list(recorded), None).releases}
+    unfinished = (ReleaseState.UPGRADING, ReleaseState.INSTALLING)
+    outcomes = []
+    for name in recorded:
+        seen = progress.get(name)
+        if seen is None:
+            outcomes.append(ReleaseOutcome(name, ReleaseState.NOT_STARTED.value, None))
+        elif seen.state in unfinished:
+            outcomes.append(ReleaseOutcome(name, INTERRUPTED, seen.revision))
+        else:
+            outcomes.append(ReleaseOutcome(name, seen.state.value, seen.revision))
+    return SyncOutcome(None, tuple(outcomes), at, cut_off=True)
 
 
 def shown_time(stamp: str) -> str:

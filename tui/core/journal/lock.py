@@ -82,7 +82,7 @@ def is_stale(owner: LockOwner, host: str) -> bool:
         return False
     if owner.boot_id is not None and boot_id() not in (None, owner.boot_id):
         return True
-    if not pid_alive(owner.pid):
+    if not pid_alive(owner.pid):  # gone, or a zombie: a killed wizard holds nothing
         return True
     now_start = process_start_ticks(owner.pid)
     return owner.proc_start is not None and now_start is not None and now_start != owner.proc_start

@@ -18,6 +18,8 @@ import shlex
 from collections.abc import Mapping, Sequence
 
 from tui.core.journal.events import (
+    ApplyEnded,
+    ApplyStarted,
     BackendChosen,
     BackendMigrated,
     ChangelogAcknowledged,
@@ -34,14 +36,17 @@ from tui.core.journal.events import (
     PlanApplied,
     PlanApproved,
     PlanReviewed,
+    PlanVoided,
     PreflightItemWaived,
     RollbackChosen,
     RollbackDone,
     SnapshotDeclined,
     SnapshotRecorded,
     Stage4Verdict,
+    StateLeftBehind,
     TempFilesRemoved,
     ValuesDecision,
+    ValuesDraftHandled,
     WaiverGiven,
 )
 from tui.core.journal.records import (
@@ -347,6 +352,13 @@ class _Markdown:
                 event, sha, detail = "approved", b.plan.sha256, f"{typed}; in {b.workdir}"
             elif isinstance(b, PlanApplied):
                 event, sha, detail = "applied", b.plan_sha256, b.workdir
+            elif isinstance(b, ApplyStarted):  # with no end after it: the apply was cut off
+                event, sha, detail = "apply started", b.plan_sha256, b.workdir
+            elif isinstance(b, ApplyEnded):
+                code = "no exit code" if b.exit_code is None else f"exit {b.exit_code}"
+                event, sha, detail = f"apply {b.outcome.value}", b.plan_sha256, code
+            elif isinstance(b, PlanVoided):
+                event, sha, detail = "review void", "", b.reason
             else:
                 continue
             rows.append(
@@ -370,17 +382,26 @@ class _Markdown:
         return self.table("Plans reviewed, approved and applied", head, rows)
 
     def values(self, state: JournalState) -> list[str]:
-        rows = [
-            self.row(
-                str(d.seq),
-                self.text(d.ts),
-                self.text(d.body.choice.value),
-                str(len(d.body.keys)),
-                self.code(some(d.body.keys)),
-                self.text(d.body.reason),
+        rows = []
+        for r in state.records:
+            b = r.body
+            if isinstance(b, ValuesDecision):
+                decision, keys, reason = b.choice.value, b.keys, b.reason
+            elif isinstance(b, ValuesDraftHandled):  # unsaved edits of a killed session
+                decision, keys = f"draft {b.fate.value}", b.operations
+                reason = b.reason or (f"draft of {b.written_at}" if b.written_at else "")
+            else:
+                continue
+            rows.append(
+                self.row(
+                    str(r.seq),
+                    self.text(r.ts),
+                    self.text(decision),
+                    str(len(keys)),
+                    self.code(some(keys)),
+                    self.text(reason),
+                )
             )
-            for d in state.of_type(ValuesDecision)
-        ]
         head = ("Line", "When", "Decision", "Keys", "Key paths", "Reason")
         return self.table("Values decisions", head, rows)
 
@@ -466,7 +487,7 @@ class _Markdown:
         rows = [
             self.row(str(r.seq), self.text(r.ts), self.step(r.step), self.text(describe(r.body)))
             for r in state.records
-            if isinstance(r.body, RollbackChosen | RollbackDone | HelmRolledBack)
+            if isinstance(r.body, RollbackChosen | RollbackDone | HelmRolledBack | StateLeftBehind)
         ]
         return self.table("Rollbacks", ("Line", "When", "Step", "Rollback"), rows)
 

@@ -123,6 +123,18 @@ class Transcripts:
         numbers = [int(m.group(1)) for n in names if (m := _NUMBERED.match(n))]
         return max(numbers, default=0) + 1
 
+    def output(self, name: str) -> list[str] | None:
+        """The output lines a transcript holds (prefixes and header dropped), even one a
+        killed wizard never closed; None when there is no such transcript or it is unreadable."""
+        if not name or Path(name).name != name:  # a journal's name, never a path elsewhere
+            return None
+        try:
+            text = (self.directory / name).read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return None
+        prefixes = tuple(f"{p}| " for p in set(STREAM_PREFIX.values()))
+        return [line[len("out| ") :] for line in text.splitlines() if line.startswith(prefixes)]
+
     def open(self, argv: Sequence[str], cwd: Path, slug: str | None = None) -> Transcript:
         """Create the next transcript (mode 0600 whatever the umask) and write its header."""
         self._workspace.ensure()

@@ -177,7 +177,8 @@ def describe(body: RecordBody) -> str:
             return f"Option B.1 (migrate to S3): {body.outcome}; answered {answers}{basis}"
         case PlanReviewed():
             issues = "; ".join(
-                f"{i.address} {list(i.actions)}: {i.reason}" for i in body.unexpected
+                f"{i.address} {list(i.actions)}{' (blocking)' if i.blocking else ''}: {i.reason}"
+                for i in body.unexpected
             )
             return (
                 f"plan reviewed: {body.verdict.value}; {counts_words(body.counts)}; "
