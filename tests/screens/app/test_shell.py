@@ -12,6 +12,7 @@ from pathlib import Path
 from textual.widgets import Input, Static
 
 from tests.support.release import make_pair
+from tests.support.waiting import WizardPilot, run_until_idle, wait_until
 from tui.app import WizardApp, make_app
 from tui.context import WizardContext
 from tui.core.errors import MocmError
@@ -38,12 +39,19 @@ def screen_text(app: WizardApp) -> str:
     return "\n".join(str(w.render()) for w in app.screen.query(Static) if w.display)
 
 
+async def releases_accepted(app: WizardApp, pilot: WizardPilot) -> None:
+    """Step 1 done (its tfvars are read in a thread), and the diff worker ended."""
+    await wait_until(
+        app, pilot, lambda: app.statuses["releases"] is StepStatus.DONE, "the releases accepted"
+    )
+    await run_until_idle(app, pilot)
+
+
 async def test_valid_pair_shows_builds_and_next_moves_on(tmp_path: Path) -> None:
     prev, curr = make_pair(tmp_path)
     app = app_for(prev, curr)
     async with app.run_test(size=(120, 40)) as pilot:
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await releases_accepted(app, pilot)
         text = screen_text(app)
         assert "build 10.5.2603" in text and "build 10.6.2605" in text
         assert "name_prefix acme-mocm-prod" in text
@@ -89,8 +97,7 @@ async def test_sidebar_cursor_follows_the_step(tmp_path: Path) -> None:
     prev, curr = make_pair(tmp_path)
     app = app_for(prev, curr)
     async with app.run_test(size=(120, 40)) as pilot:
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await releases_accepted(app, pilot)
         await pilot.press("f3")
         assert app.current_step == "preflight"
         app.query_one("#steps").focus()
@@ -109,8 +116,7 @@ async def test_step_list_shrinks_to_marks_and_numbers_when_narrow(tmp_path: Path
         return [str(steps.get_option_at_index(i).prompt) for i in range(steps.option_count)]
 
     async with app.run_test(size=(80, 24)) as pilot:
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await releases_accepted(app, pilot)
         assert labels()[0] == "✔  1" and labels()[-1] == "· 10"
         assert app.query_one(StepSidebar).size.width <= 6
         await pilot.resize_terminal(120, 40)
@@ -178,9 +184,11 @@ async def test_worker_failure_lands_in_the_error_dialog(tmp_path: Path) -> None:
 
     app = app_for(prev, curr, startup_tasks=[failing])
     async with app.run_test(size=(120, 40)) as pilot:
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        assert isinstance(app.screen, ErrorDialog)
+
+        def dialog_shown() -> bool:
+            return isinstance(app.screen, ErrorDialog) and bool(app.screen.query("#error-message"))
+
+        await wait_until(app, pilot, dialog_shown, "the error dialog shown")
         assert "moto's server did not answer" in str(
             app.screen.query_one("#error-message").render()
         )
@@ -206,8 +214,10 @@ async def test_values_diff_never_shows_a_secret(tmp_path: Path) -> None:
     assert secret in (prev / "mocm/values.yaml").read_text()
     app = app_for(prev, curr)
     async with app.run_test(size=(120, 40)) as pilot:
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await releases_accepted(app, pilot)
+        await wait_until(
+            app, pilot, lambda: "password:" in str(app.query_one("#diff").render()), "the diff"
+        )
         diff = str(app.screen.query_one("#diff").render())
         assert "password:" in diff
         assert secret not in diff
