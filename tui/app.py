@@ -18,13 +18,10 @@ from textual.worker import Worker, WorkerState
 
 from tui.context import WizardContext
 from tui.core.errors import MocmError
-from tui.core.journal.events import AwsIdentityConfirmed
-from tui.core.journal.interrupted import Interruption
 from tui.core.steps import FORWARD_STEPS, STEP_IDS, STEPS, StepStatus, step_info
 from tui.resources import STYLES, help_text
 from tui.screens import build_panel
 from tui.screens.base import StepPanel
-from tui.session import Session
 from tui.widgets.dialogs.confirm import ConfirmDialog
 from tui.widgets.dialogs.error import ErrorDialog
 from tui.widgets.dialogs.help import HelpDialog, key_rows
@@ -36,9 +33,11 @@ from tui.widgets.worker_events import ENDED, WorkerEnded
 from tui.wizard import Wizard
 
 if TYPE_CHECKING:  # steps' modules load when a step is first shown: a fast first screen
+    from tui.core.journal.interrupted import Interruption
     from tui.screens.apply.flow import ApplyFlow
     from tui.screens.preflight.panel import PreflightPanel
     from tui.screens.releases.panel import ReleasesPanel
+    from tui.session import Session
 
 
 UPGRADE_PLAN_STEPS = ("plan", "apply")  # the steps whose approved plan the Plan step makes
@@ -184,6 +183,8 @@ class WizardApp(App[int]):
         # The full ARN is on the Preflight screen.
         self.identity = f"AWS {identity.account} · {identity.region or ''}"
         session = self.wizard.session
+        from tui.core.journal.events import AwsIdentityConfirmed  # loaded with the session
+
         confirmed = AwsIdentityConfirmed(identity.account, identity.arn, identity.region or "")
         if session is not None:
             known = [
