@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import ClassVar
 
-from textual import events
+from textual import events, on
 from textual.containers import Vertical
 from textual.message import Message
 from textual.reactive import reactive
@@ -95,8 +95,14 @@ class StepPanel(ReportsWorkers, Vertical):
     def watch_complete(self, complete: bool) -> None:
         self.post_message(self.Completed(self.step_id, complete))
 
-    def on_show(self) -> None:
-        """Give the step's first focusable widget the focus when it is shown."""
+    # Not ``on_show``: Textual calls the ``on_show`` of every class in the MRO, so a step's
+    # own ``on_show`` calling ``super().on_show()`` ran this twice. Steps define ``on_show``.
+    @on(events.Show)
+    def _shown(self) -> None:
+        self.focus_first_widget()
+
+    def focus_first_widget(self) -> None:
+        """Give the step's first focusable widget the focus when it is shown (once per show)."""
         for child in self.query("*"):
             if child.focusable:
                 child.focus()

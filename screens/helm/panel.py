@@ -182,7 +182,6 @@ class HelmPanel(StepPanel):
         return read_helm_journal(self.journal_records(), self.releases, self.step_id, reader)
 
     def on_show(self) -> None:
-        super().on_show()
         # the values may have changed since (Values step, an editor): read them again
         self.query_one(ValuesGuard).recheck()
         # after the base class gave the first widget the focus

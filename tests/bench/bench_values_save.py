@@ -38,7 +38,8 @@ sys.path.insert(0, str(ROOT))
 
 from tests.support.release import make_pair  # noqa: E402
 from tests.support.values import operator_values  # noqa: E402
-from tests.support.values_screen import BOOK, app_on, open_values, settle  # noqa: E402
+from tests.support.values_screen import BOOK, app_on, open_values  # noqa: E402
+from tests.support.waiting import settle  # noqa: E402
 from tui.core.steps import StepStatus  # noqa: E402
 from tui.core.values import load as values_load  # noqa: E402
 from tui.core.values import save as values_save  # noqa: E402

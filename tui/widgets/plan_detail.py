@@ -11,12 +11,15 @@ import io
 from collections.abc import Callable
 
 from rich.console import Console, Group
+from rich.segment import Segment
+from rich.style import Style
 from rich.table import Table
 from rich.text import Text
-from textual.app import App, ComposeResult
-from textual.containers import VerticalScroll
+from textual.app import App
 from textual.content import Content
-from textual.widgets import Static
+from textual.geometry import Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
 
 from tui.core.printable import printable, printable_lines
 from tui.core.tofu.plan.attr_diff import AttrChange, AttrStatus, diff_resource
@@ -168,17 +171,20 @@ def detail_renderable(row: PlanRow, redact: Callable[[str], str], app: App[objec
     return Group(title, Text(), grid, heading, rich_text(lines, app))
 
 
-class PlanDetail(VerticalScroll):
-    """Scrollable pane showing the highlighted change (focusable to scroll by keys)."""
+class PlanDetail(ScrollView):
+    """Scrollable pane showing the highlighted change (focusable to scroll by keys).
+
+    Its own lines (a line-API view): a cursor move renders the new change into the pane
+    and repaints it; the screen is laid out again only when its scrollbar comes or goes.
+    """
 
     def __init__(self, redact: Callable[[str], str], *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.redact = redact
         self.shown_key: str | None = None
         self.shown: Group | Text = Text("No change selected.")
-
-    def compose(self) -> ComposeResult:
-        yield Static(self.shown, id="plan-detail-body")
+        self._lines: list[Strip] = []
+        self._base_style = Style()
 
     def show_row(self, row: PlanRow | None, empty: str = "No change selected.") -> None:
         """Render ``row`` (skipped when it is already shown); ``empty`` when there is none."""
@@ -190,8 +196,54 @@ class PlanDetail(VerticalScroll):
             self.shown = Text(empty)
         else:
             self.shown = detail_renderable(row, self.redact, self.app)
-        self.query_one("#plan-detail-body", Static).update(self.shown)
-        self.scroll_home(animate=False)
+        self.scroll_to(0, 0, animate=False, immediate=True)
+        self._render_lines()
+
+    def on_resize(self) -> None:
+        self._render_lines()
+
+    def _render_lines(self) -> None:
+        """The lines of the shown text, then the pane's scroll size and a repaint."""
+        width = self._build_lines()
+        if width <= 0:
+            return
+        size = Size(width, len(self._lines))
+        scrolled = size.height > self.container_size.height
+        if scrolled == self.show_vertical_scrollbar and self.virtual_size.width == width:
+            # The same scrollbar: the pane keeps its layout; only its lines and bar change.
+            self.set_reactive(ScrollView.virtual_size, size)
+            self._scroll_update(size)
+        else:
+            self.virtual_size = size  # the scrollbar comes or goes: lay the pane out
+        self.refresh()
+
+    def _build_lines(self) -> int:
+        """The shown text as the pane's lines (wrapped beside the scrollbar when it needs one);
+        their width (0: the pane is not laid out yet)."""
+        width, height = self.container_size
+        if width <= 0:
+            return 0
+        lines = self._wrapped(width)
+        if len(lines) > height and self.styles.overflow_y != "hidden":
+            width = max(1, width - self.styles.scrollbar_size_vertical)
+            lines = self._wrapped(width)
+        base = self._base_style = self.rich_style  # the pane's colours under the text's own
+        self._lines = [Strip(line).apply_style(base).simplify() for line in lines]
+        return width
+
+    def _wrapped(self, width: int) -> list[list[Segment]]:
+        console = self.app.console
+        options = console.options.update(width=width, height=None, highlight=False)
+        return console.render_lines(self.shown, options, pad=False, new_lines=False)
+
+    def render_line(self, y: int) -> Strip:
+        if self.rich_style != self._base_style:  # another theme: the lines again in its colours
+            self._build_lines()
+        scroll_x, scroll_y = self.scroll_offset
+        index = scroll_y + y
+        width = self.scrollable_content_region.width
+        line = self._lines[index] if index < len(self._lines) else Strip.blank(width)
+        return line.crop_extend(scroll_x, scroll_x + width, self.rich_style)
 
     def plain_text(self, width: int = 100) -> str:
         """What the pane shows, as plain text (tests and screen readers read this)."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import stat
+import threading
 from pathlib import Path
 
 import pytest
@@ -117,3 +118,39 @@ def test_unwritable_transcripts_folder_is_a_clear_error(tmp_path: Path) -> None:
 )
 def test_slugs_are_safe_file_names(argv: list[str], slug: str) -> None:
     assert slug_for(argv) == slug
+
+
+class ThreadRecordingHandle:
+    """A transcript's file handle that notes the thread of every write."""
+
+    def __init__(self, handle: object) -> None:
+        self.handle = handle
+        self.threads: set[int] = set()
+
+    def write(self, text: str) -> int:
+        self.threads.add(threading.get_ident())
+        return self.handle.write(text)  # type: ignore[attr-defined,no-any-return]
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.handle, name)
+
+
+def test_output_is_written_off_the_callers_thread_in_order(tmp_path: Path) -> None:
+    transcript = Transcripts(Workspace(tmp_path)).open(["tofu", "plan"], tmp_path)
+    recording = ThreadRecordingHandle(transcript._handle)
+    transcript._handle = recording  # type: ignore[assignment]
+    for chunk in range(200):
+        transcript.redacted_lines("stdout", [f"{chunk:03d} {n}" for n in range(50)])
+    transcript.close(0, 1.0)
+    lines = transcript.path.read_text().splitlines()
+    assert lines[3:-1] == [f"out| {c:03d} {n}" for c in range(200) for n in range(50)]
+    assert lines[-1].startswith("# exit: 0")
+    assert recording.threads and threading.get_ident() not in recording.threads
+
+
+def test_a_failed_background_write_is_reported_to_the_caller(tmp_path: Path) -> None:
+    transcript = Transcripts(Workspace(tmp_path)).open(["helm", "diff"], tmp_path)
+    transcript._handle.close()  # the file goes away under the writer thread
+    transcript.line("stdout", "lost")
+    with pytest.raises(TranscriptError, match=r"Cannot write the transcript .*001-helm-diff"):
+        transcript.close(1, 0.2)

@@ -7,9 +7,11 @@ its stream (``out| `` or ``err| ``) and a footer (exit code, duration).
 from __future__ import annotations
 
 import os
+import queue
 import re
 import shlex
 import stat
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from types import TracebackType
@@ -51,6 +53,14 @@ class Transcript:
         self._handle = handle
         self._redact = redact
         self.closed = False
+        # Output is written by a thread of its own: a command's output never waits for the
+        # disk on the caller's thread (the UI's event loop). Chunks keep their order.
+        self._pending: queue.SimpleQueue[str | None] = queue.SimpleQueue()
+        self._failure: OSError | ValueError | None = None
+        self._writer = threading.Thread(
+            target=self._write_pending, name=f"transcript {path.name}", daemon=True
+        )
+        self._writer.start()
 
     @property
     def name(self) -> str:
@@ -79,6 +89,9 @@ class Transcript:
         extra = f" outcome: {self._redact(outcome)}" if outcome else ""
         footer = f"# exit: {code} duration: {duration_s:.3f} s ended: {utc_now()}{extra}\n"
         self._write(footer)
+        self._pending.put(None)  # everything queued is written, then the thread ends
+        self._writer.join()
+        self._raise_failure()
         try:
             self._handle.flush()
             os.fsync(self._handle.fileno())
@@ -100,10 +113,26 @@ class Transcript:
             self.close(None, 0.0, "interrupted" if exc_type else "")
 
     def _write(self, text: str) -> None:
-        try:
-            self._handle.write(text)
-        except (OSError, ValueError) as exc:
+        """Queue ``text`` for the writer thread; a write that failed before is raised here."""
+        self._raise_failure()
+        if self.closed or not self._writer.is_alive():
+            raise TranscriptError(f"Cannot write the transcript {self.path}: it is closed.")
+        self._pending.put(text)
+
+    def _raise_failure(self) -> None:
+        if self._failure is not None:
+            exc = self._failure
             raise TranscriptError(f"Cannot write the transcript {self.path}: {exc}.") from exc
+
+    def _write_pending(self) -> None:
+        """The writer thread: each queued chunk in order, until ``close`` queues None."""
+        while (text := self._pending.get()) is not None:
+            if self._failure is not None:
+                continue  # reported to the caller once; the rest is dropped
+            try:
+                self._handle.write(text)
+            except (OSError, ValueError) as exc:
+                self._failure = exc
 
 
 class Transcripts:
