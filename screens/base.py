@@ -44,6 +44,9 @@ class StepPanel(ReportsWorkers, Vertical):
     def __init__(self, wizard: Wizard) -> None:
         self.step_id = self.STEP_ID
         self.wizard = wizard
+        # An action's focus (focus_after) was given since the step was last shown: the
+        # Show that follows must not take it back (Widget.focus takes effect later).
+        self.focus_decided = False
         super().__init__(id=f"step-{self.step_id}", classes="step")
 
     def run_logged(
@@ -99,7 +102,12 @@ class StepPanel(ReportsWorkers, Vertical):
     # own ``on_show`` calling ``super().on_show()`` ran this twice. Steps define ``on_show``.
     @on(events.Show)
     def _shown(self) -> None:
-        self.focus_first_widget()
+        if not self.focus_decided:  # a worker that ended before the Show chose already
+            self.focus_first_widget()
+
+    @on(events.Hide)
+    def _hidden(self) -> None:
+        self.focus_decided = False
 
     def focus_first_widget(self) -> None:
         """Give the step's first focusable widget the focus when it is shown (once per show)."""
@@ -159,6 +167,7 @@ class StepPanel(ReportsWorkers, Vertical):
                 return
             target.focus()
             target.scroll_visible()
+            self.focus_decided = True
 
         self.call_after_refresh(focus)
 
