@@ -67,6 +67,8 @@ from tui.widgets.worker_events import WorkFailure
 from tui.wizard import Wizard
 
 SECTIONS = ("evidence", "scan", "valkey", "snapshot", "teardown", "followup")
+# The demo world says what its CloudWatch history shows (tui.sandbox.world.STORY_ENV).
+DEMO_STORY_ENV = "MOCM_SANDBOX_STORY"
 
 
 @dataclass(frozen=True)
@@ -154,6 +156,7 @@ class Stage4Panel(StepPanel):
                 yield Static(id="s4-idle-meaning", markup=False)
                 yield Static("Gathering the evidence…", id="s4-verdict", markup=False)
                 yield Static(id="s4-figures", markup=False)
+                yield Static(id="s4-demo-story", markup=False)
                 yield ConnectionsChart(id="s4-chart")
             with TabPane("Scan", id="scan"), VerticalScroll():
                 yield Static("Scanning…", id="s4-references", markup=False)
@@ -185,6 +188,9 @@ class Stage4Panel(StepPanel):
         self.query_one("#s4-threshold-error").display = False
         self.query_one("#s4-leftovers").display = False
         self.query_one("#s4-leftovers-comment").display = False
+        story = self.query_one("#s4-demo-story", Static)
+        story.update(Content.styled(self.wizard.context.env.get(DEMO_STORY_ENV, ""), "italic"))
+        story.display = DEMO_STORY_ENV in self.wizard.context.env
         book = self.wizard.context.playbook
         self.query_one("#s4-threshold", Input).value = f"{book.stage4.idle_threshold:g}"
         pair = self.wizard.pair
