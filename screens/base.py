@@ -17,6 +17,7 @@ from tui.command_records import journal_recorder
 from tui.core.exec.recorder import CommandRecorder
 from tui.core.exec.result import CommandResult
 from tui.core.exec.runner import Stream
+from tui.core.preflight.aws_checks import AwsIdentity
 from tui.widgets.command_log import CommandLog
 from tui.widgets.worker_events import ReportsWorkers
 from tui.wizard import Wizard
@@ -35,6 +36,14 @@ class StepPanel(ReportsWorkers, Vertical):
             super().__init__()
             self.step_id = step_id
             self.complete = complete
+
+    class IdentityKnown(Message):
+        """STS said who we are in AWS (the banner shows it, the journal keeps it)."""
+
+        def __init__(self, identity: AwsIdentity, step_id: str) -> None:
+            super().__init__()
+            self.identity = identity
+            self.step_id = step_id
 
     def __init__(self, wizard: Wizard) -> None:
         self.step_id = self.STEP_ID
