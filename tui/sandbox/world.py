@@ -96,10 +96,9 @@ def demo_story(spec: dict[str, Any]) -> str:
     idle = float(cache["zero_for_hours"])
     return (
         f"Demo world: its CloudWatch history puts the cutover {cutover:g} h before the world "
-        f"was built; the old cache drained over {cutover - idle:g} h and has been idle since, "
-        "Valkey has served since: as if you came back to Stage 4 a business cycle after the "
-        f"Helm sync (the demo cannot wait a day). A {int(cache['hours'])}h window still shows "
-        "the traffic before the cutover."
+        f"was built (the old cache drained over {cutover - idle:g} h, idle since; Valkey "
+        "serving since), as if you came back a business cycle after the Helm sync. "
+        f"A {int(cache['hours'])}h window shows the traffic before the cutover."
     )
 
 
