@@ -146,9 +146,8 @@ def test_demo_from_step_1_through_stage_4_apply(tmp_path: Path) -> None:
 
         evidence = next(text for text in op.seen if "IDLE" in text)
         assert "Demo world: its CloudWatch history puts the cutover" in evidence
-        final = screen.text()
+        final = screen.wait_for(shows("✔  9 Stage 4"))  # the step is done
         assert all(words in final for words in FOLLOW_UP)
-        assert "✔  9 Stage 4" in final  # the step is done
 
         had, has = by_address(before), by_address(after)
         assert set(had) >= THREE and not THREE & set(has)
