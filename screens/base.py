@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import events
 from textual.containers import Vertical
@@ -17,10 +17,12 @@ from tui.command_records import journal_recorder
 from tui.core.exec.recorder import CommandRecorder
 from tui.core.exec.result import CommandResult
 from tui.core.exec.runner import Stream
-from tui.core.preflight.aws_checks import AwsIdentity
 from tui.widgets.command_log import CommandLog
 from tui.widgets.worker_events import ReportsWorkers
 from tui.wizard import Wizard
+
+if TYPE_CHECKING:  # botocore loads with the first AWS step, not with the first screen
+    from tui.core.preflight.aws_checks import AwsIdentity
 
 
 class StepPanel(ReportsWorkers, Vertical):

@@ -18,13 +18,10 @@ from textual.worker import Worker, WorkerState
 
 from tui.context import WizardContext
 from tui.core.errors import MocmError
-from tui.core.journal.events import AwsIdentityConfirmed
-from tui.core.journal.interrupted import Interruption
 from tui.core.steps import FORWARD_STEPS, STEP_IDS, STEPS, StepStatus, step_info
 from tui.resources import STYLES, help_text
 from tui.screens import build_panel
 from tui.screens.base import StepPanel
-from tui.session import Session
 from tui.widgets.banner import Banner, BannerIdentity
 from tui.widgets.dialogs.confirm import ConfirmDialog
 from tui.widgets.dialogs.error import ErrorDialog
@@ -37,8 +34,10 @@ from tui.widgets.worker_events import ENDED, WorkerEnded
 from tui.wizard import Wizard
 
 if TYPE_CHECKING:  # steps' modules load when a step is first shown: a fast first screen
+    from tui.core.journal.interrupted import Interruption
     from tui.screens.apply.flow import ApplyFlow
     from tui.screens.releases.panel import ReleasesPanel
+    from tui.session import Session
 
 
 UPGRADE_PLAN_STEPS = ("plan", "apply")  # the steps whose approved plan the Plan step makes
@@ -177,6 +176,8 @@ class WizardApp(App[int]):
             identity=BannerIdentity(identity.account, identity.arn, identity.region or "")
         )
         session = self.wizard.session
+        from tui.core.journal.events import AwsIdentityConfirmed  # loaded with the session
+
         confirmed = AwsIdentityConfirmed(
             identity.account, identity.arn, identity.region or "", event.step_id
         )

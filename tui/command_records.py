@@ -14,13 +14,16 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual.worker import Worker, WorkerState
 
 from tui.core.exec.recorder import CommandRecorder, FinishedCommand, result_outcome
 from tui.core.exec.result import CommandResult
-from tui.core.journal.transcripts import Transcript
-from tui.session import Session
+
+if TYPE_CHECKING:  # the journal loads with the first release opened, after the first paint
+    from tui.core.journal.transcripts import Transcript
+    from tui.session import Session
 
 
 @dataclass

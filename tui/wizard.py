@@ -6,13 +6,17 @@ step reads the context, the journal and AWS without knowing the App.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from tui.command_records import CommandRecords
 from tui.context import WizardContext
 from tui.core.aws.session import EnvSession
 from tui.core.releases.directories import ReleasePair
 from tui.core.secrets.redact import Redactor
-from tui.session import Session
 from tui.version import package_version
+
+if TYPE_CHECKING:
+    from tui.session import Session
 
 
 class Wizard:
@@ -32,6 +36,8 @@ class Wizard:
         """
         if self.session is not None and self.session.workspace.current_release == pair.current.path:
             return False
+        from tui.session import Session  # the journal loads after the first paint
+
         session = Session.open(pair, self.context.playbook, package_version(), self.redactor)
         self.close()
         self.session, self.pair = session, pair

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -13,12 +14,21 @@ from textual.widgets import Button, DataTable, Input, Label, Static
 
 from tui.core.errors import MocmError
 from tui.core.releases.diff import Change, FileChange, diff_trees, unified_diff
-from tui.core.releases.directories import TERRAFORM_DIR, ReleasePair, discover_releases, load_pair
+from tui.core.releases.directories import (
+    TERRAFORM_DIR,
+    Release,
+    ReleasePair,
+    discover_releases,
+    load_builds,
+    read_customer,
+)
 from tui.screens.base import StepPanel
-from tui.session import Session
 from tui.widgets.dialogs.error import ErrorDialog
 from tui.widgets.theme import rich_text
 from tui.wizard import Wizard
+
+if TYPE_CHECKING:  # the journal loads with the first release opened
+    from tui.session import Session
 
 VALUES_ROW = "values.yaml"
 CHANGE_STYLE = {Change.ADDED: "$success", Change.REMOVED: "$error", Change.CHANGED: "$warning"}
@@ -53,6 +63,20 @@ class ReleasesPanel(StepPanel):
             super().__init__()
             self.session = session
 
+    class CustomerRead(Message, bubble=False):
+        """The previous release's tfvars are read: the pair is complete."""
+
+        def __init__(self, pair: ReleasePair) -> None:
+            super().__init__()
+            self.pair = pair
+
+    class Refused(Message, bubble=False):
+        """The chosen pair cannot be used (why, for the operator)."""
+
+        def __init__(self, error: MocmError) -> None:
+            super().__init__()
+            self.error = error
+
     class Compared(Message, bubble=False):
         """The terraform directories of both releases are compared, file by file."""
 
@@ -63,7 +87,9 @@ class ReleasesPanel(StepPanel):
     def __init__(self, wizard: Wizard) -> None:
         super().__init__(wizard)
         self.pair: ReleasePair | None = None
+        self.chosen: tuple[Release, Release] | None = None
         self.changes: list[FileChange] = []
+        self.diff_shown: str | None = None
 
     def compose(self) -> ComposeResult:
         yield Static("1. Releases", classes="step-title")
@@ -127,30 +153,67 @@ class ReleasesPanel(StepPanel):
         self.complete = False
 
     def choose(self, previous: Path, current: Path) -> None:
-        """Validate the pair; on success show builds and start the diff."""
+        """Validate the pair and show its builds at once; the tfvars are read in a thread."""
         try:
-            pair = load_pair(previous, current, self.wizard.context.playbook)
+            chosen = load_builds(previous, current, self.wizard.context.playbook)
         except MocmError as exc:
-            self.query_one("#chooser").display = True
-            self.show_problem(str(exc).replace("; ", "\n"))
+            self.refuse(exc)
             return
-        self.pair = pair
+        self.chosen = chosen
+        self.complete = False
         self.query_one("#problem").display = False
         self.query_one("#chooser").display = False
+        self.show_summary(*chosen, None)
+        # After the builds are painted: the parse would otherwise hold the GIL before it.
+        self.call_after_refresh(self.read_customer, *chosen)
+
+    @work(thread=True, exclusive=True, group="releases-customer", exit_on_error=False)
+    def read_customer(self, previous: Release, current: Release) -> None:
+        try:
+            pair = read_customer(previous, current, self.wizard.context.playbook)
+        except MocmError as exc:
+            self.post_message(self.Refused(exc))
+            return
+        self.post_message(self.CustomerRead(pair))
+
+    @on(Refused)
+    def refused(self, event: Refused) -> None:
+        self.refuse(event.error)
+
+    def refuse(self, error: MocmError) -> None:
+        self.chosen = None
+        self.query_one("#summary", Static).update("")
+        self.query_one("#chooser").display = True
+        self.show_problem(str(error).replace("; ", "\n"))
+
+    @on(CustomerRead)
+    def accept(self, event: CustomerRead) -> None:
+        pair = event.pair
+        if self.chosen != (pair.previous, pair.current):
+            return  # the operator chose another pair meanwhile
+        self.pair = pair
+        self.show_summary(pair.previous, pair.current, pair)
+        self.compute_changes(pair)
+        self.complete = self.open_release(pair)
+
+    def show_summary(self, previous: Release, current: Release, pair: ReleasePair | None) -> None:
+        customer = (
+            f"name_prefix {pair.name_prefix} · region {pair.aws_region}"
+            if pair is not None
+            else f"reading {TERRAFORM_DIR}/{self.wizard.context.playbook.tfvars_file}…"
+        )
         self.query_one("#summary", Static).update(
             Content.assemble(
                 ("Previous  ", "bold"),
-                (f"build {pair.previous.build:<11}", "bold $text-secondary"),
-                f" {home_as_tilde(pair.previous.path)}\n",
+                (f"build {previous.build:<11}", "bold $text-secondary"),
+                f" {home_as_tilde(previous.path)}\n",
                 ("Current   ", "bold"),
-                (f"build {pair.current.build:<11}", "bold $success"),
-                f" {home_as_tilde(pair.current.path)}\n",
+                (f"build {current.build:<11}", "bold $success"),
+                f" {home_as_tilde(current.path)}\n",
                 ("Customer  ", "bold"),
-                f"name_prefix {pair.name_prefix} · region {pair.aws_region}",
+                customer,
             )
         )
-        self.compute_changes(pair)
-        self.complete = self.open_release(pair)
 
     def open_release(self, pair: ReleasePair) -> bool:
         """Lock the release and open its journal; False (and why, in a dialog) when refused."""
@@ -172,6 +235,7 @@ class ReleasesPanel(StepPanel):
     def show_changes(self, event: Compared) -> None:
         changes = list(event.changes)
         self.changes = changes
+        self.diff_shown = None
         table = self.query_one("#changes", DataTable)
         table.clear()
         diff_cell = rich_text(Content.styled("diff", "$warning"), self.app)
@@ -196,8 +260,9 @@ class ReleasesPanel(StepPanel):
             self.show_diff(event.row_key.value)
 
     def show_diff(self, key: str) -> None:
-        if self.pair is None:
-            return
+        if self.pair is None or key == self.diff_shown:
+            return  # the table highlights its first row again once filled: one diff is enough
+        self.diff_shown = key
         if key == VALUES_ROW:
             values = self.wizard.context.playbook.values_file
             diff = unified_diff(

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 
 from tui.core.errors import MocmError
 from tui.core.exec.result import CommandResult
-from tui.core.journal.records import accepted_outcome
 
 _log = logging.getLogger(__name__)
 
@@ -39,6 +38,8 @@ def result_outcome(result: CommandResult) -> str:
         return "timed out"
     if result.cancelled:
         return "cancelled"
+    from tui.core.journal.records import accepted_outcome  # the journal loads after first paint
+
     return accepted_outcome(result.argv, result.exit_code)
 
 

@@ -15,7 +15,6 @@ from collections.abc import Callable, Mapping
 from enum import Enum
 from typing import Any
 
-from tui.core.journal.legacy import migrate_schema_1
 from tui.core.journal.records import (
     BODY_BY_KIND,
     SCHEMA_VERSION,
@@ -71,6 +70,8 @@ def record_from_json(data: object) -> JournalRecord:
     if not isinstance(data, Mapping):
         raise RecordShapeError("not a JSON object")
     if "schema" not in data:
+        from tui.core.journal.legacy import migrate_schema_1  # only old journals need it
+
         return migrate_schema_1(data, _parse_current)
     schema = data["schema"]
     if isinstance(schema, bool) or not isinstance(schema, int) or schema < 2:

@@ -113,8 +113,9 @@ def load_release(path: Path) -> Release:
     return Release(resolved, read_build(resolved / IMAGES_LIST))
 
 
-def load_pair(previous: Path, current: Path, playbook: Playbook) -> ReleasePair:
-    """Validate both releases, their order, and read the customer's tfvars."""
+def load_builds(previous: Path, current: Path, playbook: Playbook) -> tuple[Release, Release]:
+    """Validate both releases' layout, their order and the playbook's transition (cheap:
+    no file is parsed but the image lists, so the builds show before the tfvars are read)."""
     if previous.resolve() == current.resolve():
         raise ReleaseOrderError(
             f"the same directory was given twice: {previous.resolve()}",
@@ -131,7 +132,13 @@ def load_pair(previous: Path, current: Path, playbook: Playbook) -> ReleasePair:
             "the first directory is the one running in production, the second the new one",
         )
     check_playbook_matches(prev, curr, playbook)
-    tfvars_path = prev.terraform / playbook.tfvars_file
+    return prev, curr
+
+
+def read_customer(previous: Release, current: Release, playbook: Playbook) -> ReleasePair:
+    """The pair with the customer's name prefix and region, read from the previous
+    release's tfvars (python-hcl2: the slow part of choosing a pair)."""
+    tfvars_path = previous.terraform / playbook.tfvars_file
     try:
         tfvars = read_tfvars(tfvars_path)
     except ParseError as exc:
@@ -142,7 +149,12 @@ def load_pair(previous: Path, current: Path, playbook: Playbook) -> ReleasePair:
         if not isinstance(value, str) or not value:
             raise LayoutError(f"{tfvars_path}: variable '{var}' is missing or not a string")
         values.append(value)
-    return ReleasePair(prev, curr, values[0], values[1])
+    return ReleasePair(previous, current, values[0], values[1])
+
+
+def load_pair(previous: Path, current: Path, playbook: Playbook) -> ReleasePair:
+    """Validate both releases, their order, and read the customer's tfvars."""
+    return read_customer(*load_builds(previous, current, playbook), playbook)
 
 
 def check_playbook_matches(previous: Release, current: Release, playbook: Playbook) -> None:
