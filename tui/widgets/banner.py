@@ -25,12 +25,13 @@ class BannerIdentity:
 
     @property
     def words(self) -> str:
+        # The principal last: at 80 columns it is what gets cut, never the region.
         region = f" · {self.region}" if self.region else ""
-        return f"AWS {self.account} {short_principal(self.arn)}{region}"
+        return f"AWS {self.account}{region} · {short_principal(self.arn)}"
 
 
 class Banner(Static):
-    """One line: ``title │ customer │ AWS account principal · region``."""
+    """One line: ``title │ customer │ AWS account · region · principal``."""
 
     def __init__(self, title: str) -> None:
         super().__init__(markup=False, id="banner")

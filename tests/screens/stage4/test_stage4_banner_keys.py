@@ -32,7 +32,7 @@ async def test_the_banner_names_who_stage_4_runs_as(
             app, pilot, lambda: ACCOUNT in text_of(app, "#banner"), "the banner names the account"
         )
         banner = text_of(app, "#banner")
-        assert f"AWS {ACCOUNT} user/moto · eu-central-1" in banner, banner
+        assert f"AWS {ACCOUNT} · eu-central-1 · user/moto" in banner, banner
     [who] = bodies_of(curr, AwsIdentityConfirmed)
     assert (who.account, who.step) == (ACCOUNT, "stage4")
     assert who.principal == f"arn:aws:sts::{ACCOUNT}:user/moto"
@@ -42,7 +42,7 @@ async def test_the_banner_names_who_stage_4_runs_as(
         await settle_until(
             again, pilot, lambda: ACCOUNT in text_of(again, "#banner"), "the journaled identity"
         )
-        assert f"AWS {ACCOUNT} user/moto" in text_of(again, "#banner")
+        assert f"AWS {ACCOUNT} · eu-central-1 · user/moto" in text_of(again, "#banner")
 
 
 async def test_the_demo_says_what_its_history_shows_and_nothing_elsewhere(
