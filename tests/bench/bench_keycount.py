@@ -161,7 +161,7 @@ def stage4_teardown(op: Operator) -> None:
     op.at("9 stage 4")
     op.press("F3", matches(r"IDLE +peak"), timeout=120)
     op.press("4", shows("Take the snapshot"))
-    op.press("t", shows(f"Snapshot {OLD_CACHE_ID}-final of {OLD_CACHE_ID} is available"), 120)
+    op.press("t", shows(f"{OLD_CACHE_ID}-final of {OLD_CACHE_ID}", "available."), 120)
     op.press("5", shows("✔ final snapshot taken"))
     op.press("k", shows("is parked as"))
     op.press("p", shows("Press a to apply it"), timeout=300)
