@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import events, on
 from textual.containers import Vertical
@@ -20,6 +20,9 @@ from tui.core.exec.runner import Stream
 from tui.widgets.command_log import CommandLog
 from tui.widgets.worker_events import ReportsWorkers
 from tui.wizard import Wizard
+
+if TYPE_CHECKING:  # botocore loads with the first AWS step, not with the first screen
+    from tui.core.preflight.aws_checks import AwsIdentity
 
 
 class StepPanel(ReportsWorkers, Vertical):
@@ -40,6 +43,14 @@ class StepPanel(ReportsWorkers, Vertical):
             super().__init__()
             self.step_id = step_id
             self.complete = complete
+
+    class IdentityKnown(Message):
+        """STS said who we are in AWS (the banner shows it, the journal keeps it)."""
+
+        def __init__(self, identity: AwsIdentity, step_id: str) -> None:
+            super().__init__()
+            self.identity = identity
+            self.step_id = step_id
 
     def __init__(self, wizard: Wizard) -> None:
         self.step_id = self.STEP_ID

@@ -13,7 +13,7 @@ from textual.containers import Horizontal
 from textual.keys import format_key
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import ContentSwitcher, OptionList, Static
+from textual.widgets import ContentSwitcher, OptionList
 from textual.worker import Worker, WorkerState
 
 from tui.context import WizardContext
@@ -22,6 +22,7 @@ from tui.core.steps import FORWARD_STEPS, STEP_IDS, STEPS, StepStatus, step_info
 from tui.resources import STYLES, help_text
 from tui.screens import build_panel
 from tui.screens.base import StepPanel
+from tui.widgets.banner import Banner, BannerIdentity
 from tui.widgets.dialogs.confirm import ConfirmDialog
 from tui.widgets.dialogs.error import ErrorDialog
 from tui.widgets.dialogs.help import HelpDialog, key_rows
@@ -35,7 +36,6 @@ from tui.wizard import Wizard
 if TYPE_CHECKING:  # steps' modules load when a step is first shown: a fast first screen
     from tui.core.journal.interrupted import Interruption
     from tui.screens.apply.flow import ApplyFlow
-    from tui.screens.preflight.panel import PreflightPanel
     from tui.screens.releases.panel import ReleasesPanel
     from tui.session import Session
 
@@ -74,7 +74,6 @@ class WizardApp(App[int]):
         self.wizard = Wizard(context)
         self.current_step = "releases"
         self.statuses = {step.id: StepStatus.NOT_STARTED for step in STEPS}
-        self.identity = "AWS: not checked"
 
     @property
     def session(self) -> Session | None:
@@ -83,7 +82,7 @@ class WizardApp(App[int]):
 
     # -- layout ------------------------------------------------------------
     def compose(self) -> ComposeResult:
-        yield Static(self.banner_text(), id="banner", markup=False)
+        yield Banner(self.context.playbook.title)
         self.statuses["releases"] = StepStatus.IN_PROGRESS
         with Horizontal(id="body"):
             yield StepSidebar(self.statuses, self.current_step)
@@ -91,15 +90,6 @@ class WizardApp(App[int]):
             with ContentSwitcher(initial="step-releases", id="content"):
                 yield build_panel("releases", self.wizard)
         yield KeyFooter(self.FOOTER_REQUIRED, self.FOOTER_OPTIONAL, help_id="help")
-
-    def banner_text(self) -> str:
-        # Fits 80 columns: the upgrade, the customer, and who we are in AWS (Preflight
-        # fails when the AWS region differs from the customer's tfvars).
-        parts = [self.context.playbook.title]
-        if self.wizard.pair is not None:
-            parts.append(self.wizard.pair.name_prefix)
-        parts.append(self.identity)
-        return " │ ".join(parts)
 
     def on_mount(self) -> None:
         self.call_after_refresh(self.first_paint)
@@ -136,7 +126,8 @@ class WizardApp(App[int]):
     def on_releases_panel_opened(self, event: ReleasesPanel.Opened) -> None:
         """Step 1 opened a release's session: the banner, the resumed statuses, where to go."""
         session = event.session
-        self.query_one("#banner", Static).update(self.banner_text())
+        banner = self.query_one(Banner)
+        banner.show(customer=self.wizard.pair.name_prefix if self.wizard.pair else None)
         for step_id in STEP_IDS:
             status = session.resumed.status(step_id)
             if status in (StepStatus.DONE, StepStatus.WAIVED):
@@ -147,9 +138,9 @@ class WizardApp(App[int]):
             count = len(session.removed_temp_files)
             self.notify(f"Removed {count} temp file(s) an interrupted write left (journaled).")
         known = session.resumed.identity
-        if known is not None:  # as Preflight last confirmed it; Preflight checks it again
-            self.identity = f"AWS {known.body.account} · {known.body.region}"
-            self.query_one("#banner", Static).update(self.banner_text())
+        if known is not None:  # as a step last confirmed it; the steps check it again
+            body = known.body
+            banner.show(identity=BannerIdentity(body.account, body.principal, body.region))
         resume = session.resume_step()
         if session.interruptions:
             self.call_after_refresh(self.tell_interruptions, session.interruptions, resume)
@@ -179,22 +170,25 @@ class WizardApp(App[int]):
         question = ConfirmDialog("Interrupted while a command ran", said, confirm=confirm)
         self.push_screen(question, answered)
 
-    def on_preflight_panel_identity_known(self, event: PreflightPanel.IdentityKnown) -> None:
-        """Preflight confirmed who we are in AWS: the banner shows it from now on."""
+    def on_step_panel_identity_known(self, event: StepPanel.IdentityKnown) -> None:
+        """A step asked STS who we are in AWS: the banner shows it from now on (journaled)."""
         identity = event.identity
-        # The full ARN is on the Preflight screen.
-        self.identity = f"AWS {identity.account} · {identity.region or ''}"
+        # The full ARN is on the Preflight screen; the banner has the principal's short form.
+        self.query_one(Banner).show(
+            identity=BannerIdentity(identity.account, identity.arn, identity.region or "")
+        )
         session = self.wizard.session
         from tui.core.journal.events import AwsIdentityConfirmed  # loaded with the session
 
-        confirmed = AwsIdentityConfirmed(identity.account, identity.arn, identity.region or "")
+        confirmed = AwsIdentityConfirmed(
+            identity.account, identity.arn, identity.region or "", event.step_id
+        )
         if session is not None:
             known = [
                 r.body for r in session.journal.records if isinstance(r.body, AwsIdentityConfirmed)
             ]
             if known[-1:] != [confirmed]:
                 session.journal.append(confirmed)
-        self.query_one("#banner", Static).update(self.banner_text())
 
     def on_apply_flow_replan_requested(self, event: ApplyFlow.ReplanRequested) -> None:
         """The Apply step found its plan stale: plan again (the old approval is void)."""

@@ -19,7 +19,6 @@ from textual.widgets import Button, DataTable, Static
 
 from tui.core.aws.session import EnvSession
 from tui.core.playbook.load import Playbook
-from tui.core.preflight.aws_checks import AwsIdentity
 from tui.core.preflight.checklist import (
     PreflightReport,
     PreflightSettings,
@@ -70,13 +69,6 @@ class PreflightPanel(StepPanel):
         "waive": "#pf-checks",  # the cursor stays on the waived row
         "snapshot": "#pf-checks",
     }
-
-    class IdentityKnown(Message):
-        """STS said who we are in AWS (the banner shows it)."""
-
-        def __init__(self, identity: AwsIdentity) -> None:
-            super().__init__()
-            self.identity = identity
 
     class Reported(Message, bubble=False):
         """Every check ran: the report."""
@@ -162,7 +154,7 @@ class PreflightPanel(StepPanel):
         """Render every item, tell the banner who we are, and decide completion."""
         self.report = report
         if report.identity is not None:
-            self.post_message(self.IdentityKnown(report.identity))
+            self.post_message(self.IdentityKnown(report.identity, self.step_id))
         self.render_table()
 
     def shown_results(self) -> list[CheckResult]:

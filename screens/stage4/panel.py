@@ -15,10 +15,20 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
-from textual.widgets import Button, Input, Label, Select, Static, TabbedContent, TabPane
+from textual.widgets import (
+    Button,
+    Input,
+    Label,
+    OptionList,
+    Select,
+    Static,
+    TabbedContent,
+    TabPane,
+)
 from textual.worker import get_current_worker
 
 from tui.core.errors import MocmError
+from tui.core.preflight.aws_checks import check_identity
 from tui.core.stage4.connections import WINDOWS
 from tui.core.stage4.evidence import Stage4Evidence, choose_region, gather_stage4_evidence
 from tui.core.stage4.followup import FollowUpCheck, check_follow_up
@@ -32,6 +42,7 @@ from tui.core.stage4.gate import (
     open_references,
     parse_threshold,
     read_waivers,
+    reference_key,
     reference_waiver,
     teardown_allowed,
     teardown_preconditions,
@@ -42,6 +53,7 @@ from tui.core.stage4.leftover_vars import (
     comment_out_leftovers,
     find_leftover_variables,
 )
+from tui.core.stage4.scan import Reference
 from tui.core.stage4.targets import load_stage4_target
 from tui.core.stage4.valkey_endpoint import ValkeyEndpoint, read_valkey_endpoint
 from tui.resources import STYLES
@@ -56,6 +68,8 @@ from tui.screens.stage4.render import (
     evidence_lines,
     follow_up_text,
     leftover_text,
+    not_live_text,
+    reference_option,
     references_text,
     verdict_text,
 )
@@ -68,6 +82,17 @@ from tui.widgets.worker_events import WorkFailure
 from tui.wizard import Wizard
 
 SECTIONS = ("evidence", "scan", "valkey", "snapshot", "teardown", "followup")
+# The section each section-specific key works on, and the button whose state it follows.
+SECTION_ACTIONS = {
+    "take_snapshot": "snapshot",
+    "park": "teardown",
+    "plan_teardown": "teardown",
+    "apply_teardown": "teardown",
+    "waive_reference": "scan",
+}
+ACTION_BUTTONS = {"take_snapshot": "#s4-snap-take", "park": "#s4-park"}
+# The demo world says what its CloudWatch history shows (tui.sandbox.world.STORY_ENV).
+DEMO_STORY_ENV = "MOCM_SANDBOX_STORY"
 
 
 @dataclass(frozen=True)
@@ -94,6 +119,12 @@ class Stage4Panel(StepPanel):
     BINDINGS = [
         Binding("r", "refresh", "Refresh", tooltip="Gather the evidence again"),
         Binding("escape", "leave_field", "Leave the field", show=False),
+        # Each section's action by a key of its own (shown only on that section): no Tab needed.
+        Binding("t", "take_snapshot", "Take snapshot", tooltip="Take the final snapshot"),
+        Binding("k", "park", "Park file", tooltip="Park the old cache's file (journaled)"),
+        Binding("p", "plan_teardown", "Plan", tooltip="Plan the teardown, then review it"),
+        Binding("a", "apply_teardown", "Apply…", tooltip="Apply the reviewed teardown plan"),
+        Binding("w", "waive_reference", "Waive it…", tooltip="Waive the chosen reference"),
         *(
             Binding(str(n), f"section('{sid}')", f"Section {n}", show=False)
             for n, sid in enumerate(SECTIONS, start=1)
@@ -108,6 +139,7 @@ class Stage4Panel(StepPanel):
         "refresh": "#s4-tabs Tabs",  # the verdict above; 2 (the scan) is next
         "refresh.failed": "#s4-refresh",  # the retry
         "section": "#s4-tabs Tabs",
+        "section.scan": "#s4-ref-list",  # references to pick and waive
         "leave_field": "#s4-tabs Tabs",
     }
 
@@ -166,9 +198,12 @@ class Stage4Panel(StepPanel):
                 yield Static(id="s4-idle-meaning", markup=False)
                 yield Static("Gathering the evidence…", id="s4-verdict", markup=False)
                 yield Static(id="s4-figures", markup=False)
+                yield Static(id="s4-demo-story", markup=False)
                 yield ConnectionsChart(id="s4-chart")
             with TabPane("Scan", id="scan"), VerticalScroll():
                 yield Static("Scanning…", id="s4-references", markup=False)
+                yield OptionList(id="s4-ref-list")
+                yield Static(id="s4-not-live", markup=False)
             with TabPane("Valkey", id="valkey"):
                 yield Static("Reading the Valkey secret…", id="s4-endpoint", markup=False)
             with TabPane("Snapshot", id="snapshot"):
@@ -197,6 +232,9 @@ class Stage4Panel(StepPanel):
         self.query_one("#s4-threshold-error").display = False
         self.query_one("#s4-leftovers").display = False
         self.query_one("#s4-leftovers-comment").display = False
+        story = self.query_one("#s4-demo-story", Static)
+        story.update(Content.styled(self.wizard.context.env.get(DEMO_STORY_ENV, ""), "italic"))
+        story.display = DEMO_STORY_ENV in self.wizard.context.env
         book = self.wizard.context.playbook
         self.query_one("#s4-threshold", Input).value = f"{book.stage4.idle_threshold:g}"
         pair = self.wizard.pair
@@ -222,6 +260,7 @@ class Stage4Panel(StepPanel):
         self.refresh_evidence()
         self.read_endpoint(self.context)
         self.check_follow_up(self.context)
+        self.ask_identity(self.context)
 
     def show_problem(self, message: str | Content) -> None:
         problem = self.query_one("#s4-problem", Static)
@@ -232,7 +271,46 @@ class Stage4Panel(StepPanel):
     # -- keys ------------------------------------------------------------------
     def action_section(self, section: str) -> None:
         self.query_one("#s4-tabs", TabbedContent).active = section
-        self.focus_after("section")
+        picker = self.query_one("#s4-ref-list", OptionList)
+        # The scan with references: ↑/↓ pick one at once, w waives it.
+        self.focus_after("section.scan" if section == "scan" and picker.option_count else "section")
+
+    @on(TabbedContent.TabActivated, "#s4-tabs")
+    def section_shown(self) -> None:
+        self.refresh_bindings()  # each section's own keys in the footer
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        section = SECTION_ACTIONS.get(action)
+        if section is None:
+            return True
+        if self.query_one("#s4-tabs", TabbedContent).active != section:
+            return False
+        button = ACTION_BUTTONS.get(action)
+        if button is not None and self.query_one(button, Button).disabled:
+            return None  # greyed: the section says why
+        if action == "waive_reference":
+            if not self.query_one("#s4-ref-list", OptionList).option_count:
+                return False
+            return True if self.chosen_open_reference() is not None else None
+        return True
+
+    def action_take_snapshot(self) -> None:
+        if not self.query_one("#s4-snap-take", Button).disabled:
+            self.query_one(SnapshotSection).take()
+
+    def action_park(self) -> None:
+        if not self.query_one("#s4-park", Button).disabled:
+            self.query_one(RenameSection).park_file()
+
+    def action_plan_teardown(self) -> None:
+        view = self.query_one(TeardownRun).view
+        if view is not None and view.check_action("plan", ()):
+            view.action_plan()
+
+    def action_apply_teardown(self) -> None:
+        view = self.query_one(TeardownRun).view
+        if view is not None and view.check_action("apply", ()):
+            view.action_apply()
 
     def action_refresh(self) -> None:
         self.refresh_evidence()
@@ -249,8 +327,9 @@ class Stage4Panel(StepPanel):
             self.refresh_evidence()
 
     def action_leave_field(self) -> None:
-        """Escape leaves the threshold field (the section keys work again)."""
-        if self.app.focused is self.query_one("#s4-threshold", Input):
+        """Escape leaves the threshold field or the reference list (back to the tabs)."""
+        fields = (self.query_one("#s4-threshold", Input), self.query_one("#s4-ref-list"))
+        if self.app.focused in fields:
             self.focus_after("leave_field")
 
     def threshold(self) -> float | None:
@@ -349,13 +428,84 @@ class Stage4Panel(StepPanel):
         return read_waivers(session.journal.records) if session is not None else Stage4Waivers()
 
     def show_references(self) -> None:
+        """The scan's verdict, one line per blocking reference (open or waived), the rest."""
         if self.evidence is None:
             return
-        self.query_one("#s4-references", Static).update(
-            references_text(
-                self.evidence.scan, self.wizard.context.playbook.stage4.grep_dir, self.waivers()
-            )
+        scan, waivers = self.evidence.scan, self.waivers()
+        grep_dir = self.wizard.context.playbook.stage4.grep_dir
+        self.query_one("#s4-references", Static).update(references_text(scan, grep_dir, waivers))
+        picker = self.query_one("#s4-ref-list", OptionList)
+        chosen = picker.highlighted
+        picker.clear_options()
+        picker.add_options(
+            reference_option(ref, waivers.references.get(reference_key(ref)))
+            for ref in scan.references
         )
+        picker.display = bool(scan.references)
+        if scan.references:
+            picker.highlighted = min(chosen or 0, len(scan.references) - 1)
+        self.query_one("#s4-not-live", Static).update(not_live_text(scan))
+        self.refresh_bindings()
+
+    def chosen_open_reference(self) -> Reference | None:
+        """The reference highlighted in the picker, unless it is waived already."""
+        index = self.query_one("#s4-ref-list", OptionList).highlighted
+        if self.evidence is None or index is None:
+            return None
+        references = self.evidence.scan.references
+        if index >= len(references):
+            return None
+        ref = references[index]
+        return None if reference_key(ref) in self.waivers().references else ref
+
+    @on(OptionList.OptionHighlighted, "#s4-ref-list")
+    def reference_highlighted(self) -> None:
+        self.refresh_bindings()
+
+    @on(OptionList.OptionSelected, "#s4-ref-list")
+    def reference_selected(self) -> None:
+        self.action_waive_reference()
+
+    def action_waive_reference(self) -> None:
+        """Ask the reason for the chosen reference alone; journal it (one record each)."""
+        ref, session = self.chosen_open_reference(), self.wizard.session
+        if ref is None or session is None:
+            return
+        body = (
+            f"{ref.where}\n  {ref.text.strip()}\n\nThis value still names the cache the "
+            "teardown destroys. Waive it only if nothing reads it; the reason is journaled "
+            "and goes into the change record. The other references keep their own."
+        )
+
+        def record(reason: GivenReason | None) -> None:
+            if reason is None:
+                return
+            session.journal.append(reference_waiver(ref, reason.text))
+            left = len(open_references(self.evidence.scan, self.waivers())) if self.evidence else 0
+            self.notify(f"Waived {ref.where} (journaled); {left} reference(s) still open.")
+            self.show_references()
+            self.update_gate()
+
+        title = f"Waive the reference at {ref.location}"
+        self.app.push_screen(ReasonDialog(title, body, action="Waive", destructive=True), record)
+
+    # -- who we are in AWS (the banner shows it) --------------------------------
+    @work(
+        thread=True,
+        exclusive=True,
+        group="stage4-identity",
+        exit_on_error=False,
+        description="AWS identity",
+    )
+    def ask_identity(self, context: Stage4Context) -> None:
+        checked = check_identity(
+            context.aws.client("sts", context.region),
+            context.region,
+            context.target.region,
+            "terraform.tfvars",
+        )
+        if checked.identity is not None:  # a failure shows where the AWS calls fail
+            self.post_message(self.IdentityKnown(checked.identity, self.step_id))
 
     # -- Valkey endpoint and follow-up -----------------------------------------
     @work(
@@ -428,6 +578,7 @@ class Stage4Panel(StepPanel):
         grep_dir = self.wizard.context.playbook.stage4.grep_dir
         states = teardown_preconditions(self.evidence, outcome, self.waivers(), grep_dir)
         self.query_one(RenameSection).update_gate(states, teardown_allowed(states))
+        self.refresh_bindings()
 
     @on(RenameSection.WaiveAsked)
     def waive(self, event: RenameSection.WaiveAsked) -> None:
@@ -436,35 +587,22 @@ class Stage4Panel(StepPanel):
         if evidence is None or session is None:
             return
         if event.kind is Precondition.REFERENCES:
-            refs = open_references(evidence.scan, self.waivers())
-            if not refs:
-                return
-            title = f"Waive {len(refs)} reference(s) to the old cache"
-            body = "\n".join(f"{ref.where}  {ref.text.strip()}" for ref in refs)
-            body += (
-                "\n\nThese values still name the cache the teardown destroys. "
-                "Waive them only if nothing reads them; the reason is journaled "
-                "and goes into the change record."
-            )
-        else:
-            refs = ()
-            title = "Waive the business cycle"
-            body = (
-                f"{evidence.valkey.message if evidence.valkey else evidence.valkey_note}\n\n"
-                "The old cache is the way back until Valkey has served a full business "
-                "cycle. Waive it only if that cycle was covered otherwise."
-            )
+            # One reference at a time, each with its own reason: the picker on section 2.
+            self.action_section("scan")
+            self.notify("Pick a reference (↑/↓); w or Enter waives it with its own reason.")
+            return
+        title = "Waive the business cycle"
+        body = (
+            f"{evidence.valkey.message if evidence.valkey else evidence.valkey_note}\n\n"
+            "The old cache is the way back until Valkey has served a full business "
+            "cycle. Waive it only if that cycle was covered otherwise."
+        )
 
         def record(reason: GivenReason | None) -> None:
             if reason is None or self.evidence is None:
                 return
-            if refs:
-                for ref in refs:
-                    session.journal.append(reference_waiver(ref, reason.text))
-            else:
-                session.journal.append(business_cycle_waiver(self.evidence, reason.text))
-            self.notify(f"{title.removeprefix('Waive ')}: waived (journaled).")
-            self.show_references()
+            session.journal.append(business_cycle_waiver(self.evidence, reason.text))
+            self.notify("The business cycle: waived (journaled).")
             self.update_gate()
 
         self.app.push_screen(ReasonDialog(title, body, action="Waive", destructive=True), record)
@@ -472,6 +610,7 @@ class Stage4Panel(StepPanel):
     @on(RenameSection.Renamed)
     def renamed(self) -> None:
         self.query_one(TeardownRun).set_parked(self.query_one(RenameSection).state() == "parked")
+        self.refresh_bindings()
 
     @on(TeardownRun.Applied)
     def teardown_applied(self) -> None:

@@ -18,10 +18,9 @@ from tui.core.stage4.gate import (
     PreconditionState,
     Stage4Waivers,
     open_references,
-    reference_key,
 )
 from tui.core.stage4.leftover_vars import LeftoverVariables
-from tui.core.stage4.scan import DependencyScan
+from tui.core.stage4.scan import DependencyScan, Reference
 from tui.core.stage4.valkey_endpoint import MASK, ValkeyEndpoint
 from tui.widgets.connections_chart import utc
 
@@ -85,36 +84,55 @@ def evidence_lines(evidence: Stage4Evidence, region_note: str | None) -> Content
 
 
 def references_text(scan: DependencyScan, scanned_dir: str, waivers: Stage4Waivers) -> Content:
-    """Each live reference as ``file:line (key path)  line``; then what is not live, and why."""
+    """The scan's verdict, and how to waive one reference (the list below holds them)."""
     text = Content()
     files = f"{scan.files_scanned} file{'' if scan.files_scanned == 1 else 's'} scanned"
     left = open_references(scan, waivers)
+    waived = len(scan.references) - len(left)
     if left:
         text = text.append_text(" BLOCKED ", "bold reverse $error")
         text = text.append_text(
             f"  {len(scan.references)} reference(s) to the old cache under {scanned_dir}/ "
-            f"({files}): the teardown waits until every one is gone or waived (section 5).\n",
+            f"({files}): {len(left)} open, {waived} waived. The teardown waits until every "
+            "one is gone or waived.\n",
             "bold $error",
+        )
+        text = text.append_text(
+            "Pick one (↑/↓) and press w or Enter to waive it with its own reason (journaled).",
+            "dim",
         )
     elif scan.references:
         text = text.append_text(" WAIVED ", "bold reverse $warning")
         text = text.append_text(
             f"  {len(scan.references)} reference(s) under {scanned_dir}/ ({files}), "
-            "each waived with a reason (journaled).\n",
+            "each waived with a reason (journaled).",
             "bold $warning",
         )
     else:
         text = text.append_text(" CLEAR ", "bold reverse $success")
         text = text.append_text(
-            f"  no live reference to the old cache under {scanned_dir}/ ({files})\n", "$success"
+            f"  no live reference to the old cache under {scanned_dir}/ ({files})", "$success"
         )
-    for ref in scan.references:
-        reason = waivers.references.get(reference_key(ref))
-        # A scanned file's line and the operator's reason: escaped, never obeyed.
-        text = text.append_text(printable(ref.where), "bold")
-        text = text.append_text(f"  {printable(ref.text.strip())}\n")
-        if reason:
-            text = text.append_text(f"    waived: {printable(reason)}\n", "$warning")
+    return text
+
+
+def reference_option(ref: Reference, reason: str | None) -> Content:
+    """One blocking reference in the picker: open, or waived with the operator's reason."""
+    # A scanned file's line and the operator's reason: escaped, never obeyed.
+    if reason:
+        text = Content.styled("≈ waived ", "bold $warning")
+    else:
+        text = Content.styled("✘ open   ", "bold $error")
+    text = text.append_text(printable(ref.where), "bold")
+    text = text.append_text(f"  {printable(ref.text.strip())}")
+    if reason:
+        text = text.append_text(f"\n           waived: {printable(reason)}", "$warning")
+    return text
+
+
+def not_live_text(scan: DependencyScan) -> Content:
+    """What matched but does not block (comments, backups), what was skipped, the search."""
+    text = Content()
     if scan.not_live:
         text = text.append_text(
             f"Not live ({len(scan.not_live)}, shown and journaled, not blocking):\n", "bold"
@@ -127,8 +145,7 @@ def references_text(scan: DependencyScan, scanned_dir: str, waivers: Stage4Waive
         text = text.append_text(
             printable(f"not scanned: {skip.path} ({skip.reason})") + "\n", "$warning"
         )
-    text = text.append_text("looked for: " + scan.searched, "dim")
-    return text
+    return text.append_text("looked for: " + scan.searched, "dim")
 
 
 def endpoint_text(endpoint: ValkeyEndpoint) -> Content:
@@ -155,7 +172,7 @@ def endpoint_text(endpoint: ValkeyEndpoint) -> Content:
 
 def snapshot_progress_text(progress: SnapshotProgress) -> str:
     """One poll of the snapshot, for the progress line."""
-    return f"{progress.name}: {progress.status} ({progress.waited_seconds:.0f} s)"
+    return progress.sentence
 
 
 def snapshot_text(snapshot: FinalSnapshot) -> Content:

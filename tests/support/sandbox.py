@@ -8,7 +8,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from tui.sandbox.aws_endpoint import SERVER_MODULE
+from tui.sandbox.engine import DLM_SERVER, GAPS_SERVER
 from tui.sandbox.world import World, build_world
+
+# Every program the sandbox's endpoint runs as (the stand-in engine's adds DLM).
+SERVER_MODULES = (SERVER_MODULE, DLM_SERVER, GAPS_SERVER)
 
 
 def new_world(root: Path) -> World:
@@ -58,12 +62,14 @@ def _processes() -> Iterator[tuple[int, list[bytes], bytes]]:
         yield int(entry.name), argv, environ
 
 
+def _is_endpoint(argv: list[bytes]) -> bool:
+    return any(module.encode() in argv for module in SERVER_MODULES)
+
+
 def moto_processes(port: int) -> list[int]:
     """PIDs of the sandbox's moto servers on ``port`` (read from /proc: no extra dependency)."""
     return [
-        pid
-        for pid, argv, _ in _processes()
-        if SERVER_MODULE.encode() in argv and str(port).encode() in argv
+        pid for pid, argv, _ in _processes() if _is_endpoint(argv) and str(port).encode() in argv
     ]
 
 
@@ -75,8 +81,6 @@ def world_processes(root: Path, port: int) -> list[str]:
     for pid, argv, environ in _processes():
         if pid == os.getpid():
             continue
-        if marker in environ.split(b"\0") or (
-            SERVER_MODULE.encode() in argv and str(port).encode() in argv
-        ):
+        if marker in environ.split(b"\0") or (_is_endpoint(argv) and str(port).encode() in argv):
             found.append(f"{pid}: {b' '.join(argv).decode(errors='replace').strip()}")
     return found

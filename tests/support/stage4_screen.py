@@ -9,6 +9,8 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
+from textual.widgets import OptionList
+
 from tests.support.release import make_pair
 from tests.support.stage4 import (
     CACHE_TF,
@@ -75,6 +77,13 @@ def stage4_app(prev: Path, curr: Path, tofu_bin: str = "tofu", **env: str) -> Wi
         playbook=BOOK, previous=prev, current=curr, env=environment, tofu_bin=tofu_bin
     )
     return make_app(context)
+
+
+def picker_lines(app: WizardApp) -> list[str]:
+    """Stage 4's reference picker, one line per blocking reference, as shown."""
+    picker = app.query_one("#s4-ref-list", OptionList)
+    prompts = (picker.get_option_at_index(i).prompt for i in range(picker.option_count))
+    return [getattr(prompt, "plain", str(prompt)) for prompt in prompts]
 
 
 async def open_stage4(app: WizardApp, pilot: WizardPilot) -> None:

@@ -1,10 +1,14 @@
 """CloudWatch series of the demo: the old cache draining, the Valkey group filling up.
 
 - ``AWS/ElastiCache CurrConnections`` with ``CacheClusterId=<name_prefix>-cache``:
-  24 h of 5-minute points, ~40 connections, falling to 0 over the last hours.
+  72 h of 5-minute points, ~40 connections until the cutover (32 h ago in
+  ``world.json``), falling to 0 over 4 h, idle since.
 - Valkey: per-node metrics, as ElastiCache publishes them, so the dimension is
   ``CacheClusterId=<replication group>-001`` (the group's member cluster);
-  0 until ~26 h ago, then rising.
+  0 until the cutover, then ramping up to its peak over the same 4 h.
+
+The demo cannot make the operator wait a business cycle between the Helm sync and
+Stage 4, so its history starts where that wait ends (``world.demo_story`` says so on screen).
 
 A world restored later (``continue_metrics``) goes on where its series stopped,
 as CloudWatch would have: the old cache idle at 0, the Valkey group at its peak,
@@ -56,14 +60,17 @@ def cache_series(now: datetime, spec: dict[str, Any]) -> list[tuple[datetime, fl
 
 
 def valkey_series(now: datetime, spec: dict[str, Any]) -> list[tuple[datetime, float]]:
-    """Zero until ``rising_since_hours`` ago, then a ramp up to ``peak``."""
+    """Zero until ``rising_since_hours`` ago, then a ramp over ``ramps_over_hours`` (by
+    default the whole time since) up to ``peak``, held since."""
     end = _floor(now)
     rising = int(spec["rising_since_hours"]) * 12
+    ramp = max(1, int(float(spec.get("ramps_over_hours", spec["rising_since_hours"])) * 12))
     points = rising + 24
     series = []
     for index in range(points):
         age = points - 1 - index
-        value = 0.0 if age >= rising else float(spec["peak"]) * (rising - age) / rising
+        share = min(1.0, (rising - age) / ramp)
+        value = 0.0 if age >= rising else float(spec["peak"]) * share
         series.append((end - age * STEP, float(round(value))))
     return series
 

@@ -39,6 +39,8 @@ STANDINS = {
 # The endpoint is a local process: it never throttles, and a refused connection means it
 # stopped (the wizard quit); a retry would only hold the exit up, or send a write twice.
 LOCAL_ATTEMPTS = "1"
+# The sentence saying what the demo's CloudWatch history shows (Stage 4 puts it on screen).
+STORY_ENV = "MOCM_SANDBOX_STORY"
 
 
 class WorldError(MocmError):
@@ -85,6 +87,19 @@ class World:
             "ACCOUNT_ID": self.account_id,
             "PYTHON": sys.executable,
         }
+
+
+def demo_story(spec: dict[str, Any]) -> str:
+    """What the demo's CloudWatch history shows, in one sentence for the operator."""
+    cache, valkey = spec["cache_metric"], spec["valkey_metric"]
+    cutover = float(valkey["rising_since_hours"])
+    idle = float(cache["zero_for_hours"])
+    return (
+        f"Demo world: its CloudWatch history puts the cutover {cutover:g} h before the world "
+        f"was built (the old cache drained over {cutover - idle:g} h, idle since; Valkey "
+        "serving since), as if you came back a business cycle after the Helm sync. "
+        f"A {int(cache['hours'])}h window shows the traffic before the cutover."
+    )
 
 
 def render(text: str, tokens: dict[str, str]) -> str:
@@ -269,6 +284,7 @@ def world_env(
     env["MOCM_PYTHON"] = sys.executable
     env["AWS_EC2_METADATA_DISABLED"] = "true"
     env["AWS_MAX_ATTEMPTS"] = LOCAL_ATTEMPTS
+    env[STORY_ENV] = demo_story(world.spec)
     return env
 
 

@@ -90,6 +90,7 @@ AUDIT: tuple[tuple[str, str, str, str], ...] = (
     ("stage4", "refresh", "r", "#s4-tabs Tabs"),
     ("stage4", "refresh.failed", "r", "#s4-refresh"),
     ("stage4", "section", "1-6", "#s4-tabs Tabs"),
+    ("stage4", "section.scan", "2", "#s4-ref-list"),  # with references to waive
     ("stage4", "leave_field", "escape", "#s4-tabs Tabs"),
     ("rollback", "open.a", "—", "#rb-restore"),
     ("rollback", "open.b", "—", "#rb-versions"),

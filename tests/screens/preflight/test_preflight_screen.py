@@ -88,7 +88,7 @@ async def test_the_aws_identity_is_journaled_and_shown_again_after_a_restart(
     again = world_app(seeded)
     async with again.run_test(size=(120, 40)) as pilot:
         # the banner names the journaled identity at once, before any check runs
-        banner = f"AWS {world.account_id} · {world.region}"
+        banner = f"AWS {world.account_id} · {world.region} · user/moto"  # moto's caller
         await wait_until(again, pilot, lambda: banner in text_of(again, "#banner"), "the banner")
         # resumed where the operator was, where the identity is checked again
         await wait_until(
@@ -109,7 +109,8 @@ async def test_identity_in_banner_and_every_check_shown(seeded: SeededWorld) -> 
     async with app.run_test(size=(120, 40)) as pilot:
         await open_step(app, pilot, "preflight")
         banner = text_of(app, "#banner")
-        assert f"AWS {seeded.world.account_id} · {seeded.world.region}" in banner
+        # the account, the region, the principal's short form (moto's caller is user/moto)
+        assert f"AWS {seeded.world.account_id} · {seeded.world.region} · user/moto" in banner
         rows = rows_by_item(app)
         assert list(rows) == [
             "OpenTofu version",

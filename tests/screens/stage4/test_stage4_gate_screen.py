@@ -11,7 +11,13 @@ from textual.widgets import Button, Checkbox, Input, TabbedContent, Tabs
 from tests.support.journal import bodies_of
 from tests.support.screen_text import all_text, text_of
 from tests.support.stage4 import REAL_ENDPOINT
-from tests.support.stage4_screen import open_stage4, seed_world, stage4_app, stage4_pair
+from tests.support.stage4_screen import (
+    open_stage4,
+    picker_lines,
+    seed_world,
+    stage4_app,
+    stage4_pair,
+)
 from tests.support.waiting import WizardPilot, settle
 from tui.app import WizardApp
 from tui.core.journal.events import IdleVerdict, Stage4Verdict, WaiverGiven, WaiverSubject
@@ -101,16 +107,22 @@ async def test_a_live_reference_is_waived_only_with_a_typed_reason(
         await show_section(app, pilot, "2")
         refs = text_of(app, "#s4-references")
         assert "BLOCKED" in refs and "1 reference(s) to the old cache" in refs
-        assert "mocm/values.yaml:4 (credentials.redis.host)" in refs
-        assert "Not live (2, shown and journaled, not blocking)" in refs
-        assert "mocm/values.yaml:1 (YAML comment)" in refs
-        assert "mocm/values.yaml.new:1 (backup file)" in refs
+        assert "mocm/values.yaml:4 (credentials.redis.host)" in picker_lines(app)[0]
+        not_live = text_of(app, "#s4-not-live")
+        assert "Not live (2, shown and journaled, not blocking)" in not_live
+        assert "mocm/values.yaml:1 (YAML comment)" in not_live
+        assert "mocm/values.yaml.new:1 (backup file)" in not_live
         await decline_snapshot(app, pilot)
         await show_section(app, pilot, "5")
         assert "✘ 1 live reference(s) under mocm/" in text_of(app, "#s4-gate")
         assert app.query_one("#s4-park", Button).disabled
-        # Cancel records nothing; an empty reason is refused.
+        # The gate's button leads to the picker; Cancel records nothing; an empty reason
+        # is refused.
         await pilot.click("#s4-waive-refs")
+        await settle(app, pilot)
+        assert app.query_one("#s4-tabs", TabbedContent).active == "scan"
+        assert app.focused is app.query_one("#s4-ref-list")
+        await pilot.press("w")
         await settle(app, pilot)
         assert isinstance(app.screen, ReasonDialog)
         assert "mocm/values.yaml:4 (credentials.redis.host)" in all_text(app)
@@ -119,16 +131,17 @@ async def test_a_live_reference_is_waived_only_with_a_typed_reason(
         await pilot.press("escape")
         await settle(app, pilot)
         assert app.query_one("#s4-park", Button).disabled
-        await pilot.click("#s4-waive-refs")
+        await pilot.press("w")
         await settle(app, pilot)
         await give_reason(app, pilot, REASON)
+        await show_section(app, pilot, "5")
         gate = text_of(app, "#s4-gate")
         assert "≈ 1 reference(s) under mocm/ waived with a reason (journaled)" in gate
         assert REASON in gate
         assert not app.query_one("#s4-park", Button).disabled
         assert app.query_one("#s4-waive-refs", Button).disabled  # nothing left to waive
         await show_section(app, pilot, "2")
-        assert f"waived: {REASON}" in text_of(app, "#s4-references")
+        assert f"waived: {REASON}" in picker_lines(app)[0]
     [waiver] = bodies_of(curr, WaiverGiven)
     assert waiver.subject is WaiverSubject.TEARDOWN_WITH_REFERENCE
     assert waiver.items == (f"mocm/values.yaml:4 (credentials.redis.host) names {REAL_ENDPOINT}",)
@@ -144,8 +157,8 @@ async def test_a_waived_reference_stands_after_a_restart(
     app = stage4_app(prev, curr)
     async with app.run_test(size=(120, 40)) as pilot:
         await open_stage4(app, pilot)
-        await show_section(app, pilot, "5")
-        await pilot.click("#s4-waive-refs")
+        await show_section(app, pilot, "2")
+        await pilot.press("w")
         await settle(app, pilot)
         await give_reason(app, pilot, REASON)
     again = stage4_app(prev, curr)

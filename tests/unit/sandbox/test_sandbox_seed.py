@@ -21,7 +21,7 @@ from tui.sandbox.seed import seed_world
 from tui.sandbox.seed_caches import seed_caches
 from tui.sandbox.seed_metrics import continue_metrics, seed_metrics
 from tui.sandbox.seed_report import SeedReport
-from tui.sandbox.world import World
+from tui.sandbox.world import STORY_ENV, World, world_env
 
 BOOK = load_playbook()
 
@@ -62,21 +62,33 @@ def test_identity_and_caches(seeded: tuple[World, SeedReport]) -> None:
     assert group["ReplicationGroups"][0]["ReplicationGroupId"] == report.valkey_group_id
 
 
-def test_old_cache_connections_fall_to_zero(seeded: tuple[World, SeedReport]) -> None:
+def test_old_cache_is_idle_for_a_whole_window_after_the_cutover(
+    seeded: tuple[World, SeedReport],
+) -> None:
+    """The demo starts a business cycle after its cutover (32 h ago): busy before, a 4 h
+    drain, then idle for more than Stage 4's 24 h window; the 72 h window sees it busy."""
     world, _ = seeded
-    values = maxima(f"{world.name_prefix}-cache")
-    assert 280 <= len(values) <= 289
+    values = maxima(f"{world.name_prefix}-cache", hours=72)
+    assert 850 <= len(values) <= 865
     assert min(values[:100]) >= 30 and max(values[:100]) <= 50
-    assert values[-6:] == [0.0] * 6
-    assert values[-12 * 5] > 0  # still busy five hours ago: the fall is recent
+    assert values[-12 * 27 :] == [0.0] * (12 * 27)  # idle for more than the 24 h window
+    assert values[-12 * 31] > 4  # busy before the cutover, 31 h ago
 
 
-def test_valkey_connections_rise(seeded: tuple[World, SeedReport]) -> None:
+def test_valkey_connections_rise_at_the_cutover(seeded: tuple[World, SeedReport]) -> None:
     _, report = seeded
     name, value = report.valkey_metric_dimension
     assert name == BOOK.stage4.metric.dimension and value.startswith(report.valkey_group_id)
-    values = maxima(value, hours=30)
+    values = maxima(value, hours=36)
     assert values[0] == 0.0 and values[-1] > 30 and values[-1] >= max(values[:-1])
+    assert min(values[-12 * 27 :]) > 30  # at its peak for more than a business cycle
+
+
+def test_demo_world_says_what_its_history_shows(seeded: tuple[World, SeedReport]) -> None:
+    world, _ = seeded
+    story = world_env(world, {}, base={})[STORY_ENV]
+    assert "cutover 32 h before the world was built" in story
+    assert "a business cycle after the Helm sync" in story and "72h window" in story
 
 
 def test_valkey_secret(seeded: tuple[World, SeedReport]) -> None:

@@ -66,7 +66,12 @@ def test_snapshot_is_created_and_polled_until_available(aws) -> None:
     )
     assert (snap.name, snap.status, snap.already_existed) == (NAME, "available", False)
     assert [p.status for p in seen] == ["creating", "creating", "available"]
-    assert seen[-1] == SnapshotProgress(NAME, "available", 20.0) and clock.sleeps == [10, 10]
+    assert seen[-1] == SnapshotProgress(NAME, "available", 20.0, 10, 1800.0)
+    assert clock.sleeps == [10, 10]
+    assert seen[0].sentence == (
+        f"Waiting for {NAME} to be available: creating after 0 s (checked every 10 s; the "
+        "wizard stops waiting after 30 min, nothing is destroyed meanwhile)"
+    )
     names = [s["SnapshotName"] for s in client("elasticache").describe_snapshots()["Snapshots"]]
     assert names == [NAME]
 
@@ -138,3 +143,44 @@ def test_snapshot_that_never_becomes_available_times_out(aws) -> None:
             sleep=clock.sleep,
         )
     assert clock.sleeps == [15, 15, 15, 15]
+
+
+def test_an_existing_snapshot_still_being_made_is_waited_for(aws) -> None:
+    """A restart while AWS was creating it: the same snapshot is polled, never made twice."""
+    seed_cluster()
+    client("elasticache").create_snapshot(CacheClusterId=CLUSTER_ID, SnapshotName=NAME)
+    elasticache = client("elasticache")
+    creates: list[dict[str, Any]] = []
+    elasticache.meta.events.register(
+        "before-parameter-build.elasticache.CreateSnapshot",
+        lambda params, **_: creates.append(params),
+    )
+    # describe #1 is the "does it exist?" look, #2 the first poll: both "creating".
+    edit_replies(elasticache, "DescribeSnapshots", _still("creating", until_call=2))
+    clock, seen = FakeClock(), []
+    snap = take_final_snapshot(
+        elasticache,
+        CLUSTER_ID,
+        NAME,
+        REGION,
+        on_progress=seen.append,
+        poll_seconds=15,
+        clock=clock,
+        sleep=clock.sleep,
+    )
+    assert (snap.status, snap.already_existed) == ("available", True) and creates == []
+    assert [(p.status, p.already_existed) for p in seen] == [
+        ("creating", True),
+        ("available", True),
+    ]
+    assert seen[0].sentence.startswith(f"Waiting for the existing snapshot {NAME}")
+
+
+def test_an_existing_failed_snapshot_is_refused_not_counted(aws) -> None:
+    seed_cluster()
+    client("elasticache").create_snapshot(CacheClusterId=CLUSTER_ID, SnapshotName=NAME)
+    elasticache = client("elasticache")
+    edit_replies(elasticache, "DescribeSnapshots", _still("failed", until_call=9))
+    clock = FakeClock()
+    with pytest.raises(SnapshotFailed, match="is 'failed', not becoming available"):
+        take_final_snapshot(elasticache, CLUSTER_ID, NAME, REGION, clock=clock, sleep=clock.sleep)

@@ -45,11 +45,27 @@ class SnapshotTimedOut(SnapshotFailed):
 
 @dataclass(frozen=True)
 class SnapshotProgress:
-    """One poll: status and seconds waited so far."""
+    """One poll: status and seconds waited so far, against the poll interval and the bound."""
 
     name: str
     status: str
     waited_seconds: float
+    poll_seconds: float = 0.0
+    timeout_seconds: float = 0.0
+    already_existed: bool = False
+
+    @property
+    def sentence(self) -> str:
+        """The progress line: where the snapshot stands and how long the wizard waits."""
+        whose = "the existing snapshot " if self.already_existed else ""
+        text = f"Waiting for {whose}{self.name} to be available: {self.status} after "
+        text += f"{self.waited_seconds:.0f} s"
+        if self.timeout_seconds:
+            text += (
+                f" (checked every {self.poll_seconds:g} s; the wizard stops waiting after "
+                f"{self.timeout_seconds / 60:g} min, nothing is destroyed meanwhile)"
+            )
+        return text
 
 
 @dataclass(frozen=True)
@@ -115,25 +131,62 @@ def take_final_snapshot(
     clock: Callable[[], float] = time.monotonic,
     sleep: Callable[[float], None] = time.sleep,
 ) -> FinalSnapshot:
-    """Create the final snapshot unless one of that name exists, then wait until available."""
+    """Create the final snapshot unless one of that name exists, then wait until available.
+
+    An existing one still being made (a restart while AWS was creating it) is waited for
+    the same way; an existing one that failed is refused, never counted as the snapshot.
+    """
     existing = describe_snapshot(elasticache, name, region, already_existed=True)
-    if existing is not None:
+    if existing is None:
+        try:
+            elasticache.create_snapshot(CacheClusterId=cluster_id, SnapshotName=name)
+        except (ClientError, BotoCoreError) as exc:
+            if not (isinstance(exc, ClientError) and error_code(exc) in EXISTS_CODES):
+                raise _create_failed(exc, cluster_id, name, region) from exc
+            existing = describe_snapshot(elasticache, name, region, already_existed=True)
+            if existing is None:
+                raise _create_failed(exc, cluster_id, name, region) from exc
+    if existing is not None and existing.status == AVAILABLE:
         return existing
-    try:
-        elasticache.create_snapshot(CacheClusterId=cluster_id, SnapshotName=name)
-    except (ClientError, BotoCoreError) as exc:
-        if isinstance(exc, ClientError) and error_code(exc) in EXISTS_CODES:
-            raced = describe_snapshot(elasticache, name, region, already_existed=True)
-            if raced is not None:
-                return raced
-        raise _create_failed(exc, cluster_id, name, region) from exc
+    return _wait_available(
+        elasticache,
+        cluster_id,
+        name,
+        region,
+        already_existed=existing is not None,
+        on_progress=on_progress,
+        timeout_seconds=timeout_seconds,
+        poll_seconds=poll_seconds,
+        clock=clock,
+        sleep=sleep,
+    )
+
+
+def _wait_available(
+    elasticache: Any,
+    cluster_id: str,
+    name: str,
+    region: str,
+    *,
+    already_existed: bool,
+    on_progress: Callable[[SnapshotProgress], None] | None,
+    timeout_seconds: float,
+    poll_seconds: float,
+    clock: Callable[[], float],
+    sleep: Callable[[float], None],
+) -> FinalSnapshot:
+    """Poll ``describe_snapshots`` until available, failed, or ``timeout_seconds`` passed."""
     began = clock()
     while True:
-        current = describe_snapshot(elasticache, name, region)
+        current = describe_snapshot(elasticache, name, region, already_existed)
         status = current.status if current else "not visible yet"
         waited = clock() - began
         if on_progress is not None:
-            on_progress(SnapshotProgress(name, status, waited))
+            on_progress(
+                SnapshotProgress(
+                    name, status, waited, poll_seconds, timeout_seconds, already_existed
+                )
+            )
         if current is not None and current.status == AVAILABLE:
             return current
         if current is not None and current.status not in IN_PROGRESS:
@@ -145,6 +198,7 @@ def take_final_snapshot(
         if waited >= timeout_seconds:
             raise SnapshotTimedOut(
                 f"snapshot '{name}' of '{cluster_id}' is still '{status}' after {waited:.0f} s",
-                "AWS keeps creating it; check again later before the teardown.",
+                "AWS keeps creating it; take it again (t) later, before the teardown. "
+                "Nothing was destroyed.",
             )
         sleep(poll_seconds)

@@ -12,7 +12,9 @@ hashicorp/aws 5.100 against moto's server hits these gaps (each seen with Terraf
 
 :func:`install` patches moto's ElastiCache and EC2 classes in the server process;
 :mod:`tui.sandbox.endpoint_gaps.server` wraps moto's WSGI application with DLM.
-Only the Terraform engine's endpoint runs with them (``--engine terraform``).
+Only the Terraform engine's endpoint runs with all of them (``--engine terraform``); the
+stand-in engine's endpoint adds DLM only (:mod:`tui.sandbox.endpoint_gaps.dlm_server`), so the
+demo's Preflight reads a real DLM answer.
 """
 
 from __future__ import annotations

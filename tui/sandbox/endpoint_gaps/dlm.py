@@ -14,6 +14,7 @@ from typing import Any
 from moto.core.models import DEFAULT_ACCOUNT_ID
 
 _lock = threading.Lock()
+CUSTOM_ID_TAG = "_custom_id_"
 # (account, region) -> policy id -> policy
 _policies: dict[tuple[str, str], dict[str, dict[str, Any]]] = {}
 
@@ -99,7 +100,15 @@ def application(environ: dict[str, Any], start_response: StartResponse) -> Itera
     with _lock:
         store = _policies.setdefault((account, region), {})
         if parts == ["policies"] and method == "POST":
-            policy_id = "policy-" + secrets.token_hex(9)[:17]
+            tags = dict(body.get("Tags") or {})
+            # moto's convention for a fixed id: the demo's policy keeps its id from the state.
+            policy_id = tags.pop(CUSTOM_ID_TAG, "") or "policy-" + secrets.token_hex(9)[:17]
+            if policy_id in store:
+                return _answer(
+                    start_response,
+                    400,
+                    {"Code": "InvalidRequestException", "Message": f"{policy_id} exists"},
+                )
             now = _now()
             store[policy_id] = {
                 "PolicyId": policy_id,
@@ -110,7 +119,7 @@ def application(environ: dict[str, Any], start_response: StartResponse) -> Itera
                 "DateCreated": now,
                 "DateModified": now,
                 "PolicyDetails": body.get("PolicyDetails", {}),
-                "Tags": dict(body.get("Tags") or {}),
+                "Tags": tags,
                 "PolicyArn": f"arn:aws:dlm:{region}:{account}:policy/{policy_id}",
                 "DefaultPolicy": False,
             }

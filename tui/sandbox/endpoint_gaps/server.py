@@ -29,15 +29,23 @@ class GapsApplication:
         return response
 
 
-def main(argv: list[str] | None = None) -> int:
-    """The sandbox's endpoint server (recorded, replayed, seeded) with the gaps layer on top."""
-    install()
+def main(
+    argv: list[str] | None = None,
+    *,
+    patch_moto: bool = True,
+    prog: str = "python -m tui.sandbox.endpoint_gaps.server",
+) -> int:
+    """The sandbox's endpoint server (recorded, replayed, seeded) with the gaps layer on top;
+    ``patch_moto=False`` adds DLM only (the stand-in engine's endpoint: its ``tofu`` never
+    calls the ElastiCache and EC2 APIs the patches fill)."""
+    if patch_moto:
+        install()
     make_replayable(dlm)
     return endpoint_server.main(
         argv,
         layer=GapsApplication,
         answered_here=dlm.is_dlm,
-        prog="python -m tui.sandbox.endpoint_gaps.server",
+        prog=prog,
     )
 
 

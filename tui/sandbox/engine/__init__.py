@@ -17,6 +17,8 @@ from tui.sandbox.world import World
 __all__ = ["ENGINES", "STANDIN", "TERRAFORM", "EngineError", "EngineSetup", "engine_setup"]
 
 GAPS_SERVER = "tui.sandbox.endpoint_gaps.server"
+# The stand-in engine's endpoint: moto with DLM added (Preflight's snapshot item), unpatched.
+DLM_SERVER = "tui.sandbox.endpoint_gaps.dlm_server"
 
 
 @dataclass(frozen=True)
@@ -46,7 +48,9 @@ def engine_setup(world: World, name: str) -> EngineSetup:
                 f"run: mocm-upgrade demo --engine terraform --dir {world.root}",
             )
 
-        return EngineSetup(STANDIN, lambda env, book: seed_world(world, env, book))
+        return EngineSetup(
+            STANDIN, lambda env, book: seed_world(world, env, book), server_module=DLM_SERVER
+        )
     if name != TERRAFORM:
         raise EngineError(f"unknown engine {name!r} (choose from {', '.join(ENGINES)})")
     from tui.sandbox.engine.bootstrap import seed_terraform_world

@@ -182,7 +182,6 @@ def seed_terraform_world(
     )
     seed_storage(world, env, book, report)
     seed_images(world, env, book, report)
-    seed_snapshots(world, env, book, report)
-    report.not_modelled = [n for n in report.not_modelled if not n.startswith("DLM:")]
+    seed_snapshots(world, env, book, report, with_policy=False)  # Terraform applied the policy
     seed_metrics(world, env, book, report, now=datetime.now(UTC))
     return report
