@@ -140,6 +140,12 @@ class Stage4Panel(StepPanel):
         "refresh.failed": "#s4-refresh",  # the retry
         "section": "#s4-tabs Tabs",
         "section.scan": "#s4-ref-list",  # references to pick and waive
+        # A section's key starts its work; the section shows the progress, 1-6 stay at hand.
+        "take_snapshot": "#s4-tabs Tabs",
+        "park": "#s4-tabs Tabs",
+        "plan_teardown": "#s4-td-log",  # as the pipeline's plan phases
+        "apply_teardown": "#s4-td-log",
+        "waive_reference": "#s4-ref-list, #s4-tabs Tabs",  # the next reference to decide
         "leave_field": "#s4-tabs Tabs",
     }
 
@@ -297,20 +303,24 @@ class Stage4Panel(StepPanel):
     def action_take_snapshot(self) -> None:
         if not self.query_one("#s4-snap-take", Button).disabled:
             self.query_one(SnapshotSection).take()
+            self.focus_after("take_snapshot")
 
     def action_park(self) -> None:
         if not self.query_one("#s4-park", Button).disabled:
             self.query_one(RenameSection).park_file()
+            self.focus_after("park")
 
     def action_plan_teardown(self) -> None:
         view = self.query_one(TeardownRun).view
         if view is not None and view.check_action("plan", ()):
             view.action_plan()
+            self.focus_after("plan_teardown")
 
     def action_apply_teardown(self) -> None:
         view = self.query_one(TeardownRun).view
         if view is not None and view.check_action("apply", ()):
             view.action_apply()
+            self.focus_after("apply_teardown")
 
     def action_refresh(self) -> None:
         self.refresh_evidence()
@@ -485,6 +495,7 @@ class Stage4Panel(StepPanel):
             self.notify(f"Waived {ref.where} (journaled); {left} reference(s) still open.")
             self.show_references()
             self.update_gate()
+            self.focus_after("waive_reference")
 
         title = f"Waive the reference at {ref.location}"
         self.app.push_screen(ReasonDialog(title, body, action="Waive", destructive=True), record)

@@ -90,7 +90,12 @@ AUDIT: tuple[tuple[str, str, str, str], ...] = (
     ("stage4", "refresh", "r", "#s4-tabs Tabs"),
     ("stage4", "refresh.failed", "r", "#s4-refresh"),
     ("stage4", "section", "1-6", "#s4-tabs Tabs"),
-    ("stage4", "section.scan", "2", "#s4-ref-list"),  # with references to waive
+    ("stage4", "section.scan", "1-6", "#s4-ref-list"),  # 2, with references to waive
+    ("stage4", "take_snapshot", "t", "#s4-tabs Tabs"),
+    ("stage4", "park", "k", "#s4-tabs Tabs"),
+    ("stage4", "plan_teardown", "p", "#s4-td-log"),
+    ("stage4", "apply_teardown", "a", "#s4-td-log"),
+    ("stage4", "waive_reference", "w", "#s4-ref-list, #s4-tabs Tabs"),
     ("stage4", "leave_field", "escape", "#s4-tabs Tabs"),
     ("rollback", "open.a", "—", "#rb-restore"),
     ("rollback", "open.b", "—", "#rb-versions"),
