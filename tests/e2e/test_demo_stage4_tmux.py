@@ -13,6 +13,7 @@ import json
 import os
 import shutil
 import signal
+import subprocess
 import sys
 import uuid
 from collections.abc import Iterator
@@ -32,8 +33,12 @@ from tests.bench.bench_keycount import (
 )
 from tests.e2e import tmux_support
 from tests.e2e.tmux_support import TmuxScreen
+from tests.support.change_record_check import check_record, parse_record
 from tests.support.sandbox import world_processes
 from tests.support.waiting import BOUND_S
+from tui.core.journal.reader import read_journal
+from tui.core.journal.writer import Workspace
+from tui.core.secrets.redact import Redactor
 
 pytestmark = [
     pytest.mark.e2e,
@@ -113,6 +118,26 @@ def leftovers(world: Path) -> list[str]:
     return world_processes(world, endpoint_port(world))
 
 
+def check_whole_change_record(release: Path) -> None:
+    """The change record of the whole demo tells every journal line (issue 14)."""
+    out = subprocess.run(
+        [MOCM_UPGRADE, "report", "--release", str(release), "--out", "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    ).stdout
+    records = read_journal(Workspace(release).journal_path).records
+    counts = check_record(records, out, Redactor().redact)
+    assert counts["plan_applied"] >= 2  # the upgrade's apply and Stage 4's teardown
+    steps = {row["Step"]: row["Status"] for row in parse_record(out)["Steps"].table("Step").rows}
+    forward = ["Releases", "Preflight", "Backend", "Carry-over", "Plan", "Apply", "Values"]
+    assert steps == {
+        **dict.fromkeys([*forward, "Helm", "Stage 4"], "done"),
+        "Rollback": "not started",
+    }
+
+
 def tear_down(screen: TmuxScreen, world: Path) -> None:
     """Kill the session, then anything of the world still running (pass or fail)."""
     screen.kill()
@@ -166,5 +191,6 @@ def test_demo_from_step_1_through_stage_4_apply(tmp_path: Path) -> None:
         screen.keys("C-q")
         screen.wait_gone(timeout=60)
         screen.wait_for(lambda _: not leftovers(world), timeout=30)  # nothing left running
+        check_whole_change_record(world / "releases/mocm-10.6.2605")
     finally:
         tear_down(screen, world)
