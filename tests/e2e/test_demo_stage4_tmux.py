@@ -90,21 +90,36 @@ def remote_state(world: Path) -> dict[str, Any]:
     return state
 
 
+OLD_CLUSTER = "acme-mocm-prod-cache"
+
+
 def by_address(state: dict[str, Any]) -> dict[str, Any]:
     return {f"{r['type']}.{r['name']}": r["instances"] for r in state["resources"]}
 
 
-def valkey_group_status(world: Path) -> str:
+def elasticache(world: Path) -> Any:
+    """ElastiCache of the demo's local AWS world, with the demo's own credentials."""
     env = world_aws_env(world)
-    cache = boto3.client(
+    return boto3.client(
         "elasticache",
         endpoint_url=env["AWS_ENDPOINT_URL"],
         region_name=env["AWS_REGION"],
         aws_access_key_id=env["AWS_ACCESS_KEY_ID"],
         aws_secret_access_key=env["AWS_SECRET_ACCESS_KEY"],
     )
-    group = cache.describe_replication_groups(ReplicationGroupId="acme-mocm-prod-valkey")
+
+
+def valkey_group_status(world: Path) -> str:
+    group = elasticache(world).describe_replication_groups(
+        ReplicationGroupId="acme-mocm-prod-valkey"
+    )
     return str(group["ReplicationGroups"][0]["Status"])
+
+
+def cluster_statuses(world: Path) -> dict[str, str]:
+    """Cache cluster id → status, as describe_cache_clusters lists them."""
+    listed = elasticache(world).describe_cache_clusters()["CacheClusters"]
+    return {c["CacheClusterId"]: c["CacheClusterStatus"] for c in listed}
 
 
 def endpoint_port(world: Path) -> int:
@@ -166,6 +181,7 @@ def test_demo_from_step_1_through_stage_4_apply(tmp_path: Path) -> None:
         screen.wait_for(shows("AWS world seeded anew"), timeout=max(BOUND_S, 300))
         b1_upgrade(op)
         before = remote_state(world)
+        assert cluster_statuses(world).get(OLD_CLUSTER) == "available"
         stage4_teardown(op)
         after = remote_state(world)
 
@@ -182,6 +198,9 @@ def test_demo_from_step_1_through_stage_4_apply(tmp_path: Path) -> None:
         assert {a: has[a] for a in valkey} == {a: had[a] for a in valkey}  # untouched
         assert after["serial"] == before["serial"] + 1
         assert valkey_group_status(world) == "available"
+        # The teardown reached the cloud: the old cluster is being deleted (moto keeps a
+        # deleted cluster "deleting"; the real API lists it until it is gone).
+        assert cluster_statuses(world).get(OLD_CLUSTER, "gone") in ("deleting", "gone")
 
         journal = world / "releases/mocm-10.6.2605/.mocm-upgrade/journal.jsonl"
         records = [json.loads(line) for line in journal.read_text().splitlines()]

@@ -5,7 +5,10 @@ It reads every `*.tf` file of the working directory with python-hcl2 (a file
 renamed `*.tf.2603` is not read), plans against the state, writes a plan file
 (a zip holding the prior state's lineage/serial, a config snapshot and the
 JSON plan), applies it (serial + 1), and keeps state locally or in S3 (boto3,
-path-style, `AWS_ENDPOINT_URL`), with the real texts and exit codes.
+path-style, `AWS_ENDPOINT_URL`), with the real texts and exit codes. Against a
+loopback `AWS_ENDPOINT_URL` (moto's server) `apply` also deletes and creates the
+ElastiCache clusters and replication groups it plans to, as the provider would
+(`cloud.py`); every other type lives in the state only.
 
 Modelled: `version [-json]`; `init [-upgrade] [-input=false] [-migrate-state]
 [-force-copy] [-reconfigure] [-no-color]`; `plan [-out F] [-detailed-exitcode]

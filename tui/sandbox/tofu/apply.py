@@ -122,12 +122,17 @@ def _strip_unknown(value: Any) -> Any:
     return value
 
 
+def region_of(variables: dict[str, Any]) -> str:
+    """The region the configuration's provider works in (`var.aws_region`, else AWS_REGION)."""
+    return str(variables.get("aws_region") or os.environ.get("AWS_REGION") or "eu-central-1")
+
+
 def apply_plan(plan: Plan, variables: dict[str, Any]) -> tuple[dict[str, Any], dict[str, int]]:
     """The state after the plan, serial + 1 (a new lineage when there was no state)."""
     prior = plan.prior_state
     state = empty_state(prior["lineage"], prior["serial"] + 1) if prior else empty_state(serial=1)
     seed = f"{state['lineage']}/{state['serial']}"
-    region = str(variables.get("aws_region") or os.environ.get("AWS_REGION") or "eu-central-1")
+    region = region_of(variables)
     counts = {"added": 0, "changed": 0, "destroyed": 0}
     resources: dict[tuple[str, str, str, str], dict[str, Any]] = {}
     for resource in (prior or {}).get("resources", []):

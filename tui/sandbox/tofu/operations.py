@@ -9,8 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from tui.sandbox.tofu import gojson, messages
-from tui.sandbox.tofu.apply import apply_plan
+from tui.sandbox.tofu.apply import apply_plan, region_of
 from tui.sandbox.tofu.backend import active_backend
+from tui.sandbox.tofu.cloud import CloudError, apply_to_cloud
 from tui.sandbox.tofu.config import Config, config_files, load_config_files, read_tfvars
 from tui.sandbox.tofu.locks import hold_if_asked
 from tui.sandbox.tofu.plan import Planner, resolve_variables
@@ -136,6 +137,10 @@ def run_apply(cwd: Path, plan_path: str, flags: dict[str, Any]) -> int:
                 return messages.error(*messages.STALE_PLAN, color=color)
         plan = make_plan(config, saved.variables, saved.prior_state)
         new_state, counts = apply_plan(plan, saved.variables)
+        try:
+            apply_to_cloud(plan, region_of(saved.variables))
+        except CloudError as exc:
+            return messages.error(exc.summary, exc.detail, color=color)
         _print_progress(plan)
         backend.write(new_state)
     outputs = {n: (o["value"], bool(o.get("sensitive"))) for n, o in new_state["outputs"].items()}
