@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint bench mutate clean
+.PHONY: demo test lint lint-for-test bench mutate clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,10 +21,24 @@ lint: $(VENV)/.installed
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
-# pyproject's --dist loadgroup keeps each engine world's tests on one worker (built once).
-test: lint
+# The tests run on TEST_WORKERS workers: more than the cores, as many tests wait on
+# subprocesses and tmux (pyproject's --dist loadgroup keeps each engine world's tests on one
+# worker, built once). The lint runs beside them at a lower priority; its output is printed
+# after the tests', and either failing fails `make test`.
+TEST_WORKERS ?= 4
+PYTEST_ARGS ?=
+
+test: $(VENV)/.installed
+	@log=$$(mktemp); \
+	( nice -n 10 $(MAKE) --no-print-directory lint-for-test >"$$log" 2>&1 ) & lint=$$!; \
+	$(BIN)/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS); tests=$$?; \
+	wait $$lint; linted=$$?; \
+	echo "== make lint (ran beside the tests): $$([ $$linted -eq 0 ] && echo passed || echo FAILED)"; \
+	cat "$$log"; rm -f "$$log"; \
+	[ $$tests -eq 0 ] && [ $$linted -eq 0 ]
+
+lint-for-test: lint
 	$(BIN)/mypy --strict tests/support
-	$(BIN)/pytest -n 2
 
 # Benchmarks print numbers (no test is timed); the README holds the figures.
 bench: $(VENV)/.installed

@@ -2,17 +2,48 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
+import botocore.loaders
+import botocore.session
 import pytest
 
 from tui.sandbox.aws_endpoint import AwsEndpoint, start_endpoint
 
+TESTS = Path(__file__).resolve().parent
 # Tool outputs and files the tests read, inside the repository (tests/data/README.md).
-SAMPLES = Path(__file__).resolve().parent / "data" / "reference"
+SAMPLES = TESTS / "data" / "reference"
+
+# The folders whose tests take longest (tmux, real Terraform, whole demo worlds) are handed
+# out first, so that their long tests overlap the many short ones instead of ending the run.
+LONG_FIRST = ("e2e/", "engine/", "unit/sandbox/", "screens/helm/")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The long folders first; the order inside each folder stays the collection's."""
+
+    def rank(item: pytest.Item) -> int:
+        where = item.path.relative_to(TESTS).as_posix()
+        starts = [i for i, folder in enumerate(LONG_FIRST) if where.startswith(folder)]
+        return starts[0] if starts else len(LONG_FIRST)
+
+    items.sort(key=rank)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _botocore_models_read_once() -> Iterator[None]:
+    """Every boto3 session of a test process shares one loader of botocore's service models
+    (read-only JSON; a session's own clients already share them): each new session of the
+    wizard or a test no longer parses the same files again. Clients and calls are unchanged."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(
+            botocore.session, "create_loader", functools.cache(botocore.loaders.create_loader)
+        )
+        yield
 
 
 @pytest.fixture(scope="session")

@@ -4,6 +4,8 @@ the not-found check that keeps seeding idempotent, and the previous release's st
 from __future__ import annotations
 
 import json
+import threading
+from functools import cache
 from typing import Any
 
 import boto3
@@ -18,17 +20,34 @@ from tui.sandbox.world import World
 LOCAL_ENDPOINT = Config(retries={"total_max_attempts": 1}, connect_timeout=2)
 
 
+# botocore sessions are not thread-safe while they make clients: one at a time.
+_SESSIONS_LOCK = threading.Lock()
+
+
+@cache
+def _session(key: str, secret: str, token: str | None, region: str | None) -> Any:
+    """One boto3 session per set of keys and region: its service models are read from
+    disk once (a new session per client read them again, ~70 ms of JSON each)."""
+    return boto3.session.Session(
+        aws_access_key_id=key,
+        aws_secret_access_key=secret,
+        aws_session_token=token,
+        region_name=region,
+    )
+
+
 def client(service: str, env: dict[str, str]) -> Any:
     """A boto3 client for the endpoint described by ``env`` (AWS_* variables)."""
-    session = boto3.session.Session(
-        aws_access_key_id=env.get("AWS_ACCESS_KEY_ID", "testing"),
-        aws_secret_access_key=env.get("AWS_SECRET_ACCESS_KEY", "testing"),
-        aws_session_token=env.get("AWS_SESSION_TOKEN"),
-        region_name=env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION"),
-    )
-    return session.client(  # type: ignore[call-overload]  # stubs want a Literal name
-        service, endpoint_url=env.get("AWS_ENDPOINT_URL"), config=LOCAL_ENDPOINT
-    )
+    with _SESSIONS_LOCK:
+        session = _session(
+            env.get("AWS_ACCESS_KEY_ID", "testing"),
+            env.get("AWS_SECRET_ACCESS_KEY", "testing"),
+            env.get("AWS_SESSION_TOKEN"),
+            env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION"),
+        )
+        return session.client(  # stubs want a Literal name
+            service, endpoint_url=env.get("AWS_ENDPOINT_URL"), config=LOCAL_ENDPOINT
+        )
 
 
 def exists(call: Any, missing_codes: tuple[str, ...], **kwargs: Any) -> bool:
