@@ -88,6 +88,7 @@ class StepPanel(ReportsWorkers, Vertical):
             timeout_s=timeout_s,
             stdin=stdin,
             tee_lines=tee_lines,
+            on_spawned=lambda pid: wizard.commands.spawned(wizard.session, record, pid),
         )
         wizard.commands.track(worker, record)
         return worker

@@ -142,7 +142,9 @@ class WizardApp(App[int]):
             body = known.body
             banner.show(identity=BannerIdentity(body.account, body.principal, body.region))
         resume = session.resume_step()
-        if session.interruptions:
+        if session.still_running:  # a killed wizard's command runs on: ask first
+            self.call_after_refresh(self.ask_still_running, session, resume)
+        elif session.interruptions:
             self.call_after_refresh(self.tell_interruptions, session.interruptions, resume)
         elif resume != "releases":
             self.call_after_refresh(self.resume_at, resume)
@@ -169,6 +171,57 @@ class WizardApp(App[int]):
             self.show_step(where)  # behind the question: the step the command ran on
         question = ConfirmDialog("Interrupted while a command ran", said, confirm=confirm)
         self.push_screen(question, answered)
+
+    def ask_still_running(self, session: Session, resume: str) -> None:
+        """A command the killed wizard started still runs: wait for it, or stop it (k).
+
+        Quit (^Q) leaves it running (the session journals that). Once it is gone it is told
+        as interrupted, with the safe next action (an apply: plan again).
+        """
+        from tui.core.journal.records import ChildChoice  # loaded with the session
+
+        running = session.still_running[0]
+        step = running.started.step
+        if step in STEP_IDS and step != "releases":
+            self.show_step(step)  # behind the question: the step the command ran on
+        title = step_info(step).title if step in STEP_IDS else ""
+
+        def answered(stop: bool | None) -> None:
+            choice = ChildChoice.STOPPED if stop else ChildChoice.WAITED
+            session.child_chosen(running, choice)
+            how = "Stopping" if stop else "Waiting for"
+            self.notify(f"{how} {running.what} (pid {running.child.pid})…", timeout=10)
+            self.wait_for_child(session, running, resume)
+
+        question = ConfirmDialog(
+            "Still running: a command the stopped wizard started",
+            running.sentence(title),
+            confirm="Stop it",
+            key="k",
+            cancel="Wait",
+            cancel_key="w",
+            destructive=True,  # Enter waits: stopping is the operator's explicit k
+        )
+        self.push_screen(question, answered)
+
+    @work(thread=True, group="still-running", exit_on_error=False, description="waiting")
+    def wait_for_child(self, session: Session, running: object, resume: str) -> None:
+        from tui.core.exec.child import wait_gone
+        from tui.core.exec.left_running import StillRunning
+
+        assert isinstance(running, StillRunning)
+        wait_gone(running.child)
+        self.call_from_thread(self.child_ended, session, running, resume)
+
+    def child_ended(self, session: Session, running: object, resume: str) -> None:
+        from tui.core.exec.left_running import StillRunning
+
+        assert isinstance(running, StillRunning)
+        session.child_gone(running)
+        if session.still_running:
+            self.ask_still_running(session, resume)
+        else:
+            self.tell_interruptions(session.interruptions, resume)
 
     def on_step_panel_identity_known(self, event: StepPanel.IdentityKnown) -> None:
         """A step asked STS who we are in AWS: the banner shows it from now on (journaled)."""

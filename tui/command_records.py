@@ -51,6 +51,22 @@ class CommandRecords:
         run_id = session.journal.command_started(argv, cwd, transcript.name, step)
         return CommandRecord(tuple(argv), cwd, step, transcript, run_id=run_id)
 
+    def spawned(self, session: Session | None, record: CommandRecord, pid: int) -> None:
+        """Journal the process the command runs as (a restart checks it still runs)."""
+        if session is None or not record.run_id:
+            return
+        from tui.core.exec.child import identify
+        from tui.core.journal.records import CommandChild
+
+        child = identify(pid)
+        if child is None:  # ended already: its end record follows
+            return
+        session.journal.append(
+            CommandChild(
+                record.run_id, child.pid, child.pgid, child.start_ticks, child.boot_id, record.step
+            )
+        )
+
     def track(self, worker: Worker[CommandResult], record: CommandRecord) -> None:
         self._open[worker] = record
 

@@ -4,7 +4,9 @@ The App opens a Session once the releases are valid and closes it on exit. Openi
 it, in this order: the secrets of the values files are registered with the
 redactor (before anything is shown or logged); the lock is taken; the journal is
 opened; temp files left by killed writes are removed (journaled); commands a
-killed wizard left running are journaled as interrupted.
+killed wizard started and never saw end are journaled as interrupted — unless their
+process still runs (``still_running``): the App asks the operator first (wait, stop,
+or quit leaving it), and ``child_chosen`` / ``child_gone`` journal the answer.
 """
 
 from __future__ import annotations
@@ -14,9 +16,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tui.core.errors import MocmError
-from tui.core.journal.interrupted import Interruption, explain
+from tui.core.exec.child import stop_group
+from tui.core.exec.left_running import StillRunning, still_running
+from tui.core.journal.interrupted import Interruption, explain, last_line
 from tui.core.journal.lock import LockAcquired, ReleaseLock
-from tui.core.journal.records import CommandInterrupted
+from tui.core.journal.records import ChildChoice, CommandInterrupted
 from tui.core.journal.resume import JournalState, fold
 from tui.core.journal.transcripts import Transcripts
 from tui.core.journal.writer import Journal, Workspace
@@ -39,8 +43,9 @@ class Session:
     resumed: JournalState
     redactor: Redactor
     transcripts: Transcripts
-    interruptions: tuple[Interruption, ...] = ()  # commands a killed wizard left running
+    interruptions: tuple[Interruption, ...] = ()  # commands a killed wizard cut off
     removed_temp_files: tuple[Path, ...] = ()
+    still_running: tuple[StillRunning, ...] = ()  # … whose process runs on: ask first
 
     @classmethod
     def open(
@@ -68,16 +73,20 @@ class Session:
         )
         if acquired.took_over is not None:
             journal.note(f"Took over a stale lock: {acquired.took_over.describe()}")
-        cut_off = []
+        transcripts = Transcripts(workspace, redactor.redact)
+        cut_off, running = [], []
         for started in fold(journal.records).unfinished:
             command = started.body
+            alive = still_running(journal.records, command, started.ts)
+            if alive is not None:
+                running.append(alive)
+                continue
             cut = CommandInterrupted(
                 command.run_id, command.argv, command.cwd, started.ts, command.step
             )
             journal.append(cut)
-            cut_off.append(explain(cut))
+            cut_off.append(told(cut, transcripts, command.transcript))
         resumed = fold(journal.records, journal.warnings)
-        transcripts = Transcripts(workspace, redactor.redact)
         return cls(
             workspace,
             journal,
@@ -88,15 +97,50 @@ class Session:
             transcripts,
             tuple(cut_off),
             removed,
+            tuple(running),
         )
+
+    def child_chosen(self, running: StillRunning, choice: ChildChoice) -> bool:
+        """Journal the operator's choice about a command still running; STOPPED sends
+        SIGTERM to its process group. False: it had ended already (nothing sent)."""
+        self.journal.append(running.handled(choice))
+        if choice is ChildChoice.STOPPED:
+            return stop_group(running.child)
+        return True
+
+    def child_gone(self, running: StillRunning) -> Interruption:
+        """The command's process has ended: journaled as interrupted, and what to do next."""
+        cut = running.interrupted()
+        self.journal.append(cut)
+        self.still_running = tuple(r for r in self.still_running if r is not running)
+        self.resumed = fold(self.journal.records, self.journal.warnings)
+        said = told(cut, self.transcripts, running.started.transcript)
+        self.interruptions += (said,)
+        return said
 
     def resume_step(self) -> str:
         """Where a restart lands: the step the operator was on."""
         return self.resumed.resume_step(STEP_IDS)
 
     def close(self) -> None:
-        """Release the lock (the journal needs no closing: every record is fsynced)."""
-        self.lock.release()
+        """Release the lock (the journal needs no closing: every record is fsynced).
+
+        A command still running that the operator did not see end is journaled as left
+        running: the next start asks about it again.
+        """
+        try:
+            for running in self.still_running:
+                self.journal.append(running.handled(ChildChoice.LEFT_RUNNING))
+            self.still_running = ()
+        finally:
+            self.lock.release()
+
+
+def told(cut: CommandInterrupted, transcripts: Transcripts, name: str | None) -> Interruption:
+    """``explain(cut)`` with the last line its transcript holds."""
+    said = explain(cut)
+    end = last_line(transcripts.output(name or ""))
+    return Interruption(said.command, said.consequence, said.next_action, said.replan, end)
 
 
 def values_files(pair: ReleasePair, playbook: Playbook) -> list[Path]:

@@ -290,6 +290,8 @@ CHECKS: dict[type[RecordBody], Check] = {
     rec.CommandStarted: in_commands,
     rec.CommandRun: in_commands,
     rec.CommandInterrupted: in_commands,
+    rec.CommandChild: in_decisions,
+    rec.ChildHandled: in_decisions,
     rec.Note: in_notes,
     rec.UntypedDecision: in_decisions,
     ev.TempFilesRemoved: in_decisions,

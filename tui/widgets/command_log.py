@@ -21,7 +21,13 @@ from textual.worker import Worker
 from tui.core.errors import CommandFailed, MocmError
 from tui.core.exec.process_group import DEFAULT_GRACE, CancelGrace
 from tui.core.exec.result import CommandResult
-from tui.core.exec.runner import LineCallback, LinesCallback, RunningCommand, Stream
+from tui.core.exec.runner import (
+    LineCallback,
+    LinesCallback,
+    RunningCommand,
+    SpawnedCallback,
+    Stream,
+)
 from tui.core.printable import printable
 from tui.core.secrets.redact import Redactor
 from tui.widgets.theme import Palette
@@ -119,6 +125,7 @@ class CommandLog(ReportsWorkers, Log):
         grace: CancelGrace = DEFAULT_GRACE,
         tee: LineCallback | None = None,
         tee_lines: LinesCallback | None = None,
+        on_spawned: SpawnedCallback | None = None,
     ) -> Worker[CommandResult]:
         """Run ``argv`` in a worker, stream it here, then post :class:`Finished`.
 
@@ -147,6 +154,7 @@ class CommandLog(ReportsWorkers, Log):
             stdin=stdin,
             redactor=self.redactor,
             grace=grace,
+            on_spawned=on_spawned,
         )
         self._command = command
         # One screen line, even for arguments holding newlines.

@@ -480,7 +480,7 @@ def test_a_hand_edited_last_line_is_named_not_set_aside(tmp_path: Path) -> None:
 def test_a_line_of_a_newer_schema_is_refused_naming_the_version(tmp_path: Path, where: str) -> None:
     journal = open_journal(tmp_path)
     journal.step_started("releases")
-    newer = {"ts": "t", "seq": 2, "kind": "step_teleported", "user": "u", "host": "h", "schema": 3}
+    newer = {"ts": "t", "seq": 2, "kind": "step_teleported", "user": "u", "host": "h", "schema": 4}
     lines = journal.path.read_text().splitlines()
     lines.insert(0 if where == "middle" else len(lines), json.dumps(newer))
     journal.path.write_text("\n".join(lines) + "\n")
@@ -488,10 +488,10 @@ def test_a_line_of_a_newer_schema_is_refused_naming_the_version(tmp_path: Path, 
     with pytest.raises(JournalError) as caught:
         read_journal(journal.path)
     assert caught.value.message == (
-        f"{journal.path}: line {number} was written by a newer mocm-upgrade (journal schema 3); "
-        "this one reads journal schema 2 and older."
+        f"{journal.path}: line {number} was written by a newer mocm-upgrade (journal schema 4); "
+        "this one reads journal schema 3 and older."
     )
-    with pytest.raises(JournalError, match="journal schema 3"):
+    with pytest.raises(JournalError, match="journal schema 4"):
         open_journal(tmp_path)
 
 
@@ -500,4 +500,4 @@ def test_every_line_written_says_its_schema(tmp_path: Path) -> None:
     journal.step_entered("plan")
     journal.note("x")
     lines = [json.loads(line) for line in journal.path.read_text().splitlines()]
-    assert [line["schema"] for line in lines] == [2, 2]
+    assert [line["schema"] for line in lines] == [3, 3]

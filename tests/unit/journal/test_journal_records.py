@@ -70,6 +70,9 @@ from tui.core.journal.events import (
 from tui.core.journal.records import (
     BODY_BY_KIND,
     SCHEMA_VERSION,
+    ChildChoice,
+    ChildHandled,
+    CommandChild,
     CommandInterrupted,
     CommandRun,
     CommandStarted,
@@ -160,6 +163,8 @@ BODIES: list[RecordBody] = [
     RollbackChosen(RollbackKind.LOCAL_STATE, "/p/terraform.tfstate.pre-upgrade", "/p/t.tfstate"),
     RollbackDone(RollbackKind.STATE_VERSION, "version v3", ("plan", "apply")),
     StateLeftBehind(("aws_s3_bucket.new",), "version v3"),
+    CommandChild("0f3a", 4242, 4242, 987654, "5c1d-boot", "apply"),
+    ChildHandled("0f3a", ("tofu", "apply"), 4242, 4242, ChildChoice.STOPPED, "apply"),
 ]
 
 
@@ -183,7 +188,7 @@ def test_every_kind_round_trips_through_its_json(body: RecordBody) -> None:
     record = envelope(body, 7)
     data = record_to_json(record)
     assert list(data)[:6] == ["ts", "seq", "kind", "user", "host", "schema"]
-    assert data["schema"] == SCHEMA_VERSION == 2
+    assert data["schema"] == SCHEMA_VERSION == 3
     assert BODY_BY_KIND[RecordKind(data["kind"])] is type(body) and record.kind == data["kind"]
     assert record_from_json(data) == record
 
@@ -196,7 +201,7 @@ def test_json_form_is_flat_with_lists_enums_as_values_and_nested_records_as_obje
         "kind": "command",
         "user": "alice",
         "host": "jump1",
-        "schema": 2,
+        "schema": 3,
         "argv": ["tofu", "plan"],
         "cwd": "/r/curr",
         "exit_code": 2,
@@ -267,8 +272,8 @@ def test_a_record_of_the_wrong_shape_names_the_field(data: object, message: str)
 
 def test_a_newer_schema_is_refused_with_its_version() -> None:
     with pytest.raises(NewerSchemaError) as caught:
-        record_from_json(good(schema=3, kind="a_kind_from_the_future"))
-    assert caught.value.version == 3
+        record_from_json(good(schema=4, kind="a_kind_from_the_future"))
+    assert caught.value.version == 4
 
 
 def test_a_missing_optional_field_takes_its_default() -> None:

@@ -263,7 +263,7 @@ def test_a_legacy_journal_continues_in_the_new_schema_and_renders(legacy: Worksp
     read = read_journal(legacy.journal_path)
     assert len(read.records) == before + 1
     lines = legacy.journal_path.read_text().splitlines()
-    assert "schema" not in json.loads(lines[0]) and json.loads(lines[-1])["schema"] == 2
+    assert "schema" not in json.loads(lines[0]) and json.loads(lines[-1])["schema"] == 3
     md = change_record(fold(read.records), step_order=STEP_IDS)
     assert "| 39 | 2026-05-04T" in md  # line numbers of the old journal, kept
     assert "typed_confirmation: destroy aws_instance.old accepted" in md

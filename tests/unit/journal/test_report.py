@@ -276,7 +276,7 @@ def test_cli_on_a_newer_journal_names_the_version(
     assert main(["report", "--release", str(tmp_path), "--out", "-"]) == 1
     err = capsys.readouterr().err
     assert f"line {len(journal.records) + 1} was written by a newer mocm-upgrade" in err
-    assert "(journal schema 7); this one reads journal schema 2 and older" in err
+    assert "(journal schema 7); this one reads journal schema 3 and older" in err
 
 
 def test_cli_reports_a_torn_last_line_as_a_warning(

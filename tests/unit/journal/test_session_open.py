@@ -3,14 +3,26 @@ writes removed (journaled), commands a killed wizard left running journaled as i
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
 from pathlib import Path
 
 from tests.support.journal import dead_pid, killed_write_temp
 from tests.support.release import make_pair
+from tui.core.exec.child import identify, wait_gone
 from tui.core.journal.events import TempFilesRemoved
-from tui.core.journal.records import CommandInterrupted, CommandStatus
+from tui.core.journal.records import (
+    ChildChoice,
+    ChildHandled,
+    CommandChild,
+    CommandInterrupted,
+    CommandStatus,
+)
 from tui.core.journal.report import change_record
 from tui.core.journal.resume import fold
+from tui.core.journal.transcripts import Transcripts
 from tui.core.journal.writer import Journal, Workspace
 from tui.core.playbook.load import load_playbook
 from tui.core.releases.directories import load_pair
@@ -197,3 +209,78 @@ def test_a_values_file_that_does_not_parse_is_skipped_not_fatal(tmp_path: Path) 
     session = Session.open(load_pair(prev, curr, BOOK), BOOK, "0.1.0", Redactor())
     session.close()
     assert session.journal.records[-1].kind == "session_started"  # the Values step says why
+
+
+def test_a_command_whose_process_still_runs_is_asked_about_not_cut_off(tmp_path: Path) -> None:
+    """The killed wizard's tofu apply runs on in its own session: the restart says so and
+    journals nothing as interrupted until the operator chose and the process is gone."""
+    prev, curr = make_pair(tmp_path)
+    killed = Journal.open(Workspace(curr), user="alice", host="jump1")
+    tf = curr / "terraform" / "aws"
+    apply = ["tofu", "apply", "-input=false", "tfplan"]
+    transcripts = Transcripts(Workspace(curr))
+    transcript = transcripts.open(apply, tf)
+    transcript.line("stderr", "aws_s3_bucket.new: Creating...")  # then the wizard was killed
+    transcript.close(None, 0.0)  # the footer is no output line: as a killed wizard's file
+    run = killed.command_started(apply, tf, transcript.name, "apply")
+    child = subprocess.Popen(
+        [sys.executable, "-c", "import time; time.sleep(120)"], start_new_session=True
+    )
+    try:
+        seen = identify(child.pid)
+        assert seen is not None
+        body = CommandChild(run, seen.pid, seen.pgid, seen.start_ticks, seen.boot_id, "apply")
+        killed.append(body)
+
+        first = Session.open(load_pair(prev, curr, BOOK), BOOK, "0.1.0", Redactor())
+        [running] = first.still_running
+        assert first.interruptions == () and running.child == seen
+        assert "is still running as pid" in running.sentence("Apply")
+        assert "(Apply step)" in running.sentence("Apply")
+        first.close()  # quit: left running, journaled; the next start asks again
+        [left] = [r.body for r in first.journal.records if isinstance(r.body, ChildHandled)]
+        assert left.choice is ChildChoice.LEFT_RUNNING and left.pid == child.pid
+        assert not [r for r in first.journal.records if isinstance(r.body, CommandInterrupted)]
+
+        again = Session.open(load_pair(prev, curr, BOOK), BOOK, "0.1.0", Redactor())
+        [running] = again.still_running
+        assert again.child_chosen(running, ChildChoice.STOPPED)  # SIGTERM to its group
+        assert child.wait(timeout=30) == -signal.SIGTERM
+        assert wait_gone(running.child, timeout_s=30)
+        said = again.child_gone(running)
+        again.close()
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait()
+    assert said.replan and said.command.run_id == run
+    assert said.transcript_end == "aws_s3_bucket.new: Creating..."
+    assert "Its transcript ends: 'aws_s3_bucket.new: Creating...'" in said.sentence("Apply")
+    assert again.interruptions == (said,) and again.still_running == ()
+    kinds = [r.kind.value for r in again.journal.records[-2:]]
+    assert kinds == ["child_handled", "command_interrupted"]
+    handled = [r.body for r in again.journal.records if isinstance(r.body, ChildHandled)]
+    assert [h.choice for h in handled] == [ChildChoice.LEFT_RUNNING, ChildChoice.STOPPED]
+    md = change_record(fold(again.journal.records))
+    assert "stopped it (SIGTERM to its process group)" in md
+    assert f"runs as pid {child.pid}, process group {child.pid}" in md
+    # the third start: gone and journaled, nothing to ask or tell
+    third = Session.open(load_pair(prev, curr, BOOK), BOOK, "0.1.0", Redactor())
+    third.close()
+    assert third.still_running == () and third.interruptions == ()
+
+
+def test_a_pid_reused_by_another_process_is_not_the_command(tmp_path: Path) -> None:
+    """The journal names pid P started at tick T; P now runs something started later."""
+    prev, curr = make_pair(tmp_path)
+    killed = Journal.open(Workspace(curr), user="alice", host="jump1")
+    tf = curr / "terraform" / "aws"
+    run = killed.command_started(["helmfile", "sync"], tf, None, "helm")
+    me = identify(os.getpid())
+    assert me is not None
+    killed.append(CommandChild(run, me.pid, me.pgid, me.start_ticks - 1, me.boot_id, "helm"))
+    session = Session.open(load_pair(prev, curr, BOOK), BOOK, "0.1.0", Redactor())
+    session.close()
+    assert session.still_running == ()
+    [cut] = session.interruptions
+    assert cut.command.run_id == run and "half-upgraded" in cut.consequence

@@ -41,6 +41,7 @@ from tui.core.secrets.redact import Redactor
 Stream = Literal["stdout", "stderr"]
 LineCallback = Callable[[Stream, str], None]
 LinesCallback = Callable[[Stream, Sequence[str]], None]
+SpawnedCallback = Callable[[int], None]  # told the child's pid as soon as it exists
 
 READ_CHUNK = 1 << 16
 THREAD_CHUNK = 1 << 12  # a chunk this big is split and redacted in a thread, off the event loop
@@ -86,6 +87,8 @@ class RunningCommand:
     (machine output such as ``tofu show -json`` must not be redacted, split or cut).
     ``on_finished`` is told argv, cwd, exit code, duration and outcome however the run
     ends (even when it cannot start); its own failure is logged, never raised.
+    ``on_spawned`` is told the child's pid (the leader of its process group) once it
+    exists, before any line: a caller journals who runs, in case the wizard is killed.
     """
 
     def __init__(
@@ -102,6 +105,7 @@ class RunningCommand:
         stdout_to: Path | None = None,
         on_finished: CommandRecorder | None = None,
         on_lines: LinesCallback | None = None,
+        on_spawned: SpawnedCallback | None = None,
     ) -> None:
         if not argv:
             raise CommandNotStarted("No command given (empty argument list).")
@@ -116,6 +120,7 @@ class RunningCommand:
         self._grace = grace
         self.stdout_to = stdout_to
         self._on_finished = on_finished
+        self._on_spawned = on_spawned
         self._tails: dict[Stream, deque[str]] = {
             "stdout": deque(maxlen=TAIL_LINES),
             "stderr": deque(maxlen=TAIL_LINES),
@@ -176,6 +181,11 @@ class RunningCommand:
         finally:
             if stdout != PIPE:
                 os.close(stdout)  # the child holds its own copy
+        if self._on_spawned is not None:
+            try:
+                self._on_spawned(proc.pid)
+            except Exception as error:  # the command runs: raised once it has ended
+                self._callback_error = error
         assert proc.stderr is not None
         tasks = [asyncio.create_task(self._pump(proc.stderr, "stderr"))]
         if proc.stdout is not None:
@@ -280,6 +290,7 @@ class RunOptions(TypedDict, total=False):
     redactor: Redactor | None
     grace: CancelGrace
     on_finished: CommandRecorder | None
+    on_spawned: SpawnedCallback | None
 
 
 async def run_command(argv: Sequence[str], **options: Unpack[RunOptions]) -> CommandResult:

@@ -4,6 +4,13 @@ A ``command_started`` with no ``command`` after it means the wizard was killed
 (or the terminal closed) while the command ran. The next start journals a
 ``command_interrupted`` for each (the Session does) and tells the operator the
 safe next action: never a blind repeat of a change whose outcome is unknown.
+
+A command runs in its own session: the kill of the wizard does not stop it. Its
+process is journaled when it starts (``command_child``: pid, process group, start
+time); a restart that finds it still running (``exec.left_running``) says so and lets
+the operator wait for it, stop it (SIGTERM to its process group) or quit leaving
+it; only once it is gone is it journaled as interrupted and the next action
+offered (for an apply: plan again).
 """
 
 from __future__ import annotations
@@ -26,6 +33,7 @@ class Interruption:
     consequence: str
     next_action: str
     replan: bool  # the safe next action is a new plan: the approved one must not be applied
+    transcript_end: str = ""  # the last line its transcript holds (what it said before the kill)
 
     @property
     def what(self) -> str:
@@ -35,9 +43,10 @@ class Interruption:
         """What happened, what it may have left, and what to do next, for the operator."""
         where = f" ({step_title} step)" if step_title else ""
         left = self.consequence[:1].upper() + self.consequence[1:]
+        said = f" Its transcript ends: {self.transcript_end!r}." if self.transcript_end else ""
         return (
             f"{self.what}{where}, started {self.command.started_at}, never finished: the "
-            f"wizard was stopped while it ran. {left}. Next: {self.next_action}."
+            f"wizard was stopped while it ran.{said} {left}. Next: {self.next_action}."
         )
 
 
@@ -92,3 +101,8 @@ def explain(command: CommandInterrupted) -> Interruption:
         "run it again from its step if it is still needed",
         False,
     )
+
+
+def last_line(output: Sequence[str] | None) -> str:
+    """The last non-empty line of a transcript's output (``Transcripts.output``), or ""."""
+    return next((line.strip() for line in reversed(output or ()) if line.strip()), "")

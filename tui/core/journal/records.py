@@ -48,8 +48,9 @@ from tui.core.journal.events import (
     WaiverGiven,
 )
 
-# 1: today's first format (no ``schema`` field, decisions as free text); 2: typed records
-SCHEMA_VERSION = 2
+# 1: the first format (no ``schema`` field, decisions as free text); 2: typed records;
+# 3: a command's process is named (``command_child``, ``child_handled``)
+SCHEMA_VERSION = 3
 
 FileOpKind = Literal["copy", "append", "rename", "backup", "write"]
 FILE_OP_KINDS: tuple[str, ...] = typing.get_args(FileOpKind)
@@ -212,6 +213,42 @@ class CommandInterrupted:
 
 
 @dataclass(frozen=True)
+class CommandChild:
+    """The process a started command runs as: a killed wizard leaves it running.
+
+    ``start_ticks`` (when it started, in clock ticks after boot) and ``boot_id`` tell
+    it from a later process the system gave the same pid.
+    """
+
+    run_id: str
+    pid: int
+    pgid: int
+    start_ticks: int
+    boot_id: str
+    step: str | None = None
+
+
+class ChildChoice(StrEnum):
+    """What the operator did about a command a killed wizard left running."""
+
+    WAITED = "waited for it to end"
+    STOPPED = "stopped it (SIGTERM to its process group)"
+    LEFT_RUNNING = "left it running and quit"
+
+
+@dataclass(frozen=True)
+class ChildHandled:
+    """A restart found a started command's process still running; the operator chose."""
+
+    run_id: str
+    argv: tuple[str, ...]
+    pid: int
+    pgid: int
+    choice: ChildChoice
+    step: str | None = None
+
+
+@dataclass(frozen=True)
 class Note:
     """Free text worth keeping in the change record."""
 
@@ -240,6 +277,8 @@ class RecordKind(StrEnum):
     COMMAND_STARTED = "command_started"
     COMMAND = "command"
     COMMAND_INTERRUPTED = "command_interrupted"
+    COMMAND_CHILD = "command_child"
+    CHILD_HANDLED = "child_handled"
     NOTE = "note"
     UNTYPED_DECISION = "decision"
     AWS_IDENTITY = "aws_identity"
@@ -285,6 +324,8 @@ RecordBody = (
     | CommandStarted
     | CommandRun
     | CommandInterrupted
+    | CommandChild
+    | ChildHandled
     | Note
     | UntypedDecision
     | AwsIdentityConfirmed
@@ -330,6 +371,8 @@ BODY_BY_KIND: dict[RecordKind, type[RecordBody]] = {
     RecordKind.COMMAND_STARTED: CommandStarted,
     RecordKind.COMMAND: CommandRun,
     RecordKind.COMMAND_INTERRUPTED: CommandInterrupted,
+    RecordKind.COMMAND_CHILD: CommandChild,
+    RecordKind.CHILD_HANDLED: ChildHandled,
     RecordKind.NOTE: Note,
     RecordKind.UNTYPED_DECISION: UntypedDecision,
     RecordKind.AWS_IDENTITY: AwsIdentityConfirmed,

@@ -50,6 +50,8 @@ from tui.core.journal.events import (
     WaiverGiven,
 )
 from tui.core.journal.records import (
+    ChildHandled,
+    CommandChild,
     CommandInterrupted,
     CommandStatus,
     JournalRecord,
@@ -89,6 +91,8 @@ DECISIONS = (
     WaiverGiven,
     TempFilesRemoved,
     UntypedDecision,
+    CommandChild,  # who the command ran as: what a restart checks before anything
+    ChildHandled,
 )
 
 

@@ -46,6 +46,8 @@ from tui.core.journal.events import (
     WaiverGiven,
 )
 from tui.core.journal.records import (
+    ChildHandled,
+    CommandChild,
     CommandInterrupted,
     CommandRun,
     CommandStarted,
@@ -149,6 +151,16 @@ def describe(body: RecordBody) -> str:
             return (
                 f"{shlex.join(body.argv)} (started {body.started_at}) never finished: "
                 "the wizard was stopped while it ran"
+            )
+        case CommandChild():
+            return (
+                f"command {body.run_id} runs as pid {body.pid}, process group {body.pgid} "
+                f"(started at clock tick {body.start_ticks} of boot {body.boot_id})"
+            )
+        case ChildHandled():
+            return (
+                f"{shlex.join(body.argv)} (command {body.run_id}, pid {body.pid}, process group "
+                f"{body.pgid}) was still running at the restart: {body.choice.value}"
             )
         case Note():
             return body.text
