@@ -176,6 +176,10 @@ class ValuesPanel(StepPanel):
         # Paint the loading indicator before the parse takes the interpreter's attention.
         self.call_after_refresh(self.load, files)
 
+    def on_unmount(self) -> None:
+        if self.editing is not None:
+            self.editing.close()  # its trees go back to the garbage collector
+
     @property
     def loading_shown(self) -> bool:
         """Whether the files are still being opened (the loading indicator is up)."""
@@ -216,6 +220,8 @@ class ValuesPanel(StepPanel):
 
     def install(self, editing: ValuesEditing) -> None:
         """Show a freshly opened editing session."""
+        if self.editing is not None and self.editing is not editing:
+            self.editing.close()
         self.editing = editing
         self.busy, self.revealed = "", None
         pair = self.wizard.pair

@@ -3,6 +3,7 @@ refused while anything is undecided, and after a save the session goes on from m
 
 from __future__ import annotations
 
+import gc
 import shutil
 import stat
 from pathlib import Path
@@ -12,6 +13,7 @@ import pytest
 from tests.support.values import playbook
 from tui.core.journal.events import ValuesChoice, ValuesDecision
 from tui.core.journal.writer import Journal, Workspace
+from tui.core.memory import holds
 from tui.core.values.draft import DraftFound, DraftStale, Operation, OperationKind
 from tui.core.values.editing import UndecidedLeft, ValuesEditing, open_editing
 from tui.core.values.files import ValuesFiles
@@ -154,3 +156,24 @@ def test_line_map_follows_inserted_and_rewritten_lines() -> None:
     lines = LineMap.between(before, after)
     assert [lines(n) for n in (1, 2, 3)] == [1, 2, 4]
     assert LineMap()(7) == 7 and lines(None) is None
+
+
+def test_an_open_session_keeps_its_trees_out_of_the_collector_until_closed(
+    samples: Path, tmp_path: Path
+) -> None:
+    before = holds()
+    editing, _ = session(samples, tmp_path)
+    assert holds() == before + 1 and gc.get_freeze_count() > 0
+    assert gc.isenabled(), "the collector runs again once the files are parsed"
+    editing.close()
+    editing.close()  # closing twice changes nothing
+    assert holds() == before
+
+
+def test_a_session_dropped_without_closing_lets_its_trees_go(samples: Path, tmp_path: Path) -> None:
+    before = holds()
+    editing, _ = session(samples, tmp_path)
+    assert holds() == before + 1
+    del editing
+    gc.collect()
+    assert holds() == before

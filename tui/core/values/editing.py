@@ -10,6 +10,7 @@ read again. The journal gets what was written and decided, never a value.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -18,6 +19,7 @@ from tui.core.errors import MocmError
 from tui.core.journal.events import DraftFate, ValuesChoice, ValuesDecision, ValuesDraftHandled
 from tui.core.journal.records import JournalRecord
 from tui.core.journal.writer import Journal, utc_now
+from tui.core.memory import HeldOutOfCollector, collector_paused
 from tui.core.playbook.model import KnownPlaceholder
 from tui.core.values.alignment import MISSING, Presence, Row, RowStatus
 from tui.core.values.commands import Command, Edit, MergeDecision, same_node
@@ -92,6 +94,13 @@ class ValuesEditing:
         self.line_map = LineMap()  # the template's lines in the file on disk
         self._applied: list[Operation] = []
         self._undone: list[Operation] = []
+        self.held: HeldOutOfCollector | None = None  # the loaded trees, out of the collector
+
+    def close(self) -> None:
+        """The session is let go: its trees go back to the garbage collector."""
+        if self.held is not None:
+            self.held.release()
+            self.held = None
 
     # -- operations ------------------------------------------------------------------
     def apply(self, op: Operation) -> Command:
@@ -228,9 +237,10 @@ class ValuesEditing:
         if refusal is not None:
             raise refusal
         files = self.files
-        return plan_save(
-            self.merge, files.destination, files.backup, override_reason, on_disk=self.on_disk
-        )
+        with collector_paused():  # the text, its check and the diff: nothing to free
+            return plan_save(
+                self.merge, files.destination, files.backup, override_reason, on_disk=self.on_disk
+            )
 
     def commit(self, plan: SavePlan) -> SaveResult:
         """Write the planned text; the session then goes on from it (nothing is re-read)."""
@@ -361,14 +371,20 @@ def open_editing(
     The previous values are read for their values only (libyaml, several times faster);
     the working copy with ruamel's round trip, since it is the file written back.
     """
-    previous = load_values(files.previous, comments=False)
-    working = load_values(files.working)
-    merge = ValuesMerge(previous, working, placeholder_pattern)
-    if files.resumed and journal is not None:
-        restore_decisions(merge, list(journal.records))
-    merge.mark_saved()  # the file as loaded is the saved state
+    with collector_paused():  # nothing to free while the trees are built (core/memory.py)
+        previous = load_values(files.previous, comments=False)
+        working = load_values(files.working)
+        merge = ValuesMerge(previous, working, placeholder_pattern)
+        if files.resumed and journal is not None:
+            restore_decisions(merge, list(journal.records))
+        merge.mark_saved()  # the file as loaded is the saved state
     store = DraftStore.beside(journal.workspace.root) if journal is not None else None
-    return ValuesEditing(files, merge, known_placeholders, store)
+    editing = ValuesEditing(files, merge, known_placeholders, store)
+    # The trees live as long as the session: full collections need not walk them again
+    # (until ``close``).
+    held = editing.held = HeldOutOfCollector()
+    weakref.finalize(editing, held.release)  # a session dropped unclosed lets go too
+    return editing
 
 
 def journal_draft(journal: Journal, fate: DraftFate, draft: Draft | None, reason: str = "") -> None:
