@@ -123,10 +123,16 @@ class WizardApp(App[int]):
     def panel(self, step_id: str) -> StepPanel:
         return self.query_one(f"#step-{step_id}", StepPanel)
 
+    def banner(self) -> Banner | None:
+        """The banner; None once the wizard is closing (a late message finds its screen gone)."""
+        return next(iter(self.query(Banner)), None)
+
     def on_releases_panel_opened(self, event: ReleasesPanel.Opened) -> None:
         """Step 1 opened a release's session: the banner, the resumed statuses, where to go."""
         session = event.session
-        banner = self.query_one(Banner)
+        banner = self.banner()
+        if banner is None:
+            return
         banner.show(customer=self.wizard.pair.name_prefix if self.wizard.pair else None)
         for step_id in STEP_IDS:
             status = session.resumed.status(step_id)
@@ -227,9 +233,11 @@ class WizardApp(App[int]):
         """A step asked STS who we are in AWS: the banner shows it from now on (journaled)."""
         identity = event.identity
         # The full ARN is on the Preflight screen; the banner has the principal's short form.
-        self.query_one(Banner).show(
-            identity=BannerIdentity(identity.account, identity.arn, identity.region or "")
-        )
+        banner = self.banner()
+        if banner is not None:
+            banner.show(
+                identity=BannerIdentity(identity.account, identity.arn, identity.region or "")
+            )
         session = self.wizard.session
         from tui.core.journal.events import AwsIdentityConfirmed  # loaded with the session
 

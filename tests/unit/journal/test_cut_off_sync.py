@@ -41,6 +41,7 @@ def killed_mid_sync(release: Path, printed: list[str]) -> Workspace:
     transcript = Transcripts(workspace).open(SYNC, release)
     for line in printed:
         transcript.line("stderr", line)
+    transcript.flush()  # the lines reached the file before the kill
     run_id = journal.command_started(SYNC, release, transcript.name, "helm")
     # no close: SIGKILL. The restart:
     started = next(r for r in journal.records if getattr(r.body, "run_id", "") == run_id)

@@ -154,3 +154,14 @@ def test_a_failed_background_write_is_reported_to_the_caller(tmp_path: Path) -> 
     transcript.line("stdout", "lost")
     with pytest.raises(TranscriptError, match=r"Cannot write the transcript .*001-helm-diff"):
         transcript.close(1, 0.2)
+
+
+def test_flush_returns_once_the_lines_are_in_the_file(tmp_path: Path) -> None:
+    """What a kill right after `flush` finds on disk: every line given before it."""
+    transcript = Transcripts(Workspace(tmp_path)).open(["tofu", "apply"], tmp_path)
+    for n in range(500):
+        transcript.line("stdout", f"line {n}")
+    transcript.flush()
+    text = transcript.path.read_text(encoding="utf-8")
+    assert text.count("\n") == 3 + 500 and text.endswith("out| line 499\n")
+    transcript.close(0, 0.1)

@@ -55,7 +55,7 @@ class Transcript:
         self.closed = False
         # Output is written by a thread of its own: a command's output never waits for the
         # disk on the caller's thread (the UI's event loop). Chunks keep their order.
-        self._pending: queue.SimpleQueue[str | None] = queue.SimpleQueue()
+        self._pending: queue.SimpleQueue[str | threading.Event | None] = queue.SimpleQueue()
         self._failure: OSError | ValueError | None = None
         self._writer = threading.Thread(
             target=self._write_pending, name=f"transcript {path.name}", daemon=True
@@ -80,6 +80,13 @@ class Transcript:
         """
         prefix = STREAM_PREFIX.get(stream, stream)
         self._write("".join(f"{prefix}| {part}\n" for text in lines for part in text.split("\n")))
+
+    def flush(self) -> None:
+        """Return once every line given so far is in the file (what a kill after it finds)."""
+        written = threading.Event()
+        self._pending.put(written)
+        written.wait()
+        self._raise_failure()
 
     def close(self, exit_code: int | None, duration_s: float, outcome: str = "") -> None:
         """Write the footer and close the file (idempotent)."""
@@ -127,6 +134,9 @@ class Transcript:
     def _write_pending(self) -> None:
         """The writer thread: each queued chunk in order, until ``close`` queues None."""
         while (text := self._pending.get()) is not None:
+            if isinstance(text, threading.Event):
+                text.set()  # `flush`: everything before it is written (line-buffered)
+                continue
             if self._failure is not None:
                 continue  # reported to the caller once; the rest is dropped
             try:
