@@ -24,14 +24,16 @@ lint: $(VENV)/.installed
 # The tests run on TEST_WORKERS workers: more than the cores, as many tests wait on
 # subprocesses and tmux (pyproject's --dist loadgroup keeps each engine world's tests on one
 # worker, built once). The lint runs beside them at a lower priority; its output is printed
-# after the tests', and either failing fails `make test`.
+# after the tests', and either failing fails `make test`. Bytecode is written even where the
+# environment says not to (PYTHONDONTWRITEBYTECODE): each worker and every stand-in process
+# would otherwise compile the same modules (and pytest rewrite every test module) again.
 TEST_WORKERS ?= 4
 PYTEST_ARGS ?=
 
 test: $(VENV)/.installed
 	@log=$$(mktemp); \
 	( nice -n 10 $(MAKE) --no-print-directory lint-for-test >"$$log" 2>&1 ) & lint=$$!; \
-	$(BIN)/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS); tests=$$?; \
+	PYTHONDONTWRITEBYTECODE= $(BIN)/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS); tests=$$?; \
 	wait $$lint; linted=$$?; \
 	echo "== make lint (ran beside the tests): $$([ $$linted -eq 0 ] && echo passed || echo FAILED)"; \
 	cat "$$log"; rm -f "$$log"; \

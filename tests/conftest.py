@@ -18,13 +18,27 @@ TESTS = Path(__file__).resolve().parent
 # Tool outputs and files the tests read, inside the repository (tests/data/README.md).
 SAMPLES = TESTS / "data" / "reference"
 
-# The folders whose tests take longest (tmux, real Terraform, whole demo worlds) are handed
-# out first, so that their long tests overlap the many short ones instead of ending the run.
-LONG_FIRST = ("e2e/", "engine/", "unit/sandbox/", "screens/helm/")
+# The longest tests are handed out first (real Terraform, tmux, whole demo worlds, the Helm
+# step's stand-ins), longest first, the many short ones after: they fill the workers while
+# the long ones end, instead of a long one starting last and ending the run alone.
+LONG_FIRST = (
+    "engine/test_aws_provider_upgrade.py",  # one group: ~145 s on one worker
+    "unit/sandbox/test_sandbox_replay_terraform.py",
+    "e2e/",
+    "unit/sandbox/test_sandbox_replay.py",
+    "unit/sandbox/test_sandbox_demo.py",
+    "screens/helm/",
+    "engine/",
+    "screens/apply/",
+    "screens/rollback/",
+    "screens/backend/",
+    "unit/sandbox/",
+    "screens/",
+)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The long folders first; the order inside each folder stays the collection's."""
+    """The long tests first; the order inside each file stays the collection's."""
 
     def rank(item: pytest.Item) -> int:
         where = item.path.relative_to(TESTS).as_posix()

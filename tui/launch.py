@@ -7,6 +7,10 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from textual.app import App
 
 STARTED = time.perf_counter()
 
@@ -44,5 +48,31 @@ def launch_wizard(
         started_at=STARTED,
     )
     app = make_app(context)
-    app.run()
+    run_without_waiting_for_threads(app)
     return app.return_code or 0
+
+
+def run_without_waiting_for_threads(app: App[int]) -> None:
+    """Run ``app`` on an event loop of its own, closed without waiting for thread workers.
+
+    ``App.run()`` goes through ``asyncio.run``, which at the end joins every thread of the
+    loop's default executor: Ctrl+Q then waited for whatever a thread worker was doing (the
+    demo's endpoint start, an import, a check in flight). A closed loop's executor is shut
+    down without waiting; a thread still busy then ends with the process (the demo exits at
+    once) or is joined by the interpreter's own exit, as before.
+    """
+    import asyncio
+
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    try:
+        app.run(loop=loop)
+        # What asyncio.run does besides the join: cancel the tasks left, finish async generators.
+        left = asyncio.all_tasks(loop)
+        for task in left:
+            task.cancel()
+        loop.run_until_complete(asyncio.gather(*left, return_exceptions=True))
+        loop.run_until_complete(loop.shutdown_asyncgens())
+    finally:
+        asyncio.set_event_loop(None)
+        loop.close()

@@ -5,7 +5,7 @@ leaves the same world. Names come from the playbook and ``world.json``; one
 module per AWS service group seeded (``seed_caches``, ``seed_storage``,
 ``seed_images``, ``seed_snapshots``, ``seed_metrics``).
 
-CLI: ``python -m tui.sandbox.seed push-image <registry>/<repo>:<tag>`` (used by
+CLI: ``python -m tui.sandbox.seed push-image <registry>/<repo>:<tag>...`` (used by
 the world's ``loadimage.sh``: there is no docker in the sandbox).
 """
 
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import sys
 from datetime import UTC, datetime
+from typing import Any
 
 from botocore.exceptions import ClientError
 
@@ -45,9 +46,10 @@ def main(argv: list[str] | None = None) -> int:
     import os
 
     args = list(sys.argv[1:] if argv is None else argv)
-    if len(args) != 2 or args[0] != "push-image":
+    if len(args) < 2 or args[0] != "push-image":
         print(
-            "usage: python -m tui.sandbox.seed push-image <registry>/<repo>:<tag>", file=sys.stderr
+            "usage: python -m tui.sandbox.seed push-image <registry>/<repo>:<tag>...",
+            file=sys.stderr,
         )
         return 1
     env = dict(os.environ)
@@ -56,15 +58,21 @@ def main(argv: list[str] | None = None) -> int:
             "push-image: AWS_ENDPOINT_URL is not set (source the world's env.sh)", file=sys.stderr
         )
         return 1
+    ecr = client("ecr", env)
+    return max(push_one(ecr, image, env["AWS_ENDPOINT_URL"]) for image in args[1:])
+
+
+def push_one(ecr: Any, image: str, url: str) -> int:
+    """Push ``image``, one line saying what happened (flushed: the Helm step streams it)."""
     try:
-        pushed = push_image(client("ecr", env), args[1])
+        pushed = push_image(ecr, image)
     except (ValueError, ClientError) as exc:
-        print(f"push-image: {exc}", file=sys.stderr)
+        print(f"push-image: {exc}", file=sys.stderr, flush=True)
         return 1
     except Exception as exc:  # endpoint down: say so instead of a traceback
-        print(f"push-image: cannot reach {env['AWS_ENDPOINT_URL']}: {exc}", file=sys.stderr)
+        print(f"push-image: cannot reach {url}: {exc}", file=sys.stderr, flush=True)
         return 1
-    print(f"{'pushed' if pushed else 'present'}: {args[1]}")
+    print(f"{'pushed' if pushed else 'present'}: {image}", flush=True)
     return 0
 
 

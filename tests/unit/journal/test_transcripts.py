@@ -151,8 +151,10 @@ def test_output_is_written_off_the_callers_thread_in_order(tmp_path: Path) -> No
 def test_a_failed_background_write_is_reported_to_the_caller(tmp_path: Path) -> None:
     transcript = Transcripts(Workspace(tmp_path)).open(["helm", "diff"], tmp_path)
     transcript._handle.close()  # the file goes away under the writer thread
-    transcript.line("stdout", "lost")
+    # Raised at the next write or at the close: the header's write may already have failed
+    # when the line is queued (the writer thread's pace decides which).
     with pytest.raises(TranscriptError, match=r"Cannot write the transcript .*001-helm-diff"):
+        transcript.line("stdout", "lost")
         transcript.close(1, 0.2)
 
 

@@ -225,3 +225,28 @@ def test_a_world_restored_days_later_publishes_its_series_up_to_now(
     assert continue_metrics(world, aws.env, BOOK, later) == 12  # the Valkey group's hour only
     after = series(cache_id, restored_at + timedelta(minutes=1), later + timedelta(hours=1))
     assert after == []
+
+
+def test_push_image_pushes_each_in_turn_and_fails_if_one_fails(aws: AwsEndpoint) -> None:
+    """loadimage.sh hands every image to one process: a bad one is named, the others pushed."""
+    registry = "123456789012.dkr.ecr.eu-central-1.amazonaws.com"
+    images = [f"{registry}/mocm/api:1.0", "not-an-image", f"{registry}/mocm/web:2.0"]
+    env = {**os.environ, **aws.env}
+    out = subprocess.run(
+        [sys.executable, "-m", "tui.sandbox.seed", "push-image", *images],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert out.returncode == 1
+    assert out.stdout.splitlines() == [f"pushed: {images[0]}", f"pushed: {images[2]}"]
+    assert out.stderr.splitlines() == [
+        "push-image: not an image reference <registry>/<repo>:<tag>: 'not-an-image'"
+    ]
+    ecr = boto3.client("ecr")
+    for repo, tag in (("mocm/api", "1.0"), ("mocm/web", "2.0")):
+        assert ecr.describe_images(repositoryName=repo, imageIds=[{"imageTag": tag}])[
+            "imageDetails"
+        ]

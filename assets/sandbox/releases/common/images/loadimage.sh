@@ -5,10 +5,15 @@
 set -eu
 cd "$(dirname "$0")"
 PYTHON="${MOCM_PYTHON:-@@PYTHON@@}"
-status=0
+set -f  # an image reference is never a file pattern
+images=""
 while IFS= read -r line || [ -n "$line" ]; do
   image=$(printf '%s' "${line%%#*}" | tr -d '[:space:]')
   [ -z "$image" ] && continue
-  "$PYTHON" -m tui.sandbox.seed push-image "$image" || status=1
+  images="$images $image"
 done < images.txt
-exit $status
+[ -z "$images" ] && exit 0
+# One process pushes them in turn (one line each; exit 1 if any failed): Python and boto3
+# start once, not once per image.
+# $images unquoted: one word per image.
+exec "$PYTHON" -m tui.sandbox.seed push-image $images
