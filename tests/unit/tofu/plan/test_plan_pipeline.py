@@ -567,3 +567,50 @@ def test_a_remote_target_never_reviewed_on_a_state_may_plan_on_none(
     capture(pipeline)
     pipeline.plan_reviewed(ShownPlan(review.review, record_review(target.plan_path, None)))
     assert pipeline.phase is Phase.REVIEWED
+
+
+def test_a_state_bucket_that_vanished_is_named_with_the_last_state_seen(
+    release: Path, journal: Journal, samples: Path, book: Playbook
+) -> None:
+    (release / "backend.tf").write_text(
+        'terraform {\n  backend "s3" {\n    bucket = "acme-tfstate"\n'
+        '    key    = "mocm/prod/terraform.tfstate"\n    region = "eu-central-1"\n  }\n}\n'
+    )
+    target = upgrade_target(release, remote=True, state_file="terraform.tfstate")
+    gone = CommandResult(
+        COMMANDS.init(upgrade=False),
+        1,
+        datetime.now(UTC),
+        0.3,
+        stderr_tail=(
+            'Error: Failed to get existing workspaces: S3 bucket "acme-tfstate" does not exist.',
+        ),
+    )
+    never = pipeline_for(target, PipelineMode.PLAN, journal)  # the journal saw no state yet
+    init = never.start_plan()
+    assert init is not None and never.command_finished(gone) is None
+    assert never.stop is not None and never.stop.kind is StopKind.RECOGNISED  # as usual
+    assert pipeline_records(journal) == []
+
+    seen = StateMark("8c3f-lineage", 58, "tofu state pull")
+    first = pipeline_for(target, PipelineMode.PLAN, journal)
+    capture(first)
+    review = reviewed_locally(release, samples, book)
+    first.plan_reviewed(ShownPlan(review.review, record_review(target.plan_path, seen)))
+    again = pipeline_for(target, PipelineMode.PLAN, journal)
+    assert again.start_plan() is not None
+    assert again.command_finished(gone) is None
+    assert again.phase is Phase.PLAN_FAILED and again.stop is not None
+    said = again.stop.plain
+    assert said.startswith(
+        "✗ The plan cannot be made: the bucket of s3://acme-tfstate/mocm/prod/terraform.tfstate"
+    )
+    assert "The journal last saw lineage 8c3f-lineage, serial 58 there" in said
+    *_, voided = pipeline_records(journal)
+    assert isinstance(voided, PlanVoided) and "s3://acme-tfstate" in voided.reason
+    cancelled = CommandResult(
+        COMMANDS.init(upgrade=False), 130, datetime.now(UTC), 0.3, cancelled=True
+    )
+    third = pipeline_for(target, PipelineMode.PLAN, journal)
+    assert third.start_plan() is not None and third.command_finished(cancelled) is None
+    assert third.stop is not None and third.stop.kind is StopKind.CANCELLED
