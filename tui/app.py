@@ -14,7 +14,7 @@ from textual.keys import format_key
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, OptionList
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker, WorkerState, get_current_worker
 
 from tui.context import WizardContext
 from tui.core.errors import MocmError
@@ -181,22 +181,22 @@ class WizardApp(App[int]):
     def ask_still_running(self, session: Session, resume: str) -> None:
         """A command the killed wizard started still runs: wait for it, or stop it (k).
 
-        Quit (^Q) leaves it running (the session journals that). Once it is gone it is told
-        as interrupted, with the safe next action (an apply: plan again).
+        While it runs a dialog stays up (stop it, or quit leaving it: journaled by the
+        session); nothing behind it can plan or apply. Once it is gone it is told as
+        interrupted, with the safe next action (an apply: plan again).
         """
         from tui.core.journal.records import ChildChoice  # loaded with the session
 
         running = session.still_running[0]
         step = running.started.step
-        if step in STEP_IDS and step != "releases":
-            self.show_step(step)  # behind the question: the step the command ran on
+        # The step it ran on is shown once it is gone (behind the interruption): a step
+        # shown now would read the journal before the command's end is in it.
         title = step_info(step).title if step in STEP_IDS else ""
 
         def answered(stop: bool | None) -> None:
             choice = ChildChoice.STOPPED if stop else ChildChoice.WAITED
             session.child_chosen(running, choice)
-            how = "Stopping" if stop else "Waiting for"
-            self.notify(f"{how} {running.what} (pid {running.child.pid})…", timeout=10)
+            self.show_waiting(session, running, stopped=bool(stop))
             self.wait_for_child(session, running, resume)
 
         question = ConfirmDialog(
@@ -210,19 +210,60 @@ class WizardApp(App[int]):
         )
         self.push_screen(question, answered)
 
+    def show_waiting(self, session: Session, running: object, *, stopped: bool) -> None:
+        """Up until the command has ended: stop it (k) or quit leaving it (q)."""
+        from tui.core.exec.left_running import StillRunning
+        from tui.core.journal.records import ChildChoice
+
+        assert isinstance(running, StillRunning)
+        how = "SIGTERM sent to its process group" if stopped else "waiting for it to end"
+        body = (
+            f"Waiting for {running.what} (pid {running.child.pid}) to end: {how}. "
+            "The wizard goes on by itself once it has ended.\n\n"
+            "Stop it (k): SIGTERM to its process group. Quit (q): leave it running; the next "
+            "start asks again."
+        )
+
+        def answered(stop: bool | None) -> None:
+            if stop is None:  # it ended: the dialog was closed for it
+                return
+            if stop:
+                session.child_chosen(running, ChildChoice.STOPPED)
+                self.show_waiting(session, running, stopped=True)
+            else:
+                self.exit()  # the session journals it as left running
+
+        dialog = ConfirmDialog(
+            "Still running: waiting for it to end",
+            body,
+            confirm="Stop it",
+            key="k",
+            cancel="Quit",
+            cancel_key="q",
+            destructive=True,
+            dialog_id="still-running-wait",
+        )
+        self.push_screen(dialog, answered)
+
     @work(thread=True, group="still-running", exit_on_error=False, description="waiting")
     def wait_for_child(self, session: Session, running: object, resume: str) -> None:
         from tui.core.exec.child import wait_gone
         from tui.core.exec.left_running import StillRunning
 
         assert isinstance(running, StillRunning)
-        wait_gone(running.child)
-        self.call_from_thread(self.child_ended, session, running, resume)
+        worker = get_current_worker()
+        if wait_gone(running.child, given_up=lambda: worker.is_cancelled):
+            self.call_from_thread(self.child_ended, session, running, resume)
 
     def child_ended(self, session: Session, running: object, resume: str) -> None:
         from tui.core.exec.left_running import StillRunning
 
         assert isinstance(running, StillRunning)
+        if self.return_code is not None:  # quitting: the session journals it as left running
+            return
+        waiting = self.screen
+        if isinstance(waiting, ConfirmDialog) and waiting.dialog_id == "still-running-wait":
+            waiting.dismiss(None)
         session.child_gone(running)
         if session.still_running:
             self.ask_still_running(session, resume)

@@ -30,7 +30,14 @@ from tests.support.change_record_check import check_record, parse_record
 from tests.support.journal import bodies_of
 from tests.support.sandbox import new_world, world_processes
 from tui.core.journal.reader import read_journal
-from tui.core.journal.records import CommandInterrupted, CommandRun, FileOp
+from tui.core.journal.records import (
+    ChildChoice,
+    ChildHandled,
+    CommandChild,
+    CommandInterrupted,
+    CommandRun,
+    FileOp,
+)
 from tui.core.journal.writer import Workspace
 from tui.core.playbook.load import load_playbook
 from tui.core.secrets.redact import Redactor
@@ -205,6 +212,7 @@ def check_change_record(world: World) -> None:
     records = read_journal(Workspace(world.current).journal_path).records
     counts = check_record(records, out, Redactor().redact)
     assert counts["command_interrupted"] == 2 and counts["session_started"] == 7
+    assert counts["child_handled"] == 2  # the apply stopped (k), the sync waited for (w)
     steps = {row["Step"]: row["Status"] for row in parse_record(out)["Steps"].table("Step").rows}
     done = ["Releases", "Preflight", "Backend", "Carry-over", "Plan", "Apply", "Values"]
     assert steps == {
@@ -317,11 +325,22 @@ def test_killed_at_every_step_the_restart_lands_there_and_loses_nothing(
     assert [argv_of(pid)[-4:] for pid in orphans] == [
         ["apply", "-input=false", "-no-color", "tfplan"]
     ]
-    run.stop_orphans(orphans)  # tofu stops cleanly on SIGINT; the journal never sees its end
+    [apply_pid] = orphans
+    group = os.getpgid(apply_pid)  # its own session: the killed wizard's kill missed it
+    child = bodies_of(world.current, CommandChild)[-1]  # the last command started
+    assert (child.pid, child.pgid, child.step) == (apply_pid, group, "apply")
     applies_before = len(commands(world, "apply"))
+    # The restart finds the apply still running: it says so, plans and applies nothing.
     run.start(MOCM_SANDBOX_HANG="sync")
+    text = run.wait("Still running: a command the stopped wizard started", "Stop it")
+    assert f"still running as pid {apply_pid}" in text, text
+    assert "Interrupted while a command ran" not in text and not gone(apply_pid)
+    run.keys("k")  # stop it: SIGTERM to its process group
+    wait_for_path(lambda: gone(apply_pid), "the apply survived k (SIGTERM to its group)")
     # behind the question: the step the apply ran on
     text = run.wait("Interrupted while a command ran", "Plan again", "6. Apply")
+    [stopped] = bodies_of(world.current, ChildHandled)
+    assert stopped.choice is ChildChoice.STOPPED and stopped.pid == apply_pid
     assert "tofu apply -input=false -no-color tfplan (Apply step)" in text
     assert "never finished" in text and "never re-apply" in text
     assert "Apply (y)" not in text and "Continue" not in text  # only the new plan is offered
@@ -391,9 +410,18 @@ def test_killed_at_every_step_the_restart_lands_there_and_loses_nothing(
     run.wait("Upgrading release=mocm-bootstrap-1", "upgrading…")
     orphans = run.kill("mid-sync")
     assert [argv_of(pid)[-1] for pid in orphans] == ["sync"]
-    run.stop_orphans(orphans)
+    # The restart finds the sync still running; the operator waits for it (w) and it ends
+    # (here: stopped from elsewhere, as another terminal would).
     run.start()
+    text = run.wait("Still running: a command the stopped wizard started", "Wait")
+    assert str(orphans[0]) in text
+    run.keys("w")
+    text = run.wait("Still running: waiting for it to end", "Quit (q)")
+    assert f"(pid {orphans[0]}) to end: waiting for it to end" in text
+    run.stop_orphans(orphans)
     text = run.wait("Interrupted while a command ran", "Continue", "8. Helm")
+    handled = [h.choice for h in bodies_of(world.current, ChildHandled)]
+    assert handled == [ChildChoice.STOPPED, ChildChoice.WAITED]
     assert "sync (Helm step)" in text and "never finished" in text
     assert "half-upgraded" in text
     run.keys("Enter")

@@ -17,14 +17,18 @@ import types
 import typing
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from tui.core.journal import events as ev
 from tui.core.journal import records as rec
+from tui.core.journal.reader import read_journal
 from tui.core.journal.records import BODY_BY_KIND, CommandStatus, JournalRecord, RecordBody
+from tui.core.journal.report import change_record
 from tui.core.journal.resume import JournalState, fold
 from tui.core.journal.words import counts_words, describe
-from tui.core.steps import STEPS
+from tui.core.journal.writer import Workspace
+from tui.core.steps import STEP_IDS, STEPS
 
 TITLES = {step.id: step.title for step in STEPS}
 Redact = Callable[[str], str]
@@ -371,6 +375,27 @@ def check_result(c: Checked) -> None:
     assert f"interrupted: {cut + statuses.count(CommandStatus.INTERRUPTED)}." in said
     commands = c.sections["Commands"].table("#").rows
     assert len(commands) == total
+
+
+def release_record(
+    release: Path, redact: Redact = lambda s: s
+) -> tuple[tuple[JournalRecord, ...], str, dict[str, int]]:
+    """The journal of ``release``, its change record rendered as the CLI renders it, and
+    ``check_record``'s counts (the check passed)."""
+    records = read_journal(Workspace(release).journal_path).records
+    markdown = change_record(fold(records), redact=redact, step_order=STEP_IDS, step_titles=TITLES)
+    return records, markdown, check_record(records, markdown, redact)
+
+
+def caught(records: Sequence[JournalRecord], markdown: str, old: str, new: str) -> str:
+    """The AssertionError ``check_record`` raises on the record with ``old`` made ``new``
+    (once): proof that the check reads that part of the record."""
+    assert old in markdown, f"{old!r} is not in the record"
+    try:
+        check_record(records, markdown.replace(old, new, 1))
+    except AssertionError as error:
+        return str(error) or repr(error)
+    raise AssertionError(f"check_record let {old!r} → {new!r} through")
 
 
 # -- one record of every type, for the unit test ----------------------------------------

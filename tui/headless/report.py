@@ -34,6 +34,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     release: Path = args.release if args.release is not None else Path.cwd()
+    if not release.is_dir():
+        what = "is not a directory" if release.exists() else "does not exist (moved or deleted?)"
+        print(f"mocm-upgrade report: {release}: the release directory {what}.", file=sys.stderr)
+        return 1
     workspace = Workspace(release)
     try:
         read = read_journal(workspace.journal_path)

@@ -11,6 +11,7 @@ from typing import Any
 import boto3
 from textual.widgets import Button, DataTable, Input
 
+from tests.support.change_record_check import TITLES, caught, parse_record, release_record
 from tests.support.journal import bodies_of
 from tests.support.plan_apply_screens import (
     BOOK,
@@ -31,7 +32,9 @@ from tests.support.waiting import (
     settle,
     wait_until,
 )
+from tui.app import WizardApp
 from tui.core.journal.events import (
+    UNDONE_BY,
     OverrideTyped,
     PlanApplied,
     PlanReviewed,
@@ -39,7 +42,8 @@ from tui.core.journal.events import (
     RollbackKind,
     StateLeftBehind,
 )
-from tui.core.steps import StepStatus
+from tui.core.journal.words import describe
+from tui.core.steps import FORWARD_STEPS, StepStatus
 from tui.core.tofu.plan.pipeline import Action, Phase
 from tui.core.tofu.plan.review import review
 from tui.core.tofu.statefile import read_state
@@ -51,6 +55,38 @@ from tui.widgets.dialogs.typed_phrase import TypedPhraseDialog
 from tui.widgets.plan_review_view import PlanReviewView
 
 KEY = "mocm/prod/terraform.tfstate"
+
+
+def upgrade_journaled_done(app: WizardApp) -> None:
+    """The upgrade's steps through Helm journaled done, as a wizard that ran them leaves the
+    journal (the rollback then reverts some of them in the change record)."""
+    assert app.session is not None
+    for step in FORWARD_STEPS[: FORWARD_STEPS.index("stage4")]:
+        app.session.journal.step_completed(step)
+
+
+def check_rollback_record(release: Path, kind: RollbackKind) -> None:
+    """The change record tells the rollback as the journal does, line by line (issue 14),
+    and the check fails on a wrong rollback row or a wrong step status."""
+    records, markdown, counts = release_record(release)
+    assert counts["rollback_done"] == 1 and counts["plan_applied"] == 1
+    [done] = [r for r in records if isinstance(r.body, RollbackDone)]
+    assert done.body.rollback is kind
+    said = describe(done.body)
+    assert caught(records, markdown, f"| {said} |", "| Rollback: nothing happened |")
+    steps = {
+        row["Step"]: row["Status"] for row in parse_record(markdown)["Steps"].table("Step").rows
+    }
+    assert steps["Rollback"] == "done"
+    assert caught(records, markdown, "| Rollback | done |", "| Rollback | in progress |")
+    undone = [TITLES[step] for step in UNDONE_BY[kind]]
+    assert all(steps[title] == "rolled back" for title in undone), steps
+    kept = {"Releases", "Preflight", "Backend", "Values", "Helm"} - set(undone)
+    assert all(steps[title] == "done" for title in kept), steps
+    for title in undone:
+        assert caught(records, markdown, f"| {title} | rolled back |", f"| {title} | done |")
+
+
 BACKEND = """terraform {{
   backend "s3" {{
     bucket       = "{bucket}"
@@ -251,6 +287,7 @@ async def test_option_a_restores_pre_upgrade_then_plans_and_applies_previous(
     app = world_app(world)
     async with app.run_test(size=(120, 40)) as pilot:
         await open_step(app, pilot, "rollback")
+        upgrade_journaled_done(app)
         assert "The state is local (Option A)" in text_of(app, "#rb-situation")
         plan_text = text_of(app, "#rb-local-plan")
         assert f"Keep the failed state …/{curr.relative_to(curr.parents[2])}/{BOOK.state_file}" in (
@@ -302,6 +339,7 @@ async def test_option_a_restores_pre_upgrade_then_plans_and_applies_previous(
     argv = [r["argv"] for r in journal(world.current) if r["kind"] == "command"]
     assert [a[1] for a in argv] == ["init", "plan", "show", "apply"]
     assert all(r["cwd"] == str(prev) for r in journal(world.current) if r["kind"] == "command")
+    check_rollback_record(world.current, RollbackKind.LOCAL_STATE)
 
 
 async def test_option_a_review_uses_the_rollback_rules(tmp_path: Path) -> None:
@@ -366,6 +404,7 @@ async def test_option_b_re_converges_the_previous_release_and_lists_what_tofu_le
     app = world_app(world, **aws.env)
     async with app.run_test(size=(120, 40)) as pilot:
         await open_step(app, pilot, "rollback")
+        upgrade_journaled_done(app)
         await run_until_idle(app, pilot)
         table = app.query_one("#rb-versions", DataTable)
         ids = version_ids(table)
@@ -426,6 +465,7 @@ async def test_option_b_re_converges_the_previous_release_and_lists_what_tofu_le
     assert {
         f"{r['type']}.{r['name']}" for r in restored["resources"] if r["mode"] == "managed"
     } == kept
+    check_rollback_record(world.current, RollbackKind.STATE_VERSION)
 
 
 async def test_option_a_after_a_restart_mid_apply_re_plans_and_never_restores_twice(

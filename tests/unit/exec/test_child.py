@@ -88,6 +88,7 @@ def test_stopping_sends_sigterm_to_the_whole_group(
     grand = identify(grandchild)
     assert grand is not None and grand.pgid == seen.pgid
     assert not wait_gone(seen, timeout_s=0.05)  # still running: the wait gives up
+    assert not wait_gone(seen, given_up=lambda: True)  # the wizard quits: it stops waiting
     assert stop_group(seen)
     assert child.wait(timeout=30) == -signal.SIGTERM
     assert wait_gone(grand, timeout_s=30)  # the grandchild got it too

@@ -357,3 +357,48 @@ def test_only_a_success_or_changes_present_counts_as_ok() -> None:
     # plan -detailed-exitcode 2 means changes present: a success, not a failed command
     ok = {status for status in CommandStatus if status.ok}
     assert ok == {CommandStatus.SUCCEEDED, CommandStatus.CHANGES_PRESENT}
+
+
+def test_the_gate_answer_in_words_says_what_was_approved() -> None:
+    confirm, typed = GateQuestion.CONFIRM, GateQuestion.TYPE_PHRASE
+    nothing = GateAnswered(True, confirm, "", ())  # the counts left out: none to approve
+    assert (nothing.destroys, nothing.replaces) == (0, 0)
+    assert nothing.sentence() == "apply confirmed: the plan destroys and replaces nothing"
+    one = GateAnswered(True, confirm, "", (), destroys=1)
+    assert one.sentence() == "apply confirmed: 1 destroy(s) and 0 replace(s), each one expected"
+    two = GateAnswered(True, confirm, "", (), replaces=2)
+    assert two.sentence() == "apply confirmed: 0 destroy(s) and 2 replace(s), each one expected"
+    declined = GateAnswered(False, typed, "", (), destroys=1)
+    assert declined.sentence() == "apply not confirmed (gate: type-phrase)"
+    refused = GateAnswered(False, GateQuestion.REFUSE, "", ())
+    assert refused.sentence() == "apply not confirmed (gate: refuse)"
+    phrase = GateAnswered(True, typed, "destroy 1", ("aws_instance.old",), destroys=1)
+    assert (
+        phrase.sentence() == "apply confirmed by typing 'destroy 1'; overrode 1: aws_instance.old"
+    )
+    plain = GateAnswered(True, typed, "destroy 1", ())
+    assert plain.sentence() == "apply confirmed by typing 'destroy 1'"
+
+
+def test_fields_an_older_line_lacks_take_their_safe_defaults() -> None:
+    """A line written before a field existed reads with the field's default: a Stage-4
+    verdict that does not say is blocking; a history that does not count held none."""
+    verdict = Stage4Verdict(
+        "old", "eu-west-1", "72h", "t0", "t1", 5.0, 0.0, 288, IdleVerdict.IDLE, blocked=False
+    )
+    data = record_to_json(envelope(verdict))
+    del data["blocked"], data["threshold_typed"], data["not_live"], data["business_cycle"]
+    read = record_from_json(data).body
+    assert isinstance(read, Stage4Verdict)
+    assert read.blocked is True and read.threshold_typed is False
+    assert (read.not_live, read.business_cycle, read.references) == ((), "", ())
+    none_deployed = HelmRevisionRecorded("mocm-service", None, "", False, 3)
+    data = record_to_json(envelope(none_deployed))
+    del data["revision_count"]
+    read = record_from_json(data).body
+    assert isinstance(read, HelmRevisionRecorded) and read.revision_count == 0
+    gate = record_to_json(envelope(GateAnswered(True, GateQuestion.CONFIRM, "", (), "a" * 64)))
+    del gate["destroys"], gate["replaces"]
+    read = record_from_json(gate).body
+    assert isinstance(read, GateAnswered)
+    assert read.sentence() == "apply confirmed: the plan destroys and replaces nothing"

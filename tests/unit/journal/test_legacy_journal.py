@@ -18,6 +18,9 @@ from tui.core.helm.lint_gate import read_lint_journal
 from tui.core.helm.review import read_review_journal
 from tui.core.journal.codec import record_from_json
 from tui.core.journal.events import (
+    ApplyEnded,
+    ApplyOutcome,
+    ApplyStarted,
     BackendChosen,
     BackendMigrated,
     BackendOption,
@@ -40,6 +43,7 @@ from tui.core.journal.events import (
     PlanApproved,
     PlanReviewed,
     PlanVerdict,
+    PlanVoided,
     PreflightItemWaived,
     RollbackChosen,
     RollbackDone,
@@ -57,7 +61,13 @@ from tui.core.journal.events import (
     WaiverSubject,
 )
 from tui.core.journal.reader import read_journal
-from tui.core.journal.records import CommandStatus, JournalRecord, RecordBody, UntypedDecision
+from tui.core.journal.records import (
+    CommandStatus,
+    JournalRecord,
+    Note,
+    RecordBody,
+    UntypedDecision,
+)
 from tui.core.journal.report import change_record
 from tui.core.journal.resume import fold
 from tui.core.journal.writer import Journal, Workspace
@@ -370,3 +380,68 @@ def test_the_helm_lint_health_and_stage4_waivers_of_the_first_format_read_typed(
         JournalRecord("t", n, "ops", "jump", body) for n, body in enumerate((reference, cycle))
     )
     assert waivers.references == {key: "not rendered"} and waivers.business_cycle == "batch ran"
+
+
+def test_first_format_words_of_every_branch_read_as_their_typed_records() -> None:
+    """Each first-format wording a parser knows, one line each: what the wizard resumes
+    from and the change record shows (a wrong parse would show another record)."""
+    taken = first_format("optional snapshot", "RDS snapshot pre-up of db-1: available (taken)", "")
+    assert taken == SnapshotRecorded(
+        SnapshotPurpose.OPTIONAL, "pre-up", "db-1", "available", False, "RDS", 0, ""
+    )
+    kept = first_format("backend option", "A:the local state, copied", "backend")
+    assert kept == BackendChosen(BackendOption.KEEP_LOCAL, "the local state, copied", "backend")
+    remote = first_format("backend option", "B.2:s3://acme/mocm/prod", "backend")
+    assert remote == BackendChosen(BackendOption.REMOTE, "s3://acme/mocm/prod", "backend")
+
+    half = {"workdir": "/r/c/terraform/aws", "plan": "/r/c/tfplan", "plan_sha256": "a" * 64}
+    half |= {"reviewed_at": "t0", "verdict": "safe", "lineage": "8c3f", "serial": None}
+    unknown = first_format("plan-reviewed", json.dumps(half), "plan")
+    assert isinstance(unknown, PlanReviewed) and unknown.plan.state is None  # no serial: none
+    where = {"workdir": "/r/c/terraform/aws", "stage": "stage4"}
+    applied = first_format("plan-applied", json.dumps(where | {"plan_sha256": "b" * 64}), "s")
+    assert applied == PlanApplied("b" * 64, "/r/c/terraform/aws", "s", "stage4")
+    voided = first_format("plan-voided", json.dumps(where | {"reason": "unparked"}), "stage4")
+    assert voided == PlanVoided("/r/c/terraform/aws", "unparked", "stage4", "stage4")
+    started = first_format("apply-started", json.dumps(where | {"plan_sha256": "c" * 64}), "s")
+    assert started == ApplyStarted("/r/c/terraform/aws", "c" * 64, "stage4", "s")
+    ended = where | {"plan_sha256": "d" * 64, "outcome": "timed-out"}
+    for code, read in ((1, 1), (True, None), ("1", None), (None, None)):
+        body = first_format("apply-ended", json.dumps(ended | {"exit_code": code}), "apply")
+        assert body == ApplyEnded(
+            "/r/c/terraform/aws", "d" * 64, ApplyOutcome.TIMED_OUT, read, "stage4", "apply"
+        ), code
+
+    gone = first_format("values draft discarded", "the values files changed since", "values")
+    assert gone == ValuesDraftHandled(
+        DraftFate.DISCARDED, (), "", "the values files changed since", "values"
+    )
+    none_deployed = first_format(
+        "helm revision before sync", "mocm-service: no deployed revision (3 revisions)", "helm"
+    )
+    assert none_deployed == HelmRevisionRecorded("mocm-service", None, "", False, 3, "helm")
+    unfinished = "helm rollback of mocm-service did not finish (timed out)."
+    assert first_format("helm rollback", unfinished, "helm") == HelmRolledBack(
+        "mocm-service", None, False, unfinished, "helm"
+    )
+    failed = "Rollback of mocm-service to revision 6 failed: exit 1."
+    assert first_format("helm rollback", failed, "helm") == HelmRolledBack(
+        "mocm-service", 6, False, failed, "helm"
+    )
+    by_hand = "no entry for 10.6.2605 (no such heading); read by hand"
+    assert first_format("CHANGELOG acknowledged", by_hand, "helm") == ChangelogAcknowledged(
+        "10.6.2605", None, (), "no such heading", "helm"
+    )
+    unprinted = first_format("CHANGELOG acknowledged", "entry 10.6.2605 read", "helm")
+    assert unprinted == ChangelogAcknowledged("10.6.2605", "", (), "", "helm")
+    assert first_format("CHANGELOG acknowledged", "read it", "helm") == UntypedDecision(
+        "CHANGELOG acknowledged", "read it", "helm"
+    )
+
+
+def test_a_helm_health_note_of_another_step_stays_a_note() -> None:
+    text = "helm health after sync: ok mocm-service: deployed, revision 6 → 7"
+    assert isinstance(first_format_note(text, "helm"), HelmHealthChecked)
+    assert first_format_note(text, "stage4") == Note(text, "stage4")
+    other = "helm health after sync: nothing to say"
+    assert first_format_note(other, "helm") == Note(other, "helm")

@@ -254,6 +254,21 @@ def test_cli_without_a_journal_fails_with_a_clear_message(
     assert "has not run on this release" in captured.err
 
 
+def test_cli_on_a_release_directory_gone_names_it_in_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    gone = tmp_path / "mocm-10.6.2605"
+    assert main(["report", "--release", str(gone), "--out", "-"]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err == (
+        f"mocm-upgrade report: {gone}: the release directory does not exist (moved or deleted?).\n"
+    )
+    gone.write_text("a file where the release was")
+    assert main(["report", "--release", str(gone), "--out", "-"]) == 1
+    assert f"{gone}: the release directory is not a directory." in capsys.readouterr().err
+
+
 def test_cli_on_a_corrupt_journal_names_the_line(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

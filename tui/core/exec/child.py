@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import signal
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -74,15 +75,22 @@ def stop_group(child: ChildIdentity, signum: int = signal.SIGTERM, root: Path = 
     return True
 
 
-def wait_gone(child: ChildIdentity, timeout_s: float | None = None, *, poll_s: float = 0.1) -> bool:
-    """Block until ``child`` has ended (True) or ``timeout_s`` passed (False).
+def wait_gone(
+    child: ChildIdentity,
+    timeout_s: float | None = None,
+    *,
+    poll_s: float = 0.1,
+    given_up: Callable[[], bool] = lambda: False,
+) -> bool:
+    """Block until ``child`` has ended (True), or ``timeout_s`` passed or ``given_up()``
+    (False: the caller stopped waiting, e.g. the wizard quits).
 
     Not a child of this process: nothing to ``wait()`` for, so its /proc entry is read
     every ``poll_s`` (a pidfd would need the same start-time check first).
     """
     deadline = None if timeout_s is None else time.monotonic() + timeout_s
     while is_running(child):
-        if deadline is not None and time.monotonic() >= deadline:
+        if given_up() or (deadline is not None and time.monotonic() >= deadline):
             return False
         time.sleep(poll_s)
     return True

@@ -196,10 +196,6 @@ class BackendMigrated:
     basis: str  # how the S3 object was checked against the local state ("" if not)
     step: str | None = "backend"
 
-    @property
-    def migrated(self) -> bool:
-        return self.outcome is MigrationOutcome.MIGRATED
-
 
 # -- plans ------------------------------------------------------------------------------
 

@@ -81,6 +81,8 @@ class PipelineHistory:
     approved: ReviewedPlan | None  # approved at the gate, not superseded by a newer review
     applied: frozenset[str]  # sha256 of the plan files applied successfully
     interrupted: InterruptedApply | None  # the last apply started never ended
+    last_state: StateSeen | None = None  # the state the last review with one was made on
+    last_state_at: str = ""  # when (the review's journal time)
 
     @property
     def approved_was_applied(self) -> bool:
@@ -110,6 +112,7 @@ def read_history(records: Iterable[JournalRecord], target: PipelineTarget) -> Pi
     approved: ReviewedPlan | None = None
     applied: set[str] = set()
     in_flight: InterruptedApply | None = None
+    last_state: tuple[StateSeen, str] | None = None
     for record in records:
         body = record.body
         if isinstance(body, PlanApplied) and not body.workdir:
@@ -119,8 +122,10 @@ def read_history(records: Iterable[JournalRecord], target: PipelineTarget) -> Pi
         if not isinstance(body, PipelineRecord) or not _belongs(body, target):
             continue
         match body:
-            case PlanReviewed():
+            case PlanReviewed(plan=plan):
                 approved, in_flight = None, None  # a new plan: its approval must follow
+                if plan.state is not None:
+                    last_state = (plan.state, record.ts)
             case PlanVoided():
                 approved = None
             case PlanApproved(plan=plan):
@@ -132,7 +137,8 @@ def read_history(records: Iterable[JournalRecord], target: PipelineTarget) -> Pi
                 in_flight = None
             case ApplyEnded():
                 in_flight = None
-    return PipelineHistory(approved, frozenset(applied), in_flight)
+    seen, at = last_state if last_state is not None else (None, "")
+    return PipelineHistory(approved, frozenset(applied), in_flight, seen, at)
 
 
 def first_apply_start(records: Iterable[JournalRecord]) -> str | None:

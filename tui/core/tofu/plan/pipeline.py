@@ -37,6 +37,7 @@ from tui.core.tofu.plan.reviewed import (
 from tui.core.tofu.plan.shown import ShownPlan
 from tui.core.tofu.plan.stopped import CommandStop, explain_error, explain_result
 from tui.core.tofu.plan.target import PipelineTarget, read_state_mark
+from tui.core.tofu.plan.vanished import vanished_backend, vanished_state
 
 INIT_TIMEOUT_S = 900.0
 PLAN_TIMEOUT_S = 3600.0
@@ -277,6 +278,12 @@ class PlanPipeline:
     def command_finished(self, result: CommandResult) -> Step | None:
         """A streamed command (init, plan or apply) ended: the next step, or None."""
         binary = self.commands.binary
+        if self.phase in (Phase.INIT, Phase.PLAN) and (
+            gone := vanished_backend(self.target, result, binary, self.journal.history())
+        ):
+            self.journal.voided(gone.plain.replace("\n", " "))  # its bucket is gone: said
+            self._plan_failed(gone)
+            return None
         if self.phase is Phase.INIT:
             if not result.ok:
                 self._plan_failed(explain_result(result, binary, "tofu init"))
@@ -316,6 +323,11 @@ class PlanPipeline:
     def plan_reviewed(self, shown: ShownPlan) -> None:
         """The review and its record: journaled (it voids any earlier approval)."""
         if self.phase is not Phase.REVIEWING:
+            return
+        gone = vanished_state(self.target, shown.reviewed.state, self.journal.history())
+        if gone is not None:  # the S3 state the journal saw is gone: journaled, not reviewed
+            self.journal.voided(gone.plain.replace("\n", " "))
+            self._plan_failed(gone)
             return
         self.review, self.reviewed = shown.review, shown.reviewed
         self.journal.reviewed(shown.reviewed, shown.review)
