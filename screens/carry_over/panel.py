@@ -48,6 +48,19 @@ class CarryOverApplied:
     after: CarryOverPreview
 
 
+class DetailPane(VerticalScroll):
+    """The chosen row's detail in full (paths, both checksums). Enter on the table comes
+    here, the arrows scroll it (at 80×24 it shows a few lines), Esc goes back."""
+
+    BINDINGS = [Binding("escape", "leave_detail", "Back to the table", show=False)]
+
+    class Left(Message):
+        """Esc: the operator is done reading."""
+
+    def action_leave_detail(self) -> None:
+        self.post_message(self.Left())
+
+
 class CarryOverPanel(StepPanel):
     """Preview the carry-over, apply it on request, verify it by previewing again."""
 
@@ -62,6 +75,8 @@ class CarryOverPanel(StepPanel):
         "preview.failed": "#co-preview",  # the retry
         "apply": "#co-table",  # written and verified: the table reads "nothing left"; F3
         "apply.failed": "#co-apply, #co-preview",  # the retry
+        "detail": "#co-detail-scroll",  # Enter on a row: read its detail, arrows scroll
+        "leave_detail": "#co-table",  # Esc: back to the row
     }
 
     class Previewed(Message, bubble=False):
@@ -101,7 +116,9 @@ class CarryOverPanel(StepPanel):
         yield Static("4. Carry-over", classes="step-title")
         yield Static("Reading both releases…", id="co-summary", markup=False)
         yield DataTable(id="co-table", cursor_type="row", zebra_stripes=True)
-        with VerticalScroll(id="co-detail-scroll"):
+        detail = DetailPane(id="co-detail-scroll")
+        detail.border_title = "detail · Enter on a row reads it, Esc back"
+        with detail:
             yield Static(id="co-detail", markup=False)
         yield Static(id="co-result", markup=False)
         with Horizontal(id="co-buttons"):
@@ -211,6 +228,14 @@ class CarryOverPanel(StepPanel):
             detail.update("")
             return
         detail.update(detail_text(preview.operations[row], preview))
+
+    @on(DataTable.RowSelected, "#co-table")
+    def read_detail(self) -> None:
+        self.focus_after("detail")
+
+    @on(DetailPane.Left)
+    def leave_detail(self) -> None:
+        self.focus_after("leave_detail")
 
     # -- apply ----------------------------------------------------------------------
     def action_apply(self) -> None:

@@ -273,6 +273,7 @@ class ImagesSection(ReportsWorkers, VerticalScroll):
         # the guide's `cd images && ./loadimage.sh`; the runner needs the full path
         self.panel.run_logged(log, [str(loader)], cwd=loader.parent, timeout_s=LOADER_TIMEOUT)
         self.panel.update_gate()
+        self.panel.focus_after("load_images")  # its output; x stops it
 
     @on(CapturingLog.Finished, "#img-log")
     def loader_finished(self, event: CapturingLog.Finished) -> None:

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -472,6 +472,14 @@ class PipelineView(ReportsWorkers, Vertical):
         self.perform(None)
 
     # -- the operator's actions -----------------------------------------------------------
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        """A focused action button comes with the line above it that says what it does
+        ("Press a to apply it"): at 80×24 the review below would scroll it away."""
+        parent = event.widget.parent
+        if isinstance(parent, Widget) and parent.has_class("flow-buttons"):
+            status = self.query_one(f"#{self.child_id('status')}", Static)
+            self.call_after_refresh(status.scroll_visible, top=True, animate=False)
+
     @on(Button.Pressed, ".flow-buttons Button")
     async def _pressed(self, event: Button.Pressed) -> None:
         """A button runs its action, as its key does."""

@@ -31,9 +31,9 @@ from tui.screens.base import panel_of
 from tui.screens.error_text import error_text
 from tui.screens.plan.pipeline_view import PipelineView
 from tui.screens.rollback.messages import RollbackDone
+from tui.screens.rollback.questions import Question, ask_before_write
 from tui.screens.rollback.render import describe_plan, restore_question
-from tui.widgets.dialogs.confirm import ConfirmDialog
-from tui.widgets.dialogs.typed_phrase import TypedPhrase, TypedPhraseDialog
+from tui.widgets.dialogs.typed_phrase import TypedPhrase
 from tui.widgets.worker_events import ReportsWorkers, WorkFailure
 from tui.wizard import Wizard
 
@@ -134,28 +134,24 @@ class LocalRollbackView(ReportsWorkers, Vertical):
         if plan is None or not self.restore_allowed():
             return
         if not plan.target_is_newer:
-            question = ConfirmDialog(
+            question = Question(
                 "Restore the pre-upgrade state?",
                 restore_question(plan),
-                confirm="Restore",
-                key="y",
-                cancel_key="n",
-                destructive=True,
-                dialog_id="rb-restore-dialog",
+                "Restore",
+                "rb-restore-dialog",
             )
-            self.app.push_screen(question, lambda yes: self.restore(plan, None) if yes else None)
+            ask_before_write(self.app, question, lambda typed: self.restore(plan, typed))
             return
-        older = TypedPhraseDialog(
+        older = Question(
             "Restore an older state?",
             f"The previous release's state (serial {plan.target_serial}) is newer than the "
             f"backup (serial {plan.restored_serial}): restoring goes back in time. Its present "
             "content is backed up first.",
-            plan.older_phrase,
-            action="Restore",
-            dialog_id="rb-older-dialog",
+            "Restore",
+            "rb-older-dialog",
         )
-        self.app.push_screen(
-            older, lambda typed: self.restore(plan, typed) if typed is not None else None
+        ask_before_write(
+            self.app, older, lambda typed: self.restore(plan, typed), phrase=plan.older_phrase
         )
 
     def restore(self, plan: LocalRollbackPlan, typed: TypedPhrase | None) -> None:

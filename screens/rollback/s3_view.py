@@ -51,6 +51,7 @@ from tui.screens.error_text import error_text
 from tui.screens.plan.pipeline_view import PipelineView
 from tui.screens.plan.pipeline_words import stop_text
 from tui.screens.rollback.messages import RollbackDone
+from tui.screens.rollback.questions import Question, ask_before_write
 from tui.screens.rollback.render import (
     comparison_text,
     left_behind_text,
@@ -59,8 +60,7 @@ from tui.screens.rollback.render import (
     short_version_id,
     version_mark,
 )
-from tui.widgets.dialogs.confirm import ConfirmDialog
-from tui.widgets.dialogs.typed_phrase import TypedPhrase, TypedPhraseDialog
+from tui.widgets.dialogs.typed_phrase import TypedPhrase
 from tui.widgets.theme import rich_text
 from tui.widgets.worker_events import ReportsWorkers, WorkFailure
 from tui.wizard import Wizard
@@ -276,27 +276,20 @@ class S3RollbackView(ReportsWorkers, Vertical):
         if got is None or not self.push_allowed():
             return
         if not got.needs_force:
-            question = ConfirmDialog(
-                "Push this state?",
-                push_question(got),
-                confirm="Push state",
-                key="y",
-                cancel_key="n",
-                destructive=True,
-                dialog_id="rb-push-dialog",
+            question = Question(
+                "Push this state?", push_question(got), "Push state", "rb-push-dialog"
             )
-            self.app.push_screen(question, lambda yes: self.push(got, None) if yes else None)
+            ask_before_write(self.app, question, lambda typed: self.push(got, typed))
             return
-        forced = TypedPhraseDialog(
+        forced = Question(
             "Push with -force?",
             f"Version {got.version.version_id} ({got.mark.describe()}) is not newer than the "
             "backend's state: tofu state push needs -force, which skips tofu's own checks.",
-            got.force_phrase,
-            action="Push state",
-            dialog_id="rb-force-dialog",
+            "Push state",
+            "rb-force-dialog",
         )
-        self.app.push_screen(
-            forced, lambda typed: self.push(got, typed) if typed is not None else None
+        ask_before_write(
+            self.app, forced, lambda typed: self.push(got, typed), phrase=got.force_phrase
         )
 
     def push(self, got: DownloadedVersion, typed: TypedPhrase | None) -> None:

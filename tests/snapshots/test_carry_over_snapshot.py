@@ -29,8 +29,17 @@ def test_carry_over_preview_80x24(snap_compare: Any, aws: AwsEndpoint, tmp_path:
     assert carry_over_snapshot(snap_compare, aws, tmp_path, (80, 24))
 
 
+def test_carry_over_detail_read_80x24(snap_compare: Any, aws: AwsEndpoint, tmp_path: Path) -> None:
+    """Enter on the tfvars row, then End: the detail pane scrolled to its last line."""
+    assert carry_over_snapshot(snap_compare, aws, tmp_path, (80, 24), keys=("enter", "end"))
+
+
 def carry_over_snapshot(
-    snap_compare: Any, aws: AwsEndpoint, tmp_path: Path, size: tuple[int, int]
+    snap_compare: Any,
+    aws: AwsEndpoint,
+    tmp_path: Path,
+    size: tuple[int, int],
+    keys: tuple[str, ...] = (),
 ) -> bool:
     seeded = seeded_world(tmp_path, aws)
     for name in (BOOK.state_file, BOOK.state_backup):
@@ -43,7 +52,12 @@ def carry_over_snapshot(
     async def run_before(pilot: WizardPilot) -> None:
         await open_step(app, pilot, "carry_over")
         steps_as_if_only_mine(app, "carry_over")
-        app.query_one("#co-table", DataTable).move_cursor(row=5)  # the tfvars block as a diff
+        table = app.query_one("#co-table", DataTable)
+        table.move_cursor(row=5)  # the tfvars block as a diff
+        if keys:
+            table.focus()
+            await settle(app, pilot)
+            await pilot.press(*keys)
         await settle(app, pilot)
 
     return bool(snap_compare(app, terminal_size=size, run_before=run_before))

@@ -26,6 +26,7 @@ from tui.widgets.plan_review_view import counts_text
 __all__ = ["ApplyGate", "GateDecision"]  # GateDecision is core's; callers may take it here
 
 MAX_LISTED = 50  # issues listed in the dialog; the review screen has them all
+PLAN_VERBS = frozenset({"Apply", "Approve"})  # "<verb> this plan?" reads as a sentence
 
 
 class ApplyGate:
@@ -51,7 +52,7 @@ class ApplyGate:
         mode = self.policy.mode
         if mode is GateMode.CONFIRM:
             confirm = ConfirmDialog(
-                f"{self.apply_label} this plan?",
+                self.question(),
                 self.body(),
                 confirm=self.apply_label,
                 destructive=self.destructive,
@@ -79,7 +80,14 @@ class ApplyGate:
             return "This plan cannot be applied"
         if self.review.blocked:
             return "Unexpected destroy or replace: confirm deliberately"
-        return f"{self.apply_label} this plan?"
+        return self.question()
+
+    def question(self) -> str:
+        """``Apply this plan?``; an action named for what it does reads
+        ``Destroy the old cache: apply this plan?``."""
+        if self.apply_label in PLAN_VERBS:
+            return f"{self.apply_label} this plan?"
+        return f"{self.apply_label}: apply this plan?"
 
     def body(self) -> Content:
         """The counts, why the gate asks what it asks, and the unexpected changes."""

@@ -47,6 +47,8 @@ AUDIT: tuple[tuple[str, str, str, str], ...] = (
     ("carry_over", "preview.failed", "r", "#co-preview"),
     ("carry_over", "apply", "a", "#co-table"),
     ("carry_over", "apply.failed", "a", "#co-apply, #co-preview"),
+    ("carry_over", "detail", "Enter", "#co-detail-scroll"),
+    ("carry_over", "leave_detail", "escape", "#co-table"),
     ("apply", "archive", "c", "#apply-log"),
     ("apply", "archive.failed", "c", "#apply-log"),
     ("values", "open", "—", "ValuesPanes"),

@@ -31,7 +31,9 @@ from tests.support.stage4 import inject_error
 from tests.support.waiting import (
     BOUND_S,
     WizardPilot,
+    focus_on,
     run_until_idle,
+    wait_until,
 )
 from tui.app import WizardApp
 from tui.core.helm.journal_readback import shown_time
@@ -113,6 +115,8 @@ async def test_loadimage_pushes_and_the_check_passes(world: World, aws: AwsEndpo
     async with app.run_test(size=(80, 24)) as pilot:
         await open_helm(app, pilot)
         await press(app, pilot, "l")
+        # its output while it runs, then ECR is asked again: all present, the tab row
+        await wait_until(app, pilot, focus_on(app, "#helm-tabs Tabs"), "l, checked: the tabs")
         assert "pushed: " in "\n".join(app.query_one("#img-log", CapturingLog).lines)
         assert table_text(app, "#img-table").count("✔ present") == 8
         assert "All 8 images are in ECR." in text_of(app, "#img-verdict")
@@ -352,7 +356,12 @@ async def test_sync_deploys_every_release_and_writes_the_log(
         assert text_of(app, "#sync-gate").startswith("Ready to sync (s)")
         await press(app, pilot, "s")
         assert isinstance(app.screen, ConfirmDialog)
+        await press(app, pilot, "enter")  # No has the focus: Enter syncs nothing
+        assert not isinstance(app.screen, ConfirmDialog)
+        assert not world.current.joinpath(BOOK.helm_sync_log).exists()
+        await press(app, pilot, "s")
         await press(app, pilot, "y")
+        await wait_until(app, pilot, focus_on(app, "#helm-tabs Tabs"), "synced: the tab row")
         progress = text_of(app, "#sync-progress")
         for line in (
             "1. mocm-bootstrap-1     ✔ deployed rev 9 (was 8)  0s",
@@ -391,6 +400,7 @@ async def test_failed_release_rolled_back_alone(world: World, aws: AwsEndpoint) 
             "Roll back mocm-service to revision 6 (b)"
         )
         assert helm_status(app) is StepStatus.IN_PROGRESS
+        await wait_until(app, pilot, focus_on(app, "#rb-run"), "failed: the rollback offered")
         await press(app, pilot, "b")
         assert "helm rollback mocm-service 6 -n fusion" in text_of(app, "#dialog-body")
         await type_release_name(app, pilot, "mocm-service")
@@ -447,6 +457,8 @@ async def test_hanging_sync_is_cancelled_with_sigint(world: World, aws: AwsEndpo
         assert panel_of(app).check_action("cancel", ()) is True
         await press(app, pilot, "x")
         await run_until_idle(app, pilot)
+        # x: the tab row; then the stopped sync offers the rollback of what it left
+        await wait_until(app, pilot, focus_on(app, "#rb-run"), "x, stopped: the rollback")
         assert "Sync cancelled — stopped with SIGINT." in text_of(app, "#sync-outcome")
         assert "1. mocm-bootstrap-1     ⚠ interrupted" in text_of(app, "#sync-progress")
         assert "to revision 8" in text_of(app, "#rb-offer")

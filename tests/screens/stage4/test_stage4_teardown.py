@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from textual.widgets import Button, Input, TabbedContent
+from textual.widgets import Button, Input, Label, TabbedContent
 
 from tests.support.screen_text import text_of
 from tests.support.stage4 import CLUSTER_ID
@@ -100,6 +100,8 @@ async def test_teardown_applies_only_the_reviewed_plan_after_the_cluster_id(
         await pilot.pause()
         gate = app.screen
         assert isinstance(gate, TypedPhraseDialog) and gate.phrase == CLUSTER_ID
+        title = str(gate.query_one(".dialog-title", Label).render())
+        assert title == "Destroy the old cache: apply this plan?"  # a sentence (issue 18)
         assert app.screen.query_one("#dialog-confirm", Button).disabled
         app.screen.query_one("#dialog-input", Input).value = "acme-mocm-prod-valkey"
         await pilot.pause()

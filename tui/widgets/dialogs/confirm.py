@@ -8,11 +8,11 @@ scroll it) has the focus. Escape always cancels. The answer is True only for the
 
 from __future__ import annotations
 
-from textual import events, on
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
+from textual.widget import Widget
 from textual.widgets import Button, Label, Static
 
 from tui.widgets.dialogs.frame import (
@@ -23,9 +23,10 @@ from tui.widgets.dialogs.frame import (
     body_widget,
     buttons,
 )
+from tui.widgets.dialogs.kept_keys import DialogScreen
 
 
-class ConfirmDialog(ModalScreen[bool]):
+class ConfirmDialog(DialogScreen[bool]):
     """Ask before an action; dismisses with True (the action) or False (Cancel, Escape)."""
 
     DEFAULT_CSS = DIALOG_CSS
@@ -80,21 +81,21 @@ class ConfirmDialog(ModalScreen[bool]):
                     destructive=self.destructive,
                 )
 
-    def on_mount(self) -> None:
+    def first_focus(self) -> Widget | None:
         if self.destructive:
-            self.query_one("#dialog-cancel", Button).focus()
-        elif self.tall:
-            self.query_one(TextLines).focus()  # arrows scroll the body; the key confirms
-        else:
-            self.query_one("#dialog-confirm", Button).focus()
+            return self.query_one("#dialog-cancel", Button)
+        if self.tall:
+            return self.query_one(TextLines)  # arrows scroll the body; the key confirms
+        return self.query_one("#dialog-confirm", Button)
 
-    def on_key(self, event: events.Key) -> None:
-        if self.key is not None and event.key == self.key:
-            event.stop()
+    def dialog_key(self, key: str) -> bool:
+        if self.key is not None and key == self.key:
             self.dismiss(True)
-        elif self.cancel_key is not None and event.key == self.cancel_key:
-            event.stop()
+            return True
+        if self.cancel_key is not None and key == self.cancel_key:
             self.dismiss(False)
+            return True
+        return False
 
     @on(Button.Pressed)
     def pressed(self, event: Button.Pressed) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from rich.text import Text
+from textual.app import RenderResult
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.geometry import Size
@@ -61,13 +62,33 @@ def action_label(label: str, key: str | None) -> str:
     return f"{label} ({key})" if key else label
 
 
+class DialogButton(Button):
+    """A dialog's button that shows it has the focus without colour: ``▸Cancel◂``.
+
+    A terminal without colours (or a theme the operator cannot tell apart) still shows
+    which button Enter presses; the label keeps its width either way.
+    """
+
+    def on_mount(self) -> None:
+        self.styles.line_pad = 0  # the markers take the padding's place
+
+    def render(self) -> RenderResult:
+        left, right = ("▸", "◂") if self.has_focus else (" ", " ")
+        assert isinstance(self.label, Content)  # Button's validator made it one
+        return Content(left).append(self.label).append(right)
+
+    def watch_has_focus(self, has_focus: bool) -> None:
+        super().watch_has_focus(has_focus)
+        self.refresh()
+
+
 def buttons(
     cancel: str, confirm: str, *, destructive: bool, disabled: bool = False
 ) -> list[Button]:
     """Cancel first, then the action (right-aligned): Tab goes from Cancel to the action."""
     return [
-        Button(cancel, id="dialog-cancel", compact=True),
-        Button(
+        DialogButton(cancel, id="dialog-cancel", compact=True),
+        DialogButton(
             confirm,
             id="dialog-confirm",
             variant="error" if destructive else "primary",

@@ -14,10 +14,11 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
+from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Static
 
 from tui.widgets.dialogs.frame import DIALOG_CSS, DialogBody, body_widget, buttons
+from tui.widgets.dialogs.kept_keys import DialogScreen
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,7 +28,7 @@ class GivenReason:
     text: str
 
 
-class ReasonDialog(ModalScreen[GivenReason | None]):
+class ReasonDialog(DialogScreen[GivenReason | None]):
     """Ask for the operator's reason before an action the checks would refuse."""
 
     DEFAULT_CSS = DIALOG_CSS
@@ -69,8 +70,8 @@ class ReasonDialog(ModalScreen[GivenReason | None]):
                     self.cancel_text, self.action_text, destructive=self.destructive, disabled=True
                 )
 
-    def on_mount(self) -> None:
-        self.query_one("#dialog-input", Input).focus()
+    def first_focus(self) -> Widget | None:
+        return self.query_one("#dialog-input", Input)
 
     @property
     def reason(self) -> str:

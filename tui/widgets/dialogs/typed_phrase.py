@@ -3,7 +3,8 @@
 Always destructive: Cancel has the focus when it opens (Enter cancels) and the action
 stays disabled until :func:`tui.core.confirmation.check_phrase` says the text matches.
 Shift+Tab reaches the phrase field; Enter there confirms once the phrase matches, and
-says what is wrong otherwise. The answer is a :class:`TypedPhrase`, or None.
+says what is wrong otherwise. Keys typed right after it opens are kept (``kept_keys``).
+The answer is a :class:`TypedPhrase`, or None.
 """
 
 from __future__ import annotations
@@ -15,11 +16,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
+from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Static
 
 from tui.core.confirmation import PhraseCheck, check_phrase, phrase_problem
 from tui.widgets.dialogs.frame import DIALOG_CSS, DialogBody, body_widget, buttons
+from tui.widgets.dialogs.kept_keys import DialogScreen
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,7 +39,7 @@ def phrase_prompt(phrase: str, meaning: str, action: str) -> Content:
     return prompt.append(f" to enable {action}. Tab moves between the box and the buttons.")
 
 
-class TypedPhraseDialog(ModalScreen[TypedPhrase | None]):
+class TypedPhraseDialog(DialogScreen[TypedPhrase | None]):
     """Ask for ``phrase`` before ``action``; Cancel and Escape answer None."""
 
     DEFAULT_CSS = DIALOG_CSS
@@ -80,8 +82,8 @@ class TypedPhraseDialog(ModalScreen[TypedPhrase | None]):
                     self.cancel_text, self.action_text, destructive=True, disabled=True
                 )
 
-    def on_mount(self) -> None:
-        self.query_one("#dialog-cancel", Button).focus()
+    def first_focus(self) -> Widget | None:
+        return self.query_one("#dialog-cancel", Button)
 
     def check(self) -> PhraseCheck:
         return check_phrase(self.query_one("#dialog-input", Input).value, self.phrase)
