@@ -14,6 +14,7 @@ Target (issue 19): open ≤ 2× at 1k and 10k; memory growth ≤ 1.5× the basel
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 import sys
 import tempfile
@@ -78,6 +79,7 @@ async def wizard_open(plan_json: Path) -> dict[str, float]:
 
             clock.watchers.append(watch)
             app.query_one("#plan-log").focus()
+            gc.collect()  # both sides start from a collected heap
             await pilot.press("p")
             while not first_rows:
                 await asyncio.sleep(0.005)
@@ -129,6 +131,7 @@ async def baseline_open(plan_json: Path) -> dict[str, float]:
         clock.watchers.append(
             lambda frame: first_rows.append(frame) if table_shows_rows(table) else None
         )
+        gc.collect()  # both sides start from a collected heap
         before = rss_mb()
         started = now()
         app.load()

@@ -10,6 +10,9 @@ running meanwhile pays it on its event loop). So:
 * ``HeldOutOfCollector``: once the trees are loaded, everything alive is moved out of
   the collector's generations (``gc.freeze``) while the trees are in use, and given back
   (``gc.unfreeze``) when they are let go, so that cycles among them can be freed again.
+  ``hold_for(owner)`` ties a hold to an object: ``release_for(owner)`` (or the owner
+  freed) ends it. Release explicitly where the owner's user goes away (a widget's
+  unmount): an owner kept alive by a cycle that was frozen with it is never freed.
 
 The collector is one per process: a pause nests (only the outermost one re-enables it),
 and a pause never enables a collector that was off before it.
@@ -19,6 +22,7 @@ from __future__ import annotations
 
 import gc
 import threading
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -79,3 +83,29 @@ class HeldOutOfCollector:
 def holds() -> int:
     """How many holds are in force (0: nothing is kept out of the collector)."""
     return _holds
+
+
+_owned: dict[int, HeldOutOfCollector] = {}
+
+
+def hold_for(owner: object) -> HeldOutOfCollector:
+    """Hold everything alive now out of the collector until ``release_for(owner)`` or
+    until ``owner`` is freed, whichever comes first."""
+    hold = HeldOutOfCollector()
+    key = id(owner)
+    _owned[key] = hold
+
+    def freed() -> None:
+        if _owned.get(key) is hold:
+            del _owned[key]
+        hold.release()
+
+    weakref.finalize(owner, freed)
+    return hold
+
+
+def release_for(owner: object) -> None:
+    """End the hold tied to ``owner`` (nothing if it has none, or had it released)."""
+    hold = _owned.pop(id(owner), None)
+    if hold is not None:
+        hold.release()

@@ -13,8 +13,11 @@ from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
 
 from rich.highlighter import Highlighter
+from rich.style import Style
 from rich.text import Text
+from textual.geometry import Region
 from textual.message import Message
+from textual.strip import Strip
 from textual.widgets import Log
 from textual.worker import Worker
 
@@ -63,6 +66,8 @@ class CommandLog(ReportsWorkers, Log):
         def control(self) -> CommandLog:
             return self.command_log
 
+    _frame_style: Style | None = None  # while a frame is rendered (render_lines)
+
     def __init__(
         self,
         *,
@@ -82,6 +87,20 @@ class CommandLog(ReportsWorkers, Log):
         # Lines beyond max_lines would be pruned on write anyway: drop them before.
         self._pending: deque[str] = deque(maxlen=max_lines)
         self._command: RunningCommand | None = None
+
+    @property
+    def rich_style(self) -> Style:
+        """The Log's style (one walk over the ancestors per frame, not one per line)."""
+        style = self._frame_style
+        return style if style is not None else super().rich_style
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        self._frame_style = None
+        self._frame_style = self.rich_style  # every line of this frame draws with it
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._frame_style = None
 
     def on_mount(self) -> None:
         self.highlighter = StderrHighlighter(Palette.of(self.app).warning)

@@ -21,6 +21,7 @@ from textual.widget import Widget
 from textual.widgets import DataTable, Input, Static
 from textual.widgets.data_table import ColumnKey
 
+from tui.core.memory import release_for
 from tui.core.printable import printable
 from tui.core.secrets.redact import Redactor
 from tui.core.tofu.plan.gate import GateMode, gate_policy
@@ -172,6 +173,9 @@ class PlanReviewView(Widget, can_focus=False):
         table.add_column("why", width=self.natural[1], key="why")
         self.refill(force=True)
         table.focus()
+
+    def on_unmount(self) -> None:
+        release_for(self.review)  # the parsed plan goes back to the garbage collector
 
     def on_resize(self, event: events.Resize) -> None:
         self.call_after_refresh(self._fit_columns)  # the table is laid out by then

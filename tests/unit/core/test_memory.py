@@ -8,12 +8,22 @@ from collections.abc import Iterator
 
 import pytest
 
-from tui.core.memory import HeldOutOfCollector, collector_paused, holds, paused
+from tui.core.memory import (
+    HeldOutOfCollector,
+    collector_paused,
+    hold_for,
+    holds,
+    paused,
+    release_for,
+)
 
 
 @pytest.fixture(autouse=True)
 def collector_restored() -> Iterator[None]:
-    """Each test starts with the collector on and nothing frozen, and leaves it so."""
+    """Each test starts with the collector on and nothing frozen, and leaves it so; no
+    hold is left by the tests run before in this process (a leak: a view that never
+    released its parsed tree)."""
+    assert holds() == 0, "a hold left by an earlier test in this process"
     was = gc.isenabled()
     gc.enable()
     gc.unfreeze()
@@ -114,3 +124,31 @@ def test_holds_nest_the_last_release_gives_everything_back() -> None:
     assert gc.get_freeze_count() > 0, "the second hold is still in force"
     second.release()
     assert gc.get_freeze_count() == 0
+
+
+class Owner:
+    """What a hold is tied to (a parsed plan's review, in the wizard)."""
+
+
+def test_a_hold_for_an_owner_ends_when_released_for_it() -> None:
+    owner = Owner()
+    hold_for(owner)
+    assert holds() == 1
+    release_for(owner)
+    assert holds() == 0 and gc.get_freeze_count() == 0
+    release_for(owner)  # again: nothing left to release
+    assert holds() == 0
+
+
+def test_a_hold_for_an_owner_ends_when_the_owner_is_freed() -> None:
+    owner = Owner()
+    hold_for(owner)
+    del owner
+    assert holds() == 0 and gc.get_freeze_count() == 0
+
+
+def test_releasing_for_an_owner_without_a_hold_changes_nothing() -> None:
+    held = HeldOutOfCollector()
+    release_for(Owner())
+    assert holds() == 1
+    held.release()

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from tui.core.errors import ParseError
 from tui.core.exec.recorder import CommandRecorder
+from tui.core.memory import collector_paused, hold_for
 from tui.core.playbook.load import Playbook
 from tui.core.tofu.commands import TofuCommands
 from tui.core.tofu.plan.parse import load_plan
@@ -82,6 +83,12 @@ def review_shown_plan(
         data = json_file.read_bytes()
     except OSError as exc:
         raise ParseError(str(json_file), f"cannot be read ({exc.strerror or exc})") from exc
-    result = review(load_plan(str(json_file), data), playbook, target.stage)
+    # The parsed plan and its review stay alive: collections meanwhile free nothing and
+    # would walk the screen's heap too; they are kept out of the collector until the
+    # review's view lets it go (``release_for(review)``) or it is freed (core/memory.py).
+    with collector_paused():
+        result = review(load_plan(str(json_file), data), playbook, target.stage)
+        del data
+        hold_for(result)
     mark = read_state_mark(target, commands, env, recorder)
     return ShownPlan(result, record_review(target.plan_path, mark))
