@@ -235,6 +235,7 @@ def test_a_command_whose_process_still_runs_is_asked_about_not_cut_off(tmp_path:
         first = Session.open(load_pair(prev, curr, BOOK), BOOK, "0.1.0", Redactor())
         [running] = first.still_running
         assert first.interruptions == () and running.child == seen
+        assert running.what == "tofu apply -input=false tfplan"
         assert "is still running as pid" in running.sentence("Apply")
         assert "(Apply step)" in running.sentence("Apply")
         first.close()  # quit: left running, journaled; the next start asks again
