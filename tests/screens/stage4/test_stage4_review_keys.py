@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from textual.errors import NoWidget
-from textual.widgets import Button, Checkbox, Label, TabbedContent
+from textual.widgets import Button, Checkbox, Label, Static, TabbedContent
 
 from tests.screens.stage4.test_stage4_teardown import run_of, shown
 from tests.support.stage4 import CLUSTER_ID
@@ -76,6 +76,9 @@ async def test_the_reviewed_teardown_shows_press_a_with_apply_focused_at_80x24(
         gate = app.screen
         title = str(gate.query_one(".dialog-title", Label).render())
         assert title == "Destroy the old cache: apply this plan?"
+        body = str(gate.query_one("#dialog-body", Static).render())
+        assert "Every change is expected at stage 'stage4'.\nIt destroys 3:" in body
+        assert "• aws_elasticache_cluster.elasticache" in body  # what the phrase lets go
         await wait_until(app, pilot, lambda: app.focused is not None, "the gate's focus")
         assert app.focused is gate.query_one("#dialog-cancel", Button)
         await pilot.press("enter")  # cancels: nothing applied
