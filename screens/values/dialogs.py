@@ -141,9 +141,18 @@ def override_dialog(placeholders: list[str]) -> ReasonDialog:
     )
 
 
-def change_line(before: str, after: str) -> Content:
-    """``    before  →  after``: what a placeholder holds, and what it gets."""
-    return Content.assemble("    ", (before, "$error"), "  →  ", (after, "$success"))
+BODY_WIDTH = 64  # a wide dialog's body at 80 columns (bodies do not wrap by themselves)
+
+
+def change_lines(before: str, after: str) -> list[Content]:
+    """``    before  →  after``: what a placeholder holds, and what it gets; on two lines
+    (``      →  after`` under it) when one would not fit at 80 columns."""
+    if 4 + len(before) + 5 + len(after) <= BODY_WIDTH:
+        return [Content.assemble("    ", (before, "$error"), "  →  ", (after, "$success"))]
+    return [
+        Content.assemble("    ", (before, "$error")),
+        Content.assemble("      →  ", (after, "$success")),
+    ]
 
 
 def auto_fill_dialog(
@@ -159,17 +168,17 @@ def auto_fill_dialog(
         body.append(Content.styled("Placeholders, from the previous values:", "bold underline"))
     for item in placeholders:
         body.append(Content.styled(item.label, "bold"))
-        body.append(change_line(item.template_shown, item.previous_shown))
+        body.extend(change_lines(item.template_shown, item.previous_shown))
     if carried:
         body.append(Content.styled("Carried into the template's open maps:", "bold underline"))
     for item in carried:
         body.append(Content.styled(item.label, "bold"))
-        body.append(change_line(item.template_shown, item.previous_shown))
+        body.extend(change_lines(item.template_shown, item.previous_shown))
     if fills:
         body.append(Content.styled("Known to the wizard:", "bold underline"))
     for fill in fills:
         body.append(Content.assemble((fill.label, "bold"), f"  {fill.origin}"))
-        body.append(change_line(fill.template_shown, fill.filled_shown))
+        body.extend(change_lines(fill.template_shown, fill.filled_shown))
     if unfilled:
         body.append(Content.styled("Left as they are:", "bold underline"))
     for left in unfilled:
@@ -186,7 +195,7 @@ def auto_fill_dialog(
     return ConfirmDialog(
         f"Auto-fill: {what}",
         [
-            Content(
+            *wrapped(
                 "Each value below is set as shown: from the previous release's file, or from "
                 "what the wizard reads (one undo reverts all)."
             ),
@@ -203,7 +212,7 @@ def auto_fill_dialog(
 
 def wrapped(text: str) -> list[Content]:
     """A sentence as lines narrow enough for a wide dialog at 80 columns (bodies do not wrap)."""
-    return [Content(line) for line in textwrap.wrap(text, 64, break_on_hyphens=False)]
+    return [Content(line) for line in textwrap.wrap(text, BODY_WIDTH, break_on_hyphens=False)]
 
 
 def restore_draft_dialog(draft: Draft) -> ConfirmDialog:

@@ -82,7 +82,7 @@ class Operator:
         self.log.per_step[self.step] += 1
         self.log.tabs += key in TAB_KEYS
         shown = self.screen.wait_for(then, timeout=timeout)
-        self.seen.append(shown)
+        self.seen.append(f"[{self.step}] after {key}\n{shown}")
         return shown
 
     def type(self, text: str) -> None:
@@ -133,9 +133,7 @@ def b1_upgrade(op: Operator) -> None:
     if "missing in ECR" in op.screen.text():
         op.press("l", shows("images are in ECR"), timeout=300)
     op.press("2", shows("Acknowledge"))
-    # The "✔ Acknowledged" line is below the CHANGELOG, off screen at 80x24: the keys
-    # are handled in order, so the next section's key waits for it anyway.
-    op.press("a", lambda text: True)
+    op.press("a", shows("✔ Acknowledged"))  # said above the CHANGELOG, on screen at 80x24
     op.press("3", shows("helm history"))
     op.press("h", shows("Revisions recorded"), timeout=120)
     op.press("4", shows("Run helm lint"))
@@ -182,7 +180,9 @@ def typed_into_box(op: Operator, phrase: str) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--size", default="80x24", help="terminal size, e.g. 120x40")
-    size = parser.parse_args(argv).size
+    parser.add_argument("--screens", help="write each screen waited for to this file")
+    args = parser.parse_args(argv)
+    size = args.size
     log = KeyLog()
     with tempfile.TemporaryDirectory(prefix="mocm-keycount-") as tmp:
         root = Path(tmp)
@@ -209,6 +209,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"stopped at step {op.step!r}: {exc}", file=sys.stderr)
             return 1
         finally:
+            if args.screens:
+                Path(args.screens).write_text("\n\f\n".join(op.seen), encoding="utf-8")
             screen.kill()
             deadline = time.monotonic() + 30
             while world_processes(world, 0) and time.monotonic() < deadline:

@@ -91,7 +91,17 @@ class ApplyGate:
 
     def body(self) -> Content:
         """The counts, why the gate asks what it asks, and the unexpected changes."""
-        text = counts_text(self.review).append("\n" + "\n".join(self.policy.why))
+        text = counts_text(self.review)
+        if self.policy.why:
+            text = text.append("\n" + "\n".join(self.policy.why))
+        else:  # every change expected (a phrase is asked all the same): say what goes
+            text = text.append(f"\nEvery change is expected at stage '{self.review.stage}'.")
+            destroyed = [r for r in self.review.reviewed if r.change.destroys]
+            if destroyed:
+                text = text.append(f"\nIt destroys {len(destroyed)}:")
+            for reviewed in destroyed[:MAX_LISTED]:
+                text = text.append_text(f"\n• {reviewed.change.display_address}", "bold")
+                text = text.append_text(f"  {reviewed.reason}", "dim")
         issues = self.review.issues
         if issues:
             text = text.append("\n")

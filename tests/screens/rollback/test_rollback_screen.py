@@ -407,10 +407,12 @@ async def test_option_b_re_converges_the_previous_release_and_lists_what_tofu_le
         upgrade_journaled_done(app)
         await run_until_idle(app, pilot)
         table = app.query_one("#rb-versions", DataTable)
+        await wait_until(app, pilot, focus_on(app, "#rb-versions"), "open.b: the versions")
         ids = version_ids(table)
         table.move_cursor(row=len(ids) - 1)  # the oldest: the state before the upgrade
         await pilot.press("d")
         await run_until_idle(app, pilot)
+        await wait_until(app, pilot, focus_on(app, "#rb-push"), "downloaded: Push next")
         compare = text_of(app, "#rb-compare")
         assert f"{len(left)} resource(s) in the state now (after the upgrade)" in compare
         assert all(address in compare for address in left)

@@ -73,6 +73,7 @@ async def test_each_reference_is_waived_alone_with_its_own_reason(
         await pilot.press("down")
         title = await waive_highlighted(app, pilot, WORKER_REASON)
         assert title == "Waive the reference at mocm/values.yaml:5"
+        assert app.focused is app.query_one("#s4-ref-list")  # w: the next one to pick
         lines = picker_lines(app)
         assert lines[0].startswith("✘ open") and FIRST in lines[0]
         assert lines[1].startswith("≈ waived") and f"waived: {WORKER_REASON}" in lines[1]

@@ -10,11 +10,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from textual.errors import NoWidget
-from textual.widgets import Button, Checkbox, Label
+from textual.widgets import Button, Checkbox, Label, Static, TabbedContent
 
 from tests.screens.stage4.test_stage4_teardown import run_of, shown
+from tests.support.stage4 import CLUSTER_ID
 from tests.support.stage4_screen import open_stage4, seed_world, stage4_app, teardown_pair
-from tests.support.waiting import WizardPilot, screen_is, settle_until, wait_until
+from tests.support.waiting import WizardPilot, focus_on, screen_is, settle_until, wait_until
 from tui.app import WizardApp
 from tui.core.tofu.plan.pipeline import Phase
 from tui.sandbox.aws_endpoint import AwsEndpoint
@@ -43,6 +44,7 @@ async def decline_park_and_plan(app: WizardApp, pilot: WizardPilot) -> None:
     await wait_until(app, pilot, lambda: not wanted.value, "the snapshot declined")
     await pilot.press("5", "k")
     await wait_until(app, pilot, lambda: shown(app, "plan"), "the file parked, p offered")
+    await wait_until(app, pilot, focus_on(app, "#s4-tabs Tabs"), "k: the tab row")
     await pilot.press("p")
     await settle_until(
         app,
@@ -74,8 +76,19 @@ async def test_the_reviewed_teardown_shows_press_a_with_apply_focused_at_80x24(
         gate = app.screen
         title = str(gate.query_one(".dialog-title", Label).render())
         assert title == "Destroy the old cache: apply this plan?"
+        body = str(gate.query_one("#dialog-body", Static).render())
+        assert "Every change is expected at stage 'stage4'.\nIt destroys 3:" in body
+        assert "• aws_elasticache_cluster.elasticache" in body  # what the phrase lets go
         await wait_until(app, pilot, lambda: app.focused is not None, "the gate's focus")
         assert app.focused is gate.query_one("#dialog-cancel", Button)
         await pilot.press("enter")  # cancels: nothing applied
         await wait_until(app, pilot, lambda: app.screen is not gate, "the gate closed")
         assert run_of(app).core.phase is Phase.REVIEWED
+        await wait_until(app, pilot, focus_on(app, "#s4-td-apply-button"), "Apply again")
+        # a, then the cluster id typed at once (kept though typed as the gate opens)
+        await pilot.press("a", "shift+tab", *CLUSTER_ID, "enter")
+        await settle_until(
+            app, pilot, lambda: run_of(app).core.phase is Phase.APPLIED, "the teardown applied"
+        )
+        await wait_until(app, pilot, focus_on(app, "#s4-tabs Tabs"), "applied: the tab row")
+        assert app.query_one("#s4-tabs", TabbedContent).active == "followup"

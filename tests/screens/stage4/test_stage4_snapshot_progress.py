@@ -66,3 +66,4 @@ async def test_the_snapshot_is_polled_to_available_with_progress(
         assert not app.query_one("#s4-snap-progress").display
         assert app.query_one(SnapshotSection).outcome is SnapshotDecision.TAKEN
         assert "✔ final snapshot taken" in text_of(app, "#s4-gate")
+        assert app.focused is app.query_one("#s4-tabs Tabs")  # t: the tab row, 5 next

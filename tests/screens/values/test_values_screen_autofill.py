@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from textual.app import App
 from textual.widgets import Input
 
 from tests.support.stage4 import REGION, SECRET_ID, VALKEY_GROUP, inject_error, seed_secret
@@ -20,10 +21,14 @@ from tests.support.values_screen import (
 )
 from tests.support.waiting import (
     WizardPilot,
+    screen_is,
     settle,
+    wait_until,
 )
 from tui.app import WizardApp
+from tui.core.values.commands import AutoFillItem
 from tui.sandbox.aws_endpoint import AwsEndpoint
+from tui.screens.values.dialogs import auto_fill_dialog
 from tui.screens.values.panel import ValuesPanel
 from tui.widgets.dialogs.confirm import ConfirmDialog
 from tui.widgets.dialogs.error import ErrorDialog
@@ -59,11 +64,12 @@ async def test_known_placeholders_come_from_tfvars_and_the_valkey_secret(
         assert body.index("credentials.admin.password") < known  # previous values first
         tail = body[known:]
         assert "credentials.valkey.secretsManagerId  from terraform.tfvars" in tail
-        assert f"< REPLACE_VALUE_NAME_PREFIX >/valkey/fusion  →  {SECRET_ID}" in tail
-        assert f"credentials.valkey.host  from Secrets Manager {SECRET_ID}" in tail
-        assert f"< REPLACE_VALUE_VALKEY_HOST >  →  {HOST}" in tail
-        # the legacy block's cache host: Valkey's too, never the old cache's (issue 13)
+        # a change too long for 80 columns goes on two lines ("→ after" under "before")
         flat = " ".join(tail.split())
+        assert f"< REPLACE_VALUE_NAME_PREFIX >/valkey/fusion → {SECRET_ID}" in flat
+        assert f"credentials.valkey.host  from Secrets Manager {SECRET_ID}" in tail
+        assert f"< REPLACE_VALUE_VALKEY_HOST > → {HOST}" in flat
+        # the legacy block's cache host: Valkey's too, never the old cache's (issue 13)
         assert f"credentials.redis.host from Secrets Manager {SECRET_ID} — the Valkey" in flat
         assert f"< REPLACE_VALUE_REDIS_HOST > → {HOST}" in flat
         assert "Left as they are" not in body  # the k8s secret name is no known placeholder
@@ -155,3 +161,32 @@ async def test_without_aws_credentials_the_preview_still_opens(tmp_path: Path) -
         assert "Placeholders left 3" in status(panel)
         await pilot.press("u")
         assert "Placeholders left 29" in status(panel)
+
+
+async def test_the_auto_fill_question_fits_80_columns() -> None:
+    """The sentence on top wraps, and a change too long for one line goes on two: at
+    80×24 nothing of either is cut at the dialog's right edge (issue 18)."""
+    registry = "123456789012.dkr.ecr.eu-central-1.amazonaws.com"
+    dialog = auto_fill_dialog(
+        [
+            AutoFillItem("global.image.registry", registry, "< REPLACE_VALUE_IMAGE_REGISTRY >"),
+            AutoFillItem("host.domain", "mocm.acme-corp.example", "< REPLACE_VALUE_HOST >"),
+        ],
+        [],
+        [],
+    )
+
+    class Host(App[None]):
+        def on_mount(self) -> None:
+            self.push_screen(dialog)
+
+    app = Host()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_until(app, pilot, screen_is(app, ConfirmDialog), "the question")
+        body = dialog.query_one("#dialog-body", TextLines)
+        room = body.scrollable_content_region.width
+        lines = body.plain().splitlines()
+        assert all(len(line) <= room for line in lines), (room, lines)
+        assert "      →  " + registry in lines  # under its placeholder
+        assert "    < REPLACE_VALUE_HOST >  →  mocm.acme-corp.example" in lines  # fits on one
+        await pilot.press("escape")

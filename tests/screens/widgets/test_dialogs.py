@@ -6,6 +6,7 @@ an operator presses without reading) cancels; the action needs its button or its
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -19,9 +20,11 @@ from tui.core.exec.prompts import Prompt
 from tui.core.playbook.load import load_playbook
 from tui.core.tofu.plan.parse import load_plan
 from tui.core.tofu.plan.review import review
+from tui.core.values.draft import DraftStale
 from tui.screens.backend.migration_dialog import migration_question
 from tui.screens.helm.support import helm_question
 from tui.screens.helm.values import waiver_question
+from tui.screens.values.dialogs import drop_all_dialog, stale_draft_dialog
 from tui.widgets.apply_gate import ApplyGate
 from tui.widgets.dialogs.confirm import ConfirmDialog
 from tui.widgets.dialogs.error import ErrorDialog
@@ -73,6 +76,10 @@ DESTRUCTIVE: dict[str, Callable[[], ModalScreen[object]]] = {
     "push -force": lambda: TypedPhraseDialog(
         "Push with -force?", "Not newer.", "push -force serial 41", action="Push state"
     ),
+    "values: a stale draft (discard it)": lambda: stale_draft_dialog(
+        DraftStale(Path("values.yaml.draft.json"), "values.yaml changed since")
+    ),
+    "values: drop every undecided value": lambda: drop_all_dialog([], re.compile("secret")),
 }
 
 

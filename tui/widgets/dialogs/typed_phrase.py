@@ -32,11 +32,14 @@ class TypedPhrase:
 
 
 def phrase_prompt(phrase: str, meaning: str, action: str) -> Content:
-    """``Type exactly  destroy 1  (what it means) to enable Apply.``"""
+    """``Type exactly  destroy 1  (what it means) to enable "Apply".`` (the button's name
+    quoted: a name such as "Destroy the old cache" then reads as one)."""
     prompt = Content("Type exactly ").append(Content.styled(f" {phrase} ", "bold reverse"))
     if meaning:
         prompt = prompt.append(f" ({meaning})")
-    return prompt.append(f" to enable {action}. Tab moves between the box and the buttons.")
+    return prompt.append(
+        f' to enable "{action}". Shift+Tab reaches the box; Tab moves on to the buttons.'
+    )
 
 
 class TypedPhraseDialog(DialogScreen[TypedPhrase | None]):
