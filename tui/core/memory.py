@@ -13,6 +13,8 @@ running meanwhile pays it on its event loop). So:
   ``hold_for(owner)`` ties a hold to an object: ``release_for(owner)`` (or the owner
   freed) ends it. Release explicitly where the owner's user goes away (a widget's
   unmount): an owner kept alive by a cycle that was frozen with it is never freed.
+  A hold ended by its owner's finalizer (which may run inside a collection) gives the
+  objects back once that collection is over.
 
 The collector is one per process: a pause nests (only the outermost one re-enables it),
 and a pause never enables a collector that was off before it.
@@ -26,10 +28,11 @@ import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-_lock = threading.Lock()
+_lock = threading.RLock()  # a finalizer may run on a thread that holds it
 _pauses = 0
 _was_enabled = False
 _holds = 0
+_unfreeze_due = False  # the last hold ended in a finalizer: unfreeze after the collection
 
 
 @contextmanager
@@ -63,21 +66,41 @@ class HeldOutOfCollector:
     """
 
     def __init__(self) -> None:
-        global _holds
+        global _holds, _unfreeze_due
         with _lock:
             gc.freeze()
             _holds += 1
+            _unfreeze_due = False  # what was due goes back with this hold's release
         self.held = True
 
     def release(self) -> None:
-        global _holds
+        self._release(now=True)
+
+    def _release(self, now: bool) -> None:
+        global _holds, _unfreeze_due
         with _lock:
             if not self.held:
                 return
             self.held = False
             _holds -= 1
             if _holds == 0:
-                gc.unfreeze()
+                if now:
+                    gc.unfreeze()
+                else:  # a finalizer may run inside a collection: not the time to unfreeze
+                    _unfreeze_due = True
+
+
+def _after_collection(phase: str, info: dict[str, int]) -> None:
+    global _unfreeze_due
+    if phase != "stop" or not _unfreeze_due:
+        return
+    with _lock:
+        if _unfreeze_due and _holds == 0:
+            gc.unfreeze()
+        _unfreeze_due = False
+
+
+gc.callbacks.append(_after_collection)
 
 
 def holds() -> int:
@@ -98,10 +121,15 @@ def hold_for(owner: object) -> HeldOutOfCollector:
     def freed() -> None:
         if _owned.get(key) is hold:
             del _owned[key]
-        hold.release()
+        hold._release(now=False)
 
     weakref.finalize(owner, freed)
     return hold
+
+
+def hold_of(owner: object) -> HeldOutOfCollector | None:
+    """The hold in force for ``owner`` (None: it has none, or it was released)."""
+    return _owned.get(id(owner))
 
 
 def release_for(owner: object) -> None:

@@ -144,6 +144,18 @@ def test_a_hold_for_an_owner_ends_when_the_owner_is_freed() -> None:
     owner = Owner()
     hold_for(owner)
     del owner
+    assert holds() == 0
+    gc.collect()  # a finalizer's release gives the objects back after a collection
+    assert gc.get_freeze_count() == 0
+
+
+def test_an_owner_freed_inside_a_collection_ends_its_hold_after_it() -> None:
+    owner = Owner()
+    owner.me = owner  # type: ignore[attr-defined]  # a cycle: only the collector frees it
+    hold_for(owner)
+    del owner
+    gc.unfreeze()  # as if given back meanwhile: the next collection frees the owner
+    gc.collect()  # its finalizer runs inside the collection; the hold ends after it
     assert holds() == 0 and gc.get_freeze_count() == 0
 
 

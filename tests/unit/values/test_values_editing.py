@@ -13,7 +13,7 @@ import pytest
 from tests.support.values import playbook
 from tui.core.journal.events import ValuesChoice, ValuesDecision
 from tui.core.journal.writer import Journal, Workspace
-from tui.core.memory import holds
+from tui.core.memory import hold_of
 from tui.core.values.draft import DraftFound, DraftStale, Operation, OperationKind
 from tui.core.values.editing import UndecidedLeft, ValuesEditing, open_editing
 from tui.core.values.files import ValuesFiles
@@ -161,19 +161,20 @@ def test_line_map_follows_inserted_and_rewritten_lines() -> None:
 def test_an_open_session_keeps_its_trees_out_of_the_collector_until_closed(
     samples: Path, tmp_path: Path
 ) -> None:
-    before = holds()
     editing, _ = session(samples, tmp_path)
-    assert holds() == before + 1 and gc.get_freeze_count() > 0
+    hold = hold_of(editing)
+    assert hold is not None and hold.held and gc.get_freeze_count() > 0
     assert gc.isenabled(), "the collector runs again once the files are parsed"
     editing.close()
+    assert not hold.held and hold_of(editing) is None
     editing.close()  # closing twice changes nothing
-    assert holds() == before
+    assert not hold.held
 
 
 def test_a_session_dropped_without_closing_lets_its_trees_go(samples: Path, tmp_path: Path) -> None:
-    before = holds()
     editing, _ = session(samples, tmp_path)
-    assert holds() == before + 1
+    hold = hold_of(editing)
+    assert hold is not None and hold.held
     del editing
     gc.collect()
-    assert holds() == before
+    assert not hold.held

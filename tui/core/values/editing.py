@@ -10,7 +10,6 @@ read again. The journal gets what was written and decided, never a value.
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -19,7 +18,7 @@ from tui.core.errors import MocmError
 from tui.core.journal.events import DraftFate, ValuesChoice, ValuesDecision, ValuesDraftHandled
 from tui.core.journal.records import JournalRecord
 from tui.core.journal.writer import Journal, utc_now
-from tui.core.memory import HeldOutOfCollector, collector_paused
+from tui.core.memory import collector_paused, hold_for, release_for
 from tui.core.playbook.model import KnownPlaceholder
 from tui.core.values.alignment import MISSING, Presence, Row, RowStatus
 from tui.core.values.commands import Command, Edit, MergeDecision, same_node
@@ -94,13 +93,10 @@ class ValuesEditing:
         self.line_map = LineMap()  # the template's lines in the file on disk
         self._applied: list[Operation] = []
         self._undone: list[Operation] = []
-        self.held: HeldOutOfCollector | None = None  # the loaded trees, out of the collector
 
     def close(self) -> None:
         """The session is let go: its trees go back to the garbage collector."""
-        if self.held is not None:
-            self.held.release()
-            self.held = None
+        release_for(self)
 
     # -- operations ------------------------------------------------------------------
     def apply(self, op: Operation) -> Command:
@@ -382,8 +378,7 @@ def open_editing(
     editing = ValuesEditing(files, merge, known_placeholders, store)
     # The trees live as long as the session: full collections need not walk them again
     # (until ``close``).
-    held = editing.held = HeldOutOfCollector()
-    weakref.finalize(editing, held.release)  # a session dropped unclosed lets go too
+    hold_for(editing)  # a session dropped unclosed lets go too
     return editing
 
 
