@@ -474,11 +474,15 @@ class PipelineView(ReportsWorkers, Vertical):
     # -- the operator's actions -----------------------------------------------------------
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         """A focused action button comes with the line above it that says what it does
-        ("Press a to apply it"): at 80×24 the review below would scroll it away."""
+        ("Press a to apply it"): at 80×24 the review below would scroll it away.
+
+        Only as far as needed: a line already in view stays where it is, so a button being
+        clicked does not move away from under the pointer between press and release.
+        """
         parent = event.widget.parent
         if isinstance(parent, Widget) and parent.has_class("flow-buttons"):
             status = self.query_one(f"#{self.child_id('status')}", Static)
-            self.call_after_refresh(status.scroll_visible, top=True, animate=False)
+            self.call_after_refresh(status.scroll_visible, animate=False)
 
     @on(Button.Pressed, ".flow-buttons Button")
     async def _pressed(self, event: Button.Pressed) -> None:
