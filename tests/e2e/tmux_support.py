@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shlex
 import subprocess
 import time
@@ -11,7 +12,10 @@ from pathlib import Path
 
 from tests.support.waiting import BOUND_S
 
-SOCKET = ["-L", "mocm-upgrade-tests"]  # a private tmux server, apart from the operator's
+# A private tmux server per test process, apart from the operator's and from the other
+# workers' (and other copies of the suite): a server shared by processes exits when the last
+# session of one ends, under another's `new-session`.
+SOCKET = ["-L", f"mocm-upgrade-tests-{os.getpid()}"]
 
 
 def tmux(*args: str, check: bool = True) -> subprocess.CompletedProcess[str]:

@@ -74,8 +74,9 @@ async def test_next_is_disabled_until_releases_are_valid(tmp_path: Path) -> None
         app.screen.query_one("#previous", Input).value = str(prev)
         app.screen.query_one("#current", Input).value = str(curr)
         await pilot.click("#use")
-        await pilot.pause()
-        assert app.check_action("next_step", ()) is True
+        await wait_until(
+            app, pilot, lambda: app.check_action("next_step", ()) is True, "F3 enabled"
+        )
         await pilot.press("f3")
         assert app.current_step == "preflight"
 
@@ -165,8 +166,13 @@ async def test_lock_held_by_live_wizard_is_refused(tmp_path: Path) -> None:
         )
         app = app_for(prev, curr)
         async with app.run_test(size=(120, 40)) as pilot:
-            await pilot.pause()
-            assert isinstance(app.screen, ErrorDialog)
+
+            def refused() -> bool:
+                return isinstance(app.screen, ErrorDialog) and bool(
+                    app.screen.query("#error-message")
+                )
+
+            await wait_until(app, pilot, refused, "the lock's refusal shown")
             assert f"pid {holder.pid}" in str(app.screen.query_one("#error-message").render())
             await pilot.press("escape")
             assert app.check_action("next_step", ()) is None

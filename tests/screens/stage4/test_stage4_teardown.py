@@ -114,7 +114,12 @@ async def test_teardown_applies_only_the_reviewed_plan_after_the_cluster_id(
         )
         assert run_of(app).core.phase is Phase.APPLIED
         assert "✔ Applied." in run_text(app)
-        assert app.query_one("#s4-tabs", TabbedContent).active == "followup"
+        await settle_until(
+            app,
+            pilot,
+            lambda: app.query_one("#s4-tabs", TabbedContent).active == "followup",
+            "the follow-up section shown",
+        )
         assert "safe to remove in a follow-up change" in text_of(app, "#s4-followup")
         assert app.query_one("#s4-unpark", Button).disabled  # applied: the file stays parked
     left = state_addresses(curr)

@@ -68,9 +68,15 @@ def test_a_later_process_on_the_same_pid_is_not_the_command(
 
 
 def test_an_ended_command_and_a_zombie_are_gone(tmp_path: Path) -> None:
-    child = subprocess.Popen([sys.executable, "-c", "pass"], start_new_session=True)
-    seen = identify(child.pid)
+    child = subprocess.Popen(
+        [sys.executable, "-c", "import sys; sys.stdin.read()"],
+        stdin=subprocess.PIPE,
+        start_new_session=True,
+    )
+    seen = identify(child.pid)  # still running: it waits for its stdin to close
     assert seen is not None
+    assert child.stdin is not None
+    child.stdin.close()  # now it ends
     while Path(f"/proc/{child.pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z":
         os.sched_yield()  # exited, not yet reaped: a zombie runs no more code
     assert identify(child.pid) is None and is_running(seen) is False
