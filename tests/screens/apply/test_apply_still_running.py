@@ -9,6 +9,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -45,15 +46,22 @@ def journal_child(current: Path, run_id: str, pid: int) -> None:
     journal.append(CommandChild(run_id, pid, seen.pgid, seen.start_ticks, seen.boot_id, "apply"))
 
 
-async def test_a_restart_stops_the_apply_still_running_then_plans_again(
-    tmp_path: Path, apply_process: subprocess.Popen[bytes]
-) -> None:
+async def left_applying(tmp_path: Path, pid: int) -> tuple[Any, str]:
+    """A world whose wizard approved the plan and was killed during the apply, its child
+    (``pid``) journaled as started: what the restart finds."""
     world = carried_world(tmp_path)
     first = world_app(world)
     async with first.run_test(size=(120, 40)) as pilot:
         await approve_plan(first, pilot)
     run_id = killed_during_apply(world.current)
-    journal_child(world.current, run_id, apply_process.pid)
+    journal_child(world.current, run_id, pid)
+    return world, run_id
+
+
+async def test_a_restart_stops_the_apply_still_running_then_plans_again(
+    tmp_path: Path, apply_process: subprocess.Popen[bytes]
+) -> None:
+    world, run_id = await left_applying(tmp_path, apply_process.pid)
 
     app = world_app(world)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -91,12 +99,7 @@ async def test_a_restart_stops_the_apply_still_running_then_plans_again(
 async def test_waiting_for_it_then_quitting_leaves_it_running_and_journaled(
     tmp_path: Path, apply_process: subprocess.Popen[bytes]
 ) -> None:
-    world = carried_world(tmp_path)
-    first = world_app(world)
-    async with first.run_test(size=(120, 40)) as pilot:
-        await approve_plan(first, pilot)
-    run_id = killed_during_apply(world.current)
-    journal_child(world.current, run_id, apply_process.pid)
+    world, run_id = await left_applying(tmp_path, apply_process.pid)
 
     app = world_app(world)
     async with app.run_test(size=(120, 40)) as pilot:
