@@ -166,13 +166,16 @@ class StepPanel(ReportsWorkers, Vertical):
         """After an action: the next sensible one gets the focus (scrolled into view).
 
         ``selector`` may name alternatives ("a, b"): the first that can take the focus
-        wins. Decided after this refresh: a button the step re-enables in its pending
-        messages is then focusable. When none can, the step keeps its keys (keep_keys).
+        wins. Decided after this refresh, on the step's state then: its buttons are made to
+        say what that state allows first (refresh_controls), as the message that would
+        have re-enabled one may still be queued (a worker's "idle again" behind its
+        result). When none can, the step keeps its keys (keep_keys).
         """
 
         def focus() -> None:
             if not self.is_attached:
                 return
+            self.refresh_controls()
             target = self.first_to_focus(selector)
             if target is None:
                 self.keep_keys()
@@ -182,6 +185,10 @@ class StepPanel(ReportsWorkers, Vertical):
             self.focus_decided = True
 
         self.call_after_refresh(focus)
+
+    def refresh_controls(self) -> None:
+        """Enable and disable the step's buttons as its state allows now (a step whose
+        buttons follow its state overrides this; called before each focus decision)."""
 
     def first_to_focus(self, selector: str) -> Widget | None:
         """The first widget of ``selector``'s alternatives that can take the focus now."""

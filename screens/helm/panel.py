@@ -34,6 +34,7 @@ from tui.screens.helm.sections import ChangelogSection, LintSection
 from tui.screens.helm.support import HelmStep
 from tui.screens.helm.sync import SyncSection
 from tui.screens.helm.values import ValuesGuard
+from tui.widgets.section_tabs import SectionTabs
 from tui.wizard import Wizard
 
 SECTIONS = ("images", "changelog", "history", "lint", "diff", "sync")
@@ -70,7 +71,7 @@ class HelmPanel(StepPanel):
     # Home is the tab row: 1-6 and every section key work from it, and the section's
     # status says which number is next. A diff lands in its parsed view (n/p at once).
     FOCUS_AFTER = {
-        "section": "#helm-tabs Tabs",  # now, not later: a focus left in the old pane
+        "section": "#helm-tabs Tabs",  # the section's keys and 1-6 work from the tab row
         "check_images": "#img-load, #helm-tabs Tabs",  # missing images: loadimage.sh next
         "check_images.failed": "#img-check",  # the retry (or the waiver below it)
         "load_images": "#img-log",  # then a new check (check_images)
@@ -111,7 +112,7 @@ class HelmPanel(StepPanel):
         yield Static("8. Helm — images, CHANGELOG, diff, sync", classes="step-title")
         yield Static(id="helm-context", markup=False)
         yield Static(id="helm-problem", classes="error-box", markup=False)
-        with TabbedContent(id="helm-tabs"):
+        with SectionTabs(id="helm-tabs"):
             for number, (sid, title) in enumerate(zip(SECTIONS, TITLES, strict=True), start=1):
                 with TabPane(f"{number} {title}", id=f"tab-{sid}"):
                     yield self.section_widget(sid)

@@ -78,6 +78,7 @@ from tui.screens.stage4.teardown import TeardownRun
 from tui.widgets.connections_chart import ChartData, ConnectionsChart
 from tui.widgets.dialogs.confirm import ConfirmDialog
 from tui.widgets.dialogs.reason import GivenReason, ReasonDialog
+from tui.widgets.section_tabs import SectionTabs
 from tui.widgets.worker_events import WorkFailure
 from tui.wizard import Wizard
 
@@ -133,8 +134,7 @@ class Stage4Panel(StepPanel):
     # The tab row is home: 1-6 and r work from it. The teardown's keys: pipeline_focus.
     FOCUS_AFTER = {
         **pipeline_focus("s4-td"),
-        # Applied: the follow-up is shown next; focus in the teardown pane would switch
-        # the tabs back to it (TabPane.Focused arrives after the switch).
+        # Applied: the follow-up section is shown next, its tab row has the focus.
         "phase.applied": "#s4-tabs Tabs",
         "refresh": "#s4-tabs Tabs",  # the verdict above; 2 (the scan) is next
         "refresh.failed": "#s4-refresh",  # the retry
@@ -186,7 +186,7 @@ class Stage4Panel(StepPanel):
     def compose(self) -> ComposeResult:
         yield Static("9. Stage 4 — decommission the old ElastiCache", classes="step-title")
         yield Static(id="s4-problem", classes="error-box", markup=False)
-        with TabbedContent(id="s4-tabs"):
+        with SectionTabs(id="s4-tabs"):
             with TabPane("Evidence", id="evidence"):
                 with Horizontal(id="s4-controls"):
                     yield Label("Window")

@@ -7,6 +7,8 @@ from pathlib import Path
 
 from textual.widgets import Button, Input
 
+from screens.backend.form_view import BackendFormView
+from screens.backend.migration_flow import FormCheck, StateMigrationFlow
 from tests.support.tofu_steps import open_step, seeded_world, world_app
 from tests.support.waiting import dialog_focused, focus_on, settle_until, wait_until
 from tui.core.steps import StepStatus
@@ -34,3 +36,26 @@ async def test_b1_path_focus_after_each_action(aws: AwsEndpoint, tmp_path: Path)
             app, pilot, lambda: app.statuses["backend"] is StepStatus.DONE, "the migration done"
         )
         await wait_until(app, pilot, focus_on(app, "#be-output"), "migrate: the output focused")
+
+
+async def test_the_focus_follows_the_checks_result_before_the_buttons_catch_up(
+    aws: AwsEndpoint, tmp_path: Path
+) -> None:
+    """AWS's answer arrives while the flow's "idle again" message is still queued (under
+    load the screen refreshes between the two): Write+migrate is still disabled on screen
+    but the state allows it, so it takes the focus (it kept the key field's before)."""
+    app = world_app(seeded_world(tmp_path, aws))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_step(app, pilot, "backend")
+        await wait_until(app, pilot, focus_on(app, "#be-keep"), "detect: Keep local focused")
+        await pilot.press("m")
+        await wait_until(app, pilot, focus_on(app, "#be-check"), "show_form: Check focused")
+        app.query_one("#bf-key", Input).focus()
+        await wait_until(app, pilot, focus_on(app, "#bf-key"), "the key field focused")
+        flow = app.query_one(StateMigrationFlow)
+        migrate = app.query_one("#be-migrate", Button)
+        migrate.disabled = True  # as while busy: the "idle again" message not yet handled
+        form = app.query_one(BackendFormView).form()
+        flow.post_message(flow.Checked(FormCheck(form, (), then_migrate=False)))
+        await wait_until(app, pilot, focus_on(app, "#be-migrate"), "check: Write+migrate focused")
+        assert not migrate.disabled

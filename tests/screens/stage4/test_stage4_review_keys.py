@@ -90,5 +90,6 @@ async def test_the_reviewed_teardown_shows_press_a_with_apply_focused_at_80x24(
         await settle_until(
             app, pilot, lambda: run_of(app).core.phase is Phase.APPLIED, "the teardown applied"
         )
+        tabs = app.query_one("#s4-tabs", TabbedContent)
+        await wait_until(app, pilot, lambda: tabs.active == "followup", "applied: the follow-up")
         await wait_until(app, pilot, focus_on(app, "#s4-tabs Tabs"), "applied: the tab row")
-        assert app.query_one("#s4-tabs", TabbedContent).active == "followup"
