@@ -44,7 +44,7 @@ LinesCallback = Callable[[Stream, Sequence[str]], None]
 SpawnedCallback = Callable[[int], None]  # told the child's pid as soon as it exists
 
 READ_CHUNK = 1 << 16
-THREAD_CHUNK = 1 << 12  # a chunk this big is split and redacted in a thread, off the event loop
+SLICE = 1 << 11  # bytes split and redacted between two turns of the event loop
 TAIL_LINES = 200
 
 
@@ -81,7 +81,9 @@ class RunningCommand:
 
     Lines reach ``on_line`` already redacted, one call per line, in order per stream;
     ``on_lines`` gets the same lines, one call per chunk read (what a log or a transcript
-    wants: one write per batch). Big chunks are split and redacted in a thread.
+    wants: one write per batch). A chunk is split and redacted on the event loop, a slice
+    of ``SLICE`` bytes per turn of the loop, so the screen's own work (a key) never waits
+    for more than one slice; a thread would make the loop wait for the GIL instead.
     ``stdin=None`` gives the command /dev/null; bytes are written then closed.
     ``stdout_to`` sends stdout byte for byte to a new 0600 file instead of ``on_line``
     (machine output such as ``tofu show -json`` must not be redacted, split or cut).
@@ -243,12 +245,13 @@ class RunningCommand:
         splitter = LineSplitter()
         redact = self._redactor.line_redactor()
 
-        def lines_of(chunk: bytes) -> list[str]:
-            return [redact(line) for line in splitter.feed(chunk)]
-
         while chunk := await reader.read(READ_CHUNK):
-            big = len(chunk) >= THREAD_CHUNK
-            self._emit(stream, await asyncio.to_thread(lines_of, chunk) if big else lines_of(chunk))
+            lines: list[str] = []
+            for at in range(0, len(chunk), SLICE):
+                if at:
+                    await asyncio.sleep(0)  # one slice a turn: a key pressed meanwhile goes first
+                lines += redact.lines(splitter.feed(chunk[at : at + SLICE]))
+            self._emit(stream, lines)
         rest = splitter.flush()
         if rest is not None:
             self._emit(stream, [redact(rest)])
