@@ -7,6 +7,7 @@ import os
 import signal
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
@@ -277,6 +278,30 @@ async def test_secrets_in_a_long_stream_are_masked_wherever_its_chunks_and_slice
     ):
         assert secret not in everything
     assert shown[3] == f'password: "{MASK}"' and shown[0] == "000000 Still modifying..."
+
+
+async def test_the_stream_moves_on_while_the_loop_is_busy_every_turn(tmp_path: Path) -> None:
+    """The runner gives busy turns a few more turns, never all of them: output still arrives."""
+    stop = asyncio.Event()
+    turns = 0
+
+    async def busy() -> None:  # like a screen that has work in every turn of the loop
+        nonlocal turns
+        while not stop.is_set():
+            time.sleep(0.0002)  # holds the loop, as rendering would
+            turns += 1
+            await asyncio.sleep(0)
+
+    hog = asyncio.create_task(busy())
+    code = "import sys\nfor i in range(5000): print(f'{i:05d} ' + 'x' * 60)"
+    try:
+        result, lines = await run_py(code, tmp_path)
+    finally:
+        stop.set()
+        await hog
+    assert result.ok
+    assert lines.of("stdout") == [f"{i:05d} " + "x" * 60 for i in range(5000)]
+    assert turns > 0  # the busy task ran between the slices too
 
 
 async def test_stdin_is_devnull_by_default_and_bytes_when_given(tmp_path: Path) -> None:
