@@ -34,21 +34,27 @@ VALUES_ROW = "values.yaml"
 CHANGE_STYLE = {Change.ADDED: "$success", Change.REMOVED: "$error", Change.CHANGED: "$warning"}
 
 
+def diff_style(line: str) -> str:
+    """The style of one line of a unified diff ("" for a context line)."""
+    if line.startswith(("+++", "---")):
+        return "bold"
+    if line.startswith("+"):
+        return "$success"
+    if line.startswith("-"):
+        return "$error"
+    if line.startswith("@@"):
+        return "$text-secondary"
+    return ""
+
+
 def diff_text(diff: str) -> Content:
-    """Colour a unified diff: additions as success, removals as error, hunks apart."""
-    text = Content()
-    for line in diff.splitlines(keepends=True)[:20_000]:
-        if line.startswith(("+++", "---")):
-            text = text.append_text(line, "bold")
-        elif line.startswith("+"):
-            text = text.append_text(line, "$success")
-        elif line.startswith("-"):
-            text = text.append_text(line, "$error")
-        elif line.startswith("@@"):
-            text = text.append_text(line, "$text-secondary")
-        else:
-            text = text.append_text(line)
-    return text
+    """Colour a unified diff: additions as success, removals as error, hunks apart.
+
+    The lines are joined once (appending one by one copies everything so far each time:
+    a 10,000-line diff took 37 s).
+    """
+    lines = diff.splitlines(keepends=True)[:20_000]
+    return Content().join(Content.styled(line, diff_style(line)) for line in lines)
 
 
 class ReleasesPanel(StepPanel):

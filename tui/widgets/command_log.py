@@ -129,7 +129,10 @@ class CommandLog(ReportsWorkers, Log):
         """Write every queued line to the Log in one go."""
         if self._pending:
             # A command's output may carry terminal escapes: shown as text, never obeyed.
-            lines = [printable(line.expandtabs()) for line in self._pending]
+            # (One check over the whole batch first: a tab or an escape is not printable.)
+            lines = list(self._pending)
+            if not "".join(lines).isprintable():
+                lines = [printable(line.expandtabs()) for line in lines]
             self._pending.clear()
             self.write_lines(lines)
 

@@ -7,6 +7,7 @@ import os
 import signal
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
@@ -239,6 +240,68 @@ async def test_lines_are_redacted_before_any_callback(tmp_path: Path) -> None:
     assert lines.of("stdout") == [f'password: "{MASK}"']
     assert lines.of("stderr") == [f"connecting with {MASK} now"]
     assert "Zq9-known-secret-value" not in "".join(result.stderr_tail)
+
+
+async def test_secrets_in_a_long_stream_are_masked_wherever_its_chunks_and_slices_cut(
+    tmp_path: Path,
+) -> None:
+    """20,000 lines read in big chunks, redacted a slice at a time: every secret masked."""
+    redactor = Redactor(["Zq9-known-secret-value"])
+    forms = [
+        'password: "hunter2-in-yaml"',
+        "GITHUB_TOKEN=ghp_abcdef123456",
+        "the key wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLE9Z1 here",
+        "url https://admin:s3cr3t-url@db.example/x",
+        "with Zq9-known-secret-value now",
+        "-----BEGIN RSA PRIVATE KEY-----",
+        "MIIEpemBody",
+        "-----END RSA PRIVATE KEY-----",
+    ]
+    sent = [
+        forms[i // 7 % len(forms)] if i % 7 == 3 else f"{i:06d} Still modifying..."
+        for i in range(20000)
+    ]
+    (tmp_path / "out.txt").write_text("".join(line + "\n" for line in sent))
+    code = "import shutil, sys; shutil.copyfileobj(open('out.txt', 'rb'), sys.stdout.buffer)"
+    result, lines = await run_py(code, tmp_path, redactor=redactor)
+    shown = lines.of("stdout")
+    one_by_one = redactor.line_redactor()
+    assert result.ok and shown == [one_by_one(line) for line in sent]
+    everything = "\n".join(shown)
+    for secret in (
+        "hunter2-in-yaml",
+        "ghp_abcdef",
+        "EXAMPLE9Z1",
+        "s3cr3t-url",
+        "Zq9-known",
+        "MIIE",
+    ):
+        assert secret not in everything
+    assert shown[3] == f'password: "{MASK}"' and shown[0] == "000000 Still modifying..."
+
+
+async def test_the_stream_moves_on_while_the_loop_is_busy_every_turn(tmp_path: Path) -> None:
+    """The runner gives busy turns a few more turns, never all of them: output still arrives."""
+    stop = asyncio.Event()
+    turns = 0
+
+    async def busy() -> None:  # like a screen that has work in every turn of the loop
+        nonlocal turns
+        while not stop.is_set():
+            time.sleep(0.0002)  # holds the loop, as rendering would
+            turns += 1
+            await asyncio.sleep(0)
+
+    hog = asyncio.create_task(busy())
+    code = "import sys\nfor i in range(5000): print(f'{i:05d} ' + 'x' * 60)"
+    try:
+        result, lines = await run_py(code, tmp_path)
+    finally:
+        stop.set()
+        await hog
+    assert result.ok
+    assert lines.of("stdout") == [f"{i:05d} " + "x" * 60 for i in range(5000)]
+    assert turns > 0  # the busy task ran between the slices too
 
 
 async def test_stdin_is_devnull_by_default_and_bytes_when_given(tmp_path: Path) -> None:

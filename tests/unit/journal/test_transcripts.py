@@ -167,3 +167,15 @@ def test_flush_returns_once_the_lines_are_in_the_file(tmp_path: Path) -> None:
     text = transcript.path.read_text(encoding="utf-8")
     assert text.count("\n") == 3 + 500 and text.endswith("out| line 499\n")
     transcript.close(0, 0.1)
+
+
+def test_redacted_lines_put_the_prefix_before_every_line_and_every_part_of_one(
+    tmp_path: Path,
+) -> None:
+    transcript = Transcripts(Workspace(tmp_path)).open(["tofu", "plan"], tmp_path)
+    transcript.redacted_lines("stdout", ["first", "", "two\nparts"])
+    transcript.redacted_lines("stderr", [])  # nothing to write
+    transcript.redacted_lines("stderr", ["warning"])
+    transcript.close(0, 0.1)
+    lines = transcript.path.read_text(encoding="utf-8").splitlines()
+    assert lines[3:-1] == ["out| first", "out| ", "out| two", "out| parts", "err| warning"]

@@ -20,7 +20,10 @@ class LineSplitter:
         if cut >= 0:
             complete = bytes(self._buffer[:cut])
             del self._buffer[: cut + 1]
-            lines = [line.removesuffix("\r") for line in _decode(complete).split("\n")]
+            text = _decode(complete)
+            lines = text.split("\n")
+            if "\r" in text:
+                lines = [line.removesuffix("\r") for line in lines]
         while len(self._buffer) > self._max:
             cut = self._max
             # Back off to a character boundary so a split never breaks a UTF-8 sequence.

@@ -44,7 +44,9 @@ LinesCallback = Callable[[Stream, Sequence[str]], None]
 SpawnedCallback = Callable[[int], None]  # told the child's pid as soon as it exists
 
 READ_CHUNK = 1 << 16
-THREAD_CHUNK = 1 << 12  # a chunk this big is split and redacted in a thread, off the event loop
+SLICE = 1 << 11  # bytes split and redacted between two turns of the event loop
+GIVE_WAY_S = 30e-6  # a turn longer than an empty one (~10-20 us): something else ran in it
+GIVE_WAY_TURNS = 8
 TAIL_LINES = 200
 
 
@@ -81,7 +83,10 @@ class RunningCommand:
 
     Lines reach ``on_line`` already redacted, one call per line, in order per stream;
     ``on_lines`` gets the same lines, one call per chunk read (what a log or a transcript
-    wants: one write per batch). Big chunks are split and redacted in a thread.
+    wants: one write per batch). A chunk is split and redacted on the event loop, a slice
+    of ``SLICE`` bytes per turn of the loop, and while other work runs in those turns (a
+    key) the stream gives it a few turns more: a thread would make the loop wait for the
+    GIL instead.
     ``stdin=None`` gives the command /dev/null; bytes are written then closed.
     ``stdout_to`` sends stdout byte for byte to a new 0600 file instead of ``on_line``
     (machine output such as ``tofu show -json`` must not be redacted, split or cut).
@@ -243,12 +248,13 @@ class RunningCommand:
         splitter = LineSplitter()
         redact = self._redactor.line_redactor()
 
-        def lines_of(chunk: bytes) -> list[str]:
-            return [redact(line) for line in splitter.feed(chunk)]
-
         while chunk := await reader.read(READ_CHUNK):
-            big = len(chunk) >= THREAD_CHUNK
-            self._emit(stream, await asyncio.to_thread(lines_of, chunk) if big else lines_of(chunk))
+            lines: list[str] = []
+            for at in range(0, len(chunk), SLICE):
+                if at:
+                    await _give_way()  # a key pressed meanwhile goes first
+                lines += redact.lines(splitter.feed(chunk[at : at + SLICE]))
+            self._emit(stream, lines)
         rest = splitter.flush()
         if rest is not None:
             self._emit(stream, [redact(rest)])
@@ -267,6 +273,18 @@ class RunningCommand:
                     self._on_line(stream, line)
         except Exception as error:  # keep draining the pipes; re-raised when the command ends
             self._callback_error = error
+
+
+async def _give_way() -> None:
+    """One turn of the event loop to the rest; more while the rest is busy, up to
+    ``GIVE_WAY_TURNS``: a key's work takes a turn per message, and meets one slice of
+    the stream in its whole path instead of one in each turn. The stream always moves on.
+    """
+    for _ in range(GIVE_WAY_TURNS):
+        left = time.perf_counter()
+        await asyncio.sleep(0)
+        if time.perf_counter() - left < GIVE_WAY_S:
+            return  # nothing else ran meanwhile
 
 
 async def _feed_stdin(writer: asyncio.StreamWriter, data: bytes) -> None:

@@ -78,8 +78,9 @@ class Transcript:
 
         (``line`` redacts again: for text of any other origin.)
         """
-        prefix = STREAM_PREFIX.get(stream, stream)
-        self._write("".join(f"{prefix}| {part}\n" for text in lines for part in text.split("\n")))
+        prefix = f"{STREAM_PREFIX.get(stream, stream)}| "
+        # Each line (and each part of a line holding "\n") behind the prefix, built in C.
+        self._write(prefix + "\n".join(lines).replace("\n", "\n" + prefix) + "\n" if lines else "")
 
     def flush(self) -> None:
         """Return once every line given so far is in the file (what a kill after it finds)."""

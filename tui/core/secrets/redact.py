@@ -29,7 +29,10 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+import string
+from bisect import bisect_right
+from collections.abc import Iterable, Sequence
+from itertools import accumulate
 
 MASK = "••••••"
 
@@ -70,8 +73,22 @@ _PATTERNS = re.compile(
 )
 # Cheap first look: most lines contain none of these and skip the big pattern.
 # (Searched in the lowercased line: an IGNORECASE alternation is ~10x slower.)
-_TRIGGER_WORDS = re.compile(r"pass|secret|token|key|cred|auth|bearer|basic|://|-----|iqoj|fwog")
+_TRIGGER_WORD_LIST = (
+    "pass", "secret", "token", "key", "cred", "auth",
+    "bearer", "basic", "://", "-----", "iqoj", "fwog",
+)  # fmt: skip
+_TRIGGER_WORDS = re.compile("|".join(map(re.escape, _TRIGGER_WORD_LIST)))
 _TRIGGER_RUN = re.compile(r"(?<![A-Za-z0-9/+])[A-Za-z0-9/+]{40}")
+# The same look over a whole chunk of ASCII lines at once (see ``Redactor.suspect_spans``):
+# the words in the lowercased bytes; a run of 40 key characters as 40 "a"s in the bytes
+# translated to "a" (a key character), "\n" (kept) or " " (anything else).
+_TRIGGER_WORDS_BYTES = re.compile("|".join(map(re.escape, _TRIGGER_WORD_LIST)).encode("ascii"))
+_RUN_CHARACTERS = frozenset((string.ascii_letters + string.digits + "/+").encode("ascii"))
+_RUN_TABLE = bytes(
+    ord("a") if byte in _RUN_CHARACTERS else byte if byte == ord("\n") else ord(" ")
+    for byte in range(256)
+)
+_RUN_BYTES = b"a" * 40
 _HARMLESS_VALUE = re.compile(
     r"\s*(?:|\[\]|\{\}|null|none|nil|~|true|false|\(sensitive(?: value)?\)|<[^<>]*>)\s*",
     re.IGNORECASE,
@@ -162,6 +179,40 @@ class Redactor:
             return text
         return _PATTERNS.sub(_mask_match, text)
 
+    def suspect_spans(self, text: str) -> list[tuple[int, int]] | None:
+        """Where ``text`` (lines joined with "\\n") may hold a secret; None: look everywhere.
+
+        Every line on which ``redact`` could change anything overlaps a span: the line
+        holds a known secret, a trigger word or a run of 40 key characters (the same
+        first look ``redact`` takes, over the whole text at once: C-speed searches,
+        not a regex step per character). A line no span touches comes out of
+        ``redact`` unchanged. Text that is not all ASCII gets None (lowercasing could
+        move positions or make a trigger word: look at every line then).
+        """
+        if not text.isascii():
+            return None
+        spans: list[tuple[int, int]] = []
+        literal = self._literal
+        if literal is not None:
+            spans.extend(match.span() for match in literal.finditer(text))
+        data = text.encode("ascii")
+        lowered = data.lower()
+        at = 0
+        while (word := _TRIGGER_WORDS_BYTES.search(lowered, at)) is not None:
+            spans.append(word.span())
+            at = lowered.find(b"\n", word.end()) + 1  # one hit is enough: the next line
+            if at == 0:
+                break
+        runs = data.translate(_RUN_TABLE)
+        at = runs.find(_RUN_BYTES)
+        while at >= 0:
+            spans.append((at, at + len(_RUN_BYTES)))
+            at = runs.find(b"\n", at) + 1
+            if at == 0:
+                break
+            at = runs.find(_RUN_BYTES, at)
+        return spans
+
     def line_redactor(self) -> LineRedactor:
         """A redactor for one stream of lines, which also masks multi-line PEM bodies."""
         return LineRedactor(self)
@@ -187,4 +238,39 @@ class LineRedactor:
         if begin is not None and _PEM_END.search(redacted, begin.end()) is None:
             self._in_pem = True
             return redacted[: begin.end()]
+        return redacted
+
+    def lines(self, lines: Sequence[str]) -> list[str]:
+        """``[self(line) for line in lines]``, with the same result, faster for a chunk.
+
+        One look over the whole chunk (``Redactor.suspect_spans``) finds the lines that
+        may hold a secret; only those, and the lines of a PEM block begun on one of them,
+        go through the line-by-line redaction. Every other line would come out of it
+        unchanged, so it is kept as it is.
+        """
+        if not lines:
+            return []
+        spans = self._redactor.suspect_spans("\n".join(lines))
+        if spans is None:
+            return [self(line) for line in lines]
+        if not spans and not self._in_pem:
+            return list(lines)
+        starts = list(accumulate((len(line) + 1 for line in lines), initial=0))
+        suspects: set[int] = set()
+        for start, end in spans:
+            first = bisect_right(starts, start) - 1
+            suspects.update(range(first, bisect_right(starts, max(start, end - 1))))
+        redacted = list(lines)
+        marked = iter(sorted(suspects))
+        count = len(lines)
+        at = 0 if self._in_pem else next(marked, count)
+        while at < count:
+            redacted[at] = self(lines[at])
+            if self._in_pem:  # inside a PEM block: every line until its end
+                at += 1
+                continue
+            following = next(marked, count)
+            while following <= at:
+                following = next(marked, count)
+            at = following
         return redacted
