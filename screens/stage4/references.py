@@ -95,10 +95,6 @@ class ReferencesSection(VerticalScroll):
         ref = references[index]
         return None if reference_key(ref) in journal_waivers(wizard_of(self)).references else ref
 
-    @on(OptionList.OptionHighlighted, "#s4-ref-list")
-    def reference_highlighted(self) -> None:
-        self.refresh_bindings()  # w follows the highlighted reference
-
     @on(OptionList.OptionSelected, "#s4-ref-list")
     def reference_selected(self) -> None:
         self.waive_chosen()
