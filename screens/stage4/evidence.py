@@ -1,8 +1,10 @@
 """Stage 4, section 1: the evidence over an observation window — its verdict and chart.
 
 The operator picks the window and the idle threshold; a thread worker gathers the
-CloudWatch figures and the dependency scan (decided in core), the verdict is journaled
-with the threshold in force, and the section tells the panel (``Shown`` or ``Failed``).
+CloudWatch figures and the dependency scan (decided in core) and tells the panel
+(``Gathered`` or ``GatherFailed``), which has the section show them — the verdict
+journaled with the threshold in force — and moves on in the same turn (the focus, the
+references, the gate).
 The business cycle, Valkey's part of the evidence, is waived here with a reason.
 """
 
@@ -54,21 +56,19 @@ class GatheredEvidence:
 class EvidenceSection(ReportsWorkers, Vertical):
     """Window and threshold, the verdict, the figures and the connections chart."""
 
-    class Gathered(Message, bubble=False):
+    class Gathered(Message):
+        """The evidence over a window: the panel has it shown (``show``), then the rest."""
+
         def __init__(self, gathered: GatheredEvidence) -> None:
             super().__init__()
             self.gathered = gathered
 
-    class GatherFailed(Message, bubble=False):
+    class GatherFailed(Message):
+        """The evidence could not be gathered: the panel has it said (``show_failure``)."""
+
         def __init__(self, error: MocmError) -> None:
             super().__init__()
             self.error = error
-
-    class Shown(Message):
-        """New evidence is on screen (``EvidenceSection.evidence``)."""
-
-    class Failed(Message):
-        """The evidence could not be gathered; the section says why."""
 
     class Waived(Message):
         """The business cycle was waived with a reason (journaled)."""
@@ -187,19 +187,18 @@ class EvidenceSection(ReportsWorkers, Vertical):
         if not worker.is_cancelled:
             self.post_message(self.Gathered(GatheredEvidence(evidence, window_name)))
 
-    @on(GatherFailed)
-    def gather_failed(self, event: GatherFailed) -> None:
+    def show_failure(self, error: MocmError) -> None:
+        """No evidence: the verdict says why, the figures and the chart are emptied."""
         self.evidence = None
         verdict = self.query_one("#s4-verdict", Static)
-        verdict.update(error_text(event.error, "NOT CHECKED"))
+        verdict.update(error_text(error, "NOT CHECKED"))
         verdict.set_classes("verdict-error")
         self.query_one("#s4-figures", Static).update("")
         self.query_one(ConnectionsChart).show(None)
-        self.post_message(self.Failed())
 
-    @on(Gathered)
-    def show_evidence(self, event: Gathered) -> None:
-        evidence, window_name = event.gathered.evidence, event.gathered.window_name
+    def show(self, gathered: GatheredEvidence) -> None:
+        """The verdict (journaled with the threshold in force), the figures, the chart."""
+        evidence, window_name = gathered.evidence, gathered.window_name
         self.evidence = evidence
         wizard = wizard_of(self)
         session, book = wizard.session, wizard.context.playbook
@@ -219,7 +218,6 @@ class EvidenceSection(ReportsWorkers, Vertical):
         meaning.tooltip = idle_explanation(
             book.stage4.idle, idle.threshold, book.stage4.metric.period_seconds
         )
-        self.post_message(self.Shown())
 
     def waive_business_cycle(self) -> None:
         """Ask the operator's reason for going on before Valkey served a business cycle."""

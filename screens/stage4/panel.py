@@ -218,16 +218,19 @@ class Stage4Panel(StepPanel):
             self.focus_after("leave_field")
 
     # -- what the sections tell ------------------------------------------------
-    @on(EvidenceSection.Failed)
-    def evidence_failed(self) -> None:
+    @on(EvidenceSection.GatherFailed)
+    def evidence_failed(self, event: EvidenceSection.GatherFailed) -> None:
+        self.evidence_section.show_failure(event.error)
         self.reference_section.not_scanned()
         self.update_gate()
         self.focus_after("refresh.failed")
 
-    @on(EvidenceSection.Shown)
-    def evidence_shown(self) -> None:
+    @on(EvidenceSection.Gathered)
+    def evidence_gathered(self, event: EvidenceSection.Gathered) -> None:
+        """Shown, the focus moved, the references and the gate updated: in one turn."""
+        self.evidence_section.show(event.gathered)
         self.focus_after("refresh")
-        self.reference_section.show(self.evidence_section.evidence)
+        self.reference_section.show(event.gathered.evidence)
         self.update_gate()
 
     @on(ReferencesSection.Waived)
