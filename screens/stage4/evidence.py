@@ -70,9 +70,6 @@ class EvidenceSection(ReportsWorkers, Vertical):
             super().__init__()
             self.error = error
 
-    class Waived(Message):
-        """The business cycle was waived with a reason (journaled)."""
-
     def __init__(self) -> None:
         super().__init__(id="s4-evidence")
         self.context: Stage4Context | None = None
@@ -219,8 +216,11 @@ class EvidenceSection(ReportsWorkers, Vertical):
             book.stage4.idle, idle.threshold, book.stage4.metric.period_seconds
         )
 
-    def waive_business_cycle(self) -> None:
-        """Ask the operator's reason for going on before Valkey served a business cycle."""
+    def waive_business_cycle(self, then: Callable[[], None]) -> None:
+        """Ask the operator's reason for going on before Valkey served a business cycle.
+
+        Once journaled, ``then`` runs in the same turn (the panel's gate).
+        """
         evidence, session = self.evidence, wizard_of(self).session
         if evidence is None or session is None:
             return
@@ -236,6 +236,6 @@ class EvidenceSection(ReportsWorkers, Vertical):
                 return
             session.journal.append(business_cycle_waiver(self.evidence, reason.text))
             self.notify("The business cycle: waived (journaled).")
-            self.post_message(self.Waived())
+            then()
 
         self.app.push_screen(ReasonDialog(title, body, action="Waive", destructive=True), record)

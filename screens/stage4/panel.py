@@ -209,7 +209,11 @@ class Stage4Panel(StepPanel):
         self.evidence_section.refresh_evidence()
 
     def action_waive_reference(self) -> None:
-        self.reference_section.waive_chosen()
+        self.reference_section.waive_chosen(then=self.reference_waived)
+
+    @on(OptionList.OptionSelected, "#s4-ref-list")
+    def reference_selected(self) -> None:
+        self.action_waive_reference()  # Enter on a reference, as w
 
     def action_leave_field(self) -> None:
         """Escape leaves the threshold field or the reference list (back to the tabs)."""
@@ -233,7 +237,6 @@ class Stage4Panel(StepPanel):
         self.reference_section.show(event.gathered.evidence)
         self.update_gate()
 
-    @on(ReferencesSection.Waived)
     def reference_waived(self) -> None:
         self.update_gate()
         self.focus_after("waive_reference")
@@ -262,7 +265,6 @@ class Stage4Panel(StepPanel):
 
     # -- teardown --------------------------------------------------------------
     @on(SnapshotSection.Decided)
-    @on(EvidenceSection.Waived)
     def update_gate(self) -> None:
         """Tell the teardown section which preconditions hold (decided in core)."""
         outcome = self.query_one(SnapshotSection).outcome
@@ -282,7 +284,7 @@ class Stage4Panel(StepPanel):
             self.action_section("scan")
             self.notify("Pick a reference (↑/↓); w or Enter waives it with its own reason.")
             return
-        self.evidence_section.waive_business_cycle()
+        self.evidence_section.waive_business_cycle(then=self.update_gate)
 
     @on(RenameSection.Renamed)
     def renamed(self) -> None:

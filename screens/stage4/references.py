@@ -2,17 +2,17 @@
 
 The scan comes with the evidence (``show``); each live reference is picked in a list
 and waived alone, with its own reason, journaled (one record each). The waivers are
-read back from the journal, so they survive a restart. The section tells the panel
-when one was waived (``Waived``); the panel updates the gate and the focus.
+read back from the journal, so they survive a restart. The panel routes the keys (w,
+Enter) here and, once one is waived, updates the gate and the focus.
 """
 
 from __future__ import annotations
 
-from textual import on
+from collections.abc import Callable
+
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.message import Message
 from textual.widgets import OptionList, Static
 
 from tui.core.stage4.evidence import Stage4Evidence
@@ -38,9 +38,6 @@ def journal_waivers(wizard: Wizard) -> Stage4Waivers:
 
 class ReferencesSection(VerticalScroll):
     """The scan's verdict, a picker of its references (open or waived), the rest."""
-
-    class Waived(Message):
-        """One reference was waived with its reason (journaled)."""
 
     def __init__(self) -> None:
         super().__init__(id="s4-scan")
@@ -95,12 +92,11 @@ class ReferencesSection(VerticalScroll):
         ref = references[index]
         return None if reference_key(ref) in journal_waivers(wizard_of(self)).references else ref
 
-    @on(OptionList.OptionSelected, "#s4-ref-list")
-    def reference_selected(self) -> None:
-        self.waive_chosen()
+    def waive_chosen(self, then: Callable[[], None]) -> None:
+        """Ask the reason for the chosen reference alone; journal it (one record each).
 
-    def waive_chosen(self) -> None:
-        """Ask the reason for the chosen reference alone; journal it (one record each)."""
+        Once waived and shown, ``then`` runs in the same turn (the panel's gate and focus).
+        """
         ref, session = self.chosen_open_reference(), wizard_of(self).session
         if ref is None or session is None:
             return
@@ -118,7 +114,7 @@ class ReferencesSection(VerticalScroll):
             left = len(open_references(self.evidence.scan, waivers)) if self.evidence else 0
             self.notify(f"Waived {ref.where} (journaled); {left} reference(s) still open.")
             self.show(self.evidence)
-            self.post_message(self.Waived())
+            then()
 
         title = f"Waive the reference at {ref.location}"
         self.app.push_screen(ReasonDialog(title, body, action="Waive", destructive=True), record)
