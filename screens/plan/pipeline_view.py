@@ -14,7 +14,6 @@ screen.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from pathlib import Path
 
 from textual import events, on
@@ -29,7 +28,6 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from tui.core.errors import MocmError
 from tui.core.exec.result import CommandResult
-from tui.core.exec.runner import RunningCommand, Stream
 from tui.core.tofu.commands import TofuCommands
 from tui.core.tofu.plan.gate import GateDecision
 from tui.core.tofu.plan.ledger import PipelineJournal
@@ -48,7 +46,7 @@ from tui.core.tofu.plan.pipeline import (
     check_plan,
 )
 from tui.core.tofu.plan.reviewed import ApplyCheck, ReviewedPlan
-from tui.core.tofu.plan.shown import ShownPlan, json_head, plan_json_path, review_shown_plan
+from tui.core.tofu.plan.shown import ShownPlan, review_shown_plan
 from tui.core.tofu.plan.target import PipelineTarget
 from tui.resources import STYLES
 from tui.screens.base import StepPanel, panel_of
@@ -57,14 +55,13 @@ from tui.screens.plan.pipeline_words import (
     problem_text,
     status_text,
 )
+from tui.screens.plan.show_json import SHOW_GROUP, JsonCapture, show_head
 from tui.widgets.apply_gate import ApplyGate
 from tui.widgets.command_log import CommandLog
 from tui.widgets.dialogs.confirm import ConfirmDialog
 from tui.widgets.plan_review_view import PlanReviewView
 from tui.widgets.worker_events import ReportsWorkers
 from tui.wizard import Wizard
-
-SHOW_GROUP = "pipeline-show"
 
 # The button of each action: label, variant.
 BUTTONS: tuple[tuple[Action, str, ButtonVariant], ...] = (
@@ -174,7 +171,7 @@ class PipelineView(ReportsWorkers, Vertical):
         self.prefix = prefix
         self.pipeline: PlanPipeline | None = None
         self.gate_words = ""  # the gate's answer of this session, for the status
-        self._capture: RunningCommand | None = None
+        self._capture: JsonCapture | None = None
         self._json_file: Path | None = None
         self._plan_on_mount = False
         self._held: str | None = None  # a precondition outside the pipeline (set before mount)
@@ -328,34 +325,9 @@ class PipelineView(ReportsWorkers, Vertical):
 
     def _capture_json(self, step: CaptureJson) -> None:
         """``tofu show -json`` with stdout to the plan JSON file and stderr in the log."""
-        wizard, log = self.wizard, self.log_widget
-        session = wizard.session
-        base = session.workspace.root if session is not None else self.target.workdir
-        destination = plan_json_path(base, self.target)
-        record = wizard.commands.start(
-            session, list(step.argv), self.target.workdir, self.panel.step_id
-        )
-
-        def on_lines(stream: Stream, lines: Sequence[str]) -> None:  # stderr: stdout is the file
-            log.append_lines(stream, lines)
-            if record.transcript is not None:  # the runner's redactor is the transcript's
-                record.transcript.redacted_lines(stream, lines)
-
-        capture = RunningCommand(
-            step.argv,
-            env=wizard.context.env,
-            cwd=self.target.workdir,
-            timeout_s=step.timeout_s,
-            on_lines=on_lines,
-            redactor=wizard.redactor,
-            stdout_to=destination,
-        )
-        self._capture, self._json_file = capture, destination
-        log.append_line("stdout", "$ " + " ".join(step.argv) + f"   (stdout → {destination})")
-        worker = self.run_worker(
-            capture.run(), group=SHOW_GROUP, exit_on_error=False, description="tofu show -json"
-        )
-        wizard.commands.track(worker, record)
+        capture = JsonCapture(self.wizard, self.panel.step_id, self.target, step, self.log_widget)
+        self._capture, self._json_file = capture, capture.destination
+        capture.start(self)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """The show -json worker's result is the command's; its end also goes to the App."""
@@ -381,8 +353,7 @@ class PipelineView(ReportsWorkers, Vertical):
         json_file = self._json_file
         assert json_file is not None  # the capture set it
         try:
-            for line in json_head(json_file, self.wizard.redactor.redact).lines:
-                self.log_widget.append_line("stdout", line)
+            show_head(json_file, self.wizard.redactor.redact, self.log_widget)
         except MocmError as exc:
             self.core.plan_stopped(exc, "The plan cannot be reviewed")
             return
