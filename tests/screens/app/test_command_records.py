@@ -34,7 +34,9 @@ async def run_probe(tmp_path: Path, code: str, *args: str) -> Path:
     prev, curr = make_pair(tmp_path)
     app = make_app(WizardContext(playbook=load_playbook(), previous=prev, current=curr))
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
+        # The release's session (its journal and transcripts folder) opens in a worker after
+        # the first paint: a command run before it would have no transcript to write.
+        await wait_until(app, pilot, lambda: app.wizard.session is not None, "the session open")
         panel = ProbePanel(app.wizard)
         await app.query_one("#content", ContentSwitcher).mount(panel)
         app.wizard.redactor.add_secret("hunter2-secret")
@@ -106,7 +108,9 @@ async def test_a_core_command_in_a_thread_is_journaled_redacted_without_a_transc
     prev, curr = make_pair(tmp_path)
     app = make_app(WizardContext(playbook=load_playbook(), previous=prev, current=curr))
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
+        # The release's session (its journal and transcripts folder) opens in a worker after
+        # the first paint: a command run before it would have no transcript to write.
+        await wait_until(app, pilot, lambda: app.wizard.session is not None, "the session open")
         panel = ProbePanel(app.wizard)
         await app.query_one("#content", ContentSwitcher).mount(panel)
         app.wizard.redactor.add_secret("hunter2-secret")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tui.core.secrets.redact import MASK, Redactor
+from tui.core.secrets.redact import MASK, LineRedactor, Redactor
 
 AWS_SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
 BARE_KEY = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLE9Z1"  # no trigger word inside, not even "key"
@@ -45,6 +45,21 @@ BARE_KEY = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLE9Z1"  # no trigger word inside,
 )
 def test_secret_patterns_are_masked(line: str, expected: str) -> None:
     assert Redactor().redact(line) == expected
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        # "ſ" (long s) is "s" to the case-blind patterns but stays "ſ" lowercased: the
+        # cheap first look, which searches the lowercased line, must not let it through.
+        ("ſecret: hunter2xyz", f"ſecret: {MASK}"),
+        ("db_paſſword = 'x1y2z3'", f"db_paſſword = '{MASK}'"),
+        ("tokeN: café-au-lait-42", f"tokeN: {MASK}"),
+    ],
+)
+def test_secret_names_spelt_with_unicode_are_masked(line: str, expected: str) -> None:
+    assert Redactor().redact(line) == expected
+    assert LineRedactor(Redactor()).lines(["ok", line]) == ["ok", expected]  # a stream chunk
 
 
 @pytest.mark.parametrize(

@@ -175,7 +175,13 @@ class Redactor:
         literal = self._literal
         if literal is not None:
             text = literal.sub(MASK, text)
-        if _TRIGGER_WORDS.search(text.lower()) is None and _TRIGGER_RUN.search(text) is None:
+        # The first look is for ASCII text: the patterns ignore case as Unicode does
+        # ("ſecret" is "secret" to them), lowercasing does not ("ſ" stays "ſ").
+        if (
+            text.isascii()
+            and _TRIGGER_WORDS.search(text.lower()) is None
+            and _TRIGGER_RUN.search(text) is None
+        ):
             return text
         return _PATTERNS.sub(_mask_match, text)
 
