@@ -28,6 +28,8 @@ from tui.widgets.theme import rich_text
 from tui.wizard import Wizard
 
 if TYPE_CHECKING:  # the journal loads with the first release opened
+    from textual.widget import AwaitMount
+
     from tui.session import Session
 
 VALUES_ROW = "values.yaml"
@@ -104,14 +106,11 @@ class ReleasesPanel(StepPanel):
 
     def compose(self) -> ComposeResult:
         yield Static("1. Releases", classes="step-title")
-        with Vertical(id="chooser"):
-            yield Label("Previous release (running in production):")
-            yield Input(id="previous", placeholder="path to the previous release directory")
-            yield Label("Current release (the new package):")
-            yield Input(id="current", placeholder="path to the current release directory")
-            with Horizontal(classes="buttons"):
-                yield Button("Use these releases", id="use", variant="primary")
-            yield Static(id="found", markup=False)
+        ctx = self.wizard.context
+        if ctx.previous is None or ctx.current is None:
+            yield self.chooser("", "")
+        # Both paths given: the chooser is built only if the pair is refused (a fast first
+        # screen: its inputs and button cost the start-up more than the rest of the step).
         yield Static(id="problem", classes="error-box", markup=False)
         yield Static(id="summary", markup=False)
         yield Label("What's new", id="whats-new-title")
@@ -128,11 +127,24 @@ class ReleasesPanel(StepPanel):
         self.query_one("#whats-new").display = False
         ctx = self.wizard.context
         if ctx.previous is not None and ctx.current is not None:
-            self.query_one("#previous", Input).value = str(ctx.previous)
-            self.query_one("#current", Input).value = str(ctx.current)
             self.choose(ctx.previous, ctx.current)
         else:
             self.offer_siblings(Path.cwd())
+
+    @staticmethod
+    def chooser(previous: str, current: str) -> Vertical:
+        """The two path inputs (prefilled) and the button that uses them."""
+        return Vertical(
+            Label("Previous release (running in production):"),
+            Input(previous, id="previous", placeholder="path to the previous release directory"),
+            Label("Current release (the new package):"),
+            Input(current, id="current", placeholder="path to the current release directory"),
+            Horizontal(
+                Button("Use these releases", id="use", variant="primary"), classes="buttons"
+            ),
+            Static(id="found", markup=False),
+            id="chooser",
+        )
 
     def offer_siblings(self, start: Path) -> None:
         """Prefill the two newest releases found beside the working directory."""
@@ -174,7 +186,8 @@ class ReleasesPanel(StepPanel):
         self.chosen = chosen
         self.complete = False
         self.query_one("#problem").display = False
-        self.query_one("#chooser").display = False
+        for chooser in self.query("#chooser"):
+            chooser.display = False
         self.show_summary(*chosen, None)
         # After the builds are painted: the parse would otherwise hold the GIL before it.
         self.call_after_refresh(self.read_customer, *chosen)
@@ -195,8 +208,22 @@ class ReleasesPanel(StepPanel):
     def refuse(self, error: MocmError) -> None:
         self.chosen = None
         self.query_one("#summary", Static).update("")
-        self.query_one("#chooser").display = True
-        self.show_problem(str(error).replace("; ", "\n"))
+        message = str(error).replace("; ", "\n")
+        if self.query("#chooser"):
+            self.query_one("#chooser").display = True
+            self.show_problem(message)
+            return
+        # Never built (both paths were given): built now, holding them, and the problem is
+        # shown once its inputs are mounted (the focus goes to them).
+        ctx = self.wizard.context
+        mounted = self.mount(
+            self.chooser(str(ctx.previous), str(ctx.current)), after=self.query_one(".step-title")
+        )
+        self.call_next(self.show_problem_when_mounted, mounted, message)
+
+    async def show_problem_when_mounted(self, mounted: AwaitMount, message: str) -> None:
+        await mounted
+        self.show_problem(message)
 
     @on(CustomerRead)
     def accept(self, event: CustomerRead) -> None:
