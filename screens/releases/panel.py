@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
-from textual.widgets import Button, DataTable, Input, Label, Static
+from textual.widgets import Button, Input, Label, Static
 
 from tui.core.errors import MocmError
 from tui.core.releases.diff import Change, FileChange, diff_trees, unified_diff
@@ -27,8 +27,9 @@ from tui.widgets.dialogs.error import ErrorDialog
 from tui.widgets.theme import rich_text
 from tui.wizard import Wizard
 
-if TYPE_CHECKING:  # the journal loads with the first release opened
+if TYPE_CHECKING:  # the journal loads with the first release opened, the table with its diff
     from textual.widget import AwaitMount
+    from textual.widgets import DataTable
 
     from tui.session import Session
 
@@ -113,18 +114,11 @@ class ReleasesPanel(StepPanel):
         # screen: its inputs and button cost the start-up more than the rest of the step).
         yield Static(id="problem", classes="error-box", markup=False)
         yield Static(id="summary", markup=False)
-        yield Label("What's new", id="whats-new-title")
-        with Vertical(id="whats-new"):
-            yield DataTable(id="changes", cursor_type="row", zebra_stripes=True)
-            with VerticalScroll(id="diff-scroll"):
-                yield Static(id="diff", markup=False)
+        # What's new (a table and a diff) is built with the first comparison: not on the first
+        # screen (DataTable's import and styles cost the start-up).
 
     def on_mount(self) -> None:
-        table = self.query_one("#changes", DataTable)
-        table.add_columns("change", "file")
         self.query_one("#problem").display = False
-        self.query_one("#whats-new-title").display = False
-        self.query_one("#whats-new").display = False
         ctx = self.wizard.context
         if ctx.previous is not None and ctx.current is not None:
             self.choose(ctx.previous, ctx.current)
@@ -270,12 +264,27 @@ class ReleasesPanel(StepPanel):
         changes = diff_trees(pair.previous.terraform, pair.current.terraform)
         self.post_message(self.Compared(tuple(changes)))
 
+    async def changes_table(self) -> DataTable[object]:
+        """The table of what's new, built (after the summary) the first time it is needed."""
+        from textual.widgets import DataTable  # once per panel: with the first comparison
+
+        if not self.query("#changes"):
+            table: DataTable[object] = DataTable(
+                id="changes", cursor_type="row", zebra_stripes=True
+            )
+            diff = VerticalScroll(Static(id="diff", markup=False), id="diff-scroll")
+            await self.mount(
+                Label("What's new", id="whats-new-title"), Vertical(table, diff, id="whats-new")
+            )
+            table.add_columns("change", "file")
+        return self.query_one("#changes", DataTable)
+
     @on(Compared)
-    def show_changes(self, event: Compared) -> None:
+    async def show_changes(self, event: Compared) -> None:
         changes = list(event.changes)
         self.changes = changes
         self.diff_shown = None
-        table = self.query_one("#changes", DataTable)
+        table = await self.changes_table()
         table.clear()
         diff_cell = rich_text(Content.styled("diff", "$warning"), self.app)
         table.add_row(diff_cell, f"mocm/{VALUES_ROW}", key=VALUES_ROW)
@@ -294,9 +303,8 @@ class ReleasesPanel(StepPanel):
         self.show_diff(VALUES_ROW)
         self.focus_after("use")
 
-    @on(DataTable.RowHighlighted, "#changes")
-    def row_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        if event.row_key.value is not None:
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if event.data_table.id == "changes" and event.row_key.value is not None:
             self.show_diff(event.row_key.value)
 
     def show_diff(self, key: str) -> None:
