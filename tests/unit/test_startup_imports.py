@@ -27,6 +27,7 @@ NOT_BEFORE_FIRST_PAINT = (
     "tui.core.exec.process_group",
     "tui.widgets.command_log",
     "textual.widgets._data_table",  # the Releases step's table of what's new: with its diff
+    "tui.widgets.dialogs.help",  # the help dialog: when asked for
     "hcl2",  # python-hcl2 and lark: the tfvars parse, in a thread after the first paint
     "lark",
     "ruamel",  # the playbook comes from its parsed cache (the first start parses the YAML)
