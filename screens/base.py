@@ -14,15 +14,17 @@ from textual.widget import Widget
 from textual.worker import Worker
 
 from tui.command_records import journal_recorder
-from tui.core.exec.recorder import CommandRecorder
-from tui.core.exec.result import CommandResult
-from tui.core.exec.runner import Stream
-from tui.widgets.command_log import CommandLog
 from tui.widgets.worker_events import ReportsWorkers
 from tui.wizard import Wizard
 
-if TYPE_CHECKING:  # botocore loads with the first AWS step, not with the first screen
+if TYPE_CHECKING:
+    # botocore loads with the first AWS step, not with the first screen; the command log
+    # (runner, process groups) with the first step that runs a command.
+    from tui.core.exec.recorder import CommandRecorder
+    from tui.core.exec.result import CommandResult
+    from tui.core.exec.runner import Stream
     from tui.core.preflight.aws_checks import AwsIdentity
+    from tui.widgets.command_log import CommandLog
 
 
 class StepPanel(ReportsWorkers, Vertical):

@@ -25,8 +25,6 @@ from tui.screens.base import StepPanel
 from tui.widgets.banner import Banner, BannerIdentity
 from tui.widgets.dialogs.confirm import ConfirmDialog
 from tui.widgets.dialogs.error import ErrorDialog
-from tui.widgets.dialogs.help import HelpDialog, key_rows
-from tui.widgets.dialogs.help_text import KeyRow
 from tui.widgets.key_footer import KeyFooter
 from tui.widgets.palette import OrderedCommands
 from tui.widgets.step_sidebar import StepSidebar
@@ -447,6 +445,10 @@ class WizardApp(App[int]):
         self.show_step(step_id)
 
     def action_help(self) -> None:
+        # The help dialog loads when first asked for, not before the first paint.
+        from tui.widgets.dialogs.help import HelpDialog, key_rows
+        from tui.widgets.dialogs.help_text import KeyRow
+
         if isinstance(self.screen, HelpDialog):
             return
         panel = next(iter(self.query(f"#step-{self.current_step}").results(StepPanel)), None)

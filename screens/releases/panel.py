@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
-from textual.widgets import Button, DataTable, Input, Label, Static
+from textual.widgets import Button, Input, Label, Static
 
 from tui.core.errors import MocmError
 from tui.core.releases.diff import Change, FileChange, diff_trees, unified_diff
@@ -27,7 +27,10 @@ from tui.widgets.dialogs.error import ErrorDialog
 from tui.widgets.theme import rich_text
 from tui.wizard import Wizard
 
-if TYPE_CHECKING:  # the journal loads with the first release opened
+if TYPE_CHECKING:  # the journal loads with the first release opened, the table with its diff
+    from textual.widget import AwaitMount
+    from textual.widgets import DataTable
+
     from tui.session import Session
 
 VALUES_ROW = "values.yaml"
@@ -104,35 +107,38 @@ class ReleasesPanel(StepPanel):
 
     def compose(self) -> ComposeResult:
         yield Static("1. Releases", classes="step-title")
-        with Vertical(id="chooser"):
-            yield Label("Previous release (running in production):")
-            yield Input(id="previous", placeholder="path to the previous release directory")
-            yield Label("Current release (the new package):")
-            yield Input(id="current", placeholder="path to the current release directory")
-            with Horizontal(classes="buttons"):
-                yield Button("Use these releases", id="use", variant="primary")
-            yield Static(id="found", markup=False)
+        ctx = self.wizard.context
+        if ctx.previous is None or ctx.current is None:
+            yield self.chooser("", "")
+        # Both paths given: the chooser is built only if the pair is refused (a fast first
+        # screen: its inputs and button cost the start-up more than the rest of the step).
         yield Static(id="problem", classes="error-box", markup=False)
         yield Static(id="summary", markup=False)
-        yield Label("What's new", id="whats-new-title")
-        with Vertical(id="whats-new"):
-            yield DataTable(id="changes", cursor_type="row", zebra_stripes=True)
-            with VerticalScroll(id="diff-scroll"):
-                yield Static(id="diff", markup=False)
+        # What's new (a table and a diff) is built with the first comparison: not on the first
+        # screen (DataTable's import and styles cost the start-up).
 
     def on_mount(self) -> None:
-        table = self.query_one("#changes", DataTable)
-        table.add_columns("change", "file")
         self.query_one("#problem").display = False
-        self.query_one("#whats-new-title").display = False
-        self.query_one("#whats-new").display = False
         ctx = self.wizard.context
         if ctx.previous is not None and ctx.current is not None:
-            self.query_one("#previous", Input).value = str(ctx.previous)
-            self.query_one("#current", Input).value = str(ctx.current)
             self.choose(ctx.previous, ctx.current)
         else:
             self.offer_siblings(Path.cwd())
+
+    @staticmethod
+    def chooser(previous: str, current: str) -> Vertical:
+        """The two path inputs (prefilled) and the button that uses them."""
+        return Vertical(
+            Label("Previous release (running in production):"),
+            Input(previous, id="previous", placeholder="path to the previous release directory"),
+            Label("Current release (the new package):"),
+            Input(current, id="current", placeholder="path to the current release directory"),
+            Horizontal(
+                Button("Use these releases", id="use", variant="primary"), classes="buttons"
+            ),
+            Static(id="found", markup=False),
+            id="chooser",
+        )
 
     def offer_siblings(self, start: Path) -> None:
         """Prefill the two newest releases found beside the working directory."""
@@ -174,7 +180,8 @@ class ReleasesPanel(StepPanel):
         self.chosen = chosen
         self.complete = False
         self.query_one("#problem").display = False
-        self.query_one("#chooser").display = False
+        for chooser in self.query("#chooser"):
+            chooser.display = False
         self.show_summary(*chosen, None)
         # After the builds are painted: the parse would otherwise hold the GIL before it.
         self.call_after_refresh(self.read_customer, *chosen)
@@ -195,8 +202,22 @@ class ReleasesPanel(StepPanel):
     def refuse(self, error: MocmError) -> None:
         self.chosen = None
         self.query_one("#summary", Static).update("")
-        self.query_one("#chooser").display = True
-        self.show_problem(str(error).replace("; ", "\n"))
+        message = str(error).replace("; ", "\n")
+        if self.query("#chooser"):
+            self.query_one("#chooser").display = True
+            self.show_problem(message)
+            return
+        # Never built (both paths were given): built now, holding them, and the problem is
+        # shown once its inputs are mounted (the focus goes to them).
+        ctx = self.wizard.context
+        mounted = self.mount(
+            self.chooser(str(ctx.previous), str(ctx.current)), after=self.query_one(".step-title")
+        )
+        self.call_next(self.show_problem_when_mounted, mounted, message)
+
+    async def show_problem_when_mounted(self, mounted: AwaitMount, message: str) -> None:
+        await mounted
+        self.show_problem(message)
 
     @on(CustomerRead)
     def accept(self, event: CustomerRead) -> None:
@@ -243,12 +264,27 @@ class ReleasesPanel(StepPanel):
         changes = diff_trees(pair.previous.terraform, pair.current.terraform)
         self.post_message(self.Compared(tuple(changes)))
 
+    async def changes_table(self) -> DataTable[object]:
+        """The table of what's new, built (after the summary) the first time it is needed."""
+        from textual.widgets import DataTable  # once per panel: with the first comparison
+
+        if not self.query("#changes"):
+            table: DataTable[object] = DataTable(
+                id="changes", cursor_type="row", zebra_stripes=True
+            )
+            diff = VerticalScroll(Static(id="diff", markup=False), id="diff-scroll")
+            await self.mount(
+                Label("What's new", id="whats-new-title"), Vertical(table, diff, id="whats-new")
+            )
+            table.add_columns("change", "file")
+        return self.query_one("#changes", DataTable)
+
     @on(Compared)
-    def show_changes(self, event: Compared) -> None:
+    async def show_changes(self, event: Compared) -> None:
         changes = list(event.changes)
         self.changes = changes
         self.diff_shown = None
-        table = self.query_one("#changes", DataTable)
+        table = await self.changes_table()
         table.clear()
         diff_cell = rich_text(Content.styled("diff", "$warning"), self.app)
         table.add_row(diff_cell, f"mocm/{VALUES_ROW}", key=VALUES_ROW)
@@ -267,9 +303,8 @@ class ReleasesPanel(StepPanel):
         self.show_diff(VALUES_ROW)
         self.focus_after("use")
 
-    @on(DataTable.RowHighlighted, "#changes")
-    def row_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        if event.row_key.value is not None:
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if event.data_table.id == "changes" and event.row_key.value is not None:
             self.show_diff(event.row_key.value)
 
     def show_diff(self, key: str) -> None:
