@@ -156,6 +156,15 @@ class StepPanel(ReportsWorkers, Vertical):
             self.can_focus = True
             self.focus(scroll_visible=False)
 
+    def take_keys_now(self) -> None:
+        """A key came while nothing had the focus: the step's home (else the panel) takes it
+        at once, before the key's binding is looked up (``WizardApp.on_key``)."""
+        home = self.focus_home()
+        if home is None or not home.focusable:
+            self.can_focus = True
+            home = self
+        self.screen.set_focus(home, scroll_visible=False)
+
     def focus_home(self) -> Widget | None:
         """Where the step's keys go back when the focus was lost (None: the panel itself)."""
         return None

@@ -6,7 +6,7 @@ import time
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
-from textual import work
+from textual import events, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -118,6 +118,22 @@ class WizardApp(App[int]):
         self.notify(message.text, timeout=10)
 
     # -- steps ---------------------------------------------------------------
+    def on_key(self, event: events.Key) -> None:
+        """A key typed while nothing has the focus goes to the shown step's keys.
+
+        A focused button the step hides by its own work (Backend's B.1 choice once its
+        form opens) leaves the focus with nobody until the step gives it again after the
+        next refresh: a key typed in that moment met only the App's bindings and was lost
+        (seen in tmux under load). The step takes the focus now; the App looks the key's
+        binding up after this handler, from there.
+        """
+        if self.screen.focused is not None:
+            return
+        shown = self.screen.query(f"#step-{self.current_step}").results(StepPanel)
+        panel = next(iter(shown), None)  # none on a dialog's screen
+        if panel is not None and panel.display:
+            panel.take_keys_now()
+
     def panel(self, step_id: str) -> StepPanel:
         return self.query_one(f"#step-{step_id}", StepPanel)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual import events
 from textual.widgets import Button, Input
 
 from screens.backend.form_view import BackendFormView
@@ -59,3 +60,19 @@ async def test_the_focus_follows_the_checks_result_before_the_buttons_catch_up(
         flow.post_message(flow.Checked(FormCheck(form, (), then_migrate=False)))
         await wait_until(app, pilot, focus_on(app, "#be-migrate"), "check: Write+migrate focused")
         assert not migrate.disabled
+
+
+async def test_a_key_typed_while_nothing_has_the_focus_reaches_the_step(
+    aws: AwsEndpoint, tmp_path: Path
+) -> None:
+    """The focused button hidden by the step's own work leaves the focus with nobody until
+    the step gives it again after the next refresh; a key typed then (as the terminal
+    driver posts it) is the step's key, not lost."""
+    app = world_app(seeded_world(tmp_path, aws))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_step(app, pilot, "backend")
+        await wait_until(app, pilot, focus_on(app, "#be-keep"), "detect: Keep local focused")
+        app.screen.set_focus(None)
+        app.post_message(events.Key("m", "m"))  # the same turn: nobody has the focus
+        await wait_until(app, pilot, focus_on(app, "#be-check"), "show_form: Check focused")
+        assert app.query_one(BackendFormView).display
