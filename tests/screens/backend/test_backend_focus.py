@@ -11,16 +11,22 @@ from textual.widgets import Button, Input
 from screens.backend.form_view import BackendFormView
 from screens.backend.migration_flow import FormCheck, StateMigrationFlow
 from tests.support.tofu_steps import open_step, seeded_world, world_app
-from tests.support.waiting import dialog_focused, focus_on, settle_until, wait_until
+from tests.support.waiting import WizardPilot, dialog_focused, focus_on, settle_until, wait_until
+from tui.app import WizardApp
 from tui.core.steps import StepStatus
 from tui.sandbox.aws_endpoint import AwsEndpoint
+
+
+async def open_backend(app: WizardApp, pilot: WizardPilot) -> None:
+    """The Backend step shown, its situation detected: Keep local has the focus."""
+    await open_step(app, pilot, "backend")
+    await wait_until(app, pilot, focus_on(app, "#be-keep"), "detect: Keep local focused")
 
 
 async def test_b1_path_focus_after_each_action(aws: AwsEndpoint, tmp_path: Path) -> None:
     app = world_app(seeded_world(tmp_path, aws))
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_step(app, pilot, "backend")
-        await wait_until(app, pilot, focus_on(app, "#be-keep"), "detect: Keep local focused")
+        await open_backend(app, pilot)
         await pilot.press("m")
         await wait_until(app, pilot, focus_on(app, "#be-check"), "show_form: Check focused")
         key = app.query_one("#bf-key", Input)
@@ -47,8 +53,7 @@ async def test_the_focus_follows_the_checks_result_before_the_buttons_catch_up(
     but the state allows it, so it takes the focus (it kept the key field's before)."""
     app = world_app(seeded_world(tmp_path, aws))
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_step(app, pilot, "backend")
-        await wait_until(app, pilot, focus_on(app, "#be-keep"), "detect: Keep local focused")
+        await open_backend(app, pilot)
         await pilot.press("m")
         await wait_until(app, pilot, focus_on(app, "#be-check"), "show_form: Check focused")
         app.query_one("#bf-key", Input).focus()
@@ -70,8 +75,7 @@ async def test_a_key_typed_while_nothing_has_the_focus_reaches_the_step(
     driver posts it) is the step's key, not lost."""
     app = world_app(seeded_world(tmp_path, aws))
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_step(app, pilot, "backend")
-        await wait_until(app, pilot, focus_on(app, "#be-keep"), "detect: Keep local focused")
+        await open_backend(app, pilot)
         app.screen.set_focus(None)
         app.post_message(events.Key("m", "m"))  # the same turn: nobody has the focus
         await wait_until(app, pilot, focus_on(app, "#be-check"), "show_form: Check focused")
