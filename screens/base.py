@@ -149,21 +149,21 @@ class StepPanel(ReportsWorkers, Vertical):
             return
         focused = self.screen.focused
         if focused is None or (lost and self not in focused.ancestors_with_self):
-            home = self.focus_home()
-            if home is not None and home.focusable:
-                home.focus(scroll_visible=False)
-                return
-            self.can_focus = True
-            self.focus(scroll_visible=False)
+            self.keys_home().focus(scroll_visible=False)
 
     def take_keys_now(self) -> None:
         """A key came while nothing had the focus: the step's home (else the panel) takes it
         at once, before the key's binding is looked up (``WizardApp.on_key``)."""
+        self.screen.set_focus(self.keys_home(), scroll_visible=False)
+
+    def keys_home(self) -> Widget:
+        """Where the step's keys go when none of its widgets has the focus: its home if that
+        can take it, else the panel itself (made focusable for it)."""
         home = self.focus_home()
-        if home is None or not home.focusable:
-            self.can_focus = True
-            home = self
-        self.screen.set_focus(home, scroll_visible=False)
+        if home is not None and home.focusable:
+            return home
+        self.can_focus = True
+        return self
 
     def focus_home(self) -> Widget | None:
         """Where the step's keys go back when the focus was lost (None: the panel itself)."""
