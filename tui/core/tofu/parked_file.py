@@ -2,6 +2,11 @@
 
 The caller journals the returned ``FileRename`` (names and sha256) so the step
 can be undone from the screen. Nothing is ever overwritten.
+
+The rename is a hard link then an unlink of the old name (no rename may replace a file
+that appeared meanwhile). A process killed between the two leaves both names on one
+file: ``half_renamed`` recognises exactly that (same inode, so nothing can be lost) and
+the next move finishes it; two different files under both names are still refused.
 """
 
 from __future__ import annotations
@@ -45,8 +50,28 @@ def _rename_no_clobber(source: Path, destination: Path) -> None:
     os.unlink(source)
 
 
+def half_renamed(source: Path, destination: Path) -> bool:
+    """Both names are one file: a rename cut off between its link and its unlink."""
+    try:
+        return source.is_file() and os.path.samefile(source, destination)
+    except OSError:
+        return False
+
+
 def _move(directory: Path, source: str, destination: str) -> FileRename:
     src, dst = directory / source, directory / destination
+    if half_renamed(src, dst):
+        digest = sha256_file(dst)
+        try:
+            os.unlink(src)
+        except FileNotFoundError:
+            pass
+        except OSError as exc:
+            raise ParkedFileError(
+                f"cannot finish renaming {source} to {destination} in {directory}: "
+                f"{exc.strerror or exc}"
+            ) from exc
+        return FileRename(directory, source, destination, digest, changed=True)
     src_there, dst_there = src.is_file(), dst.is_file()
     if src_there and dst_there:
         raise ParkedFileError(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -226,6 +227,25 @@ def test_both_parked_and_active_names_block(pair: tuple[Path, Path], playbook: P
     preview = preview_carry_over(src, dst, playbook, remote=False)
     assert preview.blockers[-1].action == "activate"
     assert "both names exist" in preview.blockers[-1].reason
+
+
+def test_an_activation_killed_between_link_and_unlink_is_finished_on_the_next_apply(
+    pair: tuple[Path, Path], playbook: Playbook
+):
+    """The kill-resume e2e under load: killed inside the activation, the wizard found both
+    names (one file, hard-linked) and blocked the carry-over "by hand". Now the preview
+    says what happened and applying finishes the rename; the file's text is unchanged."""
+    src, dst = pair
+    parked, active = dst / "09-elasticache.tf.2603", dst / "09-elasticache.tf"
+    text = parked.read_text()
+    os.link(parked, active)  # the state on disk the kill left
+    preview = preview_carry_over(src, dst, playbook, remote=False)
+    activate = rows(preview)["09-elasticache.tf.2603 → 09-elasticache.tf"]
+    assert activate is CarryStatus.ACTIVATE and not preview.blocked
+    assert "interrupted rename" in preview.operations[-1].reason
+    done = apply_carry_over(preview, playbook)
+    assert done[-1].op == "rename"
+    assert not parked.exists() and active.read_text() == text
 
 
 def test_permission_denied_on_destination_writes_nothing(

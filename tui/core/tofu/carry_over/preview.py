@@ -32,6 +32,7 @@ from tui.core.tofu.carry_over.tfvars_block import (
     plan_append,
     variables,
 )
+from tui.core.tofu.parked_file import half_renamed
 from tui.core.tofu.statefile import parse_state
 
 MAX_DIFF_BYTES = 2 << 20  # larger files are summarised, not diffed line by line
@@ -184,6 +185,16 @@ def _append_row(
 def _activate_row(directory: Path, playbook: Playbook) -> CarryOperation:
     parked, active = directory / playbook.parked_name, directory / playbook.active_name
     name = f"{playbook.parked_name} → {playbook.active_name}"
+    if half_renamed(parked, active):
+        return CarryOperation(
+            "activate",
+            name,
+            CarryStatus.ACTIVATE,
+            active,
+            "an interrupted rename: both names are one file; the parked name is removed",
+            parked,
+            sha256_bytes(active.read_bytes()),
+        )
     if parked.is_file() and active.is_file():
         return CarryOperation(
             "activate",
