@@ -2,7 +2,7 @@
 
 Sections as tabs (keys 1–6): evidence and chart, dependency scan, Valkey endpoint,
 final snapshot, teardown, follow-up — each a widget of its own (``evidence``,
-``references``, ``valkey``, ``sections``, ``teardown``, ``follow_up``/``leftovers``)
+``references``, ``valkey``, ``snapshot``, ``rename``, ``teardown``, ``follow_up``/``leftovers``)
 that posts typed messages here. The panel composes them, routes the keys, decides the
 focus (``FOCUS_AFTER``) and tells the teardown section which preconditions hold.
 """
