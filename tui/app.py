@@ -14,7 +14,7 @@ from textual.keys import format_key
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, OptionList
-from textual.worker import Worker, WorkerState, get_current_worker
+from textual.worker import Worker, WorkerState
 
 from tui.context import WizardContext
 from tui.core.errors import MocmError
@@ -32,13 +32,10 @@ from tui.widgets.worker_events import ENDED, WorkerEnded
 from tui.wizard import Wizard
 
 if TYPE_CHECKING:  # steps' modules load when a step is first shown: a fast first screen
-    from tui.core.journal.interrupted import Interruption
     from tui.screens.apply.flow import ApplyFlow
     from tui.screens.releases.panel import ReleasesPanel
+    from tui.screens.restart import RestartQuestions
     from tui.session import Session
-
-
-UPGRADE_PLAN_STEPS = ("plan", "apply")  # the steps whose approved plan the Plan step makes
 
 
 class WizardApp(App[int]):
@@ -72,6 +69,7 @@ class WizardApp(App[int]):
         self.wizard = Wizard(context)
         self.current_step = "releases"
         self.statuses = {step.id: StepStatus.NOT_STARTED for step in STEPS}
+        self.restart: RestartQuestions | None = None  # what a restart asks (screens/restart.py)
 
     @property
     def session(self) -> Session | None:
@@ -162,127 +160,14 @@ class WizardApp(App[int]):
             body = known.body
             banner.show(identity=BannerIdentity(body.account, body.principal, body.region))
         resume = session.resume_step()
-        if session.still_running:  # a killed wizard's command runs on: ask first
-            self.call_after_refresh(self.ask_still_running, session, resume)
-        elif session.interruptions:
-            self.call_after_refresh(self.tell_interruptions, session.interruptions, resume)
+        if session.still_running or session.interruptions:  # a killed wizard's commands
+            from tui.screens.restart import RestartQuestions  # loaded with the session
+
+            # One still running is asked about first; then what was cut off is told.
+            self.restart = RestartQuestions(self, self, session, resume)
+            self.call_after_refresh(self.restart.start)
         elif resume != "releases":
             self.call_after_refresh(self.resume_at, resume)
-
-    def tell_interruptions(self, cut_off: tuple[Interruption, ...], resume: str) -> None:
-        """Commands a killed wizard left running: what each may have left, the safe next step."""
-        titles = {step.id: step.title for step in STEPS}
-        said = "\n\n".join(cut.sentence(titles.get(cut.command.step or "", "")) for cut in cut_off)
-        # An upgrade apply cut off voids its approval: the Plan step plans again. A Stage-4 or
-        # rollback apply is planned again by its own view, on the step where it ran.
-        replan = any(cut.replan and cut.command.step in UPGRADE_PLAN_STEPS for cut in cut_off)
-        where = next((c.command.step for c in reversed(cut_off) if c.command.step), resume)
-
-        def answered(go_on: bool | None) -> None:
-            if go_on and replan:
-                self.plan_again()
-            elif go_on and where in STEP_IDS and where != "releases":
-                self.resume_at(where)
-            elif resume != "releases":
-                self.resume_at(resume)
-
-        confirm = "Plan again" if replan else "Continue"
-        if where in STEP_IDS and where != "releases":
-            self.show_step(where)  # behind the question: the step the command ran on
-        question = ConfirmDialog("Interrupted while a command ran", said, confirm=confirm)
-        self.push_screen(question, answered)
-
-    def ask_still_running(self, session: Session, resume: str) -> None:
-        """A command the killed wizard started still runs: wait for it, or stop it (k).
-
-        While it runs a dialog stays up (stop it, or quit leaving it: journaled by the
-        session); nothing behind it can plan or apply. Once it is gone it is told as
-        interrupted, with the safe next action (an apply: plan again).
-        """
-        from tui.core.journal.records import ChildChoice  # loaded with the session
-
-        running = session.still_running[0]
-        step = running.started.step
-        # The step it ran on is shown once it is gone (behind the interruption): a step
-        # shown now would read the journal before the command's end is in it.
-        title = step_info(step).title if step in STEP_IDS else ""
-
-        def answered(stop: bool | None) -> None:
-            choice = ChildChoice.STOPPED if stop else ChildChoice.WAITED
-            session.child_chosen(running, choice)
-            self.show_waiting(session, running, stopped=bool(stop))
-            self.wait_for_child(session, running, resume)
-
-        question = ConfirmDialog(
-            "Still running: a command the stopped wizard started",
-            running.sentence(title),
-            confirm="Stop it",
-            key="k",
-            cancel="Wait",
-            cancel_key="w",
-            destructive=True,  # Enter waits: stopping is the operator's explicit k
-        )
-        self.push_screen(question, answered)
-
-    def show_waiting(self, session: Session, running: object, *, stopped: bool) -> None:
-        """Up until the command has ended: stop it (k) or quit leaving it (q)."""
-        from tui.core.exec.left_running import StillRunning
-        from tui.core.journal.records import ChildChoice
-
-        assert isinstance(running, StillRunning)
-        how = "SIGTERM sent to its process group" if stopped else "waiting for it to end"
-        body = (
-            f"Waiting for {running.what} (pid {running.child.pid}) to end: {how}. "
-            "The wizard goes on by itself once it has ended.\n\n"
-            "Stop it (k): SIGTERM to its process group. Quit (q): leave it running; the next "
-            "start asks again."
-        )
-
-        def answered(stop: bool | None) -> None:
-            if stop is None:  # it ended: the dialog was closed for it
-                return
-            if stop:
-                session.child_chosen(running, ChildChoice.STOPPED)
-                self.show_waiting(session, running, stopped=True)
-            else:
-                self.exit()  # the session journals it as left running
-
-        dialog = ConfirmDialog(
-            "Still running: waiting for it to end",
-            body,
-            confirm="Stop it",
-            key="k",
-            cancel="Quit",
-            cancel_key="q",
-            destructive=True,
-            dialog_id="still-running-wait",
-        )
-        self.push_screen(dialog, answered)
-
-    @work(thread=True, group="still-running", exit_on_error=False, description="waiting")
-    def wait_for_child(self, session: Session, running: object, resume: str) -> None:
-        from tui.core.exec.child import wait_gone
-        from tui.core.exec.left_running import StillRunning
-
-        assert isinstance(running, StillRunning)
-        worker = get_current_worker()
-        if wait_gone(running.child, given_up=lambda: worker.is_cancelled):
-            self.call_from_thread(self.child_ended, session, running, resume)
-
-    def child_ended(self, session: Session, running: object, resume: str) -> None:
-        from tui.core.exec.left_running import StillRunning
-
-        assert isinstance(running, StillRunning)
-        if self.return_code is not None:  # quitting: the session journals it as left running
-            return
-        waiting = self.screen
-        if isinstance(waiting, ConfirmDialog) and waiting.dialog_id == "still-running-wait":
-            waiting.dismiss(None)
-        session.child_gone(running)
-        if session.still_running:
-            self.ask_still_running(session, resume)
-        else:
-            self.tell_interruptions(session.interruptions, resume)
 
     def on_step_panel_identity_known(self, event: StepPanel.IdentityKnown) -> None:
         """A step asked STS who we are in AWS: the banner shows it from now on (journaled)."""

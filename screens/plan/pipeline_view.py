@@ -3,8 +3,9 @@
 It drives a core ``PlanPipeline``: each key asks the pipeline what to do, the view
 performs the step it returns (a command streamed in the log, ``tofu show -json``
 into a file, the review or the apply check in a thread) and hands the result back.
-It shows the phase, the review and the reasons, and asks the questions (the apply
-gate, the apply's confirmation). Every command has a transcript and a journal record.
+It shows the phase, the review and the reasons; the questions before an apply (the
+gate, the apply's confirmation) are its ``ApplyQuestions`` (``apply_questions.py``).
+Every command has a transcript and a journal record.
 
 ``mode`` says which part it drives: the Plan step plans and approves, the Apply step
 applies the approval the journal holds, the rollbacks and Stage 4 do it all. Child
@@ -29,12 +30,10 @@ from textual.worker import Worker, WorkerState, get_current_worker
 from tui.core.errors import MocmError
 from tui.core.exec.result import CommandResult
 from tui.core.tofu.commands import TofuCommands
-from tui.core.tofu.plan.gate import GateDecision
 from tui.core.tofu.plan.ledger import PipelineJournal
 from tui.core.tofu.plan.pipeline import (
     BUSY,
     Action,
-    ApplyQuestion,
     CaptureJson,
     CheckPlan,
     Phase,
@@ -50,15 +49,10 @@ from tui.core.tofu.plan.shown import ShownPlan, review_shown_plan
 from tui.core.tofu.plan.target import PipelineTarget
 from tui.resources import STYLES
 from tui.screens.base import StepPanel, panel_of
-from tui.screens.plan.pipeline_words import (
-    confirm_apply_body,
-    problem_text,
-    status_text,
-)
+from tui.screens.plan.apply_questions import ApplyQuestions
+from tui.screens.plan.pipeline_words import problem_text, status_text
 from tui.screens.plan.show_json import SHOW_GROUP, JsonCapture, show_head
-from tui.widgets.apply_gate import ApplyGate
 from tui.widgets.command_log import CommandLog
-from tui.widgets.dialogs.confirm import ConfirmDialog
 from tui.widgets.plan_review_view import PlanReviewView
 from tui.widgets.worker_events import ReportsWorkers
 from tui.wizard import Wizard
@@ -175,6 +169,7 @@ class PipelineView(ReportsWorkers, Vertical):
         self._json_file: Path | None = None
         self._plan_on_mount = False
         self._held: str | None = None  # a precondition outside the pipeline (set before mount)
+        self.questions = ApplyQuestions(self)  # the gate, the apply's confirmation
 
     # -- set-up -------------------------------------------------------------------------
     @property
@@ -481,51 +476,16 @@ class PipelineView(ReportsWorkers, Vertical):
 
     def action_gate(self) -> None:
         """The Plan step's gate: approve the reviewed plan for the Apply step."""
-        if self.core.allowed(Action.GATE):
-            self._ask_gate(destructive=False)
+        self.questions.gate()
 
     def action_apply(self) -> None:
         """The gate (a fresh review) or the apply's own confirmation; Cancel has the focus."""
-        question = self.core.apply_question()
-        if question is ApplyQuestion.GATE:
-            self._ask_gate(destructive=True)
-        elif question is ApplyQuestion.CONFIRM:
-            dialog = ConfirmDialog(
-                "Apply the approved plan?",
-                confirm_apply_body(self.core),
-                confirm=self.target.apply_label,
-                key="y",
-                cancel_key="n",
-                destructive=True,
-                dialog_id="apply-dialog",
-            )
-            self.app.push_screen(dialog, self._apply_confirmed)
+        self.questions.apply()
 
-    def _apply_confirmed(self, yes: bool | None) -> None:
-        if yes:
-            self.perform(self.core.start_check())
-
-    def _ask_gate(self, *, destructive: bool) -> None:
-        review, reviewed = self.core.review, self.core.reviewed
-        if review is None or reviewed is None:
-            return
-        target = self.target
-        gate = ApplyGate(
-            review,
-            required_phrase=target.required_phrase,
-            phrase_meaning=target.phrase_meaning,
-            apply_label="Approve" if not destructive else target.apply_label,
-            destructive=destructive,
-        )
-
-        def decided(decision: GateDecision) -> None:
-            step = self.core.gate_decided(decision, reviewed)
-            if self.core.approved is reviewed and decision.confirmed:
-                self.gate_words = decision.journal_detail()
-                self.post_message(self.Approved(self, reviewed))
-            self.perform(step)
-
-        gate.ask(self.app, decided)
+    def approval_given(self, reviewed: ReviewedPlan, words: str) -> None:
+        """Approved at the gate: said in the status, told to the step."""
+        self.gate_words = words
+        self.post_message(self.Approved(self, reviewed))
 
     def action_replan(self) -> None:
         if self.core.allowed(Action.REPLAN):

@@ -2,7 +2,7 @@
 
 Sections as tabs (keys 1–6): evidence and chart, dependency scan, Valkey endpoint,
 final snapshot, teardown, follow-up — each a widget of its own (``evidence``,
-``references``, ``valkey``, ``sections``, ``teardown``, ``follow_up``/``leftovers``)
+``references``, ``valkey``, ``snapshot``, ``rename``, ``teardown``, ``follow_up``/``leftovers``)
 that posts typed messages here. The panel composes them, routes the keys, decides the
 focus (``FOCUS_AFTER``) and tells the teardown section which preconditions hold.
 """
@@ -32,7 +32,9 @@ from tui.screens.stage4.evidence import EvidenceSection
 from tui.screens.stage4.follow_up import FollowUpSection
 from tui.screens.stage4.leftovers import LeftoversSection
 from tui.screens.stage4.references import ReferencesSection, journal_waivers
-from tui.screens.stage4.sections import RenameSection, SnapshotSection, Stage4Context
+from tui.screens.stage4.rename import RenameSection
+from tui.screens.stage4.sections import Stage4Context
+from tui.screens.stage4.snapshot import SnapshotSection
 from tui.screens.stage4.teardown import TeardownRun
 from tui.screens.stage4.valkey import EndpointSection
 from tui.widgets.section_tabs import SectionTabs

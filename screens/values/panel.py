@@ -22,15 +22,10 @@ from textual.timer import Timer
 from textual.widgets import LoadingIndicator, Static
 from textual.worker import Worker, WorkerState
 
-from tui.core.journal.events import DraftFate
 from tui.core.journal.writer import Journal
 from tui.core.values.alignment import Row
-from tui.core.values.draft import DraftCheck, DraftFound, DraftStale, Operation, OperationKind
-from tui.core.values.editing import (
-    ValuesEditing,
-    journal_draft,
-    open_editing,
-)
+from tui.core.values.draft import DraftCheck, Operation, OperationKind
+from tui.core.values.editing import ValuesEditing, open_editing
 from tui.core.values.files import ValuesFiles, locate_values
 from tui.core.values.merge import ValuesMerge
 from tui.core.values.progress import (
@@ -53,10 +48,9 @@ from tui.screens.values.dialogs import (
     EnteredText,
     drop_all_dialog,
     edit_dialog,
-    restore_draft_dialog,
     search_dialog,
-    stale_draft_dialog,
 )
+from tui.screens.values.draft_flow import DRAFT_GROUP, DraftFlow
 from tui.screens.values.save_flow import SaveFlow
 from tui.screens.values.view import detail_text, status_text
 from tui.widgets.dialogs.typed_phrase import TypedPhrase
@@ -69,7 +63,6 @@ EDITING = ROW_ACTIONS | {"undo", "redo", "auto_fill", "bump_tag", "save", "drop_
 MOVING = {"next_difference", "previous_difference", "next_placeholder", "next_undecided"}
 MOVING |= {"search", "cycle_filter"}
 FOOTER_SETTLE = 0.12  # seconds without a change of available keys before the footer redraws
-DRAFT_GROUP = "values-draft"
 
 TITLE = "7. Values — previous settings into the new template"
 VALUES_CSS = (STYLES / "values.tcss").read_text(encoding="utf-8")
@@ -131,13 +124,6 @@ class ValuesPanel(StepPanel):
             super().__init__()
             self.opened = opened
 
-    class DraftNotKept(Message):
-        """The draft could not be written (the reason); the edits are still in the editor."""
-
-        def __init__(self, reason: str) -> None:
-            super().__init__()
-            self.reason = reason
-
     def __init__(self, wizard: Wizard) -> None:
         super().__init__(wizard)
         self.editing: ValuesEditing | None = None
@@ -147,9 +133,9 @@ class ValuesPanel(StepPanel):
         self.progress: Progress | None = None
         self.footer_signature: tuple[bool | None, ...] = ()
         self.footer_timer: Timer | None = None
-        self.draft_problem = ""
         self.save_flow = SaveFlow(self)
         self.auto_fill_flow = AutoFillFlow(self)
+        self.draft_flow = DraftFlow(self)
 
     @property
     def merge(self) -> ValuesMerge | None:
@@ -208,15 +194,7 @@ class ValuesPanel(StepPanel):
     @on(Opened)
     def opened(self, event: Opened) -> None:
         self.install(event.opened.editing)
-        check = event.opened.draft
-        if isinstance(check, DraftFound):
-            self.app.push_screen(
-                restore_draft_dialog(check.draft), lambda discard: self.draft_answer(check, discard)
-            )
-        elif isinstance(check, DraftStale):
-            self.app.push_screen(
-                stale_draft_dialog(check), lambda discard: self.stale_answer(check, discard)
-            )
+        self.draft_flow.offer(event.opened.draft)
 
     def install(self, editing: ValuesEditing) -> None:
         """Show a freshly opened editing session."""
@@ -248,71 +226,14 @@ class ValuesPanel(StepPanel):
             )
         self.query_one("#values-title", Static).update(title)
 
-    # -- the draft -----------------------------------------------------------------
-    def draft_answer(self, check: DraftFound, discard: bool | None) -> None:
-        editing, journal = self.editing, self.journal()
-        assert editing is not None and editing.store is not None
-        if discard:
-            editing.store.remove()
-            if journal is not None:
-                journal_draft(journal, DraftFate.DISCARDED, check.draft)
-            self.notify("The unsaved edits of the draft are discarded.", timeout=4)
-            return
-        result = editing.replay(check.draft)
-        if journal is not None:
-            journal_draft(journal, DraftFate.RESTORED, check.draft)
-        if result.refused is not None:
-            aside = editing.store.set_aside()  # nothing of it is lost: the rest is read there
-            self.notify(
-                f"Restored {result.applied} edit(s); then {result.refused}. The draft is kept "
-                f"as {aside.name}.",
-                severity="warning",
-                timeout=10,
-            )
-        else:
-            self.notify(f"Restored {result.applied} unsaved edit(s): s saves them.", timeout=5)
-        self.refresh_view(None)
-        self.keep_draft()
-
-    def stale_answer(self, check: DraftStale, discard: bool | None) -> None:
-        editing, journal = self.editing, self.journal()
-        assert editing is not None and editing.store is not None
-        if discard:
-            editing.store.remove()
-            if journal is not None:
-                journal_draft(journal, DraftFate.DISCARDED, check.draft, check.reason)
-            return
-        aside = editing.store.set_aside()
-        if journal is not None:
-            journal_draft(
-                journal, DraftFate.SET_ASIDE, check.draft, f"{check.reason}; kept as {aside}"
-            )
-        self.notify(f"The draft is kept as {aside} (not applied).", timeout=6)
-
+    # -- the draft (DraftFlow) -----------------------------------------------------
     def keep_draft(self) -> None:
         """Write the unsaved work as the draft (or remove it), off the event loop."""
-        editing = self.editing
-        if editing is None or editing.store is None:
-            return
-        store, ticket, draft = editing.store, editing.store.ticket(), editing.draft()
+        self.draft_flow.keep()
 
-        def keep() -> None:
-            try:
-                store.keep(ticket, draft)
-            except OSError as exc:
-                self.post_message(self.DraftNotKept(f"{store.path}: {exc.strerror or exc}"))
-
-        self.run_in_thread(keep, group=DRAFT_GROUP, description="Keeping the unsaved edits")
-
-    @on(DraftNotKept)
-    def draft_not_kept(self, event: DraftNotKept) -> None:
-        if event.reason != self.draft_problem:  # said once, not at every key
-            self.draft_problem = event.reason
-            self.notify(
-                f"Unsaved edits cannot be kept as a draft ({event.reason}); save (s) to keep them.",
-                severity="warning",
-                timeout=8,
-            )
+    @on(DraftFlow.NotKept)
+    def draft_not_kept(self, event: DraftFlow.NotKept) -> None:
+        self.draft_flow.not_kept(event.reason)
 
     def journal(self) -> Journal | None:
         session = self.wizard.session

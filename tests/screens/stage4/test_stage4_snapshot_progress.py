@@ -15,15 +15,15 @@ from tests.support.stage4_screen import open_stage4, seed_world, stage4_app, sta
 from tests.support.waiting import settle, settle_until
 from tui.core.stage4.gate import SnapshotDecision
 from tui.sandbox.aws_endpoint import AwsEndpoint
-from tui.screens.stage4 import sections
+from tui.screens.stage4 import snapshot
 from tui.screens.stage4.panel import Stage4Panel
-from tui.screens.stage4.sections import SnapshotSection
+from tui.screens.stage4.snapshot import SnapshotSection
 
 
 async def test_the_snapshot_is_polled_to_available_with_progress(
     aws: AwsEndpoint, samples: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(sections, "POLL_SECONDS", 0.05)  # the poll interval, not a wait
+    monkeypatch.setattr(snapshot, "POLL_SECONDS", 0.05)  # the poll interval, not a wait
     prev, curr = stage4_pair(tmp_path)
     seed_world(samples, "idle-zero")
     app = stage4_app(prev, curr)
