@@ -74,6 +74,13 @@ def visible_indices(rows: Sequence[Row], row_filter: RowFilter) -> list[int]:
     return [i for i, row in enumerate(rows) if test(row)]
 
 
+def undecided_test(merge: ValuesMerge) -> Callable[[Row], bool]:
+    """Whether a row is undecided (``o`` stops on it): the undecided labels are listed once,
+    so a jump over every row stays one pass (listing them per row made it quadratic)."""
+    labels = frozenset(row.label for row in merge.undecided())
+    return lambda row: row.label in labels
+
+
 def find_row(
     rows: Sequence[Row], start: int, test: Callable[[Row], bool], step: int = 1
 ) -> tuple[int, bool] | None:
