@@ -8,7 +8,7 @@ import pytest
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
 from tests.support.values import merge_of, playbook, sample_merge
-from tui.core.values.alignment import Row, RowStatus
+from tui.core.values.alignment import RowStatus
 from tui.core.values.commands import MergeDecision
 from tui.core.values.doc import get_node
 from tui.core.values.scalars import ValueEditRefused
@@ -159,8 +159,17 @@ def test_rows_after_each_operation_are_those_of_a_full_alignment(
     """Each operation re-aligns only the rows it touched and updates where each row is:
     the rows, and where a label finds its row, are what aligning the whole file gives."""
     merge = sample_merge(samples, tmp_path)
+
+    def aligned_in_full() -> None:
+        assert merge.rows == merge._aligner().run(merge.previous.data, merge.working)
+        assert all(merge.index_of(row.label) == i for i, row in enumerate(merge.rows))
+
+    merge.port("host.domain")
+    aligned_in_full()
+    # host.tls.certificateArn, two levels down, is still a placeholder: host says so (a
+    # full alignment read the mark of the last row below each child, not the child's).
+    assert merge.row("host").status is RowStatus.SAME and merge.row("host").changed_below
     steps = [
-        lambda: merge.port("host.domain"),
         lambda: merge.edit("global.image.tag", "10.6"),
         lambda: merge.carry_orphan(NODEGROUP),
         lambda: merge.port("storage.mongodb.storageClass"),
@@ -176,12 +185,4 @@ def test_rows_after_each_operation_are_those_of_a_full_alignment(
     ]
     for step in steps:
         step()
-        aligned = merge._aligner().run(merge.previous.data, merge.working)
-        assert [_seen(row) for row in merge.rows] == [_seen(row) for row in aligned]
-        assert all(merge.index_of(row.label) == i for i, row in enumerate(merge.rows))
-
-
-def _seen(row: Row) -> tuple[object, ...]:
-    """What the panes show of a row (not ``changed_below``: a full alignment reads it off
-    the last row below, the re-alignment from every one)."""
-    return (row.label, row.prev_path, row.new_path, row.status, row.presence, row.new_text)
+        aligned_in_full()
