@@ -38,6 +38,7 @@ from tui.core.values.progress import (
     is_difference,
     is_placeholder,
     row_actions,
+    undecided_test,
     visible_indices,
 )
 from tui.core.values.scalars import ValueEditRefused
@@ -430,11 +431,11 @@ class ValuesPanel(StepPanel):
         self.jump(is_placeholder, 1, "placeholder")
 
     def action_next_undecided(self) -> None:
-        self.jump(self.is_undecided, 1, "undecided value")
+        self.jump_undecided()
 
-    def is_undecided(self, row: Row) -> bool:
-        editing = self.editing
-        return editing is not None and row.label in {r.label for r in editing.undecided()}
+    def jump_undecided(self) -> None:
+        if self.editing is not None:
+            self.jump(undecided_test(self.editing.merge), 1, "undecided value")
 
     def action_cycle_filter(self) -> None:
         self.row_filter = self.row_filter.next()
@@ -518,7 +519,7 @@ class ValuesPanel(StepPanel):
     def next_decision(self) -> None:
         """After a decision, on to the next previous value still undecided (if any)."""
         if self.progress is not None and self.progress.undecided:
-            self.jump(self.is_undecided, 1, "undecided value")
+            self.jump_undecided()
 
     def action_drop_all(self) -> None:
         editing = self.editing

@@ -13,22 +13,27 @@ from tests.support.release import make_pair
 from tests.support.stage4 import REGION, SECRET_ID, VALKEY_GROUP, client, inject_error, seed_secret
 from tests.support.values import merge_of, playbook, sample_merge
 from tui.core.playbook.load import KnownPlaceholder
+from tui.core.values.alignment import Presence, RowStatus
+from tui.core.values.commands import MergeDecision
 from tui.core.values.known import (
     KnownValue,
     KnownValues,
     gather_known_values,
     known_edits,
+    known_rows,
     needed_sources,
     plan_known_fills,
     tfvars_values,
 )
 from tui.core.values.merge import ValuesMerge
+from tui.core.values.progress import Progress
 from tui.sandbox.aws_endpoint import AwsEndpoint
 
 BOOK = playbook()
 KNOWN = BOOK.known_placeholders
 PREFIX = "acme-mocm-prod"
 HOST = f"master.{VALKEY_GROUP}.x7p2lm.euc1.cache.amazonaws.com"
+KEPT_TEMPLATE = MergeDecision.KEPT_TEMPLATE
 TFVARS_ONLY = KnownValues(tfvars_values(PREFIX, REGION, "terraform.tfvars"))
 
 
@@ -200,3 +205,57 @@ def test_a_playbook_name_is_matched_whatever_the_spacing(tmp_path: Path) -> None
     book = (KnownPlaceholder("REPLACE_VALUE_NAME_PREFIX", "name_prefix"),)
     fills, _ = plan_known_fills(merge.rows, merge.working, merge.pattern, book, TFVARS_ONLY)
     assert [f.after for f in fills] == [f"{PREFIX}-app"]
+
+
+def counted_row_by_row(merge: ValuesMerge) -> Progress:
+    """The counters as the core's own listings give them, each in its own pass."""
+    counts = merge.counters()
+    kept = [
+        r
+        for r in merge.rows
+        if r.status is RowStatus.DIFFERS and merge.decisions.get(r.label) is KEPT_TEMPLATE
+    ]
+    undecided = merge.undecided()
+    orphans = [r for r in undecided if r.status is RowStatus.ORPHAN]
+    from_previous = {
+        r.label
+        for r in merge.rows
+        if r.status is RowStatus.PLACEHOLDER
+        and r.presence is Presence.BOTH
+        and not r.container
+        and merge.pattern.search(r.prev_text) is None
+    }
+    known = {r.label for r in known_rows(merge.rows, merge.pattern, KNOWN)}
+    return Progress(
+        placeholders=counts.placeholders,
+        differs=counts.differs - len(kept),
+        kept=len(kept),
+        orphans_undecided=len(orphans),
+        open_map_pending=len(undecided) - len(orphans),
+        unsaved=merge.has_unsaved_changes(),
+        fillable=len(from_previous | known) + len(undecided) - len(orphans),
+    )
+
+
+def test_the_status_line_counts_as_the_core_lists(samples: Path, tmp_path: Path) -> None:
+    """Progress (one pass after every key) counts what the core's listings hold: at the
+    start, after decisions and ports, after auto-fill, and after undoing it."""
+    merge = sample_merge(samples, tmp_path)
+    seen = [Progress.of(merge, KNOWN)]
+    assert seen[0] == counted_row_by_row(merge)
+    assert seen[0].placeholders and seen[0].undecided
+    # Fillable both ways: from the previous values, and only by what the wizard knows.
+    without_known = Progress.of(merge).fillable - seen[0].open_map_pending
+    assert 0 < without_known < seen[0].fillable - seen[0].open_map_pending
+    differing = next(r.label for r in merge.rows if r.status is RowStatus.DIFFERS)
+    merge.keep_template(differing)
+    merge.drop_orphan(merge.undecided()[0].label)
+    merge.port(merge.placeholders_left()[0])
+    seen.append(Progress.of(merge, KNOWN))
+    assert seen[-1] == counted_row_by_row(merge) and seen[-1].kept == 1
+    merge.auto_fill()
+    seen.append(Progress.of(merge, KNOWN))
+    assert seen[-1] == counted_row_by_row(merge)
+    merge.undo()
+    assert Progress.of(merge, KNOWN) == counted_row_by_row(merge) == seen[1]
+    assert len(set(seen)) == 3

@@ -12,6 +12,7 @@ from tui.cli import main
 from tui.core.secrets.mask import MASK, value_is_secret
 from tui.core.values.alignment import RowStatus
 from tui.core.values.merge import OPEN_MAP_SHOWN
+from tui.core.values.progress import find_row, undecided_test
 
 PREVIOUS = """\
 resources:
@@ -78,6 +79,26 @@ def test_a_dropped_open_map_value_is_not_carried(tmp_path: Path) -> None:
     merge.drop_orphan("resources.limits")
     merge.auto_fill()
     assert list(merge.working["resources"]) == ["requests"]
+
+
+def test_o_stops_on_each_undecided_value_in_order_and_wraps(tmp_path: Path) -> None:
+    """``o`` (and the step after a decision) walks the undecided values: the orphan and the
+    open-map values not carried yet, in file order, then back to the first."""
+    merge = merge_of(tmp_path, PREVIOUS, TEMPLATE)
+    expected = [row.label for row in merge.undecided()]
+    assert "storage.classs" in expected and "resources.limits" in expected
+    test, at, seen = undecided_test(merge), -1, []
+    for _ in range(len(expected) + 1):
+        found = find_row(merge.rows, at, test)
+        assert found is not None
+        at, wrapped = found
+        seen.append((merge.rows[at].label, wrapped))
+    assert seen == [(label, False) for label in expected] + [(expected[0], True)]
+    merge.drop_orphan("storage.classs")  # decided: no longer a stop
+    test = undecided_test(merge)
+    assert [row.label for row in merge.rows if test(row)] == [
+        label for label in expected if label != "storage.classs"
+    ]
 
 
 def test_a_carry_keeps_the_map_open_for_the_next_one(tmp_path: Path) -> None:

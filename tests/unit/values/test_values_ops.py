@@ -151,3 +151,38 @@ def test_port_without_previous_value_is_refused(samples: Path, tmp_path: Path) -
     with pytest.raises(ValueEditRefused, match="no value"):
         merge.port("cache.backend")
     assert merge.undo() is None
+
+
+def test_rows_after_each_operation_are_those_of_a_full_alignment(
+    samples: Path, tmp_path: Path
+) -> None:
+    """Each operation re-aligns only the rows it touched and updates where each row is:
+    the rows, and where a label finds its row, are what aligning the whole file gives."""
+    merge = sample_merge(samples, tmp_path)
+
+    def aligned_in_full() -> None:
+        assert merge.rows == merge._aligner().run(merge.previous.data, merge.working)
+        assert all(merge.index_of(row.label) == i for i, row in enumerate(merge.rows))
+
+    merge.port("host.domain")
+    aligned_in_full()
+    # host.tls.certificateArn, two levels down, is still a placeholder: host says so (a
+    # full alignment read the mark of the last row below each child, not the child's).
+    assert merge.row("host").status is RowStatus.SAME and merge.row("host").changed_below
+    steps = [
+        lambda: merge.edit("global.image.tag", "10.6"),
+        lambda: merge.carry_orphan(NODEGROUP),
+        lambda: merge.port("storage.mongodb.storageClass"),
+        lambda: merge.port_subtree("credentials"),
+        lambda: merge.port(merge.placeholders_left()[-1]),
+        merge.undo,
+        merge.undo,
+        merge.redo,
+        lambda: merge.port(merge.placeholders_left()[0]),
+        merge.auto_fill,
+        merge.undo,
+        lambda: merge.port(merge.placeholders_left()[1]),
+    ]
+    for step in steps:
+        step()
+        aligned_in_full()

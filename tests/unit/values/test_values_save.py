@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import shutil
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from tui.core.values.alignment import RowStatus
 from tui.core.values.doc import to_plain
 from tui.core.values.load import load_values
 from tui.core.values.save import (
+    OnDisk,
     PlaceholderLeft,
     SaveRefused,
     SaveVerifyFailed,
@@ -219,3 +221,51 @@ def test_existing_other_destination_is_kept_as_bak(samples: Path, tmp_path: Path
     result = commit(plan_save(merge, tmp_path / "out.yaml", override_reason="x"))
     assert result.destination_backup == tmp_path / "out.yaml.bak"
     assert (tmp_path / "out.yaml.bak").read_bytes() == (samples / "values_prev.yaml").read_bytes()
+
+
+def _difflib_diff(before: str, after: str, plan_diff: str) -> str:
+    """What difflib writes for the two texts, under the names the plan's diff gives them."""
+    names = [line[4:].rstrip("\n") for line in plan_diff.splitlines(keepends=True)[:2]]
+    return "".join(
+        difflib.unified_diff(
+            before.splitlines(keepends=True), after.splitlines(keepends=True), *names
+        )
+    )
+
+
+def test_values_swapped_in_place_give_difflibs_own_diff(tmp_path: Path) -> None:
+    """A save that moves no line diffs in one pass (unified_diff_in_place): the same text
+    difflib gives, hunks joined or apart as its context says; a second save too."""
+    keys = [f"k{i}" for i in range(40)]
+    template = "".join(f"{key}: t-{key}  # {key}'s own\n" for key in keys)
+    merge = merge_of(tmp_path, "".join(f"{key}: p-{key}\n" for key in keys), template)
+    for key in ("k0", "k1", "k5", "k14", "k30", "k39"):  # first, adjacent, near, apart, last
+        merge.port(key)
+    plan = plan_save(merge, tmp_path / "out.yaml")
+    assert plan.method == "in-place" and plan.same_lines
+    assert plan.diff == _difflib_diff(template, plan.text, plan.diff)
+    assert plan.diff.count("@@ -") == 4  # k0 to k5 (their context joins), k14, k30, k39
+    first_text = plan.text
+    result = commit(plan)
+    merge.mark_saved()
+    merge.port("k25")
+    on_disk = OnDisk(first_text, result.sha256, plan.secret_lines, plan.same_lines)
+    second = plan_save(merge, tmp_path / "out.yaml", on_disk=on_disk)
+    assert second.diff == _difflib_diff(first_text, second.text, second.diff)
+    assert [d for d in second.diff.splitlines() if d[:1] in "+-"][2:] == [
+        "-k25: t-k25  # k25's own",
+        "+k25: p-k25  # k25's own",
+    ]
+
+
+def test_a_save_that_adds_lines_is_not_diffed_by_place(samples: Path, tmp_path: Path) -> None:
+    merge = sample_merge(samples, tmp_path)
+    merge.auto_fill()  # carries NODEGROUP into the template's open map: new lines
+    plan = plan_save(merge, tmp_path / "out.yaml", override_reason="later")
+    assert plan.method == "in-place" and not plan.same_lines
+    template = (tmp_path / "values.yaml").read_text()
+    assert "+    eks.amazonaws.com/nodegroup: acme-mocm-prod-general" in plan.diff.splitlines()
+    added = plan.text.count("\n") - template.count("\n")
+    body = plan.diff.splitlines()[2:]
+    signs = [line[:1] for line in body]
+    assert added > 0 and signs.count("+") - signs.count("-") == added

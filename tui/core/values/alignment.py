@@ -239,6 +239,7 @@ class Aligner:
         for seg, pkey, nkey in aligned_children(prev, new):
             p = prev[pkey] if pkey is not None else MISSING
             n = new[nkey] if nkey is not None else MISSING
+            child = len(self.rows)  # the child's row; its descendants' come after it
             status = self._visit(
                 p,
                 n,
@@ -251,7 +252,7 @@ class Aligner:
                 presence,
                 into_open,
             )
-            changed = changed or status != RowStatus.SAME or self.rows[-1].changed_below
+            changed = changed or status != RowStatus.SAME or self.rows[child].changed_below
         return changed
 
 

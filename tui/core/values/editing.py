@@ -242,8 +242,11 @@ class ValuesEditing:
         """Write the planned text; the session then goes on from it (nothing is re-read)."""
         result = commit(plan)
         merge = self.merge
-        self.on_disk = OnDisk(plan.text, result.sha256, plan.secret_lines)
-        self.line_map = LineMap.between(merge.template.text, plan.text)
+        self.on_disk = OnDisk(plan.text, result.sha256, plan.secret_lines, plan.same_lines)
+        # Values swapped where they stand: every template line is where it was.
+        self.line_map = (
+            LineMap() if plan.same_lines else LineMap.between(merge.template.text, plan.text)
+        )
         self.files = self.files.after_save(result.template_backup)
         self.base = replace(
             self.base, working=str(self.files.working), working_sha256=result.sha256

@@ -105,7 +105,7 @@ def needed_sources(
     out = set()
     for row in rows:
         if row.status == RowStatus.PLACEHOLDER and not row.container:
-            out |= {by_name[n] for n in _names(row.new_text, pattern) if n in by_name}
+            out |= {by_name[n] for n in placeholder_names(row.new_text, pattern) if n in by_name}
     return out
 
 
@@ -120,11 +120,12 @@ def known_rows(
         if row.status == RowStatus.PLACEHOLDER
         and not row.container
         and row.new_path is not None
-        and names.intersection(_names(row.new_text, pattern))
+        and names.intersection(placeholder_names(row.new_text, pattern))
     ]
 
 
-def _names(text: str, pattern: re.Pattern[str]) -> list[str]:
+def placeholder_names(text: str, pattern: re.Pattern[str]) -> list[str]:
+    """The playbook's names of the placeholders in ``text``."""
     return [placeholder_name(m) for m in pattern.finditer(text)]
 
 
@@ -199,7 +200,8 @@ def plan_known_fills(
         if row.new_path is None:
             continue
         cache_host = bool(
-            CACHE_HOST_SOURCES & {by_name[n] for n in _names(row.new_text, pattern) if n in by_name}
+            CACHE_HOST_SOURCES
+            & {by_name[n] for n in placeholder_names(row.new_text, pattern) if n in by_name}
         )
         if row.label in skip and not cache_host:
             continue

@@ -61,7 +61,8 @@ class ValuesMerge:
         # Taken before any edit: a `{}` stays open after it received carried keys.
         self.open_maps = open_maps(template.data)
         self.rows: list[Row] = self._aligner().run(previous.data, self.working)
-        self._index: dict[str, int] = {}
+        self._index: dict[str, int] = {}  # row label -> where it is in ``rows``
+        self._at_path: dict[KeyPath, int] = {}  # new path -> its first row in ``rows``
         self._reindex()
         # Aliases need both an anchor and a star: most files have none and skip the walk.
         self._has_anchors = "&" in template.text and "*" in template.text
@@ -471,11 +472,10 @@ class ValuesMerge:
         through_alias = any(self.anchors.sharing(e.path) for e in command.edits)
         if self._has_anchors and command.edits:
             self.anchors = AnchorIndex.build(self.working)
-        rows_by_path = {r.new_path: r for r in self.rows if r.new_path is not None}
         parents = set()
         for edit in command.edits:
             replaced = edit.before is not MISSING and edit.after is not MISSING
-            parents.add(edit.path if replaced and edit.path in rows_by_path else edit.path[:-1])
+            parents.add(edit.path if replaced and edit.path in self._at_path else edit.path[:-1])
         if not parents:
             return
         if through_alias or any(len(p) == 0 for p in parents) or len(parents) > 64:
@@ -494,7 +494,7 @@ class ValuesMerge:
         self._reindex()
 
     def _realign(self, new_path: KeyPath) -> None:
-        start = next((i for i, r in enumerate(self.rows) if r.new_path == new_path), None)
+        start = self._at_path.get(new_path)
         if start is None:
             self._realign_all()
             return
@@ -513,9 +513,13 @@ class ValuesMerge:
             prev = get_node(self.previous.data, row.prev_path)
         new = get_node(self.working, new_path)
         fresh = self._aligner().subtree(row, prev, new, parent_presence, into_open)
+        stale = self.rows[start:end]
         self.rows[start:end] = fresh
         self._refresh_ancestors(start)
-        self._reindex()
+        if len(fresh) == len(stale):  # the rows after them did not move
+            self._reindex_rows(start, stale, fresh)
+        else:
+            self._reindex()
 
     def _refresh_ancestors(self, index: int) -> None:
         depth = self.rows[index].depth
@@ -536,6 +540,24 @@ class ValuesMerge:
 
     def _reindex(self) -> None:
         self._index = {r.label: i for i, r in enumerate(self.rows)}
+        self._at_path = {}
+        for i, row in enumerate(self.rows):
+            if row.new_path is not None:
+                self._at_path.setdefault(row.new_path, i)
+
+    def _reindex_rows(self, start: int, stale: list[Row], fresh: list[Row]) -> None:
+        """``stale`` rows at ``start`` were replaced by as many ``fresh`` ones: only theirs
+        change in the indexes (a port costs its subtree, not the file)."""
+        for row in stale:
+            self._index.pop(row.label, None)
+            if row.new_path is not None and self._at_path.get(row.new_path) in range(
+                start, start + len(stale)
+            ):
+                del self._at_path[row.new_path]
+        for i, row in enumerate(fresh, start):
+            self._index[row.label] = i
+            if row.new_path is not None:
+                self._at_path.setdefault(row.new_path, i)
 
 
 def _overlaps(a: KeyPath, b: KeyPath) -> bool:

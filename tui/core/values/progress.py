@@ -4,8 +4,7 @@ may run on which row. The screen shows these; it decides none of them.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -14,7 +13,7 @@ from tui.core.playbook.model import KnownPlaceholder
 from tui.core.values.alignment import Presence, Row, RowStatus
 from tui.core.values.commands import MergeDecision
 from tui.core.values.doc import get_node, has_node
-from tui.core.values.known import known_rows
+from tui.core.values.known import placeholder_names
 from tui.core.values.merge import ValuesMerge
 
 
@@ -74,6 +73,13 @@ def visible_indices(rows: Sequence[Row], row_filter: RowFilter) -> list[int]:
     return [i for i, row in enumerate(rows) if test(row)]
 
 
+def undecided_test(merge: ValuesMerge) -> Callable[[Row], bool]:
+    """Whether a row is undecided (``o`` stops on it): the undecided labels are listed once,
+    so a jump over every row stays one pass (listing them per row made it quadratic)."""
+    labels = frozenset(row.label for row in merge.undecided())
+    return lambda row: row.label in labels
+
+
 def find_row(
     rows: Sequence[Row], start: int, test: Callable[[Row], bool], step: int = 1
 ) -> tuple[int, bool] | None:
@@ -99,23 +105,6 @@ def find_label(rows: Sequence[Row], start: int, text: str) -> int | None:
 def has_children(rows: Sequence[Row], index: int) -> bool:
     """Whether the row at ``index`` has rows below it (a mapping or a list of mappings)."""
     return index + 1 < len(rows) and rows[index + 1].depth > rows[index].depth
-
-
-def fillable_count(
-    rows: Sequence[Row], pattern: re.Pattern[str], known: Sequence[KnownPlaceholder] = ()
-) -> int:
-    """Placeholders auto-fill may fill: from the previous values (as the core's preview counts
-    them, but cheaper), or holding a placeholder the wizard knows (its source may fail)."""
-    from_previous = {
-        row.label
-        for row in rows
-        if row.status == RowStatus.PLACEHOLDER
-        and row.presence == Presence.BOTH
-        and not row.container
-        and pattern.search(row.prev_text) is None
-    }
-    others = [row for row in known_rows(rows, pattern, known) if row.label not in from_previous]
-    return len(from_previous) + len(others)
 
 
 def image_tag_warning(working: Any, dotted_key: str, build: str) -> str | None:
@@ -146,34 +135,58 @@ class Progress:
 
     @classmethod
     def of(cls, merge: ValuesMerge, known: Sequence[KnownPlaceholder] = ()) -> Progress:
-        counters = merge.counters()
-        kept = kept_differences(merge.rows, merge.decisions)
-        undecided = merge.undecided()
-        orphans = sum(1 for row in undecided if row.status == RowStatus.ORPHAN)
-        carryable = len(undecided) - orphans
+        """Counted in one pass over the rows, most of which (the same in both files) are
+        passed at once: it runs after every operation key.
+
+        Placeholders and differences as ``merge.counters()`` counts them; undecided as
+        ``merge.undecided()`` lists them; fillable as auto-fill's preview finds them
+        (cheaper), or holding a placeholder the wizard knows (its source may fail).
+        """
+        decisions, pattern = merge.decisions, merge.pattern
+        names = {k.name for k in known}
+        placeholders = differs = kept = orphans = carryable = fillable = 0
+        same, placeholder, differing = RowStatus.SAME, RowStatus.PLACEHOLDER, RowStatus.DIFFERS
+        for row in merge.rows:
+            status = row.status
+            if status is same:
+                continue
+            if status is placeholder:
+                placeholders += 1
+                if not row.container and (
+                    (row.presence is Presence.BOTH and pattern.search(row.prev_text) is None)
+                    or (
+                        row.new_path is not None
+                        and names
+                        and names.intersection(placeholder_names(row.new_text, pattern))
+                    )
+                ):
+                    fillable += 1
+            elif status is differing:
+                differs += 1
+                kept += decisions.get(row.label) == MergeDecision.KEPT_TEMPLATE
+            elif (
+                status in (RowStatus.ORPHAN, RowStatus.OPEN_MAP)
+                and row.topmost
+                and row.prev_path is not None
+                and row.label not in decisions
+            ):
+                if status is RowStatus.ORPHAN:
+                    orphans += 1
+                else:
+                    carryable += 1
         return cls(
-            placeholders=counters.placeholders,
-            differs=counters.differs - kept,
+            placeholders=placeholders,
+            differs=differs - kept,
             kept=kept,
             orphans_undecided=orphans,
             open_map_pending=carryable,
             unsaved=merge.has_unsaved_changes(),
-            fillable=fillable_count(merge.rows, merge.pattern, known) + carryable,
+            fillable=fillable + carryable,
         )
 
     @property
     def undecided(self) -> int:
         return self.orphans_undecided + self.open_map_pending
-
-
-def kept_differences(rows: Sequence[Row], decisions: Mapping[str, MergeDecision]) -> int:
-    """Differing rows the operator decided to keep as the template has them."""
-    return sum(
-        1
-        for row in rows
-        if row.status == RowStatus.DIFFERS
-        and decisions.get(row.label) == MergeDecision.KEPT_TEMPLATE
-    )
 
 
 KEEPABLE = (RowStatus.DIFFERS,)  # rows where `k` means something (never a placeholder)

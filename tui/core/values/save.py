@@ -26,6 +26,7 @@ from tui.core.files import (
 )
 from tui.core.records import FrozenRecord
 from tui.core.values.doc import load_plain, same_value, to_plain
+from tui.core.values.lines import unified_diff_in_place
 from tui.core.values.load import load_values, parse_values
 from tui.core.values.merge import ValuesMerge
 from tui.core.values.render import (
@@ -72,6 +73,9 @@ class SavePlan(FrozenRecord):
     destination_sha256: str | None
     merged: Any  # plain data the written file must hold
     secret_lines: dict[int, int]  # {line: column} of the secret values in ``text``
+    # Every line of the template is where it was in ``text`` (values rewritten in place,
+    # no line added or removed).
+    same_lines: bool = False
 
 
 class OnDisk(FrozenRecord):
@@ -80,6 +84,7 @@ class OnDisk(FrozenRecord):
     text: str
     sha256: str
     secret_lines: dict[int, int]
+    same_lines: bool = False  # as the plan that wrote it said
 
 
 class SaveResult(FrozenRecord):
@@ -175,7 +180,10 @@ def plan_save(
     template = merge.template
     source = Path(template.source)
     merged = to_plain(merge.working)
-    text, method, before_secrets, after_secrets = _render(merge, merged, str(destination))
+    text, method, before_secrets, after_secrets, same_lines = _render(
+        merge, merged, str(destination)
+    )
+    in_place = same_lines  # the text diffed against has its lines where ``text`` has them
     before_text, before_name = template.text, f"{source.name} (template)"
     backup: Path | None
     dest_backup: Path | None
@@ -183,17 +191,19 @@ def plan_save(
         _check_still(destination, on_disk)
         before_text, before_secrets = on_disk.text, on_disk.secret_lines
         before_name = f"{destination.name} (saved)"
+        in_place = same_lines and on_disk.same_lines
         backup, dest_backup = None, free_backup_name(destination, ".bak")
     else:
         backup, dest_backup = _backups(source, template.sha256, destination, template_backup)
-    diff_lines = list(
-        difflib.unified_diff(
-            mask_lines(before_text, before_secrets),
-            mask_lines(text, after_secrets),
-            fromfile=before_name,
-            tofile=destination.name,
-        )
+    before_lines, after_lines = (
+        mask_lines(before_text, before_secrets),
+        mask_lines(text, after_secrets),
     )
+    names = (before_name, destination.name)
+    if in_place and len(before_lines) == len(after_lines):  # difflib's diff, without its search
+        diff_lines = list(unified_diff_in_place(before_lines, after_lines, *names))
+    else:
+        diff_lines = list(difflib.unified_diff(before_lines, after_lines, *names))
     changed = sum(1 for d in diff_lines if d[:1] in "+-" and d[:3] not in ("+++", "---"))
     return SavePlan(
         destination=destination,
@@ -210,6 +220,7 @@ def plan_save(
         destination_sha256=sha256_file(destination) if destination.is_file() else None,
         merged=merged,
         secret_lines=after_secrets,
+        same_lines=same_lines,
     )
 
 
@@ -256,8 +267,9 @@ def commit(plan: SavePlan) -> SaveResult:
 
 def _render(
     merge: ValuesMerge, merged: Any, name: str
-) -> tuple[str, str, dict[int, int], dict[int, int]]:
-    """(text, method, secret lines of the template text, secret lines of the new text)."""
+) -> tuple[str, str, dict[int, int], dict[int, int], bool]:
+    """(text, method, secret lines of the template text, secret lines of the new text,
+    whether every line of the template stayed where it was: values swapped in place)."""
     template = merge.template
     changes = net_changes(merge.working, merge.touched, merge.open_maps)
     if changes is not None:
@@ -268,7 +280,8 @@ def _render(
                     # Every line stayed where it was: the working tree's positions hold.
                     before = secret_value_lines(merge.working, merge.pattern, merge.touched)
                     after = secret_value_lines(merge.working, merge.pattern)
-                    return text, "in-place", before, after
+                    same = text.count("\n") == template.text.count("\n")
+                    return text, "in-place", before, after, same
             else:
                 # Lines were added: one libyaml pass per text checks and finds the secrets.
                 try:
@@ -280,7 +293,7 @@ def _render(
                     before = secret_value_lines(
                         merge.working, merge.pattern, merge.touched, skip=filled
                     )
-                    return text, "in-place", before, after
+                    return text, "in-place", before, after, False
     layout = prepare_save(merge)
     text = render_spliced(template, layout, merge.working)
     try:  # libyaml checks the values and finds the secret lines: no second round-trip parse
@@ -290,7 +303,7 @@ def _render(
         raise SaveVerifyFailed(f"the merged text for {name} does not parse: {exc}") from exc
     if not holds:
         raise SaveVerifyFailed(f"the merged text for {name} does not hold the merged values")
-    return text, "splice", layout.secret_lines, after_secrets
+    return text, "splice", layout.secret_lines, after_secrets, False
 
 
 _LAYOUTS: dict[tuple[str, str], TemplateLayout] = {}
