@@ -12,6 +12,7 @@ from pathlib import Path
 import botocore.loaders
 import botocore.session
 import pytest
+import textual.constants
 from textual._styles_cache import StylesCache
 
 from tui.sandbox.aws_endpoint import AwsEndpoint, start_endpoint
@@ -60,6 +61,13 @@ TEST_GC_THRESHOLDS = (10_000, 20, 20)
 
 def pytest_configure(config: pytest.Config) -> None:
     gc.set_threshold(*TEST_GC_THRESHOLDS)
+    # Apps started in a test process draw without animations (Textual's own setting, as an
+    # operator with TEXTUAL_ANIMATIONS=none sees it): a loading indicator is drawn once, not
+    # 16 times a second for as long as a worker runs, and a scroll lands at once. What a
+    # test asserts (state, text, focus) does not depend on it; the tmux tests run the real
+    # program in its own process with Textual's default (full), so the animated drawing is
+    # still run end to end.
+    setattr(textual.constants, "TEXTUAL_ANIMATIONS", "none")  # noqa: B010 (a Final of Textual)
 
 
 @pytest.fixture(autouse=True)
