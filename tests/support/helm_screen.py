@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.support.screen_text import all_text, widget_text
-from tests.support.waiting import WizardPilot, run_until_idle, settle
+from tests.support.waiting import WizardPilot, run_until_idle, settle, wait_until
 from tui.app import WizardApp, make_app
 from tui.context import WizardContext
 from tui.core.playbook.load import load_playbook
@@ -16,6 +16,7 @@ from tui.core.steps import FORWARD_STEPS, StepStatus
 from tui.sandbox.seed_images import seed_images
 from tui.sandbox.seed_report import SeedReport
 from tui.sandbox.world import World, build_world, world_env
+from tui.screens.helm.values import ValuesGuard
 
 __all__ = [
     "BOOK",
@@ -95,6 +96,16 @@ async def open_helm(app: WizardApp, pilot: WizardPilot) -> None:
     for step in FORWARD_STEPS[: FORWARD_STEPS.index("helm")]:
         app.statuses[step] = StepStatus.DONE
     app.show_step("helm")
+    await run_until_idle(app, pilot)
+    # The step reads the values file when it is shown (on_show, after a refresh): under load
+    # that can come after the idle above. Wait for what the Sync section then says.
+    guard = app.screen.query_one(ValuesGuard)
+    await wait_until(
+        app,
+        pilot,
+        lambda: guard.check is not None or guard.error is not None,
+        "the Helm step's values check shown",
+    )
     await run_until_idle(app, pilot)
 
 
