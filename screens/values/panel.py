@@ -279,6 +279,8 @@ class ValuesPanel(StepPanel):
                 self.show_problem("The values files could not be opened (see the message).")
             elif event.worker.group != DRAFT_GROUP:
                 self.busy = ""
+                if event.worker.group == "values-save":
+                    self.save_flow.hold_footer(False)
                 self.bindings_changed()
         super().on_worker_state_changed(event)
 

@@ -4,7 +4,9 @@ At 80 columns a step with four keys would push F3/F2/^R/F1 off the line (Textual
 footer cuts at the right edge). Here the App's required keys sit on the right and are
 never dropped; the step's keys fill the rest, enabled ones first, and the help key
 says how many did not fit (F1 lists every key). The footer is rebuilt at most once per
-refresh, and only when what it shows changed.
+refresh, and only when what it shows changed; never while a dialog covers its screen
+(Textual refreshes a screen's keys when it shows again: the footer is rebuilt then), nor
+while a step holds it over a short operation whose keys are refused anyway (:meth:`hold`).
 """
 
 from __future__ import annotations
@@ -132,6 +134,7 @@ class KeyFooter(Footer):
         self.layout_shown: FooterLayout | None = None
         self.builds = 0  # how many times the keys were rebuilt (a test counts them)
         self.pending = False
+        self.held = False
 
     # -- what to show ------------------------------------------------------------------
     def entries(self) -> tuple[list[FooterEntry], list[FooterEntry], list[FooterEntry]]:
@@ -168,9 +171,23 @@ class KeyFooter(Footer):
         return lay_out(step, required, optional, width, self.help_id)
 
     # -- when to rebuild ---------------------------------------------------------------
+    def hold(self) -> None:
+        """Keep showing the keys as they are until :meth:`release` (a short operation
+        whose keys ``check_action`` refuses meanwhile: a save between its diff and the
+        write): no rebuild for a state the operator would see only as a flicker."""
+        self.held = True
+
+    def release(self) -> None:
+        """Show the keys as they are now (once, after the next refresh)."""
+        self.held = False
+        if self.is_attached:
+            self.bindings_changed(self.screen)
+
     def bindings_changed(self, screen: Screen[object]) -> None:
         if not screen.app.app_focus or not self.is_attached or screen is not self.screen:
             return
+        if self.held or screen.app.screen is not screen:
+            return  # held, or behind a dialog: rebuilt on release or when it shows again
         if not self.pending:  # many refresh_bindings() in one refresh: one rebuild
             self.pending = True
             self.call_after_refresh(self.rebuild)
@@ -180,7 +197,7 @@ class KeyFooter(Footer):
 
     async def rebuild(self) -> None:
         self.pending = False
-        if not self.is_attached:
+        if not self.is_attached or self.held or self.app.screen is not self.screen:
             return
         layout = self.current_layout()
         if layout != self.layout_shown:
