@@ -18,7 +18,7 @@ from tui.core.values.save import SavePlan, SaveResult
 from tui.screens.values.dialogs import override_dialog, save_dialog
 from tui.screens.values.editor import ValuesEditor
 from tui.widgets.dialogs.reason import GivenReason
-from tui.widgets.key_footer import KeyFooter
+from tui.widgets.key_footer import SETTLE_S, KeyFooter
 
 
 @dataclass(frozen=True)
@@ -107,13 +107,13 @@ class SaveFlow:
         )
         panel.app.push_screen(dialog, lambda ok: self.write(plan) if ok else self.cancel())
 
-    def hold_footer(self, held: bool) -> None:
+    def hold_footer(self, held: bool, after: float = 0.0) -> None:
         """Hold the footer over the save (see ``KeyFooter.hold``), or release it."""
         for footer in self.panel.screen.query(KeyFooter):
             if held:
                 footer.hold()
             else:
-                footer.release()
+                footer.release(after)
 
     def cancel(self) -> None:
         self.panel.busy = ""
@@ -143,7 +143,9 @@ class SaveFlow:
             timeout=5,
         )
         panel.busy = ""
-        self.hold_footer(False)
+        # The step's completion refreshes the keys as it reaches the App: the footer is
+        # rebuilt then, once (anything else held back shows once the keys settle).
+        self.hold_footer(False, after=SETTLE_S)
         panel.show_title()  # the right pane now holds the saved work
         panel.keep_draft()  # nothing unsaved now: the draft goes
         panel.refresh_view()

@@ -23,6 +23,8 @@ from textual.screen import Screen
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey  # the footer's own key widget (click = press)
 
+SETTLE_S = 0.12  # seconds a step lets its available keys settle before the footer redraws
+
 
 @dataclass(frozen=True)
 class FooterEntry:
@@ -135,6 +137,7 @@ class KeyFooter(Footer):
         self.builds = 0  # how many times the keys were rebuilt (a test counts them)
         self.pending = False
         self.held = False
+        self.missed = False  # a rebuild was asked for while held
 
     # -- what to show ------------------------------------------------------------------
     def entries(self) -> tuple[list[FooterEntry], list[FooterEntry], list[FooterEntry]]:
@@ -177,17 +180,27 @@ class KeyFooter(Footer):
         write): no rebuild for a state the operator would see only as a flicker."""
         self.held = True
 
-    def release(self) -> None:
-        """Show the keys as they are now (once, after the next refresh)."""
+    def release(self, after: float = 0.0) -> None:
+        """Show the keys as they are now, if a rebuild was asked for while held: at once,
+        or ``after`` seconds (what changed meanwhile settles first, e.g. a step's
+        completion on its way to the App, which refreshes the keys itself)."""
         self.held = False
-        if self.is_attached:
+        if not self.missed or not self.is_attached:
+            return
+        self.missed = False
+        if after:
+            self.set_timer(after, lambda: self.bindings_changed(self.screen))
+        else:
             self.bindings_changed(self.screen)
 
     def bindings_changed(self, screen: Screen[object]) -> None:
         if not screen.app.app_focus or not self.is_attached or screen is not self.screen:
             return
-        if self.held or screen.app.screen is not screen:
-            return  # held, or behind a dialog: rebuilt on release or when it shows again
+        if self.held:
+            self.missed = True  # rebuilt on release
+            return
+        if screen.app.screen is not screen:
+            return  # behind a dialog: Textual refreshes its keys when it shows again
         if not self.pending:  # many refresh_bindings() in one refresh: one rebuild
             self.pending = True
             self.call_after_refresh(self.rebuild)
@@ -197,7 +210,10 @@ class KeyFooter(Footer):
 
     async def rebuild(self) -> None:
         self.pending = False
-        if not self.is_attached or self.held or self.app.screen is not self.screen:
+        if not self.is_attached or self.app.screen is not self.screen:
+            return
+        if self.held:
+            self.missed = True
             return
         layout = self.current_layout()
         if layout != self.layout_shown:
