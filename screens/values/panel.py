@@ -226,7 +226,8 @@ class ValuesPanel(StepPanel):
                 f"7. Values — continuing your saved work (template kept as "
                 f"{editing.files.template.name})"
             )
-        self.query_one("#values-title", Static).update(title)
+        # One line, its width the pane's (values.tcss): no new layout of the screen for it.
+        self.query_one("#values-title", Static).update(title, layout=False)
 
     # -- the draft (DraftFlow) -----------------------------------------------------
     def keep_draft(self) -> None:
