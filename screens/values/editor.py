@@ -7,6 +7,7 @@ from typing import Protocol
 
 from textual.app import App
 from textual.message import Message
+from textual.screen import Screen
 
 from tui.core.values.draft import Operation
 from tui.core.values.editing import ValuesEditing
@@ -24,6 +25,9 @@ class ValuesEditor(Protocol):
 
     @property
     def app(self) -> App[object]: ...
+
+    @property
+    def screen(self) -> Screen[object]: ...
 
     @property
     def panes(self) -> ValuesPanes: ...

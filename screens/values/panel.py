@@ -55,6 +55,7 @@ from tui.screens.values.draft_flow import DRAFT_GROUP, DraftFlow
 from tui.screens.values.save_flow import SaveFlow
 from tui.screens.values.view import detail_text, status_text
 from tui.widgets.dialogs.typed_phrase import TypedPhrase
+from tui.widgets.key_footer import SETTLE_S
 from tui.widgets.values_panes import PaneRows, ValuesPanes
 from tui.wizard import Wizard
 
@@ -63,7 +64,7 @@ ROW_ACTIONS = {action.value for action in RowAction}
 EDITING = ROW_ACTIONS | {"undo", "redo", "auto_fill", "bump_tag", "save", "drop_all"}
 MOVING = {"next_difference", "previous_difference", "next_placeholder", "next_undecided"}
 MOVING |= {"search", "cycle_filter"}
-FOOTER_SETTLE = 0.12  # seconds without a change of available keys before the footer redraws
+FOOTER_SETTLE = SETTLE_S  # seconds without a change of available keys before the footer redraws
 
 TITLE = "7. Values — previous settings into the new template"
 VALUES_CSS = (STYLES / "values.tcss").read_text(encoding="utf-8")
@@ -225,7 +226,8 @@ class ValuesPanel(StepPanel):
                 f"7. Values — continuing your saved work (template kept as "
                 f"{editing.files.template.name})"
             )
-        self.query_one("#values-title", Static).update(title)
+        # One line, its width the pane's (values.tcss): no new layout of the screen for it.
+        self.query_one("#values-title", Static).update(title, layout=False)
 
     # -- the draft (DraftFlow) -----------------------------------------------------
     def keep_draft(self) -> None:
@@ -279,6 +281,8 @@ class ValuesPanel(StepPanel):
                 self.show_problem("The values files could not be opened (see the message).")
             elif event.worker.group != DRAFT_GROUP:
                 self.busy = ""
+                if event.worker.group == "values-save":
+                    self.save_flow.hold_footer(False)
                 self.bindings_changed()
         super().on_worker_state_changed(event)
 

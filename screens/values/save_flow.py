@@ -18,6 +18,7 @@ from tui.core.values.save import SavePlan, SaveResult
 from tui.screens.values.dialogs import override_dialog, save_dialog
 from tui.screens.values.editor import ValuesEditor
 from tui.widgets.dialogs.reason import GivenReason
+from tui.widgets.key_footer import SETTLE_S, KeyFooter
 
 
 @dataclass(frozen=True)
@@ -78,9 +79,11 @@ class SaveFlow:
     def prepare(self, reason: str | None) -> None:
         panel, editing = self.panel, self.panel.editing
         assert editing is not None
-        # Keys are refused while busy (check_action); the diff dialog covers the footer: no
-        # footer rebuild for this short state.
+        # Keys are refused while busy (check_action); the footer keeps showing them (held
+        # until the save ends): no rebuild for this short state, before the diff dialog,
+        # behind it, nor while the file is written after it.
         panel.busy = "saving"
+        self.hold_footer(True)
 
         def render() -> None:
             panel.post_message(self.Planned(editing.plan_save(reason)))
@@ -104,8 +107,17 @@ class SaveFlow:
         )
         panel.app.push_screen(dialog, lambda ok: self.write(plan) if ok else self.cancel())
 
+    def hold_footer(self, held: bool, after: float = 0.0) -> None:
+        """Hold the footer over the save (see ``KeyFooter.hold``), or release it."""
+        for footer in self.panel.screen.query(KeyFooter):
+            if held:
+                footer.hold()
+            else:
+                footer.release(after)
+
     def cancel(self) -> None:
         self.panel.busy = ""
+        self.hold_footer(False)
         self.panel.bindings_changed()
         self.panel.app.notify("Not saved: nothing was written.", timeout=3)
 
@@ -131,6 +143,9 @@ class SaveFlow:
             timeout=5,
         )
         panel.busy = ""
+        # The step's completion refreshes the keys as it reaches the App: the footer is
+        # rebuilt then, once (anything else held back shows once the keys settle).
+        self.hold_footer(False, after=SETTLE_S)
         panel.show_title()  # the right pane now holds the saved work
         panel.keep_draft()  # nothing unsaved now: the draft goes
         panel.refresh_view()

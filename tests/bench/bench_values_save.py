@@ -44,7 +44,7 @@ sys.path.insert(0, str(ROOT))
 from tests.bench.screen_bench import send_key  # noqa: E402
 from tests.support.release import make_pair  # noqa: E402
 from tests.support.values import operator_values  # noqa: E402
-from tests.support.values_screen import BOOK, app_on, values_loaded  # noqa: E402
+from tests.support.values_screen import BOOK, app_on, flush_footer, values_loaded  # noqa: E402
 from tests.support.waiting import settle  # noqa: E402
 from tui.core.steps import FORWARD_STEPS, StepStatus  # noqa: E402
 from tui.core.values import load as values_load  # noqa: E402
@@ -160,6 +160,9 @@ async def one_save(root: Path, counter: ParseCounter) -> dict[str, float]:
 
         panel.save_flow.written = record  # type: ignore[method-assign,assignment]  # times each write
         await settle(app, pilot)
+        # The footer as the operator reads it before pressing s: the edits' footer rebuild
+        # (due FOOTER_SETTLE after the last one) done now, not inside the measured keys.
+        await flush_footer(panel, pilot)
         paints.expect(lambda: isinstance(app.screen, ConfirmDialog) and app.screen.is_mounted)
         cpu = time.process_time()  # every thread of this process: the workers' too
         started = send_key(app, "s").wall

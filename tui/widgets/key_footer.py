@@ -4,7 +4,9 @@ At 80 columns a step with four keys would push F3/F2/^R/F1 off the line (Textual
 footer cuts at the right edge). Here the App's required keys sit on the right and are
 never dropped; the step's keys fill the rest, enabled ones first, and the help key
 says how many did not fit (F1 lists every key). The footer is rebuilt at most once per
-refresh, and only when what it shows changed.
+refresh, and only when what it shows changed; never while a dialog covers its screen
+(Textual refreshes a screen's keys when it shows again: the footer is rebuilt then), nor
+while a step holds it over a short operation whose keys are refused anyway (:meth:`hold`).
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ from textual.containers import HorizontalGroup
 from textual.screen import Screen
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey  # the footer's own key widget (click = press)
+
+SETTLE_S = 0.12  # seconds a step lets its available keys settle before the footer redraws
 
 
 @dataclass(frozen=True)
@@ -132,6 +136,8 @@ class KeyFooter(Footer):
         self.layout_shown: FooterLayout | None = None
         self.builds = 0  # how many times the keys were rebuilt (a test counts them)
         self.pending = False
+        self.held = False
+        self.missed = False  # a rebuild was asked for while held
 
     # -- what to show ------------------------------------------------------------------
     def entries(self) -> tuple[list[FooterEntry], list[FooterEntry], list[FooterEntry]]:
@@ -168,9 +174,33 @@ class KeyFooter(Footer):
         return lay_out(step, required, optional, width, self.help_id)
 
     # -- when to rebuild ---------------------------------------------------------------
+    def hold(self) -> None:
+        """Keep showing the keys as they are until :meth:`release` (a short operation
+        whose keys ``check_action`` refuses meanwhile: a save between its diff and the
+        write): no rebuild for a state the operator would see only as a flicker."""
+        self.held = True
+
+    def release(self, after: float = 0.0) -> None:
+        """Show the keys as they are now, if a rebuild was asked for while held: at once,
+        or ``after`` seconds (what changed meanwhile settles first, e.g. a step's
+        completion on its way to the App, which refreshes the keys itself)."""
+        self.held = False
+        if not self.missed or not self.is_attached:
+            return
+        self.missed = False
+        if after:
+            self.set_timer(after, lambda: self.bindings_changed(self.screen))
+        else:
+            self.bindings_changed(self.screen)
+
     def bindings_changed(self, screen: Screen[object]) -> None:
         if not screen.app.app_focus or not self.is_attached or screen is not self.screen:
             return
+        if self.held:
+            self.missed = True  # rebuilt on release
+            return
+        if screen.app.screen is not screen:
+            return  # behind a dialog: Textual refreshes its keys when it shows again
         if not self.pending:  # many refresh_bindings() in one refresh: one rebuild
             self.pending = True
             self.call_after_refresh(self.rebuild)
@@ -180,7 +210,10 @@ class KeyFooter(Footer):
 
     async def rebuild(self) -> None:
         self.pending = False
-        if not self.is_attached:
+        if not self.is_attached or self.app.screen is not self.screen:
+            return
+        if self.held:
+            self.missed = True
             return
         layout = self.current_layout()
         if layout != self.layout_shown:
