@@ -107,6 +107,7 @@ class HelmPanel(StepPanel):
         self.plan: HelmPlan | None = None
         self.kube: KubeTarget | None = None  # the cluster every helm/helmfile command changes
         self.sync_started = False
+        self.shown_before = False  # the values are read again each time the step shows again
 
     def compose(self) -> ComposeResult:
         yield Static("8. Helm — images, CHANGELOG, diff, sync", classes="step-title")
@@ -149,6 +150,9 @@ class HelmPanel(StepPanel):
         self.query_one(HistorySection).open(state.recorded)
         self.query_one(SyncSection).restore(state)
         self.update_gate()
+        # Read the values once the step is built: not on its first Show, which was seen to
+        # never come under load (the gate then said "values.yaml checked" for good).
+        self.query_one(ValuesGuard).recheck()
 
     def pinned_plan(self, plan: HelmPlan) -> HelmPlan:
         """The plan with the Kubernetes context pinned (--kube-context), shown in the header."""
@@ -183,8 +187,10 @@ class HelmPanel(StepPanel):
         return read_helm_journal(self.journal_records(), self.releases, self.step_id, reader)
 
     def on_show(self) -> None:
-        # the values may have changed since (Values step, an editor): read them again
-        self.query_one(ValuesGuard).recheck()
+        # shown again: the values may have changed since (Values step, an editor)
+        if self.shown_before:
+            self.query_one(ValuesGuard).recheck()
+        self.shown_before = True
         # after the base class gave the first widget the focus
         self.call_after_refresh(self.query_one(ImagesSection).focus_registry)
 

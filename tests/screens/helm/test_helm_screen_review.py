@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from textual.content import Content
-from textual.widgets import Button, Input, Static
+from textual.widgets import Button, ContentSwitcher, Input, Static
 
 from tests.support.helm_screen import (
     BOOK,
@@ -25,6 +25,7 @@ from tests.support.helm_screen import (
 from tests.support.journal import bodies_of, lines_of
 from tests.support.waiting import (
     run_until_idle,
+    settle,
 )
 from tui.app import WizardApp
 from tui.core.helm.journal_readback import shown_time
@@ -32,7 +33,9 @@ from tui.core.journal.events import ChangelogAcknowledged, WaiverGiven, WaiverSu
 from tui.core.journal.records import RecordKind
 from tui.sandbox.aws_endpoint import AwsEndpoint
 from tui.sandbox.world import World
+from tui.screens import build_panel
 from tui.screens.helm.panel import HelmPanel
+from tui.screens.helm.values import ValuesGuard
 from tui.widgets.dialogs.confirm import ConfirmDialog
 from tui.widgets.dialogs.reason import ReasonDialog
 
@@ -140,14 +143,35 @@ async def test_values_read_again_when_the_step_is_shown_again(
     async with app.run_test(size=(80, 24)) as pilot:
         await open_helm(app, pilot)
         assert "no placeholder left" in text_of(app, "#sync-values")
+        guard = app.query_one(ValuesGuard)
+        assert guard.generation == 1  # read once as the step opens (not on its first Show)
         app.show_step("releases")
         await run_until_idle(app, pilot)
         edit_values(world, "filled-product-key", "< REPLACE_VALUE_PRODUCT_KEY >")
         app.show_step("helm")
         await run_until_idle(app, pilot)
+        assert guard.generation == 2  # and again as it shows again
         assert "still holds 1 placeholder Helm would deploy literally:\nproductKey" in text_of(
             app, "#sync-values"
         )
+
+
+async def test_values_read_when_the_step_is_built_even_before_it_shows(
+    world: World, aws: AwsEndpoint
+) -> None:
+    """A full round of the suite saw the step's first Show never come (the gate said
+    "values.yaml checked" for good): the first reading no longer waits for it. The step is
+    built here without being shown, and its values are read all the same."""
+    app = helm_app(world, aws.env)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        panel = build_panel("helm", app.wizard)
+        panel.display = False  # mounted, never shown: no Show event
+        await app.query_one("#content", ContentSwitcher).mount(panel)
+        await run_until_idle(app, pilot)
+        guard = panel.query_one(ValuesGuard)
+        assert not panel.display and guard.generation == 1 and guard.check is not None
+        assert "no placeholder left" in text_of(app, "#sync-values")
 
 
 async def test_malformed_values_block_the_sync_with_line_and_column(
