@@ -13,7 +13,6 @@ from __future__ import annotations
 from textual.message import Message
 
 from tui.core.journal.events import DraftFate
-from tui.core.journal.writer import Journal
 from tui.core.values.draft import DraftCheck, DraftFound, DraftStale
 from tui.core.values.editing import journal_draft
 from tui.screens.values.dialogs import restore_draft_dialog, stale_draft_dialog
@@ -36,10 +35,6 @@ class DraftFlow:
         self.panel = panel
         self.problem = ""  # the last reason told (said once, not at every key)
 
-    def journal(self) -> Journal | None:
-        session = self.panel.wizard.session
-        return session.journal if session is not None else None
-
     def offer(self, check: DraftCheck | None) -> None:
         """Ask about the draft found when the step opened (if any)."""
         app = self.panel.app
@@ -51,7 +46,7 @@ class DraftFlow:
             app.push_screen(stale_draft_dialog(check), lambda discard: self.stale(check, discard))
 
     def restore(self, check: DraftFound, discard: bool | None) -> None:
-        panel, editing, journal = self.panel, self.panel.editing, self.journal()
+        panel, editing, journal = self.panel, self.panel.editing, self.panel.journal()
         assert editing is not None and editing.store is not None
         if discard:
             editing.store.remove()
@@ -76,7 +71,7 @@ class DraftFlow:
         self.keep()
 
     def stale(self, check: DraftStale, discard: bool | None) -> None:
-        editing, journal = self.panel.editing, self.journal()
+        editing, journal = self.panel.editing, self.panel.journal()
         assert editing is not None and editing.store is not None
         if discard:
             editing.store.remove()

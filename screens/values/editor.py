@@ -9,6 +9,7 @@ from textual.app import App
 from textual.message import Message
 from textual.screen import Screen
 
+from tui.core.journal.writer import Journal
 from tui.core.values.draft import Operation
 from tui.core.values.editing import ValuesEditing
 from tui.widgets.values_panes import ValuesPanes
@@ -40,6 +41,10 @@ class ValuesEditor(Protocol):
 
     def apply(self, op: Operation) -> bool:
         """Run one operation (a refusal is told, nothing changes), then keep the draft."""
+        ...
+
+    def journal(self) -> Journal | None:
+        """The session's journal (None before the release's session is open)."""
         ...
 
     def keep_draft(self) -> None:
