@@ -67,6 +67,9 @@ MOVING |= {"search", "cycle_filter"}
 FOOTER_SETTLE = SETTLE_S  # seconds without a change of available keys before the footer redraws
 
 TITLE = "7. Values — previous settings into the new template"
+# The loading indicator comes up only when opening takes longer than this: a quicker open
+# shows its status line alone, and no animation competes with the parse for the interpreter.
+INDICATOR_DELAY_S = 0.5
 VALUES_CSS = (STYLES / "values.tcss").read_text(encoding="utf-8")
 
 
@@ -132,6 +135,7 @@ class ValuesPanel(StepPanel):
         self.row_filter = RowFilter.ALL
         self.revealed: str | None = None
         self.busy = "loading"
+        self.opening = True  # until the files are shown or the problem opening them is
         self.progress: Progress | None = None
         self.footer_signature: tuple[bool | None, ...] = ()
         self.footer_timer: Timer | None = None
@@ -156,6 +160,8 @@ class ValuesPanel(StepPanel):
 
     def on_mount(self) -> None:
         self.query_one(ValuesPanes).display = False
+        self.query_one("#values-loading").display = False
+        self.set_timer(INDICATOR_DELAY_S, self.show_indicator)
         pair = self.wizard.pair
         if pair is None:
             self.show_problem("Choose the two releases first (step 1).")
@@ -168,14 +174,17 @@ class ValuesPanel(StepPanel):
         if self.editing is not None:
             self.editing.close()  # its trees go back to the garbage collector
 
-    @property
-    def loading_shown(self) -> bool:
-        """Whether the files are still being opened (the loading indicator is up)."""
-        indicator = self.query("#values-loading")
-        return not indicator or bool(indicator.first().display)  # not composed yet: loading
+    def show_indicator(self) -> None:
+        """Opening is taking a while: the loading indicator comes up until it ends."""
+        if self.opening:
+            self.query_one("#values-loading").display = True
+
+    def opened_or_refused(self) -> None:
+        self.opening = False
+        self.query_one("#values-loading").display = False
 
     def show_problem(self, message: str) -> None:
-        self.query_one("#values-loading").display = False
+        self.opened_or_refused()
         self.query_one("#values-status", Static).update(message)
 
     # -- loading -----------------------------------------------------------------
@@ -209,7 +218,7 @@ class ValuesPanel(StepPanel):
         self.query_one("#values-left-title", Static).update(f"previous: {pair.previous.name}")
         self.query_one("#values-right-title", Static).update(f"new: {pair.current.name}")
         self.show_title()
-        self.query_one("#values-loading").display = False
+        self.opened_or_refused()
         panes = self.query_one(ValuesPanes)
         panes.display = True
         self.refresh_view(None)

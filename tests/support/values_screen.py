@@ -59,7 +59,7 @@ def app_on(prev: Path, curr: Path) -> WizardApp:
 
 async def open_values(app: WizardApp, pilot: WizardPilot) -> ValuesPanel:
     """Mark the steps before Values done, show it and wait until the files are loaded
-    (or the problem opening them is shown): the loading indicator is gone."""
+    (or the problem opening them is shown): opening has ended."""
     await settle(app, pilot)
     for step in FORWARD_STEPS[: FORWARD_STEPS.index("values")]:
         app.statuses[step] = StepStatus.DONE
@@ -75,7 +75,7 @@ async def values_loaded(app: WizardApp, pilot: WizardPilot) -> ValuesPanel:
     def opened() -> bool:
         panels = app.query(ValuesPanel)
         return bool(panels) and (
-            panels.first().editing is not None or not panels.first().loading_shown
+            panels.first().editing is not None or not panels.first().opening
         )
 
     await wait_until(app, pilot, opened, "the values step opened (or said why not)")

@@ -7,9 +7,12 @@ test_values_screen_autofill.py.
 from __future__ import annotations
 
 import shutil
+import threading
 from pathlib import Path
+from typing import Any
 
-from textual.widgets import Input, Static
+import pytest
+from textual.widgets import Input, LoadingIndicator, Static
 
 from tests.support.values_screen import (
     BOOK,
@@ -23,17 +26,22 @@ from tests.support.values_screen import (
     screen_text,
     status,
     values_app,
+    values_loaded,
 )
 from tests.support.waiting import (
+    BOUND_S,
     screen_is,
     settle,
     wait_until,
 )
 from tui.core.releases.directories import load_pair
-from tui.core.steps import StepStatus
+from tui.core.steps import FORWARD_STEPS, StepStatus
 from tui.core.values.files import locate_values
+from tui.screens.values import panel as panel_module
+from tui.screens.values.panel import ValuesPanel
 from tui.widgets.dialogs.confirm import ConfirmDialog
 from tui.widgets.dialogs.error import ErrorDialog
+from tui.widgets.values_panes import ValuesPanes
 
 
 async def test_opens_on_the_sample_with_29_placeholders(tmp_path: Path) -> None:
@@ -304,3 +312,38 @@ async def test_anchored_value_is_flagged_before_the_port_and_every_alias_follows
         await pilot.press("enter")
         assert "aliases share it" in str(anchor.render())
         assert "&res: 2 aliases share it" in str(anchor.render())
+
+
+async def test_a_slow_open_brings_the_loading_indicator_up_and_a_quick_one_its_status_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Opening says so at once in its status line; the animated indicator comes up only if
+    it takes longer than INDICATOR_DELAY_S, and goes when the files are shown."""
+    release = threading.Event()
+    original = panel_module.open_editing
+
+    def held_open(*args: Any) -> Any:
+        assert release.wait(BOUND_S), "the test never let the values files open"
+        return original(*args)
+
+    monkeypatch.setattr(panel_module, "open_editing", held_open)
+    app, _, _ = values_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        for step in FORWARD_STEPS[: FORWARD_STEPS.index("values")]:
+            app.statuses[step] = StepStatus.DONE
+        app.show_step("values")
+        await wait_until(app, pilot, lambda: bool(app.query("#values-loading")), "the values step")
+        panel = app.query_one(ValuesPanel)
+        indicator = panel.query_one("#values-loading", LoadingIndicator)
+        assert str(panel.query_one("#values-status", Static).render()) == (
+            "Opening the values files…"
+        )
+        assert not indicator.display, "the indicator came up before the opening was slow"
+        await wait_until(app, pilot, lambda: indicator.display, "the loading indicator")
+        assert panel.editing is None and not panel.query_one(ValuesPanes).display
+        release.set()
+        await values_loaded(app, pilot)
+        assert panel.editing is not None
+        assert not indicator.display and panel.query_one(ValuesPanes).display
+        assert "Placeholders left 29" in status(panel)
