@@ -3,13 +3,9 @@
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
-import getpass
 import json
 import os
-import socket
 import sys
-import uuid
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +23,11 @@ class LockHeld(Exception):
 
 def new_lock_info(operation: str, path: str) -> dict[str, str]:
     """Lock info as tofu writes it (JSON, `Created` in RFC 3339 with nanoseconds)."""
+    import datetime as dt  # here: a run that takes no lock does not load them
+    import getpass
+    import socket
+    import uuid
+
     now = dt.datetime.now(dt.UTC)
     try:
         who = f"{getpass.getuser()}@{socket.gethostname()}"
@@ -97,3 +98,21 @@ def hold_if_asked() -> None:
         sys.stderr.flush()
         while sys.stdin.readline():
             pass
+
+
+class Locked:
+    """Hold the state lock for the duration of a command (unless -lock=false)."""
+
+    def __init__(self, backend: Any, operation: str, enabled: bool) -> None:
+        self.backend, self.operation, self.enabled = backend, operation, enabled
+        self.info: dict[str, str] | None = None
+
+    def __enter__(self) -> Locked:
+        if self.enabled:
+            self.info = self.backend.lock(self.operation)
+            hold_if_asked()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.info is not None:
+            self.backend.unlock(self.info)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -43,6 +42,8 @@ def provider_config_address(rtype: str) -> str:
 
 
 def new_lineage() -> str:
+    import uuid  # here: only init and apply of a first state make a lineage
+
     return str(uuid.uuid4())
 
 
