@@ -115,3 +115,27 @@ def test_the_cache_lives_in_the_world_never_in_the_working_folder(
         "terraform.tfvars",
         "tfplan",
     ]
+
+
+def test_an_init_that_loaded_the_parser_keeps_what_plan_reads(
+    workdir: Path, tmp_path: Path
+) -> None:
+    cache = tmp_path / "cache"
+    write(workdir / "providers.tf", 'resource "aws_s3_bucket" "b" {\n  bucket = "x"\n}\n')
+    assert run(workdir, cache, "init", "-input=false").code == 0
+    lock = (workdir / ".terraform.lock.hcl").read_text()
+    read_by_plan = [CONFIG, TFVARS, lock, (workdir / "providers.tf").read_text()]
+    assert sorted(entries(cache)) == sorted(f"{parsecache.key_of(t)}.json" for t in read_by_plan)
+    again = run(workdir, cache, "init", "-input=false")  # every file kept: nothing new
+    assert again.code == 0 and len(entries(cache)) == 4
+
+
+def test_init_says_nothing_of_a_tfvars_file_that_does_not_parse(
+    workdir: Path, tmp_path: Path
+) -> None:
+    write(workdir / "terraform.tfvars", "name_prefix = \n")
+    broken = run(workdir, tmp_path / "cache", "init", "-input=false", "-no-color")
+    assert broken.code == 0 and broken.stderr == "" and "successfully initialized" in broken.stdout
+    assert sorted(entries(tmp_path / "cache")) == [f"{parsecache.key_of(CONFIG)}.json"]
+    plan = run(workdir, tmp_path / "cache", "plan", "-no-color")
+    assert plan.code == 1 and "Invalid HCL syntax" in plan.stderr
