@@ -31,6 +31,20 @@ def parse_cache_folder() -> str:
     return _parse_cache[0]
 
 
+def share_parse_cache(world_root: Path) -> None:
+    """Make a world's parse cache this process's folder (a link in the world's root).
+
+    The wizard runs `tofu` with an environment of its own (no `MOCM_TOFU_PARSE_CACHE`), so
+    the stand-in keeps its parses in the world it belongs to: linked, every world of the
+    test process finds the release files another world's runs parsed (the same texts).
+    """
+    from tui.sandbox.tofu.parsecache import WORLD_FOLDER
+
+    link = world_root / WORLD_FOLDER
+    if not link.exists() and not link.is_symlink():
+        link.symlink_to(parse_cache_folder(), target_is_directory=True)
+
+
 @dataclass
 class Result:
     """What a tofu run left on the streams, and its exit code."""

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.sandbox import new_world, run_tool
 from tests.support.tofu_standin import Result, tofu, write
 from tui.sandbox.tofu import parsecache
 
@@ -139,3 +140,11 @@ def test_init_says_nothing_of_a_tfvars_file_that_does_not_parse(
     assert sorted(entries(tmp_path / "cache")) == [f"{parsecache.key_of(CONFIG)}.json"]
     plan = run(workdir, tmp_path / "cache", "plan", "-no-color")
     assert plan.code == 1 and "Invalid HCL syntax" in plan.stderr
+
+
+def test_the_worlds_of_a_test_process_share_their_parses(tmp_path: Path) -> None:
+    first, second = new_world(tmp_path / "a"), new_world(tmp_path / "b")
+    work = first.current / "terraform" / "aws"
+    assert run_tool(first, ["tofu", "init", "-input=false"], cwd=work).returncode == 0
+    valkey = (second.current / "terraform" / "aws" / "10-valkey.tf").read_text()
+    assert f"{parsecache.key_of(valkey)}.json" in entries(second.root / parsecache.WORLD_FOLDER)
