@@ -21,7 +21,6 @@ import hashlib
 import json
 import math
 import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -117,6 +116,8 @@ def store(text: str, data: dict[str, Any]) -> None:
     place = folder()
     if place is None:
         return
+    import tempfile  # here: a run that only reads entries does not load it
+
     with contextlib.suppress(OSError):
         place.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{key[:16]}.", dir=place)
