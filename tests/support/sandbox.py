@@ -7,6 +7,7 @@ import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
+from tests.support.tofu_standin import share_parse_cache
 from tui.sandbox.aws_endpoint import SERVER_MODULE
 from tui.sandbox.engine import DLM_SERVER, GAPS_SERVER
 from tui.sandbox.world import World, build_world
@@ -16,8 +17,11 @@ SERVER_MODULES = (SERVER_MODULE, DLM_SERVER, GAPS_SERVER)
 
 
 def new_world(root: Path) -> World:
-    """A fresh demo world under ``root``."""
-    return build_world(root / "world")
+    """A fresh demo world under ``root`` (its tofu parse cache shared with the other worlds
+    of this test process: ``share_parse_cache``)."""
+    world = build_world(root / "world")
+    share_parse_cache(world.root)
+    return world
 
 
 def standin_env(world: World, **extra: str) -> dict[str, str]:

@@ -2,15 +2,47 @@
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parents[2]
+PARSE_CACHE_ENV = "MOCM_TOFU_PARSE_CACHE"
+_parse_cache: list[str] = []
+
+
+def parse_cache_folder() -> str:
+    """This test process's folder of the stand-in's parse cache (removed when it ends).
+
+    Entries are named by the text they hold the parse of: sharing them between tests
+    changes no output, only spares each run loading python-hcl2 (tui/sandbox/tofu/parsecache.py).
+    """
+    if not _parse_cache:
+        folder = tempfile.mkdtemp(prefix="mocm-tofu-parse-")
+        atexit.register(shutil.rmtree, folder, True)
+        _parse_cache.append(folder)
+    return _parse_cache[0]
+
+
+def share_parse_cache(world_root: Path) -> None:
+    """Make a world's parse cache this process's folder (a link in the world's root).
+
+    The wizard runs `tofu` with an environment of its own (no `MOCM_TOFU_PARSE_CACHE`), so
+    the stand-in keeps its parses in the world it belongs to: linked, every world of the
+    test process finds the release files another world's runs parsed (the same texts).
+    """
+    from tui.sandbox.tofu.parsecache import WORLD_FOLDER
+
+    link = world_root / WORLD_FOLDER
+    if not link.exists() and not link.is_symlink():
+        link.symlink_to(parse_cache_folder(), target_is_directory=True)
 
 
 @dataclass
@@ -27,6 +59,7 @@ def standin_env(**extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("MOCM_STANDIN_")}
     env["PYTHONPATH"] = str(REPO)
     env.pop("TF_IN_AUTOMATION", None)
+    env.setdefault(PARSE_CACHE_ENV, parse_cache_folder())
     env.update(extra)
     return env
 
@@ -76,7 +109,8 @@ def standin_binary(directory: Path) -> Path:
     script.write_text(
         "#!/bin/sh\n"
         f'PYTHONPATH="{REPO}${{PYTHONPATH:+:$PYTHONPATH}}"\n'
-        "export PYTHONPATH\n"
+        f': "${{{PARSE_CACHE_ENV}:={parse_cache_folder()}}}"\n'
+        f"export PYTHONPATH {PARSE_CACHE_ENV}\n"
         f'exec "{sys.executable}" -m tui.sandbox.tofu "$@"\n',
         encoding="utf-8",
     )

@@ -9,6 +9,7 @@ Chart templates use a small subset of Go templates: ``{{ .Values.a.b }}``,
 from __future__ import annotations
 
 import base64
+import copy
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -87,13 +88,23 @@ class Helmfile:
     wait: bool
 
 
+# A run reads the same few files (Chart.yaml, values) once per release and revision: each
+# text is parsed once (the pure-Python loader is most of a `helmfile diff`), every caller
+# gets its own copy.
+_parsed: dict[str, Any] = {}
+
+
 def load_yaml(path: Path) -> Any:
     try:
-        return YAML(typ="safe", pure=True).load(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise ChartError(f"cannot read {path}: {exc.strerror or exc}") from exc
-    except YAMLError as exc:
-        raise ChartError(f"{path}: invalid YAML: {exc}") from exc
+    if text not in _parsed:
+        try:
+            _parsed[text] = YAML(typ="safe", pure=True).load(text)
+        except YAMLError as exc:
+            raise ChartError(f"{path}: invalid YAML: {exc}") from exc
+    return copy.deepcopy(_parsed[text])
 
 
 def load_chart(path: Path) -> Chart:

@@ -16,15 +16,10 @@ import sys
 from pathlib import Path
 
 from tui.sandbox import helm_store as store
-from tui.sandbox.helm_chart import (
-    ChartError,
-    TemplateFailure,
-    load_chart,
-    manifest_text,
-    release_values,
-    render_chart,
-    revision_manifests,
-)
+
+# `tui.sandbox.helm_chart` (and ruamel.yaml with it) is imported by the commands that read
+# charts (rollback, lint): version, history and status only read the store.
+CHARTS = "tui.sandbox.helm_chart"
 
 VERSION = "v3.18.0"
 COMMIT = "cc58e3f5a3aa615c6a86275e6f4444b5fdd3cc4e"
@@ -174,6 +169,8 @@ def cmd_rollback(args: list[str]) -> int:
     if target is None:
         print(f"Error: release has no {target_number} version", file=sys.stderr)
         return 1
+    from tui.sandbox.helm_chart import manifest_text, revision_manifests
+
     manifests = revision_manifests(target)
     rev = store.new_revision(
         latest + 1, "deployed", "", "", target["app_version"], f"Rollback to {target_number}"
@@ -226,6 +223,14 @@ def lint_chart(
     chart_arg: str, values_files: list[Path], strict: bool, quiet: bool
 ) -> tuple[str, bool]:
     """helm lint's report for one chart and whether it failed."""
+    from tui.sandbox.helm_chart import (
+        ChartError,
+        TemplateFailure,
+        load_chart,
+        release_values,
+        render_chart,
+    )
+
     lines = [f"==> Linting {chart_arg}"]
     try:
         chart = load_chart(Path(chart_arg))
@@ -313,9 +318,19 @@ def main(argv: list[str] | None = None) -> int:
     except Usage as exc:
         print(str(exc), file=sys.stderr)
         return 1
-    except (store.StoreError, ChartError) as exc:
+    except Exception as exc:
+        if not is_store_or_chart_error(exc):
+            raise
         print(f"Error: {exc}", file=sys.stderr)
         return 1
+
+
+def is_store_or_chart_error(exc: Exception) -> bool:
+    """A StoreError, or a ChartError (only possible once a command has loaded the charts)."""
+    charts = sys.modules.get(CHARTS)
+    return isinstance(exc, store.StoreError) or (
+        charts is not None and isinstance(exc, charts.ChartError)
+    )
 
 
 if __name__ == "__main__":

@@ -16,28 +16,12 @@ import signal
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from tui.sandbox import helm_store as store
-from tui.sandbox.helm_chart import (
-    ChartError,
-    Helmfile,
-    Release,
-    load_chart,
-    load_helmfile,
-    manifest_text,
-    render_release,
-    revision_manifests,
-)
-from tui.sandbox.helm_diff import release_report
-from tui.sandbox.helm_standin import Usage, lint_chart, parse
-from tui.sandbox.helmfile_output import (
-    exit_error,
-    go_duration,
-    summary,
-    upgrade_args,
-    upgrade_output,
-)
+# The store, the charts (ruamel.yaml) and the diff are imported by the commands that use
+# them: `helmfile version` (each preflight asks) loads none of them.
+if TYPE_CHECKING:
+    from tui.sandbox.helm_chart import Helmfile, Release
 
 MODELLED = "diff, sync, lint, version"
 GLOBAL_FLAGS = {
@@ -72,6 +56,8 @@ def version_text() -> str:
 
 def build_dependencies(helmfile: Helmfile) -> None:
     """`Building dependency …` for local charts that declare dependencies."""
+    from tui.sandbox.helm_chart import load_chart
+
     for release in helmfile.releases:
         count = load_chart(release.chart_dir).dependencies
         if count:
@@ -84,6 +70,10 @@ def build_dependencies(helmfile: Helmfile) -> None:
 
 
 def cmd_diff(helmfile: Helmfile, flags: dict[str, list[str]]) -> int:
+    from tui.sandbox import helm_store as store
+    from tui.sandbox.helm_chart import render_release, revision_manifests
+    from tui.sandbox.helm_diff import release_report
+
     context = int((flags.get("--context") or ["-1"])[-1])
     suppress = "--suppress-secrets" in flags
     affected: list[Release] = []
@@ -113,6 +103,8 @@ def _identity(release: Release) -> str:
 
 
 def load() -> dict[str, Any]:
+    from tui.sandbox import helm_store as store
+
     return store.load_store(store.store_path())
 
 
@@ -131,6 +123,10 @@ def hang_until_signal() -> int:
 
 
 def cmd_sync(helmfile: Helmfile, helmfile_arg: str) -> int:
+    from tui.sandbox import helm_store as store
+    from tui.sandbox.helm_chart import manifest_text, render_release
+    from tui.sandbox.helmfile_output import exit_error, summary, upgrade_args, upgrade_output
+
     style = os.environ.get("MOCM_SANDBOX_HELMFILE_STYLE", "")
     failing = os.environ.get("MOCM_SANDBOX_FAIL_RELEASE", "")
     pace = float(os.environ.get("MOCM_SANDBOX_HELM_SECONDS", "0.3"))
@@ -183,10 +179,14 @@ def cmd_sync(helmfile: Helmfile, helmfile_arg: str) -> int:
 
 
 def _duration(started: float) -> str:
+    from tui.sandbox.helmfile_output import go_duration
+
     return go_duration(time.monotonic() - started)
 
 
 def cmd_lint(helmfile: Helmfile) -> int:
+    from tui.sandbox.helm_standin import lint_chart
+
     failed = 0
     for release in helmfile.releases:
         err(f"Linting release={release.name}, chart={release.chart_ref}")
@@ -205,6 +205,10 @@ def main(argv: list[str] | None = None) -> int:
     if "--version" in args or args[:1] == ["version"]:
         print(f"helmfile version {version_text()}")
         return 0
+    from tui.sandbox import helm_store as store
+    from tui.sandbox.helm_chart import load_helmfile
+    from tui.sandbox.helm_standin import Usage, is_store_or_chart_error, parse
+
     sub_flags = {"--detailed-exitcode": False, "--suppress-secrets": False, "--context": True}
     try:
         positional, flags = parse(args, {**GLOBAL_FLAGS, **sub_flags})
@@ -235,7 +239,9 @@ def main(argv: list[str] | None = None) -> int:
     except Usage as exc:
         err(str(exc))
         return 1
-    except (store.StoreError, ChartError) as exc:
+    except Exception as exc:
+        if not is_store_or_chart_error(exc):
+            raise
         err(f"err: {exc}")
         return 1
 

@@ -307,3 +307,11 @@ def test_a_broken_store_is_reported(world: World) -> None:
 def test_missing_helmfile_is_an_error(world: World, tmp_path: Path) -> None:
     out = run_tool(world, ["helmfile", "-f", str(tmp_path / "nope.yaml"), "diff"])
     assert out.returncode == 1 and "cannot read" in out.stderr
+
+
+def test_a_values_file_that_is_not_yaml_is_an_error(world: World) -> None:
+    values = world.current / "mocm" / "values.yaml"
+    values.write_text("global: [unclosed\n")
+    out = run_tool(world, [*HF, "diff"])
+    assert out.returncode == 1 and out.stdout == ""
+    assert "\nerr: values.yaml: invalid YAML: while parsing a flow sequence\n" in out.stderr

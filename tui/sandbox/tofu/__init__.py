@@ -41,6 +41,8 @@ Knobs for tests (environment):
 - `MOCM_STANDIN_TOFU_HANG=<subcommand>` (e.g. `plan`, `apply`, `state push`):
   that subcommand prints one line on stderr and waits; SIGINT/SIGTERM prints
   `Interrupt received.` … on stdout and exits 1.
+- `MOCM_TOFU_PARSE_CACHE=<folder>`: where python-hcl2's parses are kept between runs
+  (`parsecache.py`; by default `<world>/.tofu-parse-cache` when `MOCM_SANDBOX_WORLD` is set).
 """
 
 from __future__ import annotations

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import uuid
 from typing import Any
 
 from tui.sandbox.tofu.computed import COMPUTED, invent
@@ -19,6 +18,7 @@ from tui.sandbox.tofu.state import (
     dynamic_wrap,
     empty_state,
     instance_records,
+    uuid_text,
 )
 
 ACCOUNT_ID = "123456789012"  # moto's default account, so ARNs match the sandbox's AWS
@@ -49,7 +49,7 @@ def invent_id(change: Change, attrs: dict[str, Any], seed: str) -> str:
     """A deterministic id: the natural name when the resource has one, else a stable token."""
     token = _digest(seed, change.address)
     if change.type == "terraform_data":
-        return str(uuid.UUID(token[:32]))
+        return uuid_text(token[:32])
     for name in _NAME_ATTRIBUTES:
         value = attrs.get(name)
         if isinstance(value, str) and value:

@@ -172,7 +172,7 @@ def dispatch(argv: list[str], cwd: Path) -> int:
             },
         )
     if command == "show" and flags.get("json") and len(positional) + ("plan" in flags) == 1:
-        from tui.sandbox.tofu.operations import run_show_json
+        from tui.sandbox.tofu.planfile import run_show_json
 
         return run_show_json(cwd, flags.get("plan") or positional[0], color)
     if command == "apply" and len(positional) == 1 and not flags.get("auto-approve"):

@@ -112,9 +112,9 @@ def apply_to_cloud(plan: Plan, region: str) -> None:
     changes = [c for c in plan.changes if c.type in _KINDS and c.mode == "managed"]
     if not changes:
         return
-    import boto3
+    from tui.sandbox.tofu.aws import client as aws_client
 
-    client = boto3.client("elasticache", region_name=region)
+    client = aws_client("elasticache", region)
     for change in changes:
         kind = _KINDS[change.type]
         rid = (change.before or {}).get(kind.id_attr)

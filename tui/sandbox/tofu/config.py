@@ -111,7 +111,18 @@ def parse_file(path: Path) -> dict[str, Any]:
 
 
 def parse_text(text: str, name: str) -> dict[str, Any]:
-    """python-hcl2's view of one file's text."""
+    """python-hcl2's view of one file's text (kept by `parsecache`: the parser loads once)."""
+    from tui.sandbox.tofu import parsecache
+
+    kept = parsecache.lookup(text)
+    if kept is not None:
+        return kept
+    data = _parse_hcl(text, name)
+    parsecache.store(text, data)
+    return data
+
+
+def _parse_hcl(text: str, name: str) -> dict[str, Any]:
     import hcl2
 
     options = hcl2.SerializationOptions(with_comments=False, preserve_heredocs=False)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import tempfile
 from pathlib import Path
@@ -16,8 +17,8 @@ from tui.sandbox.tofu.backend import (
     remove_cache,
     write_cache,
 )
-from tui.sandbox.tofu.config import Config
-from tui.sandbox.tofu.providers import install
+from tui.sandbox.tofu.config import Config, ConfigError, parse_file
+from tui.sandbox.tofu.providers import LOCK_FILE, install
 from tui.sandbox.tofu.state import dump_state, is_empty, new_lineage
 
 
@@ -134,4 +135,22 @@ def run_init(cwd: Path, config: Config, flags: dict[str, Any]) -> int:
             sys.stdout.write(f"- {name} in {source.removeprefix('./')}\n")
     sys.stdout.write(install(cwd, config, flags["upgrade"]))
     sys.stdout.write(messages.SUCCESS_INIT)
+    _keep_parses(cwd)
     return 0
+
+
+def _keep_parses(cwd: Path) -> None:
+    """When this run loaded python-hcl2 anyway, parse what the next plan reads too.
+
+    A run that met a file it had not parsed before has paid for loading the parser; the
+    tfvars files and the lock file just written then cost a parse each, and the plan that
+    follows finds every file kept (`parsecache`) instead of loading the parser again.
+    Nothing is shown: a file that does not parse is reported by the command that reads it.
+    """
+    if "hcl2" not in sys.modules:
+        return
+    paths = [cwd / "terraform.tfvars", *sorted(cwd.glob("*.auto.tfvars")), cwd / LOCK_FILE]
+    for path in paths:
+        with contextlib.suppress(ConfigError, OSError):
+            if path.is_file():
+                parse_file(path)

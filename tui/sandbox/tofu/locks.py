@@ -3,13 +3,9 @@
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
-import getpass
 import json
 import os
-import socket
 import sys
-import uuid
 from pathlib import Path
 from typing import Any
 
@@ -27,13 +23,18 @@ class LockHeld(Exception):
 
 def new_lock_info(operation: str, path: str) -> dict[str, str]:
     """Lock info as tofu writes it (JSON, `Created` in RFC 3339 with nanoseconds)."""
+    import datetime as dt  # here: a run that takes no lock does not load it
+
+    from tui.sandbox.tofu.state import random_uuid
+
     now = dt.datetime.now(dt.UTC)
+    host = os.uname().nodename  # what socket.gethostname() returns on Linux
     try:
-        who = f"{getpass.getuser()}@{socket.gethostname()}"
+        who = f"{_user()}@{host}"
     except (KeyError, OSError):
-        who = f"unknown@{socket.gethostname()}"
+        who = f"unknown@{host}"
     return {
-        "ID": str(uuid.uuid4()),
+        "ID": random_uuid(),
         "Operation": operation,
         "Info": "",
         "Who": who,
@@ -41,6 +42,18 @@ def new_lock_info(operation: str, path: str) -> dict[str, str]:
         "Created": now.strftime("%Y-%m-%dT%H:%M:%S.%f") + "000Z",
         "Path": path,
     }
+
+
+def _user() -> str:
+    """`getpass.getuser()` (its order: LOGNAME, USER, LNAME, USERNAME, then the password
+    database), without loading getpass and termios."""
+    for name in ("LOGNAME", "USER", "LNAME", "USERNAME"):
+        user = os.environ.get(name)
+        if user:
+            return user
+    import pwd
+
+    return pwd.getpwuid(os.getuid())[0]
 
 
 def display_info(raw: dict[str, Any]) -> dict[str, str]:
@@ -97,3 +110,21 @@ def hold_if_asked() -> None:
         sys.stderr.flush()
         while sys.stdin.readline():
             pass
+
+
+class Locked:
+    """Hold the state lock for the duration of a command (unless -lock=false)."""
+
+    def __init__(self, backend: Any, operation: str, enabled: bool) -> None:
+        self.backend, self.operation, self.enabled = backend, operation, enabled
+        self.info: dict[str, str] | None = None
+
+    def __enter__(self) -> Locked:
+        if self.enabled:
+            self.info = self.backend.lock(self.operation)
+            hold_if_asked()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.info is not None:
+            self.backend.unlock(self.info)

@@ -8,12 +8,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from tui.sandbox.tofu import gojson, messages
+from tui.sandbox.tofu import messages
 from tui.sandbox.tofu.apply import apply_plan, region_of
 from tui.sandbox.tofu.backend import active_backend
 from tui.sandbox.tofu.cloud import CloudError, apply_to_cloud
 from tui.sandbox.tofu.config import Config, config_files, load_config_files, read_tfvars
-from tui.sandbox.tofu.locks import hold_if_asked
+from tui.sandbox.tofu.locks import Locked
 from tui.sandbox.tofu.plan import Planner, resolve_variables
 from tui.sandbox.tofu.planfile import SavedPlan, read_plan_file, write_plan_file
 from tui.sandbox.tofu.planjson import plan_json
@@ -21,24 +21,6 @@ from tui.sandbox.tofu.planmodel import Plan
 from tui.sandbox.tofu.providers import missing
 from tui.sandbox.tofu.render import apply_summary, plan_text
 from tui.sandbox.tofu.state import instance_records
-
-
-class Locked:
-    """Hold the state lock for the duration of a command (unless -lock=false)."""
-
-    def __init__(self, backend: Any, operation: str, enabled: bool) -> None:
-        self.backend, self.operation, self.enabled = backend, operation, enabled
-        self.info: dict[str, str] | None = None
-
-    def __enter__(self) -> Locked:
-        if self.enabled:
-            self.info = self.backend.lock(self.operation)
-            hold_if_asked()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self.info is not None:
-            self.backend.unlock(self.info)
 
 
 def _require_init(cwd: Path, config: Config) -> None:
@@ -90,25 +72,6 @@ def run_plan(cwd: Path, flags: dict[str, Any]) -> int:
         write_plan_file(cwd / out, saved)
     if flags["detailed_exitcode"] and plan.has_changes:
         return 2
-    return 0
-
-
-def run_show_json(cwd: Path, plan_path: str, color: bool) -> int:
-    """`tofu show -json PLANFILE`: one compact line."""
-    from tui.sandbox.tofu.planfile import PlanFileError
-
-    try:
-        saved = read_plan_file(cwd / plan_path)
-    except PlanFileError:
-        return messages.error(
-            "Failed to read the given file as a state or plan file",
-            f"State read error: Error loading statefile: open {plan_path}: no such file or "
-            "directory\n\nPlan read error: not a plan file"
-            if not (cwd / plan_path).exists()
-            else f"Plan read error: {plan_path} is not a plan file of this stand-in.",
-            color=color,
-        )
-    sys.stdout.write(gojson.compact(saved.plan_json) + "\n")
     return 0
 
 

@@ -1,12 +1,16 @@
-"""The saved plan file: a zip (like real plan files) holding what apply needs to replay the plan."""
+"""The saved plan file: a zip (like real plan files) holding what apply needs to replay the plan;
+`tofu show -json PLANFILE`."""
 
 from __future__ import annotations
 
 import json
+import sys
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from tui.sandbox.tofu import gojson, messages
 
 MAGIC = "mocm-upgrade tofu stand-in plan v1"
 
@@ -74,3 +78,20 @@ def read_plan_file(path: Path) -> SavedPlan:
             )
     except (OSError, KeyError, ValueError, zipfile.BadZipFile) as exc:
         raise PlanFileError(str(exc)) from exc
+
+
+def run_show_json(cwd: Path, plan_path: str, color: bool) -> int:
+    """`tofu show -json PLANFILE`: one compact line."""
+    try:
+        saved = read_plan_file(cwd / plan_path)
+    except PlanFileError:
+        return messages.error(
+            "Failed to read the given file as a state or plan file",
+            f"State read error: Error loading statefile: open {plan_path}: no such file or "
+            "directory\n\nPlan read error: not a plan file"
+            if not (cwd / plan_path).exists()
+            else f"Plan read error: {plan_path} is not a plan file of this stand-in.",
+            color=color,
+        )
+    sys.stdout.write(gojson.compact(saved.plan_json) + "\n")
+    return 0

@@ -17,13 +17,14 @@ def _request_ids(exc: Any) -> tuple[str, str]:
 
 
 class S3Backend:
-    """State in `s3://bucket/key`, reached through boto3 only."""
+    """State in `s3://bucket/key`, reached through boto3's clients only (`aws.client`)."""
 
     type = "s3"
 
     def __init__(self, settings: dict[str, Any]) -> None:
-        import boto3
         from botocore.config import Config
+
+        from tui.sandbox.tofu.aws import client
 
         self.bucket = str(settings.get("bucket", ""))
         self.key = str(settings.get("key", ""))
@@ -32,8 +33,8 @@ class S3Backend:
         self.table = str(settings.get("dynamodb_table") or "")
         self.use_lockfile = settings.get("use_lockfile") is True
         config = Config(s3={"addressing_style": "path"}, retries={"max_attempts": 2})
-        self.s3 = boto3.client("s3", region_name=self.region, config=config)
-        self.dynamodb = boto3.client("dynamodb", region_name=self.region) if self.table else None
+        self.s3 = client("s3", self.region, config)
+        self.dynamodb = client("dynamodb", self.region) if self.table else None
         self.path = f"{self.bucket}/{self.key}"
 
     def _get(self) -> bytes | None:

@@ -10,7 +10,7 @@ from typing import Any
 from tui.sandbox.tofu import gojson, messages
 from tui.sandbox.tofu.backend import active_backend
 from tui.sandbox.tofu.config import load_config
-from tui.sandbox.tofu.operations import Locked
+from tui.sandbox.tofu.locks import Locked
 from tui.sandbox.tofu.state import dump_state, normalise
 
 
