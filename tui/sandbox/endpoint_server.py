@@ -16,6 +16,15 @@ same world, not a look-alike:
   ``replay_recording``) before any other request is answered: a client waits
   until the world is whole again, the readiness probe is told 503 meanwhile.
 
+Two things make a start cheaper (moto's server is started some 40 times a test run, each
+start paying for them again): every botocore session of the process shares one loader of
+botocore's service models (moto's EC2 module alone made four sessions, each parsing the EC2
+model and the endpoints file again: ~0.5 CPU-s), and EC2 comes up without moto's ~1,350
+default AMIs (and the volume and snapshot each one makes; nothing of the wizard, the seeding
+or Terraform reads an AMI): a request is stamped ``X-Mocm-Amis: none`` so that a recording
+made so is replayed so, while a recording made before (no stamp) is replayed with the AMIs,
+which draw ids from the seeded generator in the request that first reaches EC2.
+
 SIGTERM ends the process at once: every request was appended to the
 recording as it arrived, there is nothing to flush.
 """
@@ -23,6 +32,8 @@ recording as it arrived, there is nothing to flush.
 from __future__ import annotations
 
 import argparse
+import functools
+import json
 import logging
 import os
 import random
@@ -43,6 +54,10 @@ REPLAY_ENV = "MOCM_SANDBOX_REPLAY"
 RECORDER_PATHS = "/moto-api/recorder/"
 REPLAY_FAILED = "replaying the recorded AWS world failed"
 PROBE_PATH = "/moto-api/"  # the readiness probe: refused (503) until the replay is over
+# A request served by an endpoint whose EC2 has no default AMIs (moto's MOTO_EC2_LOAD_DEFAULT_AMIS).
+AMIS_HEADER = "HTTP_X_MOCM_AMIS"
+AMIS_RECORDED = "X-Mocm-Amis"  # the same header as moto's recorder writes it
+NO_AMIS = "none"
 
 
 WsgiApp = Callable[..., Iterable[bytes]]
@@ -56,12 +71,17 @@ class ReplayableApp:
     """
 
     def __init__(
-        self, app: WsgiApp, answered_here: Callable[[dict[str, Any]], bool] | None = None
+        self,
+        app: WsgiApp,
+        answered_here: Callable[[dict[str, Any]], bool] | None = None,
+        *,
+        default_amis: bool = False,
     ) -> None:
         from moto.moto_api._internal import mock_random
 
         self.app = app
         self.answered_here = answered_here
+        self.stamps = {} if default_amis else {AMIS_HEADER: NO_AMIS}
         self.random = mock_random
         self.serial = threading.Lock()
         self.restored = threading.Event()
@@ -77,6 +97,7 @@ class ReplayableApp:
             self.restored.wait()
             environ[SEED_HEADER] = str(secrets.randbits(63))
             environ[CLOCK_HEADER] = f"{time.time():.6f}"
+            environ.update(self.stamps)
         seed, clock = int(environ[SEED_HEADER]), float(environ[CLOCK_HEADER])
         with self.serial:
             endpoint_clock.freeze(clock)
@@ -114,6 +135,25 @@ def _token_hex(nbytes: int = 32) -> str:
 SEEDED_SECRETS = endpoint_clock.ModuleProxy(secrets, token_hex=_token_hex)
 
 
+def recorded_with_default_amis(recording: str) -> bool:
+    """Whether a recording was made by an endpoint whose EC2 had moto's default AMIs: its
+    first request lacks the ``X-Mocm-Amis: none`` stamp (a recording made before the stamp)."""
+    try:
+        with open(recording, encoding="utf-8") as file:
+            first = json.loads(file.readline())
+        return bool(first["headers"].get(AMIS_RECORDED) != NO_AMIS)
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return True  # unreadable: replayed as before (a bad recording fails the replay anyway)
+
+
+def share_botocore_models() -> None:
+    """One loader of botocore's (read-only) service models for every session of the process."""
+    import botocore.loaders
+    import botocore.session
+
+    botocore.session.create_loader = functools.cache(botocore.loaders.create_loader)
+
+
 def _exit_now(signum: int, frame: object) -> None:
     os._exit(0)
 
@@ -136,6 +176,12 @@ def main(
     os.environ.setdefault("MOTO_PORT", str(args.port))
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no line per request on stderr
     endpoint_clock.install()  # every moto module, loaded already or still to come
+    replay = os.environ.get(REPLAY_ENV) == "1"
+    default_amis = replay and recorded_with_default_amis(
+        os.environ.get("MOTO_RECORDER_FILEPATH", "moto_recording")
+    )
+    os.environ["MOTO_EC2_LOAD_DEFAULT_AMIS"] = str(default_amis).lower()
+    share_botocore_models()
 
     from moto.moto_api import recorder
     from moto.moto_server.werkzeug_app import (
@@ -146,8 +192,9 @@ def main(
     from werkzeug.serving import make_server
 
     moto_app: WsgiApp = DomainDispatcherApplication(create_backend_app)
-    app = ReplayableApp(layer(moto_app) if layer else moto_app, answered_here)
-    replay = os.environ.get(REPLAY_ENV) == "1"
+    app = ReplayableApp(
+        layer(moto_app) if layer else moto_app, answered_here, default_amis=default_amis
+    )
     if replay:
         app.restored.clear()
     server = make_server(
