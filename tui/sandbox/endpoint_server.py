@@ -16,14 +16,17 @@ same world, not a look-alike:
   ``replay_recording``) before any other request is answered: a client waits
   until the world is whole again, the readiness probe is told 503 meanwhile.
 
-Two things make a start cheaper (moto's server is started some 40 times a test run, each
-start paying for them again): every botocore session of the process shares one loader of
-botocore's service models (moto's EC2 module alone made four sessions, each parsing the EC2
-model and the endpoints file again: ~0.5 CPU-s), and EC2 comes up without moto's ~1,350
-default AMIs (and the volume and snapshot each one makes; nothing of the wizard, the seeding
-or Terraform reads an AMI): a request is stamped ``X-Mocm-Amis: none`` so that a recording
-made so is replayed so, while a recording made before (no stamp) is replayed with the AMIs,
-which draw ids from the seeded generator in the request that first reaches EC2.
+A start is made cheaper (the server starts some 40 times in a test run, and at each start
+of the demo), the world it serves unchanged:
+
+- the service models and moto's folder names are looked up once (``share_model_lookups``:
+  moto's EC2 module alone made four botocore sessions, each parsing the EC2 model and the
+  endpoints file again, ~0.5 CPU-s);
+- EC2 comes up without moto's ~1,350 default AMIs and the volume and snapshot each one
+  makes (nothing of the wizard, the seeding or Terraform reads an AMI). Requests are stamped
+  ``X-Mocm-Amis: none``: a recording made so replays so, and one made before the stamp
+  replays with the AMIs, whose ids were drawn in the request that first reached EC2;
+- Python's collector runs less often (``SERVER_GC_THRESHOLDS``).
 
 SIGTERM ends the process at once: every request was appended to the
 recording as it arrived, there is nothing to flush.
@@ -33,6 +36,7 @@ from __future__ import annotations
 
 import argparse
 import functools
+import gc
 import json
 import logging
 import os
@@ -54,6 +58,10 @@ REPLAY_ENV = "MOCM_SANDBOX_REPLAY"
 RECORDER_PATHS = "/moto-api/recorder/"
 REPLAY_FAILED = "replaying the recorded AWS world failed"
 PROBE_PATH = "/moto-api/"  # the readiness probe: refused (503) until the replay is over
+# Python's collector in the server: moto's imports and service models are some million
+# long-lived objects, and with the default thresholds a seeded world's server ran ~650
+# collections (~0.28 of its ~1.0 CPU-s). Fewer, later ones (the test processes' setting).
+SERVER_GC_THRESHOLDS = (10_000, 20, 20)
 # A request served by an endpoint whose EC2 has no default AMIs (moto's MOTO_EC2_LOAD_DEFAULT_AMIS).
 AMIS_HEADER = "HTTP_X_MOCM_AMIS"
 AMIS_RECORDED = "X-Mocm-Amis"  # the same header as moto's recorder writes it
@@ -146,12 +154,20 @@ def recorded_with_default_amis(recording: str) -> bool:
         return True  # unreadable: replayed as before (a bad recording fails the replay anyway)
 
 
-def share_botocore_models() -> None:
-    """One loader of botocore's (read-only) service models for every session of the process."""
+def share_model_lookups() -> None:
+    """What every moto server process looked up again and again, read once: botocore's service
+    models (one loader for every botocore session, and one for moto's own models: each loader
+    lists botocore's ~400 service folders before its first model) and the names of moto's
+    service folders (listed with a stat of each, on every request). All read-only files."""
     import botocore.loaders
     import botocore.session
+    from moto import backends
+    from moto.core import loaders, utils
 
     botocore.session.create_loader = functools.cache(botocore.loaders.create_loader)
+    utils.create_loader = functools.cache(loaders.create_loader)  # type: ignore[attr-defined]
+    modules = tuple(backends.list_of_moto_modules())
+    backends.list_of_moto_modules = lambda: modules
 
 
 def _exit_now(signum: int, frame: object) -> None:
@@ -173,6 +189,7 @@ def main(
     args = parser.parse_args(argv)
     signal.signal(signal.SIGTERM, _exit_now)
     signal.signal(signal.SIGINT, _exit_now)
+    gc.set_threshold(*SERVER_GC_THRESHOLDS)
     os.environ.setdefault("MOTO_PORT", str(args.port))
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no line per request on stderr
     endpoint_clock.install()  # every moto module, loaded already or still to come
@@ -181,7 +198,7 @@ def main(
         os.environ.get("MOTO_RECORDER_FILEPATH", "moto_recording")
     )
     os.environ["MOTO_EC2_LOAD_DEFAULT_AMIS"] = str(default_amis).lower()
-    share_botocore_models()
+    share_model_lookups()
 
     from moto.moto_api import recorder
     from moto.moto_server.werkzeug_app import (
