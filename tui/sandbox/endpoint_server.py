@@ -26,7 +26,7 @@ of the demo), the world it serves unchanged:
   makes (nothing of the wizard, the seeding or Terraform reads an AMI). Requests are stamped
   ``X-Mocm-Amis: none``: a recording made so replays so, and one made before the stamp
   replays with the AMIs, whose ids were drawn in the request that first reached EC2;
-- Python's collector runs less often (``SERVER_GC_THRESHOLDS``).
+- Python's collector runs less often (``SERVER_GC_THRESHOLDS``); both in ``lighten_process``.
 
 SIGTERM ends the process at once: every request was appended to the
 recording as it arrived, there is nothing to flush.
@@ -154,6 +154,15 @@ def recorded_with_default_amis(recording: str) -> bool:
         return True  # unreadable: replayed as before (a bad recording fails the replay anyway)
 
 
+def lighten_process() -> None:
+    """Before moto is imported: the collector's thresholds, and what moto looks up again and
+    again read once (``share_model_lookups``). Once per process; later calls do nothing."""
+    if gc.get_threshold() == SERVER_GC_THRESHOLDS:
+        return
+    gc.set_threshold(*SERVER_GC_THRESHOLDS)
+    share_model_lookups()
+
+
 def share_model_lookups() -> None:
     """What every moto server process looked up again and again, read once: botocore's service
     models (one loader for every botocore session, and one for moto's own models: each loader
@@ -189,16 +198,15 @@ def main(
     args = parser.parse_args(argv)
     signal.signal(signal.SIGTERM, _exit_now)
     signal.signal(signal.SIGINT, _exit_now)
-    gc.set_threshold(*SERVER_GC_THRESHOLDS)
     os.environ.setdefault("MOTO_PORT", str(args.port))
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no line per request on stderr
     endpoint_clock.install()  # every moto module, loaded already or still to come
+    lighten_process()
     replay = os.environ.get(REPLAY_ENV) == "1"
     default_amis = replay and recorded_with_default_amis(
         os.environ.get("MOTO_RECORDER_FILEPATH", "moto_recording")
     )
     os.environ["MOTO_EC2_LOAD_DEFAULT_AMIS"] = str(default_amis).lower()
-    share_model_lookups()
 
     from moto.moto_api import recorder
     from moto.moto_server.werkzeug_app import (
