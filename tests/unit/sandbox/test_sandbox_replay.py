@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import stat
 import subprocess
@@ -32,6 +33,10 @@ from tui.sandbox.world import World
 
 BOOK = load_playbook()
 STATE_KEY = "mocm/terraform.tfstate"
+# Recorded by the endpoint of an earlier version (tests/data/README.md, recordings/).
+BEFORE_AMIS_STAMP = (
+    Path(__file__).resolve().parents[2] / "data" / "recordings" / "ec2-before-amis-stamp.jsonl"
+)
 BUCKET = "replay-test-state"
 
 
@@ -316,6 +321,49 @@ def test_recorded_requests_carry_their_seed_and_time(small: tuple[Path, AwsEndpo
     for entry in entries:
         headers = {k.lower(): v for k, v in entry["headers"].items()}
         assert int(headers["x-mocm-seed"]) >= 0 and float(headers["x-mocm-clock"]) > 1.7e9
+        assert headers["x-mocm-amis"] == "none"  # made without moto's default AMIs
+
+
+def test_a_world_has_no_default_amis_before_or_after_a_restart(
+    small: tuple[Path, AwsEndpoint],
+) -> None:
+    """EC2 comes up without moto's ~1,350 default AMIs (and their snapshots): nothing of the
+    demo reads them, and every start paid for them."""
+    recording, endpoint = small
+    ec2 = client("ec2", endpoint.env)
+    volume = ec2.create_volume(AvailabilityZone="eu-central-1a", Size=8)["VolumeId"]
+    first = ec2.describe_images()["Images"], ec2.describe_snapshots(OwnerIds=["self"])
+    endpoint.stop()
+    again = restart(recording)
+    try:
+        ec2 = client("ec2", again.env)
+        images = ec2.describe_images()["Images"]
+        snapshots = ec2.describe_snapshots(OwnerIds=["self"])["Snapshots"]
+        volumes = [v["VolumeId"] for v in ec2.describe_volumes()["Volumes"]]
+    finally:
+        again.stop()
+    assert first[0] == [] and first[1]["Snapshots"] == []
+    assert images == [] and snapshots == [] and volumes == [volume]
+
+
+def test_a_recording_made_with_default_amis_restores_its_ids(tmp_path: Path) -> None:
+    """A world recorded before the stamp (EC2 with moto's default AMIs, whose volumes and
+    snapshots drew ids in the request that first reached EC2) is replayed with them: the
+    volume keeps its id and the snapshot naming it is still there."""
+    recording = tmp_path / "aws-recording.jsonl"
+    shutil.copy(BEFORE_AMIS_STAMP, recording)
+    again = restart(recording)
+    try:
+        ec2 = client("ec2", again.env)
+        volumes = ec2.describe_volumes(Filters=[{"Name": "size", "Values": ["8"]}])["Volumes"]
+        [snapshot] = ec2.describe_snapshots(SnapshotIds=["snap-dc53fe57308249475"])["Snapshots"]
+        images = ec2.describe_images(Owners=["amazon"])["Images"]
+    finally:
+        again.stop()
+    assert [v["VolumeId"] for v in volumes] == ["vol-a3703c0083a9184bd"]  # as answered then
+    assert snapshot["VolumeId"] == "vol-a3703c0083a9184bd"
+    assert snapshot["Description"] == "before the AMIs stamp"
+    assert len(images) > 1000  # the AMIs it was recorded with
 
 
 def test_a_recording_that_cannot_be_replayed_is_one_clear_error(tmp_path: Path) -> None:

@@ -38,6 +38,7 @@ def main(
     """The sandbox's endpoint server (recorded, replayed, seeded) with the gaps layer on top;
     ``patch_moto=False`` adds DLM only (the stand-in engine's endpoint: its ``tofu`` never
     calls the ElastiCache and EC2 APIs the patches fill)."""
+    endpoint_server.lighten_process()  # before the patches import moto's EC2 and ElastiCache
     if patch_moto:
         install()
     make_replayable(dlm)
