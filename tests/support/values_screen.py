@@ -74,9 +74,7 @@ async def values_loaded(app: WizardApp, pilot: WizardPilot) -> ValuesPanel:
 
     def opened() -> bool:
         panels = app.query(ValuesPanel)
-        return bool(panels) and (
-            panels.first().editing is not None or not panels.first().opening
-        )
+        return bool(panels) and (panels.first().editing is not None or not panels.first().opening)
 
     await wait_until(app, pilot, opened, "the values step opened (or said why not)")
     await settle(app, pilot)
