@@ -12,7 +12,7 @@ while a step holds it over a short operation whose keys are refused anyway (:met
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rich.style import Style
 from rich.text import Text
@@ -97,8 +97,27 @@ def lay_out(
     return FooterLayout(shown, tuple(wizard), hidden, True)
 
 
+def same_keys(shown: FooterLayout, layout: FooterLayout) -> bool:
+    """Whether two layouts show the same keys in the same places (enabled or not aside)."""
+
+    def places(entries: tuple[FooterEntry, ...]) -> list[FooterEntry]:
+        return [replace(e, enabled=True) for e in entries]
+
+    return (
+        shown.compact == layout.compact
+        and shown.hidden == layout.hidden
+        and places(shown.step) == places(layout.step)
+        and places(shown.wizard) == places(layout.wizard)
+    )
+
+
 class WizardKey(FooterKey):
     """One key: "K desc", the key in the footer's key colour (clicking presses it)."""
+
+    def enable(self, enabled: bool) -> None:
+        """Shown enabled or greyed (a click on a greyed key rings the bell), as built so."""
+        self._disabled = not enabled
+        self.set_class(not enabled, "-disabled")
 
     def render(self) -> Text:
         key = self.get_component_rich_style("footer-key--key")
@@ -216,9 +235,24 @@ class KeyFooter(Footer):
             self.missed = True
             return
         layout = self.current_layout()
-        if layout != self.layout_shown:
-            self.layout_shown = layout
-            await self.recompose()
+        if layout == self.layout_shown:
+            return
+        shown, self.layout_shown = self.layout_shown, layout
+        if shown is not None and same_keys(shown, layout) and self.enable_in_place(layout):
+            return
+        await self.recompose()
+
+    def enable_in_place(self, layout: FooterLayout) -> bool:
+        """Grey or enable the keys shown where they stand (the same keys in the same places:
+        only whether each runs changed), without building them again; False if the keys on
+        screen are not the layout's."""
+        keys = list(self.query(WizardKey))
+        entries = (*layout.step, *layout.wizard)
+        if [k.action for k in keys] != [e.action for e in entries]:
+            return False
+        for key, entry in zip(keys, entries, strict=True):
+            key.enable(entry.enabled)
+        return True
 
     def compose(self) -> ComposeResult:
         layout = self.layout_shown
