@@ -32,7 +32,7 @@ lint: $(VENV)/.installed
 # after the tests', and either failing fails `make test`. Bytecode is written even where the
 # environment says not to (PYTHONDONTWRITEBYTECODE): each worker and every stand-in process
 # would otherwise compile the same modules (and pytest rewrite every test module) again.
-TEST_WORKERS ?= 5
+TEST_WORKERS ?= 4
 PYTEST_ARGS ?=
 
 test: $(VENV)/.installed
