@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import atexit
+import functools
 import json
 import os
 import shutil
@@ -15,20 +16,18 @@ from typing import Any
 
 REPO = Path(__file__).resolve().parents[2]
 PARSE_CACHE_ENV = "MOCM_TOFU_PARSE_CACHE"
-_parse_cache: list[str] = []
 
 
+@functools.cache
 def parse_cache_folder() -> str:
     """This test process's folder of the stand-in's parse cache (removed when it ends).
 
     Entries are named by the text they hold the parse of: sharing them between tests
     changes no output, only spares each run loading python-hcl2 (tui/sandbox/tofu/parsecache.py).
     """
-    if not _parse_cache:
-        folder = tempfile.mkdtemp(prefix="mocm-tofu-parse-")
-        atexit.register(shutil.rmtree, folder, True)
-        _parse_cache.append(folder)
-    return _parse_cache[0]
+    folder = tempfile.mkdtemp(prefix="mocm-tofu-parse-")
+    atexit.register(shutil.rmtree, folder, True)
+    return folder
 
 
 def share_parse_cache(world_root: Path) -> None:

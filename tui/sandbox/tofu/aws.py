@@ -9,15 +9,18 @@ loading the SDK); nothing the stand-in calls changes.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
-_sessions: list[Any] = []
+
+@functools.cache
+def _session() -> Any:
+    """One botocore session per run."""
+    import botocore.session
+
+    return botocore.session.get_session()
 
 
 def client(service: str, region: str | None, config: Any = None) -> Any:
-    """A client of `service` (one botocore session per run)."""
-    import botocore.session
-
-    if not _sessions:
-        _sessions.append(botocore.session.get_session())
-    return _sessions[0].create_client(service, region_name=region, config=config)
+    """A client of `service`."""
+    return _session().create_client(service, region_name=region, config=config)
