@@ -21,7 +21,7 @@ from tui.core.exec.runner import run_sync
 from tui.core.playbook.load import Playbook, default_playbook_path, load_playbook
 from tui.core.tofu.commands import PlanOutcome, TofuCommands, plan_outcome, tofu_environment
 from tui.sandbox.aws_endpoint import AwsEndpoint, start_endpoint
-from tui.sandbox.engine.world import TerraformWorld
+from tui.sandbox.engine.world import GO_RUNTIME_ENV, TerraformWorld
 from tui.sandbox.seed_report import SeedReport
 from tui.sandbox.world import build_world, world_env
 
@@ -48,7 +48,8 @@ PARKED_CONFIG = 'resource "terraform_data" "elasticache" { input = "redis" }\n'
 
 
 def engine_env(home: Path) -> dict[str, str]:
-    """An environment with an empty CLI config (terraform_data is built in: no provider)."""
+    """An environment with an empty CLI config (terraform_data is built in: no provider) and
+    the demo engine's Go runtime settings."""
     config = home / "cli.tfrc"
     config.write_text("", encoding="utf-8")
     return {
@@ -57,6 +58,7 @@ def engine_env(home: Path) -> dict[str, str]:
         "TF_CLI_CONFIG_FILE": str(config),
         "TF_IN_AUTOMATION": "1",
         "CHECKPOINT_DISABLE": "1",
+        **GO_RUNTIME_ENV,
     }
 
 

@@ -61,3 +61,10 @@ def test_environment_is_explicit_and_keeps_only_what_tofu_needs() -> None:
     assert env["PATH"] == "/usr/bin" and env["AWS_PROFILE"] == "prod" and env["TF_VAR_x"] == "1"
     assert env["TF_IN_AUTOMATION"] == "1" and env["CHECKPOINT_DISABLE"] == "1"
     assert "EDITOR" not in env and "GITHUB_TOKEN" not in env
+
+
+def test_the_operators_go_runtime_settings_reach_tofu() -> None:
+    # A small jump host's memory limit for tofu and its providers (Go programs) holds.
+    env = tofu_environment({"PATH": "/usr/bin", "GOMEMLIMIT": "512MiB", "GOGC": "50", "GOX": "1"})
+    assert env["GOMEMLIMIT"] == "512MiB" and env["GOGC"] == "50"
+    assert "GOX" not in env

@@ -32,6 +32,11 @@ INHERITED_ENV = (
     "TF_CLI_CONFIG_FILE",
     "TF_PLUGIN_CACHE_DIR",
     "TF_DATA_DIR",
+    # tofu and its providers are Go programs: the operator's collector, memory limit and
+    # core count for them (e.g. a small jump host's GOMEMLIMIT) reach them.
+    "GOGC",
+    "GOMEMLIMIT",
+    "GOMAXPROCS",
 )
 INHERITED_PREFIXES = ("AWS_", "TF_VAR_")
 
