@@ -3,6 +3,12 @@
 Lines are buffered and written at most ``1 / flush_interval_s`` times a second.
 stderr lines carry a coloured ``┃`` mark. The Log follows the output while the
 operator is at the bottom, and stays put once they scroll up (Log's own rule).
+
+While a command runs, everything alive when it started is kept out of the garbage
+collector (``HeldOutOfCollector``): a full collection would walk the wizard's whole heap
+(~50 ms on the Plan step) in the middle of the stream; objects made during the run are
+still collected. The widest line is measured as lines are written, mostly in C, instead
+of on Log's thread worker, whose per-line Python holds the GIL the event loop needs.
 """
 
 from __future__ import annotations
@@ -12,6 +18,7 @@ import shlex
 from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
 
+from rich.cells import cell_len
 from rich.highlighter import Highlighter
 from rich.style import Style
 from rich.text import Text
@@ -31,6 +38,7 @@ from tui.core.exec.runner import (
     SpawnedCallback,
     Stream,
 )
+from tui.core.memory import HeldOutOfCollector
 from tui.core.printable import printable
 from tui.core.secrets.redact import Redactor
 from tui.widgets.theme import Palette
@@ -87,6 +95,8 @@ class CommandLog(ReportsWorkers, Log):
         # Lines beyond max_lines would be pruned on write anyway: drop them before.
         self._pending: deque[str] = deque(maxlen=max_lines)
         self._command: RunningCommand | None = None
+        # While a command runs: what was alive when it started is out of the collector.
+        self.collector_hold: HeldOutOfCollector | None = None
 
     @property
     def rich_style(self) -> Style:
@@ -101,6 +111,21 @@ class CommandLog(ReportsWorkers, Log):
             return super().render_lines(crop)
         finally:
             self._frame_style = None
+
+    def _update_size(self, updates: int, lines: list[str]) -> None:  # type: ignore[override]
+        """Widen the Log to the widest of ``lines`` now (Log does it on a thread worker).
+
+        The same measure as Log's: a printable ASCII line (nearly every line: the flush
+        made them printable) is as wide as it is long; any other is measured cell by cell.
+        """
+        if lines:
+            widest = max(
+                len(line)
+                if line.isascii() and line.isprintable()
+                else cell_len(self._process_line(line))
+                for line in lines
+            )
+            self._update_maximum_width(updates, widest)
 
     def on_mount(self) -> None:
         self.highlighter = StderrHighlighter(Palette.of(self.app).warning)
@@ -197,12 +222,15 @@ class CommandLog(ReportsWorkers, Log):
 
     async def _follow(self, command: RunningCommand, shown: str) -> CommandResult:
         self.append_line("stdout", f"$ {shown}")
+        held = self.collector_hold = HeldOutOfCollector()  # no walk over the whole heap
         try:
             result = await command.run()
         except MocmError as error:
             self.append_line("stderr", f"✗ {error.message}")
             raise
         finally:
+            held.release()
+            self.collector_hold = None
             self._command = None
             self.flush_pending()
         self.append_line("stdout", summary(result))

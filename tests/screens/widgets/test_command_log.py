@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import os
 import sys
 import textwrap
@@ -176,3 +177,55 @@ async def test_secrets_learnt_by_the_app_are_masked_on_screen(tmp_path: Path) ->
         await pilot.pause()
         assert f"AUTH with {MASK} ok" in log.lines
         assert not any("Valkey-Pw-0042" in line for line in log.lines)
+
+
+async def test_the_log_is_as_wide_as_its_widest_line_as_soon_as_it_is_written() -> None:
+    app = LogApp()
+    async with app.run_test() as pilot:
+        log = app.query_one(CommandLog)
+        log.append_lines("stdout", ["short", "x" * 150, "tab\there"])
+        log.flush_pending()
+        assert log.virtual_size.width == 150  # measured on the spot, not by a thread later
+        log.append_lines("stderr", ["界" * 100])  # two cells a character, behind the mark
+        log.append_line("stdout", "\x1b[31mred")  # shown escaped, as wide as it is shown
+        log.flush_pending()
+        assert log.virtual_size.width == len(STDERR_MARK) + 200
+        await pilot.pause()
+        assert log.virtual_size.width == len(STDERR_MARK) + 200
+        log.scroll_to(x=1000, animate=False, immediate=True)  # to the end of the widest
+        await pilot.pause()
+        assert log.scroll_x == len(STDERR_MARK) + 200 - log.scrollable_content_region.width
+
+
+async def test_what_was_alive_is_out_of_the_collector_while_a_command_runs(
+    tmp_path: Path,
+) -> None:
+    go = tmp_path / "go"
+    code = f"import os, time\nprint('ready', flush=True)\nwhile not os.path.exists({str(go)!r}):"
+    code += " time.sleep(0.01)"  # the child waits for the test to look
+    ready = asyncio.Event()
+    before = ["made before the command"]  # a list: an object the collector tracks
+
+    def tee(stream: Stream, text: str) -> None:
+        if text == "ready":
+            ready.set()
+
+    app = LogApp()
+    async with app.run_test() as pilot:
+        log = app.query_one(CommandLog)
+        assert log.collector_hold is None
+        argv = [PYTHON, "-c", code]
+        log.run(argv, env=child_env(), cwd=tmp_path, timeout_s=30, tee=tee)
+        await asyncio.wait_for(ready.wait(), timeout=BOUND_S)
+        hold = log.collector_hold
+        assert hold is not None and hold.held
+        assert not any(tracked is before for tracked in gc.get_objects())  # frozen
+        go.touch()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert not hold.held and log.collector_hold is None
+        assert app.finished[0].ok
+        worker = log.run(["tofu-missing"], env={"PATH": str(tmp_path)}, cwd=tmp_path, timeout_s=5)
+        with pytest.raises(WorkerFailed):
+            await worker.wait()
+        assert log.collector_hold is None  # given back however the command ends

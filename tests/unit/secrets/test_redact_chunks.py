@@ -12,7 +12,7 @@ import json
 import pytest
 
 from tui.core.exec.line_splitter import LineSplitter
-from tui.core.secrets.redact import MASK, Redactor
+from tui.core.secrets.redact import FIND_FORMS, MASK, Redactor
 
 AWS_SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
 BARE_KEY = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLE9Z1"
@@ -168,3 +168,29 @@ def test_a_known_secret_holding_a_newline_is_treated_as_line_by_line() -> None:
 
 def test_no_lines_give_no_lines() -> None:
     assert Redactor().line_redactor().lines([]) == []
+
+
+@pytest.mark.parametrize("count", [1, FIND_FORMS // 2, FIND_FORMS, FIND_FORMS + 3])
+def test_known_secrets_are_found_in_a_chunk_however_many_there_are(count: int) -> None:
+    """Up to FIND_FORMS forms a chunk is searched form by form, beyond by their regex."""
+    secrets = [f"Kn0wn-{number:02d}-value" for number in range(count)]
+    redactor = Redactor(secrets)
+    overlapping = "Kn0wn-00-value-tail and Kn0wn-00-Kn0wn-00-value"  # one inside another
+    chunk = [FILLER, *(f"with {secret} inside" for secret in secrets), overlapping, FILLER]
+    redacted = redactor.line_redactor().lines(chunk)
+    assert redacted == [redactor.line_redactor()(line) for line in chunk]
+    assert redacted[1 : 1 + count] == [f"with {MASK} inside"] * count
+    assert not any(secret in "\n".join(redacted) for secret in secrets)
+
+
+def test_every_trigger_word_marks_its_line_wherever_it_is() -> None:
+    """Each word of the first look, alone on a line, at its start, middle and end."""
+    words = ["password", "secret", "token", "apikey", "credentials", "auth"]
+    chunk = [FILLER]
+    for word in words:
+        chunk += [f"{word}: hunter22-{word}", f"the {word} = hunter22-{word} x", FILLER]
+    chunk += ["Bearer hunter22-bearer", "x Basic hunter22-basic", FILLER]
+    chunk += ["url https://u:hunter22-url@h/x", "-----BEGIN X-----hunter22-pem-----END X-----"]
+    redacted = Redactor().line_redactor().lines(chunk)
+    assert redacted == line_by_line(chunk)
+    assert "hunter22" not in "\n".join(redacted)

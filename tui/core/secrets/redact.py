@@ -38,6 +38,9 @@ MASK = "••••••"
 
 # Shorter literals would mask ordinary words everywhere; the key patterns still catch them.
 MIN_SECRET_LENGTH = 4
+# Up to this many secret forms, a chunk is searched with str.find per form (~0.5 ns a
+# character each) rather than with their regex (~4 ns a character for a few forms).
+FIND_FORMS = 8
 
 _SECRET_WORD = (
     r"(?:pass(?:word|wd|phrase)|secret(?:[_-]?(?:key|string|binary))?|token"
@@ -80,9 +83,9 @@ _TRIGGER_WORD_LIST = (
 _TRIGGER_WORDS = re.compile("|".join(map(re.escape, _TRIGGER_WORD_LIST)))
 _TRIGGER_RUN = re.compile(r"(?<![A-Za-z0-9/+])[A-Za-z0-9/+]{40}")
 # The same look over a whole chunk of ASCII lines at once (see ``Redactor.suspect_spans``):
-# the words in the lowercased bytes; a run of 40 key characters as 40 "a"s in the bytes
+# each word in the lowercased bytes; a run of 40 key characters as 40 "a"s in the bytes
 # translated to "a" (a key character), "\n" (kept) or " " (anything else).
-_TRIGGER_WORDS_BYTES = re.compile("|".join(map(re.escape, _TRIGGER_WORD_LIST)).encode("ascii"))
+_TRIGGER_WORDS_BYTES = tuple(word.encode("ascii") for word in _TRIGGER_WORD_LIST)
 _RUN_CHARACTERS = frozenset((string.ascii_letters + string.digits + "/+").encode("ascii"))
 _RUN_TABLE = bytes(
     ord("a") if byte in _RUN_CHARACTERS else byte if byte == ord("\n") else ord(" ")
@@ -145,6 +148,7 @@ class Redactor:
     def __init__(self, secrets: Iterable[str] = ()) -> None:
         self._secrets: set[str] = set()
         self._literal: re.Pattern[str] | None = None
+        self._forms: tuple[str, ...] = ()  # the forms in _literal, for suspect_spans
         for secret in secrets:
             self.add_secret(secret)
 
@@ -162,8 +166,10 @@ class Redactor:
             return
         self._secrets |= forms
         ordered = sorted(self._secrets, key=len, reverse=True)
-        # Swapped in one assignment: a reader on another thread sees old or new, never half.
+        # Each swapped in one assignment: a reader on another thread sees old or new, never
+        # half (a reader of both may see one of each: either holds old or new secrets).
         self._literal = re.compile("|".join(re.escape(s) for s in ordered))
+        self._forms = tuple(ordered)
 
     @property
     def secret_count(self) -> int:
@@ -198,17 +204,25 @@ class Redactor:
         if not text.isascii():
             return None
         spans: list[tuple[int, int]] = []
-        literal = self._literal
-        if literal is not None:
+        literal, forms = self._literal, self._forms
+        if len(forms) <= FIND_FORMS:  # each form found where it is: no regex step a character
+            for form in forms:
+                at = text.find(form)
+                while at >= 0:
+                    spans.append((at, at + len(form)))
+                    at = text.find(form, at + 1)
+        elif literal is not None:
             spans.extend(match.span() for match in literal.finditer(text))
         data = text.encode("ascii")
         lowered = data.lower()
-        at = 0
-        while (word := _TRIGGER_WORDS_BYTES.search(lowered, at)) is not None:
-            spans.append(word.span())
-            at = lowered.find(b"\n", word.end()) + 1  # one hit is enough: the next line
-            if at == 0:
-                break
+        for word in _TRIGGER_WORDS_BYTES:  # a find per word: faster than one regex
+            at = lowered.find(word)
+            while at >= 0:
+                spans.append((at, at + len(word)))
+                at = lowered.find(b"\n", at) + 1  # one hit is enough: the next line
+                if at == 0:
+                    break
+                at = lowered.find(word, at)
         runs = data.translate(_RUN_TABLE)
         at = runs.find(_RUN_BYTES)
         while at >= 0:
