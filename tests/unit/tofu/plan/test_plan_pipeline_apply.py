@@ -24,11 +24,7 @@ from tests.support.plan_pipeline import (
     plan_and_review,
     result,
 )
-from tui.core.journal.events import (
-    ApplyEnded,
-    ApplyOutcome,
-    PlanApplied,
-)
+from tui.core.journal.events import ApplyEnded, ApplyOutcome, PlanApplied
 from tui.core.journal.writer import Journal
 from tui.core.playbook.load import Playbook
 from tui.core.playbook.model import ROLLBACK, STAGE4, UPGRADE
@@ -42,11 +38,7 @@ from tui.core.tofu.plan.pipeline import (
     PipelineMode,
     check_plan,
 )
-from tui.core.tofu.plan.reviewed import (
-    ClearToApply,
-    PlanFileChanged,
-    StalePlan,
-)
+from tui.core.tofu.plan.reviewed import ClearToApply, PlanFileChanged, StalePlan
 from tui.core.tofu.plan.stopped import StopKind
 from tui.core.tofu.plan.target import InitMode, PipelineTarget, rollback_target, upgrade_target
 

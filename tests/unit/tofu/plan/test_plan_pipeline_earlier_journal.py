@@ -12,14 +12,8 @@ from tests.support.plan_pipeline import pipeline_for
 from tui.core.journal.writer import Journal, Workspace
 from tui.core.playbook.model import STAGE4
 from tui.core.tofu.plan.ledger import read_history
-from tui.core.tofu.plan.pipeline import (
-    Phase,
-    PipelineMode,
-)
-from tui.core.tofu.plan.reviewed import (
-    record_review,
-    state_mark_from_file,
-)
+from tui.core.tofu.plan.pipeline import Phase, PipelineMode
+from tui.core.tofu.plan.reviewed import record_review, state_mark_from_file
 from tui.core.tofu.plan.target import InitMode, PipelineTarget, rollback_target, upgrade_target
 
 

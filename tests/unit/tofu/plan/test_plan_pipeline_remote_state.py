@@ -17,20 +17,11 @@ from tests.support.plan_pipeline import (
     pipeline_records,
 )
 from tui.core.exec.result import CommandResult
-from tui.core.journal.events import (
-    PlanVoided,
-)
+from tui.core.journal.events import PlanVoided
 from tui.core.journal.writer import Journal
 from tui.core.playbook.load import Playbook
-from tui.core.tofu.plan.pipeline import (
-    Action,
-    Phase,
-    PipelineMode,
-)
-from tui.core.tofu.plan.reviewed import (
-    StateMark,
-    record_review,
-)
+from tui.core.tofu.plan.pipeline import Action, Phase, PipelineMode
+from tui.core.tofu.plan.reviewed import StateMark, record_review
 from tui.core.tofu.plan.shown import ShownPlan, review_shown_plan
 from tui.core.tofu.plan.stopped import StopKind
 from tui.core.tofu.plan.target import upgrade_target
