@@ -458,9 +458,9 @@ def check_rollback_record(release: Path, kind: ev.RollbackKind) -> None:
     and the check fails on a wrong rollback row or a wrong step status."""
     records, markdown, counts = release_record(release)
     assert counts["rollback_done"] == 1 and counts["plan_applied"] == 1
-    [done] = [r for r in records if isinstance(r.body, ev.RollbackDone)]
-    assert done.body.rollback is kind
-    said = describe(done.body)
+    [done] = [r.body for r in records if isinstance(r.body, ev.RollbackDone)]
+    assert done.rollback is kind
+    said = describe(done)
     assert caught(records, markdown, f"| {said} |", "| Rollback: nothing happened |")
     steps = {
         row["Step"]: row["Status"] for row in parse_record(markdown)["Steps"].table("Step").rows

@@ -27,6 +27,7 @@ from tui.core.tofu.plan.pipeline import (
     PlanPipeline,
     ReviewJson,
     RunCommand,
+    Step,
 )
 from tui.core.tofu.plan.shown import review_shown_plan
 from tui.core.tofu.plan.target import PipelineTarget
@@ -35,8 +36,9 @@ COMMANDS = TofuCommands("tofu", color=False)
 ENV: dict[str, str] = {}
 
 
-def result(argv: tuple[str, ...], exit_code: int = 0, **flags: bool) -> CommandResult:
-    return CommandResult(argv, exit_code, datetime.now(UTC), 0.1, **flags)
+def result(argv: tuple[str, ...], exit_code: int = 0, *, cancelled: bool = False) -> CommandResult:
+    """A command that ended just now after 0.1 s with ``exit_code``."""
+    return CommandResult(argv, exit_code, datetime.now(UTC), 0.1, cancelled=cancelled)
 
 
 def pipeline_for(
@@ -65,15 +67,20 @@ def kinds(journal: Journal) -> list[str]:
     return [type(body).__name__ for body in pipeline_records(journal)]
 
 
+def phase_of(pipeline: PlanPipeline) -> Phase:
+    """The pipeline's phase now (read through a call: mypy keeps no narrowing across it)."""
+    return pipeline.phase
+
+
 def capture(pipeline: PlanPipeline) -> None:
     """Drive init → plan → show -json as the view does, ending REVIEWING."""
-    step = pipeline.start_plan()
+    step: Step | None = pipeline.start_plan()
     while isinstance(step, RunCommand):
         step = pipeline.command_finished(result(step.argv, 2 if "plan" in step.argv else 0))
     assert isinstance(step, CaptureJson) and step.argv == ("tofu", "show", "-json", "tfplan")
-    assert pipeline.phase is Phase.SHOW
+    assert phase_of(pipeline) is Phase.SHOW
     assert isinstance(pipeline.json_captured(result(step.argv)), ReviewJson)
-    assert pipeline.phase is Phase.REVIEWING
+    assert phase_of(pipeline) is Phase.REVIEWING
 
 
 def plan_and_review(pipeline: PlanPipeline, plan_json: Path, book: Playbook) -> None:
