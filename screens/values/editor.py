@@ -1,4 +1,5 @@
-"""What the save and auto-fill flows use of the values panel that runs them."""
+"""What the save, auto-fill and draft flows and the cursor moves use of the values panel
+that runs them."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from textual.screen import Screen
 from tui.core.journal.writer import Journal
 from tui.core.values.draft import Operation
 from tui.core.values.editing import ValuesEditing
+from tui.core.values.progress import RowFilter
 from tui.widgets.values_panes import ValuesPanes
 from tui.wizard import Wizard
 
@@ -21,6 +23,7 @@ class ValuesEditor(Protocol):
 
     wizard: Wizard
     editing: ValuesEditing | None
+    row_filter: RowFilter  # the rows the panes show
     busy: str  # what runs ("saving", "auto-fill"), or "" when the keys are free
     complete: bool
 

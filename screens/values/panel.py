@@ -23,7 +23,6 @@ from textual.widgets import LoadingIndicator, Static
 from textual.worker import Worker, WorkerState
 
 from tui.core.journal.writer import Journal
-from tui.core.values.alignment import Row
 from tui.core.values.draft import DraftCheck, Operation, OperationKind
 from tui.core.values.editing import ValuesEditing, open_editing
 from tui.core.values.files import ValuesFiles, locate_values
@@ -32,24 +31,19 @@ from tui.core.values.progress import (
     Progress,
     RowAction,
     RowFilter,
-    find_label,
-    find_row,
     image_tag_warning,
-    is_difference,
-    is_placeholder,
     row_actions,
-    undecided_test,
     visible_indices,
 )
 from tui.core.values.scalars import ValueEditRefused
 from tui.resources import STYLES
 from tui.screens.base import StepPanel
 from tui.screens.values.autofill import AutoFillFlow
+from tui.screens.values.cursor_moves import CursorMoves
 from tui.screens.values.dialogs import (
     EnteredText,
     drop_all_dialog,
     edit_dialog,
-    search_dialog,
 )
 from tui.screens.values.draft_flow import DRAFT_GROUP, DraftFlow
 from tui.screens.values.save_flow import SaveFlow
@@ -142,6 +136,7 @@ class ValuesPanel(StepPanel):
         self.save_flow = SaveFlow(self)
         self.auto_fill_flow = AutoFillFlow(self)
         self.draft_flow = DraftFlow(self)
+        self.moves = CursorMoves(self)
 
     @property
     def merge(self) -> ValuesMerge | None:
@@ -277,7 +272,7 @@ class ValuesPanel(StepPanel):
     @on(SaveFlow.Refused)
     def save_refused(self, event: SaveFlow.Refused) -> None:
         self.notify(event.message, severity="warning", timeout=8)
-        self.go_to_label(event.label)
+        self.moves.go_to_label(event.label)
 
     @on(AutoFillFlow.Gathered)
     def known_values_gathered(self, event: AutoFillFlow.Gathered) -> None:
@@ -372,22 +367,6 @@ class ValuesPanel(StepPanel):
             self.panes.refresh()
         self.update_lines()
 
-    def current_index(self) -> int | None:
-        view = self.panes.view
-        return view.visible[self.panes.cursor] if view.visible else None
-
-    def go_to(self, index: int) -> None:
-        """Put the cursor on ``merge.rows[index]``, showing all rows if the filter hides it."""
-        assert self.editing is not None
-        label = self.editing.merge.rows[index].label
-        if index not in self.panes.view.visible:
-            self.row_filter = RowFilter.ALL
-        self.refresh_view(label)
-
-    def go_to_label(self, label: str) -> None:
-        if self.editing is not None and self.editing.merge.has_row(label):
-            self.go_to(self.editing.merge.index_of(label))
-
     # -- availability ----------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action not in EDITING | MOVING:
@@ -397,7 +376,7 @@ class ValuesPanel(StepPanel):
             return None
         merge = editing.merge
         if action in ROW_ACTIONS:
-            return RowAction(action) in row_actions(merge, self.current_index()) or None
+            return RowAction(action) in row_actions(merge, self.moves.current_index()) or None
         if action in ("undo", "redo"):
             return (merge.can_undo if action == "undo" else merge.can_redo) or None
         progress = self.progress
@@ -417,55 +396,24 @@ class ValuesPanel(StepPanel):
         key = self.wizard.context.playbook.image_tag_key
         return image_tag_warning(editing.merge.working, key, pair.current.build) is not None
 
-    # -- navigation ------------------------------------------------------------------
-    def jump(self, test: Callable[[Row], bool], step: int, what: str) -> bool:
-        index = self.current_index()
-        if self.editing is None or not self.editing.merge.rows:
-            return False
-        found = find_row(self.editing.merge.rows, index if index is not None else -1, test, step)
-        if found is None:
-            self.notify(f"No {what} left.", timeout=3)
-            return False
-        target, wrapped = found
-        if wrapped:
-            self.notify(
-                f"Wrapped around to the {'first' if step > 0 else 'last'} {what}.", timeout=2
-            )
-        self.go_to(target)
-        return True
-
+    # -- navigation (CursorMoves) ----------------------------------------------------
     def action_next_difference(self) -> None:
-        self.jump(is_difference, 1, "difference")
+        self.moves.next_difference()
 
     def action_previous_difference(self) -> None:
-        self.jump(is_difference, -1, "difference")
+        self.moves.previous_difference()
 
     def action_next_placeholder(self) -> None:
-        self.jump(is_placeholder, 1, "placeholder")
+        self.moves.next_placeholder()
 
     def action_next_undecided(self) -> None:
-        self.jump_undecided()
-
-    def jump_undecided(self) -> None:
-        if self.editing is not None:
-            self.jump(undecided_test(self.editing.merge), 1, "undecided value")
+        self.moves.next_undecided()
 
     def action_cycle_filter(self) -> None:
-        self.row_filter = self.row_filter.next()
-        self.refresh_view()
+        self.moves.cycle_filter()
 
     def action_search(self) -> None:
-        def found(entered: EnteredText | None) -> None:
-            if entered is None or not entered.value or self.editing is None:
-                return
-            start = self.current_index()
-            hit = find_label(self.editing.merge.rows, -1 if start is None else start, entered.value)
-            if hit is None:
-                self.notify(f"No key path contains “{entered.value.strip()}”.", severity="warning")
-                return
-            self.go_to(hit)
-
-        self.app.push_screen(search_dialog(), found)
+        self.moves.search()
 
     def action_reveal(self) -> None:
         row = self.panes.current
@@ -494,7 +442,7 @@ class ValuesPanel(StepPanel):
         self.keep_draft()
         self.refresh_view(label)
         # After auto-fill, on to what it could not do.
-        if op.kind == OperationKind.AUTO_FILL and not self.jump(is_placeholder, 1, "placeholder"):
+        if op.kind == OperationKind.AUTO_FILL and not self.moves.next_placeholder():
             self.next_decision()
         if shared is not None and command.edits:
             self.notify(
@@ -532,7 +480,7 @@ class ValuesPanel(StepPanel):
     def next_decision(self) -> None:
         """After a decision, on to the next previous value still undecided (if any)."""
         if self.progress is not None and self.progress.undecided:
-            self.jump_undecided()
+            self.moves.next_undecided()
 
     def action_drop_all(self) -> None:
         editing = self.editing

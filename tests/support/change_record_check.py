@@ -451,3 +451,25 @@ def leaf_values(value: Any, label: str = "") -> list[tuple[str, Any]]:
     if isinstance(value, str | int | float) and not isinstance(value, bool | enum.Enum):
         return [(label, value)]
     return []
+
+
+def check_rollback_record(release: Path, kind: ev.RollbackKind) -> None:
+    """The change record tells the rollback as the journal does, line by line (issue 14),
+    and the check fails on a wrong rollback row or a wrong step status."""
+    records, markdown, counts = release_record(release)
+    assert counts["rollback_done"] == 1 and counts["plan_applied"] == 1
+    [done] = [r.body for r in records if isinstance(r.body, ev.RollbackDone)]
+    assert done.rollback is kind
+    said = describe(done)
+    assert caught(records, markdown, f"| {said} |", "| Rollback: nothing happened |")
+    steps = {
+        row["Step"]: row["Status"] for row in parse_record(markdown)["Steps"].table("Step").rows
+    }
+    assert steps["Rollback"] == "done"
+    assert caught(records, markdown, "| Rollback | done |", "| Rollback | in progress |")
+    undone = [TITLES[step] for step in ev.UNDONE_BY[kind]]
+    assert all(steps[title] == "rolled back" for title in undone), steps
+    kept = {"Releases", "Preflight", "Backend", "Values", "Helm"} - set(undone)
+    assert all(steps[title] == "done" for title in kept), steps
+    for title in undone:
+        assert caught(records, markdown, f"| {title} | rolled back |", f"| {title} | done |")

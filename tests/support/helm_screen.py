@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from tests.support.sandbox import run_tool
 from tests.support.screen_text import all_text, widget_text
 from tests.support.waiting import WizardPilot, run_until_idle, settle, wait_until
 from tui.app import WizardApp, make_app
@@ -16,6 +17,7 @@ from tui.core.steps import FORWARD_STEPS, StepStatus
 from tui.sandbox.seed_images import seed_images
 from tui.sandbox.seed_report import SeedReport
 from tui.sandbox.world import World, build_world, world_env
+from tui.screens.helm.panel import HelmPanel
 from tui.screens.helm.values import ValuesGuard
 
 __all__ = [
@@ -25,8 +27,10 @@ __all__ = [
     "helm_app",
     "helm_status",
     "helm_world",
+    "history",
     "journal_records",
     "open_helm",
+    "panel_of",
     "press",
     "ready_for_sync",
     "run_until_idle",
@@ -150,3 +154,15 @@ def text_of(app: WizardApp, selector: str) -> str:
 def helm_status(app: WizardApp) -> StepStatus:
     """The Helm step's status in the sidebar."""
     return app.statuses["helm"]
+
+
+def panel_of(app: WizardApp) -> HelmPanel:
+    return app.query_one(HelmPanel)
+
+
+def history(world: World, release: str) -> list[dict[str, object]]:
+    """``helm history`` of one release in the sandbox cluster, as helm prints it in JSON."""
+    out = run_tool(world, ["helm", "history", release, "-n", "fusion", "-o", "json"])
+    assert out.returncode == 0, out.stderr
+    releases: list[dict[str, object]] = json.loads(out.stdout)
+    return releases

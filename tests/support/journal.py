@@ -1,19 +1,33 @@
-"""Reading a release's journal in tests: its lines as JSON, and its typed records by kind."""
+"""A release's journal in tests: opened with a fixed operator and clock, its lines read back as
+JSON, and its typed records by kind."""
 
 from __future__ import annotations
 
 import json
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
 from tui.core.files import pid_alive
 from tui.core.journal.reader import read_journal
 from tui.core.journal.records import RecordKind
-from tui.core.journal.writer import Workspace
+from tui.core.journal.writer import Journal, Workspace
 
 T = TypeVar("T")
+
+ORDER = ("releases", "preflight", "backend", "carry_over", "plan", "apply")
+
+
+def make_clock() -> Callable[[], str]:
+    ticks = iter(range(10_000))
+    return lambda: f"2026-05-01T10:{next(ticks) // 60:02d}:{next(ticks) % 60:02d}.000+00:00"
+
+
+def open_journal(release: Path, redact: Callable[[str], str] = lambda s: s) -> Journal:
+    """The journal in ``release`` opened by alice on jump1, its clock ticking a second a call."""
+    return Journal.open(Workspace(release), redact, user="alice", host="jump1", clock=make_clock())
 
 
 def journal_lines(release: Path) -> list[dict[str, Any]]:

@@ -17,6 +17,7 @@ from tests.support.helm_screen import (
     helm_app,
     helm_world,
     open_helm,
+    panel_of,
     press,
     ready_for_sync,
     text_of,
@@ -34,7 +35,6 @@ from tui.core.journal.records import RecordKind
 from tui.sandbox.aws_endpoint import AwsEndpoint
 from tui.sandbox.world import World
 from tui.screens import build_panel
-from tui.screens.helm.panel import HelmPanel
 from tui.screens.helm.values import ValuesGuard
 from tui.widgets.dialogs.confirm import ConfirmDialog
 from tui.widgets.dialogs.reason import ReasonDialog
@@ -45,10 +45,6 @@ PLACEHOLDER_COUNT = 28  # the template's placeholders but the registry's (filled
 @pytest.fixture
 def world(tmp_path: Path, aws: AwsEndpoint) -> World:
     return helm_world(tmp_path, aws.env)
-
-
-def panel_of(app: WizardApp) -> HelmPanel:
-    return app.query_one(HelmPanel)
 
 
 def red_spans(app: WizardApp, selector: str) -> list[str]:
