@@ -44,7 +44,11 @@ LinesCallback = Callable[[Stream, Sequence[str]], None]
 SpawnedCallback = Callable[[int], None]  # told the child's pid as soon as it exists
 
 READ_CHUNK = 1 << 16
-SLICE = 1 << 11  # bytes split and redacted between two turns of the event loop
+# Bytes split and redacted between two turns of the event loop. 100k streamed lines
+# (bench_plan_stream, idle): 2 KB took 0.42-0.48 s, 4 KB 0.37-0.40 s; a key's median
+# latency beside two busy loops 1.81x the bare Log's at 2 KB, 1.86-1.97x at 4 KB and
+# 2.18x at 8 KB (over the 2x the issue allows).
+SLICE = 1 << 12
 GIVE_WAY_S = 30e-6  # a turn longer than an empty one (~10-20 us): something else ran in it
 GIVE_WAY_TURNS = 8
 TAIL_LINES = 200
