@@ -5,9 +5,7 @@ a first install), and the diff grouped per release (no changes read from the exi
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
-import pytest
 from rich.text import Text
 from textual.content import Content
 from textual.widgets import Static
@@ -15,7 +13,6 @@ from textual.widgets import Static
 from tests.support.helm_screen import (
     BOOK,
     helm_app,
-    helm_world,
     open_helm,
     panel_of,
     press,
@@ -28,11 +25,6 @@ from tui.core.journal.events import ChangelogAcknowledged, HelmRevisionRecorded
 from tui.sandbox.aws_endpoint import AwsEndpoint
 from tui.sandbox.helm_store import load_store, save_store
 from tui.sandbox.world import World
-
-
-@pytest.fixture
-def world(tmp_path: Path, aws: AwsEndpoint) -> World:
-    return helm_world(tmp_path, aws.env)
 
 
 async def test_changelog_items_highlighted_and_acknowledged(world: World, aws: AwsEndpoint) -> None:

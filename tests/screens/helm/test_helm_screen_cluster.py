@@ -8,14 +8,12 @@ import os
 from pathlib import Path
 from typing import Any
 
-import pytest
 from textual.widgets import Button, Input
 
 from tests.support.helm_screen import (
     BOOK,
     helm_app,
     helm_status,
-    helm_world,
     journal_records,
     open_helm,
     press,
@@ -35,11 +33,6 @@ from tui.widgets.dialogs.reason import ReasonDialog
 from tui.widgets.dialogs.typed_phrase import TypedPhraseDialog
 
 SHOTS = os.environ.get("MOCM_TEST_SHOTS", "")  # a folder: save the screens seen at 80×24
-
-
-@pytest.fixture
-def world(tmp_path: Path, aws: AwsEndpoint) -> World:
-    return helm_world(tmp_path, aws.env)
 
 
 def context_of(world: World) -> str:

@@ -35,11 +35,6 @@ from tui.widgets.dialogs.confirm import ConfirmDialog
 from tui.widgets.dialogs.error import ErrorDialog
 
 
-@pytest.fixture
-def world(tmp_path: Path, aws: AwsEndpoint) -> World:
-    return helm_world(tmp_path, aws.env)
-
-
 async def test_missing_image_keeps_sync_disabled(world: World, aws: AwsEndpoint) -> None:
     app = helm_app(world, aws.env)
     async with app.run_test(size=(80, 24)) as pilot:

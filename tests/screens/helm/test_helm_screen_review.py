@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from textual.content import Content
 from textual.widgets import Button, ContentSwitcher, Input, Static
 
@@ -40,11 +39,6 @@ from tui.widgets.dialogs.confirm import ConfirmDialog
 from tui.widgets.dialogs.reason import ReasonDialog
 
 PLACEHOLDER_COUNT = 28  # the template's placeholders but the registry's (filled by the tests)
-
-
-@pytest.fixture
-def world(tmp_path: Path, aws: AwsEndpoint) -> World:
-    return helm_world(tmp_path, aws.env)
 
 
 def red_spans(app: WizardApp, selector: str) -> list[str]:

@@ -7,13 +7,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from textual.widgets import Button, Input
 
 from tests.support.helm_screen import (
     helm_app,
     helm_status,
-    helm_world,
     history,
     journal_records,
     open_helm,
@@ -35,11 +33,6 @@ from tui.sandbox.world import World
 from tui.widgets.dialogs.typed_phrase import TypedPhraseDialog
 
 FAIL_SERVICE = {"MOCM_SANDBOX_FAIL_RELEASE": "mocm-service"}
-
-
-@pytest.fixture
-def world(tmp_path: Path, aws: AwsEndpoint) -> World:
-    return helm_world(tmp_path, aws.env)
 
 
 async def type_release_name(app: WizardApp, pilot: WizardPilot, name: str) -> None:

@@ -13,7 +13,6 @@ from tests.support.helm_screen import (
     BOOK,
     helm_app,
     helm_status,
-    helm_world,
     history,
     journal_records,
     open_helm,
@@ -29,11 +28,6 @@ from tui.sandbox.aws_endpoint import AwsEndpoint
 from tui.sandbox.world import World
 from tui.screens.helm.sync import SyncSection
 from tui.widgets.dialogs.confirm import ConfirmDialog
-
-
-@pytest.fixture
-def world(tmp_path: Path, aws: AwsEndpoint) -> World:
-    return helm_world(tmp_path, aws.env)
 
 
 @pytest.mark.parametrize("style", ["1.1", "1.7"])
