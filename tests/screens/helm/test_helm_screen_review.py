@@ -26,6 +26,7 @@ from tests.support.journal import bodies_of, lines_of
 from tests.support.waiting import (
     run_until_idle,
     settle,
+    wait_until,
 )
 from tui.app import WizardApp
 from tui.core.helm.journal_readback import shown_time
@@ -139,8 +140,10 @@ async def test_values_read_again_when_the_step_is_shown_again(
         await run_until_idle(app, pilot)
         edit_values(world, "filled-product-key", "< REPLACE_VALUE_PRODUCT_KEY >")
         app.show_step("helm")
+        # read again as it shows again: on the step's Show, which comes after a frame
+        await wait_until(app, pilot, lambda: guard.generation == 2, "the values read again")
         await run_until_idle(app, pilot)
-        assert guard.generation == 2  # and again as it shows again
+        assert guard.generation == 2  # and only once
         assert "still holds 1 placeholder Helm would deploy literally:\nproductKey" in text_of(
             app, "#sync-values"
         )
