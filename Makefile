@@ -6,15 +6,20 @@ BIN := $(VENV)/bin
 
 .PHONY: demo test lint lint-for-test bench mutate clean
 
-# The venv is made without pip and the current pip put in by the machine's own (pip >= 22.3
-# installs into another interpreter with --python): ~2 s less than ensurepip's old pip then
-# its upgrade. A machine whose python3 has no such pip takes the ensurepip way.
+# The packages are installed by uv, itself fetched by the machine's pip into the venv: the
+# whole set in ~2 s (parallel downloads, copies and bytecode compiles) against ~15 s for pip.
+# Where uv can't be had, pip does it: the venv gets the current pip from the machine's own
+# (pip >= 22.3 installs into another interpreter with --python), or ensurepip's.
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv --without-pip $(VENV)
-	$(PYTHON) -m pip --python $(BIN)/python install --quiet --upgrade pip 2>/dev/null \
-	  || { $(BIN)/python -m ensurepip --default-pip >/dev/null \
-	       && $(BIN)/python -m pip install --quiet --upgrade pip; }
-	$(BIN)/python -m pip install --quiet -e '.[demo,test]'
+	if $(PYTHON) -m pip --python $(BIN)/python install --quiet uv 2>/dev/null \
+	   && $(BIN)/uv pip install --quiet --python $(BIN)/python --compile-bytecode -e '.[demo,test]'; \
+	then :; else \
+	  { $(PYTHON) -m pip --python $(BIN)/python install --quiet --upgrade pip 2>/dev/null \
+	    || { $(BIN)/python -m ensurepip --default-pip >/dev/null \
+	         && $(BIN)/python -m pip install --quiet --upgrade pip; }; } \
+	  && $(BIN)/python -m pip install --quiet -e '.[demo,test]'; \
+	fi
 	touch $@
 
 demo: $(VENV)/.installed
