@@ -12,7 +12,7 @@ from typing import Any
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal
 from textual.content import Content
 from textual.message import Message
 from textual.widgets import Button, DataTable, Input, Label, Static
@@ -33,13 +33,14 @@ from tui.core.helm.images import (
 from tui.core.journal.events import ImageRegistryTyped, WaiverGiven, WaiverSubject
 from tui.screens.error_text import error_text
 from tui.screens.helm.support import CapturingLog, HelmStep, relative
+from tui.widgets.focus_in_view import FocusInViewScroll
 from tui.widgets.theme import rich_text
 from tui.widgets.worker_events import ReportsWorkers
 
 LOADER_TIMEOUT = 3600.0  # pushing every image of a release over a slow link
 
 
-class ImagesSection(ReportsWorkers, VerticalScroll):
+class ImagesSection(ReportsWorkers, FocusInViewScroll):
     """Present / missing per image; loadimage.sh; waiver."""
 
     class Checked(Message, bubble=False):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widgets import Button, Static
 
@@ -38,6 +38,7 @@ from tui.screens.helm.support import (
     relative,
 )
 from tui.widgets.dialogs.reason import GivenReason, ReasonDialog
+from tui.widgets.focus_in_view import FocusInViewScroll
 
 CHANGELOG = "CHANGELOG.md"  # beside helmfile.yaml, as the guide names it: mocm/CHANGELOG.md
 
@@ -69,7 +70,7 @@ def entry_text(entry: ChangelogEntry, where: str) -> Content:
     return text
 
 
-class ChangelogSection(VerticalScroll):
+class ChangelogSection(FocusInViewScroll):
     """The chart's CHANGELOG entry for this release; the operator acknowledges it."""
 
     def __init__(self, panel: HelmStep) -> None:

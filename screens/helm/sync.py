@@ -11,7 +11,7 @@ from typing import IO
 
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal
 from textual.content import Content
 from textual.message import Message
 from textual.widgets import Button, Static
@@ -55,9 +55,10 @@ from tui.screens.helm.sync_render import (
 )
 from tui.screens.helm.values import ValuesGuard, confirmation_body, waiver_question
 from tui.widgets.dialogs.reason import GivenReason
+from tui.widgets.focus_in_view import FocusInViewScroll
 
 
-class SyncSection(VerticalScroll):
+class SyncSection(FocusInViewScroll):
     """The sync, its live per-release progress, and the rollback it may need."""
 
     class Progress(Message):

@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from textual.app import ComposeResult
-from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import OptionList, Static
 
@@ -27,6 +26,7 @@ from tui.core.stage4.scan import Reference
 from tui.screens.stage4.render import not_live_text, reference_option, references_text
 from tui.screens.stage4.sections import wizard_of
 from tui.widgets.dialogs.reason import GivenReason, ReasonDialog
+from tui.widgets.focus_in_view import FocusInViewScroll
 from tui.wizard import Wizard
 
 
@@ -36,7 +36,7 @@ def journal_waivers(wizard: Wizard) -> Stage4Waivers:
     return read_waivers(session.journal.records) if session is not None else Stage4Waivers()
 
 
-class ReferencesSection(VerticalScroll):
+class ReferencesSection(FocusInViewScroll):
     """The scan's verdict, a picker of its references (open or waived), the rest."""
 
     def __init__(self) -> None:

@@ -17,6 +17,7 @@ from tui.core.steps import FORWARD_STEPS, StepStatus
 from tui.sandbox.seed_images import seed_images
 from tui.sandbox.seed_report import SeedReport
 from tui.sandbox.world import World, build_world, world_env
+from tui.screens.helm.images import ImagesSection
 from tui.screens.helm.panel import HelmPanel
 from tui.screens.helm.values import ValuesGuard
 
@@ -110,6 +111,17 @@ async def open_helm(app: WizardApp, pilot: WizardPilot) -> None:
         lambda: guard.check is not None or guard.error is not None,
         "the Helm step's values check shown",
     )
+    # The image check ends by moving the focus to what comes next, after a refresh, scrolled
+    # into view: under load that too can come after the idle above (one red snapshot).
+    images, panel = app.screen.query_one(ImagesSection), app.screen.query_one(HelmPanel)
+
+    def image_check_settled() -> bool:
+        if images.checking:
+            return False
+        ran = images.report is not None or images.check_error is not None
+        return panel.focus_decided or not ran  # no check without a registry: nothing moves
+
+    await wait_until(app, pilot, image_check_settled, "the focus moved after the image check")
     await run_until_idle(app, pilot)
 
 
