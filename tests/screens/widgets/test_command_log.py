@@ -186,6 +186,10 @@ async def test_the_log_is_as_wide_as_its_widest_line_as_soon_as_it_is_written() 
         log.append_lines("stdout", ["short", "x" * 150, "tab\there"])
         log.flush_pending()
         assert log.virtual_size.width == 150  # measured on the spot, not by a thread later
+        log.append_lines("stderr", ["y" * 160, "┃ a mark in the text too"])  # one cell each
+        log.append_lines("stdout", ["z" * 10])
+        log.flush_pending()
+        assert log.virtual_size.width == len(STDERR_MARK) + 160
         log.append_lines("stderr", ["界" * 100])  # two cells a character, behind the mark
         log.append_line("stdout", "\x1b[31mred")  # shown escaped, as wide as it is shown
         log.flush_pending()

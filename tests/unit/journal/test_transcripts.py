@@ -5,12 +5,13 @@ from __future__ import annotations
 import os
 import stat
 import threading
+import time
 from pathlib import Path
 
 import pytest
 
 from tui.core.errors import JournalError
-from tui.core.journal.transcripts import TranscriptError, Transcripts, slug_for
+from tui.core.journal.transcripts import PACE_S, TranscriptError, Transcripts, slug_for
 from tui.core.journal.writer import Workspace
 from tui.core.secrets.redact import Redactor
 
@@ -126,9 +127,11 @@ class ThreadRecordingHandle:
     def __init__(self, handle: object) -> None:
         self.handle = handle
         self.threads: set[int] = set()
+        self.writes = 0
 
     def write(self, text: str) -> int:
         self.threads.add(threading.get_ident())
+        self.writes += 1
         return self.handle.write(text)  # type: ignore[attr-defined,no-any-return]
 
     def __getattr__(self, name: str) -> object:
@@ -179,3 +182,21 @@ def test_redacted_lines_put_the_prefix_before_every_line_and_every_part_of_one(
     transcript.close(0, 0.1)
     lines = transcript.path.read_text(encoding="utf-8").splitlines()
     assert lines[3:-1] == ["out| first", "out| ", "out| two", "out| parts", "err| warning"]
+
+
+def test_chunks_written_meanwhile_go_to_the_file_in_one_write(tmp_path: Path) -> None:
+    """The writer thread takes what gathered while it wrote or rested: a stream of small
+    chunks (stderr, a line per read) wakes it ~PACE_S apart, not once per chunk."""
+    transcript = Transcripts(Workspace(tmp_path)).open(["tofu", "apply"], tmp_path)
+    recording = ThreadRecordingHandle(transcript._handle)
+    transcript._handle = recording  # type: ignore[assignment]
+    started = time.monotonic()
+    for n in range(2000):
+        transcript.redacted_lines("stderr", [f"line {n}"])
+    elapsed = time.monotonic() - started
+    transcript.close(0, 1.0)
+    lines = transcript.path.read_text(encoding="utf-8").splitlines()
+    assert lines[3:-1] == [f"err| line {n}" for n in range(2000)]
+    # (the header's maybe), the first chunk's, one each PACE_S while they came, the footer's
+    most = 2 + int(elapsed / PACE_S) + 1
+    assert 1 <= recording.writes <= min(most, 2000 // 2)

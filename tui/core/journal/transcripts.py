@@ -20,6 +20,8 @@ from typing import TextIO
 from tui.core.errors import MocmError
 from tui.core.journal.writer import PRIVATE_FILE, Redact, Workspace, no_redaction, utc_now
 
+PACE_S = 0.02  # the writer thread's rest after each write (see Transcript.__init__)
+_TAKE_BUFFER = object()  # queued for the writer thread: write what the buffer holds
 STREAM_PREFIX = {"stdout": "out", "out": "out", "stderr": "err", "err": "err"}
 _NUMBERED = re.compile(r"^(\d+)-")
 _SLUG_WORD = re.compile(r"[^a-z0-9]+")
@@ -54,8 +56,17 @@ class Transcript:
         self._redact = redact
         self.closed = False
         # Output is written by a thread of its own: a command's output never waits for the
-        # disk on the caller's thread (the UI's event loop). Chunks keep their order.
-        self._pending: queue.SimpleQueue[str | threading.Event | None] = queue.SimpleQueue()
+        # disk on the caller's thread (the UI's event loop). Chunks keep their order. They
+        # gather in one buffer; at each wake-up the thread takes all that came meanwhile,
+        # then rests up to PACE_S (at most ~50 writes a second; ``flush`` and ``close`` cut
+        # the rest short). Woken once per chunk (a command's stderr often comes a line per
+        # read) it took the GIL from the event loop ~10,000 times for 100k streamed lines:
+        # bench_plan_stream 0.31-0.33 s -> 0.28-0.29 s (0.24 s with no transcript at all).
+        self._pending: queue.SimpleQueue[object] = queue.SimpleQueue()
+        self._buffer: list[str] = []
+        self._buffer_queued = False  # a _TAKE_BUFFER is in the queue, not yet taken
+        self._buffer_lock = threading.Lock()
+        self._hurry = threading.Event()
         self._failure: OSError | ValueError | None = None
         self._writer = threading.Thread(
             target=self._write_pending, name=f"transcript {path.name}", daemon=True
@@ -86,6 +97,7 @@ class Transcript:
         """Return once every line given so far is in the file (what a kill after it finds)."""
         written = threading.Event()
         self._pending.put(written)
+        self._hurry.set()
         written.wait()
         self._raise_failure()
 
@@ -98,6 +110,7 @@ class Transcript:
         footer = f"# exit: {code} duration: {duration_s:.3f} s ended: {utc_now()}{extra}\n"
         self._write(footer)
         self._pending.put(None)  # everything queued is written, then the thread ends
+        self._hurry.set()
         self._writer.join()
         self._raise_failure()
         try:
@@ -125,7 +138,12 @@ class Transcript:
         self._raise_failure()
         if self.closed or not self._writer.is_alive():
             raise TranscriptError(f"Cannot write the transcript {self.path}: it is closed.")
-        self._pending.put(text)
+        with self._buffer_lock:
+            self._buffer.append(text)
+            if self._buffer_queued:
+                return  # the thread takes it with what is already waiting
+            self._buffer_queued = True
+        self._pending.put(_TAKE_BUFFER)
 
     def _raise_failure(self) -> None:
         if self._failure is not None:
@@ -134,16 +152,21 @@ class Transcript:
 
     def _write_pending(self) -> None:
         """The writer thread: each queued chunk in order, until ``close`` queues None."""
-        while (text := self._pending.get()) is not None:
-            if isinstance(text, threading.Event):
-                text.set()  # `flush`: everything before it is written (line-buffered)
+        while (item := self._pending.get()) is not None:
+            if isinstance(item, threading.Event):
+                item.set()  # `flush`: everything before it is written (line-buffered)
+                self._hurry.clear()
                 continue
+            with self._buffer_lock:  # _TAKE_BUFFER: all that was written until now
+                texts, self._buffer = self._buffer, []
+                self._buffer_queued = False
             if self._failure is not None:
                 continue  # reported to the caller once; the rest is dropped
             try:
-                self._handle.write(text)
+                self._handle.write("".join(texts))
             except (OSError, ValueError) as exc:
                 self._failure = exc
+            self._hurry.wait(PACE_S)
 
 
 class Transcripts:
