@@ -166,11 +166,12 @@ class CommandLog(ReportsWorkers, Log):
             lines = list(self._pending)
             self._pending.clear()
             batch = "".join(lines)
-            if not batch.isprintable():
+            shown_as_is = batch.isprintable()
+            if not shown_as_is:
                 lines = [printable(line.expandtabs()) for line in lines]
             # Printable ASCII but for the stderr mark (one cell, one character): each
             # line is as wide as it is long.
-            self._plain_batch = batch.isprintable() and batch.replace(MARK, "").isascii()
+            self._plain_batch = shown_as_is and batch.replace(MARK, "").isascii()
             try:
                 self.write_lines(lines)
             finally:

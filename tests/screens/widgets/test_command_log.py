@@ -7,6 +7,7 @@ import gc
 import os
 import sys
 import textwrap
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -22,6 +23,17 @@ from tui.core.secrets.redact import MASK, Redactor
 from tui.widgets.command_log import STDERR_MARK, CommandLog
 
 PYTHON = sys.executable
+
+
+def ready_signal() -> tuple[asyncio.Event, Callable[[Stream, str], None]]:
+    """An event set when the command prints the line "ready", and the tee that sets it."""
+    ready = asyncio.Event()
+
+    def tee(stream: Stream, text: str) -> None:
+        if text == "ready":
+            ready.set()
+
+    return ready, tee
 
 
 def child_env() -> dict[str, str]:
@@ -81,11 +93,7 @@ async def test_cancel_sends_sigint_and_reports_cancelled(tmp_path: Path) -> None
         threading.Event().wait()
         """
     )
-    ready = asyncio.Event()
-
-    def tee(stream: Stream, text: str) -> None:
-        if text == "ready":
-            ready.set()
+    ready, tee = ready_signal()
 
     app = LogApp()
     async with app.run_test() as pilot:
@@ -207,12 +215,8 @@ async def test_what_was_alive_is_out_of_the_collector_while_a_command_runs(
     go = tmp_path / "go"
     code = f"import os, time\nprint('ready', flush=True)\nwhile not os.path.exists({str(go)!r}):"
     code += " time.sleep(0.01)"  # the child waits for the test to look
-    ready = asyncio.Event()
+    ready, tee = ready_signal()
     before = ["made before the command"]  # a list: an object the collector tracks
-
-    def tee(stream: Stream, text: str) -> None:
-        if text == "ready":
-            ready.set()
 
     app = LogApp()
     async with app.run_test() as pilot:
